@@ -1,0 +1,48 @@
+// Next.js config for the studio. Built with webpack (`next build --webpack`): workspace packages are compiled from
+// their TypeScript sources through the `source` export condition, and Web Workers use `new URL(..., import.meta.url)`.
+
+/** Cross-origin isolation so SharedArrayBuffer (threaded wasm) is available to tfjs and the kernels. */
+const isolationHeaders = [
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+];
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  transpilePackages: ['@bnn-studio/bnn-core', '@bnn-studio/kernels'],
+  typescript: { tsconfigPath: 'tsconfig.json' },
+  async headers() {
+    return [{ source: '/:path*', headers: isolationHeaders }];
+  },
+  webpack(config, { isServer }) {
+    config.resolve.conditionNames = [
+      'source',
+      ...(config.resolve.conditionNames ?? ['import', 'module', 'require', 'default']),
+    ];
+    // Workspace sources use NodeNext-style `.js` specifiers for `.ts` files.
+    config.resolve.extensionAlias = {
+      ...(config.resolve.extensionAlias ?? {}),
+      '.js': ['.ts', '.tsx', '.js'],
+    };
+    if (!isServer) {
+      // Node-only branches of tfjs / bnn-core are never taken in the browser.
+      config.resolve.fallback = {
+        ...(config.resolve.fallback ?? {}),
+        fs: false,
+        path: false,
+        module: false,
+        os: false,
+        crypto: false,
+        worker_threads: false,
+        url: false,
+      };
+    }
+    config.experiments = { ...(config.experiments ?? {}), asyncWebAssembly: true };
+    return config;
+  },
+};
+
+export default nextConfig;

@@ -1,0 +1,32 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/composer', label: 'Composer' },
+  { href: '/train', label: 'Train' },
+  { href: '/experiments', label: 'Experiments' },
+  { href: '/playground', label: 'Playground' },
+];
+
+export function NavBar() {
+  const path = usePathname();
+  return (
+    <header className="topbar">
+      <Link href="/" className="brand">
+        BNN Studio
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {LINKS.map((l) => (
+            <li key={l.href}>
+              <Link href={l.href} aria-current={path?.startsWith(l.href) ? 'page' : undefined}>
+                {l.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}
