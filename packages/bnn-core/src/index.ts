@@ -1,17 +1,5 @@
 // Public API of @bnn-studio/bnn-core (pure TypeScript, no tfjs). Name every export; no `export *`.
-export { GRAPH_FORMAT, GRAPH_VERSION } from './spec/graph-types.js';
-export type {
-  ConstraintRef,
-  GraphEdge,
-  GraphNode,
-  GraphSpec,
-  InputParams,
-  NamedTensor,
-  ParamValue,
-  QuantizerRef,
-  WeightMap,
-} from './spec/graph-types.js';
-export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+
 export type {
   AddOp,
   AvgPool2DOp,
@@ -45,3 +33,36 @@ export type {
   SoftmaxOp,
   TensorKind,
 } from './deploy/deploy-types.js';
+export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+export type { ConstraintDef } from './registry/constraints.js';
+export {
+  getConstraintDef,
+  hasConstraintDef,
+  listConstraintDefs,
+  resolveConstraintConfig,
+} from './registry/constraints.js';
+export type { LayerCategory, LayerDef, ResolvedParams } from './registry/layers.js';
+export { getLayerDef, hasLayerDef, listLayerDefs, resolveParams } from './registry/layers.js';
+export type { ParamDef, ParamKind } from './registry/param-def.js';
+export { UnknownIdError } from './registry/param-def.js';
+export { quantizeArray, roundHalfEven, sign } from './registry/quantizer-math.js';
+export type { QuantizerDef } from './registry/quantizers.js';
+export {
+  getQuantizerDef,
+  hasQuantizerDef,
+  listQuantizerDefs,
+  quantizerPrecision,
+  resolveQuantizerConfig,
+} from './registry/quantizers.js';
+export type {
+  ConstraintRef,
+  GraphEdge,
+  GraphNode,
+  GraphSpec,
+  InputParams,
+  NamedTensor,
+  ParamValue,
+  QuantizerRef,
+  WeightMap,
+} from './spec/graph-types.js';
+export { GRAPH_FORMAT, GRAPH_VERSION } from './spec/graph-types.js';

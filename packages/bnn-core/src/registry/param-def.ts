@@ -1,0 +1,51 @@
+import type { ParamValue } from '../spec/graph-types.js';
+
+/**
+ * How a parameter is edited and validated.
+ * - `int`, `float`, `bool`, `enum`: scalars (`enum` values are listed in `options`).
+ * - `intPair`: `[a, b]` of integers (Keras also accepts one int `n`, meaning `[n, n]`).
+ * - `floatPair`: `[lo, hi]` of numbers (e.g. the Input's value range).
+ * - `shape`: a list of positive integers (e.g. `target_shape`).
+ * - `quantizer` / `constraint`: a `{ id, config }` reference into the quantizer / constraint registry, or null.
+ * - `normalization`: `{ mean, std }` or null (the Input's optional normalisation).
+ */
+export type ParamKind =
+  | 'int'
+  | 'float'
+  | 'bool'
+  | 'enum'
+  | 'intPair'
+  | 'floatPair'
+  | 'shape'
+  | 'quantizer'
+  | 'constraint'
+  | 'normalization';
+
+export interface ParamDef {
+  name: string;
+  kind: ParamKind;
+  /** Value used when the node leaves the param out. `null` means "none" (only where `nullable`). */
+  default: ParamValue;
+  /** Inclusive bounds for numbers (each element of pairs/shapes). */
+  min?: number;
+  max?: number;
+  /** Allowed values of an `enum` (numbers or strings). */
+  options?: Array<string | number>;
+  /** Whether `null` is accepted (e.g. no quantizer, `strides: null` = pool size). */
+  nullable?: boolean;
+  help: string;
+}
+
+/** Thrown when a registry is asked for an id it does not know; names the id and lists the known ones. */
+export class UnknownIdError extends Error {
+  readonly registry: string;
+  readonly id: string;
+  readonly known: string[];
+  constructor(registry: string, id: string, known: string[]) {
+    super(`bnn-core ${registry} registry: unknown id '${id}'. Known ids: ${known.join(', ')}.`);
+    this.name = 'UnknownIdError';
+    this.registry = registry;
+    this.id = id;
+    this.known = known;
+  }
+}
