@@ -37,7 +37,8 @@ export type BnnFormatErrorCode =
   | 'crc_mismatch'
   | 'too_large'
   | 'bad_header'
-  | 'bad_tensor_table';
+  | 'bad_tensor_table'
+  | 'trailing_bytes';
 
 export class BnnFormatError extends Error {
   override readonly name = 'BnnFormatError';

@@ -1,0 +1,63 @@
+/**
+ * Byte layout of a `.bnn` file, version 1.0 (docs/formats/bnn.md is the prose version of this file).
+ *
+ *   offset  size  field
+ *   0       8     magic  89 42 4E 4E 0D 0A 1A 0A  ("\x89BNN\r\n\x1a\n": catches text-mode transfers, like PNG)
+ *   8       2     version major (u16)            readers refuse a major they do not know
+ *   10      2     version minor (u16)            additive changes only; older readers accept newer minors
+ *   12      4     file length in bytes (u32)     including the CRC trailer
+ *   16      4     header offset (u32)            = 48
+ *   20      4     header length (u32)            UTF-8 JSON bytes, without padding
+ *   24      4     tensor table offset (u32)      16-byte aligned
+ *   28      4     tensor table entry count (u32)
+ *   32      4     data offset (u32)              16-byte aligned
+ *   36      4     data length (u32)
+ *   40      4     flags (u32)                    0
+ *   44      4     reserved (u32)                 0
+ *   48      …     JSON header, padded with spaces to 16 bytes
+ *   …       16·n  tensor table: n entries of { offset u32, byteLength u32, elementCount u32, dtype u8, 3 × 0 }
+ *   …       …     data: each tensor's little-endian bytes at a 16-byte aligned offset, zero padding between
+ *   end−4   4     CRC-32 (IEEE) of every byte before it
+ * All integers little-endian.
+ */
+export const BNN_MAGIC = Uint8Array.of(0x89, 0x42, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
+export const BNN_VERSION_MAJOR = 1;
+export const BNN_VERSION_MINOR = 0;
+export const BNN_FORMAT_ID = 'bnn-studio.bnn';
+
+export const FIXED_HEADER_BYTES = 48;
+export const TABLE_ENTRY_BYTES = 16;
+export const CRC_BYTES = 4;
+/** Alignment of the tensor table and of every tensor's data (enough for SIMD loads and any C type). */
+export const BNN_ALIGN = 16;
+/** The smallest possible file: fixed header + CRC. */
+export const MIN_FILE_BYTES = FIXED_HEADER_BYTES + CRC_BYTES;
+/** Default cap on the size of a file `readBnn` accepts (bytes). */
+export const DEFAULT_MAX_BNN_BYTES = 64 * 1024 * 1024;
+
+export const FIELD = {
+  versionMajor: 8,
+  versionMinor: 10,
+  fileLength: 12,
+  headerOffset: 16,
+  headerLength: 20,
+  tableOffset: 24,
+  tableCount: 28,
+  dataOffset: 32,
+  dataLength: 36,
+  flags: 40,
+  reserved: 44,
+} as const;
+
+/** Element types of stored tensors. */
+export const DTYPE = { int32: 1, float32: 2 } as const;
+export type BnnDtype = keyof typeof DTYPE;
+
+export function alignUp(n: number, a: number = BNN_ALIGN): number {
+  return Math.ceil(n / a) * a;
+}
+
+/** In the JSON header a typed array is replaced by a reference to its tensor-table entry. */
+export interface BlobRef {
+  $blob: number;
+}

@@ -1,0 +1,225 @@
+/**
+ * Hand-built DeployGraphs with seeded random weights, for tests and benchmarks of the format writers
+ * (they do not depend on bnn-core's `lower`). Not part of the public API.
+ */
+import {
+  DEPLOY_FORMAT,
+  DEPLOY_VERSION,
+  type DeployGraph,
+  type DeployOp,
+  type DeployTensor,
+  type OutputTransform,
+} from '@bnn-studio/bnn-core';
+
+/** mulberry32: small seeded PRNG, uniform in [0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random packed sign words for `groups` groups of `channels` bits each (tail bits 0, LCE layout). */
+export function randomPacked(r: () => number, groups: number, channels: number): Int32Array {
+  const w = Math.ceil(channels / 32);
+  const out = new Int32Array(groups * w);
+  for (let g = 0; g < groups; g++) {
+    for (let c = 0; c < channels; c++) if (r() < 0.5) out[g * w + (c >> 5)]! |= 1 << (c & 31);
+  }
+  return out;
+}
+
+export function randomFloats(r: () => number, n: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * r();
+  return out;
+}
+
+/** An op without its outputs (distributes over the DeployOp union). */
+export type OpInit = DeployOp extends infer O ? (O extends DeployOp ? Omit<O, 'outputs'> : never) : never;
+
+/** A small builder that tracks tensor shapes so graphs stay consistent. */
+export class GraphBuilder {
+  readonly tensors: DeployTensor[] = [];
+  readonly ops: DeployOp[] = [];
+  private n = 0;
+  constructor(
+    readonly r: () => number,
+    readonly inputShape: number[],
+  ) {
+    this.tensors.push({ id: 'input', shape: inputShape, kind: 'float32' });
+  }
+  shape(id: string): number[] {
+    return this.tensors.find((t) => t.id === id)!.shape;
+  }
+  tensor(shape: number[], kind: 'float32' | 'bitpacked'): string {
+    const id = `t${++this.n}`;
+    this.tensors.push({ id, shape, kind });
+    return id;
+  }
+  add(op: OpInit, shape: number[], kind: 'float32' | 'bitpacked'): string {
+    const out = this.tensor(shape, kind);
+    this.ops.push({ ...op, outputs: [out] } as DeployOp);
+    return out;
+  }
+  floatTransform(
+    c: number,
+    clamp: 'none' | 'relu' = 'none',
+    activation: 'none' | 'relu' = 'none',
+  ): OutputTransform {
+    return {
+      kind: 'float',
+      clamp,
+      activation,
+      multiplier: randomFloats(this.r, c, 0.01, 0.2),
+      bias: randomFloats(this.r, c, -0.5, 0.5),
+    };
+  }
+  thresholds(c: number, k: number): OutputTransform {
+    const t = new Int32Array(c);
+    for (let i = 0; i < c; i++) t[i] = Math.floor(k / 2 + (this.r() - 0.5) * k * 0.3);
+    return { kind: 'bitpacked', thresholds: t };
+  }
+  graph(name: string, outputs: string[]): DeployGraph {
+    return {
+      format: DEPLOY_FORMAT,
+      version: DEPLOY_VERSION,
+      name,
+      input: 'input',
+      outputs,
+      tensors: this.tensors,
+      ops: this.ops,
+      labels: Array.from({ length: this.shape(outputs[0]!).at(-1)! }, (_, i) => `class ${i}`),
+    };
+  }
+}
+
+function convOut(h: number, k: number, s: number, padding: 'valid' | 'same'): number {
+  return padding === 'same' ? Math.ceil(h / s) : Math.floor((h - k) / s) + 1;
+}
+
+/**
+ * A QuickNet-like classifier exercising most op kinds: float stem conv → sign → binary convs (bit-packed
+ * and float outputs, one- and zero-padding) → binary max-pool → BatchNorm (scale_shift) → global pool →
+ * binary dense → float dense → softmax. `channels` must be ≥ 1; 32 and 64 keep xcore's Cin % 32 rule.
+ */
+export function buildMixedGraph(
+  seed = 1,
+  opts: { size?: number; channels?: number; classes?: number; inChannels?: number } = {},
+): DeployGraph {
+  const size = opts.size ?? 12;
+  const c = opts.channels ?? 32;
+  const classes = opts.classes ?? 10;
+  const cin = opts.inChannels ?? 1;
+  const b = new GraphBuilder(rng(seed), [size, size, cin]);
+  const r = b.r;
+  const stem = b.add(
+    {
+      op: 'conv2d',
+      sourceNode: 'stem',
+      inputs: ['input'],
+      filter: randomFloats(r, 9 * cin * c),
+      bias: randomFloats(r, c, -0.1, 0.1),
+      inChannels: cin,
+      outChannels: c,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      activation: 'relu',
+    },
+    [size, size, c],
+    'float32',
+  );
+  const q1 = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [size, size, c], 'bitpacked');
+  const bc1 = b.add(
+    {
+      op: 'bconv2d',
+      sourceNode: 'bconv1',
+      inputs: [q1],
+      filter: randomPacked(r, c * 9, c),
+      inChannels: c,
+      outChannels: c,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      padValue: 1,
+      transform: b.thresholds(c, 9 * c),
+    },
+    [size, size, c],
+    'bitpacked',
+  );
+  const half = Math.floor(size / 2);
+  const mp = b.add(
+    { op: 'bmaxpool2d', sourceNode: 'pool1', inputs: [bc1], pool: [2, 2], strides: [2, 2], padding: 'valid' },
+    [half, half, c],
+    'bitpacked',
+  );
+  const c2 = 2 * c;
+  const oh = convOut(half, 3, 1, 'valid');
+  const bc2 = b.add(
+    {
+      op: 'bconv2d',
+      sourceNode: 'bconv2',
+      inputs: [mp],
+      filter: randomPacked(r, c2 * 9, c),
+      inChannels: c,
+      outChannels: c2,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'valid',
+      padValue: 0,
+      transform: b.floatTransform(c2, 'relu'),
+    },
+    [oh, oh, c2],
+    'float32',
+  );
+  const bn = b.add(
+    {
+      op: 'scale_shift',
+      sourceNode: 'bn2',
+      inputs: [bc2],
+      scale: randomFloats(r, c2, 0.5, 1.5),
+      shift: randomFloats(r, c2, -0.2, 0.2),
+    },
+    [oh, oh, c2],
+    'float32',
+  );
+  const gp = b.add({ op: 'global_avgpool', sourceNode: 'gap', inputs: [bn] }, [c2], 'float32');
+  const q3 = b.add({ op: 'quantize', sourceNode: 'bdense3', inputs: [gp] }, [c2], 'bitpacked');
+  const bd = b.add(
+    {
+      op: 'bdense',
+      sourceNode: 'bdense3',
+      inputs: [q3],
+      filter: randomPacked(r, c2, c2),
+      inChannels: c2,
+      outChannels: c2,
+      transform: b.floatTransform(c2, 'relu'),
+    },
+    [c2],
+    'float32',
+  );
+  const logits = b.add(
+    {
+      op: 'dense',
+      sourceNode: 'head',
+      inputs: [bd],
+      weights: randomFloats(r, c2 * classes, -0.3, 0.3),
+      bias: randomFloats(r, classes, -0.1, 0.1),
+      inChannels: c2,
+      outChannels: classes,
+      activation: 'none',
+    },
+    [classes],
+    'float32',
+  );
+  const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [classes], 'float32');
+  return b.graph(`mixed-${seed}`, [probs]);
+}

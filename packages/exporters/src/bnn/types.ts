@@ -1,0 +1,33 @@
+import type { DeployGraph } from '@bnn-studio/bnn-core';
+
+/** Provenance stored in a `.bnn` header. Every field is optional; unknown keys are kept in `extra`. */
+export interface BnnMeta {
+  /** Id of the training run the weights come from. */
+  runId?: string;
+  /** Dataset the model was trained/evaluated on (e.g. 'mnist'). */
+  dataset?: string;
+  /** Test accuracy in [0, 1] measured by the studio. */
+  accuracy?: number;
+  /** ISO-8601 time of export. Left out unless given, so the same model always gives the same bytes. */
+  createdAt?: string;
+  /** Name and version of the program that wrote the file (default 'bnn-studio exporters 0.1.0'). */
+  producer?: string;
+  /** Free-form key/values (architecture name, preset id, notes …). */
+  extra?: Record<string, string | number | boolean>;
+}
+
+export interface ReadBnnOptions {
+  /** Refuse files larger than this many bytes (default 64 MiB). */
+  maxBytes?: number;
+}
+
+export interface BnnFile {
+  graph: DeployGraph;
+  meta: BnnMeta;
+  /** Version of the file that was read. */
+  version: { major: number; minor: number };
+  /** Bytes of tensor data (weights, thresholds, BatchNorm terms) in the file. */
+  tensorBytes: number;
+  /** Everything else: fixed header, JSON header, tensor table, alignment padding, CRC. */
+  overheadBytes: number;
+}
