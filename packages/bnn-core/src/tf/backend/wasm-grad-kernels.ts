@@ -1,0 +1,357 @@
+/**
+ * Gradient kernels that @tensorflow/tfjs-backend-wasm lacks (or runs slowly), built on its fast kernels.
+ *
+ * - `Conv2DBackpropFilter` (missing in wasm): im2col + the wasm `BatchMatMul`.
+ *     dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh + kh − pt, ow·sw + kw − pl, ci] · dy[n,oh,ow,co]
+ *   i.e. dWᵀ (as [Co, K = KH·KW·Ci]) = dyᵀ · patches with patches [P = N·OH·OW, K] (no transpose flags:
+ *   the wasm matmul is ~10× slower with them). Batches are processed in
+ *   chunks so the patch matrix never exceeds PATCH_LIMIT floats.
+ * - `Conv2DBackpropInput` (present in wasm, but a naive loop ~30× slower than the forward conv): replaced by
+ *   a forward wasm `Conv2D` (XNNPACK) of the stride-dilated dy with the spatially flipped, in/out-swapped
+ *   filter:  dx[ih] = Σ_k dyD[ih + pt − (KH−1) + k] · Wflip[k], dyD[oh·s] = dy[oh] (zeros between),
+ *   Wflip[kh,kw,co,ci] = W[KH−1−kh, KW−1−kw, ci, co], so the conv pads dyD by KH−1−pt on top and by
+ *   H − 1 − (OH−1)·s + pt − ... on the bottom (computed below so the output has exactly H rows).
+ *   When a negative pad would be needed, the original wasm kernel is used.
+ * - `DepthwiseConv2dNativeBackpropFilter` / `DepthwiseConv2dNativeBackpropInput` (missing in wasm): direct
+ *   loops over the heap views; depthwise convs are memory-bound and cheap, so the loops cost about the same
+ *   as the forward pass.
+ *
+ * The reference for every kernel is tfjs-backend-cpu; `wasm-grad-kernels.test.ts` checks them against it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+type TensorInfo = tf.TensorInfo;
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+/** Most floats held by one im2col patch matrix (16 MiB). */
+const PATCH_LIMIT = 8 * 1024 * 1024;
+
+let originalBackpropInput: tf.KernelConfig | null = null;
+
+function heap(backend: BackendWasm, info: TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
+
+function callKernel(
+  name: string,
+  backend: BackendWasm,
+  inputs: Record<string, TensorInfo>,
+  attrs: Record<string, unknown>,
+): TensorInfo {
+  const config = tf.getKernel(name, 'wasm');
+  if (!config) throw new Error(`bnn-core/tf: wasm kernel ${name} is not registered`);
+  return config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
+}
+
+function conv2DBackpropFilter(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: BackendWasm;
+  attrs: { strides: [number, number] | number; pad: Pad; dataFormat: string; dimRoundingMode?: string };
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, dy } = inputs;
+  const filterShape = (attrs as unknown as { filterShape: [number, number, number, number] }).filterShape;
+  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') {
+    throw new Error('bnn-core/tf: wasm Conv2DBackpropFilter supports only NHWC data');
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
+  const { outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, strideHeight: sh } = info;
+  const sw = info.strideWidth;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const K = KH * KW * Ci;
+  const perSample = OH * OW * K;
+  const chunk = Math.max(1, Math.min(N, Math.floor(PATCH_LIMIT / Math.max(1, perSample))));
+  const acc = new Float32Array(K * Co);
+
+  for (let n0 = 0; n0 < N; n0 += chunk) {
+    const n1 = Math.min(N, n0 + chunk);
+    const P = (n1 - n0) * OH * OW;
+    const patches = backend.makeOutput([1, P, K], 'float32');
+    const dyT = backend.makeOutput([1, Co, P], 'float32');
+    const xs = heap(backend, x);
+    const dys = heap(backend, dy);
+    const pv = heap(backend, patches);
+    // dyᵀ for this chunk: the wasm matmul is fastest without transpose flags.
+    const dt = heap(backend, dyT);
+    const base = n0 * OH * OW * Co;
+    for (let p = 0; p < P; p++) {
+      for (let co = 0; co < Co; co++) dt[co * P + p] = dys[base + p * Co + co] as number;
+    }
+    // im2col: row = (n, oh, ow); column = (kh, kw, ci) — the HWIO filter's flattening order.
+    let row = 0;
+    for (let n = n0; n < n1; n++) {
+      const xn = n * H * W * Ci;
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++, row++) {
+          let col = row * K;
+          for (let kh = 0; kh < KH; kh++) {
+            const ih = oh * sh + kh - pt;
+            if (ih < 0 || ih >= H) {
+              pv.fill(0, col, col + KW * Ci);
+              col += KW * Ci;
+              continue;
+            }
+            for (let kw = 0; kw < KW; kw++) {
+              const iw = ow * sw + kw - pl;
+              if (iw < 0 || iw >= W) {
+                for (let ci = 0; ci < Ci; ci++) pv[col + ci] = 0;
+              } else {
+                const src = xn + (ih * W + iw) * Ci;
+                for (let ci = 0; ci < Ci; ci++) pv[col + ci] = xs[src + ci] as number;
+              }
+              col += Ci;
+            }
+          }
+        }
+      }
+    }
+    const product = callKernel(
+      'BatchMatMul',
+      backend,
+      { a: dyT, b: patches },
+      { transposeA: false, transposeB: false },
+    );
+    // product is dWᵀ [Co, K]; accumulate into dW [K, Co].
+    const pr = heap(backend, product);
+    for (let co = 0; co < Co; co++) {
+      for (let k = 0; k < K; k++)
+        acc[k * Co + co] = (acc[k * Co + co] as number) + (pr[co * K + k] as number);
+    }
+    backend.disposeData(patches.dataId);
+    backend.disposeData(dyT.dataId);
+    backend.disposeData(product.dataId);
+  }
+  const out = backend.makeOutput(filterShape, 'float32');
+  heap(backend, out).set(acc);
+  return out;
+}
+
+function conv2DBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: BackendWasm;
+  attrs: {
+    strides: [number, number] | number;
+    pad: Pad;
+    dataFormat: string;
+    dimRoundingMode?: string;
+    inputShape: [number, number, number, number];
+  };
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const info = tf.backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+  );
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
+  const { outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
+  const sh = info.strideHeight;
+  const sw = info.strideWidth;
+  const DH = (OH - 1) * sh + 1;
+  const DW = (OW - 1) * sw + 1;
+  const top = KH - 1 - info.padInfo.top;
+  const left = KW - 1 - info.padInfo.left;
+  const bottom = H - DH - top + KH - 1;
+  const right = W - DW - left + KW - 1;
+  if (top < 0 || left < 0 || bottom < 0 || right < 0 || (attrs.dataFormat && attrs.dataFormat !== 'NHWC')) {
+    if (!originalBackpropInput) throw new Error('bnn-core/tf: no fallback Conv2DBackpropInput kernel');
+    return originalBackpropInput.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+  }
+  // Flipped, in/out-swapped filter.
+  const flipped = backend.makeOutput([KH, KW, Co, Ci], 'float32');
+  {
+    const w = heap(backend, filter);
+    const f = heap(backend, flipped);
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const dst = (kh * KW + kw) * Co * Ci;
+        const src = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * Ci * Co;
+        for (let ci = 0; ci < Ci; ci++) {
+          for (let co = 0; co < Co; co++) f[dst + co * Ci + ci] = w[src + ci * Co + co] as number;
+        }
+      }
+    }
+  }
+  let dilated = dy;
+  if (sh > 1 || sw > 1) {
+    dilated = backend.makeOutput([N, DH, DW, Co], 'float32');
+    const d = heap(backend, dilated);
+    const g = heap(backend, dy);
+    d.fill(0);
+    for (let n = 0; n < N; n++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++) {
+          const src = ((n * OH + oh) * OW + ow) * Co;
+          d.set(g.subarray(src, src + Co), ((n * DH + oh * sh) * DW + ow * sw) * Co);
+        }
+      }
+    }
+  }
+  const out = callKernel(
+    'Conv2D',
+    backend,
+    { x: dilated, filter: flipped },
+    {
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
+  backend.disposeData(flipped.dataId);
+  if (dilated !== dy) backend.disposeData(dilated.dataId);
+  return out;
+}
+
+interface DepthwiseAttrs {
+  strides: [number, number] | number;
+  dilations: [number, number] | number;
+  pad: Pad;
+  dimRoundingMode?: string;
+}
+
+function depthwiseInfo(xShape: number[], filterShape: number[], attrs: DepthwiseAttrs) {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    true,
+  );
+}
+
+/** dW[kh,kw,c,m] = Σ_{n,oh,ow} x[n, oh·sh + kh·dh − pt, ow·sw + kw·dw − pl, c] · dy[n,oh,ow,c·M + m]. */
+function depthwiseBackpropFilter(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: BackendWasm;
+  attrs: DepthwiseAttrs & { filterShape: [number, number, number, number] };
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const info = depthwiseInfo(inputs.x.shape, attrs.filterShape, attrs);
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
+  const { dilationHeight: dh, dilationWidth: dw } = info;
+  const M = info.outChannels / C;
+  const OC = info.outChannels;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const out = backend.makeOutput(attrs.filterShape, 'float32');
+  const xs = heap(backend, inputs.x);
+  const g = heap(backend, inputs.dy);
+  const o = heap(backend, out);
+  o.fill(0);
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let kh = 0; kh < KH; kh++) {
+        const ih = oh * sh + kh * dh - pt;
+        if (ih < 0 || ih >= H) continue;
+        for (let ow = 0; ow < OW; ow++) {
+          const gBase = ((n * OH + oh) * OW + ow) * OC;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * sw + kw * dw - pl;
+            if (iw < 0 || iw >= W) continue;
+            const xBase = ((n * H + ih) * W + iw) * C;
+            const oBase = (kh * KW + kw) * OC;
+            for (let c = 0; c < C; c++) {
+              const xv = xs[xBase + c] as number;
+              for (let m = 0; m < M; m++) {
+                const k = c * M + m;
+                o[oBase + k] = (o[oBase + k] as number) + xv * (g[gBase + k] as number);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** dx[n,ih,iw,c] = Σ_{oh,ow,kh,kw,m: ih = oh·sh + kh·dh − pt, ...} dy[n,oh,ow,c·M + m] · W[kh,kw,c,m]. */
+function depthwiseBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: BackendWasm;
+  attrs: DepthwiseAttrs & { inputShape: [number, number, number, number] };
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const info = depthwiseInfo(attrs.inputShape, inputs.filter.shape, attrs);
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = info;
+  const { dilationHeight: dh, dilationWidth: dw } = info;
+  const OC = info.outChannels;
+  const M = OC / C;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const out = backend.makeOutput(attrs.inputShape, 'float32');
+  const w = heap(backend, inputs.filter);
+  const g = heap(backend, inputs.dy);
+  const o = heap(backend, out);
+  o.fill(0);
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let kh = 0; kh < KH; kh++) {
+        const ih = oh * sh + kh * dh - pt;
+        if (ih < 0 || ih >= H) continue;
+        for (let ow = 0; ow < OW; ow++) {
+          const gBase = ((n * OH + oh) * OW + ow) * OC;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * sw + kw * dw - pl;
+            if (iw < 0 || iw >= W) continue;
+            const oBase = ((n * H + ih) * W + iw) * C;
+            const wBase = (kh * KW + kw) * OC;
+            for (let c = 0; c < C; c++) {
+              let s = 0;
+              for (let m = 0; m < M; m++)
+                s += (g[gBase + c * M + m] as number) * (w[wBase + c * M + m] as number);
+              o[oBase + c] = (o[oBase + c] as number) + s;
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+let registered = false;
+
+/**
+ * Registers the kernels above for the 'wasm' backend (idempotent). Call before the first gradient on wasm;
+ * `initBackend('wasm')` does it.
+ */
+export function registerWasmGradKernels(): void {
+  if (registered) return;
+  registered = true;
+  const add = (kernelName: string, kernelFunc: unknown) => {
+    if (tf.getKernel(kernelName, 'wasm')) {
+      if (kernelName === 'Conv2DBackpropInput') originalBackpropInput = tf.getKernel(kernelName, 'wasm');
+      tf.unregisterKernel(kernelName, 'wasm');
+    }
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+  };
+  add('Conv2DBackpropFilter', conv2DBackpropFilter);
+  add('Conv2DBackpropInput', conv2DBackpropInput);
+  add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
+  add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
+}
