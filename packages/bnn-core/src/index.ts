@@ -34,6 +34,12 @@ export type {
   TensorKind,
 } from './deploy/deploy-types.js';
 export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+export type { GraphAnalysis, ModelTotals, NodeAnalysis } from './infer/analyze.js';
+export { inferGraph } from './infer/analyze.js';
+export { formatSummary } from './infer/format-summary.js';
+export { GraphBuilder } from './presets/graph-builder.js';
+export type { PresetInfo } from './presets/presets.js';
+export { getPreset, listPresets } from './presets/presets.js';
 export type { ConstraintDef } from './registry/constraints.js';
 export {
   getConstraintDef,
@@ -54,6 +60,7 @@ export {
   quantizerPrecision,
   resolveQuantizerConfig,
 } from './registry/quantizers.js';
+export { graphEdgeSchema, graphNodeSchema, graphSpecSchema, paramValueSchema } from './spec/graph-schema.js';
 export type {
   ConstraintRef,
   GraphEdge,
@@ -66,3 +73,10 @@ export type {
   WeightMap,
 } from './spec/graph-types.js';
 export { GRAPH_FORMAT, GRAPH_VERSION } from './spec/graph-types.js';
+export type { GraphIssue, IssueCode } from './spec/issues.js';
+export { ISSUE_CODES } from './spec/issues.js';
+export type { GraphMigration, MigrationResult } from './spec/migrations.js';
+export { checkMigrationChain, GRAPH_MIGRATIONS, migrateDocument } from './spec/migrations.js';
+export type { ParseGraphResult } from './spec/parse.js';
+export { parseGraph } from './spec/parse.js';
+export { isGraphValid, validateGraph } from './spec/validate.js';

@@ -506,7 +506,8 @@ export type ResolvedParams = Record<string, ParamValue>;
 
 /**
  * A node's params with defaults filled in and Keras shorthands expanded: an int for an `intPair` becomes
- * `[n, n]`, and pooling `strides: null` becomes the pool size. Unknown params are kept (validation reports them).
+ * `[n, n]`, a quantizer/constraint given as a bare id string (`"ste_sign"`, as Larq allows) becomes `{ id }`,
+ * and pooling `strides: null` becomes the pool size. Unknown params are kept (validation reports them).
  * Throws `UnknownIdError` for an unknown layer type.
  */
 export function resolveParams(node: Pick<GraphNode, 'type' | 'params'>): ResolvedParams {
@@ -516,6 +517,7 @@ export function resolveParams(node: Pick<GraphNode, 'type' | 'params'>): Resolve
     const given = node.params[p.name];
     let v: ParamValue = given === undefined ? p.default : given;
     if (p.kind === 'intPair' && typeof v === 'number') v = [v, v];
+    if ((p.kind === 'quantizer' || p.kind === 'constraint') && typeof v === 'string') v = { id: v };
     out[p.name] = v;
   }
   for (const [k, v] of Object.entries(node.params)) if (!(k in out)) out[k] = v;

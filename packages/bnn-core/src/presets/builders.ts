@@ -1,0 +1,344 @@
+import type { GraphSpec, ParamValue } from '../spec/graph-types.js';
+import { GraphBuilder } from './graph-builder.js';
+
+/**
+ * The preset architectures, written in code; `presets/*.json` are generated from these
+ * (`npm run presets -w @bnn-studio/bnn-core`) and a test keeps them in sync.
+ */
+
+const STE = { id: 'ste_sign' };
+const CLIP = { id: 'weight_clip' };
+const BINARY = { input_quantizer: STE, kernel_quantizer: STE, kernel_constraint: CLIP, use_bias: false };
+const KERNEL_ONLY = { kernel_quantizer: STE, kernel_constraint: CLIP, use_bias: false };
+const MNIST_INPUT = { range: [0, 1], normalization: { mean: 0.5, std: 0.5 } } as Record<string, ParamValue>;
+
+export interface PresetSource {
+  id: string;
+  name: string;
+  description: string;
+  build(): GraphSpec;
+}
+
+/** Larq's MNIST tutorial network ("Introduction to BNNs with Larq"), layer for layer. */
+function larqMnist(): GraphSpec {
+  const b = new GraphBuilder(
+    'Larq MNIST',
+    "Larq's MNIST tutorial BNN: three binary 3×3 convolutions, two binary dense layers, BatchNorm (no scale) after each.",
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  const out = b.chain(x, [
+    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...KERNEL_ONLY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { scale: false }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { scale: false }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+    ['BatchNormalization', { scale: false }],
+    ['Flatten'],
+    ['QuantDense', { units: 64, ...BINARY }],
+    ['BatchNormalization', { scale: false }],
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', { scale: false }],
+    ['Softmax'],
+  ]);
+  void out;
+  return b.build({ preset: 'larq-mnist' });
+}
+
+/** The smallest preset: designed to stay well under 16 KiB of packed weights. */
+function mnistTiny(): GraphSpec {
+  const b = new GraphBuilder(
+    'MNIST tiny',
+    'A compact BNN for MNIST under 16 KiB packed: three one-padded binary convolutions with pooling and a binary classifier.',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  b.chain(x, [
+    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...KERNEL_ONLY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { scale: false }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { scale: false }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+    ['BatchNormalization', { scale: false }],
+    ['GlobalAveragePooling2D'],
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', { scale: false }],
+    ['Softmax'],
+  ]);
+  return b.build({ preset: 'mnist-tiny' });
+}
+
+/** BinaryNet MLP (Courbariaux & Hubara et al. 2016), scaled to 3 × 512 hidden units for in-browser training. */
+function binarynetMlp(): GraphSpec {
+  const b = new GraphBuilder(
+    'BinaryNet MLP',
+    'BinaryNet-style multilayer perceptron: binary dense layers of 512 units with BatchNorm; the first layer sees float pixels.',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  b.chain(x, [
+    ['Flatten'],
+    ['QuantDense', { units: 512, ...KERNEL_ONLY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantDense', { units: 512, ...BINARY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantDense', { units: 512, ...BINARY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['Softmax'],
+  ]);
+  return b.build({ preset: 'binarynet-mlp' });
+}
+
+/** BinaryNet-style CNN: pairs of binary 3×3 convolutions, max-pooling, binary dense head. */
+function binarynetCnn(): GraphSpec {
+  const b = new GraphBuilder(
+    'BinaryNet CNN',
+    'BinaryNet-style convolutional net for 28×28 inputs: conv-conv-pool stages of binary 3×3 convolutions (one-padded), binary dense head.',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  const same = { padding: 'same', pad_values: 1 };
+  b.chain(x, [
+    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...same, ...KERNEL_ONLY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...same, ...BINARY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...same, ...BINARY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...same, ...BINARY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['Flatten'],
+    ['QuantDense', { units: 128, ...BINARY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['Softmax'],
+  ]);
+  return b.build({ preset: 'binarynet-cnn' });
+}
+
+/** XNOR-Net style (Rastegari et al. 2016): float first and last layers, BN before each binary conv, scaled binary kernels. */
+function xnornetSmall(): GraphSpec {
+  const b = new GraphBuilder(
+    'XNOR-Net small',
+    'XNOR-Net-style net: float first conv and classifier, BatchNorm → binary conv (magnitude-aware kernel scaling) → pooling blocks.',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  const xnor = {
+    padding: 'same',
+    pad_values: 1,
+    input_quantizer: STE,
+    kernel_quantizer: { id: 'magnitude_aware_sign' },
+    kernel_constraint: CLIP,
+    use_bias: false,
+  };
+  b.chain(x, [
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['ReLU'],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...xnor }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['QuantConv2D', { filters: 128, kernel_size: [3, 3], ...xnor }],
+    ['BatchNormalization', { momentum: 0.9 }],
+    ['ReLU'],
+    ['GlobalAveragePooling2D'],
+    ['Dense', { units: 10 }],
+    ['Softmax'],
+  ]);
+  return b.build({ preset: 'xnornet-small' });
+}
+
+/** Bi-Real Net style (Liu et al. 2018): every binary conv has a real-valued shortcut around it. */
+function birealnetSmall(): GraphSpec {
+  const b = new GraphBuilder(
+    'Bi-Real Net small',
+    'Bi-Real-style residual BNN: float stem, binary 3×3 convolutions (approx_sign activations, magnitude-aware kernels) each wrapped by a real-valued shortcut; downsampling shortcuts use average pooling and a float 1×1 conv.',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  const binConv = (filters: number, strides: number) => ({
+    filters,
+    kernel_size: [3, 3],
+    strides: [strides, strides],
+    padding: 'same',
+    pad_values: 1,
+    input_quantizer: { id: 'approx_sign' },
+    kernel_quantizer: { id: 'magnitude_aware_sign', config: { clip_value: 1.25 } },
+    kernel_constraint: { id: 'weight_clip', config: { clip_value: 1.25 } },
+    use_bias: false,
+  });
+  let h = b.chain(x, [
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
+    ['BatchNormalization', { momentum: 0.9 }],
+  ]);
+  const block = (inp: string, filters: number, strides: number, shortcutConv: boolean) => {
+    const main = b.chain(inp, [
+      ['QuantConv2D', binConv(filters, strides)],
+      ['BatchNormalization', { momentum: 0.9 }],
+    ]);
+    let short = inp;
+    if (strides > 1) short = b.add('AveragePool2D', { pool_size: [2, 2], strides: [2, 2] }, short);
+    if (shortcutConv) {
+      short = b.chain(short, [
+        ['Conv2D', { filters, kernel_size: [1, 1], use_bias: false }],
+        ['BatchNormalization', { momentum: 0.9 }],
+      ]);
+    }
+    return b.add('Add', {}, main, short);
+  };
+  h = block(h, 32, 1, false);
+  h = block(h, 32, 1, false);
+  h = block(h, 64, 2, true);
+  h = block(h, 64, 1, false);
+  h = block(h, 128, 2, true);
+  h = block(h, 128, 1, false);
+  b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: 10 }], ['Softmax']]);
+  return b.build({ preset: 'birealnet-small' });
+}
+
+/**
+ * QuickNet style (Bannink et al. 2021, larq-zoo): float stem (conv, depthwise conv, 1×1 conv), sections of
+ * residual blocks `x + BN(ReLU(QuantConv2D_3×3(x)))` with one-padding, float transition blocks
+ * (ReLU → MaxPool 3×3/2 → depthwise 3×3 → BN → 1×1 conv → BN), ReLU → global pooling → float Dense head.
+ */
+function quicknet(
+  id: string,
+  name: string,
+  inputShape: number[],
+  classes: number,
+  stem: number,
+  sections: Array<{ filters: number; blocks: number }>,
+  inputExtra: Record<string, ParamValue>,
+): GraphSpec {
+  const b = new GraphBuilder(
+    name,
+    `QuickNet-style BNN for ${inputShape.join('×')} inputs: float stem, ${sections.length} sections of one-padded binary 3×3 residual blocks with ReLU and BatchNorm, float transitions and head.`,
+  );
+  const x = b.input(inputShape, inputExtra);
+  const bn = (): [string, Record<string, ParamValue>] => [
+    'BatchNormalization',
+    { momentum: 0.9, epsilon: 0.001 },
+  ];
+  let h = b.chain(x, [
+    ['Conv2D', { filters: stem, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
+    bn(),
+    ['ReLU'],
+    ['DepthwiseConv2D', { kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
+    bn(),
+    ['Conv2D', { filters: sections[0]!.filters, kernel_size: [1, 1], use_bias: false }],
+    bn(),
+  ]);
+  sections.forEach((section, si) => {
+    if (si > 0) {
+      h = b.chain(h, [
+        ['ReLU'],
+        ['MaxPool2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
+        ['DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', use_bias: false }],
+        bn(),
+        ['Conv2D', { filters: section.filters, kernel_size: [1, 1], use_bias: false }],
+        bn(),
+      ]);
+    }
+    for (let i = 0; i < section.blocks; i++) {
+      const main = b.chain(h, [
+        [
+          'QuantConv2D',
+          {
+            filters: section.filters,
+            kernel_size: [3, 3],
+            padding: 'same',
+            pad_values: 1,
+            ...BINARY,
+          },
+        ],
+        ['ReLU'],
+        bn(),
+      ]);
+      h = b.add('Add', {}, main, h);
+    }
+  });
+  b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: classes }], ['Softmax']]);
+  return b.build({ preset: id });
+}
+
+export const PRESET_SOURCES: PresetSource[] = [
+  {
+    id: 'larq-mnist',
+    name: 'Larq MNIST',
+    description: "Larq's MNIST tutorial network (3 binary convs, 2 binary dense).",
+    build: larqMnist,
+  },
+  {
+    id: 'mnist-tiny',
+    name: 'MNIST tiny (< 16 KiB)',
+    description: 'Smallest preset: under 16 KiB of packed weights.',
+    build: mnistTiny,
+  },
+  {
+    id: 'binarynet-mlp',
+    name: 'BinaryNet MLP',
+    description: 'Binary multilayer perceptron, 3 × 512 units.',
+    build: binarynetMlp,
+  },
+  {
+    id: 'binarynet-cnn',
+    name: 'BinaryNet CNN',
+    description: 'BinaryNet-style conv-conv-pool binary CNN.',
+    build: binarynetCnn,
+  },
+  {
+    id: 'xnornet-small',
+    name: 'XNOR-Net small',
+    description: 'XNOR-Net-style: float first/last layers, scaled binary convs.',
+    build: xnornetSmall,
+  },
+  {
+    id: 'birealnet-small',
+    name: 'Bi-Real Net small',
+    description: 'Residual BNN with a real-valued shortcut around every binary conv.',
+    build: birealnetSmall,
+  },
+  {
+    id: 'quicknet-28',
+    name: 'QuickNet 28×28',
+    description: 'QuickNet-style residual BNN for 28×28 grey images (10 classes).',
+    build: () =>
+      quicknet(
+        'quicknet-28',
+        'QuickNet 28×28',
+        [28, 28, 1],
+        10,
+        16,
+        [
+          { filters: 32, blocks: 2 },
+          { filters: 64, blocks: 2 },
+        ],
+        MNIST_INPUT,
+      ),
+  },
+  {
+    id: 'quicknet-96',
+    name: 'QuickNet 96×96',
+    description: 'QuickNet-style residual BNN for 96×96 grey images (2 classes, person-detection class).',
+    build: () =>
+      quicknet(
+        'quicknet-96',
+        'QuickNet 96×96',
+        [96, 96, 1],
+        2,
+        16,
+        [
+          { filters: 32, blocks: 2 },
+          { filters: 64, blocks: 2 },
+          { filters: 128, blocks: 2 },
+        ],
+        MNIST_INPUT,
+      ),
+  },
+];

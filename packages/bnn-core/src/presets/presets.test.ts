@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getPreset, inferGraph, listPresets, parseGraph } from '../index.js';
+import { PRESETS_DIR, presetJson } from './write-presets.js';
+
+describe('presets', () => {
+  it('lists the presets the issue names plus a < 16 KiB one', () => {
+    const ids = listPresets().map((p) => p.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'larq-mnist',
+        'binarynet-mlp',
+        'binarynet-cnn',
+        'xnornet-small',
+        'birealnet-small',
+        'quicknet-28',
+        'quicknet-96',
+        'mnist-tiny',
+      ]),
+    );
+    expect(inferGraph(getPreset('mnist-tiny')).totals.packedBytes).toBeLessThan(16 * 1024);
+    expect(listPresets().find((p) => p.id === 'quicknet-96')!.inputShape).toEqual([96, 96, 1]);
+  });
+
+  it('presets/*.json are the generated builders (run `npm run presets` after editing builders.ts)', () => {
+    for (const p of listPresets()) {
+      const text = readFileSync(join(PRESETS_DIR, `${p.id}.json`), 'utf8');
+      // Same content and key order (whitespace is the formatter's business).
+      expect(JSON.stringify(JSON.parse(text))).toBe(JSON.stringify(JSON.parse(presetJson(p.id))));
+      const r = parseGraph(JSON.parse(text));
+      expect(r.ok).toBe(true);
+    }
+  });
+
+  it('QuickNet presets have residual adds, one-padded binary 3×3 convs, ReLU before BN', () => {
+    for (const id of ['quicknet-28', 'quicknet-96']) {
+      const g = getPreset(id);
+      expect(g.nodes.filter((n) => n.type === 'Add').length).toBeGreaterThanOrEqual(4);
+      const convs = g.nodes.filter((n) => n.type === 'QuantConv2D');
+      for (const c of convs)
+        expect(c.params).toMatchObject({ pad_values: 1, padding: 'same', kernel_size: [3, 3] });
+      expect(g.nodes[1]!.type).toBe('Conv2D');
+    }
+  });
+
+  it('getPreset names an unknown id and returns fresh copies', () => {
+    expect(() => getPreset('resnet')).toThrow(/unknown preset 'resnet'.*larq-mnist/);
+    const a = getPreset('larq-mnist');
+    a.nodes.length = 0;
+    expect(getPreset('larq-mnist').nodes.length).toBeGreaterThan(0);
+  });
+});
