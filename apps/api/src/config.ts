@@ -1,0 +1,47 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+export interface StudioConfig {
+  dataDir: string;
+  provider: Provider;
+  /** SQLite file path or Postgres URL. */
+  databaseUrl: string;
+  port: number;
+  host: string;
+  /** Origin allowed by CORS besides same-origin requests. */
+  webOrigin: string | undefined;
+  /** Training worker threads in this process (0 = none; only with Postgres and external workers). */
+  workers: number;
+  maxUploadBytes: number;
+  rateLimitPerMinute: number;
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<StudioConfig> = {},
+): StudioConfig {
+  const dataDir = resolve(env.BNN_STUDIO_DATA ?? './data');
+  const url = env.DATABASE_URL;
+  const isPg = !!url && /^postgres(ql)?:\/\//.test(url);
+  const port = Number(env.PORT ?? 3000);
+  const sqlitePath = url?.startsWith('file:') ? url.slice(5) : undefined;
+  return {
+    dataDir,
+    provider: isPg ? 'postgresql' : 'sqlite',
+    databaseUrl: isPg
+      ? url!
+      : sqlitePath
+        ? isAbsolute(sqlitePath)
+          ? sqlitePath
+          : resolve(sqlitePath)
+        : resolve(dataDir, 'studio.db'),
+    port: Number.isFinite(port) ? port : 3000,
+    host: env.HOST ?? '0.0.0.0',
+    webOrigin: env.BNN_STUDIO_WEB_ORIGIN,
+    workers: env.BNN_STUDIO_WORKERS !== undefined ? Number(env.BNN_STUDIO_WORKERS) : 1,
+    maxUploadBytes: Number(env.BNN_STUDIO_MAX_UPLOAD_BYTES ?? 200 * 1024 * 1024),
+    rateLimitPerMinute: Number(env.BNN_STUDIO_RATE_LIMIT ?? 6000),
+    ...overrides,
+  };
+}

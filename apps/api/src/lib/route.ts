@@ -1,0 +1,117 @@
+// Routes declared once with zod schemas: parsed before the handler (400 with the failing fields otherwise) and
+// collected into the OpenAPI document served at /api/openapi.json.
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { z } from 'zod';
+import { ApiError } from './errors.js';
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: HTTPMethods;
+  url: string;
+  summary: string;
+  tags: string[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Non-JSON request body media type (documented only; parsing handled by the route). */
+  bodyMediaType?: string;
+  response?: z.ZodType;
+  responseMediaType?: string;
+  successStatus?: number;
+  public?: boolean;
+  bodyLimit?: number;
+  handler: (
+    input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ) => Promise<unknown>;
+}
+
+export interface DocumentedRoute {
+  method: string;
+  url: string;
+  summary: string;
+  tags: string[];
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  bodyMediaType?: string;
+  response?: z.ZodType;
+  responseMediaType?: string;
+  successStatus: number;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiRoutes: DocumentedRoute[];
+  }
+  interface FastifyContextConfig {
+    public?: boolean;
+  }
+}
+
+export function formatZodIssues(where: string, error: z.ZodError): { message: string; details: unknown } {
+  const parts = error.issues.slice(0, 5).map((i) => {
+    const path = [where, ...i.path.map(String)].join('.');
+    return `${path}: ${i.message}`;
+  });
+  return {
+    message: `Invalid request: ${parts.join('; ')}${error.issues.length > 5 ? ` (+${error.issues.length - 5} more)` : ''}`,
+    details: error.issues.map((i) => ({
+      path: [where, ...i.path.map(String)].join('.'),
+      message: i.message,
+      code: i.code,
+    })),
+  };
+}
+
+function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
+  if (!schema) return value as z.output<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const { message, details } = formatZodIssues(where, result.error);
+    throw new ApiError(
+      400,
+      'invalid_request',
+      message,
+      'Correct the listed fields; see /api/openapi.json.',
+      details,
+    );
+  }
+  return result.data;
+}
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  app: FastifyInstance,
+  spec: RouteSpec<P, Q, B>,
+): void {
+  app.apiRoutes.push({
+    method: spec.method as string,
+    url: spec.url,
+    summary: spec.summary,
+    tags: spec.tags,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    bodyMediaType: spec.bodyMediaType,
+    response: spec.response,
+    responseMediaType: spec.responseMediaType,
+    successStatus: spec.successStatus ?? 200,
+    public: spec.public ?? false,
+  });
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { public: spec.public ?? false },
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
+    handler: async (req, reply) => {
+      const params = parsePart(spec.params, req.params, 'params');
+      const query = parsePart(spec.query, req.query, 'query');
+      const body = parsePart(spec.body, req.body, 'body');
+      const result = await spec.handler({ params, query, body }, req, reply);
+      if (reply.sent) return reply;
+      if (spec.successStatus) reply.code(spec.successStatus);
+      return result;
+    },
+  });
+}

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { buildOpenApi } from '../lib/openapi.js';
+import { defineRoute } from '../lib/route.js';
+
+export default async function openapiRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  let doc: unknown;
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    tags: ['meta'],
+    handler: async () => {
+      doc ??= buildOpenApi(app.apiRoutes, ctx.version);
+      return doc;
+    },
+  });
+}
