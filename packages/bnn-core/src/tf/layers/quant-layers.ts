@@ -1,0 +1,379 @@
+/**
+ * Larq's quantized layers as custom tfjs-layers classes, registered with tfjs serialization so a model saves
+ * and loads (`tf.loadLayersModel`). Float `Conv2D`, `DepthwiseConv2D` and `Dense` graph nodes use the same
+ * classes with no quantizers, so a graph and its float twin share one implementation.
+ *
+ * Shared semantics (larq/layers_base.py):
+ * - the input quantizer is applied to the input, the kernel quantizer to the latent kernel, on every call;
+ * - `pad_values = 1` with `same` padding pads the (already binarised) input with +1 explicitly and runs the
+ *   conv with `valid` padding (TensorFlow's `same` split: total = max((out−1)·s + k_eff − in, 0),
+ *   before = floor(total / 2));
+ * - dilation is applied by expanding the kernel with zeros ((k−1)·d + 1 taps), which keeps every op
+ *   differentiable in tfjs (its conv gradients reject dilation > 1) and gives the same result;
+ * - constraints (`weight_clip`) are applied by the trainer after each optimizer step (`constrainedWeights`).
+ *
+ * Quantizer and constraint references are stored in layer configs hex-encoded (see `encodeRef`).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { resolveConstraintConfig } from '../../registry/constraints.js';
+import type { ConstraintRef, QuantizerRef } from '../../spec/graph-types.js';
+import { makeQuantizer, precisionOf, type QuantizerFn } from '../quantizers.js';
+
+type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
+type LayerVariable = ReturnType<tf.layers.Layer['addWeight']>;
+type Kwargs = Record<string, unknown>;
+
+export interface ConstrainedWeight {
+  variable: LayerVariable;
+  clip: number;
+}
+
+/** A weight the trainer may treat specially: binary latent kernels go to Bop and count in the flip ratio. */
+export interface QuantizedWeight {
+  variable: LayerVariable;
+  precision: number;
+}
+
+export interface BnnWeightInfo {
+  constrainedWeights(): ConstrainedWeight[];
+  quantizedWeights(): QuantizedWeight[];
+}
+
+/**
+ * Quantizer/constraint references travel in layer configs as lowercase hex of their JSON: tfjs rewrites
+ * string config values between snake_case and camelCase on save/load, which would corrupt `ste_sign`.
+ */
+export function encodeRef(ref: QuantizerRef | ConstraintRef | null | undefined): string | null {
+  if (!ref) return null;
+  const bytes = new TextEncoder().encode(JSON.stringify(ref));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+function parseRef<T>(s: string | null | undefined): T | null {
+  if (!s) return null;
+  const bytes = new Uint8Array(s.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  return JSON.parse(new TextDecoder().decode(bytes)) as T;
+}
+function clipOf(ref: ConstraintRef | null): number | null {
+  if (!ref) return null;
+  const cfg = resolveConstraintConfig(ref);
+  return Number(cfg.clip_value);
+}
+
+/** `[KH, KW, A, B]` → `[(KH−1)·dh + 1, (KW−1)·dw + 1, A, B]` with zeros between taps. */
+export function dilateKernel(k: tf.Tensor4D, dh: number, dw: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    let out: tf.Tensor4D = k;
+    const [KH, KW, A, B] = k.shape;
+    if (dh > 1) {
+      const e = tf.pad(tf.reshape(out, [KH, 1, KW, A, B]), [
+        [0, 0],
+        [0, dh - 1],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]);
+      out = tf.slice(
+        tf.reshape(e, [KH * dh, KW, A, B]),
+        [0, 0, 0, 0],
+        [(KH - 1) * dh + 1, KW, A, B],
+      ) as tf.Tensor4D;
+    }
+    if (dw > 1) {
+      const H = out.shape[0];
+      const e = tf.pad(tf.reshape(out, [H, KW, 1, A, B]), [
+        [0, 0],
+        [0, 0],
+        [0, dw - 1],
+        [0, 0],
+        [0, 0],
+      ]);
+      out = tf.slice(
+        tf.reshape(e, [H, KW * dw, A, B]),
+        [0, 0, 0, 0],
+        [H, (KW - 1) * dw + 1, A, B],
+      ) as tf.Tensor4D;
+    }
+    return out;
+  });
+}
+
+/** TensorFlow's `same` padding for one spatial dim: [before, after]. */
+export function samePadding(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+): [number, number] {
+  const eff = (kernel - 1) * dilation + 1;
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + eff - size, 0);
+  const before = Math.floor(total / 2);
+  return [before, total - before];
+}
+
+function convOutSize(size: number, kernel: number, stride: number, dilation: number, padding: string) {
+  if (padding === 'same') return Math.ceil(size / stride);
+  const eff = (kernel - 1) * dilation + 1;
+  return Math.floor((size - eff) / stride) + 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Convolutions
+
+export interface QuantConvConfig {
+  /** 'conv' (Conv2D), 'depthwise' (DepthwiseConv2D), 'separable' (depthwise then 1×1 pointwise). */
+  mode: 'conv' | 'depthwise' | 'separable';
+  filters?: number;
+  kernelSize: [number, number];
+  strides: [number, number];
+  padding: 'valid' | 'same';
+  padValues: number;
+  dilationRate: [number, number];
+  depthMultiplier?: number;
+  useBias: boolean;
+  inputQuantizer?: string | null;
+  kernelQuantizer?: string | null;
+  kernelConstraint?: string | null;
+  pointwiseQuantizer?: string | null;
+  pointwiseConstraint?: string | null;
+  /** Seed of the kernel initialiser (Glorot uniform, as Keras/Larq). */
+  seed?: number;
+}
+
+export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
+  static className = 'BnnQuantConv';
+  readonly cfg: QuantConvConfig;
+  private kernel: LayerVariable | null = null;
+  private pointwise: LayerVariable | null = null;
+  private bias: LayerVariable | null = null;
+  private inQ: QuantizerFn | null;
+  private kQ: QuantizerFn | null;
+  private pQ: QuantizerFn | null;
+
+  constructor(config: QuantConvConfig & LayerArgs) {
+    super(config);
+    this.cfg = {
+      mode: config.mode,
+      filters: config.filters,
+      kernelSize: config.kernelSize,
+      strides: config.strides,
+      padding: config.padding,
+      padValues: config.padValues ?? 0,
+      dilationRate: config.dilationRate ?? [1, 1],
+      depthMultiplier: config.depthMultiplier ?? 1,
+      useBias: config.useBias,
+      inputQuantizer: config.inputQuantizer ?? null,
+      kernelQuantizer: config.kernelQuantizer ?? null,
+      kernelConstraint: config.kernelConstraint ?? null,
+      pointwiseQuantizer: config.pointwiseQuantizer ?? null,
+      pointwiseConstraint: config.pointwiseConstraint ?? null,
+      seed: config.seed,
+    };
+    this.inQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.inputQuantizer));
+    this.kQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.kernelQuantizer));
+    this.pQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.pointwiseQuantizer));
+  }
+
+  /** Keras variable name of the main kernel. */
+  get kernelName(): string {
+    return this.cfg.mode === 'conv' ? 'kernel' : 'depthwise_kernel';
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const cin = shape[shape.length - 1] as number;
+    const [kh, kw] = this.cfg.kernelSize;
+    let seedCounter = this.cfg.seed;
+    const initN = () => {
+      const i = tf.initializers.glorotUniform(seedCounter === undefined ? {} : { seed: seedCounter });
+      if (seedCounter !== undefined) seedCounter += 1;
+      return i;
+    };
+    const m = this.cfg.depthMultiplier ?? 1;
+    if (this.cfg.mode === 'conv') {
+      this.kernel = this.addWeight('kernel', [kh, kw, cin, this.cfg.filters!], 'float32', initN());
+    } else {
+      this.kernel = this.addWeight('depthwise_kernel', [kh, kw, cin, m], 'float32', initN());
+      if (this.cfg.mode === 'separable') {
+        this.pointwise = this.addWeight(
+          'pointwise_kernel',
+          [1, 1, cin * m, this.cfg.filters!],
+          'float32',
+          initN(),
+        );
+      }
+    }
+    if (this.cfg.useBias) {
+      const outC = this.cfg.mode === 'depthwise' ? cin * m : this.cfg.filters!;
+      this.bias = this.addWeight('bias', [outC], 'float32', tf.initializers.zeros());
+    }
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const [kh, kw] = this.cfg.kernelSize;
+    const [sh, sw] = this.cfg.strides;
+    const [dh, dw] = this.cfg.dilationRate;
+    const oh = convOutSize(s[1] as number, kh, sh, dh, this.cfg.padding);
+    const ow = convOutSize(s[2] as number, kw, sw, dw, this.cfg.padding);
+    const cin = s[3] as number;
+    const outC = this.cfg.mode === 'depthwise' ? cin * (this.cfg.depthMultiplier ?? 1) : this.cfg.filters!;
+    return [s[0] ?? null, oh, ow, outC];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (this.inQ) x = this.inQ(x) as tf.Tensor4D;
+      const [kh, kw] = this.cfg.kernelSize;
+      const [dh, dw] = this.cfg.dilationRate;
+      let padding: 'valid' | 'same' = this.cfg.padding;
+      if (padding === 'same' && this.cfg.padValues !== 0) {
+        const [sh, sw] = this.cfg.strides;
+        const ph = samePadding(x.shape[1], kh, sh, dh);
+        const pw = samePadding(x.shape[2], kw, sw, dw);
+        x = tf.pad(x, [[0, 0], ph, pw, [0, 0]], this.cfg.padValues);
+        padding = 'valid';
+      }
+      let k = this.kernel!.read() as tf.Tensor4D;
+      if (this.kQ) k = this.kQ(k) as tf.Tensor4D;
+      if (dh > 1 || dw > 1) k = dilateKernel(k, dh, dw);
+      let y: tf.Tensor4D;
+      if (this.cfg.mode === 'conv') {
+        y = tf.conv2d(x, k, this.cfg.strides, padding);
+      } else {
+        y = tf.depthwiseConv2d(x, k, this.cfg.strides, padding);
+        if (this.cfg.mode === 'separable') {
+          let p = this.pointwise!.read() as tf.Tensor4D;
+          if (this.pQ) p = this.pQ(p) as tf.Tensor4D;
+          y = tf.conv2d(y, p, 1, 'valid');
+        }
+      }
+      if (this.bias) y = tf.add(y, this.bias.read());
+      return y;
+    });
+  }
+
+  constrainedWeights(): ConstrainedWeight[] {
+    const out: ConstrainedWeight[] = [];
+    const kc = clipOf(parseRef<ConstraintRef>(this.cfg.kernelConstraint));
+    if (kc !== null && this.kernel) out.push({ variable: this.kernel, clip: kc });
+    const pc = clipOf(parseRef<ConstraintRef>(this.cfg.pointwiseConstraint));
+    if (pc !== null && this.pointwise) out.push({ variable: this.pointwise, clip: pc });
+    return out;
+  }
+
+  quantizedWeights(): QuantizedWeight[] {
+    const out: QuantizedWeight[] = [];
+    const kq = parseRef<QuantizerRef>(this.cfg.kernelQuantizer);
+    if (kq && this.kernel) out.push({ variable: this.kernel, precision: precisionOf(kq) });
+    const pq = parseRef<QuantizerRef>(this.cfg.pointwiseQuantizer);
+    if (pq && this.pointwise) out.push({ variable: this.pointwise, precision: precisionOf(pq) });
+    return out;
+  }
+
+  /** Keras variable name → variable. */
+  namedWeights(): Record<string, LayerVariable> {
+    const out: Record<string, LayerVariable> = {};
+    if (this.kernel) out[this.kernelName] = this.kernel;
+    if (this.pointwise) out.pointwise_kernel = this.pointwise;
+    if (this.bias) out.bias = this.bias;
+    return out;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...(this.cfg as unknown as tf.serialization.ConfigDict) };
+  }
+}
+tf.serialization.registerClass(QuantConv);
+
+// ---------------------------------------------------------------------------------------------------------
+// Dense
+
+export interface QuantDenseConfig {
+  units: number;
+  useBias: boolean;
+  inputQuantizer?: string | null;
+  kernelQuantizer?: string | null;
+  kernelConstraint?: string | null;
+  seed?: number;
+}
+
+export class QuantDense extends tf.layers.Layer implements BnnWeightInfo {
+  static className = 'BnnQuantDense';
+  readonly cfg: QuantDenseConfig;
+  private kernel: LayerVariable | null = null;
+  private bias: LayerVariable | null = null;
+  private inQ: QuantizerFn | null;
+  private kQ: QuantizerFn | null;
+
+  constructor(config: QuantDenseConfig & LayerArgs) {
+    super(config);
+    this.cfg = {
+      units: config.units,
+      useBias: config.useBias,
+      inputQuantizer: config.inputQuantizer ?? null,
+      kernelQuantizer: config.kernelQuantizer ?? null,
+      kernelConstraint: config.kernelConstraint ?? null,
+      seed: config.seed,
+    };
+    this.inQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.inputQuantizer));
+    this.kQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.kernelQuantizer));
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    const cin = shape[shape.length - 1] as number;
+    const seed = this.cfg.seed;
+    this.kernel = this.addWeight(
+      'kernel',
+      [cin, this.cfg.units],
+      'float32',
+      tf.initializers.glorotUniform(seed === undefined ? {} : { seed }),
+    );
+    if (this.cfg.useBias)
+      this.bias = this.addWeight('bias', [this.cfg.units], 'float32', tf.initializers.zeros());
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
+    return [...s.slice(0, -1), this.cfg.units];
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      if (this.inQ) x = this.inQ(x) as tf.Tensor2D;
+      let k = this.kernel!.read() as tf.Tensor2D;
+      if (this.kQ) k = this.kQ(k) as tf.Tensor2D;
+      let y = tf.matMul(x, k);
+      if (this.bias) y = tf.add(y, this.bias.read());
+      return y;
+    });
+  }
+
+  constrainedWeights(): ConstrainedWeight[] {
+    const kc = clipOf(parseRef<ConstraintRef>(this.cfg.kernelConstraint));
+    return kc !== null && this.kernel ? [{ variable: this.kernel, clip: kc }] : [];
+  }
+
+  quantizedWeights(): QuantizedWeight[] {
+    const kq = parseRef<QuantizerRef>(this.cfg.kernelQuantizer);
+    return kq && this.kernel ? [{ variable: this.kernel, precision: precisionOf(kq) }] : [];
+  }
+
+  namedWeights(): Record<string, LayerVariable> {
+    const out: Record<string, LayerVariable> = {};
+    if (this.kernel) out.kernel = this.kernel;
+    if (this.bias) out.bias = this.bias;
+    return out;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...(this.cfg as unknown as tf.serialization.ConfigDict) };
+  }
+}
+tf.serialization.registerClass(QuantDense);
