@@ -1,0 +1,411 @@
+/**
+ * Seeded generator of valid DeployGraphs covering every op and option the firmware supports (padding modes,
+ * strides, dilations, both output transforms, branches with add/concat, float and binary heads). Used by
+ * the firmware tests and the benchmark; also handy to reproduce a failing seed.
+ */
+import type {
+  DeployGraph,
+  DeployOp,
+  DeployTensor,
+  FloatActivation,
+  OutputTransform,
+  Padding,
+} from '@bnn-studio/bnn-core';
+import { seededRandom } from './golden.js';
+
+type Shape = number[];
+
+function axisOut(size: number, k: number, s: number, d: number, padding: Padding): number {
+  const eff = (k - 1) * d + 1;
+  return padding === 'valid' ? Math.floor((size - eff) / s) + 1 : Math.ceil(size / s);
+}
+
+export class GraphBuilder {
+  tensors: DeployTensor[] = [];
+  ops: DeployOp[] = [];
+  private n = 0;
+  constructor(readonly rnd: () => number) {}
+
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.rnd() * (hi - lo + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.rnd() * xs.length)]!;
+  }
+  chance(p: number): boolean {
+    return this.rnd() < p;
+  }
+  floats(n: number, scale = 1, offset = 0): Float32Array {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = offset + scale * (2 * this.rnd() - 1);
+    return a;
+  }
+  /** Packed words with the tail bits of each `channels`-wide row cleared (LCE: pad bits are 0). */
+  packed(rows: number, channels: number): Int32Array {
+    const words = Math.ceil(channels / 32);
+    const a = new Int32Array(rows * words);
+    for (let r = 0; r < rows; r++) {
+      for (let w = 0; w < words; w++) {
+        let v = (this.rnd() * 4294967296) >>> 0;
+        const bits = channels - 32 * w;
+        if (bits < 32) v &= (1 << bits) - 1;
+        a[r * words + w] = v | 0;
+      }
+    }
+    return a;
+  }
+  tensor(shape: Shape, kind: DeployTensor['kind']): string {
+    const id = `t${this.n++}`;
+    this.tensors.push({ id, shape, kind });
+    return id;
+  }
+  shape(id: string): Shape {
+    return this.tensors.find((t) => t.id === id)!.shape;
+  }
+  add(op: DeployOp): string {
+    this.ops.push(op);
+    return op.outputs[0]!;
+  }
+  node(kind: string): string {
+    return `${kind}_${this.ops.length}`;
+  }
+
+  floatTransform(c: number, k: number): OutputTransform {
+    const act: FloatActivation = this.chance(0.3) ? 'relu' : 'none';
+    return {
+      kind: 'float',
+      clamp: this.chance(0.2) ? 'relu' : 'none',
+      multiplier: this.floats(c, 1 / Math.max(1, Math.sqrt(k))),
+      bias: this.floats(c, 0.5),
+      activation: act,
+    };
+  }
+  bitTransform(c: number, k: number): OutputTransform {
+    const thresholds = new Int32Array(c);
+    for (let i = 0; i < c; i++) {
+      const r = this.rnd();
+      thresholds[i] =
+        r < 0.03 ? -2147483648 : r < 0.06 ? 2147483647 : Math.floor(k / 2 + (this.rnd() - 0.5) * k * 0.3);
+    }
+    return { kind: 'bitpacked', thresholds };
+  }
+
+  quantize(x: string): string {
+    return this.add({
+      op: 'quantize',
+      sourceNode: this.node('quant'),
+      inputs: [x],
+      outputs: [this.tensor(this.shape(x), 'bitpacked')],
+    });
+  }
+  dequantize(x: string): string {
+    return this.add({
+      op: 'dequantize',
+      sourceNode: this.node('dequant'),
+      inputs: [x],
+      outputs: [this.tensor(this.shape(x), 'float32')],
+    });
+  }
+
+  bconv(x: string, opts: { cout?: number; bitpacked?: boolean } = {}): string {
+    const [h, w, cin] = this.shape(x) as [number, number, number];
+    const k = Math.min(this.pick([1, 3, 3, 3, 2, 5]), h, w);
+    const kernel: [number, number] = [k, Math.min(this.chance(0.8) ? k : this.int(1, 3), w)];
+    const strides: [number, number] = this.chance(0.7) ? [1, 1] : [2, this.pick([1, 2])];
+    const dilations: [number, number] = this.chance(0.85) || strides[0] > 1 ? [1, 1] : [2, 2];
+    let padding: Padding = this.chance(0.6) ? 'same' : 'valid';
+    if ((kernel[0] - 1) * dilations[0] + 1 > h || (kernel[1] - 1) * dilations[1] + 1 > w) padding = 'same';
+    const padValue: 0 | 1 = padding === 'same' && this.chance(0.35) ? 0 : 1;
+    const cout = opts.cout ?? this.pick([8, 16, 31, 32, 33, 64, 40]);
+    const bit = (opts.bitpacked ?? this.chance(0.6)) && !(padding === 'same' && padValue === 0);
+    const oh = axisOut(h, kernel[0], strides[0], dilations[0], padding);
+    const ow = axisOut(w, kernel[1], strides[1], dilations[1], padding);
+    const K = kernel[0] * kernel[1] * cin;
+    return this.add({
+      op: 'bconv2d',
+      sourceNode: this.node('bconv'),
+      inputs: [x],
+      outputs: [this.tensor([oh, ow, cout], bit ? 'bitpacked' : 'float32')],
+      filter: this.packed(cout * kernel[0] * kernel[1], cin),
+      inChannels: cin,
+      outChannels: cout,
+      kernel,
+      strides,
+      dilations,
+      padding,
+      padValue,
+      transform: bit ? this.bitTransform(cout, K) : this.floatTransform(cout, K),
+    });
+  }
+
+  floatOp(x: string): string {
+    const shape = this.shape(x);
+    const c = shape[shape.length - 1]!;
+    const kind = this.pick([
+      'relu',
+      'prelu',
+      'hard_tanh',
+      'leaky_tanh',
+      'scale_shift',
+      'pool',
+      'depthwise',
+      'branch',
+    ]);
+    const out = () => this.tensor(shape, 'float32');
+    const base = { sourceNode: this.node(kind), inputs: [x] };
+    switch (kind) {
+      case 'relu':
+        return this.add({ ...base, op: 'relu', outputs: [out()] });
+      case 'prelu':
+        return this.add({ ...base, op: 'prelu', alpha: this.floats(c, 0.3, 0.1), outputs: [out()] });
+      case 'hard_tanh':
+        return this.add({ ...base, op: 'hard_tanh', outputs: [out()] });
+      case 'leaky_tanh':
+        return this.add({ ...base, op: 'leaky_tanh', alpha: 0.1 + this.rnd() * 0.2, outputs: [out()] });
+      case 'scale_shift':
+        return this.add({
+          ...base,
+          op: 'scale_shift',
+          scale: this.floats(c, 1.5),
+          shift: this.floats(c, 0.5),
+          outputs: [out()],
+        });
+      case 'pool': {
+        if (shape.length !== 3) return this.add({ ...base, op: 'relu', outputs: [out()] });
+        const [h, w] = shape as [number, number, number];
+        const pool: [number, number] = [Math.min(2, h), Math.min(this.pick([2, 3]), w)];
+        const strides: [number, number] = [this.pick([1, 2]), this.pick([1, 2])];
+        const padding: Padding = this.chance(0.5) ? 'same' : 'valid';
+        const o = this.tensor(
+          [axisOut(h, pool[0], strides[0], 1, padding), axisOut(w, pool[1], strides[1], 1, padding), c],
+          'float32',
+        );
+        return this.add({
+          ...base,
+          op: this.chance(0.5) ? 'maxpool2d' : 'avgpool2d',
+          pool,
+          strides,
+          padding,
+          outputs: [o],
+        });
+      }
+      case 'depthwise': {
+        if (shape.length !== 3) return this.add({ ...base, op: 'hard_tanh', outputs: [out()] });
+        const [h, w] = shape as [number, number, number];
+        const m = this.pick([1, 1, 2]);
+        const kernel: [number, number] = [Math.min(3, h), Math.min(3, w)];
+        const padding: Padding = this.chance(0.6) ? 'same' : 'valid';
+        const o = this.tensor(
+          [axisOut(h, kernel[0], 1, 1, padding), axisOut(w, kernel[1], 1, 1, padding), c * m],
+          'float32',
+        );
+        return this.add({
+          ...base,
+          op: 'depthwise_conv2d',
+          filter: this.floats(kernel[0] * kernel[1] * c * m, 0.5),
+          bias: this.chance(0.5) ? this.floats(c * m, 0.2) : null,
+          channels: c,
+          depthMultiplier: m,
+          kernel,
+          strides: [1, 1],
+          dilations: [1, 1],
+          padding,
+          activation: this.chance(0.5) ? 'relu' : 'none',
+          outputs: [o],
+        });
+      }
+      default: {
+        // Two float branches from x, merged by add (2 or 3 terms) or concat.
+        const a = this.add({
+          op: 'relu',
+          sourceNode: this.node('branch_relu'),
+          inputs: [x],
+          outputs: [out()],
+        });
+        const b = this.add({
+          op: 'hard_tanh',
+          sourceNode: this.node('branch_htanh'),
+          inputs: [x],
+          outputs: [out()],
+        });
+        if (this.chance(0.5)) {
+          const terms = this.chance(0.5) ? [a, b] : [a, b, x];
+          return this.add({ op: 'add', sourceNode: this.node('add'), inputs: terms, outputs: [out()] });
+        }
+        const cat = this.tensor([...shape.slice(0, -1), 2 * c], 'float32');
+        return this.add({ op: 'concat', sourceNode: this.node('concat'), inputs: [a, b], outputs: [cat] });
+      }
+    }
+  }
+}
+
+/** A random valid DeployGraph from `seed`: float stem, binary body, float or binary head. */
+export function randomDeployGraph(seed: number): DeployGraph {
+  const g = new GraphBuilder(seededRandom(seed * 7919 + 17));
+  const input = g.tensor([g.int(3, 10), g.int(3, 10), g.int(1, 3)], 'float32');
+  let x = input;
+  if (g.chance(0.3)) {
+    const c = g.shape(x)[2]!;
+    x = g.add({
+      op: 'scale_shift',
+      sourceNode: 'normalize',
+      inputs: [x],
+      scale: g.floats(c, 0.5, 1),
+      shift: g.floats(c, 0.3),
+      outputs: [g.tensor(g.shape(x), 'float32')],
+    });
+  }
+  // float stem
+  const [h, w, cin] = g.shape(x) as [number, number, number];
+  const stemC = g.pick([8, 16, 24, 32]);
+  const stemPad: Padding = g.chance(0.7) ? 'same' : 'valid';
+  const ks = Math.min(3, h, w);
+  x = g.add({
+    op: 'conv2d',
+    sourceNode: 'stem',
+    inputs: [x],
+    filter: g.floats(ks * ks * cin * stemC, 0.5),
+    bias: g.chance(0.7) ? g.floats(stemC, 0.1) : null,
+    inChannels: cin,
+    outChannels: stemC,
+    kernel: [ks, ks],
+    strides: [1, 1],
+    dilations: [1, 1],
+    padding: stemPad,
+    activation: g.chance(0.5) ? 'relu' : 'none',
+    outputs: [g.tensor([axisOut(h, ks, 1, 1, stemPad), axisOut(w, ks, 1, 1, stemPad), stemC], 'float32')],
+  });
+  if (g.chance(0.3)) x = g.floatOp(x);
+  x = g.quantize(x);
+  const blocks = g.int(1, 3);
+  for (let b = 0; b < blocks; b++) {
+    const isFloat = g.tensors.find((t) => t.id === x)!.kind === 'float32';
+    if (isFloat) x = g.quantize(x);
+    if (g.chance(0.2)) {
+      const [bh, bw, bc] = g.shape(x) as [number, number, number];
+      const pool: [number, number] = [Math.min(2, bh), Math.min(2, bw)];
+      const padding: Padding = g.chance(0.5) ? 'same' : 'valid';
+      x = g.add({
+        op: 'bmaxpool2d',
+        sourceNode: g.node('bmaxpool'),
+        inputs: [x],
+        pool,
+        strides: [2, 2],
+        padding,
+        outputs: [
+          g.tensor(
+            [axisOut(bh, pool[0], 2, 1, padding), axisOut(bw, pool[1], 2, 1, padding), bc],
+            'bitpacked',
+          ),
+        ],
+      });
+    }
+    if (g.chance(0.15)) {
+      const [bh, bw, bc] = g.shape(x) as [number, number, number];
+      const kernel: [number, number] = [Math.min(3, bh), Math.min(3, bw)];
+      const padding: Padding = g.chance(0.6) ? 'same' : 'valid';
+      const padValue: 0 | 1 = g.chance(0.5) ? 0 : 1;
+      x = g.add({
+        op: 'bdepthwise_conv2d',
+        sourceNode: g.node('bdw'),
+        inputs: [x],
+        filter: g.packed(kernel[0] * kernel[1], bc),
+        channels: bc,
+        kernel,
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding,
+        padValue,
+        transform: g.floatTransform(bc, kernel[0] * kernel[1]) as Extract<OutputTransform, { kind: 'float' }>,
+        outputs: [
+          g.tensor(
+            [axisOut(bh, kernel[0], 1, 1, padding), axisOut(bw, kernel[1], 1, 1, padding), bc],
+            'float32',
+          ),
+        ],
+      });
+      x = g.quantize(x);
+    }
+    x = g.bconv(x);
+    if (g.tensors.find((t) => t.id === x)!.kind === 'float32' && g.chance(0.6)) x = g.floatOp(x);
+  }
+  const classes = g.int(2, 10);
+  const kind = g.tensors.find((t) => t.id === x)!.kind;
+  if (kind === 'bitpacked' && g.chance(0.3)) x = g.dequantize(x);
+  if (g.tensors.find((t) => t.id === x)!.kind === 'bitpacked') {
+    // binary head: float flatten first (bit-packed tensors are not reshaped), then bdense layers
+    x = g.dequantize(x);
+  }
+  const shape = g.shape(x);
+  const flat = shape.reduce((a, b) => a * b, 1);
+  if (g.chance(0.5) && shape.length === 3) {
+    x = g.add({
+      op: 'global_avgpool',
+      sourceNode: g.node('gap'),
+      inputs: [x],
+      outputs: [g.tensor([shape[2]!], 'float32')],
+    });
+  } else {
+    x = g.add({
+      op: 'reshape',
+      sourceNode: g.node('flatten'),
+      inputs: [x],
+      outputs: [g.tensor([flat], 'float32')],
+    });
+  }
+  const feat = g.shape(x)[0]!;
+  if (g.chance(0.4)) {
+    x = g.quantize(x);
+    const hidden = g.pick([16, 32, 40]);
+    x = g.add({
+      op: 'bdense',
+      sourceNode: g.node('bdense'),
+      inputs: [x],
+      filter: g.packed(hidden, feat),
+      inChannels: feat,
+      outChannels: hidden,
+      transform: g.bitTransform(hidden, feat),
+      outputs: [g.tensor([hidden], 'bitpacked')],
+    });
+    x = g.add({
+      op: 'bdense',
+      sourceNode: g.node('bdense'),
+      inputs: [x],
+      filter: g.packed(classes, hidden),
+      inChannels: hidden,
+      outChannels: classes,
+      transform: g.floatTransform(classes, hidden),
+      outputs: [g.tensor([classes], 'float32')],
+    });
+  } else {
+    x = g.add({
+      op: 'dense',
+      sourceNode: g.node('dense'),
+      inputs: [x],
+      weights: g.floats(feat * classes, 1 / Math.sqrt(feat)),
+      bias: g.chance(0.7) ? g.floats(classes, 0.1) : null,
+      inChannels: feat,
+      outChannels: classes,
+      activation: 'none',
+      outputs: [g.tensor([classes], 'float32')],
+    });
+  }
+  const outputs = [x];
+  if (g.chance(0.8)) {
+    outputs[0] = g.add({
+      op: 'softmax',
+      sourceNode: g.node('softmax'),
+      inputs: [x],
+      outputs: [g.tensor([classes], 'float32')],
+    });
+  }
+  return {
+    format: 'bnn-studio.deploy',
+    version: 1,
+    name: `random-${seed}`,
+    input,
+    outputs,
+    tensors: g.tensors,
+    ops: g.ops,
+  };
+}
