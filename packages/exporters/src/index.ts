@@ -1,14 +1,31 @@
 // Public API of @bnn-studio/exporters. Name every export; no `export *`.
 export const EXPORTERS_VERSION = '0.1.0';
 
+// errors.ts: shared by every exporter; bnn/: .bnn packed model; tflite/: .tflite with LCE ops.
 export { crc32 } from './bnn/crc32.js';
 export { BNN_VERSION_MAJOR, BNN_VERSION_MINOR, DEFAULT_MAX_BNN_BYTES } from './bnn/layout.js';
 export { readBnn } from './bnn/read-bnn.js';
 export type { BnnFile, BnnMeta, ReadBnnOptions } from './bnn/types.js';
-// formats: .bnn
 export { writeBnn } from './bnn/write-bnn.js';
 export type { BnnFormatErrorCode } from './errors.js';
-// errors (shared by every exporter)
 export { BnnFormatError, ExportRefusedError } from './errors.js';
-
-// firmware
+// firmware: STM32L4 and xcore.ai bundles (portable C runtime)
+export type { GoldenVectors } from './firmware/app.js';
+export type { GeneratedLayer, GeneratedModel } from './firmware/codegen.js';
+export { generateModel } from './firmware/codegen.js';
+export { computeGolden, goldenInputs } from './firmware/golden.js';
+export { deployGraphSha256 } from './firmware/model-hash.js';
+export type { FirmwareBundle, FirmwareManifest, Stm32BundleOptions } from './stm32/bundle.js';
+export { buildStm32Bundle } from './stm32/bundle.js';
+export type { FirmwareTarget } from './stm32/targets.js';
+export { STM32L4R9 } from './stm32/targets.js';
+export type { VerifyOptions, VerifyResult } from './stm32/verify.js';
+export { verifyStm32Bundle } from './stm32/verify.js';
+export type { CalibrationData, CalibrationRanges, FloatEvaluator } from './tflite/calibrate.js';
+export { calibrateTflite } from './tflite/calibrate.js';
+export type { TfliteProfile } from './tflite/profile-rules.js';
+export { listTfliteRefusals, TFLITE_PROFILES } from './tflite/profile-rules.js';
+export type { TfliteModelView, TfliteOperatorView, TfliteTensorView } from './tflite/read-tflite.js';
+export { readTflite, TfliteReadError } from './tflite/read-tflite.js';
+export type { IoSpec, TfliteExport, WriteTfliteOptions } from './tflite/write-tflite.js';
+export { writeTflite, writeTfliteWithReport } from './tflite/write-tflite.js';

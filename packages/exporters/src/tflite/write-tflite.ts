@@ -1,0 +1,831 @@
+/**
+ * DeployGraph → TensorFlow Lite flatbuffer with Larq Compute Engine custom ops.
+ *
+ * Profiles (./profile-rules.ts):
+ * - `arm`: float32 I/O and float builtins around LCE ops, for the LCE interpreter.
+ * - `xcore`: int8 I/O and int8 builtins (calibrated on representative inputs), LceQuantize fed by int8,
+ *   LceBconv2d with VALID padding (one-padding written as PAD of the packed words + VALID), INT32 or int8 outputs.
+ *
+ * Tensors get a batch dimension of 1: `[H, W, C]` → `[1, H, W, C]`, `[C]` → `[1, C]`; bit-packed tensors store
+ * `ceil(C / 32)` INT32 words in the channel dimension.
+ */
+import type { DeployGraph, DeployOp, DeployTensor } from '@bnn-studio/bnn-core';
+import { ExportRefusedError } from '../errors.js';
+import {
+  type CalibrationData,
+  type CalibrationRanges,
+  calibrateRanges,
+  defaultFloatEvaluator,
+  type FloatEvaluator,
+} from './calibrate.js';
+import {
+  activationQuant,
+  quantizeBias,
+  quantizeValue,
+  quantizeWeightsSymmetric,
+  type Range,
+} from './int8.js';
+import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
+import { type QuantParams, TfliteModelBuilder } from './model-builder.js';
+import { listTfliteRefusals, producersOf, type TfliteProfile } from './profile-rules.js';
+import {
+  Activation,
+  LceOp,
+  BuiltinOperator as Op,
+  Padding,
+  TensorType,
+  type TensorTypeCode,
+} from './schema.js';
+
+export interface WriteTfliteOptions {
+  profile: TfliteProfile;
+  /**
+   * int8 calibration (required by `xcore`; ignored by `arm`): either ranges measured with `calibrateTflite`
+   * (kernels' reference engine), or representative inputs (typically 50–500 training samples) that are run
+   * through `evaluate` here.
+   */
+  calibration?: CalibrationData | CalibrationRanges;
+  /** Float reference used with representative inputs; defaults to bnn-core's evaluateDeployGraphFloat. */
+  evaluate?: FloatEvaluator;
+}
+
+export interface TfliteExport {
+  bytes: Uint8Array;
+  profile: TfliteProfile;
+  /** TFLite operators written, in order, with the graph node each came from. */
+  operators: { op: string; sourceNode: string }[];
+  /** int8 quantisation of the model input and outputs (xcore): real = scale · (q − zeroPoint). */
+  io: { input: IoSpec; outputs: IoSpec[] };
+}
+
+export interface IoSpec {
+  name: string;
+  shape: number[];
+  type: 'float32' | 'int8' | 'int32';
+  scale?: number;
+  zeroPoint?: number;
+}
+
+/** Writes the `.tflite` bytes; throws ExportRefusedError when the profile cannot express the graph. */
+export function writeTflite(deploy: DeployGraph, options: WriteTfliteOptions): Uint8Array {
+  return writeTfliteWithReport(deploy, options).bytes;
+}
+
+export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteOptions): TfliteExport {
+  const { profile } = options;
+  if (profile !== 'arm' && profile !== 'xcore') {
+    throw new Error(`writeTflite: unknown profile "${String(profile)}"; use 'arm' or 'xcore'.`);
+  }
+  const refusals = listTfliteRefusals(deploy, profile);
+  if (refusals.length > 0) throw refusals[0]!;
+  let ranges: Map<string, Range> | null = null;
+  if (profile === 'xcore') {
+    const cal = options.calibration;
+    if (!cal || ('batch' in cal && cal.batch < 1)) {
+      throw new ExportRefusedError({
+        nodeId: '',
+        rule: 'xcore.calibration_data_required',
+        message: 'the xcore profile is int8 and needs representative inputs to choose quantisation ranges.',
+        fix: 'Pass calibration: await calibrateTflite(deploy, { data, batch }) with 50–500 training samples.',
+        target: 'tflite-xcore',
+      });
+    }
+    if ('ranges' in cal) {
+      ranges = new Map(Object.entries(cal.ranges));
+      const missing = deploy.tensors.find((t) => t.kind === 'float32' && !ranges!.has(t.id));
+      if (missing)
+        throw new Error(
+          `writeTflite: calibration ranges lack tensor "${missing.id}"; recompute them for this graph.`,
+        );
+    } else {
+      const evaluate = options.evaluate ?? defaultFloatEvaluator();
+      if (!evaluate) {
+        throw new Error(
+          'writeTflite: no float evaluator here; pass await calibrateTflite(deploy, data) as calibration.',
+        );
+      }
+      ranges = calibrateRanges(deploy, cal, evaluate);
+    }
+  }
+  return new TfliteEmitter(deploy, profile, ranges).run();
+}
+
+const words = (c: number) => Math.ceil(c / 32);
+const act = (a: 'none' | 'relu') => (a === 'relu' ? Activation.RELU : Activation.NONE);
+const pad = (p: 'valid' | 'same') => (p === 'same' ? Padding.SAME : Padding.VALID);
+
+/** TensorFlow's SAME padding split for one dimension: [before, after]. */
+export function samePadding(
+  size: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+): [number, number] {
+  const out = Math.ceil(size / stride);
+  const effective = (kernel - 1) * dilation + 1;
+  const total = Math.max((out - 1) * stride + effective - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+class TfliteEmitter {
+  private readonly mb = new TfliteModelBuilder();
+  private readonly tensorOf = new Map<string, number>();
+  private readonly byId: Map<string, DeployTensor>;
+  private readonly int8: boolean;
+  private readonly quant = new Map<string, QuantParams>();
+  private readonly written: { op: string; sourceNode: string }[] = [];
+  private node = '';
+
+  constructor(
+    private readonly deploy: DeployGraph,
+    private readonly profile: TfliteProfile,
+    ranges: Map<string, Range> | null,
+  ) {
+    this.byId = new Map(deploy.tensors.map((t) => [t.id, t]));
+    this.int8 = profile === 'xcore';
+    if (ranges) this.assignQuant(ranges);
+  }
+
+  /** int8 parameters per float tensor; tensors an op needs to share parameters (pools, reshape, concat) share them. */
+  private assignQuant(ranges: Map<string, Range>): void {
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      let r = x;
+      while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+      return r;
+    };
+    const union = (a: string, b: string) => {
+      const ra = find(a);
+      const rb = find(b);
+      if (ra !== rb) parent.set(ra, rb);
+    };
+    for (const op of this.deploy.ops) {
+      if (['maxpool2d', 'avgpool2d', 'reshape', 'concat', 'hard_tanh'].includes(op.op)) {
+        for (const i of op.inputs) union(i, op.outputs[0]!);
+      }
+    }
+    const group = new Map<string, Range>();
+    for (const [id, r] of ranges) {
+      const g = find(id);
+      const cur = group.get(g);
+      group.set(g, cur ? { min: Math.min(cur.min, r.min), max: Math.max(cur.max, r.max) } : r);
+    }
+    const softmaxOut = new Set(this.deploy.ops.filter((o) => o.op === 'softmax').map((o) => o.outputs[0]!));
+    for (const [id] of ranges) {
+      if (softmaxOut.has(id)) this.quant.set(id, { scale: [1 / 256], zeroPoint: [-128] });
+      else this.quant.set(id, activationQuant(group.get(find(id))!));
+    }
+  }
+
+  private tensorInfo(id: string): DeployTensor {
+    const t = this.byId.get(id);
+    if (!t) throw new Error(`writeTflite: tensor "${id}" is not declared in the deploy graph.`);
+    return t;
+  }
+
+  private tfShape(t: DeployTensor): number[] {
+    const s = [...t.shape];
+    if (t.kind === 'bitpacked') s[s.length - 1] = words(s[s.length - 1]!);
+    return [1, ...s];
+  }
+
+  /** Index of the TFLite tensor for a deploy tensor (created on first use). */
+  private t(id: string): number {
+    const have = this.tensorOf.get(id);
+    if (have !== undefined) return have;
+    const info = this.tensorInfo(id);
+    let type: TensorTypeCode = TensorType.FLOAT32;
+    let quant: QuantParams | undefined;
+    if (info.kind === 'bitpacked') type = TensorType.INT32;
+    else if (this.int8) {
+      type = TensorType.INT8;
+      quant = this.quant.get(id);
+      if (!quant) throw new Error(`writeTflite: no calibration range for tensor "${id}".`);
+    }
+    const idx = this.mb.addTensor(id, this.tfShape(info), type, quant);
+    this.tensorOf.set(id, idx);
+    return idx;
+  }
+
+  private q(id: string): { scale: number; zeroPoint: number } {
+    const p = this.quant.get(id)!;
+    return { scale: p.scale[0]!, zeroPoint: p.zeroPoint[0]! };
+  }
+
+  private constF32(name: string, shape: number[], data: Float32Array): number {
+    return this.mb.addConstTensor(`${this.node}/${name}`, shape, TensorType.FLOAT32, data);
+  }
+  private constI32(name: string, shape: number[], data: Int32Array, quant?: QuantParams): number {
+    return this.mb.addConstTensor(`${this.node}/${name}`, shape, TensorType.INT32, data, quant);
+  }
+  /** A float constant, int8-quantised per tensor (asymmetric) in the xcore profile. */
+  private constAct(name: string, shape: number[], data: Float32Array): number {
+    if (!this.int8) return this.constF32(name, shape, data);
+    let min = 0;
+    let max = 0;
+    for (const x of data) {
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
+    const qp = activationQuant({ min, max });
+    const q = { scale: qp.scale[0]!, zeroPoint: qp.zeroPoint[0]! };
+    const out = Int8Array.from(data, (x) => quantizeValue(x, q));
+    return this.mb.addConstTensor(`${this.node}/${name}`, shape, TensorType.INT8, out, qp);
+  }
+  private temp(name: string, shape: number[], type: TensorTypeCode, quant?: QuantParams): number {
+    return this.mb.addTensor(`${this.node}/${name}`, shape, type, quant);
+  }
+  private floatType(): TensorTypeCode {
+    return this.int8 ? TensorType.INT8 : TensorType.FLOAT32;
+  }
+  private builtin(
+    code: number,
+    name: string,
+    inputs: number[],
+    outputs: number[],
+    options?: Parameters<TfliteModelBuilder['addBuiltin']>[4],
+    int8Version = 2,
+  ) {
+    this.mb.addBuiltin(code, this.int8 ? int8Version : 1, inputs, outputs, options);
+    this.written.push({ op: name, sourceNode: this.node });
+  }
+  private custom(name: string, inputs: number[], outputs: number[], options: Uint8Array) {
+    this.mb.addCustom(name, inputs, outputs, options);
+    this.written.push({ op: name, sourceNode: this.node });
+  }
+  private reshape(input: number, shape: number[], output: number) {
+    const shapeT = this.constI32(`shape_${this.written.length}`, [shape.length], Int32Array.from(shape));
+    this.builtin(
+      Op.RESHAPE,
+      'RESHAPE',
+      [input, shapeT],
+      [output],
+      { table: 'ReshapeOptions', values: { new_shape: shape } },
+      1,
+    );
+  }
+
+  run(): TfliteExport {
+    const producers = producersOf(this.deploy);
+    this.t(this.deploy.input);
+    for (const op of this.deploy.ops) {
+      this.node = op.sourceNode;
+      this.emit(op, producers);
+    }
+    this.mb.inputs = [this.t(this.deploy.input)];
+    this.mb.outputs = this.deploy.outputs.map((o) => this.t(o));
+    const bytes = this.mb.serialize({
+      inputs: ['input'],
+      outputs: this.deploy.outputs.map((_, i) =>
+        this.deploy.outputs.length === 1 ? 'output' : `output_${i}`,
+      ),
+    });
+    const io = (id: string): IoSpec => {
+      const info = this.tensorInfo(id);
+      const tf = this.mb.tensors[this.t(id)]!;
+      const spec: IoSpec = {
+        name: id,
+        shape: tf.shape,
+        type: tf.type === TensorType.INT8 ? 'int8' : tf.type === TensorType.INT32 ? 'int32' : 'float32',
+      };
+      if (tf.quant && info.kind === 'float32') {
+        spec.scale = tf.quant.scale[0]!;
+        spec.zeroPoint = tf.quant.zeroPoint[0]!;
+      }
+      return spec;
+    };
+    return {
+      bytes,
+      profile: this.profile,
+      operators: this.written,
+      io: { input: io(this.deploy.input), outputs: this.deploy.outputs.map(io) },
+    };
+  }
+
+  private emit(op: DeployOp, producers: Map<string, DeployOp>): void {
+    const inT = () => this.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    switch (op.op) {
+      case 'quantize':
+        this.custom(LceOp.Quantize, [inT()], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
+        return;
+      case 'dequantize':
+        this.custom(LceOp.Dequantize, [inT()], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
+        return;
+      case 'bconv2d':
+        this.emitBconv(op);
+        return;
+      case 'bdense': {
+        // LCE has no binary dense: a 1×1 LceBconv2d on a [1, 1, 1, words] view, as LCE's converter does.
+        const inWords = words(op.inChannels);
+        const x4 = this.temp('input_4d', [1, 1, 1, inWords], TensorType.INT32);
+        this.reshape(inT(), [1, 1, 1, inWords], x4);
+        const outInfo = this.tensorInfo(outId);
+        const outShape = this.tfShape(outInfo);
+        const out = this.t(outId);
+        const outTf = this.mb.tensors[out]!;
+        const y4 = this.temp('output_4d', [1, 1, 1, outShape[1]!], outTf.type, outTf.quant);
+        this.emitBinaryConvCore({
+          input: x4,
+          output: y4,
+          filter: op.filter,
+          inChannels: op.inChannels,
+          outChannels: op.outChannels,
+          kernel: [1, 1],
+          strides: [1, 1],
+          dilations: [1, 1],
+          padding: 'valid',
+          padValue: 0,
+          transform: op.transform,
+          outId,
+        });
+        this.reshape(y4, outShape, out);
+        return;
+      }
+      case 'bmaxpool2d': {
+        const options = {
+          padding: pad(op.padding),
+          stride_width: op.strides[1],
+          stride_height: op.strides[0],
+          filter_width: op.pool[1],
+          filter_height: op.pool[0],
+        };
+        if (this.profile === 'arm') {
+          this.custom(LceOp.BMaxPool2d, [inT()], [this.t(outId)], bmaxpoolOptions(options));
+          return;
+        }
+        // xcore: max-pool commutes with sign (sign is monotone, sign(0) = +1), so pool the int8 input of the
+        // LceQuantize that feeds this op and quantize again.
+        const src = producers.get(op.inputs[0]!)!;
+        const x = src.inputs[0]!;
+        const xT = this.t(x);
+        const pooled = this.temp(
+          'int8_pool',
+          this.tfShape({ ...this.tensorInfo(outId), kind: 'float32' }),
+          TensorType.INT8,
+          this.quant.get(x),
+        );
+        this.builtin(Op.MAX_POOL_2D, 'MAX_POOL_2D', [xT], [pooled], {
+          table: 'Pool2DOptions',
+          values: {
+            padding: options.padding,
+            stride_w: options.stride_width,
+            stride_h: options.stride_height,
+            filter_width: options.filter_width,
+            filter_height: options.filter_height,
+          },
+        });
+        this.custom(LceOp.Quantize, [pooled], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
+        return;
+      }
+      case 'bdepthwise_conv2d':
+        this.emitBinaryDepthwise(op);
+        return;
+      case 'conv2d': {
+        const [kh, kw] = op.kernel;
+        const { inChannels: cin, outChannels: cout } = op;
+        // HWIO [KH, KW, Cin, Cout] → OHWI [Cout, KH, KW, Cin].
+        const ohwi = new Float32Array(op.filter.length);
+        for (let h = 0; h < kh; h++)
+          for (let w = 0; w < kw; w++)
+            for (let i = 0; i < cin; i++)
+              for (let o = 0; o < cout; o++)
+                ohwi[((o * kh + h) * kw + w) * cin + i] = op.filter[((h * kw + w) * cin + i) * cout + o]!;
+        const bias = op.bias ?? new Float32Array(cout);
+        const [filterT, biasT] = this.weightsAndBias(
+          op.inputs[0]!,
+          ohwi,
+          [cout, kh, kw, cin],
+          bias,
+          cout,
+          (i) => Math.floor(i / (kh * kw * cin)),
+          0,
+        );
+        this.builtin(
+          Op.CONV_2D,
+          'CONV_2D',
+          [inT(), filterT, biasT],
+          [this.t(outId)],
+          {
+            table: 'Conv2DOptions',
+            values: {
+              padding: pad(op.padding),
+              stride_w: op.strides[1],
+              stride_h: op.strides[0],
+              fused_activation_function: act(op.activation),
+              dilation_w_factor: op.dilations[1],
+              dilation_h_factor: op.dilations[0],
+            },
+          },
+          3,
+        );
+        return;
+      }
+      case 'depthwise_conv2d': {
+        const [kh, kw] = op.kernel;
+        const cm = op.channels * op.depthMultiplier;
+        // [KH, KW, C, M] is already TFLite's [1, KH, KW, C·M] in memory (output channel c·M + m).
+        const bias = op.bias ?? new Float32Array(cm);
+        const [filterT, biasT] = this.weightsAndBias(
+          op.inputs[0]!,
+          op.filter,
+          [1, kh, kw, cm],
+          bias,
+          cm,
+          (i) => i % cm,
+          3,
+        );
+        this.builtin(
+          Op.DEPTHWISE_CONV_2D,
+          'DEPTHWISE_CONV_2D',
+          [inT(), filterT, biasT],
+          [this.t(outId)],
+          {
+            table: 'DepthwiseConv2DOptions',
+            values: {
+              padding: pad(op.padding),
+              stride_w: op.strides[1],
+              stride_h: op.strides[0],
+              depth_multiplier: op.depthMultiplier,
+              fused_activation_function: act(op.activation),
+              dilation_w_factor: op.dilations[1],
+              dilation_h_factor: op.dilations[0],
+            },
+          },
+          3,
+        );
+        return;
+      }
+      case 'dense': {
+        const { inChannels: cin, outChannels: cout } = op;
+        // Keras [Cin, Cout] → TFLite [Cout, Cin].
+        const w = new Float32Array(cin * cout);
+        for (let i = 0; i < cin; i++)
+          for (let o = 0; o < cout; o++) w[o * cin + i] = op.weights[i * cout + o]!;
+        const bias = op.bias ?? new Float32Array(cout);
+        const [wT, bT] = this.weightsAndBias(op.inputs[0]!, w, [cout, cin], bias, 1, () => 0, 0);
+        this.builtin(
+          Op.FULLY_CONNECTED,
+          'FULLY_CONNECTED',
+          [inT(), wT, bT],
+          [this.t(outId)],
+          {
+            table: 'FullyConnectedOptions',
+            values: { fused_activation_function: act(op.activation) },
+          },
+          4,
+        );
+        return;
+      }
+      case 'scale_shift': {
+        const c = op.scale.length;
+        const outT = this.t(outId);
+        let mid: number;
+        if (this.int8) {
+          // x·scale lies in [y − shift]: take its range from the calibrated output range.
+          const y = this.quant.get(outId)!;
+          let lo = Number.POSITIVE_INFINITY;
+          let hi = Number.NEGATIVE_INFINITY;
+          for (const s of op.shift) {
+            lo = Math.min(lo, y.min![0]! - s);
+            hi = Math.max(hi, y.max![0]! - s);
+          }
+          mid = this.temp(
+            'scaled',
+            this.mb.tensors[outT]!.shape,
+            TensorType.INT8,
+            activationQuant({ min: lo, max: hi }),
+          );
+        } else mid = this.temp('scaled', this.mb.tensors[outT]!.shape, TensorType.FLOAT32);
+        const scaleT = this.constAct('scale', [c], op.scale);
+        const shiftT = this.constAct('shift', [c], op.shift);
+        this.builtin(Op.MUL, 'MUL', [inT(), scaleT], [mid], { table: 'MulOptions', values: {} });
+        this.builtin(Op.ADD, 'ADD', [mid, shiftT], [outT], { table: 'AddOptions', values: {} });
+        return;
+      }
+      case 'maxpool2d':
+      case 'avgpool2d':
+        this.builtin(
+          op.op === 'maxpool2d' ? Op.MAX_POOL_2D : Op.AVERAGE_POOL_2D,
+          op.op === 'maxpool2d' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D',
+          [inT()],
+          [this.t(outId)],
+          {
+            table: 'Pool2DOptions',
+            values: {
+              padding: pad(op.padding),
+              stride_w: op.strides[1],
+              stride_h: op.strides[0],
+              filter_width: op.pool[1],
+              filter_height: op.pool[0],
+            },
+          },
+        );
+        return;
+      case 'global_avgpool': {
+        const axes = this.constI32('axes', [2], Int32Array.of(1, 2));
+        this.builtin(Op.MEAN, 'MEAN', [inT(), axes], [this.t(outId)], {
+          table: 'ReducerOptions',
+          values: { keep_dims: 0 },
+        });
+        return;
+      }
+      case 'add': {
+        let acc = this.t(op.inputs[0]!);
+        const outT = this.t(outId);
+        for (let k = 1; k < op.inputs.length; k++) {
+          const last = k === op.inputs.length - 1;
+          const target = last
+            ? outT
+            : this.temp(`sum${k}`, this.mb.tensors[outT]!.shape, this.floatType(), this.quant.get(outId));
+          this.builtin(Op.ADD, 'ADD', [acc, this.t(op.inputs[k]!)], [target], {
+            table: 'AddOptions',
+            values: {},
+          });
+          acc = target;
+        }
+        return;
+      }
+      case 'concat': {
+        const outT = this.t(outId);
+        this.builtin(
+          Op.CONCATENATION,
+          'CONCATENATION',
+          op.inputs.map((i) => this.t(i)),
+          [outT],
+          {
+            table: 'ConcatenationOptions',
+            values: { axis: this.mb.tensors[outT]!.shape.length - 1 },
+          },
+        );
+        return;
+      }
+      case 'reshape': {
+        const outT = this.t(outId);
+        this.reshape(inT(), this.mb.tensors[outT]!.shape, outT);
+        return;
+      }
+      case 'relu':
+        this.builtin(Op.RELU, 'RELU', [inT()], [this.t(outId)]);
+        return;
+      case 'prelu': {
+        const inShape = this.mb.tensors[inT()]!.shape;
+        const alphaShape = [...inShape.slice(1, -1).map(() => 1), op.alpha.length];
+        this.builtin(
+          Op.PRELU,
+          'PRELU',
+          [inT(), this.constAct('alpha', alphaShape, op.alpha)],
+          [this.t(outId)],
+        );
+        return;
+      }
+      case 'hard_tanh': {
+        if (!this.int8) {
+          this.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [inT()], [this.t(outId)]);
+          return;
+        }
+        // int8: MINIMUM(x, 1) then MAXIMUM(·, −1), all in the input's quantisation (shared with the output).
+        const qp = this.quant.get(op.inputs[0]!)!;
+        const q = this.q(op.inputs[0]!);
+        const one = this.mb.addConstTensor(
+          `${this.node}/one`,
+          [1],
+          TensorType.INT8,
+          Int8Array.of(quantizeValue(1, q)),
+          qp,
+        );
+        const minusOne = this.mb.addConstTensor(
+          `${this.node}/minus_one`,
+          [1],
+          TensorType.INT8,
+          Int8Array.of(quantizeValue(-1, q)),
+          qp,
+        );
+        const outT = this.t(outId);
+        const mid = this.temp('upper_clamped', this.mb.tensors[outT]!.shape, TensorType.INT8, qp);
+        this.builtin(Op.MINIMUM, 'MINIMUM', [inT(), one], [mid], {
+          table: 'MaximumMinimumOptions',
+          values: {},
+        });
+        this.builtin(Op.MAXIMUM, 'MAXIMUM', [mid, minusOne], [outT], {
+          table: 'MaximumMinimumOptions',
+          values: {},
+        });
+        return;
+      }
+      case 'leaky_tanh': {
+        // y = h + alpha·(x − h), h = clamp(x, −1, 1). Float only (xcore refuses it).
+        const x = inT();
+        const outT = this.t(outId);
+        const shape = this.mb.tensors[outT]!.shape;
+        const h = this.temp('hard_tanh', shape, TensorType.FLOAT32);
+        const d = this.temp('excess', shape, TensorType.FLOAT32);
+        const m = this.temp('scaled_excess', shape, TensorType.FLOAT32);
+        this.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [x], [h]);
+        this.builtin(Op.SUB, 'SUB', [x, h], [d], { table: 'SubOptions', values: {} });
+        this.builtin(Op.MUL, 'MUL', [d, this.constF32('alpha', [1], Float32Array.of(op.alpha))], [m], {
+          table: 'MulOptions',
+          values: {},
+        });
+        this.builtin(Op.ADD, 'ADD', [h, m], [outT], { table: 'AddOptions', values: {} });
+        return;
+      }
+      case 'softmax':
+        this.builtin(Op.SOFTMAX, 'SOFTMAX', [inT()], [this.t(outId)], {
+          table: 'SoftmaxOptions',
+          values: { beta: 1 },
+        });
+        return;
+      default: {
+        const never: never = op;
+        throw new Error(`writeTflite: unknown op ${(never as DeployOp).op}`);
+      }
+    }
+  }
+
+  /** Weight + bias constants: float, or int8 symmetric weights with int32 bias (scale = s_in · s_w). */
+  private weightsAndBias(
+    inputId: string,
+    w: Float32Array,
+    wShape: number[],
+    bias: Float32Array,
+    channels: number,
+    channelOf: (i: number) => number,
+    quantizedDimension: number,
+  ): [number, number] {
+    if (!this.int8) return [this.constF32('filter', wShape, w), this.constF32('bias', [bias.length], bias)];
+    const qw = quantizeWeightsSymmetric(w, channels, channelOf);
+    const wT = this.mb.addConstTensor(`${this.node}/filter`, wShape, TensorType.INT8, qw.data, {
+      scale: qw.scales,
+      zeroPoint: qw.scales.map(() => 0),
+      quantizedDimension,
+    });
+    const qb = quantizeBias(bias, this.q(inputId).scale, qw.scales);
+    const bT = this.constI32('bias', [bias.length], qb.data, {
+      scale: qb.scales,
+      zeroPoint: qb.scales.map(() => 0),
+      quantizedDimension: 0,
+    });
+    return [wT, bT];
+  }
+
+  private emitBconv(op: Extract<DeployOp, { op: 'bconv2d' }>): void {
+    const outId = op.outputs[0]!;
+    let input = this.t(op.inputs[0]!);
+    let padding = op.padding;
+    let padValue = op.padValue;
+    if (this.profile === 'xcore' && op.padding === 'same') {
+      // One-padding as PAD + VALID: padded packed words are 0, i.e. every padded bit is +1.
+      const [h, w] = this.tensorInfo(op.inputs[0]!).shape as [number, number, number];
+      const [pt, pb] = samePadding(h, op.kernel[0], op.strides[0], op.dilations[0]);
+      const [pl, pr] = samePadding(w, op.kernel[1], op.strides[1], op.dilations[1]);
+      const inShape = this.mb.tensors[input]!.shape;
+      const padded = this.temp(
+        'padded',
+        [1, inShape[1]! + pt + pb, inShape[2]! + pl + pr, inShape[3]!],
+        TensorType.INT32,
+      );
+      const paddings = this.constI32('paddings', [4, 2], Int32Array.of(0, 0, pt, pb, pl, pr, 0, 0));
+      this.builtin(Op.PAD, 'PAD', [input, paddings], [padded], { table: 'PadOptions', values: {} });
+      input = padded;
+      padding = 'valid';
+      padValue = 0;
+    }
+    this.emitBinaryConvCore({ ...op, input, output: this.t(outId), padding, padValue, outId });
+  }
+
+  private emitBinaryConvCore(c: {
+    input: number;
+    output: number;
+    filter: Int32Array;
+    inChannels: number;
+    outChannels: number;
+    kernel: [number, number];
+    strides: [number, number];
+    dilations: [number, number];
+    padding: 'valid' | 'same';
+    padValue: 0 | 1;
+    transform: Extract<DeployOp, { op: 'bconv2d' }>['transform'];
+    outId: string;
+  }): void {
+    const [kh, kw] = c.kernel;
+    const filterT = this.constI32('filter', [c.outChannels, kh, kw, words(c.inChannels)], c.filter);
+    const t = c.transform;
+    let inputs: number[];
+    let output = c.output;
+    let trailingRelu = false;
+    if (t.kind === 'bitpacked') {
+      // Lowering already flipped the filter signs of channels with a negative BatchNorm multiplier.
+      inputs = [c.input, filterT, -1, -1, this.constI32('output_threshold', [c.outChannels], t.thresholds)];
+    } else {
+      inputs = [
+        c.input,
+        filterT,
+        this.constF32('post_activation_multiplier', [c.outChannels], t.multiplier),
+        this.constF32('post_activation_bias', [c.outChannels], t.bias),
+        -1,
+      ];
+      // A ReLU after the affine map: an int8 output whose range starts at 0 saturates negatives to 0, which is
+      // that ReLU; a float output needs a RELU op.
+      if (t.activation === 'relu' && !this.int8) {
+        trailingRelu = true;
+        output = this.temp('pre_relu', this.mb.tensors[c.output]!.shape, TensorType.FLOAT32);
+      }
+    }
+    const options = bconvOptions({
+      channels_in: c.inChannels,
+      dilation_height_factor: c.dilations[0],
+      dilation_width_factor: c.dilations[1],
+      fused_activation_function: t.kind === 'float' ? act(t.clamp) : Activation.NONE,
+      pad_values: c.padding === 'same' ? c.padValue : 0,
+      padding: pad(c.padding),
+      stride_height: c.strides[0],
+      stride_width: c.strides[1],
+    });
+    this.custom(LceOp.Bconv2d, inputs, [output], options);
+    if (trailingRelu) this.builtin(Op.RELU, 'RELU', [output], [c.output]);
+  }
+
+  /**
+   * Binary depthwise conv (arm only): LCE has no such op, so unpack to ±1 (LceDequantize), pad with +1 for
+   * one-padding (PADV2), and run a float DEPTHWISE_CONV_2D with ±1 weights, then the output transform.
+   */
+  private emitBinaryDepthwise(op: Extract<DeployOp, { op: 'bdepthwise_conv2d' }>): void {
+    const inInfo = this.tensorInfo(op.inputs[0]!);
+    const [h, w, ch] = inInfo.shape as [number, number, number];
+    const [kh, kw] = op.kernel;
+    let x = this.temp('unpacked', [1, h, w, ch], TensorType.FLOAT32);
+    this.custom(LceOp.Dequantize, [this.t(op.inputs[0]!)], [x], EMPTY_CUSTOM_OPTIONS);
+    let padding = op.padding;
+    if (op.padding === 'same' && op.padValue === 1) {
+      const [pt, pb] = samePadding(h, kh, op.strides[0], op.dilations[0]);
+      const [pl, pr] = samePadding(w, kw, op.strides[1], op.dilations[1]);
+      const padded = this.temp('one_padded', [1, h + pt + pb, w + pl + pr, ch], TensorType.FLOAT32);
+      const paddings = this.constI32('paddings', [4, 2], Int32Array.of(0, 0, pt, pb, pl, pr, 0, 0));
+      this.builtin(
+        Op.PADV2,
+        'PADV2',
+        [x, paddings, this.constF32('pad_value', [1], Float32Array.of(1))],
+        [padded],
+        { table: 'PadV2Options', values: {} },
+      );
+      x = padded;
+      padding = 'valid';
+    }
+    const words32 = words(ch);
+    const t = op.transform;
+    const outT = this.t(op.outputs[0]!);
+    const outShape = this.mb.tensors[outT]!.shape;
+    // ±1 weights [1, KH, KW, C]; with no clamp, mult·dot + bias folds into the conv (weights ·mult, bias).
+    const fold = t.clamp === 'none';
+    const weights = new Float32Array(kh * kw * ch);
+    for (let k = 0; k < kh * kw; k++)
+      for (let c = 0; c < ch; c++) {
+        const bit = (op.filter[k * words32 + (c >> 5)]! >>> (c & 31)) & 1;
+        weights[k * ch + c] = (bit ? -1 : 1) * (fold ? t.multiplier[c]! : 1);
+      }
+    const options = (fused: number) => ({
+      table: 'DepthwiseConv2DOptions' as const,
+      values: {
+        padding: pad(padding),
+        stride_w: op.strides[1],
+        stride_h: op.strides[0],
+        depth_multiplier: 1,
+        fused_activation_function: fused,
+        dilation_w_factor: op.dilations[1],
+        dilation_h_factor: op.dilations[0],
+      },
+    });
+    const filterT = this.constF32('filter_pm1', [1, kh, kw, ch], weights);
+    if (fold) {
+      this.builtin(
+        Op.DEPTHWISE_CONV_2D,
+        'DEPTHWISE_CONV_2D',
+        [x, filterT, this.constF32('bias', [ch], t.bias)],
+        [outT],
+        options(act(t.activation)),
+      );
+      return;
+    }
+    const dot = this.temp('dot', outShape, TensorType.FLOAT32);
+    const scaled = this.temp('scaled', outShape, TensorType.FLOAT32);
+    this.builtin(
+      Op.DEPTHWISE_CONV_2D,
+      'DEPTHWISE_CONV_2D',
+      [x, filterT, this.constF32('zero_bias', [ch], new Float32Array(ch))],
+      [dot],
+      options(Activation.RELU),
+    );
+    this.builtin(
+      Op.MUL,
+      'MUL',
+      [dot, this.constF32('post_activation_multiplier', [ch], t.multiplier)],
+      [scaled],
+      { table: 'MulOptions', values: {} },
+    );
+    this.builtin(Op.ADD, 'ADD', [scaled, this.constF32('post_activation_bias', [ch], t.bias)], [outT], {
+      table: 'AddOptions',
+      values: { fused_activation_function: act(t.activation) },
+    });
+  }
+}
