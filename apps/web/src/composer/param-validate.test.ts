@@ -1,0 +1,30 @@
+import type { ParamDef } from '@bnn-studio/bnn-core';
+import { describe, expect, it } from 'vitest';
+import { checkParam, parseNumberList } from './param-validate';
+
+const filters: ParamDef = { name: 'filters', kind: 'int', default: 32, min: 1, max: 4096, help: '' };
+const kernel: ParamDef = { name: 'kernel_size', kind: 'intPair', default: [3, 3], min: 1, max: 64, help: '' };
+
+describe('checkParam', () => {
+  it('accepts values in range and the default', () => {
+    expect(checkParam(filters, 64)).toBeNull();
+    expect(checkParam(filters, undefined)).toBeNull();
+    expect(checkParam(kernel, [3, 5])).toBeNull();
+    expect(checkParam(kernel, 3)).toBeNull();
+  });
+  it('names the problem', () => {
+    expect(checkParam(filters, 0)).toMatch(/at least 1/);
+    expect(checkParam(filters, 2.5)).toMatch(/whole number/);
+    expect(checkParam(kernel, [3, 0])).toMatch(/kernel_size\[1\] must be at least 1/);
+    expect(checkParam(filters, null)).toMatch(/required/);
+  });
+});
+
+describe('parseNumberList', () => {
+  it('reads commas, spaces and ×', () => {
+    expect(parseNumberList('28, 28, 1')).toEqual([28, 28, 1]);
+    expect(parseNumberList('28x28x1')).toEqual([28, 28, 1]);
+    expect(parseNumberList('a, 2')).toBeNull();
+    expect(parseNumberList('')).toBeNull();
+  });
+});
