@@ -135,6 +135,7 @@ class TfliteEmitter {
   private readonly quant = new Map<string, QuantParams>();
   private readonly written: { op: string; sourceNode: string }[] = [];
   private node = '';
+  private elided = new Set<DeployOp>();
 
   constructor(
     private readonly deploy: DeployGraph,
@@ -267,6 +268,7 @@ class TfliteEmitter {
 
   run(): TfliteExport {
     const producers = producersOf(this.deploy);
+    this.elided = this.elidedQuantizes();
     this.t(this.deploy.input);
     for (const op of this.deploy.ops) {
       this.node = op.sourceNode;
@@ -302,11 +304,27 @@ class TfliteEmitter {
     };
   }
 
+  /**
+   * xcore: LceQuantize ops whose only consumers are binary max-pools (rewritten as int8 MAX_POOL_2D +
+   * LceQuantize) and which are not graph outputs are left out.
+   */
+  private elidedQuantizes(): Set<DeployOp> {
+    const out = new Set<DeployOp>();
+    if (this.profile !== 'xcore') return out;
+    for (const op of this.deploy.ops) {
+      if (op.op !== 'quantize' || this.deploy.outputs.includes(op.outputs[0]!)) continue;
+      const consumers = this.deploy.ops.filter((c) => c.inputs.includes(op.outputs[0]!));
+      if (consumers.length > 0 && consumers.every((c) => c.op === 'bmaxpool2d')) out.add(op);
+    }
+    return out;
+  }
+
   private emit(op: DeployOp, producers: Map<string, DeployOp>): void {
     const inT = () => this.t(op.inputs[0]!);
     const outId = op.outputs[0]!;
     switch (op.op) {
       case 'quantize':
+        if (this.elided.has(op)) return;
         this.custom(LceOp.Quantize, [inT()], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
         return;
       case 'dequantize':

@@ -1,0 +1,343 @@
+import type { BConv2DOp, DeployGraph } from '@bnn-studio/bnn-core';
+import { describe, expect, it } from 'vitest';
+import { buildMixedGraph, GraphBuilder, randomFloats, randomPacked, rng } from '../bnn/test-graphs.js';
+import { ExportRefusedError } from '../errors.js';
+import { calibrateTflite } from './calibrate.js';
+import { flatcDump } from './flatc-dump.js';
+import { listTfliteRefusals } from './profile-rules.js';
+import { readTflite } from './read-tflite.js';
+import { TensorType } from './schema.js';
+import { writeTflite, writeTfliteWithReport } from './write-tflite.js';
+
+/** A graph xcore-opt accepts: int8 stem, sign, pool before binarisation, one-padded and valid binary convs. */
+function xcoreGraph(seed = 5): DeployGraph {
+  const b = new GraphBuilder(rng(seed), [10, 10, 3]);
+  const r = b.r;
+  const stem = b.add(
+    {
+      op: 'conv2d',
+      sourceNode: 'stem',
+      inputs: ['input'],
+      filter: randomFloats(r, 9 * 3 * 32),
+      bias: randomFloats(r, 32, -0.1, 0.1),
+      inChannels: 3,
+      outChannels: 32,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      activation: 'relu',
+    },
+    [10, 10, 32],
+    'float32',
+  );
+  const q = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [10, 10, 32], 'bitpacked');
+  const pool = b.add(
+    { op: 'bmaxpool2d', sourceNode: 'pool', inputs: [q], pool: [2, 2], strides: [2, 2], padding: 'valid' },
+    [5, 5, 32],
+    'bitpacked',
+  );
+  const bc1 = b.add(
+    {
+      op: 'bconv2d',
+      sourceNode: 'bconv1',
+      inputs: [pool],
+      filter: randomPacked(r, 32 * 9, 32),
+      inChannels: 32,
+      outChannels: 32,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      padValue: 1,
+      transform: b.thresholds(32, 9 * 32),
+    },
+    [5, 5, 32],
+    'bitpacked',
+  );
+  const bc2 = b.add(
+    {
+      op: 'bconv2d',
+      sourceNode: 'bconv2',
+      inputs: [bc1],
+      filter: randomPacked(r, 64 * 9, 32),
+      inChannels: 32,
+      outChannels: 64,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'valid',
+      padValue: 0,
+      transform: b.floatTransform(64, 'relu'),
+    },
+    [3, 3, 64],
+    'float32',
+  );
+  const bn = b.add(
+    {
+      op: 'scale_shift',
+      sourceNode: 'bn',
+      inputs: [bc2],
+      scale: randomFloats(r, 64, 0.5, 1.5),
+      shift: randomFloats(r, 64, -0.3, 0.3),
+    },
+    [3, 3, 64],
+    'float32',
+  );
+  const gap = b.add({ op: 'global_avgpool', sourceNode: 'gap', inputs: [bn] }, [64], 'float32');
+  const logits = b.add(
+    {
+      op: 'dense',
+      sourceNode: 'head',
+      inputs: [gap],
+      weights: randomFloats(r, 64 * 10, -0.3, 0.3),
+      bias: randomFloats(r, 10, -0.1, 0.1),
+      inChannels: 64,
+      outChannels: 10,
+      activation: 'none',
+    },
+    [10],
+    'float32',
+  );
+  const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [10], 'float32');
+  return b.graph('xcore-net', [probs]);
+}
+
+function samples(n: number, size: number, seed: number): { data: Float32Array; batch: number } {
+  return { data: randomFloats(rng(seed), n * size, 0, 1), batch: n };
+}
+
+function refusal(f: () => unknown): ExportRefusedError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ExportRefusedError) return e;
+    throw e;
+  }
+  throw new Error('expected an ExportRefusedError');
+}
+
+describe('.tflite (xcore profile)', async () => {
+  const graph = xcoreGraph();
+  const calibration = await calibrateTflite(graph, samples(16, 300, 9));
+  const report = writeTfliteWithReport(graph, { profile: 'xcore', calibration });
+  const m = readTflite(report.bytes);
+  const sg = m.subgraphs[0]!;
+  const ops = sg.operators;
+  const tensor = (i: number) => sg.tensors[i]!;
+
+  it('is int8 at the edges and around binary blocks', () => {
+    expect(ops.map((o) => o.opName)).toEqual([
+      'CONV_2D',
+      'MAX_POOL_2D',
+      'LceQuantize',
+      'PAD',
+      'LceBconv2d',
+      'LceBconv2d',
+      'MUL',
+      'ADD',
+      'MEAN',
+      'FULLY_CONNECTED',
+      'SOFTMAX',
+    ]);
+    const input = tensor(sg.inputs[0]!);
+    expect(input.type).toBe(TensorType.INT8);
+    expect(input.quantization!.scale[0]).toBeCloseTo(1 / 255, 4);
+    expect(input.quantization!.zeroPoint[0]).toBe(-128);
+    expect(report.io.input).toMatchObject({ type: 'int8', shape: [1, 10, 10, 3], zeroPoint: -128 });
+    const output = tensor(sg.outputs[0]!);
+    expect(output).toMatchObject({ type: TensorType.INT8, shape: [1, 10] });
+    expect(output.quantization!.scale[0]).toBeCloseTo(1 / 256, 8);
+    expect(output.quantization!.zeroPoint[0]).toBe(-128);
+    for (const op of ops) {
+      if (op.opName === 'LceQuantize') expect(tensor(op.inputs[0]!).type).toBe(TensorType.INT8);
+      expect(op.opName).not.toBe('LceDequantize');
+      expect(op.opName).not.toBe('LceBMaxPool2d');
+    }
+  });
+
+  it('binary max-pool is pooled in int8 before LceQuantize', () => {
+    const [mp, q] = [ops[1]!, ops[2]!];
+    expect(mp.inputs[0]).toBe(ops[0]!.outputs[0]);
+    expect(tensor(mp.outputs[0]!)).toMatchObject({ type: TensorType.INT8, shape: [1, 5, 5, 32] });
+    expect(tensor(mp.outputs[0]!).quantization!.scale).toEqual(tensor(mp.inputs[0]!).quantization!.scale);
+    expect(q.inputs[0]).toBe(mp.outputs[0]);
+    expect(tensor(q.outputs[0]!)).toMatchObject({ type: TensorType.INT32, shape: [1, 5, 5, 1] });
+  });
+
+  it('one-padding is written as PAD of the packed words + VALID', () => {
+    const [pad, bconv] = [ops[3]!, ops[4]!];
+    const paddings = tensor(pad.inputs[1]!);
+    expect(paddings).toMatchObject({ type: TensorType.INT32, shape: [4, 2] });
+    expect(new Int32Array(m.buffers[paddings.buffer]!.data!.slice().buffer)).toEqual(
+      Int32Array.of(0, 0, 1, 1, 1, 1, 0, 0),
+    );
+    expect(tensor(pad.outputs[0]!)).toMatchObject({ type: TensorType.INT32, shape: [1, 7, 7, 1] });
+    expect(bconv.inputs[0]).toBe(pad.outputs[0]);
+    expect(bconv.customOptionsDecoded).toMatchObject({ padding: 1, pad_values: 0, channels_in: 32 });
+    expect(tensor(bconv.outputs[0]!)).toMatchObject({ type: TensorType.INT32, shape: [1, 5, 5, 1] });
+  });
+
+  it('int8-output binary conv has a fused ReLU, float multiplier/bias and an int8 output scale', () => {
+    const op = ops[5]!;
+    expect(op.inputs[4]).toBe(-1);
+    expect(tensor(op.inputs[2]!).type).toBe(TensorType.FLOAT32);
+    expect(op.customOptionsDecoded).toMatchObject({ fused_activation_function: 1, padding: 1 });
+    const out = tensor(op.outputs[0]!);
+    expect(out).toMatchObject({ type: TensorType.INT8, shape: [1, 3, 3, 64] });
+    expect(out.quantization!.scale[0]).toBeGreaterThan(0);
+  });
+
+  it('int8 conv: per-channel symmetric filter, int32 bias at input·filter scale', () => {
+    const conv = ops[0]!;
+    expect(m.operatorCodes[conv.opcodeIndex]!.version).toBe(3);
+    const f = tensor(conv.inputs[1]!);
+    expect(f.type).toBe(TensorType.INT8);
+    expect(f.quantization!.scale).toHaveLength(32);
+    expect(f.quantization!.zeroPoint.every((z) => z === 0)).toBe(true);
+    expect(f.quantization!.quantizedDimension).toBe(0);
+    const bias = tensor(conv.inputs[2]!);
+    expect(bias.type).toBe(TensorType.INT32);
+    const sIn = tensor(conv.inputs[0]!).quantization!.scale[0]!;
+    bias.quantization!.scale.forEach((s, c) => expect(s).toBeCloseTo(sIn * f.quantization!.scale[c]!, 10));
+    // Dequantised weights are within half a step of the float weights (OHWI of the HWIO source).
+    const src = graph.ops[0]!;
+    if (src.op !== 'conv2d') throw new Error('fixture');
+    const q = new Int8Array(m.buffers[f.buffer]!.data!.slice().buffer);
+    for (let o = 0; o < 32; o++) {
+      const s = f.quantization!.scale[o]!;
+      for (let h = 0; h < 3; h++)
+        for (let w = 0; w < 3; w++)
+          for (let i = 0; i < 3; i++) {
+            const real = src.filter[((h * 3 + w) * 3 + i) * 32 + o]!;
+            expect(Math.abs(q[((o * 3 + h) * 3 + w) * 3 + i]! * s - real)).toBeLessThanOrEqual(s / 2 + 1e-7);
+          }
+    }
+  });
+
+  it('flatc reads it', () => {
+    const j = flatcDump(report.bytes);
+    expect(j.subgraphs[0].tensors[sg.inputs[0]!].type).toBe('INT8');
+    expect(j.subgraphs[0].tensors[sg.inputs[0]!].quantization.zero_point).toEqual([-128]);
+  });
+
+  it('refuses without calibration data, naming the fix', () => {
+    const e = refusal(() => writeTflite(graph, { profile: 'xcore' }));
+    expect(e.rule).toBe('xcore.calibration_data_required');
+    expect(e.fix).toMatch(/calibrateTflite/);
+  });
+});
+
+describe('.tflite xcore refusals name the layer, the rule and the fix', () => {
+  const base = xcoreGraph();
+  const edit = (f: (g: DeployGraph) => void): DeployGraph => {
+    const g = structuredClone(base);
+    f(g);
+    return g;
+  };
+  const bconv = (g: DeployGraph, node: string) =>
+    g.ops.find((o) => o.op === 'bconv2d' && o.sourceNode === node) as BConv2DOp;
+  const cases: { name: string; graph: DeployGraph; node: string; rule: string; fix: RegExp }[] = [
+    {
+      name: 'channels_in not a multiple of 32',
+      graph: edit((g) => {
+        const op = bconv(g, 'bconv2');
+        op.inChannels = 48;
+        op.filter = new Int32Array(64 * 9 * 2);
+      }),
+      node: 'bconv2',
+      rule: 'xcore.channels_in_multiple_of_32',
+      fix: /64 channels/,
+    },
+    {
+      name: 'zero-padding',
+      graph: edit((g) => {
+        bconv(g, 'bconv1').padValue = 0;
+      }),
+      node: 'bconv1',
+      rule: 'xcore.valid_or_one_padding',
+      fix: /valid|one-padding/,
+    },
+    {
+      name: 'int8 output without ReLU',
+      graph: edit((g) => {
+        const t = bconv(g, 'bconv2').transform;
+        if (t.kind === 'float') t.clamp = 'none';
+      }),
+      node: 'bconv2',
+      rule: 'xcore.int8_output_needs_relu',
+      fix: /ReLU/,
+    },
+    {
+      name: 'int8 output with Cout % 4 ≠ 0',
+      graph: (() => {
+        const g = buildMixedGraph(2, { channels: 32 });
+        const op = g.ops.find((o) => o.op === 'bdense')!;
+        if (op.op === 'bdense') op.outChannels = 62;
+        return g;
+      })(),
+      node: 'bdense3',
+      rule: 'xcore.int8_output_channels_multiple_of_4',
+      fix: /64 filters/,
+    },
+    {
+      name: 'LceBMaxPool2d on bit-packed conv output',
+      graph: buildMixedGraph(2),
+      node: 'pool1',
+      rule: 'xcore.no_binary_maxpool',
+      fix: /before the sign quantizer/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(
+        refusal(() => writeTflite(c.graph, { profile: 'xcore', calibration: { ranges: {} } })),
+      ).toBeInstanceOf(ExportRefusedError);
+      const e = listTfliteRefusals(c.graph, 'xcore').find((x) => x.rule === c.rule)!;
+      expect(e).toBeDefined();
+      expect(e.nodeId).toBe(c.node);
+      expect(e.rule).toBe(c.rule);
+      expect(e.fix).toMatch(c.fix);
+      expect(e.message).toContain(c.node);
+      expect(listTfliteRefusals(c.graph, 'arm')).toEqual([]);
+    });
+  }
+
+  it('binary depthwise, LceDequantize and leaky_tanh are refused too', () => {
+    const b = new GraphBuilder(rng(1), [4, 4, 32]);
+    const q = b.add({ op: 'quantize', sourceNode: 'q', inputs: ['input'] }, [4, 4, 32], 'bitpacked');
+    const dq = b.add({ op: 'dequantize', sourceNode: 'unpack', inputs: [q] }, [4, 4, 32], 'float32');
+    const lt = b.add({ op: 'leaky_tanh', sourceNode: 'lt', inputs: [dq], alpha: 0.1 }, [4, 4, 32], 'float32');
+    const q2 = b.add({ op: 'quantize', sourceNode: 'dw', inputs: [lt] }, [4, 4, 32], 'bitpacked');
+    const dw = b.add(
+      {
+        op: 'bdepthwise_conv2d',
+        sourceNode: 'dw',
+        inputs: [q2],
+        filter: randomPacked(b.r, 9, 32),
+        channels: 32,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'valid',
+        padValue: 0,
+        transform: {
+          kind: 'float',
+          clamp: 'none',
+          activation: 'none',
+          multiplier: new Float32Array(32),
+          bias: new Float32Array(32),
+        },
+      },
+      [2, 2, 32],
+      'float32',
+    );
+    const all = listTfliteRefusals(b.graph('x', [dw]), 'xcore');
+    expect(all.map((e) => [e.nodeId, e.rule])).toEqual([
+      ['unpack', 'xcore.no_lce_dequantize'],
+      ['lt', 'xcore.no_leaky_tanh'],
+      ['dw', 'xcore.no_binary_depthwise'],
+    ]);
+    expect(() => writeTflite(b.graph('x', [dw]), { profile: 'arm' })).not.toThrow();
+  });
+});
