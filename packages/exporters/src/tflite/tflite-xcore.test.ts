@@ -199,7 +199,9 @@ describe('.tflite (xcore profile)', async () => {
     const bias = tensor(conv.inputs[2]!);
     expect(bias.type).toBe(TensorType.INT32);
     const sIn = tensor(conv.inputs[0]!).quantization!.scale[0]!;
-    bias.quantization!.scale.forEach((s, c) => expect(s).toBeCloseTo(sIn * f.quantization!.scale[c]!, 10));
+    bias.quantization!.scale.forEach((s, c) => {
+      expect(s).toBeCloseTo(sIn * f.quantization!.scale[c]!, 10);
+    });
     // Dequantised weights are within half a step of the float weights (OHWI of the HWIO source).
     const src = graph.ops[0]!;
     if (src.op !== 'conv2d') throw new Error('fixture');
