@@ -1,0 +1,130 @@
+/**
+ * Backend that runs binary ops (quantize, bconv2d, bdense, bdepthwise_conv2d, bmaxpool2d, dequantize) on the
+ * WASM SIMD kernels, with activations in the wasm heap, and float ops with the reference float kernels on
+ * views of that heap.
+ */
+import { KernelError } from '../errors.js';
+import type { Plan, PlannedOp } from '../plan.js';
+import { isFloatOp, runFloatOp } from '../reference/float-ops.js';
+import {
+  bconvScratchBytes,
+  type PreparedBConv,
+  type PreparedBDepthwise,
+  prepareBConv,
+  prepareBDepthwise,
+  runBConv,
+  runBDepthwise,
+  runBMaxPool,
+} from '../wasm/binary-ops.js';
+import { Heap, instantiateKernels, type KernelExports } from '../wasm/runtime.js';
+import type { Backend } from './types.js';
+
+interface Arena {
+  batch: number;
+  /** Pointer of each tensor's batch buffer. */
+  ptr: Map<string, number>;
+  scratch: number;
+}
+
+export async function createWasmBackend(plan: Plan, _options: { threads: 1 | 2 }): Promise<Backend> {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768 });
+  const k: KernelExports = await instantiateKernels(memory);
+  const heap = new Heap(memory);
+  const prepared = new Map<number, PreparedBConv | PreparedBDepthwise>();
+  for (const { op, index, inputs } of plan.ops) {
+    if (op.op === 'bconv2d' || op.op === 'bdense')
+      prepared.set(index, prepareBConv(heap, op, inputs[0]!.shape));
+    if (op.op === 'bdepthwise_conv2d') {
+      if (op.kernel[0] * op.kernel[1] > 255) {
+        throw new KernelError(
+          'unsupported',
+          `kernels: bdepthwise_conv2d "${op.sourceNode}" has ${op.kernel[0] * op.kernel[1]} taps; the WASM kernel counts up to 255.`,
+          "Use a kernel of at most 15×15 or backend: 'reference'.",
+          op.sourceNode,
+        );
+      }
+      prepared.set(index, prepareBDepthwise(heap, op, inputs[0]!.shape));
+    }
+  }
+  const constantsEnd = heap.used;
+  let arena: Arena | null = null;
+  let disposed = false;
+
+  function arenaFor(batch: number): Arena {
+    if (arena?.batch === batch) return arena;
+    heap.reset(constantsEnd);
+    const ptr = new Map<string, number>();
+    for (const t of plan.tensors.values()) ptr.set(t.id, heap.alloc(batch * t.size * 4));
+    let scratchBytes = 0;
+    for (const p of prepared.values())
+      if ('steps' in p) scratchBytes = Math.max(scratchBytes, bconvScratchBytes(p, batch));
+    arena = { batch, ptr, scratch: heap.alloc(scratchBytes) };
+    return arena;
+  }
+
+  function runOp(planned: PlannedOp, a: Arena, batch: number): void {
+    const { op, index, inputs, output } = planned;
+    const x = inputs[0]!;
+    const src = a.ptr.get(x.id)!;
+    const dst = a.ptr.get(output.id)!;
+    if (isFloatOp(op)) {
+      for (let b = 0; b < batch; b++) {
+        const xs = inputs.map((t) => heap.f32(a.ptr.get(t.id)! + b * t.size * 4, t.size));
+        heap.f32(dst + b * output.size * 4, output.size).set(runFloatOp(op, xs, inputs));
+      }
+      return;
+    }
+    switch (op.op) {
+      case 'quantize':
+        // The graph input was checked for NaN/∞; float ops cannot create NaN from finite values except by
+        // overflow, which pack reports too.
+        if (k.pack(src, dst, batch * x.positions, x.channels) !== 0) {
+          throw new KernelError(
+            'non_finite_input',
+            `kernels: the input of quantize "${op.sourceNode}" contains NaN or ±Infinity (overflow in an earlier float op).`,
+            'Check the input scale and the weights of the preceding float layers.',
+            op.sourceNode,
+          );
+        }
+        return;
+      case 'dequantize':
+        k.unpack(src, dst, batch * x.positions, x.channels);
+        return;
+      case 'bconv2d':
+      case 'bdense':
+        runBConv(k, prepared.get(index) as PreparedBConv, src, dst, a.scratch, batch);
+        return;
+      case 'bdepthwise_conv2d':
+        runBDepthwise(k, prepared.get(index) as PreparedBDepthwise, src, dst, batch);
+        return;
+      case 'bmaxpool2d':
+        runBMaxPool(k, op, x.shape, src, dst, batch);
+        return;
+    }
+  }
+
+  return {
+    threads: 1,
+    run(input, batch) {
+      if (disposed)
+        throw new KernelError('disposed', 'kernels: engine was disposed.', 'Create a new engine.');
+      const a = arenaFor(batch);
+      const inPtr = a.ptr.get(plan.input.id)!;
+      heap.f32(inPtr, input.length).set(input);
+      for (const planned of plan.ops) runOp(planned, a, batch);
+      return plan.outputs.map((t) => {
+        const ptr = a.ptr.get(t.id)!;
+        if (t.kind === 'float32') return heap.f32(ptr, batch * t.size).slice();
+        const tmp = heap.alloc(batch * t.elements * 4);
+        k.unpack(ptr, tmp, batch * t.positions, t.channels);
+        const out = heap.f32(tmp, batch * t.elements).slice();
+        arena = null; // the temporary sits past the arena; rebuild it next run
+        return out;
+      });
+    },
+    dispose() {
+      disposed = true;
+      arena = null;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Every failure of the kernels package is a `KernelError` with a stable code, a message that says where it
+ * comes from and what is wrong, and a fix the caller can act on.
+ */
+export type KernelErrorCode =
+  | 'bad_graph'
+  | 'bad_op'
+  | 'bad_tensor'
+  | 'bad_weights'
+  | 'unsupported'
+  | 'bad_input'
+  | 'bad_batch'
+  | 'non_finite_input'
+  | 'disposed'
+  | 'wasm_unavailable';
+
+export class KernelError extends Error {
+  readonly code: KernelErrorCode;
+  readonly fix: string;
+  /** Source node of the offending op, when the problem belongs to one. */
+  readonly nodeId: string | undefined;
+
+  constructor(code: KernelErrorCode, message: string, fix: string, nodeId?: string) {
+    super(`${message} Fix: ${fix}`);
+    this.name = 'KernelError';
+    this.code = code;
+    this.fix = fix;
+    this.nodeId = nodeId;
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * Reference implementations of the float operations of a deployable graph, one sample at a time.
+ * Sums are accumulated in double precision and rounded to float32 when stored. Both engine backends use
+ * these functions for float ops, so the backends agree exactly on them.
+ */
+import type { FloatActivation, Padding } from '@bnn-studio/bnn-core';
+import { convGeometry } from '../geometry.js';
+
+function activate(y: number, activation: FloatActivation): number {
+  return activation === 'relu' ? Math.max(y, 0) : y;
+}
+
+export interface FloatConvParams {
+  filter: Float32Array;
+  bias: Float32Array | null;
+  inChannels: number;
+  outChannels: number;
+  kernel: [number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  padding: Padding;
+  activation: FloatActivation;
+}
+
+/** Float conv2d, NHWC input `[H, W, Cin]`, HWIO filter, zero padding for `same`. */
+export function conv2dReference(
+  input: Float32Array,
+  inH: number,
+  inW: number,
+  p: FloatConvParams,
+): Float32Array {
+  const g = convGeometry(inH, inW, p.kernel, p.strides, p.dilations, p.padding);
+  const { inChannels: ci, outChannels: co } = p;
+  const out = new Float32Array(g.outH * g.outW * co);
+  const acc = new Float64Array(co);
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) {
+      for (let o = 0; o < co; o++) acc[o] = p.bias ? p.bias[o]! : 0;
+      for (let ky = 0; ky < p.kernel[0]; ky++) {
+        const iy = oy * p.strides[0] - g.padTop + ky * p.dilations[0];
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < p.kernel[1]; kx++) {
+          const ix = ox * p.strides[1] - g.padLeft + kx * p.dilations[1];
+          if (ix < 0 || ix >= inW) continue;
+          const inBase = (iy * inW + ix) * ci;
+          const fBase = (ky * p.kernel[1] + kx) * ci * co;
+          for (let c = 0; c < ci; c++) {
+            const x = input[inBase + c]!;
+            if (x === 0) continue;
+            const row = fBase + c * co;
+            for (let o = 0; o < co; o++) acc[o]! += x * p.filter[row + o]!;
+          }
+        }
+      }
+      const base = (oy * g.outW + ox) * co;
+      for (let o = 0; o < co; o++) out[base + o] = activate(acc[o]!, p.activation);
+    }
+  }
+  return out;
+}
+
+export interface DepthwiseParams {
+  filter: Float32Array;
+  bias: Float32Array | null;
+  channels: number;
+  depthMultiplier: number;
+  kernel: [number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  padding: Padding;
+  activation: FloatActivation;
+}
+
+/** Float depthwise conv2d: filter `[KH, KW, C, M]`, output channel c·M + m. */
+export function depthwiseConv2dReference(
+  input: Float32Array,
+  inH: number,
+  inW: number,
+  p: DepthwiseParams,
+): Float32Array {
+  const g = convGeometry(inH, inW, p.kernel, p.strides, p.dilations, p.padding);
+  const { channels: c, depthMultiplier: m } = p;
+  const out = new Float32Array(g.outH * g.outW * c * m);
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) {
+      for (let ch = 0; ch < c; ch++) {
+        for (let k = 0; k < m; k++) {
+          const o = ch * m + k;
+          let acc = p.bias ? p.bias[o]! : 0;
+          for (let ky = 0; ky < p.kernel[0]; ky++) {
+            const iy = oy * p.strides[0] - g.padTop + ky * p.dilations[0];
+            if (iy < 0 || iy >= inH) continue;
+            for (let kx = 0; kx < p.kernel[1]; kx++) {
+              const ix = ox * p.strides[1] - g.padLeft + kx * p.dilations[1];
+              if (ix < 0 || ix >= inW) continue;
+              acc += input[(iy * inW + ix) * c + ch]! * p.filter[((ky * p.kernel[1] + kx) * c + ch) * m + k]!;
+            }
+          }
+          out[(oy * g.outW + ox) * c * m + o] = activate(acc, p.activation);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Float dense: `[Cin]` → `[Cout]`, weights `[Cin, Cout]`. */
+export function denseReference(
+  input: Float32Array,
+  p: {
+    weights: Float32Array;
+    bias: Float32Array | null;
+    inChannels: number;
+    outChannels: number;
+    activation: FloatActivation;
+  },
+): Float32Array {
+  const acc = new Float64Array(p.outChannels);
+  if (p.bias) for (let o = 0; o < p.outChannels; o++) acc[o] = p.bias[o]!;
+  for (let i = 0; i < p.inChannels; i++) {
+    const x = input[i]!;
+    if (x === 0) continue;
+    const row = i * p.outChannels;
+    for (let o = 0; o < p.outChannels; o++) acc[o]! += x * p.weights[row + o]!;
+  }
+  const out = new Float32Array(p.outChannels);
+  for (let o = 0; o < p.outChannels; o++) out[o] = activate(acc[o]!, p.activation);
+  return out;
+}
+
+/** Float max- or average-pool; `same` uses only in-bounds taps (TensorFlow semantics). */
+export function pool2dReference(
+  kind: 'max' | 'avg',
+  input: Float32Array,
+  inH: number,
+  inW: number,
+  channels: number,
+  p: { pool: [number, number]; strides: [number, number]; padding: Padding },
+): Float32Array {
+  const g = convGeometry(inH, inW, p.pool, p.strides, [1, 1], p.padding);
+  const out = new Float32Array(g.outH * g.outW * channels);
+  for (let oy = 0; oy < g.outH; oy++) {
+    for (let ox = 0; ox < g.outW; ox++) {
+      for (let c = 0; c < channels; c++) {
+        let acc = kind === 'max' ? Number.NEGATIVE_INFINITY : 0;
+        let count = 0;
+        for (let ky = 0; ky < p.pool[0]; ky++) {
+          const iy = oy * p.strides[0] - g.padTop + ky;
+          if (iy < 0 || iy >= inH) continue;
+          for (let kx = 0; kx < p.pool[1]; kx++) {
+            const ix = ox * p.strides[1] - g.padLeft + kx;
+            if (ix < 0 || ix >= inW) continue;
+            const x = input[(iy * inW + ix) * channels + c]!;
+            acc = kind === 'max' ? Math.max(acc, x) : acc + x;
+            count++;
+          }
+        }
+        out[(oy * g.outW + ox) * channels + c] = kind === 'max' ? acc : acc / count;
+      }
+    }
+  }
+  return out;
+}
+
+/** `[H, W, C]` → `[C]`: mean over all positions. */
+export function globalAvgPoolReference(
+  input: Float32Array,
+  positions: number,
+  channels: number,
+): Float32Array {
+  const acc = new Float64Array(channels);
+  for (let i = 0; i < positions; i++) for (let c = 0; c < channels; c++) acc[c]! += input[i * channels + c]!;
+  const out = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) out[c] = acc[c]! / positions;
+  return out;
+}
+
+export function addReference(inputs: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(inputs[0]!.length);
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (const t of inputs) s += t[i]!;
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Concatenation along the channel axis of tensors with `positions` rows each. */
+export function concatReference(
+  inputs: readonly Float32Array[],
+  channels: readonly number[],
+  positions: number,
+): Float32Array {
+  const total = channels.reduce((a, b) => a + b, 0);
+  const out = new Float32Array(positions * total);
+  for (let i = 0; i < positions; i++) {
+    let offset = 0;
+    inputs.forEach((t, k) => {
+      const c = channels[k]!;
+      out.set(t.subarray(i * c, (i + 1) * c), i * total + offset);
+      offset += c;
+    });
+  }
+  return out;
+}
+
+export function reluReference(input: Float32Array): Float32Array {
+  return input.map((x) => Math.max(x, 0));
+}
+
+/** y = x ≥ 0 ? x : alpha·x, with alpha per channel (`[C]`) or per element. */
+export function preluReference(input: Float32Array, alpha: Float32Array): Float32Array {
+  const n = alpha.length;
+  return input.map((x, i) => (x >= 0 ? x : alpha[i % n]! * x));
+}
+
+export function hardTanhReference(input: Float32Array): Float32Array {
+  return input.map((x) => Math.min(Math.max(x, -1), 1));
+}
+
+/** Larq's leaky_tanh: clamp(x, −1, 1) + alpha·(x − clamp(x, −1, 1)). */
+export function leakyTanhReference(input: Float32Array, alpha: number): Float32Array {
+  return input.map((x) => {
+    const c = Math.min(Math.max(x, -1), 1);
+    return c + alpha * (x - c);
+  });
+}
+
+/** y = x·scale[c] + shift[c] along the last axis. */
+export function scaleShiftReference(
+  input: Float32Array,
+  scale: Float32Array,
+  shift: Float32Array,
+): Float32Array {
+  const c = scale.length;
+  return input.map((x, i) => x * scale[i % c]! + shift[i % c]!);
+}
+
+/** Softmax over the last axis (rows of `channels`). */
+export function softmaxReference(input: Float32Array, channels: number): Float32Array {
+  const out = new Float32Array(input.length);
+  for (let r = 0; r < input.length / channels; r++) {
+    let max = Number.NEGATIVE_INFINITY;
+    for (let c = 0; c < channels; c++) max = Math.max(max, input[r * channels + c]!);
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += Math.exp(input[r * channels + c]! - max);
+    for (let c = 0; c < channels; c++) out[r * channels + c] = Math.exp(input[r * channels + c]! - max) / sum;
+  }
+  return out;
+}

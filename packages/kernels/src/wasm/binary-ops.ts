@@ -1,0 +1,344 @@
+/**
+ * Preparation (once per engine) and execution (per run) of the binary ops on the WASM SIMD kernels.
+ * Weights are re-laid out for the micro-kernel at preparation time; activations live in the wasm heap.
+ */
+import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn-studio/bnn-core';
+import { packedWords, popcount32 } from '../bitpack.js';
+import { type ConvGeometry, convGeometry } from '../geometry.js';
+import type { Heap, KernelExports } from './runtime.js';
+
+/** Output channels per micro-kernel block. */
+const BLOCK = 4;
+/** Row length (words) from which the mixed v128 + i64 micro-kernel beats the scalar i64 one. */
+const MIXED_FROM_WORDS = 96;
+const INT32_MAX = 0x7fffffff;
+
+/** Geometry and relaid weights of a binary conv (bdense is a 1×1 conv of a 1×1 image). */
+export interface PreparedBConv {
+  g: ConvGeometry;
+  kernel: [number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  inWords: number;
+  outChannels: number;
+  /** Micro-kernel: 'bgemm' (8-byte i64 steps) or 'bgemm_mixed' (24-byte v128 + i64 steps). */
+  gemm: 'bgemm' | 'bgemm_mixed';
+  stepBytes: number;
+  /** Steps per im2col row; the row holds KH·KW·inWords words, zero-padded to a whole number of steps. */
+  steps: number;
+  n4: number;
+  filter: number;
+  kind: 0 | 1;
+  flags: number;
+  k: number;
+  thr: number;
+  mul: number;
+  bias: number;
+  /** Zero-padding correction per output pixel and channel (0 = none). */
+  corr: number;
+  /** Output storage units per sample (floats or words). */
+  outSize: number;
+  inSize: number;
+}
+
+export function prepareBConv(
+  heap: Heap,
+  op: BConv2DOp | BDenseOp,
+  inShape: readonly number[],
+): PreparedBConv {
+  const isDense = op.op === 'bdense';
+  const kernel: [number, number] = isDense ? [1, 1] : op.kernel;
+  const strides: [number, number] = isDense ? [1, 1] : op.strides;
+  const dilations: [number, number] = isDense ? [1, 1] : op.dilations;
+  const padding = isDense ? 'valid' : op.padding;
+  const [h, w] = isDense ? [1, 1] : [inShape[0]!, inShape[1]!];
+  const g = convGeometry(h, w, kernel, strides, dilations, padding);
+  const inWords = packedWords(op.inChannels);
+  const taps = kernel[0] * kernel[1];
+  const rowWords = taps * inWords;
+  const gemm = rowWords >= MIXED_FROM_WORDS ? 'bgemm_mixed' : 'bgemm';
+  const stepBytes = gemm === 'bgemm' ? 8 : 24;
+  const STEP_WORDS = stepBytes / 4;
+  const steps = Math.ceil(rowWords / STEP_WORDS);
+  const cout = op.outChannels;
+  const n4 = Math.ceil(cout / BLOCK);
+
+  // Filter interleaved as [n4][steps][4 channels][6 words] so one pointer walks 4 channels' rows.
+  const filterWords = n4 * steps * BLOCK * STEP_WORDS;
+  const filter = heap.alloc(filterWords * 4);
+  const fv = heap.i32(filter, filterWords);
+  fv.fill(0);
+  for (let o = 0; o < cout; o++) {
+    const blk = o >> 2;
+    const c = o & 3;
+    for (let q = 0; q < rowWords; q++) {
+      const s = Math.floor(q / STEP_WORDS);
+      fv[((blk * steps + s) * BLOCK + c) * STEP_WORDS + (q % STEP_WORDS)] = op.filter[o * rowWords + q]!;
+    }
+  }
+
+  const padded = n4 * BLOCK;
+  const t = op.transform;
+  let thr = 0;
+  let mul = 0;
+  let bias = 0;
+  let flags = 0;
+  let corr = 0;
+  if (t.kind === 'bitpacked') {
+    thr = heap.alloc(padded * 4);
+    const tv = heap.i32(thr, padded);
+    tv.fill(INT32_MAX);
+    tv.set(t.thresholds);
+  } else {
+    mul = heap.alloc(padded * 4);
+    heap.f32(mul, padded).fill(0).set(t.multiplier);
+    bias = heap.alloc(padded * 4);
+    heap.f32(bias, padded).fill(0).set(t.bias);
+    flags = (t.clamp === 'relu' ? 1 : 0) | (t.activation === 'relu' ? 2 : 0);
+    if (!isDense && op.padding === 'same' && op.padValue === 0) {
+      // dot_zero = dot_one − Σ over padded taps of (Cin − 2·popcount(w_tap)): one-padding counted each padded
+      // tap as x = +1, whose product with w sums to Cin − 2·popcount(w_tap).
+      const pixels = g.outH * g.outW;
+      corr = heap.alloc(pixels * padded * 4);
+      const cv = heap.i32(corr, pixels * padded);
+      cv.fill(0);
+      const tapSum = new Int32Array(taps * cout);
+      for (let o = 0; o < cout; o++) {
+        for (let tp = 0; tp < taps; tp++) {
+          let pc = 0;
+          for (let i = 0; i < inWords; i++) pc += popcount32(op.filter[(o * taps + tp) * inWords + i]!);
+          tapSum[tp * cout + o] = op.inChannels - 2 * pc;
+        }
+      }
+      for (let oy = 0; oy < g.outH; oy++) {
+        for (let ox = 0; ox < g.outW; ox++) {
+          for (let ky = 0; ky < kernel[0]; ky++) {
+            for (let kx = 0; kx < kernel[1]; kx++) {
+              const iy = oy * strides[0] - g.padTop + ky * dilations[0];
+              const ix = ox * strides[1] - g.padLeft + kx * dilations[1];
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w) continue;
+              const tp = ky * kernel[1] + kx;
+              const base = (oy * g.outW + ox) * padded;
+              for (let o = 0; o < cout; o++) cv[base + o]! += tapSum[tp * cout + o]!;
+            }
+          }
+        }
+      }
+      flags |= 4;
+    }
+  }
+  return {
+    g,
+    kernel,
+    strides,
+    dilations,
+    inWords,
+    outChannels: cout,
+    gemm,
+    stepBytes,
+    steps,
+    n4,
+    filter,
+    kind: t.kind === 'float' ? 0 : 1,
+    flags,
+    k: taps * op.inChannels,
+    thr,
+    mul,
+    bias,
+    corr,
+    outSize: g.outH * g.outW * (t.kind === 'float' ? cout : packedWords(cout)),
+    inSize: g.inH * g.inW * inWords,
+  };
+}
+
+/** Bytes of im2col scratch a prepared conv needs for `batch` samples. */
+export function bconvScratchBytes(p: PreparedBConv, batch: number): number {
+  return batch * p.g.outH * p.g.outW * p.steps * p.stepBytes;
+}
+
+/**
+ * Runs rows [rowStart, rowEnd) of the GEMM of a prepared conv whose im2col rows are at `col`
+ * (the unit of work the two-thread path splits).
+ */
+export function bconvGemmRows(
+  k: KernelExports,
+  p: PreparedBConv,
+  col: number,
+  out: number,
+  rowStart: number,
+  rowEnd: number,
+): void {
+  const rowBytes = p.steps * p.stepBytes;
+  const outUnit = 4 * (p.kind === 0 ? p.outChannels : packedWords(p.outChannels));
+  k[p.gemm](
+    col + rowStart * rowBytes,
+    rowEnd - rowStart,
+    p.steps,
+    p.filter,
+    p.n4,
+    p.outChannels,
+    out + rowStart * outUnit,
+    p.kind,
+    p.flags,
+    p.k,
+    p.thr,
+    p.mul,
+    p.bias,
+    p.corr,
+  );
+}
+
+/** im2col of every sample of the batch into `col`. */
+export function bconvIm2col(
+  k: KernelExports,
+  p: PreparedBConv,
+  input: number,
+  col: number,
+  batch: number,
+): void {
+  const pixels = p.g.outH * p.g.outW;
+  const rowBytes = p.steps * p.stepBytes;
+  for (let b = 0; b < batch; b++) {
+    k.im2col(
+      input + b * p.inSize * 4,
+      col + b * pixels * rowBytes,
+      p.g.inH,
+      p.g.inW,
+      p.inWords,
+      p.kernel[0],
+      p.kernel[1],
+      p.strides[0],
+      p.strides[1],
+      p.dilations[0],
+      p.dilations[1],
+      p.g.padTop,
+      p.g.padLeft,
+      p.g.outH,
+      p.g.outW,
+      rowBytes,
+    );
+  }
+}
+
+/** Full binary conv on one thread: im2col, then one GEMM over all rows (per sample with a correction). */
+export function runBConv(
+  k: KernelExports,
+  p: PreparedBConv,
+  input: number,
+  out: number,
+  col: number,
+  batch: number,
+): void {
+  bconvIm2col(k, p, input, col, batch);
+  const pixels = p.g.outH * p.g.outW;
+  if (p.corr === 0) {
+    bconvGemmRows(k, p, col, out, 0, batch * pixels);
+  } else {
+    // The correction table is indexed by pixel within a sample.
+    const rowBytes = p.steps * p.stepBytes;
+    for (let b = 0; b < batch; b++) {
+      bconvGemmRows(k, p, col + b * pixels * rowBytes, out + b * p.outSize * 4, 0, pixels);
+    }
+  }
+}
+
+export interface PreparedBDepthwise {
+  op: BDepthwiseConv2DOp;
+  g: ConvGeometry;
+  filter: number;
+  mul: number;
+  bias: number;
+  scratch: number;
+  inSize: number;
+  outSize: number;
+}
+
+export function prepareBDepthwise(
+  heap: Heap,
+  op: BDepthwiseConv2DOp,
+  inShape: readonly number[],
+): PreparedBDepthwise {
+  const g = convGeometry(inShape[0]!, inShape[1]!, op.kernel, op.strides, op.dilations, op.padding);
+  const filter = heap.alloc(op.filter.length * 4);
+  heap.i32(filter, op.filter.length).set(op.filter);
+  const mul = heap.alloc(op.channels * 4);
+  heap.f32(mul, op.channels).set(op.transform.multiplier);
+  const bias = heap.alloc(op.channels * 4);
+  heap.f32(bias, op.channels).set(op.transform.bias);
+  const scratch = heap.alloc(32);
+  return {
+    op,
+    g,
+    filter,
+    mul,
+    bias,
+    scratch,
+    inSize: g.inH * g.inW * packedWords(op.channels),
+    outSize: g.outH * g.outW * op.channels,
+  };
+}
+
+export function runBDepthwise(
+  k: KernelExports,
+  p: PreparedBDepthwise,
+  input: number,
+  out: number,
+  batch: number,
+): void {
+  const { op, g } = p;
+  const flags = (op.transform.clamp === 'relu' ? 1 : 0) | (op.transform.activation === 'relu' ? 2 : 0);
+  for (let b = 0; b < batch; b++) {
+    k.bdepthwise(
+      input + b * p.inSize * 4,
+      p.filter,
+      out + b * p.outSize * 4,
+      g.inH,
+      g.inW,
+      op.channels,
+      op.kernel[0],
+      op.kernel[1],
+      op.strides[0],
+      op.strides[1],
+      op.dilations[0],
+      op.dilations[1],
+      g.padTop,
+      g.padLeft,
+      g.outH,
+      g.outW,
+      op.padding === 'same' && op.padValue === 0 ? 1 : 0,
+      flags,
+      p.mul,
+      p.bias,
+      p.scratch,
+    );
+  }
+}
+
+export function runBMaxPool(
+  k: KernelExports,
+  op: BMaxPool2DOp,
+  inShape: readonly number[],
+  input: number,
+  out: number,
+  batch: number,
+): void {
+  const g = convGeometry(inShape[0]!, inShape[1]!, op.pool, op.strides, [1, 1], op.padding);
+  const wc = packedWords(inShape[2]!);
+  for (let b = 0; b < batch; b++) {
+    k.bmaxpool(
+      input + b * g.inH * g.inW * wc * 4,
+      out + b * g.outH * g.outW * wc * 4,
+      g.inH,
+      g.inW,
+      wc,
+      op.pool[0],
+      op.pool[1],
+      op.strides[0],
+      op.strides[1],
+      g.padTop,
+      g.padLeft,
+      g.outH,
+      g.outW,
+    );
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Loading of the kernels' WebAssembly module (bytes embedded by scripts/build-wasm.mjs, so no fetch or file
+ * paths) and a bump allocator over its imported memory.
+ */
+import { KernelError } from '../errors.js';
+import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from '../generated/kernels-wasm.js';
+
+/** Binary GEMM with fused output transform (see wasm/kernels.wat.mjs for the parameters). */
+export type GemmKernel = (
+  a: number,
+  m: number,
+  steps: number,
+  b: number,
+  n4: number,
+  cout: number,
+  out: number,
+  kind: number,
+  flags: number,
+  k: number,
+  thr: number,
+  mul: number,
+  bias: number,
+  corr: number,
+) => void;
+
+export interface KernelExports {
+  pack(src: number, dst: number, rows: number, channels: number): number;
+  non_finite(src: number, n: number): number;
+  unpack(src: number, dst: number, rows: number, channels: number): void;
+  im2col(
+    src: number,
+    dst: number,
+    h: number,
+    w: number,
+    wc: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+    rowBytes: number,
+  ): void;
+  bgemm: GemmKernel;
+  bgemm_mixed: GemmKernel;
+  bdepthwise(
+    src: number,
+    filter: number,
+    dst: number,
+    h: number,
+    w: number,
+    channels: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+    zeroPad: number,
+    flags: number,
+    mul: number,
+    bias: number,
+    scratch: number,
+  ): void;
+  bmaxpool(
+    src: number,
+    dst: number,
+    h: number,
+    w: number,
+    wc: number,
+    ph: number,
+    pw: number,
+    sh: number,
+    sw: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+  ): void;
+  roofline(n: number, seed: bigint): bigint;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+const modules = new Map<boolean, Promise<WebAssembly.Module>>();
+
+/** The compiled kernels module (compiled once per process / page); `shared` selects the shared-memory build. */
+export function kernelsModule(shared = false): Promise<WebAssembly.Module> {
+  let m: Promise<WebAssembly.Module> | undefined = modules.get(shared);
+  if (!m) {
+    m = WebAssembly.compile(decodeBase64(shared ? KERNELS_WASM_SHARED_BASE64 : KERNELS_WASM_BASE64)).catch(
+      (e: unknown) => {
+        modules.delete(shared);
+        throw new KernelError(
+          'wasm_unavailable',
+          `kernels: this runtime cannot compile the WebAssembly SIMD kernels (${String(e)}).`,
+          "Use a runtime with WebAssembly SIMD (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4) or backend: 'reference'.",
+        );
+      },
+    );
+    modules.set(shared, m);
+  }
+  return m;
+}
+
+export async function instantiateKernels(memory: WebAssembly.Memory, shared = false): Promise<KernelExports> {
+  const instance = await WebAssembly.instantiate(await kernelsModule(shared), { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}
+
+const PAGE = 65536;
+
+/** Bump allocator over a wasm memory. Views must be re-read after `alloc` (memory may grow). */
+export class Heap {
+  private top: number;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base = 1024,
+  ) {
+    this.top = base;
+  }
+
+  get used(): number {
+    return this.top;
+  }
+
+  /** Allocates `bytes` (16-byte aligned, zero-filled on first use; callers must not rely on it after reset). */
+  alloc(bytes: number): number {
+    const ptr = (this.top + 15) & ~15;
+    const end = ptr + Math.max(bytes, 0);
+    if (end > 2 ** 31) {
+      throw new KernelError(
+        'unsupported',
+        `kernels: the model needs ${Math.ceil(end / 2 ** 20)} MiB of working memory, above the 2 GiB limit.`,
+        'Use a smaller batch.',
+      );
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return ptr;
+  }
+
+  /** Frees everything allocated after `mark` (from `used`). */
+  reset(mark: number): void {
+    this.top = mark;
+  }
+
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
+  }
+
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, length);
+  }
+}

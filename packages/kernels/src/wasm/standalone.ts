@@ -1,0 +1,100 @@
+/**
+ * A single binary conv / dense op on the WASM kernels, outside any graph: used by the fuzz tests (against the
+ * reference) and by the benchmark (timed path = pack the float input + im2col + GEMM + output transform).
+ */
+import type { BConv2DOp, BDenseOp } from '@bnn-studio/bnn-core';
+import { packedWords } from '../bitpack.js';
+import { KernelError } from '../errors.js';
+import {
+  bconvGemmRows,
+  bconvIm2col,
+  bconvScratchBytes,
+  type PreparedBConv,
+  prepareBConv,
+  runBConv,
+} from './binary-ops.js';
+import { Heap, instantiateKernels, type KernelExports } from './runtime.js';
+
+export class WasmBConv {
+  private constructor(
+    private readonly k: KernelExports,
+    private readonly heap: Heap,
+    private readonly p: PreparedBConv,
+    readonly batch: number,
+    private readonly inChannels: number,
+    private readonly floatIn: number,
+    private readonly packedIn: number,
+    private readonly col: number,
+    private readonly out: number,
+  ) {}
+
+  /** Prepares `op` for inputs of per-sample shape `inShape` (`[H, W, Cin]`, or `[Cin]` for bdense). */
+  static async create(
+    op: BConv2DOp | BDenseOp,
+    inShape: readonly number[],
+    batch: number,
+  ): Promise<WasmBConv> {
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768 });
+    const k = await instantiateKernels(memory);
+    const heap = new Heap(memory);
+    const p = prepareBConv(heap, op, inShape);
+    const elements = inShape.reduce((a, b) => a * b, 1);
+    const floatIn = heap.alloc(batch * elements * 4);
+    const packedIn = heap.alloc(batch * p.inSize * 4);
+    const col = heap.alloc(bconvScratchBytes(p, batch));
+    const out = heap.alloc(batch * p.outSize * 4);
+    return new WasmBConv(k, heap, p, batch, op.inChannels, floatIn, packedIn, col, out);
+  }
+
+  /** Kernel exports (the benchmark's roofline loop lives there too). */
+  get exports(): KernelExports {
+    return this.k;
+  }
+
+  /** Runs on packed input words (`batch` samples); returns float32 or packed output. */
+  runPacked(input: Int32Array): Float32Array | Int32Array {
+    if (input.length !== this.batch * this.p.inSize) {
+      throw new KernelError(
+        'bad_input',
+        `WasmBConv: expected ${this.batch * this.p.inSize} words, got ${input.length}.`,
+        'Pass the packed batch.',
+      );
+    }
+    this.heap.i32(this.packedIn, input.length).set(input);
+    runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch);
+    return this.output();
+  }
+
+  /** Copies float input (`batch` samples, NHWC) into the heap, ready for `step()`. */
+  setFloatInput(input: Float32Array): void {
+    this.heap.f32(this.floatIn, input.length).set(input);
+  }
+
+  /** The timed path: pack the float input, im2col, GEMM with the fused output transform. */
+  step(): void {
+    const rows = (this.batch * this.p.inSize) / packedWords(this.inChannels);
+    if (this.k.pack(this.floatIn, this.packedIn, rows, this.inChannels) !== 0) {
+      throw new KernelError(
+        'non_finite_input',
+        'WasmBConv: input contains NaN or ±Infinity.',
+        'Pass finite values.',
+      );
+    }
+    runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch);
+  }
+
+  /** im2col of the packed input only (so a benchmark can time the GEMM alone). */
+  im2colOnly(): void {
+    bconvIm2col(this.k, this.p, this.packedIn, this.col, this.batch);
+  }
+
+  /** GEMM + output transform of the already prepared im2col rows. */
+  gemmOnly(): void {
+    bconvGemmRows(this.k, this.p, this.col, this.out, 0, this.batch * this.p.g.outH * this.p.g.outW);
+  }
+
+  output(): Float32Array | Int32Array {
+    const n = this.batch * this.p.outSize;
+    return this.p.kind === 0 ? this.heap.f32(this.out, n).slice() : this.heap.i32(this.out, n).slice();
+  }
+}

@@ -1,0 +1,241 @@
+// Seeded fuzzing: the WASM SIMD kernels must equal the TypeScript reference bit for bit. A failing case
+// reports its seed; add it to REGRESSION_SEEDS so it is checked first forever after.
+import type { BConv2DOp, BDenseOp, DeployGraph, DeployOp, OutputTransform } from '@bnn-studio/bnn-core';
+import { describe, expect, it } from 'vitest';
+import { packedWords } from '../bitpack.js';
+import { createEngine } from '../engine/engine.js';
+import { convGeometry } from '../geometry.js';
+import { bconv2dReference, bdenseReference } from '../reference/binary.js';
+import { Rng } from '../test-support/random.js';
+import { WasmBConv } from './standalone.js';
+
+const REGRESSION_SEEDS: number[] = [];
+const BCONV_CASES = 2500;
+
+function randomTransform(rng: Rng, cout: number, k: number, kind: 'float' | 'bitpacked'): OutputTransform {
+  if (kind === 'bitpacked') {
+    const thresholds = Int32Array.from({ length: cout }, () => {
+      const r = rng.next();
+      if (r < 0.05) return -(2 ** 31);
+      if (r < 0.1) return 2 ** 31 - 1;
+      return rng.int(-2, k + 2);
+    });
+    return { kind: 'bitpacked', thresholds };
+  }
+  return {
+    kind: 'float',
+    clamp: rng.pick(['none', 'relu'] as const),
+    activation: rng.pick(['none', 'relu'] as const),
+    multiplier: rng.floats(cout, 2),
+    bias: rng.floats(cout, 3),
+  };
+}
+
+/** A random valid bconv2d case: odd sizes, channels around multiples of 32, strides/dilations, all paddings. */
+function bconvCase(seed: number) {
+  const rng = new Rng(seed);
+  for (;;) {
+    const h = rng.int(1, 11);
+    const w = rng.int(1, 11);
+    const cin = rng.pick([1, 3, 31, 32, 33, 63, 64, 65, 96, 100, 128, 130, rng.int(1, 300)]);
+    const cout = rng.pick([1, 2, 3, 4, 5, 7, 8, 31, 32, 33, 40, 64, rng.int(1, 70)]);
+    const k = rng.pick([1, 3, 5]);
+    const kernel: [number, number] = rng.next() < 0.85 ? [k, k] : [rng.int(1, 5), rng.int(1, 5)];
+    const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const dilations: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+    const padding = rng.pick(['valid', 'same'] as const);
+    const padValue = padding === 'same' ? rng.pick([0, 1] as const) : 1;
+    const g = convGeometry(h, w, kernel, strides, dilations, padding);
+    if (g.outH < 1 || g.outW < 1) continue;
+    const kind = padValue === 0 ? 'float' : rng.pick(['float', 'bitpacked'] as const);
+    const batch = rng.pick([1, 1, 2, 3]);
+    const op: BConv2DOp = {
+      op: 'bconv2d',
+      sourceNode: `fuzz${seed}`,
+      inputs: ['x'],
+      outputs: ['y'],
+      filter: rng.packed(cout * kernel[0] * kernel[1], cin),
+      inChannels: cin,
+      outChannels: cout,
+      kernel,
+      strides,
+      dilations,
+      padding,
+      padValue,
+      transform: randomTransform(rng, cout, kernel[0] * kernel[1] * cin, kind),
+    };
+    return { op, h, w, batch, input: rng.packed(batch * h * w, cin) };
+  }
+}
+
+function expectSame(got: Float32Array | Int32Array, want: Float32Array | Int32Array, label: string): void {
+  expect(got.length, label).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    if (!Object.is(got[i], want[i])) {
+      expect.fail(`${label}: element ${i} is ${got[i]}, reference ${want[i]}`);
+    }
+  }
+}
+
+async function checkBConvSeed(seed: number): Promise<void> {
+  const { op, h, w, batch, input } = bconvCase(seed);
+  const wasm = await WasmBConv.create(op, [h, w, op.inChannels], batch);
+  const got = wasm.runPacked(input);
+  const inWords = h * w * packedWords(op.inChannels);
+  const parts = [];
+  for (let b = 0; b < batch; b++)
+    parts.push(bconv2dReference(input.subarray(b * inWords, (b + 1) * inWords), h, w, op));
+  const want = op.transform.kind === 'float' ? new Float32Array(got.length) : new Int32Array(got.length);
+  parts.forEach((p, b) => {
+    want.set(p, b * p.length);
+  });
+  const { filter: _f, transform: _t, ...shape } = op;
+  expectSame(
+    got,
+    want,
+    `bconv2d seed ${seed} ${JSON.stringify({ h, w, batch, kind: op.transform.kind, ...shape })}`,
+  );
+}
+
+describe('WASM binary kernels equal the reference bit for bit', () => {
+  it('regression seeds', async () => {
+    for (const seed of REGRESSION_SEEDS) await checkBConvSeed(seed);
+  });
+
+  it(`bconv2d on ${BCONV_CASES} random cases (both output kinds, all paddings, strides, dilations)`, async () => {
+    for (let seed = 1; seed <= BCONV_CASES; seed++) await checkBConvSeed(seed);
+  });
+
+  it('bconv2d on long rows (mixed v128 + i64 micro-kernel) and chunked byte accumulators', async () => {
+    for (const [cin, k, h] of [
+      [384, 3, 3],
+      [512, 3, 4],
+      [2048, 3, 2],
+      [5000, 1, 2],
+    ] as const) {
+      const rng = new Rng(cin + k);
+      const cout = 9;
+      for (const kind of ['float', 'bitpacked'] as const) {
+        const op: BConv2DOp = {
+          op: 'bconv2d',
+          sourceNode: 'long',
+          inputs: ['x'],
+          outputs: ['y'],
+          filter: rng.packed(cout * k * k, cin),
+          inChannels: cin,
+          outChannels: cout,
+          kernel: [k, k],
+          strides: [1, 1],
+          dilations: [1, 1],
+          padding: 'same',
+          padValue: 1,
+          transform: randomTransform(rng, cout, k * k * cin, kind),
+        };
+        const input = rng.packed(h * h, cin);
+        const wasm = await WasmBConv.create(op, [h, h, cin], 1);
+        expectSame(wasm.runPacked(input), bconv2dReference(input, h, h, op), `long rows cin ${cin} ${kind}`);
+      }
+    }
+  });
+
+  it('bdense on 300 random cases', async () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const rng = new Rng(10_000 + seed);
+      const cin = rng.int(1, 1100);
+      const cout = rng.int(1, 70);
+      const batch = rng.int(1, 5);
+      const kind = rng.pick(['float', 'bitpacked'] as const);
+      const op: BDenseOp = {
+        op: 'bdense',
+        sourceNode: 'd',
+        inputs: ['x'],
+        outputs: ['y'],
+        filter: rng.packed(cout, cin),
+        inChannels: cin,
+        outChannels: cout,
+        transform: randomTransform(rng, cout, cin, kind),
+      };
+      const input = rng.packed(batch, cin);
+      const wasm = await WasmBConv.create(op, [cin], batch);
+      const got = wasm.runPacked(input);
+      const words = packedWords(cin);
+      const want = kind === 'float' ? new Float32Array(got.length) : new Int32Array(got.length);
+      for (let b = 0; b < batch; b++) {
+        const r = bdenseReference(input.subarray(b * words, (b + 1) * words), op);
+        want.set(r, b * r.length);
+      }
+      expectSame(got, want, `bdense seed ${seed}`);
+    }
+  });
+
+  it('bdepthwise_conv2d, bmaxpool2d, quantize and dequantize through both engine backends (300 graphs)', async () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const rng = new Rng(20_000 + seed);
+      const h = rng.int(1, 9);
+      const w = rng.int(1, 9);
+      const c = rng.pick([1, 7, 32, 33, 64, 70]);
+      const k = rng.pick([1, 3, 5]);
+      const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+      const dilations: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+      const padding = rng.pick(['valid', 'same'] as const);
+      const dw = convGeometry(h, w, [k, k], strides, dilations, padding);
+      const pool: [number, number] = [rng.int(1, 3), rng.int(1, 3)];
+      const poolPadding = rng.pick(['valid', 'same'] as const);
+      const mp = convGeometry(h, w, pool, strides, [1, 1], poolPadding);
+      if (dw.outH < 1 || dw.outW < 1 || mp.outH < 1 || mp.outW < 1) continue;
+      const ops: DeployOp[] = [
+        { op: 'quantize', sourceNode: 'q', inputs: ['x'], outputs: ['xb'] },
+        {
+          op: 'bdepthwise_conv2d',
+          sourceNode: 'dw',
+          inputs: ['xb'],
+          outputs: ['dw'],
+          filter: rng.packed(k * k, c),
+          channels: c,
+          kernel: [k, k],
+          strides,
+          dilations,
+          padding,
+          padValue: padding === 'same' ? rng.pick([0, 1] as const) : 1,
+          transform: randomTransform(rng, c, k * k, 'float') as Extract<OutputTransform, { kind: 'float' }>,
+        },
+        {
+          op: 'bmaxpool2d',
+          sourceNode: 'mp',
+          inputs: ['xb'],
+          outputs: ['mp'],
+          pool,
+          strides,
+          padding: poolPadding,
+        },
+        { op: 'dequantize', sourceNode: 'dq', inputs: ['mp'], outputs: ['mpf'] },
+      ];
+      const graph: DeployGraph = {
+        format: 'bnn-studio.deploy',
+        version: 1,
+        name: `fuzz${seed}`,
+        input: 'x',
+        outputs: ['dw', 'mpf', 'mp'],
+        tensors: [
+          { id: 'x', shape: [h, w, c], kind: 'float32' },
+          { id: 'xb', shape: [h, w, c], kind: 'bitpacked' },
+          { id: 'dw', shape: [dw.outH, dw.outW, c], kind: 'float32' },
+          { id: 'mp', shape: [mp.outH, mp.outW, c], kind: 'bitpacked' },
+          { id: 'mpf', shape: [mp.outH, mp.outW, c], kind: 'float32' },
+        ],
+        ops,
+      };
+      const batch = rng.int(1, 3);
+      const input = rng.floats(batch * h * w * c);
+      if (seed % 7 === 0) input[0] = 0;
+      const ref = await createEngine(graph, { backend: 'reference' });
+      const wasm = await createEngine(graph, { backend: 'wasm' });
+      const want = ref.run(input, batch);
+      const got = wasm.run(input, batch);
+      want.forEach((t, i) => {
+        expectSame(got[i]!, t, `graph seed ${seed} output ${graph.outputs[i]}`);
+      });
+      wasm.dispose();
+    }
+  });
+});

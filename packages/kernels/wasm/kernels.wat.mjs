@@ -1,0 +1,496 @@
+// Source of the kernels' WebAssembly module, as WAT text. JavaScript only unrolls the register-blocked
+// micro-kernel (2 pixels × 4 output channels); everything else is plain WAT. scripts/build-wasm.mjs
+// assembles it with wabt into src/generated/kernels-wasm.ts.
+//
+// Memory is imported (`env.memory`) so the JS side owns the layout; with `shared: true` the same code is
+// built against a shared memory for two-thread execution. All pointers are byte offsets.
+
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+const lanes32 = (ls) => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]).join(' ');
+
+/** Output channels per micro-kernel block (one i32x4 of results). */
+const C = 4;
+/** Byte accumulators hold at most 8 per step: 31 steps · 8 = 248 < 256 before they must be widened. */
+const CHUNK = 31;
+
+/**
+ * GEMM micro-kernel generator: P pixels × 4 channels per block; one k-step = V v128 words (i8x16.popcnt on the
+ * vector units) + S i64 words (i64.popcnt on the integer units), i.e. STEP = 16·V + 8·S bytes.
+ */
+function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1 } = {}) {
+  const STEP = 16 * V + 8 * S;
+  // Steps per chunk: byte accumulators (V = 1) must be widened every ≤ 31 steps; a multiple of the unroll U.
+  const chunkSteps = V ? Math.floor(CHUNK / U) * U : 1 << 20;
+  const L = [];
+  for (const j of range(P)) {
+    L.push(`(local $xv${j} v128) (local $xs${j} i64) (local $r${j} v128) (local $word${j} i32)`);
+    for (const c of range(C)) L.push(`(local $v${j}${c} v128) (local $s${j}${c} i64)`);
+  }
+  const zeroAcc = range(P)
+    .flatMap((j) =>
+      range(C).map(
+        (c) => `(local.set $v${j}${c} (v128.const i64x2 0 0)) (local.set $s${j}${c} (i64.const 0))`,
+      ),
+    )
+    .join('\n');
+  const step = [];
+  for (let u = 0; u < U; u++) {
+    for (let sw = 0; sw < S; sw++) {
+      const off = u * STEP + 16 * V + 8 * sw;
+      for (const j of range(P)) step.push(`(local.set $xs${j} (i64.load offset=${off} (local.get $pa${j})))`);
+      for (const c of range(C)) {
+        step.push(`(local.set $ws (i64.load offset=${u * STEP * (C - 1) + c * STEP + off} (local.get $pb)))`);
+        for (const j of range(P)) {
+          step.push(
+            `(local.set $s${j}${c} (i64.add (local.get $s${j}${c}) (i64.popcnt (i64.xor (local.get $xs${j}) (local.get $ws)))))`,
+          );
+        }
+      }
+    }
+    if (V) {
+      for (const j of range(P))
+        step.push(`(local.set $xv${j} (v128.load offset=${u * STEP} (local.get $pa${j})))`);
+      for (const c of range(C)) {
+        step.push(`(local.set $wv (v128.load offset=${u * STEP * C + c * STEP} (local.get $pb)))`);
+        for (const j of range(P)) {
+          step.push(
+            `(local.set $v${j}${c} (i8x16.add (local.get $v${j}${c}) (i8x16.popcnt (v128.xor (local.get $xv${j}) (local.get $wv)))))`,
+          );
+        }
+      }
+    }
+  }
+  // Widening of byte counts: two pairwise extending adds give an i32x4 per channel (u_c); a transposing
+  // add (shuffle even/odd lanes of two vectors and add, twice) turns u_0..u_3 into [Σu_0, Σu_1, Σu_2, Σu_3].
+  const widen = (j, c) =>
+    `(i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $v${j}${c})))`;
+  const pairAdd = (a, b) =>
+    `(i32x4.add (i8x16.shuffle ${lanes32([0, 2, 4, 6])} ${a} ${b}) (i8x16.shuffle ${lanes32([1, 3, 5, 7])} ${a} ${b}))`;
+  const flush = range(V ? P : 0)
+    .map((j) => {
+      return `(local.set $t01 ${pairAdd(widen(j, 0), widen(j, 1))})
+      (local.set $t23 ${pairAdd(widen(j, 2), widen(j, 3))})
+      (local.set $r${j} (i32x4.add (local.get $r${j}) ${pairAdd('(local.get $t01)', '(local.get $t23)')}))
+      ${range(C)
+        .map((c) => `(local.set $v${j}${c} (v128.const i64x2 0 0))`)
+        .join(' ')}`;
+    })
+    .join('\n');
+  const epilogue = range(P)
+    .map((j) => {
+      const scalars = `(i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1
+          (i32x4.splat (i32.wrap_i64 (local.get $s${j}0))) (i32.wrap_i64 (local.get $s${j}1)))
+          (i32.wrap_i64 (local.get $s${j}2))) (i32.wrap_i64 (local.get $s${j}3)))`;
+      return `(if (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m)) (then
+      (local.set $acc (i32x4.add (local.get $r${j}) ${scalars}))
+      (local.set $pix (i32.add (local.get $p) (i32.const ${j})))
+      (if (i32.eqz (local.get $kind)) (then
+        ;; float: dot = K − 2·accum (− zero-padding correction); y = act(mul·clamp(dot) + bias)
+        (local.set $dot (i32x4.sub (local.get $kvec) (i32x4.shl (local.get $acc) (i32.const 1))))
+        (if (i32.and (local.get $flags) (i32.const 4)) (then
+          (local.set $dot (i32x4.sub (local.get $dot)
+            (v128.load (i32.add (local.get $corr) (i32.shl (i32.add (i32.mul (local.get $pix) (local.get $n4x4)) (local.get $o)) (i32.const 2))))))))
+        (if (i32.and (local.get $flags) (i32.const 1)) (then
+          (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))
+        (local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot))
+          (v128.load (i32.add (local.get $mul) (i32.shl (local.get $o) (i32.const 2)))))
+          (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2))))))
+        ;; pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
+        (if (i32.and (local.get $flags) (i32.const 2)) (then
+          (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))
+        (local.set $addr (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $pix) (local.get $cout)) (local.get $o)) (i32.const 2))))
+        (if (i32.le_u (i32.add (local.get $o) (i32.const 4)) (local.get $cout))
+          (then (v128.store (local.get $addr) (local.get $y)))
+          (else
+            (f32.store (local.get $addr) (f32x4.extract_lane 0 (local.get $y)))
+            (if (i32.lt_u (i32.add (local.get $o) (i32.const 1)) (local.get $cout)) (then
+              (f32.store offset=4 (local.get $addr) (f32x4.extract_lane 1 (local.get $y)))))
+            (if (i32.lt_u (i32.add (local.get $o) (i32.const 2)) (local.get $cout)) (then
+              (f32.store offset=8 (local.get $addr) (f32x4.extract_lane 2 (local.get $y)))))))
+      ) (else
+        ;; bit-packed: bit = accum > threshold (padded channels have INT32_MAX, so their bits stay 0)
+        (local.set $word${j} (i32.or (local.get $word${j}) (i32.shl
+          (i32x4.bitmask (i32x4.gt_s (local.get $acc)
+            (v128.load (i32.add (local.get $thr) (i32.shl (local.get $o) (i32.const 2))))))
+          (i32.and (local.get $o) (i32.const 31)))))
+        (if (i32.or (i32.eqz (i32.and (i32.add (local.get $o) (i32.const 4)) (i32.const 31)))
+                    (i32.ge_u (i32.add (local.get $o) (i32.const 4)) (local.get $cout))) (then
+          (i32.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $pix) (local.get $wout))
+            (i32.shr_u (local.get $o) (i32.const 5))) (i32.const 2))) (local.get $word${j}))
+          (local.set $word${j} (i32.const 0))))))))`;
+    })
+    .join('\n');
+
+  return `
+  ;; Binary GEMM with fused output transform.
+  ;; a: m rows of \`steps\`·${STEP} bytes (im2col pixels); b: filter interleaved as [n4][steps][4 channels][${STEP} bytes].
+  ;; accum[p][o] = Σ popcount(a_p XOR b_o); kind 0 → float32 [m][cout], kind 1 → packed [m][ceil(cout/32)].
+  ;; flags: 1 clamp ReLU on dot, 2 ReLU activation, 4 subtract correction corr[p][n4·4] (zero-padding).
+  (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
+    (param $cout i32) (param $out i32) (param $kind i32) (param $flags i32) (param $k i32)
+    (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32)
+    (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(P)
+      .map((j) => `(local $pa${j} i32)`)
+      .join(' ')}
+    (local $rowBytes i32) (local $rowEnd i32) (local $chunkEnd i32) (local $pix i32) (local $addr i32)
+    (local $wout i32) (local $n4x4 i32)
+    (local $wv v128) (local $ws i64) (local $t01 v128) (local $t23 v128) (local $acc v128) (local $dot v128)
+    (local $y v128) (local $kvec v128)
+    ${L.join('\n    ')}
+    (local.set $rowBytes (i32.mul (local.get $steps) (i32.const ${STEP})))
+    (local.set $wout (i32.shr_u (i32.add (local.get $cout) (i32.const 31)) (i32.const 5)))
+    (local.set $n4x4 (i32.shl (local.get $n4) (i32.const 2)))
+    (local.set $kvec (i32x4.splat (local.get $k)))
+    (block $donePixels (loop $pixels
+      (br_if $donePixels (i32.ge_u (local.get $p) (local.get $m)))
+      ${range(P)
+        .map((j) => `(local.set $word${j} (i32.const 0))`)
+        .join(' ')}
+      (local.set $blk (i32.const 0))
+      (block $doneBlocks (loop $blocks
+        (br_if $doneBlocks (i32.ge_u (local.get $blk) (local.get $n4)))
+        (local.set $o (i32.shl (local.get $blk) (i32.const 2)))
+        (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))
+        ;; pixels past m reuse row p (their results are not stored)
+        ${range(P)
+          .slice(1)
+          .map(
+            (
+              j,
+            ) => `(local.set $pa${j} (select (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${j}))) (local.get $pa0)
+          (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m))))`,
+          )
+          .join('\n        ')}
+        (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $blk) (i32.shl (local.get $rowBytes) (i32.const 2)))))
+        (local.set $rowEnd (i32.add (local.get $pa0) (local.get $rowBytes)))
+        ${range(P)
+          .map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`)
+          .join(' ')}
+        ${zeroAcc}
+        (block $doneChunks (loop $chunks
+          (br_if $doneChunks (i32.ge_u (local.get $pa0) (local.get $rowEnd)))
+          (local.set $chunkEnd (select (local.get $rowEnd) (i32.add (local.get $pa0) (i32.const ${chunkSteps * STEP}))
+            (i32.lt_u (i32.sub (local.get $rowEnd) (local.get $pa0)) (i32.const ${chunkSteps * STEP}))))
+          (loop $k
+            ${step.join('\n            ')}
+            ${range(P)
+              .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP})))`)
+              .join('\n            ')}
+            (local.set $pb (i32.add (local.get $pb) (i32.const ${U * STEP * C})))
+            (br_if $k (i32.lt_u (local.get $pa0) (local.get $chunkEnd))))
+          ${flush}
+          (br $chunks)))
+        ${epilogue}
+        (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
+        (br $blocks)))
+      (local.set $p (i32.add (local.get $p) (i32.const ${P})))
+      (br $pixels)))
+  )`;
+}
+
+function packKernel() {
+  // 32 floats → one word: 8 × (f32x4.lt x 0 → i32x4.bitmask → 4 bits). NaN compares false; the finiteness
+  // mask (|x| < ∞) catches NaN and ±∞ so the caller can refuse them.
+  const groups = range(8)
+    .map(
+      (g) => `(local.set $x (v128.load offset=${16 * g} (local.get $s)))
+        (local.set $fin (v128.and (local.get $fin) (f32x4.lt (f32x4.abs (local.get $x)) (local.get $inf))))
+        (local.set $bits (i32.or (local.get $bits) (i32.shl (i32x4.bitmask (f32x4.lt (local.get $x) (local.get $zero))) (i32.const ${4 * g}))))`,
+    )
+    .join('\n        ');
+  return `
+  ;; Packs rows × channels float32 (NHWC) into LCE words; returns 1 if any value is NaN or ±∞.
+  (func (export "pack") (param $src i32) (param $dst i32) (param $rows i32) (param $channels i32) (result i32)
+    (local $r i32) (local $w i32) (local $full i32) (local $tail i32) (local $s i32) (local $d i32) (local $c i32)
+    (local $bits i32) (local $x v128) (local $fin v128) (local $zero v128) (local $inf v128) (local $f f32) (local $bad i32)
+    (local.set $full (i32.shr_u (local.get $channels) (i32.const 5)))
+    (local.set $tail (i32.and (local.get $channels) (i32.const 31)))
+    (local.set $fin (v128.const i32x4 -1 -1 -1 -1))
+    (local.set $inf (f32x4.splat (f32.const inf)))
+    (local.set $s (local.get $src)) (local.set $d (local.get $dst))
+    (block $doneRows (loop $rows
+      (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $w (i32.const 0))
+      (block $doneWords (loop $words
+        (br_if $doneWords (i32.ge_u (local.get $w) (local.get $full)))
+        (local.set $bits (i32.const 0))
+        ${groups}
+        (i32.store (local.get $d) (local.get $bits))
+        (local.set $s (i32.add (local.get $s) (i32.const 128)))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $words)))
+      (if (local.get $tail) (then
+        (local.set $bits (i32.const 0)) (local.set $c (i32.const 0))
+        (loop $tailBits
+          (local.set $f (f32.load (local.get $s)))
+          (local.set $bad (i32.or (local.get $bad) (i32.eqz (f32.lt (f32.abs (local.get $f)) (f32.const inf)))))
+          (local.set $bits (i32.or (local.get $bits) (i32.shl (f32.lt (local.get $f) (f32.const 0)) (local.get $c))))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (br_if $tailBits (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $tail))))
+        (i32.store (local.get $d) (local.get $bits))
+        (local.set $d (i32.add (local.get $d) (i32.const 4)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows)))
+    (i32.or (local.get $bad) (i32.eqz (i32x4.all_true (local.get $fin)))))
+
+  ;; 1 if any of n float32 values is NaN or ±∞.
+  (func (export "non_finite") (param $src i32) (param $n i32) (result i32)
+    (local $end i32) (local $fin v128) (local $inf v128) (local $bad i32)
+    (local.set $fin (v128.const i32x4 -1 -1 -1 -1))
+    (local.set $inf (f32x4.splat (f32.const inf)))
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done (loop $v
+      (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+      (local.set $fin (v128.and (local.get $fin) (f32x4.lt (f32x4.abs (v128.load (local.get $src))) (local.get $inf))))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $v)))
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $done2 (loop $s
+      (br_if $done2 (i32.ge_u (local.get $src) (local.get $end)))
+      (local.set $bad (i32.or (local.get $bad) (i32.eqz (f32.lt (f32.abs (f32.load (local.get $src))) (f32.const inf)))))
+      (local.set $src (i32.add (local.get $src) (i32.const 4)))
+      (br $s)))
+    (i32.or (local.get $bad) (i32.eqz (i32x4.all_true (local.get $fin)))))
+
+  ;; Unpacks rows × channels LCE words into ±1 float32.
+  (func (export "unpack") (param $src i32) (param $dst i32) (param $rows i32) (param $channels i32)
+    (local $r i32) (local $c i32) (local $words i32)
+    (local.set $words (i32.shr_u (i32.add (local.get $channels) (i32.const 31)) (i32.const 5)))
+    (block $doneRows (loop $rows
+      (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $c (i32.const 0))
+      (loop $ch
+        (f32.store (local.get $dst)
+          (select (f32.const -1) (f32.const 1)
+            (i32.and (i32.shr_u (i32.load (i32.add (local.get $src) (i32.shl (i32.shr_u (local.get $c) (i32.const 5)) (i32.const 2))))
+              (local.get $c)) (i32.const 1))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br_if $ch (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $channels))))
+      (local.set $src (i32.add (local.get $src) (i32.shl (local.get $words) (i32.const 2))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rows))))`;
+}
+
+function im2colKernel() {
+  return `
+  ;; Copies n words (i64 pairs, then one i32) — small runs, so no memory.copy call overhead.
+  (func $copyWords (param $d i32) (param $s i32) (param $n i32)
+    (block $done (loop $two
+      (br_if $done (i32.lt_u (local.get $n) (i32.const 2)))
+      (i64.store (local.get $d) (i64.load (local.get $s)))
+      (local.set $d (i32.add (local.get $d) (i32.const 8)))
+      (local.set $s (i32.add (local.get $s) (i32.const 8)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 2)))
+      (br $two)))
+    (if (local.get $n) (then (i32.store (local.get $d) (i32.load (local.get $s))))))
+
+  (func $zeroWords (param $d i32) (param $n i32)
+    (block $done (loop $one
+      (br_if $done (i32.eqz (local.get $n)))
+      (i32.store (local.get $d) (i32.const 0))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $one))))
+
+  ;; Packed im2col of one sample: row (oy, ox) = taps (ky, kx) in order, wc words each, then zero words up
+  ;; to rowBytes. Out-of-bounds taps are 0 words (= +1, one-padding; zero-padding is corrected in bgemm).
+  (func (export "im2col") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $wc i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
+    (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32) (param $rowBytes i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $ix0 i32)
+    (local $d i32) (local $row i32) (local $runWords i32) (local $rowWords i32) (local $used i32)
+    (local.set $runWords (i32.mul (local.get $kw) (local.get $wc)))
+    (local.set $rowWords (i32.shr_u (local.get $rowBytes) (i32.const 2)))
+    (local.set $used (i32.mul (local.get $kh) (local.get $runWords)))
+    (local.set $row (local.get $dst))
+    (block $doneY (loop $ys
+      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $doneX (loop $xs
+        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $d (local.get $row))
+        (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
+        (local.set $ky (i32.const 0))
+        (loop $kys
+          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop))
+            (i32.mul (local.get $ky) (local.get $dh))))
+          (if (i32.ge_u (local.get $iy) (local.get $h))
+            (then (call $zeroWords (local.get $d) (local.get $runWords)))
+            (else
+              (if (i32.and (i32.eq (local.get $dw) (i32.const 1))
+                    (i32.and (i32.ge_s (local.get $ix0) (i32.const 0))
+                             (i32.le_s (i32.add (local.get $ix0) (local.get $kw)) (local.get $w))))
+                (then
+                  ;; the whole kx run is contiguous in the input
+                  (call $copyWords (local.get $d)
+                    (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix0)) (local.get $wc)) (i32.const 2)))
+                    (local.get $runWords)))
+                (else
+                  (local.set $kx (i32.const 0))
+                  (loop $kxs
+                    (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $kx) (local.get $dw))))
+                    (if (i32.ge_u (local.get $ix) (local.get $w))
+                      (then (call $zeroWords (i32.add (local.get $d) (i32.shl (i32.mul (local.get $kx) (local.get $wc)) (i32.const 2))) (local.get $wc)))
+                      (else (call $copyWords (i32.add (local.get $d) (i32.shl (i32.mul (local.get $kx) (local.get $wc)) (i32.const 2)))
+                        (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $wc)) (i32.const 2)))
+                        (local.get $wc))))
+                    (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))))))
+          (local.set $d (i32.add (local.get $d) (i32.shl (local.get $runWords) (i32.const 2))))
+          (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+        (call $zeroWords (local.get $d) (i32.sub (local.get $rowWords) (local.get $used)))
+        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $xs)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $ys))))`;
+}
+
+function depthwiseAndPoolKernels() {
+  return `
+  ;; Binary depthwise conv of one sample (float output). Per 32-channel word, two i8x16 counters hold the
+  ;; number of disagreeing taps per channel: the tap's XOR word is spread to one byte per bit (swizzle
+  ;; bytes, AND with the bit's mask, compare equal → 0xFF) and subtracted (−(−1) = +1).
+  ;; scratch: 32 bytes. dot = taps − 2·count; y = act(mul·clamp(dot) + bias).
+  (func (export "bdepthwise") (param $src i32) (param $filter i32) (param $dst i32) (param $h i32) (param $w i32)
+    (param $channels i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
+    (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32) (param $zeroPad i32) (param $flags i32)
+    (param $mul i32) (param $bias i32) (param $scratch i32)
+    (local $wc i32) (local $oy i32) (local $ox i32) (local $wi i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
+    (local $taps i32) (local $x i32) (local $lo v128) (local $hi v128) (local $d v128) (local $bitsel v128) (local $c i32)
+    (local $ch i32) (local $dot i32) (local $y f32) (local $inside i32)
+    (local.set $wc (i32.shr_u (i32.add (local.get $channels) (i32.const 31)) (i32.const 5)))
+    (local.set $bitsel (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
+    (block $doneY (loop $ys
+      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $doneX (loop $xs
+        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $wi (i32.const 0))
+        (loop $words
+          (local.set $lo (v128.const i64x2 0 0)) (local.set $hi (v128.const i64x2 0 0)) (local.set $taps (i32.const 0))
+          (local.set $ky (i32.const 0))
+          (loop $kys
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
+            (local.set $kx (i32.const 0))
+            (loop $kxs
+              (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
+              (local.set $inside (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w))))
+              (if (i32.or (local.get $inside) (i32.eqz (local.get $zeroPad))) (then
+                (local.set $taps (i32.add (local.get $taps) (i32.const 1)))
+                (local.set $x (i32.const 0))
+                (if (local.get $inside) (then
+                  (local.set $x (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $wc)) (local.get $wi)) (i32.const 2)))))))
+                (local.set $d (i32x4.splat (i32.xor (local.get $x)
+                  (i32.load (i32.add (local.get $filter) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $wc)) (local.get $wi)) (i32.const 2)))))))
+                (local.set $lo (i8x16.sub (local.get $lo) (i8x16.eq (local.get $bitsel)
+                  (v128.and (local.get $bitsel) (i8x16.swizzle (local.get $d) (v128.const i8x16 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1))))))
+                (local.set $hi (i8x16.sub (local.get $hi) (i8x16.eq (local.get $bitsel)
+                  (v128.and (local.get $bitsel) (i8x16.swizzle (local.get $d) (v128.const i8x16 2 2 2 2 2 2 2 2 3 3 3 3 3 3 3 3))))))))
+              (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))
+            (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+          (v128.store (local.get $scratch) (local.get $lo))
+          (v128.store offset=16 (local.get $scratch) (local.get $hi))
+          (local.set $c (i32.const 0))
+          (block $doneC (loop $cs
+            (local.set $ch (i32.add (i32.shl (local.get $wi) (i32.const 5)) (local.get $c)))
+            (br_if $doneC (i32.or (i32.ge_u (local.get $c) (i32.const 32)) (i32.ge_u (local.get $ch) (local.get $channels))))
+            (local.set $dot (i32.sub (local.get $taps) (i32.shl (i32.load8_u (i32.add (local.get $scratch) (local.get $c))) (i32.const 1))))
+            (if (i32.and (local.get $flags) (i32.const 1)) (then
+              (local.set $dot (select (local.get $dot) (i32.const 0) (i32.gt_s (local.get $dot) (i32.const 0))))))
+            (local.set $y (f32.add (f32.mul (f32.convert_i32_s (local.get $dot))
+              (f32.load (i32.add (local.get $mul) (i32.shl (local.get $ch) (i32.const 2)))))
+              (f32.load (i32.add (local.get $bias) (i32.shl (local.get $ch) (i32.const 2))))))
+            (if (i32.and (local.get $flags) (i32.const 2)) (then
+              (local.set $y (select (local.get $y) (f32.const 0) (f32.gt (local.get $y) (f32.const 0))))))
+            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (local.get $channels)) (local.get $ch)) (i32.const 2)))
+              (local.get $y))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cs)))
+          (br_if $words (i32.lt_u (local.tee $wi (i32.add (local.get $wi) (i32.const 1))) (local.get $wc))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $xs)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $ys))))
+
+  ;; Binary max-pool of one sample: AND of the packed words over in-bounds taps.
+  (func (export "bmaxpool") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $wc i32)
+    (param $ph i32) (param $pw i32) (param $sh i32) (param $sw i32) (param $padTop i32) (param $padLeft i32)
+    (param $oh i32) (param $ow i32)
+    (local $oy i32) (local $ox i32) (local $wi i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $acc i32)
+    (block $doneY (loop $ys
+      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $doneX (loop $xs
+        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $wi (i32.const 0))
+        (loop $words
+          (local.set $acc (i32.const -1))
+          (local.set $ky (i32.const 0))
+          (loop $kys
+            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (local.get $ky)))
+            (local.set $kx (i32.const 0))
+            (loop $kxs
+              (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (local.get $kx)))
+              (if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w))) (then
+                (local.set $acc (i32.and (local.get $acc)
+                  (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $wc)) (local.get $wi)) (i32.const 2))))))))
+              (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $pw))))
+            (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $ph))))
+          (i32.store (local.get $dst) (local.get $acc))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (br_if $words (i32.lt_u (local.tee $wi (i32.add (local.get $wi) (i32.const 1))) (local.get $wc))))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $xs)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $ys))))`;
+}
+
+function rooflineKernel() {
+  // Register-only XOR + popcount + add loop on both unit types (the mix the gemm uses): 4 × i64 and 4 × v128
+  // independent chains per iteration = 4·64 + 4·128 = 768 XNOR-popcount bits per iteration.
+  const s = range(4);
+  return `
+  (func (export "roofline") (param $n i32) (param $seed i64) (result i64)
+    ${s.map((i) => `(local $x${i} i64) (local $c${i} i64) (local $vx${i} v128) (local $vc${i} v128)`).join(' ')}
+    (local $b i64) (local $vb v128)
+    ${s.map((i) => `(local.set $x${i} (i64.mul (local.get $seed) (i64.const ${2 * i + 3}))) (local.set $vx${i} (i64x2.splat (local.get $x${i})))`).join(' ')}
+    (local.set $b (local.get $seed)) (local.set $vb (i64x2.splat (local.get $seed)))
+    (loop $l
+      ${s
+        .map(
+          (
+            i,
+          ) => `(local.set $c${i} (i64.add (local.get $c${i}) (i64.popcnt (i64.xor (local.get $x${i}) (local.get $b)))))
+      (local.set $vc${i} (i8x16.add (local.get $vc${i}) (i8x16.popcnt (v128.xor (local.get $vx${i}) (local.get $vb)))))`,
+        )
+        .join('\n      ')}
+      (local.set $b (i64.add (local.get $b) (i64.const 1)))
+      (local.set $vb (i64x2.add (local.get $vb) (local.get $vx0)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i64.add (i64.add (i64.add (local.get $c0) (local.get $c1)) (i64.add (local.get $c2) (local.get $c3)))
+      (i64x2.extract_lane 0 (i8x16.add (i8x16.add (local.get $vc0) (local.get $vc1)) (i8x16.add (local.get $vc2) (local.get $vc3))))))`;
+}
+
+/** The complete module text. */
+export function kernelsWat({ shared = false, variants = [] } = {}) {
+  return `(module
+  (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
+  ${packKernel()}
+  ${im2colKernel()}
+  ${gemmKernel(GEMM_SCALAR)}
+  ${gemmKernel(GEMM_MIXED)}
+  ${variants.map((v) => gemmKernel(v)).join('\n')}
+  ${depthwiseAndPoolKernels()}
+  ${rooflineKernel()}
+)`;
+}
+
+// The shipped micro-kernels (chosen by measuring variants of P, V, S, U on the benchmark shapes):
+// - bgemm: 2 pixels × 4 channels, one i64 per step. xor + popcnt + add per 64-bit pair; only 8 integer
+//   accumulators, so V8 keeps everything in registers, and short rows (3×3×64 = 9 words) waste nothing.
+// - bgemm_mixed: the same block with a v128 (i8x16.popcnt) + an i64 per 24-byte step, which also keeps the
+//   vector units busy; ~8 % faster once rows are long (≥ 96 words), slower on short rows (its widening
+//   reduction is a per-block cost).
+export const GEMM_SCALAR = { name: 'bgemm', P: 2, V: 0, S: 1, U: 1 };
+export const GEMM_MIXED = { name: 'bgemm_mixed', P: 2, V: 1, S: 1, U: 1 };
