@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getLayerDef, resolveParams } from '../registry/layers.js';
 import type { GraphNode, GraphSpec, ParamValue, QuantizerRef } from '../spec/graph-types.js';
+import { BatchNorm } from './layers/batch-norm.js';
 import type { BnnWeightInfo } from './layers/quant-layers.js';
 import { encodeRef, QuantConv, QuantDense } from './layers/quant-layers.js';
 import { HardTanh, InputNormalization, LeakyTanh, SeededDropout } from './layers/simple-layers.js';
@@ -166,9 +167,8 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
         seed,
       });
     case 'BatchNormalization':
-      return tf.layers.batchNormalization({
+      return new BatchNorm({
         name,
-        axis: -1,
         momentum: Number(p.momentum ?? 0.99),
         epsilon: Number(p.epsilon ?? 1e-3),
         center: p.center !== false,

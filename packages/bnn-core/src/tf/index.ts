@@ -1,13 +1,38 @@
 // Public API of @bnn-studio/bnn-core/tf: quantizers, layers, training and data on TensorFlow.js.
 // Never imported by the pure entry (src/index.ts). Name every export; no `export *`.
 export const TF_ENTRY = 'bnn-core/tf';
+export type { Dataset } from '../data/dataset.js';
+export { checkDataset, datasetSize, sampleSize, subset } from '../data/dataset.js';
+export { augmentBatch } from '../train/augment.js';
+export type { Checkpoint, EpochMetrics } from '../train/checkpoint.js';
+export { checkpointFromBytes, checkpointToBytes } from '../train/checkpoint.js';
+export type {
+  FloatOptimizerConfig,
+  OptimizerConfig,
+  ScheduleConfig,
+  TrainConfig,
+  TrainConfigInput,
+} from '../train/config.js';
+export {
+  OptimizerConfigSchema,
+  parseTrainConfig,
+  ScheduleConfigSchema,
+  TrainConfigSchema,
+} from '../train/config.js';
+export type { Optimizer, OptimizerState, TrainableVar } from '../train/optimizers.js';
+export { Bop, baseLearningRate, createOptimizer } from '../train/optimizers.js';
+export { Rng } from '../train/rng.js';
+export { learningRateAt } from '../train/schedules.js';
+export type { BatchMetrics, Trainer, TrainerOptions, TrainResult } from '../train/trainer.js';
+export { createTrainer, evaluate, evaluateModel } from '../train/trainer.js';
 export type { BackendName, InitBackendOptions } from './backend/init-backend.js';
 export { initBackend } from './backend/init-backend.js';
 export { registerWasmGradKernels } from './backend/wasm-grad-kernels.js';
 export type { BuildOptions, ModelInfo } from './build-model.js';
 export { buildModel, floatTwin, modelInfo, topoOrder } from './build-model.js';
+export { BatchNorm } from './layers/batch-norm.js';
 export type { BnnWeightInfo, ConstrainedWeight, QuantizedWeight } from './layers/quant-layers.js';
-export { dilateKernel, QuantConv, QuantDense, samePadding } from './layers/quant-layers.js';
+export { dilateKernel, encodeRef, QuantConv, QuantDense, samePadding } from './layers/quant-layers.js';
 export { HardTanh, InputNormalization, LeakyTanh, SeededDropout } from './layers/simple-layers.js';
 export type { QuantizerFn } from './quantizers.js';
 export { makeQuantizer, precisionOf, signZeroPositive, stopGradient } from './quantizers.js';
