@@ -2,7 +2,7 @@ import type { DeployGraph } from '@bnn-studio/bnn-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BnnFormatError } from '../errors.js';
-import { crc32 } from './crc32.js';
+import { crc32, crc32Reference } from './crc32.js';
 import { BNN_MAGIC, FIELD } from './layout.js';
 import { readBnn } from './read-bnn.js';
 import { buildMixedGraph } from './test-graphs.js';
@@ -32,6 +32,14 @@ describe('crc32', () => {
   it('matches the standard check value', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+  it('slicing-by-8 agrees with the byte-at-a-time reference', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 200 }), (b) => {
+        expect(crc32(b)).toBe(crc32Reference(b));
+      }),
+      { seed: 3, numRuns: 300 },
+    );
   });
 });
 
