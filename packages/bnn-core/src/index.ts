@@ -1,5 +1,6 @@
 // Public API of @bnn-studio/bnn-core (pure TypeScript, no tfjs). Name every export; no `export *`.
 
+export { packedWords, packRows, unpackRows } from './deploy/bitpack.js';
 export type {
   AddOp,
   AvgPool2DOp,
@@ -34,9 +35,16 @@ export type {
   TensorKind,
 } from './deploy/deploy-types.js';
 export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+export { evaluateDeployGraphFloat } from './eval/evaluate-deploy.js';
+export { forwardGraphFloat } from './eval/reference-forward.js';
+export { describeWeights, randomWeights, seededRandom } from './eval/weight-specs.js';
+export { WeightError } from './eval/weights-access.js';
 export type { GraphAnalysis, ModelTotals, NodeAnalysis } from './infer/analyze.js';
 export { inferGraph } from './infer/analyze.js';
 export { formatSummary } from './infer/format-summary.js';
+export type { LowerOptions } from './lower/lower.js';
+export { LowerError, lower } from './lower/lower.js';
+export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
 export { GraphBuilder } from './presets/graph-builder.js';
 export type { PresetInfo } from './presets/presets.js';
 export { getPreset, listPresets } from './presets/presets.js';

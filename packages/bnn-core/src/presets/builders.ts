@@ -101,7 +101,8 @@ function binarynetCnn(): GraphSpec {
   const x = b.input([28, 28, 1], MNIST_INPUT);
   const same = { padding: 'same', pad_values: 1 };
   b.chain(x, [
-    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...same, ...KERNEL_ONLY }],
+    // Float pixels in: zero-padding (one-padding applies to binarised inputs only).
+    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', ...KERNEL_ONLY }],
     ['BatchNormalization', { momentum: 0.9 }],
     ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...same, ...BINARY }],
     ['MaxPool2D', { pool_size: [2, 2] }],

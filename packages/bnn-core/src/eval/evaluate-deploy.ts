@@ -1,0 +1,254 @@
+import { unpackRows } from '../deploy/bitpack.js';
+import type { DeployGraph, DeployOp, FloatActivation, OutputTransform } from '../deploy/deploy-types.js';
+import * as F from './float-ops.js';
+
+/**
+ * Runs a deploy graph with plain float arithmetic: the oracle for the packed kernels and the exporters.
+ * Bit-packed tensors are held as ±1 floats; binary ops unpack their filters and compute `dot` as a ±1 sum,
+ * then `accum = (K − dot)/2` for thresholds, exactly as docs/deploy-graph.md defines them. Returns one array per
+ * graph output, each `batch × outputSize`, batch-major.
+ */
+export function evaluateDeployGraphFloat(
+  deploy: DeployGraph,
+  input: Float32Array,
+  batch: number,
+): Float32Array[] {
+  const shapes = new Map(deploy.tensors.map((t) => [t.id, t.shape]));
+  const inShape = shapes.get(deploy.input);
+  if (!inShape) throw new Error(`evaluateDeployGraphFloat: input tensor '${deploy.input}' is not declared`);
+  const inSize = inShape.reduce((a, b) => a * b, 1);
+  if (!Number.isInteger(batch) || batch < 1 || input.length !== batch * inSize) {
+    throw new Error(
+      `evaluateDeployGraphFloat: input has ${input.length} values, expected ${batch} × ${inSize}`,
+    );
+  }
+  const unpacked = new Map<DeployOp, Float32Array>();
+  const outSizes = deploy.outputs.map((id) => shapes.get(id)!.reduce((a, b) => a * b, 1));
+  const results = outSizes.map((n) => new Float32Array(n * batch));
+  for (let b = 0; b < batch; b++) {
+    const values = new Map<string, Float32Array>();
+    values.set(deploy.input, input.slice(b * inSize, (b + 1) * inSize));
+    for (const op of deploy.ops) {
+      const ins = op.inputs.map((id) => {
+        const v = values.get(id);
+        if (!v)
+          throw new Error(
+            `evaluateDeployGraphFloat: op '${op.op}' (${op.sourceNode}) reads '${id}' before it is written`,
+          );
+        return v;
+      });
+      const outShape = shapes.get(op.outputs[0]!)!;
+      const inShp = shapes.get(op.inputs[0]!)!;
+      values.set(op.outputs[0]!, runOp(op, ins, inShp, outShape, unpacked));
+    }
+    for (let i = 0; i < deploy.outputs.length; i++) {
+      results[i]!.set(values.get(deploy.outputs[i]!)!, b * outSizes[i]!);
+    }
+  }
+  return results;
+}
+
+const act = (v: number, a: FloatActivation) => (a === 'relu' ? Math.max(v, 0) : v);
+
+/** Applies a binary op's output transform to the integer `dot` of channel `c` over `k` taps. */
+function transformValue(t: OutputTransform, dot: number, k: number, c: number): number {
+  if (t.kind === 'float') {
+    const d = t.clamp === 'relu' ? Math.max(dot, 0) : dot;
+    return act(t.multiplier[c]! * d + t.bias[c]!, t.activation);
+  }
+  const accum = (k - dot) / 2;
+  return accum > t.thresholds[c]! ? -1 : 1;
+}
+
+function runOp(
+  op: DeployOp,
+  ins: Float32Array[],
+  inShape: number[],
+  outShape: number[],
+  cache: Map<DeployOp, Float32Array>,
+): Float32Array {
+  const x = ins[0]!;
+  const c = inShape[inShape.length - 1]!;
+  const unpack = (rows: number, inner: number) => {
+    let f = cache.get(op);
+    if (!f) {
+      f = unpackRows((op as { filter: Int32Array }).filter, rows, inner);
+      cache.set(op, f);
+    }
+    return f;
+  };
+  switch (op.op) {
+    case 'quantize':
+      return x.map((v) => (v < 0 ? -1 : 1));
+    case 'dequantize':
+      return x.slice();
+    case 'bconv2d': {
+      const [kh, kw] = op.kernel;
+      const cin = op.inChannels;
+      const cout = op.outChannels;
+      const f = unpack(cout * kh * kw, cin); // OHWI
+      const g: F.ConvGeometry = {
+        h: inShape[0]!,
+        w: inShape[1]!,
+        c: cin,
+        kh,
+        kw,
+        sh: op.strides[0],
+        sw: op.strides[1],
+        dh: op.dilations[0],
+        dw: op.dilations[1],
+        padding: op.padding,
+      };
+      const pixels = outShape[0]! * outShape[1]!;
+      const dot = new Float64Array(pixels * cout);
+      // One-padding reads +1 out of bounds; zero-padding reads 0 (drops the tap from the sum).
+      const pad = op.padding === 'same' ? op.padValue : 0;
+      F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+        for (let co = 0; co < cout; co++) {
+          const fb = ((co * kh + ky) * kw + kx) * cin;
+          let s = 0;
+          for (let ci = 0; ci < cin; ci++) s += (inside ? x[(iy * g.w + ix) * cin + ci]! : pad) * f[fb + ci]!;
+          dot[o * cout + co]! += s;
+        }
+      });
+      const k = kh * kw * cin;
+      const y = new Float32Array(pixels * cout);
+      for (let i = 0; i < y.length; i++) y[i] = transformValue(op.transform, dot[i]!, k, i % cout);
+      return y;
+    }
+    case 'bdepthwise_conv2d': {
+      const [kh, kw] = op.kernel;
+      const ch = op.channels;
+      const f = unpack(kh * kw, ch);
+      const g: F.ConvGeometry = {
+        h: inShape[0]!,
+        w: inShape[1]!,
+        c: ch,
+        kh,
+        kw,
+        sh: op.strides[0],
+        sw: op.strides[1],
+        dh: op.dilations[0],
+        dw: op.dilations[1],
+        padding: op.padding,
+      };
+      const pixels = outShape[0]! * outShape[1]!;
+      const dot = new Float64Array(pixels * ch);
+      const pad = op.padding === 'same' ? op.padValue : 0;
+      F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+        for (let ci = 0; ci < ch; ci++) {
+          const v = inside ? x[(iy * g.w + ix) * ch + ci]! : pad;
+          dot[o * ch + ci]! += v * f[(ky * kw + kx) * ch + ci]!;
+        }
+      });
+      const y = new Float32Array(pixels * ch);
+      for (let i = 0; i < y.length; i++) y[i] = transformValue(op.transform, dot[i]!, kh * kw, i % ch);
+      return y;
+    }
+    case 'bdense': {
+      const f = unpack(op.outChannels, op.inChannels);
+      const y = new Float32Array(op.outChannels);
+      for (let o = 0; o < op.outChannels; o++) {
+        let dot = 0;
+        for (let i = 0; i < op.inChannels; i++) dot += x[i]! * f[o * op.inChannels + i]!;
+        y[o] = transformValue(op.transform, dot, op.inChannels, o);
+      }
+      return y;
+    }
+    case 'bmaxpool2d':
+    case 'maxpool2d':
+    case 'avgpool2d':
+      return F.pool2d(
+        x,
+        inShape[0]!,
+        inShape[1]!,
+        c,
+        op.pool,
+        op.strides,
+        op.padding,
+        op.op === 'avgpool2d' ? 'avg' : 'max',
+      ).y;
+    case 'conv2d': {
+      const g: F.ConvGeometry = {
+        h: inShape[0]!,
+        w: inShape[1]!,
+        c: op.inChannels,
+        kh: op.kernel[0],
+        kw: op.kernel[1],
+        sh: op.strides[0],
+        sw: op.strides[1],
+        dh: op.dilations[0],
+        dw: op.dilations[1],
+        padding: op.padding,
+      };
+      return biasAct(F.conv2d(x, g, op.filter, op.outChannels).y, op.bias, op.outChannels, op.activation);
+    }
+    case 'depthwise_conv2d': {
+      const g: F.ConvGeometry = {
+        h: inShape[0]!,
+        w: inShape[1]!,
+        c: op.channels,
+        kh: op.kernel[0],
+        kw: op.kernel[1],
+        sh: op.strides[0],
+        sw: op.strides[1],
+        dh: op.dilations[0],
+        dw: op.dilations[1],
+        padding: op.padding,
+      };
+      const n = op.channels * op.depthMultiplier;
+      return biasAct(F.depthwiseConv2d(x, g, op.filter, op.depthMultiplier).y, op.bias, n, op.activation);
+    }
+    case 'dense':
+      return biasAct(
+        F.dense(x, op.weights, op.inChannels, op.outChannels),
+        op.bias,
+        op.outChannels,
+        op.activation,
+      );
+    case 'scale_shift':
+      return x.map((v, i) => v * op.scale[i % c]! + op.shift[i % c]!);
+    case 'global_avgpool':
+      return F.globalAvgPool(x, inShape[0]! * inShape[1]!, c);
+    case 'add': {
+      const y = new Float32Array(x.length);
+      for (const i of ins) for (let j = 0; j < y.length; j++) y[j]! += i[j]!;
+      return y;
+    }
+    case 'concat': {
+      const cout = outShape[outShape.length - 1]!;
+      const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+      const pixels = y.length / cout;
+      let offset = 0;
+      for (const i of ins) {
+        const ci = i.length / pixels;
+        for (let px = 0; px < pixels; px++)
+          for (let k = 0; k < ci; k++) y[px * cout + offset + k] = i[px * ci + k]!;
+        offset += ci;
+      }
+      return y;
+    }
+    case 'reshape':
+      return x.slice();
+    case 'relu':
+      return x.map((v) => Math.max(v, 0));
+    case 'prelu':
+      return x.map((v, i) => (v >= 0 ? v : op.alpha[i % c]! * v));
+    case 'hard_tanh':
+      return x.map(F.hardTanh);
+    case 'leaky_tanh':
+      return x.map((v) => F.leakyTanh(v, op.alpha));
+    case 'softmax':
+      return F.softmax(x);
+    default: {
+      const never: never = op;
+      throw new Error(`evaluateDeployGraphFloat: unknown op ${JSON.stringify((never as DeployOp).op)}`);
+    }
+  }
+}
+
+function biasAct(y: Float64Array, bias: Float32Array | null, n: number, a: FloatActivation): Float32Array {
+  const out = new Float32Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = act(y[i]! + (bias ? bias[i % n]! : 0), a);
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * Plain float kernels on one sample (NHWC without the batch axis), written for clarity: the reference forward
+ * pass of a graph and the float evaluator of a deploy graph are built from them.
+ */
+
+export type PaddingMode = 'valid' | 'same';
+
+/** TensorFlow window geometry along one axis: output length and padding before the first element. */
+export function windowGeometry(n: number, k: number, s: number, d: number, padding: PaddingMode) {
+  const ek = (k - 1) * d + 1;
+  if (padding === 'valid') return { out: Math.floor((n - ek) / s) + 1, before: 0 };
+  const out = Math.ceil(n / s);
+  const total = Math.max((out - 1) * s + ek - n, 0);
+  return { out, before: Math.floor(total / 2) };
+}
+
+export interface ConvGeometry {
+  h: number;
+  w: number;
+  c: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  padding: PaddingMode;
+}
+
+/**
+ * Visits every output position and every kernel tap; `tap(o, iy, ix, ky, kx, inBounds)` with `o` the output
+ * pixel index and (iy, ix) the input pixel (only meaningful when `inBounds`).
+ */
+export function forEachTap(
+  g: ConvGeometry,
+  tap: (o: number, iy: number, ix: number, ky: number, kx: number, inBounds: boolean) => void,
+): { oh: number; ow: number } {
+  const gy = windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding);
+  const gx = windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding);
+  for (let oy = 0; oy < gy.out; oy++) {
+    for (let ox = 0; ox < gx.out; ox++) {
+      const o = oy * gx.out + ox;
+      for (let ky = 0; ky < g.kh; ky++) {
+        const iy = oy * g.sh + ky * g.dh - gy.before;
+        for (let kx = 0; kx < g.kw; kx++) {
+          const ix = ox * g.sw + kx * g.dw - gx.before;
+          tap(o, iy, ix, ky, kx, iy >= 0 && iy < g.h && ix >= 0 && ix < g.w);
+        }
+      }
+    }
+  }
+  return { oh: gy.out, ow: gx.out };
+}
+
+/** Conv with HWIO filter; out-of-bounds taps read `padValue` (0 = zero padding). Accumulates in float64. */
+export function conv2d(
+  x: Float32Array,
+  g: ConvGeometry,
+  filter: Float32Array,
+  cout: number,
+  padValue = 0,
+): { y: Float64Array; oh: number; ow: number } {
+  const gy = windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding);
+  const gx = windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding);
+  const y = new Float64Array(gy.out * gx.out * cout);
+  forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+    const fBase = (ky * g.kw + kx) * g.c * cout;
+    for (let ci = 0; ci < g.c; ci++) {
+      const v = inside ? x[(iy * g.w + ix) * g.c + ci]! : padValue;
+      if (v === 0) continue;
+      const f = fBase + ci * cout;
+      for (let co = 0; co < cout; co++) y[o * cout + co]! += v * filter[f + co]!;
+    }
+  });
+  return { y, oh: gy.out, ow: gx.out };
+}
+
+/** Depthwise conv with `[KH, KW, C, M]` filter; output channel c·M + m. */
+export function depthwiseConv2d(
+  x: Float32Array,
+  g: ConvGeometry,
+  filter: Float32Array,
+  m: number,
+  padValue = 0,
+): { y: Float64Array; oh: number; ow: number } {
+  const gy = windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding);
+  const gx = windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding);
+  const cout = g.c * m;
+  const y = new Float64Array(gy.out * gx.out * cout);
+  forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+    for (let ci = 0; ci < g.c; ci++) {
+      const v = inside ? x[(iy * g.w + ix) * g.c + ci]! : padValue;
+      for (let mi = 0; mi < m; mi++)
+        y[o * cout + ci * m + mi]! += v * filter[((ky * g.kw + kx) * g.c + ci) * m + mi]!;
+    }
+  });
+  return { y, oh: gy.out, ow: gx.out };
+}
+
+/** `[Cin]` × `[Cin, Cout]`. */
+export function dense(x: Float32Array, w: Float32Array, cin: number, cout: number): Float64Array {
+  const y = new Float64Array(cout);
+  for (let i = 0; i < cin; i++) {
+    const v = x[i]!;
+    for (let o = 0; o < cout; o++) y[o]! += v * w[i * cout + o]!;
+  }
+  return y;
+}
+
+/** Max or average pooling; `same` ignores out-of-bounds taps (TensorFlow semantics). */
+export function pool2d(
+  x: Float32Array,
+  h: number,
+  w: number,
+  c: number,
+  pool: [number, number],
+  strides: [number, number],
+  padding: PaddingMode,
+  kind: 'max' | 'avg',
+): { y: Float32Array; oh: number; ow: number } {
+  const g: ConvGeometry = {
+    h,
+    w,
+    c,
+    kh: pool[0],
+    kw: pool[1],
+    sh: strides[0],
+    sw: strides[1],
+    dh: 1,
+    dw: 1,
+    padding,
+  };
+  const gy = windowGeometry(h, pool[0], strides[0], 1, padding);
+  const gx = windowGeometry(w, pool[1], strides[1], 1, padding);
+  const n = gy.out * gx.out;
+  const acc = new Float64Array(n * c).fill(kind === 'max' ? -Infinity : 0);
+  const count = new Float64Array(n);
+  forEachTap(g, (o, iy, ix, _ky, _kx, inside) => {
+    if (!inside) return;
+    count[o]! += 1;
+    for (let ci = 0; ci < c; ci++) {
+      const v = x[(iy * w + ix) * c + ci]!;
+      if (kind === 'max') acc[o * c + ci] = Math.max(acc[o * c + ci]!, v);
+      else acc[o * c + ci]! += v;
+    }
+  });
+  const y = new Float32Array(n * c);
+  for (let i = 0; i < n * c; i++) y[i] = kind === 'max' ? acc[i]! : acc[i]! / count[Math.floor(i / c)]!;
+  return { y, oh: gy.out, ow: gx.out };
+}
+
+export function globalAvgPool(x: Float32Array, pixels: number, c: number): Float32Array {
+  const acc = new Float64Array(c);
+  for (let p = 0; p < pixels; p++) for (let ci = 0; ci < c; ci++) acc[ci]! += x[p * c + ci]!;
+  const y = new Float32Array(c);
+  for (let ci = 0; ci < c; ci++) y[ci] = acc[ci]! / pixels;
+  return y;
+}
+
+export function softmax(x: Float32Array): Float32Array {
+  let max = -Infinity;
+  for (const v of x) max = Math.max(max, v);
+  let sum = 0;
+  const e = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    e[i] = Math.exp(x[i]! - max);
+    sum += e[i]!;
+  }
+  const y = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = e[i]! / sum;
+  return y;
+}
+
+export const hardTanh = (v: number) => Math.min(1, Math.max(-1, v));
+export const leakyTanh = (v: number, alpha: number) => {
+  const c = hardTanh(v);
+  return c + alpha * (v - c);
+};

@@ -1,0 +1,206 @@
+import { inferGraph } from '../infer/analyze.js';
+import { getLayerDef, resolveParams } from '../registry/layers.js';
+import { quantizeArray } from '../registry/quantizer-math.js';
+import type { GraphNode, GraphSpec, QuantizerRef, WeightMap } from '../spec/graph-types.js';
+import * as F from './float-ops.js';
+import { getWeight, getWeightOr } from './weights-access.js';
+
+/**
+ * Inference of a graph exactly as its layers define it (Larq/Keras semantics, quantizers applied with their
+ * plain-float forward passes), one sample at a time, in float64 arithmetic stored as float32. It knows nothing
+ * about lowering, so it is the oracle `lower` is tested against. Returns one array per graph output (the nodes
+ * without outgoing edges, in execution order), each `batch × outputSize`.
+ */
+export function forwardGraphFloat(
+  graph: GraphSpec,
+  weights: WeightMap,
+  input: Float32Array,
+  batch: number,
+): Float32Array[] {
+  const analysis = inferGraph(graph);
+  const errors = analysis.issues.filter((i) => i.severity === 'error');
+  if (errors.length) throw new Error(`forwardGraphFloat: the graph has errors: ${errors[0]!.message}`);
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const inputsOf = new Map<string, string[]>();
+  const hasOut = new Set<string>();
+  for (const e of [...graph.edges].sort((a, b) => (a.targetPort ?? 0) - (b.targetPort ?? 0))) {
+    inputsOf.set(e.target, [...(inputsOf.get(e.target) ?? []), e.source]);
+    hasOut.add(e.source);
+  }
+  const shapeOf = (id: string) => analysis.nodes[id]!.outputShape!;
+  const outputs = analysis.order.filter((id) => !hasOut.has(id));
+  const inputNode = graph.nodes.find((n) => getLayerDef(n.type).type === 'Input')!;
+  const inSize = shapeOf(inputNode.id).reduce((a, b) => a * b, 1);
+  if (input.length !== inSize * batch) {
+    throw new Error(`forwardGraphFloat: input has ${input.length} values, expected ${batch} × ${inSize}`);
+  }
+  const results = outputs.map((id) => new Float32Array(batch * shapeOf(id).reduce((a, b) => a * b, 1)));
+  for (let b = 0; b < batch; b++) {
+    const values = new Map<string, Float32Array>();
+    for (const id of analysis.order) {
+      const node = byId.get(id)!;
+      const ins = (inputsOf.get(id) ?? []).map((s) => ({ x: values.get(s)!, shape: shapeOf(s) }));
+      const x =
+        getLayerDef(node.type).type === 'Input' ? input.subarray(b * inSize, (b + 1) * inSize) : ins[0]!.x;
+      values.set(id, forwardNode(node, getLayerDef(node.type).type, x, ins, shapeOf(id), weights));
+    }
+    for (let i = 0; i < outputs.length; i++) {
+      const v = values.get(outputs[i]!)!;
+      results[i]!.set(v, b * v.length);
+    }
+  }
+  return results;
+}
+
+function forwardNode(
+  node: GraphNode,
+  type: string,
+  x: Float32Array,
+  ins: Array<{ x: Float32Array; shape: number[] }>,
+  outShape: number[],
+  weights: WeightMap,
+): Float32Array {
+  const p = resolveParams(node);
+  const inShape = ins[0]?.shape ?? outShape;
+  const c = inShape[inShape.length - 1]!;
+  const cout = outShape[outShape.length - 1]!;
+  const id = node.id;
+  const q = (name: string) => p[name] as QuantizerRef | null;
+  const geom = (kernel: number[]): F.ConvGeometry => {
+    const s = p.strides as number[];
+    const d = (p.dilation_rate as number[] | undefined) ?? [1, 1];
+    return {
+      h: inShape[0]!,
+      w: inShape[1]!,
+      c,
+      kh: kernel[0]!,
+      kw: kernel[1]!,
+      sh: s[0]!,
+      sw: s[1]!,
+      dh: d[0]!,
+      dw: d[1]!,
+      padding: p.padding as F.PaddingMode,
+    };
+  };
+  const padValue = () => (p.padding === 'same' ? Number(p.pad_values ?? 0) : 0);
+  const addBias = (y: Float64Array, n: number) => {
+    if (p.use_bias) {
+      const bias = getWeight(weights, id, 'bias', n);
+      for (let i = 0; i < y.length; i++) y[i]! += bias[i % n]!;
+    }
+    return Float32Array.from(y);
+  };
+  switch (type) {
+    case 'Input': {
+      const norm = p.normalization as { mean: number; std: number } | null;
+      const y = Float32Array.from(x);
+      if (norm) for (let i = 0; i < y.length; i++) y[i] = (y[i]! - norm.mean) / norm.std;
+      return y;
+    }
+    case 'QuantConv2D':
+    case 'Conv2D': {
+      const k = p.kernel_size as number[];
+      const count = k[0]! * k[1]! * c * cout;
+      const w = getWeight(weights, id, 'kernel', count, [k[0]!, k[1]!, c, cout]);
+      const xq = quantizeArray(q('input_quantizer'), x, c);
+      const wq = quantizeArray(q('kernel_quantizer'), w, cout);
+      return addBias(F.conv2d(xq, geom(k), wq, cout, type === 'QuantConv2D' ? padValue() : 0).y, cout);
+    }
+    case 'QuantDepthwiseConv2D':
+    case 'DepthwiseConv2D':
+    case 'QuantSeparableConv2D': {
+      const k = p.kernel_size as number[];
+      const m = p.depth_multiplier as number;
+      const dk = getWeight(weights, id, 'depthwise_kernel', k[0]! * k[1]! * c * m, [k[0]!, k[1]!, c, m]);
+      const xq = quantizeArray(q('input_quantizer'), x, c);
+      const dq = quantizeArray(q('depthwise_quantizer'), dk, m);
+      const pv = type === 'DepthwiseConv2D' ? 0 : padValue();
+      const dw = F.depthwiseConv2d(xq, geom(k), dq, m, pv);
+      if (type !== 'QuantSeparableConv2D') return addBias(dw.y, cout);
+      const pk = getWeight(weights, id, 'pointwise_kernel', c * m * cout, [1, 1, c * m, cout]);
+      const pq = quantizeArray(q('pointwise_quantizer'), pk, cout);
+      const pg: F.ConvGeometry = {
+        h: dw.oh,
+        w: dw.ow,
+        c: c * m,
+        kh: 1,
+        kw: 1,
+        sh: 1,
+        sw: 1,
+        dh: 1,
+        dw: 1,
+        padding: 'valid',
+      };
+      return addBias(F.conv2d(Float32Array.from(dw.y), pg, pq, cout).y, cout);
+    }
+    case 'QuantDense':
+    case 'Dense': {
+      const w = getWeight(weights, id, 'kernel', c * cout, [c, cout]);
+      const xq = quantizeArray(q('input_quantizer'), x, c);
+      const wq = quantizeArray(q('kernel_quantizer'), w, cout);
+      return addBias(F.dense(xq, wq, c, cout), cout);
+    }
+    case 'BatchNormalization': {
+      const gamma = getWeightOr(weights, id, 'gamma', c, p.scale as boolean, 1);
+      const beta = getWeightOr(weights, id, 'beta', c, p.center as boolean, 0);
+      const mean = getWeight(weights, id, 'moving_mean', c);
+      const variance = getWeight(weights, id, 'moving_variance', c);
+      const eps = p.epsilon as number;
+      const y = new Float32Array(x.length);
+      for (let i = 0; i < x.length; i++) {
+        const ci = i % c;
+        y[i] = (gamma[ci]! * (x[i]! - mean[ci]!)) / Math.sqrt(variance[ci]! + eps) + beta[ci]!;
+      }
+      return y;
+    }
+    case 'MaxPool2D':
+    case 'AveragePool2D':
+      return F.pool2d(
+        x,
+        inShape[0]!,
+        inShape[1]!,
+        c,
+        p.pool_size as [number, number],
+        p.strides as [number, number],
+        p.padding as F.PaddingMode,
+        type === 'MaxPool2D' ? 'max' : 'avg',
+      ).y;
+    case 'GlobalAveragePooling2D':
+      return F.globalAvgPool(x, inShape[0]! * inShape[1]!, c);
+    case 'Flatten':
+    case 'Reshape':
+    case 'Dropout':
+      return Float32Array.from(x);
+    case 'ReLU':
+      return x.map((v) => Math.max(v, 0));
+    case 'PReLU': {
+      const alpha = getWeight(weights, id, 'alpha', c);
+      return x.map((v, i) => (v >= 0 ? v : alpha[i % c]! * v));
+    }
+    case 'HardTanh':
+      return x.map(F.hardTanh);
+    case 'LeakyTanh':
+      return x.map((v) => F.leakyTanh(v, p.alpha as number));
+    case 'Softmax':
+      return F.softmax(x);
+    case 'Add': {
+      const y = new Float32Array(x.length);
+      for (const i of ins) for (let j = 0; j < y.length; j++) y[j]! += i.x[j]!;
+      return y;
+    }
+    case 'Concatenate': {
+      const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+      const pixels = y.length / cout;
+      let offset = 0;
+      for (const i of ins) {
+        const ci = i.shape[i.shape.length - 1]!;
+        for (let px = 0; px < pixels; px++)
+          for (let k = 0; k < ci; k++) y[px * cout + offset + k] = i.x[px * ci + k]!;
+        offset += ci;
+      }
+      return y;
+    }
+    default:
+      throw new Error(`forwardGraphFloat: no reference for layer type '${type}'`);
+  }
+}
