@@ -35,6 +35,13 @@ export type {
   TensorKind,
 } from './deploy/deploy-types.js';
 export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+export {
+  crc32,
+  deserializeWeights,
+  serializeWeights,
+  WEIGHTS_VERSION,
+  WeightsFormatError,
+} from './deploy/weights-io.js';
 export { evaluateDeployGraphFloat } from './eval/evaluate-deploy.js';
 export { forwardGraphFloat } from './eval/reference-forward.js';
 export { describeWeights, randomWeights, seededRandom } from './eval/weight-specs.js';
