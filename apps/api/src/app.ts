@@ -6,8 +6,13 @@ import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import webPlugin from './plugins/web.js';
+import architectureRoutes from './routes/architectures.js';
+import datasetRoutes from './routes/datasets.js';
+import exportRoutes from './routes/exports.js';
 import healthRoutes from './routes/health.js';
 import openapiRoutes from './routes/openapi.js';
+import projectRoutes from './routes/projects.js';
+import runRoutes from './routes/runs.js';
 import type { WebApp } from './web.js';
 
 export interface BuildAppOptions {
@@ -47,6 +52,11 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
 
   await app.register(healthRoutes, { ctx });
   await app.register(openapiRoutes, { ctx });
+  await app.register(projectRoutes, { ctx });
+  await app.register(architectureRoutes, { ctx });
+  await app.register(datasetRoutes, { ctx });
+  await app.register(runRoutes, { ctx });
+  await app.register(exportRoutes, { ctx });
 
   if (opts.web) {
     await app.register(webPlugin, { web: opts.web, token: ctx.token });

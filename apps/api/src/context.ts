@@ -1,4 +1,5 @@
 // Everything a service needs, built once per process: config, database, artifact store, access token, job queue.
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import type { StudioConfig } from './config.js';
 import { type Db, type DbHandle, openDb } from './db/client.js';
@@ -26,6 +27,8 @@ export interface AppContext {
   tokenCreated: boolean;
   jobs: JobQueue;
   version: string;
+  /** In-process events (`log:<runId>`), e.g. training logs for SSE. */
+  bus: EventEmitter;
 }
 
 export const STUDIO_VERSION = '0.1.0';
@@ -55,6 +58,7 @@ export async function openContext(
     tokenCreated: created,
     jobs: noJobs,
     version: STUDIO_VERSION,
+    bus: new EventEmitter().setMaxListeners(0),
   };
 }
 

@@ -23,11 +23,11 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
     console.log(`Access token created (shown once; kept in ${config.dataDir}/access-token): ${ctx.token}`);
   }
   const web = opts.web ? await loadWebApp(opts.web) : undefined;
-  ctx.jobs = await createJobQueue(ctx, { workers: config.workers });
   const app = await buildApp(ctx, {
     logger: { level: process.env.BNN_STUDIO_LOG_LEVEL ?? 'info' },
     web,
   });
+  ctx.jobs = await createJobQueue(ctx, { workers: config.workers, log: (m) => app.log.info(m) });
   await app.listen({ port: config.port, host: config.host });
   const port = (app.server.address() as AddressInfo).port;
   config.port = port;

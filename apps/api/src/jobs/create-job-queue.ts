@@ -1,6 +1,12 @@
 import type { AppContext, JobQueue } from '../context.js';
-import { noJobs } from '../context.js';
+import { createLocalQueue } from './local-queue.js';
+import { createPgBossQueue } from './pgboss-queue.js';
+import type { TrainExecutor } from './thread-executor.js';
 
-export async function createJobQueue(_ctx: AppContext, _opts: { workers: number }): Promise<JobQueue> {
-  return noJobs;
+/** SQLite: in-process thread pool. Postgres: pg-boss (this process works jobs too unless workers is 0). */
+export async function createJobQueue(
+  ctx: AppContext,
+  opts: { workers: number; executor?: TrainExecutor; leaseMs?: number; log?: (msg: string) => void },
+): Promise<JobQueue> {
+  return ctx.config.provider === 'postgresql' ? createPgBossQueue(ctx, opts) : createLocalQueue(ctx, opts);
 }

@@ -1,0 +1,38 @@
+// Messages between a training job (main thread: persistence) and its training thread (tfjs compute).
+import type { GraphSpec } from '@bnn-studio/bnn-core';
+
+export interface DatasetSpec {
+  id: string;
+  kind: string;
+  /** Absolute directory of an uploaded dataset. */
+  dir: string | null;
+  labels: string[];
+  labelColumn?: string;
+}
+
+export interface TrainTask {
+  runId: string;
+  graph: GraphSpec;
+  dataset: DatasetSpec;
+  config: Record<string, unknown>;
+  limits: { trainSamples?: number; testSamples?: number };
+  /** v8-serialised checkpoint to resume from. */
+  resumeFrom: Uint8Array | null;
+  backend: 'wasm' | 'cpu';
+}
+
+export type FromTrainer =
+  | { type: 'log'; message: string }
+  | { type: 'epoch'; metrics: Record<string, unknown> }
+  | { type: 'checkpoint'; epoch: number; bytes: Uint8Array }
+  | {
+      type: 'done';
+      stopped: boolean;
+      weights: Uint8Array | null;
+      finalAccuracy: number | null;
+      finalLoss: number | null;
+      results: Record<string, unknown> | null;
+    }
+  | { type: 'error'; message: string };
+
+export type ToTrainer = { type: 'stop' };

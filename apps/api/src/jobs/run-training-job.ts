@@ -1,0 +1,236 @@
+// The persistence half of a server training run, shared by the in-process pool and `bnn-studio worker`.
+//
+// Exactly-once metrics across crashes: a job first takes a lease on the run (status running, workerId, fresh
+// heartbeat). Metric points are keyed by (run, name, epoch, step) and written idempotently; checkpoints record the
+// epoch they follow. A resumed job deletes points after its checkpoint's epoch before training again, so a point is
+// never duplicated and, since every epoch after the checkpoint is re-run, never lost. Every write is guarded by the
+// lease (workerId), so a worker that lost its lease cannot overwrite the new owner's progress.
+
+import { join } from 'node:path';
+import type { GraphSpec } from '@bnn-studio/bnn-core';
+import type { AppContext } from '../context.js';
+import { writeMetricPoints } from '../services/runs/record-metrics.js';
+import type { FromTrainer, TrainTask } from './protocol.js';
+import type { TrainExecution, TrainExecutor } from './thread-executor.js';
+
+export type JobOutcome = 'completed' | 'failed' | 'cancelled' | 'requeued' | 'skipped';
+
+export interface JobRunOptions {
+  workerId: string;
+  leaseMs: number;
+  executor: TrainExecutor;
+  backend?: 'wasm' | 'cpu';
+  /** Registers the running execution so cancel/shutdown can stop it. */
+  onStart?: (exec: TrainExecution) => void;
+  isShuttingDown: () => boolean;
+  log?: (msg: string) => void;
+}
+
+type Ctx = Pick<AppContext, 'db' | 'store' | 'config' | 'bus'>;
+
+export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOptions): Promise<JobOutcome> {
+  const { db, store } = ctx;
+  const now = new Date();
+  const staleBefore = new Date(now.getTime() - opts.leaseMs);
+  const lease = await db.run.updateMany({
+    where: {
+      id: runId,
+      location: 'server',
+      cancelRequested: false,
+      OR: [
+        { status: 'queued' },
+        { status: 'running', heartbeatAt: { lt: staleBefore } },
+        { status: 'running', heartbeatAt: null },
+        { status: 'running', workerId: opts.workerId },
+      ],
+    },
+    data: { status: 'running', workerId: opts.workerId, heartbeatAt: now, attempts: { increment: 1 } },
+  });
+  if (lease.count === 0) return 'skipped';
+  const mine = { id: runId, workerId: opts.workerId };
+
+  const run = await db.run.findUniqueOrThrow({
+    where: { id: runId },
+    include: { architectureVersion: true, dataset: true },
+  });
+  if (!run.startedAt) await db.run.updateMany({ where: mine, data: { startedAt: now } });
+  const startedAt = run.startedAt ?? now;
+  const resume = run.checkpointSha256 && store.has(run.checkpointSha256) ? run.checkpointSha256 : null;
+  const resumeEpoch = resume ? (run.checkpointEpoch ?? -1) : -1;
+  // Points after the checkpoint will be produced again by the resumed training.
+  await db.metricPoint.deleteMany({ where: { runId, epoch: { gt: resumeEpoch } } });
+  const log = (message: string) => {
+    ctx.bus.emit(`log:${runId}`, message);
+    opts.log?.(`[${runId}] ${message}`);
+  };
+  if (run.attempts > 0)
+    log(`attempt ${run.attempts + 1}${resume ? `, resuming after epoch ${resumeEpoch}` : ''}`);
+
+  const options = JSON.parse(run.optionsJson) as { limits?: TrainTask['limits'] };
+  const task: TrainTask = {
+    runId,
+    graph: JSON.parse(run.architectureVersion.graphJson) as GraphSpec,
+    dataset: {
+      id: run.dataset.id,
+      kind: run.dataset.kind,
+      dir: run.dataset.storagePath ? join(ctx.config.dataDir, run.dataset.storagePath) : null,
+      labels: JSON.parse(run.dataset.labelsJson) as string[],
+    },
+    config: JSON.parse(run.configJson) as Record<string, unknown>,
+    limits: options.limits ?? {},
+    resumeFrom: resume ? store.read(resume) : null,
+    backend: opts.backend ?? 'wasm',
+  };
+
+  let outcome: JobOutcome = 'failed';
+  let lostLease = false;
+  let persistError: unknown;
+  let chain = Promise.resolve();
+  const handle = async (m: FromTrainer) => {
+    switch (m.type) {
+      case 'log':
+        log(m.message);
+        return;
+      case 'epoch': {
+        const epoch = Number(m.metrics.epoch);
+        const points = Object.entries(m.metrics)
+          .filter(([k, v]) => k !== 'epoch' && typeof v === 'number' && Number.isFinite(v))
+          .map(([name, value]) => ({ epoch, step: -1, name, value: value as number }));
+        await writeMetricPoints(db, runId, points);
+        await db.run.updateMany({
+          where: { ...mine, epochsDone: { lt: epoch } },
+          data: { epochsDone: epoch },
+        });
+        return;
+      }
+      case 'checkpoint': {
+        const { sha256 } = store.put(m.bytes);
+        await db.run.updateMany({
+          where: mine,
+          data: { checkpointSha256: sha256, checkpointEpoch: m.epoch, heartbeatAt: new Date() },
+        });
+        return;
+      }
+      case 'done': {
+        const finishedAt = new Date();
+        if (m.stopped || !m.weights) {
+          if (opts.isShuttingDown() || lostLease) {
+            await db.run.updateMany({
+              where: mine,
+              data: { status: 'queued', workerId: null, heartbeatAt: null },
+            });
+            outcome = 'requeued';
+          } else {
+            await db.run.updateMany({
+              where: mine,
+              data: {
+                status: 'cancelled',
+                finishedAt,
+                durationMs: finishedAt.getTime() - startedAt.getTime(),
+                finalLoss: m.finalLoss,
+              },
+            });
+            outcome = 'cancelled';
+          }
+          return;
+        }
+        const { sha256, bytes } = store.put(m.weights);
+        await db.$transaction(async (tx) => {
+          const n = await tx.run.updateMany({
+            where: mine,
+            data: {
+              status: 'completed',
+              finishedAt,
+              durationMs: finishedAt.getTime() - startedAt.getTime(),
+              finalAccuracy: m.finalAccuracy,
+              finalLoss: m.finalLoss,
+              weightsSha256: sha256,
+              resultJson: m.results ? JSON.stringify(m.results) : null,
+              heartbeatAt: finishedAt,
+            },
+          });
+          if (n.count === 1)
+            await tx.artifact.create({
+              data: {
+                id: `art_w_${sha256.slice(0, 16)}_${runId.slice(-10)}`,
+                sha256,
+                bytes,
+                kind: 'weights',
+                filename: `${runId}.weights`,
+                mediaType: 'application/octet-stream',
+                runId,
+              },
+            });
+        });
+        outcome = 'completed';
+        return;
+      }
+      case 'error': {
+        if (opts.isShuttingDown() || lostLease) {
+          await db.run.updateMany({
+            where: mine,
+            data: { status: 'queued', workerId: null, heartbeatAt: null },
+          });
+          outcome = 'requeued';
+          return;
+        }
+        const finishedAt = new Date();
+        await db.run.updateMany({
+          where: mine,
+          data: {
+            status: 'failed',
+            error: m.message.slice(0, 2000),
+            finishedAt,
+            durationMs: finishedAt.getTime() - startedAt.getTime(),
+          },
+        });
+        log(`failed: ${m.message}`);
+        outcome = 'failed';
+        return;
+      }
+    }
+  };
+
+  const exec = opts.executor(task, (m) => {
+    chain = chain
+      .then(() => handle(m))
+      .catch((err: unknown) => {
+        persistError ??= err;
+        exec.stop();
+      });
+  });
+  opts.onStart?.(exec);
+  const beat = setInterval(
+    () => {
+      void (async () => {
+        try {
+          const r = await db.run.updateMany({ where: mine, data: { heartbeatAt: new Date() } });
+          if (r.count === 0) {
+            lostLease = true;
+            exec.stop();
+            return;
+          }
+          const flags = await db.run.findUnique({ where: { id: runId }, select: { cancelRequested: true } });
+          if (flags?.cancelRequested) exec.stop();
+        } catch {
+          // The database may be briefly unreachable; the next beat retries.
+        }
+      })();
+    },
+    Math.max(200, Math.min(5_000, Math.floor(opts.leaseMs / 3))),
+  );
+  try {
+    await exec.done;
+    await chain;
+  } finally {
+    clearInterval(beat);
+  }
+  if (persistError) {
+    // Could not persist (database trouble): give the run back so a retry resumes from the last checkpoint.
+    await db.run
+      .updateMany({ where: mine, data: { status: 'queued', workerId: null, heartbeatAt: null } })
+      .catch(() => {});
+    throw persistError;
+  }
+  return outcome;
+}

@@ -1,0 +1,160 @@
+// The compute half of a server training run, run inside a worker thread: load data, train with bnn-core/tf,
+// evaluate on the test split. It only reports (epochs, checkpoints, final weights); the job persists.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { GraphSpec, WeightMap } from '@bnn-studio/bnn-core';
+import { coreFn } from '../integrations/bnn-core.js';
+import {
+  type Checkpoint,
+  type CoreTfApi,
+  type Dataset,
+  loadCoreTf,
+  need,
+} from '../integrations/bnn-core-tf.js';
+import type { DatasetSpec, FromTrainer, TrainTask } from './protocol.js';
+
+function subset(d: Dataset, n: number | undefined): Dataset {
+  if (!n || n >= d.y.length) return d;
+  const per = d.shape.reduce((a, b) => a * b, 1);
+  return { ...d, x: d.x.slice(0, n * per), y: d.y.slice(0, n) };
+}
+
+/** A seeded train/test split for uploaded datasets (every 5th sample to test). */
+function split(d: Dataset): { train: Dataset; test: Dataset } {
+  const per = d.shape.reduce((a, b) => a * b, 1);
+  const trainIdx: number[] = [];
+  const testIdx: number[] = [];
+  for (let i = 0; i < d.y.length; i++) (i % 5 === 4 ? testIdx : trainIdx).push(i);
+  const take = (idx: number[]): Dataset => {
+    const x = new Float32Array(idx.length * per);
+    const y = new Int32Array(idx.length);
+    idx.forEach((src, i) => {
+      x.set(d.x.subarray(src * per, (src + 1) * per), i * per);
+      y[i] = d.y[src]!;
+    });
+    return { ...d, x, y };
+  };
+  return { train: take(trainIdx), test: take(testIdx) };
+}
+
+async function loadData(
+  api: Partial<CoreTfApi>,
+  spec: DatasetSpec,
+): Promise<{ train: Dataset; test: Dataset }> {
+  if (spec.kind === 'builtin' && spec.id === 'mnist') return need(api, 'loadMnist')();
+  if (!spec.dir) throw new Error(`training: dataset '${spec.id}' has no stored files`);
+  if (spec.kind === 'idx')
+    return split(
+      need(api, 'loadIdx')(
+        new Uint8Array(readFileSync(join(spec.dir, 'images.idx'))),
+        new Uint8Array(readFileSync(join(spec.dir, 'labels.idx'))),
+      ),
+    );
+  if (spec.kind === 'csv')
+    return split(
+      need(api, 'loadCsv')(readFileSync(join(spec.dir, 'data.csv'), 'utf8'), {
+        labelColumn: spec.labelColumn,
+      }),
+    );
+  if (spec.kind === 'zip')
+    return split(
+      await need(api, 'loadImageFolderZip')(new Uint8Array(readFileSync(join(spec.dir, 'data.zip'))), {}),
+    );
+  throw new Error(`training: unknown dataset kind '${spec.kind}'`);
+}
+
+/** Test accuracy and confusion matrix from the model's class scores. */
+function evaluate(api: Partial<CoreTfApi>, graph: GraphSpec, weights: WeightMap, test: Dataset) {
+  const n = test.y.length;
+  if (n === 0) return null;
+  const out = need(api, 'predict')(graph, weights, test.x, n);
+  const scores = Array.isArray(out) ? out[0]! : out;
+  const k = Math.round(scores.length / n);
+  const confusion = Array.from({ length: test.numClasses }, () => new Array<number>(test.numClasses).fill(0));
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (scores[i * k + c]! > scores[i * k + best]!) best = c;
+    const truth = test.y[i]!;
+    if (best === truth) correct++;
+    if (confusion[truth] && best < test.numClasses) confusion[truth]![best]!++;
+  }
+  return { accuracy: correct / n, confusionMatrix: confusion, labels: test.labels, testSamples: n };
+}
+
+export async function runTrainTask(
+  task: TrainTask,
+  emit: (m: FromTrainer) => void,
+  onTrainer: (stop: () => void) => void,
+): Promise<void> {
+  const api = await loadCoreTf();
+  const backend = await need(api, 'initBackend')(task.backend);
+  emit({ type: 'log', message: `tfjs backend: ${backend}` });
+  const data = await loadData(api, task.dataset);
+  const train = subset(data.train, task.limits.trainSamples);
+  const test = subset(data.test, task.limits.testSamples);
+  emit({
+    type: 'log',
+    message: `dataset ${task.dataset.id}: ${train.y.length} train / ${test.y.length} test samples`,
+  });
+  const resumeFrom = task.resumeFrom ? (deserialize(task.resumeFrom) as Checkpoint) : undefined;
+  if (resumeFrom) emit({ type: 'log', message: `resuming after epoch ${resumeFrom.epoch}` });
+
+  let lastLoss: number | null = null;
+  let lastCheckpoint: Checkpoint | undefined = resumeFrom;
+  let stopped = false;
+  const trainer = need(
+    api,
+    'createTrainer',
+  )({
+    graph: task.graph,
+    dataset: train,
+    config: task.config,
+    resumeFrom,
+    onEpochEnd: (m) => {
+      lastLoss = typeof m.valLoss === 'number' ? m.valLoss : m.loss;
+      emit({ type: 'epoch', metrics: { ...m } });
+    },
+    onCheckpoint: (c) => {
+      lastCheckpoint = c;
+      emit({ type: 'checkpoint', epoch: c.epoch, bytes: new Uint8Array(serialize(c)) });
+    },
+  });
+  onTrainer(() => {
+    stopped = true;
+    trainer.stop();
+  });
+  try {
+    const result = (await trainer.start()) as
+      | { weights?: WeightMap; model?: unknown; stopped?: boolean }
+      | undefined;
+    stopped = stopped || !!result?.stopped;
+    let weights: WeightMap | undefined = result?.weights;
+    if (!weights && result?.model) weights = need(api, 'extractWeights')(result.model, task.graph);
+    weights ??= lastCheckpoint?.weights;
+    if (!weights) throw new Error('training: the trainer returned no weights');
+    if (stopped) {
+      emit({
+        type: 'done',
+        stopped: true,
+        weights: null,
+        finalAccuracy: null,
+        finalLoss: lastLoss,
+        results: null,
+      });
+      return;
+    }
+    const evaluation = evaluate(api, task.graph, weights, test);
+    emit({
+      type: 'done',
+      stopped: false,
+      weights: coreFn('serializeWeights')(weights),
+      finalAccuracy: evaluation?.accuracy ?? null,
+      finalLoss: lastLoss,
+      results: evaluation,
+    });
+  } finally {
+    trainer.destroy();
+  }
+}

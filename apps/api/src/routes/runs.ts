@@ -1,0 +1,136 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../lib/errors.js';
+import { defineRoute } from '../lib/route.js';
+import { CompleteJson, CompleteQuery, IdParam, MetricsPost, RunCreate, RunListQuery } from '../schemas.js';
+import { cancelRun } from '../services/runs/cancel-run.js';
+import { completeRun } from '../services/runs/complete-run.js';
+import { createRun } from '../services/runs/create-run.js';
+import { deleteRun } from '../services/runs/delete-run.js';
+import { getRun } from '../services/runs/get-run.js';
+import { getRunMetrics } from '../services/runs/get-run-metrics.js';
+import { listRuns } from '../services/runs/list-runs.js';
+import { recordMetrics } from '../services/runs/record-metrics.js';
+import { streamRunEvents } from '../services/runs/stream-run-events.js';
+
+export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs',
+    summary: 'List runs (paged, filtered by status/q/location, sorted)',
+    tags: ['runs'],
+    query: RunListQuery,
+    handler: async ({ query }) => listRuns(ctx, query),
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs',
+    summary: 'Create a run: server runs are queued, browser runs start at once',
+    tags: ['runs'],
+    body: RunCreate,
+    successStatus: 201,
+    handler: async ({ body }) => ({ run: await createRun(ctx, body) }),
+  });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs/:id',
+    summary: 'A run: config snapshot, status, timings, latest metrics, results',
+    tags: ['runs'],
+    params: IdParam,
+    handler: async ({ params }) => ({ run: await getRun(ctx, params.id) }),
+  });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs/:id/metrics',
+    summary: 'All metric points of a run',
+    tags: ['runs'],
+    params: IdParam,
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    handler: async ({ params, query }) => ({
+      metrics: (await getRunMetrics(ctx, params.id, { afterId: query.after })).map(({ id: _id, ...p }) => p),
+    }),
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs/:id/metrics',
+    summary: 'Browser runs: post metric points (idempotent per run/name/epoch/step)',
+    tags: ['runs'],
+    params: IdParam,
+    body: MetricsPost,
+    handler: async ({ params, body }) => recordMetrics(ctx, params.id, body.points),
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs/:id/complete',
+    summary: 'Browser runs: final weights (octet-stream body + query metrics, or JSON with base64 weights)',
+    tags: ['runs'],
+    params: IdParam,
+    bodyMediaType: 'application/octet-stream',
+    bodyLimit: 256 * 1024 * 1024,
+    handler: async ({ params }, req) => {
+      if (Buffer.isBuffer(req.body)) {
+        const q = CompleteQuery.safeParse(req.query);
+        if (!q.success)
+          throw new ApiError(
+            400,
+            'invalid_request',
+            `Invalid query: ${q.error.issues[0]?.message}`,
+            'finalAccuracy is 0..1.',
+          );
+        return { run: await completeRun(ctx, params.id, { weights: new Uint8Array(req.body), ...q.data }) };
+      }
+      const b = CompleteJson.safeParse(req.body);
+      if (!b.success)
+        throw new ApiError(
+          400,
+          'invalid_request',
+          `Invalid body: ${b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          'Send application/octet-stream weights, or JSON { weights: base64, finalAccuracy, ... }.',
+        );
+      const { weights, finalAccuracy, finalLoss, epochs, confusionMatrix, labels } = b.data;
+      const bytes = Buffer.from(weights, 'base64');
+      return {
+        run: await completeRun(ctx, params.id, {
+          weights: new Uint8Array(bytes),
+          finalAccuracy,
+          finalLoss,
+          epochs,
+          results: confusionMatrix
+            ? { confusionMatrix, labels: labels ?? confusionMatrix.map((_, i) => String(i)) }
+            : undefined,
+        }),
+      };
+    },
+  });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs/:id/events',
+    summary: 'Server-Sent Events: `status`, `metric` and `log` events until the run ends',
+    tags: ['runs'],
+    params: IdParam,
+    responseMediaType: 'text/event-stream',
+    handler: async ({ params }, req, reply) => {
+      await getRun(ctx, params.id); // 404 before the stream starts
+      const lastEventId = Number(req.headers['last-event-id'] ?? 0) || undefined;
+      reply.hijack();
+      await streamRunEvents(ctx, params.id, req.raw, reply.raw, { lastEventId, origin: req.headers.origin });
+    },
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs/:id/cancel',
+    summary: 'Cancel a queued or running run',
+    tags: ['runs'],
+    params: IdParam,
+    handler: async ({ params }) => ({ run: await cancelRun(ctx, params.id) }),
+  });
+  defineRoute(app, {
+    method: 'DELETE',
+    url: '/api/runs/:id',
+    summary: 'Delete a run with its metrics',
+    tags: ['runs'],
+    params: IdParam,
+    handler: async ({ params }) => deleteRun(ctx, params.id),
+  });
+}

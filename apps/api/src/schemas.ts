@@ -1,0 +1,138 @@
+// Request and response shapes shared by routes, services and the CLI (zod; also the OpenAPI source).
+import { z } from 'zod';
+
+export const IdParam = z.object({ id: z.string().min(1).max(100) });
+
+export const ProjectCreate = z.object({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(5000).optional(),
+});
+
+/** The editor graph document; deep validation is bnn-core's parseGraph (issues returned as 422). */
+export const GraphJson = z.record(z.string(), z.unknown());
+
+export const ArchitectureCreate = z.object({
+  name: z.string().trim().min(1).max(200),
+  projectId: z.string().min(1).max(100).optional(),
+  graph: GraphJson,
+});
+export const VersionCreate = z.object({ graph: GraphJson });
+
+export const OptimizerConfig = z.looseObject({ id: z.enum(['adam', 'sgd', 'bop', 'case']) });
+/** TrainConfig of notes/contracts.md (unknown keys are kept for bnn-core's trainer). */
+export const TrainConfig = z.looseObject({
+  epochs: z.number().int().min(1).max(1000),
+  batchSize: z.number().int().min(1).max(4096),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  optimizer: OptimizerConfig,
+  schedule: z.looseObject({ id: z.enum(['constant', 'cosine', 'step']) }).optional(),
+  validationSplit: z.number().min(0).max(0.9).optional(),
+});
+export type TrainConfig = z.infer<typeof TrainConfig>;
+
+export const RunCreate = z
+  .object({
+    architectureVersionId: z.string().min(1).max(100).optional(),
+    graph: GraphJson.optional(),
+    datasetId: z.string().min(1).max(100),
+    config: TrainConfig,
+    location: z.enum(['server', 'browser']),
+    name: z.string().trim().min(1).max(200).optional(),
+    projectId: z.string().min(1).max(100).optional(),
+    /** Train/test on the first N samples only (quick experiments). */
+    limits: z
+      .object({
+        trainSamples: z.number().int().min(1).optional(),
+        testSamples: z.number().int().min(1).optional(),
+      })
+      .optional(),
+  })
+  .refine((b) => !!b.architectureVersionId !== !!b.graph, {
+    message: 'Give exactly one of architectureVersionId or graph.',
+    path: ['architectureVersionId'],
+  });
+export type RunCreate = z.infer<typeof RunCreate>;
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const RunStatus = z.enum(RUN_STATUSES);
+export const RUN_SORTS = [
+  'createdAt',
+  'name',
+  'status',
+  'finalAccuracy',
+  'packedBytes',
+  'durationMs',
+] as const;
+
+export const RunListQuery = z.object({
+  status: z
+    .string()
+    .optional()
+    .transform((s, c) => {
+      if (!s) return undefined;
+      const parts = s.split(',').filter(Boolean);
+      for (const p of parts)
+        if (!(RUN_STATUSES as readonly string[]).includes(p)) {
+          c.addIssue({
+            code: 'custom',
+            message: `unknown status '${p}' (one of ${RUN_STATUSES.join(', ')})`,
+          });
+          return z.NEVER;
+        }
+      return parts as (typeof RUN_STATUSES)[number][];
+    }),
+  q: z.string().max(200).optional(),
+  location: z.enum(['server', 'browser']).optional(),
+  architectureVersionId: z.string().max(100).optional(),
+  projectId: z.string().max(100).optional(),
+  sort: z.enum(RUN_SORTS).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type RunListQuery = z.infer<typeof RunListQuery>;
+
+export const MetricPointIn = z.object({
+  epoch: z.number().int().min(0).max(1_000_000),
+  step: z.number().int().min(-1).max(100_000_000).nullish(),
+  name: z.string().min(1).max(100),
+  value: z.number().refine(Number.isFinite, 'must be a finite number'),
+});
+export const MetricsPost = z.object({ points: z.array(MetricPointIn).min(1).max(10_000) });
+export type MetricPointIn = z.infer<typeof MetricPointIn>;
+
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)
+    .transform(Number),
+]);
+export const CompleteQuery = z.looseObject({
+  finalAccuracy: numeric.pipe(z.number().min(0).max(1)).optional(),
+  finalLoss: numeric.pipe(z.number()).optional(),
+  epochs: numeric.pipe(z.number().int().min(0)).optional(),
+});
+export const CompleteJson = z.looseObject({
+  weights: z.string().min(1).max(400_000_000),
+  finalAccuracy: z.number().min(0).max(1).optional(),
+  finalLoss: z.number().optional(),
+  epochs: z.number().int().min(0).optional(),
+  confusionMatrix: z.array(z.array(z.number())).max(1000).optional(),
+  labels: z.array(z.string()).max(1000).optional(),
+});
+
+export const EXPORT_TARGETS = ['bnn', 'tflite-arm', 'tflite-xcore', 'stm32l4', 'xcore'] as const;
+export const ExportTarget = z.enum(EXPORT_TARGETS);
+export type ExportTarget = z.infer<typeof ExportTarget>;
+export const ExportCreate = z.object({ target: ExportTarget });
+
+export const DatasetUploadFields = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  kind: z.enum(['idx', 'zip', 'csv']).optional(),
+  labelColumn: z.string().max(100).optional(),
+});

@@ -1,0 +1,134 @@
+// Streams an uploaded dataset to <data>/datasets/<id>/ (files named by role, never by the client's filename),
+// validates it, then records it. A rejected upload leaves neither files nor a row behind.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { MultipartFile } from '@fastify/multipart';
+import { ApiError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { formatZodIssues } from '../../lib/route.js';
+import { DatasetUploadFields } from '../../schemas.js';
+import type { ServiceCtx } from '../context.js';
+import { datasetDto } from './dto.js';
+import { type DatasetMeta, inspectCsv, inspectIdx, inspectImageZip } from './inspect-dataset.js';
+
+export interface UploadPart {
+  filename: string;
+  stream: MultipartFile['file'];
+}
+
+function kindOf(filename: string): 'idx' | 'zip' | 'csv' | undefined {
+  const f = filename.toLowerCase();
+  if (f.endsWith('.zip')) return 'zip';
+  if (f.endsWith('.csv')) return 'csv';
+  if (/idx\d|ubyte|\.idx$/.test(f)) return 'idx';
+  return undefined;
+}
+
+export async function uploadDataset(
+  ctx: ServiceCtx,
+  input: { parts: AsyncIterable<UploadPart>; fields: Record<string, string> },
+) {
+  const id = newId('ds');
+  const tmp = join(ctx.config.dataDir, 'datasets', `.upload-${randomBytes(6).toString('hex')}`);
+  mkdirSync(tmp, { recursive: true });
+  const files: { filename: string; path: string }[] = [];
+  try {
+    for await (const part of input.parts) {
+      const path = join(tmp, `file${files.length}`);
+      await pipeline(part.stream, createWriteStream(path));
+      if ((part.stream as { truncated?: boolean }).truncated)
+        throw new ApiError(
+          413,
+          'upload_too_large',
+          `'${part.filename}' exceeds the upload limit of ${ctx.config.maxUploadBytes} bytes.`,
+          'Upload a smaller file or raise BNN_STUDIO_MAX_UPLOAD_BYTES.',
+        );
+      files.push({ filename: part.filename, path });
+    }
+    const parsedFields = DatasetUploadFields.safeParse(input.fields);
+    if (!parsedFields.success) {
+      const { message, details } = formatZodIssues('fields', parsedFields.error);
+      throw new ApiError(
+        400,
+        'invalid_request',
+        message,
+        'Use the fields name, kind (idx|zip|csv), labelColumn.',
+        details,
+      );
+    }
+    const opts = parsedFields.data;
+    if (files.length === 0)
+      throw new ApiError(
+        400,
+        'no_file',
+        'The upload has no file.',
+        'Send the dataset as a multipart file field.',
+      );
+    const kind = opts.kind ?? kindOf(files[0]!.filename);
+    if (!kind)
+      throw new ApiError(
+        400,
+        'unknown_kind',
+        `Cannot tell the dataset kind of '${files[0]!.filename}'.`,
+        "Set the field kind to 'idx', 'zip' or 'csv'.",
+      );
+    let meta: DatasetMeta;
+    let stored: string[];
+    if (kind === 'idx') {
+      if (files.length !== 2)
+        throw new ApiError(
+          400,
+          'idx_needs_two_files',
+          `IDX datasets need 2 files (images and labels); got ${files.length}.`,
+          'Upload the images and the labels IDX files together.',
+        );
+      meta = inspectIdx(files[0]!.path, files[1]!.path);
+      // inspectIdx accepts either order; store by role.
+      const firstIsImages = statSync(files[0]!.path).size >= statSync(files[1]!.path).size;
+      const [img, lab] = firstIsImages ? [files[0]!, files[1]!] : [files[1]!, files[0]!];
+      renameSync(img.path, join(tmp, 'images.idx'));
+      renameSync(lab.path, join(tmp, 'labels.idx'));
+      stored = ['images.idx', 'labels.idx'];
+    } else {
+      if (files.length !== 1)
+        throw new ApiError(
+          400,
+          'one_file',
+          `A ${kind} dataset is one file; got ${files.length}.`,
+          'Upload a single file.',
+        );
+      meta =
+        kind === 'csv' ? await inspectCsv(files[0]!.path, opts.labelColumn) : inspectImageZip(files[0]!.path);
+      const name = kind === 'csv' ? 'data.csv' : 'data.zip';
+      renameSync(files[0]!.path, join(tmp, name));
+      stored = [name];
+    }
+    const bytes = stored.reduce((s, f) => s + statSync(join(tmp, f)).size, 0);
+    const finalDir = join(ctx.config.dataDir, 'datasets', id);
+    renameSync(tmp, finalDir);
+    try {
+      const row = await ctx.db.dataset.create({
+        data: {
+          id,
+          name: opts.name ?? files[0]!.filename.replace(/\.[^.]+$/, '').slice(0, 200),
+          kind,
+          status: 'ready',
+          storagePath: `datasets/${id}`,
+          bytes,
+          samples: meta.samples,
+          numClasses: meta.numClasses,
+          shapeJson: JSON.stringify(meta.shape),
+          labelsJson: JSON.stringify(meta.labels),
+        },
+      });
+      return datasetDto(row);
+    } catch (err) {
+      rmSync(finalDir, { recursive: true, force: true });
+      throw err;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { GraphSpec } from '@bnn-studio/bnn-core';
+import { Prisma } from '../../db/client.js';
+import { coreFn } from '../../integrations/bnn-core.js';
+import { exportersVersion } from '../../integrations/exporters.js';
+import { ApiError, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { ExportTarget } from '../../schemas.js';
+import { artifactDto } from '../artifacts/dto.js';
+import type { ServiceCtx } from '../context.js';
+import { buildExport } from './build-export.js';
+
+/**
+ * Exports a trained run. Cached by content: the same weights, graph, target and exporter version give the same
+ * artifact without rebuilding.
+ */
+export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTarget) {
+  const run = await ctx.db.run.findUnique({ where: { id: runId }, include: { architectureVersion: true } });
+  if (!run) throw notFound('Run', runId);
+  if (!run.weightsSha256 || !ctx.store.has(run.weightsSha256))
+    throw new ApiError(
+      409,
+      'no_weights',
+      `Run '${runId}' has no trained weights (status ${run.status}).`,
+      'Export a completed run.',
+    );
+  const cacheKey = createHash('sha256')
+    .update([run.weightsSha256, run.architectureVersion.graphSha256, target, exportersVersion()].join('|'))
+    .digest('hex');
+  const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
+  if (cached && ctx.store.has(cached.sha256))
+    return {
+      artifact: artifactDto(cached),
+      report: cached.reportJson ? JSON.parse(cached.reportJson) : null,
+      cached: true,
+    };
+
+  const graph = JSON.parse(run.architectureVersion.graphJson) as GraphSpec;
+  const weights = coreFn('deserializeWeights')(ctx.store.read(run.weightsSha256));
+  let deploy: ReturnType<ReturnType<typeof coreFn<'lower'>>>;
+  try {
+    deploy = coreFn('lower')(graph, weights);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(
+      422,
+      'lower_failed',
+      `The trained model could not be lowered: ${(err as Error).message}`,
+      'Check the architecture for errors.',
+    );
+  }
+  const built = await buildExport(deploy, target, {
+    baseName: `${graph.name || 'model'}-${runId.slice(-6)}`,
+    runId,
+    dataset: run.datasetId,
+    accuracy: run.finalAccuracy ?? undefined,
+  });
+  const { sha256, bytes } = ctx.store.put(built.bytes);
+  try {
+    const row = await ctx.db.artifact.create({
+      data: {
+        id: newId('art'),
+        sha256,
+        bytes,
+        kind: 'export',
+        target,
+        filename: built.filename,
+        mediaType: built.mediaType,
+        cacheKey,
+        reportJson: built.report == null ? null : JSON.stringify(built.report),
+        runId,
+      },
+    });
+    return { artifact: artifactDto(row), report: built.report, cached: false };
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+      const row = await ctx.db.artifact.findUniqueOrThrow({ where: { cacheKey } });
+      return { artifact: artifactDto(row), report: built.report, cached: true };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+import { ApiError, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { RunCreate } from '../../schemas.js';
+import { createArchitecture } from '../architectures/create-architecture.js';
+import { prepareGraph } from '../architectures/prepare-graph.js';
+import type { ServiceCtx } from '../context.js';
+import { runDto } from './dto.js';
+
+/**
+ * Records a run. Server runs are queued for a worker; browser runs start at once and post their metrics and final
+ * weights through the API. A graph given inline is stored as an architecture version first (reused when an
+ * identical graph already has one).
+ */
+export async function createRun(ctx: ServiceCtx, input: RunCreate) {
+  let versionId = input.architectureVersionId;
+  if (!versionId) {
+    const g = prepareGraph(input.graph);
+    const existing = await ctx.db.architectureVersion.findFirst({ where: { graphSha256: g.graphSha256 } });
+    versionId =
+      existing?.id ??
+      (
+        await createArchitecture(ctx, {
+          name: g.graph.name || 'Untitled architecture',
+          projectId: input.projectId,
+          graph: input.graph,
+        })
+      ).version.id;
+  }
+  const version = await ctx.db.architectureVersion.findUnique({ where: { id: versionId } });
+  if (!version) throw notFound('Architecture version', versionId);
+  const dataset = await ctx.db.dataset.findUnique({ where: { id: input.datasetId } });
+  if (!dataset) throw notFound('Dataset', input.datasetId);
+  if (dataset.status !== 'ready')
+    throw new ApiError(
+      422,
+      'dataset_not_ready',
+      `Dataset '${dataset.id}' is ${dataset.status}.`,
+      'Upload a valid dataset.',
+    );
+  if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
+    throw notFound('Project', input.projectId);
+
+  const summary = version.summaryJson
+    ? (JSON.parse(version.summaryJson) as { totals?: { modelSizeBytes?: number } })
+    : null;
+  const now = new Date();
+  const isServer = input.location === 'server';
+  const run = await ctx.db.run.create({
+    data: {
+      id: newId('run'),
+      name:
+        input.name ?? `${dataset.name.split(' ')[0]} · ${now.toISOString().slice(0, 16).replace('T', ' ')}`,
+      projectId: input.projectId ?? null,
+      architectureVersionId: version.id,
+      datasetId: dataset.id,
+      location: input.location,
+      status: isServer ? 'queued' : 'running',
+      startedAt: isServer ? null : now,
+      configJson: JSON.stringify(input.config),
+      optionsJson: JSON.stringify({ limits: input.limits ?? {} }),
+      seed: input.config.seed,
+      epochs: input.config.epochs,
+      packedBytes: summary?.totals?.modelSizeBytes != null ? Math.round(summary.totals.modelSizeBytes) : null,
+    },
+  });
+  if (isServer) {
+    try {
+      await ctx.jobs.enqueue(run.id);
+    } catch (err) {
+      // Nothing half-written: a run that could not be queued is not kept.
+      await ctx.db.run.delete({ where: { id: run.id } }).catch(() => {});
+      throw new ApiError(
+        503,
+        'queue_unavailable',
+        `The job queue did not accept the run: ${(err as Error).message}`,
+        'Retry.',
+      );
+    }
+  }
+  return runDto(run, true);
+}

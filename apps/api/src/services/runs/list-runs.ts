@@ -1,0 +1,35 @@
+import type { Prisma } from '../../db/client.js';
+import type { RunListQuery } from '../../schemas.js';
+import type { ServiceCtx } from '../context.js';
+import { runDto } from './dto.js';
+
+/** Paged, filtered, sorted run list (indexes: status+createdAt, createdAt, finalAccuracy, name). */
+export async function listRuns(ctx: ServiceCtx, q: RunListQuery) {
+  const where: Prisma.RunWhereInput = {};
+  if (q.status?.length) where.status = q.status.length === 1 ? q.status[0] : { in: q.status };
+  if (q.location) where.location = q.location;
+  if (q.architectureVersionId) where.architectureVersionId = q.architectureVersionId;
+  if (q.projectId) where.projectId = q.projectId;
+  if (q.q?.trim()) {
+    const term = q.q.trim();
+    where.OR = [
+      {
+        name: {
+          contains: term,
+          ...(ctx.config.provider === 'postgresql' ? { mode: 'insensitive' as const } : {}),
+        },
+      },
+      { id: term },
+    ];
+  }
+  const [total, rows] = await Promise.all([
+    ctx.db.run.count({ where }),
+    ctx.db.run.findMany({
+      where,
+      orderBy: [{ [q.sort]: q.order }, { id: q.order }],
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    }),
+  ]);
+  return { runs: rows.map((r) => runDto(r)), total, page: q.page, pageSize: q.pageSize };
+}

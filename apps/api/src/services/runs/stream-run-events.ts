@@ -1,0 +1,86 @@
+// SSE for one run. Status and metric points are read from the database (so workers on other machines are seen
+// too); log lines come from the in-process event bus when the job runs here.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppContext } from '../../context.js';
+import { TERMINAL_STATUSES } from './dto.js';
+
+const POLL_MS = 400;
+
+export async function streamRunEvents(
+  ctx: Pick<AppContext, 'db' | 'bus'>,
+  runId: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: { lastEventId?: number; origin?: string } = {},
+): Promise<void> {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  let closed = false;
+  const send = (event: string, data: unknown, id?: number) => {
+    if (closed) return;
+    res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const onLog = (message: string) => send('log', { message });
+  ctx.bus.on(`log:${runId}`, onLog);
+  let lastId = opts.lastEventId;
+  if (lastId === undefined) {
+    const last = await ctx.db.metricPoint.findFirst({
+      where: { runId },
+      orderBy: { id: 'desc' },
+      select: { id: true },
+    });
+    lastId = last?.id ?? 0;
+  }
+  let lastStatus = '';
+  let lastEpochs = -1;
+  const heartbeat = setInterval(() => !closed && res.write(': keep-alive\n\n'), 15_000);
+  const done = new Promise<void>((resolve) => {
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      ctx.bus.off(`log:${runId}`, onLog);
+      res.end();
+      resolve();
+    };
+    req.on('close', finish);
+    const tick = async () => {
+      if (closed) return;
+      try {
+        const points = await ctx.db.metricPoint.findMany({
+          where: { runId, id: { gt: lastId } },
+          orderBy: { id: 'asc' },
+          take: 5000,
+          select: { id: true, epoch: true, step: true, name: true, value: true },
+        });
+        if (points.length) {
+          lastId = points[points.length - 1]!.id;
+          send('metric', { points: points.map(({ id: _i, ...p }) => p) }, lastId);
+        }
+        const run = await ctx.db.run.findUnique({
+          where: { id: runId },
+          select: { status: true, epochsDone: true, epochs: true, error: true, finalAccuracy: true },
+        });
+        if (!run) {
+          send('status', { status: 'deleted' });
+          return finish();
+        }
+        if (run.status !== lastStatus || run.epochsDone !== lastEpochs) {
+          lastStatus = run.status;
+          lastEpochs = run.epochsDone;
+          send('status', run);
+        }
+        if (TERMINAL_STATUSES.has(run.status)) return finish();
+      } catch {
+        return finish();
+      }
+      setTimeout(tick, POLL_MS);
+    };
+    void tick();
+  });
+  await done;
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "optionsJson" TEXT NOT NULL DEFAULT '{}',
+ADD COLUMN     "resultJson" TEXT;
