@@ -17,6 +17,7 @@ import {
   runBMaxPool,
 } from '../wasm/binary-ops.js';
 import { Heap, instantiateKernels, type KernelExports } from '../wasm/runtime.js';
+import { createGemmWorker, sharedMemoryAvailable } from '../wasm/threads.js';
 import type { Backend } from './types.js';
 
 interface Arena {
@@ -26,9 +27,13 @@ interface Arena {
   scratch: number;
 }
 
-export async function createWasmBackend(plan: Plan, _options: { threads: 1 | 2 }): Promise<Backend> {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768 });
-  const k: KernelExports = await instantiateKernels(memory);
+export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 }): Promise<Backend> {
+  // Two threads only help binary convs/denses: start the worker only when the graph has some.
+  const hasGemm = plan.ops.some(({ op }) => op.op === 'bconv2d' || op.op === 'bdense');
+  const shared = options.threads === 2 && hasGemm && sharedMemoryAvailable();
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared });
+  const k: KernelExports = await instantiateKernels(memory, shared);
+  const worker = shared ? await createGemmWorker(memory) : null;
   const heap = new Heap(memory);
   const prepared = new Map<number, PreparedBConv | PreparedBDepthwise>();
   for (const { op, index, inputs } of plan.ops) {
@@ -92,7 +97,7 @@ export async function createWasmBackend(plan: Plan, _options: { threads: 1 | 2 }
         return;
       case 'bconv2d':
       case 'bdense':
-        runBConv(k, prepared.get(index) as PreparedBConv, src, dst, a.scratch, batch);
+        runBConv(k, prepared.get(index) as PreparedBConv, src, dst, a.scratch, batch, worker);
         return;
       case 'bdepthwise_conv2d':
         runBDepthwise(k, prepared.get(index) as PreparedBDepthwise, src, dst, batch);
@@ -104,7 +109,7 @@ export async function createWasmBackend(plan: Plan, _options: { threads: 1 | 2 }
   }
 
   return {
-    threads: 1,
+    threads: worker ? 2 : 1,
     run(input, batch) {
       if (disposed)
         throw new KernelError('disposed', 'kernels: engine was disposed.', 'Create a new engine.');
@@ -125,6 +130,7 @@ export async function createWasmBackend(plan: Plan, _options: { threads: 1 | 2 }
     dispose() {
       disposed = true;
       arena = null;
+      worker?.dispose();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn
 import { packedWords, popcount32 } from '../bitpack.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
 import type { Heap, KernelExports } from './runtime.js';
+import type { GemmWorker } from './threads.js';
 
 /** Output channels per micro-kernel block. */
 const BLOCK = 4;
@@ -156,21 +157,17 @@ export function bconvScratchBytes(p: PreparedBConv, batch: number): number {
   return batch * p.g.outH * p.g.outW * p.steps * p.stepBytes;
 }
 
-/**
- * Runs rows [rowStart, rowEnd) of the GEMM of a prepared conv whose im2col rows are at `col`
- * (the unit of work the two-thread path splits).
- */
-export function bconvGemmRows(
-  k: KernelExports,
+/** Arguments of the GEMM kernel for rows [rowStart, rowEnd) of a prepared conv whose im2col rows are at `col`. */
+export function gemmArgs(
   p: PreparedBConv,
   col: number,
   out: number,
   rowStart: number,
   rowEnd: number,
-): void {
+): number[] {
   const rowBytes = p.steps * p.stepBytes;
   const outUnit = 4 * (p.kind === 0 ? p.outChannels : packedWords(p.outChannels));
-  k[p.gemm](
+  return [
     col + rowStart * rowBytes,
     rowEnd - rowStart,
     p.steps,
@@ -184,8 +181,33 @@ export function bconvGemmRows(
     p.thr,
     p.mul,
     p.bias,
-    p.corr,
-  );
+    // the correction table is indexed by the row within the call
+    p.corr === 0 ? 0 : p.corr + rowStart * p.n4 * BLOCK * 4,
+  ];
+}
+
+/**
+ * Runs GEMM rows [rowStart, rowEnd); with a worker, the upper half of the rows (split at an even row) runs on
+ * the worker while this thread computes the lower half.
+ */
+export function bconvGemmRows(
+  k: KernelExports,
+  p: PreparedBConv,
+  col: number,
+  out: number,
+  rowStart: number,
+  rowEnd: number,
+  worker?: GemmWorker | null,
+): void {
+  const gemm = k[p.gemm] as (...args: number[]) => void;
+  if (worker && rowEnd - rowStart >= 8) {
+    const mid = rowStart + (((rowEnd - rowStart) >> 1) & ~1);
+    worker.post(p.gemm, gemmArgs(p, col, out, mid, rowEnd));
+    gemm(...gemmArgs(p, col, out, rowStart, mid));
+    worker.wait();
+  } else {
+    gemm(...gemmArgs(p, col, out, rowStart, rowEnd));
+  }
 }
 
 /** im2col of every sample of the batch into `col`. */
@@ -228,16 +250,17 @@ export function runBConv(
   out: number,
   col: number,
   batch: number,
+  worker?: GemmWorker | null,
 ): void {
   bconvIm2col(k, p, input, col, batch);
   const pixels = p.g.outH * p.g.outW;
   if (p.corr === 0) {
-    bconvGemmRows(k, p, col, out, 0, batch * pixels);
+    bconvGemmRows(k, p, col, out, 0, batch * pixels, worker);
   } else {
     // The correction table is indexed by pixel within a sample.
     const rowBytes = p.steps * p.stepBytes;
     for (let b = 0; b < batch; b++) {
-      bconvGemmRows(k, p, col + b * pixels * rowBytes, out + b * p.outSize * 4, 0, pixels);
+      bconvGemmRows(k, p, col + b * pixels * rowBytes, out + b * p.outSize * 4, 0, pixels, worker);
     }
   }
 }

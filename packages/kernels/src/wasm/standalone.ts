@@ -14,6 +14,7 @@ import {
   runBConv,
 } from './binary-ops.js';
 import { Heap, instantiateKernels, type KernelExports } from './runtime.js';
+import { createGemmWorker, type GemmWorker, sharedMemoryAvailable } from './threads.js';
 
 export class WasmBConv {
   private constructor(
@@ -26,16 +27,23 @@ export class WasmBConv {
     private readonly packedIn: number,
     private readonly col: number,
     private readonly out: number,
+    private readonly worker: GemmWorker | null,
   ) {}
 
-  /** Prepares `op` for inputs of per-sample shape `inShape` (`[H, W, Cin]`, or `[Cin]` for bdense). */
+  /**
+   * Prepares `op` for inputs of per-sample shape `inShape` (`[H, W, Cin]`, or `[Cin]` for bdense). With
+   * `threads: 2` the GEMM is split with a worker where shared memory is available (see `threads`).
+   */
   static async create(
     op: BConv2DOp | BDenseOp,
     inShape: readonly number[],
     batch: number,
+    options: { threads?: 1 | 2 } = {},
   ): Promise<WasmBConv> {
-    const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768 });
-    const k = await instantiateKernels(memory);
+    const wantShared = options.threads === 2 && sharedMemoryAvailable();
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: wantShared });
+    const k = await instantiateKernels(memory, wantShared);
+    const worker = wantShared ? await createGemmWorker(memory) : null;
     const heap = new Heap(memory);
     const p = prepareBConv(heap, op, inShape);
     const elements = inShape.reduce((a, b) => a * b, 1);
@@ -43,7 +51,16 @@ export class WasmBConv {
     const packedIn = heap.alloc(batch * p.inSize * 4);
     const col = heap.alloc(bconvScratchBytes(p, batch));
     const out = heap.alloc(batch * p.outSize * 4);
-    return new WasmBConv(k, heap, p, batch, op.inChannels, floatIn, packedIn, col, out);
+    return new WasmBConv(k, heap, p, batch, op.inChannels, floatIn, packedIn, col, out, worker);
+  }
+
+  /** Threads in use (2 only when requested and available). */
+  get threads(): 1 | 2 {
+    return this.worker ? 2 : 1;
+  }
+
+  dispose(): void {
+    this.worker?.dispose();
   }
 
   /** Kernel exports (the benchmark's roofline loop lives there too). */
@@ -61,7 +78,7 @@ export class WasmBConv {
       );
     }
     this.heap.i32(this.packedIn, input.length).set(input);
-    runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch);
+    runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch, this.worker);
     return this.output();
   }
 
@@ -80,7 +97,7 @@ export class WasmBConv {
         'Pass finite values.',
       );
     }
-    runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch);
+    runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch, this.worker);
   }
 
   /** im2col of the packed input only (so a benchmark can time the GEMM alone). */
@@ -90,7 +107,15 @@ export class WasmBConv {
 
   /** GEMM + output transform of the already prepared im2col rows. */
   gemmOnly(): void {
-    bconvGemmRows(this.k, this.p, this.col, this.out, 0, this.batch * this.p.g.outH * this.p.g.outW);
+    bconvGemmRows(
+      this.k,
+      this.p,
+      this.col,
+      this.out,
+      0,
+      this.batch * this.p.g.outH * this.p.g.outW,
+      this.worker,
+    );
   }
 
   output(): Float32Array | Int32Array {

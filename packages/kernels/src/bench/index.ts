@@ -1,0 +1,335 @@
+/**
+ * `npm run bench`: binary kernels vs TensorFlow.js (wasm/XNNPACK and cpu) on the same shapes, side by side in
+ * one run, plus achieved binary ops/s against a WASM popcount roofline measured here, two-thread speed-up and
+ * whole-model latency of the presets. Writes <repo>/bench-results/kernels.json and prints a table.
+ * Binary ops are counted as 2·M·N·K (LCE / daBNN convention). The timed binary conv includes packing its
+ * float input and the output transform.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BConv2DOp, BDenseOp } from '@bnn-studio/bnn-core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '../test-support/random.js';
+import { WasmBConv } from '../wasm/standalone.js';
+
+import { wholeModelCases } from './whole-model.js';
+
+export interface BenchCase {
+  case: string;
+  metric: string;
+  value: number;
+  unit: string;
+  baseline: string | null;
+  baselineValue: number | null;
+  ratio: number | null;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..', '..', '..');
+const quick = process.argv.includes('--quick');
+
+/** Best per-call time (ms) of `fn`, sampled in rounds of ≥ `roundMs` (the min filters other processes' noise). */
+export function timeMs(fn: () => void, rounds = quick ? 3 : 7, roundMs = quick ? 20 : 60): number {
+  fn();
+  // calibrate: repetitions per round so that a round lasts about roundMs
+  let reps = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    const dt = performance.now() - t;
+    if (dt >= roundMs / 4 || reps >= 1 << 20) {
+      reps = Math.max(1, Math.round((reps * roundMs) / Math.max(dt, 1e-3)));
+      break;
+    }
+    reps *= 2;
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    best = Math.min(best, (performance.now() - t) / reps);
+  }
+  return best;
+}
+
+export async function useTf(backend: 'wasm' | 'cpu'): Promise<void> {
+  if (backend === 'wasm' && !tf.findBackend('wasm')) {
+    const require = createRequire(import.meta.url);
+    setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+  }
+  await tf.setBackend(backend);
+  await tf.ready();
+}
+
+function roofline(k: WasmBConv): number {
+  // 4 i64 + 4 v128 independent XOR → popcount → add chains: 768 bits · 2 ops per iteration.
+  const n = 2_000_000;
+  const ms = timeMs(() => void k.exports.roofline(n, 0x9e3779b97f4a7c15n), quick ? 3 : 9, 1);
+  return (n * 768 * 2) / (ms * 1e6);
+}
+
+function convOp(c: number, rng: Rng): BConv2DOp {
+  return {
+    op: 'bconv2d',
+    sourceNode: 'bench',
+    inputs: ['x'],
+    outputs: ['y'],
+    filter: rng.packed(c * 9, c),
+    inChannels: c,
+    outChannels: c,
+    kernel: [3, 3],
+    strides: [1, 1],
+    dilations: [1, 1],
+    padding: 'same',
+    padValue: 1,
+    transform: {
+      kind: 'float',
+      clamp: 'none',
+      activation: 'none',
+      multiplier: rng.floats(c),
+      bias: rng.floats(c),
+    },
+  };
+}
+
+async function tfConvMs(backend: 'wasm' | 'cpu', n: number, h: number, c: number): Promise<number> {
+  await useTf(backend);
+  const x = tf.randomNormal([n, h, h, c]) as tf.Tensor4D;
+  const w = tf.randomNormal([3, 3, c, c]) as tf.Tensor4D;
+  const ms = timeMs(
+    () => tf.conv2d(x, w, 1, 'same').dispose(),
+    backend === 'cpu' ? 2 : undefined,
+    backend === 'cpu' ? 1 : undefined,
+  );
+  x.dispose();
+  w.dispose();
+  return ms;
+}
+
+async function tfMatMulMs(backend: 'wasm' | 'cpu', m: number): Promise<number> {
+  await useTf(backend);
+  const a = tf.randomNormal([m, m]) as tf.Tensor2D;
+  const b = tf.randomNormal([m, m]) as tf.Tensor2D;
+  const ms = timeMs(
+    () => tf.matMul(a, b).dispose(),
+    backend === 'cpu' ? 1 : undefined,
+    backend === 'cpu' ? 1 : undefined,
+  );
+  a.dispose();
+  b.dispose();
+  return ms;
+}
+
+const r2 = (x: number) => Math.round(x * 1000) / 1000;
+
+async function main(): Promise<void> {
+  const cases: BenchCase[] = [];
+  const push = (c: BenchCase) => {
+    cases.push({
+      ...c,
+      value: r2(c.value),
+      baselineValue: c.baselineValue === null ? null : r2(c.baselineValue),
+      ratio: c.ratio === null ? null : r2(c.ratio),
+    });
+  };
+  const rng = new Rng(2024);
+  const probe = await WasmBConv.create(convOp(32, rng), [4, 4, 32], 1);
+  const roof = roofline(probe);
+  push({
+    case: 'popcount roofline (register-only XOR+popcount+add, i64 + v128)',
+    metric: 'G binary-ops/s (higher is better)',
+    value: roof,
+    unit: 'Gop/s',
+    baseline: null,
+    baselineValue: null,
+    ratio: null,
+  });
+
+  const shapes: [number, number][] = [
+    [32, 64],
+    [16, 128],
+    [8, 256],
+    [4, 512],
+  ];
+  for (const batch of [1, 8]) {
+    for (const [h, c] of shapes) {
+      const label = `bconv 3x3 ${h}x${h}x${c}->${c} batch ${batch}`;
+      const op = convOp(c, rng);
+      const conv = await WasmBConv.create(op, [h, h, c], batch);
+      conv.setFloatInput(rng.floats(batch * h * h * c));
+      const ours = timeMs(() => conv.step());
+      const two = await WasmBConv.create(op, [h, h, c], batch, { threads: 2 });
+      let ours2: number | null = null;
+      if (two.threads === 2) {
+        two.setFloatInput(rng.floats(batch * h * h * c));
+        ours2 = timeMs(() => two.step());
+      }
+      two.dispose();
+      const wasmMs = await tfConvMs('wasm', batch, h, c);
+      const cpuMs = quick && batch > 1 ? null : await tfConvMs('cpu', batch, h, c);
+      const ops = 2 * batch * h * h * c * c * 9;
+      push({
+        case: label,
+        metric: 'ms per call, 1 thread (lower is better)',
+        value: ours,
+        unit: 'ms',
+        baseline: 'tfjs-backend-wasm float32 conv2d (XNNPACK, 1 thread)',
+        baselineValue: wasmMs,
+        ratio: ours / wasmMs,
+      });
+      if (cpuMs !== null) {
+        push({
+          case: label,
+          metric: 'ms per call, 1 thread (lower is better)',
+          value: ours,
+          unit: 'ms',
+          baseline: 'tfjs-backend-cpu float32 conv2d',
+          baselineValue: cpuMs,
+          ratio: ours / cpuMs,
+        });
+      }
+      push({
+        case: label,
+        metric: 'speed-up over tfjs-wasm float32 (higher is better)',
+        value: wasmMs / ours,
+        unit: 'x',
+        baseline: null,
+        baselineValue: null,
+        ratio: null,
+      });
+      push({
+        case: label,
+        metric: 'achieved binary ops/s (higher is better)',
+        value: ops / ours / 1e6,
+        unit: 'Gop/s',
+        baseline: 'WASM popcount roofline (same run)',
+        baselineValue: roof,
+        ratio: ops / ours / 1e6 / roof,
+      });
+      if (ours2 !== null) {
+        push({
+          case: label,
+          metric: 'ms per call, 2 threads (lower is better)',
+          value: ours2,
+          unit: 'ms',
+          baseline: 'ours, 1 thread',
+          baselineValue: ours,
+          ratio: ours2 / ours,
+        });
+      }
+      console.error(
+        `${label}: ${ours.toFixed(3)} ms (2 threads ${ours2?.toFixed(3) ?? '-'}) vs tfjs-wasm ${wasmMs.toFixed(3)} ms (${(wasmMs / ours).toFixed(1)}x), tfjs-cpu ${cpuMs?.toFixed(1) ?? '-'} ms`,
+      );
+    }
+  }
+
+  // Binary GEMM 1024³: bdense with 1024 rows; operands packed beforehand, output transform included.
+  {
+    const m = 1024;
+    const op: BDenseOp = {
+      op: 'bdense',
+      sourceNode: 'gemm',
+      inputs: ['x'],
+      outputs: ['y'],
+      filter: rng.packed(m, m),
+      inChannels: m,
+      outChannels: m,
+      transform: {
+        kind: 'float',
+        clamp: 'none',
+        activation: 'none',
+        multiplier: rng.floats(m),
+        bias: rng.floats(m),
+      },
+    };
+    const gemm = await WasmBConv.create(op, [m], m);
+    gemm.setFloatInput(rng.floats(m * m));
+    gemm.step();
+    gemm.im2colOnly();
+    const ours = timeMs(() => gemm.gemmOnly());
+    const two = await WasmBConv.create(op, [m], m, { threads: 2 });
+    let ours2: number | null = null;
+    if (two.threads === 2) {
+      two.setFloatInput(rng.floats(m * m));
+      two.step();
+      two.im2colOnly();
+      ours2 = timeMs(() => two.gemmOnly());
+    }
+    two.dispose();
+    const wasmMs = await tfMatMulMs('wasm', m);
+    const cpuMs = quick ? null : await tfMatMulMs('cpu', m);
+    const label = 'binary GEMM 1024x1024x1024';
+    const ops = 2 * m * m * m;
+    push({
+      case: label,
+      metric: 'ms per call, 1 thread (lower is better)',
+      value: ours,
+      unit: 'ms',
+      baseline: 'tfjs-backend-wasm float32 matMul (XNNPACK, 1 thread)',
+      baselineValue: wasmMs,
+      ratio: ours / wasmMs,
+    });
+    if (cpuMs !== null)
+      push({
+        case: label,
+        metric: 'ms per call, 1 thread (lower is better)',
+        value: ours,
+        unit: 'ms',
+        baseline: 'tfjs-backend-cpu float32 matMul',
+        baselineValue: cpuMs,
+        ratio: ours / cpuMs,
+      });
+    push({
+      case: label,
+      metric: 'achieved binary ops/s (higher is better)',
+      value: ops / ours / 1e6,
+      unit: 'Gop/s',
+      baseline: 'WASM popcount roofline (same run)',
+      baselineValue: roof,
+      ratio: ops / ours / 1e6 / roof,
+    });
+    if (ours2 !== null)
+      push({
+        case: label,
+        metric: 'ms per call, 2 threads (lower is better)',
+        value: ours2,
+        unit: 'ms',
+        baseline: 'ours, 1 thread',
+        baselineValue: ours,
+        ratio: ours2 / ours,
+      });
+    console.error(
+      `${label}: ${ours.toFixed(3)} ms vs tfjs-wasm ${wasmMs.toFixed(3)} ms, cpu ${cpuMs?.toFixed(1) ?? '-'} ms`,
+    );
+  }
+
+  for (const c of await wholeModelCases({ timeMs, useTf, quick })) push(c);
+
+  const result = {
+    package: '@bnn-studio/kernels',
+    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length },
+    cases,
+  };
+  const outDir = join(repoRoot, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'kernels.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.table(
+    cases.map((c) => ({
+      case: c.case,
+      metric: c.metric,
+      value: c.value,
+      baseline: c.baseline,
+      baselineValue: c.baselineValue,
+      ratio: c.ratio,
+    })),
+  );
+  console.log(`wrote ${join(outDir, 'kernels.json')}`);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,59 @@
+import type { BConv2DOp } from '@bnn-studio/bnn-core';
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../engine/engine.js';
+import { allOpsGraph } from '../test-support/graphs.js';
+import { Rng } from '../test-support/random.js';
+import { WasmBConv } from './standalone.js';
+
+describe('two-thread execution', () => {
+  it('splits the GEMM with a worker and gives exactly the single-thread result', async () => {
+    const rng = new Rng(77);
+    for (const [h, cin, cout, padValue, kind] of [
+      [9, 70, 37, 1, 'bitpacked'],
+      [8, 64, 64, 0, 'float'],
+      [5, 512, 20, 1, 'float'],
+    ] as const) {
+      const op: BConv2DOp = {
+        op: 'bconv2d',
+        sourceNode: 't',
+        inputs: ['x'],
+        outputs: ['y'],
+        filter: rng.packed(cout * 9, cin),
+        inChannels: cin,
+        outChannels: cout,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'same',
+        padValue,
+        transform:
+          kind === 'bitpacked'
+            ? { kind, thresholds: Int32Array.from({ length: cout }, () => rng.int(200, 400)) }
+            : {
+                kind,
+                clamp: 'none',
+                activation: 'relu',
+                multiplier: rng.floats(cout),
+                bias: rng.floats(cout),
+              },
+      };
+      const input = rng.packed(3 * h * h, cin);
+      const one = await WasmBConv.create(op, [h, h, cin], 3);
+      const two = await WasmBConv.create(op, [h, h, cin], 3, { threads: 2 });
+      expect(two.threads).toBe(2);
+      for (let rep = 0; rep < 3; rep++)
+        expect(Array.from(two.runPacked(input))).toEqual(Array.from(one.runPacked(input)));
+      two.dispose();
+    }
+  });
+
+  it('createEngine({ threads: 2 }) matches the single-thread engine', async () => {
+    const graph = allOpsGraph(5);
+    const one = await createEngine(graph);
+    const two = await createEngine(graph, { threads: 2 });
+    expect(two.threads).toBe(2);
+    const x = new Rng(3).floats(8 * 288, 2);
+    expect(two.run(x, 8).map((a) => Array.from(a))).toEqual(one.run(x, 8).map((a) => Array.from(a)));
+    two.dispose();
+  });
+});

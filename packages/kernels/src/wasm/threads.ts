@@ -1,0 +1,126 @@
+/**
+ * Optional two-thread execution of the binary GEMMs. The wasm memory is shared (SharedArrayBuffer) between
+ * this thread and one worker that runs the shared-memory build of the same module; a job is posted through a
+ * small control block in that memory and synchronised with Atomics, so `run` stays synchronous. Available in
+ * Node (worker_threads) and in browsers when `crossOriginIsolated`; otherwise `createGemmWorker` returns null
+ * and callers run single-threaded.
+ */
+import { kernelsModule } from './runtime.js';
+
+/** Control block: int32 indexes in the shared memory (bytes 64..191, below the heap base of 1024). */
+const CTRL = 16;
+const POSTED = CTRL;
+const DONE = CTRL + 1;
+const KERNEL = CTRL + 2;
+const ARGS = CTRL + 3;
+const KERNELS = ['bgemm', 'bgemm_mixed'] as const;
+const STOP = 99;
+
+// Worker source, valid both as a Node `eval` worker (CommonJS) and as a browser worker script. It spins briefly
+// before sleeping in Atomics.wait, since jobs arrive back to back during inference.
+const WORKER_SOURCE = `
+const isNode = typeof self === 'undefined';
+const port = isNode ? require('node:worker_threads').parentPort : self;
+const onMessage = (fn) => (isNode ? port.on('message', fn) : (self.onmessage = (e) => fn(e.data)));
+const KERNELS = ${JSON.stringify(KERNELS)};
+onMessage(async ({ module, memory }) => {
+  const { exports } = await WebAssembly.instantiate(module, { env: { memory } });
+  port.postMessage('ready');
+  const ctl = new Int32Array(memory.buffer, 0, 64);
+  let seen = 0;
+  for (;;) {
+    let spins = 0;
+    while (Atomics.load(ctl, ${POSTED}) === seen) {
+      if (++spins > 20000) Atomics.wait(ctl, ${POSTED}, seen);
+    }
+    seen = Atomics.load(ctl, ${POSTED});
+    const kernel = Atomics.load(ctl, ${KERNEL});
+    if (kernel === ${STOP}) break;
+    const a = [];
+    for (let i = 0; i < 14; i++) a.push(ctl[${ARGS} + i]);
+    exports[KERNELS[kernel]](...a);
+    Atomics.store(ctl, ${DONE}, seen);
+    Atomics.notify(ctl, ${DONE});
+  }
+  if (isNode) port.close(); else self.close();
+});
+`;
+
+interface WorkerLike {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+export interface GemmWorker {
+  /** Posts `kernel(...args)` to the worker; `wait()` must be called before the next post. */
+  post(kernel: (typeof KERNELS)[number], args: readonly number[]): void;
+  wait(): void;
+  dispose(): void;
+}
+
+/** True when this runtime can share wasm memory with a worker. */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined' || typeof Atomics === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  return Boolean(g.process?.versions?.node) || g.crossOriginIsolated === true;
+}
+
+async function spawnWorker(): Promise<{ worker: WorkerLike; onReady: (cb: () => void) => void } | null> {
+  const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: unknown };
+  if (g.process?.versions?.node) {
+    const specifier = 'node:worker_threads';
+    const { Worker } = (await import(
+      /* webpackIgnore: true */ /* @vite-ignore */ specifier
+    )) as typeof import('node:worker_threads');
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    return { worker, onReady: (cb) => worker.once('message', cb) };
+  }
+  if (typeof Worker === 'undefined') return null;
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  return { worker, onReady: (cb) => worker.addEventListener('message', cb, { once: true }) };
+}
+
+/** Starts one GEMM worker on `memory` (which must be shared), or returns null where that is impossible. */
+export async function createGemmWorker(memory: WebAssembly.Memory): Promise<GemmWorker | null> {
+  if (!sharedMemoryAvailable() || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+  const spawned = await spawnWorker();
+  if (!spawned) return null;
+  const { worker, onReady } = spawned;
+  const ready = new Promise<void>((resolve) => onReady(() => resolve()));
+  worker.postMessage({ module: await kernelsModule(true), memory });
+  await ready;
+  const ctl = () => new Int32Array(memory.buffer, 0, 64);
+  // Atomics.wait is not allowed on a browser's main thread: spin there instead.
+  const canBlock = Boolean((globalThis as { process?: unknown }).process) || typeof window === 'undefined';
+  let seq = 0;
+  let disposed = false;
+  return {
+    post(kernel, args) {
+      const c = ctl();
+      Atomics.store(c, KERNEL, KERNELS.indexOf(kernel));
+      args.forEach((v, i) => {
+        c[ARGS + i] = v;
+      });
+      Atomics.store(c, POSTED, ++seq);
+      Atomics.notify(c, POSTED);
+    },
+    wait() {
+      const c = ctl();
+      while (Atomics.load(c, DONE) !== seq) {
+        if (canBlock) Atomics.wait(c, DONE, Atomics.load(c, DONE), 50);
+      }
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      const c = ctl();
+      Atomics.store(c, KERNEL, STOP);
+      Atomics.store(c, POSTED, ++seq);
+      Atomics.notify(c, POSTED);
+      setTimeout(() => worker.terminate(), 100);
+    },
+  };
+}
