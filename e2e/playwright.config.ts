@@ -71,6 +71,8 @@ export default defineConfig({
       BNN_STUDIO_DATA: process.env.BNN_E2E_DATA,
       BNN_STUDIO_TOKEN: process.env.BNN_E2E_TOKEN,
       NEXT_TELEMETRY_DISABLED: '1',
+      // Warnings and errors only: the per-request log would bury the test output.
+      BNN_STUDIO_LOG_LEVEL: 'warn',
     },
   },
 });
