@@ -355,7 +355,8 @@ export function inferGraph(graph: GraphSpec): GraphAnalysis {
       shapes.set(id, na.outputShape);
       continue;
     }
-    const ins = (incoming.get(id) ?? []).slice().sort((a, b) => a.port - b.port);
+    const raw = incoming.get(id) ?? [];
+    const ins = raw.length > 1 ? raw.slice().sort((a, b) => a.port - b.port) : raw;
     const inShapes = ins.map((e) => shapes.get(e.source) ?? null);
     if (ins.length === 0 || inShapes.some((s) => s === null)) {
       shapes.set(id, null);
@@ -589,15 +590,15 @@ function arenaEstimate(
       consumers.reduce((m, t) => Math.max(m, step.get(t) ?? m), step.get(id)!),
     );
   }
+  // Running sum: add each output when produced, subtract each tensor after its last consumer's step.
+  const freeAt: string[][] = order.map(() => []);
+  for (const [id, last] of lastUse) freeAt[last]!.push(id);
   let peak = 0;
-  const live: string[] = [];
+  let live = 0;
   for (let i = 0; i < order.length; i++) {
-    const id = order[i]!;
-    if (sizes.has(id)) live.push(id);
-    let sum = 0;
-    for (const t of live) sum += sizes.get(t)!;
-    peak = Math.max(peak, sum);
-    for (let j = live.length - 1; j >= 0; j--) if (lastUse.get(live[j]!)! <= i) live.splice(j, 1);
+    live += sizes.get(order[i]!) ?? 0;
+    peak = Math.max(peak, live);
+    for (const t of freeAt[i]!) live -= sizes.get(t)!;
   }
   void incoming;
   return peak;

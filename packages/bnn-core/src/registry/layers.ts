@@ -501,6 +501,14 @@ export function getLayerDef(type: string): LayerDef {
   return def;
 }
 
+const PARAM_INDEX = new Map<LayerDef, Map<string, ParamDef>>();
+for (const def of LAYERS) PARAM_INDEX.set(def, new Map(def.params.map((p) => [p.name, p])));
+
+/** The definition of param `name` of a layer type, or undefined when the layer has no such param. */
+export function getParamDef(def: LayerDef, name: string): ParamDef | undefined {
+  return (PARAM_INDEX.get(def) ?? new Map(def.params.map((p) => [p.name, p]))).get(name);
+}
+
 /** Layer params with the registry's defaults applied. */
 export type ResolvedParams = Record<string, ParamValue>;
 
@@ -520,7 +528,7 @@ export function resolveParams(node: Pick<GraphNode, 'type' | 'params'>): Resolve
     if ((p.kind === 'quantizer' || p.kind === 'constraint') && typeof v === 'string') v = { id: v };
     out[p.name] = v;
   }
-  for (const [k, v] of Object.entries(node.params)) if (!(k in out)) out[k] = v;
+  for (const k in node.params) if (!(k in out)) out[k] = node.params[k]!;
   if (def.category === 'pooling' && 'pool_size' in out && out.strides === null) out.strides = out.pool_size;
   return out;
 }

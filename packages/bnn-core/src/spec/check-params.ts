@@ -1,5 +1,5 @@
 import { getConstraintDef, hasConstraintDef, listConstraintDefs } from '../registry/constraints.js';
-import type { LayerDef } from '../registry/layers.js';
+import { getParamDef, type LayerDef } from '../registry/layers.js';
 import type { ParamDef } from '../registry/param-def.js';
 import { getQuantizerDef, hasQuantizerDef, listQuantizerDefs } from '../registry/quantizers.js';
 import type { GraphNode, ParamValue } from './graph-types.js';
@@ -7,9 +7,9 @@ import { type GraphIssue, makeIssue } from './issues.js';
 
 /** Checks a node's params against its layer definition; pushes every problem found. */
 export function checkNodeParams(node: GraphNode, def: LayerDef, out: GraphIssue[]): void {
-  const known = new Map(def.params.map((p) => [p.name, p]));
-  for (const [name, value] of Object.entries(node.params)) {
-    const p = known.get(name);
+  for (const name in node.params) {
+    const value = node.params[name]!;
+    const p = getParamDef(def, name);
     if (!p) {
       const list = def.params.map((q) => q.name).join(', ') || 'none';
       out.push(

@@ -1,0 +1,41 @@
+// `npm run bench -w @bnn-studio/bnn-core`: writes <repo>/bench-results/bnn-core.json and prints it as a table.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BenchCase, inferenceCases } from './infer.js';
+import { trainingCases } from './training.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+async function main(): Promise<void> {
+  const cases: BenchCase[] = [...inferenceCases()];
+  const only = process.env.BNN_CORE_BENCH;
+  if (only !== 'infer') cases.push(...(await trainingCases()));
+  const cpus = os.cpus();
+  const result = {
+    package: '@bnn-studio/bnn-core',
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length },
+    cases,
+  };
+  const dir = join(repoRoot, 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bnn-core.json'), `${JSON.stringify(result, null, 2)}\n`);
+  const fmt = (v: number | null) => (v === null ? '—' : Number(v.toPrecision(4)).toString());
+  console.table(
+    cases.map((c) => ({
+      case: c.case,
+      metric: c.metric,
+      value: `${fmt(c.value)} ${c.unit}`,
+      baseline: c.baseline ?? '—',
+      'baseline value': fmt(c.baselineValue),
+      ratio: fmt(c.ratio),
+    })),
+  );
+  console.log(`wrote ${join(dir, 'bnn-core.json')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
