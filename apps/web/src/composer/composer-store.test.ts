@@ -65,7 +65,11 @@ describe('composer store', () => {
     const st = s.getState();
     expect(st.graph.nodes).toHaveLength(6);
     expect(st.selectedNodes).toHaveLength(2);
-    expect(st.graph.edges.filter((e) => st.selectedNodes.includes(e.source) && st.selectedNodes.includes(e.target))).toHaveLength(1);
+    expect(
+      st.graph.edges.filter(
+        (e) => st.selectedNodes.includes(e.source) && st.selectedNodes.includes(e.target),
+      ),
+    ).toHaveLength(1);
     s.getState().removeSelected();
     expect(s.getState().graph.nodes).toHaveLength(4);
     s.getState().select(['input']);

@@ -3,7 +3,7 @@
  * of the small variations (wrapped or bare objects) so one place adapts if the server changes.
  */
 import type { GraphSpec } from '@bnn-studio/bnn-core';
-import { apiFetch, apiJson } from './api';
+import { ApiError, apiFetch, apiJson } from './api';
 
 export interface ArchitectureVersion {
   id: string;
@@ -214,6 +214,7 @@ export interface CreateRunBody {
   config: unknown;
   location: 'server' | 'browser';
   name?: string;
+  limits?: { trainSamples?: number; testSamples?: number };
 }
 
 export async function createRun(body: CreateRunBody): Promise<RunSummary> {
@@ -225,19 +226,42 @@ export async function postRunMetrics(id: string, points: MetricPoint[]): Promise
   await apiJson(`/api/runs/${encodeURIComponent(id)}/metrics`, { method: 'POST', body: { points } });
 }
 
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) s += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(s);
+}
+
+export interface BrowserRunResult {
+  finalAccuracy?: number;
+  finalLoss?: number;
+  epochs?: number;
+  confusionMatrix?: number[][];
+  labels?: string[];
+}
+
+/** Finishes a browser run: weights (serializeWeights bytes) and final metrics, as JSON with base64 weights. */
 export async function completeBrowserRun(
   id: string,
   weights: Uint8Array,
-  final: Record<string, number | string | null | undefined>,
+  final: BrowserRunResult,
 ): Promise<void> {
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(final)) if (v !== undefined && v !== null) q.set(k, String(v));
-  await apiFetch(`/api/runs/${encodeURIComponent(id)}/complete?${q}`, {
-    method: 'POST',
-    body: new Blob([weights as BlobPart]),
-    headers,
-  });
+  const body: Record<string, unknown> = { weights: toBase64(weights) };
+  for (const [k, v] of Object.entries(final))
+    if (v !== undefined && v !== null && !Number.isNaN(v)) body[k] = v;
+  await apiJson(`/api/runs/${encodeURIComponent(id)}/complete`, { method: 'POST', body });
+}
+
+/** The trained weights of a run (serializeWeights bytes), or null when the server does not offer them. */
+export async function fetchRunWeights(id: string): Promise<Uint8Array | null> {
+  try {
+    const res = await apiFetch(`/api/runs/${encodeURIComponent(id)}/weights`);
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null;
+    throw e;
+  }
 }
 
 export async function cancelRun(id: string): Promise<void> {

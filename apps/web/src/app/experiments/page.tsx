@@ -1,7 +1,12 @@
-export default function Page() {
+import { Suspense } from 'react';
+import { ExperimentsApp } from '../../experiments/ExperimentsApp';
+
+export const metadata = { title: 'Experiments · BNN Studio' };
+
+export default function ExperimentsRoute() {
   return (
-    <div className="page">
-      <h1>Experiments</h1>
-    </div>
+    <Suspense fallback={<p className="page">Loading…</p>}>
+      <ExperimentsApp />
+    </Suspense>
   );
 }

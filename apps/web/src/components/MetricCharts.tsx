@@ -1,0 +1,113 @@
+'use client';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { EpochMetrics } from '../train/protocol';
+
+interface Series {
+  key: keyof EpochMetrics;
+  label: string;
+  color: string;
+  dashed?: boolean;
+}
+
+function Chart({
+  title,
+  data,
+  series,
+  percent,
+}: {
+  title: string;
+  data: EpochMetrics[];
+  series: Series[];
+  percent?: boolean;
+}) {
+  const present = series.filter((s) =>
+    data.some((d) => typeof d[s.key] === 'number' && Number.isFinite(d[s.key] as number)),
+  );
+  const last = data.at(-1);
+  return (
+    <figure className="chart" aria-label={title}>
+      <figcaption>
+        {title}
+        {last
+          ? `: ${present
+              .map((s) => {
+                const v = last[s.key] as number | undefined;
+                return typeof v === 'number' && Number.isFinite(v)
+                  ? `${s.label} ${percent ? `${(v * 100).toFixed(1)}%` : v.toFixed(4)}`
+                  : null;
+              })
+              .filter(Boolean)
+              .join(', ')}`
+          : ''}
+      </figcaption>
+      {data.length === 0 ? (
+        <p className="muted chart-empty">Waiting for the first epoch…</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={180}>
+          <LineChart data={data} margin={{ top: 5, right: 12, bottom: 5, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#d5d9e0" />
+            <XAxis
+              dataKey="epoch"
+              tickFormatter={(e: number) => String(e + 1)}
+              label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
+            />
+            <YAxis
+              tickFormatter={(v: number) => (percent ? `${Math.round(v * 100)}%` : v.toPrecision(2))}
+              width={48}
+            />
+            <Tooltip
+              formatter={(v) =>
+                typeof v === 'number' ? (percent ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v)
+              }
+              labelFormatter={(e) => `epoch ${Number(e) + 1}`}
+            />
+            <Legend />
+            {present.map((s) => (
+              <Line
+                key={s.key}
+                type="monotone"
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                strokeDasharray={s.dashed ? '5 3' : undefined}
+                dot={{ r: 3 }}
+                isAnimationActive={false}
+                connectNulls
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}
+
+/** Loss and accuracy (train/val) and the flip ratio of binary weights, per epoch. */
+export function MetricCharts({ epochs }: { epochs: EpochMetrics[] }) {
+  return (
+    <div className="charts" data-testid="metric-charts">
+      <Chart
+        title="Loss"
+        data={epochs}
+        series={[
+          { key: 'loss', label: 'train', color: '#1f4fd1' },
+          { key: 'valLoss', label: 'val', color: '#b00020', dashed: true },
+        ]}
+      />
+      <Chart
+        title="Accuracy"
+        percent
+        data={epochs}
+        series={[
+          { key: 'accuracy', label: 'train', color: '#1f4fd1' },
+          { key: 'valAccuracy', label: 'val', color: '#b00020', dashed: true },
+        ]}
+      />
+      <Chart
+        title="Flip ratio"
+        data={epochs}
+        series={[{ key: 'flipRatio', label: 'flips', color: '#6b2fb8' }]}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+'use client';
+import { useState } from 'react';
+import { ErrorNote } from '../components/ErrorNote';
+import { type DatasetInfo, uploadDataset } from '../lib/studio-api';
+
+export const BUILTIN_MNIST: DatasetInfo = {
+  id: 'mnist',
+  name: 'MNIST (built-in, 10,000 digits)',
+  numClasses: 10,
+  shape: [28, 28, 1],
+  builtin: true,
+};
+
+/** Pick a dataset, or upload one (IDX pair, image-folder zip or CSV) with a progress bar. */
+export function DatasetPicker({
+  datasets,
+  value,
+  onChange,
+  onUploaded,
+}: {
+  datasets: DatasetInfo[];
+  value: string;
+  onChange(id: string): void;
+  onUploaded(d: DatasetInfo): void;
+}) {
+  const [format, setFormat] = useState<'idx' | 'zip' | 'csv'>('idx');
+  const [name, setName] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const expected =
+    format === 'idx'
+      ? 'two files: images (.idx/-ubyte) and labels'
+      : format === 'zip'
+        ? 'one .zip of class folders'
+        : 'one .csv (label column first)';
+  const upload = async () => {
+    setError(null);
+    if (format === 'idx' && files.length !== 2) {
+      setError(new Error('IDX upload needs exactly two files: the images file and the labels file.'));
+      return;
+    }
+    if (format !== 'idx' && files.length !== 1) {
+      setError(new Error(`Choose ${expected}.`));
+      return;
+    }
+    setProgress(0);
+    try {
+      const d = await uploadDataset(files, { name: name || files[0]!.name, kind: format }, setProgress);
+      onUploaded(d);
+      onChange(d.id);
+      setFiles([]);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setProgress(null);
+    }
+  };
+  const all = datasets.some((d) => d.id === BUILTIN_MNIST.id) ? datasets : [BUILTIN_MNIST, ...datasets];
+  return (
+    <fieldset>
+      <legend>Dataset</legend>
+      <label htmlFor="dataset-select">Train on</label>
+      <select id="dataset-select" value={value} onChange={(e) => onChange(e.target.value)}>
+        {all.map((d) => (
+          <option key={d.id} value={d.id}>
+            {d.name}
+            {d.shape ? ` [${d.shape.join('×')}]` : ''}
+            {d.numClasses ? `, ${d.numClasses} classes` : ''}
+          </option>
+        ))}
+      </select>
+      <details>
+        <summary>Upload a dataset</summary>
+        <label htmlFor="upload-format">Format</label>
+        <select
+          id="upload-format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as typeof format)}
+        >
+          <option value="idx">IDX (MNIST-style images + labels)</option>
+          <option value="zip">Zip of image folders (one folder per class)</option>
+          <option value="csv">CSV (label, then features)</option>
+        </select>
+        <label htmlFor="upload-name">Dataset name</label>
+        <input
+          id="upload-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="my-dataset"
+        />
+        <label htmlFor="upload-files">Files ({expected})</label>
+        <input
+          id="upload-files"
+          type="file"
+          multiple={format === 'idx'}
+          accept={format === 'zip' ? '.zip' : format === 'csv' ? '.csv,text/csv' : undefined}
+          onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
+        />
+        <p>
+          <button type="button" onClick={upload} disabled={progress !== null || files.length === 0}>
+            Upload
+          </button>
+        </p>
+        {progress !== null ? (
+          <p>
+            <label htmlFor="upload-progress">Uploading… {(progress * 100).toFixed(0)}%</label>
+            <progress id="upload-progress" max={1} value={progress} />
+          </p>
+        ) : null}
+        <ErrorNote title="Upload" error={error} />
+      </details>
+    </fieldset>
+  );
+}

@@ -1,0 +1,281 @@
+/**
+ * Drives a training session and feeds a TrainingStore: in the browser (a Web Worker, results saved to the API as
+ * a run) or on the server (a queued job watched over SSE). No React here.
+ */
+import type { GraphSpec } from '@bnn-studio/bnn-core';
+import { describeError } from '../lib/api';
+import {
+  completeBrowserRun,
+  createRun,
+  getRun,
+  getRunMetrics,
+  type MetricPoint,
+  postRunMetrics,
+  type RunSummary,
+} from '../lib/studio-api';
+import { cacheRunWeights } from '../lib/weights-cache';
+import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
+import { epochToPoints, type TrainingStore } from './training-store';
+
+export interface SessionHandle {
+  stop(): void;
+  dispose(): void;
+}
+
+export interface RunRequest {
+  graph: GraphSpec;
+  architectureVersionId?: string | null;
+  datasetId: string;
+  config: Record<string, unknown>;
+  name?: string;
+  limits?: { trainSamples?: number; testSamples?: number };
+}
+
+function runBody(req: RunRequest, location: 'browser' | 'server') {
+  return {
+    ...(req.architectureVersionId
+      ? { architectureVersionId: req.architectureVersionId }
+      : { graph: req.graph }),
+    datasetId: req.datasetId,
+    config: req.config,
+    location,
+    ...(req.name ? { name: req.name } : {}),
+    ...(req.limits ? { limits: req.limits } : {}),
+  };
+}
+
+export function startBrowserTraining(
+  store: TrainingStore,
+  req: RunRequest,
+  dataset: WorkerDatasetSpec,
+  opts: { backend?: 'auto' | 'webgl' | 'wasm' | 'cpu'; createWorker?: () => Worker } = {},
+): SessionHandle {
+  const s = store.getState();
+  s.begin('browser');
+  let worker: Worker | null = null;
+  let disposed = false;
+  let runId: string | null = null;
+  const pendingPosts: Promise<unknown>[] = [];
+
+  const fail = (e: unknown) => {
+    const d = describeError(e);
+    store.getState().fail(d);
+    store.getState().addLog(`Error: ${d.message}`);
+    worker?.terminate();
+    worker = null;
+  };
+
+  (async () => {
+    const run = await createRun(runBody(req, 'browser'));
+    runId = run.id;
+    if (disposed) return;
+    store.getState().setRun(run.id);
+    store.getState().addLog(`Run ${run.id} created; starting the training worker.`);
+    worker = opts.createWorker
+      ? opts.createWorker()
+      : new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'bnn-train' });
+    worker.onerror = (ev) =>
+      fail(new Error(`The training worker crashed: ${ev.message || 'unknown error'}.`));
+    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const msg = ev.data;
+      const st = store.getState();
+      switch (msg.type) {
+        case 'backend':
+          st.setBackend(msg.backend);
+          break;
+        case 'log':
+          st.addLog(msg.text);
+          break;
+        case 'batch':
+          st.setProgress({ epoch: msg.epoch, batch: msg.batch, batches: msg.batches, loss: msg.loss });
+          break;
+        case 'epoch': {
+          st.addEpoch(msg.metrics);
+          if (runId)
+            pendingPosts.push(
+              postRunMetrics(runId, epochToPoints(msg.metrics)).catch((e) =>
+                st.addLog(`Could not save epoch ${msg.metrics.epoch} metrics: ${describeError(e).message}`),
+              ),
+            );
+          break;
+        }
+        case 'done': {
+          worker?.terminate();
+          worker = null;
+          st.addLog(
+            `Training ${msg.stopped ? 'stopped' : 'finished'}; test accuracy ${(msg.testAccuracy * 100).toFixed(1)}%. Saving weights…`,
+          );
+          const last: EpochMetrics | undefined = msg.history.at(-1);
+          (async () => {
+            await Promise.all(pendingPosts);
+            if (runId)
+              await completeBrowserRun(runId, new Uint8Array(msg.weights), {
+                finalAccuracy: msg.testAccuracy,
+                ...(typeof (last?.valLoss ?? last?.loss) === 'number'
+                  ? { finalLoss: (last?.valLoss ?? last?.loss) as number }
+                  : {}),
+                epochs: msg.history.length,
+                confusionMatrix: msg.confusion,
+                labels: msg.labels,
+              });
+            if (runId) await cacheRunWeights(runId, new Uint8Array(msg.weights)).catch(() => undefined);
+            st.finish({ confusion: msg.confusion, labels: msg.labels, testAccuracy: msg.testAccuracy });
+            st.addLog('Run saved with its weights.');
+          })().catch(fail);
+          break;
+        }
+        case 'error':
+          fail(Object.assign(new Error(msg.message), msg.fix ? { fix: msg.fix } : {}));
+          break;
+      }
+    };
+    const start: ToWorker = {
+      type: 'start',
+      graph: req.graph,
+      config: req.config,
+      dataset,
+      wasmPaths: '/tfjs-wasm/',
+      backend: opts.backend ?? 'auto',
+    };
+    worker.postMessage(start);
+  })().catch(fail);
+
+  return {
+    stop() {
+      if (!worker) return;
+      store.getState().setPhase('stopping');
+      store.getState().addLog('Stopping after the current batch…');
+      worker.postMessage({ type: 'stop' } satisfies ToWorker);
+    },
+    dispose() {
+      disposed = true;
+      worker?.terminate();
+      worker = null;
+    },
+  };
+}
+
+const TERMINAL = new Set(['completed', 'succeeded', 'failed', 'cancelled', 'canceled', 'error']);
+
+function pointsFromEvent(data: unknown): MetricPoint[] {
+  if (Array.isArray(data)) return data.flatMap(pointsFromEvent);
+  if (!data || typeof data !== 'object') return [];
+  const d = data as Record<string, unknown>;
+  if (Array.isArray(d.points)) return pointsFromEvent(d.points);
+  if (typeof d.name === 'string' && typeof d.value === 'number')
+    return [
+      {
+        epoch: Number(d.epoch ?? 0),
+        step: (d.step as number | null | undefined) ?? null,
+        name: d.name,
+        value: d.value,
+      },
+    ];
+  if (typeof d.epoch === 'number') return epochToPoints(d as unknown as EpochMetrics);
+  return [];
+}
+
+/** Reads the confusion matrix a finished run reports, wherever the API keeps it. */
+export function runConfusion(run: RunSummary): { matrix: number[][]; labels: string[] } | null {
+  const r = run as Record<string, unknown>;
+  const metrics = (r.metrics ?? {}) as Record<string, unknown>;
+  const results = (r.results ?? r.result ?? {}) as Record<string, unknown>;
+  const m = (r.confusionMatrix ??
+    metrics.confusionMatrix ??
+    results.confusionMatrix ??
+    r.confusion) as unknown;
+  if (!Array.isArray(m) || !Array.isArray(m[0])) return null;
+  const labels = (r.labels ?? results.labels ?? m.map((_, i) => String(i))) as string[];
+  return { matrix: m as number[][], labels };
+}
+
+export function watchServerRun(store: TrainingStore, runId: string): SessionHandle {
+  const st = () => store.getState();
+  st().setRun(runId);
+  let closed = false;
+  const finishFromRun = async (status: string) => {
+    try {
+      const run = await getRun(runId);
+      const conf = runConfusion(run);
+      if (status === 'failed' || status === 'error')
+        st().fail({ message: `Server training failed: ${String(run.error ?? 'see the run log')}` });
+      else if (status === 'cancelled' || status === 'canceled') st().setPhase('cancelled');
+      else
+        st().finish({
+          confusion: conf?.matrix ?? null,
+          labels: conf?.labels ?? [],
+          testAccuracy: typeof run.finalAccuracy === 'number' ? run.finalAccuracy : null,
+        });
+    } catch (e) {
+      st().fail(describeError(e));
+    }
+  };
+  getRunMetrics(runId)
+    .then((points) => st().addPoints(points))
+    .catch(() => undefined);
+  const es = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`, { withCredentials: true });
+  const parse = (ev: MessageEvent): unknown => {
+    try {
+      return JSON.parse(ev.data);
+    } catch {
+      return ev.data;
+    }
+  };
+  es.addEventListener('status', (ev) => {
+    const d = parse(ev as MessageEvent);
+    const status = String(typeof d === 'object' && d ? ((d as Record<string, unknown>).status ?? '') : d);
+    st().setServerStatus(status);
+    if (status === 'running') st().setPhase('running');
+    if (TERMINAL.has(status)) {
+      es.close();
+      closed = true;
+      void finishFromRun(status);
+    }
+  });
+  es.addEventListener('metric', (ev) => {
+    const pts = pointsFromEvent(parse(ev as MessageEvent));
+    st().addPoints(pts);
+    if (st().phase === 'starting') st().setPhase('running');
+  });
+  es.addEventListener('log', (ev) => {
+    const d = parse(ev as MessageEvent);
+    st().addLog(
+      typeof d === 'string' ? d : String((d as Record<string, unknown>)?.message ?? JSON.stringify(d)),
+    );
+  });
+  es.onerror = () => {
+    if (closed) return;
+    if (es.readyState === EventSource.CLOSED) {
+      closed = true;
+      void getRun(runId).then((r) =>
+        TERMINAL.has(r.status)
+          ? finishFromRun(r.status)
+          : st().addLog('Live updates disconnected; reload to reconnect.'),
+      );
+    }
+  };
+  return {
+    stop() {
+      st().setPhase('stopping');
+      void import('../lib/studio-api').then(({ cancelRun }) =>
+        cancelRun(runId).catch((e) => st().addLog(`Could not cancel: ${describeError(e).message}`)),
+      );
+    },
+    dispose() {
+      closed = true;
+      es.close();
+    },
+  };
+}
+
+export async function startServerTraining(store: TrainingStore, req: RunRequest): Promise<SessionHandle> {
+  store.getState().begin('server');
+  try {
+    const run = await createRun(runBody(req, 'server'));
+    store.getState().addLog(`Run ${run.id} queued on the server.`);
+    return watchServerRun(store, run.id);
+  } catch (e) {
+    store.getState().fail(describeError(e));
+    return { stop() {}, dispose() {} };
+  }
+}

@@ -1,0 +1,124 @@
+/** The training form's values and their translation into bnn-core's TrainConfig. */
+import type { TargetId } from '../lib/targets';
+
+export type OptimizerId = 'adam' | 'sgd' | 'bop' | 'case';
+export type ScheduleId = 'constant' | 'cosine' | 'step';
+
+export interface TrainForm {
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  optimizer: OptimizerId;
+  learningRate: number;
+  /** Bop: flip threshold τ and adaptivity rate γ (Helwegen et al. 2019). */
+  bopThreshold: number;
+  bopGamma: number;
+  schedule: ScheduleId;
+  stepSize: number;
+  stepGamma: number;
+  validationSplit: number;
+  /** Browser only: cap on training samples (0 = all). */
+  maxTrainSamples: number;
+  /** '' = no distillation, 'float-twin' = train the float twin first as teacher, else a finished run's id. */
+  teacherRunId: string;
+  teacherEpochs: number;
+  temperature: number;
+  alpha: number;
+  target: TargetId;
+}
+
+export const DEFAULT_FORM: TrainForm = {
+  epochs: 3,
+  batchSize: 64,
+  seed: 42,
+  optimizer: 'adam',
+  learningRate: 0.001,
+  bopThreshold: 1e-8,
+  bopGamma: 1e-4,
+  schedule: 'constant',
+  stepSize: 2,
+  stepGamma: 0.5,
+  validationSplit: 0.1,
+  maxTrainSamples: 0,
+  teacherRunId: '',
+  teacherEpochs: 1,
+  temperature: 4,
+  alpha: 0.5,
+  target: 'stm32l4r9',
+};
+
+export const OPTIMIZERS: Array<{ id: OptimizerId; label: string; help: string }> = [
+  { id: 'adam', label: 'Adam', help: 'Adam on latent weights (Larq default). Robust first choice.' },
+  { id: 'sgd', label: 'SGD', help: 'Plain stochastic gradient descent on latent weights.' },
+  {
+    id: 'bop',
+    label: 'Bop (binary optimizer)',
+    help: 'Flips a binary weight when its gradient momentum exceeds the threshold; no latent weights. Float layers use Adam.',
+  },
+  {
+    id: 'case',
+    label: 'CaseOptimizer',
+    help: 'Bop for binary weights, Adam for everything else (Larq CaseOptimizer).',
+  },
+];
+
+/** A problem with a form value, or null. */
+export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>> {
+  const e: Partial<Record<keyof TrainForm, string>> = {};
+  const int = (k: keyof TrainForm, min: number, max: number, what: string) => {
+    const v = f[k] as number;
+    if (!Number.isInteger(v) || v < min || v > max)
+      e[k] = `${what} must be a whole number from ${min} to ${max}.`;
+  };
+  int('epochs', 1, 1000, 'Epochs');
+  int('batchSize', 1, 4096, 'Batch size');
+  int('seed', 0, 2 ** 31 - 1, 'Seed');
+  int('maxTrainSamples', 0, 10_000_000, 'Training samples');
+  if (!(f.learningRate > 0 && f.learningRate <= 1)) e.learningRate = 'Learning rate must be in (0, 1].';
+  if (!(f.validationSplit >= 0 && f.validationSplit <= 0.5))
+    e.validationSplit = 'Validation split must be between 0 and 0.5.';
+  if (f.optimizer === 'bop' || f.optimizer === 'case') {
+    if (!(f.bopThreshold > 0)) e.bopThreshold = 'Bop threshold must be positive (e.g. 1e-8).';
+    if (!(f.bopGamma > 0 && f.bopGamma < 1)) e.bopGamma = 'Bop gamma must be in (0, 1) (e.g. 1e-4).';
+  }
+  if (f.schedule === 'step') {
+    int('stepSize', 1, 1000, 'Step size (epochs)');
+    if (!(f.stepGamma > 0 && f.stepGamma <= 1)) e.stepGamma = 'Step decay must be in (0, 1].';
+  }
+  if (f.teacherRunId) {
+    if (!(f.temperature > 0)) e.temperature = 'Temperature must be positive.';
+    if (!(f.alpha >= 0 && f.alpha <= 1)) e.alpha = 'Alpha must be in [0, 1].';
+    if (f.teacherRunId === 'float-twin') int('teacherEpochs', 1, 1000, 'Teacher epochs');
+  }
+  return e;
+}
+
+/** TrainConfig as bnn-core/tf's schema expects it. Teacher weights are resolved by the server from the run id. */
+export function toTrainConfig(f: TrainForm): Record<string, unknown> {
+  const fp = { id: 'adam', learningRate: f.learningRate };
+  const optimizer: Record<string, unknown> =
+    f.optimizer === 'bop'
+      ? { id: 'bop', threshold: f.bopThreshold, gamma: f.bopGamma, fp }
+      : f.optimizer === 'case'
+        ? { id: 'case', bop: { threshold: f.bopThreshold, gamma: f.bopGamma }, fp }
+        : { id: f.optimizer, learningRate: f.learningRate };
+  const schedule: Record<string, unknown> =
+    f.schedule === 'step'
+      ? { id: 'step', stepEpochs: f.stepSize, gamma: f.stepGamma }
+      : f.schedule === 'cosine'
+        ? { id: 'cosine' }
+        : { id: 'constant' };
+  return {
+    epochs: f.epochs,
+    batchSize: f.batchSize,
+    seed: f.seed,
+    optimizer,
+    schedule,
+    validationSplit: f.validationSplit,
+    ...(f.teacherRunId === 'float-twin'
+      ? { distillation: { teacherEpochs: f.teacherEpochs, temperature: f.temperature, alpha: f.alpha } }
+      : f.teacherRunId
+        ? { distillation: { teacherRunId: f.teacherRunId, temperature: f.temperature, alpha: f.alpha } }
+        : {}),
+  };
+}
