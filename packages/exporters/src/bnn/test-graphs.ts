@@ -8,6 +8,7 @@ import {
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
+  type FloatOutputTransform,
   type OutputTransform,
 } from '@bnn-studio/bnn-core';
 
@@ -222,4 +223,169 @@ export function buildMixedGraph(
   );
   const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [classes], 'float32');
   return b.graph(`mixed-${seed}`, [probs]);
+}
+
+/**
+ * The op kinds buildMixedGraph leaves out: float depthwise, hard_tanh, binary depthwise (one-padding, clamp and
+ * ReLU), dequantize, add, concat, max/avg pool, PReLU, leaky_tanh, ReLU, flatten. Float output (arm only).
+ */
+export function buildZooGraph(seed = 3): DeployGraph {
+  const r = rng(seed);
+  const b = new GraphBuilder(r, [8, 8, 4]);
+  const dw = b.add(
+    {
+      op: 'depthwise_conv2d',
+      sourceNode: 'dw',
+      inputs: ['input'],
+      filter: randomFloats(r, 9 * 4 * 2),
+      bias: null,
+      channels: 4,
+      depthMultiplier: 2,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      activation: 'none',
+    },
+    [8, 8, 8],
+    'float32',
+  );
+  const ht = b.add({ op: 'hard_tanh', sourceNode: 'ht', inputs: [dw] }, [8, 8, 8], 'float32');
+  const q = b.add({ op: 'quantize', sourceNode: 'bdw', inputs: [ht] }, [8, 8, 8], 'bitpacked');
+  const bdw = b.add(
+    {
+      op: 'bdepthwise_conv2d',
+      sourceNode: 'bdw',
+      inputs: [q],
+      filter: randomPacked(r, 9, 8),
+      channels: 8,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      padValue: 1,
+      transform: b.floatTransform(8, 'relu', 'relu') as Extract<
+        ReturnType<GraphBuilder['floatTransform']>,
+        { kind: 'float' }
+      >,
+    },
+    [8, 8, 8],
+    'float32',
+  );
+  const dq = b.add({ op: 'dequantize', sourceNode: 'dq', inputs: [q] }, [8, 8, 8], 'float32');
+  const sum = b.add({ op: 'add', sourceNode: 'add', inputs: [bdw, dq] }, [8, 8, 8], 'float32');
+  const cat = b.add({ op: 'concat', sourceNode: 'cat', inputs: [sum, ht] }, [8, 8, 16], 'float32');
+  const mp = b.add(
+    { op: 'maxpool2d', sourceNode: 'mp', inputs: [cat], pool: [2, 2], strides: [2, 2], padding: 'valid' },
+    [4, 4, 16],
+    'float32',
+  );
+  const ap = b.add(
+    { op: 'avgpool2d', sourceNode: 'ap', inputs: [mp], pool: [3, 3], strides: [1, 1], padding: 'same' },
+    [4, 4, 16],
+    'float32',
+  );
+  const pr = b.add(
+    { op: 'prelu', sourceNode: 'pr', inputs: [ap], alpha: randomFloats(r, 16, 0, 0.3) },
+    [4, 4, 16],
+    'float32',
+  );
+  const lt = b.add({ op: 'leaky_tanh', sourceNode: 'lt', inputs: [pr], alpha: 0.1 }, [4, 4, 16], 'float32');
+  const rl = b.add({ op: 'relu', sourceNode: 'rl', inputs: [lt] }, [4, 4, 16], 'float32');
+  const fl = b.add({ op: 'reshape', sourceNode: 'flatten', inputs: [rl] }, [256], 'float32');
+  return b.graph('zoo', [fl]);
+}
+
+/** A graph xcore-opt accepts: int8 stem, sign, pool before binarisation, one-padded and valid binary convs. */
+export function buildXcoreGraph(seed = 5): DeployGraph {
+  const b = new GraphBuilder(rng(seed), [10, 10, 3]);
+  const r = b.r;
+  const stem = b.add(
+    {
+      op: 'conv2d',
+      sourceNode: 'stem',
+      inputs: ['input'],
+      filter: randomFloats(r, 9 * 3 * 32),
+      bias: randomFloats(r, 32, -0.1, 0.1),
+      inChannels: 3,
+      outChannels: 32,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      activation: 'relu',
+    },
+    [10, 10, 32],
+    'float32',
+  );
+  const q = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [10, 10, 32], 'bitpacked');
+  const pool = b.add(
+    { op: 'bmaxpool2d', sourceNode: 'pool', inputs: [q], pool: [2, 2], strides: [2, 2], padding: 'valid' },
+    [5, 5, 32],
+    'bitpacked',
+  );
+  const bc1 = b.add(
+    {
+      op: 'bconv2d',
+      sourceNode: 'bconv1',
+      inputs: [pool],
+      filter: randomPacked(r, 32 * 9, 32),
+      inChannels: 32,
+      outChannels: 32,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'same',
+      padValue: 1,
+      transform: b.thresholds(32, 9 * 32),
+    },
+    [5, 5, 32],
+    'bitpacked',
+  );
+  const bc2 = b.add(
+    {
+      op: 'bconv2d',
+      sourceNode: 'bconv2',
+      inputs: [bc1],
+      filter: randomPacked(r, 64 * 9, 32),
+      inChannels: 32,
+      outChannels: 64,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'valid',
+      padValue: 0,
+      transform: b.floatTransform(64, 'relu'),
+    },
+    [3, 3, 64],
+    'float32',
+  );
+  const bn = b.add(
+    {
+      op: 'scale_shift',
+      sourceNode: 'bn',
+      inputs: [bc2],
+      scale: randomFloats(r, 64, 0.5, 1.5),
+      shift: randomFloats(r, 64, -0.3, 0.3),
+    },
+    [3, 3, 64],
+    'float32',
+  );
+  const gap = b.add({ op: 'global_avgpool', sourceNode: 'gap', inputs: [bn] }, [64], 'float32');
+  const logits = b.add(
+    {
+      op: 'dense',
+      sourceNode: 'head',
+      inputs: [gap],
+      weights: randomFloats(r, 64 * 10, -0.3, 0.3),
+      bias: randomFloats(r, 10, -0.1, 0.1),
+      inChannels: 64,
+      outChannels: 10,
+      activation: 'none',
+    },
+    [10],
+    'float32',
+  );
+  const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [10], 'float32');
+  return b.graph('xcore-net', [probs]);
 }

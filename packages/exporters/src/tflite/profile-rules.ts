@@ -28,6 +28,19 @@ function refuse(op: DeployOp, rule: string, message: string, fix: string): Expor
 
 const mult32 = (c: number) => Math.ceil(c / 32) * 32;
 
+/** True when `tensor` reaches a graph output through element-wise/shape ops only (softmax, reshape, …). */
+function feedsOutput(deploy: DeployGraph, tensor: string): boolean {
+  const passThrough = new Set(['softmax', 'reshape', 'relu', 'scale_shift', 'prelu']);
+  let current = tensor;
+  for (let hops = 0; hops < deploy.ops.length; hops++) {
+    if (deploy.outputs.includes(current)) return true;
+    const next = deploy.ops.filter((o) => o.inputs.includes(current));
+    if (next.length !== 1 || !passThrough.has(next[0]!.op)) return false;
+    current = next[0]!.outputs[0]!;
+  }
+  return false;
+}
+
 /** Every rule of `profile` the graph breaks, in execution order (empty when the export can proceed). */
 export function listTfliteRefusals(deploy: DeployGraph, profile: TfliteProfile): ExportRefusedError[] {
   if (profile === 'arm') return [];
@@ -60,13 +73,16 @@ export function listTfliteRefusals(deploy: DeployGraph, profile: TfliteProfile):
         }
         const t = op.transform;
         if (t.kind === 'float') {
+          const head = feedsOutput(deploy, op.outputs[0]!);
           if (t.clamp !== 'relu') {
             out.push(
               refuse(
                 op,
                 'int8_output_needs_relu',
                 'its output is int8 (not bit-packed) without a fused ReLU; xcore-opt lowers int8-output binary convs only with ReLU.',
-                `Insert a ReLU between "${op.sourceNode}" and its BatchNorm, or feed "${op.sourceNode}" straight into another binary layer (bit-packed output).`,
+                head
+                  ? `Make "${op.sourceNode}" a float (int8) layer: clear its kernel and input quantizers, so the classifier head is not binary.`
+                  : `Insert a ReLU between "${op.sourceNode}" and its BatchNorm, or feed "${op.sourceNode}" straight into another binary layer (bit-packed output).`,
               ),
             );
           }

@@ -1,7 +1,7 @@
 import type { BConv2DOp, Conv2DOp, DenseOp, DeployGraph } from '@bnn-studio/bnn-core';
 import { packBits } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
-import { buildMixedGraph, GraphBuilder, randomFloats, randomPacked, rng } from '../bnn/test-graphs.js';
+import { buildMixedGraph, buildZooGraph, GraphBuilder, rng } from '../bnn/test-graphs.js';
 import { flatcDump } from './flatc-dump.js';
 import { readTflite, type TfliteModelView } from './read-tflite.js';
 import { TensorType } from './schema.js';
@@ -243,70 +243,7 @@ describe('packed bits match LCE', () => {
 });
 
 describe('.tflite (arm) of the remaining op kinds', () => {
-  const r = rng(3);
-  const b = new GraphBuilder(r, [8, 8, 4]);
-  const dw = b.add(
-    {
-      op: 'depthwise_conv2d',
-      sourceNode: 'dw',
-      inputs: ['input'],
-      filter: randomFloats(r, 9 * 4 * 2),
-      bias: null,
-      channels: 4,
-      depthMultiplier: 2,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      activation: 'none',
-    },
-    [8, 8, 8],
-    'float32',
-  );
-  const ht = b.add({ op: 'hard_tanh', sourceNode: 'ht', inputs: [dw] }, [8, 8, 8], 'float32');
-  const q = b.add({ op: 'quantize', sourceNode: 'bdw', inputs: [ht] }, [8, 8, 8], 'bitpacked');
-  const bdw = b.add(
-    {
-      op: 'bdepthwise_conv2d',
-      sourceNode: 'bdw',
-      inputs: [q],
-      filter: randomPacked(r, 9, 8),
-      channels: 8,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      padValue: 1,
-      transform: b.floatTransform(8, 'relu', 'relu') as Extract<
-        ReturnType<GraphBuilder['floatTransform']>,
-        { kind: 'float' }
-      >,
-    },
-    [8, 8, 8],
-    'float32',
-  );
-  const dq = b.add({ op: 'dequantize', sourceNode: 'dq', inputs: [q] }, [8, 8, 8], 'float32');
-  const sum = b.add({ op: 'add', sourceNode: 'add', inputs: [bdw, dq] }, [8, 8, 8], 'float32');
-  const cat = b.add({ op: 'concat', sourceNode: 'cat', inputs: [sum, ht] }, [8, 8, 16], 'float32');
-  const mp = b.add(
-    { op: 'maxpool2d', sourceNode: 'mp', inputs: [cat], pool: [2, 2], strides: [2, 2], padding: 'valid' },
-    [4, 4, 16],
-    'float32',
-  );
-  const ap = b.add(
-    { op: 'avgpool2d', sourceNode: 'ap', inputs: [mp], pool: [3, 3], strides: [1, 1], padding: 'same' },
-    [4, 4, 16],
-    'float32',
-  );
-  const pr = b.add(
-    { op: 'prelu', sourceNode: 'pr', inputs: [ap], alpha: randomFloats(r, 16, 0, 0.3) },
-    [4, 4, 16],
-    'float32',
-  );
-  const lt = b.add({ op: 'leaky_tanh', sourceNode: 'lt', inputs: [pr], alpha: 0.1 }, [4, 4, 16], 'float32');
-  const rl = b.add({ op: 'relu', sourceNode: 'rl', inputs: [lt] }, [4, 4, 16], 'float32');
-  const fl = b.add({ op: 'reshape', sourceNode: 'flatten', inputs: [rl] }, [256], 'float32');
-  const graph = b.graph('zoo', [fl]);
+  const graph = buildZooGraph(3);
   const m = readTflite(writeTflite(graph, { profile: 'arm' }));
   const sg = m.subgraphs[0]!;
 

@@ -1,6 +1,13 @@
 import type { BConv2DOp, DeployGraph } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
-import { buildMixedGraph, GraphBuilder, randomFloats, randomPacked, rng } from '../bnn/test-graphs.js';
+import {
+  buildMixedGraph,
+  buildXcoreGraph,
+  GraphBuilder,
+  randomFloats,
+  randomPacked,
+  rng,
+} from '../bnn/test-graphs.js';
 import { ExportRefusedError } from '../errors.js';
 import { calibrateTflite } from './calibrate.js';
 import { flatcDump } from './flatc-dump.js';
@@ -8,100 +15,6 @@ import { listTfliteRefusals } from './profile-rules.js';
 import { readTflite } from './read-tflite.js';
 import { TensorType } from './schema.js';
 import { writeTflite, writeTfliteWithReport } from './write-tflite.js';
-
-/** A graph xcore-opt accepts: int8 stem, sign, pool before binarisation, one-padded and valid binary convs. */
-function xcoreGraph(seed = 5): DeployGraph {
-  const b = new GraphBuilder(rng(seed), [10, 10, 3]);
-  const r = b.r;
-  const stem = b.add(
-    {
-      op: 'conv2d',
-      sourceNode: 'stem',
-      inputs: ['input'],
-      filter: randomFloats(r, 9 * 3 * 32),
-      bias: randomFloats(r, 32, -0.1, 0.1),
-      inChannels: 3,
-      outChannels: 32,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      activation: 'relu',
-    },
-    [10, 10, 32],
-    'float32',
-  );
-  const q = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [10, 10, 32], 'bitpacked');
-  const pool = b.add(
-    { op: 'bmaxpool2d', sourceNode: 'pool', inputs: [q], pool: [2, 2], strides: [2, 2], padding: 'valid' },
-    [5, 5, 32],
-    'bitpacked',
-  );
-  const bc1 = b.add(
-    {
-      op: 'bconv2d',
-      sourceNode: 'bconv1',
-      inputs: [pool],
-      filter: randomPacked(r, 32 * 9, 32),
-      inChannels: 32,
-      outChannels: 32,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      padValue: 1,
-      transform: b.thresholds(32, 9 * 32),
-    },
-    [5, 5, 32],
-    'bitpacked',
-  );
-  const bc2 = b.add(
-    {
-      op: 'bconv2d',
-      sourceNode: 'bconv2',
-      inputs: [bc1],
-      filter: randomPacked(r, 64 * 9, 32),
-      inChannels: 32,
-      outChannels: 64,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'valid',
-      padValue: 0,
-      transform: b.floatTransform(64, 'relu'),
-    },
-    [3, 3, 64],
-    'float32',
-  );
-  const bn = b.add(
-    {
-      op: 'scale_shift',
-      sourceNode: 'bn',
-      inputs: [bc2],
-      scale: randomFloats(r, 64, 0.5, 1.5),
-      shift: randomFloats(r, 64, -0.3, 0.3),
-    },
-    [3, 3, 64],
-    'float32',
-  );
-  const gap = b.add({ op: 'global_avgpool', sourceNode: 'gap', inputs: [bn] }, [64], 'float32');
-  const logits = b.add(
-    {
-      op: 'dense',
-      sourceNode: 'head',
-      inputs: [gap],
-      weights: randomFloats(r, 64 * 10, -0.3, 0.3),
-      bias: randomFloats(r, 10, -0.1, 0.1),
-      inChannels: 64,
-      outChannels: 10,
-      activation: 'none',
-    },
-    [10],
-    'float32',
-  );
-  const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [10], 'float32');
-  return b.graph('xcore-net', [probs]);
-}
 
 function samples(n: number, size: number, seed: number): { data: Float32Array; batch: number } {
   return { data: randomFloats(rng(seed), n * size, 0, 1), batch: n };
@@ -118,7 +31,7 @@ function refusal(f: () => unknown): ExportRefusedError {
 }
 
 describe('.tflite (xcore profile)', async () => {
-  const graph = xcoreGraph();
+  const graph = buildXcoreGraph();
   const calibration = await calibrateTflite(graph, samples(16, 300, 9));
   const report = writeTfliteWithReport(graph, { profile: 'xcore', calibration });
   const m = readTflite(report.bytes);
@@ -231,7 +144,7 @@ describe('.tflite (xcore profile)', async () => {
 });
 
 describe('.tflite xcore refusals name the layer, the rule and the fix', () => {
-  const base = xcoreGraph();
+  const base = buildXcoreGraph();
   const edit = (f: (g: DeployGraph) => void): DeployGraph => {
     const g = structuredClone(base);
     f(g);
