@@ -1,8 +1,18 @@
 // Public API of @bnn-studio/bnn-core/tf: quantizers, layers, training and data on TensorFlow.js.
 // Never imported by the pure entry (src/index.ts). Name every export; no `export *`.
 export const TF_ENTRY = 'bnn-core/tf';
+export type { CsvOptions } from '../data/csv.js';
+export { loadCsv } from '../data/csv.js';
 export type { Dataset } from '../data/dataset.js';
 export { checkDataset, datasetSize, sampleSize, subset } from '../data/dataset.js';
+export type { IdxOptions } from '../data/idx.js';
+export { loadIdx, writeIdx } from '../data/idx.js';
+export type { ImageZipOptions } from '../data/image-zip.js';
+export { loadImageFolderZip } from '../data/image-zip.js';
+export { DatasetError, MAX_DATASET_BYTES, MAX_FILE_BYTES, MAX_IMAGE_BYTES } from '../data/limits.js';
+export { loadMnist, MNIST_SPLIT_SEED, MNIST_TRAIN_FRACTION } from '../data/mnist.js';
+export type { RgbaImage } from '../data/png.js';
+export { decodePng } from '../data/png.js';
 export { augmentBatch } from '../train/augment.js';
 export type { Checkpoint, EpochMetrics } from '../train/checkpoint.js';
 export { checkpointFromBytes, checkpointToBytes } from '../train/checkpoint.js';
