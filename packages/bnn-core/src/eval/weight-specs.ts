@@ -5,7 +5,7 @@ import type { GraphSpec, WeightMap } from '../spec/graph-types.js';
 /**
  * The variables every node of a graph owns, with their Keras names and shapes: node id → name → shape.
  * (`kernel` HWIO / `[Cin, Cout]`, `depthwise_kernel` `[KH, KW, C, M]`, `pointwise_kernel` `[1, 1, C·M, F]`,
- * `bias`, BatchNorm `gamma`/`beta` (when scale/center) and `moving_mean`/`moving_variance`, PReLU `alpha` `[C]`.)
+ * `bias`, BatchNorm `gamma`/`beta` (when scale/center) and `moving_mean`/`moving_variance`, PReLU `alpha` `[1, 1, C]` on feature maps, `[C]` on vectors.)
  * Nodes whose shapes cannot be inferred are left out.
  */
 export function describeWeights(graph: GraphSpec): Record<string, Record<string, number[]>> {
@@ -48,7 +48,8 @@ export function describeWeights(graph: GraphSpec): Record<string, Record<string,
         v.moving_variance = [cout];
         break;
       case 'PReLU':
-        v.alpha = [cout];
+        // Keras PReLU with shared_axes [1, 2]: one slope per channel.
+        v.alpha = shape.length === 3 ? [1, 1, cout] : [cout];
         break;
     }
     if (p.use_bias === true && (type.includes('Conv') || type.includes('Dense'))) v.bias = [cout];
