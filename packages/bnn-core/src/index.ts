@@ -1,6 +1,8 @@
 // Public API of @bnn-studio/bnn-core (pure TypeScript, no tfjs). Name every export; no `export *`.
 
 export { packedWords, packRows, unpackRows } from './deploy/bitpack.js';
+export type { DeployIssue } from './deploy/check-deploy.js';
+export { checkDeployGraph } from './deploy/check-deploy.js';
 export type {
   AddOp,
   AvgPool2DOp,
