@@ -1,11 +1,8 @@
 /**
  * Gradient kernels that @tensorflow/tfjs-backend-wasm lacks (or runs slowly), built on its fast kernels.
  *
- * - `Conv2DBackpropFilter` (missing in wasm): im2col + the wasm `BatchMatMul`.
- *     dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·sh + kh − pt, ow·sw + kw − pl, ci] · dy[n,oh,ow,co]
- *   i.e. dWᵀ (as [Co, K = KH·KW·Ci]) = dyᵀ · patches with patches [P = N·OH·OW, K] (no transpose flags:
- *   the wasm matmul is ~10× slower with them). Batches are processed in
- *   chunks so the patch matrix never exceeds PATCH_LIMIT floats.
+ * - `Conv2DBackpropFilter` (missing in wasm): one forward wasm `Conv2D` (XNNPACK) with batch and channels
+ *   swapped (see `conv2DBackpropFilterViaConv`); 3–5× faster here than im2col + BatchMatMul.
  * - `Conv2DBackpropInput` (present in wasm, but a naive loop ~30× slower than the forward conv): replaced by
  *   a forward wasm `Conv2D` (XNNPACK) of the stride-dilated dy with the spatially flipped, in/out-swapped
  *   filter:  dx[ih] = Σ_k dyD[ih + pt − (KH−1) + k] · Wflip[k], dyD[oh·s] = dy[oh] (zeros between),
@@ -44,7 +41,14 @@ function callKernel(
   return config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as TensorInfo;
 }
 
-function conv2DBackpropFilter(args: {
+/**
+ * Conv2DBackpropFilter as one forward wasm Conv2D (XNNPACK) with batch and channels swapped:
+ *   X' = xᵀ [Ci, H, W, N] (zero-padded by pt/pl, bottom/right so the output is exactly KH×KW),
+ *   F  = dyᵀ [OH, OW, N, Co] used as the filter, dilation = stride:
+ *   out[ci, kh, kw, co] = Σ_{oh,ow,n} X'[ci, kh + oh·sh, kw + ow·sw, n] · F[oh, ow, n, co] = dW[kh, kw, ci, co]
+ * then out is transposed to HWIO. All data movement runs in the wasm Transpose/PadV2/Slice kernels.
+ */
+function conv2DBackpropFilterViaConv(args: {
   inputs: { x: TensorInfo; dy: TensorInfo };
   backend: BackendWasm;
   attrs: { strides: [number, number] | number; pad: Pad; dataFormat: string; dimRoundingMode?: string };
@@ -52,9 +56,6 @@ function conv2DBackpropFilter(args: {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
   const filterShape = (attrs as unknown as { filterShape: [number, number, number, number] }).filterShape;
-  if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') {
-    throw new Error('bnn-core/tf: wasm Conv2DBackpropFilter supports only NHWC data');
-  }
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -63,77 +64,53 @@ function conv2DBackpropFilter(args: {
     attrs.pad,
     attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
   );
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
-  const { outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW, strideHeight: sh } = info;
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
+  const sh = info.strideHeight;
   const sw = info.strideWidth;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
-  const K = KH * KW * Ci;
-  const perSample = OH * OW * K;
-  const chunk = Math.max(1, Math.min(N, Math.floor(PATCH_LIMIT / Math.max(1, perSample))));
-  const acc = new Float32Array(K * Co);
-
-  for (let n0 = 0; n0 < N; n0 += chunk) {
-    const n1 = Math.min(N, n0 + chunk);
-    const P = (n1 - n0) * OH * OW;
-    const patches = backend.makeOutput([1, P, K], 'float32');
-    const dyT = backend.makeOutput([1, Co, P], 'float32');
-    const xs = heap(backend, x);
-    const dys = heap(backend, dy);
-    const pv = heap(backend, patches);
-    // dyᵀ for this chunk: the wasm matmul is fastest without transpose flags.
-    const dt = heap(backend, dyT);
-    const base = n0 * OH * OW * Co;
-    for (let p = 0; p < P; p++) {
-      for (let co = 0; co < Co; co++) dt[co * P + p] = dys[base + p * Co + co] as number;
-    }
-    // im2col: row = (n, oh, ow); column = (kh, kw, ci) — the HWIO filter's flattening order.
-    let row = 0;
-    for (let n = n0; n < n1; n++) {
-      const xn = n * H * W * Ci;
-      for (let oh = 0; oh < OH; oh++) {
-        for (let ow = 0; ow < OW; ow++, row++) {
-          let col = row * K;
-          for (let kh = 0; kh < KH; kh++) {
-            const ih = oh * sh + kh - pt;
-            if (ih < 0 || ih >= H) {
-              pv.fill(0, col, col + KW * Ci);
-              col += KW * Ci;
-              continue;
-            }
-            for (let kw = 0; kw < KW; kw++) {
-              const iw = ow * sw + kw - pl;
-              if (iw < 0 || iw >= W) {
-                for (let ci = 0; ci < Ci; ci++) pv[col + ci] = 0;
-              } else {
-                const src = xn + (ih * W + iw) * Ci;
-                for (let ci = 0; ci < Ci; ci++) pv[col + ci] = xs[src + ci] as number;
-              }
-              col += Ci;
-            }
-          }
-        }
-      }
-    }
-    const product = callKernel(
-      'BatchMatMul',
+  const temps: TensorInfo[] = [];
+  let src = x;
+  // Rows/columns past the last window are never read; crop them so no negative padding is needed.
+  const needH = (OH - 1) * sh + KH - pt;
+  const needW = (OW - 1) * sw + KW - pl;
+  if (needH < H || needW < W) {
+    src = callKernel(
+      'Slice',
       backend,
-      { a: dyT, b: patches },
-      { transposeA: false, transposeB: false },
+      { x },
+      { begin: [0, 0, 0, 0], size: [x.shape[0], Math.min(H, needH), Math.min(W, needW), x.shape[3]] },
     );
-    // product is dWᵀ [Co, K]; accumulate into dW [K, Co].
-    const pr = heap(backend, product);
-    for (let co = 0; co < Co; co++) {
-      for (let k = 0; k < K; k++)
-        acc[k * Co + co] = (acc[k * Co + co] as number) + (pr[co * K + k] as number);
-    }
-    backend.disposeData(patches.dataId);
-    backend.disposeData(dyT.dataId);
-    backend.disposeData(product.dataId);
+    temps.push(src);
   }
-  const out = backend.makeOutput(filterShape, 'float32');
-  heap(backend, out).set(acc);
-  return out;
+  const xt = callKernel('Transpose', backend, { x: src }, { perm: [3, 1, 2, 0] });
+  temps.push(xt);
+  const ft = callKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  temps.push(ft);
+  const hUsed = src.shape[1] as number;
+  const wUsed = src.shape[2] as number;
+  const pb = (OH - 1) * sh + KH - pt - hUsed;
+  const pr = (OW - 1) * sw + KW - pl - wUsed;
+  const out = callKernel(
+    'Conv2D',
+    backend,
+    { x: xt, filter: ft },
+    {
+      strides: [1, 1],
+      dilations: [sh, sw],
+      pad: [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  );
+  temps.push(out);
+  const result = callKernel('Transpose', backend, { x: out }, { perm: [1, 2, 0, 3] });
+  for (const t of temps) backend.disposeData(t.dataId);
+  return result;
 }
 
 function conv2DBackpropInput(args: {
@@ -350,7 +327,7 @@ export function registerWasmGradKernels(): void {
     }
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
   };
-  add('Conv2DBackpropFilter', conv2DBackpropFilter);
+  add('Conv2DBackpropFilter', conv2DBackpropFilterViaConv);
   add('Conv2DBackpropInput', conv2DBackpropInput);
   add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
   add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
