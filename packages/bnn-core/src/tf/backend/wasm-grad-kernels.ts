@@ -21,9 +21,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 type TensorInfo = tf.TensorInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
-/** Most floats held by one im2col patch matrix (16 MiB). */
-const PATCH_LIMIT = 8 * 1024 * 1024;
-
 let originalBackpropInput: tf.KernelConfig | null = null;
 
 function heap(backend: BackendWasm, info: TensorInfo): Float32Array {
