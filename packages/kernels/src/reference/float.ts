@@ -30,30 +30,36 @@ export function conv2dReference(
   p: FloatConvParams,
 ): Float32Array {
   const g = convGeometry(inH, inW, p.kernel, p.strides, p.dilations, p.padding);
-  const { inChannels: ci, outChannels: co } = p;
+  const { inChannels: ci, outChannels: co, filter, bias } = p;
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.strides;
+  const [dh, dw] = p.dilations;
+  const relu = p.activation === 'relu';
   const out = new Float32Array(g.outH * g.outW * co);
   const acc = new Float64Array(co);
   for (let oy = 0; oy < g.outH; oy++) {
     for (let ox = 0; ox < g.outW; ox++) {
-      for (let o = 0; o < co; o++) acc[o] = p.bias ? p.bias[o]! : 0;
-      for (let ky = 0; ky < p.kernel[0]; ky++) {
-        const iy = oy * p.strides[0] - g.padTop + ky * p.dilations[0];
+      if (bias) for (let o = 0; o < co; o++) acc[o] = bias[o]!;
+      else acc.fill(0);
+      // taps in (ky, kx, c) order, each adding x·filter row into the Cout accumulators
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - g.padTop + ky * dh;
         if (iy < 0 || iy >= inH) continue;
-        for (let kx = 0; kx < p.kernel[1]; kx++) {
-          const ix = ox * p.strides[1] - g.padLeft + kx * p.dilations[1];
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw - g.padLeft + kx * dw;
           if (ix < 0 || ix >= inW) continue;
           const inBase = (iy * inW + ix) * ci;
-          const fBase = (ky * p.kernel[1] + kx) * ci * co;
-          for (let c = 0; c < ci; c++) {
+          let row = (ky * kw + kx) * ci * co;
+          for (let c = 0; c < ci; c++, row += co) {
             const x = input[inBase + c]!;
             if (x === 0) continue;
-            const row = fBase + c * co;
-            for (let o = 0; o < co; o++) acc[o]! += x * p.filter[row + o]!;
+            for (let o = 0; o < co; o++) acc[o]! += x * filter[row + o]!;
           }
         }
       }
       const base = (oy * g.outW + ox) * co;
-      for (let o = 0; o < co; o++) out[base + o] = activate(acc[o]!, p.activation);
+      if (relu) for (let o = 0; o < co; o++) out[base + o] = Math.max(acc[o]!, 0);
+      else for (let o = 0; o < co; o++) out[base + o] = acc[o]!;
     }
   }
   return out;
@@ -139,24 +145,25 @@ export function pool2dReference(
 ): Float32Array {
   const g = convGeometry(inH, inW, p.pool, p.strides, [1, 1], p.padding);
   const out = new Float32Array(g.outH * g.outW * channels);
+  const acc = new Float64Array(channels);
+  const isMax = kind === 'max';
   for (let oy = 0; oy < g.outH; oy++) {
+    const y0 = Math.max(0, oy * p.strides[0] - g.padTop);
+    const y1 = Math.min(inH, oy * p.strides[0] - g.padTop + p.pool[0]);
     for (let ox = 0; ox < g.outW; ox++) {
-      for (let c = 0; c < channels; c++) {
-        let acc = kind === 'max' ? Number.NEGATIVE_INFINITY : 0;
-        let count = 0;
-        for (let ky = 0; ky < p.pool[0]; ky++) {
-          const iy = oy * p.strides[0] - g.padTop + ky;
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < p.pool[1]; kx++) {
-            const ix = ox * p.strides[1] - g.padLeft + kx;
-            if (ix < 0 || ix >= inW) continue;
-            const x = input[(iy * inW + ix) * channels + c]!;
-            acc = kind === 'max' ? Math.max(acc, x) : acc + x;
-            count++;
-          }
+      const x0 = Math.max(0, ox * p.strides[1] - g.padLeft);
+      const x1 = Math.min(inW, ox * p.strides[1] - g.padLeft + p.pool[1]);
+      acc.fill(isMax ? Number.NEGATIVE_INFINITY : 0);
+      for (let iy = y0; iy < y1; iy++) {
+        for (let ix = x0; ix < x1; ix++) {
+          const base = (iy * inW + ix) * channels;
+          if (isMax) for (let c = 0; c < channels; c++) acc[c] = Math.max(acc[c]!, input[base + c]!);
+          else for (let c = 0; c < channels; c++) acc[c]! += input[base + c]!;
         }
-        out[(oy * g.outW + ox) * channels + c] = kind === 'max' ? acc : acc / count;
       }
+      const count = (y1 - y0) * (x1 - x0);
+      const base = (oy * g.outW + ox) * channels;
+      for (let c = 0; c < channels; c++) out[base + c] = isMax ? acc[c]! : acc[c]! / count;
     }
   }
   return out;
