@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { STUDIO_VERSION } from '../context.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { EXPORT_TARGETS, ExportTarget } from '../schemas.js';
 import { serve } from '../server.js';
+import { exportCommand, runsListCommand, trainCommand, verifyCommand, workerCommand } from './commands.js';
 
 const program = new Command();
 program.name('bnn-studio').description('BNN Studio server and command line').version(STUDIO_VERSION);
@@ -37,7 +39,73 @@ program
       );
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(`bnn-studio: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+program
+  .command('worker')
+  .description('train queued runs from Postgres (DATABASE_URL); run any number of these on any machines')
+  .option('--concurrency <n>', 'jobs at a time', (v) => Number(v), 1)
+  .action(async (opts: { concurrency: number }) => workerCommand(opts));
+
+program
+  .command('train <graph>')
+  .description('train a graph JSON on the server side and record the run')
+  .option('--dataset <id>', 'dataset id', 'mnist')
+  .option('--epochs <n>', 'epochs', (v) => Number(v), 5)
+  .option('--seed <n>', 'random seed', (v) => Number(v), 0)
+  .option('--batch-size <n>', 'batch size', (v) => Number(v), 64)
+  .option('--optimizer <id>', 'adam | sgd | bop | case', 'adam')
+  .option('--lr <x>', 'learning rate', (v) => Number(v))
+  .option('--limit <n>', 'train on the first N samples only', (v) => Number(v))
+  .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
+  .option('--name <name>', 'run name')
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (graph: string, opts) => {
+    await trainCommand(graph, opts);
+  });
+
+program
+  .command('export <source>')
+  .description('export a run (id) or a .bnn file to a target')
+  .requiredOption('--target <target>', 'bnn | tflite-arm | tflite-xcore | stm32l4 | xcore')
+  .requiredOption('--out <file>', 'output file')
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (source: string, opts: { target: string; out: string; json?: boolean }) => {
+    const target = ExportTarget.safeParse(opts.target);
+    if (!target.success)
+      throw new Error(`export: unknown target '${opts.target}' (one of ${EXPORT_TARGETS.join(', ')})`);
+    await exportCommand(source, { ...opts, target: target.data });
+  });
+
+program
+  .command('verify <bundle>')
+  .description('build an STM32L4 bundle and run its self-check on the Cortex-M4 emulator')
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (bundle: string, opts: { json?: boolean }) => {
+    await verifyCommand(bundle, opts);
+  });
+
+const runs = program.command('runs').description('experiment runs');
+runs
+  .command('list')
+  .description('list runs')
+  .option('--status <s>', 'queued,running,completed,failed,cancelled')
+  .option('--q <text>', 'search names')
+  .option('--sort <field>', 'createdAt | name | status | finalAccuracy | packedBytes | durationMs')
+  .option('--order <o>', 'asc | desc')
+  .option('--page <n>')
+  .option('--page-size <n>')
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (opts) => {
+    await runsListCommand(opts);
+  });
+
+program
+  .parseAsync(process.argv)
+  .then(() => {
+    // Commands other than serve/worker are done: do not wait for idle handles (pools, timers).
+    const cmd = process.argv[2];
+    if (cmd !== 'serve' && cmd !== 'worker') setTimeout(() => process.exit(), 50).unref();
+  })
+  .catch((err: unknown) => {
+    console.error(`bnn-studio: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });

@@ -65,7 +65,27 @@ export function formatZodIssues(where: string, error: z.ZodError): { message: st
   };
 }
 
+/** Path of the first string containing NUL (not storable in Postgres text), searched depth-first. */
+function findNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 64 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000')) return `${path}.${k.replaceAll('\u0000', '\\0')}`;
+    const hit = findNul(v, `${path}.${k}`, depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
+  const nul = findNul(value, where);
+  if (nul)
+    throw new ApiError(
+      400,
+      'invalid_characters',
+      `${nul} contains a NUL character.`,
+      'Remove \\u0000 from the text.',
+    );
   if (!schema) return value as z.output<T>;
   const result = schema.safeParse(value);
   if (!result.success) {

@@ -55,11 +55,10 @@ function readIdxHeader(file: string, role: string): { dims: number[]; headerByte
 }
 
 export function inspectIdx(imagesFile: string, labelsFile: string): DatasetMeta {
-  let images = readIdxHeader(imagesFile, 'images');
-  let labels = readIdxHeader(labelsFile, 'labels');
-  if (images.dims.length === 1 && labels.dims.length >= 3) {
-    [images, labels] = [labels, images];
-  }
+  let images = { ...readIdxHeader(imagesFile, 'images'), file: imagesFile };
+  let labels = { ...readIdxHeader(labelsFile, 'labels'), file: labelsFile };
+  // Accept the two files in either order.
+  if (images.dims.length === 1 && labels.dims.length >= 3) [images, labels] = [labels, images];
   if (images.dims.length < 3)
     throw bad(
       'idx_shape',
@@ -78,7 +77,7 @@ export function inspectIdx(imagesFile: string, labelsFile: string): DatasetMeta 
       `${images.dims[0]} images but ${labels.dims[0]} labels.`,
       'Upload matching images and labels files.',
     );
-  const labelBytes = readFileSync(labelsFile).subarray(labels.headerBytes);
+  const labelBytes = readFileSync(labels.file).subarray(labels.headerBytes);
   let maxLabel = 0;
   for (const b of labelBytes) if (b > maxLabel) maxLabel = b;
   const [, h, w, c = 1] = images.dims as [number, number, number, number?];

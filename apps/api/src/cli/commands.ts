@@ -1,0 +1,267 @@
+// `bnn-studio` subcommands other than serve/migrate. Each opens the same context as the server and calls the same
+// services as the HTTP routes.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { loadConfig } from '../config.js';
+import { type AppContext, closeContext, noJobs, openContext } from '../context.js';
+import { asBnnFormatError, exporterFn } from '../integrations/exporters.js';
+import { createPgBossQueue } from '../jobs/pgboss-queue.js';
+import { runTrainingJob } from '../jobs/run-training-job.js';
+import { threadExecutor } from '../jobs/thread-executor.js';
+import { ApiError } from '../lib/errors.js';
+import { type ExportTarget, RunListQuery, TrainConfig } from '../schemas.js';
+import { buildExport } from '../services/exports/build-export.js';
+import { exportRun } from '../services/exports/export-run.js';
+import { createRun } from '../services/runs/create-run.js';
+import { getRun } from '../services/runs/get-run.js';
+import { listRuns } from '../services/runs/list-runs.js';
+import { ProgressBar } from './progress.js';
+
+export interface CommonOpts {
+  json?: boolean;
+}
+
+/** Prints the human text, or (with --json) one JSON object as the last line. */
+export function report(opts: CommonOpts, human: string, json: unknown): void {
+  if (opts.json) console.log(JSON.stringify(json));
+  else console.log(human);
+}
+
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(loadConfig());
+  try {
+    return await fn(ctx);
+  } finally {
+    await closeContext(ctx);
+  }
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof ApiError) return `${err.message}${err.fix ? ` Fix: ${err.fix}` : ''}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function trainCommand(
+  graphFile: string,
+  opts: CommonOpts & {
+    dataset: string;
+    epochs: number;
+    seed: number;
+    batchSize: number;
+    optimizer: string;
+    lr?: number;
+    name?: string;
+    limit?: number;
+    backend: 'wasm' | 'cpu';
+  },
+) {
+  const path = resolve(graphFile);
+  if (!existsSync(path))
+    throw new Error(`train: ${path} does not exist. Pass a graph JSON file saved from the studio.`);
+  let graph: unknown;
+  try {
+    graph = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`train: ${path} is not JSON (${(err as Error).message}).`);
+  }
+  const parsed = TrainConfig.safeParse({
+    epochs: opts.epochs,
+    batchSize: opts.batchSize,
+    seed: opts.seed,
+    optimizer: { id: opts.optimizer, ...(opts.lr ? { learningRate: opts.lr } : {}) },
+  });
+  if (!parsed.success)
+    throw new Error(
+      `train: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return withContext(async (ctx) => {
+    ctx.jobs = noJobs; // this process trains the run itself
+    const run = await createRun(ctx, {
+      graph: graph as Record<string, unknown>,
+      datasetId: opts.dataset,
+      config: parsed.data,
+      location: 'server',
+      name: opts.name ?? `${basename(path, '.json')} (cli)`,
+      limits: opts.limit
+        ? { trainSamples: opts.limit, testSamples: Math.max(100, Math.round(opts.limit / 5)) }
+        : undefined,
+    }).catch((err: unknown) => {
+      throw new Error(`train: ${describeError(err)}`);
+    });
+    if (!opts.json) console.error(`Run ${run.id} — training ${opts.epochs} epoch(s) on ${opts.dataset}`);
+    const bar = new ProgressBar('training', !opts.json);
+    let shuttingDown = false;
+    const onSig = () => {
+      shuttingDown = true;
+    };
+    process.once('SIGINT', onSig);
+    process.once('SIGTERM', onSig);
+    let exec: { stop(): void } | undefined;
+    const outcome = await runTrainingJob(ctx, run.id, {
+      workerId: `cli:${process.pid}`,
+      leaseMs: 30_000,
+      backend: opts.backend,
+      isShuttingDown: () => shuttingDown,
+      executor: (task, onMessage) =>
+        threadExecutor(task, (m) => {
+          if (m.type === 'epoch') {
+            const e = Number(m.metrics.epoch);
+            const acc = m.metrics.valAccuracy ?? m.metrics.accuracy;
+            bar.update(
+              e / opts.epochs,
+              `epoch ${e}/${opts.epochs} loss ${Number(m.metrics.loss).toFixed(4)}${typeof acc === 'number' ? ` acc ${acc.toFixed(4)}` : ''}`,
+            );
+          }
+          onMessage(m);
+        }),
+      onStart: (e) => {
+        exec = e;
+        if (shuttingDown) e.stop();
+      },
+    });
+    void exec;
+    bar.done();
+    const final = await getRun(ctx, run.id);
+    const summary = {
+      runId: run.id,
+      status: final.status,
+      finalAccuracy: final.finalAccuracy,
+      finalLoss: final.finalLoss,
+      packedBytes: final.packedBytes,
+      durationMs: final.durationMs,
+      epochs: final.epochsDone,
+      error: final.error,
+    };
+    report(
+      opts,
+      `Run ${run.id} ${final.status}${final.finalAccuracy != null ? `: test accuracy ${(final.finalAccuracy * 100).toFixed(2)}%` : ''}${final.packedBytes ? `, packed ${final.packedBytes} bytes` : ''}${final.error ? `\n${final.error}` : ''}`,
+      summary,
+    );
+    if (outcome !== 'completed') process.exitCode = 1;
+    return summary;
+  });
+}
+
+export async function exportCommand(
+  source: string,
+  opts: CommonOpts & { target: ExportTarget; out: string },
+) {
+  const out = resolve(opts.out);
+  if (source.endsWith('.bnn') && existsSync(source)) {
+    const bytes = new Uint8Array(readFileSync(source));
+    let deploy: ReturnType<ReturnType<typeof exporterFn<'readBnn'>>>;
+    try {
+      deploy = exporterFn('readBnn')(bytes);
+    } catch (err) {
+      const f = asBnnFormatError(err);
+      throw new Error(f ? `export: ${source}: ${f.message}` : `export: ${describeError(err)}`);
+    }
+    const built = await buildExport(deploy.graph, opts.target, { baseName: basename(source, '.bnn') }).catch(
+      (err: unknown) => {
+        throw new Error(`export: ${describeError(err)}`);
+      },
+    );
+    writeFileSync(out, built.bytes);
+    const result = { source, target: opts.target, out, bytes: built.bytes.byteLength, report: built.report };
+    report(opts, `Wrote ${out} (${built.bytes.byteLength} bytes, ${opts.target})`, result);
+    return result;
+  }
+  return withContext(async (ctx) => {
+    const res = await exportRun(ctx, source, opts.target).catch((err: unknown) => {
+      throw new Error(`export: ${describeError(err)}`);
+    });
+    writeFileSync(out, ctx.store.read(res.artifact.sha256));
+    const result = { runId: source, target: opts.target, out, artifact: res.artifact, cached: res.cached };
+    report(
+      opts,
+      `Wrote ${out} (${res.artifact.bytes} bytes, ${opts.target}${res.cached ? ', cached' : ''}) sha256 ${res.artifact.sha256}`,
+      result,
+    );
+    return result;
+  });
+}
+
+export async function verifyCommand(bundle: string, opts: CommonOpts) {
+  const path = resolve(bundle);
+  if (!existsSync(path))
+    throw new Error(
+      `verify: ${path} does not exist. Export a bundle with: bnn-studio export <run-id> --target stm32l4 --out bundle.zip`,
+    );
+  const bar = new ProgressBar('building and running on qemu', !opts.json);
+  bar.update(0.1, 'arm-none-eabi-gcc …');
+  const result = await exporterFn('verifyStm32Bundle')(new Uint8Array(readFileSync(path)), {});
+  bar.done();
+  report(
+    opts,
+    `${result.passed ? 'PASSED' : 'FAILED'}: ${path}${result.instructions ? ` (${result.instructions} instructions per inference)` : ''}\n${result.log.trim().split('\n').slice(-15).join('\n')}`,
+    { bundle: path, passed: result.passed, instructions: result.instructions ?? null, log: result.log },
+  );
+  if (!result.passed) process.exitCode = 1;
+  return result;
+}
+
+export async function runsListCommand(
+  opts: CommonOpts & {
+    status?: string;
+    q?: string;
+    page?: string;
+    pageSize?: string;
+    sort?: string;
+    order?: string;
+  },
+) {
+  const q = RunListQuery.safeParse({
+    status: opts.status,
+    q: opts.q,
+    page: opts.page,
+    pageSize: opts.pageSize,
+    sort: opts.sort,
+    order: opts.order,
+  });
+  if (!q.success)
+    throw new Error(
+      `runs list: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return withContext(async (ctx) => {
+    const page = await listRuns(ctx, q.data);
+    const rows = page.runs.map(
+      (r) =>
+        `${r.id.padEnd(32)} ${r.status.padEnd(10)} ${r.location.padEnd(8)} ${(r.finalAccuracy != null ? `${(r.finalAccuracy * 100).toFixed(2)}%` : '—').padStart(8)} ${String(r.packedBytes ?? '—').padStart(9)}  ${r.name}`,
+    );
+    report(
+      opts,
+      [
+        `${'ID'.padEnd(32)} ${'STATUS'.padEnd(10)} ${'WHERE'.padEnd(8)} ${'ACCURACY'.padStart(8)} ${'BYTES'.padStart(9)}  NAME`,
+        ...rows,
+        `${page.runs.length} of ${page.total} run(s), page ${page.page}`,
+      ].join('\n'),
+      page,
+    );
+    return page;
+  });
+}
+
+export async function workerCommand(opts: { concurrency: number }) {
+  const config = loadConfig();
+  if (config.provider !== 'postgresql')
+    throw new Error(
+      'worker: workers share jobs through Postgres. Set DATABASE_URL=postgres://... (the same database as the server).',
+    );
+  const ctx = await openContext(config);
+  ctx.jobs = await createPgBossQueue(ctx, {
+    workers: opts.concurrency,
+    log: (m) => console.log(`${new Date().toISOString()} ${m}`),
+  });
+  console.log(`Worker ${process.pid} ready (${opts.concurrency} job(s) at a time)`);
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    console.log('Worker stopping: finishing or re-queueing running jobs');
+    await closeContext(ctx);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+  await new Promise(() => {});
+}

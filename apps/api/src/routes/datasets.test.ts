@@ -1,0 +1,143 @@
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
+
+function idx(dims: number[], fill: (i: number) => number): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header[2] = 0x08;
+  header[3] = dims.length;
+  dims.forEach((d, i) => {
+    header.writeUInt32BE(d, 4 + 4 * i);
+  });
+  const n = dims.reduce((a, b) => a * b, 1);
+  const body = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) body[i] = fill(i);
+  return Buffer.concat([header, body]);
+}
+
+function multipart(
+  files: { field?: string; name: string; data: Buffer }[],
+  fields: Record<string, string> = {},
+) {
+  const boundary = `----bnn${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const f of files)
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${f.field ?? 'file'}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      f.data,
+      Buffer.from('\r\n'),
+    );
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+describe.each(testProviders())('dataset uploads (%s)', (provider) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(provider, { env: { BNN_STUDIO_MAX_UPLOAD_BYTES: '200000' } });
+  });
+  afterAll(async () => t?.close());
+
+  const upload = async (files: { name: string; data: Buffer }[], fields?: Record<string, string>) => {
+    const { payload, headers } = multipart(files, fields);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/datasets',
+      headers: { ...t.auth, ...headers },
+      payload,
+    });
+    return { status: res.statusCode, body: res.json() };
+  };
+  const datasetCount = () => t.ctx.db.dataset.count();
+
+  it('accepts MNIST-style IDX images + labels', async () => {
+    const res = await upload(
+      [
+        { name: 'labels-idx1-ubyte', data: idx([20], (i) => i % 3) },
+        { name: 'images-idx3-ubyte', data: idx([20, 8, 8], (i) => i % 251) },
+      ],
+      { name: 'tiny idx' },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.dataset).toMatchObject({
+      name: 'tiny idx',
+      kind: 'idx',
+      samples: 20,
+      shape: [8, 8, 1],
+      numClasses: 3,
+    });
+    const list = await t.app.inject({ method: 'GET', url: '/api/datasets', headers: t.auth });
+    expect(list.json().datasets.map((d: { id: string }) => d.id)).toContain(res.body.dataset.id);
+  });
+
+  it('rejects truncated or mismatched IDX files without leaving a row', async () => {
+    const before = await datasetCount();
+    const truncated = idx([20, 8, 8], () => 1).subarray(0, 100);
+    const r1 = await upload([
+      { name: 'a-idx3-ubyte', data: truncated },
+      { name: 'b-idx1-ubyte', data: idx([20], () => 0) },
+    ]);
+    expect(r1.status).toBe(422);
+    expect(r1.body.error.code).toBe('idx_truncated');
+    const r2 = await upload([
+      { name: 'a-idx3-ubyte', data: idx([20, 8, 8], () => 1) },
+      { name: 'b-idx1-ubyte', data: idx([19], () => 0) },
+    ]);
+    expect(r2.body.error.code).toBe('idx_count_mismatch');
+    const r3 = await upload([{ name: 'a-idx3-ubyte', data: idx([20, 8, 8], () => 1) }]);
+    expect(r3.body.error.code).toBe('idx_needs_two_files');
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('accepts CSV and names the bad cell otherwise', async () => {
+    const good = await upload([{ name: 'iris.csv', data: Buffer.from('a,b,label\n1,2,x\n3,4,y\n5,6,x\n') }]);
+    expect(good.status).toBe(201);
+    expect(good.body.dataset).toMatchObject({
+      kind: 'csv',
+      samples: 3,
+      shape: [2],
+      numClasses: 2,
+      labels: ['x', 'y'],
+    });
+    const bad = await upload([{ name: 'bad.csv', data: Buffer.from('a,b,label\n1,oops,x\n') }]);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.message).toMatch(/Line 2, column 'b'/);
+  });
+
+  it('accepts an image-folder zip and refuses zip-slip paths', async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    const ok = zipSync({ 'cats/1.png': png, 'cats/2.png': png, 'dogs/1.jpg': png });
+    const good = await upload([{ name: 'pets.zip', data: Buffer.from(ok) }]);
+    expect(good.status).toBe(201);
+    expect(good.body.dataset).toMatchObject({ kind: 'zip', samples: 3, labels: ['cats', 'dogs'] });
+    const evil = zipSync({ '../../evil/1.png': png, 'cats/1.png': png, 'dogs/1.png': png });
+    const res = await upload([{ name: 'evil.zip', data: Buffer.from(evil) }]);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('zip_unsafe_path');
+  });
+
+  it('enforces the upload size limit', async () => {
+    const before = await datasetCount();
+    const res = await upload([{ name: 'big.csv', data: Buffer.alloc(300_000, 0x31) }]);
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('upload_too_large');
+    expect(await datasetCount()).toBe(before);
+  });
+
+  it('refuses non-multipart uploads', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/datasets',
+      headers: t.auth,
+      payload: { a: 1 },
+    });
+    expect(res.statusCode).toBe(415);
+  });
+});
