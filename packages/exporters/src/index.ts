@@ -5,7 +5,7 @@ export const EXPORTERS_VERSION = '0.1.0';
 export { crc32 } from './bnn/crc32.js';
 export { BNN_VERSION_MAJOR, BNN_VERSION_MINOR, DEFAULT_MAX_BNN_BYTES } from './bnn/layout.js';
 export { readBnn } from './bnn/read-bnn.js';
-export type { BnnFile, BnnMeta, ReadBnnOptions } from './bnn/types.js';
+export type { BnnFile, BnnMeta, ReadBnnOptions, WriteBnnOptions } from './bnn/types.js';
 export { writeBnn } from './bnn/write-bnn.js';
 export type { BnnFormatErrorCode } from './errors.js';
 export { BnnFormatError, ExportRefusedError } from './errors.js';

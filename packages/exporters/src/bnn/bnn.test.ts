@@ -88,6 +88,18 @@ describe('.bnn round trip', () => {
     expect(dv.getUint32(FIELD.fileLength, true)).toBe(bytes.length);
   });
 
+  it('keeps the JSON header plain when asked (readable with any tool), compressed by default', () => {
+    const plain = writeBnn(graph, meta, { compressHeader: false });
+    const dv = new DataView(plain.buffer);
+    expect(dv.getUint32(FIELD.flags, true)).toBe(0);
+    const headerLength = dv.getUint32(FIELD.headerLength, true);
+    const text = new TextDecoder().decode(plain.subarray(48, 48 + headerLength));
+    expect(JSON.parse(text).meta.runId).toBe('run_42');
+    expect(readBnn(plain).graph).toEqual(graph);
+    expect(new DataView(bytes.buffer).getUint32(FIELD.flags, true)).toBe(1);
+    expect(bytes.length).toBeLessThan(plain.length);
+  });
+
   it('reads a file held at an unaligned offset (e.g. a pooled Node Buffer) by copying it', () => {
     const holder = new Uint8Array(bytes.length + 3);
     holder.set(bytes, 3);
@@ -134,6 +146,19 @@ describe('.bnn reader refuses bad files, saying which check failed', () => {
     new DataView(v2.buffer).setUint16(FIELD.versionMajor, 2, true);
     expect(codeOf(() => readBnn(fixCrc(v2)))).toBe('unsupported_version');
     expect(() => readBnn(v2)).toThrow(/version 2\.0; this reader reads version 1\.x.*Update BNN Studio/);
+  });
+
+  it('unknown feature flags', () => {
+    const f = new Uint8Array(bytes);
+    new DataView(f.buffer).setUint32(FIELD.flags, 0x3, true);
+    expect(codeOf(() => readBnn(fixCrc(f)))).toBe('unsupported_version');
+    expect(() => readBnn(f)).toThrow(/feature flags 0x3/);
+  });
+
+  it('a compressed header that does not inflate', () => {
+    const f = new Uint8Array(bytes);
+    f.fill(0xff, 48, 60);
+    expect(codeOf(() => readBnn(fixCrc(f)))).toBe('bad_header');
   });
 
   it('corrupt (CRC)', () => {

@@ -12,8 +12,8 @@
  *   28      4     tensor table entry count (u32)
  *   32      4     data offset (u32)              16-byte aligned
  *   36      4     data length (u32)
- *   40      4     flags (u32)                    0
- *   44      4     reserved (u32)                 0
+ *   40      4     flags (u32)                    bit 0: the JSON header is raw-DEFLATE compressed; other bits 0
+ *   44      4     inflated header length (u32)   JSON bytes after inflation when bit 0 is set, else 0
  *   48      …     JSON header, padded with spaces to 16 bytes
  *   …       16·n  tensor table: n entries of { offset u32, byteLength u32, elementCount u32, dtype u8, 3 × 0 }
  *   …       …     data: each tensor's little-endian bytes at a 16-byte aligned offset, zero padding between
@@ -46,8 +46,12 @@ export const FIELD = {
   dataOffset: 32,
   dataLength: 36,
   flags: 40,
-  reserved: 44,
+  inflatedHeaderLength: 44,
 } as const;
+
+/** Flag bits. Readers refuse files with bits they do not know. */
+export const FLAG_HEADER_DEFLATE = 0x1;
+export const KNOWN_FLAGS = FLAG_HEADER_DEFLATE;
 
 /** Element types of stored tensors. */
 export const DTYPE = { int32: 1, float32: 2 } as const;

@@ -1,4 +1,5 @@
 import { DEPLOY_FORMAT, DEPLOY_VERSION, type DeployGraph } from '@bnn-studio/bnn-core';
+import { inflateSync } from 'fflate';
 import { BnnFormatError } from '../errors.js';
 import { crc32 } from './crc32.js';
 import {
@@ -11,6 +12,8 @@ import {
   DTYPE,
   FIELD,
   FIXED_HEADER_BYTES,
+  FLAG_HEADER_DEFLATE,
+  KNOWN_FLAGS,
   MIN_FILE_BYTES,
   TABLE_ENTRY_BYTES,
 } from './layout.js';
@@ -106,7 +109,15 @@ export function readBnn(bytes: Uint8Array, options: ReadBnnOptions = {}): BnnFil
       `${REEXPORT} The bytes changed after export (storage or transfer error).`,
     );
   }
-  return decodeBody(bytes, dv, fileLength, { major, minor });
+  const flags = dv.getUint32(FIELD.flags, true);
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    throw new BnnFormatError(
+      'unsupported_version',
+      `file uses feature flags 0x${flags.toString(16)} that this reader does not know (version ${major}.${minor}).`,
+      'Update BNN Studio to a version that reads this file, or re-export it from this version.',
+    );
+  }
+  return decodeBody(bytes, dv, fileLength, { major, minor }, flags, maxBytes);
 }
 
 function decodeBody(
@@ -114,6 +125,8 @@ function decodeBody(
   dv: DataView,
   fileLength: number,
   version: { major: number; minor: number },
+  flags: number,
+  maxBytes: number,
 ): BnnFile {
   const bad = (code: 'bad_header' | 'bad_tensor_table', what: string) =>
     new BnnFormatError(
@@ -160,13 +173,22 @@ function decodeBody(
     else throw bad('bad_tensor_table', `entry ${i} has unknown element type ${dtype}`);
   }
 
+  let jsonBytes = bytes.subarray(headerOffset, headerOffset + headerLength);
+  if (flags & FLAG_HEADER_DEFLATE) {
+    const inflatedLength = dv.getUint32(FIELD.inflatedHeaderLength, true);
+    if (inflatedLength > maxBytes)
+      throw bad('bad_header', `inflated header of ${inflatedLength} bytes exceeds the cap`);
+    try {
+      const out = inflateSync(jsonBytes, { out: new Uint8Array(inflatedLength) });
+      if (out.length !== inflatedLength) throw new Error(`${out.length} bytes instead of ${inflatedLength}`);
+      jsonBytes = out;
+    } catch (e) {
+      throw bad('bad_header', `compressed header does not inflate (${(e as Error).message})`);
+    }
+  }
   let header: { format?: unknown; graph?: unknown; meta?: unknown };
   try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(
-        bytes.subarray(headerOffset, headerOffset + headerLength),
-      ),
-    );
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes));
   } catch (e) {
     throw bad('bad_header', `JSON does not parse (${(e as Error).message})`);
   }

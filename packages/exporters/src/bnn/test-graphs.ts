@@ -264,10 +264,7 @@ export function buildZooGraph(seed = 3): DeployGraph {
       dilations: [1, 1],
       padding: 'same',
       padValue: 1,
-      transform: b.floatTransform(8, 'relu', 'relu') as Extract<
-        ReturnType<GraphBuilder['floatTransform']>,
-        { kind: 'float' }
-      >,
+      transform: b.floatTransform(8, 'relu', 'relu') as FloatOutputTransform,
     },
     [8, 8, 8],
     'float32',

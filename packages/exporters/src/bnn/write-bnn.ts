@@ -1,4 +1,5 @@
 import type { DeployGraph } from '@bnn-studio/bnn-core';
+import { deflateSync } from 'fflate';
 import { crc32 } from './crc32.js';
 import {
   alignUp,
@@ -12,10 +13,11 @@ import {
   DTYPE,
   FIELD,
   FIXED_HEADER_BYTES,
+  FLAG_HEADER_DEFLATE,
   TABLE_ENTRY_BYTES,
 } from './layout.js';
 import { EXPORTERS_PRODUCER } from './producer.js';
-import type { BnnMeta } from './types.js';
+import type { BnnMeta, WriteBnnOptions } from './types.js';
 
 interface Blob {
   dtype: BnnDtype;
@@ -65,7 +67,7 @@ function extractBlobs(value: unknown, blobs: Blob[]): unknown {
  * Serialises a DeployGraph and its provenance into a `.bnn` file (layout in ./layout.ts and
  * docs/formats/bnn.md). Deterministic: the same graph and meta give the same bytes.
  */
-export function writeBnn(deploy: DeployGraph, meta: BnnMeta = {}): Uint8Array {
+export function writeBnn(deploy: DeployGraph, meta: BnnMeta = {}, options: WriteBnnOptions = {}): Uint8Array {
   const blobs: Blob[] = [];
   const graph = extractBlobs(deploy, blobs);
   let packedBytes = 0;
@@ -80,7 +82,9 @@ export function writeBnn(deploy: DeployGraph, meta: BnnMeta = {}): Uint8Array {
     meta: { producer: EXPORTERS_PRODUCER, ...meta },
     summary: { tensors: blobs.length, int32Bytes: packedBytes, float32Bytes: floatBytes },
   };
-  const json = new TextEncoder().encode(JSON.stringify(header));
+  const plainJson = new TextEncoder().encode(JSON.stringify(header));
+  const compress = options.compressHeader ?? true;
+  const json = compress ? deflateSync(plainJson, { level: 9 }) : plainJson;
 
   const tableOffset = alignUp(FIXED_HEADER_BYTES + json.length);
   const dataOffset = alignUp(tableOffset + blobs.length * TABLE_ENTRY_BYTES);
@@ -107,8 +111,8 @@ export function writeBnn(deploy: DeployGraph, meta: BnnMeta = {}): Uint8Array {
   dv.setUint32(FIELD.tableCount, blobs.length, true);
   dv.setUint32(FIELD.dataOffset, dataOffset, true);
   dv.setUint32(FIELD.dataLength, dataLength, true);
-  dv.setUint32(FIELD.flags, 0, true);
-  dv.setUint32(FIELD.reserved, 0, true);
+  dv.setUint32(FIELD.flags, compress ? FLAG_HEADER_DEFLATE : 0, true);
+  dv.setUint32(FIELD.inflatedHeaderLength, compress ? plainJson.length : 0, true);
   out.set(json, FIXED_HEADER_BYTES);
   out.fill(0x20, FIXED_HEADER_BYTES + json.length, tableOffset);
   blobs.forEach((b, i) => {
