@@ -104,10 +104,13 @@ function runOp(
       // One-padding reads +1 out of bounds; zero-padding reads 0 (drops the tap from the sum).
       const pad = op.padding === 'same' ? op.padValue : 0;
       F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+        if (!inside && pad === 0) return;
+        const xb = (iy * g.w + ix) * cin;
         for (let co = 0; co < cout; co++) {
           const fb = ((co * kh + ky) * kw + kx) * cin;
           let s = 0;
-          for (let ci = 0; ci < cin; ci++) s += (inside ? x[(iy * g.w + ix) * cin + ci]! : pad) * f[fb + ci]!;
+          if (inside) for (let ci = 0; ci < cin; ci++) s += x[xb + ci]! * f[fb + ci]!;
+          else for (let ci = 0; ci < cin; ci++) s += pad * f[fb + ci]!;
           dot[o * cout + co]! += s;
         }
       });
