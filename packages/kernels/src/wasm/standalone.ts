@@ -100,6 +100,16 @@ export class WasmBConv {
     runBConv(this.k, this.p, this.packedIn, this.out, this.col, this.batch, this.worker);
   }
 
+  /** Packing of the float input only (benchmark breakdown). */
+  packOnly(): void {
+    this.k.pack(
+      this.floatIn,
+      this.packedIn,
+      (this.batch * this.p.inSize) / packedWords(this.inChannels),
+      this.inChannels,
+    );
+  }
+
   /** im2col of the packed input only (so a benchmark can time the GEMM alone). */
   im2colOnly(): void {
     bconvIm2col(this.k, this.p, this.packedIn, this.col, this.batch);
