@@ -32,6 +32,8 @@ export interface ModelTotals {
   float32EquivalentBytes: number;
   /** Larq's "Compression ratio of memory": modelSizeBytes / float32EquivalentBytes (smaller is better). */
   compressionRatio: number;
+  /** float32EquivalentBytes / modelSizeBytes (older Larq's "Compression of Memory", e.g. 25.97×). */
+  compressionFactor: number;
   /** Σ node packedBytes: what the weights occupy bit-packed. */
   packedBytes: number;
   totalMacs: number;
@@ -545,6 +547,7 @@ function totalsOf(
     int8EquivalentBytes: (binaryParams + 8 * (int8Params + float32Params)) / 8,
     float32EquivalentBytes: 4 * total,
     compressionRatio: total > 0 ? modelBits / (32 * total) : 1,
+    compressionFactor: modelBits > 0 ? (32 * total) / modelBits : 1,
     packedBytes: packed,
     totalMacs,
     binaryMacs: bm,

@@ -58,6 +58,7 @@ export function formatSummary(analysis: GraphAnalysis, title = 'model'): string 
     ['Model size (8-bit FP weights)', mb(t.int8EquivalentBytes)],
     ['Float-32 Equivalent', mb(t.float32EquivalentBytes)],
     ['Compression Ratio of Memory', t.compressionRatio.toFixed(2)],
+    ['Compression of Memory', `${t.compressionFactor.toFixed(2)}×`],
     ['Packed weights', `${t.packedBytes} B`],
     ['Number of MACs', String(t.totalMacs)],
     ['Ratio of MACs that are binarized', t.binaryMacShare.toFixed(4)],
