@@ -7,13 +7,15 @@
  *   3  Harley-Seal: carry-save adders fold 4 words into ones/twos/fours bit planes; one SWAR popcount per
  *      4 words plus three at the end.
  *   4  Compiler builtin (__builtin_popcount: a libgcc call on Cortex-M4), the naive baseline.
+ *   5  Auto (default): Harley-Seal for rows of >= BNN_HS_MIN_WORDS words, SWAR + USADA8 below (the
+ *      carry-save setup and final popcounts only pay off on long rows).
  */
 #ifndef BNN_POPCOUNT_H
 #define BNN_POPCOUNT_H
 #include <stdint.h>
 
 #ifndef BNN_POPCOUNT
-#define BNN_POPCOUNT 2
+#define BNN_POPCOUNT 5
 #endif
 
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
@@ -30,12 +32,13 @@ static inline uint32_t bnn_byte_counts(uint32_t x) {
   return (x + (x >> 4)) & 0x0F0F0F0Fu;              /* 8-bit fields */
 }
 
-/* acc + sum of the four bytes of x. */
+/* acc + sum of the four bytes of x (each 0..255). */
 static inline int32_t bnn_add_bytes(int32_t acc, uint32_t x) {
 #if BNN_HAVE_USADA8
   return (int32_t)__usada8(x, 0u, (uint32_t)acc);
 #else
-  return acc + (int32_t)((x * 0x01010101u) >> 24);
+  x = (x & 0x00FF00FFu) + ((x >> 8) & 0x00FF00FFu); /* bytes may hold up to 255: sum in 16-bit lanes */
+  return acc + (int32_t)((x + (x >> 16)) & 0xFFFFu);
 #endif
 }
 
@@ -49,46 +52,101 @@ static inline int32_t bnn_popcount32_inline(uint32_t x) {
 #endif
 }
 
-/* Carry-save adder: (h, l) with h*2 + l = a + b + c bit-wise. */
-#define BNN_CSA(h, l, a, b, c)                                                                                \
-  do {                                                                                                        \
-    uint32_t u_ = (a) ^ (b);                                                                                  \
-    (h) = ((a) & (b)) | (u_ & (c));                                                                           \
-    (l) = u_ ^ (c);                                                                                           \
-  } while (0)
 
-static inline int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
+/*
+ * A register the compiler cannot see through: keeps SWAR masks in registers so Thumb-2 can fold the shift
+ * into the AND (`and t, m1, x, lsr #1`: one instruction instead of a shift plus an immediate AND).
+ */
+#if defined(__GNUC__)
+#define BNN_OPAQUE(v) bnn_opaque_u32(v)
+static inline uint32_t bnn_opaque_u32(uint32_t v) {
+  __asm__("" : "+r"(v));
+  return v;
+}
+#else
+#define BNN_OPAQUE(v) (v)
+#endif
+
+static inline uint32_t bnn_load_xor(const uint32_t *a, const uint32_t *b, int i) { return a[i] ^ b[i]; }
+
+#ifndef BNN_HS_MIN_WORDS
+#define BNN_HS_MIN_WORDS 32
+#endif
+
+static inline int32_t bnn_xor_popcount_hs(const uint32_t *a, const uint32_t *b, int n) {
   int32_t acc = 0;
-#if BNN_POPCOUNT == 3
+  /*
+   * Harley-Seal over blocks of 4 words: carry-save adders keep bit-sliced running counts in `ones` and
+   * `twos`; each block emits a `fours` word whose SWAR byte counts are summed bytewise in acc8 (<= 8 per
+   * byte per block, flushed with USADA8 every 31 blocks). Total = 4*sum(fours) + 2*popcount(twos) +
+   * popcount(ones) + the tail words.
+   */
+  const uint32_t m1 = BNN_OPAQUE(0x55555555u), m2 = BNN_OPAQUE(0x33333333u);
   uint32_t ones = 0, twos = 0;
-  int32_t fours = 0;
-  for (; n >= 4; n -= 4, a += 4, b += 4) {
-    uint32_t twos_a, twos_b, fours_w;
-    BNN_CSA(twos_a, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
-    BNN_CSA(twos_b, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
-    BNN_CSA(fours_w, twos, twos, twos_a, twos_b);
-    fours = bnn_add_bytes(fours, bnn_byte_counts(fours_w));
+  while (n >= 4) {
+    int blocks = n >> 2;
+    if (blocks > 31) blocks = 31;
+    n -= 4 * blocks;
+    uint32_t acc8 = 0;
+    do {
+      uint32_t x0 = bnn_load_xor(a, b, 0), x1 = bnn_load_xor(a, b, 1);
+      uint32_t u = ones ^ x0;
+      const uint32_t twos_a = (ones & x0) | (u & x1);
+      ones = u ^ x1;
+      x0 = bnn_load_xor(a, b, 2);
+      x1 = bnn_load_xor(a, b, 3);
+      u = ones ^ x0;
+      const uint32_t twos_b = (ones & x0) | (u & x1);
+      ones = u ^ x1;
+      u = twos ^ twos_a;
+      uint32_t fours = (twos & twos_a) | (u & twos_b);
+      twos = u ^ twos_b;
+      fours = fours - ((fours >> 1) & m1);
+      fours = (fours & m2) + ((fours >> 2) & m2);
+      acc8 += (fours + (fours >> 4)) & 0x0F0F0F0Fu;
+      a += 4;
+      b += 4;
+    } while (--blocks);
+    acc = bnn_add_bytes(acc, acc8);
   }
-  acc = 4 * fours;
+  acc *= 4;
   acc = bnn_add_bytes(acc, bnn_byte_counts(twos) + bnn_byte_counts(twos)); /* bytes <= 16: no overflow */
   acc = bnn_add_bytes(acc, bnn_byte_counts(ones));
   for (; n > 0; n--) acc = bnn_add_bytes(acc, bnn_byte_counts(*a++ ^ *b++));
-#elif BNN_POPCOUNT == 2
+  return acc;
+}
+
+static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b, int n) {
+  int32_t acc = 0;
   /* Two words per step: their 4-bit partial sums add without overflow (<= 8 per nibble). */
+  const uint32_t m1 = BNN_OPAQUE(0x55555555u), m2 = BNN_OPAQUE(0x33333333u), m4 = BNN_OPAQUE(0x0F0F0F0Fu);
   for (; n >= 2; n -= 2, a += 2, b += 2) {
-    uint32_t x = a[0] ^ b[0], y = a[1] ^ b[1];
-    x = x - ((x >> 1) & 0x55555555u);
-    y = y - ((y >> 1) & 0x55555555u);
-    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
-    y = (y & 0x33333333u) + ((y >> 2) & 0x33333333u);
+    uint32_t x = bnn_load_xor(a, b, 0), y = bnn_load_xor(a, b, 1);
+    x = x - ((x >> 1) & m1);
+    y = y - ((y >> 1) & m1);
+    x = (x & m2) + ((x >> 2) & m2);
+    y = (y & m2) + ((y >> 2) & m2);
     x += y;
-    x = (x & 0x0F0F0F0Fu) + ((x >> 4) & 0x0F0F0F0Fu);
+    x = (x & m4) + ((x >> 4) & m4);
     acc = bnn_add_bytes(acc, x);
   }
   if (n) acc = bnn_add_bytes(acc, bnn_byte_counts(a[0] ^ b[0]));
-#else
-  for (int i = 0; i < n; i++) acc += bnn_popcount32_inline(a[i] ^ b[i]);
-#endif
   return acc;
 }
+
+/* sum_i popcount(a[i] ^ b[i]) over n words: the binary-layer hot loop. */
+static inline int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
+#if BNN_POPCOUNT == 5
+  return n >= BNN_HS_MIN_WORDS ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+#elif BNN_POPCOUNT == 3
+  return bnn_xor_popcount_hs(a, b, n);
+#elif BNN_POPCOUNT == 2
+  return bnn_xor_popcount_swar(a, b, n);
+#else
+  int32_t acc = 0;
+  for (int i = 0; i < n; i++) acc += bnn_popcount32_inline(a[i] ^ b[i]);
+  return acc;
+#endif
+}
+
 #endif /* BNN_POPCOUNT_H */

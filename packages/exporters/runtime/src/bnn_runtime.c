@@ -65,6 +65,79 @@ void bnn_dequantize(const uint32_t *in, float *out, int pixels, int channels) {
   }
 }
 
+#if defined(__GNUC__)
+#define BNN_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define BNN_ALWAYS_INLINE inline
+#endif
+
+static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint32_t *b, int n, int long_rows) {
+#if BNN_POPCOUNT == 5
+  return long_rows ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+#else
+  (void)long_rows;
+  return bnn_xor_popcount_inline(a, b, n);
+#endif
+}
+
+
+/* All output channels of one output pixel from its gathered patch (see bnn_bconv2d). */
+static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch, int border,
+                                   int valid_taps, int iy0, int ix0, void *out, size_t pix, int long_rows) {
+  const bnn_window *w = &p->win;
+  const int wc = BNN_PACKED_WORDS(p->in_c);
+  const int32_t k = (border ? valid_taps : w->k_h * w->k_w) * p->in_c;
+  if (p->ot.bitpacked) {
+    const int out_words = BNN_PACKED_WORDS(p->out_c);
+    uint32_t *o = (uint32_t *)out + pix * (size_t)out_words;
+    const uint32_t *f = p->filter;
+    for (int ow = 0; ow < out_words; ow++) {
+      uint32_t bits = 0;
+      const int n = p->out_c - 32 * ow < 32 ? p->out_c - 32 * ow : 32;
+      const int32_t *th = p->ot.thresholds + 32 * ow;
+      for (int i = 0; i < n; i++, f += patch) {
+        const int32_t accum = bnn_row_popcount(patch_words, f, patch, long_rows);
+        bits |= (uint32_t)(accum > th[i]) << i;
+      }
+      o[ow] = bits;
+    }
+  } else {
+    float *o = (float *)out + pix * (size_t)p->out_c;
+    for (int c = 0; c < p->out_c; c++) {
+      const uint32_t *f = p->filter + (size_t)c * (size_t)patch;
+      int32_t accum = bnn_row_popcount(patch_words, f, patch, long_rows);
+      if (border) {
+        for (int ky = 0; ky < w->k_h; ky++) {
+          for (int kx = 0; kx < w->k_w; kx++) {
+            if (!bnn_in_bounds(iy0 + ky * w->dil_h, ix0 + kx * w->dil_w, w->in_h, w->in_w)) {
+              const uint32_t *ft = f + (size_t)(ky * w->k_w + kx) * (size_t)wc;
+              for (int j = 0; j < wc; j++) accum -= bnn_popcount32_inline(ft[j]);
+            }
+          }
+        }
+      }
+      o[c] = bnn_float_transform(&p->ot, c, k - 2 * accum);
+    }
+  }
+}
+
+#if defined(__GNUC__)
+#define BNN_NOINLINE __attribute__((noinline))
+#else
+#define BNN_NOINLINE
+#endif
+
+/* Separate functions so each popcount variant gets its own register allocation. */
+static BNN_NOINLINE void bnn_bconv_pixel_long(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
+                                              int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
+  bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 1);
+}
+
+static BNN_NOINLINE void bnn_bconv_pixel_short(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
+                                               int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
+  bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 0);
+}
+
 /*
  * Binary conv. Per output pixel the receptive field is gathered into `scratch` as one contiguous packed
  * patch (out-of-bounds taps as 0 words, i.e. +1: exactly one-padding), so each output channel is a single
@@ -78,7 +151,6 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
   const int wc = BNN_PACKED_WORDS(p->in_c);
   const int taps = w->k_h * w->k_w;
   const int patch = taps * wc;
-  const int out_words = BNN_PACKED_WORDS(p->out_c);
   for (int oy = 0; oy < w->out_h; oy++) {
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
@@ -96,37 +168,12 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
         }
       }
       const int border = valid_taps != taps && p->pad == BNN_PAD_ZERO;
-      const int32_t k = (border ? valid_taps : taps) * p->in_c;
       const size_t pix = (size_t)oy * (size_t)w->out_w + (size_t)ox;
-      if (p->ot.bitpacked) {
-        uint32_t *o = (uint32_t *)out + pix * (size_t)out_words;
-        for (int ow = 0; ow < out_words; ow++) {
-          uint32_t bits = 0;
-          const int n = p->out_c - 32 * ow < 32 ? p->out_c - 32 * ow : 32;
-          for (int i = 0; i < n; i++) {
-            const int c = 32 * ow + i;
-            const int32_t accum = bnn_xor_popcount_inline(scratch, p->filter + (size_t)c * (size_t)patch, patch);
-            bits |= (uint32_t)(accum > p->ot.thresholds[c]) << i;
-          }
-          o[ow] = bits;
-        }
+      /* Two specialised copies of the channel loop: the popcount variant is fixed per layer. */
+      if (patch >= BNN_HS_MIN_WORDS) {
+        bnn_bconv_pixel_long(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
       } else {
-        float *o = (float *)out + pix * (size_t)p->out_c;
-        for (int c = 0; c < p->out_c; c++) {
-          const uint32_t *f = p->filter + (size_t)c * (size_t)patch;
-          int32_t accum = bnn_xor_popcount_inline(scratch, f, patch);
-          if (border) {
-            for (int ky = 0; ky < w->k_h; ky++) {
-              for (int kx = 0; kx < w->k_w; kx++) {
-                if (!bnn_in_bounds(iy0 + ky * w->dil_h, ix0 + kx * w->dil_w, w->in_h, w->in_w)) {
-                  const uint32_t *ft = f + (size_t)(ky * w->k_w + kx) * (size_t)wc;
-                  for (int j = 0; j < wc; j++) accum -= bnn_popcount32_inline(ft[j]);
-                }
-              }
-            }
-          }
-          o[c] = bnn_float_transform(&p->ot, c, k - 2 * accum);
-        }
+        bnn_bconv_pixel_short(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
       }
     }
   }

@@ -8,15 +8,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { randomDeployGraph } from '../firmware/random-graph.js';
+import { RUNTIME_DIR } from '../firmware/runtime-files.js';
 import { buildStm32Bundle } from './bundle.js';
 import { limiter } from './limit.js';
 import { unpackBundle, verifyStm32Bundle } from './verify.js';
 
 const limit = limiter(2);
-const RANDOM_SEEDS = Array.from({ length: 22 }, (_, i) => i + 1);
+const RANDOM_SEEDS = Array.from({ length: 20 }, (_, i) => i + 1);
 
 describe.concurrent('STM32L4 bundles of random architectures: qemu bit-exact + host sanitizers', () => {
   for (const seed of RANDOM_SEEDS) {
@@ -33,6 +35,97 @@ describe.concurrent('STM32L4 bundles of random architectures: qemu bit-exact + h
       expect(result.log).toMatch(/vector 1: 0 mismatching values/);
     });
   }
+});
+
+describe.concurrent('STM32L4 bundles of every preset (seeded random weights): qemu bit-exact + host sanitizers', () => {
+  for (const preset of listPresets()) {
+    it(`preset ${preset.id}`, async () => {
+      const graph = getPreset(preset.id);
+      const deploy = lower(graph, randomWeights(graph, 1));
+      const result = await limit(async () => {
+        const { zip } = await buildStm32Bundle(deploy, { goldenCount: 1 });
+        return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
+      });
+      expect(result.passed, `${preset.id}:\n${result.log}`).toBe(true);
+      expect(result.hostSanitizersPassed).toBe(true);
+    });
+  }
+});
+
+describe('popcount variants', () => {
+  it('every BNN_POPCOUNT variant matches a bit-by-bit count on the host (ASan/UBSan) and on the emulated M4', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bnn-popcount-'));
+    const src = [join(RUNTIME_DIR, 'tools/popcount_check.c'), join(RUNTIME_DIR, 'src/bnn_runtime.c')];
+    const inc = `-I${join(RUNTIME_DIR, 'src')}`;
+    try {
+      await limit(async () => {
+        for (const v of [1, 2, 3, 4, 5]) {
+          const host = join(dir, `host${v}`);
+          execFileSync('gcc', [
+            '-std=c99',
+            '-O2',
+            '-Wall',
+            '-Wextra',
+            '-Werror',
+            '-fsanitize=address,undefined',
+            '-fno-sanitize-recover=all',
+            `-DBNN_POPCOUNT=${v}`,
+            inc,
+            ...src,
+            '-lm',
+            '-o',
+            host,
+          ]);
+          expect(execFileSync(host, { encoding: 'utf8' })).toMatch(/^PASS$/m);
+          const elf = join(dir, `m4_${v}.elf`);
+          execFileSync('arm-none-eabi-gcc', [
+            '-std=c99',
+            '-mcpu=cortex-m4',
+            '-mthumb',
+            '-mfpu=fpv4-sp-d16',
+            '-mfloat-abi=hard',
+            '-O2',
+            '-Wall',
+            '-Wextra',
+            '-Werror',
+            '-DBNN_SEMIHOSTING',
+            `-DBNN_POPCOUNT=${v}`,
+            inc,
+            ...src,
+            join(RUNTIME_DIR, 'targets/cortex-m4/startup_cm4.c'),
+            '--specs=rdimon.specs',
+            `-L${join(RUNTIME_DIR, 'targets/cortex-m4')}`,
+            '-Tmps2_an386.ld',
+            '-lm',
+            '-o',
+            elf,
+          ]);
+          const out = execFileSync(
+            'qemu-system-arm',
+            [
+              '-M',
+              'mps2-an386',
+              '-cpu',
+              'cortex-m4',
+              '-nographic',
+              '-monitor',
+              'none',
+              '-serial',
+              'none',
+              '-semihosting-config',
+              'enable=on,target=native',
+              '-kernel',
+              elf,
+            ],
+            { encoding: 'utf8', timeout: 120_000 },
+          );
+          expect(out).toMatch(/^PASS$/m);
+        }
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('STM32L4 bundle contents and checks', () => {
