@@ -57,9 +57,10 @@ export function quantizeArray(
         for (let i = 0; i < x.length; i++) s += Math.abs(x[i]!);
         t = (0.7 * s) / Math.max(1, x.length);
       }
+      // Larq: q = sign(sign(x + t) + sign(x − t)) with TensorFlow's sign(0) = 0, so q(±t) = ±1 (for t > 0).
       for (let i = 0; i < x.length; i++) {
         const v = x[i]!;
-        out[i] = v > t ? 1 : v < -t ? -1 : 0;
+        out[i] = Math.sign(Math.sign(v + t) + Math.sign(v - t)) || 0;
       }
       return out;
     }

@@ -103,7 +103,7 @@ const QUANTIZERS: QuantizerDef[] = [
         default: 0.05,
         min: 0,
         max: 1e3,
-        help: 'Values with |x| ≤ threshold map to 0.',
+        help: 'Values with |x| < threshold map to 0.',
       },
       {
         name: 'ternary_weight_networks',
@@ -113,7 +113,7 @@ const QUANTIZERS: QuantizerDef[] = [
       },
       clipValue('Straight-through gradient window.'),
     ],
-    help: 'Forward: q(x) = +1 if x > t, −1 if x < −t, else 0. Backward: straight-through within ±clip_value (Li & Liu, Ternary Weight Networks).',
+    help: 'Forward: q(x) = sign(sign(x + t) + sign(x − t)) with sign(0) = 0: +1 for x ≥ t, −1 for x ≤ −t, else 0 (t > 0). Backward: straight-through within ±clip_value (Li & Liu, Ternary Weight Networks).',
   },
   {
     id: 'dorefa',

@@ -121,7 +121,10 @@ describe('registries', () => {
     expect(Array.from(quantizeArray({ id: 'ste_sign' }, x, 1))).toEqual([-1, -1, 1, 1, 1]);
     expect(Array.from(quantizeArray({ id: 'ste_heaviside' }, x, 1))).toEqual([0, 0, 0, 1, 1]);
     expect(Array.from(quantizeArray({ id: 'ste_tern', config: { threshold_value: 0.5 } }, x, 1))).toEqual([
-      -1, 0, 0, 0, 1,
+      -1, -1, 0, 1, 1,
+    ]);
+    expect(Array.from(quantizeArray({ id: 'ste_tern', config: { threshold_value: 0 } }, x, 1))).toEqual([
+      -1, -1, 0, 1, 1,
     ]);
     expect(Array.from(quantizeArray({ id: 'dorefa', config: { k_bit: 1 } }, x, 1))).toEqual([0, 0, 0, 0, 1]);
     const w = new Float32Array([1, -2, -3, 4]); // 2 × 2, channels last
