@@ -181,12 +181,26 @@ describe('.bnn reader refuses bad files, saying which check failed', () => {
   });
 
   it('a consistent checksum over an inconsistent header', () => {
+    // Written plain, then edited (outChannels 32 → 33) and re-checksummed: the filter length no longer matches.
+    const plain = writeBnn(graph, meta, { compressHeader: false });
+    const dv = new DataView(plain.buffer);
+    const len = dv.getUint32(FIELD.headerLength, true);
+    const text = new TextDecoder().decode(plain.subarray(48, 48 + len));
+    const edited = text.replace('"outChannels":32', '"outChannels":33');
+    expect(edited).not.toBe(text);
+    plain.set(new TextEncoder().encode(edited), 48);
+    expect(codeOf(() => readBnn(fixCrc(plain)))).toBe('bad_header');
+    expect(() => readBnn(plain)).toThrow(/filter has \d+ elements, expected/);
+  });
+
+  it('the writer refuses an inconsistent graph instead of writing a file no reader accepts', () => {
     const g: DeployGraph = structuredClone(graph);
     const op = g.ops.find((o) => o.op === 'bconv2d')!;
     if (op.op !== 'bconv2d') throw new Error('unreachable');
-    op.outChannels += 1; // filter length no longer matches
-    expect(codeOf(() => readBnn(writeBnn(g)))).toBe('bad_header');
-    expect(() => readBnn(writeBnn(g))).toThrow(/filter has \d+ elements, expected/);
+    op.outChannels += 1;
+    expect(() => writeBnn(g)).toThrow(
+      /writeBnn: the deploy graph is inconsistent: node "bconv1": filter has/,
+    );
   });
 
   it('never accepts a truncated file or a flipped bit, and never throws anything but BnnFormatError', () => {

@@ -2,9 +2,17 @@ import type { DeployGraph } from '@bnn-studio/bnn-core';
 import { createEngine } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
 import { presetDeployGraphs } from '../bnn/preset-graphs.js';
-import { buildMixedGraph, buildXcoreGraph, buildZooGraph, randomFloats, rng } from '../bnn/test-graphs.js';
+import {
+  buildMixedGraph,
+  buildXcoreGraph,
+  buildZooGraph,
+  GraphBuilder,
+  randomFloats,
+  rng,
+} from '../bnn/test-graphs.js';
 import { ExportRefusedError } from '../errors.js';
 import { calibrateTflite } from './calibrate.js';
+import { flatcDump } from './flatc-dump.js';
 import { listTfliteRefusals } from './profile-rules.js';
 import { readTflite } from './read-tflite.js';
 import { TensorType } from './schema.js';
@@ -56,6 +64,10 @@ describe('.tflite (arm) computes what the kernels compute', () => {
     for (const p of presets!) {
       const worst = await compareArm(p.deploy, 11, 1);
       expect(worst, p.id).toBeLessThan(1e-4);
+      const dump = flatcDump(writeTflite(p.deploy, { profile: 'arm' }));
+      expect(dump.subgraphs[0].operators.length, p.id).toBe(
+        readTflite(writeTflite(p.deploy, { profile: 'arm' })).subgraphs[0]!.operators.length,
+      );
     }
   });
 
@@ -124,5 +136,98 @@ describe('.tflite (xcore, int8) stays close to the float model', () => {
     } finally {
       engine.dispose();
     }
+  });
+});
+
+describe('.tflite (xcore, int8) float builtins', () => {
+  it('depthwise, hard_tanh, concat, avg-pool, PReLU, add, flatten, dense stay within int8 error of float', async () => {
+    const b = new GraphBuilder(rng(8), [6, 6, 4]);
+    const r = b.r;
+    const dw = b.add(
+      {
+        op: 'depthwise_conv2d',
+        sourceNode: 'dw',
+        inputs: ['input'],
+        filter: randomFloats(r, 9 * 4),
+        bias: randomFloats(r, 4, -0.2, 0.2),
+        channels: 4,
+        depthMultiplier: 1,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'same',
+        activation: 'none',
+      },
+      [6, 6, 4],
+      'float32',
+    );
+    const ht = b.add({ op: 'hard_tanh', sourceNode: 'ht', inputs: [dw] }, [6, 6, 4], 'float32');
+    const cat = b.add({ op: 'concat', sourceNode: 'cat', inputs: [ht, 'input'] }, [6, 6, 8], 'float32');
+    const ap = b.add(
+      { op: 'avgpool2d', sourceNode: 'ap', inputs: [cat], pool: [2, 2], strides: [2, 2], padding: 'valid' },
+      [3, 3, 8],
+      'float32',
+    );
+    const pr = b.add(
+      { op: 'prelu', sourceNode: 'pr', inputs: [ap], alpha: randomFloats(r, 8, 0, 0.3) },
+      [3, 3, 8],
+      'float32',
+    );
+    const sum = b.add({ op: 'add', sourceNode: 'sum', inputs: [pr, ap] }, [3, 3, 8], 'float32');
+    const fl = b.add({ op: 'reshape', sourceNode: 'flat', inputs: [sum] }, [72], 'float32');
+    const logits = b.add(
+      {
+        op: 'dense',
+        sourceNode: 'head',
+        inputs: [fl],
+        weights: randomFloats(r, 72 * 6),
+        bias: null,
+        inChannels: 72,
+        outChannels: 6,
+        activation: 'none',
+      },
+      [6],
+      'float32',
+    );
+    const deploy = b.graph('xcore-float', [logits]);
+    const n = 6 * 6 * 4;
+    const calibration = await calibrateTflite(deploy, {
+      data: randomFloats(rng(2), 32 * n, -1, 1),
+      batch: 32,
+    });
+    const bytes = writeTflite(deploy, { profile: 'xcore', calibration });
+    const m = readTflite(bytes);
+    expect(m.subgraphs[0]!.operators.map((o) => o.opName)).toEqual([
+      'DEPTHWISE_CONV_2D',
+      'MINIMUM',
+      'MAXIMUM',
+      'CONCATENATION',
+      'AVERAGE_POOL_2D',
+      'PRELU',
+      'ADD',
+      'RESHAPE',
+      'FULLY_CONNECTED',
+    ]);
+    const sg = m.subgraphs[0]!;
+    // Ops that need equal input/output parameters get them.
+    const concat = sg.operators[3]!;
+    for (const i of concat.inputs)
+      expect(sg.tensors[i]!.quantization!.scale).toEqual(sg.tensors[concat.outputs[0]!]!.quantization!.scale);
+    const interp = new TfliteInterpreter(bytes);
+    const engine = await createEngine(deploy, { backend: 'reference' });
+    try {
+      const outScale = sg.tensors[sg.outputs[0]!]!.quantization!.scale[0]!;
+      for (let s = 0; s < 4; s++) {
+        const x = randomFloats(rng(50 + s), n, -1, 1);
+        const want = engine.run(x, 1)[0]!;
+        const got = interp.run(x)[0]!;
+        // A handful of int8 steps of the output: rounding of inputs, weights and every intermediate.
+        for (let i = 0; i < want.length; i++)
+          expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(12 * outScale);
+      }
+    } finally {
+      engine.dispose();
+    }
+    expect(flatcDump(bytes).subgraphs[0].operators).toHaveLength(9);
   });
 });

@@ -210,13 +210,8 @@ describe('.tflite xcore refusals name the layer, the rule and the fix', () => {
     },
     {
       name: 'int8 output with Cout % 4 ≠ 0',
-      graph: (() => {
-        const g = buildMixedGraph(2, { channels: 32 });
-        const op = g.ops.find((o) => o.op === 'bdense')!;
-        if (op.op === 'bdense') op.outChannels = 62;
-        return g;
-      })(),
-      node: 'bdense3',
+      graph: buildMixedGraph(2, { channels: 31 }), // bconv2: 31 → 62 channels, float output
+      node: 'bconv2',
       rule: 'xcore.int8_output_channels_multiple_of_4',
       fix: /64 filters/,
     },

@@ -10,6 +10,7 @@
  * `ceil(C / 32)` INT32 words in the channel dimension.
  */
 import type { DeployGraph, DeployOp, DeployTensor } from '@bnn-studio/bnn-core';
+import { checkDeployGraphArrays } from '../bnn/validate-graph.js';
 import { ExportRefusedError } from '../errors.js';
 import {
   type CalibrationData,
@@ -75,6 +76,10 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
   const { profile } = options;
   if (profile !== 'arm' && profile !== 'xcore') {
     throw new Error(`writeTflite: unknown profile "${String(profile)}"; use 'arm' or 'xcore'.`);
+  }
+  const problems = checkDeployGraphArrays(deploy);
+  if (problems.length > 0) {
+    throw new TypeError(`writeTflite: the deploy graph is inconsistent: ${problems.slice(0, 3).join('; ')}.`);
   }
   const refusals = listTfliteRefusals(deploy, profile);
   if (refusals.length > 0) throw refusals[0]!;
