@@ -463,6 +463,85 @@ function depthwiseAndPoolKernels() {
       (br $ys))))`;
 }
 
+function floatConvKernel() {
+  return `
+  ;; Float conv2d of one sample (NHWC, HWIO filter, zero padding): acc[o] = bias[o], then for taps (ky, kx) and
+  ;; input channels c in order, acc[o] = f32(acc[o] + f32(x·w[o])) — the same operation order and float32
+  ;; rounding as conv2dReference, 4 output channels per f32x4. acc: scratch of co floats.
+  (func (export "conv2d_f32") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32)
+    (param $h i32) (param $w i32) (param $ci i32) (param $co i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32)
+    (param $oh i32) (param $ow i32) (param $relu i32) (param $acc i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $c i32)
+    (local $o i32) (local $co4 i32) (local $xp i32) (local $fp i32) (local $x f32) (local $xv v128) (local $y f32)
+    (local $a i32)
+    (local.set $co4 (i32.and (local.get $co) (i32.const -4)))
+    (block $doneY (loop $ys
+      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $doneX (loop $xs
+        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $o (i32.const 0))
+        (block $doneInit (loop $init
+          (br_if $doneInit (i32.ge_u (local.get $o) (local.get $co)))
+          (f32.store (i32.add (local.get $acc) (i32.shl (local.get $o) (i32.const 2)))
+            (if (result f32) (local.get $bias)
+              (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
+              (else (f32.const 0))))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))
+          (br $init)))
+        (local.set $ky (i32.const 0))
+        (loop $kys
+          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
+          (if (i32.lt_u (local.get $iy) (local.get $h)) (then
+            (local.set $kx (i32.const 0))
+            (loop $kxs
+              (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
+              (if (i32.lt_u (local.get $ix) (local.get $w)) (then
+                (local.set $xp (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $ci)) (i32.const 2))))
+                (local.set $fp (i32.add (local.get $filter) (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $ci)) (local.get $co)) (i32.const 2))))
+                (local.set $c (i32.const 0))
+                (block $doneC (loop $cs
+                  (br_if $doneC (i32.ge_u (local.get $c) (local.get $ci)))
+                  (local.set $x (f32.load (local.get $xp)))
+                  (local.set $xv (f32x4.splat (local.get $x)))
+                  (local.set $o (i32.const 0))
+                  (block $done4 (loop $o4
+                    (br_if $done4 (i32.ge_u (local.get $o) (local.get $co4)))
+                    (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $o) (i32.const 2))))
+                    (v128.store (local.get $a) (f32x4.add (v128.load (local.get $a))
+                      (f32x4.mul (local.get $xv) (v128.load (i32.add (local.get $fp) (i32.shl (local.get $o) (i32.const 2)))))))
+                    (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                    (br $o4)))
+                  (block $done1 (loop $o1
+                    (br_if $done1 (i32.ge_u (local.get $o) (local.get $co)))
+                    (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $o) (i32.const 2))))
+                    (f32.store (local.get $a) (f32.add (f32.load (local.get $a))
+                      (f32.mul (local.get $x) (f32.load (i32.add (local.get $fp) (i32.shl (local.get $o) (i32.const 2)))))))
+                    (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                    (br $o1)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+                  (local.set $fp (i32.add (local.get $fp) (i32.shl (local.get $co) (i32.const 2))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (br $cs)))))
+              (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))))
+          (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+        (local.set $o (i32.const 0))
+        (block $doneOut (loop $outs
+          (br_if $doneOut (i32.ge_u (local.get $o) (local.get $co)))
+          (local.set $y (f32.load (i32.add (local.get $acc) (i32.shl (local.get $o) (i32.const 2)))))
+          ;; f32.max(y, 0) = Math.max(y, 0): +0 for −0
+          (if (local.get $relu) (then (local.set $y (f32.max (local.get $y) (f32.const 0)))))
+          (f32.store (local.get $dst) (local.get $y))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))
+          (br $outs)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $xs)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $ys))))`;
+}
+
 function rooflineKernel() {
   // Register-only XOR + popcount + add loop on both unit types (the mix the gemm uses): 4 × i64 and 4 × v128
   // independent chains per iteration = 4·64 + 4·128 = 768 XNOR-popcount bits per iteration.
@@ -499,6 +578,7 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
   ${gemmKernel(GEMM_MIXED)}
   ${variants.map((v) => gemmKernel(v)).join('\n')}
   ${depthwiseAndPoolKernels()}
+  ${floatConvKernel()}
   ${rooflineKernel()}
 )`;
 }

@@ -16,6 +16,7 @@ import {
   runBDepthwise,
   runBMaxPool,
 } from '../wasm/binary-ops.js';
+import { type PreparedConv2D, prepareConv2D, runConv2D } from '../wasm/float-ops.js';
 import { Heap, instantiateKernels, type KernelExports } from '../wasm/runtime.js';
 import { createGemmWorker, sharedMemoryAvailable } from '../wasm/threads.js';
 import type { Backend } from './types.js';
@@ -35,8 +36,9 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
   const k: KernelExports = await instantiateKernels(memory, shared);
   const worker = shared ? await createGemmWorker(memory) : null;
   const heap = new Heap(memory);
-  const prepared = new Map<number, PreparedBConv | PreparedBDepthwise>();
+  const prepared = new Map<number, PreparedBConv | PreparedBDepthwise | PreparedConv2D>();
   for (const { op, index, inputs } of plan.ops) {
+    if (op.op === 'conv2d') prepared.set(index, prepareConv2D(heap, op, inputs[0]!.shape));
     if (op.op === 'bconv2d' || op.op === 'bdense')
       prepared.set(index, prepareBConv(heap, op, inputs[0]!.shape));
     if (op.op === 'bdepthwise_conv2d') {
@@ -72,6 +74,10 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
     const x = inputs[0]!;
     const src = a.ptr.get(x.id)!;
     const dst = a.ptr.get(output.id)!;
+    if (op.op === 'conv2d') {
+      runConv2D(k, prepared.get(index) as PreparedConv2D, src, dst, batch);
+      return;
+    }
     if (isFloatOp(op)) {
       for (let b = 0; b < batch; b++) {
         const xs = inputs.map((t) => heap.f32(a.ptr.get(t.id)! + b * t.size * 4, t.size));

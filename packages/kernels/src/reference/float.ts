@@ -22,7 +22,11 @@ export interface FloatConvParams {
   activation: FloatActivation;
 }
 
-/** Float conv2d, NHWC input `[H, W, Cin]`, HWIO filter, zero padding for `same`. */
+/**
+ * Float conv2d, NHWC input `[H, W, Cin]`, HWIO filter, zero padding for `same`. Accumulates in float32 in a
+ * fixed order — acc = bias, then for taps (ky, kx) and channels c: acc = f32(acc + f32(x·w)) — which the
+ * WASM SIMD kernel reproduces exactly (4 output channels per f32x4, separate mul and add roundings).
+ */
 export function conv2dReference(
   input: Float32Array,
   inH: number,
@@ -36,12 +40,11 @@ export function conv2dReference(
   const [dh, dw] = p.dilations;
   const relu = p.activation === 'relu';
   const out = new Float32Array(g.outH * g.outW * co);
-  const acc = new Float64Array(co);
+  const acc = new Float32Array(co);
   for (let oy = 0; oy < g.outH; oy++) {
     for (let ox = 0; ox < g.outW; ox++) {
-      if (bias) for (let o = 0; o < co; o++) acc[o] = bias[o]!;
+      if (bias) acc.set(bias);
       else acc.fill(0);
-      // taps in (ky, kx, c) order, each adding x·filter row into the Cout accumulators
       for (let ky = 0; ky < kh; ky++) {
         const iy = oy * sh - g.padTop + ky * dh;
         if (iy < 0 || iy >= inH) continue;
@@ -52,14 +55,14 @@ export function conv2dReference(
           let row = (ky * kw + kx) * ci * co;
           for (let c = 0; c < ci; c++, row += co) {
             const x = input[inBase + c]!;
-            if (x === 0) continue;
-            for (let o = 0; o < co; o++) acc[o]! += x * filter[row + o]!;
+            // the sum of two float32 values is exact in double, so storing it rounds once, like f32.add
+            for (let o = 0; o < co; o++) acc[o]! += Math.fround(x * filter[row + o]!);
           }
         }
       }
       const base = (oy * g.outW + ox) * co;
       if (relu) for (let o = 0; o < co; o++) out[base + o] = Math.max(acc[o]!, 0);
-      else for (let o = 0; o < co; o++) out[base + o] = acc[o]!;
+      else out.set(acc, base);
     }
   }
   return out;

@@ -85,6 +85,28 @@ export interface KernelExports {
     oh: number,
     ow: number,
   ): void;
+  conv2d_f32(
+    src: number,
+    filter: number,
+    bias: number,
+    dst: number,
+    h: number,
+    w: number,
+    ci: number,
+    co: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+    relu: number,
+    acc: number,
+  ): void;
   roofline(n: number, seed: bigint): bigint;
 }
 

@@ -238,4 +238,53 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
       wasm.dispose();
     }
   });
+
+  it('float conv2d (first layers) on 200 random graphs equals the float32-ordered reference exactly', async () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const rng = new Rng(30_000 + seed);
+      const h = rng.int(1, 12);
+      const w = rng.int(1, 12);
+      const cin = rng.pick([1, 2, 3, 4, 8]);
+      const cout = rng.pick([1, 3, 4, 8, 13, 32]);
+      const kernel: [number, number] = [rng.pick([1, 3, 5]), rng.pick([1, 3, 5])];
+      const strides: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+      const dilations: [number, number] = [rng.int(1, 2), rng.int(1, 2)];
+      const padding = rng.pick(['valid', 'same'] as const);
+      const g = convGeometry(h, w, kernel, strides, dilations, padding);
+      if (g.outH < 1 || g.outW < 1) continue;
+      const graph: DeployGraph = {
+        format: 'bnn-studio.deploy',
+        version: 1,
+        name: 'conv',
+        input: 'x',
+        outputs: ['y'],
+        tensors: [
+          { id: 'x', shape: [h, w, cin], kind: 'float32' },
+          { id: 'y', shape: [g.outH, g.outW, cout], kind: 'float32' },
+        ],
+        ops: [
+          {
+            op: 'conv2d',
+            sourceNode: 'c',
+            inputs: ['x'],
+            outputs: ['y'],
+            filter: rng.floats(kernel[0] * kernel[1] * cin * cout),
+            bias: rng.next() < 0.5 ? null : rng.floats(cout),
+            inChannels: cin,
+            outChannels: cout,
+            kernel,
+            strides,
+            dilations,
+            padding,
+            activation: rng.pick(['none', 'relu'] as const),
+          },
+        ],
+      };
+      const batch = rng.int(1, 3);
+      const x = rng.floats(batch * h * w * cin, 3);
+      const want = (await createEngine(graph, { backend: 'reference' })).run(x, batch)[0]!;
+      const got = (await createEngine(graph)).run(x, batch)[0]!;
+      expectSame(got, want, `conv2d seed ${seed}`);
+    }
+  });
 });

@@ -1,3 +1,4 @@
+// `npx tsx --conditions=source src/bench/breakdown.ts`: time of each stage of the binary conv (pack, im2col, GEMM).
 import type { BConv2DOp } from '@bnn-studio/bnn-core';
 import { Rng } from '../test-support/random.js';
 import { WasmBConv } from '../wasm/standalone.js';
