@@ -3,6 +3,8 @@
 export { packedWords, packRows, unpackRows } from './deploy/bitpack.js';
 export type { DeployIssue } from './deploy/check-deploy.js';
 export { checkDeployGraph } from './deploy/check-deploy.js';
+export type { DeployStats } from './deploy/deploy-stats.js';
+export { deployStats } from './deploy/deploy-stats.js';
 export type {
   AddOp,
   AvgPool2DOp,

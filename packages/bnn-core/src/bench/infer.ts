@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
+  deployStats,
   GraphBuilder,
   type GraphSpec,
   getPreset,
@@ -110,6 +111,16 @@ export function inferenceCases(): BenchCase[] {
   for (const p of listPresets()) {
     const graph = getPreset(p.id);
     const packed = inferGraph(graph).totals.packedBytes;
+    const lowered = deployStats(lower(graph, randomWeights(graph, 1))).weightBytes;
+    cases.push({
+      case: `preset ${p.id}: lowered deploy-graph constants (BN folded)`,
+      metric: 'bytes (lower is better)',
+      value: lowered,
+      unit: 'B',
+      baseline: 'packed weights before lowering (inferGraph)',
+      baselineValue: packed,
+      ratio: lowered / packed,
+    });
     cases.push({
       case: `preset ${p.id}: packed weights (inferGraph)`,
       metric: 'bytes (lower is better)',

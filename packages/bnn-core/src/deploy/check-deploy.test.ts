@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkDeployGraph,
   type DeployGraph,
+  deployStats,
   getPreset,
   listPresets,
   lower,
@@ -16,6 +17,17 @@ const lowered = (id: string): DeployGraph => {
 describe('checkDeployGraph', () => {
   it('accepts every lowered preset', () => {
     for (const p of listPresets()) expect(checkDeployGraph(lowered(p.id)), p.id).toEqual([]);
+  });
+
+  it('deployStats counts constants and ops', () => {
+    const d = lowered('larq-mnist');
+    const s = deployStats(d);
+    expect(s.opCounts.bconv2d).toBe(2);
+    expect(s.opCounts.bdense).toBe(2);
+    // Packed filters: conv 64·9·1 + 64·9·2 words, dense 64·18 + 10·2 words.
+    expect(s.packedFilterBytes).toBe(4 * (64 * 9 + 64 * 9 * 2 + 64 * 18 + 10 * 2));
+    expect(s.weightBytes).toBeGreaterThan(s.packedFilterBytes);
+    expect(s.weightBytes).toBeLessThan(16 * 1024);
   });
 
   it('reports order, kind, size and shape problems with the op', () => {

@@ -74,12 +74,12 @@ function mnistTiny(): GraphSpec {
 function binarynetMlp(): GraphSpec {
   const b = new GraphBuilder(
     'BinaryNet MLP',
-    'BinaryNet-style multilayer perceptron: binary dense layers of 512 units with BatchNorm; the first layer sees float pixels.',
+    'BinaryNet-style multilayer perceptron: binary dense layers of 512 units with BatchNorm. The pixels are binarised too (sign of the normalised value, i.e. a 0.5 threshold), so every layer runs as XNOR/popcount on a microcontroller.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
     ['Flatten'],
-    ['QuantDense', { units: 512, ...KERNEL_ONLY }],
+    ['QuantDense', { units: 512, ...BINARY }],
     ['BatchNormalization', { momentum: 0.9 }],
     ['QuantDense', { units: 512, ...BINARY }],
     ['BatchNormalization', { momentum: 0.9 }],
