@@ -127,7 +127,7 @@ function randomGraph(seed: number): GraphSpec {
         ['MaxPool2D'],
       ]);
       for (const t of follow) {
-        if (t === 'MaxPool2D' && small) continue;
+        if (t === 'MaxPool2D' && (small || inferGraph(b.build()).nodes[x]!.outputShape![0]! < 2)) continue;
         x = b.add(t, t === 'MaxPool2D' ? { pool_size: 2, padding: pick(rnd, ['valid', 'same']) } : {}, x);
       }
     } else if (kind === 'residual') {
