@@ -278,6 +278,11 @@ export class TfliteInterpreter {
         this.set(out, y);
         return;
       }
+      case 'QUANTIZE':
+      case 'DEQUANTIZE':
+        // Real values throughout: set() rounds to the output's int8 grid when it is INT8.
+        this.set(out, Float32Array.from(f(0)));
+        return;
       case 'RESHAPE': {
         const x = this.get(op.inputs[0]!);
         this.set(out, x instanceof Int32Array ? Int32Array.from(x) : Float32Array.from(x));

@@ -14,6 +14,7 @@ import { flatcDump } from './flatc-dump.js';
 import { listTfliteRefusals } from './profile-rules.js';
 import { readTflite } from './read-tflite.js';
 import { TensorType } from './schema.js';
+import { TfliteInterpreter } from './tflite-interpreter.js';
 import { writeTflite, writeTfliteWithReport } from './write-tflite.js';
 
 function samples(n: number, size: number, seed: number): { data: Float32Array; batch: number } {
@@ -154,6 +155,21 @@ describe('.tflite (xcore profile)', async () => {
       });
     },
   );
+
+  it('float32 I/O on request: QUANTIZE after the input, DEQUANTIZE before the output, same int8 core', () => {
+    const floatIo = writeTfliteWithReport(graph, { profile: 'xcore', calibration, io: 'float32' });
+    const fm = readTflite(floatIo.bytes);
+    const fsg = fm.subgraphs[0]!;
+    const names = fsg.operators.map((o) => o.opName);
+    expect(names[0]).toBe('QUANTIZE');
+    expect(names.at(-1)).toBe('DEQUANTIZE');
+    expect(names.slice(1, -1)).toEqual(ops.map((o) => o.opName));
+    expect(fsg.tensors[fsg.inputs[0]!]!).toMatchObject({ type: TensorType.FLOAT32, shape: [1, 10, 10, 3] });
+    expect(fsg.tensors[fsg.outputs[0]!]!).toMatchObject({ type: TensorType.FLOAT32, shape: [1, 10] });
+    expect(floatIo.io.input).toEqual({ name: 'input', shape: [1, 10, 10, 3], type: 'float32' });
+    const x = samples(1, 300, 77).data;
+    expect(new TfliteInterpreter(floatIo.bytes).run(x)).toEqual(new TfliteInterpreter(report.bytes).run(x));
+  });
 
   it('refuses ranges computed for another graph', () => {
     expect(() =>

@@ -48,6 +48,13 @@ export interface WriteTfliteOptions {
   calibration?: CalibrationData | CalibrationRanges;
   /** Float reference used with representative inputs; defaults to bnn-core's evaluateDeployGraphFloat. */
   evaluate?: FloatEvaluator;
+  /**
+   * xcore only: the model's input/output type. 'int8' (default, as `lce.convert_keras_model(...,
+   * inference_input_type=tf.int8, inference_output_type=tf.int8)`): the firmware quantises the input with the
+   * input tensor's scale/zero point. 'float32': a QUANTIZE op after the float input and DEQUANTIZE ops before
+   * the float outputs.
+   */
+  io?: 'int8' | 'float32';
 }
 
 export interface TfliteExport {
@@ -112,7 +119,7 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
       ranges = calibrateRanges(deploy, cal, evaluate);
     }
   }
-  return new TfliteEmitter(deploy, profile, ranges).run();
+  return new TfliteEmitter(deploy, profile, ranges, profile === 'xcore' && options.io === 'float32').run();
 }
 
 const words = (c: number) => Math.ceil(c / 32);
@@ -146,6 +153,7 @@ class TfliteEmitter {
     private readonly deploy: DeployGraph,
     private readonly profile: TfliteProfile,
     ranges: Map<string, Range> | null,
+    private readonly floatIo = false,
   ) {
     this.byId = new Map(deploy.tensors.map((t) => [t.id, t]));
     this.int8 = profile === 'xcore';
@@ -274,28 +282,41 @@ class TfliteEmitter {
   run(): TfliteExport {
     const producers = producersOf(this.deploy);
     this.elided = this.elidedQuantizes();
-    this.t(this.deploy.input);
+    const input = this.t(this.deploy.input);
+    let modelInput = input;
+    if (this.floatIo && this.mb.tensors[input]!.type === TensorType.INT8) {
+      this.node = 'input';
+      modelInput = this.mb.addTensor('input_float', this.mb.tensors[input]!.shape, TensorType.FLOAT32);
+      this.builtin(Op.QUANTIZE, 'QUANTIZE', [modelInput], [input], undefined, 1);
+    }
     for (const op of this.deploy.ops) {
       this.node = op.sourceNode;
       this.emit(op, producers);
     }
-    this.mb.inputs = [this.t(this.deploy.input)];
-    this.mb.outputs = this.deploy.outputs.map((o) => this.t(o));
+    const modelOutputs = this.deploy.outputs.map((id) => {
+      const t = this.t(id);
+      if (!this.floatIo || this.mb.tensors[t]!.type !== TensorType.INT8) return t;
+      this.node = id;
+      const f = this.mb.addTensor(`${id}_float`, this.mb.tensors[t]!.shape, TensorType.FLOAT32);
+      this.builtin(Op.DEQUANTIZE, 'DEQUANTIZE', [t], [f], undefined, 2);
+      return f;
+    });
+    this.mb.inputs = [modelInput];
+    this.mb.outputs = modelOutputs;
     const bytes = this.mb.serialize({
       inputs: ['input'],
       outputs: this.deploy.outputs.map((_, i) =>
         this.deploy.outputs.length === 1 ? 'output' : `output_${i}`,
       ),
     });
-    const io = (id: string): IoSpec => {
-      const info = this.tensorInfo(id);
-      const tf = this.mb.tensors[this.t(id)]!;
+    const io = (id: string, index: number): IoSpec => {
+      const tf = this.mb.tensors[index]!;
       const spec: IoSpec = {
         name: id,
         shape: tf.shape,
         type: tf.type === TensorType.INT8 ? 'int8' : tf.type === TensorType.INT32 ? 'int32' : 'float32',
       };
-      if (tf.quant && info.kind === 'float32') {
+      if (tf.quant && tf.type === TensorType.INT8) {
         spec.scale = tf.quant.scale[0]!;
         spec.zeroPoint = tf.quant.zeroPoint[0]!;
       }
@@ -305,7 +326,10 @@ class TfliteEmitter {
       bytes,
       profile: this.profile,
       operators: this.written,
-      io: { input: io(this.deploy.input), outputs: this.deploy.outputs.map(io) },
+      io: {
+        input: io(this.deploy.input, modelInput),
+        outputs: this.deploy.outputs.map((id, i) => io(id, modelOutputs[i]!)),
+      },
     };
   }
 
