@@ -69,31 +69,11 @@ function need(ctx: RuleContext, rank: number, what: string, fix: string): number
   return null;
 }
 
-/** Output length along one spatial axis, or an issue. Keras: valid = floor((n − ek)/s) + 1, same = ceil(n/s). */
-function windowOut(
-  ctx: RuleContext,
-  n: number,
-  k: number,
-  s: number,
-  d: number,
-  padding: string,
-  axis: string,
-  field: string,
-): number | null {
+/** Keras output length along one axis: valid = floor((n − ek)/s) + 1, same = ceil(n/s); null if ek > n (valid). */
+function windowOut(n: number, k: number, s: number, d: number, padding: string): number | null {
   const ek = (k - 1) * d + 1;
   if (padding === 'same') return Math.ceil(n / s);
-  if (ek > n) {
-    ctx.issues.push(
-      makeIssue(
-        'kernel_too_large',
-        { nodeId: ctx.nodeId, field },
-        `${ctx.type} '${ctx.nodeId}': ${field} ${k}${d > 1 ? ` (dilated to ${ek})` : ''} is larger than the input ${axis} ${n} with 'valid' padding`,
-        `Use a ${field} ≤ ${n}, set padding to 'same', or remove a downsampling layer before it.`,
-      ),
-    );
-    return null;
-  }
-  return Math.floor((n - ek) / s) + 1;
+  return ek > n ? null : Math.floor((n - ek) / s) + 1;
 }
 
 function spatial(ctx: RuleContext, inShape: number[], k: [number, number], field: string, dilated: boolean) {
@@ -112,9 +92,21 @@ function spatial(ctx: RuleContext, inShape: number[], k: [number, number], field
     return null;
   }
   const padding = p.padding as string;
-  const oh = windowOut(ctx, inShape[0]!, k[0], sh, dh, padding, 'height', field);
-  const ow = windowOut(ctx, inShape[1]!, k[1], sw, dw, padding, 'width', field);
-  if (oh === null || ow === null) return null;
+  const oh = windowOut(inShape[0]!, k[0], sh, dh, padding);
+  const ow = windowOut(inShape[1]!, k[1], sw, dw, padding);
+  if (oh === null || ow === null) {
+    const ek = [(k[0] - 1) * dh + 1, (k[1] - 1) * dw + 1];
+    const dilatedNote = dh > 1 || dw > 1 ? ` (dilated to ${ek[0]}×${ek[1]})` : '';
+    ctx.issues.push(
+      makeIssue(
+        'kernel_too_large',
+        { nodeId: ctx.nodeId, field },
+        `${ctx.type} '${ctx.nodeId}': ${field} ${k[0]}×${k[1]}${dilatedNote} is larger than its ${inShape[0]}×${inShape[1]} input with 'valid' padding`,
+        `Use a ${field} of at most ${inShape[0]}×${inShape[1]}, set padding to 'same', or remove a downsampling layer before it.`,
+      ),
+    );
+    return null;
+  }
   return [oh, ow] as const;
 }
 
