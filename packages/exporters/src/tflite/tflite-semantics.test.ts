@@ -8,6 +8,7 @@ import {
   buildZooGraph,
   GraphBuilder,
   randomFloats,
+  randomPacked,
   rng,
 } from '../bnn/test-graphs.js';
 import { ExportRefusedError } from '../errors.js';
@@ -53,6 +54,50 @@ describe('.tflite (arm) computes what the kernels compute', () => {
     expect(
       await compareArm(buildMixedGraph(4, { size: 9, channels: 45, inChannels: 3, classes: 4 }), 2),
     ).toBeLessThan(1e-4);
+  });
+
+  it('binary convs with zero-padding, strides and dilations', async () => {
+    const b = new GraphBuilder(rng(12), [7, 7, 40]);
+    const q = b.add({ op: 'quantize', sourceNode: 'q', inputs: ['input'] }, [7, 7, 40], 'bitpacked');
+    const zero = b.add(
+      {
+        op: 'bconv2d',
+        sourceNode: 'zero_pad_stride2',
+        inputs: [q],
+        filter: randomPacked(b.r, 24 * 9, 40),
+        inChannels: 40,
+        outChannels: 24,
+        kernel: [3, 3],
+        strides: [2, 2],
+        dilations: [1, 1],
+        padding: 'same',
+        padValue: 0,
+        transform: b.floatTransform(24, 'none', 'relu'),
+      },
+      [4, 4, 24],
+      'float32',
+    );
+    const dil = b.add(
+      {
+        op: 'bconv2d',
+        sourceNode: 'one_pad_dilated',
+        inputs: [q],
+        filter: randomPacked(b.r, 33 * 9, 40),
+        inChannels: 40,
+        outChannels: 33,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [2, 2],
+        padding: 'same',
+        padValue: 1,
+        transform: b.thresholds(33, 9 * 40),
+      },
+      [7, 7, 33],
+      'bitpacked',
+    );
+    const dq = b.add({ op: 'dequantize', sourceNode: 'dq', inputs: [dil] }, [7, 7, 33], 'float32');
+    const g = b.graph('convs', [zero, dq]);
+    expect(await compareArm(g, 4, 2)).toBeLessThan(1e-4);
   });
 
   it('the other op kinds (binary depthwise, dequantize, concat, pools, PReLU, leaky/hard tanh)', async () => {
