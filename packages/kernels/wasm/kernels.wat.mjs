@@ -17,7 +17,20 @@ const CHUNK = 31;
  * GEMM micro-kernel generator: P pixels × 4 channels per block; one k-step = V v128 words (i8x16.popcnt on the
  * vector units) + S i64 words (i64.popcnt on the integer units), i.e. STEP = 16·V + 8·S bytes.
  */
-function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1, packed = false } = {}) {
+function gemmKernel({
+  name = 'bgemm',
+  P = 2,
+  V = 1,
+  S = 1,
+  U = 1,
+  packed = false,
+  interleaved = false,
+} = {}) {
+  // interleaved: the P pixel rows of a block are stored step by step ([step][pixel][STEP bytes]), so one
+  // pointer walks all P rows (one register less than P pointers, which V8 otherwise spills).
+  const IP = interleaved ? P : 1;
+  const pxOff = (u, j, within) => (interleaved ? u * STEP * P + j * STEP + within : u * STEP + within);
+  const pxPtr = (j) => (interleaved ? '$pa0' : `$pa${j}`);
   const STEP = 16 * V + 8 * S;
   // Steps per chunk: byte accumulators (V = 1) must be widened every ≤ 31 steps; a multiple of the unroll U.
   const chunkSteps = V ? Math.floor(CHUNK / U) * U : 1 << 20;
@@ -37,7 +50,11 @@ function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1, packed = false
   for (let u = 0; u < U; u++) {
     for (let sw = 0; sw < S; sw++) {
       const off = u * STEP + 16 * V + 8 * sw;
-      for (const j of range(P)) step.push(`(local.set $xs${j} (i64.load offset=${off} (local.get $pa${j})))`);
+      for (const j of range(P)) {
+        step.push(
+          `(local.set $xs${j} (i64.load offset=${pxOff(u, j, 16 * V + 8 * sw)} (local.get ${pxPtr(j)})))`,
+        );
+      }
       for (const c of range(C)) {
         const wload = (cc) => `(i64.load offset=${u * STEP * (C - 1) + cc * STEP + off} (local.get $pb))`;
         if (packed) {
@@ -63,7 +80,7 @@ function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1, packed = false
     }
     if (V) {
       for (const j of range(P))
-        step.push(`(local.set $xv${j} (v128.load offset=${u * STEP} (local.get $pa${j})))`);
+        step.push(`(local.set $xv${j} (v128.load offset=${pxOff(u, j, 0)} (local.get ${pxPtr(j)})))`);
       for (const c of range(C)) {
         step.push(`(local.set $wv (v128.load offset=${u * STEP * C + c * STEP} (local.get $pb)))`);
         for (const j of range(P)) {
@@ -146,7 +163,7 @@ function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1, packed = false
   (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
     (param $cout i32) (param $out i32) (param $kind i32) (param $flags i32) (param $k i32)
     (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32)
-    (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(P)
+    (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(interleaved ? 1 : P)
       .map((j) => `(local $pa${j} i32)`)
       .join(' ')}
     (local $rowBytes i32) (local $rowEnd i32) (local $chunkEnd i32) (local $pix i32) (local $addr i32)
@@ -169,7 +186,7 @@ function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1, packed = false
         (local.set $o (i32.shl (local.get $blk) (i32.const 2)))
         (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))
         ;; pixels past m reuse row p (their results are not stored)
-        ${range(P)
+        ${range(interleaved ? 1 : P)
           .slice(1)
           .map(
             (
@@ -179,19 +196,19 @@ function gemmKernel({ name = 'bgemm', P = 2, V = 1, S = 1, U = 1, packed = false
           )
           .join('\n        ')}
         (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $blk) (i32.shl (local.get $rowBytes) (i32.const 2)))))
-        (local.set $rowEnd (i32.add (local.get $pa0) (local.get $rowBytes)))
+        (local.set $rowEnd (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${IP}))))
         ${range(P)
           .map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`)
           .join(' ')}
         ${zeroAcc}
         (block $doneChunks (loop $chunks
           (br_if $doneChunks (i32.ge_u (local.get $pa0) (local.get $rowEnd)))
-          (local.set $chunkEnd (select (local.get $rowEnd) (i32.add (local.get $pa0) (i32.const ${chunkSteps * STEP}))
-            (i32.lt_u (i32.sub (local.get $rowEnd) (local.get $pa0)) (i32.const ${chunkSteps * STEP}))))
+          (local.set $chunkEnd (select (local.get $rowEnd) (i32.add (local.get $pa0) (i32.const ${chunkSteps * STEP * IP}))
+            (i32.lt_u (i32.sub (local.get $rowEnd) (local.get $pa0)) (i32.const ${chunkSteps * STEP * IP}))))
           (loop $k
             ${step.join('\n            ')}
-            ${range(P)
-              .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP})))`)
+            ${range(interleaved ? 1 : P)
+              .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP * IP})))`)
               .join('\n            ')}
             (local.set $pb (i32.add (local.get $pb) (i32.const ${U * STEP * C})))
             (br_if $k (i32.lt_u (local.get $pa0) (local.get $chunkEnd))))
@@ -311,16 +328,19 @@ function im2colKernel() {
       (br $one))))
 
   ;; Packed im2col of one sample: row (oy, ox) = taps (ky, kx) in order, wc words each, then zero words up
-  ;; to rowBytes. Out-of-bounds taps are 0 words (= +1, one-padding; zero-padding is corrected in bgemm).
+  ;; to rowBytes, built in tmp and scattered to global row rowBase + oy·ow + ox of the pair-interleaved layout. Out-of-bounds taps are 0 words (= +1, one-padding; zero-padding is corrected in bgemm).
   (func (export "im2col") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $wc i32)
     (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
     (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32) (param $rowBytes i32)
+    (param $tmp i32) (param $stepBytes i32) (param $rowBase i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $ix0 i32)
     (local $d i32) (local $row i32) (local $runWords i32) (local $rowWords i32) (local $used i32)
+    (local $r i32) (local $out i32) (local $src2 i32) (local $end i32)
     (local.set $runWords (i32.mul (local.get $kw) (local.get $wc)))
     (local.set $rowWords (i32.shr_u (local.get $rowBytes) (i32.const 2)))
     (local.set $used (i32.mul (local.get $kh) (local.get $runWords)))
-    (local.set $row (local.get $dst))
+    (local.set $row (local.get $tmp))
+    (local.set $r (local.get $rowBase))
     (block $doneY (loop $ys
       (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
       (local.set $ox (i32.const 0))
@@ -356,7 +376,29 @@ function im2colKernel() {
           (local.set $d (i32.add (local.get $d) (i32.shl (local.get $runWords) (i32.const 2))))
           (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
         (call $zeroWords (local.get $d) (i32.sub (local.get $rowWords) (local.get $used)))
-        (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
+        ;; scatter the row into the GEMM's pair-interleaved layout: row r, step s at
+        ;; dst + (r >> 1)·2·rowBytes + s·2·stepBytes + (r & 1)·stepBytes
+        (local.set $out (i32.add (i32.add (local.get $dst) (i32.mul (i32.shr_u (local.get $r) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1))))
+          (i32.mul (i32.and (local.get $r) (i32.const 1)) (local.get $stepBytes))))
+        (local.set $src2 (local.get $tmp))
+        (local.set $end (i32.add (local.get $tmp) (local.get $rowBytes)))
+        (if (i32.eq (local.get $stepBytes) (i32.const 8))
+          (then
+            (block $done8 (loop $s8
+              (br_if $done8 (i32.ge_u (local.get $src2) (local.get $end)))
+              (i64.store (local.get $out) (i64.load (local.get $src2)))
+              (local.set $out (i32.add (local.get $out) (i32.const 16)))
+              (local.set $src2 (i32.add (local.get $src2) (i32.const 8)))
+              (br $s8))))
+          (else
+            (block $done24 (loop $s24
+              (br_if $done24 (i32.ge_u (local.get $src2) (local.get $end)))
+              (v128.store (local.get $out) (v128.load (local.get $src2)))
+              (i64.store offset=16 (local.get $out) (i64.load offset=16 (local.get $src2)))
+              (local.set $out (i32.add (local.get $out) (i32.const 48)))
+              (local.set $src2 (i32.add (local.get $src2) (i32.const 24)))
+              (br $s24)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
         (br $xs)))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
@@ -590,5 +632,5 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 // - bgemm_mixed: the same block with a v128 (i8x16.popcnt) + an i64 per 24-byte step, which also keeps the
 //   vector units busy; ~8 % faster once rows are long (≥ 96 words), slower on short rows (its widening
 //   reduction is a per-block cost).
-export const GEMM_SCALAR = { name: 'bgemm', P: 2, V: 0, S: 1, U: 1, packed: true };
-export const GEMM_MIXED = { name: 'bgemm_mixed', P: 2, V: 1, S: 1, U: 1, packed: true };
+export const GEMM_SCALAR = { name: 'bgemm', P: 2, V: 0, S: 1, U: 1, packed: true, interleaved: true };
+export const GEMM_MIXED = { name: 'bgemm_mixed', P: 2, V: 1, S: 1, U: 1, packed: true, interleaved: true };

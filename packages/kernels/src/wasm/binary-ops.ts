@@ -152,9 +152,21 @@ export function prepareBConv(
   };
 }
 
-/** Bytes of im2col scratch a prepared conv needs for `batch` samples. */
+/**
+ * im2col rows are stored pair-interleaved ([pair][step][2 rows][stepBytes]) for the micro-kernel. Rows of all
+ * samples follow each other, except with a zero-padding correction (indexed by pixel within a sample): then
+ * every sample starts at an even row so it can run as its own GEMM.
+ */
+function rowLayout(p: PreparedBConv, batch: number): { rowsPerSample: number; rows: number } {
+  const pixels = p.g.outH * p.g.outW;
+  const rowsPerSample = p.corr === 0 ? pixels : pixels + (pixels & 1);
+  const rows = batch * rowsPerSample;
+  return { rowsPerSample, rows: rows + (rows & 1) };
+}
+
+/** Bytes of im2col scratch a prepared conv needs for `batch` samples (rows plus one row to build in). */
 export function bconvScratchBytes(p: PreparedBConv, batch: number): number {
-  return batch * p.g.outH * p.g.outW * p.steps * p.stepBytes;
+  return (rowLayout(p, batch).rows + 1) * p.steps * p.stepBytes;
 }
 
 /** Arguments of the GEMM kernel for rows [rowStart, rowEnd) of a prepared conv whose im2col rows are at `col`. */
@@ -210,7 +222,7 @@ export function bconvGemmRows(
   }
 }
 
-/** im2col of every sample of the batch into `col`. */
+/** im2col of every sample of the batch into `col` (pair-interleaved rows). */
 export function bconvIm2col(
   k: KernelExports,
   p: PreparedBConv,
@@ -218,12 +230,13 @@ export function bconvIm2col(
   col: number,
   batch: number,
 ): void {
-  const pixels = p.g.outH * p.g.outW;
   const rowBytes = p.steps * p.stepBytes;
+  const { rowsPerSample, rows } = rowLayout(p, batch);
+  const tmp = col + rows * rowBytes;
   for (let b = 0; b < batch; b++) {
     k.im2col(
       input + b * p.inSize * 4,
-      col + b * pixels * rowBytes,
+      col,
       p.g.inH,
       p.g.inW,
       p.inWords,
@@ -238,11 +251,35 @@ export function bconvIm2col(
       p.g.outH,
       p.g.outW,
       rowBytes,
+      tmp,
+      p.stepBytes,
+      b * rowsPerSample,
     );
   }
 }
 
-/** Full binary conv on one thread: im2col, then one GEMM over all rows (per sample with a correction). */
+/** GEMM + output transform over the im2col rows of a batch (one call, or one per sample with a correction). */
+export function bconvGemm(
+  k: KernelExports,
+  p: PreparedBConv,
+  col: number,
+  out: number,
+  batch: number,
+  worker?: GemmWorker | null,
+): void {
+  const pixels = p.g.outH * p.g.outW;
+  if (p.corr === 0) {
+    bconvGemmRows(k, p, col, out, 0, batch * pixels, worker);
+    return;
+  }
+  const { rowsPerSample } = rowLayout(p, batch);
+  const rowBytes = p.steps * p.stepBytes;
+  for (let b = 0; b < batch; b++) {
+    bconvGemmRows(k, p, col + b * rowsPerSample * rowBytes, out + b * p.outSize * 4, 0, pixels, worker);
+  }
+}
+
+/** Full binary conv: im2col, then the GEMM (split across two threads when a worker is given). */
 export function runBConv(
   k: KernelExports,
   p: PreparedBConv,
@@ -253,16 +290,7 @@ export function runBConv(
   worker?: GemmWorker | null,
 ): void {
   bconvIm2col(k, p, input, col, batch);
-  const pixels = p.g.outH * p.g.outW;
-  if (p.corr === 0) {
-    bconvGemmRows(k, p, col, out, 0, batch * pixels, worker);
-  } else {
-    // The correction table is indexed by pixel within a sample.
-    const rowBytes = p.steps * p.stepBytes;
-    for (let b = 0; b < batch; b++) {
-      bconvGemmRows(k, p, col + b * pixels * rowBytes, out + b * p.outSize * 4, 0, pixels, worker);
-    }
-  }
+  bconvGemm(k, p, col, out, batch, worker);
 }
 
 export interface PreparedBDepthwise {

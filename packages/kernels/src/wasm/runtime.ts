@@ -44,6 +44,9 @@ export interface KernelExports {
     oh: number,
     ow: number,
     rowBytes: number,
+    tmp: number,
+    stepBytes: number,
+    rowBase: number,
   ): void;
   bgemm: GemmKernel;
   bgemm_mixed: GemmKernel;

@@ -6,7 +6,7 @@ import type { BConv2DOp, BDenseOp } from '@bnn-studio/bnn-core';
 import { packedWords } from '../bitpack.js';
 import { KernelError } from '../errors.js';
 import {
-  bconvGemmRows,
+  bconvGemm,
   bconvIm2col,
   bconvScratchBytes,
   type PreparedBConv,
@@ -117,15 +117,7 @@ export class WasmBConv {
 
   /** GEMM + output transform of the already prepared im2col rows. */
   gemmOnly(): void {
-    bconvGemmRows(
-      this.k,
-      this.p,
-      this.col,
-      this.out,
-      0,
-      this.batch * this.p.g.outH * this.p.g.outW,
-      this.worker,
-    );
+    bconvGemm(this.k, this.p, this.col, this.out, this.batch, this.worker);
   }
 
   output(): Float32Array | Int32Array {
