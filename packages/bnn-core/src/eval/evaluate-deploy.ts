@@ -12,6 +12,8 @@ export function evaluateDeployGraphFloat(
   deploy: DeployGraph,
   input: Float32Array,
   batch: number,
+  /** Optional: sees every tensor as it is written (bit-packed ones as ±1), e.g. to compare intermediates. */
+  observe?: (tensorId: string, sample: number, values: Float32Array) => void,
 ): Float32Array[] {
   const shapes = new Map(deploy.tensors.map((t) => [t.id, t.shape]));
   const inShape = shapes.get(deploy.input);
@@ -39,7 +41,9 @@ export function evaluateDeployGraphFloat(
       });
       const outShape = shapes.get(op.outputs[0]!)!;
       const inShp = shapes.get(op.inputs[0]!)!;
-      values.set(op.outputs[0]!, runOp(op, ins, inShp, outShape, unpacked));
+      const y = runOp(op, ins, inShp, outShape, unpacked);
+      values.set(op.outputs[0]!, y);
+      observe?.(op.outputs[0]!, b, y);
     }
     for (let i = 0; i < deploy.outputs.length; i++) {
       results[i]!.set(values.get(deploy.outputs[i]!)!, b * outSizes[i]!);

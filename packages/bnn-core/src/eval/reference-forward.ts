@@ -16,6 +16,8 @@ export function forwardGraphFloat(
   weights: WeightMap,
   input: Float32Array,
   batch: number,
+  /** Optional: sees every node's output as it is computed. */
+  observe?: (nodeId: string, sample: number, values: Float32Array) => void,
 ): Float32Array[] {
   const analysis = inferGraph(graph);
   const errors = analysis.issues.filter((i) => i.severity === 'error');
@@ -42,7 +44,9 @@ export function forwardGraphFloat(
       const ins = (inputsOf.get(id) ?? []).map((s) => ({ x: values.get(s)!, shape: shapeOf(s) }));
       const x =
         getLayerDef(node.type).type === 'Input' ? input.subarray(b * inSize, (b + 1) * inSize) : ins[0]!.x;
-      values.set(id, forwardNode(node, getLayerDef(node.type).type, x, ins, shapeOf(id), weights));
+      const y = forwardNode(node, getLayerDef(node.type).type, x, ins, shapeOf(id), weights);
+      values.set(id, y);
+      observe?.(id, b, y);
     }
     for (let i = 0; i < outputs.length; i++) {
       const v = values.get(outputs[i]!)!;

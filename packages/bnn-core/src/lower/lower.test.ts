@@ -41,8 +41,25 @@ function checkParity(graph: GraphSpec, seed: number, batch = 3): DeployGraph {
   const weights = randomWeights(graph, seed);
   const deploy = lower(graph, weights);
   const x = randomInput(graph, batch, seed + 1);
-  const want = forwardGraphFloat(graph, weights, x, batch);
-  const got = evaluateDeployGraphFloat(deploy, x, batch);
+  // Every bit-packed tensor must equal, bit for bit, sign() of the graph value it stands for.
+  const reference = new Map<string, Float32Array>();
+  const want = forwardGraphFloat(graph, weights, x, batch, (id, b, v) => reference.set(`${id}@${b}`, v));
+  const kinds = new Map(deploy.tensors.map((t) => [t.id, t.kind]));
+  let bitsChecked = 0;
+  const got = evaluateDeployGraphFloat(deploy, x, batch, (id, b, v) => {
+    if (kinds.get(id) !== 'bitpacked' || id.endsWith(':pre_pool')) return;
+    const ref = reference.get(`${id.replace(/:bits$/, '').replace(/:normalized$/, '')}@${b}`);
+    if (!ref) throw new Error(`no reference value for bit-packed tensor '${id}'`);
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] !== (ref[i]! < 0 ? -1 : 1)) {
+        throw new Error(
+          `seed ${seed}: bit ${i} of '${id}' (sample ${b}) is ${v[i]}, reference value ${ref[i]}`,
+        );
+      }
+    }
+    bitsChecked += v.length;
+  });
+  expect(bitsChecked).toBeGreaterThan(0);
   expect(got.length).toBe(want.length);
   for (let o = 0; o < want.length; o++) {
     const w = want[o]!;
