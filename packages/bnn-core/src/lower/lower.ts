@@ -548,7 +548,8 @@ class Lowering {
         // relu(s·dot) = s·relu(dot) for s ≥ 0 (s is a magnitude); bias must be zero.
         clamp = 'relu';
         end = next;
-      } else if (t === 'ReLU' && bnSeen && activation === 'none') {
+      } else if (t === 'ReLU' && activation === 'none') {
+        // relu(M·clamp(dot) + B) is exactly the float transform's activation (after a BN, or with a bias).
         activation = 'relu';
         end = next;
       } else if (t === 'MaxPool2D' && pool === null && isConv) {
