@@ -52,7 +52,7 @@ export async function formatCases(): Promise<BenchCase[]> {
   const graphs: { id: string; deploy: DeployGraph }[] = [
     { id: 'mixed-32ch', deploy: buildMixedGraph(1, { size: 16, channels: 32 }) },
     { id: 'mixed-128ch', deploy: buildMixedGraph(2, { size: 16, channels: 128 }) },
-    ...(presetDeployGraphs(1) ?? []).map((p) => ({ id: `preset ${p.id}`, deploy: p.deploy })),
+    ...presetDeployGraphs(1).map((p) => ({ id: `preset ${p.id}`, deploy: p.deploy })),
   ];
   const cases: BenchCase[] = [];
   for (const { id, deploy } of graphs) {

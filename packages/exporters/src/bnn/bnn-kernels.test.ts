@@ -29,24 +29,21 @@ describe('@bnn-studio/kernels runs a .bnn directly', () => {
   }
 
   const presets = presetDeployGraphs(3);
-  it.runIf(presets !== null)(
-    'every preset: lower → .bnn → read → kernels gives the same outputs',
-    async () => {
-      for (const p of presets!) {
-        const bytes = writeBnn(p.deploy, { runId: 'preset-test', dataset: 'mnist' });
-        const file = readBnn(bytes);
-        expect(file.graph, p.id).toEqual(p.deploy);
-        const n = p.deploy.tensors.find((t) => t.id === p.deploy.input)!.shape.reduce((a, b) => a * b, 1);
-        const input = randomFloats(rng(9), 2 * n, 0, 1);
-        const a = await createEngine(p.deploy, { backend: 'wasm' });
-        const b = await createEngine(file.graph, { backend: 'wasm' });
-        try {
-          expect(b.run(input, 2), p.id).toEqual(a.run(input, 2));
-        } finally {
-          a.dispose();
-          b.dispose();
-        }
+  it('every preset: lower → .bnn → read → kernels gives the same outputs', async () => {
+    for (const p of presets) {
+      const bytes = writeBnn(p.deploy, { runId: 'preset-test', dataset: 'mnist' });
+      const file = readBnn(bytes);
+      expect(file.graph, p.id).toEqual(p.deploy);
+      const n = p.deploy.tensors.find((t) => t.id === p.deploy.input)!.shape.reduce((a, b) => a * b, 1);
+      const input = randomFloats(rng(9), 2 * n, 0, 1);
+      const a = await createEngine(p.deploy, { backend: 'wasm' });
+      const b = await createEngine(file.graph, { backend: 'wasm' });
+      try {
+        expect(b.run(input, 2), p.id).toEqual(a.run(input, 2));
+      } finally {
+        a.dispose();
+        b.dispose();
       }
-    },
-  );
+    }
+  });
 });

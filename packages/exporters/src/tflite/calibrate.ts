@@ -1,11 +1,10 @@
 /**
  * Calibration ranges for int8 quantisation: run the float reference on representative inputs and record
  * min/max of every float tensor. The reference is bnn-core's `evaluateDeployGraphFloat` (or any evaluator with
- * its signature, e.g. the kernels' reference engine), asked for every float tensor as an output.
+ * its signature), asked for every float tensor as an output; `calibrateTflite` uses the kernels' reference engine.
  */
 
-import type { DeployGraph } from '@bnn-studio/bnn-core';
-import * as core from '@bnn-studio/bnn-core';
+import { type DeployGraph, evaluateDeployGraphFloat } from '@bnn-studio/bnn-core';
 import { createEngine } from '@bnn-studio/kernels';
 import type { Range } from './int8.js';
 
@@ -68,10 +67,9 @@ export async function calibrateTflite(
   return { ranges };
 }
 
-/** bnn-core's float oracle when this build of bnn-core has it. */
-export function defaultFloatEvaluator(): FloatEvaluator | null {
-  const fn = (core as unknown as Record<string, unknown>).evaluateDeployGraphFloat;
-  return typeof fn === 'function' ? (fn as FloatEvaluator) : null;
+/** bnn-core's float oracle (plain float arithmetic over the DeployGraph). */
+export function defaultFloatEvaluator(): FloatEvaluator {
+  return evaluateDeployGraphFloat;
 }
 
 export function calibrateRanges(

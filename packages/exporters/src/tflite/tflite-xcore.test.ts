@@ -9,7 +9,7 @@ import {
   rng,
 } from '../bnn/test-graphs.js';
 import { ExportRefusedError } from '../errors.js';
-import { calibrateTflite, defaultFloatEvaluator } from './calibrate.js';
+import { calibrateTflite } from './calibrate.js';
 import { flatcDump } from './flatc-dump.js';
 import { listTfliteRefusals } from './profile-rules.js';
 import { readTflite } from './read-tflite.js';
@@ -137,24 +137,19 @@ describe('.tflite (xcore profile)', async () => {
     expect(j.subgraphs[0].tensors[sg.inputs[0]!].quantization.zero_point).toEqual([-128]);
   });
 
-  it.runIf(defaultFloatEvaluator() !== null)(
-    'calibrating from representative inputs with bnn-core’s float oracle gives the same int8 parameters',
-    () => {
-      const viaOracle = readTflite(
-        writeTflite(graph, { profile: 'xcore', calibration: samples(16, 300, 9) }),
+  it('calibrating from representative inputs with bnn-core’s float oracle gives the same int8 parameters', () => {
+    const viaOracle = readTflite(writeTflite(graph, { profile: 'xcore', calibration: samples(16, 300, 9) }));
+    const a = viaOracle.subgraphs[0]!.tensors;
+    const b = sg.tensors;
+    expect(a.map((t) => t.type)).toEqual(b.map((t) => t.type));
+    a.forEach((t, i) => {
+      if (t.type !== TensorType.INT8 || t.buffer !== 0) return;
+      expect(t.quantization!.scale[0]! / b[i]!.quantization!.scale[0]!).toBeCloseTo(1, 3);
+      expect(Math.abs(t.quantization!.zeroPoint[0]! - b[i]!.quantization!.zeroPoint[0]!)).toBeLessThanOrEqual(
+        1,
       );
-      const a = viaOracle.subgraphs[0]!.tensors;
-      const b = sg.tensors;
-      expect(a.map((t) => t.type)).toEqual(b.map((t) => t.type));
-      a.forEach((t, i) => {
-        if (t.type !== TensorType.INT8 || t.buffer !== 0) return;
-        expect(t.quantization!.scale[0]! / b[i]!.quantization!.scale[0]!).toBeCloseTo(1, 3);
-        expect(
-          Math.abs(t.quantization!.zeroPoint[0]! - b[i]!.quantization!.zeroPoint[0]!),
-        ).toBeLessThanOrEqual(1);
-      });
-    },
-  );
+    });
+  });
 
   it('float32 I/O on request: QUANTIZE after the input, DEQUANTIZE before the output, same int8 core', () => {
     const floatIo = writeTfliteWithReport(graph, { profile: 'xcore', calibration, io: 'float32' });
