@@ -5,6 +5,7 @@ import type { StudioConfig } from './config.js';
 import { type Db, type DbHandle, openDb } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { ArtifactStore } from './lib/artifact-store.js';
+import { ReadCache } from './lib/read-cache.js';
 import { loadOrCreateToken } from './lib/token.js';
 import { ensureBuiltinDatasets } from './services/datasets/ensure-builtin-datasets.js';
 
@@ -29,6 +30,8 @@ export interface AppContext {
   version: string;
   /** In-process events (`log:<runId>`), e.g. training logs for SSE. */
   bus: EventEmitter;
+  /** Micro-cache of run reads, invalidated by run writes. */
+  cache: ReadCache;
 }
 
 export const STUDIO_VERSION = '0.1.0';
@@ -59,6 +62,7 @@ export async function openContext(
     jobs: noJobs,
     version: STUDIO_VERSION,
     bus: new EventEmitter().setMaxListeners(0),
+    cache: new ReadCache(),
   };
 }
 

@@ -26,7 +26,7 @@ export interface JobRunOptions {
   log?: (msg: string) => void;
 }
 
-type Ctx = Pick<AppContext, 'db' | 'store' | 'config' | 'bus'>;
+type Ctx = Pick<AppContext, 'db' | 'store' | 'config' | 'bus' | 'cache'>;
 
 export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOptions): Promise<JobOutcome> {
   const { db, store } = ctx;
@@ -47,6 +47,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     data: { status: 'running', workerId: opts.workerId, heartbeatAt: now, attempts: { increment: 1 } },
   });
   if (lease.count === 0) return 'skipped';
+  ctx.cache.invalidate();
   const mine = { id: runId, workerId: opts.workerId };
 
   const run = await db.run.findUniqueOrThrow({
@@ -96,7 +97,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
         const points = Object.entries(m.metrics)
           .filter(([k, v]) => k !== 'epoch' && typeof v === 'number' && Number.isFinite(v))
           .map(([name, value]) => ({ epoch, step: -1, name, value: value as number }));
-        await writeMetricPoints(db, runId, points);
+        await writeMetricPoints(db, runId, points, ctx.config.provider);
         await db.run.updateMany({
           where: { ...mine, epochsDone: { lt: epoch } },
           data: { epochsDone: epoch },

@@ -14,10 +14,10 @@ export type TrainExecutor = (task: TrainTask, onMessage: (m: FromTrainer) => voi
 
 export const threadExecutor: TrainExecutor = (task, onMessage) => {
   const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './train-thread.ts' : './train-thread.js', import.meta.url);
+  const url = new URL(fromSource ? './train-thread-source.mjs' : './train-thread.js', import.meta.url);
   const worker = new Worker(url, {
     workerData: task,
-    execArgv: fromSource ? ['--conditions=source', '--import', 'tsx'] : [],
+    execArgv: fromSource ? ['--conditions=source'] : [],
     // A training thread gets its own heap budget; tfjs keeps tensors outside it.
     resourceLimits: { maxOldGenerationSizeMb: 4096 },
   });

@@ -8,6 +8,7 @@ export async function cancelRun(ctx: ServiceCtx, runId: string) {
   if (!run) throw notFound('Run', runId);
   if (TERMINAL_STATUSES.has(run.status))
     throw new ApiError(409, 'run_finished', `Run '${runId}' is already ${run.status}.`, 'Nothing to cancel.');
+  ctx.cache.invalidate();
   const now = new Date();
   if (run.status === 'queued' || run.location === 'browser') {
     await ctx.db.run.updateMany({
@@ -23,5 +24,6 @@ export async function cancelRun(ctx: ServiceCtx, runId: string) {
     await ctx.db.run.update({ where: { id: runId }, data: { cancelRequested: true } });
   }
   await ctx.jobs.cancel(runId);
+  ctx.cache.invalidate();
   return runDto(await ctx.db.run.findUniqueOrThrow({ where: { id: runId } }), true);
 }

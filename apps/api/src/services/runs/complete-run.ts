@@ -48,6 +48,7 @@ export async function completeRun(ctx: ServiceCtx, runId: string, input: Complet
       );
     }
   }
+  ctx.cache.invalidate();
   const { sha256, bytes } = ctx.store.put(input.weights);
   const finishedAt = new Date();
   const updated = await ctx.db.$transaction(async (tx) => {
@@ -84,5 +85,6 @@ export async function completeRun(ctx: ServiceCtx, runId: string, input: Complet
       );
     return tx.run.findUniqueOrThrow({ where: { id: runId } });
   });
+  ctx.cache.invalidate();
   return runDto(updated, true);
 }

@@ -45,6 +45,7 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
     : null;
   const now = new Date();
   const isServer = input.location === 'server';
+  ctx.cache.invalidate();
   const run = await ctx.db.run.create({
     data: {
       id: newId('run'),
@@ -77,5 +78,6 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       );
     }
   }
+  ctx.cache.invalidate();
   return runDto(run, true);
 }

@@ -3,7 +3,11 @@ import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
 
 /** A run with its config snapshot and the latest value of each metric. */
-export async function getRun(ctx: ServiceCtx, id: string) {
+export function getRun(ctx: ServiceCtx, id: string) {
+  return ctx.cache.get(`run:${id}`, () => loadRun(ctx, id));
+}
+
+async function loadRun(ctx: ServiceCtx, id: string) {
   const run = await ctx.db.run.findUnique({ where: { id } });
   if (!run) throw notFound('Run', id);
   const latest = await ctx.db.metricPoint.findMany({

@@ -1,10 +1,39 @@
 import type { Prisma } from '../../db/client.js';
+import type { Run } from '../../generated/sqlite/client.js';
 import type { RunListQuery } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
 
 /** Paged, filtered, sorted run list (indexes: status+createdAt, createdAt, finalAccuracy, name). */
-export async function listRuns(ctx: ServiceCtx, q: RunListQuery) {
+export function listRuns(ctx: ServiceCtx, q: RunListQuery) {
+  return ctx.cache.get(`runs:${JSON.stringify(q)}`, () => queryRuns(ctx, q));
+}
+
+/** Columns of a run list row (no config/results text). */
+export const RUN_LIST_SELECT = {
+  id: true,
+  name: true,
+  status: true,
+  location: true,
+  projectId: true,
+  architectureVersionId: true,
+  datasetId: true,
+  seed: true,
+  epochs: true,
+  epochsDone: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+  finalAccuracy: true,
+  finalLoss: true,
+  packedBytes: true,
+  error: true,
+  attempts: true,
+  weightsSha256: true,
+} as const;
+
+async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
   const where: Prisma.RunWhereInput = {};
   if (q.status?.length) where.status = q.status.length === 1 ? q.status[0] : { in: q.status };
   if (q.location) where.location = q.location;
@@ -29,7 +58,8 @@ export async function listRuns(ctx: ServiceCtx, q: RunListQuery) {
       orderBy: [{ [q.sort]: q.order }, { id: q.order }],
       skip: (q.page - 1) * q.pageSize,
       take: q.pageSize,
+      select: RUN_LIST_SELECT,
     }),
   ]);
-  return { runs: rows.map((r) => runDto(r)), total, page: q.page, pageSize: q.pageSize };
+  return { runs: rows.map((r) => runDto(r as Run)), total, page: q.page, pageSize: q.pageSize };
 }

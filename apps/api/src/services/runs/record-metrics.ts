@@ -1,49 +1,45 @@
+import type { Provider } from '../../config.js';
 import type { DbTx } from '../../db/client.js';
-import { Prisma } from '../../db/client.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import type { MetricPointIn } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 
 /**
  * Stores metric points idempotently: a point is keyed by (run, name, epoch, step) and re-posting it overwrites its
- * value, so a retried request or a resumed job never duplicates a point. Fast path: one bulk insert; on a key
- * collision the batch is upserted point by point in one transaction.
+ * value, so a retried request or a resumed job never duplicates a point. One multi-row
+ * `INSERT … ON CONFLICT DO UPDATE` per 1,000 points (same SQL on SQLite and Postgres; Prisma's createMany costs
+ * ~0.5 ms per row here).
  */
 export async function writeMetricPoints(
-  db: DbTx & Pick<ServiceCtx['db'], '$transaction'>,
+  db: DbTx,
   runId: string,
   points: MetricPointIn[],
+  provider: Provider,
 ) {
-  const byKey = new Map<
-    string,
-    { runId: string; epoch: number; step: number; name: string; value: number }
-  >();
+  const byKey = new Map<string, [string, number, number, string, number]>();
   for (const p of points) {
     const step = p.step ?? -1;
-    byKey.set(`${p.name}\u0000${p.epoch}\u0000${step}`, {
-      runId,
-      epoch: p.epoch,
-      step,
-      name: p.name,
-      value: p.value,
-    });
+    byKey.set(`${p.name}\u0000${p.epoch}\u0000${step}`, [runId, p.epoch, step, p.name, p.value]);
   }
-  const data = [...byKey.values()];
-  try {
-    await db.metricPoint.createMany({ data });
-  } catch (err) {
-    if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
-    await db.$transaction(
-      data.map((d) =>
-        db.metricPoint.upsert({
-          where: { runId_name_epoch_step: { runId, name: d.name, epoch: d.epoch, step: d.step } },
-          create: d,
-          update: { value: d.value },
-        }),
-      ),
+  const rows = [...byKey.values()];
+  const CHUNK = 1000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK);
+    const params: (string | number)[] = [];
+    const tuples = chunk.map((r) => {
+      const base = params.length;
+      params.push(...r);
+      return provider === 'postgresql'
+        ? `($${base + 1},$${base + 2},$${base + 3},$${base + 4},$${base + 5})`
+        : '(?,?,?,?,?)';
+    });
+    await db.$executeRawUnsafe(
+      `INSERT INTO "MetricPoint" ("runId","epoch","step","name","value") VALUES ${tuples.join(',')} ` +
+        'ON CONFLICT ("runId","name","epoch","step") DO UPDATE SET "value" = excluded."value"',
+      ...params,
     );
   }
-  return data.length;
+  return rows.length;
 }
 
 /** Metrics posted by a browser run. */
@@ -64,11 +60,13 @@ export async function recordMetrics(ctx: ServiceCtx, runId: string, points: Metr
       `Run '${runId}' is ${run.status}; it no longer accepts metrics.`,
       'Create a new run.',
     );
-  const accepted = await writeMetricPoints(ctx.db, runId, points);
+  ctx.cache.invalidate();
+  const accepted = await writeMetricPoints(ctx.db, runId, points, ctx.config.provider);
   const maxEpoch = Math.max(...points.map((p) => p.epoch));
   await ctx.db.run.updateMany({
     where: { id: runId, epochsDone: { lt: maxEpoch } },
     data: { epochsDone: maxEpoch },
   });
+  ctx.cache.invalidate();
   return { accepted };
 }
