@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './init-backend.js';
 
-// The reference for every wasm gradient kernel is tfjs-backend-cpu: same random inputs, same loss, gradients
+// The reference for every wasm gradient kernel (and our MaxPoolGrad) is tfjs-backend-cpu: same random inputs, same loss, gradients
 // compared element-wise.
 
 beforeAll(async () => {
@@ -97,6 +97,36 @@ describe('wasm gradient kernels vs tfjs-backend-cpu', () => {
       const got = run('wasm');
       expectClose(got[0]!, ref[0]!);
       expectClose(got[1]!, ref[1]!);
+    });
+  }
+
+  const poolCases: Array<[string, number[], number, number, 'same' | 'valid', boolean]> = [
+    ['2×2 stride 2 valid', [2, 6, 6, 3], 2, 2, 'valid', false],
+    ['3×3 stride 2 same', [2, 7, 5, 4], 3, 2, 'same', false],
+    ['2×2 stride 1 valid, many ties', [2, 5, 5, 3], 2, 1, 'valid', true],
+  ];
+  for (const [name, xs, k, stride, pad, ties] of poolCases) {
+    it(`MaxPoolGrad: ${name}`, () => {
+      const run = (backend: 'cpu' | 'wasm') => {
+        tf.setBackend(backend);
+        return tf.tidy(() => {
+          let x = tf.tensor4d(rand(xs, 5), xs as [number, number, number, number]);
+          if (ties) x = tf.round(tf.mul(x, 1.5));
+          return tf
+            .grad((v: tf.Tensor4D) =>
+              tf.sum(
+                tf.mul(
+                  tf.maxPool(v, k, stride, pad),
+                  tf
+                    .range(1, 1 + tf.maxPool(x, k, stride, pad).size)
+                    .reshape(tf.maxPool(x, k, stride, pad).shape),
+                ),
+              ),
+            )(x)
+            .dataSync() as Float32Array;
+        });
+      };
+      expectClose(run('wasm'), run('cpu'));
     });
   }
 

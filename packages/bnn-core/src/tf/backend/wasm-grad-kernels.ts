@@ -308,6 +308,73 @@ function depthwiseBackpropInput(args: {
   return out;
 }
 
+/**
+ * MaxPoolGrad: one pass over the outputs; each output's gradient goes to the first maximum of its window in
+ * row-major order (tfjs-backend-cpu's and TensorFlow's choice). The wasm backend's own kernel rescans windows per
+ * input element and is several times slower here.
+ */
+function maxPoolGrad(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo };
+  backend: BackendWasm;
+  attrs: {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const info = tf.backend_util.computePool2DInfo(
+    inputs.input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { strideHeight: sh, strideWidth: sw, effectiveFilterHeight: KH, effectiveFilterWidth: KW } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const out = backend.makeOutput(inputs.input.shape, 'float32');
+  const x = heap(backend, inputs.input);
+  const g = heap(backend, inputs.dy);
+  const dx = heap(backend, out);
+  dx.fill(0);
+  const bestVal = new Float32Array(C);
+  const bestIdx = new Int32Array(C);
+  for (let n = 0; n < N; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        bestVal.fill(Number.NEGATIVE_INFINITY);
+        bestIdx.fill(-1);
+        for (let kh = 0; kh < KH; kh++) {
+          const ih = oh * sh + kh - pt;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * sw + kw - pl;
+            if (iw < 0 || iw >= W) continue;
+            const base = ((n * H + ih) * W + iw) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[base + c] as number;
+              if (v > (bestVal[c] as number) || bestIdx[c] === -1) {
+                bestVal[c] = v;
+                bestIdx[c] = base + c;
+              }
+            }
+          }
+        }
+        const gBase = ((n * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) {
+          const i = bestIdx[c] as number;
+          if (i >= 0) dx[i] = (dx[i] as number) + (g[gBase + c] as number);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 let registered = false;
 
 /**
@@ -328,4 +395,5 @@ export function registerWasmGradKernels(): void {
   add('Conv2DBackpropInput', conv2DBackpropInput);
   add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
   add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
+  add('MaxPoolGrad', maxPoolGrad);
 }
