@@ -116,7 +116,7 @@ function gemmKernel({
           (i32x4.splat (i32.wrap_i64 (local.get $s${j}0))) (i32.wrap_i64 (local.get $s${j}1)))
           (i32.wrap_i64 (local.get $s${j}2))) (i32.wrap_i64 (local.get $s${j}3)))`;
       return `(if (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m)) (then
-      (local.set $acc (i32x4.add (local.get $r${j}) ${scalars}))
+      (local.set $acc ${V ? `(i32x4.add (local.get $r${j}) ${scalars})` : scalars})
       (local.set $pix (i32.add (local.get $p) (i32.const ${j})))
       (if (i32.eqz (local.get $kind)) (then
         ;; float: dot = K − 2·accum (− zero-padding correction); y = act(mul·clamp(dot) + bias)
@@ -155,6 +155,22 @@ function gemmKernel({
     })
     .join('\n');
 
+  // The k loop; with byte accumulators (V = 1) it runs in chunks of ≤ 31 steps, each followed by a widening.
+  const kLoop = `(loop $k
+            ${step.join('\n            ')}
+            ${range(interleaved ? 1 : P)
+              .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP * IP})))`)
+              .join('\n            ')}
+            (local.set $pb (i32.add (local.get $pb) (i32.const ${U * STEP * C})))
+            (br_if $k (i32.lt_u (local.get $pa0) (local.get ${V ? '$chunkEnd' : '$rowEnd'}))))`;
+  const plain = kLoop;
+  const chunked = `(block $doneChunks (loop $chunks
+          (br_if $doneChunks (i32.ge_u (local.get $pa0) (local.get $rowEnd)))
+          (local.set $chunkEnd (select (local.get $rowEnd) (i32.add (local.get $pa0) (i32.const ${chunkSteps * STEP * IP}))
+            (i32.lt_u (i32.sub (local.get $rowEnd) (local.get $pa0)) (i32.const ${chunkSteps * STEP * IP}))))
+          ${kLoop}
+          ${flush}
+          (br $chunks)))`;
   return `
   ;; Binary GEMM with fused output transform.
   ;; a: m rows of \`steps\`·${STEP} bytes (im2col pixels); b: filter interleaved as [n4][steps][4 channels][${STEP} bytes].
@@ -197,23 +213,9 @@ function gemmKernel({
           .join('\n        ')}
         (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $blk) (i32.shl (local.get $rowBytes) (i32.const 2)))))
         (local.set $rowEnd (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${IP}))))
-        ${range(P)
-          .map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`)
-          .join(' ')}
+        ${(V ? range(P) : []).map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`).join(' ')}
         ${zeroAcc}
-        (block $doneChunks (loop $chunks
-          (br_if $doneChunks (i32.ge_u (local.get $pa0) (local.get $rowEnd)))
-          (local.set $chunkEnd (select (local.get $rowEnd) (i32.add (local.get $pa0) (i32.const ${chunkSteps * STEP * IP}))
-            (i32.lt_u (i32.sub (local.get $rowEnd) (local.get $pa0)) (i32.const ${chunkSteps * STEP * IP}))))
-          (loop $k
-            ${step.join('\n            ')}
-            ${range(interleaved ? 1 : P)
-              .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP * IP})))`)
-              .join('\n            ')}
-            (local.set $pb (i32.add (local.get $pb) (i32.const ${U * STEP * C})))
-            (br_if $k (i32.lt_u (local.get $pa0) (local.get $chunkEnd))))
-          ${flush}
-          (br $chunks)))
+        ${V ? chunked : plain}
         ${epilogue}
         (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
         (br $blocks)))
@@ -398,6 +400,72 @@ function im2colKernel() {
               (local.set $out (i32.add (local.get $out) (i32.const 48)))
               (local.set $src2 (i32.add (local.get $src2) (i32.const 24)))
               (br $s24)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $xs)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $ys))))
+  ;; im2col straight into the pair-interleaved layout of 8-byte steps, for an even number of words per tap
+  ;; (taps then start on i64 boundaries): i64 k of row r goes to dst + (r >> 1)·2·rowBytes + (r & 1)·8 + 16·k.
+  (func (export "im2col_i64") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $wc i32)
+    (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
+    (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32) (param $rowBytes i32) (param $rowBase i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $ix0 i32)
+    (local $r i32) (local $out i32) (local $s i32) (local $n i32) (local $run64 i32) (local $tap64 i32) (local $tail64 i32)
+    (local.set $tap64 (i32.shr_u (local.get $wc) (i32.const 1)))
+    (local.set $run64 (i32.mul (local.get $kw) (local.get $tap64)))
+    (local.set $tail64 (i32.sub (i32.shr_u (local.get $rowBytes) (i32.const 3)) (i32.mul (local.get $kh) (local.get $run64))))
+    (local.set $r (local.get $rowBase))
+    (block $doneY (loop $ys
+      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $doneX (loop $xs
+        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $out (i32.add (i32.add (local.get $dst) (i32.mul (i32.shr_u (local.get $r) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1))))
+          (i32.shl (i32.and (local.get $r) (i32.const 1)) (i32.const 3))))
+        (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
+        (local.set $ky (i32.const 0))
+        (loop $kys
+          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
+          (if (i32.and (i32.lt_u (local.get $iy) (local.get $h))
+                (i32.and (i32.eq (local.get $dw) (i32.const 1))
+                  (i32.and (i32.ge_s (local.get $ix0) (i32.const 0)) (i32.le_s (i32.add (local.get $ix0) (local.get $kw)) (local.get $w)))))
+            (then
+              ;; the whole kx run is contiguous in the input
+              (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix0)) (local.get $wc)) (i32.const 2))))
+              (local.set $n (local.get $run64))
+              (loop $cp
+                (i64.store (local.get $out) (i64.load (local.get $s)))
+                (local.set $s (i32.add (local.get $s) (i32.const 8)))
+                (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                (br_if $cp (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+            (else
+              (local.set $kx (i32.const 0))
+              (loop $kxs
+                (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $kx) (local.get $dw))))
+                (local.set $n (local.get $tap64))
+                (if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w)))
+                  (then
+                    (local.set $s (i32.add (local.get $src) (i32.shl (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $wc)) (i32.const 2))))
+                    (loop $cp1
+                      (i64.store (local.get $out) (i64.load (local.get $s)))
+                      (local.set $s (i32.add (local.get $s) (i32.const 8)))
+                      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                      (br_if $cp1 (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+                  (else
+                    (loop $z1
+                      (i64.store (local.get $out) (i64.const 0))
+                      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                      (br_if $z1 (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+                (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))))
+          (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+        (local.set $n (local.get $tail64))
+        (block $doneTail (loop $z2
+          (br_if $doneTail (i32.eqz (local.get $n)))
+          (i64.store (local.get $out) (i64.const 0))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $z2)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
         (br $xs)))

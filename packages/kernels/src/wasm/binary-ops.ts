@@ -233,7 +233,31 @@ export function bconvIm2col(
   const rowBytes = p.steps * p.stepBytes;
   const { rowsPerSample, rows } = rowLayout(p, batch);
   const tmp = col + rows * rowBytes;
+  // taps on i64 boundaries (even words per tap) and 8-byte steps: write the interleaved layout directly
+  const direct = p.stepBytes === 8 && p.inWords % 2 === 0;
   for (let b = 0; b < batch; b++) {
+    if (direct) {
+      k.im2col_i64(
+        input + b * p.inSize * 4,
+        col,
+        p.g.inH,
+        p.g.inW,
+        p.inWords,
+        p.kernel[0],
+        p.kernel[1],
+        p.strides[0],
+        p.strides[1],
+        p.dilations[0],
+        p.dilations[1],
+        p.g.padTop,
+        p.g.padLeft,
+        p.g.outH,
+        p.g.outW,
+        rowBytes,
+        b * rowsPerSample,
+      );
+      continue;
+    }
     k.im2col(
       input + b * p.inSize * 4,
       col,

@@ -48,6 +48,25 @@ export interface KernelExports {
     stepBytes: number,
     rowBase: number,
   ): void;
+  im2col_i64(
+    src: number,
+    dst: number,
+    h: number,
+    w: number,
+    wc: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    padTop: number,
+    padLeft: number,
+    oh: number,
+    ow: number,
+    rowBytes: number,
+    rowBase: number,
+  ): void;
   bgemm: GemmKernel;
   bgemm_mixed: GemmKernel;
   bdepthwise(
