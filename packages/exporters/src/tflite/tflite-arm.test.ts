@@ -52,6 +52,7 @@ describe('.tflite (arm profile) of a mixed binary graph', () => {
     expect(m.signatureDefs[0]!.key).toBe('serving_default');
     expect(m.signatureDefs[0]!.inputs).toEqual([{ name: 'input', tensorIndex: sg.inputs[0] }]);
     expect(new TextDecoder().decode(bytes.subarray(4, 8))).toBe('TFL3');
+    expect(writeTflite(graph, { profile: 'arm' })).toEqual(bytes); // deterministic
   });
 
   it('writes the expected operators with LCE custom codes', () => {

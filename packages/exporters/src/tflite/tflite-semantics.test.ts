@@ -2,6 +2,7 @@ import type { DeployGraph } from '@bnn-studio/bnn-core';
 import { createEngine } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
 import { presetDeployGraphs } from '../bnn/preset-graphs.js';
+import { readBnn } from '../bnn/read-bnn.js';
 import {
   buildMixedGraph,
   buildXcoreGraph,
@@ -11,7 +12,9 @@ import {
   randomPacked,
   rng,
 } from '../bnn/test-graphs.js';
+import { writeBnn } from '../bnn/write-bnn.js';
 import { ExportRefusedError } from '../errors.js';
+import { randomDeployGraph } from '../firmware/random-graph.js';
 import { calibrateTflite } from './calibrate.js';
 import { flatcDump } from './flatc-dump.js';
 import { listTfliteRefusals } from './profile-rules.js';
@@ -98,6 +101,16 @@ describe('.tflite (arm) computes what the kernels compute', () => {
     const dq = b.add({ op: 'dequantize', sourceNode: 'dq', inputs: [dil] }, [7, 7, 33], 'float32');
     const g = b.graph('convs', [zero, dq]);
     expect(await compareArm(g, 4, 2)).toBeLessThan(1e-4);
+  });
+
+  it('20 random deploy graphs (every bit-packed and float path the generator makes), bnn + tflite', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const g = randomDeployGraph(seed);
+      expect(await compareArm(g, seed, 1), `seed ${seed}`).toBeLessThan(1e-4);
+      expect(readBnn(writeBnn(g, { runId: `seed-${seed}` })).graph).toEqual(g);
+      const refusals = listTfliteRefusals(g, 'xcore');
+      for (const r of refusals) expect(g.ops.some((o) => o.sourceNode === r.nodeId)).toBe(true);
+    }
   });
 
   it('the other op kinds (binary depthwise, dequantize, concat, pools, PReLU, leaky/hard tanh)', async () => {
