@@ -110,20 +110,13 @@ describe('wasm gradient kernels vs tfjs-backend-cpu', () => {
       const run = (backend: 'cpu' | 'wasm') => {
         tf.setBackend(backend);
         return tf.tidy(() => {
-          let x = tf.tensor4d(rand(xs, 5), xs as [number, number, number, number]);
-          if (ties) x = tf.round(tf.mul(x, 1.5));
-          return tf
-            .grad((v: tf.Tensor4D) =>
-              tf.sum(
-                tf.mul(
-                  tf.maxPool(v, k, stride, pad),
-                  tf
-                    .range(1, 1 + tf.maxPool(x, k, stride, pad).size)
-                    .reshape(tf.maxPool(x, k, stride, pad).shape),
-                ),
-              ),
-            )(x)
-            .dataSync() as Float32Array;
+          let x: tf.Tensor4D = tf.tensor4d(rand(xs, 5), xs as [number, number, number, number]);
+          if (ties) x = tf.round(tf.mul(x, 1.5)) as tf.Tensor4D;
+          const y = tf.maxPool(x, k, stride, pad);
+          // A distinct upstream gradient per output, so misrouted gradients show.
+          const weight = tf.reshape(tf.range(1, 1 + y.size), y.shape);
+          const f = (v: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(v as tf.Tensor4D, k, stride, pad), weight));
+          return tf.grad(f)(x).dataSync() as Float32Array;
         });
       };
       expectClose(run('wasm'), run('cpu'));
