@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkDeployGraph,
   type DeployGraph,
   evaluateDeployGraphFloat,
   forwardGraphFloat,
@@ -40,6 +41,7 @@ const argmax = (a: Float32Array, from: number, n: number) => {
 function checkParity(graph: GraphSpec, seed: number, batch = 3): DeployGraph {
   const weights = randomWeights(graph, seed);
   const deploy = lower(graph, weights);
+  expect(checkDeployGraph(deploy)).toEqual([]);
   const x = randomInput(graph, batch, seed + 1);
   // Every bit-packed tensor must equal, bit for bit, sign() of the graph value it stands for.
   const reference = new Map<string, Float32Array>();
@@ -491,5 +493,46 @@ describe('lower', () => {
       'reshape',
       'dense',
     ]);
+  });
+});
+
+describe('lower: padding that never reaches past the input', () => {
+  it("treats 'same' 1×1 and exact-stride windows as unpadded (constant K, bit-packed output allowed)", () => {
+    const b = new GraphBuilder('nopad');
+    const x = b.input([8, 8, 3]);
+    const c1 = b.add(
+      'QuantConv2D',
+      {
+        filters: 8,
+        kernel_size: 2,
+        strides: 2,
+        padding: 'same',
+        input_quantizer: STE,
+        kernel_quantizer: STE,
+        kernel_constraint: CLIP,
+      },
+      x,
+    );
+    const bn = b.add('BatchNormalization', {}, c1);
+    const c2 = b.add(
+      'QuantConv2D',
+      {
+        filters: 4,
+        kernel_size: 1,
+        padding: 'same',
+        pad_values: 1,
+        input_quantizer: STE,
+        kernel_quantizer: { id: 'ste_tern' },
+      },
+      bn,
+    );
+    const f = b.add('Flatten', {}, c2);
+    b.add('Dense', { units: 3 }, f);
+    const d = checkParity(b.build(), 21);
+    const first = d.ops.find((o) => o.op === 'bconv2d')!;
+    expect(first.op === 'bconv2d' && first.transform.kind).toBe('bitpacked');
+    // Emitted as 'valid' (same geometry, no padded taps) so executors see constant K.
+    expect(first.op === 'bconv2d' && first.padding).toBe('valid');
+    expect(checkDeployGraph(d)).toEqual([]);
   });
 });

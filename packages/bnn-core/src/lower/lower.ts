@@ -11,6 +11,7 @@ import {
   type Padding,
   type TensorKind,
 } from '../deploy/deploy-types.js';
+import { windowGeometry } from '../eval/float-ops.js';
 import { getWeight, getWeightOr } from '../eval/weights-access.js';
 import { inferGraph } from '../infer/analyze.js';
 import { getLayerDef, type ResolvedParams, resolveParams } from '../registry/layers.js';
@@ -316,6 +317,19 @@ class Lowering {
     return { scale, shift };
   }
 
+  /** Whether a conv-like node's window reaches past its input ('same' padding with a non-zero pad). */
+  private padsInput(id: string, p: ResolvedParams): boolean {
+    if (p.padding !== 'same' || p.kernel_size === undefined) return false;
+    const s = this.shapeOf(this.inputsOf.get(id)![0]!);
+    const k = pairOf(p.kernel_size);
+    const st = pairOf(p.strides);
+    const d = pairOf(p.dilation_rate ?? [1, 1]);
+    return [0, 1].some((a) => {
+      const g = windowGeometry(s[a]!, k[a]!, st[a]!, d[a]!, 'same');
+      return (g.out - 1) * st[a]! + (k[a]! - 1) * d[a]! + 1 > s[a]!;
+    });
+  }
+
   /** A single consumer that has this node as its only input, else null. */
   private soleConsumer(id: string): string | null {
     const cs = this.consumers.get(id) ?? [];
@@ -362,7 +376,7 @@ class Lowering {
       return;
     }
     // Not XNOR-able: run as a float layer on ±1 (dequantized) inputs with the quantized weight values.
-    if (p.padding === 'same' && Number(p.pad_values) === 1) {
+    if (Number(p.pad_values) === 1 && this.padsInput(id, p)) {
       throw new LowerError(
         'unsupported_padding',
         id,
@@ -523,7 +537,7 @@ class Lowering {
     const { signs, scale } = this.binaryWeights(p.kernel_quantizer as QuantizerRef, w, cout);
     const bias = new Float64Array(cout);
     if (p.use_bias) bias.set(getWeight(this.weights, id, 'bias', cout));
-    const zeroPadding = isConv && p.padding === 'same' && Number(p.pad_values) === 0 && (kh > 1 || kw > 1);
+    const zeroPadding = isConv && Number(p.pad_values) === 0 && this.padsInput(id, p);
 
     // Fold the chain that follows: [ReLU as clamp] [MaxPool] [BatchNormalization] [ReLU as activation], any order
     // that keeps the maths exact (see docs/deploy-graph.md, "Folding").
@@ -622,7 +636,7 @@ class Lowering {
         kernel: [kh, kw],
         strides: pairOf(p.strides),
         dilations: pairOf(p.dilation_rate),
-        padding: p.padding as Padding,
+        padding: this.padsInput(id, p) ? 'same' : 'valid',
         padValue: Number(p.pad_values) === 1 ? 1 : 0,
         transform,
       });
@@ -693,7 +707,7 @@ class Lowering {
       kernel: [kh, kw],
       strides: pairOf(p.strides),
       dilations: pairOf(p.dilation_rate),
-      padding: p.padding as Padding,
+      padding: this.padsInput(id, p) ? 'same' : 'valid',
       padValue: Number(p.pad_values) === 1 ? 1 : 0,
       transform,
     });
