@@ -29,3 +29,5 @@ export type { TfliteModelView, TfliteOperatorView, TfliteTensorView } from './tf
 export { readTflite, TfliteReadError } from './tflite/read-tflite.js';
 export type { IoSpec, TfliteExport, WriteTfliteOptions } from './tflite/write-tflite.js';
 export { writeTflite, writeTfliteWithReport } from './tflite/write-tflite.js';
+export type { XcoreBundle, XcoreBundleOptions, XcoreManifest } from './xcore/bundle.js';
+export { buildXcoreBundle } from './xcore/bundle.js';

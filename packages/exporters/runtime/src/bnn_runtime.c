@@ -2,7 +2,8 @@
  * BNN Studio portable C99 runtime: reference-ordered kernels for every DeployGraph op.
  * Float loops follow @bnn-studio/kernels' TypeScript reference exactly (bit-exact when compiled with
  * -ffp-contract=off and without -ffast-math):
- *   - conv / depthwise / dense / pools / global average / add / scale_shift / softmax accumulate in double
+ *   - conv2d accumulates in float: acc = bias, then acc = f32(acc + f32(x*w)) in (ky, kx, ci) order.
+ *   - depthwise / dense / pools / global average / add / scale_shift / softmax accumulate in double
  *     (as JavaScript numbers do), starting from the bias, in the reference's loop order, and round to float
  *     once when stored. Products of two floats are exact in double, so only the adds round.
  *   - the binary layers' float output transform rounds every step to float: fround(fround(m*dot) + b). For a
@@ -258,29 +259,35 @@ void bnn_bmaxpool(const bnn_window *w, int channels, const uint32_t *in, uint32_
   }
 }
 
-/* Float conv, zero padding: acc (double) = bias, then + x*w over (ky, kx, ci) in that order, skipping x == 0
-   like the reference; activation; one rounding to float. */
+/* Float conv, zero padding. Accumulates in float, exactly like the reference (and its WASM SIMD kernel):
+   acc = bias, then for taps (ky, kx) and channels ci: acc = f32(acc + f32(x * w)); activation last.
+   The output row itself holds the Cout accumulators, so each input value is read once and multiplies a
+   contiguous HWIO filter row; every accumulator still sees its terms in the reference's order. */
 void bnn_conv2d(const bnn_conv2d_params *p, const float *in, float *out) {
   const bnn_window *w = &p->win;
+  const int co_n = p->out_c;
   for (int oy = 0; oy < w->out_h; oy++) {
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
-      float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)p->out_c;
-      for (int co = 0; co < p->out_c; co++) {
-        double acc = p->bias ? (double)p->bias[co] : 0.0;
-        for (int ky = 0; ky < w->k_h; ky++) {
-          for (int kx = 0; kx < w->k_w; kx++) {
-            const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
-            if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-            const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->in_c;
-            const float *f = p->filter + (size_t)(ky * w->k_w + kx) * (size_t)p->in_c * (size_t)p->out_c + co;
-            for (int ci = 0; ci < p->in_c; ci++) {
-              if (x[ci] == 0.0f) continue;
-              acc += (double)x[ci] * (double)f[(size_t)ci * (size_t)p->out_c];
+      float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)co_n;
+      for (int co = 0; co < co_n; co++) o[co] = p->bias ? p->bias[co] : 0.0f;
+      for (int ky = 0; ky < w->k_h; ky++) {
+        for (int kx = 0; kx < w->k_w; kx++) {
+          const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
+          if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
+          const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->in_c;
+          const float *f = p->filter + (size_t)(ky * w->k_w + kx) * (size_t)p->in_c * (size_t)co_n;
+          for (int ci = 0; ci < p->in_c; ci++, f += co_n) {
+            const float xv = x[ci];
+            for (int co = 0; co < co_n; co++) {
+              const float prod = xv * f[co];
+              o[co] = o[co] + prod;
             }
           }
         }
-        o[co] = (float)bnn_apply_activation_d(acc, p->activation);
+      }
+      if (p->activation == BNN_ACT_RELU) {
+        for (int co = 0; co < co_n; co++) o[co] = bnn_apply_activation(o[co], BNN_ACT_RELU);
       }
     }
   }

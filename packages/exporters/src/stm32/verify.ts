@@ -79,21 +79,27 @@ export function instructionCountPlugin(): Promise<string | null> {
   return pluginPath;
 }
 
-/** Writes the zip's files under `dir`; returns the bundle root (the zip's single top-level folder). */
-export function unpackBundle(zip: Uint8Array, dir: string): string {
+/** Writes the zip's files under `dir`; returns the path of its single top-level folder (or `dir`). */
+export function unpackZip(zip: Uint8Array, dir: string): string {
   const files = unzipSync(zip);
-  let root = '';
+  const tops = new Set<string>();
   for (const [path, data] of Object.entries(files)) {
     if (path.endsWith('/')) continue;
-    if (path.includes('..') || path.startsWith('/'))
-      throw new Error(`verifyStm32Bundle: unsafe path in zip: ${path}`);
+    if (path.split('/').includes('..') || path.startsWith('/'))
+      throw new Error(`unpackZip: unsafe path in zip: ${path}`);
     const target = join(dir, path);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, data);
-    if (path.endsWith('/Makefile') && path.split('/').length === 2) root = join(dir, dirname(path));
-    if (path === 'Makefile') root = dir;
+    tops.add(path.includes('/') ? path.split('/')[0]! : '');
   }
-  if (!root) throw new Error('verifyStm32Bundle: the zip holds no Makefile at its top level');
+  return tops.size === 1 && !tops.has('') ? join(dir, [...tops][0]!) : dir;
+}
+
+/** Unpacks a firmware bundle; returns its root (the folder holding the Makefile). */
+export function unpackBundle(zip: Uint8Array, dir: string): string {
+  const root = unpackZip(zip, dir);
+  if (!existsSync(join(root, 'Makefile')))
+    throw new Error('verifyStm32Bundle: the zip holds no Makefile at its top level');
   return root;
 }
 

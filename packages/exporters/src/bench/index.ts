@@ -1,0 +1,190 @@
+/**
+ * `npm run bench -w @bnn-studio/exporters` → bench-results/exporters.json (and a table on stdout).
+ *
+ * Firmware (all counts exact, from the QEMU TCG instruction-count plugin on an emulated Cortex-M4):
+ *   - single 3×3 / 1×1 convs: our binary conv (bit-packed and float output) against an int8 conv of the same
+ *     shape written the way CMSIS-NN writes it (im2col to int16, SXTB16 + SMLAD, per-channel requantisation),
+ *     in the same harness. Target: ≥ 5× fewer instructions for 3×3 convs with ≥ 64 channels (ratio ≤ 0.2).
+ *   - the popcount variants inside the binary conv, against __builtin_popcount (a libgcc call on M4).
+ *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
+ *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
+ * Formats (.bnn, .tflite): formatCases() from ./formats.js.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
+import { type ConvShape, POPCOUNT_VARIANTS, runConvBench } from '../firmware/conv-bench.js';
+import { buildStm32Bundle } from '../stm32/bundle.js';
+import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
+import { type BenchCase, formatCases } from './formats.js';
+
+const LOWER = 'Cortex-M4 instructions (lower is better)';
+
+const shapeName = (s: ConvShape) => `${s.k}x${s.k} conv ${s.h}x${s.w}x${s.cin}->${s.cout}`;
+
+const CONV_SHAPES: ConvShape[] = [
+  { h: 16, w: 16, cin: 64, cout: 64, k: 3 },
+  { h: 8, w: 8, cin: 128, cout: 128, k: 3 },
+  { h: 4, w: 4, cin: 256, cout: 256, k: 3 },
+  { h: 32, w: 32, cin: 32, cout: 32, k: 3 },
+  { h: 16, w: 16, cin: 64, cout: 64, k: 1 },
+];
+
+async function convCases(): Promise<BenchCase[]> {
+  const cases: BenchCase[] = [];
+  const byVariant = new Map<number, Awaited<ReturnType<typeof runConvBench>>>();
+  for (const v of POPCOUNT_VARIANTS) byVariant.set(v.id, await runConvBench(CONV_SHAPES, v.id));
+  const best = byVariant.get(5)!;
+  for (const r of best) {
+    const int8 = 'int8 conv, CMSIS-NN style (SXTB16/SMLAD), same shape, same harness';
+    cases.push({
+      case: `binary ${shapeName(r.shape)}, bit-packed output`,
+      metric: `${LOWER}; ratio = ours/int8`,
+      value: r.binaryBitpacked,
+      unit: 'instructions',
+      baseline: int8,
+      baselineValue: r.int8,
+      ratio: r.binaryBitpacked / r.int8,
+    });
+    cases.push({
+      case: `binary ${shapeName(r.shape)}, float output`,
+      metric: `${LOWER}; ratio = ours/int8`,
+      value: r.binaryFloat,
+      unit: 'instructions',
+      baseline: int8,
+      baselineValue: r.int8,
+      ratio: r.binaryFloat / r.int8,
+    });
+  }
+  const builtin = byVariant.get(4)!;
+  for (const v of POPCOUNT_VARIANTS) {
+    if (v.id === 4) continue;
+    byVariant.get(v.id)!.forEach((r, i) => {
+      if (r.shape.k !== 3) return;
+      cases.push({
+        case: `popcount ${v.name} in binary ${shapeName(r.shape)}`,
+        metric: LOWER,
+        value: r.binaryBitpacked,
+        unit: 'instructions',
+        baseline: POPCOUNT_VARIANTS[3].name,
+        baselineValue: builtin[i]!.binaryBitpacked,
+        ratio: r.binaryBitpacked / builtin[i]!.binaryBitpacked,
+      });
+    });
+  }
+  return cases;
+}
+
+/** text+data (flash) and data+bss (static RAM) of the STM32L4R9 device image. */
+async function deviceSize(zip: Uint8Array): Promise<{ flash: number; ram: number } | null> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bnn-bench-size-'));
+  try {
+    const root = unpackBundle(zip, dir);
+    const make = await run('make', ['build/firmware.elf'], root, 300_000);
+    if (make.code !== 0) return null;
+    const size = await run('arm-none-eabi-size', ['build/firmware.elf'], root, 30_000);
+    const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(size.stdout.split('\n')[1] ?? '');
+    if (!m) return null;
+    const [text, data, bss] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    return { flash: text + data, ram: data + bss };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function presetCases(): Promise<BenchCase[]> {
+  const cases: BenchCase[] = [];
+  const none = { baseline: null, baselineValue: null, ratio: null };
+  for (const p of listPresets()) {
+    const graph = getPreset(p.id);
+    const deploy = lower(graph, randomWeights(graph, 1));
+    const { zip, manifest } = await buildStm32Bundle(deploy, { goldenCount: 1 });
+    const result = await verifyStm32Bundle(zip, { countInstructions: true });
+    if (!result.passed) throw new Error(`bench: preset ${p.id} failed its self-check:\n${result.log}`);
+    cases.push({
+      case: `${p.id}: instructions per inference`,
+      metric: LOWER,
+      value: result.instructions ?? 0,
+      unit: 'instructions',
+      ...none,
+    });
+    const size = await deviceSize(zip);
+    if (size) {
+      cases.push({
+        case: `${p.id}: flash (STM32L4R9 image text+data)`,
+        metric: 'bytes (lower is better)',
+        value: size.flash,
+        unit: 'B',
+        baseline: 'flash size',
+        baselineValue: manifest.memory.flashLimitBytes,
+        ratio: size.flash / manifest.memory.flashLimitBytes,
+      });
+      const ram = size.ram + 8 * 1024;
+      cases.push({
+        case: `${p.id}: RAM (data+bss incl. arena, + 8 KB stack)`,
+        metric: 'bytes (lower is better)',
+        value: ram,
+        unit: 'B',
+        baseline: 'SRAM size',
+        baselineValue: manifest.memory.ramLimitBytes,
+        ratio: ram / manifest.memory.ramLimitBytes,
+      });
+    }
+    cases.push({
+      case: `${p.id}: arena`,
+      metric: 'bytes (lower is better)',
+      value: manifest.memory.arenaBytes,
+      unit: 'B',
+      ...none,
+    });
+    const layers = result.layerInstructions ?? [];
+    // per layer, grouped by op kind share and listed individually
+    layers.forEach((n, i) => {
+      const op = deploy.ops[i]!;
+      cases.push({
+        case: `${p.id}: layer ${i} ${op.op} (${op.sourceNode})`,
+        metric: LOWER,
+        value: n,
+        unit: 'instructions',
+        ...none,
+      });
+    });
+  }
+  return cases;
+}
+
+function printTable(cases: BenchCase[]): void {
+  const rows = cases.map((c) => [
+    c.case,
+    `${c.value} ${c.unit}`,
+    c.baseline === null ? '-' : `${c.baselineValue} (${c.baseline})`,
+    c.ratio === null ? '-' : c.ratio.toFixed(3),
+  ]);
+  const header = ['case', 'value', 'baseline', 'ratio'];
+  const widths = header.map((h, i) => Math.min(90, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const line = (r: string[]) => r.map((x, i) => x.slice(0, 90).padEnd(widths[i]!)).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+}
+
+async function main() {
+  const cases: BenchCase[] = [];
+  cases.push(...(await convCases()));
+  cases.push(...(await presetCases()));
+  cases.push(...(await formatCases()));
+  const cpus = os.cpus();
+  const out = {
+    package: '@bnn-studio/exporters',
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length },
+    cases,
+  };
+  const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+  mkdirSync(join(repo, 'bench-results'), { recursive: true });
+  writeFileSync(join(repo, 'bench-results', 'exporters.json'), `${JSON.stringify(out, null, 2)}\n`);
+  printTable(cases);
+}
+
+await main();

@@ -1,0 +1,123 @@
+/**
+ * Cortex-M4 conv micro-benchmark: builds runtime/bench/bench_conv.c for each popcount variant, runs it under
+ * qemu-system-arm with the instruction-count plugin and returns exact instruction counts of our binary conv
+ * (bit-packed and float output) and of a CMSIS-NN-style int8 conv of the same shape.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { instructionCountPlugin, run } from '../stm32/verify.js';
+import { RUNTIME_DIR } from './runtime-files.js';
+
+export interface ConvShape {
+  h: number;
+  w: number;
+  cin: number;
+  cout: number;
+  k: number;
+}
+
+export const POPCOUNT_VARIANTS = [
+  { id: 1, name: 'SWAR (multiply gather)' },
+  { id: 2, name: 'SWAR + USADA8' },
+  { id: 3, name: 'Harley-Seal (4-word CSA) + USADA8' },
+  { id: 4, name: '__builtin_popcount (libgcc)' },
+  { id: 5, name: 'auto: Harley-Seal >= 32 words, else SWAR + USADA8 (default)' },
+] as const;
+
+export interface ConvCounts {
+  shape: ConvShape;
+  binaryBitpacked: number;
+  binaryFloat: number;
+  int8: number;
+}
+
+export const ARCH_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard'];
+
+export async function runConvBench(shapes: ConvShape[], variant: number): Promise<ConvCounts[]> {
+  const plugin = await instructionCountPlugin();
+  if (!plugin) throw new Error('conv bench: the QEMU instruction-count plugin could not be built with gcc');
+  const dir = mkdtempSync(join(tmpdir(), 'bnn-conv-bench-'));
+  try {
+    const maxIn = Math.max(...shapes.map((s) => s.h * s.w * s.cin));
+    const maxFilter = Math.max(...shapes.map((s) => s.cout * s.k * s.k * s.cin));
+    const maxOut = Math.max(...shapes.map((s) => s.h * s.w * s.cout));
+    const maxCout = Math.max(...shapes.map((s) => s.cout));
+    const table = `{${shapes.map((s) => `{${s.h},${s.w},${s.cin},${s.cout},${s.k}}`).join(',')}}`;
+    const elf = join(dir, 'bench.elf');
+    const r = RUNTIME_DIR;
+    const build = await run(
+      'arm-none-eabi-gcc',
+      [
+        '-std=c99',
+        ...ARCH_FLAGS,
+        '-O2',
+        '-ffp-contract=off',
+        '-fno-strict-aliasing',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        '-DBNN_SEMIHOSTING',
+        `-DBNN_POPCOUNT=${variant}`,
+        `-DBENCH_SHAPES=${table}`,
+        `-DBENCH_MAX_IN=${maxIn}`,
+        `-DBENCH_MAX_FILTER=${maxFilter}`,
+        `-DBENCH_MAX_OUT=${maxOut}`,
+        `-DBENCH_MAX_COUT=${maxCout}`,
+        `-I${join(r, 'src')}`,
+        join(r, 'bench/bench_conv.c'),
+        join(r, 'src/bnn_runtime.c'),
+        join(r, 'targets/cortex-m4/startup_cm4.c'),
+        '--specs=rdimon.specs',
+        `-L${join(r, 'targets/cortex-m4')}`,
+        '-Tmps2_an386.ld',
+        '-Wl,--gc-sections',
+        '-lm',
+        '-o',
+        elf,
+      ],
+      dir,
+      120_000,
+    );
+    if (build.code !== 0) throw new Error(`conv bench: build failed:\n${build.stderr}`);
+    const nm = await run('arm-none-eabi-nm', [elf], dir, 30_000);
+    const marker = /^([0-9a-f]+) T bench_mark$/m.exec(nm.stdout)?.[1];
+    if (!marker) throw new Error('conv bench: bench_mark symbol not found');
+    const counts = join(dir, 'counts.txt');
+    const q = await run(
+      'qemu-system-arm',
+      [
+        '-M',
+        'mps2-an386',
+        '-cpu',
+        'cortex-m4',
+        '-nographic',
+        '-monitor',
+        'none',
+        '-serial',
+        'none',
+        '-semihosting-config',
+        'enable=on,target=native',
+        '-plugin',
+        `${plugin},marker=0x${marker},out=${counts}`,
+        '-kernel',
+        elf,
+      ],
+      dir,
+      600_000,
+    );
+    if (q.code !== 0 || !/^PASS$/m.test(q.stdout))
+      throw new Error(`conv bench: run failed:\n${q.stdout}${q.stderr}`);
+    const marks = readFileSync(counts, 'utf8')
+      .split('\n')
+      .map((l) => /^mark \d+ (\d+)$/.exec(l)?.[1])
+      .filter((x): x is string => x !== undefined)
+      .map(Number);
+    return shapes.map((shape, i) => {
+      const m = (j: number) => marks[6 * i + j]!;
+      return { shape, binaryBitpacked: m(1) - m(0), binaryFloat: m(3) - m(2), int8: m(5) - m(4) };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
