@@ -65,8 +65,8 @@ describe('.tflite (arm profile) of a mixed binary graph', () => {
       'MUL',
       'ADD',
       'MEAN',
-      'LceQuantize',
       'RESHAPE',
+      'LceQuantize',
       'LceBconv2d',
       'RESHAPE',
       'FULLY_CONNECTED',
@@ -149,12 +149,16 @@ describe('.tflite (arm profile) of a mixed binary graph', () => {
     });
   });
 
-  it('binary dense becomes a 1×1 LceBconv2d between reshapes', () => {
-    const [r1, bc, r2] = [ops[9]!, ops[10]!, ops[11]!];
-    expect(tensor(r1.inputs[0]!)).toMatchObject({ type: TensorType.INT32, shape: [1, 2] });
-    expect(tensor(r1.outputs[0]!).shape).toEqual([1, 1, 1, 2]);
+  it('binary dense becomes a 1×1 LceBconv2d on [1, 1, 1, words] tensors', () => {
+    const [r1, q, bc, r2] = [ops[8]!, ops[9]!, ops[10]!, ops[11]!];
+    expect(tensor(r1.inputs[0]!)).toMatchObject({ type: TensorType.FLOAT32, shape: [1, 64] });
+    expect(tensor(r1.outputs[0]!)).toMatchObject({ type: TensorType.FLOAT32, shape: [1, 1, 1, 64] });
+    expect(q.inputs[0]).toBe(r1.outputs[0]);
+    expect(tensor(q.outputs[0]!)).toMatchObject({ type: TensorType.INT32, shape: [1, 1, 1, 2] });
+    expect(bc.inputs[0]).toBe(q.outputs[0]);
     expect(tensor(bc.inputs[1]!).shape).toEqual([64, 1, 1, 2]);
     expect(bc.customOptionsDecoded).toMatchObject({ channels_in: 64, padding: 1 });
+    expect(tensor(bc.outputs[0]!)).toMatchObject({ type: TensorType.FLOAT32, shape: [1, 1, 1, 64] });
     expect(tensor(r2.outputs[0]!)).toMatchObject({ type: TensorType.FLOAT32, shape: [1, 64] });
     expect(r2.builtinOptions).toEqual({ new_shape: [1, 64] });
   });

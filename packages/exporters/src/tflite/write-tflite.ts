@@ -192,10 +192,16 @@ class TfliteEmitter {
     return t;
   }
 
+  /**
+   * `[H, W, C]` → `[1, H, W, C]`, float `[C]` → `[1, C]`. Bit-packed tensors pack C into words; bit-packed
+   * vectors are `[1, 1, 1, words]`, so LceQuantize, 1×1 LceBconv2d (binary dense) and LceDequantize all see
+   * 4-D tensors and chains of binary dense layers need no reshapes.
+   */
   private tfShape(t: DeployTensor): number[] {
     const s = [...t.shape];
-    if (t.kind === 'bitpacked') s[s.length - 1] = words(s[s.length - 1]!);
-    return [1, ...s];
+    if (t.kind !== 'bitpacked') return [1, ...s];
+    s[s.length - 1] = words(s[s.length - 1]!);
+    return s.length === 1 ? [1, 1, 1, s[0]!] : [1, ...s];
   }
 
   /** Index of the TFLite tensor for a deploy tensor (created on first use). */
@@ -347,28 +353,40 @@ class TfliteEmitter {
     const inT = () => this.t(op.inputs[0]!);
     const outId = op.outputs[0]!;
     switch (op.op) {
-      case 'quantize':
+      case 'quantize': {
         if (this.elided.has(op)) return;
-        this.custom(LceOp.Quantize, [inT()], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
+        let x = inT();
+        const xt = this.mb.tensors[x]!;
+        if (xt.shape.length === 2) {
+          // A float vector [1, C] is viewed as [1, 1, 1, C] before packing (see tfShape).
+          const x4 = this.temp('input_4d', [1, 1, 1, xt.shape[1]!], xt.type, xt.quant);
+          this.reshape(x, [1, 1, 1, xt.shape[1]!], x4);
+          x = x4;
+        }
+        this.custom(LceOp.Quantize, [x], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
         return;
-      case 'dequantize':
-        this.custom(LceOp.Dequantize, [inT()], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
+      }
+      case 'dequantize': {
+        const out = this.t(outId);
+        const outShape = this.mb.tensors[out]!.shape;
+        if (outShape.length === 2) {
+          const y4 = this.temp('output_4d', [1, 1, 1, outShape[1]!], TensorType.FLOAT32);
+          this.custom(LceOp.Dequantize, [inT()], [y4], EMPTY_CUSTOM_OPTIONS);
+          this.reshape(y4, outShape, out);
+        } else this.custom(LceOp.Dequantize, [inT()], [out], EMPTY_CUSTOM_OPTIONS);
         return;
+      }
       case 'bconv2d':
         this.emitBconv(op);
         return;
       case 'bdense': {
-        // LCE has no binary dense: a 1×1 LceBconv2d on a [1, 1, 1, words] view, as LCE's converter does.
-        const inWords = words(op.inChannels);
-        const x4 = this.temp('input_4d', [1, 1, 1, inWords], TensorType.INT32);
-        this.reshape(inT(), [1, 1, 1, inWords], x4);
-        const outInfo = this.tensorInfo(outId);
-        const outShape = this.tfShape(outInfo);
+        // LCE has no binary dense: a 1×1 LceBconv2d on the [1, 1, 1, words] input (see tfShape).
         const out = this.t(outId);
         const outTf = this.mb.tensors[out]!;
-        const y4 = this.temp('output_4d', [1, 1, 1, outShape[1]!], outTf.type, outTf.quant);
+        const float = outTf.shape.length === 2;
+        const y4 = float ? this.temp('output_4d', [1, 1, 1, outTf.shape[1]!], outTf.type, outTf.quant) : out;
         this.emitBinaryConvCore({
-          input: x4,
+          input: inT(),
           output: y4,
           filter: op.filter,
           inChannels: op.inChannels,
@@ -381,7 +399,7 @@ class TfliteEmitter {
           transform: op.transform,
           outId,
         });
-        this.reshape(y4, outShape, out);
+        if (float) this.reshape(y4, outTf.shape, out);
         return;
       }
       case 'bmaxpool2d': {
