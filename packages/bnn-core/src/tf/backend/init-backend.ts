@@ -14,9 +14,22 @@ export interface InitBackendOptions {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-async function nodeWasmDir(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const path = await import('node:path');
+/**
+ * Node's built-in modules without an import statement, so browser bundles of this entry never see `node:*`
+ * specifiers (Node ≥ 20.16).
+ */
+export function nodeBuiltin<T>(name: string): T {
+  const get = (process as unknown as { getBuiltinModule?: (n: string) => unknown }).getBuiltinModule;
+  if (!get)
+    throw new Error(
+      `bnn-core/tf: Node ${process.versions.node} lacks process.getBuiltinModule; use Node ≥ 20.16`,
+    );
+  return get(name) as T;
+}
+
+function nodeWasmDir(): string {
+  const { createRequire } = nodeBuiltin<typeof import('node:module')>('module');
+  const path = nodeBuiltin<typeof import('node:path')>('path');
   const require = createRequire(import.meta.url);
   return `${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'))}${path.sep}dist${path.sep}`;
 }
@@ -31,7 +44,7 @@ let wasmPathsSet = false;
 export async function initBackend(name: BackendName, opts: InitBackendOptions = {}): Promise<string> {
   if (name === 'wasm') {
     if (!wasmPathsSet) {
-      const dir = opts.wasmPaths ?? (isNode ? await nodeWasmDir() : undefined);
+      const dir = opts.wasmPaths ?? (isNode ? nodeWasmDir() : undefined);
       if (!dir) {
         throw new Error(
           "bnn-core/tf: initBackend('wasm') in the browser needs opts.wasmPaths (a URL prefix ending in '/' " +
