@@ -57,6 +57,38 @@ export function timeMs(fn: () => void, rounds = quick ? 3 : 7, roundMs = quick ?
   return best;
 }
 
+/**
+ * Best per-call times (ms) of several functions measured in alternating rounds, so that load from other
+ * processes on a shared machine hits ours and the baseline alike (the minimum filters out the noise).
+ */
+export function timeSideBySide(
+  fns: (() => void)[],
+  rounds = quick ? 5 : 15,
+  roundMs = quick ? 20 : 40,
+): number[] {
+  const reps = fns.map((fn) => {
+    fn();
+    let n = 1;
+    for (;;) {
+      const t = performance.now();
+      for (let i = 0; i < n; i++) fn();
+      const dt = performance.now() - t;
+      if (dt >= roundMs / 4 || n >= 1 << 20)
+        return Math.max(1, Math.round((n * roundMs) / Math.max(dt, 1e-3)));
+      n *= 2;
+    }
+  });
+  const best = fns.map(() => Number.POSITIVE_INFINITY);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      const t = performance.now();
+      for (let k = 0; k < reps[i]!; k++) fn();
+      best[i] = Math.min(best[i]!, (performance.now() - t) / reps[i]!);
+    });
+  }
+  return best;
+}
+
 export async function useTf(backend: 'wasm' | 'cpu'): Promise<void> {
   if (backend === 'wasm' && !tf.findBackend('wasm')) {
     const require = createRequire(import.meta.url);
@@ -139,16 +171,7 @@ async function main(): Promise<void> {
   };
   const rng = new Rng(2024);
   const probe = await WasmBConv.create(convOp(32, rng), [4, 4, 32], 1);
-  const roof = roofline(probe);
-  push({
-    case: 'popcount roofline (register-only XOR+popcount+add, i64 + v128)',
-    metric: 'G binary-ops/s (higher is better)',
-    value: roof,
-    unit: 'Gop/s',
-    baseline: null,
-    baselineValue: null,
-    ratio: null,
-  });
+  let roofMax = roofline(probe);
 
   const shapes: [number, number][] = [
     [32, 64],
@@ -162,15 +185,25 @@ async function main(): Promise<void> {
       const op = convOp(c, rng);
       const conv = await WasmBConv.create(op, [h, h, c], batch);
       conv.setFloatInput(rng.floats(batch * h * h * c));
-      const ours = timeMs(() => conv.step());
       const two = await WasmBConv.create(op, [h, h, c], batch, { threads: 2 });
-      let ours2: number | null = null;
-      if (two.threads === 2) {
-        two.setFloatInput(rng.floats(batch * h * h * c));
-        ours2 = timeMs(() => two.step());
-      }
+      two.setFloatInput(rng.floats(batch * h * h * c));
+      await useTf('wasm');
+      const x = tf.randomNormal([batch, h, h, c]) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, c, c]) as tf.Tensor4D;
+      const rooflineIters = 200_000;
+      const [ours, wasmMs, twoMs, roofMs] = timeSideBySide([
+        () => conv.step(),
+        () => tf.conv2d(x, w, 1, 'same').dispose(),
+        () => two.step(),
+        () => void probe.exports.roofline(rooflineIters, 0x9e3779b97f4a7c15n),
+      ]) as [number, number, number, number];
+      // roofline loop: 4 i64 + 4 v128 XOR → popcount → add chains = 768 bits · 2 ops per iteration
+      const caseRoof = (rooflineIters * 768 * 2) / (roofMs * 1e6);
+      roofMax = Math.max(roofMax, caseRoof);
+      const ours2 = two.threads === 2 ? twoMs : null;
       two.dispose();
-      const wasmMs = await tfConvMs('wasm', batch, h, c);
+      x.dispose();
+      w.dispose();
       const cpuMs = quick && batch > 1 ? null : await tfConvMs('cpu', batch, h, c);
       const ops = 2 * batch * h * h * c * c * 9;
       push({
@@ -207,9 +240,9 @@ async function main(): Promise<void> {
         metric: 'achieved binary ops/s (higher is better)',
         value: ops / ours / 1e6,
         unit: 'Gop/s',
-        baseline: 'WASM popcount roofline (same run)',
-        baselineValue: roof,
-        ratio: ops / ours / 1e6 / roof,
+        baseline: 'WASM popcount roofline (measured side by side)',
+        baselineValue: caseRoof,
+        ratio: ops / ours / 1e6 / caseRoof,
       });
       if (ours2 !== null) {
         push({
@@ -251,17 +284,29 @@ async function main(): Promise<void> {
     gemm.setFloatInput(rng.floats(m * m));
     gemm.step();
     gemm.im2colOnly();
-    const ours = timeMs(() => gemm.gemmOnly());
     const two = await WasmBConv.create(op, [m], m, { threads: 2 });
-    let ours2: number | null = null;
-    if (two.threads === 2) {
-      two.setFloatInput(rng.floats(m * m));
-      two.step();
-      two.im2colOnly();
-      ours2 = timeMs(() => two.gemmOnly());
-    }
+    two.setFloatInput(rng.floats(m * m));
+    two.step();
+    await useTf('wasm');
+    const a = tf.randomNormal([m, m]) as tf.Tensor2D;
+    const b = tf.randomNormal([m, m]) as tf.Tensor2D;
+    const rooflineIters = 1_000_000;
+    const [ours, wasmMs, twoMs, roofMs] = timeSideBySide(
+      [
+        () => gemm.gemmOnly(),
+        () => tf.matMul(a, b).dispose(),
+        () => two.gemmOnly(),
+        () => void probe.exports.roofline(rooflineIters, 0x9e3779b97f4a7c15n),
+      ],
+      quick ? 3 : 7,
+      60,
+    ) as [number, number, number, number];
+    a.dispose();
+    b.dispose();
+    const roof = (rooflineIters * 768 * 2) / (roofMs * 1e6);
+    roofMax = Math.max(roofMax, roof);
+    const ours2 = two.threads === 2 ? twoMs : null;
     two.dispose();
-    const wasmMs = await tfMatMulMs('wasm', m);
     const cpuMs = quick ? null : await tfMatMulMs('cpu', m);
     const label = 'binary GEMM 1024x1024x1024';
     const ops = 2 * m * m * m;
@@ -289,7 +334,7 @@ async function main(): Promise<void> {
       metric: 'achieved binary ops/s (higher is better)',
       value: ops / ours / 1e6,
       unit: 'Gop/s',
-      baseline: 'WASM popcount roofline (same run)',
+      baseline: 'WASM popcount roofline (measured side by side)',
       baselineValue: roof,
       ratio: ops / ours / 1e6 / roof,
     });
@@ -308,7 +353,16 @@ async function main(): Promise<void> {
     );
   }
 
-  for (const c of await wholeModelCases({ timeMs, useTf, quick })) push(c);
+  for (const c of await wholeModelCases({ timeSideBySide, useTf, quick })) push(c);
+  push({
+    case: 'popcount roofline (register-only XOR+popcount+add, 4 i64 + 4 v128 chains)',
+    metric: 'G binary-ops/s, best in this run (higher is better)',
+    value: roofMax,
+    unit: 'Gop/s',
+    baseline: null,
+    baselineValue: null,
+    ratio: null,
+  });
 
   const result = {
     package: '@bnn-studio/kernels',

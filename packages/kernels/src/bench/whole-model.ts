@@ -11,12 +11,12 @@ import { Rng } from '../test-support/random.js';
 import type { BenchCase } from './index.js';
 
 interface Deps {
-  timeMs: (fn: () => void, rounds?: number, roundMs?: number) => number;
+  timeSideBySide: (fns: (() => void)[], rounds?: number, roundMs?: number) => number[];
   useTf: (backend: 'wasm' | 'cpu') => Promise<void>;
   quick: boolean;
 }
 
-export async function wholeModelCases({ timeMs, useTf }: Deps): Promise<BenchCase[]> {
+export async function wholeModelCases({ timeSideBySide, useTf }: Deps): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
   await useTf('wasm');
   for (const info of listPresets()) {
@@ -28,9 +28,11 @@ export async function wholeModelCases({ timeMs, useTf }: Deps): Promise<BenchCas
       const engine = await createEngine(deploy, { backend: 'wasm' });
       const size = info.inputShape.reduce((a, b) => a * b, 1);
       const x = new Rng(7).floats(size).map((v) => (v + 1) / 2);
-      const ours = timeMs(() => void engine.run(x, 1));
       const xt = tf.tensor(x, [1, ...info.inputShape]);
-      const theirs = timeMs(() => (model.predict(xt) as tf.Tensor).dispose());
+      const [ours, theirs] = timeSideBySide([
+        () => void engine.run(x, 1),
+        () => (model.predict(xt) as tf.Tensor).dispose(),
+      ]) as [number, number];
       xt.dispose();
       engine.dispose();
       model.dispose();
