@@ -44,9 +44,18 @@ export function installNeeded() {
 export async function ensureNodeModules() {
   if (!installNeeded()) return;
   console.log('> Installing npm dependencies (npm ci)…');
-  const code = await run('npm', ['ci', '--no-audit', '--no-fund']);
+  let code = await run('npm', ['ci', '--no-audit', '--no-fund']);
   if (code !== 0) {
-    console.error('npm ci failed. Fix the error above (the npm registry must be reachable), then run again.');
+    // npm ci insists that the lock file lists every platform's optional binaries (biome, rollup, turbo, next's
+    // swc, ...). A registry that serves only some platforms at the locked versions leaves those entries out of the
+    // lock, and npm ci then refuses it (npm/cli#8320). `npm install` installs the same locked versions.
+    console.log('> npm ci refused the lock file; installing the locked versions with npm install instead…');
+    code = await run('npm', ['install', '--no-audit', '--no-fund']);
+  }
+  if (code !== 0) {
+    console.error(
+      'Installing npm dependencies failed. Fix the error above (the npm registry must be reachable), then run again.',
+    );
     process.exit(code);
   }
 }
