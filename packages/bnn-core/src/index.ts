@@ -79,7 +79,13 @@ export {
   quantizerPrecision,
   resolveQuantizerConfig,
 } from './registry/quantizers.js';
-export { graphEdgeSchema, graphNodeSchema, graphSpecSchema, paramValueSchema } from './spec/graph-schema.js';
+export {
+  graphEdgeSchema,
+  graphJsonSchema,
+  graphNodeSchema,
+  graphSpecSchema,
+  paramValueSchema,
+} from './spec/graph-schema.js';
 export type {
   ConstraintRef,
   GraphEdge,

@@ -50,3 +50,8 @@ const _specToSchema = (g: GraphSpec): SchemaOut => g;
 const _schemaToSpec = (g: SchemaOut): GraphSpec => g;
 void _specToSchema;
 void _schemaToSpec;
+
+/** JSON Schema (draft 2020-12) of the graph document, e.g. for OpenAPI request bodies. */
+export function graphJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(graphSpecSchema) as Record<string, unknown>;
+}

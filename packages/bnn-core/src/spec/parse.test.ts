@@ -110,3 +110,12 @@ describe('parseGraph', () => {
     if (r.ok) expect(r.migrated).toEqual(['0→1: drop legacy']);
   });
 });
+
+describe('graphJsonSchema', () => {
+  it('describes the strict document', async () => {
+    const { graphJsonSchema } = await import('../index.js');
+    const s = graphJsonSchema() as { required: string[]; additionalProperties: boolean };
+    expect(s.required).toEqual(['format', 'version', 'name', 'nodes', 'edges']);
+    expect(s.additionalProperties).toBe(false);
+  });
+});
