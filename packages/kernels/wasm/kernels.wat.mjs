@@ -25,6 +25,7 @@ function gemmKernel({
   U = 1,
   packed = false,
   interleaved = false,
+  bare = false,
 } = {}) {
   // interleaved: the P pixel rows of a block are stored step by step ([step][pixel][STEP bytes]), so one
   // pointer walks all P rows (one register less than P pointers, which V8 otherwise spills).
@@ -178,7 +179,8 @@ function gemmKernel({
   ;; flags: 1 clamp ReLU on dot, 2 ReLU activation, 4 subtract correction corr[p][n4·4] (zero-padding).
   (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
     (param $cout i32) (param $out i32) (param $kind i32) (param $flags i32) (param $k i32)
-    (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32)
+    (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32)
+    (local $t0 i32) (local $t1 i32)
     (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(interleaved ? 1 : P)
       .map((j) => `(local $pa${j} i32)`)
       .join(' ')}
@@ -191,14 +193,21 @@ function gemmKernel({
     (local.set $wout (i32.shr_u (i32.add (local.get $cout) (i32.const 31)) (i32.const 5)))
     (local.set $n4x4 (i32.shl (local.get $n4) (i32.const 2)))
     (local.set $kvec (i32x4.splat (local.get $k)))
+    ;; channel tiles of \`tile\` blocks (a multiple of 8 blocks = 32 channels, so packed words never straddle
+    ;; tiles): the tile's filter rows stay in L1 while every pixel pair streams past them.
+    (block $doneTiles (loop $tiles
+      (br_if $doneTiles (i32.ge_u (local.get $t0) (local.get $n4)))
+      (local.set $t1 (select (local.get $n4) (i32.add (local.get $t0) (local.get $tile))
+        (i32.lt_u (i32.sub (local.get $n4) (local.get $t0)) (local.get $tile))))
+      (local.set $p (i32.const 0))
     (block $donePixels (loop $pixels
       (br_if $donePixels (i32.ge_u (local.get $p) (local.get $m)))
       ${range(P)
         .map((j) => `(local.set $word${j} (i32.const 0))`)
         .join(' ')}
-      (local.set $blk (i32.const 0))
+      (local.set $blk (local.get $t0))
       (block $doneBlocks (loop $blocks
-        (br_if $doneBlocks (i32.ge_u (local.get $blk) (local.get $n4)))
+        (br_if $doneBlocks (i32.ge_u (local.get $blk) (local.get $t1)))
         (local.set $o (i32.shl (local.get $blk) (i32.const 2)))
         (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))
         ;; pixels past m reuse row p (their results are not stored)
@@ -216,11 +225,22 @@ function gemmKernel({
         ${(V ? range(P) : []).map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`).join(' ')}
         ${zeroAcc}
         ${V ? chunked : plain}
-        ${epilogue}
+        ${
+          bare
+            ? range(P)
+                .map(
+                  (j) =>
+                    `(v128.store offset=${16 * j} (local.get $out) ${V ? `(i32x4.add (local.get $r${j}) (i64x2.replace_lane 1 (i64x2.splat (local.get $s${j}0)) (local.get $s${j}2)))` : `(i64x2.replace_lane 1 (i64x2.splat (local.get $s${j}0)) (local.get $s${j}2))`})`,
+                )
+                .join(' ')
+            : epilogue
+        }
         (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
         (br $blocks)))
       (local.set $p (i32.add (local.get $p) (i32.const ${P})))
       (br $pixels)))
+      (local.set $t0 (local.get $t1))
+      (br $tiles)))
   )`;
 }
 

@@ -52,3 +52,27 @@ for (const [h, c, batch] of [
     `${h}x${h}x${c} b${batch}: pack ${(tPack * 1000).toFixed(1)}us im2col ${(tCol * 1000).toFixed(1)}us gemm ${(tGemm * 1000).toFixed(1)}us (${(ops / tGemm / 1e6).toFixed(0)} G) total ${(tAll * 1000).toFixed(1)}us (${(ops / tAll / 1e6).toFixed(0)} G)`,
   );
 }
+{
+  const m = 1024;
+  const op: import('@bnn-studio/bnn-core').BDenseOp = {
+    op: 'bdense',
+    sourceNode: 'g',
+    inputs: ['x'],
+    outputs: ['y'],
+    filter: rng.packed(m, m),
+    inChannels: m,
+    outChannels: m,
+    transform: {
+      kind: 'float',
+      clamp: 'none',
+      activation: 'none',
+      multiplier: rng.floats(m),
+      bias: rng.floats(m),
+    },
+  };
+  const g = await WasmBConv.create(op, [m], m);
+  g.setFloatInput(rng.floats(m * m));
+  g.step();
+  const t = best(() => g.gemmOnly(), 1, 20);
+  console.log(`gemm 1024^3: ${t.toFixed(2)} ms (${((2 * m ** 3) / t / 1e6).toFixed(0)} G)`);
+}

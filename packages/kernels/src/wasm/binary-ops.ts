@@ -22,6 +22,8 @@ export interface PreparedBConv {
   dilations: [number, number];
   inWords: number;
   outChannels: number;
+  /** Channel blocks per L1 tile of filter rows (a multiple of 8 blocks = 32 channels). */
+  tileBlocks: number;
   /** Micro-kernel: 'bgemm' (8-byte i64 steps) or 'bgemm_mixed' (24-byte v128 + i64 steps). */
   gemm: 'bgemm' | 'bgemm_mixed';
   stepBytes: number;
@@ -138,6 +140,8 @@ export function prepareBConv(
     gemm,
     stepBytes,
     steps,
+    // ~16 KiB of filter rows per tile (half of L1d), at least 32 channels
+    tileBlocks: Math.max(8, Math.floor(16384 / (steps * stepBytes * BLOCK) / 8) * 8),
     n4,
     filter,
     kind: t.kind === 'float' ? 0 : 1,
@@ -195,6 +199,7 @@ export function gemmArgs(
     p.bias,
     // the correction table is indexed by the row within the call
     p.corr === 0 ? 0 : p.corr + rowStart * p.n4 * BLOCK * 4,
+    p.tileBlocks,
   ];
 }
 

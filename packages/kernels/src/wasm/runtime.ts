@@ -21,6 +21,7 @@ export type GemmKernel = (
   mul: number,
   bias: number,
   corr: number,
+  tile: number,
 ) => void;
 
 export interface KernelExports {

@@ -37,7 +37,7 @@ onMessage(async ({ module, memory }) => {
     const kernel = Atomics.load(ctl, ${KERNEL});
     if (kernel === ${STOP}) break;
     const a = [];
-    for (let i = 0; i < 14; i++) a.push(ctl[${ARGS} + i]);
+    for (let i = 0; i < 15; i++) a.push(ctl[${ARGS} + i]);
     exports[KERNELS[kernel]](...a);
     Atomics.store(ctl, ${DONE}, seen);
     Atomics.notify(ctl, ${DONE});
