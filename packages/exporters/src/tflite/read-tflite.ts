@@ -74,6 +74,15 @@ export class TfliteReadError extends Error {
 }
 
 export function readTflite(bytes: Uint8Array): TfliteModelView {
+  try {
+    return readModel(bytes);
+  } catch (e) {
+    if (e instanceof TfliteReadError) throw e;
+    throw new TfliteReadError(`.tflite reader: the flatbuffer is malformed (${(e as Error).message}).`);
+  }
+}
+
+function readModel(bytes: Uint8Array): TfliteModelView {
   if (bytes.length < 8)
     throw new TfliteReadError(`.tflite reader: file is ${bytes.length} bytes, too short.`);
   const bb = new ByteBuffer(bytes);
@@ -106,25 +115,32 @@ export function readTflite(bytes: Uint8Array): TfliteModelView {
     const o = field(t, s);
     return o ? (bb.__string(t + o) as string) : null;
   };
-  const vec = (t: number, s: number): { start: number; length: number } | null => {
+  const vec = (t: number, s: number, elementBytes = 1): { start: number; length: number } | null => {
     const o = field(t, s);
     if (!o) return null;
-    return { start: check(bb.__vector(t + o)), length: bb.__vector_len(t + o) };
+    const start = bb.__vector(t + o);
+    const length = bb.__vector_len(t + o);
+    if (start < 0 || length < 0 || start + length * elementBytes > bytes.length) {
+      throw new TfliteReadError(
+        `.tflite reader: a vector at ${start} of ${length} elements runs past the end.`,
+      );
+    }
+    return { start, length };
   };
   const intVec = (t: number, s: number) => {
-    const v = vec(t, s);
+    const v = vec(t, s, 4);
     return v ? Array.from({ length: v.length }, (_, i) => bb.readInt32(v.start + 4 * i)) : [];
   };
   const floatVec = (t: number, s: number) => {
-    const v = vec(t, s);
+    const v = vec(t, s, 4);
     return v ? Array.from({ length: v.length }, (_, i) => bb.readFloat32(v.start + 4 * i)) : [];
   };
   const longVec = (t: number, s: number) => {
-    const v = vec(t, s);
+    const v = vec(t, s, 8);
     return v ? Array.from({ length: v.length }, (_, i) => Number(bb.readInt64(v.start + 8 * i))) : [];
   };
   const tables = (t: number, s: number): number[] => {
-    const v = vec(t, s);
+    const v = vec(t, s, 4);
     return v ? Array.from({ length: v.length }, (_, i) => check(bb.__indirect(v.start + 4 * i))) : [];
   };
   const table = (t: number, s: number): number | null => {

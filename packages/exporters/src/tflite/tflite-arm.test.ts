@@ -3,7 +3,7 @@ import { packBits } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
 import { buildMixedGraph, buildZooGraph, GraphBuilder, rng } from '../bnn/test-graphs.js';
 import { flatcDump } from './flatc-dump.js';
-import { readTflite, type TfliteModelView } from './read-tflite.js';
+import { readTflite, type TfliteModelView, TfliteReadError } from './read-tflite.js';
 import { TensorType } from './schema.js';
 import { writeTflite } from './write-tflite.js';
 
@@ -210,6 +210,23 @@ describe('.tflite (arm profile) of a mixed binary graph', () => {
     expect(jsg.operators[0].builtin_options_type).toBe('Conv2DOptions');
     const types = jsg.tensors.map((t: { type?: string }) => t.type ?? 'FLOAT32');
     expect(types).toEqual(sg.tensors.map((t) => ({ 0: 'FLOAT32', 2: 'INT32', 9: 'INT8' })[t.type]));
+  });
+});
+
+describe('readTflite on damaged files', () => {
+  it('throws TfliteReadError (never hangs or throws anything else) on truncations and byte edits', () => {
+    const bytes = writeTflite(buildMixedGraph(1, { size: 8 }), { profile: 'arm' });
+    const r = rng(99);
+    for (let k = 0; k < 300; k++) {
+      const c = k < 100 ? bytes.slice(0, Math.floor(r() * bytes.length)) : bytes.slice();
+      if (k >= 100) for (let j = 0; j < 4; j++) c[Math.floor(r() * c.length)] = Math.floor(r() * 256);
+      try {
+        readTflite(c);
+      } catch (e) {
+        expect(e).toBeInstanceOf(TfliteReadError);
+      }
+    }
+    expect(() => readTflite(new TextEncoder().encode('not a model at all'))).toThrow(/TFL3/);
   });
 });
 
