@@ -410,7 +410,7 @@ export function inferGraph(graph: GraphSpec): GraphAnalysis {
   return {
     nodes,
     order,
-    totals: totalsOf(graph, nodes, order, byId, defs, incoming, outgoing, shapes),
+    totals: totalsOf(nodes, order, byId, defs, outgoing, shapes),
     issues,
   };
 }
@@ -501,12 +501,10 @@ function warnings(
 }
 
 function totalsOf(
-  graph: GraphSpec,
   nodes: Record<string, NodeAnalysis>,
   order: string[],
   byId: Map<string, GraphNode>,
   defs: Map<string, LayerDef>,
-  incoming: Map<string, Array<{ source: string }>>,
   outgoing: Map<string, string[]>,
   shapes: Map<string, number[] | null>,
 ): ModelTotals {
@@ -535,7 +533,6 @@ function totalsOf(
   // int8 bucket holds 2–8-bit params; count them at 8 bits for the size (upper bound for < 8 bits).
   const modelBits = binaryParams + 8 * int8Params + 32 * float32Params;
   const totalMacs = bm + im + fm;
-  void graph;
   return {
     totalParams: total,
     trainableParams: trainable,
@@ -554,7 +551,7 @@ function totalsOf(
     int8Macs: im,
     float32Macs: fm,
     binaryMacShare: totalMacs > 0 ? bm / totalMacs : 0,
-    arenaBytes: arenaEstimate(order, byId, defs, incoming, outgoing, shapes),
+    arenaBytes: arenaEstimate(order, byId, defs, outgoing, shapes),
   };
 }
 
@@ -567,7 +564,6 @@ function arenaEstimate(
   order: string[],
   byId: Map<string, GraphNode>,
   defs: Map<string, LayerDef>,
-  incoming: Map<string, Array<{ source: string }>>,
   outgoing: Map<string, string[]>,
   shapes: Map<string, number[] | null>,
 ): number {
@@ -603,6 +599,5 @@ function arenaEstimate(
     peak = Math.max(peak, live);
     for (const t of freeAt[i]!) live -= sizes.get(t)!;
   }
-  void incoming;
   return peak;
 }

@@ -26,7 +26,7 @@ function larqMnist(): GraphSpec {
     "Larq's MNIST tutorial BNN: three binary 3×3 convolutions, two binary dense layers, BatchNorm (no scale) after each.",
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
-  const out = b.chain(x, [
+  b.chain(x, [
     ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...KERNEL_ONLY }],
     ['MaxPool2D', { pool_size: [2, 2] }],
     ['BatchNormalization', { scale: false }],
@@ -42,7 +42,6 @@ function larqMnist(): GraphSpec {
     ['BatchNormalization', { scale: false }],
     ['Softmax'],
   ]);
-  void out;
   return b.build({ preset: 'larq-mnist' });
 }
 
