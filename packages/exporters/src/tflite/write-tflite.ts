@@ -787,9 +787,11 @@ class TfliteEmitter {
       ];
       // A ReLU after the affine map: an int8 output whose range starts at 0 saturates negatives to 0, which is
       // that ReLU; a float output needs a RELU op.
-      if (t.activation === 'relu' && !this.int8) {
+      const outTf = this.mb.tensors[c.output]!;
+      const saturatesAtZero = this.int8 && outTf.quant!.zeroPoint[0] === -128;
+      if (t.activation === 'relu' && !saturatesAtZero) {
         trailingRelu = true;
-        output = this.temp('pre_relu', this.mb.tensors[c.output]!.shape, TensorType.FLOAT32);
+        output = this.temp('pre_relu', outTf.shape, outTf.type, outTf.quant);
       }
     }
     const options = bconvOptions({
