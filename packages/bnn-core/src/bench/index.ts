@@ -11,7 +11,15 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..',
 async function main(): Promise<void> {
   const cases: BenchCase[] = [...inferenceCases()];
   const only = process.env.BNN_CORE_BENCH;
-  if (only !== 'infer') cases.push(...(await trainingCases()));
+  let failure: unknown = null;
+  if (only !== 'infer') {
+    // A failing training run must not lose the other cases: record what we have, then fail loudly.
+    try {
+      cases.push(...(await trainingCases()));
+    } catch (e) {
+      failure = e;
+    }
+  }
   const cpus = os.cpus();
   const result = {
     package: '@bnn-studio/bnn-core',
@@ -33,6 +41,10 @@ async function main(): Promise<void> {
     })),
   );
   console.log(`wrote ${join(dir, 'bnn-core.json')}`);
+  if (failure) {
+    console.error('bnn-core bench: the training cases failed:', failure);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e) => {
