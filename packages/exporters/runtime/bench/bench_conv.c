@@ -6,7 +6,8 @@
  *      pixels into int16 (input offset added), then a 2-output-channel x 2-column matrix kernel that
  *      sign-extends four int8 weights with SXTB16 (+ROR 8) and accumulates with SMLAD, per-channel
  *      requantisation (doubling high multiply + rounding shift), output offset, clamp.
- * The int8 result is checked against a plain C reference so the baseline is a correct convolution.
+ * Both results are checked against plain C references (so neither side is a broken fast path). As in
+ * CMSIS-NN, the conv, its im2col conversion and the matrix kernel are separate (not inlined) functions.
  * Prints "shape <i>" lines; the plugin's marks give the counts (mark order: per shape
  * [bin-bitpacked start, end, bin-float start, end, int8 start, end]).
  */
@@ -129,7 +130,7 @@ static inline uint32_t read_q15x2(const int16_t **p) {
 }
 
 /* 2 output channels x 2 columns per step; returns the next output pointer of column 0. */
-static int8_t *mat_mult_s8_s16(const int8_t *filter, const int16_t *cols, int cout, int kdim, int32_t out_offset,
+__attribute__((noinline)) static int8_t *mat_mult_s8_s16(const int8_t *filter, const int16_t *cols, int cout, int kdim, int32_t out_offset,
                                int8_t *out0) {
   int8_t *out1 = out0 + cout;
   int c = 0;
@@ -179,7 +180,7 @@ static int8_t *mat_mult_s8_s16(const int8_t *filter, const int16_t *cols, int co
 }
 
 /* int8 -> int16 with the input offset, four at a time (SXTB16 + SADD16 as in CMSIS-NN) */
-static void q7_to_q15_offset(const int8_t *src, int16_t *dst, int n, int32_t offset) {
+__attribute__((noinline)) static void q7_to_q15_offset(const int8_t *src, int16_t *dst, int n, int32_t offset) {
   int i = 0;
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
   const uint32_t off2 = ((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16);
@@ -195,7 +196,7 @@ static void q7_to_q15_offset(const int8_t *src, int16_t *dst, int n, int32_t off
   for (; i < n; i++) dst[i] = (int16_t)(src[i] + offset);
 }
 
-static void conv_s8(const bench_shape *s, int32_t in_offset, int32_t out_offset) {
+__attribute__((noinline)) static void conv_s8(const bench_shape *s, int32_t in_offset, int32_t out_offset) {
   const int pad = s->k / 2, kdim = s->k * s->k * s->cin;
   int16_t *col = colbuf;
   int8_t *out = out8;
@@ -306,9 +307,30 @@ int main(void) {
 
     conv_s8_reference(s, 3, -5);
     const int bad = memcmp(out8, ref8, (size_t)(s->h * s->w * s->cout)) != 0;
-    failures += bad;
-    printf("shape %d: %dx%dx%d -> %d, %dx%d: int8 %s\n", si, s->h, s->w, s->cin, s->cout, s->k, s->k,
-           bad ? "MISMATCH" : "ok");
+    /* the binary conv's bit-packed output against a bit-by-bit count (one-padding: out-of-bounds taps are 0) */
+    p.ot.bitpacked = 1;
+    bnn_bconv2d(&p, inb, outb, scratch);
+    int bin_bad = 0;
+    for (int oy = 0; oy < s->h; oy++)
+      for (int ox = 0; ox < s->w; ox++)
+        for (int c = 0; c < s->cout; c++) {
+          int32_t accum = 0;
+          for (int ky = 0; ky < s->k; ky++)
+            for (int kx = 0; kx < s->k; kx++) {
+              const int iy = oy - s->k / 2 + ky, ix = ox - s->k / 2 + kx;
+              for (int j = 0; j < wc; j++) {
+                const uint32_t x = (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w) ? 0u : inb[(iy * s->w + ix) * wc + j];
+                const uint32_t d = x ^ filtb[((c * s->k + ky) * s->k + kx) * wc + j];
+                for (int bit = 0; bit < 32; bit++) accum += (int32_t)((d >> bit) & 1u);
+              }
+            }
+          const uint32_t want = (uint32_t)(accum > thresholds[c]);
+          const uint32_t got = (outb[(oy * s->w + ox) * BNN_PACKED_WORDS(s->cout) + c / 32] >> (c % 32)) & 1u;
+          bin_bad += want != got;
+        }
+    failures += bad + (bin_bad != 0);
+    printf("shape %d: %dx%dx%d -> %d, %dx%d: int8 %s, binary %s\n", si, s->h, s->w, s->cin, s->cout, s->k, s->k,
+           bad ? "MISMATCH" : "ok", bin_bad ? "MISMATCH" : "ok");
   }
   printf(failures ? "FAIL\n" : "PASS\n");
   return failures;

@@ -15,7 +15,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
-import { type ConvShape, POPCOUNT_VARIANTS, runConvBench } from '../firmware/conv-bench.js';
+import { type ConvShape, DEFAULT_POPCOUNT, POPCOUNT_VARIANTS, runConvBench } from '../firmware/conv-bench.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
 import { type BenchCase, formatCases } from './formats.js';
@@ -36,7 +36,7 @@ async function convCases(): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
   const byVariant = new Map<number, Awaited<ReturnType<typeof runConvBench>>>();
   for (const v of POPCOUNT_VARIANTS) byVariant.set(v.id, await runConvBench(CONV_SHAPES, v.id));
-  const best = byVariant.get(5)!;
+  const best = byVariant.get(DEFAULT_POPCOUNT)!;
   for (const r of best) {
     const int8 = 'int8 conv, CMSIS-NN style (SXTB16/SMLAD), same shape, same harness';
     cases.push({

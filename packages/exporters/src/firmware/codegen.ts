@@ -34,7 +34,11 @@ export interface GeneratedModel {
   /** Largest per-layer stack frame of the runtime is small and fixed; see STACK_ESTIMATE_BYTES. */
 }
 
-/** Worst-case stack of bnn_invoke → kernel (deepest frame: bnn_bdepthwise's 32 counters) plus the app. */
+/**
+ * Stack of the runtime's deepest call path, bnn_invoke → kernel → helpers: arm-none-eabi-gcc -O2
+ * -fstack-usage gives at most 296 bytes for a kernel frame (bnn_bdepthwise), 152 for the binary-conv pixel
+ * loop, plus libgcc soft-double helpers; 1 KB covers it with margin. The linker scripts reserve 8 KB.
+ */
 export const STACK_ESTIMATE_BYTES = 1024;
 
 const target = 'stm32l4';

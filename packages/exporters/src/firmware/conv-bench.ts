@@ -17,12 +17,15 @@ export interface ConvShape {
   k: number;
 }
 
+/** The runtime's default is BNN_POPCOUNT 2. */
+export const DEFAULT_POPCOUNT = 2;
+
 export const POPCOUNT_VARIANTS = [
   { id: 1, name: 'SWAR (multiply gather)' },
-  { id: 2, name: 'SWAR + USADA8' },
+  { id: 2, name: 'SWAR + USADA8, hand-scheduled Thumb-2 (default)' },
   { id: 3, name: 'Harley-Seal (4-word CSA) + USADA8' },
   { id: 4, name: '__builtin_popcount (libgcc)' },
-  { id: 5, name: 'auto: Harley-Seal >= 32 words, else SWAR + USADA8 (default)' },
+  { id: 5, name: 'Harley-Seal >= 32 words, else SWAR + USADA8' },
 ] as const;
 
 export interface ConvCounts {
