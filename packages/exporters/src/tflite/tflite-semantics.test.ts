@@ -286,3 +286,55 @@ describe('.tflite (xcore, int8) float builtins', () => {
     expect(flatcDump(bytes).subgraphs[0].operators).toHaveLength(9);
   });
 });
+
+describe('.tflite (xcore) ReLU after a binary conv whose int8 range is shared', () => {
+  it('keeps an explicit RELU when the output range (tied by concat) goes below 0', async () => {
+    const b = new GraphBuilder(rng(21), [4, 4, 32]);
+    const q = b.add({ op: 'quantize', sourceNode: 'bconv', inputs: ['input'] }, [4, 4, 32], 'bitpacked');
+    const bc = b.add(
+      {
+        op: 'bconv2d',
+        sourceNode: 'bconv',
+        inputs: [q],
+        filter: randomPacked(b.r, 32, 32),
+        inChannels: 32,
+        outChannels: 32,
+        kernel: [1, 1],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'valid',
+        padValue: 0,
+        transform: b.floatTransform(32, 'relu', 'relu'),
+      },
+      [4, 4, 32],
+      'float32',
+    );
+    const cat = b.add({ op: 'concat', sourceNode: 'cat', inputs: [bc, 'input'] }, [4, 4, 64], 'float32');
+    const deploy = b.graph('relu-tied', [cat]);
+    const n = 4 * 4 * 32;
+    const calibration = await calibrateTflite(deploy, {
+      data: randomFloats(rng(3), 16 * n, -1, 1),
+      batch: 16,
+    });
+    const bytes = writeTflite(deploy, { profile: 'xcore', calibration });
+    expect(readTflite(bytes).subgraphs[0]!.operators.map((o) => o.opName)).toEqual([
+      'LceQuantize',
+      'LceBconv2d',
+      'RELU',
+      'CONCATENATION',
+    ]);
+    const engine = await createEngine(deploy, { backend: 'reference' });
+    try {
+      // Inputs away from 0, so int8 rounding of the input cannot flip a sign before the binary conv.
+      const x = randomFloats(rng(4), n, -1, 1).map((v) => Math.sign(v) * (0.05 + 0.95 * Math.abs(v)));
+      const want = engine.run(x, 1)[0]!;
+      const got = new TfliteInterpreter(bytes).run(x)[0]!;
+      const scale =
+        readTflite(bytes).subgraphs[0]!.tensors[readTflite(bytes).subgraphs[0]!.outputs[0]!]!.quantization!
+          .scale[0]!;
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(scale);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
