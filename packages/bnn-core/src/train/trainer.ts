@@ -430,7 +430,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
             weights: es.restoreBestWeights ? extractWeights(session.model) : undefined,
           };
           bestEpoch = m.epoch;
-        } else if (best && m.epoch - best.epoch > es.patience) {
+        } else if (best && m.epoch - best.epoch >= Math.max(1, es.patience)) {
+          // Keras: stop once `patience` epochs in a row brought no improvement (0 acts as 1).
           verdict = 'stop';
         }
       }
