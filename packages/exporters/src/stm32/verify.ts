@@ -128,6 +128,20 @@ export async function verifyStm32Bundle(zip: Uint8Array, opts: VerifyOptions = {
   const log: string[] = [];
   try {
     const root = unpackBundle(zip, dir);
+    for (const [tool, pkg] of [
+      ['make', 'make'],
+      ['arm-none-eabi-gcc', 'gcc-arm-none-eabi and libnewlib-arm-none-eabi'],
+      ['qemu-system-arm', 'qemu-system-arm'],
+    ] as const) {
+      const probe = await run(tool, ['--version'], root, 30_000);
+      if (probe.code !== 0) {
+        return {
+          passed: false,
+          log: `verifyStm32Bundle: ${tool} is not available (${probe.stderr.trim() || `exit ${probe.code}`}). Install ${pkg} (Debian/Ubuntu: apt-get install ${pkg.replace(' and ', ' ')}).`,
+        };
+      }
+      log.push(`${tool}: ${probe.stdout.split('\n')[0]}`);
+    }
     const build = await run('make', ['build/qemu.elf'], root, timeoutMs);
     log.push(`$ make build/qemu.elf\n${build.stdout}${build.stderr}`);
     if (build.code !== 0) return { passed: false, log: log.join('\n') };
