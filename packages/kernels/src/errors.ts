@@ -11,6 +11,7 @@ export type KernelErrorCode =
   | 'bad_input'
   | 'bad_batch'
   | 'non_finite_input'
+  | 'non_finite_output'
   | 'disposed'
   | 'wasm_unavailable';
 
@@ -27,4 +28,13 @@ export class KernelError extends Error {
     this.fix = fix;
     this.nodeId = nodeId;
   }
+}
+
+/** A float graph output that overflowed to NaN/±∞ is refused rather than returned. */
+export function nonFiniteOutput(id: string): KernelError {
+  return new KernelError(
+    'non_finite_output',
+    `kernels: output "${id}" contains NaN or ±Infinity: a float op overflowed on this input.`,
+    'Check that the input has the range and scale the model was trained on.',
+  );
 }

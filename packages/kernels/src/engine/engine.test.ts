@@ -53,6 +53,12 @@ describe('createEngine / runDeployGraph', () => {
     const inf = ok.slice();
     inf[5] = Number.NEGATIVE_INFINITY;
     expect(() => engine.run(inf)).toThrow(/Infinity/);
+    // finite but out-of-range input: the float layers overflow; the engine refuses to return NaN/∞
+    const huge = ok.slice().fill(3e38);
+    for (const backend of ['wasm', 'reference'] as const) {
+      const e = await createEngine(allOpsGraph(1), { backend });
+      expect(() => e.run(huge)).toThrow(/contains NaN or ±Infinity/);
+    }
     // the engine still works after refusing
     expect(engine.run(ok)[0]!.length).toBe(10);
   });

@@ -1,5 +1,6 @@
 /** Backend that runs every op with the readable TypeScript reference kernels, one sample at a time. */
 import { packBits, unpackBits } from '../bitpack.js';
+import { nonFiniteOutput } from '../errors.js';
 import type { Plan } from '../plan.js';
 import {
   bconv2dReference,
@@ -62,6 +63,7 @@ export function createReferenceBackend(plan: Plan): Backend {
             t.kind === 'bitpacked'
               ? unpackBits(y as Int32Array, t.channels, t.positions)
               : (y as Float32Array);
+          if (!f.every(Number.isFinite)) throw nonFiniteOutput(t.id);
           outs[i]!.set(f, b * t.elements);
         });
       }

@@ -3,7 +3,7 @@
  * WASM SIMD kernels, with activations in the wasm heap, and float ops with the reference float kernels on
  * views of that heap.
  */
-import { KernelError } from '../errors.js';
+import { KernelError, nonFiniteOutput } from '../errors.js';
 import type { Plan, PlannedOp } from '../plan.js';
 import { isFloatOp, runFloatOp } from '../reference/float-ops.js';
 import {
@@ -26,6 +26,8 @@ interface Arena {
   /** Pointer of each tensor's batch buffer. */
   ptr: Map<string, number>;
   scratch: number;
+  /** ±1 floats of each bit-packed graph output. */
+  unpacked: Map<string, number>;
 }
 
 export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 }): Promise<Backend> {
@@ -34,7 +36,6 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
   const shared = options.threads === 2 && hasGemm && sharedMemoryAvailable();
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared });
   const k: KernelExports = await instantiateKernels(memory, shared);
-  const worker = shared ? await createGemmWorker(memory) : null;
   const heap = new Heap(memory);
   const prepared = new Map<number, PreparedBConv | PreparedBDepthwise | PreparedConv2D>();
   for (const { op, index, inputs } of plan.ops) {
@@ -53,6 +54,8 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
       prepared.set(index, prepareBDepthwise(heap, op, inputs[0]!.shape));
     }
   }
+  // started last, so a refused graph leaves no worker behind
+  const worker = shared ? await createGemmWorker(memory) : null;
   const constantsEnd = heap.used;
   let arena: Arena | null = null;
   let disposed = false;
@@ -65,7 +68,10 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
     let scratchBytes = 0;
     for (const p of prepared.values())
       if ('steps' in p) scratchBytes = Math.max(scratchBytes, bconvScratchBytes(p, batch));
-    arena = { batch, ptr, scratch: heap.alloc(scratchBytes) };
+    const unpacked = new Map<string, number>();
+    for (const t of plan.outputs)
+      if (t.kind === 'bitpacked') unpacked.set(t.id, heap.alloc(batch * t.elements * 4));
+    arena = { batch, ptr, scratch: heap.alloc(scratchBytes), unpacked };
     return arena;
   }
 
@@ -124,13 +130,15 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
       heap.f32(inPtr, input.length).set(input);
       for (const planned of plan.ops) runOp(planned, a, batch);
       return plan.outputs.map((t) => {
-        const ptr = a.ptr.get(t.id)!;
-        if (t.kind === 'float32') return heap.f32(ptr, batch * t.size).slice();
-        const tmp = heap.alloc(batch * t.elements * 4);
-        k.unpack(ptr, tmp, batch * t.positions, t.channels);
-        const out = heap.f32(tmp, batch * t.elements).slice();
-        arena = null; // the temporary sits past the arena; rebuild it next run
-        return out;
+        let ptr = a.ptr.get(t.id)!;
+        if (t.kind === 'bitpacked') {
+          const floats = a.unpacked.get(t.id)!;
+          k.unpack(ptr, floats, batch * t.positions, t.channels);
+          ptr = floats;
+        } else if (k.non_finite(ptr, batch * t.elements) !== 0) {
+          throw nonFiniteOutput(t.id);
+        }
+        return heap.f32(ptr, batch * t.elements).slice();
       });
     },
     dispose() {
