@@ -43,8 +43,8 @@ export interface CoreTfApi {
     config: unknown;
     onBatchEnd?: (m: Record<string, unknown>) => void;
     onEpochEnd?: (m: EpochMetrics) => void;
-    onCheckpoint?: (c: Checkpoint) => void | Promise<void>;
-    resumeFrom?: Checkpoint;
+    onCheckpoint?: (c: Checkpoint, toBytes?: () => Uint8Array) => void | Promise<void>;
+    resumeFrom?: Checkpoint | Uint8Array;
   }): Trainer;
   extractWeights(model: unknown, graph: GraphSpec): WeightMap;
   predict(
@@ -57,8 +57,7 @@ export interface CoreTfApi {
   loadIdx(images: Uint8Array, labels: Uint8Array): Dataset;
   loadImageFolderZip(bytes: Uint8Array, opts?: Record<string, unknown>): Dataset | Promise<Dataset>;
   loadCsv(text: string, opts?: Record<string, unknown>): Dataset;
-  serializeCheckpoint?(c: Checkpoint): Uint8Array;
-  deserializeCheckpoint?(b: Uint8Array): Checkpoint;
+  parseTrainConfig(input: unknown): unknown;
 }
 
 export async function loadCoreTf(): Promise<Partial<CoreTfApi>> {

@@ -23,6 +23,7 @@ export interface TrainTask {
 
 export type FromTrainer =
   | { type: 'log'; message: string }
+  | { type: 'progress'; epoch: number; batch: number; batches: number; loss: number }
   | { type: 'epoch'; metrics: Record<string, unknown> }
   | { type: 'checkpoint'; epoch: number; bytes: Uint8Array }
   | {

@@ -56,8 +56,10 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
   });
   if (!run.startedAt) await db.run.updateMany({ where: mine, data: { startedAt: now } });
   const startedAt = run.startedAt ?? now;
-  const resume = run.checkpointSha256 && store.has(run.checkpointSha256) ? run.checkpointSha256 : null;
-  const resumeEpoch = resume ? (run.checkpointEpoch ?? -1) : -1;
+  // Postgres mode keeps checkpoints and weights in the database too (workers may be on other machines).
+  const blobs = ctx.config.provider === 'postgresql' ? db.blob : undefined;
+  const resumeBytes = run.checkpointSha256 ? await store.fetchShared(run.checkpointSha256, blobs) : null;
+  const resumeEpoch = resumeBytes ? (run.checkpointEpoch ?? -1) : -1;
   // Points after the checkpoint will be produced again by the resumed training.
   await db.metricPoint.deleteMany({ where: { runId, epoch: { gt: resumeEpoch } } });
   const log = (message: string) => {
@@ -65,7 +67,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     opts.log?.(`[${runId}] ${message}`);
   };
   if (run.attempts > 0)
-    log(`attempt ${run.attempts + 1}${resume ? `, resuming after epoch ${resumeEpoch}` : ''}`);
+    log(`attempt ${run.attempts + 1}${resumeBytes ? `, resuming after epoch ${resumeEpoch}` : ''}`);
 
   const options = JSON.parse(run.optionsJson) as { limits?: TrainTask['limits'] };
   const task: TrainTask = {
@@ -79,7 +81,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     },
     config: JSON.parse(run.configJson) as Record<string, unknown>,
     limits: options.limits ?? {},
-    resumeFrom: resume ? store.read(resume) : null,
+    resumeFrom: resumeBytes,
     backend: opts.backend ?? 'wasm',
   };
 
@@ -92,11 +94,16 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
       case 'log':
         log(m.message);
         return;
+      case 'progress':
+        ctx.bus.emit(`progress:${runId}`, m);
+        return;
       case 'epoch': {
         const epoch = Number(m.metrics.epoch);
+        // Distillation teachers train first with their own epoch numbers: keep their metrics apart.
+        const prefix = m.metrics.phase === 'teacher' ? 'teacher.' : '';
         const points = Object.entries(m.metrics)
           .filter(([k, v]) => k !== 'epoch' && typeof v === 'number' && Number.isFinite(v))
-          .map(([name, value]) => ({ epoch, step: -1, name, value: value as number }));
+          .map(([name, value]) => ({ epoch, step: -1, name: prefix + name, value: value as number }));
         await writeMetricPoints(db, runId, points, ctx.config.provider);
         await db.run.updateMany({
           where: { ...mine, epochsDone: { lt: epoch } },
@@ -105,7 +112,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
         return;
       }
       case 'checkpoint': {
-        const { sha256 } = store.put(m.bytes);
+        const { sha256 } = await store.putShared(m.bytes, blobs);
         await db.run.updateMany({
           where: mine,
           data: { checkpointSha256: sha256, checkpointEpoch: m.epoch, heartbeatAt: new Date() },
@@ -135,7 +142,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
           }
           return;
         }
-        const { sha256, bytes } = store.put(m.weights);
+        const { sha256, bytes } = await store.putShared(m.weights, blobs);
         await db.$transaction(async (tx) => {
           const n = await tx.run.updateMany({
             where: mine,

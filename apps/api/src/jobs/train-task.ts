@@ -2,7 +2,7 @@
 // evaluate on the test split. It only reports (epochs, checkpoints, final weights); the job persists.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import type { GraphSpec, WeightMap } from '@bnn-studio/bnn-core';
 import { coreFn } from '../integrations/bnn-core.js';
 import {
@@ -14,10 +14,19 @@ import {
 } from '../integrations/bnn-core-tf.js';
 import type { DatasetSpec, FromTrainer, TrainTask } from './protocol.js';
 
+/** The first n samples of an evenly strided pass over the dataset (stored datasets may be ordered by class). */
 function subset(d: Dataset, n: number | undefined): Dataset {
-  if (!n || n >= d.y.length) return d;
+  const total = d.y.length;
+  if (!n || n >= total) return d;
   const per = d.shape.reduce((a, b) => a * b, 1);
-  return { ...d, x: d.x.slice(0, n * per), y: d.y.slice(0, n) };
+  const x = new Float32Array(n * per);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const src = Math.floor((i * total) / n);
+    x.set(d.x.subarray(src * per, (src + 1) * per), i * per);
+    y[i] = d.y[src]!;
+  }
+  return { ...d, x, y };
 }
 
 /** A seeded train/test split for uploaded datasets (every 5th sample to test). */
@@ -98,27 +107,41 @@ export async function runTrainTask(
     type: 'log',
     message: `dataset ${task.dataset.id}: ${train.y.length} train / ${test.y.length} test samples`,
   });
-  const resumeFrom = task.resumeFrom ? (deserialize(task.resumeFrom) as Checkpoint) : undefined;
-  if (resumeFrom) emit({ type: 'log', message: `resuming after epoch ${resumeFrom.epoch}` });
+  const resumeFrom = task.resumeFrom ?? undefined;
+  if (task.resumeFrom) emit({ type: 'log', message: 'resuming from the last checkpoint' });
 
   let lastLoss: number | null = null;
-  let lastCheckpoint: Checkpoint | undefined = resumeFrom;
+  let lastCheckpoint: Checkpoint | undefined;
   let stopped = false;
+  let lastProgress = 0;
   const trainer = need(
     api,
     'createTrainer',
   )({
     graph: task.graph,
     dataset: train,
-    config: task.config,
+    // Server runs checkpoint every epoch unless told otherwise, so a crash loses at most one epoch.
+    config: { checkpointEvery: 1, ...task.config },
     resumeFrom,
+    onBatchEnd: (b) => {
+      const now = Date.now();
+      if (now - lastProgress < 1000) return;
+      lastProgress = now;
+      emit({
+        type: 'progress',
+        epoch: Number(b.epoch),
+        batch: Number(b.batch),
+        batches: Number(b.batches),
+        loss: Number(b.loss),
+      });
+    },
     onEpochEnd: (m) => {
       lastLoss = typeof m.valLoss === 'number' ? m.valLoss : m.loss;
       emit({ type: 'epoch', metrics: { ...m } });
     },
-    onCheckpoint: (c) => {
+    onCheckpoint: (c, toBytes) => {
       lastCheckpoint = c;
-      emit({ type: 'checkpoint', epoch: c.epoch, bytes: new Uint8Array(serialize(c)) });
+      emit({ type: 'checkpoint', epoch: c.epoch, bytes: toBytes ? toBytes() : new Uint8Array(serialize(c)) });
     },
   });
   onTrainer(() => {
@@ -127,9 +150,9 @@ export async function runTrainTask(
   });
   try {
     const result = (await trainer.start()) as
-      | { weights?: WeightMap; model?: unknown; stopped?: boolean }
+      | { weights?: WeightMap; model?: unknown; status?: string }
       | undefined;
-    stopped = stopped || !!result?.stopped;
+    stopped = stopped || result?.status === 'stopped';
     let weights: WeightMap | undefined = result?.weights;
     if (!weights && result?.model) weights = need(api, 'extractWeights')(result.model, task.graph);
     weights ??= lastCheckpoint?.weights;

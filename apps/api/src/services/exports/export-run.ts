@@ -17,7 +17,13 @@ import { buildExport } from './build-export.js';
 export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTarget) {
   const run = await ctx.db.run.findUnique({ where: { id: runId }, include: { architectureVersion: true } });
   if (!run) throw notFound('Run', runId);
-  if (!run.weightsSha256 || !ctx.store.has(run.weightsSha256))
+  const weightBytes = run.weightsSha256
+    ? await ctx.store.fetchShared(
+        run.weightsSha256,
+        ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
+      )
+    : null;
+  if (!run.weightsSha256 || !weightBytes)
     throw new ApiError(
       409,
       'no_weights',
@@ -36,7 +42,7 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     };
 
   const graph = JSON.parse(run.architectureVersion.graphJson) as GraphSpec;
-  const weights = coreFn('deserializeWeights')(ctx.store.read(run.weightsSha256));
+  const weights = coreFn('deserializeWeights')(weightBytes);
   let deploy: ReturnType<ReturnType<typeof coreFn<'lower'>>>;
   try {
     deploy = coreFn('lower')(graph, weights);

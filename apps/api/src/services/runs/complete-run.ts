@@ -49,7 +49,10 @@ export async function completeRun(ctx: ServiceCtx, runId: string, input: Complet
     }
   }
   ctx.cache.invalidate();
-  const { sha256, bytes } = ctx.store.put(input.weights);
+  const { sha256, bytes } = await ctx.store.putShared(
+    input.weights,
+    ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
+  );
   const finishedAt = new Date();
   const updated = await ctx.db.$transaction(async (tx) => {
     await tx.artifact.create({

@@ -1,0 +1,234 @@
+// Server training end to end on the real app: queue → worker thread (SQLite) or pg-boss (Postgres) → metrics,
+// SSE, final weights, cached exports. Postgres also gets the crash test: two real `bnn-studio worker` processes,
+// one killed with SIGKILL mid-training; the other resumes from the checkpoint with no metric point lost or
+// duplicated.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getPreset } from '@bnn-studio/bnn-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
+import { closeContext, openContext } from '../context.js';
+import { API_ROOT } from '../lib/paths.js';
+import { createRun } from '../services/runs/create-run.js';
+import { createPostgresDatabase, createTestApp, type TestApp, testProviders } from '../test/helpers.js';
+import { createJobQueue } from './create-job-queue.js';
+
+const graph = getPreset('mnist-tiny');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 240_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v) return v;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe.each(testProviders())('server training (%s)', (provider) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(provider, {
+      setup: async (ctx) => {
+        ctx.jobs = await createJobQueue(ctx, { workers: 1, leaseMs: 5_000 });
+      },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it('trains a queued run, streams it over SSE, stores weights and exports them (cached)', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      headers: t.auth,
+      payload: {
+        graph,
+        datasetId: 'mnist',
+        location: 'server',
+        config: { epochs: 2, batchSize: 32, seed: 3, optimizer: { id: 'adam', learningRate: 0.005 } },
+        limits: { trainSamples: 256, testSamples: 100 },
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const runId = created.json().run.id as string;
+    expect(created.json().run.status).toBe('queued');
+
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as { port: number }).port;
+    const res = await fetch(`http://127.0.0.1:${port}/api/runs/${runId}/events`, { headers: t.auth });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const sse = await res.text(); // the stream ends when the run does
+    expect(sse).toMatch(/event: status\ndata: \{"status":"running"/);
+    expect(sse).toMatch(/event: metric/);
+    expect(sse).toMatch(/"status":"completed"/);
+
+    const run = (await t.app.inject({ method: 'GET', url: `/api/runs/${runId}`, headers: t.auth })).json()
+      .run;
+    expect(run).toMatchObject({ status: 'completed', epochsDone: 2, hasWeights: true, attempts: 1 });
+    expect(run.finalAccuracy).toBeGreaterThanOrEqual(0);
+    expect(run.results.confusionMatrix).toHaveLength(10);
+    expect(run.durationMs).toBeGreaterThan(0);
+    const metrics = (
+      await t.app.inject({ method: 'GET', url: `/api/runs/${runId}/metrics`, headers: t.auth })
+    ).json().metrics;
+    const lossEpochs = metrics
+      .filter((p: { name: string }) => p.name === 'loss')
+      .map((p: { epoch: number }) => p.epoch);
+    expect(lossEpochs).toEqual([1, 2]);
+
+    const exp = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${runId}/exports`,
+      headers: t.auth,
+      payload: { target: 'bnn' },
+    });
+    expect(exp.statusCode, exp.body).toBe(200);
+    const { artifact } = exp.json();
+    expect(artifact.filename).toMatch(/\.bnn$/);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${runId}/exports`,
+      headers: t.auth,
+      payload: { target: 'bnn' },
+    });
+    expect(again.json()).toMatchObject({
+      cached: true,
+      artifact: { id: artifact.id, sha256: artifact.sha256 },
+    });
+    const dl = await t.app.inject({
+      method: 'GET',
+      url: `/api/artifacts/${artifact.id}/download`,
+      headers: t.auth,
+    });
+    expect(dl.statusCode).toBe(200);
+    expect(dl.rawPayload.byteLength).toBe(artifact.bytes);
+    expect(dl.headers['content-disposition']).toMatch(/attachment; filename=".*\.bnn"/);
+  });
+
+  it('cancels a queued or running server run', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      headers: t.auth,
+      payload: {
+        graph,
+        datasetId: 'mnist',
+        location: 'server',
+        config: { epochs: 50, batchSize: 32, seed: 1, optimizer: { id: 'adam' } },
+        limits: { trainSamples: 256, testSamples: 50 },
+      },
+    });
+    const runId = created.json().run.id as string;
+    const del = await t.app.inject({ method: 'DELETE', url: `/api/runs/${runId}`, headers: t.auth });
+    expect(del.statusCode).toBe(409);
+    await t.app.inject({ method: 'POST', url: `/api/runs/${runId}/cancel`, headers: t.auth, payload: {} });
+    const final = await waitFor('cancellation', async () => {
+      const r = await t.ctx.db.run.findUnique({ where: { id: runId } });
+      return r?.status === 'cancelled' ? r : null;
+    });
+    expect(final.status).toBe('cancelled');
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/runs/${runId}`, headers: t.auth })).statusCode,
+    ).toBe(200);
+  });
+});
+
+describe.runIf(testProviders().includes('postgresql'))('distributed workers (postgresql)', () => {
+  const procs: ChildProcess[] = [];
+  const dirs: string[] = [];
+  let drop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+    await sleep(500);
+    await drop?.();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('resumes a run from its checkpoint after its worker is killed with SIGKILL, losing and duplicating nothing', async () => {
+    const pgDb = await createPostgresDatabase();
+    drop = pgDb.drop;
+    const apiDir = mkdtempSync(join(tmpdir(), 'bnn-api-dist-'));
+    dirs.push(apiDir);
+    const ctx = await openContext(loadConfig({ BNN_STUDIO_DATA: apiDir, DATABASE_URL: pgDb.url }));
+    ctx.jobs = await createJobQueue(ctx, { workers: 0 });
+    const logs = new Map<number, string>();
+    try {
+      // Two workers, each with its own data directory (as on two machines).
+      for (let i = 0; i < 2; i++) {
+        const dataDir = mkdtempSync(join(tmpdir(), `bnn-worker-${i}-`));
+        dirs.push(dataDir);
+        const p = spawn(
+          process.execPath,
+          ['--conditions=source', '--import', 'tsx', 'src/cli/main.ts', 'worker'],
+          {
+            cwd: API_ROOT,
+            env: {
+              ...process.env,
+              DATABASE_URL: pgDb.url,
+              BNN_STUDIO_DATA: dataDir,
+              BNN_STUDIO_LEASE_MS: '4000',
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        logs.set(p.pid!, '');
+        const append = (d: Buffer) => logs.set(p.pid!, logs.get(p.pid!) + d.toString());
+        p.stdout!.on('data', append);
+        p.stderr!.on('data', append);
+        procs.push(p);
+      }
+      await waitFor(
+        'workers to start',
+        async () => procs.every((p) => /Worker \d+ ready/.test(logs.get(p.pid!) ?? '')),
+        60_000,
+      );
+
+      const run = await createRun(ctx, {
+        graph: graph as unknown as Record<string, unknown>,
+        datasetId: 'mnist',
+        location: 'server',
+        config: { epochs: 4, batchSize: 32, seed: 11, optimizer: { id: 'adam', learningRate: 0.005 } },
+        limits: { trainSamples: 512, testSamples: 100 },
+      });
+      // Kill the worker holding the run right after its first checkpoint.
+      const holder = await waitFor('a checkpoint', async () => {
+        const r = await ctx.db.run.findUnique({ where: { id: run.id } });
+        return r && r.status === 'running' && (r.checkpointEpoch ?? 0) >= 1 && r.epochsDone < 4 ? r : null;
+      });
+      const pid = Number(holder.workerId!.split(':')[1]);
+      const victim = procs.find((p) => p.pid === pid);
+      expect(victim, `worker ${holder.workerId} is one of ours`).toBeDefined();
+      victim!.kill('SIGKILL');
+
+      const done = await waitFor('the run to complete on the other worker', async () => {
+        const r = await ctx.db.run.findUnique({ where: { id: run.id } });
+        return r && (r.status === 'completed' || r.status === 'failed') ? r : null;
+      });
+      expect(done.error).toBeNull();
+      expect(done.status).toBe('completed');
+      expect(done.attempts).toBeGreaterThanOrEqual(2);
+      expect(Number(done.workerId!.split(':')[1])).not.toBe(pid);
+      const points = await ctx.db.metricPoint.findMany({
+        where: { runId: run.id },
+        orderBy: [{ name: 'asc' }, { epoch: 'asc' }],
+      });
+      for (const name of ['loss', 'accuracy', 'seconds']) {
+        expect(
+          points.filter((p) => p.name === name).map((p) => p.epoch),
+          name,
+        ).toEqual([1, 2, 3, 4]);
+      }
+      const survivor = procs.find((p) => p.pid !== pid)!;
+      expect(logs.get(survivor.pid!)).toMatch(/resuming after epoch [1-3]/);
+    } finally {
+      await closeContext(ctx);
+    }
+  });
+});

@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "Blob" (
+    "sha256" TEXT NOT NULL PRIMARY KEY,
+    "data" BLOB NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
