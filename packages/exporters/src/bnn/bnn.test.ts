@@ -193,6 +193,14 @@ describe('.bnn reader refuses bad files, saying which check failed', () => {
     expect(() => readBnn(plain)).toThrow(/filter has \d+ elements, expected/);
   });
 
+  it('the writer refuses zero-padding with a bit-packed output (LCE cannot compute it)', () => {
+    const g: DeployGraph = structuredClone(graph);
+    const op = g.ops.find((o) => o.op === 'bconv2d' && o.transform.kind === 'bitpacked')!;
+    if (op.op !== 'bconv2d') throw new Error('unreachable');
+    op.padValue = 0;
+    expect(() => writeBnn(g)).toThrow(/zero-padding \("same", padValue 0\) needs a float output transform/);
+  });
+
   it('the writer refuses an inconsistent graph instead of writing a file no reader accepts', () => {
     const g: DeployGraph = structuredClone(graph);
     const op = g.ops.find((o) => o.op === 'bconv2d')!;

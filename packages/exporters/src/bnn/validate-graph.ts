@@ -178,6 +178,16 @@ export function checkDeployGraphArrays(graph: DeployGraph): string[] {
     for (const id of [...op.inputs, ...op.outputs]) {
       if (!tensors.has(id)) problems.push(`node "${op.sourceNode}" refers to undeclared tensor "${id}"`);
     }
+    if (
+      op.op === 'bconv2d' &&
+      op.padding === 'same' &&
+      op.padValue === 0 &&
+      op.transform?.kind === 'bitpacked'
+    ) {
+      problems.push(
+        `node "${op.sourceNode}": zero-padding ("same", padValue 0) needs a float output transform`,
+      );
+    }
     for (const e of opExpects(op, channelsOf)) {
       const ok = e.kind === 'int32' ? e.value instanceof Int32Array : e.value instanceof Float32Array;
       if (!ok) problems.push(`node "${op.sourceNode}": ${e.path} should be ${e.kind}`);

@@ -203,9 +203,14 @@ describe('.tflite xcore refusals name the layer, the rule and the fix', () => {
     {
       name: 'zero-padding',
       graph: edit((g) => {
-        bconv(g, 'bconv1').padValue = 0;
+        // bconv2 (float output) with "same" zero-padding: 5×5 outputs, and the BatchNorm after it.
+        const op = bconv(g, 'bconv2');
+        op.padding = 'same';
+        op.padValue = 0;
+        const bn = g.ops.find((o) => o.inputs[0] === op.outputs[0])!;
+        for (const t of g.tensors) if (t.id === op.outputs[0] || t.id === bn.outputs[0]) t.shape = [5, 5, 64];
       }),
-      node: 'bconv1',
+      node: 'bconv2',
       rule: 'xcore.valid_or_one_padding',
       fix: /valid|one-padding/,
     },
