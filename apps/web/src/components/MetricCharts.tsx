@@ -2,6 +2,13 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EpochMetrics } from '../train/protocol';
 
+/** Short axis labels: 0.0032 → 3.2e-3, 1.7859 → 1.8. */
+function formatTick(v: number): string {
+  if (v === 0) return '0';
+  if (Math.abs(v) < 0.01) return v.toExponential(1);
+  return String(Number(v.toPrecision(2)));
+}
+
 interface Series {
   key: keyof EpochMetrics;
   label: string;
@@ -48,18 +55,18 @@ function Chart({
             <CartesianGrid strokeDasharray="3 3" stroke="#d5d9e0" />
             <XAxis
               dataKey="epoch"
-              tickFormatter={(e: number) => String(e + 1)}
+              allowDecimals={false}
               label={{ value: 'epoch', position: 'insideBottomRight', offset: -2 }}
             />
             <YAxis
-              tickFormatter={(v: number) => (percent ? `${Math.round(v * 100)}%` : v.toPrecision(2))}
-              width={48}
+              tickFormatter={(v: number) => (percent ? `${Math.round(v * 100)}%` : formatTick(v))}
+              width={56}
             />
             <Tooltip
               formatter={(v) =>
                 typeof v === 'number' ? (percent ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v)
               }
-              labelFormatter={(e) => `epoch ${Number(e) + 1}`}
+              labelFormatter={(e) => `epoch ${e}`}
             />
             <Legend />
             {present.map((s) => (

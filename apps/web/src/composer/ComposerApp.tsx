@@ -131,7 +131,7 @@ function useLayoutUnplaced() {
     let cancelled = false;
     autoLayout(graph).then((positions) => {
       if (cancelled || store.getState().graph !== graph) return;
-      store.getState().moveNodes(positions, false);
+      store.getState().placeNodes(positions);
       setTimeout(() => fitView({ padding: 0.15 }), 50);
     });
     return () => {

@@ -57,6 +57,22 @@ describe('composer store', () => {
     expect(s.getState().analysis?.nodes[dense]?.outputShape).toEqual([10]);
   });
 
+  it('records a drag as one undo step from where it started', () => {
+    const { s, conv } = build();
+    const start = s.getState().graph;
+    const steps = s.getState().past.length;
+    s.getState().moveNodes({ [conv]: { x: 10, y: 10 } }, false);
+    s.getState().moveNodes({ [conv]: { x: 50, y: 60 } }, false);
+    s.getState().moveNodes({}, true);
+    expect(s.getState().past.length).toBe(steps + 1);
+    expect(s.getState().graph.nodes.find((n) => n.id === conv)?.position).toEqual({ x: 50, y: 60 });
+    s.getState().undo();
+    expect(s.getState().graph).toBe(start);
+    // A click (drag end without movement) adds nothing.
+    s.getState().moveNodes({}, true);
+    expect(s.getState().past.length).toBe(steps);
+  });
+
   it('copies, pastes and deletes; the Input stays', () => {
     const { s, conv, flat } = build();
     s.getState().select([conv, flat]);

@@ -41,6 +41,8 @@ export interface ComposerState {
   issues: GraphIssue[];
   /** Set when the analysis itself failed (a bnn-core bug or an unreadable graph). */
   analysisError: string | null;
+  /** The graph as it was when the current drag started (positions only change during a drag). */
+  dragOrigin: GraphSpec | null;
 }
 
 export interface ComposerActions {
@@ -54,6 +56,8 @@ export interface ComposerActions {
   setGraphName(name: string): void;
   /** Moves nodes; `commit` records one undo step (at the end of a drag). */
   moveNodes(positions: Record<string, { x: number; y: number }>, commit: boolean): void;
+  /** Gives positions to nodes that had none (no undo step: the graph itself does not change). */
+  placeNodes(positions: Record<string, { x: number; y: number }>): void;
   select(nodes: string[], edges?: string[]): void;
   undo(): void;
   redo(): void;
@@ -121,6 +125,7 @@ export function createComposerStore(initial?: { graph?: GraphSpec; target?: Targ
       target: initial?.target ?? 'stm32l4r9',
       message: null,
       saved: null,
+      dragOrigin: null,
       ...analyse(graph0),
 
       load(graph, opts) {
@@ -197,9 +202,23 @@ export function createComposerStore(initial?: { graph?: GraphSpec; target?: Targ
       },
 
       moveNodes(positions, commit) {
-        const g = setNodePositions(get().graph, positions);
-        if (commit) edit(g);
-        else set({ graph: g });
+        const { graph, dragOrigin, past } = get();
+        const g = Object.keys(positions).length ? setNodePositions(graph, positions) : graph;
+        if (!commit) {
+          set({ graph: g, dragOrigin: dragOrigin ?? graph });
+          return;
+        }
+        // One undo step from where the drag started (or from here for a one-shot move such as auto-layout).
+        const origin = dragOrigin ?? graph;
+        if (origin === g) {
+          set({ dragOrigin: null });
+          return;
+        }
+        set({ graph: g, past: [...past, origin].slice(-HISTORY_LIMIT), future: [], dragOrigin: null });
+      },
+
+      placeNodes(positions) {
+        set({ graph: setNodePositions(get().graph, positions) });
       },
 
       select(nodes, edges = []) {

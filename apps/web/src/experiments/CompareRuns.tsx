@@ -44,16 +44,17 @@ export function CompareRuns() {
   if (!runs) return <p className="page muted">Loading {ids.length} runs…</p>;
   const configs = runs.map((r) => flatten(r.run.config ?? {}));
   const keys = [...new Set(configs.flatMap((c) => Object.keys(c)))].sort();
-  const epochs = Math.max(...runs.map((r) => r.epochs.length));
   const chart = (metric: 'valAccuracy' | 'accuracy' | 'loss' | 'valLoss') =>
-    Array.from({ length: epochs }, (_, e) => {
-      const row: Record<string, number> = { epoch: e };
-      runs.forEach((r, i) => {
-        const v = r.epochs.find((x) => x.epoch === e)?.[metric];
-        if (typeof v === 'number' && Number.isFinite(v)) row[`r${i}`] = v;
+    [...new Set(runs.flatMap((r) => r.epochs.map((x) => x.epoch)))]
+      .sort((a, b) => a - b)
+      .map((e) => {
+        const row: Record<string, number> = { epoch: e };
+        runs.forEach((r, i) => {
+          const v = r.epochs.find((x) => x.epoch === e)?.[metric];
+          if (typeof v === 'number' && Number.isFinite(v)) row[`r${i}`] = v;
+        });
+        return row;
       });
-      return row;
-    });
   const label = (r: RunData) => r.run.name ?? r.run.id;
   return (
     <div className="page compare" data-testid="compare">
@@ -122,7 +123,7 @@ export function CompareRuns() {
           <ResponsiveContainer width="100%" height={220}>
             <LineChart data={chart(m)}>
               <CartesianGrid strokeDasharray="3 3" stroke="#d5d9e0" />
-              <XAxis dataKey="epoch" tickFormatter={(e: number) => String(e + 1)} />
+              <XAxis dataKey="epoch" allowDecimals={false} />
               <YAxis width={50} />
               <Tooltip />
               <Legend />

@@ -57,7 +57,16 @@ function LiveView() {
   const error = useTraining((s) => s.error);
   const location = useTraining((s) => s.location);
   const serverStatus = useTraining((s) => s.serverStatus);
-  if (phase === 'idle') return null;
+  if (phase === 'idle')
+    return (
+      <section className="live" aria-label="Training progress">
+        <h2>Live view</h2>
+        <p className="muted">
+          Start training to see loss, accuracy and the flip ratio of the binary weights per epoch, and the
+          confusion matrix at the end.
+        </p>
+      </section>
+    );
   return (
     <section className="live" aria-label="Training progress">
       <h2>
@@ -80,7 +89,7 @@ function LiveView() {
       {progress && (phase === 'running' || phase === 'stopping') ? (
         <p>
           <label htmlFor="batch-progress">
-            Epoch {progress.epoch + 1}, batch {progress.batch + 1}
+            Epoch {progress.epoch}, batch {progress.batch + 1}
             {progress.batches ? ` of ${progress.batches}` : ''} · loss {progress.loss.toFixed(4)}
           </label>
           <progress
@@ -187,252 +196,256 @@ function TrainPage() {
     <div className="page train">
       <h1>Train</h1>
       <ErrorNote title="API" error={apiError} />
-      <section aria-label="Model">
-        <h2>Model</h2>
-        {loading ? <p className="muted">Loading the model…</p> : null}
-        <ErrorNote title="Model" error={modelError} />
-        {!loading && !graph ? (
-          <p>
-            No model yet. <Link href="/composer">Compose one</Link> (your draft is picked up here
-            automatically).
-          </p>
-        ) : null}
-        {graph ? (
-          <div className="model-card">
-            <p>
-              <strong data-testid="train-model-name">{graph.name}</strong> · {graph.nodes.length} layers
-              {versionId ? ` · saved version ${versionId}` : ' · composer draft'} ·{' '}
-              <Link href={versionId ? `/composer?version=${encodeURIComponent(versionId)}` : '/composer'}>
-                edit
-              </Link>
-            </p>
-            {analysis ? (
+      <div className="train-layout">
+        <div className="train-left">
+          <section aria-label="Model">
+            <h2>Model</h2>
+            {loading ? <p className="muted">Loading the model…</p> : null}
+            <ErrorNote title="Model" error={modelError} />
+            {!loading && !graph ? (
               <p>
-                Packed weights {formatBytes(analysis.a.totals.packedBytes)} · arena{' '}
-                {formatBytes(analysis.a.totals.arenaBytes)}
+                No model yet. <Link href="/composer">Compose one</Link> (your draft is picked up here
+                automatically).
               </p>
             ) : null}
-            {graphErrors ? (
-              <p className="field-error">
-                The model has {graphErrors} error(s). <Link href="/composer">Fix them in the composer</Link>{' '}
-                before training.
-              </p>
+            {graph ? (
+              <div className="model-card">
+                <p>
+                  <strong data-testid="train-model-name">{graph.name}</strong> · {graph.nodes.length} layers
+                  {versionId ? ` · saved version ${versionId}` : ' · composer draft'} ·{' '}
+                  <Link href={versionId ? `/composer?version=${encodeURIComponent(versionId)}` : '/composer'}>
+                    edit
+                  </Link>
+                </p>
+                {analysis ? (
+                  <p>
+                    Packed weights {formatBytes(analysis.a.totals.packedBytes)} · arena{' '}
+                    {formatBytes(analysis.a.totals.arenaBytes)}
+                  </p>
+                ) : null}
+                {graphErrors ? (
+                  <p className="field-error">
+                    The model has {graphErrors} error(s).{' '}
+                    <Link href="/composer">Fix them in the composer</Link> before training.
+                  </p>
+                ) : null}
+                {analysis ? (
+                  <BudgetBars
+                    target={form.target}
+                    weightBytes={analysis.a.totals.packedBytes}
+                    arenaBytes={analysis.a.totals.arenaBytes}
+                  />
+                ) : null}
+              </div>
             ) : null}
-            {analysis ? (
-              <BudgetBars
-                target={form.target}
-                weightBytes={analysis.a.totals.packedBytes}
-                arenaBytes={analysis.a.totals.arenaBytes}
-              />
-            ) : null}
-          </div>
-        ) : null}
-      </section>
-      <form
-        className="train-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (canStart && browserOk) trainBrowser();
-        }}
-      >
-        <DatasetPicker
-          datasets={datasets}
-          value={datasetId}
-          onChange={setDatasetId}
-          onUploaded={(d) => setDatasets((ds) => [...ds.filter((x) => x.id !== d.id), d])}
-        />
-        <fieldset>
-          <legend>Hyperparameters</legend>
-          <label htmlFor="optimizer">Optimizer</label>
-          <select
-            id="optimizer"
-            value={form.optimizer}
-            onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}
+          </section>
+          <form
+            className="train-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (canStart && browserOk) trainBrowser();
+            }}
           >
-            {OPTIMIZERS.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-          <p className="help">{OPTIMIZERS.find((o) => o.id === form.optimizer)?.help}</p>
-          <NumberField
-            id="lr"
-            label="Learning rate"
-            value={form.learningRate}
-            onChange={(v) => set('learningRate', v)}
-            error={errors.learningRate}
-            help="Step size for latent / float weights."
-          />
-          {form.optimizer === 'bop' || form.optimizer === 'case' ? (
-            <>
+            <DatasetPicker
+              datasets={datasets}
+              value={datasetId}
+              onChange={setDatasetId}
+              onUploaded={(d) => setDatasets((ds) => [...ds.filter((x) => x.id !== d.id), d])}
+            />
+            <fieldset>
+              <legend>Hyperparameters</legend>
+              <label htmlFor="optimizer">Optimizer</label>
+              <select
+                id="optimizer"
+                value={form.optimizer}
+                onChange={(e) => set('optimizer', e.target.value as TrainForm['optimizer'])}
+              >
+                {OPTIMIZERS.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+              <p className="help">{OPTIMIZERS.find((o) => o.id === form.optimizer)?.help}</p>
               <NumberField
-                id="bop-threshold"
-                label="Bop threshold τ"
-                value={form.bopThreshold}
-                onChange={(v) => set('bopThreshold', v)}
-                error={errors.bopThreshold}
-                help="A weight flips when |momentum| exceeds τ (Larq default 1e-8)."
+                id="lr"
+                label="Learning rate"
+                value={form.learningRate}
+                onChange={(v) => set('learningRate', v)}
+                error={errors.learningRate}
+                help="Step size for latent / float weights."
               />
-              <NumberField
-                id="bop-gamma"
-                label="Bop adaptivity γ"
-                value={form.bopGamma}
-                onChange={(v) => set('bopGamma', v)}
-                error={errors.bopGamma}
-                help="Rate of the gradient moving average (Larq default 1e-4)."
-              />
-            </>
-          ) : null}
-          <label htmlFor="schedule">Learning-rate schedule</label>
-          <select
-            id="schedule"
-            value={form.schedule}
-            onChange={(e) => set('schedule', e.target.value as TrainForm['schedule'])}
-          >
-            <option value="constant">Constant</option>
-            <option value="cosine">Cosine decay</option>
-            <option value="step">Step decay</option>
-          </select>
-          {form.schedule === 'step' ? (
-            <>
-              <NumberField
-                id="step-size"
-                label="Decay every (epochs)"
-                value={form.stepSize}
-                onChange={(v) => set('stepSize', v)}
-                error={errors.stepSize}
-              />
-              <NumberField
-                id="step-gamma"
-                label="Decay factor"
-                value={form.stepGamma}
-                onChange={(v) => set('stepGamma', v)}
-                error={errors.stepGamma}
-              />
-            </>
-          ) : null}
-          <NumberField
-            id="epochs"
-            label="Epochs"
-            value={form.epochs}
-            onChange={(v) => set('epochs', v)}
-            error={errors.epochs}
-          />
-          <NumberField
-            id="batch"
-            label="Batch size"
-            value={form.batchSize}
-            onChange={(v) => set('batchSize', v)}
-            error={errors.batchSize}
-          />
-          <NumberField
-            id="seed"
-            label="Seed"
-            value={form.seed}
-            onChange={(v) => set('seed', v)}
-            error={errors.seed}
-            help="Same seed, same data order and initial weights: reproducible runs."
-          />
-          <NumberField
-            id="val-split"
-            label="Validation split"
-            value={form.validationSplit}
-            onChange={(v) => set('validationSplit', v)}
-            error={errors.validationSplit}
-            help="Fraction of training samples held out for val loss/accuracy."
-          />
-          <NumberField
-            id="max-samples"
-            label="Training samples (browser, 0 = all)"
-            value={form.maxTrainSamples}
-            onChange={(v) => set('maxTrainSamples', v)}
-            error={errors.maxTrainSamples}
-            help="Train on a subset for a quick first run in the browser."
-          />
-        </fieldset>
-        <fieldset>
-          <legend>Distillation and target</legend>
-          <label htmlFor="teacher">Distillation teacher</label>
-          <select
-            id="teacher"
-            value={form.teacherRunId}
-            onChange={(e) => set('teacherRunId', e.target.value)}
-          >
-            <option value="">None</option>
-            <option value="float-twin">Float twin of this model (trained first)</option>
-            {teachers.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name ?? r.id}
-              </option>
-            ))}
-          </select>
-          <p className="help">
-            The teacher&apos;s soft predictions guide this model: its float twin (trained first), or a
-            finished run (server training).
-          </p>
-          {form.teacherRunId ? (
-            <>
-              {form.teacherRunId === 'float-twin' ? (
-                <NumberField
-                  id="teacher-epochs"
-                  label="Teacher epochs"
-                  value={form.teacherEpochs}
-                  onChange={(v) => set('teacherEpochs', v)}
-                  error={errors.teacherEpochs}
-                />
+              {form.optimizer === 'bop' || form.optimizer === 'case' ? (
+                <>
+                  <NumberField
+                    id="bop-threshold"
+                    label="Bop threshold τ"
+                    value={form.bopThreshold}
+                    onChange={(v) => set('bopThreshold', v)}
+                    error={errors.bopThreshold}
+                    help="A weight flips when |momentum| exceeds τ (Larq default 1e-8)."
+                  />
+                  <NumberField
+                    id="bop-gamma"
+                    label="Bop adaptivity γ"
+                    value={form.bopGamma}
+                    onChange={(v) => set('bopGamma', v)}
+                    error={errors.bopGamma}
+                    help="Rate of the gradient moving average (Larq default 1e-4)."
+                  />
+                </>
+              ) : null}
+              <label htmlFor="schedule">Learning-rate schedule</label>
+              <select
+                id="schedule"
+                value={form.schedule}
+                onChange={(e) => set('schedule', e.target.value as TrainForm['schedule'])}
+              >
+                <option value="constant">Constant</option>
+                <option value="cosine">Cosine decay</option>
+                <option value="step">Step decay</option>
+              </select>
+              {form.schedule === 'step' ? (
+                <>
+                  <NumberField
+                    id="step-size"
+                    label="Decay every (epochs)"
+                    value={form.stepSize}
+                    onChange={(v) => set('stepSize', v)}
+                    error={errors.stepSize}
+                  />
+                  <NumberField
+                    id="step-gamma"
+                    label="Decay factor"
+                    value={form.stepGamma}
+                    onChange={(v) => set('stepGamma', v)}
+                    error={errors.stepGamma}
+                  />
+                </>
               ) : null}
               <NumberField
-                id="temperature"
-                label="Temperature"
-                value={form.temperature}
-                onChange={(v) => set('temperature', v)}
-                error={errors.temperature}
+                id="epochs"
+                label="Epochs"
+                value={form.epochs}
+                onChange={(v) => set('epochs', v)}
+                error={errors.epochs}
               />
               <NumberField
-                id="alpha"
-                label="Alpha (weight of the teacher loss)"
-                value={form.alpha}
-                onChange={(v) => set('alpha', v)}
-                error={errors.alpha}
+                id="batch"
+                label="Batch size"
+                value={form.batchSize}
+                onChange={(v) => set('batchSize', v)}
+                error={errors.batchSize}
               />
-            </>
-          ) : null}
-          <label htmlFor="train-target">Target device</label>
-          <select
-            id="train-target"
-            value={form.target}
-            onChange={(e) => set('target', e.target.value as TargetId)}
-          >
-            {TARGET_IDS.map((id) => (
-              <option key={id} value={id}>
-                {TARGETS[id].label}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="run-name">Run name</label>
-          <input
-            id="run-name"
-            value={runName}
-            onChange={(e) => setRunName(e.target.value)}
-            placeholder={graph ? `${graph.name} · ${form.optimizer}` : ''}
-          />
-        </fieldset>
-        <div className="toolbar">
-          <button type="submit" className="primary" disabled={!canStart || !browserOk || runTeacher}>
-            Train in browser
-          </button>
-          <button type="button" className="primary" disabled={!canStart} onClick={trainServer}>
-            Train on server
-          </button>
-          <button type="button" disabled={!busy} onClick={() => session.current?.stop()}>
-            Stop
-          </button>
-          {!browserOk ? <span className="help">Uploaded datasets train on the server.</span> : null}
-          {runTeacher ? <span className="help">Distilling from a run trains on the server.</span> : null}
+              <NumberField
+                id="seed"
+                label="Seed"
+                value={form.seed}
+                onChange={(v) => set('seed', v)}
+                error={errors.seed}
+                help="Same seed, same data order and initial weights: reproducible runs."
+              />
+              <NumberField
+                id="val-split"
+                label="Validation split"
+                value={form.validationSplit}
+                onChange={(v) => set('validationSplit', v)}
+                error={errors.validationSplit}
+                help="Fraction of training samples held out for val loss/accuracy."
+              />
+              <NumberField
+                id="max-samples"
+                label="Training samples (browser, 0 = all)"
+                value={form.maxTrainSamples}
+                onChange={(v) => set('maxTrainSamples', v)}
+                error={errors.maxTrainSamples}
+                help="Train on a subset for a quick first run in the browser."
+              />
+            </fieldset>
+            <fieldset>
+              <legend>Distillation and target</legend>
+              <label htmlFor="teacher">Distillation teacher</label>
+              <select
+                id="teacher"
+                value={form.teacherRunId}
+                onChange={(e) => set('teacherRunId', e.target.value)}
+              >
+                <option value="">None</option>
+                <option value="float-twin">Float twin of this model (trained first)</option>
+                {teachers.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name ?? r.id}
+                  </option>
+                ))}
+              </select>
+              <p className="help">
+                The teacher&apos;s soft predictions guide this model: its float twin (trained first), or a
+                finished run (server training).
+              </p>
+              {form.teacherRunId ? (
+                <>
+                  {form.teacherRunId === 'float-twin' ? (
+                    <NumberField
+                      id="teacher-epochs"
+                      label="Teacher epochs"
+                      value={form.teacherEpochs}
+                      onChange={(v) => set('teacherEpochs', v)}
+                      error={errors.teacherEpochs}
+                    />
+                  ) : null}
+                  <NumberField
+                    id="temperature"
+                    label="Temperature"
+                    value={form.temperature}
+                    onChange={(v) => set('temperature', v)}
+                    error={errors.temperature}
+                  />
+                  <NumberField
+                    id="alpha"
+                    label="Alpha (weight of the teacher loss)"
+                    value={form.alpha}
+                    onChange={(v) => set('alpha', v)}
+                    error={errors.alpha}
+                  />
+                </>
+              ) : null}
+              <label htmlFor="train-target">Target device</label>
+              <select
+                id="train-target"
+                value={form.target}
+                onChange={(e) => set('target', e.target.value as TargetId)}
+              >
+                {TARGET_IDS.map((id) => (
+                  <option key={id} value={id}>
+                    {TARGETS[id].label}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="run-name">Run name</label>
+              <input
+                id="run-name"
+                value={runName}
+                onChange={(e) => setRunName(e.target.value)}
+                placeholder={graph ? `${graph.name} · ${form.optimizer}` : ''}
+              />
+            </fieldset>
+            <div className="toolbar">
+              <button type="submit" className="primary" disabled={!canStart || !browserOk || runTeacher}>
+                Train in browser
+              </button>
+              <button type="button" className="primary" disabled={!canStart} onClick={trainServer}>
+                Train on server
+              </button>
+              <button type="button" disabled={!busy} onClick={() => session.current?.stop()}>
+                Stop
+              </button>
+              {!browserOk ? <span className="help">Uploaded datasets train on the server.</span> : null}
+              {runTeacher ? <span className="help">Distilling from a run trains on the server.</span> : null}
+            </div>
+          </form>
         </div>
-      </form>
-      <LiveView />
+        <LiveView />
+      </div>
     </div>
   );
 }

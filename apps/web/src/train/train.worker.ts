@@ -6,6 +6,7 @@
  */
 import { serializeWeights } from '@bnn-studio/bnn-core';
 import { createTrainer, type Dataset, initBackend, predict, type Trainer } from '@bnn-studio/bnn-core/tf';
+import { env as tfEnv } from '@tensorflow/tfjs';
 import { accuracyOf, argmaxRows, confusionMatrix } from './confusion';
 import { readIdx } from './idx';
 import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
@@ -39,6 +40,8 @@ async function loadDatasets(spec: WorkerDatasetSpec): Promise<{ train: Dataset; 
     spec.labels?.length === numClasses
       ? spec.labels
       : Array.from({ length: numClasses }, (_, i) => String(i));
+  // The built-in file interleaves the classes, so any contiguous range is class-balanced: the test set is the
+  // first `testN` samples and training takes the ones after it.
   const testN = Math.min(spec.testSamples, Math.floor(n / 5));
   const trainAll = n - testN;
   const trainN = spec.maxTrainSamples > 0 ? Math.min(spec.maxTrainSamples, trainAll) : trainAll;
@@ -49,15 +52,48 @@ async function loadDatasets(spec: WorkerDatasetSpec): Promise<{ train: Dataset; 
     const y = Int32Array.from(labels.data.subarray(from, from + count));
     return { name, x, y, shape: sampleShape, numClasses, labels: names };
   };
-  return { train: slice(0, trainN, 'train'), test: slice(n - testN, testN, 'test') };
+  return { train: slice(testN, trainN, 'train'), test: slice(0, testN, 'test') };
+}
+
+/**
+ * Whether this worker has a hardware WebGL context. Software rasterisers (SwiftShader, llvmpipe: headless or
+ * GPU-less browsers) run tfjs far slower than the wasm backend, so they count as "no WebGL".
+ */
+function hasHardwareWebgl(): boolean {
+  if (typeof OffscreenCanvas === 'undefined') return false;
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(
+      info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
+    );
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return !/swiftshader|llvmpipe|software|basic render/i.test(renderer);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * tfjs-backend-wasm's threaded build spawns its pthreads from a blob: copy of the emscripten glue, which does not
+ * survive bundling (minified names are missing in the blob). Use the single-threaded SIMD build: training already
+ * runs off the main thread in this worker.
+ */
+function forceSingleThreadedWasm() {
+  tfEnv().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 }
 
 async function pickBackend(pref: 'auto' | 'webgl' | 'wasm' | 'cpu', wasmPaths: string): Promise<string> {
   const order = pref === 'auto' ? (['webgl', 'wasm', 'cpu'] as const) : ([pref, 'cpu'] as const);
   let lastError: unknown = null;
+  forceSingleThreadedWasm();
   for (const name of order) {
     try {
-      if (name === 'webgl' && typeof OffscreenCanvas === 'undefined') continue;
+      if (name === 'webgl' && pref === 'auto' && !hasHardwareWebgl()) {
+        post({ type: 'log', text: 'No hardware WebGL in this browser; using the wasm backend.' });
+        continue;
+      }
       return await initBackend(name, { wasmPaths });
     } catch (e) {
       lastError = e;
@@ -99,7 +135,7 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>) {
       if (m.phase === 'teacher') {
         post({
           type: 'log',
-          text: `Teacher epoch ${m.epoch + 1}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(1)}%`,
+          text: `Teacher epoch ${m.epoch}: loss ${m.loss.toFixed(4)}, accuracy ${(m.accuracy * 100).toFixed(1)}%`,
         });
         return;
       }

@@ -1,7 +1,12 @@
-export default function Page() {
+import { Suspense } from 'react';
+import { PlaygroundApp } from '../../playground/PlaygroundApp';
+
+export const metadata = { title: 'Playground · BNN Studio' };
+
+export default function PlaygroundRoute() {
   return (
-    <div className="page">
-      <h1>Playground</h1>
-    </div>
+    <Suspense fallback={<p className="page">Loading…</p>}>
+      <PlaygroundApp />
+    </Suspense>
   );
 }

@@ -1,0 +1,42 @@
+import { expect, test } from '../fixtures/studio.js';
+import { connectHandles, dragLayer, node, openComposer, trainDraftInBrowser } from './helpers.js';
+
+// Journey (a): a new user builds a small BNN from the palette by drag-and-drop, trains it in the browser for one
+// epoch on MNIST, and finds the run in the dashboard.
+test('build a BNN by drag-and-drop, train it in the browser, find the run', async ({ page }, testInfo) => {
+  await openComposer(page);
+  await expect(node(page, 'input')).toBeVisible();
+
+  await dragLayer(page, 'Flatten', 300, 140);
+  await dragLayer(page, 'Quant Dense', 300, 260);
+  await dragLayer(page, 'BatchNormalization', 300, 380);
+  await dragLayer(page, 'Softmax', 300, 500);
+  for (const id of ['flatten_1', 'quant_dense_1', 'batch_normalization_1', 'softmax_1'])
+    await expect(node(page, id)).toBeVisible();
+
+  await connectHandles(page, 'input', 'flatten_1');
+  await connectHandles(page, 'flatten_1', 'quant_dense_1');
+  await connectHandles(page, 'quant_dense_1', 'batch_normalization_1');
+  await connectHandles(page, 'batch_normalization_1', 'softmax_1');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(4);
+
+  // Live analysis: the dense head outputs 10 classes, binary weights, no errors left.
+  await expect(node(page, 'quant_dense_1').getByTestId('node-shape')).toHaveText('[10]');
+  await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
+  await page.getByRole('button', { name: 'Auto-layout' }).click();
+  await page.screenshot({ path: testInfo.outputPath('a-composed.png'), fullPage: true });
+
+  const runId = await trainDraftInBrowser(page, 1000);
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await expect(page.getByTestId('metric-charts').locator('.recharts-line').first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('a-trained.png'), fullPage: true });
+
+  await page.goto('/experiments');
+  const row = page.locator(`tr[data-run-id="${runId}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('completed');
+  await expect(row).toContainText('%');
+  await page.screenshot({ path: testInfo.outputPath('a-dashboard.png'), fullPage: true });
+  await row.getByRole('link').click();
+  await expect(page.getByTestId('run-status')).toHaveText('completed');
+});

@@ -1,0 +1,44 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** Opens the composer and waits until its draft (IndexedDB) has been loaded. */
+export async function openComposer(page: Page, query = ''): Promise<void> {
+  await page.goto(`/composer${query}`);
+  await expect(page.getByTestId('composer')).toHaveAttribute('data-ready', 'true');
+}
+
+export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+/** Drags a palette item onto the canvas at (dx, dy) from the canvas' top-left corner. */
+export async function dragLayer(page: Page, label: string, dx: number, dy: number): Promise<void> {
+  const item = page.getByRole('button', { name: label, exact: true });
+  const canvas = page.getByTestId('canvas');
+  await item.dragTo(canvas, { targetPosition: { x: dx, y: dy } });
+}
+
+/** Connects two nodes by dragging from the source's output handle to the target's input handle. */
+export async function connectHandles(page: Page, source: string, target: string): Promise<void> {
+  const from = node(page, source).locator('.react-flow__handle.source');
+  const to = node(page, target).locator('.react-flow__handle.target');
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error(`handles of ${source} → ${target} are not visible`);
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Starts browser training of the current composer draft: 1 epoch on a small MNIST subset. Returns the run id. */
+export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<string> {
+  await page.goto('/train');
+  await expect(page.getByTestId('train-model-name')).toBeVisible();
+  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Training samples (browser, 0 = all)').fill(String(samples));
+  await page.getByRole('button', { name: 'Train in browser' }).click();
+  await expect(page.getByTestId('training-phase')).toHaveText('done', { timeout: 150_000 });
+  const href = await page.getByRole('link', { name: /^run_/ }).first().getAttribute('href');
+  const id = new URL(href!, 'http://x').searchParams.get('id');
+  if (!id) throw new Error('no run id on the training page');
+  return id;
+}
