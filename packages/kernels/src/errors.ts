@@ -38,3 +38,13 @@ export function nonFiniteOutput(id: string): KernelError {
     'Check that the input has the range and scale the model was trained on.',
   );
 }
+
+/** ±∞ or NaN reaching a quantize op can only come from a float op overflowing: refused, never binarised. */
+export function nonFiniteQuantize(nodeId: string): KernelError {
+  return new KernelError(
+    'non_finite_input',
+    `kernels: the input of quantize "${nodeId}" contains NaN or ±Infinity (overflow in an earlier float op).`,
+    'Check the input scale and the weights of the preceding float layers.',
+    nodeId,
+  );
+}

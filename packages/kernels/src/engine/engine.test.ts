@@ -53,11 +53,43 @@ describe('createEngine / runDeployGraph', () => {
     const inf = ok.slice();
     inf[5] = Number.NEGATIVE_INFINITY;
     expect(() => engine.run(inf)).toThrow(/Infinity/);
-    // finite but out-of-range input: the float layers overflow; the engine refuses to return NaN/∞
-    const huge = ok.slice().fill(3e38);
+    // finite but out-of-range input: a float op overflows; both backends refuse instead of answering
+    const overflow = (quantize: boolean): DeployGraph => ({
+      format: 'bnn-studio.deploy',
+      version: 1,
+      name: 'overflow',
+      input: 'x',
+      outputs: [quantize ? 'yb' : 'y'],
+      tensors: [
+        { id: 'x', shape: [4], kind: 'float32' },
+        { id: 'y', shape: [4], kind: 'float32' },
+        { id: 'yb', shape: [4], kind: 'bitpacked' },
+      ],
+      ops: [
+        {
+          op: 'scale_shift',
+          sourceNode: 'bn',
+          inputs: ['x'],
+          outputs: ['y'],
+          scale: new Float32Array(4).fill(1e30),
+          shift: new Float32Array(4),
+        },
+        ...(quantize
+          ? [{ op: 'quantize' as const, sourceNode: 'sign', inputs: ['y'], outputs: ['yb'] }]
+          : []),
+      ],
+    });
+    const big = new Float32Array([1, 2e10, 3, 4]);
     for (const backend of ['wasm', 'reference'] as const) {
-      const e = await createEngine(allOpsGraph(1), { backend });
-      expect(() => e.run(huge)).toThrow(/contains NaN or ±Infinity/);
+      await expect(runDeployGraph(overflow(false), big, { backend })).rejects.toThrow(
+        /output "y" contains NaN or ±Infinity/,
+      );
+      await expect(runDeployGraph(overflow(true), big, { backend })).rejects.toThrow(
+        /quantize "sign" contains NaN or ±Infinity/,
+      );
+      expect(
+        (await runDeployGraph(overflow(true), new Float32Array([1, -2, 0, -0]), { backend }))[0],
+      ).toEqual(new Float32Array([1, -1, 1, 1]));
     }
     // the engine still works after refusing
     expect(engine.run(ok)[0]!.length).toBe(10);

@@ -1,6 +1,6 @@
 /** Backend that runs every op with the readable TypeScript reference kernels, one sample at a time. */
 import { packBits, unpackBits } from '../bitpack.js';
-import { nonFiniteOutput } from '../errors.js';
+import { nonFiniteOutput, nonFiniteQuantize } from '../errors.js';
 import type { Plan } from '../plan.js';
 import {
   bconv2dReference,
@@ -25,6 +25,7 @@ export function runPlanReferenceSample(plan: Plan, x: Float32Array): Value[] {
     } else {
       switch (op.op) {
         case 'quantize':
+          if (!x0.every(Number.isFinite)) throw nonFiniteQuantize(op.sourceNode);
           y = packBits(x0, a.channels);
           break;
         case 'dequantize':

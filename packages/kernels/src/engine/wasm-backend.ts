@@ -3,7 +3,7 @@
  * WASM SIMD kernels, with activations in the wasm heap, and float ops with the reference float kernels on
  * views of that heap.
  */
-import { KernelError, nonFiniteOutput } from '../errors.js';
+import { KernelError, nonFiniteOutput, nonFiniteQuantize } from '../errors.js';
 import type { Plan, PlannedOp } from '../plan.js';
 import { isFloatOp, runFloatOp } from '../reference/float-ops.js';
 import {
@@ -95,14 +95,7 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
       case 'quantize':
         // The graph input was checked for NaN/∞; float ops cannot create NaN from finite values except by
         // overflow, which pack reports too.
-        if (k.pack(src, dst, batch * x.positions, x.channels) !== 0) {
-          throw new KernelError(
-            'non_finite_input',
-            `kernels: the input of quantize "${op.sourceNode}" contains NaN or ±Infinity (overflow in an earlier float op).`,
-            'Check the input scale and the weights of the preceding float layers.',
-            op.sourceNode,
-          );
-        }
+        if (k.pack(src, dst, batch * x.positions, x.channels) !== 0) throw nonFiniteQuantize(op.sourceNode);
         return;
       case 'dequantize':
         k.unpack(src, dst, batch * x.positions, x.channels);
