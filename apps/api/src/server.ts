@@ -29,6 +29,8 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
   });
   ctx.jobs = await createJobQueue(ctx, { workers: config.workers, log: (m) => app.log.info(m) });
   await app.listen({ port: config.port, host: config.host });
+  // Warm the training-config validator (bnn-core/tf loads tfjs) so the first run creation is quick.
+  void import('./integrations/bnn-core-tf.js').then((m) => m.loadCoreTf()).catch(() => {});
   const port = (app.server.address() as AddressInfo).port;
   config.port = port;
   console.log(`Studio ready at http://localhost:${port}`);

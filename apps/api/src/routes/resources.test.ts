@@ -127,6 +127,18 @@ describe.each(testProviders())('resources (%s)', (provider) => {
     expect((await req('GET', `/api/runs/${run.id}`)).status).toBe(404);
   });
 
+  it('refuses training configs bnn-core cannot run, naming the field', async () => {
+    const res = await req('POST', '/api/runs', {
+      graph,
+      datasetId: 'mnist',
+      config: { ...trainConfig, validationSplit: 0.8 },
+      location: 'server',
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('invalid_config');
+    expect(res.body.error.message).toMatch(/validationSplit/);
+  });
+
   it('validates run list queries', async () => {
     const res = await req('GET', '/api/runs?status=bogus');
     expect(res.status).toBe(400);

@@ -1,3 +1,4 @@
+import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { RunCreate } from '../../schemas.js';
@@ -5,6 +6,27 @@ import { createArchitecture } from '../architectures/create-architecture.js';
 import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
+
+/**
+ * The full config snapshot (defaults applied) from bnn-core's TrainConfig schema; 422 naming every bad field.
+ * bnn-core/tf is loaded on first use (it pulls in tfjs).
+ */
+async function normalizeTrainConfig(config: unknown): Promise<unknown> {
+  const tf = await loadCoreTf();
+  if (typeof tf.parseTrainConfig !== 'function') return config;
+  try {
+    return tf.parseTrainConfig(config);
+  } catch (err) {
+    const lines = (err as Error).message.split('\n').slice(1);
+    throw new ApiError(
+      422,
+      'invalid_config',
+      `The training config is not valid: ${lines.join('; ') || (err as Error).message}`,
+      'Correct the listed config fields.',
+      { issues: lines },
+    );
+  }
+}
 
 /**
  * Records a run. Server runs are queued for a worker; browser runs start at once and post their metrics and final
@@ -40,6 +62,7 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
 
+  const config = await normalizeTrainConfig(input.config);
   const summary = version.summaryJson
     ? (JSON.parse(version.summaryJson) as { totals?: { modelSizeBytes?: number } })
     : null;
@@ -57,7 +80,7 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       location: input.location,
       status: isServer ? 'queued' : 'running',
       startedAt: isServer ? null : now,
-      configJson: JSON.stringify(input.config),
+      configJson: JSON.stringify(config),
       optionsJson: JSON.stringify({ limits: input.limits ?? {} }),
       seed: input.config.seed,
       epochs: input.config.epochs,
