@@ -560,33 +560,62 @@ function depthwiseAndPoolKernels() {
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br $ys))))
 
-  ;; Binary max-pool of one sample: AND of the packed words over in-bounds taps.
+  ;; Binary max-pool of one sample: AND of the packed words over the in-bounds window (clamped once per output
+  ;; pixel), 4 words per v128.and, then single words.
   (func (export "bmaxpool") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $wc i32)
     (param $ph i32) (param $pw i32) (param $sh i32) (param $sw i32) (param $padTop i32) (param $padLeft i32)
     (param $oh i32) (param $ow i32)
-    (local $oy i32) (local $ox i32) (local $wi i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $acc i32)
+    (local $oy i32) (local $ox i32) (local $wi i32) (local $iy i32) (local $ix i32) (local $acc i32) (local $vacc v128)
+    (local $y0 i32) (local $y1 i32) (local $x0 i32) (local $x1 i32) (local $rowStride i32) (local $base i32)
+    (local.set $rowStride (i32.shl (i32.mul (local.get $w) (local.get $wc)) (i32.const 2)))
     (block $doneY (loop $ys
       (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)))
+      (local.set $y1 (i32.add (local.get $y0) (local.get $ph)))
+      (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+      (if (i32.gt_s (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))
       (local.set $ox (i32.const 0))
       (block $doneX (loop $xs
         (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
+        (local.set $x1 (i32.add (local.get $x0) (local.get $pw)))
+        (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+        (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))
         (local.set $wi (i32.const 0))
-        (loop $words
+        (block $doneV (loop $vwords
+          (br_if $doneV (i32.gt_u (i32.add (local.get $wi) (i32.const 4)) (local.get $wc)))
+          (local.set $vacc (v128.const i32x4 -1 -1 -1 -1))
+          (local.set $iy (local.get $y0))
+          (loop $vy
+            (local.set $base (i32.add (i32.add (local.get $src) (i32.mul (local.get $iy) (local.get $rowStride)))
+              (i32.shl (i32.add (i32.mul (local.get $x0) (local.get $wc)) (local.get $wi)) (i32.const 2))))
+            (local.set $ix (local.get $x0))
+            (loop $vx
+              (local.set $vacc (v128.and (local.get $vacc) (v128.load (local.get $base))))
+              (local.set $base (i32.add (local.get $base) (i32.shl (local.get $wc) (i32.const 2))))
+              (br_if $vx (i32.lt_s (local.tee $ix (i32.add (local.get $ix) (i32.const 1))) (local.get $x1))))
+            (br_if $vy (i32.lt_s (local.tee $iy (i32.add (local.get $iy) (i32.const 1))) (local.get $y1))))
+          (v128.store (local.get $dst) (local.get $vacc))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $wi (i32.add (local.get $wi) (i32.const 4)))
+          (br $vwords)))
+        (block $doneS (loop $swords
+          (br_if $doneS (i32.ge_u (local.get $wi) (local.get $wc)))
           (local.set $acc (i32.const -1))
-          (local.set $ky (i32.const 0))
-          (loop $kys
-            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (local.get $ky)))
-            (local.set $kx (i32.const 0))
-            (loop $kxs
-              (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (local.get $kx)))
-              (if (i32.and (i32.lt_u (local.get $iy) (local.get $h)) (i32.lt_u (local.get $ix) (local.get $w))) (then
-                (local.set $acc (i32.and (local.get $acc)
-                  (i32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $wc)) (local.get $wi)) (i32.const 2))))))))
-              (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $pw))))
-            (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $ph))))
+          (local.set $iy (local.get $y0))
+          (loop $sy
+            (local.set $base (i32.add (i32.add (local.get $src) (i32.mul (local.get $iy) (local.get $rowStride)))
+              (i32.shl (i32.add (i32.mul (local.get $x0) (local.get $wc)) (local.get $wi)) (i32.const 2))))
+            (local.set $ix (local.get $x0))
+            (loop $sx
+              (local.set $acc (i32.and (local.get $acc) (i32.load (local.get $base))))
+              (local.set $base (i32.add (local.get $base) (i32.shl (local.get $wc) (i32.const 2))))
+              (br_if $sx (i32.lt_s (local.tee $ix (i32.add (local.get $ix) (i32.const 1))) (local.get $x1))))
+            (br_if $sy (i32.lt_s (local.tee $iy (i32.add (local.get $iy) (i32.const 1))) (local.get $y1))))
           (i32.store (local.get $dst) (local.get $acc))
           (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
-          (br_if $words (i32.lt_u (local.tee $wi (i32.add (local.get $wi) (i32.const 1))) (local.get $wc))))
+          (local.set $wi (i32.add (local.get $wi) (i32.const 1)))
+          (br $swords)))
         (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
         (br $xs)))
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))

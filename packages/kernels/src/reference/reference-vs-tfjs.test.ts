@@ -9,6 +9,7 @@ import {
   bconv2dReference,
   bdenseReference,
   bdepthwiseConv2dReference,
+  bgemmReference,
   bmaxpool2dReference,
 } from './binary.js';
 import { conv2dReference, denseReference, pool2dReference, softmaxReference } from './float.js';
@@ -213,5 +214,28 @@ describe('float reference kernels agree with TensorFlow.js', () => {
     sm.forEach((v, i) => {
       expect(v).toBeCloseTo(tsm[i]!, 6);
     });
+  });
+});
+
+describe('bgemmReference', () => {
+  it('counts disagreeing signs: accum = (K − ±1 dot product) / 2', () => {
+    const rng = new Rng(15);
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [3, 5, 31],
+      [4, 7, 64],
+      [2, 3, 100],
+    ] as const) {
+      const a = Float32Array.from({ length: m * k }, () => (rng.next() < 0.5 ? -1 : 1));
+      const b = Float32Array.from({ length: n * k }, () => (rng.next() < 0.5 ? -1 : 1));
+      const accum = bgemmReference(packBits(a, k), packBits(b, k), m, n, Math.ceil(k / 32));
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let dot = 0;
+          for (let t = 0; t < k; t++) dot += a[i * k + t]! * b[j * k + t]!;
+          expect(accum[i * n + j]).toBe((k - dot) / 2);
+        }
+      }
+    }
   });
 });
