@@ -390,9 +390,17 @@ void bnn_global_avgpool(const float *in, float *out, int pixels, int channels) {
   }
 }
 
-/* s = 0 + a + b (double, from +0 as the reference does), rounded once. */
+/*
+ * The reference computes f32((0 + a) + b) in double. 0 + a == a exactly (but -0 becomes +0), and for one
+ * addition of two floats rounding the double sum to float equals the float sum (53 >= 2*24 + 2, so double
+ * rounding is innocuous). So a float add is the same, once a zero result is normalised to +0 (the double
+ * path never yields -0). Runs on the FPU instead of in software.
+ */
 void bnn_add(const float *a, const float *b, float *out, int n) {
-  for (int i = 0; i < n; i++) out[i] = (float)((0.0 + (double)a[i]) + (double)b[i]);
+  for (int i = 0; i < n; i++) {
+    const float s = a[i] + b[i];
+    out[i] = s == 0.0f ? 0.0f : s;
+  }
 }
 
 void bnn_add_n(const float *const *inputs, int count, float *out, int n) {
