@@ -65,7 +65,13 @@ export function sharedMemoryAvailable(): boolean {
   return Boolean(g.process?.versions?.node) || g.crossOriginIsolated === true;
 }
 
-async function spawnWorker(): Promise<{ worker: WorkerLike; onReady: (cb: () => void) => void } | null> {
+interface Spawned {
+  worker: WorkerLike;
+  onReady: (cb: () => void) => void;
+  onError: (cb: (e: unknown) => void) => void;
+}
+
+async function spawnWorker(): Promise<Spawned | null> {
   const g = globalThis as { process?: { versions?: { node?: string } }; Worker?: unknown };
   if (g.process?.versions?.node) {
     const specifier = 'node:worker_threads';
@@ -74,13 +80,23 @@ async function spawnWorker(): Promise<{ worker: WorkerLike; onReady: (cb: () => 
     )) as typeof import('node:worker_threads');
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
-    return { worker, onReady: (cb) => worker.once('message', cb) };
+    return { worker, onReady: (cb) => worker.once('message', cb), onError: (cb) => worker.once('error', cb) };
   }
   if (typeof Worker === 'undefined') return null;
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  URL.revokeObjectURL(url);
-  return { worker, onReady: (cb) => worker.addEventListener('message', cb, { once: true }) };
+  try {
+    // a Content-Security-Policy without blob: in worker-src refuses this: run single-threaded then
+    const worker = new Worker(url);
+    return {
+      worker,
+      onReady: (cb) => worker.addEventListener('message', cb, { once: true }),
+      onError: (cb) => worker.addEventListener('error', cb, { once: true }),
+    };
+  } catch {
+    return null;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
 
 /** Starts one GEMM worker on `memory` (which must be shared), or returns null where that is impossible. */
@@ -88,10 +104,24 @@ export async function createGemmWorker(memory: WebAssembly.Memory): Promise<Gemm
   if (!sharedMemoryAvailable() || !(memory.buffer instanceof SharedArrayBuffer)) return null;
   const spawned = await spawnWorker();
   if (!spawned) return null;
-  const { worker, onReady } = spawned;
-  const ready = new Promise<void>((resolve) => onReady(() => resolve()));
+  const { worker, onReady, onError } = spawned;
+  // ready, or null (single thread) if the worker fails to start or does not answer within 10 s
+  const ready = new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    onReady(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    onError(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
   worker.postMessage({ module: await kernelsModule(true), memory });
-  await ready;
+  if (!(await ready)) {
+    worker.terminate();
+    return null;
+  }
   const ctl = () => new Int32Array(memory.buffer, 0, 64);
   // Atomics.wait is not allowed on a browser's main thread: spin there instead.
   const canBlock = Boolean((globalThis as { process?: unknown }).process) || typeof window === 'undefined';
