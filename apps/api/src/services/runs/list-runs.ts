@@ -51,8 +51,10 @@ async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
       { id: term },
     ];
   }
+  // The total depends only on the filter: one count serves every page and sort order.
+  const { page: _p, pageSize: _s, sort: _o, order: _d, ...filter } = q;
   const [total, rows] = await Promise.all([
-    ctx.db.run.count({ where }),
+    ctx.cache.get(`runs-count:${JSON.stringify(filter)}`, () => ctx.db.run.count({ where })),
     ctx.db.run.findMany({
       where,
       orderBy: [{ [q.sort]: q.order }, { id: q.order }],
