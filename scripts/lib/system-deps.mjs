@@ -10,6 +10,11 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'libnewlib-arm-none-eabi', present: () => dpkgInstalled('libnewlib-arm-none-eabi') },
   { pkg: 'qemu-system-arm', present: () => onPath('qemu-system-arm') },
   { pkg: 'postgresql', present: () => findPostgresBin() !== null },
+  // The firmware tests also build bundles on the host (sanitizers), with make and CMake, and unpack zips.
+  { pkg: 'gcc', present: () => onPath('gcc') },
+  { pkg: 'make', present: () => onPath('make') },
+  { pkg: 'cmake', present: () => onPath('cmake') },
+  { pkg: 'unzip', present: () => onPath('unzip') },
 ];
 
 function onPath(cmd) {
