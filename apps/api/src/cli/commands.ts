@@ -37,7 +37,8 @@ async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
 }
 
 function describeError(err: unknown): string {
-  if (err instanceof ApiError) return `${err.message}${err.fix && !err.message.includes(err.fix) ? ` Fix: ${err.fix}` : ''}`;
+  if (err instanceof ApiError)
+    return `${err.message}${err.fix && !err.message.includes(err.fix) ? ` Fix: ${err.fix}` : ''}`;
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -7,7 +7,8 @@ export interface DatasetSpec {
   /** Absolute directory of an uploaded dataset. */
   dir: string | null;
   labels: string[];
-  labelColumn?: string;
+  /** Loader options recorded at upload (CSV labelColumn, image size/channels). */
+  options: Record<string, unknown>;
 }
 
 export interface TrainTask {

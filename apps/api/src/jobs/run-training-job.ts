@@ -78,6 +78,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
       kind: run.dataset.kind,
       dir: run.dataset.storagePath ? join(ctx.config.dataDir, run.dataset.storagePath) : null,
       labels: JSON.parse(run.dataset.labelsJson) as string[],
+      options: JSON.parse(run.dataset.optionsJson) as Record<string, unknown>,
     },
     config: JSON.parse(run.configJson) as Record<string, unknown>,
     limits: options.limits ?? {},

@@ -10,7 +10,7 @@ describe('training thread', () => {
       {
         runId: 'run_t',
         graph: getPreset('mnist-tiny'),
-        dataset: { id: 'x', kind: 'nope', dir: '/nonexistent', labels: [] },
+        dataset: { id: 'x', kind: 'nope', dir: '/nonexistent', labels: [], options: {} },
         config: { epochs: 1, batchSize: 8, seed: 1, optimizer: { id: 'adam' } },
         limits: {},
         resumeFrom: null,

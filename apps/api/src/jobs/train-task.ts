@@ -61,14 +61,13 @@ async function loadData(
       ),
     );
   if (spec.kind === 'csv')
-    return split(
-      need(api, 'loadCsv')(readFileSync(join(spec.dir, 'data.csv'), 'utf8'), {
-        labelColumn: spec.labelColumn,
-      }),
-    );
+    return split(need(api, 'loadCsv')(readFileSync(join(spec.dir, 'data.csv'), 'utf8'), spec.options));
   if (spec.kind === 'zip')
     return split(
-      await need(api, 'loadImageFolderZip')(new Uint8Array(readFileSync(join(spec.dir, 'data.zip'))), {}),
+      await need(api, 'loadImageFolderZip')(
+        new Uint8Array(readFileSync(join(spec.dir, 'data.zip'))),
+        spec.options,
+      ),
     );
   throw new Error(`training: unknown dataset kind '${spec.kind}'`);
 }

@@ -1,3 +1,4 @@
+import { crc32, deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
@@ -13,6 +14,33 @@ function idx(dims: number[], fill: (i: number) => number): Buffer {
   const body = Buffer.alloc(n);
   for (let i = 0; i < n; i++) body[i] = fill(i);
   return Buffer.concat([header, body]);
+}
+
+/** A real w×h 8-bit greyscale PNG. */
+function png(w: number, h: number, value: number): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc(h * (w + 1));
+  for (let y = 0; y < h; y++) raw.fill(value, y * (w + 1) + 1, (y + 1) * (w + 1));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 function multipart(
@@ -112,12 +140,23 @@ describe.each(testProviders())('dataset uploads (%s)', (provider) => {
   });
 
   it('accepts an image-folder zip and refuses zip-slip paths', async () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
-    const ok = zipSync({ 'cats/1.png': png, 'cats/2.png': png, 'dogs/1.jpg': png });
+    const img = png(8, 8, 200);
+    const ok = zipSync({ 'cats/1.png': img, 'cats/2.png': png(8, 8, 10), 'dogs/1.png': img });
     const good = await upload([{ name: 'pets.zip', data: Buffer.from(ok) }]);
     expect(good.status).toBe(201);
-    expect(good.body.dataset).toMatchObject({ kind: 'zip', samples: 3, labels: ['cats', 'dogs'] });
-    const evil = zipSync({ '../../evil/1.png': png, 'cats/1.png': png, 'dogs/1.png': png });
+    expect(good.body.dataset).toMatchObject({
+      kind: 'zip',
+      samples: 3,
+      labels: ['cats', 'dogs'],
+      numClasses: 2,
+    });
+    expect(good.body.dataset.shape).toHaveLength(3);
+    const fake = await upload([
+      { name: 'fake.zip', data: Buffer.from(zipSync({ 'a/1.png': new Uint8Array([1, 2]), 'b/1.png': img })) },
+    ]);
+    expect(fake.status).toBe(422);
+    expect(fake.body.error.code).toBe('dataset_invalid');
+    const evil = zipSync({ '../../evil/1.png': img, 'cats/1.png': img, 'dogs/1.png': img });
     const res = await upload([{ name: 'evil.zip', data: Buffer.from(evil) }]);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('zip_unsafe_path');

@@ -12,6 +12,7 @@ export function datasetDto(d: Dataset) {
     numClasses: d.numClasses,
     shape: JSON.parse(d.shapeJson) as number[],
     labels: JSON.parse(d.labelsJson) as string[],
+    options: JSON.parse(d.optionsJson) as Record<string, unknown>,
     createdAt: d.createdAt,
   };
 }

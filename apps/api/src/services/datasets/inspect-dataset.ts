@@ -10,6 +10,8 @@ export interface DatasetMeta {
   shape: number[];
   numClasses: number;
   labels: string[];
+  /** Loader options training must use (e.g. the CSV label column). */
+  options?: Record<string, unknown>;
 }
 
 const bad = (code: string, message: string, fix: string) => new ApiError(422, code, message, fix);
@@ -146,7 +148,13 @@ export async function inspectCsv(file: string, labelColumn?: string): Promise<Da
   const labels = [...classes].sort((a, b) =>
     Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b),
   );
-  return { samples: rows, shape: [header.length - 1], numClasses: labels.length, labels };
+  return {
+    samples: rows,
+    shape: [header.length - 1],
+    numClasses: labels.length,
+    labels,
+    options: { labelColumn: header[labelIdx] },
+  };
 }
 
 const IMAGE = /\.(png|jpe?g)$/i;

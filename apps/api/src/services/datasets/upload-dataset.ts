@@ -1,10 +1,11 @@
 // Streams an uploaded dataset to <data>/datasets/<id>/ (files named by role, never by the client's filename),
 // validates it, then records it. A rejected upload leaves neither files nor a row behind.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
+import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
 import { ApiError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { formatZodIssues } from '../../lib/route.js';
@@ -12,6 +13,34 @@ import { DatasetUploadFields } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { datasetDto } from './dto.js';
 import { type DatasetMeta, inspectCsv, inspectIdx, inspectImageZip } from './inspect-dataset.js';
+
+/** Loads the stored files with bnn-core/tf's loader for the kind; its DatasetError becomes a 422. */
+async function loadWithCore(kind: 'idx' | 'zip' | 'csv', dir: string, options: Record<string, unknown>) {
+  const tf = await loadCoreTf();
+  try {
+    if (kind === 'idx' && tf.loadIdx)
+      return tf.loadIdx(
+        new Uint8Array(readFileSync(join(dir, 'images.idx'))),
+        new Uint8Array(readFileSync(join(dir, 'labels.idx'))),
+      );
+    if (kind === 'csv' && tf.loadCsv)
+      return tf.loadCsv(readFileSync(join(dir, 'data.csv'), 'utf8'), { ...options, file: 'data.csv' });
+    if (kind === 'zip' && tf.loadImageFolderZip)
+      return await tf.loadImageFolderZip(new Uint8Array(readFileSync(join(dir, 'data.zip'))), {
+        ...options,
+        file: 'data.zip',
+      });
+  } catch (err) {
+    const e = err as { message?: string; fix?: string };
+    throw new ApiError(
+      422,
+      'dataset_invalid',
+      `The dataset could not be loaded: ${e.message ?? String(err)}`,
+      e.fix ?? 'Check the files and upload again.',
+    );
+  }
+  return null;
+}
 
 export interface UploadPart {
   filename: string;
@@ -105,6 +134,16 @@ export async function uploadDataset(
       renameSync(files[0]!.path, join(tmp, name));
       stored = [name];
     }
+    // Final check with the loader training will use (bnn-core/tf): decodes every sample.
+    const loaded = await loadWithCore(kind, tmp, meta.options ?? {});
+    if (loaded)
+      meta = {
+        ...meta,
+        samples: loaded.y.length,
+        shape: loaded.shape,
+        numClasses: loaded.numClasses,
+        labels: loaded.labels,
+      };
     const bytes = stored.reduce((s, f) => s + statSync(join(tmp, f)).size, 0);
     const finalDir = join(ctx.config.dataDir, 'datasets', id);
     renameSync(tmp, finalDir);
@@ -121,6 +160,7 @@ export async function uploadDataset(
           numClasses: meta.numClasses,
           shapeJson: JSON.stringify(meta.shape),
           labelsJson: JSON.stringify(meta.labels),
+          optionsJson: JSON.stringify(meta.options ?? {}),
         },
       });
       return datasetDto(row);

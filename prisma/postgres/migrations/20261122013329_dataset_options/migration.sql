@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Dataset" ADD COLUMN     "optionsJson" TEXT NOT NULL DEFAULT '{}';
