@@ -19,6 +19,26 @@ export interface PresetSource {
   build(): GraphSpec;
 }
 
+type Layer = [string, Record<string, ParamValue>?];
+
+/** BatchNorm without a learned scale, as in Larq's MNIST tutorial. */
+const BN_NO_SCALE: Layer = ['BatchNormalization', { scale: false }];
+/** BatchNorm with momentum 0.9, the setting of the BinaryNet, XNOR-Net and Bi-Real presets. */
+const BN_09: Layer = ['BatchNormalization', { momentum: 0.9 }];
+
+/** The trunk of Larq's MNIST tutorial: three binary 3×3 convolutions (the first on float pixels), flattened. */
+const LARQ_MNIST_CONVS: Layer[] = [
+  ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...KERNEL_ONLY }],
+  ['MaxPool2D', { pool_size: [2, 2] }],
+  BN_NO_SCALE,
+  ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+  ['MaxPool2D', { pool_size: [2, 2] }],
+  BN_NO_SCALE,
+  ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+  BN_NO_SCALE,
+  ['Flatten'],
+];
+
 /** Larq's MNIST tutorial network ("Introduction to BNNs with Larq"), layer for layer. */
 function larqMnist(): GraphSpec {
   const b = new GraphBuilder(
@@ -27,19 +47,11 @@ function larqMnist(): GraphSpec {
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
-    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...KERNEL_ONLY }],
-    ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { scale: false }],
-    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
-    ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { scale: false }],
-    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
-    ['BatchNormalization', { scale: false }],
-    ['Flatten'],
+    ...LARQ_MNIST_CONVS,
     ['QuantDense', { units: 64, ...BINARY }],
-    ['BatchNormalization', { scale: false }],
+    BN_NO_SCALE,
     ['QuantDense', { units: 10, ...BINARY }],
-    ['BatchNormalization', { scale: false }],
+    BN_NO_SCALE,
     ['Softmax'],
   ]);
   return b.build({ preset: 'larq-mnist' });
@@ -55,20 +67,7 @@ function mnistTiny(): GraphSpec {
     'A compact BNN for MNIST under 16 KiB packed: three binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
-  b.chain(x, [
-    ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...KERNEL_ONLY }],
-    ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { scale: false }],
-    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
-    ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { scale: false }],
-    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
-    ['BatchNormalization', { scale: false }],
-    ['Flatten'],
-    ['QuantDense', { units: 10, ...BINARY }],
-    ['BatchNormalization', { scale: false }],
-    ['Softmax'],
-  ]);
+  b.chain(x, [...LARQ_MNIST_CONVS, ['QuantDense', { units: 10, ...BINARY }], BN_NO_SCALE, ['Softmax']]);
   return b.build({ preset: 'mnist-tiny' });
 }
 
@@ -79,18 +78,8 @@ function binarynetMlp(): GraphSpec {
     'BinaryNet-style multilayer perceptron: binary dense layers of 512 units with BatchNorm. The pixels are binarised too (sign of the normalised value, i.e. a 0.5 threshold), so every layer runs as XNOR/popcount on a microcontroller.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
-  b.chain(x, [
-    ['Flatten'],
-    ['QuantDense', { units: 512, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
-    ['QuantDense', { units: 512, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
-    ['QuantDense', { units: 512, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
-    ['QuantDense', { units: 10, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
-    ['Softmax'],
-  ]);
+  const binaryDense = (units: number): Layer[] => [['QuantDense', { units, ...BINARY }], BN_09];
+  b.chain(x, [['Flatten'], ...[512, 512, 512, 10].flatMap(binaryDense), ['Softmax']]);
   return b.build({ preset: 'binarynet-mlp' });
 }
 
@@ -105,20 +94,20 @@ function binarynetCnn(): GraphSpec {
   b.chain(x, [
     // Float pixels in: zero-padding (one-padding applies to binarised inputs only).
     ['QuantConv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', ...KERNEL_ONLY }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['QuantConv2D', { filters: 32, kernel_size: [3, 3], ...same, ...BINARY }],
     ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...same, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...same, ...BINARY }],
     ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['Flatten'],
     ['QuantDense', { units: 128, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['QuantDense', { units: 10, ...BINARY }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['Softmax'],
   ]);
   return b.build({ preset: 'binarynet-cnn' });
@@ -141,15 +130,15 @@ function xnornetSmall(): GraphSpec {
   };
   b.chain(x, [
     ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['ReLU'],
     ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...xnor }],
     ['MaxPool2D', { pool_size: [2, 2] }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['QuantConv2D', { filters: 128, kernel_size: [3, 3], ...xnor }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
     ['ReLU'],
     ['GlobalAveragePooling2D'],
     ['Dense', { units: 10 }],
@@ -178,20 +167,14 @@ function birealnetSmall(): GraphSpec {
   });
   let h = b.chain(x, [
     ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
-    ['BatchNormalization', { momentum: 0.9 }],
+    BN_09,
   ]);
   const block = (inp: string, filters: number, strides: number, shortcutConv: boolean) => {
-    const main = b.chain(inp, [
-      ['QuantConv2D', binConv(filters, strides)],
-      ['BatchNormalization', { momentum: 0.9 }],
-    ]);
+    const main = b.chain(inp, [['QuantConv2D', binConv(filters, strides)], BN_09]);
     let short = inp;
     if (strides > 1) short = b.add('AveragePool2D', { pool_size: [2, 2], strides: [2, 2] }, short);
     if (shortcutConv) {
-      short = b.chain(short, [
-        ['Conv2D', { filters, kernel_size: [1, 1], use_bias: false }],
-        ['BatchNormalization', { momentum: 0.9 }],
-      ]);
+      short = b.chain(short, [['Conv2D', { filters, kernel_size: [1, 1], use_bias: false }], BN_09]);
     }
     return b.add('Add', {}, main, short);
   };
@@ -224,18 +207,15 @@ function quicknet(
     `QuickNet-style BNN for ${inputShape.join('×')} inputs: float stem, ${sections.length} sections of one-padded binary 3×3 residual blocks with ReLU and BatchNorm, float transitions and head.`,
   );
   const x = b.input(inputShape, inputExtra);
-  const bn = (): [string, Record<string, ParamValue>] => [
-    'BatchNormalization',
-    { momentum: 0.9, epsilon: 0.001 },
-  ];
+  const bn: Layer = ['BatchNormalization', { momentum: 0.9, epsilon: 0.001 }];
   let h = b.chain(x, [
     ['Conv2D', { filters: stem, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
-    bn(),
+    bn,
     ['ReLU'],
     ['DepthwiseConv2D', { kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
-    bn(),
+    bn,
     ['Conv2D', { filters: sections[0]!.filters, kernel_size: [1, 1], use_bias: false }],
-    bn(),
+    bn,
   ]);
   sections.forEach((section, si) => {
     if (si > 0) {
@@ -243,9 +223,9 @@ function quicknet(
         ['ReLU'],
         ['MaxPool2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
         ['DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', use_bias: false }],
-        bn(),
+        bn,
         ['Conv2D', { filters: section.filters, kernel_size: [1, 1], use_bias: false }],
-        bn(),
+        bn,
       ]);
     }
     for (let i = 0; i < section.blocks; i++) {
@@ -261,7 +241,7 @@ function quicknet(
           },
         ],
         ['ReLU'],
-        bn(),
+        bn,
       ]);
       h = b.add('Add', {}, main, h);
     }
