@@ -3,14 +3,17 @@ import { connectHandles, dragLayer, node, openComposer, trainDraftInBrowser } fr
 
 // Journey (a): a new user builds a small BNN from the palette by drag-and-drop, trains it in the browser for one
 // epoch on MNIST, and finds the run in the dashboard.
+test.use({ viewport: { width: 1600, height: 1000 } });
+
 test('build a BNN by drag-and-drop, train it in the browser, find the run', async ({ page }, testInfo) => {
   await openComposer(page);
   await expect(node(page, 'input')).toBeVisible();
 
-  await dragLayer(page, 'Flatten', 300, 140);
-  await dragLayer(page, 'Quant Dense', 300, 260);
-  await dragLayer(page, 'BatchNormalization', 300, 380);
-  await dragLayer(page, 'Softmax', 300, 500);
+  // The Input sits at the canvas' top-left; drop the layers in a 2 × 2 grid to its right.
+  await dragLayer(page, 'Flatten', 440, 80);
+  await dragLayer(page, 'Quant Dense', 440, 360);
+  await dragLayer(page, 'BatchNormalization', 780, 80);
+  await dragLayer(page, 'Softmax', 780, 360);
   for (const id of ['flatten_1', 'quant_dense_1', 'batch_normalization_1', 'softmax_1'])
     await expect(node(page, id)).toBeVisible();
 
@@ -28,7 +31,7 @@ test('build a BNN by drag-and-drop, train it in the browser, find the run', asyn
 
   const runId = await trainDraftInBrowser(page, 1000);
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
-  await expect(page.getByTestId('metric-charts').locator('.recharts-line').first()).toBeVisible();
+  await expect(page.getByTestId('metric-charts').locator('.recharts-line-dot').first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('a-trained.png'), fullPage: true });
 
   await page.goto('/experiments');

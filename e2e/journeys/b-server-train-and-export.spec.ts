@@ -18,7 +18,7 @@ test('train a preset on the server, export the STM32L4 bundle', async ({ page, a
   await page.getByLabel('Training samples (browser, 0 = all)').fill('1000');
   await page.getByRole('button', { name: 'Train on server' }).click();
   // The live view fills from the server's SSE stream: a curve appears, then the run completes.
-  await expect(page.getByTestId('metric-charts').locator('.recharts-line').first()).toBeVisible({
+  await expect(page.getByTestId('metric-charts').locator('.recharts-line-dot').first()).toBeVisible({
     timeout: 150_000,
   });
   await page.screenshot({ path: testInfo.outputPath('b-live.png'), fullPage: true });

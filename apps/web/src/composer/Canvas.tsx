@@ -151,8 +151,9 @@ export function Canvas() {
           if (c.source && c.target) store.getState().connect(c.source, c.target);
         }}
         deleteKeyCode={['Delete', 'Backspace']}
-        fitView
+        defaultViewport={{ x: 60, y: 40, zoom: 1 }}
         minZoom={0.2}
+        maxZoom={2}
         proOptions={{ hideAttribution: true }}
       >
         <Background />

@@ -35,8 +35,8 @@ function useDraftAndShortcuts(): { ready: boolean } {
     (async () => {
       try {
         if (versionId) {
-          const { graph } = await getArchitectureVersion(versionId);
-          if (!cancelled) store.getState().load(graph, { saved: null });
+          const { graph, saved } = await getArchitectureVersion(versionId);
+          if (!cancelled) store.getState().load(graph, { saved });
         } else {
           const draft = await loadDraft();
           if (draft && !cancelled) {
@@ -132,7 +132,7 @@ function useLayoutUnplaced() {
     autoLayout(graph).then((positions) => {
       if (cancelled || store.getState().graph !== graph) return;
       store.getState().placeNodes(positions);
-      setTimeout(() => fitView({ padding: 0.15 }), 50);
+      setTimeout(() => fitView({ padding: 0.15, maxZoom: 1 }), 50);
     });
     return () => {
       cancelled = true;
@@ -140,9 +140,37 @@ function useLayoutUnplaced() {
   }, [graph, store, fitView]);
 }
 
+/** ?node=<id> (e.g. from an exporter's refusal) frames that layer once the graph is on the canvas. */
+function useFocusNode(ready: boolean) {
+  const focus = useSearchParams().get('node');
+  const { fitView } = useReactFlow();
+  useEffect(() => {
+    if (!ready || !focus) return;
+    const t = setTimeout(
+      () => fitView({ nodes: [{ id: focus }], maxZoom: 1.2, padding: 0.4, duration: 200 }),
+      400,
+    );
+    return () => clearTimeout(t);
+  }, [ready, focus, fitView]);
+}
+
+/** Frames a restored draft once it is on the canvas (a fresh model starts at the top-left at 100 %). */
+function useFrameRestored(ready: boolean) {
+  const store = useComposerStore();
+  const { fitView } = useReactFlow();
+  const focus = useSearchParams().get('node');
+  useEffect(() => {
+    if (!ready || focus || store.getState().graph.nodes.length < 2) return;
+    const t = setTimeout(() => fitView({ padding: 0.15, maxZoom: 1 }), 100);
+    return () => clearTimeout(t);
+  }, [ready, focus, store, fitView]);
+}
+
 function ComposerLayout() {
   const { ready } = useDraftAndShortcuts();
+  useFrameRestored(ready);
   useLayoutUnplaced();
+  useFocusNode(ready);
   const [showPresets, setShowPresets] = useState(false);
   return (
     <div className="composer" data-ready={ready ? 'true' : 'false'} data-testid="composer">

@@ -21,7 +21,7 @@ export function Toolbar({ onShowPresets }: { onShowPresets(): void }) {
   const layout = async () => {
     const positions = await autoLayout(store.getState().graph);
     store.getState().moveNodes(positions, true);
-    requestAnimationFrame(() => fitView({ padding: 0.15, duration: 200 }));
+    requestAnimationFrame(() => fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
   };
 
   const save = async () => {
@@ -99,7 +99,7 @@ export function Toolbar({ onShowPresets }: { onShowPresets(): void }) {
       <button type="button" onClick={layout}>
         Auto-layout
       </button>
-      <button type="button" onClick={() => fitView({ padding: 0.15, duration: 200 })}>
+      <button type="button" onClick={() => fitView({ padding: 0.15, maxZoom: 1, duration: 200 })}>
         Zoom to fit
       </button>
       <button type="button" className="primary" onClick={save} disabled={saving}>

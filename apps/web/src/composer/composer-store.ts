@@ -178,9 +178,10 @@ export function createComposerStore(initial?: { graph?: GraphSpec; target?: Targ
             });
           return;
         }
+        const { selectedNodes, selectedEdges } = get();
         edit(removeElements(graph, removable, edgeIds), {
-          selectedNodes: [],
-          selectedEdges: [],
+          selectedNodes: selectedNodes.filter((id) => !removable.includes(id)),
+          selectedEdges: selectedEdges.filter((id) => !edgeIds.includes(id)),
           message: {
             kind: 'info',
             text: `Deleted ${removable.length} layer(s) and ${edgeIds.length} connection(s).`,

@@ -62,10 +62,16 @@ export async function saveArchitectureVersion(
   return readSave(body);
 }
 
-export async function getArchitectureVersion(id: string): Promise<{ graph: GraphSpec; raw: Loose }> {
+export async function getArchitectureVersion(
+  id: string,
+): Promise<{ graph: GraphSpec; saved: SaveResult | null; raw: Loose }> {
   const body = obj(await apiJson<unknown>(`/api/architecture-versions/${encodeURIComponent(id)}`));
   const v = obj(body.version ?? body.architectureVersion ?? body);
-  return { graph: (v.graph ?? body.graph) as GraphSpec, raw: body };
+  const saved =
+    typeof v.architectureId === 'string' && typeof v.id === 'string'
+      ? { architectureId: v.architectureId, versionId: v.id, version: Number(v.version ?? 1) }
+      : null;
+  return { graph: (v.graph ?? body.graph) as GraphSpec, saved, raw: body };
 }
 
 export interface DatasetInfo {

@@ -86,7 +86,7 @@ export function mergePoints(epochs: EpochMetrics[], points: MetricPoint[]): Epoc
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
 
-/** EpochMetrics → API points. */
+/** EpochMetrics → API points, named like the server's training jobs name them (camelCase). */
 export function epochToPoints(m: EpochMetrics): MetricPoint[] {
   const out: MetricPoint[] = [];
   const add = (name: string, v: number | null | undefined) => {
@@ -94,9 +94,9 @@ export function epochToPoints(m: EpochMetrics): MetricPoint[] {
   };
   add('loss', m.loss);
   add('accuracy', m.accuracy);
-  add('val_loss', m.valLoss);
-  add('val_accuracy', m.valAccuracy);
-  add('flip_ratio', m.flipRatio);
+  add('valLoss', m.valLoss);
+  add('valAccuracy', m.valAccuracy);
+  add('flipRatio', m.flipRatio);
   add('seconds', m.seconds);
   return out;
 }
