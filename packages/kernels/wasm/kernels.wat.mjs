@@ -25,8 +25,9 @@ function gemmKernel({
   U = 1,
   packed = false,
   interleaved = false,
-  bare = false,
+  kind = undefined,
 } = {}) {
+  // kind 0 / 1: the output transform (float / bit-packed) is fixed at build time, no per-pixel branch.
   // interleaved: the P pixel rows of a block are stored step by step ([step][pixel][STEP bytes]), so one
   // pointer walks all P rows (one register less than P pointers, which V8 otherwise spills).
   const IP = interleaved ? P : 1;
@@ -116,11 +117,7 @@ function gemmKernel({
         : `(i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1
           (i32x4.splat (i32.wrap_i64 (local.get $s${j}0))) (i32.wrap_i64 (local.get $s${j}1)))
           (i32.wrap_i64 (local.get $s${j}2))) (i32.wrap_i64 (local.get $s${j}3)))`;
-      return `(if (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m)) (then
-      (local.set $acc ${V ? `(i32x4.add (local.get $r${j}) ${scalars})` : scalars})
-      (local.set $pix (i32.add (local.get $p) (i32.const ${j})))
-      (if (i32.eqz (local.get $kind)) (then
-        ;; float: dot = K − 2·accum (− zero-padding correction); y = act(mul·clamp(dot) + bias)
+      const floatBody = `        ;; float: dot = K − 2·accum (− zero-padding correction); y = act(mul·clamp(dot) + bias)
         (local.set $dot (i32x4.sub (local.get $kvec) (i32x4.shl (local.get $acc) (i32.const 1))))
         (if (i32.and (local.get $flags) (i32.const 4)) (then
           (local.set $dot (i32x4.sub (local.get $dot)
@@ -128,8 +125,7 @@ function gemmKernel({
         (if (i32.and (local.get $flags) (i32.const 1)) (then
           (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))
         (local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot))
-          (v128.load (i32.add (local.get $mul) (i32.shl (local.get $o) (i32.const 2)))))
-          (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2))))))
+          (local.get $mulv)) (local.get $biasv)))
         ;; pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
         (if (i32.and (local.get $flags) (i32.const 2)) (then
           (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))
@@ -142,17 +138,26 @@ function gemmKernel({
               (f32.store offset=4 (local.get $addr) (f32x4.extract_lane 1 (local.get $y)))))
             (if (i32.lt_u (i32.add (local.get $o) (i32.const 2)) (local.get $cout)) (then
               (f32.store offset=8 (local.get $addr) (f32x4.extract_lane 2 (local.get $y)))))))
-      ) (else
-        ;; bit-packed: bit = accum > threshold (padded channels have INT32_MAX, so their bits stay 0)
+`;
+      const bitsBody = `        ;; bit-packed: bit = accum > threshold (padded channels have INT32_MAX, so their bits stay 0)
         (local.set $word${j} (i32.or (local.get $word${j}) (i32.shl
-          (i32x4.bitmask (i32x4.gt_s (local.get $acc)
-            (v128.load (i32.add (local.get $thr) (i32.shl (local.get $o) (i32.const 2))))))
+          (i32x4.bitmask (i32x4.gt_s (local.get $acc) (local.get $thrv)))
           (i32.and (local.get $o) (i32.const 31)))))
         (if (i32.or (i32.eqz (i32.and (i32.add (local.get $o) (i32.const 4)) (i32.const 31)))
                     (i32.ge_u (i32.add (local.get $o) (i32.const 4)) (local.get $cout))) (then
           (i32.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $pix) (local.get $wout))
             (i32.shr_u (local.get $o) (i32.const 5))) (i32.const 2))) (local.get $word${j}))
-          (local.set $word${j} (i32.const 0))))))))`;
+          (local.set $word${j} (i32.const 0))))`;
+      const transform =
+        kind === 0
+          ? floatBody
+          : kind === 1
+            ? bitsBody
+            : `(if (i32.eqz (local.get $kind)) (then ${floatBody}) (else ${bitsBody}))`;
+      return `(if (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m)) (then
+      (local.set $acc ${V ? `(i32x4.add (local.get $r${j}) ${scalars})` : scalars})
+      (local.set $pix (i32.add (local.get $p) (i32.const ${j})))
+      ${transform}))`;
     })
     .join('\n');
 
@@ -187,7 +192,7 @@ function gemmKernel({
     (local $rowBytes i32) (local $rowEnd i32) (local $chunkEnd i32) (local $pix i32) (local $addr i32)
     (local $wout i32) (local $n4x4 i32)
     (local $wv v128) (local $ws i64) (local $ws2 i64) (local $t01 v128) (local $t23 v128) (local $acc v128) (local $dot v128)
-    (local $y v128) (local $kvec v128)
+    (local $y v128) (local $kvec v128) (local $mulv v128) (local $biasv v128) (local $thrv v128)
     ${L.join('\n    ')}
     (local.set $rowBytes (i32.mul (local.get $steps) (i32.const ${STEP})))
     (local.set $wout (i32.shr_u (i32.add (local.get $cout) (i32.const 31)) (i32.const 5)))
@@ -225,16 +230,11 @@ function gemmKernel({
         ${(V ? range(P) : []).map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`).join(' ')}
         ${zeroAcc}
         ${V ? chunked : plain}
-        ${
-          bare
-            ? range(P)
-                .map(
-                  (j) =>
-                    `(v128.store offset=${16 * j} (local.get $out) ${V ? `(i32x4.add (local.get $r${j}) (i64x2.replace_lane 1 (i64x2.splat (local.get $s${j}0)) (local.get $s${j}2)))` : `(i64x2.replace_lane 1 (i64x2.splat (local.get $s${j}0)) (local.get $s${j}2))`})`,
-                )
-                .join(' ')
-            : epilogue
-        }
+        ;; transform parameters of this block's 4 channels, shared by its pixels
+        (local.set $mulv (v128.load (i32.add (local.get $mul) (i32.shl (local.get $o) (i32.const 2)))))
+        (local.set $biasv (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
+        (local.set $thrv (v128.load (i32.add (local.get $thr) (i32.shl (local.get $o) (i32.const 2)))))
+        ${epilogue}
         (local.set $blk (i32.add (local.get $blk) (i32.const 1)))
         (br $blocks)))
       (local.set $p (i32.add (local.get $p) (i32.const ${P})))
@@ -733,8 +733,7 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
   ${packKernel()}
   ${im2colKernel()}
-  ${gemmKernel(GEMM_SCALAR)}
-  ${gemmKernel(GEMM_MIXED)}
+  ${GEMM_KERNELS.map((g) => gemmKernel(g)).join('\n')}
   ${variants.map((v) => gemmKernel(v)).join('\n')}
   ${depthwiseAndPoolKernels()}
   ${floatConvKernel()}
@@ -751,3 +750,8 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 //   reduction is a per-block cost).
 export const GEMM_SCALAR = { name: 'bgemm', P: 2, V: 0, S: 1, U: 1, packed: true, interleaved: true };
 export const GEMM_MIXED = { name: 'bgemm_mixed', P: 2, V: 1, S: 1, U: 1, packed: true, interleaved: true };
+/** Each micro-kernel is built twice, with the float (\`_f\`) and the bit-packed (\`_b\`) output transform. */
+export const GEMM_KERNELS = [GEMM_SCALAR, GEMM_MIXED].flatMap((g) => [
+  { ...g, name: `${g.name}_f`, kind: 0 },
+  { ...g, name: `${g.name}_b`, kind: 1 },
+]);

@@ -5,7 +5,7 @@
 import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn-studio/bnn-core';
 import { packedWords, popcount32 } from '../bitpack.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
-import type { Heap, KernelExports } from './runtime.js';
+import type { GemmKernelName, Heap, KernelExports } from './runtime.js';
 import type { GemmWorker } from './threads.js';
 
 /** Output channels per micro-kernel block. */
@@ -24,8 +24,8 @@ export interface PreparedBConv {
   outChannels: number;
   /** Channel blocks per L1 tile of filter rows (a multiple of 8 blocks = 32 channels). */
   tileBlocks: number;
-  /** Micro-kernel: 'bgemm' (8-byte i64 steps) or 'bgemm_mixed' (24-byte v128 + i64 steps). */
-  gemm: 'bgemm' | 'bgemm_mixed';
+  /** Micro-kernel: bgemm (8-byte i64 steps) or bgemm_mixed (24-byte v128 + i64 steps), _f / _b transform. */
+  gemm: GemmKernelName;
   stepBytes: number;
   /** Steps per im2col row; the row holds KH·KW·inWords words, zero-padded to a whole number of steps. */
   steps: number;
@@ -59,8 +59,9 @@ export function prepareBConv(
   const inWords = packedWords(op.inChannels);
   const taps = kernel[0] * kernel[1];
   const rowWords = taps * inWords;
-  const gemm = rowWords >= MIXED_FROM_WORDS ? 'bgemm_mixed' : 'bgemm';
-  const stepBytes = gemm === 'bgemm' ? 8 : 24;
+  const mixed = rowWords >= MIXED_FROM_WORDS;
+  const gemm: GemmKernelName = `${mixed ? 'bgemm_mixed' : 'bgemm'}_${op.transform.kind === 'float' ? 'f' : 'b'}`;
+  const stepBytes = mixed ? 24 : 8;
   const STEP_WORDS = stepBytes / 4;
   const steps = Math.ceil(rowWords / STEP_WORDS);
   const cout = op.outChannels;

@@ -24,6 +24,9 @@ export type GemmKernel = (
   tile: number,
 ) => void;
 
+/** GEMM micro-kernels: scalar or mixed, with the float (_f) or bit-packed (_b) output transform. */
+export type GemmKernelName = 'bgemm_f' | 'bgemm_b' | 'bgemm_mixed_f' | 'bgemm_mixed_b';
+
 export interface KernelExports {
   pack(src: number, dst: number, rows: number, channels: number): number;
   non_finite(src: number, n: number): number;
@@ -68,8 +71,10 @@ export interface KernelExports {
     rowBytes: number,
     rowBase: number,
   ): void;
-  bgemm: GemmKernel;
-  bgemm_mixed: GemmKernel;
+  bgemm_f: GemmKernel;
+  bgemm_b: GemmKernel;
+  bgemm_mixed_f: GemmKernel;
+  bgemm_mixed_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,
