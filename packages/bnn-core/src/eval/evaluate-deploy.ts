@@ -91,18 +91,7 @@ function runOp(
       const cin = op.inChannels;
       const cout = op.outChannels;
       const f = unpack(cout * kh * kw, cin); // OHWI
-      const g: F.ConvGeometry = {
-        h: inShape[0]!,
-        w: inShape[1]!,
-        c: cin,
-        kh,
-        kw,
-        sh: op.strides[0],
-        sw: op.strides[1],
-        dh: op.dilations[0],
-        dw: op.dilations[1],
-        padding: op.padding,
-      };
+      const g = F.convGeometry(inShape, cin, op);
       const pixels = outShape[0]! * outShape[1]!;
       const dot = new Float64Array(pixels * cout);
       // One-padding reads +1 out of bounds; zero-padding reads 0 (drops the tap from the sum).
@@ -127,18 +116,7 @@ function runOp(
       const [kh, kw] = op.kernel;
       const ch = op.channels;
       const f = unpack(kh * kw, ch);
-      const g: F.ConvGeometry = {
-        h: inShape[0]!,
-        w: inShape[1]!,
-        c: ch,
-        kh,
-        kw,
-        sh: op.strides[0],
-        sw: op.strides[1],
-        dh: op.dilations[0],
-        dw: op.dilations[1],
-        padding: op.padding,
-      };
+      const g = F.convGeometry(inShape, ch, op);
       const pixels = outShape[0]! * outShape[1]!;
       const dot = new Float64Array(pixels * ch);
       const pad = op.padding === 'same' ? op.padValue : 0;
@@ -176,33 +154,11 @@ function runOp(
         op.op === 'avgpool2d' ? 'avg' : 'max',
       ).y;
     case 'conv2d': {
-      const g: F.ConvGeometry = {
-        h: inShape[0]!,
-        w: inShape[1]!,
-        c: op.inChannels,
-        kh: op.kernel[0],
-        kw: op.kernel[1],
-        sh: op.strides[0],
-        sw: op.strides[1],
-        dh: op.dilations[0],
-        dw: op.dilations[1],
-        padding: op.padding,
-      };
+      const g = F.convGeometry(inShape, op.inChannels, op);
       return biasAct(F.conv2d(x, g, op.filter, op.outChannels).y, op.bias, op.outChannels, op.activation);
     }
     case 'depthwise_conv2d': {
-      const g: F.ConvGeometry = {
-        h: inShape[0]!,
-        w: inShape[1]!,
-        c: op.channels,
-        kh: op.kernel[0],
-        kw: op.kernel[1],
-        sh: op.strides[0],
-        sw: op.strides[1],
-        dh: op.dilations[0],
-        dw: op.dilations[1],
-        padding: op.padding,
-      };
+      const g = F.convGeometry(inShape, op.channels, op);
       const n = op.channels * op.depthMultiplier;
       return biasAct(F.depthwiseConv2d(x, g, op.filter, op.depthMultiplier).y, op.bias, n, op.activation);
     }

@@ -27,6 +27,39 @@ export interface ConvGeometry {
   padding: PaddingMode;
 }
 
+/** A window's kernel size, strides and dilations along (height, width), and its padding mode. */
+export interface Window {
+  kernel: readonly number[];
+  strides: readonly number[];
+  dilations: readonly number[];
+  padding: PaddingMode;
+}
+
+/** The geometry of `win` sliding over an [H, W, ·] input (`inShape`) with `c` channels. */
+export function convGeometry(inShape: readonly number[], c: number, win: Window): ConvGeometry {
+  const { kernel: k, strides: s, dilations: d, padding } = win;
+  return {
+    h: inShape[0]!,
+    w: inShape[1]!,
+    c,
+    kh: k[0]!,
+    kw: k[1]!,
+    sh: s[0]!,
+    sw: s[1]!,
+    dh: d[0]!,
+    dw: d[1]!,
+    padding,
+  };
+}
+
+/** Window geometry along height (`gy`) and width (`gx`). */
+function outputGrid(g: ConvGeometry) {
+  return {
+    gy: windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding),
+    gx: windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding),
+  };
+}
+
 /**
  * Visits every output position and every kernel tap; `tap(o, iy, ix, ky, kx, inBounds)` with `o` the output
  * pixel index and (iy, ix) the input pixel (only meaningful when `inBounds`).
@@ -35,8 +68,7 @@ export function forEachTap(
   g: ConvGeometry,
   tap: (o: number, iy: number, ix: number, ky: number, kx: number, inBounds: boolean) => void,
 ): { oh: number; ow: number } {
-  const gy = windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding);
-  const gx = windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding);
+  const { gy, gx } = outputGrid(g);
   for (let oy = 0; oy < gy.out; oy++) {
     for (let ox = 0; ox < gx.out; ox++) {
       const o = oy * gx.out + ox;
@@ -60,8 +92,7 @@ export function conv2d(
   cout: number,
   padValue = 0,
 ): { y: Float64Array; oh: number; ow: number } {
-  const gy = windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding);
-  const gx = windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding);
+  const { gy, gx } = outputGrid(g);
   const y = new Float64Array(gy.out * gx.out * cout);
   forEachTap(g, (o, iy, ix, ky, kx, inside) => {
     const fBase = (ky * g.kw + kx) * g.c * cout;
@@ -83,8 +114,7 @@ export function depthwiseConv2d(
   m: number,
   padValue = 0,
 ): { y: Float64Array; oh: number; ow: number } {
-  const gy = windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding);
-  const gx = windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding);
+  const { gy, gx } = outputGrid(g);
   const cout = g.c * m;
   const y = new Float64Array(gy.out * gx.out * cout);
   forEachTap(g, (o, iy, ix, ky, kx, inside) => {
@@ -118,20 +148,8 @@ export function pool2d(
   padding: PaddingMode,
   kind: 'max' | 'avg',
 ): { y: Float32Array; oh: number; ow: number } {
-  const g: ConvGeometry = {
-    h,
-    w,
-    c,
-    kh: pool[0],
-    kw: pool[1],
-    sh: strides[0],
-    sw: strides[1],
-    dh: 1,
-    dw: 1,
-    padding,
-  };
-  const gy = windowGeometry(h, pool[0], strides[0], 1, padding);
-  const gx = windowGeometry(w, pool[1], strides[1], 1, padding);
+  const g = convGeometry([h, w], c, { kernel: pool, strides, dilations: [1, 1], padding });
+  const { gy, gx } = outputGrid(g);
   const n = gy.out * gx.out;
   const acc = new Float64Array(n * c).fill(kind === 'max' ? -Infinity : 0);
   const count = new Float64Array(n);

@@ -70,22 +70,13 @@ function forwardNode(
   const cout = outShape[outShape.length - 1]!;
   const id = node.id;
   const q = (name: string) => p[name] as QuantizerRef | null;
-  const geom = (kernel: number[]): F.ConvGeometry => {
-    const s = p.strides as number[];
-    const d = (p.dilation_rate as number[] | undefined) ?? [1, 1];
-    return {
-      h: inShape[0]!,
-      w: inShape[1]!,
-      c,
-      kh: kernel[0]!,
-      kw: kernel[1]!,
-      sh: s[0]!,
-      sw: s[1]!,
-      dh: d[0]!,
-      dw: d[1]!,
+  const geom = (kernel: number[]): F.ConvGeometry =>
+    F.convGeometry(inShape, c, {
+      kernel,
+      strides: p.strides as number[],
+      dilations: (p.dilation_rate as number[] | undefined) ?? [1, 1],
       padding: p.padding as F.PaddingMode,
-    };
-  };
+    });
   const padValue = () => (p.padding === 'same' ? Number(p.pad_values ?? 0) : 0);
   const addBias = (y: Float64Array, n: number) => {
     if (p.use_bias) {
@@ -123,18 +114,12 @@ function forwardNode(
       if (type !== 'QuantSeparableConv2D') return addBias(dw.y, cout);
       const pk = getWeight(weights, id, 'pointwise_kernel', c * m * cout, [1, 1, c * m, cout]);
       const pq = quantizeArray(q('pointwise_quantizer'), pk, cout);
-      const pg: F.ConvGeometry = {
-        h: dw.oh,
-        w: dw.ow,
-        c: c * m,
-        kh: 1,
-        kw: 1,
-        sh: 1,
-        sw: 1,
-        dh: 1,
-        dw: 1,
+      const pg = F.convGeometry([dw.oh, dw.ow], c * m, {
+        kernel: [1, 1],
+        strides: [1, 1],
+        dilations: [1, 1],
         padding: 'valid',
-      };
+      });
       return addBias(F.conv2d(Float32Array.from(dw.y), pg, pq, cout).y, cout);
     }
     case 'QuantDense':
