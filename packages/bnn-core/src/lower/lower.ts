@@ -59,6 +59,12 @@ const isBinaryKernel = (ref: unknown) => {
   return id !== null && (SIGN_LIKE.has(id) || id === 'magnitude_aware_sign');
 };
 const pairOf = (v: unknown) => [(v as number[])[0]!, (v as number[])[1]!] as [number, number];
+/** The window fields of a pooling op, from a MaxPool2D/AveragePool2D node's params. */
+const poolWindow = (p: ResolvedParams) => ({
+  pool: pairOf(p.pool_size),
+  strides: pairOf(p.strides),
+  padding: p.padding as Padding,
+});
 
 /**
  * Lowers a graph and its trained weights to the deployable graph of `deploy-types.ts` (see
@@ -200,12 +206,13 @@ class Lowering {
     const shape = this.shapeOf(id);
     const src = this.inputsOf.get(id) ?? [];
     const floatIn = () => this.asFloat(this.input(id), id);
-    const simple = (op: DeployOp['op'], extra: Record<string, unknown> = {}) => {
-      const x = floatIn();
-      const out = this.tensor(id, shape, 'float32');
+    const emit = (op: DeployOp['op'], x: Value, kind: TensorKind, extra: Record<string, unknown>) => {
+      const out = this.tensor(id, shape, kind);
       this.ops.push({ op, sourceNode: id, inputs: [x.tensor], outputs: [out.tensor], ...extra } as DeployOp);
       this.values.set(id, out);
     };
+    const simple = (op: DeployOp['op'], extra: Record<string, unknown> = {}) =>
+      emit(op, floatIn(), 'float32', extra);
     switch (type) {
       case 'QuantConv2D':
       case 'QuantDense':
@@ -226,30 +233,12 @@ class Lowering {
       }
       case 'MaxPool2D': {
         const x = this.input(id);
-        const extra = {
-          pool: pairOf(p.pool_size),
-          strides: pairOf(p.strides),
-          padding: p.padding as Padding,
-        };
-        if (x.kind === 'bitpacked') {
-          const out = this.tensor(id, shape, 'bitpacked');
-          this.ops.push({
-            op: 'bmaxpool2d',
-            sourceNode: id,
-            inputs: [x.tensor],
-            outputs: [out.tensor],
-            ...extra,
-          });
-          this.values.set(id, out);
-        } else simple('maxpool2d', extra);
+        if (x.kind === 'bitpacked') emit('bmaxpool2d', x, 'bitpacked', poolWindow(p));
+        else simple('maxpool2d', poolWindow(p));
         return;
       }
       case 'AveragePool2D':
-        simple('avgpool2d', {
-          pool: pairOf(p.pool_size),
-          strides: pairOf(p.strides),
-          padding: p.padding as Padding,
-        });
+        simple('avgpool2d', poolWindow(p));
         return;
       case 'GlobalAveragePooling2D':
         simple('global_avgpool');
@@ -328,6 +317,19 @@ class Lowering {
       const g = windowGeometry(s[a]!, k[a]!, st[a]!, d[a]!, 'same');
       return (g.out - 1) * st[a]! + (k[a]! - 1) * d[a]! + 1 > s[a]!;
     });
+  }
+
+  /**
+   * Strides, dilations and padding of a binary conv: 'same' only where the window really reaches past the input,
+   * with the pad value (1 for one-padding) the kernels read there.
+   */
+  private binaryWindow(id: string, p: ResolvedParams) {
+    return {
+      strides: pairOf(p.strides),
+      dilations: pairOf(p.dilation_rate),
+      padding: (this.padsInput(id, p) ? 'same' : 'valid') as Padding,
+      padValue: (Number(p.pad_values) === 1 ? 1 : 0) as 0 | 1,
+    };
   }
 
   /** A single consumer that has this node as its only input, else null. */
@@ -634,10 +636,7 @@ class Lowering {
         inChannels: cin,
         outChannels: cout,
         kernel: [kh, kw],
-        strides: pairOf(p.strides),
-        dilations: pairOf(p.dilation_rate),
-        padding: this.padsInput(id, p) ? 'same' : 'valid',
-        padValue: Number(p.pad_values) === 1 ? 1 : 0,
+        ...this.binaryWindow(id, p),
         transform,
       });
     } else {
@@ -654,16 +653,13 @@ class Lowering {
     }
     let out = convOut;
     if (pool !== null) {
-      const pp = this.params.get(pool)!;
       out = this.tensor(end, this.shapeOf(end), kind);
       this.ops.push({
         op: bitOut ? 'bmaxpool2d' : 'maxpool2d',
         sourceNode: pool,
         inputs: [convOut.tensor],
         outputs: [out.tensor],
-        pool: pairOf(pp.pool_size),
-        strides: pairOf(pp.strides),
-        padding: pp.padding as Padding,
+        ...poolWindow(this.params.get(pool)!),
       });
     }
     this.markChain(id, end, out);
@@ -705,10 +701,7 @@ class Lowering {
       filter: packRows(signs, kh * kw, c),
       channels: c,
       kernel: [kh, kw],
-      strides: pairOf(p.strides),
-      dilations: pairOf(p.dilation_rate),
-      padding: this.padsInput(id, p) ? 'same' : 'valid',
-      padValue: Number(p.pad_values) === 1 ? 1 : 0,
+      ...this.binaryWindow(id, p),
       transform,
     });
     const out = separable
