@@ -47,22 +47,17 @@ const units: ParamDef = {
   max: 65536,
   help: 'Number of output features.',
 };
-const kernelSize: ParamDef = {
-  name: 'kernel_size',
+/** A (height, width) pair of window sizes, steps or dilations: 1 to 64 each. */
+const windowPair = (name: string, dflt: [number, number], help: string): ParamDef => ({
+  name,
   kind: 'intPair',
-  default: [3, 3],
+  default: dflt,
   min: 1,
   max: 64,
-  help: 'Height and width of the convolution window.',
-};
-const strides: ParamDef = {
-  name: 'strides',
-  kind: 'intPair',
-  default: [1, 1],
-  min: 1,
-  max: 64,
-  help: 'Step of the window along height and width.',
-};
+  help,
+});
+const kernelSize = windowPair('kernel_size', [3, 3], 'Height and width of the convolution window.');
+const strides = windowPair('strides', [1, 1], 'Step of the window along height and width.');
 const padding: ParamDef = {
   name: 'padding',
   kind: 'enum',
@@ -77,14 +72,11 @@ const padValues: ParamDef = {
   options: [0, 1],
   help: "Value of the padding with 'same' padding, applied after the input is binarised. 1 (one-padding) keeps every tap ±1 so the layer can chain bit-packed; 0 (zero-padding) needs float output.",
 };
-const dilation: ParamDef = {
-  name: 'dilation_rate',
-  kind: 'intPair',
-  default: [1, 1],
-  min: 1,
-  max: 64,
-  help: 'Spacing between kernel taps (atrous convolution). Strides must be 1 when dilation > 1.',
-};
+const dilation = windowPair(
+  'dilation_rate',
+  [1, 1],
+  'Spacing between kernel taps (atrous convolution). Strides must be 1 when dilation > 1.',
+);
 const useBias: ParamDef = {
   name: 'use_bias',
   kind: 'bool',
@@ -117,14 +109,7 @@ const inputQuantizer = quantizer(
   'input_quantizer',
   'Quantizer applied to the layer input (e.g. ste_sign for binary activations). None keeps float inputs.',
 );
-const poolSize: ParamDef = {
-  name: 'pool_size',
-  kind: 'intPair',
-  default: [2, 2],
-  min: 1,
-  max: 64,
-  help: 'Height and width of the pooling window.',
-};
+const poolSize = windowPair('pool_size', [2, 2], 'Height and width of the pooling window.');
 const poolStrides: ParamDef = {
   name: 'strides',
   kind: 'intPair',
@@ -134,6 +119,16 @@ const poolStrides: ParamDef = {
   max: 64,
   help: 'Step of the window; None means the pool size.',
 };
+
+/** An `axis` param fixed to the last (channel) axis, the only one the layers support. */
+const lastAxis = (help: string): ParamDef => ({
+  name: 'axis',
+  kind: 'int',
+  default: -1,
+  min: -1,
+  max: -1,
+  help,
+});
 
 const ONE = { min: 1, max: 1 };
 
@@ -425,16 +420,7 @@ const LAYERS: LayerDef[] = [
     label: 'Concatenate',
     help: 'Joins inputs along the channel (last) axis in port order; other dimensions must match.',
     inputs: { min: 2, max: 8 },
-    params: [
-      {
-        name: 'axis',
-        kind: 'int',
-        default: -1,
-        min: -1,
-        max: -1,
-        help: 'Concatenation axis; only the channel axis (−1) is supported.',
-      },
-    ],
+    params: [lastAxis('Concatenation axis; only the channel axis (−1) is supported.')],
   },
   {
     type: 'Dropout',
@@ -461,16 +447,7 @@ const LAYERS: LayerDef[] = [
     label: 'Softmax',
     help: 'Turns class scores into probabilities over the last axis; usually the output head.',
     inputs: ONE,
-    params: [
-      {
-        name: 'axis',
-        kind: 'int',
-        default: -1,
-        min: -1,
-        max: -1,
-        help: 'Axis to normalise; only the last axis (−1) is supported.',
-      },
-    ],
+    params: [lastAxis('Axis to normalise; only the last axis (−1) is supported.')],
   },
 ];
 
