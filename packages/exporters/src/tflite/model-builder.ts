@@ -122,31 +122,17 @@ export class TfliteModelBuilder {
   /** Serialises the model; `signatureInputs`/`Outputs` name the I/O in the serving_default signature. */
   serialize(ioNames?: { inputs: string[]; outputs: string[] }): Uint8Array {
     const b = new Builder(1024);
-    const intVec = (v: number[]) => {
-      b.startVector(4, v.length, 4);
-      for (let i = v.length - 1; i >= 0; i--) b.addInt32(v[i]!);
+    // A flatbuffers vector is built back to front: elements are prepended, last one first.
+    const vec = <T>(elemSize: number, v: ArrayLike<T>, align: number, add: (x: T) => void) => {
+      b.startVector(elemSize, v.length, align);
+      for (let i = v.length - 1; i >= 0; i--) add(v[i]!);
       return b.endVector();
     };
-    const floatVec = (v: number[]) => {
-      b.startVector(4, v.length, 4);
-      for (let i = v.length - 1; i >= 0; i--) b.addFloat32(v[i]!);
-      return b.endVector();
-    };
-    const longVec = (v: number[]) => {
-      b.startVector(8, v.length, 8);
-      for (let i = v.length - 1; i >= 0; i--) b.addInt64(BigInt(v[i]!));
-      return b.endVector();
-    };
-    const byteVec = (v: Uint8Array, align: number) => {
-      b.startVector(1, v.length, align);
-      for (let i = v.length - 1; i >= 0; i--) b.addInt8(v[i]!);
-      return b.endVector();
-    };
-    const tableVec = (offsets: Offset[]) => {
-      b.startVector(4, offsets.length, 4);
-      for (let i = offsets.length - 1; i >= 0; i--) b.addOffset(offsets[i]!);
-      return b.endVector();
-    };
+    const intVec = (v: number[]) => vec(4, v, 4, (x) => b.addInt32(x));
+    const floatVec = (v: number[]) => vec(4, v, 4, (x) => b.addFloat32(x));
+    const longVec = (v: number[]) => vec(8, v, 8, (x) => b.addInt64(BigInt(x)));
+    const byteVec = (v: Uint8Array, align: number) => vec(1, v, align, (x) => b.addInt8(x));
+    const tableVec = (offsets: Offset[]) => vec(4, offsets, 4, (x) => b.addOffset(x));
 
     // Metadata buffer: min_runtime_version, NUL-padded to 16 bytes, is the last buffer.
     const runtime = new Uint8Array(16);
