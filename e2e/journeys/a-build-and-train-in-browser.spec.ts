@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures/studio.js';
-import { connectHandles, dragLayer, node, openComposer, trainDraftInBrowser } from './helpers.js';
+import { connectHandles, dragLayer, longTasks, node, openComposer, trainDraftInBrowser } from './helpers.js';
 
 // Journey (a): a new user builds a small BNN from the palette by drag-and-drop, trains it in the browser for one
 // epoch on MNIST, and finds the run in the dashboard.
@@ -30,6 +30,12 @@ test('build a BNN by drag-and-drop, train it in the browser, find the run', asyn
   await page.screenshot({ path: testInfo.outputPath('a-composed.png'), fullPage: true });
 
   const runId = await trainDraftInBrowser(page, 1000);
+  // Training runs in a Web Worker: record the page's long tasks (> 50 ms) while it trained.
+  const tasks = await longTasks(page);
+  testInfo.annotations.push({
+    type: 'main-thread long tasks while training (ms)',
+    description: JSON.stringify(tasks),
+  });
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
   await expect(page.getByTestId('metric-charts').locator('.recharts-line-dot').first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('a-trained.png'), fullPage: true });

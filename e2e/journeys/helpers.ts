@@ -29,10 +29,20 @@ export async function connectHandles(page: Page, source: string, target: string)
   await page.mouse.up();
 }
 
-/** Starts browser training of the current composer draft: 1 epoch on a small MNIST subset. Returns the run id. */
+/**
+ * Starts browser training of the current composer draft: 1 epoch on a small MNIST subset. Returns the run id and
+ * the main thread's long tasks (> 50 ms) seen while the worker trained.
+ */
 export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<string> {
   await page.goto('/train');
   await expect(page.getByTestId('train-model-name')).toBeVisible();
+  await page.evaluate(() => {
+    const w = window as unknown as { __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask' });
+  });
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill(String(samples));
   await page.getByRole('button', { name: 'Train in browser' }).click();
@@ -41,4 +51,9 @@ export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<s
   const id = new URL(href!, 'http://x').searchParams.get('id');
   if (!id) throw new Error('no run id on the training page');
   return id;
+}
+
+/** Long main-thread tasks (ms) recorded since trainDraftInBrowser started on this page. */
+export async function longTasks(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { __longTasks?: number[] }).__longTasks ?? []);
 }

@@ -33,9 +33,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   ].join(' ');
   return (
     <div className={cls} data-testid={`layer-node-${data.nodeId}`}>
-      {data.acceptsInput ? (
-        <Handle type="target" position={Position.Top} aria-label={`${data.title} input`} />
-      ) : null}
+      {data.acceptsInput ? <Handle type="target" position={Position.Top} /> : null}
       <div className="layer-node-head">
         <span className="layer-node-title">{data.title}</span>
         {analysis ? <span className={`bits bits-${analysis.bitWidth}`}>{analysis.bitWidth}-bit</span> : null}
@@ -73,7 +71,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           ) : null}
         </div>
       ) : null}
-      <Handle type="source" position={Position.Bottom} aria-label={`${data.title} output`} />
+      <Handle type="source" position={Position.Bottom} />
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '../fixtures/studio.js';
 
-// Accessibility: an axe-core scan of every page reports no serious or critical violations.
+// Accessibility: an axe-core scan of every page reports no serious or critical violations. Named z- so it runs
+// after the other journeys and also scans a run page and a comparison of real runs.
 const PAGES = ['/', '/composer', '/train', '/experiments', '/playground', '/experiments/compare'];
 
 test('axe finds no serious or critical violations on any page', async ({ page, api }, testInfo) => {
