@@ -63,8 +63,8 @@ export function timeMs(fn: () => void, rounds = quick ? 3 : 7, roundMs = quick ?
  */
 export function timeSideBySide(
   fns: (() => void)[],
-  rounds = quick ? 5 : 15,
-  roundMs = quick ? 20 : 40,
+  rounds = quick ? 5 : 25,
+  roundMs = quick ? 20 : 30,
 ): number[] {
   const reps = fns.map((fn) => {
     fn();
