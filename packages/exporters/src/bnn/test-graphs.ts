@@ -67,6 +67,54 @@ export class GraphBuilder {
     this.ops.push({ ...op, outputs: [out] } as DeployOp);
     return out;
   }
+  /**
+   * A binary conv reading bit-packed `input` ([H, W, Cin]): a random packed OHWI filter unless one is given, then
+   * the transform (drawn in that order, so seeded graphs stay as they are). The output shape follows
+   * TensorFlow's window rule; the output is bit-packed when the transform is thresholds, else float.
+   */
+  bconv2d(
+    sourceNode: string,
+    input: string,
+    o: {
+      cout: number;
+      kernel?: [number, number];
+      strides?: [number, number];
+      dilations?: [number, number];
+      padding: 'valid' | 'same';
+      padValue: 0 | 1;
+      filter?: Int32Array;
+      transform: () => OutputTransform;
+    },
+  ): string {
+    const [h, w, cin] = this.shape(input) as [number, number, number];
+    const { cout, kernel = [3, 3], strides = [1, 1], dilations = [1, 1], padding, padValue } = o;
+    const filter = o.filter ?? randomPacked(this.r, cout * kernel[0] * kernel[1], cin);
+    const transform = o.transform();
+    const extent = (a: 0 | 1) => (kernel[a] - 1) * dilations[a] + 1;
+    const shape = [
+      convOut(h, extent(0), strides[0], padding),
+      convOut(w, extent(1), strides[1], padding),
+      cout,
+    ];
+    return this.add(
+      {
+        op: 'bconv2d',
+        sourceNode,
+        inputs: [input],
+        filter,
+        inChannels: cin,
+        outChannels: cout,
+        kernel,
+        strides,
+        dilations,
+        padding,
+        padValue,
+        transform,
+      },
+      shape,
+      transform.kind === 'bitpacked' ? 'bitpacked' : 'float32',
+    );
+  }
   floatTransform(
     c: number,
     clamp: 'none' | 'relu' = 'none',
@@ -137,24 +185,12 @@ export function buildMixedGraph(
     'float32',
   );
   const q1 = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [size, size, c], 'bitpacked');
-  const bc1 = b.add(
-    {
-      op: 'bconv2d',
-      sourceNode: 'bconv1',
-      inputs: [q1],
-      filter: randomPacked(r, c * 9, c),
-      inChannels: c,
-      outChannels: c,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      padValue: 1,
-      transform: b.thresholds(c, 9 * c),
-    },
-    [size, size, c],
-    'bitpacked',
-  );
+  const bc1 = b.bconv2d('bconv1', q1, {
+    cout: c,
+    padding: 'same',
+    padValue: 1,
+    transform: () => b.thresholds(c, 9 * c),
+  });
   const half = Math.floor(size / 2);
   const mp = b.add(
     { op: 'bmaxpool2d', sourceNode: 'pool1', inputs: [bc1], pool: [2, 2], strides: [2, 2], padding: 'valid' },
@@ -162,25 +198,12 @@ export function buildMixedGraph(
     'bitpacked',
   );
   const c2 = 2 * c;
-  const oh = convOut(half, 3, 1, 'valid');
-  const bc2 = b.add(
-    {
-      op: 'bconv2d',
-      sourceNode: 'bconv2',
-      inputs: [mp],
-      filter: randomPacked(r, c2 * 9, c),
-      inChannels: c,
-      outChannels: c2,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'valid',
-      padValue: 0,
-      transform: b.floatTransform(c2, 'relu'),
-    },
-    [oh, oh, c2],
-    'float32',
-  );
+  const bc2 = b.bconv2d('bconv2', mp, {
+    cout: c2,
+    padding: 'valid',
+    padValue: 0,
+    transform: () => b.floatTransform(c2, 'relu'),
+  });
   const bn = b.add(
     {
       op: 'scale_shift',
@@ -189,7 +212,7 @@ export function buildMixedGraph(
       scale: randomFloats(r, c2, 0.5, 1.5),
       shift: randomFloats(r, c2, -0.2, 0.2),
     },
-    [oh, oh, c2],
+    b.shape(bc2).slice(),
     'float32',
   );
   const gp = b.add({ op: 'global_avgpool', sourceNode: 'gap', inputs: [bn] }, [c2], 'float32');
@@ -321,42 +344,18 @@ export function buildXcoreGraph(seed = 5): DeployGraph {
     [5, 5, 32],
     'bitpacked',
   );
-  const bc1 = b.add(
-    {
-      op: 'bconv2d',
-      sourceNode: 'bconv1',
-      inputs: [pool],
-      filter: randomPacked(r, 32 * 9, 32),
-      inChannels: 32,
-      outChannels: 32,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      padValue: 1,
-      transform: b.thresholds(32, 9 * 32),
-    },
-    [5, 5, 32],
-    'bitpacked',
-  );
-  const bc2 = b.add(
-    {
-      op: 'bconv2d',
-      sourceNode: 'bconv2',
-      inputs: [bc1],
-      filter: randomPacked(r, 64 * 9, 32),
-      inChannels: 32,
-      outChannels: 64,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'valid',
-      padValue: 0,
-      transform: b.floatTransform(64, 'relu'),
-    },
-    [3, 3, 64],
-    'float32',
-  );
+  const bc1 = b.bconv2d('bconv1', pool, {
+    cout: 32,
+    padding: 'same',
+    padValue: 1,
+    transform: () => b.thresholds(32, 9 * 32),
+  });
+  const bc2 = b.bconv2d('bconv2', bc1, {
+    cout: 64,
+    padding: 'valid',
+    padValue: 0,
+    transform: () => b.floatTransform(64, 'relu'),
+  });
   const bn = b.add(
     {
       op: 'scale_shift',

@@ -239,24 +239,14 @@ describe('packed bits match LCE', () => {
     expect(word[0]! >>> 0).toBe(0x10c73298);
     const b = new GraphBuilder(rng(1), [1, 1, 32]);
     const q = b.add({ op: 'quantize', sourceNode: 'q', inputs: ['input'] }, [1, 1, 32], 'bitpacked');
-    const out = b.add(
-      {
-        op: 'bconv2d',
-        sourceNode: 'bconv',
-        inputs: [q],
-        filter: word,
-        inChannels: 32,
-        outChannels: 1,
-        kernel: [1, 1],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'valid',
-        padValue: 0,
-        transform: { kind: 'bitpacked', thresholds: Int32Array.of(16) },
-      },
-      [1, 1, 1],
-      'bitpacked',
-    );
+    const out = b.bconv2d('bconv', q, {
+      cout: 1,
+      kernel: [1, 1],
+      padding: 'valid',
+      padValue: 0,
+      filter: word,
+      transform: () => ({ kind: 'bitpacked', thresholds: Int32Array.of(16) }),
+    });
     const graph: DeployGraph = { ...b.graph('example', [out]), labels: [] };
     const m = readTflite(writeTflite(graph, { profile: 'arm' }));
     const filterTensor = m.subgraphs[0]!.tensors[m.subgraphs[0]!.operators[1]!.inputs[1]!]!;

@@ -9,7 +9,6 @@ import {
   buildZooGraph,
   GraphBuilder,
   randomFloats,
-  randomPacked,
   rng,
 } from '../bnn/test-graphs.js';
 import { writeBnn } from '../bnn/write-bnn.js';
@@ -62,42 +61,20 @@ describe('.tflite (arm) computes what the kernels compute', () => {
   it('binary convs with zero-padding, strides and dilations', async () => {
     const b = new GraphBuilder(rng(12), [7, 7, 40]);
     const q = b.add({ op: 'quantize', sourceNode: 'q', inputs: ['input'] }, [7, 7, 40], 'bitpacked');
-    const zero = b.add(
-      {
-        op: 'bconv2d',
-        sourceNode: 'zero_pad_stride2',
-        inputs: [q],
-        filter: randomPacked(b.r, 24 * 9, 40),
-        inChannels: 40,
-        outChannels: 24,
-        kernel: [3, 3],
-        strides: [2, 2],
-        dilations: [1, 1],
-        padding: 'same',
-        padValue: 0,
-        transform: b.floatTransform(24, 'none', 'relu'),
-      },
-      [4, 4, 24],
-      'float32',
-    );
-    const dil = b.add(
-      {
-        op: 'bconv2d',
-        sourceNode: 'one_pad_dilated',
-        inputs: [q],
-        filter: randomPacked(b.r, 33 * 9, 40),
-        inChannels: 40,
-        outChannels: 33,
-        kernel: [3, 3],
-        strides: [1, 1],
-        dilations: [2, 2],
-        padding: 'same',
-        padValue: 1,
-        transform: b.thresholds(33, 9 * 40),
-      },
-      [7, 7, 33],
-      'bitpacked',
-    );
+    const zero = b.bconv2d('zero_pad_stride2', q, {
+      cout: 24,
+      strides: [2, 2],
+      padding: 'same',
+      padValue: 0,
+      transform: () => b.floatTransform(24, 'none', 'relu'),
+    });
+    const dil = b.bconv2d('one_pad_dilated', q, {
+      cout: 33,
+      dilations: [2, 2],
+      padding: 'same',
+      padValue: 1,
+      transform: () => b.thresholds(33, 9 * 40),
+    });
     const dq = b.add({ op: 'dequantize', sourceNode: 'dq', inputs: [dil] }, [7, 7, 33], 'float32');
     const g = b.graph('convs', [zero, dq]);
     expect(await compareArm(g, 4, 2)).toBeLessThan(1e-4);
@@ -291,24 +268,13 @@ describe('.tflite (xcore) ReLU after a binary conv whose int8 range is shared', 
   it('keeps an explicit RELU when the output range (tied by concat) goes below 0', async () => {
     const b = new GraphBuilder(rng(21), [4, 4, 32]);
     const q = b.add({ op: 'quantize', sourceNode: 'bconv', inputs: ['input'] }, [4, 4, 32], 'bitpacked');
-    const bc = b.add(
-      {
-        op: 'bconv2d',
-        sourceNode: 'bconv',
-        inputs: [q],
-        filter: randomPacked(b.r, 32, 32),
-        inChannels: 32,
-        outChannels: 32,
-        kernel: [1, 1],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'valid',
-        padValue: 0,
-        transform: b.floatTransform(32, 'relu', 'relu'),
-      },
-      [4, 4, 32],
-      'float32',
-    );
+    const bc = b.bconv2d('bconv', q, {
+      cout: 32,
+      kernel: [1, 1],
+      padding: 'valid',
+      padValue: 0,
+      transform: () => b.floatTransform(32, 'relu', 'relu'),
+    });
     const cat = b.add({ op: 'concat', sourceNode: 'cat', inputs: [bc, 'input'] }, [4, 4, 64], 'float32');
     const deploy = b.graph('relu-tied', [cat]);
     const n = 4 * 4 * 32;
