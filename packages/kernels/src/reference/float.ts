@@ -88,26 +88,33 @@ export function depthwiseConv2dReference(
   p: DepthwiseParams,
 ): Float32Array {
   const g = convGeometry(inH, inW, p.kernel, p.strides, p.dilations, p.padding);
-  const { channels: c, depthMultiplier: m } = p;
-  const out = new Float32Array(g.outH * g.outW * c * m);
+  const { channels: c, depthMultiplier: m, filter, bias } = p;
+  const cm = c * m;
+  const relu = p.activation === 'relu';
+  const out = new Float32Array(g.outH * g.outW * cm);
+  const acc = new Float64Array(cm);
   for (let oy = 0; oy < g.outH; oy++) {
     for (let ox = 0; ox < g.outW; ox++) {
-      for (let ch = 0; ch < c; ch++) {
-        for (let k = 0; k < m; k++) {
-          const o = ch * m + k;
-          let acc = p.bias ? p.bias[o]! : 0;
-          for (let ky = 0; ky < p.kernel[0]; ky++) {
-            const iy = oy * p.strides[0] - g.padTop + ky * p.dilations[0];
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < p.kernel[1]; kx++) {
-              const ix = ox * p.strides[1] - g.padLeft + kx * p.dilations[1];
-              if (ix < 0 || ix >= inW) continue;
-              acc += input[(iy * inW + ix) * c + ch]! * p.filter[((ky * p.kernel[1] + kx) * c + ch) * m + k]!;
-            }
+      if (bias) for (let o = 0; o < cm; o++) acc[o] = bias[o]!;
+      else acc.fill(0);
+      // per output channel, taps are summed in (ky, kx) order
+      for (let ky = 0; ky < p.kernel[0]; ky++) {
+        const iy = oy * p.strides[0] - g.padTop + ky * p.dilations[0];
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < p.kernel[1]; kx++) {
+          const ix = ox * p.strides[1] - g.padLeft + kx * p.dilations[1];
+          if (ix < 0 || ix >= inW) continue;
+          const inBase = (iy * inW + ix) * c;
+          const fBase = (ky * p.kernel[1] + kx) * cm;
+          for (let ch = 0; ch < c; ch++) {
+            const x = input[inBase + ch]!;
+            for (let k = 0; k < m; k++) acc[ch * m + k]! += x * filter[fBase + ch * m + k]!;
           }
-          out[(oy * g.outW + ox) * c * m + o] = activate(acc, p.activation);
         }
       }
+      const base = (oy * g.outW + ox) * cm;
+      if (relu) for (let o = 0; o < cm; o++) out[base + o] = Math.max(acc[o]!, 0);
+      else for (let o = 0; o < cm; o++) out[base + o] = acc[o]!;
     }
   }
   return out;
@@ -185,14 +192,12 @@ export function globalAvgPoolReference(
   return out;
 }
 
+/** Element-wise sum, accumulated in double in input order. */
 export function addReference(inputs: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(inputs[0]!.length);
-  for (let i = 0; i < out.length; i++) {
-    let s = 0;
-    for (const t of inputs) s += t[i]!;
-    out[i] = s;
-  }
-  return out;
+  const n = inputs[0]!.length;
+  const acc = new Float64Array(n);
+  for (const t of inputs) for (let i = 0; i < n; i++) acc[i]! += t[i]!;
+  return Float32Array.from(acc);
 }
 
 /** Concatenation along the channel axis of tensors with `positions` rows each. */
@@ -215,7 +220,9 @@ export function concatReference(
 }
 
 export function reluReference(input: Float32Array): Float32Array {
-  return input.map((x) => Math.max(x, 0));
+  const out = new Float32Array(input.length);
+  for (let i = 0; i < input.length; i++) out[i] = Math.max(input[i]!, 0);
+  return out;
 }
 
 /** y = x ≥ 0 ? x : alpha·x, with alpha per channel (`[C]`) or per element. */

@@ -12,7 +12,13 @@ import {
   bgemmReference,
   bmaxpool2dReference,
 } from './binary.js';
-import { conv2dReference, denseReference, pool2dReference, softmaxReference } from './float.js';
+import {
+  conv2dReference,
+  denseReference,
+  depthwiseConv2dReference,
+  pool2dReference,
+  softmaxReference,
+} from './float.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -208,6 +214,28 @@ describe('float reference kernels agree with TensorFlow.js', () => {
         expect(v).toBeCloseTo(tp[i]!, 6);
       });
     }
+    const dwf = rng.floats(3 * 3 * 3 * 2);
+    const dwb = rng.floats(6);
+    const dw = depthwiseConv2dReference(x, 7, 6, {
+      filter: dwf,
+      bias: dwb,
+      channels: 3,
+      depthMultiplier: 2,
+      kernel: [3, 3],
+      strides: [2, 2],
+      dilations: [1, 1],
+      padding: 'same',
+      activation: 'none',
+    });
+    const tdw = tf.tidy(() =>
+      tf
+        .add(tf.depthwiseConv2d(tf.tensor4d(x, [1, 7, 6, 3]), tf.tensor4d(dwf, [3, 3, 3, 2]), 2, 'same'), dwb)
+        .dataSync(),
+    );
+    expect(dw.length).toBe(tdw.length);
+    dw.forEach((v, i) => {
+      expect(v).toBeCloseTo(tdw[i]!, 5);
+    });
     const logits = rng.floats(20, 5);
     const sm = softmaxReference(logits, 10);
     const tsm = tf.tidy(() => tf.softmax(tf.tensor2d(logits, [2, 10])).dataSync());
