@@ -62,7 +62,9 @@ export async function openContext(
     jobs: noJobs,
     version: STUDIO_VERSION,
     bus: new EventEmitter().setMaxListeners(0),
-    cache: new ReadCache(),
+    // SQLite: this process is the only writer (exact invalidation), so entries may live long; Postgres: workers
+    // elsewhere write too, so entries expire after a second.
+    cache: new ReadCache(config.provider === 'sqlite' ? 30_000 : 1000),
   };
 }
 

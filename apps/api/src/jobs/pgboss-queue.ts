@@ -83,6 +83,7 @@ export async function createPgBossQueue(ctx: AppContext, opts: PgBossQueueOption
         data: { status: 'queued', workerId: null, heartbeatAt: null },
       });
       if (n.count === 1) {
+        ctx.cache.invalidate();
         opts.log?.(`[${r.id}] worker ${r.workerId} stopped heartbeating; re-queued`);
         await send(r.id);
       }

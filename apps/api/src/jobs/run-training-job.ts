@@ -203,6 +203,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
   const exec = opts.executor(task, (m) => {
     chain = chain
       .then(() => handle(m))
+      .then(() => ctx.cache.invalidate())
       .catch((err: unknown) => {
         persistError ??= err;
         exec.stop();

@@ -110,6 +110,27 @@ describe.each(testProviders())('server training (%s)', (provider) => {
     expect(dl.statusCode).toBe(200);
     expect(dl.rawPayload.byteLength).toBe(artifact.bytes);
     expect(dl.headers['content-disposition']).toMatch(/attachment; filename=".*\.bnn"/);
+
+    // Every other target either exports (with a report) or refuses with the exporter's explanation.
+    for (const target of ['tflite-arm', 'tflite-xcore', 'stm32l4', 'xcore']) {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: `/api/runs/${runId}/exports`,
+        headers: t.auth,
+        payload: { target },
+      });
+      expect([200, 422], `${target}: ${r.body.slice(0, 300)}`).toContain(r.statusCode);
+      if (r.statusCode === 200) {
+        expect(r.json().artifact.bytes).toBeGreaterThan(0);
+        expect(r.json().report).not.toBeNull();
+      } else {
+        expect(r.json().error).toMatchObject({
+          code: 'export_refused',
+          details: { rule: expect.any(String) },
+        });
+        expect(r.json().error.fix.length).toBeGreaterThan(5);
+      }
+    }
   });
 
   it('cancels a queued or running server run', async () => {

@@ -46,9 +46,19 @@ export async function buildExport(
         const out = exporterFn('writeTfliteWithReport')(deploy, { profile }) as unknown;
         if (out instanceof Uint8Array) bytes = out;
         else {
-          const o = out as { bytes?: Uint8Array; tflite?: Uint8Array; report?: unknown };
-          bytes = (o.bytes ?? o.tflite)!;
-          report = o.report ?? null;
+          // TfliteExport: { bytes, profile, operators, io } — everything but the bytes is the report.
+          const {
+            bytes: b,
+            tflite,
+            report: r,
+            ...rest
+          } = out as {
+            bytes?: Uint8Array;
+            tflite?: Uint8Array;
+            report?: unknown;
+          } & Record<string, unknown>;
+          bytes = (b ?? tflite)!;
+          report = r ?? { ...rest, bytes: bytes?.byteLength };
         }
         if (!(bytes instanceof Uint8Array)) bytes = exporterFn('writeTflite')(deploy, { profile });
         break;
