@@ -95,22 +95,17 @@ function readModel(bytes: Uint8Array): TfliteModelView {
       throw new TfliteReadError(`.tflite reader: offset ${pos} outside the file.`);
     return pos;
   };
-  const u32 = (t: number, s: number, d = 0) => {
-    const o = field(t, s);
-    return o ? bb.readUint32(t + o) : d;
-  };
-  const i32 = (t: number, s: number, d = 0) => {
-    const o = field(t, s);
-    return o ? bb.readInt32(t + o) : d;
-  };
-  const i8 = (t: number, s: number, d = 0) => {
-    const o = field(t, s);
-    return o ? bb.readInt8(t + o) : d;
-  };
-  const f32 = (t: number, s: number, d = 0) => {
-    const o = field(t, s);
-    return o ? bb.readFloat32(t + o) : d;
-  };
+  /** A reader of a scalar field: its value in slot `s` of table `t`, or `d` when the field is absent. */
+  const scalar =
+    (read: (pos: number) => number) =>
+    (t: number, s: number, d = 0) => {
+      const o = field(t, s);
+      return o ? read(t + o) : d;
+    };
+  const u32 = scalar((pos) => bb.readUint32(pos));
+  const i32 = scalar((pos) => bb.readInt32(pos));
+  const i8 = scalar((pos) => bb.readInt8(pos));
+  const f32 = scalar((pos) => bb.readFloat32(pos));
   const str = (t: number, s: number): string | null => {
     const o = field(t, s);
     return o ? (bb.__string(t + o) as string) : null;
@@ -127,22 +122,17 @@ function readModel(bytes: Uint8Array): TfliteModelView {
     }
     return { start, length };
   };
-  const intVec = (t: number, s: number) => {
-    const v = vec(t, s, 4);
-    return v ? Array.from({ length: v.length }, (_, i) => bb.readInt32(v.start + 4 * i)) : [];
-  };
-  const floatVec = (t: number, s: number) => {
-    const v = vec(t, s, 4);
-    return v ? Array.from({ length: v.length }, (_, i) => bb.readFloat32(v.start + 4 * i)) : [];
-  };
-  const longVec = (t: number, s: number) => {
-    const v = vec(t, s, 8);
-    return v ? Array.from({ length: v.length }, (_, i) => Number(bb.readInt64(v.start + 8 * i))) : [];
-  };
-  const tables = (t: number, s: number): number[] => {
-    const v = vec(t, s, 4);
-    return v ? Array.from({ length: v.length }, (_, i) => check(bb.__indirect(v.start + 4 * i))) : [];
-  };
+  /** A reader of a vector field of `elementBytes`-sized elements, each read by `read`; [] when absent. */
+  const elements =
+    (elementBytes: number, read: (pos: number) => number) =>
+    (t: number, s: number): number[] => {
+      const v = vec(t, s, elementBytes);
+      return v ? Array.from({ length: v.length }, (_, i) => read(v.start + elementBytes * i)) : [];
+    };
+  const intVec = elements(4, (pos) => bb.readInt32(pos));
+  const floatVec = elements(4, (pos) => bb.readFloat32(pos));
+  const longVec = elements(8, (pos) => Number(bb.readInt64(pos)));
+  const tables = elements(4, (pos) => check(bb.__indirect(pos)));
   const table = (t: number, s: number): number | null => {
     const o = field(t, s);
     return o ? check(bb.__indirect(t + o)) : null;
