@@ -173,23 +173,11 @@ function runOp(
       return x.map((v, i) => v * op.scale[i % c]! + op.shift[i % c]!);
     case 'global_avgpool':
       return F.globalAvgPool(x, inShape[0]! * inShape[1]!, c);
-    case 'add': {
-      const y = new Float32Array(x.length);
-      for (const i of ins) for (let j = 0; j < y.length; j++) y[j]! += i[j]!;
-      return y;
-    }
+    case 'add':
+      return F.addAll(ins);
     case 'concat': {
       const cout = outShape[outShape.length - 1]!;
-      const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
-      const pixels = y.length / cout;
-      let offset = 0;
-      for (const i of ins) {
-        const ci = i.length / pixels;
-        for (let px = 0; px < pixels; px++)
-          for (let k = 0; k < ci; k++) y[px * cout + offset + k] = i[px * ci + k]!;
-        offset += ci;
-      }
-      return y;
+      return F.concatChannels(ins, outShape.reduce((a, b) => a * b, 1) / cout, cout);
     }
     case 'reshape':
       return x.slice();

@@ -167,6 +167,26 @@ export function pool2d(
   return { y, oh: gy.out, ow: gx.out };
 }
 
+/** Element-wise sum of same-sized tensors (residual Add). */
+export function addAll(parts: Float32Array[]): Float32Array {
+  const y = new Float32Array(parts[0]!.length);
+  for (const part of parts) for (let j = 0; j < y.length; j++) y[j]! += part[j]!;
+  return y;
+}
+
+/** Joins `parts` along the channel (last) axis in order; each has `pixels` positions and `cout` channels in all. */
+export function concatChannels(parts: Float32Array[], pixels: number, cout: number): Float32Array {
+  const y = new Float32Array(pixels * cout);
+  let offset = 0;
+  for (const part of parts) {
+    const ci = part.length / pixels;
+    for (let px = 0; px < pixels; px++)
+      for (let k = 0; k < ci; k++) y[px * cout + offset + k] = part[px * ci + k]!;
+    offset += ci;
+  }
+  return y;
+}
+
 export function globalAvgPool(x: Float32Array, pixels: number, c: number): Float32Array {
   const acc = new Float64Array(c);
   for (let p = 0; p < pixels; p++) for (let ci = 0; ci < c; ci++) acc[ci]! += x[p * c + ci]!;

@@ -172,23 +172,14 @@ function forwardNode(
       return x.map((v) => F.leakyTanh(v, p.alpha as number));
     case 'Softmax':
       return F.softmax(x);
-    case 'Add': {
-      const y = new Float32Array(x.length);
-      for (const i of ins) for (let j = 0; j < y.length; j++) y[j]! += i.x[j]!;
-      return y;
-    }
-    case 'Concatenate': {
-      const y = new Float32Array(outShape.reduce((a, b) => a * b, 1));
-      const pixels = y.length / cout;
-      let offset = 0;
-      for (const i of ins) {
-        const ci = i.shape[i.shape.length - 1]!;
-        for (let px = 0; px < pixels; px++)
-          for (let k = 0; k < ci; k++) y[px * cout + offset + k] = i.x[px * ci + k]!;
-        offset += ci;
-      }
-      return y;
-    }
+    case 'Add':
+      return F.addAll(ins.map((i) => i.x));
+    case 'Concatenate':
+      return F.concatChannels(
+        ins.map((i) => i.x),
+        outShape.reduce((a, b) => a * b, 1) / cout,
+        cout,
+      );
     default:
       throw new Error(`forwardGraphFloat: no reference for layer type '${type}'`);
   }
