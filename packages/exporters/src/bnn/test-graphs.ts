@@ -67,6 +67,46 @@ export class GraphBuilder {
     this.ops.push({ ...op, outputs: [out] } as DeployOp);
     return out;
   }
+  /** The float stem: a 3×3 'same' conv with ReLU on the graph input (random filter, then bias). */
+  stem(cout: number): string {
+    const [h, w, cin] = this.inputShape as [number, number, number];
+    return this.add(
+      {
+        op: 'conv2d',
+        sourceNode: 'stem',
+        inputs: ['input'],
+        filter: randomFloats(this.r, 9 * cin * cout),
+        bias: randomFloats(this.r, cout, -0.1, 0.1),
+        inChannels: cin,
+        outChannels: cout,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'same',
+        activation: 'relu',
+      },
+      [h, w, cout],
+      'float32',
+    );
+  }
+  /** The float classifier: a dense layer from `input` ([C]) to `classes` logits (random weights, then bias). */
+  denseHead(input: string, classes: number): string {
+    const [cin] = this.shape(input) as [number];
+    return this.add(
+      {
+        op: 'dense',
+        sourceNode: 'head',
+        inputs: [input],
+        weights: randomFloats(this.r, cin * classes, -0.3, 0.3),
+        bias: randomFloats(this.r, classes, -0.1, 0.1),
+        inChannels: cin,
+        outChannels: classes,
+        activation: 'none',
+      },
+      [classes],
+      'float32',
+    );
+  }
   /**
    * A binary conv reading bit-packed `input` ([H, W, Cin]): a random packed OHWI filter unless one is given, then
    * the transform (drawn in that order, so seeded graphs stay as they are). The output shape follows
@@ -166,24 +206,7 @@ export function buildMixedGraph(
   const cin = opts.inChannels ?? 1;
   const b = new GraphBuilder(rng(seed), [size, size, cin]);
   const r = b.r;
-  const stem = b.add(
-    {
-      op: 'conv2d',
-      sourceNode: 'stem',
-      inputs: ['input'],
-      filter: randomFloats(r, 9 * cin * c),
-      bias: randomFloats(r, c, -0.1, 0.1),
-      inChannels: cin,
-      outChannels: c,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      activation: 'relu',
-    },
-    [size, size, c],
-    'float32',
-  );
+  const stem = b.stem(c);
   const q1 = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [size, size, c], 'bitpacked');
   const bc1 = b.bconv2d('bconv1', q1, {
     cout: c,
@@ -230,20 +253,7 @@ export function buildMixedGraph(
     [c2],
     'float32',
   );
-  const logits = b.add(
-    {
-      op: 'dense',
-      sourceNode: 'head',
-      inputs: [bd],
-      weights: randomFloats(r, c2 * classes, -0.3, 0.3),
-      bias: randomFloats(r, classes, -0.1, 0.1),
-      inChannels: c2,
-      outChannels: classes,
-      activation: 'none',
-    },
-    [classes],
-    'float32',
-  );
+  const logits = b.denseHead(bd, classes);
   const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [classes], 'float32');
   return b.graph(`mixed-${seed}`, [probs]);
 }
@@ -320,24 +330,7 @@ export function buildZooGraph(seed = 3): DeployGraph {
 export function buildXcoreGraph(seed = 5): DeployGraph {
   const b = new GraphBuilder(rng(seed), [10, 10, 3]);
   const r = b.r;
-  const stem = b.add(
-    {
-      op: 'conv2d',
-      sourceNode: 'stem',
-      inputs: ['input'],
-      filter: randomFloats(r, 9 * 3 * 32),
-      bias: randomFloats(r, 32, -0.1, 0.1),
-      inChannels: 3,
-      outChannels: 32,
-      kernel: [3, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      padding: 'same',
-      activation: 'relu',
-    },
-    [10, 10, 32],
-    'float32',
-  );
+  const stem = b.stem(32);
   const q = b.add({ op: 'quantize', sourceNode: 'bconv1', inputs: [stem] }, [10, 10, 32], 'bitpacked');
   const pool = b.add(
     { op: 'bmaxpool2d', sourceNode: 'pool', inputs: [q], pool: [2, 2], strides: [2, 2], padding: 'valid' },
@@ -368,20 +361,7 @@ export function buildXcoreGraph(seed = 5): DeployGraph {
     'float32',
   );
   const gap = b.add({ op: 'global_avgpool', sourceNode: 'gap', inputs: [bn] }, [64], 'float32');
-  const logits = b.add(
-    {
-      op: 'dense',
-      sourceNode: 'head',
-      inputs: [gap],
-      weights: randomFloats(r, 64 * 10, -0.3, 0.3),
-      bias: randomFloats(r, 10, -0.1, 0.1),
-      inChannels: 64,
-      outChannels: 10,
-      activation: 'none',
-    },
-    [10],
-    'float32',
-  );
+  const logits = b.denseHead(gap, 10);
   const probs = b.add({ op: 'softmax', sourceNode: 'softmax', inputs: [logits] }, [10], 'float32');
   return b.graph('xcore-net', [probs]);
 }
