@@ -19,32 +19,34 @@ function transformExpects(t: OutputTransform, n: number): Expect[] {
   ];
 }
 
+/** A bit-packed filter: `rows` rows of `channels` bits, each row in whole int32 words. */
+const packedFilter = (value: Int32Array, rows: number, channels: number): Expect => ({
+  path: 'filter',
+  value,
+  kind: 'int32',
+  length: rows * words(channels),
+});
+
+/** The float bias, when the op has one. */
+const optionalBias = (bias: Float32Array | null, n: number): Expect[] =>
+  bias ? [{ path: 'bias', value: bias, kind: 'float32', length: n }] : [];
+
 /** The typed arrays an op must carry, with their element type and length. */
 function opExpects(op: DeployOp, channelsOf: (tensorId: string | undefined) => number): Expect[] {
   switch (op.op) {
     case 'bconv2d':
       return [
-        {
-          path: 'filter',
-          value: op.filter,
-          kind: 'int32',
-          length: op.outChannels * op.kernel[0] * op.kernel[1] * words(op.inChannels),
-        },
+        packedFilter(op.filter, op.outChannels * op.kernel[0] * op.kernel[1], op.inChannels),
         ...transformExpects(op.transform, op.outChannels),
       ];
     case 'bdepthwise_conv2d':
       return [
-        {
-          path: 'filter',
-          value: op.filter,
-          kind: 'int32',
-          length: op.kernel[0] * op.kernel[1] * words(op.channels),
-        },
+        packedFilter(op.filter, op.kernel[0] * op.kernel[1], op.channels),
         ...transformExpects(op.transform, op.channels),
       ];
     case 'bdense':
       return [
-        { path: 'filter', value: op.filter, kind: 'int32', length: op.outChannels * words(op.inChannels) },
+        packedFilter(op.filter, op.outChannels, op.inChannels),
         ...transformExpects(op.transform, op.outChannels),
       ];
     case 'conv2d':
@@ -55,23 +57,19 @@ function opExpects(op: DeployOp, channelsOf: (tensorId: string | undefined) => n
           kind: 'float32',
           length: op.kernel[0] * op.kernel[1] * op.inChannels * op.outChannels,
         },
-        ...(op.bias
-          ? [{ path: 'bias', value: op.bias, kind: 'float32' as const, length: op.outChannels }]
-          : []),
+        ...optionalBias(op.bias, op.outChannels),
       ];
     case 'depthwise_conv2d': {
       const out = op.channels * op.depthMultiplier;
       return [
         { path: 'filter', value: op.filter, kind: 'float32', length: op.kernel[0] * op.kernel[1] * out },
-        ...(op.bias ? [{ path: 'bias', value: op.bias, kind: 'float32' as const, length: out }] : []),
+        ...optionalBias(op.bias, out),
       ];
     }
     case 'dense':
       return [
         { path: 'weights', value: op.weights, kind: 'float32', length: op.inChannels * op.outChannels },
-        ...(op.bias
-          ? [{ path: 'bias', value: op.bias, kind: 'float32' as const, length: op.outChannels }]
-          : []),
+        ...optionalBias(op.bias, op.outChannels),
       ];
     case 'scale_shift': {
       const c = channelsOf(op.inputs[0]);
