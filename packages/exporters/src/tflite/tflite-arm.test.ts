@@ -18,16 +18,13 @@ const BCONV_KEYS = [
   'stride_width',
 ];
 
-function int32s(m: TfliteModelView, tensor: number): Int32Array {
+/** A copy of the constant data of a tensor of the first subgraph. */
+function tensorData(m: TfliteModelView, tensor: number): ArrayBuffer {
   const t = m.subgraphs[0]!.tensors[tensor]!;
-  const d = m.buffers[t.buffer]!.data!;
-  return new Int32Array(d.slice().buffer);
+  return m.buffers[t.buffer]!.data!.slice().buffer;
 }
-function float32s(m: TfliteModelView, tensor: number): Float32Array {
-  const t = m.subgraphs[0]!.tensors[tensor]!;
-  const d = m.buffers[t.buffer]!.data!;
-  return new Float32Array(d.slice().buffer);
-}
+const int32s = (m: TfliteModelView, tensor: number) => new Int32Array(tensorData(m, tensor));
+const float32s = (m: TfliteModelView, tensor: number) => new Float32Array(tensorData(m, tensor));
 
 describe('.tflite (arm profile) of a mixed binary graph', () => {
   const graph = buildMixedGraph(11, { size: 12, channels: 32, classes: 10 });
