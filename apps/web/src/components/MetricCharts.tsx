@@ -1,4 +1,5 @@
 'use client';
+import { memo, useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EpochMetrics } from '../train/protocol';
 
@@ -16,17 +17,29 @@ interface Series {
   dashed?: boolean;
 }
 
-function Chart({
+/**
+ * One chart. It shows its data `delay` ms after it arrives, so the charts re-render one per task instead of all
+ * in one long main-thread task while a run streams in; it stays mounted while empty so recharts' first (costly)
+ * mount happens before training starts.
+ */
+const Chart = memo(function Chart({
   title,
   data,
   series,
   percent,
+  delay,
 }: {
   title: string;
   data: EpochMetrics[];
   series: Series[];
   percent?: boolean;
+  delay: number;
 }) {
+  const [deferred, setDeferred] = useState(data);
+  useEffect(() => {
+    const t = setTimeout(() => setDeferred(data), delay);
+    return () => clearTimeout(t);
+  }, [data, delay]);
   const present = series.filter((s) =>
     data.some((d) => typeof d[s.key] === 'number' && Number.isFinite(d[s.key] as number)),
   );
@@ -47,11 +60,10 @@ function Chart({
               .join(', ')}`
           : ''}
       </figcaption>
-      {data.length === 0 ? (
-        <p className="muted chart-empty">Waiting for the first epoch…</p>
-      ) : (
+      {data.length === 0 ? <p className="muted chart-empty">Waiting for the first epoch…</p> : null}
+      {
         <ResponsiveContainer width="100%" height={180}>
-          <LineChart data={data} margin={{ top: 5, right: 12, bottom: 5, left: 0 }}>
+          <LineChart data={deferred} margin={{ top: 5, right: 12, bottom: 5, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#d5d9e0" />
             <XAxis
               dataKey="epoch"
@@ -84,37 +96,28 @@ function Chart({
             ))}
           </LineChart>
         </ResponsiveContainer>
-      )}
+      }
     </figure>
   );
-}
+});
+
+const LOSS: Series[] = [
+  { key: 'loss', label: 'train', color: '#1f4fd1' },
+  { key: 'valLoss', label: 'val', color: '#b00020', dashed: true },
+];
+const ACCURACY: Series[] = [
+  { key: 'accuracy', label: 'train', color: '#1f4fd1' },
+  { key: 'valAccuracy', label: 'val', color: '#b00020', dashed: true },
+];
+const FLIPS: Series[] = [{ key: 'flipRatio', label: 'flips', color: '#6b2fb8' }];
 
 /** Loss and accuracy (train/val) and the flip ratio of binary weights, per epoch. */
-export function MetricCharts({ epochs }: { epochs: EpochMetrics[] }) {
+export const MetricCharts = memo(function MetricCharts({ epochs }: { epochs: EpochMetrics[] }) {
   return (
     <div className="charts" data-testid="metric-charts">
-      <Chart
-        title="Loss"
-        data={epochs}
-        series={[
-          { key: 'loss', label: 'train', color: '#1f4fd1' },
-          { key: 'valLoss', label: 'val', color: '#b00020', dashed: true },
-        ]}
-      />
-      <Chart
-        title="Accuracy"
-        percent
-        data={epochs}
-        series={[
-          { key: 'accuracy', label: 'train', color: '#1f4fd1' },
-          { key: 'valAccuracy', label: 'val', color: '#b00020', dashed: true },
-        ]}
-      />
-      <Chart
-        title="Flip ratio"
-        data={epochs}
-        series={[{ key: 'flipRatio', label: 'flips', color: '#6b2fb8' }]}
-      />
+      <Chart title="Loss" data={epochs} series={LOSS} delay={0} />
+      <Chart title="Accuracy" percent data={epochs} series={ACCURACY} delay={40} />
+      <Chart title="Flip ratio" data={epochs} series={FLIPS} delay={80} />
     </div>
   );
-}
+});

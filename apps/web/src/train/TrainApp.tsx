@@ -20,6 +20,7 @@ import {
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import { type SessionHandle, startBrowserTraining, startServerTraining, watchServerRun } from './controllers';
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
+import type { EpochMetrics } from './protocol';
 import { TrainingProvider, useTraining, useTrainingStore } from './TrainingProvider';
 import { checkForm, DEFAULT_FORM, OPTIMIZERS, type TrainForm, toTrainConfig } from './train-config';
 
@@ -44,10 +45,31 @@ function useModel() {
   return { graph, versionId, error, loading };
 }
 
+const NO_EPOCHS: EpochMetrics[] = [];
+
+/** Batch progress, in its own component: it changes several times a second, the charts do not re-render. */
+function LiveProgress() {
+  const phase = useTraining((s) => s.phase);
+  const progress = useTraining((s) => s.progress);
+  if (!progress || (phase !== 'running' && phase !== 'stopping')) return null;
+  return (
+    <p>
+      <label htmlFor="batch-progress">
+        Epoch {progress.epoch}, batch {progress.batch + 1}
+        {progress.batches ? ` of ${progress.batches}` : ''} · loss {progress.loss.toFixed(4)}
+      </label>
+      <progress
+        id="batch-progress"
+        max={progress.batches || 1}
+        value={progress.batches ? progress.batch + 1 : 0}
+      />
+    </p>
+  );
+}
+
 function LiveView() {
   const phase = useTraining((s) => s.phase);
   const epochs = useTraining((s) => s.epochs);
-  const progress = useTraining((s) => s.progress);
   const log = useTraining((s) => s.log);
   const confusion = useTraining((s) => s.confusion);
   const labels = useTraining((s) => s.labels);
@@ -65,6 +87,7 @@ function LiveView() {
           Start training to see loss, accuracy and the flip ratio of the binary weights per epoch, and the
           confusion matrix at the end.
         </p>
+        <MetricCharts key="charts" epochs={NO_EPOCHS} />
       </section>
     );
   return (
@@ -86,24 +109,12 @@ function LiveView() {
         {backend ? ` · backend ${backend}` : ''}
         {serverStatus ? ` · server status ${serverStatus}` : ''}
       </p>
-      {progress && (phase === 'running' || phase === 'stopping') ? (
-        <p>
-          <label htmlFor="batch-progress">
-            Epoch {progress.epoch}, batch {progress.batch + 1}
-            {progress.batches ? ` of ${progress.batches}` : ''} · loss {progress.loss.toFixed(4)}
-          </label>
-          <progress
-            id="batch-progress"
-            max={progress.batches || 1}
-            value={progress.batches ? progress.batch + 1 : 0}
-          />
-        </p>
-      ) : null}
+      <LiveProgress />
       {error ? (
         <ErrorNote title="Training" error={Object.assign(new Error(error.message), { fix: error.fix })} />
       ) : null}
       {error?.fix ? <p className="fix">Fix: {error.fix}</p> : null}
-      <MetricCharts epochs={epochs} />
+      <MetricCharts key="charts" epochs={epochs} />
       {phase === 'done' ? (
         <div className="result" data-testid="training-result">
           <h3>Result</h3>
