@@ -1,5 +1,5 @@
 import type { ConstraintRef } from '../spec/graph-types.js';
-import { type ParamDef, UnknownIdError } from './param-def.js';
+import { idRegistry, type ParamDef, resolveRefConfig } from './param-def.js';
 
 /** Metadata of weight constraints referenced by `kernel_constraint` & co (Larq `larq/constraints.py`). */
 export interface ConstraintDef {
@@ -29,36 +29,21 @@ const CONSTRAINTS: ConstraintDef[] = [
   },
 ];
 
-const BY_ID = new Map<string, ConstraintDef>();
-for (const def of CONSTRAINTS) {
-  BY_ID.set(def.id, def);
-  for (const alias of def.aliases) BY_ID.set(alias, def);
-}
+const REGISTRY = idRegistry('constraint', CONSTRAINTS, (c) => c.id);
 
 export function listConstraintDefs(): ConstraintDef[] {
-  return CONSTRAINTS.slice();
+  return REGISTRY.list();
 }
 
 export function hasConstraintDef(id: string): boolean {
-  return BY_ID.has(id);
+  return REGISTRY.has(id);
 }
 
 /** The constraint for an id or alias; throws `UnknownIdError` naming the id and listing the known ones. */
 export function getConstraintDef(id: string): ConstraintDef {
-  const def = BY_ID.get(id);
-  if (!def)
-    throw new UnknownIdError(
-      'constraint',
-      id,
-      CONSTRAINTS.map((c) => c.id),
-    );
-  return def;
+  return REGISTRY.get(id);
 }
 
 export function resolveConstraintConfig(ref: ConstraintRef): Record<string, number | string | boolean> {
-  const def = getConstraintDef(ref.id);
-  const out: Record<string, number | string | boolean> = {};
-  for (const p of def.config) out[p.name] = p.default as number | string | boolean;
-  if (ref.config) for (const [k, v] of Object.entries(ref.config)) out[k] = v;
-  return out;
+  return resolveRefConfig(getConstraintDef(ref.id), ref.config);
 }

@@ -1,5 +1,5 @@
 import type { GraphNode, ParamValue } from '../spec/graph-types.js';
-import { type ParamDef, UnknownIdError } from './param-def.js';
+import { idRegistry, type ParamDef } from './param-def.js';
 
 /**
  * Metadata of every layer type a graph node may use: id, category, help, parameters with their Keras/Larq names,
@@ -451,31 +451,20 @@ const LAYERS: LayerDef[] = [
   },
 ];
 
-const BY_TYPE = new Map<string, LayerDef>();
-for (const def of LAYERS) {
-  BY_TYPE.set(def.type, def);
-  for (const alias of def.aliases) BY_TYPE.set(alias, def);
-}
+const REGISTRY = idRegistry('layer', LAYERS, (l) => l.type);
 
 /** All layer types, in palette order. */
 export function listLayerDefs(): LayerDef[] {
-  return LAYERS.slice();
+  return REGISTRY.list();
 }
 
 export function hasLayerDef(type: string): boolean {
-  return BY_TYPE.has(type);
+  return REGISTRY.has(type);
 }
 
 /** The layer type for an id or alias; throws `UnknownIdError` naming the type and listing the known ones. */
 export function getLayerDef(type: string): LayerDef {
-  const def = BY_TYPE.get(type);
-  if (!def)
-    throw new UnknownIdError(
-      'layer',
-      type,
-      LAYERS.map((l) => l.type),
-    );
-  return def;
+  return REGISTRY.get(type);
 }
 
 const PARAM_INDEX = new Map<LayerDef, Map<string, ParamDef>>();

@@ -49,3 +49,41 @@ export class UnknownIdError extends Error {
     this.known = known;
   }
 }
+
+/**
+ * Lookup of defs by string id or alias (as Larq's aliases), shared by the layer, quantizer and constraint
+ * registries. `get` throws `UnknownIdError` naming the id and listing the known ones.
+ */
+export function idRegistry<D extends { aliases: string[] }>(
+  registry: string,
+  defs: D[],
+  idOf: (def: D) => string,
+) {
+  const byId = new Map<string, D>();
+  for (const def of defs) {
+    byId.set(idOf(def), def);
+    for (const alias of def.aliases) byId.set(alias, def);
+  }
+  return {
+    list: (): D[] => defs.slice(),
+    has: (id: string): boolean => byId.has(id),
+    get(id: string): D {
+      const def = byId.get(id);
+      if (!def) throw new UnknownIdError(registry, id, defs.map(idOf));
+      return def;
+    },
+  };
+}
+
+type ConfigValue = number | string | boolean;
+
+/** A quantizer/constraint config with the def's defaults applied; given keys win, unknown ones are kept. */
+export function resolveRefConfig(
+  def: { config: ParamDef[] },
+  given: Record<string, ConfigValue> | undefined,
+): Record<string, ConfigValue> {
+  const out: Record<string, ConfigValue> = {};
+  for (const p of def.config) out[p.name] = p.default as ConfigValue;
+  if (given) for (const [k, v] of Object.entries(given)) out[k] = v;
+  return out;
+}

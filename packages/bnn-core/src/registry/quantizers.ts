@@ -1,5 +1,5 @@
 import type { QuantizerRef } from '../spec/graph-types.js';
-import { type ParamDef, UnknownIdError } from './param-def.js';
+import { idRegistry, type ParamDef, resolveRefConfig } from './param-def.js';
 
 /**
  * Metadata of the quantizers a layer may reference by id (`input_quantizer`, `kernel_quantizer`, ...), with the
@@ -160,41 +160,26 @@ const QUANTIZERS: QuantizerDef[] = [
   },
 ];
 
-const BY_ID = new Map<string, QuantizerDef>();
-for (const def of QUANTIZERS) {
-  BY_ID.set(def.id, def);
-  for (const alias of def.aliases) BY_ID.set(alias, def);
-}
+const REGISTRY = idRegistry('quantizer', QUANTIZERS, (q) => q.id);
 
 /** All quantizers, in a stable order. */
 export function listQuantizerDefs(): QuantizerDef[] {
-  return QUANTIZERS.slice();
+  return REGISTRY.list();
 }
 
 /** Whether an id (or alias) names a registered quantizer. */
 export function hasQuantizerDef(id: string): boolean {
-  return BY_ID.has(id);
+  return REGISTRY.has(id);
 }
 
 /** The quantizer for an id or alias; throws `UnknownIdError` naming the id and listing the known ones. */
 export function getQuantizerDef(id: string): QuantizerDef {
-  const def = BY_ID.get(id);
-  if (!def)
-    throw new UnknownIdError(
-      'quantizer',
-      id,
-      QUANTIZERS.map((q) => q.id),
-    );
-  return def;
+  return REGISTRY.get(id);
 }
 
 /** Config with defaults applied (unknown keys are kept, validation reports them). */
 export function resolveQuantizerConfig(ref: QuantizerRef): Record<string, number | string | boolean> {
-  const def = getQuantizerDef(ref.id);
-  const out: Record<string, number | string | boolean> = {};
-  for (const p of def.config) out[p.name] = p.default as number | string | boolean;
-  if (ref.config) for (const [k, v] of Object.entries(ref.config)) out[k] = v;
-  return out;
+  return resolveRefConfig(getQuantizerDef(ref.id), ref.config);
 }
 
 /** Effective precision in bits of a quantizer reference; 32 for none (float), as `larq.models.summary` counts. */
