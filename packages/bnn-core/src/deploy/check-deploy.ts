@@ -4,6 +4,7 @@ import {
   DEPLOY_VERSION,
   type DeployGraph,
   type DeployOp,
+  type OutputTransform,
   type TensorKind,
 } from './deploy-types.js';
 
@@ -105,6 +106,13 @@ function checkOp(op: DeployOp, x: T, ins: T[], out: T, fail: (m: string) => void
   const len = (name: string, a: { length: number } | null, n: number) => {
     if (a && a.length !== n) fail(`${name} has ${a.length} values, expected ${n}`);
   };
+  const transformLens = (t: OutputTransform, n: number) => {
+    if (t.kind === 'bitpacked') len('thresholds', t.thresholds, n);
+    else {
+      len('multiplier', t.multiplier, n);
+      len('bias', t.bias, n);
+    }
+  };
   switch (op.op) {
     case 'quantize':
       kinds('float32', 'bitpacked');
@@ -119,14 +127,10 @@ function checkOp(op: DeployOp, x: T, ins: T[], out: T, fail: (m: string) => void
       if (x.shape[2] !== op.inChannels)
         fail(`inChannels ${op.inChannels} but input has ${x.shape[2]} channels`);
       len('filter', op.filter, op.outChannels * op.kernel[0] * op.kernel[1] * words(op.inChannels));
-      if (op.transform.kind === 'bitpacked') {
-        len('thresholds', op.transform.thresholds, op.outChannels);
-        if (op.padding === 'same' && op.padValue === 0 && op.kernel[0] * op.kernel[1] > 1) {
-          fail('bit-packed output needs constant K: zero-padding allows float output only');
-        }
-      } else {
-        len('multiplier', op.transform.multiplier, op.outChannels);
-        len('bias', op.transform.bias, op.outChannels);
+      transformLens(op.transform, op.outChannels);
+      const zeroPadded = op.padding === 'same' && op.padValue === 0 && op.kernel[0] * op.kernel[1] > 1;
+      if (op.transform.kind === 'bitpacked' && zeroPadded) {
+        fail('bit-packed output needs constant K: zero-padding allows float output only');
       }
       spatial(op.kernel, op.strides, op.dilations, op.padding, op.outChannels);
       return;
@@ -146,11 +150,7 @@ function checkOp(op: DeployOp, x: T, ins: T[], out: T, fail: (m: string) => void
       if (out.shape.join() !== String(op.outChannels))
         fail(`output must be [${op.outChannels}], is [${out.shape}]`);
       len('filter', op.filter, op.outChannels * words(op.inChannels));
-      if (op.transform.kind === 'bitpacked') len('thresholds', op.transform.thresholds, op.outChannels);
-      else {
-        len('multiplier', op.transform.multiplier, op.outChannels);
-        len('bias', op.transform.bias, op.outChannels);
-      }
+      transformLens(op.transform, op.outChannels);
       return;
     case 'bmaxpool2d':
       kinds('bitpacked', 'bitpacked');
