@@ -38,6 +38,9 @@ export interface RuleContext {
   issues: GraphIssue[];
 }
 
+/** What a rule returns after reporting an issue: no output shape, no cost. */
+const failed = (): RuleResult => ({ shape: null, weights: [], macs: [] });
+
 const words = (n: number) => Math.ceil(n / 32);
 const pair = (v: unknown): [number, number] => {
   const a = v as number[];
@@ -124,10 +127,10 @@ function convLike(
     'an [H, W, C] feature map',
     'Remove the Flatten/Dense before it, or use a Dense layer.',
   );
-  if (!s) return { shape: null, weights: [], macs: [] };
+  if (!s) return failed();
   const k = pair(p.kernel_size);
   const hw = spatial(ctx, s, k, 'kernel_size', true);
-  if (!hw) return { shape: null, weights: [], macs: [] };
+  if (!hw) return failed();
   const cin = s[2]!;
   const inBits = quantized ? precisionOf(p.input_quantizer) : 32;
   const weights: WeightCost[] = [];
@@ -164,9 +167,9 @@ function convLike(
 
 function pool(ctx: RuleContext): RuleResult {
   const s = need(ctx, 3, 'an [H, W, C] feature map', 'Pool before flattening.');
-  if (!s) return { shape: null, weights: [], macs: [] };
+  if (!s) return failed();
   const hw = spatial(ctx, s, pair(ctx.params.pool_size), 'pool_size', false);
-  if (!hw) return { shape: null, weights: [], macs: [] };
+  if (!hw) return failed();
   return { shape: [hw[0], hw[1], s[2]!], weights: [], macs: [] };
 }
 
@@ -209,7 +212,7 @@ export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
           `Choose a target_shape whose dimensions multiply to ${from}.`,
         ),
       );
-      return { shape: null, weights: [], macs: [] };
+      return failed();
     }
     return { shape: target.slice(), weights: [], macs: [] };
   },
@@ -235,7 +238,7 @@ export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
             'Make both branches produce the same shape: match filters, strides and padding, or add a 1×1 conv / pooling on the shortcut.',
           ),
         );
-        return { shape: null, weights: [], macs: [] };
+        return failed();
       }
     }
     return { shape: first.slice(), weights: [], macs: [] };
@@ -255,7 +258,7 @@ export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
             'Make the branches produce the same height and width (match strides and padding).',
           ),
         );
-        return { shape: null, weights: [], macs: [] };
+        return failed();
       }
       channels += s[s.length - 1]!;
     }
@@ -270,7 +273,7 @@ function dense(ctx: RuleContext, quantized: boolean): RuleResult {
     'a [N] feature vector',
     'Insert a Flatten or GlobalAveragePooling2D layer before this Dense layer.',
   );
-  if (!s) return { shape: null, weights: [], macs: [] };
+  if (!s) return failed();
   const p = ctx.params;
   const cin = s[0]!;
   const units = p.units as number;
