@@ -11,7 +11,7 @@ test('a reload mid-edit restores the draft', async ({ page }, testInfo) => {
   await page.getByLabel('filters', { exact: true }).fill('48');
   await expect(node(page, 'max_pool2d_1').getByTestId('node-shape')).toHaveText('[13×13×48]');
   const before = await node(page, 'max_pool2d_1').boundingBox();
-  await page.waitForTimeout(600); // the draft is written 150 ms after the last edit
+  await expect(page.locator('html')).toHaveAttribute('data-draft', 'saved'); // written 150 ms after the last edit
 
   await page.reload();
   await expect(page.getByTestId('composer')).toHaveAttribute('data-ready', 'true');

@@ -6,6 +6,12 @@ export async function openComposer(page: Page, query = ''): Promise<void> {
   await expect(page.getByTestId('composer')).toHaveAttribute('data-ready', 'true');
 }
 
+/** Waits until the composer has written its draft to IndexedDB (after the last edit). */
+export async function waitForDraft(page: Page): Promise<void> {
+  if (!page.url().includes('/composer')) return;
+  await expect(page.locator('html')).toHaveAttribute('data-draft', 'saved');
+}
+
 export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 /** Drags a palette item onto the canvas at (dx, dy) from the canvas' top-left corner. */
@@ -34,6 +40,7 @@ export async function connectHandles(page: Page, source: string, target: string)
  * the main thread's long tasks (> 50 ms) seen while the worker trained.
  */
 export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<string> {
+  await waitForDraft(page);
   await page.goto('/train');
   await expect(page.getByTestId('train-model-name')).toBeVisible();
   await page.evaluate(() => {

@@ -64,20 +64,37 @@ function useDraftAndShortcuts(): { ready: boolean } {
 
   useEffect(() => {
     if (!ready) return;
+    // <html data-draft="pending|saved">: lets tests (and curious users) see that the draft is on disk.
+    const mark = (state: 'pending' | 'saved') => {
+      document.documentElement.dataset.draft = state;
+    };
     const flush = () => {
+      pending.current = null;
       const s = store.getState();
-      void saveDraft({ graph: s.graph, saved: s.saved, target: s.target });
+      saveDraft({ graph: s.graph, saved: s.saved, target: s.target }).then(
+        () => pending.current === null && mark('saved'),
+        (e) =>
+          s.setMessage({
+            kind: 'error',
+            text: `Could not keep the draft in this browser: ${(e as Error).message}`,
+          }),
+      );
     };
     const unsub = store.subscribe((s, prev) => {
       if (s.graph === prev.graph && s.saved === prev.saved && s.target === prev.target) return;
       if (pending.current) clearTimeout(pending.current);
+      mark('pending');
       pending.current = setTimeout(flush, 150);
     });
     window.addEventListener('pagehide', flush);
     return () => {
       unsub();
       window.removeEventListener('pagehide', flush);
-      if (pending.current) clearTimeout(pending.current);
+      // Leaving the composer in-app (e.g. to Train): write what is pending now rather than dropping it.
+      if (pending.current) {
+        clearTimeout(pending.current);
+        flush();
+      }
     };
   }, [store, ready]);
 

@@ -21,6 +21,22 @@ describe('composer store', () => {
     expect(st.selectedNodes).toEqual([dense]);
   });
 
+  it('adds binary layers binarised (float input right after the Input)', () => {
+    const { s, conv, dense } = build();
+    const params = (id: string) => s.getState().graph.nodes.find((n) => n.id === id)!.params;
+    expect(params(conv)).toEqual({
+      kernel_quantizer: { id: 'ste_sign' },
+      kernel_constraint: { id: 'weight_clip' },
+    });
+    expect(params(dense)).toMatchObject({
+      input_quantizer: { id: 'ste_sign' },
+      kernel_quantizer: { id: 'ste_sign' },
+    });
+    expect(s.getState().analysis?.nodes[dense]?.macs.binary).toBeGreaterThan(0);
+    const flat = s.getState().addLayer('Flatten');
+    expect(params(flat)).toEqual({});
+  });
+
   it('refuses cycles, self-loops and extra inputs with a reason', () => {
     const { s, conv, dense } = build();
     expect(s.getState().connect(dense, conv)).toBe(false);

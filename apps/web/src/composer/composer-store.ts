@@ -13,6 +13,7 @@ import {
   connect,
   copySelection,
   emptyGraph,
+  initialParams,
   paste,
   positionBelow,
   removeElements,
@@ -138,7 +139,8 @@ export function createComposerStore(initial?: { graph?: GraphSpec; target?: Targ
         const { graph } = get();
         const from = opts?.connectFrom ?? null;
         const position = opts?.position ?? positionBelow(graph, from);
-        const added = addNode(graph, type, position);
+        const afterInput = !from || graph.nodes.find((n) => n.id === from)?.type === 'Input';
+        const added = addNode(graph, type, position, initialParams(type, afterInput));
         let g = added.graph;
         let message: ComposerState['message'] = { kind: 'info', text: `Added ${type} as ${added.nodeId}.` };
         if (from) {

@@ -32,14 +32,34 @@ export function freshEdgeId(graph: GraphSpec, source: string, target: string): s
   return id;
 }
 
+/**
+ * Params a layer starts with when added from the palette. Layers of the "binary" group come binarised, as a user
+ * of a BNN studio expects: ste_sign kernels kept in [−1, 1] by weight_clip, and ste_sign inputs — except right
+ * after the Input, where binarising raw pixels (all ≥ 0) would lose the image (Larq keeps the first layer's input
+ * in float).
+ */
+export function initialParams(type: string, afterInput: boolean): GraphNode['params'] {
+  const def = getLayerDef(type);
+  if (def.category !== 'binary') return {};
+  const params: GraphNode['params'] = {};
+  for (const p of def.params) {
+    if (p.kind === 'quantizer') {
+      if (p.name.startsWith('input') && afterInput) continue;
+      params[p.name] = { id: 'ste_sign' };
+    } else if (p.kind === 'constraint') params[p.name] = { id: 'weight_clip' };
+  }
+  return params;
+}
+
 export function addNode(
   graph: GraphSpec,
   type: string,
   position: { x: number; y: number },
+  params: GraphNode['params'] = {},
 ): { graph: GraphSpec; nodeId: string } {
   if (!hasLayerDef(type)) getLayerDef(type); // throws the registry's error naming the known types
   const id = freshNodeId(graph, type);
-  const node: GraphNode = { id, type, params: {}, position };
+  const node: GraphNode = { id, type, params, position };
   return { graph: { ...graph, nodes: [...graph.nodes, node] }, nodeId: id };
 }
 
