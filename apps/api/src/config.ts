@@ -15,6 +15,8 @@ export interface StudioConfig {
   workers: number;
   maxUploadBytes: number;
   rateLimitPerMinute: number;
+  /** A browser run with no metrics or heartbeat for this long is failed as abandoned (ms). */
+  browserLeaseMs: number;
 }
 
 export function loadConfig(
@@ -42,6 +44,7 @@ export function loadConfig(
     workers: env.BNN_STUDIO_WORKERS !== undefined ? Number(env.BNN_STUDIO_WORKERS) : 1,
     maxUploadBytes: Number(env.BNN_STUDIO_MAX_UPLOAD_BYTES ?? 200 * 1024 * 1024),
     rateLimitPerMinute: Number(env.BNN_STUDIO_RATE_LIMIT ?? 6000),
+    browserLeaseMs: Number(env.BNN_STUDIO_BROWSER_LEASE_MS ?? 120_000),
     ...overrides,
   };
 }

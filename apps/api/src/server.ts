@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { loadConfig, type StudioConfig } from './config.js';
 import { closeContext, openContext } from './context.js';
 import { createJobQueue } from './jobs/create-job-queue.js';
+import { startAbandonedRunReaper } from './services/runs/reap-abandoned-runs.js';
 import { loadWebApp } from './web.js';
 
 export interface ServeOptions {
@@ -29,6 +30,7 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
   });
   ctx.jobs = await createJobQueue(ctx, { workers: config.workers, log: (m) => app.log.info(m) });
   await app.listen({ port: config.port, host: config.host });
+  const stopReaper = startAbandonedRunReaper(ctx, (m) => app.log.warn(m));
   // Warm the training-config validator (bnn-core/tf loads tfjs) so the first run creation is quick.
   void import('./integrations/bnn-core-tf.js').then((m) => m.loadCoreTf()).catch(() => {});
   const port = (app.server.address() as AddressInfo).port;
@@ -41,6 +43,7 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing or re-queueing running jobs');
     try {
+      stopReaper();
       await app.close();
       await web?.close();
       await closeContext(ctx);

@@ -7,6 +7,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { Provider } from '../config.js';
 import { PrismaClient as PostgresClient } from '../generated/postgres/client.js';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
+import { type HotReads, openHotReads } from './hot-reads.js';
 
 export type Db = InstanceType<typeof SqliteClient>;
 /** A transaction client or the root client: repositories accept either. */
@@ -16,6 +17,8 @@ export { Prisma } from '../generated/sqlite/client.js';
 export interface DbHandle {
   db: Db;
   provider: Provider;
+  /** Driver-level reads for the hot dashboard routes (see hot-reads.ts). */
+  reads: HotReads;
   close(): Promise<void>;
 }
 
@@ -40,5 +43,14 @@ export async function openDb(provider: Provider, url: string): Promise<DbHandle>
     db = new PostgresClient({ adapter: pgAdapter(url) }) as unknown as Db;
   }
   await db.$connect();
-  return { db, provider, close: () => db.$disconnect() };
+  const reads = openHotReads(provider, url);
+  return {
+    db,
+    provider,
+    reads,
+    close: async () => {
+      await reads.close();
+      await db.$disconnect();
+    },
+  };
 }

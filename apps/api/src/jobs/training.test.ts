@@ -208,7 +208,8 @@ describe.runIf(testProviders().includes('postgresql'))('distributed workers (pos
       await waitFor(
         'workers to start',
         async () => procs.every((p) => /Worker \d+ ready/.test(logs.get(p.pid!) ?? '')),
-        60_000,
+        // Two processes loading tfjs on a shared 2-core machine: a start-up wait, not a speed assertion.
+        180_000,
       );
 
       const run = await createRun(ctx, {

@@ -8,9 +8,10 @@ import { cancelRun } from '../services/runs/cancel-run.js';
 import { completeRun } from '../services/runs/complete-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { deleteRun } from '../services/runs/delete-run.js';
-import { getRun } from '../services/runs/get-run.js';
+import { getRun, getRunJson } from '../services/runs/get-run.js';
 import { getRunMetrics } from '../services/runs/get-run-metrics.js';
-import { listRuns } from '../services/runs/list-runs.js';
+import { heartbeatRun } from '../services/runs/heartbeat-run.js';
+import { listRunsJson } from '../services/runs/list-runs.js';
 import { recordMetrics } from '../services/runs/record-metrics.js';
 import { streamRunEvents } from '../services/runs/stream-run-events.js';
 
@@ -21,7 +22,11 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     summary: 'List runs (paged, filtered by status/q/location, sorted)',
     tags: ['runs'],
     query: RunListQuery,
-    handler: async ({ query }) => listRuns(ctx, query),
+    // Cached pages are sent as the bytes serialised when they were loaded.
+    handler: async ({ query }, _req, reply) => {
+      reply.type('application/json; charset=utf-8');
+      return listRunsJson(ctx, query);
+    },
   });
   defineRoute(app, {
     method: 'POST',
@@ -38,7 +43,10 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     summary: 'A run: config snapshot, status, timings, latest metrics, results',
     tags: ['runs'],
     params: IdParam,
-    handler: async ({ params }) => ({ run: await getRun(ctx, params.id) }),
+    handler: async ({ params }, _req, reply) => {
+      reply.type('application/json; charset=utf-8');
+      return getRunJson(ctx, params.id);
+    },
   });
   defineRoute(app, {
     method: 'GET',
@@ -59,6 +67,15 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     params: IdParam,
     body: MetricsPost,
     handler: async ({ params, body }) => recordMetrics(ctx, params.id, body.points),
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs/:id/heartbeat',
+    summary:
+      'Browser runs: renew the lease (a run with no metrics or heartbeat for the lease time fails as abandoned)',
+    tags: ['runs'],
+    params: IdParam,
+    handler: async ({ params }) => heartbeatRun(ctx, params.id),
   });
   defineRoute(app, {
     method: 'POST',

@@ -1,9 +1,10 @@
 import type { AppContext } from '../../context.js';
 
-export async function getHealth(ctx: Pick<AppContext, 'db' | 'config' | 'version'>) {
+export async function getHealth(ctx: Pick<AppContext, 'dbHandle' | 'config' | 'version'>) {
   const provider = ctx.config.provider;
   try {
-    await ctx.db.$queryRawUnsafe('SELECT 1');
+    // Through the driver, not Prisma: health stays cheap while the main thread persists training progress.
+    await ctx.dbHandle.reads.ping();
     return { status: 'ok' as const, database: { ok: true, provider }, version: ctx.version };
   } catch {
     return {

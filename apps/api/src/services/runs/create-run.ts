@@ -80,6 +80,8 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       location: input.location,
       status: isServer ? 'queued' : 'running',
       startedAt: isServer ? null : now,
+      // Browser runs hold a lease renewed by their metrics and heartbeats (see reap-abandoned-runs.ts).
+      heartbeatAt: isServer ? null : now,
       configJson: JSON.stringify(config),
       optionsJson: JSON.stringify({ limits: input.limits ?? {} }),
       seed: input.config.seed,

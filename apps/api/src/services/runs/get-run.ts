@@ -7,15 +7,16 @@ export function getRun(ctx: ServiceCtx, id: string) {
   return ctx.cache.get(`run:${id}`, () => loadRun(ctx, id));
 }
 
+/** The same, serialised once per cache entry (the hot dashboard route sends these bytes). */
+export function getRunJson(ctx: ServiceCtx, id: string): Promise<string> {
+  return ctx.cache.get(`run-json:${id}`, async () => JSON.stringify({ run: await getRun(ctx, id) }));
+}
+
+// Indexed point reads through the driver (one round trip on Postgres) (db/hot-reads.ts), not Prisma: this is the hottest dashboard read.
 async function loadRun(ctx: ServiceCtx, id: string) {
-  const run = await ctx.db.run.findUnique({ where: { id } });
-  if (!run) throw notFound('Run', id);
-  const latest = await ctx.db.metricPoint.findMany({
-    where: { runId: id, step: -1, epoch: run.epochsDone > 0 ? run.epochsDone : undefined },
-    orderBy: [{ epoch: 'desc' }],
-    take: 50,
-    select: { epoch: true, name: true, value: true },
-  });
+  const detail = await ctx.dbHandle.reads.runDetail(id);
+  if (!detail) throw notFound('Run', id);
+  const { run, latest } = detail;
   const metrics: Record<string, number> = {};
   const lastEpoch = latest[0]?.epoch;
   for (const p of latest) if (p.epoch === lastEpoch && !(p.name in metrics)) metrics[p.name] = p.value;

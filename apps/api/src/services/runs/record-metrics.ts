@@ -63,6 +63,8 @@ export async function recordMetrics(ctx: ServiceCtx, runId: string, points: Metr
   ctx.cache.invalidate();
   const accepted = await writeMetricPoints(ctx.db, runId, points, ctx.config.provider);
   const maxEpoch = Math.max(...points.map((p) => p.epoch));
+  const now = new Date();
+  await ctx.db.run.updateMany({ where: { id: runId, status: 'running' }, data: { heartbeatAt: now } });
   await ctx.db.run.updateMany({
     where: { id: runId, epochsDone: { lt: maxEpoch } },
     data: { epochsDone: maxEpoch },

@@ -1,0 +1,297 @@
+// Hot dashboard reads (run detail) straight through the driver, beside Prisma: at 50 concurrent clients the
+// Prisma query pipeline (~0.3–0.7 ms CPU per query) dominated run detail. SQLite: a second, read-only
+// better-sqlite3 connection with prepared statements (WAL: readers never block the writer, and see every commit).
+// Postgres: one pg pool, one round trip. Rows come back in Prisma's shapes (Date, boolean), so the DTOs are the
+// same; hot-reads.test.ts checks them against Prisma's.
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { Provider } from '../config.js';
+import type { Run } from '../generated/sqlite/client.js';
+
+export interface LatestMetric {
+  epoch: number;
+  name: string;
+  value: number;
+}
+
+export interface RunFilter {
+  status?: string[];
+  location?: string;
+  architectureVersionId?: string;
+  projectId?: string;
+  /** Case-insensitive substring of the name, or the exact id. */
+  q?: string;
+}
+
+export interface RunPage {
+  /** A column of the Run table (validated by the route's enum). */
+  sort: 'createdAt' | 'name' | 'status' | 'finalAccuracy' | 'packedBytes' | 'durationMs';
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export const RUN_LIST_COLUMNS = [
+  'id',
+  'name',
+  'status',
+  'location',
+  'projectId',
+  'architectureVersionId',
+  'datasetId',
+  'seed',
+  'epochs',
+  'epochsDone',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'finalAccuracy',
+  'finalLoss',
+  'packedBytes',
+  'error',
+  'attempts',
+  'weightsSha256',
+] as const;
+const SORTABLE = new Set(['createdAt', 'name', 'status', 'finalAccuracy', 'packedBytes', 'durationMs']);
+
+/** WHERE clause of a run filter; `param(i)` spells the i-th (0-based) placeholder. */
+function runWhere(f: RunFilter, param: (i: number) => string, provider: Provider) {
+  const terms: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: (p: string) => string, v: unknown) => {
+    terms.push(sql(param(values.length)));
+    values.push(v);
+  };
+  if (f.status?.length) {
+    const ps = f.status.map((st) => {
+      values.push(st);
+      return param(values.length - 1);
+    });
+    terms.push(`"status" IN (${ps.join(',')})`);
+  }
+  if (f.location) add((p) => `"location" = ${p}`, f.location);
+  if (f.architectureVersionId) add((p) => `"architectureVersionId" = ${p}`, f.architectureVersionId);
+  if (f.projectId) add((p) => `"projectId" = ${p}`, f.projectId);
+  const term = f.q?.trim();
+  if (term) {
+    // Literal substring: LIKE wildcards in the search text are escaped. SQLite's LIKE ignores ASCII case.
+    const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const op = provider === 'postgresql' ? 'ILIKE' : 'LIKE';
+    const a = param(values.length);
+    const b = param(values.length + 1);
+    terms.push(`("name" ${op} ${a} ESCAPE '\\' OR "id" = ${b})`);
+    values.push(like, term);
+  }
+  return { sql: terms.length ? ` WHERE ${terms.join(' AND ')}` : '', values };
+}
+
+function orderBy(page: RunPage) {
+  if (!SORTABLE.has(page.sort)) throw new Error(`not a sortable run column: ${page.sort}`);
+  const dir = page.order === 'asc' ? 'ASC' : 'DESC';
+  // Each database's own NULL ordering (as Prisma's orderBy without `nulls`); id breaks ties.
+  return ` ORDER BY "${page.sort}" ${dir}, "id" ${dir}`;
+}
+
+export interface HotReads {
+  /** The full run row, or null. */
+  run(id: string): Promise<Run | null>;
+  /** Epoch-level points (step −1) of `epoch` (or of every epoch when undefined), newest epoch first, ≤ 50. */
+  epochMetrics(runId: string, epoch: number | undefined): Promise<LatestMetric[]>;
+  /**
+   * A run with its epoch-level points (step −1) of its last committed epoch (`epochsDone`; every epoch while it
+   * is 0), newest epoch first, ≤ 50 — one round trip.
+   */
+  runDetail(id: string): Promise<{ run: Run; latest: LatestMetric[] } | null>;
+  /** A page of runs (the list columns only), filtered and sorted as the run list route asks. */
+  listRuns(filter: RunFilter, page: RunPage): Promise<Run[]>;
+  /** How many runs match the filter. */
+  countRuns(filter: RunFilter): Promise<number>;
+  /** A trivial query (health): throws when the database does not answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const RUN_COLUMNS = [
+  'id',
+  'name',
+  'projectId',
+  'architectureVersionId',
+  'datasetId',
+  'location',
+  'status',
+  'configJson',
+  'optionsJson',
+  'resultJson',
+  'seed',
+  'epochs',
+  'epochsDone',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'finalAccuracy',
+  'finalLoss',
+  'packedBytes',
+  'error',
+  'attempts',
+  'cancelRequested',
+  'workerId',
+  'heartbeatAt',
+  'weightsSha256',
+  'checkpointSha256',
+  'checkpointEpoch',
+] as const;
+const DATE_COLUMNS = ['createdAt', 'startedAt', 'finishedAt', 'heartbeatAt'] as const;
+
+/** Prisma's SQLite DateTime text (ISO 8601) or epoch milliseconds → Date. */
+function sqliteDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  return new Date(typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : (v as string | number));
+}
+
+function sqliteReads(file: string): HotReads {
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  const runStmt = db.prepare(
+    `SELECT ${RUN_COLUMNS.map((c) => `"${c}"`).join(',')} FROM "Run" WHERE "id" = ?`,
+  );
+  const oneEpoch = db.prepare(
+    'SELECT "epoch","name","value" FROM "MetricPoint" WHERE "runId" = ? AND "step" = -1 AND "epoch" = ? ORDER BY "epoch" DESC LIMIT 50',
+  );
+  const allEpochs = db.prepare(
+    'SELECT "epoch","name","value" FROM "MetricPoint" WHERE "runId" = ? AND "step" = -1 ORDER BY "epoch" DESC LIMIT 50',
+  );
+  const pingStmt = db.prepare('SELECT 1');
+  const listCols = RUN_LIST_COLUMNS.map((c) => `"${c}"`).join(',');
+  const stmts = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let st = stmts.get(sql);
+    if (!st) {
+      if (stmts.size > 200) stmts.clear();
+      st = db.prepare(sql);
+      stmts.set(sql, st);
+    }
+    return st;
+  };
+  return {
+    async runDetail(id) {
+      const run = await this.run(id);
+      if (!run) return null;
+      return { run, latest: await this.epochMetrics(id, run.epochsDone > 0 ? run.epochsDone : undefined) };
+    },
+    async listRuns(filter, page) {
+      const w = runWhere(filter, () => '?', 'sqlite');
+      const rows = prepared(`SELECT ${listCols} FROM "Run"${w.sql}${orderBy(page)} LIMIT ? OFFSET ?`).all(
+        ...w.values,
+        page.limit,
+        page.offset,
+      ) as Record<string, unknown>[];
+      for (const row of rows) for (const c of DATE_COLUMNS) if (c in row) row[c] = sqliteDate(row[c]);
+      return rows as unknown as Run[];
+    },
+    async countRuns(filter) {
+      const w = runWhere(filter, () => '?', 'sqlite');
+      return (prepared(`SELECT COUNT(*) AS "n" FROM "Run"${w.sql}`).get(...w.values) as { n: number }).n;
+    },
+    async ping() {
+      pingStmt.get();
+    },
+    async run(id) {
+      const row = runStmt.get(id) as Record<string, unknown> | undefined;
+      if (!row) return null;
+      for (const c of DATE_COLUMNS) row[c] = sqliteDate(row[c]);
+      row.cancelRequested = !!row.cancelRequested;
+      return row as unknown as Run;
+    },
+    async epochMetrics(runId, epoch) {
+      return (epoch === undefined ? allEpochs.all(runId) : oneEpoch.all(runId, epoch)) as LatestMetric[];
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function postgresReads(url: string): HotReads {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {}); // an idle client dropped by the server; the next query reconnects
+  // Prisma stores DateTime as timestamp(3) in UTC: read it as an instant, whatever the process time zone.
+  const cols = RUN_COLUMNS.map((c) =>
+    (DATE_COLUMNS as readonly string[]).includes(c) ? `"${c}" AT TIME ZONE 'UTC' AS "${c}"` : `"${c}"`,
+  ).join(',');
+  const listCols = RUN_LIST_COLUMNS.map((c) =>
+    (DATE_COLUMNS as readonly string[]).includes(c) ? `"${c}" AT TIME ZONE 'UTC' AS "${c}"` : `"${c}"`,
+  ).join(',');
+  const param = (i: number) => `$${i + 1}`;
+  // float8 → JSON keeps the shortest exact digits (Postgres ≥ 12), so values round-trip unchanged.
+  const detailSql =
+    `SELECT ${cols}, (SELECT json_agg(json_build_object('epoch', m."epoch", 'name', m."name", 'value', m."value")) ` +
+    'FROM (SELECT "epoch","name","value" FROM "MetricPoint" WHERE "runId" = r."id" AND "step" = -1 ' +
+    'AND (r."epochsDone" <= 0 OR "epoch" = r."epochsDone") ORDER BY "epoch" DESC LIMIT 50) m) AS "latest" ' +
+    'FROM "Run" r WHERE r."id" = $1';
+  // Concurrent health checks share one round trip.
+  let pending: Promise<void> | null = null;
+  return {
+    ping() {
+      pending ??= pool.query('SELECT 1').then(
+        () => {
+          pending = null;
+        },
+        (err: unknown) => {
+          pending = null;
+          throw err;
+        },
+      );
+      return pending;
+    },
+    async runDetail(id) {
+      const r = await pool.query({ name: 'hot_run_detail', text: detailSql, values: [id] });
+      const row = r.rows[0] as (Run & { latest: LatestMetric[] | null }) | undefined;
+      if (!row) return null;
+      const { latest, ...run } = row;
+      return { run: run as Run, latest: latest ?? [] };
+    },
+    async listRuns(filter, page) {
+      const w = runWhere(filter, param, 'postgresql');
+      const n = w.values.length;
+      const r = await pool.query(
+        `SELECT ${listCols} FROM "Run"${w.sql}${orderBy(page)} LIMIT ${param(n)} OFFSET ${param(n + 1)}`,
+        [...w.values, page.limit, page.offset],
+      );
+      return r.rows as Run[];
+    },
+    async countRuns(filter) {
+      const w = runWhere(filter, param, 'postgresql');
+      const r = await pool.query(`SELECT COUNT(*)::int AS "n" FROM "Run"${w.sql}`, w.values);
+      return (r.rows[0] as { n: number }).n;
+    },
+    async run(id) {
+      const r = await pool.query({
+        name: 'hot_run',
+        text: `SELECT ${cols} FROM "Run" WHERE "id" = $1`,
+        values: [id],
+      });
+      return (r.rows[0] as Run | undefined) ?? null;
+    },
+    async epochMetrics(runId, epoch) {
+      const r =
+        epoch === undefined
+          ? await pool.query({
+              name: 'hot_metrics_all',
+              text: 'SELECT "epoch","name","value" FROM "MetricPoint" WHERE "runId" = $1 AND "step" = -1 ORDER BY "epoch" DESC LIMIT 50',
+              values: [runId],
+            })
+          : await pool.query({
+              name: 'hot_metrics_epoch',
+              text: 'SELECT "epoch","name","value" FROM "MetricPoint" WHERE "runId" = $1 AND "step" = -1 AND "epoch" = $2 ORDER BY "epoch" DESC LIMIT 50',
+              values: [runId, epoch],
+            });
+      return r.rows as LatestMetric[];
+    },
+    close: () => pool.end(),
+  };
+}
+
+export function openHotReads(provider: Provider, url: string): HotReads {
+  return provider === 'sqlite' ? sqliteReads(url) : postgresReads(url);
+}
