@@ -43,8 +43,8 @@ const BATCH = 64;
  * BNN_TRAIN_EPOCHS overrides them.
  */
 const EPOCHS: Record<string, number> = {
-  'larq-mnist': 12,
-  'mnist-tiny': 12,
+  'larq-mnist': 25,
+  'mnist-tiny': 25,
   'binarynet-mlp': 10,
   'quicknet-28': 6,
   'xnornet-small': 4,
