@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getPreset } from '@bnn-studio/bnn-core';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Provider } from '../config.js';
 import { API_ROOT } from '../lib/paths.js';
+import { createPostgresDatabase, testProviders } from '../test/helpers.js';
 
 const TOKEN = 'shutdown-test-token-0123456789';
 const EPOCHS = 8;
@@ -34,7 +37,7 @@ interface Server {
   exited: Promise<number | null>;
 }
 
-async function startServe(dataDir: string): Promise<Server> {
+async function startServe(dataDir: string, databaseUrl: string): Promise<Server> {
   const proc = spawn(
     process.execPath,
     [
@@ -52,7 +55,7 @@ async function startServe(dataDir: string): Promise<Server> {
       cwd: API_ROOT,
       env: {
         ...process.env,
-        DATABASE_URL: '',
+        DATABASE_URL: databaseUrl,
         BNN_STUDIO_DATA: dataDir,
         BNN_STUDIO_TOKEN: TOKEN,
         BNN_STUDIO_WORKERS: '1',
@@ -94,17 +97,53 @@ interface Point {
 }
 const key = (p: Point) => `${p.name}@${p.epoch}/${p.step}`;
 
-describe('graceful shutdown (sqlite, real serve process)', () => {
+/** Reads the database behind the server's back (read-only), as an operator would. */
+interface Inspector {
+  run(id: string): Promise<Record<string, unknown>>;
+  points(id: string): Promise<Point[]>;
+  close(): Promise<void>;
+}
+
+async function inspector(provider: Provider, dataDir: string, url: string): Promise<Inspector> {
+  const pointsSql =
+    'SELECT "epoch","step","name","value" FROM "MetricPoint" WHERE "runId" = $1 ORDER BY "id"';
+  if (provider === 'sqlite') {
+    const db = new Database(join(dataDir, 'studio.db'), { readonly: true });
+    return {
+      run: async (id) => db.prepare('SELECT * FROM "Run" WHERE "id" = ?').get(id) as Record<string, unknown>,
+      points: async (id) => db.prepare(pointsSql.replace('$1', '?')).all(id) as Point[],
+      close: async () => void db.close(),
+    };
+  }
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {}); // the database is dropped with FORCE after the test
+  await client.connect();
+  return {
+    run: async (id) => (await client.query('SELECT * FROM "Run" WHERE "id" = $1', [id])).rows[0],
+    points: async (id) => (await client.query(pointsSql, [id])).rows as Point[],
+    close: () => client.end(),
+  };
+}
+
+describe.each(testProviders())('graceful shutdown (%s, real serve process)', (provider) => {
   const procs: ChildProcess[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'bnn-api-shutdown-'));
+  let drop: (() => Promise<void>) | undefined;
   afterAll(async () => {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
     await sleep(200);
+    await drop?.();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('re-queues the running job on SIGTERM and resumes it from the checkpoint at the next start', async () => {
-    const first = await startServe(dataDir);
+    let databaseUrl = '';
+    if (provider === 'postgresql') {
+      const pgDb = await createPostgresDatabase();
+      databaseUrl = pgDb.url;
+      drop = pgDb.drop;
+    }
+    const first = await startServe(dataDir, databaseUrl);
     procs.push(first.proc);
     const { run } = await api<{ run: { id: string } }>(first, 'POST', '/api/runs', {
       graph: getPreset('mnist-tiny'),
@@ -127,20 +166,17 @@ describe('graceful shutdown (sqlite, real serve process)', () => {
     expect(first.output()).toMatch(/shutting down: finishing or re-queueing running jobs/);
 
     // Re-queued with its checkpoint; every point up to the checkpoint is kept.
-    const db = new Database(join(dataDir, 'studio.db'), { readonly: true });
-    const stopped = db.prepare('SELECT * FROM "Run" WHERE "id" = ?').get(run.id) as Record<string, unknown>;
+    const db = await inspector(provider, dataDir, databaseUrl);
+    const stopped = await db.run(run.id);
     expect(stopped).toMatchObject({ status: 'queued', workerId: null, attempts: 1 });
     const checkpointEpoch = stopped.checkpointEpoch as number;
     expect(checkpointEpoch).toBeGreaterThanOrEqual(1);
     expect(checkpointEpoch).toBeLessThan(EPOCHS);
-    const pointsOf = () =>
-      db
-        .prepare('SELECT "epoch","step","name","value" FROM "MetricPoint" WHERE "runId" = ? ORDER BY "id"')
-        .all(run.id) as Point[];
-    const kept = pointsOf().filter((p) => p.epoch <= checkpointEpoch);
+    const pointsOf = () => db.points(run.id);
+    const kept = (await pointsOf()).filter((p) => p.epoch <= checkpointEpoch);
     expect(kept.length).toBeGreaterThan(0);
 
-    const second = await startServe(dataDir);
+    const second = await startServe(dataDir, databaseUrl);
     procs.push(second.proc);
     const done = await waitFor('the resumed run to finish', async () => {
       const r = (
@@ -155,7 +191,7 @@ describe('graceful shutdown (sqlite, real serve process)', () => {
     expect(done).toMatchObject({ status: 'completed', error: null, attempts: 2, epochsDone: EPOCHS });
     expect(second.output()).toMatch(new RegExp(`resuming after epoch ${checkpointEpoch}`));
 
-    const points = pointsOf();
+    const points = await pointsOf();
     // Nothing duplicated: one point per (name, epoch, step).
     expect(new Set(points.map(key)).size).toBe(points.length);
     // Nothing lost: every epoch-level metric for every epoch, and the points kept before SIGTERM unchanged.
@@ -180,7 +216,7 @@ describe('graceful shutdown (sqlite, real serve process)', () => {
       const sorted = steps.map((p) => p.step).sort((a, b) => a - b);
       expect(sorted, `steps of epoch ${e}`).toEqual(sorted.map((_, i) => i + (sorted[0] ?? 0)));
     }
-    db.close();
+    await db.close();
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 400_000);
