@@ -18,7 +18,7 @@ test('train a preset on the server, export the STM32L4 bundle', async ({ page, a
   await page.getByLabel('Training samples (browser, 0 = all)').fill('1000');
   await page.getByRole('button', { name: 'Train on server' }).click();
   // The live view fills from the server's SSE stream: a curve appears, then the run completes.
-  await expect(page.getByTestId('metric-charts').locator('.recharts-line-dot').first()).toBeVisible({
+  await expect(page.getByTestId('live-chart-loss')).toHaveAttribute('data-epoch-points', /^[1-9]/, {
     timeout: 150_000,
   });
   await page.screenshot({ path: testInfo.outputPath('b-live.png'), fullPage: true });
@@ -28,6 +28,7 @@ test('train a preset on the server, export the STM32L4 bundle', async ({ page, a
   const runId = new URL(href!, 'http://x').searchParams.get('id')!;
   await page.goto(`/experiments/run?id=${runId}`);
   await expect(page.getByTestId('run-status')).toHaveText('completed');
+  await expect(page.getByTestId('metric-charts').locator('.recharts-line-dot').first()).toBeVisible();
 
   await page.getByRole('button', { name: 'Export STM32L4 bundle' }).click();
   const result = page.getByTestId('export-result-stm32l4');

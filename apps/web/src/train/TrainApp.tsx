@@ -3,11 +3,11 @@ import type { GraphSpec } from '@bnn-studio/bnn-core';
 import { inferGraph, validateGraph } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { BudgetBars } from '../components/BudgetBars';
 import { ConfusionMatrix } from '../components/ConfusionMatrix';
 import { ErrorNote } from '../components/ErrorNote';
-import { MetricCharts } from '../components/MetricCharts';
+import { LiveCharts } from '../components/LiveCharts';
 import { NumberField } from '../components/NumberField';
 import { loadDraft } from '../composer/drafts';
 import {
@@ -20,7 +20,6 @@ import {
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import { type SessionHandle, startBrowserTraining, startServerTraining, watchServerRun } from './controllers';
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
-import type { EpochMetrics } from './protocol';
 import { TrainingProvider, useTraining, useTrainingStore } from './TrainingProvider';
 import { checkForm, DEFAULT_FORM, OPTIMIZERS, type TrainForm, toTrainConfig } from './train-config';
 
@@ -45,7 +44,15 @@ function useModel() {
   return { graph, versionId, error, loading };
 }
 
-const NO_EPOCHS: EpochMetrics[] = [];
+/**
+ * The live charts, in their own component: only they re-render when an epoch or a per-batch loss lands, and they
+ * draw on a canvas in one animation frame (recharts stays for the run page's final view).
+ */
+function LiveMetricCharts() {
+  const epochs = useTraining((s) => s.epochs);
+  const batchLoss = useTraining((s) => s.batchLoss);
+  return <LiveCharts epochs={epochs} batchLoss={batchLoss} />;
+}
 
 /** Batch progress, in its own component: it changes several times a second, the charts do not re-render. */
 function LiveProgress() {
@@ -69,7 +76,6 @@ function LiveProgress() {
 
 function LiveView() {
   const phase = useTraining((s) => s.phase);
-  const epochs = useTraining((s) => s.epochs);
   const log = useTraining((s) => s.log);
   const confusion = useTraining((s) => s.confusion);
   const labels = useTraining((s) => s.labels);
@@ -87,7 +93,7 @@ function LiveView() {
           Start training to see loss, accuracy and the flip ratio of the binary weights per epoch, and the
           confusion matrix at the end.
         </p>
-        <MetricCharts key="charts" epochs={NO_EPOCHS} />
+        <LiveMetricCharts key="charts" />
       </section>
     );
   return (
@@ -101,7 +107,10 @@ function LiveView() {
       <p className="muted">
         {runId ? (
           <>
-            Run <Link href={`/experiments/run?id=${encodeURIComponent(runId)}`}>{runId}</Link>
+            Run{' '}
+            <Link href={`/experiments/run?id=${encodeURIComponent(runId)}`} prefetch={false}>
+              {runId}
+            </Link>
           </>
         ) : (
           'Creating the run…'
@@ -114,14 +123,14 @@ function LiveView() {
         <ErrorNote title="Training" error={Object.assign(new Error(error.message), { fix: error.fix })} />
       ) : null}
       {error?.fix ? <p className="fix">Fix: {error.fix}</p> : null}
-      <MetricCharts key="charts" epochs={epochs} />
+      <LiveMetricCharts key="charts" />
       {phase === 'done' ? (
         <div className="result" data-testid="training-result">
           <h3>Result</h3>
           <p>
             {testAccuracy !== null ? `Test accuracy ${(testAccuracy * 100).toFixed(2)}%. ` : ''}
             {runId ? (
-              <Link href={`/experiments/run?id=${encodeURIComponent(runId)}`}>
+              <Link href={`/experiments/run?id=${encodeURIComponent(runId)}`} prefetch={false}>
                 Open the run (exports, playground)
               </Link>
             ) : null}
@@ -139,9 +148,55 @@ function LiveView() {
   );
 }
 
+/** The model's summary and budget bars: memoised, so starting or finishing a run does not re-render it. */
+const ModelCard = memo(function ModelCard({
+  graph,
+  versionId,
+  analysis,
+  target,
+}: {
+  graph: GraphSpec;
+  versionId: string | null;
+  analysis: { issues: unknown[]; a: ReturnType<typeof inferGraph> } | null;
+  target: TargetId;
+}) {
+  const graphErrors = analysis?.issues.length ?? 0;
+  return (
+    <div className="model-card">
+      <p>
+        <strong data-testid="train-model-name">{graph.name}</strong> · {graph.nodes.length} layers
+        {versionId ? ` · saved version ${versionId}` : ' · composer draft'} ·{' '}
+        <Link href={versionId ? `/composer?version=${encodeURIComponent(versionId)}` : '/composer'}>
+          edit
+        </Link>
+      </p>
+      {analysis ? (
+        <p>
+          Packed weights {formatBytes(analysis.a.totals.packedBytes)} · arena{' '}
+          {formatBytes(analysis.a.totals.arenaBytes)}
+        </p>
+      ) : null}
+      {graphErrors ? (
+        <p className="field-error">
+          The model has {graphErrors} error(s). <Link href="/composer">Fix them in the composer</Link> before
+          training.
+        </p>
+      ) : null}
+      {analysis ? (
+        <BudgetBars
+          target={target}
+          weightBytes={analysis.a.totals.packedBytes}
+          arenaBytes={analysis.a.totals.arenaBytes}
+        />
+      ) : null}
+    </div>
+  );
+});
+
 function TrainPage() {
   const store = useTrainingStore();
-  const phase = useTraining((s) => s.phase);
+  // A boolean, not the phase: the form does not re-render when a run goes from starting to running.
+  const busy = useTraining((s) => s.phase === 'starting' || s.phase === 'running' || s.phase === 'stopping');
   const params = useSearchParams();
   const { graph, versionId, error: modelError, loading } = useModel();
   const [form, setForm] = useState<TrainForm>(DEFAULT_FORM);
@@ -173,7 +228,6 @@ function TrainPage() {
   }, [graph]);
   const errors = checkForm(form);
   const set = <K extends keyof TrainForm>(k: K, v: TrainForm[K]) => setForm((f) => ({ ...f, [k]: v }));
-  const busy = phase === 'starting' || phase === 'running' || phase === 'stopping';
   const graphErrors = analysis?.issues.length ?? 0;
   const canStart = !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0;
   const dataset = datasets.find((d) => d.id === datasetId);
@@ -220,34 +274,7 @@ function TrainPage() {
               </p>
             ) : null}
             {graph ? (
-              <div className="model-card">
-                <p>
-                  <strong data-testid="train-model-name">{graph.name}</strong> · {graph.nodes.length} layers
-                  {versionId ? ` · saved version ${versionId}` : ' · composer draft'} ·{' '}
-                  <Link href={versionId ? `/composer?version=${encodeURIComponent(versionId)}` : '/composer'}>
-                    edit
-                  </Link>
-                </p>
-                {analysis ? (
-                  <p>
-                    Packed weights {formatBytes(analysis.a.totals.packedBytes)} · arena{' '}
-                    {formatBytes(analysis.a.totals.arenaBytes)}
-                  </p>
-                ) : null}
-                {graphErrors ? (
-                  <p className="field-error">
-                    The model has {graphErrors} error(s).{' '}
-                    <Link href="/composer">Fix them in the composer</Link> before training.
-                  </p>
-                ) : null}
-                {analysis ? (
-                  <BudgetBars
-                    target={form.target}
-                    weightBytes={analysis.a.totals.packedBytes}
-                    arenaBytes={analysis.a.totals.arenaBytes}
-                  />
-                ) : null}
-              </div>
+              <ModelCard graph={graph} versionId={versionId} analysis={analysis} target={form.target} />
             ) : null}
           </section>
           <form

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTrainingStore, epochToPoints, mergePoints } from './training-store';
+import {
+  appendBatchPoint,
+  type BatchPoint,
+  createTrainingStore,
+  epochToPoints,
+  mergePoints,
+} from './training-store';
 
 describe('training store', () => {
   it('tracks a browser session from start to finish', () => {
@@ -39,5 +45,22 @@ describe('training store', () => {
       seconds: 3,
     };
     expect(mergePoints([], epochToPoints(m))[0]).toEqual(m);
+  });
+
+  it('keeps per-batch loss as a thinned series of bounded length', () => {
+    const s = createTrainingStore();
+    s.getState().begin('browser');
+    s.getState().setProgress({ epoch: 1, batch: 0, batches: 4, loss: 2 });
+    s.getState().setProgress({ epoch: 1, batch: 3, batches: 4, loss: 1 });
+    expect(s.getState().batchLoss).toEqual([
+      { x: 0.25, loss: 2 },
+      { x: 1, loss: 1 },
+    ]);
+    let series: BatchPoint[] = [];
+    for (let i = 0; i < 1000; i++) series = appendBatchPoint(series, { x: i, loss: i }, 8);
+    expect(series.length).toBeLessThanOrEqual(8);
+    expect(series.at(-1)).toEqual({ x: 999, loss: 999 });
+    expect(series.map((p) => p.x)).toEqual([...series.map((p) => p.x)].sort((a, b) => a - b));
+    expect(appendBatchPoint(series, { x: Number.NaN, loss: 1 })).toBe(series);
   });
 });

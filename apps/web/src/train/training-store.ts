@@ -15,6 +15,8 @@ export interface TrainingState {
   backend: string | null;
   epochs: EpochMetrics[];
   progress: { epoch: number; batch: number; batches: number; loss: number } | null;
+  /** Per-batch training loss at x = epochs done (1-based epoch − 1 + batch fraction), at most BATCH_POINTS. */
+  batchLoss: BatchPoint[];
   log: string[];
   confusion: number[][] | null;
   labels: string[];
@@ -41,6 +43,24 @@ export interface TrainingActions {
 
 export type TrainingStore = ReturnType<typeof createTrainingStore>;
 
+export interface BatchPoint {
+  x: number;
+  loss: number;
+}
+
+/** Cap of the live per-batch series: the live chart's cost stays flat however long a run is. */
+export const BATCH_POINTS = 256;
+
+/**
+ * Appends a per-batch point; when the series reaches `limit`, every other point is dropped first, so a long run
+ * keeps an evenly thinned curve over its whole length (the newest point is always kept).
+ */
+export function appendBatchPoint(series: BatchPoint[], p: BatchPoint, limit = BATCH_POINTS): BatchPoint[] {
+  if (!Number.isFinite(p.x) || !Number.isFinite(p.loss)) return series;
+  const kept = series.length >= limit ? series.filter((_, i) => i % 2 === 1) : series;
+  return [...kept, p];
+}
+
 const LOG_LIMIT = 200;
 
 const initial = (): TrainingState => ({
@@ -50,6 +70,7 @@ const initial = (): TrainingState => ({
   backend: null,
   epochs: [],
   progress: null,
+  batchLoss: [],
   log: [],
   confusion: null,
   labels: [],
@@ -127,7 +148,14 @@ export function createTrainingStore() {
       set({ epochs: mergePoints(get().epochs, points) });
     },
     setProgress(progress) {
-      set({ progress, phase: get().phase === 'starting' ? 'running' : get().phase });
+      const batchLoss =
+        progress && progress.batches > 0
+          ? appendBatchPoint(get().batchLoss, {
+              x: progress.epoch - 1 + (progress.batch + 1) / progress.batches,
+              loss: progress.loss,
+            })
+          : get().batchLoss;
+      set({ progress, batchLoss, phase: get().phase === 'starting' ? 'running' : get().phase });
     },
     addLog(line) {
       set({ log: [...get().log, line].slice(-LOG_LIMIT) });
