@@ -9,7 +9,7 @@ export function getRun(ctx: ServiceCtx, id: string) {
 
 /** The same, serialised once per cache entry (the hot dashboard route sends these bytes). */
 export function getRunJson(ctx: ServiceCtx, id: string): Promise<string> {
-  return ctx.cache.get(`run-json:${id}`, async () => JSON.stringify({ run: await getRun(ctx, id) }));
+  return ctx.cache.get(`run-json:${id}`, async () => JSON.stringify({ run: await loadRun(ctx, id) }));
 }
 
 // Indexed point reads through the driver (one round trip on Postgres) (db/hot-reads.ts), not Prisma: this is the hottest dashboard read.
