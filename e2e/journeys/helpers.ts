@@ -52,8 +52,16 @@ export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<s
   });
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill(String(samples));
-  // Training starts with the click: mark the time first. Main-thread tasks never overlap, so every task that
-  // starts after this mark ran while the run was starting, training or being saved.
+  // Training starts with the click, once the page has loaded like a user would see it (network idle, then an
+  // idle main thread). Mark the time first: main-thread tasks never overlap, so every task that starts after this
+  // mark ran while the run was starting, training or being saved.
+  await page.waitForLoadState('networkidle');
+  await page.evaluate(
+    () =>
+      new Promise<void>((res) => {
+        requestIdleCallback(() => res(), { timeout: 5000 });
+      }),
+  );
   await page.evaluate(() => {
     (window as unknown as { __trainStart: number }).__trainStart = performance.now();
   });
