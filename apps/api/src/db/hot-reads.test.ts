@@ -115,6 +115,11 @@ describe.each(testProviders())('hot reads (%s)', (provider) => {
       expect(await t.ctx.dbHandle.reads.run(id)).toEqual(await t.ctx.db.run.findUnique({ where: { id } }));
     expect(await t.ctx.dbHandle.reads.run('run_nope')).toBeNull();
     expect(await t.ctx.dbHandle.reads.runDetail('run_nope')).toBeNull();
+    // Concurrent reads (batched into one round trip on Postgres) each get their own run, or null.
+    const asked = [...ids.slice(0, 5), 'run_nope', ids[0]!];
+    const many = await Promise.all(asked.map((id) => t.ctx.dbHandle.reads.runDetail(id)));
+    for (const [i, id] of asked.entries())
+      expect(many[i]?.run ?? null).toEqual(await t.ctx.db.run.findUnique({ where: { id } }));
     // Latest epoch-level points: all epochs while epochsDone is 0, then only the last committed epoch.
     const id = ids[2]!; // a running browser run
     const points = [1, 2, 3].flatMap((epoch) => [

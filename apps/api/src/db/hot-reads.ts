@@ -228,7 +228,42 @@ function postgresReads(url: string): HotReads {
     `SELECT ${cols}, (SELECT json_agg(json_build_object('epoch', m."epoch", 'name', m."name", 'value', m."value")) ` +
     'FROM (SELECT "epoch","name","value" FROM "MetricPoint" WHERE "runId" = r."id" AND "step" = -1 ' +
     'AND (r."epochsDone" <= 0 OR "epoch" = r."epochsDone") ORDER BY "epoch" DESC LIMIT 50) m) AS "latest" ' +
-    'FROM "Run" r WHERE r."id" = $1';
+    'FROM "Run" r WHERE r."id" = ANY($1::text[])';
+  // Detail reads arriving in the same tick share one round trip (50 dashboard clients → a few queries, not 50).
+  type Detail = { run: Run; latest: LatestMetric[] } | null;
+  interface Batch {
+    waiters: Map<string, ((d: Detail) => void)[]>;
+    rejects: ((err: unknown) => void)[];
+  }
+  let batch: Batch | null = null;
+  const flush = async ({ waiters, rejects }: Batch) => {
+    try {
+      const r = await pool.query({ name: 'hot_run_detail', text: detailSql, values: [[...waiters.keys()]] });
+      const found = new Map<string, Detail>();
+      for (const row of r.rows as (Run & { latest: LatestMetric[] | null })[]) {
+        const { latest, ...run } = row;
+        found.set(run.id, { run: run as Run, latest: latest ?? [] });
+      }
+      for (const [id, ws] of waiters) for (const w of ws) w(found.get(id) ?? null);
+    } catch (err) {
+      for (const r of rejects) r(err);
+    }
+  };
+  const loadDetail = (id: string) =>
+    new Promise<Detail>((resolve, reject) => {
+      if (!batch) {
+        const next: Batch = { waiters: new Map(), rejects: [] };
+        batch = next;
+        setImmediate(() => {
+          batch = null;
+          void flush(next);
+        });
+      }
+      const ws = batch.waiters.get(id);
+      if (ws) ws.push(resolve);
+      else batch.waiters.set(id, [resolve]);
+      batch.rejects.push(reject);
+    });
   // Concurrent health checks share one round trip.
   let pending: Promise<void> | null = null;
   return {
@@ -244,13 +279,7 @@ function postgresReads(url: string): HotReads {
       );
       return pending;
     },
-    async runDetail(id) {
-      const r = await pool.query({ name: 'hot_run_detail', text: detailSql, values: [id] });
-      const row = r.rows[0] as (Run & { latest: LatestMetric[] | null }) | undefined;
-      if (!row) return null;
-      const { latest, ...run } = row;
-      return { run: run as Run, latest: latest ?? [] };
-    },
+    runDetail: loadDetail,
     async listRuns(filter, page) {
       const w = runWhere(filter, param, 'postgresql');
       const n = w.values.length;
