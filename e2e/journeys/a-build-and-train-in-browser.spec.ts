@@ -1,5 +1,13 @@
 import { expect, test } from '../fixtures/studio.js';
-import { connectHandles, dragLayer, longTasks, node, openComposer, trainDraftInBrowser } from './helpers.js';
+import {
+  connectHandles,
+  dragLayer,
+  longFrames,
+  longTasks,
+  node,
+  openComposer,
+  trainDraftInBrowser,
+} from './helpers.js';
 
 // Journey (a): a new user builds a small BNN from the palette by drag-and-drop, trains it in the browser for one
 // epoch on MNIST, and finds the run in the dashboard.
@@ -35,6 +43,15 @@ test('build a BNN by drag-and-drop, train it in the browser, find the run', asyn
   testInfo.annotations.push({
     type: 'main-thread long tasks while training (ms)',
     description: JSON.stringify(tasks),
+  });
+  testInfo.annotations.push({
+    type: 'long animation frames on the training page',
+    description: JSON.stringify({
+      trainStart: await page.evaluate(() =>
+        Math.round((window as unknown as { __trainStart: number }).__trainStart),
+      ),
+      frames: await longFrames(page),
+    }),
   });
   // Issue 7: the page stays responsive — no main-thread task over 50 ms while training (every 'longtask' entry
   // is one, so there must be none).

@@ -49,6 +49,17 @@ export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<s
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    // Long animation frames name the scripts behind a long task (diagnostics for the journey's annotations).
+    const f = window as unknown as { __longFrames: string[] };
+    f.__longFrames = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as (PerformanceEntry & { scripts?: PerformanceEntry[] })[])
+        f.__longFrames.push(
+          `${Math.round(e.startTime)}+${Math.round(e.duration)}ms: ${(e.scripts ?? [])
+            .map((x) => `${(x as unknown as { invoker: string }).invoker} ${Math.round(x.duration)}ms`)
+            .join(', ')}`,
+        );
+    }).observe({ type: 'long-animation-frame', buffered: true });
   });
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill(String(samples));
@@ -86,4 +97,9 @@ export async function longTasks(page: Page): Promise<number[]> {
     const from = w.__trainStart ?? 0;
     return (w.__longTasks ?? []).filter((t) => t.start >= from).map((t) => Math.round(t.duration));
   });
+}
+
+/** Long animation frames (start+duration: scripts) recorded on this page, for the journey's annotations. */
+export async function longFrames(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __longFrames?: string[] }).__longFrames ?? []);
 }
