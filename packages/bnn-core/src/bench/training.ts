@@ -43,7 +43,7 @@ const BATCH = 64;
  * BNN_TRAIN_EPOCHS overrides them.
  */
 const EPOCHS: Record<string, number> = {
-  'larq-mnist': 25,
+  'larq-mnist': 30,
   'mnist-tiny': 25,
   'binarynet-mlp': 10,
   'quicknet-28': 6,
