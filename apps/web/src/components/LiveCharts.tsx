@@ -97,8 +97,7 @@ function draw(
     ctx.stroke();
     ctx.fillText(String(x), px(x), PAD.top + plotH + 4);
   }
-  ctx.textAlign = 'right';
-  ctx.fillText('epoch', width - PAD.right, PAD.top + plotH + 4);
+  ctx.fillText('epoch', PAD.left + plotW / 2, PAD.top + plotH + 4);
 
   for (const { s, pts } of lines) {
     if (pts.length === 0) continue;
@@ -110,10 +109,12 @@ function draw(
     ctx.moveTo(px(pts[0]!.x), py(pts[0]!.y));
     for (const p of pts.slice(1)) ctx.lineTo(px(p.x), py(p.y));
     ctx.stroke();
-    if (!s.thin)
+    // Dots on per-epoch points; a dense per-batch line gets one only while it is a single point.
+    const radius = s.thin ? (pts.length === 1 ? 2 : 0) : 3;
+    if (radius)
       for (const p of pts) {
         ctx.beginPath();
-        ctx.arc(px(p.x), py(p.y), 3, 0, 2 * Math.PI);
+        ctx.arc(px(p.x), py(p.y), radius, 0, 2 * Math.PI);
         ctx.fill();
       }
   }
