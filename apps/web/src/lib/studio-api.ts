@@ -232,6 +232,14 @@ export async function postRunMetrics(id: string, points: MetricPoint[]): Promise
   await apiJson(`/api/runs/${encodeURIComponent(id)}/metrics`, { method: 'POST', body: { points } });
 }
 
+/**
+ * Renews a browser run's lease. The server marks a browser run `failed` (abandoned) when neither metrics nor a
+ * heartbeat arrive for its lease time (2 min by default), so the page sends one at least every 30 s while training.
+ */
+export async function heartbeatRun(id: string): Promise<void> {
+  await apiJson(`/api/runs/${encodeURIComponent(id)}/heartbeat`, { method: 'POST', body: {} });
+}
+
 export function toBase64(bytes: Uint8Array): string {
   let s = '';
   const chunk = 0x8000;

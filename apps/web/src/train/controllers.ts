@@ -3,12 +3,13 @@
  * a run) or on the server (a queued job watched over SSE). No React here.
  */
 import type { GraphSpec } from '@bnn-studio/bnn-core';
-import { describeError } from '../lib/api';
+import { ApiError, describeError } from '../lib/api';
 import {
   completeBrowserRun,
   createRun,
   getRun,
   getRunMetrics,
+  heartbeatRun,
   type MetricPoint,
   postRunMetrics,
   type RunSummary,
@@ -44,6 +45,9 @@ function runBody(req: RunRequest, location: 'browser' | 'server') {
   };
 }
 
+/** How often a browser run renews its lease (the server's default lease is 2 min). */
+const HEARTBEAT_MS = 30_000;
+
 export function startBrowserTraining(
   store: TrainingStore,
   req: RunRequest,
@@ -56,8 +60,14 @@ export function startBrowserTraining(
   let disposed = false;
   let runId: string | null = null;
   const pendingPosts: Promise<unknown>[] = [];
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
+  const stopHeartbeat = () => {
+    if (heartbeat !== null) clearInterval(heartbeat);
+    heartbeat = null;
+  };
 
   const fail = (e: unknown) => {
+    stopHeartbeat();
     const d = describeError(e);
     store.getState().fail(d);
     store.getState().addLog(`Error: ${d.message}`);
@@ -71,6 +81,13 @@ export function startBrowserTraining(
     if (disposed) return;
     store.getState().setRun(run.id);
     store.getState().addLog(`Run ${run.id} created; starting the training worker.`);
+    // Keep the run's lease alive while this page trains (long epochs post no metrics). A refusal means the server
+    // gave the run up (abandoned or cancelled): stop training and say why.
+    heartbeat = setInterval(() => {
+      heartbeatRun(run.id).catch((e) => {
+        if (e instanceof ApiError && e.status === 409) fail(e);
+      });
+    }, HEARTBEAT_MS);
     worker = opts.createWorker
       ? opts.createWorker()
       : new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'bnn-train' });
@@ -100,6 +117,7 @@ export function startBrowserTraining(
           break;
         }
         case 'done': {
+          stopHeartbeat();
           worker?.terminate();
           worker = null;
           st.addLog(
@@ -149,6 +167,7 @@ export function startBrowserTraining(
     },
     dispose() {
       disposed = true;
+      stopHeartbeat();
       worker?.terminate();
       worker = null;
     },
