@@ -1,4 +1,4 @@
-import { getPreset } from '@bnn-studio/bnn-core';
+import { getPreset, randomWeights, serializeWeights } from '@bnn-studio/bnn-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 
@@ -157,6 +157,35 @@ describe.each(testProviders())('resources (%s)', (provider) => {
     expect(c.body.run.status).toBe('cancelled');
     const c2 = await req('POST', `/api/runs/${body.run.id}/cancel`, {});
     expect(c2.status).toBe(409);
+  });
+
+  it('serves the trained weights of a completed run, byte for byte', async () => {
+    const { body } = await req('POST', '/api/runs', {
+      graph,
+      datasetId: 'mnist',
+      config: trainConfig,
+      location: 'browser',
+    });
+    const id = body.run.id;
+    const none = await req('GET', `/api/runs/${id}/weights`);
+    expect(none.status).toBe(409);
+    expect(none.body.error.code).toBe('no_weights');
+    expect((await req('GET', '/api/runs/run_does_not_exist/weights')).status).toBe(404);
+
+    const weights = serializeWeights(randomWeights(graph, 3));
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${id}/complete?finalAccuracy=0.9&epochs=2`,
+      headers: { ...t.auth, 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(weights),
+    });
+    expect(done.statusCode).toBe(200);
+    const res = await t.app.inject({ method: 'GET', url: `/api/runs/${id}/weights`, headers: t.auth });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/octet-stream');
+    expect(new Uint8Array(res.rawPayload)).toEqual(weights);
+    const anonymous = await t.app.inject({ method: 'GET', url: `/api/runs/${id}/weights` });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it('refuses exports of runs without weights', async () => {

@@ -10,6 +10,7 @@ import { createRun } from '../services/runs/create-run.js';
 import { deleteRun } from '../services/runs/delete-run.js';
 import { getRun, getRunJson } from '../services/runs/get-run.js';
 import { getRunMetrics } from '../services/runs/get-run-metrics.js';
+import { getRunWeights } from '../services/runs/get-run-weights.js';
 import { heartbeatRun } from '../services/runs/heartbeat-run.js';
 import { listRunsJson } from '../services/runs/list-runs.js';
 import { recordMetrics } from '../services/runs/record-metrics.js';
@@ -58,6 +59,22 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     handler: async ({ params, query }) => ({
       metrics: (await getRunMetrics(ctx, params.id, { afterId: query.after })).map(({ id: _id, ...p }) => p),
     }),
+  });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs/:id/weights',
+    summary: 'Trained weights of a completed run (serializeWeights bytes), e.g. for in-page inference',
+    tags: ['runs'],
+    params: IdParam,
+    responseMediaType: 'application/octet-stream',
+    handler: async ({ params }, _req, reply) => {
+      const { sha256, bytes } = await getRunWeights(ctx, params.id);
+      reply
+        .header('content-type', 'application/octet-stream')
+        .header('x-content-sha256', sha256)
+        .header('cache-control', 'private, max-age=31536000, immutable');
+      return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
   });
   defineRoute(app, {
     method: 'POST',

@@ -8,6 +8,7 @@ import { newId } from '../../lib/ids.js';
 import type { ExportTarget } from '../../schemas.js';
 import { artifactDto } from '../artifacts/dto.js';
 import type { ServiceCtx } from '../context.js';
+import { loadWeightBytes } from '../runs/get-run-weights.js';
 import { buildExport } from './build-export.js';
 
 /**
@@ -17,19 +18,7 @@ import { buildExport } from './build-export.js';
 export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTarget) {
   const run = await ctx.db.run.findUnique({ where: { id: runId }, include: { architectureVersion: true } });
   if (!run) throw notFound('Run', runId);
-  const weightBytes = run.weightsSha256
-    ? await ctx.store.fetchShared(
-        run.weightsSha256,
-        ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
-      )
-    : null;
-  if (!run.weightsSha256 || !weightBytes)
-    throw new ApiError(
-      409,
-      'no_weights',
-      `Run '${runId}' has no trained weights (status ${run.status}).`,
-      'Export a completed run.',
-    );
+  const { bytes: weightBytes } = await loadWeightBytes(ctx, run);
   const cacheKey = createHash('sha256')
     .update([run.weightsSha256, run.architectureVersion.graphSha256, target, exportersVersion()].join('|'))
     .digest('hex');
