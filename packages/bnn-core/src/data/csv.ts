@@ -46,7 +46,8 @@ export function loadCsv(text: string, opts: CsvOptions = {}): Dataset {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 0) throw new DatasetError(file, 'is empty');
   const delimiter =
-    opts.delimiter ?? (lines[0]!.includes('\t') ? '\t' : lines[0]!.split(';').length > lines[0]!.split(',').length ? ';' : ',');
+    opts.delimiter ??
+    (lines[0]!.includes('\t') ? '\t' : lines[0]!.split(';').length > lines[0]!.split(',').length ? ';' : ',');
   const first = splitLine(lines[0]!, delimiter);
   const cols = first.length;
   if (cols < 2) throw new DatasetError(file, 'needs at least one feature column and a label column');
@@ -59,10 +60,14 @@ export function loadCsv(text: string, opts: CsvOptions = {}): Dataset {
   if (typeof opts.labelColumn === 'string') {
     labelIdx = header!.indexOf(opts.labelColumn);
     if (labelIdx < 0) {
-      throw new DatasetError(file, `has no column named '${opts.labelColumn}' (columns: ${header!.join(', ')})`);
+      throw new DatasetError(
+        file,
+        `has no column named '${opts.labelColumn}' (columns: ${header!.join(', ')})`,
+      );
     }
   }
-  if (labelIdx < 0 || labelIdx >= cols) throw new DatasetError(file, `has no column ${labelIdx} (it has ${cols})`);
+  if (labelIdx < 0 || labelIdx >= cols)
+    throw new DatasetError(file, `has no column ${labelIdx} (it has ${cols})`);
   const rows = header ? lines.slice(1) : lines;
   if (rows.length === 0) throw new DatasetError(file, 'has a header but no data rows');
   const nf = cols - 1;
@@ -93,7 +98,8 @@ export function loadCsv(text: string, opts: CsvOptions = {}): Dataset {
   const distinct = [...new Set(raw)];
   const allInt = distinct.every((s) => /^-?\d+$/.test(s));
   distinct.sort(allInt ? (a, b) => Number(a) - Number(b) : undefined);
-  if (distinct.length < 2) throw new DatasetError(file, `has only one class ('${distinct[0]}'); a classifier needs at least two`);
+  if (distinct.length < 2)
+    throw new DatasetError(file, `has only one class ('${distinct[0]}'); a classifier needs at least two`);
   const index = new Map(distinct.map((s, i) => [s, i]));
   const y = Int32Array.from(raw, (s) => index.get(s)!);
   return { name: opts.name ?? file, x, y, shape: [nf], numClasses: distinct.length, labels: distinct };

@@ -41,7 +41,9 @@ export function checkDataset(d: Dataset): void {
   const per = sampleSize(d);
   if (!(per > 0)) throw new Error(`dataset '${d.name}': sample shape [${d.shape}] is empty`);
   if (d.x.length !== per * d.y.length) {
-    throw new Error(`dataset '${d.name}': ${d.x.length} values do not hold ${d.y.length} samples of shape [${d.shape}]`);
+    throw new Error(
+      `dataset '${d.name}': ${d.x.length} values do not hold ${d.y.length} samples of shape [${d.shape}]`,
+    );
   }
   for (let i = 0; i < d.y.length; i++) {
     const c = d.y[i] as number;

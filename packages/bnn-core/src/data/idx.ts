@@ -21,9 +21,13 @@ function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     // The gzip trailer stores the uncompressed size mod 2^32: check it before inflating.
     const n = bytes.length;
-    const size = ((bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0) || 0;
+    const size =
+      (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0 || 0;
     if (size > MAX_FILE_BYTES) {
-      throw new DatasetError(file, `decompresses to ${Math.ceil(size / 2 ** 20)} MiB, over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
+      throw new DatasetError(
+        file,
+        `decompresses to ${Math.ceil(size / 2 ** 20)} MiB, over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`,
+      );
     }
     try {
       return gunzipSync(bytes);
@@ -36,10 +40,16 @@ function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
 
 function parseHeader(bytes: Uint8Array, file: string): { dims: number[]; offset: number } {
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new DatasetError(file, 'is not an IDX file (it must start with two zero bytes, a type byte and a dimension count)');
+    throw new DatasetError(
+      file,
+      'is not an IDX file (it must start with two zero bytes, a type byte and a dimension count)',
+    );
   }
   if (bytes[2] !== 0x08) {
-    throw new DatasetError(file, `has IDX data type 0x${bytes[2]!.toString(16)}; only unsigned bytes (0x08) are supported`);
+    throw new DatasetError(
+      file,
+      `has IDX data type 0x${bytes[2]!.toString(16)}; only unsigned bytes (0x08) are supported`,
+    );
   }
   const nd = bytes[3]!;
   if (bytes.length < 4 + 4 * nd) throw new DatasetError(file, 'is truncated inside its header');
@@ -65,7 +75,10 @@ export function loadIdx(images: Uint8Array, labels: Uint8Array, opts: IdxOptions
   const ih = parseHeader(img, imagesFile);
   const lh = parseHeader(lab, labelsFile);
   if (ih.dims.length !== 3 && ih.dims.length !== 4) {
-    throw new DatasetError(imagesFile, `has ${ih.dims.length} dimensions; image files have 3 (count, rows, cols) or 4`);
+    throw new DatasetError(
+      imagesFile,
+      `has ${ih.dims.length} dimensions; image files have 3 (count, rows, cols) or 4`,
+    );
   }
   if (lh.dims.length !== 1) {
     throw new DatasetError(labelsFile, `has ${lh.dims.length} dimensions; label files have 1 (count)`);
@@ -99,7 +112,7 @@ export function writeIdx(dims: number[], data: Uint8Array): Uint8Array {
   out[2] = 0x08;
   out[3] = dims.length;
   const dv = new DataView(out.buffer);
-  dims.forEach((d, i) => dv.setUint32(4 + 4 * i, d, false));
+  for (const [i, d] of dims.entries()) dv.setUint32(4 + 4 * i, d, false);
   out.set(data, 4 + 4 * dims.length);
   return out;
 }

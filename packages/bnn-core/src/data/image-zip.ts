@@ -26,7 +26,14 @@ function ignored(path: string): boolean {
   return path.endsWith('/') || path.split('/').some((p) => p.startsWith('.') || p === '__MACOSX');
 }
 
-function resizeBilinear(img: RgbaImage, H: number, W: number, channels: 1 | 3, out: Float32Array, at: number) {
+function resizeBilinear(
+  img: RgbaImage,
+  H: number,
+  W: number,
+  channels: 1 | 3,
+  out: Float32Array,
+  at: number,
+) {
   const sy = img.height / H;
   const sx = img.width / W;
   for (let y = 0; y < H; y++) {
@@ -42,7 +49,8 @@ function resizeBilinear(img: RgbaImage, H: number, W: number, channels: 1 | 3, o
       const px = (yy: number, xx: number, c: number) => img.data[(yy * img.width + xx) * 4 + c]!;
       const rgb = [0, 1, 2].map(
         (c) =>
-          (px(y0, x0, c) * (1 - wx) + px(y0, x1, c) * wx) * (1 - wy) + (px(y1, x0, c) * (1 - wx) + px(y1, x1, c) * wx) * wy,
+          (px(y0, x0, c) * (1 - wx) + px(y0, x1, c) * wx) * (1 - wy) +
+          (px(y1, x0, c) * (1 - wx) + px(y1, x1, c) * wx) * wy,
       );
       const o = at + (y * W + x) * channels;
       if (channels === 1) out[o] = (0.299 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!) / 255;
@@ -55,7 +63,8 @@ export function loadImageFolderZip(bytes: Uint8Array, opts: ImageZipOptions = {}
   const file = opts.file ?? 'images.zip';
   const [H, W] = opts.size ?? [28, 28];
   const channels = opts.channels ?? 1;
-  if (bytes.length > MAX_FILE_BYTES) throw new DatasetError(file, `is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
+  if (bytes.length > MAX_FILE_BYTES)
+    throw new DatasetError(file, `is larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB limit`);
   // Pass 1: list entries without decompressing anything.
   const entries: { name: string; size: number }[] = [];
   try {
@@ -69,13 +78,20 @@ export function loadImageFolderZip(bytes: Uint8Array, opts: ImageZipOptions = {}
     throw new DatasetError(file, `is not a valid zip file (${(err as Error).message})`);
   }
   const files = entries.filter((e) => !ignored(e.name));
-  if (files.length === 0) throw new DatasetError(file, 'contains no images; put PNG/JPEG files in one folder per class');
+  if (files.length === 0)
+    throw new DatasetError(file, 'contains no images; put PNG/JPEG files in one folder per class');
   for (const f of files) {
     if (!IMAGE_EXT.test(f.name)) {
-      throw new DatasetError(`${file}/${f.name}`, 'is not a PNG or JPEG image (only .png, .jpg, .jpeg are accepted)');
+      throw new DatasetError(
+        `${file}/${f.name}`,
+        'is not a PNG or JPEG image (only .png, .jpg, .jpeg are accepted)',
+      );
     }
     if (f.size > MAX_IMAGE_BYTES) {
-      throw new DatasetError(`${file}/${f.name}`, `is ${Math.ceil(f.size / 2 ** 20)} MiB, over the per-image limit`);
+      throw new DatasetError(
+        `${file}/${f.name}`,
+        `is ${Math.ceil(f.size / 2 ** 20)} MiB, over the per-image limit`,
+      );
     }
   }
   // The class is the image's parent folder; a common top folder is allowed.
@@ -84,9 +100,14 @@ export function loadImageFolderZip(bytes: Uint8Array, opts: ImageZipOptions = {}
     return parts.length >= 2 ? parts[parts.length - 2]! : '';
   };
   const missing = files.find((f) => classOf(f.name) === '');
-  if (missing) throw new DatasetError(`${file}/${missing.name}`, 'is not inside a class folder (e.g. cats/001.png)');
+  if (missing)
+    throw new DatasetError(`${file}/${missing.name}`, 'is not inside a class folder (e.g. cats/001.png)');
   const labels = [...new Set(files.map((f) => classOf(f.name)))].sort();
-  if (labels.length < 2) throw new DatasetError(file, `has only one class folder ('${labels[0]}'); a classifier needs at least two`);
+  if (labels.length < 2)
+    throw new DatasetError(
+      file,
+      `has only one class folder ('${labels[0]}'); a classifier needs at least two`,
+    );
   const per = H * W * channels;
   checkDecodedSize(file, files.length * per);
   const x = new Float32Array(files.length * per);
@@ -101,7 +122,11 @@ export function loadImageFolderZip(bytes: Uint8Array, opts: ImageZipOptions = {}
     try {
       if (/\.png$/i.test(f.name)) img = decodePng(one, MAX_IMAGE_BYTES / 4);
       else {
-        const j = jpeg.decode(one, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: MAX_IMAGE_BYTES / 2 ** 20 });
+        const j = jpeg.decode(one, {
+          useTArray: true,
+          formatAsRGBA: true,
+          maxMemoryUsageInMB: MAX_IMAGE_BYTES / 2 ** 20,
+        });
         img = { width: j.width, height: j.height, data: j.data as Uint8Array };
       }
     } catch (err) {

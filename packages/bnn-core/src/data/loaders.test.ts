@@ -65,11 +65,15 @@ describe('loadIdx', () => {
     expect(() => loadIdx(good, writeIdx([2], labs.subarray(0, 2)), { labelsFile: 'l.idx' })).toThrow(
       /l.idx: holds 2 labels but images.idx holds 3 images/,
     );
-    expect(() => loadIdx(Uint8Array.of(1, 2, 3, 4), writeIdx([3], labs))).toThrow(/images.idx: is not an IDX file/);
+    expect(() => loadIdx(Uint8Array.of(1, 2, 3, 4), writeIdx([3], labs))).toThrow(
+      /images.idx: is not an IDX file/,
+    );
     const bad = writeIdx([3], labs);
     bad[2] = 0x0d;
     expect(() => loadIdx(good, bad)).toThrow(/labels.idx: has IDX data type 0xd/);
-    expect(() => loadIdx(Uint8Array.of(0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0), bad)).toThrow(/not a valid gzip/);
+    expect(() => loadIdx(Uint8Array.of(0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0), bad)).toThrow(
+      /not a valid gzip/,
+    );
   });
 });
 
@@ -135,17 +139,25 @@ describe('loadImageFolderZip', () => {
     expect(rgb.x.length).toBe(4 * 6 * 5 * 3);
   });
   it('rejects bad archives naming the entry and problem', () => {
-    expect(() => loadImageFolderZip(Uint8Array.of(1, 2, 3), { file: 'up.zip' })).toThrow(/up.zip: is not a valid zip/);
+    expect(() => loadImageFolderZip(Uint8Array.of(1, 2, 3), { file: 'up.zip' })).toThrow(
+      /up.zip: is not a valid zip/,
+    );
     expect(() =>
       loadImageFolderZip(zipSync({ 'a/x.png': png(2, 2, () => [1, 1, 1]), 'b/y.gif': Uint8Array.of(1) }), {
         file: 'up.zip',
       }),
     ).toThrow(/up.zip\/b\/y.gif: is not a PNG or JPEG/);
     expect(() =>
-      loadImageFolderZip(zipSync({ 'a/x.png': Uint8Array.of(1, 2, 3), 'b/y.png': png(2, 2, () => [1, 1, 1]) })),
+      loadImageFolderZip(
+        zipSync({ 'a/x.png': Uint8Array.of(1, 2, 3), 'b/y.png': png(2, 2, () => [1, 1, 1]) }),
+      ),
     ).toThrow(/images.zip\/a\/x.png: cannot be decoded: not a PNG/);
-    expect(() => loadImageFolderZip(zipSync({ 'a/x.png': png(2, 2, () => [1, 1, 1]) }))).toThrow(/only one class/);
-    expect(() => loadImageFolderZip(zipSync({ 'x.png': png(2, 2, () => [1, 1, 1]) }))).toThrow(/not inside a class folder/);
+    expect(() => loadImageFolderZip(zipSync({ 'a/x.png': png(2, 2, () => [1, 1, 1]) }))).toThrow(
+      /only one class/,
+    );
+    expect(() => loadImageFolderZip(zipSync({ 'x.png': png(2, 2, () => [1, 1, 1]) }))).toThrow(
+      /not inside a class folder/,
+    );
   });
 });
 

@@ -21,7 +21,9 @@ let cache: { train: Dataset; test: Dataset } | null = null;
 export function loadMnist(): { train: Dataset; test: Dataset } {
   if (cache) return { train: copy(cache.train), test: copy(cache.test) };
   if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new Error('bnn-core/data: loadMnist() runs in Node only; in a browser load the MNIST IDX files with loadIdx()');
+    throw new Error(
+      'bnn-core/data: loadMnist() runs in Node only; in a browser load the MNIST IDX files with loadIdx()',
+    );
   }
   const { createRequire } = nodeBuiltin<typeof import('node:module')>('module');
   const mnist = createRequire(import.meta.url)('mnist') as { raw: number[]; length: number }[];
@@ -45,7 +47,10 @@ export function loadMnist(): { train: Dataset; test: Dataset } {
   const all: Dataset = { name: 'mnist', x, y, shape: [28, 28, 1], numClasses: 10, labels };
   const rng = new Rng(MNIST_SPLIT_SEED);
   const order = (idx: number[]) => Array.from(rng.permutation(idx.length), (i) => idx[i] as number);
-  cache = { train: subset(all, order(trainIdx), 'mnist-train'), test: subset(all, order(testIdx), 'mnist-test') };
+  cache = {
+    train: subset(all, order(trainIdx), 'mnist-train'),
+    test: subset(all, order(testIdx), 'mnist-test'),
+  };
   return { train: copy(cache.train), test: copy(cache.test) };
 }
 

@@ -16,7 +16,8 @@ export interface RgbaImage {
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
 export function decodePng(bytes: Uint8Array, maxPixels: number): RgbaImage {
-  for (let i = 0; i < 8; i++) if (bytes[i] !== SIGNATURE[i]) throw new Error('not a PNG file (bad signature)');
+  for (let i = 0; i < 8; i++)
+    if (bytes[i] !== SIGNATURE[i]) throw new Error('not a PNG file (bad signature)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 8;
   let width = 0;
@@ -44,7 +45,8 @@ export function decodePng(bytes: Uint8Array, maxPixels: number): RgbaImage {
     pos += 12 + len;
   }
   if (!width || !height) throw new Error('PNG has no IHDR chunk');
-  if (width * height > maxPixels) throw new Error(`PNG is ${width}×${height}, over the ${maxPixels}-pixel limit`);
+  if (width * height > maxPixels)
+    throw new Error(`PNG is ${width}×${height}, over the ${maxPixels}-pixel limit`);
   const channels = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 }[colorType];
   if (!channels) throw new Error(`PNG colour type ${colorType} is not valid`);
   if (![1, 2, 4, 8, 16].includes(depth)) throw new Error(`PNG bit depth ${depth} is not valid`);
