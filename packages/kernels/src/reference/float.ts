@@ -3,24 +3,15 @@
  * Sums are accumulated in double precision and rounded to float32 when stored. Both engine backends use
  * these functions for float ops, so the backends agree exactly on them.
  */
-import type { FloatActivation, Padding } from '@bnn-studio/bnn-core';
+import type { Conv2DOp, FloatActivation, Padding } from '@bnn-studio/bnn-core';
 import { convGeometry } from '../geometry.js';
 
 function activate(y: number, activation: FloatActivation): number {
   return activation === 'relu' ? Math.max(y, 0) : y;
 }
 
-export interface FloatConvParams {
-  filter: Float32Array;
-  bias: Float32Array | null;
-  inChannels: number;
-  outChannels: number;
-  kernel: [number, number];
-  strides: [number, number];
-  dilations: [number, number];
-  padding: Padding;
-  activation: FloatActivation;
-}
+/** A float conv's weights and attributes: the `conv2d` op of the deploy graph without its wiring. */
+export type FloatConvParams = Omit<Conv2DOp, 'op' | 'sourceNode' | 'inputs' | 'outputs'>;
 
 /**
  * Float conv2d, NHWC input `[H, W, Cin]`, HWIO filter, zero padding for `same`. Accumulates in float32 in a
