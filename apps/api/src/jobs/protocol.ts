@@ -20,6 +20,8 @@ export interface TrainTask {
   /** v8-serialised checkpoint to resume from. */
   resumeFrom: Uint8Array | null;
   backend: 'wasm' | 'cpu';
+  /** Distillation teacher from an earlier run: its graph and serializeWeights bytes. */
+  teacher?: { runId: string; graph: GraphSpec; weights: Uint8Array } | null;
 }
 
 export type FromTrainer =

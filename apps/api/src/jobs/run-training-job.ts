@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import type { AppContext } from '../context.js';
+import { loadWeightBytes } from '../services/runs/get-run-weights.js';
 import { writeMetricPoints } from '../services/runs/record-metrics.js';
 import type { FromTrainer, TrainTask } from './protocol.js';
 import type { TrainExecution, TrainExecutor } from './thread-executor.js';
@@ -69,7 +70,21 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
   if (run.attempts > 0)
     log(`attempt ${run.attempts + 1}${resumeBytes ? `, resuming after epoch ${resumeEpoch}` : ''}`);
 
-  const options = JSON.parse(run.optionsJson) as { limits?: TrainTask['limits'] };
+  const options = JSON.parse(run.optionsJson) as { limits?: TrainTask['limits']; teacherRunId?: string };
+  let teacher: TrainTask['teacher'] = null;
+  if (options.teacherRunId) {
+    const t = await db.run.findUniqueOrThrow({
+      where: { id: options.teacherRunId },
+      include: { architectureVersion: true },
+    });
+    const { bytes } = await loadWeightBytes(ctx, t);
+    teacher = {
+      runId: t.id,
+      graph: JSON.parse(t.architectureVersion.graphJson) as GraphSpec,
+      weights: bytes,
+    };
+    log(`distilling from run ${t.id}`);
+  }
   const task: TrainTask = {
     runId,
     graph: JSON.parse(run.architectureVersion.graphJson) as GraphSpec,
@@ -84,6 +99,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     limits: options.limits ?? {},
     resumeFrom: resumeBytes,
     backend: opts.backend ?? 'wasm',
+    teacher,
   };
 
   let outcome: JobOutcome = 'failed';

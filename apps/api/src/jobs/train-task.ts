@@ -107,6 +107,7 @@ export async function runTrainTask(
     message: `dataset ${task.dataset.id}: ${train.y.length} train / ${test.y.length} test samples`,
   });
   const resumeFrom = task.resumeFrom ?? undefined;
+  if (task.teacher) emit({ type: 'log', message: `teacher: run ${task.teacher.runId}` });
   if (task.resumeFrom) emit({ type: 'log', message: 'resuming from the last checkpoint' });
 
   let lastLoss: number | null = null;
@@ -120,7 +121,7 @@ export async function runTrainTask(
     graph: task.graph,
     dataset: train,
     // Server runs checkpoint every epoch unless told otherwise, so a crash loses at most one epoch.
-    config: { checkpointEvery: 1, ...task.config },
+    config: { checkpointEvery: 1, ...task.config, ...teacherDistillation(task) },
     resumeFrom,
     onBatchEnd: (b) => {
       const now = Date.now();
@@ -179,4 +180,17 @@ export async function runTrainTask(
   } finally {
     trainer.destroy();
   }
+}
+
+/** An earlier run as distillation teacher: its graph and weights go into the trainer's distillation config. */
+function teacherDistillation(task: TrainTask) {
+  if (!task.teacher) return {};
+  const distillation = (task.config.distillation ?? {}) as Record<string, unknown>;
+  return {
+    distillation: {
+      ...distillation,
+      teacherGraph: task.teacher.graph,
+      teacherWeights: coreFn('deserializeWeights')(task.teacher.weights),
+    },
+  };
 }

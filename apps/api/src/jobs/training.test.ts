@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getPreset } from '@bnn-studio/bnn-core';
+import { getPreset, randomWeights, serializeWeights } from '@bnn-studio/bnn-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { closeContext, openContext } from '../context.js';
@@ -42,6 +42,52 @@ describe.each(testProviders())('server training (%s)', (provider) => {
     });
   });
   afterAll(async () => t?.close());
+
+  it('distils from an earlier run: the teacher run id resolves to its graph and weights', async () => {
+    const post = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/runs', headers: t.auth, payload });
+    const base = {
+      graph,
+      datasetId: 'mnist',
+      config: { epochs: 1, batchSize: 32, seed: 4, optimizer: { id: 'adam', learningRate: 0.005 } },
+    };
+    const teacher = (await post({ ...base, location: 'browser' })).json().run.id as string;
+    const withTeacher = (teacherRunId: string, location = 'server') => ({
+      ...base,
+      location,
+      config: { ...base.config, distillation: { teacherRunId, temperature: 2, alpha: 0.5 } },
+      limits: { trainSamples: 128, testSamples: 64 },
+    });
+    // Refusals: a teacher without weights, an unknown one, and a browser run asking for one.
+    const notReady = await post(withTeacher(teacher));
+    expect(notReady.statusCode).toBe(422);
+    expect(notReady.json().error.code).toBe('teacher_not_ready');
+    expect((await post(withTeacher('run_unknown'))).statusCode).toBe(404);
+    expect((await post(withTeacher(teacher, 'browser'))).json().error.code).toBe('teacher_needs_server');
+
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${teacher}/complete?finalAccuracy=0.5&epochs=1`,
+      headers: { ...t.auth, 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(serializeWeights(randomWeights(graph, 5))),
+    });
+    expect(done.statusCode).toBe(200);
+    const created = await post(withTeacher(teacher));
+    expect(created.statusCode).toBe(201);
+    const runId = created.json().run.id as string;
+    const run = await waitFor('the distilled run', async () => {
+      const r = (await t.app.inject({ method: 'GET', url: `/api/runs/${runId}`, headers: t.auth })).json()
+        .run;
+      return r.status === 'completed' || r.status === 'failed' ? r : null;
+    });
+    expect(run).toMatchObject({ status: 'completed', hasWeights: true });
+    // With the earlier run as teacher no float twin is trained first (that would record `teacher.*` points).
+    const metrics = (
+      await t.app.inject({ method: 'GET', url: `/api/runs/${runId}/metrics`, headers: t.auth })
+    ).json().metrics as { name: string }[];
+    expect(metrics.some((p) => p.name === 'loss')).toBe(true);
+    expect(metrics.filter((p) => p.name.startsWith('teacher.'))).toEqual([]);
+  });
 
   it('trains a queued run, streams it over SSE, stores weights and exports them (cached)', async () => {
     const created = await t.app.inject({

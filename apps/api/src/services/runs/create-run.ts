@@ -6,6 +6,7 @@ import { createArchitecture } from '../architectures/create-architecture.js';
 import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
+import { checkTeacherRun, teacherRunIdOf } from './teacher-run.js';
 
 /**
  * The full config snapshot (defaults applied) from bnn-core's TrainConfig schema; 422 naming every bad field.
@@ -62,6 +63,8 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
 
+  const teacherRunId = teacherRunIdOf(input.config);
+  if (teacherRunId) await checkTeacherRun(ctx, teacherRunId, input.location);
   const config = await normalizeTrainConfig(input.config);
   const summary = version.summaryJson
     ? (JSON.parse(version.summaryJson) as { totals?: { modelSizeBytes?: number } })
@@ -83,7 +86,7 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       // Browser runs hold a lease renewed by their metrics and heartbeats (see reap-abandoned-runs.ts).
       heartbeatAt: isServer ? null : now,
       configJson: JSON.stringify(config),
-      optionsJson: JSON.stringify({ limits: input.limits ?? {} }),
+      optionsJson: JSON.stringify({ limits: input.limits ?? {}, ...(teacherRunId ? { teacherRunId } : {}) }),
       seed: input.config.seed,
       epochs: input.config.epochs,
       packedBytes: summary?.totals?.modelSizeBytes != null ? Math.round(summary.totals.modelSizeBytes) : null,

@@ -3,7 +3,7 @@ import type { ServiceCtx } from '../context.js';
 
 /** The trained weights (serializeWeights bytes) of a run that has them, from the artifact store or DB blobs. */
 export async function loadWeightBytes(
-  ctx: ServiceCtx,
+  ctx: Pick<ServiceCtx, 'db' | 'store' | 'config'>,
   run: { id: string; status: string; weightsSha256: string | null },
 ): Promise<{ sha256: string; bytes: Uint8Array }> {
   const bytes = run.weightsSha256
