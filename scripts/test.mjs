@@ -46,6 +46,13 @@ if (built) {
   } catch (err) {
     console.error(`Could not start PostgreSQL: ${err.message}`);
   }
+  // An interrupted run must not leave the throw-away server behind.
+  const stopOnSignal = (signal) => {
+    pg?.stop();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   const unitEnv = { ...process.env, ...(pg ? { BNN_TEST_DATABASE_URL: pg.url } : {}) };
   const vitestReports = workspaceDirs().map((d) => join(d, 'test-results', 'vitest.json'));
   for (const f of vitestReports) rmSync(f, { force: true });
@@ -66,6 +73,8 @@ if (built) {
     { env: { ...unitEnv, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' } },
   );
   pg?.stop();
+  process.removeListener('SIGINT', stopOnSignal);
+  process.removeListener('SIGTERM', stopOnSignal);
   const unit = vitestReports.filter(existsSync).reduce(
     (acc, f) => {
       const r = JSON.parse(readFileSync(f, 'utf8'));
