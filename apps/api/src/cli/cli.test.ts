@@ -1,0 +1,91 @@
+// The `bnn-studio` command line end to end, as a script would use it (`--json`, last line one JSON object):
+// train on real MNIST digits → list → export a .bnn → export a firmware bundle from that .bnn → build and run the
+// bundle's self-check on the emulated Cortex-M4.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getPreset } from '@bnn-studio/bnn-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { API_ROOT } from '../lib/paths.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bnn-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]): Promise<{ code: number | null; out: string; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'src/cli/main.ts', ...args],
+      {
+        cwd: API_ROOT,
+        env: {
+          ...process.env,
+          BNN_STUDIO_DATA: join(dir, 'data'),
+          DATABASE_URL: '',
+          BNN_STUDIO_TOKEN: 'cli-test',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    proc.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    proc.on('error', reject);
+    proc.on('exit', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(last) as Record<string, unknown>;
+      } catch {
+        // Not JSON: the assertions below show the output.
+      }
+      resolve({ code, out, json });
+    });
+  });
+}
+
+describe('bnn-studio CLI', () => {
+  it('trains, lists, exports and verifies a firmware bundle on the emulator', async () => {
+    const graphFile = join(dir, 'graph.json');
+    writeFileSync(graphFile, JSON.stringify(getPreset('mnist-tiny')));
+
+    const train = await cli(['train', graphFile, '--epochs', '1', '--limit', '256', '--seed', '3', '--json']);
+    expect(train.code, train.out).toBe(0);
+    const runId = String(train.json.runId);
+    expect(runId).toMatch(/^run_/);
+
+    const list = await cli(['runs', 'list', '--json']);
+    expect(list.code, list.out).toBe(0);
+    expect(JSON.stringify(list.json)).toContain(runId);
+
+    const bnn = join(dir, 'model.bnn');
+    const exp = await cli(['export', runId, '--target', 'bnn', '--out', bnn, '--json']);
+    expect(exp.code, exp.out).toBe(0);
+    expect(existsSync(bnn)).toBe(true);
+
+    const zip = join(dir, 'stm32l4.zip');
+    const fw = await cli(['export', bnn, '--target', 'stm32l4', '--out', zip, '--json']);
+    expect(fw.code, fw.out).toBe(0);
+    expect(existsSync(zip)).toBe(true);
+
+    const verify = await cli(['verify', zip, '--json']);
+    expect(verify.code, verify.out).toBe(0);
+    expect(verify.json).toMatchObject({ passed: true });
+
+    const missing = await cli([
+      'export',
+      'run_does_not_exist',
+      '--target',
+      'bnn',
+      '--out',
+      join(dir, 'x.bnn'),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.out).toMatch(/run_does_not_exist/);
+  }, 600_000);
+});
