@@ -98,6 +98,17 @@ function hashSeed(seed: number, index: number): number {
   return (h ^ (h >>> 16)) % 2_000_000_000;
 }
 
+/** The window of every conv-like layer (conv, depthwise, separable): Keras params → QuantConv args. */
+function convWindow(p: ReturnType<typeof resolveParams>) {
+  return {
+    kernelSize: pair(p.kernel_size, [3, 3]),
+    strides: pair(p.strides, [1, 1]),
+    padding: p.padding === 'same' ? ('same' as const) : ('valid' as const),
+    padValues: Number(p.pad_values ?? 0),
+    dilationRate: pair(p.dilation_rate, [1, 1]),
+  };
+}
+
 function createLayer(node: GraphNode, name: string, seed: number, inputRank: number): tf.layers.Layer | null {
   const def = getLayerDef(node.type);
   const p = resolveParams(node);
@@ -108,11 +119,7 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
         name,
         mode: 'conv',
         filters: Number(p.filters),
-        kernelSize: pair(p.kernel_size, [3, 3]),
-        strides: pair(p.strides, [1, 1]),
-        padding: p.padding === 'same' ? 'same' : 'valid',
-        padValues: Number(p.pad_values ?? 0),
-        dilationRate: pair(p.dilation_rate, [1, 1]),
+        ...convWindow(p),
         useBias: p.use_bias !== false,
         inputQuantizer: ref(p.input_quantizer ?? null),
         kernelQuantizer: ref(p.kernel_quantizer ?? null),
@@ -124,11 +131,7 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
       return new QuantConv({
         name,
         mode: 'depthwise',
-        kernelSize: pair(p.kernel_size, [3, 3]),
-        strides: pair(p.strides, [1, 1]),
-        padding: p.padding === 'same' ? 'same' : 'valid',
-        padValues: Number(p.pad_values ?? 0),
-        dilationRate: pair(p.dilation_rate, [1, 1]),
+        ...convWindow(p),
         depthMultiplier: Number(p.depth_multiplier ?? 1),
         useBias: p.use_bias !== false,
         inputQuantizer: ref(p.input_quantizer ?? null),
@@ -141,11 +144,7 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
         name,
         mode: 'separable',
         filters: Number(p.filters),
-        kernelSize: pair(p.kernel_size, [3, 3]),
-        strides: pair(p.strides, [1, 1]),
-        padding: p.padding === 'same' ? 'same' : 'valid',
-        padValues: Number(p.pad_values ?? 0),
-        dilationRate: pair(p.dilation_rate, [1, 1]),
+        ...convWindow(p),
         depthMultiplier: Number(p.depth_multiplier ?? 1),
         useBias: p.use_bias !== false,
         inputQuantizer: ref(p.input_quantizer ?? null),
