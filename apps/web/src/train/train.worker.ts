@@ -5,8 +5,8 @@
  * serialised weights (transferred) with a confusion matrix on the held-out samples.
  */
 import { serializeWeights } from '@bnn-studio/bnn-core';
-import { createTrainer, type Dataset, initBackend, predict, type Trainer } from '@bnn-studio/bnn-core/tf';
-import { env as tfEnv } from '@tensorflow/tfjs';
+import { createTrainer, type Dataset, predict, type Trainer } from '@bnn-studio/bnn-core/tf';
+import { pickBackend } from './backend-choice';
 import { accuracyOf, argmaxRows, confusionMatrix } from './confusion';
 import { readIdx } from './idx';
 import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
@@ -55,57 +55,9 @@ async function loadDatasets(spec: WorkerDatasetSpec): Promise<{ train: Dataset; 
   return { train: slice(testN, trainN, 'train'), test: slice(0, testN, 'test') };
 }
 
-/**
- * Whether this worker has a hardware WebGL context. Software rasterisers (SwiftShader, llvmpipe: headless or
- * GPU-less browsers) run tfjs far slower than the wasm backend, so they count as "no WebGL".
- */
-function hasHardwareWebgl(): boolean {
-  if (typeof OffscreenCanvas === 'undefined') return false;
-  try {
-    const gl = new OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
-    if (!gl) return false;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(
-      info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER),
-    );
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return !/swiftshader|llvmpipe|software|basic render/i.test(renderer);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * tfjs-backend-wasm's threaded build spawns its pthreads from a blob: copy of the emscripten glue, which does not
- * survive bundling (minified names are missing in the blob). Use the single-threaded SIMD build: training already
- * runs off the main thread in this worker.
- */
-function forceSingleThreadedWasm() {
-  tfEnv().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-}
-
-async function pickBackend(pref: 'auto' | 'webgl' | 'wasm' | 'cpu', wasmPaths: string): Promise<string> {
-  const order = pref === 'auto' ? (['webgl', 'wasm', 'cpu'] as const) : ([pref, 'cpu'] as const);
-  let lastError: unknown = null;
-  forceSingleThreadedWasm();
-  for (const name of order) {
-    try {
-      if (name === 'webgl' && pref === 'auto' && !hasHardwareWebgl()) {
-        post({ type: 'log', text: 'No hardware WebGL in this browser; using the wasm backend.' });
-        continue;
-      }
-      return await initBackend(name, { wasmPaths });
-    } catch (e) {
-      lastError = e;
-      post({ type: 'log', text: `Backend ${name} unavailable: ${(e as Error).message}` });
-    }
-  }
-  throw lastError ?? new Error('No TensorFlow.js backend could start.');
-}
-
 async function run(msg: Extract<ToWorker, { type: 'start' }>) {
   stopRequested = false;
-  const backend = await pickBackend(msg.backend, msg.wasmPaths);
+  const backend = await pickBackend(msg.backend, msg.wasmPaths, (text) => post({ type: 'log', text }));
   post({ type: 'backend', backend });
   post({ type: 'log', text: `TensorFlow.js backend: ${backend}` });
   const { train, test } = await loadDatasets(msg.dataset);
