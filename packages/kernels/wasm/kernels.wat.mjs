@@ -26,12 +26,15 @@ function gemmKernel({
   packed = false,
   interleaved = false,
   kind = undefined,
+  pairRows = false,
 } = {}) {
   // kind 0 / 1: the output transform (float / bit-packed) is fixed at build time, no per-pixel branch.
   // interleaved: the P pixel rows of a block are stored step by step ([step][pixel][STEP bytes]), so one
   // pointer walks all P rows (one register less than P pointers, which V8 otherwise spills).
-  const IP = interleaved ? P : 1;
-  const pxOff = (u, j, within) => (interleaved ? u * STEP * P + j * STEP + within : u * STEP + within);
+  // pairRows (P = 1 only): the rows are stored pair-interleaved as for P = 2 and this kernel walks one of the
+  // two, so each step advances by two steps' bytes.
+  const IP = interleaved ? P : pairRows ? 2 : 1;
+  const pxOff = (u, j, within) => (interleaved ? u * STEP * P + j * STEP + within : u * STEP * IP + within);
   const pxPtr = (j) => (interleaved ? '$pa0' : `$pa${j}`);
   const STEP = 16 * V + 8 * S;
   // Steps per chunk: byte accumulators (V = 1) must be widened every ≤ 31 steps; a multiple of the unroll U.
@@ -214,7 +217,13 @@ function gemmKernel({
       (block $doneBlocks (loop $blocks
         (br_if $doneBlocks (i32.ge_u (local.get $blk) (local.get $t1)))
         (local.set $o (i32.shl (local.get $blk) (i32.const 2)))
-        (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))
+        ${
+          pairRows
+            ? `;; row p of the pair-interleaved layout: pair p >> 1, second row of the pair 8 bytes in
+        (local.set $pa0 (i32.add (local.get $a) (i32.add (i32.mul (i32.shr_u (local.get $p) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1)))
+          (i32.mul (i32.and (local.get $p) (i32.const 1)) (i32.const ${STEP})))))`
+            : '(local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))'
+        }
         ;; pixels past m reuse row p (their results are not stored)
         ${range(interleaved ? 1 : P)
           .slice(1)
@@ -404,22 +413,12 @@ function im2colKernel() {
           (i32.mul (i32.and (local.get $r) (i32.const 1)) (local.get $stepBytes))))
         (local.set $src2 (local.get $tmp))
         (local.set $end (i32.add (local.get $tmp) (local.get $rowBytes)))
-        (if (i32.eq (local.get $stepBytes) (i32.const 8))
-          (then
-            (block $done8 (loop $s8
-              (br_if $done8 (i32.ge_u (local.get $src2) (local.get $end)))
-              (i64.store (local.get $out) (i64.load (local.get $src2)))
-              (local.set $out (i32.add (local.get $out) (i32.const 16)))
-              (local.set $src2 (i32.add (local.get $src2) (i32.const 8)))
-              (br $s8))))
-          (else
-            (block $done24 (loop $s24
-              (br_if $done24 (i32.ge_u (local.get $src2) (local.get $end)))
-              (v128.store (local.get $out) (v128.load (local.get $src2)))
-              (i64.store offset=16 (local.get $out) (i64.load offset=16 (local.get $src2)))
-              (local.set $out (i32.add (local.get $out) (i32.const 48)))
-              (local.set $src2 (i32.add (local.get $src2) (i32.const 24)))
-              (br $s24)))))
+        (block $done8 (loop $s8
+          (br_if $done8 (i32.ge_u (local.get $src2) (local.get $end)))
+          (i64.store (local.get $out) (i64.load (local.get $src2)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (local.set $src2 (i32.add (local.get $src2) (i32.const 8)))
+          (br $s8)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
         (br $xs)))
@@ -741,17 +740,20 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 )`;
 }
 
-// The shipped micro-kernels (chosen by measuring variants of P, V, S, U on the benchmark shapes):
+// The shipped micro-kernels (chosen by measuring variants of P, V, S, U on the benchmark shapes in Node 20's
+// V8 and in Chromium's; which one is faster depends on the engine's register allocation, so the runtime picks
+// between them per layer by timing its first calls, see binary-ops.ts):
 // - bgemm: 2 pixels × 4 channels, one i64 per step: xor + popcnt + add per 64-bit pair, and short rows
 //   (3×3×64 = 9 i64) waste nothing. Counts of two channels share one i64 (packed), so the 8 counts live in
-//   4 registers: unpacked, V8 spilled 5 of 8 accumulators to the stack inside the loop.
-// - bgemm_mixed: the same block with a v128 (i8x16.popcnt) + an i64 per 24-byte step, which also keeps the
-//   vector units busy; ~8 % faster once rows are long (≥ 96 words), slower on short rows (its widening
-//   reduction is a per-block cost).
+//   4 registers: unpacked, V8 spilled 5 of 8 accumulators to the stack inside the loop. Fastest in Node 20.
+// - bgemm1: 1 pixel × 4 channels, 3 steps unrolled, unpacked counts, on the same pair-interleaved rows.
+//   4–14 % faster than bgemm in Chromium 156 once rows have ≥ 18 steps; 10–20 % slower in Node 20.
+// - the mixed block (V = 1: a v128 via i8x16.popcnt + an i64 per 24-byte step) is no longer shipped: V8 lowers
+//   i8x16.popcnt to ~6 instructions here (no vpopcntb), and it never beat both kernels above by more than 2 %.
 export const GEMM_SCALAR = { name: 'bgemm', P: 2, V: 0, S: 1, U: 1, packed: true, interleaved: true };
-export const GEMM_MIXED = { name: 'bgemm_mixed', P: 2, V: 1, S: 1, U: 1, packed: true, interleaved: true };
+export const GEMM_ONE_PIXEL = { name: 'bgemm1', P: 1, V: 0, S: 1, U: 3, pairRows: true };
 /** Each micro-kernel is built twice, with the float (\`_f\`) and the bit-packed (\`_b\`) output transform. */
-export const GEMM_KERNELS = [GEMM_SCALAR, GEMM_MIXED].flatMap((g) => [
+export const GEMM_KERNELS = [GEMM_SCALAR, GEMM_ONE_PIXEL].flatMap((g) => [
   { ...g, name: `${g.name}_f`, kind: 0 },
   { ...g, name: `${g.name}_b`, kind: 1 },
 ]);

@@ -5,14 +5,32 @@
 import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn-studio/bnn-core';
 import { packedWords, popcount32 } from '../bitpack.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
-import type { GemmKernelName, Heap, KernelExports } from './runtime.js';
+import type { GemmKernelName, GemmVariant, Heap, KernelExports } from './runtime.js';
 import type { GemmWorker } from './threads.js';
 
 /** Output channels per micro-kernel block. */
 const BLOCK = 4;
-/** Row length (words) from which the mixed v128 + i64 micro-kernel beats the scalar i64 one. */
-const MIXED_FROM_WORDS = 96;
+/** Bytes per GEMM step (one i64 of each row). */
+const STEP_BYTES = 8;
+/** Steps bgemm1 unrolls per loop iteration: its rows must hold a multiple of this many steps. */
+const BGEMM1_UNROLL = 3;
+/** Timed calls per candidate micro-kernel before a layer settles on the fastest (see `bconvGemm`). */
+const TUNING_CALLS = 4;
+/** Below this (ms per call) the timer cannot tell the candidates apart: keep the first. */
+const TUNING_MIN_MS = 0.02;
 const INT32_MAX = 0x7fffffff;
+
+/**
+ * Which GEMM micro-kernel a layer uses: 'auto' times the candidates on the layer's first calls (results are
+ * bit-identical either way; only speed differs between JavaScript engines), or one forced by name.
+ */
+export type GemmChoice = 'auto' | GemmVariant;
+
+interface GemmTuning {
+  candidates: GemmVariant[];
+  best: number[];
+  calls: number;
+}
 
 /** Geometry and relaid weights of a binary conv (bdense is a 1×1 conv of a 1×1 image). */
 export interface PreparedBConv {
@@ -24,8 +42,9 @@ export interface PreparedBConv {
   outChannels: number;
   /** Channel blocks per L1 tile of filter rows (a multiple of 8 blocks = 32 channels). */
   tileBlocks: number;
-  /** Micro-kernel: bgemm (8-byte i64 steps) or bgemm_mixed (24-byte v128 + i64 steps), _f / _b transform. */
+  /** Micro-kernel in use (_f / _b transform); while `tuning` is set, the candidates take turns. */
   gemm: GemmKernelName;
+  tuning: GemmTuning | null;
   stepBytes: number;
   /** Steps per im2col row; the row holds KH·KW·inWords words, zero-padded to a whole number of steps. */
   steps: number;
@@ -48,6 +67,7 @@ export function prepareBConv(
   heap: Heap,
   op: BConv2DOp | BDenseOp,
   inShape: readonly number[],
+  options: { gemm?: GemmChoice } = {},
 ): PreparedBConv {
   const isDense = op.op === 'bdense';
   const kernel: [number, number] = isDense ? [1, 1] : op.kernel;
@@ -59,15 +79,20 @@ export function prepareBConv(
   const inWords = packedWords(op.inChannels);
   const taps = kernel[0] * kernel[1];
   const rowWords = taps * inWords;
-  const mixed = rowWords >= MIXED_FROM_WORDS;
-  const gemm: GemmKernelName = `${mixed ? 'bgemm_mixed' : 'bgemm'}_${op.transform.kind === 'float' ? 'f' : 'b'}`;
-  const stepBytes = mixed ? 24 : 8;
+  const stepBytes = STEP_BYTES;
   const STEP_WORDS = stepBytes / 4;
-  const steps = Math.ceil(rowWords / STEP_WORDS);
+  const choice = options.gemm ?? 'auto';
+  let steps = Math.ceil(rowWords / STEP_WORDS);
+  // bgemm1 needs whole unrolled iterations: a forced bgemm1 pads the rows with zero steps (zero words in both
+  // operands add nothing to the counts); 'auto' only offers it where no padding is needed.
+  if (choice === 'bgemm1') steps = Math.ceil(steps / BGEMM1_UNROLL) * BGEMM1_UNROLL;
+  const candidates: GemmVariant[] =
+    choice === 'auto' ? (steps % BGEMM1_UNROLL === 0 ? ['bgemm', 'bgemm1'] : ['bgemm']) : [choice];
+  const suffix = op.transform.kind === 'float' ? 'f' : 'b';
   const cout = op.outChannels;
   const n4 = Math.ceil(cout / BLOCK);
 
-  // Filter interleaved as [n4][steps][4 channels][6 words] so one pointer walks 4 channels' rows.
+  // Filter interleaved as [n4][steps][4 channels][2 words] so one pointer walks 4 channels' rows.
   const filterWords = n4 * steps * BLOCK * STEP_WORDS;
   const filter = heap.alloc(filterWords * 4);
   const fv = heap.i32(filter, filterWords);
@@ -138,7 +163,11 @@ export function prepareBConv(
     dilations,
     inWords,
     outChannels: cout,
-    gemm,
+    gemm: `${candidates[0]!}_${suffix}`,
+    tuning:
+      candidates.length > 1
+        ? { candidates, best: candidates.map(() => Number.POSITIVE_INFINITY), calls: 0 }
+        : null,
     stepBytes,
     steps,
     // ~16 KiB of filter rows per tile (half of L1d), at least 32 channels
@@ -290,6 +319,37 @@ export function bconvIm2col(
 
 /** GEMM + output transform over the im2col rows of a batch (one call, or one per sample with a correction). */
 export function bconvGemm(
+  k: KernelExports,
+  p: PreparedBConv,
+  col: number,
+  out: number,
+  batch: number,
+  worker?: GemmWorker | null,
+): void {
+  const tuning = p.tuning;
+  if (tuning === null) {
+    gemmBatch(k, p, col, out, batch, worker);
+    return;
+  }
+  // Candidates take turns on the first calls; the best time of each decides (the first calls of a fresh
+  // module may run baseline-compiled code, so each candidate gets TUNING_CALLS chances).
+  const i = tuning.calls % tuning.candidates.length;
+  const suffix = p.gemm.endsWith('_f') ? 'f' : 'b';
+  p.gemm = `${tuning.candidates[i]!}_${suffix}`;
+  const t0 = performance.now();
+  gemmBatch(k, p, col, out, batch, worker);
+  tuning.best[i] = Math.min(tuning.best[i]!, performance.now() - t0);
+  if (++tuning.calls < TUNING_CALLS * tuning.candidates.length) return;
+  let pick = 0;
+  tuning.best.forEach((t, j) => {
+    if (t < tuning.best[pick]!) pick = j;
+  });
+  if (tuning.best[0]! < TUNING_MIN_MS) pick = 0;
+  p.gemm = `${tuning.candidates[pick]!}_${suffix}`;
+  p.tuning = null;
+}
+
+function gemmBatch(
   k: KernelExports,
   p: PreparedBConv,
   col: number,

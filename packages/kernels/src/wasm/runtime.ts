@@ -24,8 +24,9 @@ export type GemmKernel = (
   tile: number,
 ) => void;
 
-/** GEMM micro-kernels: scalar or mixed, with the float (_f) or bit-packed (_b) output transform. */
-export type GemmKernelName = 'bgemm_f' | 'bgemm_b' | 'bgemm_mixed_f' | 'bgemm_mixed_b';
+/** GEMM micro-kernels (see wasm/kernels.wat.mjs), each with the float (_f) or bit-packed (_b) output transform. */
+export type GemmVariant = 'bgemm' | 'bgemm1';
+export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
 export interface KernelExports {
   pack(src: number, dst: number, rows: number, channels: number): number;
@@ -73,8 +74,8 @@ export interface KernelExports {
   ): void;
   bgemm_f: GemmKernel;
   bgemm_b: GemmKernel;
-  bgemm_mixed_f: GemmKernel;
-  bgemm_mixed_b: GemmKernel;
+  bgemm1_f: GemmKernel;
+  bgemm1_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,

@@ -9,6 +9,7 @@ import {
   bconvGemm,
   bconvIm2col,
   bconvScratchBytes,
+  type GemmChoice,
   type PreparedBConv,
   prepareBConv,
   runBConv,
@@ -38,20 +39,25 @@ export class WasmBConv {
     op: BConv2DOp | BDenseOp,
     inShape: readonly number[],
     batch: number,
-    options: { threads?: 1 | 2 } = {},
+    options: { threads?: 1 | 2; gemm?: GemmChoice } = {},
   ): Promise<WasmBConv> {
     const wantShared = options.threads === 2 && sharedMemoryAvailable();
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared: wantShared });
     const k = await instantiateKernels(memory, wantShared);
     const worker = wantShared ? await createGemmWorker(memory) : null;
     const heap = new Heap(memory);
-    const p = prepareBConv(heap, op, inShape);
+    const p = prepareBConv(heap, op, inShape, { gemm: options.gemm });
     const elements = inShape.reduce((a, b) => a * b, 1);
     const floatIn = heap.alloc(batch * elements * 4);
     const packedIn = heap.alloc(batch * p.inSize * 4);
     const col = heap.alloc(bconvScratchBytes(p, batch));
     const out = heap.alloc(batch * p.outSize * 4);
     return new WasmBConv(k, heap, p, batch, op.inChannels, floatIn, packedIn, col, out, worker);
+  }
+
+  /** The GEMM micro-kernel in use (after 'auto' tuning, the one that was fastest here). */
+  get gemmKernel(): string {
+    return this.p.gemm;
   }
 
   /** Threads in use (2 only when requested and available). */

@@ -13,7 +13,7 @@ const POSTED = CTRL;
 const DONE = CTRL + 1;
 const KERNEL = CTRL + 2;
 const ARGS = CTRL + 3;
-const KERNELS = ['bgemm_f', 'bgemm_b', 'bgemm_mixed_f', 'bgemm_mixed_b'] as const;
+const KERNELS = ['bgemm_f', 'bgemm_b', 'bgemm1_f', 'bgemm1_b'] as const;
 const STOP = 99;
 
 // Worker source, valid both as a Node `eval` worker (CommonJS) and as a browser worker script. It spins briefly

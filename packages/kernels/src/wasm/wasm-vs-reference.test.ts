@@ -7,10 +7,13 @@ import { createEngine } from '../engine/engine.js';
 import { convGeometry } from '../geometry.js';
 import { bconv2dReference, bdenseReference } from '../reference/binary.js';
 import { Rng } from '../test-support/random.js';
+import type { GemmChoice } from './binary-ops.js';
 import { WasmBConv } from './standalone.js';
 
 const REGRESSION_SEEDS: number[] = [];
 const BCONV_CASES = 2500;
+/** Cases run again with the one-pixel micro-kernel forced (its rows padded to whole unrolled steps). */
+const BGEMM1_CASES = 1000;
 
 function randomTransform(rng: Rng, cout: number, k: number, kind: 'float' | 'bitpacked'): OutputTransform {
   if (kind === 'bitpacked') {
@@ -77,9 +80,9 @@ function expectSame(got: Float32Array | Int32Array, want: Float32Array | Int32Ar
   }
 }
 
-async function checkBConvSeed(seed: number): Promise<void> {
+async function checkBConvSeed(seed: number, gemm: GemmChoice = 'bgemm'): Promise<void> {
   const { op, h, w, batch, input } = bconvCase(seed);
-  const wasm = await WasmBConv.create(op, [h, w, op.inChannels], batch);
+  const wasm = await WasmBConv.create(op, [h, w, op.inChannels], batch, { gemm });
   const got = wasm.runPacked(input);
   const inWords = h * w * packedWords(op.inChannels);
   const parts = [];
@@ -93,7 +96,7 @@ async function checkBConvSeed(seed: number): Promise<void> {
   expectSame(
     got,
     want,
-    `bconv2d seed ${seed} ${JSON.stringify({ h, w, batch, kind: op.transform.kind, ...shape })}`,
+    `bconv2d seed ${seed} ${gemm} ${JSON.stringify({ h, w, batch, kind: op.transform.kind, ...shape })}`,
   );
 }
 
@@ -106,7 +109,43 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
     for (let seed = 1; seed <= BCONV_CASES; seed++) await checkBConvSeed(seed);
   });
 
-  it('bconv2d on long rows (mixed v128 + i64 micro-kernel) and chunked byte accumulators', async () => {
+  it(`bconv2d on ${BGEMM1_CASES} random cases with the one-pixel micro-kernel (bgemm1) forced`, async () => {
+    for (let seed = 1; seed <= BGEMM1_CASES; seed++) await checkBConvSeed(seed, 'bgemm1');
+  });
+
+  it("'auto' times both micro-kernels on the first calls, settles on one, and every call is exact", async () => {
+    for (const seed of [11, 12, 13]) {
+      const rng = new Rng(seed);
+      const [h, cin, cout] = [6, 64 * seed - 640, 36];
+      const op: BConv2DOp = {
+        op: 'bconv2d',
+        sourceNode: 'auto',
+        inputs: ['x'],
+        outputs: ['y'],
+        filter: rng.packed(cout * 9, cin),
+        inChannels: cin,
+        outChannels: cout,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'same',
+        padValue: 1,
+        transform: randomTransform(rng, cout, 9 * cin, seed === 12 ? 'bitpacked' : 'float'),
+      };
+      const input = rng.packed(h * h, cin);
+      const want = bconv2dReference(input, h, h, op);
+      const wasm = await WasmBConv.create(op, [h, h, cin], 1, { gemm: 'auto' });
+      const used = new Set<string>();
+      for (let call = 0; call < 12; call++) {
+        expectSame(wasm.runPacked(input), want, `auto seed ${seed} call ${call}`);
+        used.add(wasm.gemmKernel.replace(/_[fb]$/, ''));
+      }
+      expect([...used].sort()).toEqual(['bgemm', 'bgemm1']);
+      expect(['bgemm', 'bgemm1']).toContain(wasm.gemmKernel.replace(/_[fb]$/, ''));
+    }
+  });
+
+  it('bconv2d on long rows, both micro-kernels', async () => {
     for (const [cin, k, h] of [
       [384, 3, 3],
       [512, 3, 4],
@@ -132,8 +171,14 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
           transform: randomTransform(rng, cout, k * k * cin, kind),
         };
         const input = rng.packed(h * h, cin);
-        const wasm = await WasmBConv.create(op, [h, h, cin], 1);
-        expectSame(wasm.runPacked(input), bconv2dReference(input, h, h, op), `long rows cin ${cin} ${kind}`);
+        for (const gemm of ['bgemm', 'bgemm1'] as const) {
+          const wasm = await WasmBConv.create(op, [h, h, cin], 1, { gemm });
+          expectSame(
+            wasm.runPacked(input),
+            bconv2dReference(input, h, h, op),
+            `long rows cin ${cin} ${kind} ${gemm}`,
+          );
+        }
       }
     }
   });
