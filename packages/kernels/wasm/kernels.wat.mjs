@@ -740,20 +740,29 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 )`;
 }
 
-// The shipped micro-kernels (chosen by measuring variants of P, V, S, U on the benchmark shapes in Node 20's
-// V8 and in Chromium's; which one is faster depends on the engine's register allocation, so the runtime picks
-// between them per layer by timing its first calls, see binary-ops.ts):
-// - bgemm: 2 pixels × 4 channels, one i64 per step: xor + popcnt + add per 64-bit pair, and short rows
-//   (3×3×64 = 9 i64) waste nothing. Counts of two channels share one i64 (packed), so the 8 counts live in
-//   4 registers: unpacked, V8 spilled 5 of 8 accumulators to the stack inside the loop. Fastest in Node 20.
-// - bgemm1: 1 pixel × 4 channels, 3 steps unrolled, unpacked counts, on the same pair-interleaved rows.
-//   4–14 % faster than bgemm in Chromium 156 once rows have ≥ 18 steps; 10–20 % slower in Node 20.
-// - the mixed block (V = 1: a v128 via i8x16.popcnt + an i64 per 24-byte step) is no longer shipped: V8 lowers
-//   i8x16.popcnt to ~6 instructions here (no vpopcntb), and it never beat both kernels above by more than 2 %.
-export const GEMM_SCALAR = { name: 'bgemm', P: 2, V: 0, S: 1, U: 1, packed: true, interleaved: true };
-export const GEMM_ONE_PIXEL = { name: 'bgemm1', P: 1, V: 0, S: 1, U: 3, pairRows: true };
-/** Each micro-kernel is built twice, with the float (\`_f\`) and the bit-packed (\`_b\`) output transform. */
-export const GEMM_KERNELS = [GEMM_SCALAR, GEMM_ONE_PIXEL].flatMap((g) => [
+// The shipped micro-kernels. Which is fastest depends on the JavaScript engine's register allocation and on the
+// row length, so the runtime times the eligible ones on each layer's first calls and keeps the fastest (see
+// src/wasm/binary-ops.ts; results are bit-identical). Measured GEMM rates (G binary ops/s, rows of 9 / 18 / 36 /
+// 72 steps) in Node 20 (V8 11.3) and Chromium 156:
+// - bgemm: 2 pixels × 4 channels, one i64 per step; counts of two channels share one i64 (packed), so the 8 counts
+//   live in 4 registers (unpacked, Node's V8 spilled 5 of 8 to the stack). Any row length. Node 306 / 344 / 365 /
+//   374, the best there; Chromium 318 / 358 / 377 / 390.
+// - bgemm2x3: the same block with unpacked counts, 3 steps unrolled. Chromium 353–361 on 9-step rows (the best).
+// - bgemm1x9 / bgemm1x18 / bgemm1x36: 1 pixel × 4 channels, 9 / 18 / 36 steps unrolled, walking one row of the
+//   pair-interleaved layout. Chromium up to 403 / 503 / 546 on 18- / 36- / 72-step rows; slower in Node, whose
+//   V8 hoists the unrolled loads and spills.
+// `unroll`: a row must hold a multiple of this many steps (GEMM_UNROLL in binary-ops.ts mirrors it; a test checks).
+// Retired: the mixed block (V = 1, a v128 via i8x16.popcnt beside each i64): V8 lowers i8x16.popcnt to ~6
+// instructions here (no vpopcntb), and it never beat the kernels above by more than 2 %.
+export const GEMM_VARIANTS = [
+  { name: 'bgemm', unroll: 1, P: 2, V: 0, S: 1, U: 1, packed: true, interleaved: true },
+  { name: 'bgemm2x3', unroll: 3, P: 2, V: 0, S: 1, U: 3, packed: false, interleaved: true },
+  { name: 'bgemm1x9', unroll: 9, P: 1, V: 0, S: 1, U: 9, pairRows: true },
+  { name: 'bgemm1x18', unroll: 18, P: 1, V: 0, S: 1, U: 18, pairRows: true },
+  { name: 'bgemm1x36', unroll: 36, P: 1, V: 0, S: 1, U: 36, pairRows: true },
+];
+/** Each micro-kernel is built twice, with the float (`_f`) and the bit-packed (`_b`) output transform. */
+export const GEMM_KERNELS = GEMM_VARIANTS.flatMap((g) => [
   { ...g, name: `${g.name}_f`, kind: 0 },
   { ...g, name: `${g.name}_b`, kind: 1 },
 ]);

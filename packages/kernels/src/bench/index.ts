@@ -3,7 +3,7 @@
  * one run, plus achieved binary ops/s against a WASM popcount roofline measured here, two-thread speed-up and
  * whole-model latency of the presets. Writes <repo>/bench-results/kernels.json and prints a table.
  * Binary ops are counted as 2·M·N·K (LCE / daBNN convention). The timed binary conv includes packing its
- * float input and the output transform.
+ * float input and the output transform. The 3×3 conv cases also run in headless Chromium (browser.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +16,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../test-support/random.js';
 import { WasmBConv } from '../wasm/standalone.js';
-
+import { browserConvCases } from './browser.js';
+import * as timing from './timing.js';
 import { wholeModelCases } from './whole-model.js';
 
 export interface BenchCase {
@@ -33,60 +34,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..', '..', '..');
 const quick = process.argv.includes('--quick');
 
-/** Best per-call time (ms) of `fn`, sampled in rounds of ≥ `roundMs` (the min filters other processes' noise). */
+/** Best per-call time (ms) of `fn` (fewer, shorter rounds with --quick). */
 export function timeMs(fn: () => void, rounds = quick ? 3 : 7, roundMs = quick ? 20 : 60): number {
-  fn();
-  // calibrate: repetitions per round so that a round lasts about roundMs
-  let reps = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t;
-    if (dt >= roundMs / 4 || reps >= 1 << 20) {
-      reps = Math.max(1, Math.round((reps * roundMs) / Math.max(dt, 1e-3)));
-      break;
-    }
-    reps *= 2;
-  }
-  let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < rounds; r++) {
-    const t = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    best = Math.min(best, (performance.now() - t) / reps);
-  }
-  return best;
+  return timing.timeMs(fn, rounds, roundMs);
 }
 
-/**
- * Best per-call times (ms) of several functions measured in alternating rounds, so that load from other
- * processes on a shared machine hits ours and the baseline alike (the minimum filters out the noise).
- */
+/** Best per-call times (ms) of several functions measured in alternating rounds. */
 export function timeSideBySide(
   fns: (() => void)[],
   rounds = quick ? 5 : 25,
   roundMs = quick ? 20 : 30,
 ): number[] {
-  const reps = fns.map((fn) => {
-    fn();
-    let n = 1;
-    for (;;) {
-      const t = performance.now();
-      for (let i = 0; i < n; i++) fn();
-      const dt = performance.now() - t;
-      if (dt >= roundMs / 4 || n >= 1 << 20)
-        return Math.max(1, Math.round((n * roundMs) / Math.max(dt, 1e-3)));
-      n *= 2;
-    }
-  });
-  const best = fns.map(() => Number.POSITIVE_INFINITY);
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((fn, i) => {
-      const t = performance.now();
-      for (let k = 0; k < reps[i]!; k++) fn();
-      best[i] = Math.min(best[i]!, (performance.now() - t) / reps[i]!);
-    });
-  }
-  return best;
+  return timing.timeSideBySide(fns, rounds, roundMs);
 }
 
 export async function useTf(backend: 'wasm' | 'cpu'): Promise<void> {
@@ -260,6 +219,10 @@ async function main(): Promise<void> {
       );
     }
   }
+
+  // The same conv cases in Chromium (the studio's client-side engine runs there; its V8 is newer than Node's and
+  // prefers other micro-kernels, which the 'auto' choice finds).
+  for (const c of await browserConvCases(shapes, [1, 8], quick)) push(c);
 
   // Binary GEMM 1024³: bdense with 1024 rows; operands packed beforehand, output transform included.
   {

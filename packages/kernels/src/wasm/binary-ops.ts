@@ -12,8 +12,14 @@ import type { GemmWorker } from './threads.js';
 const BLOCK = 4;
 /** Bytes per GEMM step (one i64 of each row). */
 const STEP_BYTES = 8;
-/** Steps bgemm1 unrolls per loop iteration: its rows must hold a multiple of this many steps. */
-const BGEMM1_UNROLL = 3;
+/** Steps each micro-kernel unrolls per loop iteration: its rows must hold a multiple of this many steps. */
+export const GEMM_UNROLL: Record<GemmVariant, number> = {
+  bgemm: 1,
+  bgemm2x3: 3,
+  bgemm1x9: 9,
+  bgemm1x18: 18,
+  bgemm1x36: 36,
+};
 /** Timed calls per candidate micro-kernel before a layer settles on the fastest (see `bconvGemm`). */
 const TUNING_CALLS = 4;
 /** Below this (ms per call) the timer cannot tell the candidates apart: keep the first. */
@@ -83,11 +89,13 @@ export function prepareBConv(
   const STEP_WORDS = stepBytes / 4;
   const choice = options.gemm ?? 'auto';
   let steps = Math.ceil(rowWords / STEP_WORDS);
-  // bgemm1 needs whole unrolled iterations: a forced bgemm1 pads the rows with zero steps (zero words in both
-  // operands add nothing to the counts); 'auto' only offers it where no padding is needed.
-  if (choice === 'bgemm1') steps = Math.ceil(steps / BGEMM1_UNROLL) * BGEMM1_UNROLL;
+  // Unrolled kernels need whole iterations: a forced one pads the rows with zero steps (zero words in both
+  // operands add nothing to the counts); 'auto' only offers those that need no padding.
+  if (choice !== 'auto') steps = Math.ceil(steps / GEMM_UNROLL[choice]) * GEMM_UNROLL[choice];
   const candidates: GemmVariant[] =
-    choice === 'auto' ? (steps % BGEMM1_UNROLL === 0 ? ['bgemm', 'bgemm1'] : ['bgemm']) : [choice];
+    choice === 'auto'
+      ? (Object.keys(GEMM_UNROLL) as GemmVariant[]).filter((v) => steps % GEMM_UNROLL[v] === 0)
+      : [choice];
   const suffix = op.transform.kind === 'float' ? 'f' : 'b';
   const cout = op.outChannels;
   const n4 = Math.ceil(cout / BLOCK);

@@ -25,7 +25,7 @@ export type GemmKernel = (
 ) => void;
 
 /** GEMM micro-kernels (see wasm/kernels.wat.mjs), each with the float (_f) or bit-packed (_b) output transform. */
-export type GemmVariant = 'bgemm' | 'bgemm1';
+export type GemmVariant = 'bgemm' | 'bgemm2x3' | 'bgemm1x9' | 'bgemm1x18' | 'bgemm1x36';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
 export interface KernelExports {
@@ -74,8 +74,14 @@ export interface KernelExports {
   ): void;
   bgemm_f: GemmKernel;
   bgemm_b: GemmKernel;
-  bgemm1_f: GemmKernel;
-  bgemm1_b: GemmKernel;
+  bgemm2x3_f: GemmKernel;
+  bgemm2x3_b: GemmKernel;
+  bgemm1x9_f: GemmKernel;
+  bgemm1x9_b: GemmKernel;
+  bgemm1x18_f: GemmKernel;
+  bgemm1x18_b: GemmKernel;
+  bgemm1x36_f: GemmKernel;
+  bgemm1x36_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,

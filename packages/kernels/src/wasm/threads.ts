@@ -5,7 +5,7 @@
  * Node (worker_threads) and in browsers when `crossOriginIsolated`; otherwise `createGemmWorker` returns null
  * and callers run single-threaded.
  */
-import { kernelsModule } from './runtime.js';
+import { type GemmVariant, kernelsModule } from './runtime.js';
 
 /** Control block: int32 indexes in the shared memory (bytes 64..191, below the heap base of 1024). */
 const CTRL = 16;
@@ -13,7 +13,9 @@ const POSTED = CTRL;
 const DONE = CTRL + 1;
 const KERNEL = CTRL + 2;
 const ARGS = CTRL + 3;
-const KERNELS = ['bgemm_f', 'bgemm_b', 'bgemm1_f', 'bgemm1_b'] as const;
+const KERNELS = (
+  ['bgemm', 'bgemm2x3', 'bgemm1x9', 'bgemm1x18', 'bgemm1x36'] as const satisfies readonly GemmVariant[]
+).flatMap((v) => [`${v}_f`, `${v}_b`] as const);
 const STOP = 99;
 
 // Worker source, valid both as a Node `eval` worker (CommonJS) and as a browser worker script. It spins briefly

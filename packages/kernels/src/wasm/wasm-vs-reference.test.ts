@@ -2,18 +2,22 @@
 // reports its seed; add it to REGRESSION_SEEDS so it is checked first forever after.
 import type { BConv2DOp, BDenseOp, DeployGraph, DeployOp, OutputTransform } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the WAT generator is plain JavaScript without type declarations
+import { GEMM_VARIANTS } from '../../wasm/kernels.wat.mjs';
 import { packedWords } from '../bitpack.js';
 import { createEngine } from '../engine/engine.js';
 import { convGeometry } from '../geometry.js';
 import { bconv2dReference, bdenseReference } from '../reference/binary.js';
 import { Rng } from '../test-support/random.js';
-import type { GemmChoice } from './binary-ops.js';
+import { GEMM_UNROLL, type GemmChoice } from './binary-ops.js';
+import type { GemmVariant } from './runtime.js';
 import { WasmBConv } from './standalone.js';
 
 const REGRESSION_SEEDS: number[] = [];
 const BCONV_CASES = 2500;
-/** Cases run again with the one-pixel micro-kernel forced (its rows padded to whole unrolled steps). */
-const BGEMM1_CASES = 1000;
+/** Cases run again with each unrolled micro-kernel forced (rows padded to whole unrolled iterations). */
+const UNROLLED_CASES = 400;
+const UNROLLED = (Object.keys(GEMM_UNROLL) as GemmVariant[]).filter((v) => GEMM_UNROLL[v] > 1);
 
 function randomTransform(rng: Rng, cout: number, k: number, kind: 'float' | 'bitpacked'): OutputTransform {
   if (kind === 'bitpacked') {
@@ -109,8 +113,16 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
     for (let seed = 1; seed <= BCONV_CASES; seed++) await checkBConvSeed(seed);
   });
 
-  it(`bconv2d on ${BGEMM1_CASES} random cases with the one-pixel micro-kernel (bgemm1) forced`, async () => {
-    for (let seed = 1; seed <= BGEMM1_CASES; seed++) await checkBConvSeed(seed, 'bgemm1');
+  it(`bconv2d on ${UNROLLED_CASES} random cases with each unrolled micro-kernel forced`, async () => {
+    for (const gemm of UNROLLED) {
+      for (let seed = 1; seed <= UNROLLED_CASES; seed++) await checkBConvSeed(seed, gemm);
+    }
+  });
+
+  it("the runtime's unroll table matches the micro-kernels the WAT source builds", () => {
+    expect(
+      Object.fromEntries(GEMM_VARIANTS.map((v: { name: string; unroll: number }) => [v.name, v.unroll])),
+    ).toEqual(GEMM_UNROLL);
   });
 
   it("'auto' times both micro-kernels on the first calls, settles on one, and every call is exact", async () => {
@@ -136,12 +148,16 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
       const want = bconv2dReference(input, h, h, op);
       const wasm = await WasmBConv.create(op, [h, h, cin], 1, { gemm: 'auto' });
       const used = new Set<string>();
-      for (let call = 0; call < 12; call++) {
+      for (let call = 0; call < 24; call++) {
         expectSame(wasm.runPacked(input), want, `auto seed ${seed} call ${call}`);
         used.add(wasm.gemmKernel.replace(/_[fb]$/, ''));
       }
-      expect([...used].sort()).toEqual(['bgemm', 'bgemm1']);
-      expect(['bgemm', 'bgemm1']).toContain(wasm.gemmKernel.replace(/_[fb]$/, ''));
+      const steps = (9 * cin) / 64;
+      const eligible = (Object.keys(GEMM_UNROLL) as GemmVariant[]).filter(
+        (v) => steps % GEMM_UNROLL[v] === 0,
+      );
+      expect([...used].sort()).toEqual([...eligible].sort());
+      expect(eligible).toContain(wasm.gemmKernel.replace(/_[fb]$/, ''));
     }
   });
 
@@ -171,7 +187,7 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
           transform: randomTransform(rng, cout, k * k * cin, kind),
         };
         const input = rng.packed(h * h, cin);
-        for (const gemm of ['bgemm', 'bgemm1'] as const) {
+        for (const gemm of Object.keys(GEMM_UNROLL) as GemmVariant[]) {
           const wasm = await WasmBConv.create(op, [h, h, cin], 1, { gemm });
           expectSame(
             wasm.runPacked(input),
