@@ -20,7 +20,7 @@ export const GEMM_UNROLL: Record<GemmVariant, number> = {
   bgemm1x18: 18,
   bgemm1x36: 36,
 };
-/** Timed calls per candidate micro-kernel before a layer settles on the fastest (see `bconvGemm`). */
+/** Timed calls per candidate micro-kernel (after one untimed) before a layer settles on the fastest (see `bconvGemm`). */
 const TUNING_CALLS = 4;
 /** Below this (ms per call) the timer cannot tell the candidates apart: keep the first. */
 const TUNING_MIN_MS = 0.02;
@@ -339,15 +339,16 @@ export function bconvGemm(
     gemmBatch(k, p, col, out, batch, worker);
     return;
   }
-  // Candidates take turns on the first calls; the best time of each decides (the first calls of a fresh
-  // module may run baseline-compiled code, so each candidate gets TUNING_CALLS chances).
-  const i = tuning.calls % tuning.candidates.length;
+  // Candidates take turns on the first calls; the best time of each decides. The first round is not timed: a
+  // fresh module runs baseline-compiled code until the engine has optimised each function.
+  const n = tuning.candidates.length;
+  const i = tuning.calls % n;
   const suffix = p.gemm.endsWith('_f') ? 'f' : 'b';
   p.gemm = `${tuning.candidates[i]!}_${suffix}`;
   const t0 = performance.now();
   gemmBatch(k, p, col, out, batch, worker);
-  tuning.best[i] = Math.min(tuning.best[i]!, performance.now() - t0);
-  if (++tuning.calls < TUNING_CALLS * tuning.candidates.length) return;
+  if (tuning.calls >= n) tuning.best[i] = Math.min(tuning.best[i]!, performance.now() - t0);
+  if (++tuning.calls < (TUNING_CALLS + 1) * n) return;
   let pick = 0;
   tuning.best.forEach((t, j) => {
     if (t < tuning.best[pick]!) pick = j;
