@@ -7,6 +7,7 @@ import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
 import webPlugin from './plugins/web.js';
 import architectureRoutes from './routes/architectures.js';
+import datasetTensorRoutes from './routes/dataset-tensors.js';
 import datasetRoutes from './routes/datasets.js';
 import exportRoutes from './routes/exports.js';
 import healthRoutes from './routes/health.js';
@@ -55,6 +56,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(projectRoutes, { ctx });
   await app.register(architectureRoutes, { ctx });
   await app.register(datasetRoutes, { ctx });
+  await app.register(datasetTensorRoutes, { ctx });
   await app.register(runRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
 

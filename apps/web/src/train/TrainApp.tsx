@@ -20,6 +20,7 @@ import {
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import { type SessionHandle, startBrowserTraining, startServerTraining, watchServerRun } from './controllers';
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
+import { tensorsUrl } from './dataset-tensors';
 import { TrainingProvider, useTraining, useTrainingStore } from './TrainingProvider';
 import { checkForm, DEFAULT_FORM, OPTIMIZERS, type TrainForm, toTrainConfig } from './train-config';
 
@@ -193,6 +194,9 @@ const ModelCard = memo(function ModelCard({
   );
 });
 
+/** Test samples a browser run scores at the end (the confusion matrix and the run's accuracy). */
+const BROWSER_TEST_SAMPLES = 1000;
+
 function TrainPage() {
   const store = useTrainingStore();
   // A boolean, not the phase: the form does not re-render when a run goes from starting to running.
@@ -231,7 +235,9 @@ function TrainPage() {
   const graphErrors = analysis?.issues.length ?? 0;
   const canStart = !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0;
   const dataset = datasets.find((d) => d.id === datasetId);
-  const browserOk = datasetId === 'mnist' || dataset?.builtin === true;
+  // The built-in MNIST trains from the studio's static IDX files; uploads from the API's decoded tensors.
+  const builtinMnist = datasetId === 'mnist' || dataset?.builtin === true;
+  const browserOk = !!dataset;
   const runTeacher = !!form.teacherRunId && form.teacherRunId !== 'float-twin';
 
   const request = () => ({
@@ -245,12 +251,27 @@ function TrainPage() {
 
   const trainBrowser = () => {
     session.current?.dispose();
-    session.current = startBrowserTraining(store, request(), {
-      imagesUrl: '/datasets/mnist-images.idx',
-      labelsUrl: '/datasets/mnist-labels.idx',
-      maxTrainSamples: form.maxTrainSamples,
-      testSamples: 1000,
-    });
+    if (builtinMnist) {
+      session.current = startBrowserTraining(store, request(), {
+        imagesUrl: '/datasets/mnist-images.idx',
+        labelsUrl: '/datasets/mnist-labels.idx',
+        maxTrainSamples: form.maxTrainSamples,
+        testSamples: BROWSER_TEST_SAMPLES,
+      });
+      return;
+    }
+    const req = request();
+    session.current = startBrowserTraining(
+      store,
+      { ...req, limits: { ...req.limits, testSamples: BROWSER_TEST_SAMPLES } },
+      {
+        kind: 'tensors',
+        url: tensorsUrl(datasetId, {
+          maxTrainSamples: form.maxTrainSamples,
+          maxTestSamples: BROWSER_TEST_SAMPLES,
+        }),
+      },
+    );
   };
   const trainServer = async () => {
     session.current?.dispose();
@@ -477,7 +498,6 @@ function TrainPage() {
               <button type="button" disabled={!busy} onClick={() => session.current?.stop()}>
                 Stop
               </button>
-              {!browserOk ? <span className="help">Uploaded datasets train on the server.</span> : null}
               {runTeacher ? <span className="help">Distilling from a run trains on the server.</span> : null}
             </div>
           </form>

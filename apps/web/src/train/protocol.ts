@@ -11,16 +11,28 @@ export interface EpochMetrics {
   seconds?: number;
 }
 
-export interface WorkerDatasetSpec {
-  /** IDX files served by the studio (built-in MNIST) or by the API (uploaded datasets). */
+/** The built-in MNIST digits: IDX files the studio serves as static assets. */
+export interface IdxDatasetSpec {
+  kind?: 'idx';
   imagesUrl: string;
   labelsUrl: string;
   /** Use at most this many training samples (0 = all). */
   maxTrainSamples: number;
-  /** Samples held out at the end of the file for the test set / confusion matrix. */
+  /** Samples held out at the start of the file for the test set / confusion matrix. */
   testSamples: number;
   labels?: string[];
 }
+
+/**
+ * An uploaded dataset, decoded by the API (`GET /api/datasets/:id/tensors`, limits in the query): its training
+ * split and test split, exactly as a server run would see them.
+ */
+export interface TensorDatasetSpec {
+  kind: 'tensors';
+  url: string;
+}
+
+export type WorkerDatasetSpec = IdxDatasetSpec | TensorDatasetSpec;
 
 export type ToWorker =
   | {

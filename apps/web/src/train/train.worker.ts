@@ -6,10 +6,12 @@
  */
 import { serializeWeights } from '@bnn-studio/bnn-core';
 import { createTrainer, type Dataset, predict, type Trainer } from '@bnn-studio/bnn-core/tf';
+import { apiFetch } from '../lib/api';
 import { pickBackend } from './backend-choice';
 import { accuracyOf, argmaxRows, confusionMatrix } from './confusion';
+import { readTensors } from './dataset-tensors';
 import { readIdx } from './idx';
-import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
+import type { EpochMetrics, FromWorker, IdxDatasetSpec, ToWorker, WorkerDatasetSpec } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -26,7 +28,27 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** An uploaded dataset's train and test splits, decoded by the API (errors carry the API's message and fix). */
+async function loadTensors(url: string): Promise<{ train: Dataset; test: Dataset }> {
+  post({ type: 'log', text: 'Downloading the dataset from the studio API…' });
+  const res = await apiFetch(url);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const { header, train, test } = readTensors(bytes);
+  post({
+    type: 'log',
+    text:
+      `Dataset ${header.dataset.name}: ${(bytes.length / 2 ** 20).toFixed(1)} MiB, ${header.train} of ${header.trainTotal} ` +
+      `training and ${header.test} of ${header.testTotal} test samples, shape [${header.shape.join(', ')}].`,
+  });
+  return { train, test };
+}
+
 async function loadDatasets(spec: WorkerDatasetSpec): Promise<{ train: Dataset; test: Dataset }> {
+  if (spec.kind === 'tensors') return loadTensors(spec.url);
+  return loadIdxDatasets(spec);
+}
+
+async function loadIdxDatasets(spec: IdxDatasetSpec): Promise<{ train: Dataset; test: Dataset }> {
   const [imgBytes, lblBytes] = await Promise.all([fetchBytes(spec.imagesUrl), fetchBytes(spec.labelsUrl)]);
   const images = readIdx(imgBytes);
   const labels = readIdx(lblBytes);
