@@ -5,7 +5,7 @@ import { useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { describeError } from '../lib/api';
 import { getArchitectureVersion } from '../lib/studio-api';
-import { autoLayout } from './auto-layout';
+import { autoLayout, layoutFailure } from './auto-layout';
 import { Canvas } from './Canvas';
 import { ComposerProvider, useComposer, useComposerStore } from './ComposerProvider';
 import { loadDraft, saveDraft } from './drafts';
@@ -146,11 +146,16 @@ function useLayoutUnplaced() {
   useEffect(() => {
     if (graph.nodes.every((n) => n.position)) return;
     let cancelled = false;
-    autoLayout(graph).then((positions) => {
-      if (cancelled || store.getState().graph !== graph) return;
-      store.getState().placeNodes(positions);
-      setTimeout(() => fitView({ padding: 0.15, maxZoom: 1 }), 50);
-    });
+    autoLayout(graph).then(
+      (positions) => {
+        if (cancelled || store.getState().graph !== graph) return;
+        store.getState().placeNodes(positions);
+        setTimeout(() => fitView({ padding: 0.15, maxZoom: 1 }), 50);
+      },
+      (e: unknown) => {
+        if (!cancelled) store.getState().setMessage({ kind: 'error', text: layoutFailure(e) });
+      },
+    );
     return () => {
       cancelled = true;
     };

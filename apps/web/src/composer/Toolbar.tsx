@@ -3,7 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { useState } from 'react';
 import { describeError } from '../lib/api';
 import { saveArchitectureVersion } from '../lib/studio-api';
-import { autoLayout } from './auto-layout';
+import { autoLayout, layoutFailure } from './auto-layout';
 import { useComposer, useComposerStore } from './ComposerProvider';
 import { emptyGraph } from './graph-edit';
 
@@ -19,9 +19,13 @@ export function Toolbar({ onShowPresets }: { onShowPresets(): void }) {
   const [saving, setSaving] = useState(false);
 
   const layout = async () => {
-    const positions = await autoLayout(store.getState().graph);
-    store.getState().moveNodes(positions, true);
-    requestAnimationFrame(() => fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+    try {
+      const positions = await autoLayout(store.getState().graph);
+      store.getState().moveNodes(positions, true);
+      requestAnimationFrame(() => fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+    } catch (e) {
+      store.getState().setMessage({ kind: 'error', text: layoutFailure(e) });
+    }
   };
 
   const save = async () => {
