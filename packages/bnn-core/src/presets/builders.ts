@@ -58,16 +58,26 @@ function larqMnist(): GraphSpec {
 }
 
 /**
- * The smallest preset, designed to stay well under 16 KiB of packed weights: Larq's MNIST net without its hidden
- * dense layer — the 3×3×64 binary feature map feeds the binary classifier directly.
+ * The smallest preset, designed to stay well under 16 KiB of packed weights: Larq's MNIST trunk with a float
+ * first convolution (288 float weights, +1 KiB, keeps the pixels' grey levels instead of ±1 kernels) and without
+ * the hidden dense layer — the 3×3×64 binary feature map feeds the binary classifier directly. The classifier's
+ * BatchNorm learns a scale: without it the 10 logits have unit variance and the softmax can never become
+ * confident (training loss stalls near 0.5). Both changes measured on a held-out fifth of the training split
+ * (8 epochs): 96.44 % → 97.37 %.
  */
 function mnistTiny(): GraphSpec {
   const b = new GraphBuilder(
     'MNIST tiny',
-    'A compact BNN for MNIST under 16 KiB packed: three binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier.',
+    'A compact BNN for MNIST under 16 KiB packed: a float 3×3 first convolution, two binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier (BatchNorm with a learned scale).',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
-  b.chain(x, [...LARQ_MNIST_CONVS, ['QuantDense', { units: 10, ...BINARY }], BN_NO_SCALE, ['Softmax']]);
+  b.chain(x, [
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false }],
+    ...LARQ_MNIST_CONVS.slice(1),
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', {}],
+    ['Softmax'],
+  ]);
   return b.build({ preset: 'mnist-tiny' });
 }
 
