@@ -1,6 +1,10 @@
 /**
  * WebGL kernels the training worker registers over tfjs-backend-webgl's own.
  *
+ * PadV2 of rank 5 or more: tfjs-backend-webgl's pad shaders handle rank ≤ 4 only (they fail to compile beyond:
+ * `lessThan` has no ivec5 overload), and bnn-core dilates conv kernels (dilation_rate > 1) with rank-5 pads. The
+ * tensor is padded axis by axis as rank-3 views (see padV2AnyRank).
+ *
  * MaxPoolGrad: a max-pool window routes its gradient to ONE input, the position of its maximum. With ties (the
  * norm after a binary conv, whose outputs are small integers) the choice matters: TensorFlow, tfjs-backend-cpu
  * and bnn-core's wasm kernels take the FIRST maximum in row-major window order, tfjs-backend-webgl takes the last.
@@ -23,6 +27,12 @@ interface WebglProgram {
   outputShape: number[];
   userCode: string;
 }
+interface KernelArgs {
+  inputs: Record<string, TensorInfo>;
+  backend: unknown;
+  attrs?: Record<string, unknown>;
+}
+type WebglKernel = (args: KernelArgs) => TensorInfo;
 interface WebglBackend {
   runWebGLProgram(program: WebglProgram, inputs: TensorInfo[], dtype: 'float32'): TensorInfo;
   disposeIntermediateTensorInfo(t: TensorInfo): void;
@@ -117,15 +127,73 @@ function maxPoolGradFirstMax(args: {
   return dx;
 }
 
+/**
+ * Pads `x` one padded axis at a time through the stock kernel (padding with one constant along several axes is the
+ * same as padding along each in turn). For each axis the dimensions before it and after it are merged (a row-major
+ * reshape, free on WebGL), so the stock kernel sees rank ≤ 3: [KH, 1, KW, A, B] padded on axis 1 is padded as
+ * [KH, 1, KW·A·B].
+ */
+function padV2AnyRank(stockPad: WebglKernel, reshape: WebglKernel): WebglKernel {
+  return (args) => {
+    const x = args.inputs.x!;
+    const paddings = args.attrs!.paddings as Array<[number, number]>;
+    if (x.shape.length <= 4) return stockPad(args);
+    const backend = args.backend as WebglBackend;
+    const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+    let current = x;
+    let shape = [...x.shape];
+    paddings.forEach(([before, after], axis) => {
+      if (before === 0 && after === 0) return;
+      const merged = reshape({
+        inputs: { x: current },
+        backend,
+        attrs: { shape: [product(shape.slice(0, axis)), shape[axis]!, product(shape.slice(axis + 1))] },
+      });
+      const padded = stockPad({
+        inputs: { x: merged },
+        backend,
+        attrs: {
+          ...args.attrs,
+          paddings: [
+            [0, 0],
+            [before, after],
+            [0, 0],
+          ],
+        },
+      });
+      backend.disposeIntermediateTensorInfo(merged);
+      if (current !== x) backend.disposeIntermediateTensorInfo(current);
+      current = padded;
+      shape = shape.map((d, i) => (i === axis ? d + before + after : d));
+    });
+    const out = reshape({ inputs: { x: current }, backend, attrs: { shape } });
+    if (current !== x) backend.disposeIntermediateTensorInfo(current);
+    return out;
+  };
+}
+
+let ourPad: WebglKernel | null = null;
+
 const maxPoolGradConfig: KernelConfig = {
   kernelName: 'MaxPoolGrad',
   backendName: 'webgl',
   kernelFunc: maxPoolGradFirstMax as unknown as KernelConfig['kernelFunc'],
 };
 
-/** Replaces tfjs-backend-webgl's MaxPoolGrad with the first-maximum one (idempotent). */
+/** Registers the kernels above over tfjs-backend-webgl's (idempotent). */
 export function registerWebglTrainingKernels(): void {
-  if (getKernel('MaxPoolGrad', 'webgl')?.kernelFunc === maxPoolGradConfig.kernelFunc) return;
-  if (getKernel('MaxPoolGrad', 'webgl')) unregisterKernel('MaxPoolGrad', 'webgl');
-  registerKernel(maxPoolGradConfig);
+  if (getKernel('MaxPoolGrad', 'webgl')?.kernelFunc !== maxPoolGradConfig.kernelFunc) {
+    if (getKernel('MaxPoolGrad', 'webgl')) unregisterKernel('MaxPoolGrad', 'webgl');
+    registerKernel(maxPoolGradConfig);
+  }
+  const pad = getKernel('PadV2', 'webgl');
+  const reshape = getKernel('Reshape', 'webgl');
+  if (pad && reshape && pad.kernelFunc !== ourPad) {
+    ourPad = padV2AnyRank(
+      pad.kernelFunc as unknown as WebglKernel,
+      reshape.kernelFunc as unknown as WebglKernel,
+    );
+    unregisterKernel('PadV2', 'webgl');
+    registerKernel({ ...pad, kernelFunc: ourPad as unknown as KernelConfig['kernelFunc'] });
+  }
 }

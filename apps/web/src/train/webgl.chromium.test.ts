@@ -79,6 +79,100 @@ function smallBnn(): GraphSpec {
   return { format: 'bnn-studio.graph', version: 1, name: 'webgl-check', nodes, edges } as GraphSpec;
 }
 
+/**
+ * A DAG with the other layer kinds (dilated one-padded binary conv, residual Add, binary depthwise and separable
+ * convs, PReLU, Concatenate, HardTanh, average and global pooling, float depthwise, LeakyTanh, Dense).
+ */
+function residualBnn(): GraphSpec {
+  const ste = { id: 'ste_sign' };
+  const clip = { id: 'weight_clip' };
+  const nodes = [
+    { id: 'in', type: 'Input', params: { shape: [8, 8, 1] } },
+    { id: 'stem', type: 'Conv2D', params: { filters: 4, kernel_size: [3, 3], padding: 'same' } },
+    { id: 'bn0', type: 'BatchNormalization', params: {} },
+    {
+      id: 'b1',
+      type: 'QuantConv2D',
+      params: {
+        filters: 4,
+        kernel_size: 3,
+        padding: 'same',
+        pad_values: 1,
+        dilation_rate: 2,
+        input_quantizer: ste,
+        kernel_quantizer: ste,
+        kernel_constraint: clip,
+        use_bias: false,
+      },
+    },
+    { id: 'bn1', type: 'BatchNormalization', params: {} },
+    { id: 'add', type: 'Add', params: {} },
+    {
+      id: 'dw',
+      type: 'QuantDepthwiseConv2D',
+      params: {
+        kernel_size: 3,
+        padding: 'same',
+        pad_values: 1,
+        depth_multiplier: 2,
+        input_quantizer: ste,
+        depthwise_quantizer: ste,
+      },
+    },
+    {
+      id: 'sep',
+      type: 'QuantSeparableConv2D',
+      params: {
+        filters: 4,
+        kernel_size: 3,
+        padding: 'same',
+        input_quantizer: { id: 'approx_sign' },
+        depthwise_quantizer: ste,
+        pointwise_quantizer: ste,
+        pointwise_constraint: clip,
+      },
+    },
+    { id: 'prelu', type: 'PReLU', params: {} },
+    { id: 'cat', type: 'Concatenate', params: {} },
+    { id: 'ht', type: 'HardTanh', params: {} },
+    { id: 'pool', type: 'AveragePool2D', params: { pool_size: 2 } },
+    { id: 'fdw', type: 'DepthwiseConv2D', params: { kernel_size: 3, padding: 'valid' } },
+    { id: 'relu', type: 'ReLU', params: {} },
+    { id: 'gap', type: 'GlobalAveragePooling2D', params: {} },
+    { id: 'lt', type: 'LeakyTanh', params: { alpha: 0.1 } },
+    { id: 'dense', type: 'Dense', params: { units: 3 } },
+    { id: 'soft', type: 'Softmax', params: {} },
+  ];
+  const wires: Array<[string, string, number?]> = [
+    ['in', 'stem'],
+    ['stem', 'bn0'],
+    ['bn0', 'b1'],
+    ['b1', 'bn1'],
+    ['bn1', 'add', 0],
+    ['bn0', 'add', 1],
+    ['add', 'dw'],
+    ['add', 'sep'],
+    ['sep', 'prelu'],
+    ['dw', 'cat', 0],
+    ['prelu', 'cat', 1],
+    ['cat', 'ht'],
+    ['ht', 'pool'],
+    ['pool', 'fdw'],
+    ['fdw', 'relu'],
+    ['relu', 'gap'],
+    ['gap', 'lt'],
+    ['lt', 'dense'],
+    ['dense', 'soft'],
+  ];
+  const edges = wires.map(([source, target, port]) => ({
+    id: `${source}-${target}`,
+    source,
+    target,
+    ...(port === undefined ? {} : { targetPort: port }),
+  }));
+  return { format: 'bnn-studio.graph', version: 1, name: 'webgl-dag', nodes, edges } as GraphSpec;
+}
+
 /** Seeded 8×8 images of three classes (a horizontal bar, a vertical bar, a diagonal) with noise. */
 function barsDataset(n: number, seed: number): { x: number[]; y: number[] } {
   let s = seed >>> 0;
@@ -173,8 +267,15 @@ describe('WebGL training in Chromium (SwiftShader)', () => {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      // The journeys' flags: even with --disable-gpu, Chromium renders WebGL2 with SwiftShader on ANGLE/Vulkan.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      // The journeys' flags: even with --disable-gpu, this Chromium renders WebGL2 with SwiftShader on ANGLE/Vulkan.
+      // --enable-unsafe-swiftshader keeps that software WebGL available where Chromium no longer falls back to it
+      // by itself.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--enable-unsafe-swiftshader',
+      ],
     });
   });
   afterAll(async () => {
@@ -268,6 +369,98 @@ describe('WebGL training in Chromium (SwiftShader)', () => {
     await page.close();
   }, 180_000);
 
+  it('gradients of a DAG with the other layer kinds match the cpu backend on webgl', async () => {
+    const page = await browser.newPage();
+    await servePage(page, {
+      '/entry.js': { type: 'text/javascript', body: await bundle('test-support/webgl-entry.ts') },
+    });
+    await page.addScriptTag({ url: `${ORIGIN}/entry.js` });
+    const { x, y } = barsDataset(24, 7);
+    const job = { graph: residualBnn(), x, y, shape: [8, 8, 1], numClasses: 3, config: {} };
+    const grads = (backend: 'cpu' | 'webgl') =>
+      page.evaluate(
+        ([b, j]) => (globalThis as unknown as { webglTest: WebglTestApi }).webglTest.gradients(b, j, 9),
+        [backend, job] as const,
+      );
+    const onCpu = await grads('cpu');
+    const onGl = await grads('webgl');
+    expect(Math.abs(onGl.loss - onCpu.loss)).toBeLessThan(1e-5);
+    expect(onGl.grads.map((g) => g.name)).toEqual(onCpu.grads.map((g) => g.name));
+    const off = onCpu.grads
+      .map((g, i) => {
+        let scale = 1e-3;
+        for (const v of g.data) scale = Math.max(scale, Math.abs(v));
+        return { name: g.name, rel: maxAbsDiff(onGl.grads[i]!.data, g.data) / scale };
+      })
+      .filter((d) => !(d.rel < 1e-4));
+    expect(off).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('pads tensors of rank 5 and 6 on webgl like cpu (bnn-core dilates kernels with rank-5 pads)', async () => {
+    const page = await browser.newPage();
+    await servePage(page, {
+      '/entry.js': { type: 'text/javascript', body: await bundle('test-support/webgl-entry.ts') },
+    });
+    await page.addScriptTag({ url: `${ORIGIN}/entry.js` });
+    const cases: { shape: number[]; paddings: Array<[number, number]> }[] = [
+      {
+        shape: [3, 1, 3, 2, 4],
+        paddings: [
+          [0, 0],
+          [0, 1],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+      },
+      {
+        shape: [5, 3, 1, 2, 4],
+        paddings: [
+          [0, 0],
+          [0, 0],
+          [0, 2],
+          [0, 0],
+          [0, 0],
+        ],
+      },
+      {
+        shape: [2, 3, 2, 2, 3],
+        paddings: [
+          [1, 0],
+          [0, 0],
+          [2, 1],
+          [0, 0],
+          [0, 1],
+        ],
+      },
+      {
+        shape: [2, 2, 1, 3, 2, 2],
+        paddings: [
+          [0, 0],
+          [1, 1],
+          [0, 0],
+          [0, 0],
+          [0, 2],
+          [0, 0],
+        ],
+      },
+    ];
+    const run = (backend: 'cpu' | 'webgl', cs: typeof cases) =>
+      page.evaluate(([b, c]) => (globalThis as unknown as { webglTest: WebglTestApi }).webglTest.pads(b, c), [
+        backend,
+        cs,
+      ] as const);
+    expect(await run('webgl', cases)).toEqual(await run('cpu', cases));
+    // The axis-by-axis passes dispose their intermediates: a second round leaves no extra data behind.
+    const held = () =>
+      page.evaluate(() => (globalThis as unknown as { webglTest: WebglTestApi }).webglTest.dataIds());
+    const before = await held();
+    await run('webgl', cases);
+    expect(await held()).toBe(before);
+    await page.close();
+  }, 60_000);
+
   it('max-pool gradients with ties go to the first maximum on webgl, as on cpu (TensorFlow semantics)', async () => {
     const page = await browser.newPage();
     await servePage(page, {
@@ -288,6 +481,12 @@ describe('WebGL training in Chromium (SwiftShader)', () => {
     const onCpu = await run('cpu');
     const onGl = await run('webgl');
     expect(onGl).toEqual(onCpu);
+    // The positions texture is disposed: a second round leaves no extra data behind.
+    const held = () =>
+      page.evaluate(() => (globalThis as unknown as { webglTest: WebglTestApi }).webglTest.dataIds());
+    const before = await held();
+    await run('webgl');
+    expect(await held()).toBe(before);
     // The inputs really tie: in the first case (2×2 windows, stride 2), count windows whose maximum occurs twice
     // or more (the entry fills inputs with ((i·7 + k) mod 3) − 1, NHWC order).
     const [b, h, w, ch] = cases[0]!.shape;

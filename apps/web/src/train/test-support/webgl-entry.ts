@@ -145,6 +145,28 @@ async function maxPoolGrads(backend: 'cpu' | 'webgl', cases: PoolCase[]): Promis
   );
 }
 
+/** tf.pad of a counting tensor for each case; a failing case returns its error message instead. */
+async function pads(
+  backend: 'cpu' | 'webgl',
+  cases: { shape: number[]; paddings: Array<[number, number]> }[],
+): Promise<Array<number[] | string>> {
+  await use(backend);
+  return cases.map((c) => {
+    try {
+      return tf.tidy(() => {
+        const n = c.shape.reduce((a, b) => a * b, 1);
+        const x = tf.tensor(
+          Float32Array.from({ length: n }, (_, i) => i + 1),
+          c.shape,
+        );
+        return Array.from(tf.pad(x, c.paddings, -1).dataSync());
+      });
+    } catch (e) {
+      return (e as Error).message;
+    }
+  });
+}
+
 function webglReport(): { renderer: string | null; hardware: boolean } {
   return { renderer: webglRenderer(), hardware: hasHardwareWebgl() };
 }
@@ -154,8 +176,11 @@ const api = {
   forward,
   gradients,
   maxPoolGrads,
+  pads,
   webglReport,
   numTensors: () => tf.memory().numTensors,
+  /** Data buffers the active backend holds (intermediates a kernel forgot to dispose stay here). */
+  dataIds: () => tf.backend().numDataIds(),
 };
 export type WebglTestApi = typeof api;
 (globalThis as unknown as { webglTest: WebglTestApi }).webglTest = api;
