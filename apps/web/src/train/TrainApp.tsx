@@ -18,6 +18,7 @@ import {
   type RunSummary,
 } from '../lib/studio-api';
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
+import type { BackendPreference } from './backend-choice';
 import { type SessionHandle, startBrowserTraining, startServerTraining, watchServerRun } from './controllers';
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
 import { tensorsUrl } from './dataset-tensors';
@@ -209,6 +210,7 @@ function TrainPage() {
   const [teachers, setTeachers] = useState<RunSummary[]>([]);
   const [apiError, setApiError] = useState<unknown>(null);
   const [runName, setRunName] = useState('');
+  const [backendPref, setBackendPref] = useState<BackendPreference>('auto');
   const session = useRef<SessionHandle | null>(null);
 
   useEffect(() => {
@@ -252,12 +254,17 @@ function TrainPage() {
   const trainBrowser = () => {
     session.current?.dispose();
     if (builtinMnist) {
-      session.current = startBrowserTraining(store, request(), {
-        imagesUrl: '/datasets/mnist-images.idx',
-        labelsUrl: '/datasets/mnist-labels.idx',
-        maxTrainSamples: form.maxTrainSamples,
-        testSamples: BROWSER_TEST_SAMPLES,
-      });
+      session.current = startBrowserTraining(
+        store,
+        request(),
+        {
+          imagesUrl: '/datasets/mnist-images.idx',
+          labelsUrl: '/datasets/mnist-labels.idx',
+          maxTrainSamples: form.maxTrainSamples,
+          testSamples: BROWSER_TEST_SAMPLES,
+        },
+        { backend: backendPref },
+      );
       return;
     }
     const req = request();
@@ -271,6 +278,7 @@ function TrainPage() {
           maxTestSamples: BROWSER_TEST_SAMPLES,
         }),
       },
+      { backend: backendPref },
     );
   };
   const trainServer = async () => {
@@ -420,6 +428,21 @@ function TrainPage() {
                 error={errors.maxTrainSamples}
                 help="Train on a subset for a quick first run in the browser."
               />
+              <label htmlFor="browser-backend">Browser backend</label>
+              <select
+                id="browser-backend"
+                value={backendPref}
+                onChange={(e) => setBackendPref(e.target.value as BackendPreference)}
+              >
+                <option value="auto">Automatic (WebGL on a GPU, else WebAssembly)</option>
+                <option value="webgl">WebGL</option>
+                <option value="wasm">WebAssembly</option>
+                <option value="cpu">Plain JavaScript (slowest)</option>
+              </select>
+              <p className="help">
+                TensorFlow.js backend of &quot;Train in browser&quot;. Automatic skips software WebGL (no
+                GPU), which is slower than WebAssembly.
+              </p>
             </fieldset>
             <fieldset>
               <legend>Distillation and target</legend>
