@@ -3,11 +3,11 @@
  * kernels, 1 thread, 'auto' micro-kernel choice) against tfjs-backend-wasm float32 conv2d (XNNPACK, SIMD build,
  * 1 thread) in the same page, alternating rounds.
  */
-import type { BConv2DOp } from '@bnn-studio/bnn-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../test-support/random.js';
 import { WasmBConv } from '../wasm/standalone.js';
+import { benchConvOp } from './cases.js';
 import { timeSideBySide } from './timing.js';
 
 export interface BrowserConvResult {
@@ -17,30 +17,6 @@ export interface BrowserConvResult {
   oursMs: number;
   tfjsMs: number;
   gemmKernel: string;
-}
-
-export function benchConvOp(c: number, rng: Rng): BConv2DOp {
-  return {
-    op: 'bconv2d',
-    sourceNode: 'bench',
-    inputs: ['x'],
-    outputs: ['y'],
-    filter: rng.packed(c * 9, c),
-    inChannels: c,
-    outChannels: c,
-    kernel: [3, 3],
-    strides: [1, 1],
-    dilations: [1, 1],
-    padding: 'same',
-    padValue: 1,
-    transform: {
-      kind: 'float',
-      clamp: 'none',
-      activation: 'none',
-      multiplier: rng.floats(c),
-      bias: rng.floats(c),
-    },
-  };
 }
 
 async function benchConvInPage(

@@ -7,26 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { bundleForBrowser, CHROMIUM, launchChromium, pageWithScript } from '../test-support/chromium.js';
 import type { BrowserConvResult } from './browser-entry.js';
 import type { BenchCase } from './index.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ORIGIN = 'http://localhost:9';
-
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [new URL('./browser-entry.ts', import.meta.url).pathname],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    conditions: ['source'],
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
-}
 
 export async function browserConvCases(
   shapes: [number, number][],
@@ -41,11 +26,8 @@ export async function browserConvCases(
   }
   const require = createRequire(import.meta.url);
   const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/');
-  const script = await bundle();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const script = await bundleForBrowser(new URL('./browser-entry.ts', import.meta.url));
+  const browser = await launchChromium();
   try {
     const version = browser.version();
     const page = await browser.newPage();
@@ -63,7 +45,7 @@ export async function browserConvCases(
           'Cross-Origin-Opener-Policy': 'same-origin',
           'Cross-Origin-Embedder-Policy': 'require-corp',
         },
-        body: `<!doctype html><html><body><script>${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`,
+        body: pageWithScript(script),
       });
     });
     await page.goto(`${ORIGIN}/index.html`);

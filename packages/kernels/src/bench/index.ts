@@ -10,13 +10,14 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BConv2DOp, BDenseOp } from '@bnn-studio/bnn-core';
+import type { BDenseOp } from '@bnn-studio/bnn-core';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../test-support/random.js';
 import { WasmBConv } from '../wasm/standalone.js';
 import { browserConvCases } from './browser.js';
+import { benchConvOp, CONV_SHAPES } from './cases.js';
 import * as timing from './timing.js';
 import { wholeModelCases } from './whole-model.js';
 
@@ -64,30 +65,6 @@ function roofline(k: WasmBConv): number {
   return (n * 768 * 2) / (ms * 1e6);
 }
 
-function convOp(c: number, rng: Rng): BConv2DOp {
-  return {
-    op: 'bconv2d',
-    sourceNode: 'bench',
-    inputs: ['x'],
-    outputs: ['y'],
-    filter: rng.packed(c * 9, c),
-    inChannels: c,
-    outChannels: c,
-    kernel: [3, 3],
-    strides: [1, 1],
-    dilations: [1, 1],
-    padding: 'same',
-    padValue: 1,
-    transform: {
-      kind: 'float',
-      clamp: 'none',
-      activation: 'none',
-      multiplier: rng.floats(c),
-      bias: rng.floats(c),
-    },
-  };
-}
-
 async function tfConvMs(backend: 'wasm' | 'cpu', n: number, h: number, c: number): Promise<number> {
   await useTf(backend);
   const x = tf.randomNormal([n, h, h, c]) as tf.Tensor4D;
@@ -129,19 +106,14 @@ async function main(): Promise<void> {
     });
   };
   const rng = new Rng(2024);
-  const probe = await WasmBConv.create(convOp(32, rng), [4, 4, 32], 1);
+  const probe = await WasmBConv.create(benchConvOp(32, rng), [4, 4, 32], 1);
   let roofMax = roofline(probe);
 
-  const shapes: [number, number][] = [
-    [32, 64],
-    [16, 128],
-    [8, 256],
-    [4, 512],
-  ];
+  const shapes = CONV_SHAPES;
   for (const batch of [1, 8]) {
     for (const [h, c] of shapes) {
       const label = `bconv 3x3 ${h}x${h}x${c}->${c} batch ${batch}`;
-      const op = convOp(c, rng);
+      const op = benchConvOp(c, rng);
       const conv = await WasmBConv.create(op, [h, h, c], batch);
       conv.setFloatInput(rng.floats(batch * h * h * c));
       const two = await WasmBConv.create(op, [h, h, c], batch, { threads: 2 });

@@ -1,32 +1,13 @@
 // The same package in headless Chromium (real browser, WASM SIMD, Workers + SharedArrayBuffer when
 // cross-origin isolated) gives exactly the results it gives in Node.
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type BrowserCheckResult, browserCheck } from '../test-support/browser-entry.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [new URL('../test-support/browser-entry.ts', import.meta.url).pathname],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    write: false,
-    conditions: ['source'],
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
-}
+import { bundleForBrowser, launchChromium, pageWithScript } from '../test-support/chromium.js';
 
 describe('runs in Chromium with the same results as in Node', () => {
   it('engine (1 and 2 threads) and fuzzed bconv2d match Node exactly', async () => {
-    const script = await bundle();
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const script = await bundleForBrowser(new URL('../test-support/browser-entry.ts', import.meta.url));
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       // Served with COOP/COEP from a localhost origin, so the page is cross-origin isolated (SharedArrayBuffer).
@@ -38,7 +19,7 @@ describe('runs in Chromium with the same results as in Node', () => {
             'Cross-Origin-Opener-Policy': 'same-origin',
             'Cross-Origin-Embedder-Policy': 'require-corp',
           },
-          body: `<!doctype html><html><body><script>${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`,
+          body: pageWithScript(script),
         }),
       );
       await page.goto('http://localhost:9/index.html');

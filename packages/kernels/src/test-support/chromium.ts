@@ -1,0 +1,31 @@
+/** Debian's headless Chromium with an esbuild bundle of one entry: used by the Chromium test and the bench. */
+import { build } from 'esbuild';
+import { type Browser, chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Bundles `entry` (a file URL) for the page as an IIFE, resolving workspace packages to their sources. */
+export async function bundleForBrowser(entry: URL): Promise<string> {
+  const out = await build({
+    entryPoints: [entry.pathname],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    conditions: ['source'],
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** An HTML page running `script` inline. */
+export function pageWithScript(script: string): string {
+  return `<!doctype html><html><body><script>${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`;
+}
