@@ -1,5 +1,6 @@
 /** The benchmark's 3×3 binary conv cases, shared by the Node run, the Chromium page and the quick scripts. */
 import type { BConv2DOp } from '@bnn-studio/bnn-core';
+import { conv3x3Op } from '../test-support/ops.js';
 import type { Rng } from '../test-support/random.js';
 
 /** [H (= W), channels] of the 3×3 convs the issue names (each `c → c`, stride 1, `same` with one-padding). */
@@ -12,25 +13,11 @@ export const CONV_SHAPES: [number, number][] = [
 
 /** A 3×3 `c → c` binary conv, `same` one-padding, float output transform with random multiplier and bias. */
 export function benchConvOp(c: number, rng: Rng): BConv2DOp {
-  return {
-    op: 'bconv2d',
-    sourceNode: 'bench',
-    inputs: ['x'],
-    outputs: ['y'],
-    filter: rng.packed(c * 9, c),
-    inChannels: c,
-    outChannels: c,
-    kernel: [3, 3],
-    strides: [1, 1],
-    dilations: [1, 1],
-    padding: 'same',
-    padValue: 1,
-    transform: {
-      kind: 'float',
-      clamp: 'none',
-      activation: 'none',
-      multiplier: rng.floats(c),
-      bias: rng.floats(c),
-    },
-  };
+  return conv3x3Op(rng, c, c, {
+    kind: 'float',
+    clamp: 'none',
+    activation: 'none',
+    multiplier: rng.floats(c),
+    bias: rng.floats(c),
+  });
 }

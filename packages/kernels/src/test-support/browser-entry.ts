@@ -1,9 +1,8 @@
-/** Bundled by the Chromium test: runs the same checks in the page as in Node and returns plain arrays. */
-import type { BConv2DOp } from '@bnn-studio/bnn-core';
 import { createEngine } from '../engine/engine.js';
 import { bconv2dReference } from '../reference/binary.js';
 import { WasmBConv } from '../wasm/standalone.js';
 import { allOpsGraph } from './graphs.js';
+import { conv3x3Op } from './ops.js';
 import { Rng } from './random.js';
 
 export interface BrowserCheckResult {
@@ -30,24 +29,19 @@ export async function browserCheck(seed: number, threads: 1 | 2): Promise<Browse
     const cin = rng.int(1, 140);
     const cout = rng.int(1, 40);
     const h = rng.int(3, 8);
-    const op: BConv2DOp = {
-      op: 'bconv2d',
-      sourceNode: 'b',
-      inputs: ['x'],
-      outputs: ['y'],
-      filter: rng.packed(cout * 9, cin),
-      inChannels: cin,
-      outChannels: cout,
-      kernel: [3, 3],
-      strides: [rng.int(1, 2), 1],
-      dilations: [1, rng.int(1, 2)],
-      padding: 'same',
-      padValue: 1,
-      transform: {
+    const op = conv3x3Op(
+      rng,
+      cin,
+      cout,
+      {
         kind: 'bitpacked',
         thresholds: Int32Array.from({ length: cout }, () => rng.int(0, 9 * cin)),
       },
-    };
+      {
+        strides: [rng.int(1, 2), 1],
+        dilations: [1, rng.int(1, 2)],
+      },
+    );
     const input = rng.packed(h * h, cin);
     const conv = await WasmBConv.create(op, [h, h, cin], 1);
     const got = conv.runPacked(input);

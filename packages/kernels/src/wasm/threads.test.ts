@@ -1,7 +1,7 @@
-import type { BConv2DOp } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../engine/engine.js';
 import { allOpsGraph } from '../test-support/graphs.js';
+import { conv3x3Op } from '../test-support/ops.js';
 import { Rng } from '../test-support/random.js';
 import { WasmBConv } from './standalone.js';
 
@@ -13,30 +13,21 @@ describe('two-thread execution', () => {
       [8, 64, 64, 0, 'float'],
       [5, 512, 20, 1, 'float'],
     ] as const) {
-      const op: BConv2DOp = {
-        op: 'bconv2d',
-        sourceNode: 't',
-        inputs: ['x'],
-        outputs: ['y'],
-        filter: rng.packed(cout * 9, cin),
-        inChannels: cin,
-        outChannels: cout,
-        kernel: [3, 3],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'same',
-        padValue,
-        transform:
-          kind === 'bitpacked'
-            ? { kind, thresholds: Int32Array.from({ length: cout }, () => rng.int(200, 400)) }
-            : {
-                kind,
-                clamp: 'none',
-                activation: 'relu',
-                multiplier: rng.floats(cout),
-                bias: rng.floats(cout),
-              },
-      };
+      const op = conv3x3Op(
+        rng,
+        cin,
+        cout,
+        kind === 'bitpacked'
+          ? { kind, thresholds: Int32Array.from({ length: cout }, () => rng.int(200, 400)) }
+          : {
+              kind,
+              clamp: 'none',
+              activation: 'relu',
+              multiplier: rng.floats(cout),
+              bias: rng.floats(cout),
+            },
+        { padValue },
+      );
       const input = rng.packed(3 * h * h, cin);
       const one = await WasmBConv.create(op, [h, h, cin], 3);
       const two = await WasmBConv.create(op, [h, h, cin], 3, { threads: 2 });

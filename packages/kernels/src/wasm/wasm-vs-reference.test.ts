@@ -8,6 +8,7 @@ import { packedWords } from '../bitpack.js';
 import { createEngine } from '../engine/engine.js';
 import { convGeometry } from '../geometry.js';
 import { bconv2dReference, bdenseReference } from '../reference/binary.js';
+import { conv3x3Op } from '../test-support/ops.js';
 import { Rng } from '../test-support/random.js';
 import { GEMM_UNROLL, type GemmChoice } from './binary-ops.js';
 import type { GemmVariant } from './runtime.js';
@@ -129,21 +130,12 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
     for (const seed of [11, 12, 13]) {
       const rng = new Rng(seed);
       const [h, cin, cout] = [6, 64 * seed - 640, 36];
-      const op: BConv2DOp = {
-        op: 'bconv2d',
-        sourceNode: 'auto',
-        inputs: ['x'],
-        outputs: ['y'],
-        filter: rng.packed(cout * 9, cin),
-        inChannels: cin,
-        outChannels: cout,
-        kernel: [3, 3],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'same',
-        padValue: 1,
-        transform: randomTransform(rng, cout, 9 * cin, seed === 12 ? 'bitpacked' : 'float'),
-      };
+      const op = conv3x3Op(
+        rng,
+        cin,
+        cout,
+        randomTransform(rng, cout, 9 * cin, seed === 12 ? 'bitpacked' : 'float'),
+      );
       const input = rng.packed(h * h, cin);
       const want = bconv2dReference(input, h, h, op);
       const wasm = await WasmBConv.create(op, [h, h, cin], 1, { gemm: 'auto' });
