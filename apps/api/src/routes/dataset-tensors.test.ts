@@ -1,3 +1,5 @@
+import { crc32, deflateSync } from 'node:zlib';
+import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 import { MAX_BROWSER_TENSOR_BYTES, type TensorsHeader } from './dataset-tensors.js';
@@ -11,6 +13,33 @@ function idx(dims: number[], fill: (i: number) => number): Buffer {
   const body = Buffer.alloc(n);
   for (let i = 0; i < n; i++) body[i] = fill(i);
   return Buffer.concat([header, body]);
+}
+
+/** A real w×h 8-bit greyscale PNG filled with `value`. */
+function png(w: number, h: number, value: number): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc(h * (w + 1));
+  for (let y = 0; y < h; y++) raw.fill(value, y * (w + 1) + 1, (y + 1) * (w + 1));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(raw)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 function multipart(files: { name: string; data: Buffer }[], fields: Record<string, string> = {}) {
@@ -142,6 +171,33 @@ describe.each(testProviders())('GET /api/datasets/:id/tensors (%s)', (provider) 
     // Rows 0..3 train, row 4 test.
     expect(Array.from(x)).toEqual([0.5, -1.25, 3.1, 2, -7, 0.001, 1, 1, 2, 2].map(Math.fround));
     expect(y.map((c) => names[c])).toEqual(['cat', 'dog', 'cat', 'bird', 'dog']);
+  });
+
+  it('serves an image-folder zip decoded by the same loader as server training', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 5; i++) {
+      files[`cats/${i}.png`] = png(8, 8, 20 + i);
+      files[`dogs/${i}.png`] = png(8, 8, 200 + i);
+    }
+    const upload1 = await upload([{ name: 'pets.zip', data: Buffer.from(zipSync(files)) }]);
+    const row = (await get(`/api/datasets/${upload1.id}`)).json().dataset;
+    const res = await get(`/api/datasets/${upload1.id}/tensors`);
+    expect(res.statusCode).toBe(200);
+    const { header, x, y } = readTensors(res.rawPayload);
+    expect(header).toMatchObject({
+      shape: row.shape,
+      labels: ['cats', 'dogs'],
+      train: 8,
+      test: 2,
+      x: { dtype: 'uint8' },
+    });
+    const per = header.shape.reduce((a, b) => a * b, 1);
+    // Every pixel of a sample has its image's grey level (cats are dark, dogs bright).
+    y.forEach((c, k) => {
+      const v = x[k * per]!;
+      expect(c === 0 ? v < 0.2 : v > 0.7).toBe(true);
+      expect(new Set(x.subarray(k * per, (k + 1) * per)).size).toBe(1);
+    });
   });
 
   it('answers unknown ids, bad queries, oversized and missing datasets with coded errors', async () => {
