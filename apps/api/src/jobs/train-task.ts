@@ -1,7 +1,5 @@
 // The compute half of a server training run, run inside a worker thread: load data, train with bnn-core/tf,
 // evaluate on the test split. It only reports (epochs, checkpoints, final weights); the job persists.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import type { GraphSpec, WeightMap } from '@bnn-studio/bnn-core';
 import { coreFn } from '../integrations/bnn-core.js';
@@ -12,39 +10,18 @@ import {
   loadCoreTf,
   need,
 } from '../integrations/bnn-core-tf.js';
+import {
+  decodeStoredDataset,
+  isStoredKind,
+  stridedIndices,
+  takeSamples,
+  uploadSplit,
+} from '../services/datasets/stored-dataset.js';
 import type { DatasetSpec, FromTrainer, TrainTask } from './protocol.js';
 
 /** The first n samples of an evenly strided pass over the dataset (stored datasets may be ordered by class). */
 function subset(d: Dataset, n: number | undefined): Dataset {
-  const total = d.y.length;
-  if (!n || n >= total) return d;
-  const per = d.shape.reduce((a, b) => a * b, 1);
-  const x = new Float32Array(n * per);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const src = Math.floor((i * total) / n);
-    x.set(d.x.subarray(src * per, (src + 1) * per), i * per);
-    y[i] = d.y[src]!;
-  }
-  return { ...d, x, y };
-}
-
-/** A seeded train/test split for uploaded datasets (every 5th sample to test). */
-function split(d: Dataset): { train: Dataset; test: Dataset } {
-  const per = d.shape.reduce((a, b) => a * b, 1);
-  const trainIdx: number[] = [];
-  const testIdx: number[] = [];
-  for (let i = 0; i < d.y.length; i++) (i % 5 === 4 ? testIdx : trainIdx).push(i);
-  const take = (idx: number[]): Dataset => {
-    const x = new Float32Array(idx.length * per);
-    const y = new Int32Array(idx.length);
-    idx.forEach((src, i) => {
-      x.set(d.x.subarray(src * per, (src + 1) * per), i * per);
-      y[i] = d.y[src]!;
-    });
-    return { ...d, x, y };
-  };
-  return { train: take(trainIdx), test: take(testIdx) };
+  return !n || n >= d.y.length ? d : takeSamples(d, stridedIndices(d.y.length, n));
 }
 
 async function loadData(
@@ -53,23 +30,10 @@ async function loadData(
 ): Promise<{ train: Dataset; test: Dataset }> {
   if (spec.kind === 'builtin' && spec.id === 'mnist') return need(api, 'loadMnist')();
   if (!spec.dir) throw new Error(`training: dataset '${spec.id}' has no stored files`);
-  if (spec.kind === 'idx')
-    return split(
-      need(api, 'loadIdx')(
-        new Uint8Array(readFileSync(join(spec.dir, 'images.idx'))),
-        new Uint8Array(readFileSync(join(spec.dir, 'labels.idx'))),
-      ),
-    );
-  if (spec.kind === 'csv')
-    return split(need(api, 'loadCsv')(readFileSync(join(spec.dir, 'data.csv'), 'utf8'), spec.options));
-  if (spec.kind === 'zip')
-    return split(
-      await need(api, 'loadImageFolderZip')(
-        new Uint8Array(readFileSync(join(spec.dir, 'data.zip'))),
-        spec.options,
-      ),
-    );
-  throw new Error(`training: unknown dataset kind '${spec.kind}'`);
+  if (!isStoredKind(spec.kind)) throw new Error(`training: unknown dataset kind '${spec.kind}'`);
+  const all = await decodeStoredDataset(api, spec.kind, spec.dir, spec.options);
+  const { train, test } = uploadSplit(all.y);
+  return { train: takeSamples(all, train), test: takeSamples(all, test) };
 }
 
 /** Test accuracy and confusion matrix from the model's class scores. */

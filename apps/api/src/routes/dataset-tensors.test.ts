@@ -1,6 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadSplit } from '../services/datasets/stored-dataset.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 import { MAX_BROWSER_TENSOR_BYTES, type TensorsHeader } from './dataset-tensors.js';
 
@@ -106,7 +107,7 @@ describe.each(testProviders())('GET /api/datasets/:id/tensors (%s)', (provider) 
   };
   const get = (url: string) => t.app.inject({ method: 'GET', url, headers: t.auth });
 
-  it('serves an uploaded IDX dataset as uint8 pixels, train split then every 5th sample as test', async () => {
+  it('serves an uploaded IDX dataset as uint8 pixels, the training split then the stratified test split', async () => {
     const pixel = (s: number, p: number) => (s * 37 + p * 11) % 256;
     const ds = await upload(
       [
@@ -132,10 +133,10 @@ describe.each(testProviders())('GET /api/datasets/:id/tensors (%s)', (provider) 
       x: { dtype: 'uint8', scale: 1 / 255, byteLength: 23 * 30 },
       y: { dtype: 'uint8', byteLength: 23 },
     });
-    const order = [
-      ...Array.from({ length: 23 }, (_, i) => i).filter((i) => i % 5 !== 4),
-      ...Array.from({ length: 23 }, (_, i) => i).filter((i) => i % 5 === 4),
-    ];
+    const labels = Array.from({ length: 23 }, (_, i) => (i * 7) % 4);
+    const split = uploadSplit(labels);
+    expect(new Set(split.test.map((i) => labels[i]))).toEqual(new Set([0, 1, 2, 3]));
+    const order = [...split.train, ...split.test];
     expect(y).toEqual(order.map((s) => (s * 7) % 4));
     // Exactly the float32 values the loader gives training: pixel / 255.
     order.forEach((s, k) => {
@@ -152,8 +153,7 @@ describe.each(testProviders())('GET /api/datasets/:id/tensors (%s)', (provider) 
     expect(res.statusCode).toBe(200);
     const { header, x } = readTensors(res.rawPayload);
     expect(header).toMatchObject({ train: 4, test: 3, trainTotal: 40, testTotal: 10 });
-    const trainSplit = Array.from({ length: 50 }, (_, i) => i).filter((i) => i % 5 !== 4);
-    const testSplit = Array.from({ length: 50 }, (_, i) => i).filter((i) => i % 5 === 4);
+    const { train: trainSplit, test: testSplit } = uploadSplit(Array.from({ length: 50 }, (_, i) => i % 2));
     const expected = [...[0, 10, 20, 30].map((i) => trainSplit[i]!), ...[0, 3, 6].map((i) => testSplit[i]!)];
     // Every pixel of sample s is s (so the first pixel names the sample).
     expect(Array.from({ length: 7 }, (_, k) => Math.round(x[k * 4]! * 255))).toEqual(expected);
@@ -168,9 +168,19 @@ describe.each(testProviders())('GET /api/datasets/:id/tensors (%s)', (provider) 
     expect(header).toMatchObject({ shape: [2], numClasses: 3, train: 4, test: 1, x: { dtype: 'float32' } });
     const names = header.labels;
     expect([...names].sort()).toEqual(['bird', 'cat', 'dog']);
-    // Rows 0..3 train, row 4 test.
-    expect(Array.from(x)).toEqual([0.5, -1.25, 3.1, 2, -7, 0.001, 1, 1, 2, 2].map(Math.fround));
-    expect(y.map((c) => names[c])).toEqual(['cat', 'dog', 'cat', 'bird', 'dog']);
+    // 5 rows → 1 test row, drawn from the class with the largest share (cat and dog tie: the lower class id).
+    const rows = [
+      [0.5, -1.25],
+      [3.1, 2],
+      [-7, 0.001],
+      [1, 1],
+      [2, 2],
+    ];
+    const rowLabels = ['cat', 'dog', 'cat', 'bird', 'dog'];
+    const { train, test } = uploadSplit(rowLabels.map((l) => names.indexOf(l)));
+    expect(test).toHaveLength(1);
+    expect(Array.from(x)).toEqual([...train, ...test].flatMap((r) => rows[r]!).map(Math.fround));
+    expect(y.map((c) => names[c])).toEqual([...train, ...test].map((r) => rowLabels[r]));
   });
 
   it('serves an image-folder zip decoded by the same loader as server training', async () => {

@@ -1,7 +1,6 @@
 // GET /api/datasets/:id/tensors: a dataset's decoded samples for training in the browser, in one compact binary
 // body ("BNNT", documented in API.md). The samples are decoded by the same bnn-core/tf loaders server training
-// uses and split the same way (every 5th sample to test), so a browser run sees exactly what a server run sees.
-import { readFileSync } from 'node:fs';
+// uses and split the same way (services/datasets/stored-dataset.ts), so a browser run sees what a server run sees.
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -10,6 +9,12 @@ import { type Dataset, loadCoreTf, need } from '../integrations/bnn-core-tf.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { IdParam } from '../schemas.js';
+import {
+  decodeStoredDataset,
+  isStoredKind,
+  stridedIndices,
+  uploadSplit,
+} from '../services/datasets/stored-dataset.js';
 
 /**
  * Largest sample data one response may carry, counted as the float32 tensor the browser builds from it
@@ -50,20 +55,6 @@ export interface TensorsHeader {
   x: { dtype: 'uint8' | 'float32'; scale: number; offset: number; byteLength: number };
   /** Class indices, one per sample: uint8 up to 256 classes, else uint16. */
   y: { dtype: 'uint8' | 'uint16'; offset: number; byteLength: number };
-}
-
-/** The first n samples of an evenly strided pass (the rule of server runs' `limits`). */
-function strided(count: number, n: number | undefined): number[] {
-  const take = n === undefined ? count : Math.min(n, count);
-  return Array.from({ length: take }, (_, i) => Math.floor((i * count) / take));
-}
-
-/** Uploaded datasets: every 5th sample (index ≡ 4 mod 5) is a test sample, as in server training. */
-function splitIndices(total: number): { train: number[]; test: number[] } {
-  const train: number[] = [];
-  const test: number[] = [];
-  for (let i = 0; i < total; i++) (i % 5 === 4 ? test : train).push(i);
-  return { train, test };
 }
 
 /** Whether every value is q · scale for an integer q in 0..255, exactly as float32 (q / (1/scale) rounded). */
@@ -156,34 +147,19 @@ async function loadSplits(
       `Dataset '${row.id}' has no stored files.`,
       'Upload the dataset again.',
     );
+  if (!isStoredKind(row.kind))
+    throw new ApiError(
+      422,
+      'dataset_kind',
+      `Dataset '${row.id}' has kind '${row.kind}', which cannot be served.`,
+      'Upload it as idx, zip or csv.',
+    );
   const dir = join(ctx.config.dataDir, row.storagePath);
   const options = JSON.parse(row.optionsJson) as Record<string, unknown>;
   let all: Dataset;
   try {
-    if (row.kind === 'idx')
-      all = need(api, 'loadIdx')(
-        new Uint8Array(readFileSync(join(dir, 'images.idx'))),
-        new Uint8Array(readFileSync(join(dir, 'labels.idx'))),
-      );
-    else if (row.kind === 'csv')
-      all = need(api, 'loadCsv')(readFileSync(join(dir, 'data.csv'), 'utf8'), {
-        ...options,
-        file: 'data.csv',
-      });
-    else if (row.kind === 'zip')
-      all = await need(api, 'loadImageFolderZip')(new Uint8Array(readFileSync(join(dir, 'data.zip'))), {
-        ...options,
-        file: 'data.zip',
-      });
-    else
-      throw new ApiError(
-        422,
-        'dataset_kind',
-        `Dataset '${row.id}' has kind '${row.kind}', which cannot be served.`,
-        'Upload it as idx, zip or csv.',
-      );
+    all = await decodeStoredDataset(api, row.kind, dir, options);
   } catch (err) {
-    if (err instanceof ApiError) throw err;
     const e = err as { message?: string; fix?: string; code?: string };
     if (e.code === 'ENOENT')
       throw new ApiError(
@@ -242,10 +218,12 @@ export default async function datasetTensorRoutes(app: FastifyInstance, { ctx }:
       if (per > 0 && tooBig(wanted(row.samples), per)) throw refuse(wanted(row.samples), per);
 
       const { train, test, split } = await loadSplits(ctx, row);
-      const trainIdx = split ? splitIndices(train.y.length).train : strided(train.y.length, undefined);
-      const testIdx = split ? splitIndices(test.y.length).test : strided(test.y.length, undefined);
+      const halves = split ? uploadSplit(train.y) : null;
+      const trainIdx = halves ? halves.train : stridedIndices(train.y.length);
+      const testIdx = halves ? halves.test : stridedIndices(test.y.length);
       // Evenly strided subsets of each split, as server runs' limits take them.
-      const pick = (idx: number[], n: number | undefined) => strided(idx.length, n).map((i) => idx[i]!);
+      const pick = (idx: number[], n: number | undefined) =>
+        stridedIndices(idx.length, n).map((i) => idx[i]!);
       const trainPick = pick(trainIdx, query.maxTrainSamples);
       const testPick = pick(testIdx, query.maxTestSamples);
       const perSample = train.shape.reduce((a, b) => a * b, 1);

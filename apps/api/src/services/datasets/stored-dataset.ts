@@ -1,0 +1,109 @@
+// Decoding and splitting of uploaded datasets, shared by server training (jobs/train-task.ts, in a worker
+// thread) and the browser tensors route, so a run sees the same samples wherever it trains.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CoreTfApi, type Dataset, need } from '../../integrations/bnn-core-tf.js';
+
+/** One sample in TEST_EVERY is a test sample (20 %). */
+const TEST_EVERY = 5;
+const SPLIT_SEED = 0x5eed_b175;
+
+/** mulberry32: a small seeded PRNG, so the split never changes for the same labels. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Train / test indices of an uploaded dataset (both ascending): floor(n / 5) test samples, stratified — each
+ * class gets its share (largest remainders first, ties to the lower class), drawn by a seeded shuffle within the
+ * class. So every class is tested in proportion whatever order the file stores samples in (in blocks of one
+ * class, or cycling through the classes, where every 5th sample of a 10-class cycle would test only 2 classes),
+ * and the same labels always give the same split.
+ */
+export function uploadSplit(labels: ArrayLike<number>): { train: number[]; test: number[] } {
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    const list = byClass.get(c);
+    if (list) list.push(i);
+    else byClass.set(c, [i]);
+  }
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  const quota = classes.map((c) => byClass.get(c)!.length / TEST_EVERY);
+  const counts = quota.map(Math.floor);
+  let left = Math.floor(labels.length / TEST_EVERY) - counts.reduce((a, b) => a + b, 0);
+  const byRemainder = classes
+    .map((_, k) => k)
+    .sort((a, b) => quota[b]! - counts[b]! - (quota[a]! - counts[a]!) || a - b);
+  for (const k of byRemainder) {
+    if (left-- <= 0) break;
+    counts[k]!++;
+  }
+  const isTest = new Uint8Array(labels.length);
+  const random = prng(SPLIT_SEED);
+  classes.forEach((c, k) => {
+    const idx = byClass.get(c)!;
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    for (let t = 0; t < counts[k]!; t++) isTest[idx[t]!] = 1;
+  });
+  const train: number[] = [];
+  const test: number[] = [];
+  for (let i = 0; i < labels.length; i++) (isTest[i] ? test : train).push(i);
+  return { train, test };
+}
+
+/** The first `n` indices of an evenly strided pass over `count` samples (all of them without `n`). */
+export function stridedIndices(count: number, n?: number): number[] {
+  const take = n === undefined ? count : Math.min(n, count);
+  return Array.from({ length: take }, (_, i) => Math.floor((i * count) / take));
+}
+
+/** The samples at `idx`, in that order. */
+export function takeSamples(d: Dataset, idx: readonly number[]): Dataset {
+  const per = d.shape.reduce((a, b) => a * b, 1);
+  const x = new Float32Array(idx.length * per);
+  const y = new Int32Array(idx.length);
+  idx.forEach((src, i) => {
+    x.set(d.x.subarray(src * per, (src + 1) * per), i * per);
+    y[i] = d.y[src]!;
+  });
+  return { ...d, x, y };
+}
+
+/** Kinds of uploaded datasets (stored as images.idx + labels.idx, data.csv, data.zip). */
+const STORED_KINDS = ['idx', 'csv', 'zip'] as const;
+export type StoredKind = (typeof STORED_KINDS)[number];
+
+export function isStoredKind(kind: string): kind is StoredKind {
+  return (STORED_KINDS as readonly string[]).includes(kind);
+}
+
+/**
+ * Decodes an uploaded dataset's stored files (in `dir`) with the bnn-core/tf loaders and the options recorded at
+ * upload. Loader errors name the stored file; a missing file surfaces as Node's ENOENT error.
+ */
+export async function decodeStoredDataset(
+  api: Partial<CoreTfApi>,
+  kind: StoredKind,
+  dir: string,
+  options: Record<string, unknown>,
+): Promise<Dataset> {
+  const read = (file: string) => new Uint8Array(readFileSync(join(dir, file)));
+  if (kind === 'idx') return need(api, 'loadIdx')(read('images.idx'), read('labels.idx'));
+  if (kind === 'csv')
+    return need(api, 'loadCsv')(readFileSync(join(dir, 'data.csv'), 'utf8'), {
+      ...options,
+      file: 'data.csv',
+    });
+  return need(api, 'loadImageFolderZip')(read('data.zip'), { ...options, file: 'data.zip' });
+}
