@@ -4,7 +4,6 @@
  */
 import { type BackendName, initBackend } from '@bnn-studio/bnn-core/tf';
 import { env as tfEnv } from '@tensorflow/tfjs';
-import { registerWebglTrainingKernels } from './webgl-kernels';
 
 export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
 
@@ -49,13 +48,11 @@ function forceSingleThreadedWasm() {
 }
 
 /**
- * Starts one backend (bnn-core's initBackend) with the kernels training needs on it: on WebGL, a MaxPoolGrad
- * that breaks ties like TensorFlow, cpu and wasm (see webgl-kernels.ts).
+ * Starts one backend with bnn-core's initBackend, which also registers the kernels training needs on it (on
+ * WebGL: a MaxPoolGrad that breaks ties like TensorFlow, cpu and wasm, and PadV2 beyond rank 4).
  */
 export async function startBackend(name: BackendName, wasmPaths?: string): Promise<string> {
-  const started = await initBackend(name, wasmPaths === undefined ? {} : { wasmPaths });
-  if (started === 'webgl') registerWebglTrainingKernels();
-  return started;
+  return initBackend(name, wasmPaths === undefined ? {} : { wasmPaths });
 }
 
 /**

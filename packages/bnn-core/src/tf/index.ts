@@ -13,6 +13,7 @@ export { DatasetError, MAX_DATASET_BYTES, MAX_FILE_BYTES, MAX_IMAGE_BYTES } from
 export { loadMnist, MNIST_SPLIT_SEED, MNIST_TRAIN_FRACTION } from '../data/mnist.js';
 export type { RgbaImage } from '../data/png.js';
 export { decodePng } from '../data/png.js';
+export { MAX_RESIZED_FLOATS, relabelDataset, resizeBilinearInto, resizeDataset } from '../data/resize.js';
 export { augmentBatch } from '../train/augment.js';
 export type { Checkpoint, EpochMetrics } from '../train/checkpoint.js';
 export { checkpointFromBytes, checkpointToBytes } from '../train/checkpoint.js';
@@ -38,6 +39,7 @@ export { createTrainer, evaluate, evaluateModel } from '../train/trainer.js';
 export type { BackendName, InitBackendOptions } from './backend/init-backend.js';
 export { initBackend } from './backend/init-backend.js';
 export { registerWasmGradKernels } from './backend/wasm-grad-kernels.js';
+export { registerWebglTrainingKernels } from './backend/webgl-train-kernels.js';
 export type { BuildOptions, ModelInfo } from './build-model.js';
 export { buildModel, floatTwin, modelInfo, topoOrder } from './build-model.js';
 export { BatchNorm } from './layers/batch-norm.js';

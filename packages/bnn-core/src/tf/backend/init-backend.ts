@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmGradKernels } from './wasm-grad-kernels.js';
+import { registerWebglTrainingKernels } from './webgl-train-kernels.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
 
@@ -39,7 +40,8 @@ let wasmPathsSet = false;
 /**
  * Selects and initialises a tfjs backend, returning its name. For 'wasm' it also registers our gradient
  * kernels (Conv2DBackpropFilter, a fast Conv2DBackpropInput and the depthwise backprops), so conv training
- * runs on wasm. Throws with the reason and a fix when the backend cannot start.
+ * runs on wasm; for 'webgl' a first-maximum MaxPoolGrad and a PadV2 of any rank (webgl-train-kernels.ts).
+ * Throws with the reason and a fix when the backend cannot start.
  */
 export async function initBackend(name: BackendName, opts: InitBackendOptions = {}): Promise<string> {
   if (name === 'wasm') {
@@ -69,5 +71,6 @@ export async function initBackend(name: BackendName, opts: InitBackendOptions = 
   }
   await tf.ready();
   if (name === 'wasm') registerWasmGradKernels();
+  if (name === 'webgl') registerWebglTrainingKernels();
   return tf.getBackend();
 }
