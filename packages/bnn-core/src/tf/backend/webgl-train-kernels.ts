@@ -1,5 +1,6 @@
 /**
- * WebGL kernels the training worker registers over tfjs-backend-webgl's own.
+ * WebGL kernels initBackend('webgl') registers over tfjs-backend-webgl's own, so training on WebGL computes what
+ * it computes on cpu and wasm.
  *
  * PadV2 of rank 5 or more: tfjs-backend-webgl's pad shaders handle rank ≤ 4 only (they fail to compile beyond:
  * `lessThan` has no ivec5 overload), and bnn-core dilates conv kernels (dilation_rate > 1) with rank-5 pads. The
