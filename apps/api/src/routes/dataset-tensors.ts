@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { type Dataset, loadCoreTf, need } from '../integrations/bnn-core-tf.js';
+import type { Dataset } from '../integrations/bnn-core-tf.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { IdParam } from '../schemas.js';
 import {
-  decodeStoredDataset,
+  decodeInThread,
   isStoredKind,
   stridedIndices,
   uploadSplit,
@@ -138,8 +138,10 @@ async function loadSplits(
   ctx: AppContext,
   row: { id: string; kind: string; storagePath: string | null; optionsJson: string },
 ): Promise<{ train: Dataset; test: Dataset; split: boolean }> {
-  const api = await loadCoreTf();
-  if (row.kind === 'builtin' && row.id === 'mnist') return { ...need(api, 'loadMnist')(), split: false };
+  if (row.kind === 'builtin' && row.id === 'mnist') {
+    const { all, test } = await decodeInThread({ source: 'builtin-mnist' });
+    return { train: all, test: test!, split: false };
+  }
   if (!row.storagePath)
     throw new ApiError(
       409,
@@ -158,7 +160,7 @@ async function loadSplits(
   const options = JSON.parse(row.optionsJson) as Record<string, unknown>;
   let all: Dataset;
   try {
-    all = await decodeStoredDataset(api, row.kind, dir, options);
+    ({ all } = await decodeInThread({ source: 'upload', kind: row.kind, dir, options }));
   } catch (err) {
     const e = err as { message?: string; fix?: string; code?: string };
     if (e.code === 'ENOENT')

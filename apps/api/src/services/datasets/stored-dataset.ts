@@ -2,6 +2,7 @@
 // thread) and the browser tensors route, so a run sees the same samples wherever it trains.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type CoreTfApi, type Dataset, need } from '../../integrations/bnn-core-tf.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
@@ -106,4 +107,58 @@ export async function decodeStoredDataset(
       file: 'data.csv',
     });
   return need(api, 'loadImageFolderZip')(read('data.zip'), { ...options, file: 'data.zip' });
+}
+
+/** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
+export type DecodeRequest =
+  | { source: 'upload'; kind: StoredKind; dir: string; options: Record<string, unknown> }
+  | {
+      source: 'builtin-mnist';
+    };
+
+/** An upload decodes to all its samples (`test` null: split with uploadSplit); MNIST comes split. */
+export type DecodeResult =
+  | { ok: true; all: Dataset; test: Dataset | null }
+  | { ok: false; error: { message: string; fix?: string; code?: string } };
+
+/** Decodes in the calling thread (the worker's half of `decodeInThread`). */
+export async function decode(
+  api: Partial<CoreTfApi>,
+  request: DecodeRequest,
+): Promise<{ all: Dataset; test: Dataset | null }> {
+  if (request.source === 'builtin-mnist') {
+    const { train, test } = need(api, 'loadMnist')();
+    return { all: train, test };
+  }
+  return { all: await decodeStoredDataset(api, request.kind, request.dir, request.options), test: null };
+}
+
+/**
+ * Decodes in a worker thread (decode-thread.ts), for callers on the server's main thread: large uploads take
+ * seconds to decode, and tfjs stays out of the server's own heap. Rejects with an Error carrying the loader's
+ * `fix` and `code` (ENOENT for a missing file).
+ */
+export function decodeInThread(request: DecodeRequest): Promise<{ all: Dataset; test: Dataset | null }> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './decode-thread-source.mjs' : './decode-thread.js', import.meta.url);
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, {
+      workerData: request,
+      execArgv: fromSource ? ['--conditions=source'] : [],
+    });
+    let settled = false;
+    worker.once('message', (m: DecodeResult) => {
+      settled = true;
+      if (m.ok) resolve({ all: m.all, test: m.test });
+      else reject(Object.assign(new Error(m.error.message), { fix: m.error.fix, code: m.error.code }));
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled)
+        reject(new Error(`the dataset decoding thread exited with code ${code} before answering`));
+    });
+  });
 }
