@@ -1,6 +1,7 @@
 import { inferGraph } from '../infer/analyze.js';
 import { getLayerDef, resolveParams } from '../registry/layers.js';
 import type { GraphSpec, WeightMap } from '../spec/graph-types.js';
+import { Rng } from '../train/rng.js';
 
 /**
  * The variables every node of a graph owns, with their Keras names and shapes: node id → name → shape.
@@ -58,16 +59,10 @@ export function describeWeights(graph: GraphSpec): Record<string, Record<string,
   return out;
 }
 
-/** Seeded pseudo-random generator (mulberry32): uniform floats in [0, 1). */
+/** Seeded pseudo-random generator (mulberry32, the trainer's Rng): uniform floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 /**

@@ -10,19 +10,11 @@ import {
   type DeployTensor,
   type FloatOutputTransform,
   type OutputTransform,
+  seededRandom,
 } from '@bnn-studio/bnn-core';
 
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG, uniform in [0, 1) (bnn-core's seededRandom). */
+export const rng = seededRandom;
 
 /** Random packed sign words for `groups` groups of `channels` bits each (tail bits 0, LCE layout). */
 export function randomPacked(r: () => number, groups: number, channels: number): Int32Array {

@@ -1,11 +1,10 @@
-import type { DeployGraph } from '@bnn-studio/bnn-core';
+import { type DeployGraph, seededRandom } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { ExportRefusedError } from '../errors.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { planArena, tensorBytes } from './arena.js';
 import { cFloat, cI32 } from './c-literals.js';
 import { generateModel, opScratchBytes } from './codegen.js';
-import { seededRandom } from './golden.js';
 import { randomDeployGraph } from './random-graph.js';
 
 describe('C literals', () => {

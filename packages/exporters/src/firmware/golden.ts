@@ -1,19 +1,7 @@
 /** Golden vectors for the firmware self-check: seeded inputs and the studio's outputs for them. */
-import type { DeployGraph } from '@bnn-studio/bnn-core';
+import { type DeployGraph, seededRandom } from '@bnn-studio/bnn-core';
 import { createEngine } from '@bnn-studio/kernels';
 import type { GoldenVectors } from './app.js';
-
-/** mulberry32: a small seeded PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` inputs uniform in [lo, hi) from `seed`. */
 export function goldenInputs(

@@ -3,15 +3,15 @@
  * strides, dilations, both output transforms, branches with add/concat, float and binary heads). Used by
  * the firmware tests and the benchmark; also handy to reproduce a failing seed.
  */
-import type {
-  DeployGraph,
-  DeployOp,
-  DeployTensor,
-  FloatActivation,
-  OutputTransform,
-  Padding,
+import {
+  type DeployGraph,
+  type DeployOp,
+  type DeployTensor,
+  type FloatActivation,
+  type OutputTransform,
+  type Padding,
+  seededRandom,
 } from '@bnn-studio/bnn-core';
-import { seededRandom } from './golden.js';
 
 type Shape = number[];
 

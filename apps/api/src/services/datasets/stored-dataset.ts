@@ -3,23 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { seededRandom } from '@bnn-studio/bnn-core';
 import { type CoreTfApi, type Dataset, need } from '../../integrations/bnn-core-tf.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
 const TEST_EVERY = 5;
 const SPLIT_SEED = 0x5eed_b175;
-
-/** mulberry32: a small seeded PRNG, so the split never changes for the same labels. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * Train / test indices of an uploaded dataset (both ascending): floor(n / 5) test samples, stratified — each
@@ -48,7 +37,7 @@ export function uploadSplit(labels: ArrayLike<number>): { train: number[]; test:
     counts[k]!++;
   }
   const isTest = new Uint8Array(labels.length);
-  const random = prng(SPLIT_SEED);
+  const random = seededRandom(SPLIT_SEED);
   classes.forEach((c, k) => {
     const idx = byClass.get(c)!;
     for (let i = idx.length - 1; i > 0; i--) {
