@@ -1,5 +1,8 @@
 // Public API of @bnn-studio/bnn-core (pure TypeScript, no tfjs). Name every export; no `export *`.
 
+export type { Dataset } from './data/dataset.js';
+export type { TensorsHeader } from './data/tensors-body.js';
+export { encodeTensorsBody, readTensorsBody, TENSORS_MAGIC, TENSORS_VERSION } from './data/tensors-body.js';
 export { packedWords, packRows, unpackRows } from './deploy/bitpack.js';
 export type { DeployIssue } from './deploy/check-deploy.js';
 export { checkDeployGraph } from './deploy/check-deploy.js';

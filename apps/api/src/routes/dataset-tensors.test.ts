@@ -1,9 +1,10 @@
 import { crc32, deflateSync } from 'node:zlib';
+import type { TensorsHeader } from '@bnn-studio/bnn-core';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadSplit } from '../services/datasets/stored-dataset.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
-import { MAX_BROWSER_TENSOR_BYTES, type TensorsHeader } from './dataset-tensors.js';
+import { MAX_BROWSER_TENSOR_BYTES } from './dataset-tensors.js';
 
 function idx(dims: number[], fill: (i: number) => number): Buffer {
   const header = Buffer.alloc(4 + 4 * dims.length);

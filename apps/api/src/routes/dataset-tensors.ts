@@ -2,6 +2,7 @@
 // body ("BNNT", documented in API.md). The samples are decoded by the same bnn-core/tf loaders server training
 // uses and split the same way (services/datasets/stored-dataset.ts), so a browser run sees what a server run sees.
 import { join } from 'node:path';
+import { encodeTensorsBody } from '@bnn-studio/bnn-core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -23,9 +24,6 @@ import {
  */
 export const MAX_BROWSER_TENSOR_BYTES = 256 * 1024 * 1024;
 
-export const TENSORS_MAGIC = 'BNNT';
-export const TENSORS_VERSION = 1;
-
 const Limit = z.coerce.number().int().min(1).max(10_000_000).optional();
 export const TensorsQuery = z.object({
   /** Serve at most this many training samples (evenly strided over the training split, as server runs do). */
@@ -33,105 +31,6 @@ export const TensorsQuery = z.object({
   /** Serve at most this many test samples (evenly strided over the test split). */
   maxTestSamples: Limit,
 });
-
-export interface TensorsHeader {
-  format: 'bnn-studio.tensors';
-  version: number;
-  dataset: { id: string; name: string; kind: string };
-  /** Per-sample shape, e.g. [28, 28, 1]. */
-  shape: number[];
-  numClasses: number;
-  labels: string[];
-  /** Samples in the body: the training split first, then the test split. */
-  train: number;
-  test: number;
-  /** Sizes of the full splits before maxTrainSamples / maxTestSamples. */
-  trainTotal: number;
-  testTotal: number;
-  /**
-   * Sample values, row-major, `train + test` samples. 'uint8' with `scale` s stores v = q · s exactly (the
-   * loaders' q/255 pixels, or integers 0..255 with s = 1); otherwise 'float32'. Offsets count from the body's start.
-   */
-  x: { dtype: 'uint8' | 'float32'; scale: number; offset: number; byteLength: number };
-  /** Class indices, one per sample: uint8 up to 256 classes, else uint16. */
-  y: { dtype: 'uint8' | 'uint16'; offset: number; byteLength: number };
-}
-
-/** Whether every value is q · scale for an integer q in 0..255, exactly as float32 (q / (1/scale) rounded). */
-function fitsUint8(x: Float32Array, scale: number): boolean {
-  const inv = 1 / scale;
-  for (let i = 0; i < x.length; i++) {
-    const q = Math.round(x[i]! * inv);
-    if (q < 0 || q > 255 || Math.fround(q / inv) !== x[i]) return false;
-  }
-  return true;
-}
-
-/** Encodes the chosen samples of `train` then `test` into the BNNT body. */
-export function encodeTensors(
-  meta: { id: string; name: string; kind: string },
-  parts: { data: Dataset; index: number[]; total: number }[],
-): Buffer {
-  const [train, test] = parts as [(typeof parts)[0], (typeof parts)[0]];
-  const ref = train.data;
-  const per = ref.shape.reduce((a, b) => a * b, 1);
-  const n = train.index.length + test.index.length;
-  const x = new Float32Array(n * per);
-  const y = new Int32Array(n);
-  let k = 0;
-  for (const { data, index } of [train, test])
-    for (const src of index) {
-      x.set(data.x.subarray(src * per, (src + 1) * per), k * per);
-      y[k] = data.y[src]!;
-      k++;
-    }
-  const scale = fitsUint8(x, 1 / 255) ? 1 / 255 : fitsUint8(x, 1) ? 1 : 0;
-  const xBytes =
-    scale > 0
-      ? Uint8Array.from(x, (v) => Math.round(v / scale))
-      : new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  const yBytes = ref.numClasses <= 256 ? Uint8Array.from(y) : new Uint8Array(Uint16Array.from(y).buffer);
-  const pad8 = (v: number) => Math.ceil(v / 8) * 8;
-  // The header's offsets depend on its own length: lay it out with placeholder offsets, then with the real ones
-  // (the digits can only grow, so a third pass is never needed when offsets are padded to 8 bytes of slack).
-  const header = (xOffset: number, yOffset: number): TensorsHeader => ({
-    format: 'bnn-studio.tensors',
-    version: TENSORS_VERSION,
-    dataset: meta,
-    shape: ref.shape,
-    numClasses: ref.numClasses,
-    labels: ref.labels,
-    train: train.index.length,
-    test: test.index.length,
-    trainTotal: train.total,
-    testTotal: test.total,
-    x: {
-      dtype: scale > 0 ? 'uint8' : 'float32',
-      scale: scale > 0 ? scale : 1,
-      offset: xOffset,
-      byteLength: xBytes.length,
-    },
-    y: { dtype: ref.numClasses <= 256 ? 'uint8' : 'uint16', offset: yOffset, byteLength: yBytes.length },
-  });
-  let json = Buffer.from(JSON.stringify(header(0, 0)));
-  for (;;) {
-    const xOffset = pad8(12 + json.length + 16);
-    const yOffset = pad8(xOffset + xBytes.length);
-    const next = Buffer.from(JSON.stringify(header(xOffset, yOffset)));
-    if (12 + next.length <= xOffset) {
-      json = next;
-      const out = Buffer.alloc(yOffset + yBytes.length);
-      out.write(TENSORS_MAGIC, 0, 'latin1');
-      out.writeUInt32LE(TENSORS_VERSION, 4);
-      out.writeUInt32LE(json.length, 8);
-      json.copy(out, 12);
-      out.set(xBytes, xOffset);
-      out.set(yBytes, yOffset);
-      return out;
-    }
-    json = next;
-  }
-}
 
 /** Decodes the stored dataset with bnn-core/tf and returns its train / test splits (as server training does). */
 async function loadSplits(
@@ -231,7 +130,7 @@ export default async function datasetTensorRoutes(app: FastifyInstance, { ctx }:
       const perSample = train.shape.reduce((a, b) => a * b, 1);
       if (tooBig(trainPick.length + testPick.length, perSample))
         throw refuse(trainPick.length + testPick.length, perSample);
-      const body = encodeTensors({ id: row.id, name: row.name, kind: row.kind }, [
+      const body = encodeTensorsBody({ id: row.id, name: row.name, kind: row.kind }, [
         { data: train, index: trainPick, total: trainIdx.length },
         { data: test, index: testPick, total: testIdx.length },
       ]);
@@ -239,7 +138,7 @@ export default async function datasetTensorRoutes(app: FastifyInstance, { ctx }:
         .header('content-type', 'application/octet-stream')
         // A dataset never changes under its id; the query is part of the URL.
         .header('cache-control', 'private, max-age=31536000, immutable');
-      return reply.send(body);
+      return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     },
   });
 }

@@ -4,12 +4,11 @@
  * the page stays responsive. Posts per-batch progress (throttled), per-epoch metrics, and at the end the
  * serialised weights (transferred) with a confusion matrix on the held-out samples.
  */
-import { serializeWeights } from '@bnn-studio/bnn-core';
+import { readTensorsBody, serializeWeights } from '@bnn-studio/bnn-core';
 import { createTrainer, type Dataset, predict, type Trainer } from '@bnn-studio/bnn-core/tf';
 import { apiFetch } from '../lib/api';
 import { pickBackend } from './backend-choice';
 import { accuracyOf, argmaxRows, confusionMatrix } from './confusion';
-import { readTensors } from './dataset-tensors';
 import { readIdx } from './idx';
 import type { EpochMetrics, FromWorker, IdxDatasetSpec, ToWorker, WorkerDatasetSpec } from './protocol';
 
@@ -33,7 +32,7 @@ async function loadTensors(url: string): Promise<{ train: Dataset; test: Dataset
   post({ type: 'log', text: 'Downloading the dataset from the studio API…' });
   const res = await apiFetch(url);
   const bytes = new Uint8Array(await res.arrayBuffer());
-  const { header, train, test } = readTensors(bytes);
+  const { header, train, test } = readTensorsBody(bytes);
   post({
     type: 'log',
     text:
