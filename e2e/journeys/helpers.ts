@@ -12,6 +12,17 @@ export async function waitForDraft(page: Page): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-draft', 'saved');
 }
 
+/** Opens a preset in the composer, waits for its draft, and goes to the train page with it. */
+export async function openPresetForTraining(page: Page, preset: RegExp, modelName: string): Promise<void> {
+  await openComposer(page);
+  await page.getByRole('button', { name: 'Presets' }).click();
+  await page.getByRole('button', { name: preset }).click();
+  await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
+  await waitForDraft(page);
+  await page.goto('/train');
+  await expect(page.getByTestId('train-model-name')).toHaveText(modelName);
+}
+
 export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 /** Drags a palette item onto the canvas at (dx, dy) from the canvas' top-left corner. */

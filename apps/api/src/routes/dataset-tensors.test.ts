@@ -1,68 +1,10 @@
-import { crc32, deflateSync } from 'node:zlib';
 import type { TensorsHeader } from '@bnn-studio/bnn-core';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadSplit } from '../services/datasets/stored-dataset.js';
+import { idx, multipart, png } from '../test/dataset-files.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 import { MAX_BROWSER_TENSOR_BYTES } from './dataset-tensors.js';
-
-function idx(dims: number[], fill: (i: number) => number): Buffer {
-  const header = Buffer.alloc(4 + 4 * dims.length);
-  header[2] = 0x08;
-  header[3] = dims.length;
-  for (const [i, d] of dims.entries()) header.writeUInt32BE(d, 4 + 4 * i);
-  const n = dims.reduce((a, b) => a * b, 1);
-  const body = Buffer.alloc(n);
-  for (let i = 0; i < n; i++) body[i] = fill(i);
-  return Buffer.concat([header, body]);
-}
-
-/** A real w×h 8-bit greyscale PNG filled with `value`. */
-function png(w: number, h: number, value: number): Uint8Array {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc(h * (w + 1));
-  for (let y = 0; y < h; y++) raw.fill(value, y * (w + 1) + 1, (y + 1) * (w + 1));
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(raw)),
-      chunk('IEND', Buffer.alloc(0)),
-    ]),
-  );
-}
-
-function multipart(files: { name: string; data: Buffer }[], fields: Record<string, string> = {}) {
-  const boundary = `----bnn${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const f of files)
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return {
-    payload: Buffer.concat(parts),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 /** An independent reader of the BNNT body (the format API.md documents). */
 function readTensors(body: Buffer): { header: TensorsHeader; x: Float32Array; y: number[] } {
