@@ -363,7 +363,7 @@ function im2colKernel() {
   (func (export "im2col") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $wc i32)
     (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
     (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32) (param $rowBytes i32)
-    (param $tmp i32) (param $stepBytes i32) (param $rowBase i32)
+    (param $tmp i32) (param $rowBase i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $ix0 i32)
     (local $d i32) (local $row i32) (local $runWords i32) (local $rowWords i32) (local $used i32)
     (local $r i32) (local $out i32) (local $src2 i32) (local $end i32)
@@ -408,9 +408,9 @@ function im2colKernel() {
           (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
         (call $zeroWords (local.get $d) (i32.sub (local.get $rowWords) (local.get $used)))
         ;; scatter the row into the GEMM's pair-interleaved layout: row r, step s at
-        ;; dst + (r >> 1)·2·rowBytes + s·2·stepBytes + (r & 1)·stepBytes
+        ;; dst + (r >> 1)·2·rowBytes + s·16 + (r & 1)·8 (8-byte steps)
         (local.set $out (i32.add (i32.add (local.get $dst) (i32.mul (i32.shr_u (local.get $r) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1))))
-          (i32.mul (i32.and (local.get $r) (i32.const 1)) (local.get $stepBytes))))
+          (i32.shl (i32.and (local.get $r) (i32.const 1)) (i32.const 3))))
         (local.set $src2 (local.get $tmp))
         (local.set $end (i32.add (local.get $tmp) (local.get $rowBytes)))
         (block $done8 (loop $s8

@@ -5,7 +5,7 @@
 import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn-studio/bnn-core';
 import { packedWords, popcount32 } from '../bitpack.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
-import type { GemmKernelName, GemmVariant, Heap, KernelExports } from './runtime.js';
+import type { GemmKernelName, GemmVariant, Heap, Im2colGeometry, KernelExports } from './runtime.js';
 import type { GemmWorker } from './threads.js';
 
 /** Output channels per micro-kernel block. */
@@ -51,9 +51,10 @@ export interface PreparedBConv {
   /** Micro-kernel in use (_f / _b transform); while `tuning` is set, the candidates take turns. */
   gemm: GemmKernelName;
   tuning: GemmTuning | null;
-  stepBytes: number;
   /** Steps per im2col row; the row holds KH·KW·inWords words, zero-padded to a whole number of steps. */
   steps: number;
+  /** Bytes per im2col row: steps · STEP_BYTES. */
+  rowBytes: number;
   n4: number;
   filter: number;
   kind: 0 | 1;
@@ -85,8 +86,7 @@ export function prepareBConv(
   const inWords = packedWords(op.inChannels);
   const taps = kernel[0] * kernel[1];
   const rowWords = taps * inWords;
-  const stepBytes = STEP_BYTES;
-  const STEP_WORDS = stepBytes / 4;
+  const STEP_WORDS = STEP_BYTES / 4;
   const choice = options.gemm ?? 'auto';
   let steps = Math.ceil(rowWords / STEP_WORDS);
   // Unrolled kernels need whole iterations: a forced one pads the rows with zero steps (zero words in both
@@ -176,10 +176,10 @@ export function prepareBConv(
       candidates.length > 1
         ? { candidates, best: candidates.map(() => Number.POSITIVE_INFINITY), calls: 0 }
         : null,
-    stepBytes,
     steps,
+    rowBytes: steps * STEP_BYTES,
     // ~16 KiB of filter rows per tile (half of L1d), at least 32 channels
-    tileBlocks: Math.max(8, Math.floor(16384 / (steps * stepBytes * BLOCK) / 8) * 8),
+    tileBlocks: Math.max(8, Math.floor(16384 / (steps * STEP_BYTES * BLOCK) / 8) * 8),
     n4,
     filter,
     kind: t.kind === 'float' ? 0 : 1,
@@ -195,7 +195,7 @@ export function prepareBConv(
 }
 
 /**
- * im2col rows are stored pair-interleaved ([pair][step][2 rows][stepBytes]) for the micro-kernel. Rows of all
+ * im2col rows are stored pair-interleaved ([pair][step][2 rows][STEP_BYTES]) for the micro-kernel. Rows of all
  * samples follow each other, except with a zero-padding correction (indexed by pixel within a sample): then
  * every sample starts at an even row so it can run as its own GEMM.
  */
@@ -208,7 +208,7 @@ function rowLayout(p: PreparedBConv, batch: number): { rowsPerSample: number; ro
 
 /** Bytes of im2col scratch a prepared conv needs for `batch` samples (rows plus one row to build in). */
 export function bconvScratchBytes(p: PreparedBConv, batch: number): number {
-  return (rowLayout(p, batch).rows + 1) * p.steps * p.stepBytes;
+  return (rowLayout(p, batch).rows + 1) * p.rowBytes;
 }
 
 /** Arguments of the GEMM kernel for rows [rowStart, rowEnd) of a prepared conv whose im2col rows are at `col`. */
@@ -219,7 +219,7 @@ export function gemmArgs(
   rowStart: number,
   rowEnd: number,
 ): number[] {
-  const rowBytes = p.steps * p.stepBytes;
+  const rowBytes = p.rowBytes;
   const outUnit = 4 * (p.kind === 0 ? p.outChannels : packedWords(p.outChannels));
   return [
     col + rowStart * rowBytes,
@@ -273,55 +273,28 @@ export function bconvIm2col(
   col: number,
   batch: number,
 ): void {
-  const rowBytes = p.steps * p.stepBytes;
   const { rowsPerSample, rows } = rowLayout(p, batch);
-  const tmp = col + rows * rowBytes;
-  // taps on i64 boundaries (even words per tap) and 8-byte steps: write the interleaved layout directly
-  const direct = p.stepBytes === 8 && p.inWords % 2 === 0;
+  const tmp = col + rows * p.rowBytes;
+  // the conv's geometry, as both im2col kernels take it after (src, dst)
+  const geometry: Im2colGeometry = [
+    p.g.inH,
+    p.g.inW,
+    p.inWords,
+    ...p.kernel,
+    ...p.strides,
+    ...p.dilations,
+    p.g.padTop,
+    p.g.padLeft,
+    p.g.outH,
+    p.g.outW,
+    p.rowBytes,
+  ];
   for (let b = 0; b < batch; b++) {
-    if (direct) {
-      k.im2col_i64(
-        input + b * p.inSize * 4,
-        col,
-        p.g.inH,
-        p.g.inW,
-        p.inWords,
-        p.kernel[0],
-        p.kernel[1],
-        p.strides[0],
-        p.strides[1],
-        p.dilations[0],
-        p.dilations[1],
-        p.g.padTop,
-        p.g.padLeft,
-        p.g.outH,
-        p.g.outW,
-        rowBytes,
-        b * rowsPerSample,
-      );
-      continue;
-    }
-    k.im2col(
-      input + b * p.inSize * 4,
-      col,
-      p.g.inH,
-      p.g.inW,
-      p.inWords,
-      p.kernel[0],
-      p.kernel[1],
-      p.strides[0],
-      p.strides[1],
-      p.dilations[0],
-      p.dilations[1],
-      p.g.padTop,
-      p.g.padLeft,
-      p.g.outH,
-      p.g.outW,
-      rowBytes,
-      tmp,
-      p.stepBytes,
-      b * rowsPerSample,
-    );
+    const src = input + b * p.inSize * 4;
+    // taps on i64 boundaries (even words per tap): write the interleaved layout directly; else build each row in
+    // tmp and scatter it
+    if (p.inWords % 2 === 0) k.im2col_i64(src, col, ...geometry, b * rowsPerSample);
+    else k.im2col(src, col, ...geometry, tmp, b * rowsPerSample);
   }
 }
 
@@ -372,7 +345,7 @@ function gemmBatch(
     return;
   }
   const { rowsPerSample } = rowLayout(p, batch);
-  const rowBytes = p.steps * p.stepBytes;
+  const rowBytes = p.rowBytes;
   for (let b = 0; b < batch; b++) {
     bconvGemmRows(k, p, col + b * rowsPerSample * rowBytes, out + b * p.outSize * 4, 0, pixels, worker);
   }

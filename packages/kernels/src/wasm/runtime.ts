@@ -28,50 +28,34 @@ export type GemmKernel = (
 export type GemmVariant = 'bgemm' | 'bgemm2x3' | 'bgemm1x9' | 'bgemm1x18' | 'bgemm1x36';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
+/** The conv geometry both im2col kernels take after (src, dst). */
+export type Im2colGeometry = [
+  h: number,
+  w: number,
+  wc: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  dh: number,
+  dw: number,
+  padTop: number,
+  padLeft: number,
+  oh: number,
+  ow: number,
+  rowBytes: number,
+];
+
 export interface KernelExports {
   pack(src: number, dst: number, rows: number, channels: number): number;
   non_finite(src: number, n: number): number;
   unpack(src: number, dst: number, rows: number, channels: number): void;
+  /** Packed im2col of one sample into the pair-interleaved rows, each built in `tmp` then scattered. */
   im2col(
-    src: number,
-    dst: number,
-    h: number,
-    w: number,
-    wc: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-    rowBytes: number,
-    tmp: number,
-    stepBytes: number,
-    rowBase: number,
+    ...args: [src: number, dst: number, ...geometry: Im2colGeometry, tmp: number, rowBase: number]
   ): void;
-  im2col_i64(
-    src: number,
-    dst: number,
-    h: number,
-    w: number,
-    wc: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-    rowBytes: number,
-    rowBase: number,
-  ): void;
+  /** The same straight into the layout, for an even number of words per tap. */
+  im2col_i64(...args: [src: number, dst: number, ...geometry: Im2colGeometry, rowBase: number]): void;
   bgemm_f: GemmKernel;
   bgemm_b: GemmKernel;
   bgemm2x3_f: GemmKernel;
