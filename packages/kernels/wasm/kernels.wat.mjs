@@ -6,29 +6,25 @@
 // built against a shared memory for two-thread execution. All pointers are byte offsets.
 
 const range = (n) => Array.from({ length: n }, (_, i) => i);
-const lanes32 = (ls) => ls.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]).join(' ');
 
 /** Output channels per micro-kernel block (one i32x4 of results). */
 const C = 4;
-/** Byte accumulators hold at most 8 per step: 31 steps · 8 = 248 < 256 before they must be widened. */
-const CHUNK = 31;
 
 /**
- * GEMM micro-kernel generator: P pixels × 4 channels per block; one k-step = V v128 words (i8x16.popcnt on the
- * vector units) + S i64 words (i64.popcnt on the integer units), i.e. STEP = 16·V + 8·S bytes.
+ * GEMM micro-kernel generator: P pixels × 4 channels per block; one k-step = S i64 words (xor + i64.popcnt + add
+ * each), i.e. STEP = 8·S bytes; U steps unrolled per loop iteration.
  */
 function gemmKernel({
   name = 'bgemm',
   P = 2,
-  V = 1,
   S = 1,
   U = 1,
   packed = false,
   interleaved = false,
-  kind = undefined,
+  kind,
   pairRows = false,
 } = {}) {
-  // kind 0 / 1: the output transform (float / bit-packed) is fixed at build time, no per-pixel branch.
+  // kind 0 / 1: the output transform (float / bit-packed), fixed at build time (no per-pixel branch).
   // interleaved: the P pixel rows of a block are stored step by step ([step][pixel][STEP bytes]), so one
   // pointer walks all P rows (one register less than P pointers, which V8 otherwise spills).
   // pairRows (P = 1 only): the rows are stored pair-interleaved as for P = 2 and this kernel walks one of the
@@ -36,29 +32,21 @@ function gemmKernel({
   const IP = interleaved ? P : pairRows ? 2 : 1;
   const pxOff = (u, j, within) => (interleaved ? u * STEP * P + j * STEP + within : u * STEP * IP + within);
   const pxPtr = (j) => (interleaved ? '$pa0' : `$pa${j}`);
-  const STEP = 16 * V + 8 * S;
-  // Steps per chunk: byte accumulators (V = 1) must be widened every ≤ 31 steps; a multiple of the unroll U.
-  const chunkSteps = V ? Math.floor(CHUNK / U) * U : 1 << 20;
+  const STEP = 8 * S;
   const L = [];
   for (const j of range(P)) {
-    L.push(`(local $xv${j} v128) (local $xs${j} i64) (local $r${j} v128) (local $word${j} i32)`);
-    for (const c of range(C)) L.push(`(local $v${j}${c} v128) (local $s${j}${c} i64)`);
+    L.push(`(local $xs${j} i64) (local $word${j} i32)`);
+    for (const c of range(C)) L.push(`(local $s${j}${c} i64)`);
   }
   const zeroAcc = range(P)
-    .flatMap((j) =>
-      range(C).map(
-        (c) => `(local.set $v${j}${c} (v128.const i64x2 0 0)) (local.set $s${j}${c} (i64.const 0))`,
-      ),
-    )
+    .flatMap((j) => range(C).map((c) => `(local.set $s${j}${c} (i64.const 0))`))
     .join('\n');
   const step = [];
   for (let u = 0; u < U; u++) {
     for (let sw = 0; sw < S; sw++) {
-      const off = u * STEP + 16 * V + 8 * sw;
+      const off = u * STEP + 8 * sw;
       for (const j of range(P)) {
-        step.push(
-          `(local.set $xs${j} (i64.load offset=${pxOff(u, j, 16 * V + 8 * sw)} (local.get ${pxPtr(j)})))`,
-        );
+        step.push(`(local.set $xs${j} (i64.load offset=${pxOff(u, j, 8 * sw)} (local.get ${pxPtr(j)})))`);
       }
       for (const c of range(C)) {
         const wload = (cc) => `(i64.load offset=${u * STEP * (C - 1) + cc * STEP + off} (local.get $pb))`;
@@ -83,35 +71,7 @@ function gemmKernel({
         }
       }
     }
-    if (V) {
-      for (const j of range(P))
-        step.push(`(local.set $xv${j} (v128.load offset=${pxOff(u, j, 0)} (local.get ${pxPtr(j)})))`);
-      for (const c of range(C)) {
-        step.push(`(local.set $wv (v128.load offset=${u * STEP * C + c * STEP} (local.get $pb)))`);
-        for (const j of range(P)) {
-          step.push(
-            `(local.set $v${j}${c} (i8x16.add (local.get $v${j}${c}) (i8x16.popcnt (v128.xor (local.get $xv${j}) (local.get $wv)))))`,
-          );
-        }
-      }
-    }
   }
-  // Widening of byte counts: two pairwise extending adds give an i32x4 per channel (u_c); a transposing
-  // add (shuffle even/odd lanes of two vectors and add, twice) turns u_0..u_3 into [Σu_0, Σu_1, Σu_2, Σu_3].
-  const widen = (j, c) =>
-    `(i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (local.get $v${j}${c})))`;
-  const pairAdd = (a, b) =>
-    `(i32x4.add (i8x16.shuffle ${lanes32([0, 2, 4, 6])} ${a} ${b}) (i8x16.shuffle ${lanes32([1, 3, 5, 7])} ${a} ${b}))`;
-  const flush = range(V ? P : 0)
-    .map((j) => {
-      return `(local.set $t01 ${pairAdd(widen(j, 0), widen(j, 1))})
-      (local.set $t23 ${pairAdd(widen(j, 2), widen(j, 3))})
-      (local.set $r${j} (i32x4.add (local.get $r${j}) ${pairAdd('(local.get $t01)', '(local.get $t23)')}))
-      ${range(C)
-        .map((c) => `(local.set $v${j}${c} (v128.const i64x2 0 0))`)
-        .join(' ')}`;
-    })
-    .join('\n');
   const epilogue = range(P)
     .map((j) => {
       // packed: the i64 pair (s_j0, s_j2) read as i32x4 is exactly [c0, c1, c2, c3]
@@ -151,50 +111,37 @@ function gemmKernel({
           (i32.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $pix) (local.get $wout))
             (i32.shr_u (local.get $o) (i32.const 5))) (i32.const 2))) (local.get $word${j}))
           (local.set $word${j} (i32.const 0))))`;
-      const transform =
-        kind === 0
-          ? floatBody
-          : kind === 1
-            ? bitsBody
-            : `(if (i32.eqz (local.get $kind)) (then ${floatBody}) (else ${bitsBody}))`;
+      const transform = kind === 0 ? floatBody : bitsBody;
       return `(if (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m)) (then
-      (local.set $acc ${V ? `(i32x4.add (local.get $r${j}) ${scalars})` : scalars})
+      (local.set $acc ${scalars})
       (local.set $pix (i32.add (local.get $p) (i32.const ${j})))
       ${transform}))`;
     })
     .join('\n');
 
-  // The k loop; with byte accumulators (V = 1) it runs in chunks of ≤ 31 steps, each followed by a widening.
+  // The k loop over the row's steps, U per iteration.
   const kLoop = `(loop $k
             ${step.join('\n            ')}
             ${range(interleaved ? 1 : P)
               .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP * IP})))`)
               .join('\n            ')}
             (local.set $pb (i32.add (local.get $pb) (i32.const ${U * STEP * C})))
-            (br_if $k (i32.lt_u (local.get $pa0) (local.get ${V ? '$chunkEnd' : '$rowEnd'}))))`;
-  const plain = kLoop;
-  const chunked = `(block $doneChunks (loop $chunks
-          (br_if $doneChunks (i32.ge_u (local.get $pa0) (local.get $rowEnd)))
-          (local.set $chunkEnd (select (local.get $rowEnd) (i32.add (local.get $pa0) (i32.const ${chunkSteps * STEP * IP}))
-            (i32.lt_u (i32.sub (local.get $rowEnd) (local.get $pa0)) (i32.const ${chunkSteps * STEP * IP}))))
-          ${kLoop}
-          ${flush}
-          (br $chunks)))`;
+            (br_if $k (i32.lt_u (local.get $pa0) (local.get $rowEnd))))`;
   return `
   ;; Binary GEMM with fused output transform.
   ;; a: m rows of \`steps\`·${STEP} bytes (im2col pixels); b: filter interleaved as [n4][steps][4 channels][${STEP} bytes].
   ;; accum[p][o] = Σ popcount(a_p XOR b_o); kind 0 → float32 [m][cout], kind 1 → packed [m][ceil(cout/32)].
   ;; flags: 1 clamp ReLU on dot, 2 ReLU activation, 4 subtract correction corr[p][n4·4] (zero-padding).
   (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
-    (param $cout i32) (param $out i32) (param $kind i32) (param $flags i32) (param $k i32)
+    (param $cout i32) (param $out i32) (param $flags i32) (param $k i32)
     (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32)
     (local $t0 i32) (local $t1 i32)
     (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(interleaved ? 1 : P)
       .map((j) => `(local $pa${j} i32)`)
       .join(' ')}
-    (local $rowBytes i32) (local $rowEnd i32) (local $chunkEnd i32) (local $pix i32) (local $addr i32)
+    (local $rowBytes i32) (local $rowEnd i32) (local $pix i32) (local $addr i32)
     (local $wout i32) (local $n4x4 i32)
-    (local $wv v128) (local $ws i64) (local $ws2 i64) (local $t01 v128) (local $t23 v128) (local $acc v128) (local $dot v128)
+    (local $ws i64) (local $ws2 i64) (local $acc v128) (local $dot v128)
     (local $y v128) (local $kvec v128) (local $mulv v128) (local $biasv v128) (local $thrv v128)
     ${L.join('\n    ')}
     (local.set $rowBytes (i32.mul (local.get $steps) (i32.const ${STEP})))
@@ -236,9 +183,8 @@ function gemmKernel({
           .join('\n        ')}
         (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $blk) (i32.shl (local.get $rowBytes) (i32.const 2)))))
         (local.set $rowEnd (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${IP}))))
-        ${(V ? range(P) : []).map((j) => `(local.set $r${j} (v128.const i64x2 0 0))`).join(' ')}
         ${zeroAcc}
-        ${V ? chunked : plain}
+        ${kLoop}
         ;; transform parameters of this block's 4 channels, shared by its pixels
         (local.set $mulv (v128.load (i32.add (local.get $mul) (i32.shl (local.get $o) (i32.const 2)))))
         (local.set $biasv (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
@@ -755,11 +701,11 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 // Retired: the mixed block (V = 1, a v128 via i8x16.popcnt beside each i64): V8 lowers i8x16.popcnt to ~6
 // instructions here (no vpopcntb), and it never beat the kernels above by more than 2 %.
 export const GEMM_VARIANTS = [
-  { name: 'bgemm', unroll: 1, P: 2, V: 0, S: 1, U: 1, packed: true, interleaved: true },
-  { name: 'bgemm2x3', unroll: 3, P: 2, V: 0, S: 1, U: 3, packed: false, interleaved: true },
-  { name: 'bgemm1x9', unroll: 9, P: 1, V: 0, S: 1, U: 9, pairRows: true },
-  { name: 'bgemm1x18', unroll: 18, P: 1, V: 0, S: 1, U: 18, pairRows: true },
-  { name: 'bgemm1x36', unroll: 36, P: 1, V: 0, S: 1, U: 36, pairRows: true },
+  { name: 'bgemm', unroll: 1, P: 2, S: 1, U: 1, packed: true, interleaved: true },
+  { name: 'bgemm2x3', unroll: 3, P: 2, S: 1, U: 3, packed: false, interleaved: true },
+  { name: 'bgemm1x9', unroll: 9, P: 1, S: 1, U: 9, pairRows: true },
+  { name: 'bgemm1x18', unroll: 18, P: 1, S: 1, U: 18, pairRows: true },
+  { name: 'bgemm1x36', unroll: 36, P: 1, S: 1, U: 36, pairRows: true },
 ];
 /** Each micro-kernel is built twice, with the float (`_f`) and the bit-packed (`_b`) output transform. */
 export const GEMM_KERNELS = GEMM_VARIANTS.flatMap((g) => [

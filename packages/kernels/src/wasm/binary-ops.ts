@@ -229,7 +229,6 @@ export function gemmArgs(
     p.n4,
     p.outChannels,
     out + rowStart * outUnit,
-    p.kind,
     p.flags,
     p.k,
     p.thr,

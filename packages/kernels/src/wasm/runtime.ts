@@ -14,7 +14,6 @@ export type GemmKernel = (
   n4: number,
   cout: number,
   out: number,
-  kind: number,
   flags: number,
   k: number,
   thr: number,

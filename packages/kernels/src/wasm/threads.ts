@@ -13,6 +13,8 @@ const POSTED = CTRL;
 const DONE = CTRL + 1;
 const KERNEL = CTRL + 2;
 const ARGS = CTRL + 3;
+/** Arguments of a GEMM kernel (GemmKernel in runtime.ts). */
+const GEMM_ARGS = 14;
 const KERNELS = (
   ['bgemm', 'bgemm2x3', 'bgemm1x9', 'bgemm1x18', 'bgemm1x36'] as const satisfies readonly GemmVariant[]
 ).flatMap((v) => [`${v}_f`, `${v}_b`] as const);
@@ -39,7 +41,7 @@ onMessage(async ({ module, memory }) => {
     const kernel = Atomics.load(ctl, ${KERNEL});
     if (kernel === ${STOP}) break;
     const a = [];
-    for (let i = 0; i < 15; i++) a.push(ctl[${ARGS} + i]);
+    for (let i = 0; i < ${GEMM_ARGS}; i++) a.push(ctl[${ARGS} + i]);
     exports[KERNELS[kernel]](...a);
     Atomics.store(ctl, ${DONE}, seen);
     Atomics.notify(ctl, ${DONE});
