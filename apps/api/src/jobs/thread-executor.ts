@@ -1,5 +1,5 @@
-// Runs a TrainTask in a worker thread. Under vitest/tsx (TypeScript sources) the thread loads tsx too.
-import { Worker } from 'node:worker_threads';
+// Runs a TrainTask in a worker thread (lib/thread.ts).
+import { startThread } from '../lib/thread.js';
 import type { FromTrainer, TrainTask } from './protocol.js';
 
 export interface TrainExecution {
@@ -13,11 +13,8 @@ export interface TrainExecution {
 export type TrainExecutor = (task: TrainTask, onMessage: (m: FromTrainer) => void) => TrainExecution;
 
 export const threadExecutor: TrainExecutor = (task, onMessage) => {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './train-thread-source.mjs' : './train-thread.js', import.meta.url);
-  const worker = new Worker(url, {
+  const worker = startThread(import.meta.url, 'train-thread', {
     workerData: task,
-    execArgv: fromSource ? ['--conditions=source'] : [],
     // A training thread gets its own heap budget; tfjs keeps tensors outside it.
     resourceLimits: { maxOldGenerationSizeMb: 4096 },
   });

@@ -2,9 +2,9 @@
 // thread) and the browser tensors route, so a run sees the same samples wherever it trains.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { seededRandom } from '@bnn-studio/bnn-core';
 import { type CoreTfApi, type Dataset, need } from '../../integrations/bnn-core-tf.js';
+import { startThread } from '../../lib/thread.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
 const TEST_EVERY = 5;
@@ -128,13 +128,8 @@ export async function decode(
  * `fix` and `code` (ENOENT for a missing file).
  */
 export function decodeInThread(request: DecodeRequest): Promise<{ all: Dataset; test: Dataset | null }> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './decode-thread-source.mjs' : './decode-thread.js', import.meta.url);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(url, {
-      workerData: request,
-      execArgv: fromSource ? ['--conditions=source'] : [],
-    });
+    const worker = startThread(import.meta.url, 'decode-thread', { workerData: request });
     let settled = false;
     worker.once('message', (m: DecodeResult) => {
       settled = true;
