@@ -134,7 +134,7 @@ function gemmKernel({
   ;; flags: 1 clamp ReLU on dot, 2 ReLU activation, 4 subtract correction corr[p][n4·4] (zero-padding).
   (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
     (param $cout i32) (param $out i32) (param $flags i32) (param $k i32)
-    (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32)
+    (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32) (param $counts i32)
     (local $t0 i32) (local $t1 i32)
     (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(interleaved ? 1 : P)
       .map((j) => `(local $pa${j} i32)`)
@@ -194,6 +194,139 @@ function gemmKernel({
         (br $blocks)))
       (local.set $p (i32.add (local.get $p) (i32.const ${P})))
       (br $pixels)))
+      (local.set $t0 (local.get $t1))
+      (br $tiles)))
+  )`;
+}
+
+/**
+ * Byte addresses of the per-step count stores of the row kernels, one 64-byte line per thread (below the heap
+ * base of 1024 and clear of the thread control block at 64..191): the main thread's build, then the worker's.
+ */
+export const STEP_STORE_BYTES = { main: 256, worker: 384 };
+
+/**
+ * Row micro-kernel generator: 1 pixel × 4 channels per block, U steps per k-loop iteration (the first U peeled,
+ * so a row of exactly U steps runs straight-line code), counts to a row of `counts` then one transform pass per
+ * pixel. `storeAt` is the byte address of the per-step stores (STEP_STORE_BYTES).
+ */
+function rowKernel({ name, U, kind, storeAt }) {
+  // One k-step: the pixel's i64, then per channel count += popcount(w ^ x). Written w-first so V8 overwrites
+  // the single-use w register rather than copying x.
+  // The four running counts are stored after every step, to a fixed address: the stores order each step's
+  // loads after the previous step's arithmetic. Without them V8 (11.3, Node 20) hoists every load of the
+  // unrolled chunk to its top and spills most of them; a fixed address keeps the stores free of a pointer
+  // register (through a pointer, V8 spills one: −25 %).
+  const step = (u, rowPtr, first) => {
+    const lines = [`(local.set $x (i64.load offset=${u * 16} (local.get ${rowPtr})))`];
+    for (const c of range(C)) {
+      const pc = `(i64.popcnt (i64.xor (i64.load offset=${(u * C + c) * 8} (local.get $pb)) (local.get $x)))`;
+      lines.push(`(local.set $s${c} ${first ? pc : `(i64.add (local.get $s${c}) ${pc})`})`);
+    }
+    for (const c of range(C))
+      lines.push(`(i64.store offset=${storeAt + 8 * c} (i32.const 0) (local.get $s${c}))`);
+    return lines.join('\n          ');
+  };
+  const chunk = (rowPtr, first) =>
+    range(U)
+      .map((u) => step(u, rowPtr, first && u === 0))
+      .join('\n          ');
+  const advance = `(local.set $pb (i32.add (local.get $pb) (i32.const ${U * C * 8})))`;
+  const floatPass = `;; float: dot = K − 2·count (− zero-padding correction); y = act(mul·clamp(dot) + bias)
+        (local.set $outRow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p) (local.get $cout)) (i32.const 2))))
+        (loop $transform
+          (local.set $dot (i32x4.sub (local.get $kvec)
+            (i32x4.shl (v128.load (i32.add (local.get $counts) (i32.shl (local.get $o) (i32.const 2)))) (i32.const 1))))
+          (if (i32.and (local.get $flags) (i32.const 4)) (then
+            (local.set $dot (i32x4.sub (local.get $dot)
+              (v128.load (i32.add (local.get $corr) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $n4x4)) (local.get $o)) (i32.const 2))))))))
+          (if (i32.and (local.get $flags) (i32.const 1)) (then
+            (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))
+          (local.set $y (f32x4.add
+            (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot)) (v128.load (i32.add (local.get $mul) (i32.shl (local.get $o) (i32.const 2)))))
+            (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2))))))
+          ;; pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
+          (if (i32.and (local.get $flags) (i32.const 2)) (then
+            (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))
+          (local.set $addr (i32.add (local.get $outRow) (i32.shl (local.get $o) (i32.const 2))))
+          (if (i32.le_u (i32.add (local.get $o) (i32.const 4)) (local.get $cout))
+            (then (v128.store (local.get $addr) (local.get $y)))
+            (else
+              (f32.store (local.get $addr) (f32x4.extract_lane 0 (local.get $y)))
+              (if (i32.lt_u (i32.add (local.get $o) (i32.const 1)) (local.get $cout)) (then
+                (f32.store offset=4 (local.get $addr) (f32x4.extract_lane 1 (local.get $y)))))
+              (if (i32.lt_u (i32.add (local.get $o) (i32.const 2)) (local.get $cout)) (then
+                (f32.store offset=8 (local.get $addr) (f32x4.extract_lane 2 (local.get $y)))))))
+          (br_if $transform (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 4))) (local.get $oEnd))))`;
+  const bitsPass = `;; bit-packed: bit = count > threshold, 32 channels per word (tiles hold whole words; thresholds are
+        ;; padded with INT32_MAX to whole words, so bits past cout stay 0 whatever their count slots hold)
+        (local.set $addr (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $wout)) (i32.shr_u (local.get $o) (i32.const 5))) (i32.const 2))))
+        (loop $transform
+          (local.set $cp (i32.add (local.get $counts) (i32.shl (local.get $o) (i32.const 2))))
+          (local.set $tp (i32.add (local.get $thr) (i32.shl (local.get $o) (i32.const 2))))
+          (i32.store (local.get $addr) ${range(8).reduce(
+            (acc, g) =>
+              `(i32.or ${acc}
+            (i32.shl (i32x4.bitmask (i32x4.gt_s (v128.load offset=${16 * g} (local.get $cp)) (v128.load offset=${16 * g} (local.get $tp)))) (i32.const ${4 * g})))`,
+            '(i32.const 0)',
+          )})
+          (local.set $addr (i32.add (local.get $addr) (i32.const 4)))
+          (br_if $transform (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 32))) (local.get $oEnd))))`;
+  return `
+  ;; Binary GEMM, row kernel: per pixel, every 4-channel block of the tile counts popcount(a_p XOR b_o) into
+  ;; counts[o] (a row of ceil(cout/32)·32 i32), then one pass applies the output transform to the pixel's channels.
+  ;; Same parameters as bgemm plus \`counts\`; rows of a multiple of ${U} steps.
+  (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
+    (param $cout i32) (param $out i32) (param $flags i32) (param $k i32)
+    (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32) (param $counts i32)
+    (local $t0 i32) (local $t1 i32) (local $p i32) (local $pa0 i32) (local $pa i32) (local $pb i32) (local $cnt i32)
+    (local $cntEnd i32) (local $rowBytes i32) (local $rowEnd i32) (local $o i32) (local $oEnd i32) (local $outRow i32)
+    (local $addr i32) (local $wout i32) (local $n4x4 i32) (local $cp i32) (local $tp i32)
+    (local $x i64) ${range(C)
+      .map((c) => `(local $s${c} i64)`)
+      .join(' ')}
+    (local $kvec v128) (local $dot v128) (local $y v128)
+    (local.set $rowBytes (i32.shl (local.get $steps) (i32.const 3)))
+    (local.set $wout (i32.shr_u (i32.add (local.get $cout) (i32.const 31)) (i32.const 5)))
+    (local.set $n4x4 (i32.shl (local.get $n4) (i32.const 2)))
+    (local.set $kvec (i32x4.splat (local.get $k)))
+    (block $doneTiles (loop $tiles
+      (br_if $doneTiles (i32.ge_u (local.get $t0) (local.get $n4)))
+      (local.set $t1 (select (local.get $n4) (i32.add (local.get $t0) (local.get $tile))
+        (i32.lt_u (i32.sub (local.get $n4) (local.get $t0)) (local.get $tile))))
+      (local.set $cntEnd (i32.add (local.get $counts) (i32.shl (local.get $t1) (i32.const 4))))
+      ;; the tile's channels [4·t0, oEnd)
+      (local.set $oEnd (select (local.get $cout) (i32.shl (local.get $t1) (i32.const 2))
+        (i32.gt_u (i32.shl (local.get $t1) (i32.const 2)) (local.get $cout))))
+      (local.set $p (i32.const 0))
+      (block $donePixels (loop $pixels
+        (br_if $donePixels (i32.ge_u (local.get $p) (local.get $m)))
+        ;; row p of the pair-interleaved layout: pair p >> 1, second row of the pair 8 bytes in; steps 16 bytes apart
+        (local.set $pa0 (i32.add (local.get $a) (i32.add (i32.mul (i32.shr_u (local.get $p) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1)))
+          (i32.shl (i32.and (local.get $p) (i32.const 1)) (i32.const 3)))))
+        (local.set $rowEnd (i32.add (local.get $pa0) (i32.shl (local.get $rowBytes) (i32.const 1))))
+        ;; the tile's filter blocks follow each other, so pb runs on from block to block
+        (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $t0) (i32.shl (local.get $rowBytes) (i32.const 2)))))
+        (local.set $cnt (i32.add (local.get $counts) (i32.shl (local.get $t0) (i32.const 4))))
+        (loop $blocks
+          ${chunk('$pa0', true)}
+          ${advance}
+          (local.set $pa (i32.add (local.get $pa0) (i32.const ${U * 16})))
+          (block $doneK (loop $k
+            (br_if $doneK (i32.ge_u (local.get $pa) (local.get $rowEnd)))
+          ${chunk('$pa', false)}
+            ${advance}
+            (local.set $pa (i32.add (local.get $pa) (i32.const ${U * 16})))
+            (br $k)))
+          ${range(C)
+            .map((c) => `(i64.store32 offset=${4 * c} (local.get $cnt) (local.get $s${c}))`)
+            .join(' ')}
+          (local.set $cnt (i32.add (local.get $cnt) (i32.const 16)))
+          (br_if $blocks (i32.lt_u (local.get $cnt) (local.get $cntEnd))))
+        (local.set $o (i32.shl (local.get $t0) (i32.const 2)))
+        ${kind === 0 ? floatPass : bitsPass}
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixels)))
       (local.set $t0 (local.get $t1))
       (br $tiles)))
   )`;
@@ -678,7 +811,15 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
   ${packKernel()}
   ${im2colKernel()}
-  ${GEMM_KERNELS.map((g) => gemmKernel(g)).join('\n')}
+  ${GEMM_KERNELS.map((g) => (g.row ? rowKernel({ ...g, U: g.unroll, storeAt: STEP_STORE_BYTES.main }) : gemmKernel(g))).join('\n')}
+  ${
+    // the worker's copies of the row kernels store their running counts on a line of their own
+    shared
+      ? GEMM_KERNELS.filter((g) => g.row)
+          .map((g) => rowKernel({ ...g, name: `${g.name}_w`, U: g.unroll, storeAt: STEP_STORE_BYTES.worker }))
+          .join('\n')
+      : ''
+  }
   ${variants.map((v) => gemmKernel(v)).join('\n')}
   ${depthwiseAndPoolKernels()}
   ${floatConvKernel()}
@@ -697,6 +838,10 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 // - bgemm1x9 / bgemm1x18 / bgemm1x36: 1 pixel × 4 channels, 9 / 18 / 36 steps unrolled, walking one row of the
 //   pair-interleaved layout. Chromium up to 403 / 503 / 546 on 18- / 36- / 72-step rows; slower in Node, whose
 //   V8 hoists the unrolled loads and spills.
+// - brow9 / brow18 / brow36: row kernels (rowKernel): 1 pixel × 4 channels, 9 / 18 / 36 steps per k-loop
+//   iteration with the first iteration peeled, running counts stored to a fixed address after every step (which
+//   stops V8 11.3 from hoisting the loads), counts to a row and one transform pass per pixel. Node 395 / 444 /
+//   473 / 478 (brow36 on 72 steps), 25–29 % above bgemm.
 // `unroll`: a row must hold a multiple of this many steps (GEMM_UNROLL in binary-ops.ts mirrors it; a test checks).
 // Retired: the mixed block (V = 1, a v128 via i8x16.popcnt beside each i64): V8 lowers i8x16.popcnt to ~6
 // instructions here (no vpopcntb), and it never beat the kernels above by more than 2 %.
@@ -706,6 +851,9 @@ export const GEMM_VARIANTS = [
   { name: 'bgemm1x9', unroll: 9, P: 1, S: 1, U: 9, pairRows: true },
   { name: 'bgemm1x18', unroll: 18, P: 1, S: 1, U: 18, pairRows: true },
   { name: 'bgemm1x36', unroll: 36, P: 1, S: 1, U: 36, pairRows: true },
+  { name: 'brow9', unroll: 9, row: true },
+  { name: 'brow18', unroll: 18, row: true },
+  { name: 'brow36', unroll: 36, row: true },
 ];
 /** Each micro-kernel is built twice, with the float (`_f`) and the bit-packed (`_b`) output transform. */
 export const GEMM_KERNELS = GEMM_VARIANTS.flatMap((g) => [

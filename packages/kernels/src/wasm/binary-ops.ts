@@ -19,6 +19,9 @@ export const GEMM_UNROLL: Record<GemmVariant, number> = {
   bgemm1x9: 9,
   bgemm1x18: 18,
   bgemm1x36: 36,
+  brow9: 9,
+  brow18: 18,
+  brow36: 36,
 };
 /** Timed calls per candidate micro-kernel (after one untimed) before a layer settles on the fastest (see `bconvGemm`). */
 const TUNING_CALLS = 4;
@@ -65,6 +68,11 @@ export interface PreparedBConv {
   bias: number;
   /** Zero-padding correction per output pixel and channel (0 = none). */
   corr: number;
+  /**
+   * Two count rows for the row kernels (this thread's, then the worker's), `COUNT_ROW_BYTES(cout)` apart: one
+   * i32 per channel, rounded up to whole 32-channel words.
+   */
+  counts: number;
   /** Output storage units per sample (floats or words). */
   outSize: number;
   inSize: number;
@@ -116,14 +124,18 @@ export function prepareBConv(
 
   const padded = n4 * BLOCK;
   const t = op.transform;
+  const countRow = countRowBytes(cout);
+  const counts = heap.alloc(2 * countRow);
   let thr = 0;
   let mul = 0;
   let bias = 0;
   let flags = 0;
   let corr = 0;
   if (t.kind === 'bitpacked') {
-    thr = heap.alloc(padded * 4);
-    const tv = heap.i32(thr, padded);
+    // whole words of thresholds: the row kernels compare 32 channels at a time
+    const thrLength = packedWords(cout) * 32;
+    thr = heap.alloc(thrLength * 4);
+    const tv = heap.i32(thr, thrLength);
     tv.fill(INT32_MAX);
     tv.set(t.thresholds);
   } else {
@@ -189,9 +201,15 @@ export function prepareBConv(
     mul,
     bias,
     corr,
+    counts,
     outSize: g.outH * g.outW * (t.kind === 'float' ? cout : packedWords(cout)),
     inSize: g.inH * g.inW * inWords,
   };
+}
+
+/** Bytes of one count row: an i32 per channel, whole 32-channel words, on its own 64-byte lines. */
+function countRowBytes(cout: number): number {
+  return Math.ceil((packedWords(cout) * 128) / 64) * 64;
 }
 
 /**
@@ -211,13 +229,17 @@ export function bconvScratchBytes(p: PreparedBConv, batch: number): number {
   return (rowLayout(p, batch).rows + 1) * p.rowBytes;
 }
 
-/** Arguments of the GEMM kernel for rows [rowStart, rowEnd) of a prepared conv whose im2col rows are at `col`. */
+/**
+ * Arguments of the GEMM kernel for rows [rowStart, rowEnd) of a prepared conv whose im2col rows are at `col`;
+ * `thread` 0 is this thread, 1 the worker (each has its own count row).
+ */
 export function gemmArgs(
   p: PreparedBConv,
   col: number,
   out: number,
   rowStart: number,
   rowEnd: number,
+  thread: 0 | 1 = 0,
 ): number[] {
   const rowBytes = p.rowBytes;
   const outUnit = 4 * (p.kind === 0 ? p.outChannels : packedWords(p.outChannels));
@@ -237,6 +259,7 @@ export function gemmArgs(
     // the correction table is indexed by the row within the call
     p.corr === 0 ? 0 : p.corr + rowStart * p.n4 * BLOCK * 4,
     p.tileBlocks,
+    p.counts + thread * countRowBytes(p.outChannels),
   ];
 }
 
@@ -256,7 +279,7 @@ export function bconvGemmRows(
   const gemm = k[p.gemm] as (...args: number[]) => void;
   if (worker && rowEnd - rowStart >= 8) {
     const mid = rowStart + (((rowEnd - rowStart) >> 1) & ~1);
-    worker.post(p.gemm, gemmArgs(p, col, out, mid, rowEnd));
+    worker.post(p.gemm, gemmArgs(p, col, out, mid, rowEnd, 1));
     gemm(...gemmArgs(p, col, out, rowStart, mid));
     worker.wait();
   } else {

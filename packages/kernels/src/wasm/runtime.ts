@@ -21,10 +21,19 @@ export type GemmKernel = (
   bias: number,
   corr: number,
   tile: number,
+  counts: number,
 ) => void;
 
 /** GEMM micro-kernels (see wasm/kernels.wat.mjs), each with the float (_f) or bit-packed (_b) output transform. */
-export type GemmVariant = 'bgemm' | 'bgemm2x3' | 'bgemm1x9' | 'bgemm1x18' | 'bgemm1x36';
+export type GemmVariant =
+  | 'bgemm'
+  | 'bgemm2x3'
+  | 'bgemm1x9'
+  | 'bgemm1x18'
+  | 'bgemm1x36'
+  | 'brow9'
+  | 'brow18'
+  | 'brow36';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
 /** The conv geometry both im2col kernels take after (src, dst). */
@@ -65,6 +74,12 @@ export interface KernelExports {
   bgemm1x18_b: GemmKernel;
   bgemm1x36_f: GemmKernel;
   bgemm1x36_b: GemmKernel;
+  brow9_f: GemmKernel;
+  brow9_b: GemmKernel;
+  brow18_f: GemmKernel;
+  brow18_b: GemmKernel;
+  brow36_f: GemmKernel;
+  brow36_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,

@@ -3,6 +3,7 @@ import { createEngine } from '../engine/engine.js';
 import { allOpsGraph } from '../test-support/graphs.js';
 import { conv3x3Op } from '../test-support/ops.js';
 import { Rng } from '../test-support/random.js';
+import { GEMM_UNROLL, type GemmChoice } from './binary-ops.js';
 import { WasmBConv } from './standalone.js';
 
 describe('two-thread execution', () => {
@@ -29,12 +30,18 @@ describe('two-thread execution', () => {
         { padValue },
       );
       const input = rng.packed(3 * h * h, cin);
-      const one = await WasmBConv.create(op, [h, h, cin], 3);
-      const two = await WasmBConv.create(op, [h, h, cin], 3, { threads: 2 });
-      expect(two.threads).toBe(2);
-      for (let rep = 0; rep < 3; rep++)
-        expect(Array.from(two.runPacked(input))).toEqual(Array.from(one.runPacked(input)));
-      two.dispose();
+      // 'auto' (candidates take turns on the first calls), then every micro-kernel forced: the worker runs its own
+      // copy of the row kernels (`_w`), which must give the same results
+      for (const gemm of ['auto', ...Object.keys(GEMM_UNROLL)] as GemmChoice[]) {
+        const one = await WasmBConv.create(op, [h, h, cin], 3, { gemm });
+        const two = await WasmBConv.create(op, [h, h, cin], 3, { threads: 2, gemm });
+        expect(two.threads).toBe(2);
+        for (let rep = 0; rep < (gemm === 'auto' ? 40 : 2); rep++)
+          expect(Array.from(two.runPacked(input)), `${gemm} call ${rep}`).toEqual(
+            Array.from(one.runPacked(input)),
+          );
+        two.dispose();
+      }
     }
   });
 

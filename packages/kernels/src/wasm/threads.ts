@@ -5,19 +5,24 @@
  * Node (worker_threads) and in browsers when `crossOriginIsolated`; otherwise `createGemmWorker` returns null
  * and callers run single-threaded.
  */
-import { type GemmVariant, kernelsModule } from './runtime.js';
+import { GEMM_UNROLL } from './binary-ops.js';
+import { type GemmKernelName, type GemmVariant, kernelsModule } from './runtime.js';
 
-/** Control block: int32 indexes in the shared memory (bytes 64..191, below the heap base of 1024). */
+/**
+ * Control block: int32 indexes in the shared memory (bytes 64..191, below the heap base of 1024; the row kernels'
+ * per-step count stores use the lines at 256 and 384, STEP_STORE_BYTES in wasm/kernels.wat.mjs).
+ */
 const CTRL = 16;
 const POSTED = CTRL;
 const DONE = CTRL + 1;
 const KERNEL = CTRL + 2;
 const ARGS = CTRL + 3;
 /** Arguments of a GEMM kernel (GemmKernel in runtime.ts). */
-const GEMM_ARGS = 14;
-const KERNELS = (
-  ['bgemm', 'bgemm2x3', 'bgemm1x9', 'bgemm1x18', 'bgemm1x36'] as const satisfies readonly GemmVariant[]
-).flatMap((v) => [`${v}_f`, `${v}_b`] as const);
+const GEMM_ARGS = 15;
+/** Every GEMM kernel by index: the main thread posts an index, the worker calls the kernel of that name. */
+const KERNELS: GemmKernelName[] = (Object.keys(GEMM_UNROLL) as GemmVariant[]).flatMap(
+  (v) => [`${v}_f`, `${v}_b`] as const,
+);
 const STOP = 99;
 
 // Worker source, valid both as a Node `eval` worker (CommonJS) and as a browser worker script. It spins briefly
@@ -42,7 +47,8 @@ onMessage(async ({ module, memory }) => {
     if (kernel === ${STOP}) break;
     const a = [];
     for (let i = 0; i < ${GEMM_ARGS}; i++) a.push(ctl[${ARGS} + i]);
-    exports[KERNELS[kernel]](...a);
+    // the worker's copy of a row kernel (name + '_w') stores its running counts on a line of its own
+    (exports[KERNELS[kernel] + '_w'] || exports[KERNELS[kernel]])(...a);
     Atomics.store(ctl, ${DONE}, seen);
     Atomics.notify(ctl, ${DONE});
   }
@@ -57,7 +63,7 @@ interface WorkerLike {
 
 export interface GemmWorker {
   /** Posts `kernel(...args)` to the worker; `wait()` must be called before the next post. */
-  post(kernel: (typeof KERNELS)[number], args: readonly number[]): void;
+  post(kernel: GemmKernelName, args: readonly number[]): void;
   wait(): void;
   dispose(): void;
 }
