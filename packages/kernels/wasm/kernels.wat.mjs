@@ -223,8 +223,10 @@ function rowKernel({ name, U, kind, storeAt }) {
       const pc = `(i64.popcnt (i64.xor (i64.load offset=${(u * C + c) * 8} (local.get $pb)) (local.get $x)))`;
       lines.push(`(local.set $s${c} ${first ? pc : `(i64.add (local.get $s${c}) ${pc})`})`);
     }
-    for (const c of range(C))
-      lines.push(`(i64.store offset=${storeAt + 8 * c} (i32.const 0) (local.get $s${c}))`);
+    // (not after a chunk's last step: the loads that follow are in another basic block, beyond V8's reach)
+    if (u < U - 1)
+      for (const c of range(C))
+        lines.push(`(i64.store offset=${storeAt + 8 * c} (i32.const 0) (local.get $s${c}))`);
     return lines.join('\n          ');
   };
   const chunk = (rowPtr, first) =>
@@ -232,32 +234,55 @@ function rowKernel({ name, U, kind, storeAt }) {
       .map((u) => step(u, rowPtr, first && u === 0))
       .join('\n          ');
   const advance = `(local.set $pb (i32.add (local.get $pb) (i32.const ${U * C * 8})))`;
-  const floatPass = `;; float: dot = K − 2·count (− zero-padding correction); y = act(mul·clamp(dot) + bias)
-        (local.set $outRow (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p) (local.get $cout)) (i32.const 2))))
-        (loop $transform
-          (local.set $dot (i32x4.sub (local.get $kvec)
-            (i32x4.shl (v128.load (i32.add (local.get $counts) (i32.shl (local.get $o) (i32.const 2)))) (i32.const 1))))
-          (if (i32.and (local.get $flags) (i32.const 4)) (then
-            (local.set $dot (i32x4.sub (local.get $dot)
-              (v128.load (i32.add (local.get $corr) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $n4x4)) (local.get $o)) (i32.const 2))))))))
+  // y of the 4 channels at the pointers; `general` adds the flag-dependent steps (tested at run time)
+  const yOfGroup = (
+    general,
+  ) => `(local.set $dot (i32x4.sub (local.get $kvec) (i32x4.shl (v128.load (local.get $cp)) (i32.const 1))))
+          ${
+            general
+              ? `(if (i32.and (local.get $flags) (i32.const 4)) (then
+            (local.set $dot (i32x4.sub (local.get $dot) (v128.load (local.get $rp))))))
           (if (i32.and (local.get $flags) (i32.const 1)) (then
-            (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))
-          (local.set $y (f32x4.add
-            (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot)) (v128.load (i32.add (local.get $mul) (i32.shl (local.get $o) (i32.const 2)))))
-            (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2))))))
-          ;; pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
-          (if (i32.and (local.get $flags) (i32.const 2)) (then
-            (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))
-          (local.set $addr (i32.add (local.get $outRow) (i32.shl (local.get $o) (i32.const 2))))
-          (if (i32.le_u (i32.add (local.get $o) (i32.const 4)) (local.get $cout))
-            (then (v128.store (local.get $addr) (local.get $y)))
-            (else
-              (f32.store (local.get $addr) (f32x4.extract_lane 0 (local.get $y)))
-              (if (i32.lt_u (i32.add (local.get $o) (i32.const 1)) (local.get $cout)) (then
-                (f32.store offset=4 (local.get $addr) (f32x4.extract_lane 1 (local.get $y)))))
-              (if (i32.lt_u (i32.add (local.get $o) (i32.const 2)) (local.get $cout)) (then
-                (f32.store offset=8 (local.get $addr) (f32x4.extract_lane 2 (local.get $y)))))))
-          (br_if $transform (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 4))) (local.get $oEnd))))`;
+            (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))`
+              : ''
+          }
+          (local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot)) (v128.load (local.get $mp)))
+            (v128.load (local.get $bp))))
+          ${
+            // pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
+            general
+              ? `(if (i32.and (local.get $flags) (i32.const 2)) (then
+            (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))`
+              : ''
+          }`;
+  const nextGroup = ['$cp', '$mp', '$bp', '$yp', '$rp']
+    .map((ptr) => `(local.set ${ptr} (i32.add (local.get ${ptr}) (i32.const 16)))`)
+    .join(' ');
+  const groupLoop = (label, general) => `(block $${label}Done (loop $${label}
+            (br_if $${label}Done (i32.ge_u (local.get $cp) (local.get $cpFull)))
+          ${yOfGroup(general)}
+            (v128.store (local.get $yp) (local.get $y))
+            ${nextGroup}
+            (br $${label})))`;
+  const floatPass = `;; float: dot = K − 2·count (− zero-padding correction); y = act(mul·clamp(dot) + bias). Whole groups of
+        ;; 4 channels first (a loop without flag tests when flags = 0), then the partial group past cout & ~3.
+        (local.set $ob (i32.shl (local.get $o) (i32.const 2)))
+        (local.set $cp (i32.add (local.get $counts) (local.get $ob)))
+        (local.set $mp (i32.add (local.get $mul) (local.get $ob)))
+        (local.set $bp (i32.add (local.get $bias) (local.get $ob)))
+        (local.set $yp (i32.add (i32.add (local.get $out) (i32.shl (i32.mul (local.get $p) (local.get $cout)) (i32.const 2))) (local.get $ob)))
+        (local.set $rp (i32.add (i32.add (local.get $corr) (i32.shl (i32.mul (local.get $p) (local.get $n4x4)) (i32.const 2))) (local.get $ob)))
+        (local.set $cpFull (i32.add (local.get $counts) (i32.shl (i32.and (local.get $oEnd) (i32.const -4)) (i32.const 2))))
+        (if (i32.eqz (local.get $flags))
+          (then ${groupLoop('plain', false)})
+          (else ${groupLoop('flagged', true)}))
+        (if (i32.and (local.get $oEnd) (i32.const 3)) (then
+          ${yOfGroup(true)}
+          (f32.store (local.get $yp) (f32x4.extract_lane 0 (local.get $y)))
+          (if (i32.gt_u (i32.and (local.get $oEnd) (i32.const 3)) (i32.const 1)) (then
+            (f32.store offset=4 (local.get $yp) (f32x4.extract_lane 1 (local.get $y)))))
+          (if (i32.gt_u (i32.and (local.get $oEnd) (i32.const 3)) (i32.const 2)) (then
+            (f32.store offset=8 (local.get $yp) (f32x4.extract_lane 2 (local.get $y)))))))`;
   const bitsPass = `;; bit-packed: bit = count > threshold, 32 channels per word (tiles hold whole words; thresholds are
         ;; padded with INT32_MAX to whole words, so bits past cout stay 0 whatever their count slots hold)
         (local.set $addr (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $p) (local.get $wout)) (i32.shr_u (local.get $o) (i32.const 5))) (i32.const 2))))
@@ -280,8 +305,9 @@ function rowKernel({ name, U, kind, storeAt }) {
     (param $cout i32) (param $out i32) (param $flags i32) (param $k i32)
     (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32) (param $counts i32)
     (local $t0 i32) (local $t1 i32) (local $p i32) (local $pa0 i32) (local $pa i32) (local $pb i32) (local $cnt i32)
-    (local $cntEnd i32) (local $rowBytes i32) (local $rowEnd i32) (local $o i32) (local $oEnd i32) (local $outRow i32)
-    (local $addr i32) (local $wout i32) (local $n4x4 i32) (local $cp i32) (local $tp i32)
+    (local $cntEnd i32) (local $rowBytes i32) (local $rowEnd i32) (local $o i32) (local $oEnd i32) (local $ob i32)
+    (local $addr i32) (local $wout i32) (local $n4x4 i32) (local $cp i32) (local $tp i32) (local $cpFull i32)
+    (local $mp i32) (local $bp i32) (local $yp i32) (local $rp i32)
     (local $x i64) ${range(C)
       .map((c) => `(local $s${c} i64)`)
       .join(' ')}
