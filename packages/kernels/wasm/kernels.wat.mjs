@@ -359,31 +359,33 @@ function rowKernel({ name, U, kind, storeAt }) {
 }
 
 function packKernel() {
-  // 32 floats → one word: 8 × (f32x4.lt x 0 → i32x4.bitmask → 4 bits). NaN compares false; the finiteness
-  // mask (|x| < ∞) catches NaN and ±∞ so the caller can refuse them.
-  const groups = range(8)
-    .map(
-      (g) => `(local.set $x (v128.load offset=${16 * g} (local.get $s)))
-        (local.set $fin (v128.and (local.get $fin) (f32x4.lt (f32x4.abs (local.get $x)) (local.get $inf))))
-        (local.set $bits (i32.or (local.get $bits) (i32.shl (i32x4.bitmask (f32x4.lt (local.get $x) (local.get $zero))) (i32.const ${4 * g}))))`,
-    )
-    .join('\n        ');
+  // 32 floats → one word. Sign: f32x4.lt(x, 0) gives all-ones lanes for x < 0 (−0 and NaN compare false); two
+  // saturating narrows squeeze 16 such lanes into 16 bytes in order, and i8x16.bitmask takes one bit from each.
+  // Finiteness: the largest |x| bit pattern seen (x & 0x7fffffff, unsigned max) is ≥ 0x7f800000 exactly when
+  // some x is NaN or ±∞, checked once at the end so the caller can refuse them.
+  const half = (h) => {
+    const lt = (g) => `(f32x4.lt (v128.load offset=${16 * (4 * h + g)} (local.get $s)) (local.get $zero))`;
+    const mag = (g) =>
+      `(local.set $mag (i32x4.max_u (local.get $mag) (v128.and (v128.load offset=${16 * (4 * h + g)} (local.get $s)) (local.get $absMask))))`;
+    return `${range(4).map(mag).join('\n        ')}
+        (i8x16.bitmask (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s ${lt(0)} ${lt(1)}) (i16x8.narrow_i32x4_s ${lt(2)} ${lt(3)})))`;
+  };
+  const groups = `(local.set $bits (i32.or ${half(0)}
+          (i32.shl ${half(1)} (i32.const 16))))`;
   return `
   ;; Packs rows × channels float32 (NHWC) into LCE words; returns 1 if any value is NaN or ±∞.
   (func (export "pack") (param $src i32) (param $dst i32) (param $rows i32) (param $channels i32) (result i32)
     (local $r i32) (local $w i32) (local $full i32) (local $tail i32) (local $s i32) (local $d i32) (local $c i32)
-    (local $bits i32) (local $x v128) (local $fin v128) (local $zero v128) (local $inf v128) (local $f f32) (local $bad i32)
+    (local $bits i32) (local $mag v128) (local $absMask v128) (local $zero v128) (local $f f32) (local $bad i32)
     (local.set $full (i32.shr_u (local.get $channels) (i32.const 5)))
     (local.set $tail (i32.and (local.get $channels) (i32.const 31)))
-    (local.set $fin (v128.const i32x4 -1 -1 -1 -1))
-    (local.set $inf (f32x4.splat (f32.const inf)))
+    (local.set $absMask (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))
     (local.set $s (local.get $src)) (local.set $d (local.get $dst))
     (block $doneRows (loop $rows
       (br_if $doneRows (i32.ge_u (local.get $r) (local.get $rows)))
       (local.set $w (i32.const 0))
       (block $doneWords (loop $words
         (br_if $doneWords (i32.ge_u (local.get $w) (local.get $full)))
-        (local.set $bits (i32.const 0))
         ${groups}
         (i32.store (local.get $d) (local.get $bits))
         (local.set $s (i32.add (local.get $s) (i32.const 128)))
@@ -402,7 +404,8 @@ function packKernel() {
         (local.set $d (i32.add (local.get $d) (i32.const 4)))))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rows)))
-    (i32.or (local.get $bad) (i32.eqz (i32x4.all_true (local.get $fin)))))
+    (i32.or (local.get $bad)
+      (v128.any_true (i32x4.ge_u (local.get $mag) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000)))))
 
   ;; 1 if any of n float32 values is NaN or ±∞.
   (func (export "non_finite") (param $src i32) (param $n i32) (result i32)
@@ -548,6 +551,43 @@ function im2colKernel() {
         (local.set $out (i32.add (i32.add (local.get $dst) (i32.mul (i32.shr_u (local.get $r) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1))))
           (i32.shl (i32.and (local.get $r) (i32.const 1)) (i32.const 3))))
         (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
+        ;; A pair of pixels (ox, ox + 1) on rows (r, r + 1) of one pair, with one i64 per tap (wc = 2), stride and
+        ;; dilation 1 along x, and every tap column inside the input: pixel ox + 1 reads the i64 after pixel ox's, so
+        ;; each interleaved step [row r, row r + 1] is the 16 input bytes at pixel ox's tap — one v128 copy.
+        (if (i32.and (i32.and (i32.eq (local.get $wc) (i32.const 2)) (i32.eqz (i32.and (local.get $r) (i32.const 1))))
+              (i32.and (i32.and (i32.eq (local.get $sw) (i32.const 1)) (i32.eq (local.get $dw) (i32.const 1)))
+                (i32.and (i32.lt_u (i32.add (local.get $ox) (i32.const 1)) (local.get $ow))
+                  (i32.and (i32.ge_s (local.get $ix0) (i32.const 0))
+                    (i32.le_s (i32.add (local.get $ix0) (i32.add (local.get $kw) (i32.const 1))) (local.get $w))))))
+          (then
+            (local.set $ky (i32.const 0))
+            (loop $pairKy
+              (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
+              (local.set $n (local.get $kw))
+              (if (i32.lt_u (local.get $iy) (local.get $h))
+                (then
+                  (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix0)) (i32.const 3))))
+                  (loop $pairCopy
+                    (v128.store (local.get $out) (v128.load (local.get $s)))
+                    (local.set $s (i32.add (local.get $s) (i32.const 8)))
+                    (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                    (br_if $pairCopy (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+                (else
+                  (loop $pairZero
+                    (v128.store (local.get $out) (v128.const i64x2 0 0))
+                    (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                    (br_if $pairZero (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+              (br_if $pairKy (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))
+            (local.set $n (local.get $tail64))
+            (block $pairTailDone (loop $pairTail
+              (br_if $pairTailDone (i32.eqz (local.get $n)))
+              (v128.store (local.get $out) (v128.const i64x2 0 0))
+              (local.set $out (i32.add (local.get $out) (i32.const 16)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $pairTail)))
+            (local.set $r (i32.add (local.get $r) (i32.const 2)))
+            (local.set $ox (i32.add (local.get $ox) (i32.const 2)))
+            (br $xs)))
         (local.set $ky (i32.const 0))
         (loop $kys
           (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
