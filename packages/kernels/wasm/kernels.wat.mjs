@@ -235,34 +235,37 @@ function rowKernel({ name, U, kind, storeAt }) {
       .join('\n          ');
   const advance = `(local.set $pb (i32.add (local.get $pb) (i32.const ${U * C * 8})))`;
   // y of the 4 channels at the pointers; `general` adds the flag-dependent steps (tested at run time)
-  const yOfGroup = (
-    general,
-  ) => `(local.set $dot (i32x4.sub (local.get $kvec) (i32x4.shl (v128.load (local.get $cp)) (i32.const 1))))
-          ${
-            general
-              ? `(if (i32.and (local.get $flags) (i32.const 4)) (then
-            (local.set $dot (i32x4.sub (local.get $dot) (v128.load (local.get $rp))))))
+  const yOfGroup = (general, g = 0) => {
+    const at = (ptr) => `(v128.load offset=${16 * g} (local.get ${ptr}))`;
+    const steps = [`(local.set $dot (i32x4.sub (local.get $kvec) (i32x4.shl ${at('$cp')} (i32.const 1))))`];
+    if (general)
+      steps.push(`(if (i32.and (local.get $flags) (i32.const 4)) (then
+            (local.set $dot (i32x4.sub (local.get $dot) ${at('$rp')}))))
           (if (i32.and (local.get $flags) (i32.const 1)) (then
-            (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))`
-              : ''
-          }
-          (local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot)) (v128.load (local.get $mp)))
-            (v128.load (local.get $bp))))
-          ${
-            // pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
-            general
-              ? `(if (i32.and (local.get $flags) (i32.const 2)) (then
-            (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))`
-              : ''
-          }`;
-  const nextGroup = ['$cp', '$mp', '$bp', '$yp', '$rp']
-    .map((ptr) => `(local.set ${ptr} (i32.add (local.get ${ptr}) (i32.const 16)))`)
-    .join(' ');
-  const groupLoop = (label, general) => `(block $${label}Done (loop $${label}
-            (br_if $${label}Done (i32.ge_u (local.get $cp) (local.get $cpFull)))
-          ${yOfGroup(general)}
-            (v128.store (local.get $yp) (local.get $y))
-            ${nextGroup}
+            (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))`);
+    steps.push(
+      `(local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot)) ${at('$mp')}) ${at('$bp')}))`,
+    );
+    // pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
+    if (general)
+      steps.push(`(if (i32.and (local.get $flags) (i32.const 2)) (then
+            (local.set $y (f32x4.pmax (v128.const f32x4 0 0 0 0) (local.get $y)))))`);
+    return steps.join('\n          ');
+  };
+  const nextGroups = (n, general) =>
+    ['$cp', '$mp', '$bp', '$yp', ...(general ? ['$rp'] : [])]
+      .map((ptr) => `(local.set ${ptr} (i32.add (local.get ${ptr}) (i32.const ${16 * n})))`)
+      .join(' ');
+  // `n` groups per iteration while n whole groups remain
+  const groupLoop = (label, general, n) => `(block $${label}Done (loop $${label}
+            (br_if $${label}Done (i32.gt_u (i32.add (local.get $cp) (i32.const ${16 * n})) (local.get $cpFull)))
+          ${range(n)
+            .map(
+              (g) => `${yOfGroup(general, g)}
+            (v128.store offset=${16 * g} (local.get $yp) (local.get $y))`,
+            )
+            .join('\n          ')}
+            ${nextGroups(n, general)}
             (br $${label})))`;
   const floatPass = `;; float: dot = K − 2·count (− zero-padding correction); y = act(mul·clamp(dot) + bias). Whole groups of
         ;; 4 channels first (a loop without flag tests when flags = 0), then the partial group past cout & ~3.
@@ -274,8 +277,8 @@ function rowKernel({ name, U, kind, storeAt }) {
         (local.set $rp (i32.add (i32.add (local.get $corr) (i32.shl (i32.mul (local.get $p) (local.get $n4x4)) (i32.const 2))) (local.get $ob)))
         (local.set $cpFull (i32.add (local.get $counts) (i32.shl (i32.and (local.get $oEnd) (i32.const -4)) (i32.const 2))))
         (if (i32.eqz (local.get $flags))
-          (then ${groupLoop('plain', false)})
-          (else ${groupLoop('flagged', true)}))
+          (then ${groupLoop('plain4', false, 4)} ${groupLoop('plain', false, 1)})
+          (else ${groupLoop('flagged', true, 1)}))
         (if (i32.and (local.get $oEnd) (i32.const 3)) (then
           ${yOfGroup(true)}
           (f32.store (local.get $yp) (f32x4.extract_lane 0 (local.get $y)))
