@@ -570,11 +570,18 @@ function im2colKernel() {
               (if (i32.lt_u (local.get $iy) (local.get $h))
                 (then
                   (local.set $s (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix0)) (i32.const 3))))
-                  (loop $pairCopy
-                    (v128.store (local.get $out) (v128.load (local.get $s)))
-                    (local.set $s (i32.add (local.get $s) (i32.const 8)))
-                    (local.set $out (i32.add (local.get $out) (i32.const 16)))
-                    (br_if $pairCopy (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+                  (if (i32.eq (local.get $kw) (i32.const 3))
+                    (then ;; the common 3-wide kernel, straight-line
+                      (v128.store (local.get $out) (v128.load (local.get $s)))
+                      (v128.store offset=16 (local.get $out) (v128.load offset=8 (local.get $s)))
+                      (v128.store offset=32 (local.get $out) (v128.load offset=16 (local.get $s)))
+                      (local.set $out (i32.add (local.get $out) (i32.const 48))))
+                    (else
+                      (loop $pairCopy
+                        (v128.store (local.get $out) (v128.load (local.get $s)))
+                        (local.set $s (i32.add (local.get $s) (i32.const 8)))
+                        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+                        (br_if $pairCopy (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))))
                 (else
                   (loop $pairZero
                     (v128.store (local.get $out) (v128.const i64x2 0 0))
