@@ -140,7 +140,10 @@ export interface KernelExports {
     relu: number,
     acc: number,
   ): void;
-  roofline(n: number, seed: bigint): bigint;
+  /** The benchmark's register-only XOR + popcount + add loops (ROOFLINES in the WAT source). */
+  roofline_6x2(n: number, seed: bigint): bigint;
+  roofline_4x4(n: number, seed: bigint): bigint;
+  roofline_8x0(n: number, seed: bigint): bigint;
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
