@@ -208,9 +208,10 @@ export const STEP_STORE_BYTES = { main: 256, worker: 384 };
 /**
  * Row micro-kernel generator: 1 pixel × 4 channels per block, U steps per k-loop iteration (the first U peeled,
  * so a row of exactly U steps runs straight-line code), counts to a row of `counts` then one transform pass per
- * pixel. `storeAt` is the byte address of the per-step stores (STEP_STORE_BYTES).
+ * pixel. `storeAt` is the byte address of the per-step stores (STEP_STORE_BYTES); `exact` drops the k loop, for
+ * rows of exactly U steps.
  */
-function rowKernel({ name, U, kind, storeAt }) {
+function rowKernel({ name, U, kind, storeAt, exact = false }) {
   // One k-step: the pixel's i64, then per channel count += popcount(w ^ x). Written w-first so V8 overwrites
   // the single-use w register rather than copying x.
   // The four running counts are stored after every step, to a fixed address: the stores order each step's
@@ -340,13 +341,17 @@ function rowKernel({ name, U, kind, storeAt }) {
         (loop $blocks
           ${chunk('$pa0', true)}
           ${advance}
-          (local.set $pa (i32.add (local.get $pa0) (i32.const ${U * 16})))
+          ${
+            exact
+              ? ''
+              : `          (local.set $pa (i32.add (local.get $pa0) (i32.const ${U * 16})))
           (block $doneK (loop $k
             (br_if $doneK (i32.ge_u (local.get $pa) (local.get $rowEnd)))
           ${chunk('$pa', false)}
             ${advance}
             (local.set $pa (i32.add (local.get $pa) (i32.const ${U * 16})))
-            (br $k)))
+            (br $k)))`
+          }
           ${range(C)
             .map((c) => `(i64.store32 offset=${4 * c} (local.get $cnt) (local.get $s${c}))`)
             .join(' ')}
@@ -928,7 +933,10 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 //   iteration with the first iteration peeled, running counts stored to a fixed address after every step (which
 //   stops V8 11.3 from hoisting the loads), counts to a row and one transform pass per pixel. Node 395 / 444 /
 //   473 / 478 (brow36 on 72 steps), 25–29 % above bgemm.
-// `unroll`: a row must hold a multiple of this many steps (GEMM_UNROLL in binary-ops.ts mirrors it; a test checks).
+// - brow9x: brow9 for rows of exactly 9 steps (3×3 taps of 64 channels), straight-line with no k loop: Node 430
+//   (brow9 410).
+// `exact`: the kernel takes rows of exactly `unroll` steps (GEMM_ROWS in binary-ops.ts mirrors both fields).
+// `unroll`: a row must hold a multiple of this many steps (a test checks that GEMM_ROWS mirrors this table).
 // Retired: the mixed block (V = 1, a v128 via i8x16.popcnt beside each i64): V8 lowers i8x16.popcnt to ~6
 // instructions here (no vpopcntb), and it never beat the kernels above by more than 2 %.
 export const GEMM_VARIANTS = [
@@ -938,6 +946,7 @@ export const GEMM_VARIANTS = [
   { name: 'bgemm1x18', unroll: 18, P: 1, S: 1, U: 18, pairRows: true },
   { name: 'bgemm1x36', unroll: 36, P: 1, S: 1, U: 36, pairRows: true },
   { name: 'brow9', unroll: 9, row: true },
+  { name: 'brow9x', unroll: 9, row: true, exact: true },
   { name: 'brow18', unroll: 18, row: true },
   { name: 'brow36', unroll: 36, row: true },
 ];

@@ -4,6 +4,7 @@
  */
 import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn-studio/bnn-core';
 import { packedWords, popcount32 } from '../bitpack.js';
+import { KernelError } from '../errors.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
 import type { GemmKernelName, GemmVariant, Heap, Im2colGeometry, KernelExports } from './runtime.js';
 import type { GemmWorker } from './threads.js';
@@ -12,17 +13,30 @@ import type { GemmWorker } from './threads.js';
 const BLOCK = 4;
 /** Bytes per GEMM step (one i64 of each row). */
 const STEP_BYTES = 8;
-/** Steps each micro-kernel unrolls per loop iteration: its rows must hold a multiple of this many steps. */
-export const GEMM_UNROLL: Record<GemmVariant, number> = {
-  bgemm: 1,
-  bgemm2x3: 3,
-  bgemm1x9: 9,
-  bgemm1x18: 18,
-  bgemm1x36: 36,
-  brow9: 9,
-  brow18: 18,
-  brow36: 36,
+/**
+ * Rows each micro-kernel takes: `unroll` steps per loop iteration, so a multiple of that many steps, or with
+ * `exact` exactly `unroll` steps (straight-line code, no k loop).
+ */
+export const GEMM_ROWS: Record<GemmVariant, { unroll: number; exact: boolean }> = {
+  bgemm: { unroll: 1, exact: false },
+  bgemm2x3: { unroll: 3, exact: false },
+  bgemm1x9: { unroll: 9, exact: false },
+  bgemm1x18: { unroll: 18, exact: false },
+  bgemm1x36: { unroll: 36, exact: false },
+  brow9: { unroll: 9, exact: false },
+  brow9x: { unroll: 9, exact: true },
+  brow18: { unroll: 18, exact: false },
+  brow36: { unroll: 36, exact: false },
 };
+
+/** Every micro-kernel variant. */
+export const GEMM_VARIANTS = Object.keys(GEMM_ROWS) as GemmVariant[];
+
+/** True when `variant` runs rows of `steps` steps as they are (no padding). */
+export function gemmFits(variant: GemmVariant, steps: number): boolean {
+  const { unroll, exact } = GEMM_ROWS[variant];
+  return exact ? steps === unroll : steps % unroll === 0;
+}
 /** Timed calls per candidate micro-kernel (after one untimed) before a layer settles on the fastest (see `bconvGemm`). */
 const TUNING_CALLS = 4;
 /** Below this (ms per call) the timer cannot tell the candidates apart: keep the first. */
@@ -99,11 +113,19 @@ export function prepareBConv(
   let steps = Math.ceil(rowWords / STEP_WORDS);
   // Unrolled kernels need whole iterations: a forced one pads the rows with zero steps (zero words in both
   // operands add nothing to the counts); 'auto' only offers those that need no padding.
-  if (choice !== 'auto') steps = Math.ceil(steps / GEMM_UNROLL[choice]) * GEMM_UNROLL[choice];
+  if (choice !== 'auto') {
+    const { unroll, exact } = GEMM_ROWS[choice];
+    if (exact && steps > unroll) {
+      throw new KernelError(
+        'unsupported',
+        `kernels: the ${choice} micro-kernel takes rows of at most ${unroll} steps; ${op.sourceNode} has ${steps}.`,
+        "Use gemm: 'auto' or another micro-kernel.",
+      );
+    }
+    steps = Math.ceil(steps / unroll) * unroll;
+  }
   const candidates: GemmVariant[] =
-    choice === 'auto'
-      ? (Object.keys(GEMM_UNROLL) as GemmVariant[]).filter((v) => steps % GEMM_UNROLL[v] === 0)
-      : [choice];
+    choice === 'auto' ? GEMM_VARIANTS.filter((v) => gemmFits(v, steps)) : [choice];
   const suffix = op.transform.kind === 'float' ? 'f' : 'b';
   const cout = op.outChannels;
   const n4 = Math.ceil(cout / BLOCK);

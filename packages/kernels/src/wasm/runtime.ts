@@ -32,6 +32,7 @@ export type GemmVariant =
   | 'bgemm1x18'
   | 'bgemm1x36'
   | 'brow9'
+  | 'brow9x'
   | 'brow18'
   | 'brow36';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
@@ -76,6 +77,8 @@ export interface KernelExports {
   bgemm1x36_b: GemmKernel;
   brow9_f: GemmKernel;
   brow9_b: GemmKernel;
+  brow9x_f: GemmKernel;
+  brow9x_b: GemmKernel;
   brow18_f: GemmKernel;
   brow18_b: GemmKernel;
   brow36_f: GemmKernel;

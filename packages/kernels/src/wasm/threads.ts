@@ -5,8 +5,8 @@
  * Node (worker_threads) and in browsers when `crossOriginIsolated`; otherwise `createGemmWorker` returns null
  * and callers run single-threaded.
  */
-import { GEMM_UNROLL } from './binary-ops.js';
-import { type GemmKernelName, type GemmVariant, kernelsModule } from './runtime.js';
+import { GEMM_VARIANTS } from './binary-ops.js';
+import { type GemmKernelName, kernelsModule } from './runtime.js';
 
 /**
  * Control block: int32 indexes in the shared memory (bytes 64..191, below the heap base of 1024; the row kernels'
@@ -20,9 +20,7 @@ const ARGS = CTRL + 3;
 /** Arguments of a GEMM kernel (GemmKernel in runtime.ts). */
 const GEMM_ARGS = 15;
 /** Every GEMM kernel by index: the main thread posts an index, the worker calls the kernel of that name. */
-const KERNELS: GemmKernelName[] = (Object.keys(GEMM_UNROLL) as GemmVariant[]).flatMap(
-  (v) => [`${v}_f`, `${v}_b`] as const,
-);
+const KERNELS: GemmKernelName[] = GEMM_VARIANTS.flatMap((v) => [`${v}_f`, `${v}_b`] as const);
 const STOP = 99;
 
 // Worker source, valid both as a Node `eval` worker (CommonJS) and as a browser worker script. It spins briefly

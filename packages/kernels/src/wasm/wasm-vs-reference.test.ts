@@ -3,22 +3,23 @@
 import type { BConv2DOp, BDenseOp, DeployGraph, DeployOp, OutputTransform } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: the WAT generator is plain JavaScript without type declarations
-import { GEMM_VARIANTS } from '../../wasm/kernels.wat.mjs';
+import { GEMM_VARIANTS as WAT_GEMM_VARIANTS } from '../../wasm/kernels.wat.mjs';
 import { packedWords } from '../bitpack.js';
 import { createEngine } from '../engine/engine.js';
 import { convGeometry } from '../geometry.js';
 import { bconv2dReference, bdenseReference } from '../reference/binary.js';
 import { conv3x3Op } from '../test-support/ops.js';
 import { Rng } from '../test-support/random.js';
-import { GEMM_UNROLL, type GemmChoice } from './binary-ops.js';
-import type { GemmVariant } from './runtime.js';
+import { GEMM_ROWS, GEMM_VARIANTS, type GemmChoice, gemmFits } from './binary-ops.js';
 import { WasmBConv } from './standalone.js';
 
 const REGRESSION_SEEDS: number[] = [];
 const BCONV_CASES = 2500;
 /** Cases run again with each unrolled micro-kernel forced (rows padded to whole unrolled iterations). */
 const UNROLLED_CASES = 400;
-const UNROLLED = (Object.keys(GEMM_UNROLL) as GemmVariant[]).filter((v) => GEMM_UNROLL[v] > 1);
+const UNROLLED = GEMM_VARIANTS.filter((v) => GEMM_ROWS[v].unroll > 1 && !GEMM_ROWS[v].exact);
+/** Micro-kernels that take one row length only (rows up to it are padded to it; longer ones are refused). */
+const EXACT = GEMM_VARIANTS.filter((v) => GEMM_ROWS[v].exact);
 
 function randomTransform(rng: Rng, cout: number, k: number, kind: 'float' | 'bitpacked'): OutputTransform {
   if (kind === 'bitpacked') {
@@ -120,10 +121,38 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
     }
   });
 
-  it("the runtime's unroll table matches the micro-kernels the WAT source builds", () => {
+  it(`bconv2d with each exact-row micro-kernel forced, on random cases whose rows fit (up to ${UNROLLED_CASES})`, async () => {
+    for (const gemm of EXACT) {
+      let run = 0;
+      for (let seed = 1; run < UNROLLED_CASES && seed <= BCONV_CASES; seed++) {
+        const { op } = bconvCase(seed);
+        const steps = Math.ceil((op.kernel[0] * op.kernel[1] * packedWords(op.inChannels)) / 2);
+        if (steps > GEMM_ROWS[gemm].unroll) continue;
+        await checkBConvSeed(seed, gemm);
+        run++;
+      }
+      expect(run, gemm).toBe(UNROLLED_CASES);
+    }
+  });
+
+  it('refuses to force an exact-row micro-kernel on longer rows, naming the fix', async () => {
+    const rng = new Rng(9);
+    const op = conv3x3Op(rng, 128, 8, randomTransform(rng, 8, 9 * 128, 'float'));
+    for (const gemm of EXACT)
+      await expect(WasmBConv.create(op, [4, 4, 128], 1, { gemm })).rejects.toThrow(
+        /at most 9 steps.*'auto'/s,
+      );
+  });
+
+  it("the runtime's row table matches the micro-kernels the WAT source builds", () => {
     expect(
-      Object.fromEntries(GEMM_VARIANTS.map((v: { name: string; unroll: number }) => [v.name, v.unroll])),
-    ).toEqual(GEMM_UNROLL);
+      Object.fromEntries(
+        WAT_GEMM_VARIANTS.map((v: { name: string; unroll: number; exact?: boolean }) => [
+          v.name,
+          { unroll: v.unroll, exact: v.exact === true },
+        ]),
+      ),
+    ).toEqual(GEMM_ROWS);
   });
 
   it("'auto' times both micro-kernels on the first calls, settles on one, and every call is exact", async () => {
@@ -145,9 +174,7 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
         used.add(wasm.gemmKernel.replace(/_[fb]$/, ''));
       }
       const steps = (9 * cin) / 64;
-      const eligible = (Object.keys(GEMM_UNROLL) as GemmVariant[]).filter(
-        (v) => steps % GEMM_UNROLL[v] === 0,
-      );
+      const eligible = GEMM_VARIANTS.filter((v) => gemmFits(v, steps));
       expect([...used].sort()).toEqual([...eligible].sort());
       expect(eligible).toContain(wasm.gemmKernel.replace(/_[fb]$/, ''));
     }
@@ -179,7 +206,7 @@ describe('WASM binary kernels equal the reference bit for bit', () => {
           transform: randomTransform(rng, cout, k * k * cin, kind),
         };
         const input = rng.packed(h * h, cin);
-        for (const gemm of Object.keys(GEMM_UNROLL) as GemmVariant[]) {
+        for (const gemm of GEMM_VARIANTS.filter((v) => !GEMM_ROWS[v].exact)) {
           const wasm = await WasmBConv.create(op, [h, h, cin], 1, { gemm });
           expectSame(
             wasm.runPacked(input),
