@@ -11,28 +11,14 @@ const range = (n) => Array.from({ length: n }, (_, i) => i);
 const C = 4;
 
 /**
- * GEMM micro-kernel generator: P pixels × 4 channels per block; one k-step = S i64 words (xor + i64.popcnt + add
- * each), i.e. STEP = 8·S bytes; U steps unrolled per loop iteration.
+ * bgemm, the GEMM micro-kernel for rows of any length: P pixels × 4 channels per block, U steps (one i64 of each
+ * row) per loop iteration, the P rows of a pair stored step by step ([step][pixel][8 bytes]) so one pointer walks
+ * them. Counts of two channels share one i64 (c in the low half, c + 1 in the high half), which halves the live
+ * registers: with 8 separate counts Node's V8 spilled 5 of them.
  */
-function gemmKernel({
-  name = 'bgemm',
-  P = 2,
-  S = 1,
-  U = 1,
-  packed = false,
-  interleaved = false,
-  kind,
-  pairRows = false,
-} = {}) {
+function gemmKernel({ name, P = 2, U = 1, kind }) {
   // kind 0 / 1: the output transform (float / bit-packed), fixed at build time (no per-pixel branch).
-  // interleaved: the P pixel rows of a block are stored step by step ([step][pixel][STEP bytes]), so one
-  // pointer walks all P rows (one register less than P pointers, which V8 otherwise spills).
-  // pairRows (P = 1 only): the rows are stored pair-interleaved as for P = 2 and this kernel walks one of the
-  // two, so each step advances by two steps' bytes.
-  const IP = interleaved ? P : pairRows ? 2 : 1;
-  const pxOff = (u, j, within) => (interleaved ? u * STEP * P + j * STEP + within : u * STEP * IP + within);
-  const pxPtr = (j) => (interleaved ? '$pa0' : `$pa${j}`);
-  const STEP = 8 * S;
+  const STEP = 8;
   const L = [];
   for (const j of range(P)) {
     L.push(`(local $xs${j} i64) (local $word${j} i32)`);
@@ -43,43 +29,24 @@ function gemmKernel({
     .join('\n');
   const step = [];
   for (let u = 0; u < U; u++) {
-    for (let sw = 0; sw < S; sw++) {
-      const off = u * STEP + 8 * sw;
+    for (const j of range(P))
+      step.push(`(local.set $xs${j} (i64.load offset=${(u * P + j) * STEP} (local.get $pa0)))`);
+    for (const c of [0, 2]) {
+      const wload = (cc) => `(i64.load offset=${(u * C + cc) * STEP} (local.get $pb))`;
+      // each half stays < 2^32, so the low half never carries into the high one
+      step.push(`(local.set $ws ${wload(c)}) (local.set $ws2 ${wload(c + 1)})`);
       for (const j of range(P)) {
-        step.push(`(local.set $xs${j} (i64.load offset=${pxOff(u, j, 8 * sw)} (local.get ${pxPtr(j)})))`);
-      }
-      for (const c of range(C)) {
-        const wload = (cc) => `(i64.load offset=${u * STEP * (C - 1) + cc * STEP + off} (local.get $pb))`;
-        if (packed) {
-          // two 32-bit counters per i64 accumulator (channels c and c+1): halves the live registers, so V8
-          // keeps every accumulator in a register. Each half stays < 2^32, so the low half never carries.
-          if (c % 2) continue;
-          step.push(`(local.set $ws ${wload(c)}) (local.set $ws2 ${wload(c + 1)})`);
-          for (const j of range(P)) {
-            step.push(
-              `(local.set $s${j}${c} (i64.add (local.get $s${j}${c}) (i64.add (i64.popcnt (i64.xor (local.get $xs${j}) (local.get $ws)))
+        step.push(
+          `(local.set $s${j}${c} (i64.add (local.get $s${j}${c}) (i64.add (i64.popcnt (i64.xor (local.get $xs${j}) (local.get $ws)))
                 (i64.shl (i64.popcnt (i64.xor (local.get $xs${j}) (local.get $ws2))) (i64.const 32)))))`,
-            );
-          }
-          continue;
-        }
-        step.push(`(local.set $ws ${wload(c)})`);
-        for (const j of range(P)) {
-          step.push(
-            `(local.set $s${j}${c} (i64.add (local.get $s${j}${c}) (i64.popcnt (i64.xor (local.get $xs${j}) (local.get $ws)))))`,
-          );
-        }
+        );
       }
     }
   }
   const epilogue = range(P)
     .map((j) => {
-      // packed: the i64 pair (s_j0, s_j2) read as i32x4 is exactly [c0, c1, c2, c3]
-      const scalars = packed
-        ? `(i64x2.replace_lane 1 (i64x2.splat (local.get $s${j}0)) (local.get $s${j}2))`
-        : `(i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.replace_lane 1
-          (i32x4.splat (i32.wrap_i64 (local.get $s${j}0))) (i32.wrap_i64 (local.get $s${j}1)))
-          (i32.wrap_i64 (local.get $s${j}2))) (i32.wrap_i64 (local.get $s${j}3)))`;
+      // the i64 pair (s_j0, s_j2) read as i32x4 is exactly [c0, c1, c2, c3]
+      const scalars = `(i64x2.replace_lane 1 (i64x2.splat (local.get $s${j}0)) (local.get $s${j}2))`;
       const floatBody = `        ;; float: dot = K − 2·accum (− zero-padding correction); y = act(mul·clamp(dot) + bias)
         (local.set $dot (i32x4.sub (local.get $kvec) (i32x4.shl (local.get $acc) (i32.const 1))))
         (if (i32.and (local.get $flags) (i32.const 4)) (then
@@ -122,9 +89,7 @@ function gemmKernel({
   // The k loop over the row's steps, U per iteration.
   const kLoop = `(loop $k
             ${step.join('\n            ')}
-            ${range(interleaved ? 1 : P)
-              .map((j) => `(local.set $pa${j} (i32.add (local.get $pa${j}) (i32.const ${U * STEP * IP})))`)
-              .join('\n            ')}
+            (local.set $pa0 (i32.add (local.get $pa0) (i32.const ${U * STEP * P})))
             (local.set $pb (i32.add (local.get $pb) (i32.const ${U * STEP * C})))
             (br_if $k (i32.lt_u (local.get $pa0) (local.get $rowEnd))))`;
   return `
@@ -136,9 +101,7 @@ function gemmKernel({
     (param $cout i32) (param $out i32) (param $flags i32) (param $k i32)
     (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32) (param $counts i32)
     (local $t0 i32) (local $t1 i32)
-    (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) ${range(interleaved ? 1 : P)
-      .map((j) => `(local $pa${j} i32)`)
-      .join(' ')}
+    (local $p i32) (local $blk i32) (local $o i32) (local $pb i32) (local $pa0 i32)
     (local $rowBytes i32) (local $rowEnd i32) (local $pix i32) (local $addr i32)
     (local $wout i32) (local $n4x4 i32)
     (local $ws i64) (local $ws2 i64) (local $acc v128) (local $dot v128)
@@ -164,25 +127,10 @@ function gemmKernel({
       (block $doneBlocks (loop $blocks
         (br_if $doneBlocks (i32.ge_u (local.get $blk) (local.get $t1)))
         (local.set $o (i32.shl (local.get $blk) (i32.const 2)))
-        ${
-          pairRows
-            ? `;; row p of the pair-interleaved layout: pair p >> 1, second row of the pair 8 bytes in
-        (local.set $pa0 (i32.add (local.get $a) (i32.add (i32.mul (i32.shr_u (local.get $p) (i32.const 1)) (i32.shl (local.get $rowBytes) (i32.const 1)))
-          (i32.mul (i32.and (local.get $p) (i32.const 1)) (i32.const ${STEP})))))`
-            : '(local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))'
-        }
-        ;; pixels past m reuse row p (their results are not stored)
-        ${range(interleaved ? 1 : P)
-          .slice(1)
-          .map(
-            (
-              j,
-            ) => `(local.set $pa${j} (select (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${j}))) (local.get $pa0)
-          (i32.lt_u (i32.add (local.get $p) (i32.const ${j})) (local.get $m))))`,
-          )
-          .join('\n        ')}
+        ;; the block's pair of rows (a pixel past m reads its partner's row; its results are not stored)
+        (local.set $pa0 (i32.add (local.get $a) (i32.mul (local.get $p) (local.get $rowBytes))))
         (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $blk) (i32.shl (local.get $rowBytes) (i32.const 2)))))
-        (local.set $rowEnd (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${IP}))))
+        (local.set $rowEnd (i32.add (local.get $pa0) (i32.mul (local.get $rowBytes) (i32.const ${P}))))
         ${zeroAcc}
         ${kLoop}
         ;; transform parameters of this block's 4 channels, shared by its pixels
@@ -209,9 +157,10 @@ export const STEP_STORE_BYTES = { main: 256, worker: 384 };
  * Row micro-kernel generator: 1 pixel × 4 channels per block, U steps per k-loop iteration (the first U peeled,
  * so a row of exactly U steps runs straight-line code), counts to a row of `counts` then one transform pass per
  * pixel. `storeAt` is the byte address of the per-step stores (STEP_STORE_BYTES); `exact` drops the k loop, for
- * rows of exactly U steps.
+ * rows of exactly U steps; `stores: false` leaves the per-step stores out (newer V8, as in Chromium, schedules
+ * the unrolled loads well by itself, and there the stores only cost).
  */
-function rowKernel({ name, U, kind, storeAt, exact = false }) {
+function rowKernel({ name, U, kind, storeAt, exact = false, stores = true }) {
   // One k-step: the pixel's i64, then per channel count += popcount(w ^ x). Written w-first so V8 overwrites
   // the single-use w register rather than copying x.
   // The four running counts are stored after every step, to a fixed address: the stores order each step's
@@ -225,7 +174,7 @@ function rowKernel({ name, U, kind, storeAt, exact = false }) {
       lines.push(`(local.set $s${c} ${first ? pc : `(i64.add (local.get $s${c}) ${pc})`})`);
     }
     // (not after a chunk's last step: the loads that follow are in another basic block, beyond V8's reach)
-    if (u < U - 1)
+    if (stores && u < U - 1)
       for (const c of range(C))
         lines.push(`(i64.store offset=${storeAt + 8 * c} (i32.const 0) (local.get $s${c}))`);
     return lines.join('\n          ');
@@ -906,7 +855,7 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
   ${
     // the worker's copies of the row kernels store their running counts on a line of their own
     shared
-      ? GEMM_KERNELS.filter((g) => g.row)
+      ? GEMM_KERNELS.filter((g) => g.row && g.stores !== false)
           .map((g) => rowKernel({ ...g, name: `${g.name}_w`, U: g.unroll, storeAt: STEP_STORE_BYTES.worker }))
           .join('\n')
       : ''
@@ -918,37 +867,33 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 )`;
 }
 
-// The shipped micro-kernels. Which is fastest depends on the JavaScript engine's register allocation and on the
-// row length, so the runtime times the eligible ones on each layer's first calls and keeps the fastest (see
-// src/wasm/binary-ops.ts; results are bit-identical). Measured GEMM rates (G binary ops/s, rows of 9 / 18 / 36 /
-// 72 steps) in Node 20 (V8 11.3) and Chromium 156:
-// - bgemm: 2 pixels × 4 channels, one i64 per step; counts of two channels share one i64 (packed), so the 8 counts
-//   live in 4 registers (unpacked, Node's V8 spilled 5 of 8 to the stack). Any row length. Node 306 / 344 / 365 /
-//   374, the best there; Chromium 318 / 358 / 377 / 390.
-// - bgemm2x3: the same block with unpacked counts, 3 steps unrolled. Chromium 353–361 on 9-step rows (the best).
-// - bgemm1x9 / bgemm1x18 / bgemm1x36: 1 pixel × 4 channels, 9 / 18 / 36 steps unrolled, walking one row of the
-//   pair-interleaved layout. Chromium up to 403 / 503 / 546 on 18- / 36- / 72-step rows; slower in Node, whose
-//   V8 hoists the unrolled loads and spills.
-// - brow9 / brow18 / brow36: row kernels (rowKernel): 1 pixel × 4 channels, 9 / 18 / 36 steps per k-loop
-//   iteration with the first iteration peeled, running counts stored to a fixed address after every step (which
-//   stops V8 11.3 from hoisting the loads), counts to a row and one transform pass per pixel. Node 395 / 444 /
-//   473 / 478 (brow36 on 72 steps), 25–29 % above bgemm.
-// - brow9x: brow9 for rows of exactly 9 steps (3×3 taps of 64 channels), straight-line with no k loop: Node 430
-//   (brow9 410).
-// `exact`: the kernel takes rows of exactly `unroll` steps (GEMM_ROWS in binary-ops.ts mirrors both fields).
-// `unroll`: a row must hold a multiple of this many steps (a test checks that GEMM_ROWS mirrors this table).
-// Retired: the mixed block (V = 1, a v128 via i8x16.popcnt beside each i64): V8 lowers i8x16.popcnt to ~6
-// instructions here (no vpopcntb), and it never beat the kernels above by more than 2 %.
+// The shipped micro-kernels. Which is fastest depends on the JavaScript engine (V8 versions schedule and allocate
+// registers differently) and on the row length, so the runtime times the eligible ones on each layer's first calls
+// and keeps the fastest (see src/wasm/binary-ops.ts; results are bit-identical). Measured GEMM rates (G binary
+// ops/s, float output, rows of 9 / 18 / 36 / 72 steps) in Node 20 (V8 11.3) and Chromium 156:
+// - bgemm (gemmKernel): 2 pixels × 4 channels, rows of any length. Node 316 / 347 / 366 / 374; Chromium 328 /
+//   368 / 387 / 387. The fallback for rows that no row kernel fits.
+// - brow9 / brow18 / brow36 (rowKernel): 1 pixel × 4 channels, 9 / 18 / 36 steps per k-loop iteration, the
+//   running counts stored to a fixed address after every step. Node 410 / 448 / 476 / 478 (brow36 on 72);
+//   Chromium 397 / 431 / 458 / 458.
+// - brow9x: brow9 for rows of exactly 9 steps (3×3 taps of 64 channels), no k loop. Node 430, Chromium 408.
+// - nrow9 / nrow9x / nrow18 / nrow36: the same without the per-step stores. Node's V8 then hoists and spills the
+//   unrolled loads (~200); Chromium nrow9x 472, nrow18 559, nrow36 581 (the best there).
+// Retired: bgemm2x3 (unpacked 2 × 4 block, 3 steps per iteration) and bgemm1x9 / 1x18 / 1x36 (1 pixel × 4
+// channels, unrolled, with the transform after each block), which the row kernels beat on both engines; and the
+// mixed block (a v128 via i8x16.popcnt beside each i64), which V8 lowers to ~6 instructions here (no vpopcntb).
+// `unroll`: a row must hold a multiple of this many steps; `exact`: exactly this many (GEMM_ROWS in
+// binary-ops.ts mirrors both; a test checks).
 export const GEMM_VARIANTS = [
-  { name: 'bgemm', unroll: 1, P: 2, S: 1, U: 1, packed: true, interleaved: true },
-  { name: 'bgemm2x3', unroll: 3, P: 2, S: 1, U: 3, packed: false, interleaved: true },
-  { name: 'bgemm1x9', unroll: 9, P: 1, S: 1, U: 9, pairRows: true },
-  { name: 'bgemm1x18', unroll: 18, P: 1, S: 1, U: 18, pairRows: true },
-  { name: 'bgemm1x36', unroll: 36, P: 1, S: 1, U: 36, pairRows: true },
+  { name: 'bgemm', unroll: 1, P: 2, U: 1 },
   { name: 'brow9', unroll: 9, row: true },
   { name: 'brow9x', unroll: 9, row: true, exact: true },
   { name: 'brow18', unroll: 18, row: true },
   { name: 'brow36', unroll: 36, row: true },
+  { name: 'nrow9', unroll: 9, row: true, stores: false },
+  { name: 'nrow9x', unroll: 9, row: true, exact: true, stores: false },
+  { name: 'nrow18', unroll: 18, row: true, stores: false },
+  { name: 'nrow36', unroll: 36, row: true, stores: false },
 ];
 /** Each micro-kernel is built twice, with the float (`_f`) and the bit-packed (`_b`) output transform. */
 export const GEMM_KERNELS = GEMM_VARIANTS.flatMap((g) => [

@@ -19,14 +19,14 @@ const STEP_BYTES = 8;
  */
 export const GEMM_ROWS: Record<GemmVariant, { unroll: number; exact: boolean }> = {
   bgemm: { unroll: 1, exact: false },
-  bgemm2x3: { unroll: 3, exact: false },
-  bgemm1x9: { unroll: 9, exact: false },
-  bgemm1x18: { unroll: 18, exact: false },
-  bgemm1x36: { unroll: 36, exact: false },
   brow9: { unroll: 9, exact: false },
   brow9x: { unroll: 9, exact: true },
   brow18: { unroll: 18, exact: false },
   brow36: { unroll: 36, exact: false },
+  nrow9: { unroll: 9, exact: false },
+  nrow9x: { unroll: 9, exact: true },
+  nrow18: { unroll: 18, exact: false },
+  nrow36: { unroll: 36, exact: false },
 };
 
 /** Every micro-kernel variant. */

@@ -27,14 +27,14 @@ export type GemmKernel = (
 /** GEMM micro-kernels (see wasm/kernels.wat.mjs), each with the float (_f) or bit-packed (_b) output transform. */
 export type GemmVariant =
   | 'bgemm'
-  | 'bgemm2x3'
-  | 'bgemm1x9'
-  | 'bgemm1x18'
-  | 'bgemm1x36'
   | 'brow9'
   | 'brow9x'
   | 'brow18'
-  | 'brow36';
+  | 'brow36'
+  | 'nrow9'
+  | 'nrow9x'
+  | 'nrow18'
+  | 'nrow36';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
 /** The conv geometry both im2col kernels take after (src, dst). */
@@ -67,14 +67,6 @@ export interface KernelExports {
   im2col_i64(...args: [src: number, dst: number, ...geometry: Im2colGeometry, rowBase: number]): void;
   bgemm_f: GemmKernel;
   bgemm_b: GemmKernel;
-  bgemm2x3_f: GemmKernel;
-  bgemm2x3_b: GemmKernel;
-  bgemm1x9_f: GemmKernel;
-  bgemm1x9_b: GemmKernel;
-  bgemm1x18_f: GemmKernel;
-  bgemm1x18_b: GemmKernel;
-  bgemm1x36_f: GemmKernel;
-  bgemm1x36_b: GemmKernel;
   brow9_f: GemmKernel;
   brow9_b: GemmKernel;
   brow9x_f: GemmKernel;
@@ -83,6 +75,14 @@ export interface KernelExports {
   brow18_b: GemmKernel;
   brow36_f: GemmKernel;
   brow36_b: GemmKernel;
+  nrow9_f: GemmKernel;
+  nrow9_b: GemmKernel;
+  nrow9x_f: GemmKernel;
+  nrow9x_b: GemmKernel;
+  nrow18_f: GemmKernel;
+  nrow18_b: GemmKernel;
+  nrow36_f: GemmKernel;
+  nrow36_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,
