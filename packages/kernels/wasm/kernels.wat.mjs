@@ -875,10 +875,11 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 //   368 / 387 / 387. The fallback for rows that no row kernel fits.
 // - brow9 / brow18 / brow36 (rowKernel): 1 pixel × 4 channels, 9 / 18 / 36 steps per k-loop iteration, the
 //   running counts stored to a fixed address after every step. Node 410 / 448 / 476 / 478 (brow36 on 72);
-//   Chromium 397 / 431 / 458 / 458.
+//   Chromium 397 / 431 / 458 / 458. brow4 / brow8 / brow16 for rows of 4·n steps (1×1 convs, dense layers):
+//   16-step rows (1024 inputs) Node 400 / 424 / 439 (bgemm 338).
 // - brow9x: brow9 for rows of exactly 9 steps (3×3 taps of 64 channels), no k loop. Node 430, Chromium 408.
-// - nrow9 / nrow9x / nrow18 / nrow36: the same without the per-step stores. Node's V8 then hoists and spills the
-//   unrolled loads (~200); Chromium nrow9x 472, nrow18 559, nrow36 581 (the best there).
+// - nrow4 … nrow36, nrow9x: the same without the per-step stores. Node's V8 then hoists and spills the unrolled
+//   loads (~200–350); Chromium nrow9x 472, nrow18 559, nrow36 581, nrow16 519 on 16 steps (the best there).
 // Retired: bgemm2x3 (unpacked 2 × 4 block, 3 steps per iteration) and bgemm1x9 / 1x18 / 1x36 (1 pixel × 4
 // channels, unrolled, with the transform after each block), which the row kernels beat on both engines; and the
 // mixed block (a v128 via i8x16.popcnt beside each i64), which V8 lowers to ~6 instructions here (no vpopcntb).
@@ -886,14 +887,12 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 // binary-ops.ts mirrors both; a test checks).
 export const GEMM_VARIANTS = [
   { name: 'bgemm', unroll: 1, P: 2, U: 1 },
-  { name: 'brow9', unroll: 9, row: true },
+  ...[4, 8, 16, 9, 18, 36].flatMap((unroll) => [
+    { name: `brow${unroll}`, unroll, row: true },
+    { name: `nrow${unroll}`, unroll, row: true, stores: false },
+  ]),
   { name: 'brow9x', unroll: 9, row: true, exact: true },
-  { name: 'brow18', unroll: 18, row: true },
-  { name: 'brow36', unroll: 36, row: true },
-  { name: 'nrow9', unroll: 9, row: true, stores: false },
   { name: 'nrow9x', unroll: 9, row: true, exact: true, stores: false },
-  { name: 'nrow18', unroll: 18, row: true, stores: false },
-  { name: 'nrow36', unroll: 36, row: true, stores: false },
 ];
 /** Each micro-kernel is built twice, with the float (`_f`) and the bit-packed (`_b`) output transform. */
 export const GEMM_KERNELS = GEMM_VARIANTS.flatMap((g) => [

@@ -19,14 +19,20 @@ const STEP_BYTES = 8;
  */
 export const GEMM_ROWS: Record<GemmVariant, { unroll: number; exact: boolean }> = {
   bgemm: { unroll: 1, exact: false },
+  brow4: { unroll: 4, exact: false },
+  nrow4: { unroll: 4, exact: false },
+  brow8: { unroll: 8, exact: false },
+  nrow8: { unroll: 8, exact: false },
+  brow16: { unroll: 16, exact: false },
+  nrow16: { unroll: 16, exact: false },
   brow9: { unroll: 9, exact: false },
-  brow9x: { unroll: 9, exact: true },
-  brow18: { unroll: 18, exact: false },
-  brow36: { unroll: 36, exact: false },
   nrow9: { unroll: 9, exact: false },
-  nrow9x: { unroll: 9, exact: true },
+  brow18: { unroll: 18, exact: false },
   nrow18: { unroll: 18, exact: false },
+  brow36: { unroll: 36, exact: false },
   nrow36: { unroll: 36, exact: false },
+  brow9x: { unroll: 9, exact: true },
+  nrow9x: { unroll: 9, exact: true },
 };
 
 /** Every micro-kernel variant. */

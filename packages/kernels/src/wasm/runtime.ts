@@ -27,14 +27,20 @@ export type GemmKernel = (
 /** GEMM micro-kernels (see wasm/kernels.wat.mjs), each with the float (_f) or bit-packed (_b) output transform. */
 export type GemmVariant =
   | 'bgemm'
+  | 'brow4'
+  | 'nrow4'
+  | 'brow8'
+  | 'nrow8'
+  | 'brow16'
+  | 'nrow16'
   | 'brow9'
-  | 'brow9x'
-  | 'brow18'
-  | 'brow36'
   | 'nrow9'
-  | 'nrow9x'
+  | 'brow18'
   | 'nrow18'
-  | 'nrow36';
+  | 'brow36'
+  | 'nrow36'
+  | 'brow9x'
+  | 'nrow9x';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
 /** The conv geometry both im2col kernels take after (src, dst). */
@@ -67,22 +73,34 @@ export interface KernelExports {
   im2col_i64(...args: [src: number, dst: number, ...geometry: Im2colGeometry, rowBase: number]): void;
   bgemm_f: GemmKernel;
   bgemm_b: GemmKernel;
+  brow4_f: GemmKernel;
+  brow4_b: GemmKernel;
+  nrow4_f: GemmKernel;
+  nrow4_b: GemmKernel;
+  brow8_f: GemmKernel;
+  brow8_b: GemmKernel;
+  nrow8_f: GemmKernel;
+  nrow8_b: GemmKernel;
+  brow16_f: GemmKernel;
+  brow16_b: GemmKernel;
+  nrow16_f: GemmKernel;
+  nrow16_b: GemmKernel;
   brow9_f: GemmKernel;
   brow9_b: GemmKernel;
-  brow9x_f: GemmKernel;
-  brow9x_b: GemmKernel;
-  brow18_f: GemmKernel;
-  brow18_b: GemmKernel;
-  brow36_f: GemmKernel;
-  brow36_b: GemmKernel;
   nrow9_f: GemmKernel;
   nrow9_b: GemmKernel;
-  nrow9x_f: GemmKernel;
-  nrow9x_b: GemmKernel;
+  brow18_f: GemmKernel;
+  brow18_b: GemmKernel;
   nrow18_f: GemmKernel;
   nrow18_b: GemmKernel;
+  brow36_f: GemmKernel;
+  brow36_b: GemmKernel;
   nrow36_f: GemmKernel;
   nrow36_b: GemmKernel;
+  brow9x_f: GemmKernel;
+  brow9x_b: GemmKernel;
+  nrow9x_f: GemmKernel;
+  nrow9x_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,
