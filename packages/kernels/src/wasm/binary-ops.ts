@@ -43,8 +43,15 @@ export function gemmFits(variant: GemmVariant, steps: number): boolean {
   const { unroll, exact } = GEMM_ROWS[variant];
   return exact ? steps === unroll : steps % unroll === 0;
 }
-/** Timed calls per candidate micro-kernel (after one untimed) before a layer settles on the fastest (see `bconvGemm`). */
+/** Timed calls per candidate micro-kernel before a layer settles on the fastest (see `bconvGemm`). */
 const TUNING_CALLS = 4;
+/**
+ * Untimed warm-up (ms from a layer's first call) in which the candidates already take turns: a fresh module runs
+ * baseline (Liftoff) code until V8 has optimised each function in the background, a few ms after its first
+ * call, and the baseline code ranks the kernels differently (it never hoists loads, so the store-free kernels
+ * look fast there).
+ */
+const TUNING_WARMUP_MS = 40;
 /** Below this (ms per call) the timer cannot tell the candidates apart: keep the first. */
 const TUNING_MIN_MS = 0.02;
 const INT32_MAX = 0x7fffffff;
@@ -59,6 +66,10 @@ interface GemmTuning {
   candidates: GemmVariant[];
   best: number[];
   calls: number;
+  /** Timed calls so far (counted only once the warm-up is over). */
+  timed: number;
+  /** performance.now() of the first call. */
+  start: number;
 }
 
 /** Geometry and relaid weights of a binary conv (bdense is a 1×1 conv of a 1×1 image). */
@@ -214,7 +225,7 @@ export function prepareBConv(
     gemm: `${candidates[0]!}_${suffix}`,
     tuning:
       candidates.length > 1
-        ? { candidates, best: candidates.map(() => Number.POSITIVE_INFINITY), calls: 0 }
+        ? { candidates, best: candidates.map(() => Number.POSITIVE_INFINITY), calls: 0, timed: 0, start: -1 }
         : null,
     steps,
     rowBytes: steps * STEP_BYTES,
@@ -362,16 +373,20 @@ export function bconvGemm(
     gemmBatch(k, p, col, out, batch, worker);
     return;
   }
-  // Candidates take turns on the first calls; the best time of each decides. The first round is not timed: a
-  // fresh module runs baseline-compiled code until the engine has optimised each function.
+  // Candidates take turns on the first calls; after the warm-up (whole rounds, at least TUNING_WARMUP_MS), the
+  // best of TUNING_CALLS timed calls of each decides.
   const n = tuning.candidates.length;
   const i = tuning.calls % n;
   const suffix = p.gemm.endsWith('_f') ? 'f' : 'b';
   p.gemm = `${tuning.candidates[i]!}_${suffix}`;
   const t0 = performance.now();
+  if (tuning.start < 0) tuning.start = t0;
   gemmBatch(k, p, col, out, batch, worker);
-  if (tuning.calls >= n) tuning.best[i] = Math.min(tuning.best[i]!, performance.now() - t0);
-  if (++tuning.calls < (TUNING_CALLS + 1) * n) return;
+  const warm = tuning.timed > 0 || (i === 0 && tuning.calls >= n && t0 - tuning.start >= TUNING_WARMUP_MS);
+  tuning.calls++;
+  if (!warm) return;
+  tuning.best[i] = Math.min(tuning.best[i]!, performance.now() - t0);
+  if (++tuning.timed < TUNING_CALLS * n) return;
   let pick = 0;
   tuning.best.forEach((t, j) => {
     if (t < tuning.best[pick]!) pick = j;
