@@ -69,7 +69,7 @@ export class WasmBConv {
     this.worker?.dispose();
   }
 
-  /** Kernel exports (the benchmark's roofline loop lives there too). */
+  /** Kernel exports (the benchmark.s roofline loops live there too). */
   get exports(): KernelExports {
     return this.k;
   }
