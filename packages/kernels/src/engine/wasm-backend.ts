@@ -1,7 +1,7 @@
 /**
- * Backend that runs binary ops (quantize, bconv2d, bdense, bdepthwise_conv2d, bmaxpool2d, dequantize) on the
- * WASM SIMD kernels, with activations in the wasm heap, and float ops with the reference float kernels on
- * views of that heap.
+ * Backend that runs binary ops (quantize, bconv2d, bdense, bdepthwise_conv2d, bmaxpool2d, dequantize) and the
+ * common float ops (see wasm/float-ops.ts) on the WASM SIMD kernels, with activations in the wasm heap; other
+ * float ops run their reference on views of that heap.
  */
 import { KernelError, nonFiniteOutput, nonFiniteQuantize } from '../errors.js';
 import type { Plan, PlannedOp } from '../plan.js';
@@ -16,7 +16,13 @@ import {
   runBDepthwise,
   runBMaxPool,
 } from '../wasm/binary-ops.js';
-import { type PreparedConv2D, prepareConv2D, runConv2D } from '../wasm/float-ops.js';
+import {
+  type PreparedConv2D,
+  type PreparedDepthwise,
+  type PreparedScaleShift,
+  prepareFloatOp,
+  runWasmFloatOp,
+} from '../wasm/float-ops.js';
 import { Heap, instantiateKernels, type KernelExports } from '../wasm/runtime.js';
 import { createGemmWorker, sharedMemoryAvailable } from '../wasm/threads.js';
 import type { Backend } from './types.js';
@@ -37,9 +43,16 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared });
   const k: KernelExports = await instantiateKernels(memory, shared);
   const heap = new Heap(memory);
-  const prepared = new Map<number, PreparedBConv | PreparedBDepthwise | PreparedConv2D>();
-  for (const { op, index, inputs } of plan.ops) {
-    if (op.op === 'conv2d') prepared.set(index, prepareConv2D(heap, op, inputs[0]!.shape));
+  const prepared = new Map<
+    number,
+    PreparedBConv | PreparedBDepthwise | PreparedConv2D | PreparedScaleShift | PreparedDepthwise
+  >();
+  for (const planned of plan.ops) {
+    const { op, index, inputs } = planned;
+    if (isFloatOp(op)) {
+      const p = prepareFloatOp(heap, planned);
+      if (p) prepared.set(index, p);
+    }
     if (op.op === 'bconv2d' || op.op === 'bdense')
       prepared.set(index, prepareBConv(heap, op, inputs[0]!.shape));
     if (op.op === 'bdepthwise_conv2d') {
@@ -80,11 +93,14 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
     const x = inputs[0]!;
     const src = a.ptr.get(x.id)!;
     const dst = a.ptr.get(output.id)!;
-    if (op.op === 'conv2d') {
-      runConv2D(k, prepared.get(index) as PreparedConv2D, src, dst, batch);
-      return;
-    }
     if (isFloatOp(op)) {
+      const srcs = inputs.map((t) => a.ptr.get(t.id)!);
+      const p = (prepared.get(index) ?? null) as
+        | PreparedConv2D
+        | PreparedScaleShift
+        | PreparedDepthwise
+        | null;
+      if (runWasmFloatOp(k, planned, p, srcs, dst, batch)) return;
       for (let b = 0; b < batch; b++) {
         const xs = inputs.map((t) => heap.f32(a.ptr.get(t.id)! + b * t.size * 4, t.size));
         heap.f32(dst + b * output.size * 4, output.size).set(runFloatOp(op, xs, inputs));

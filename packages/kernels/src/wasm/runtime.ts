@@ -161,6 +161,57 @@ export interface KernelExports {
     relu: number,
     acc: number,
   ): void;
+  /** Float ops besides conv2d (floatOpKernels in the WAT source), exactly equal to their references. */
+  scale_shift_f32(
+    src: number,
+    dst: number,
+    rows: number,
+    channels: number,
+    scale: number,
+    shift: number,
+  ): void;
+  relu_f32(src: number, dst: number, n: number): void;
+  add2_f32(a: number, b: number, dst: number, n: number): void;
+  pool2d_f32(
+    ...args: [
+      src: number,
+      dst: number,
+      h: number,
+      w: number,
+      c: number,
+      ph: number,
+      pw: number,
+      sh: number,
+      sw: number,
+      padTop: number,
+      padLeft: number,
+      oh: number,
+      ow: number,
+      kind: 0 | 1,
+    ]
+  ): void;
+  depthwise_f32(
+    ...args: [
+      src: number,
+      filter: number,
+      bias: number,
+      dst: number,
+      h: number,
+      w: number,
+      c: number,
+      kh: number,
+      kw: number,
+      sh: number,
+      sw: number,
+      dh: number,
+      dw: number,
+      padTop: number,
+      padLeft: number,
+      oh: number,
+      ow: number,
+      relu: 0 | 1,
+    ]
+  ): void;
   /** The benchmark's register-only XOR + popcount + add loops (ROOFLINES in the WAT source). */
   roofline_6x2(n: number, seed: bigint): bigint;
   roofline_4x4(n: number, seed: bigint): bigint;
