@@ -1117,6 +1117,9 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
 //   Chromium 397 / 431 / 458 / 458. brow4 / brow8 / brow16 for rows of 4·n steps (1×1 convs, dense layers):
 //   16-step rows (1024 inputs) Node 400 / 424 / 439 (bgemm 338).
 // - brow9x: brow9 for rows of exactly 9 steps (3×3 taps of 64 channels), no k loop. Node 430, Chromium 408.
+//   brow5x: rows of exactly 5 steps (3×3 taps of 32 channels): Node 365–382 (bgemm 275).
+// - nrow1: the row kernel with one step per iteration, rows of any length: Node 317 on 5-step rows and 182 on
+//   2-step rows (bgemm 275 / 131); Chromium 357 / 367.
 // - nrow4 … nrow36, nrow9x: the same without the per-step stores. Node's V8 then hoists and spills the unrolled
 //   loads (~200–350); Chromium nrow9x 472, nrow18 559, nrow36 581, nrow16 519 on 16 steps (the best there).
 // Retired: bgemm2x3 (unpacked 2 × 4 block, 3 steps per iteration) and bgemm1x9 / 1x18 / 1x36 (1 pixel × 4
@@ -1132,6 +1135,10 @@ export const GEMM_VARIANTS = [
   ]),
   { name: 'brow9x', unroll: 9, row: true, exact: true },
   { name: 'nrow9x', unroll: 9, row: true, exact: true, stores: false },
+  { name: 'brow5x', unroll: 5, row: true, exact: true },
+  { name: 'nrow5x', unroll: 5, row: true, exact: true, stores: false },
+  // one step per iteration: nothing to store between steps, so one kernel serves both engines
+  { name: 'nrow1', unroll: 1, row: true, stores: false },
 ];
 /** Each micro-kernel is built twice, with the float (`_f`) and the bit-packed (`_b`) output transform. */
 export const GEMM_KERNELS = GEMM_VARIANTS.flatMap((g) => [

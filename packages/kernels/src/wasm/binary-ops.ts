@@ -33,6 +33,9 @@ export const GEMM_ROWS: Record<GemmVariant, { unroll: number; exact: boolean }> 
   nrow36: { unroll: 36, exact: false },
   brow9x: { unroll: 9, exact: true },
   nrow9x: { unroll: 9, exact: true },
+  brow5x: { unroll: 5, exact: true },
+  nrow5x: { unroll: 5, exact: true },
+  nrow1: { unroll: 1, exact: false },
 };
 
 /** Every micro-kernel variant. */

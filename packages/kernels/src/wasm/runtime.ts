@@ -40,7 +40,10 @@ export type GemmVariant =
   | 'brow36'
   | 'nrow36'
   | 'brow9x'
-  | 'nrow9x';
+  | 'nrow9x'
+  | 'brow5x'
+  | 'nrow5x'
+  | 'nrow1';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
 /** The conv geometry both im2col kernels take after (src, dst). */
@@ -101,6 +104,12 @@ export interface KernelExports {
   brow9x_b: GemmKernel;
   nrow9x_f: GemmKernel;
   nrow9x_b: GemmKernel;
+  brow5x_f: GemmKernel;
+  brow5x_b: GemmKernel;
+  nrow5x_f: GemmKernel;
+  nrow5x_b: GemmKernel;
+  nrow1_f: GemmKernel;
+  nrow1_b: GemmKernel;
   bdepthwise(
     src: number,
     filter: number,
