@@ -13,7 +13,6 @@ export interface PreparedConv2D {
   g: ConvGeometry;
   filter: number;
   bias: number;
-  acc: number;
   inSize: number;
   outSize: number;
 }
@@ -27,13 +26,11 @@ export function prepareConv2D(heap: Heap, op: Conv2DOp, inShape: readonly number
     bias = heap.alloc(op.outChannels * 4);
     heap.f32(bias, op.outChannels).set(op.bias);
   }
-  const acc = heap.alloc(op.outChannels * 4);
   return {
     op,
     g,
     filter,
     bias,
-    acc,
     inSize: g.inH * g.inW * op.inChannels,
     outSize: g.outH * g.outW * op.outChannels,
   };
@@ -68,7 +65,6 @@ export function runConv2D(
       g.outH,
       g.outW,
       op.activation === 'relu' ? 1 : 0,
-      p.acc,
     );
   }
 }

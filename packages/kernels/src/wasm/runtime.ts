@@ -168,7 +168,6 @@ export interface KernelExports {
     oh: number,
     ow: number,
     relu: number,
-    acc: number,
   ): void;
   /** Float ops besides conv2d (floatOpKernels in the WAT source), exactly equal to their references. */
   scale_shift_f32(
