@@ -822,6 +822,52 @@ function floatOpKernels() {
       (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
       (br $s))))
 
+  ;; Mean over positions of rows × channels (double, in position order), for each of \`samples\` samples
+  (func (export "global_avgpool_f32") (param $src i32) (param $dst i32) (param $samples i32) (param $positions i32)
+    (param $c i32)
+    (local $b i32) (local $ch i32) (local $i i32) (local $full i32) (local $p i32) (local $n f64) (local $v v128)
+    (local $a0 v128) (local $a1 v128) (local $as f64)
+    (local.set $full (i32.and (local.get $c) (i32.const -4)))
+    (local.set $n (f64.convert_i32_s (local.get $positions)))
+    (block $doneB (loop $bs
+      (br_if $doneB (i32.ge_u (local.get $b) (local.get $samples)))
+      (local.set $ch (i32.const 0))
+      (block $doneC (loop $cs
+        (br_if $doneC (i32.ge_u (local.get $ch) (local.get $c)))
+        (local.set $p (i32.add (local.get $src) (i32.shl (local.get $ch) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (if (i32.lt_u (local.get $ch) (local.get $full))
+          (then
+            (local.set $a0 (v128.const f64x2 0 0)) (local.set $a1 (v128.const f64x2 0 0))
+            (block $doneI (loop $is
+              (br_if $doneI (i32.ge_u (local.get $i) (local.get $positions)))
+              (local.set $v (v128.load (local.get $p)))
+              (local.set $a0 (f64x2.add (local.get $a0) ${lo('(local.get $v)')}))
+              (local.set $a1 (f64x2.add (local.get $a1) ${hi('(local.get $v)')}))
+              (local.set $p (i32.add (local.get $p) (i32.shl (local.get $c) (i32.const 2))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $is)))
+            (v128.store (i32.add (local.get $dst) (i32.shl (local.get $ch) (i32.const 2))) ${join(
+              '(f64x2.div (local.get $a0) (f64x2.splat (local.get $n)))',
+              '(f64x2.div (local.get $a1) (f64x2.splat (local.get $n)))',
+            )})
+            (local.set $ch (i32.add (local.get $ch) (i32.const 4))))
+          (else
+            (local.set $as (f64.const 0))
+            (block $doneI1 (loop $is1
+              (br_if $doneI1 (i32.ge_u (local.get $i) (local.get $positions)))
+              (local.set $as (f64.add (local.get $as) ${promote('(f32.load (local.get $p))')}))
+              (local.set $p (i32.add (local.get $p) (i32.shl (local.get $c) (i32.const 2))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $is1)))
+            (f32.store (i32.add (local.get $dst) (i32.shl (local.get $ch) (i32.const 2))) (f32.demote_f64 (f64.div (local.get $as) (local.get $n))))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 1)))))
+        (br $cs)))
+      (local.set $src (i32.add (local.get $src) (i32.shl (i32.mul (local.get $positions) (local.get $c)) (i32.const 2))))
+      (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bs))))
+
   ;; Max (kind 0) or average (kind 1) pool of one sample, in-bounds taps only (TensorFlow \`same\`). Max runs
   ;; in f32 from −∞; average sums in double in (iy, ix) order and divides by the tap count.
   (func (export "pool2d_f32") (param $src i32) (param $dst i32) (param $h i32) (param $w i32) (param $c i32)

@@ -1,4 +1,4 @@
-// Seeded fuzzing of the float ops with a WASM kernel (scale_shift, relu, add of two tensors, max/avg pooling,
+// Seeded fuzzing of the float ops with a WASM kernel (scale_shift, relu, add of two tensors, max/avg/global pooling,
 // depthwise conv2d with depth multiplier 1): the wasm engine must equal the reference engine bit for bit (−0 and
 // values that round differently in float32 and double included), at odd sizes, channel counts off multiples of 4,
 // strides, dilations, both paddings and batches.
@@ -90,7 +90,7 @@ describe('WASM float ops equal the reference bit for bit', () => {
     }
   });
 
-  it(`max and average pooling on ${CASES} random geometries`, async () => {
+  it(`max, average and global average pooling on ${CASES} random geometries`, async () => {
     const rng = new Rng(32);
     for (let seed = 0; seed < CASES; seed++) {
       const [h, w, c] = [rng.int(1, 9), rng.int(1, 9), rng.int(1, 13)];
@@ -99,6 +99,8 @@ describe('WASM float ops equal the reference bit for bit', () => {
       const padding = rng.pick(['valid', 'same'] as const);
       const g = convGeometry(h, w, pool, strides, [1, 1], padding);
       if (g.outH < 1 || g.outW < 1) continue;
+      const gap: DeployOp = { op: 'global_avgpool', sourceNode: 'gap', inputs: ['x'], outputs: ['y'] };
+      await expectSameBackends(graphOf(h, w, c, [c], gap), rng, `global_avgpool ${[h, w, c]}`);
       for (const kind of ['maxpool2d', 'avgpool2d'] as const) {
         const op = {
           op: kind,

@@ -1,7 +1,7 @@
 /**
  * Float ops with a WASM SIMD kernel (conv2d, depthwise conv2d with depth multiplier 1, scale/shift, ReLU, the
- * sum of two tensors, max and average pooling), each exactly equal to its reference; the others run the
- * reference on views of the heap.
+ * sum of two tensors, max, average and global average pooling), each exactly equal to its reference; the others
+ * run the reference on views of the heap.
  */
 import type { Conv2DOp, DepthwiseConv2DOp, ScaleShiftOp } from '@bnn-studio/bnn-core';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
@@ -175,6 +175,9 @@ export function runWasmFloatOp(
     }
     case 'relu':
       k.relu_f32(src[0]!, dst, batch * x.elements);
+      return true;
+    case 'global_avgpool':
+      k.global_avgpool_f32(src[0]!, dst, batch, x.positions, x.channels);
       return true;
     case 'add':
       if (inputs.length !== 2) return false;

@@ -179,6 +179,7 @@ export interface KernelExports {
     shift: number,
   ): void;
   relu_f32(src: number, dst: number, n: number): void;
+  global_avgpool_f32(src: number, dst: number, samples: number, positions: number, channels: number): void;
   add2_f32(a: number, b: number, dst: number, n: number): void;
   pool2d_f32(
     ...args: [
