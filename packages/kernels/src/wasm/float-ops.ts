@@ -17,23 +17,35 @@ export interface PreparedConv2D {
   outSize: number;
 }
 
-export function prepareConv2D(heap: Heap, op: Conv2DOp, inShape: readonly number[]): PreparedConv2D {
+/**
+ * Geometry and heap copies of the filter and bias (0 when there is none) of a float conv or depthwise conv, and
+ * its per-sample input and output sizes.
+ */
+function prepareFloatConv<Op extends Conv2DOp | DepthwiseConv2DOp>(
+  heap: Heap,
+  op: Op,
+  inShape: readonly number[],
+  inChannels: number,
+  outChannels: number,
+) {
   const g = convGeometry(inShape[0]!, inShape[1]!, op.kernel, op.strides, op.dilations, op.padding);
-  const filter = heap.alloc(op.filter.length * 4);
-  heap.f32(filter, op.filter.length).set(op.filter);
-  let bias = 0;
-  if (op.bias) {
-    bias = heap.alloc(op.outChannels * 4);
-    heap.f32(bias, op.outChannels).set(op.bias);
-  }
+  const copy = (values: Float32Array) => {
+    const ptr = heap.alloc(values.length * 4);
+    heap.f32(ptr, values.length).set(values);
+    return ptr;
+  };
   return {
     op,
     g,
-    filter,
-    bias,
-    inSize: g.inH * g.inW * op.inChannels,
-    outSize: g.outH * g.outW * op.outChannels,
+    filter: copy(op.filter),
+    bias: op.bias ? copy(op.bias) : 0,
+    inSize: g.inH * g.inW * inChannels,
+    outSize: g.outH * g.outW * outChannels,
   };
+}
+
+export function prepareConv2D(heap: Heap, op: Conv2DOp, inShape: readonly number[]): PreparedConv2D {
+  return prepareFloatConv(heap, op, inShape, op.inChannels, op.outChannels);
 }
 
 export function runConv2D(
@@ -102,25 +114,8 @@ export function prepareFloatOp(
       heap.f32(shift, padded).fill(0).set(op.shift);
       return { op, scale, shift };
     }
-    case 'depthwise_conv2d': {
-      if (op.depthMultiplier !== 1) return null;
-      const g = convGeometry(shape[0]!, shape[1]!, op.kernel, op.strides, op.dilations, op.padding);
-      const filter = heap.alloc(op.filter.length * 4);
-      heap.f32(filter, op.filter.length).set(op.filter);
-      let bias = 0;
-      if (op.bias) {
-        bias = heap.alloc(op.channels * 4);
-        heap.f32(bias, op.channels).set(op.bias);
-      }
-      return {
-        op,
-        g,
-        filter,
-        bias,
-        inSize: g.inH * g.inW * op.channels,
-        outSize: g.outH * g.outW * op.channels,
-      };
-    }
+    case 'depthwise_conv2d':
+      return op.depthMultiplier === 1 ? prepareFloatConv(heap, op, shape, op.channels, op.channels) : null;
     default:
       return null;
   }
