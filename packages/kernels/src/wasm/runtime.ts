@@ -46,11 +46,11 @@ export type GemmVariant =
   | 'nrow1';
 export type GemmKernelName = `${GemmVariant}_${'f' | 'b'}`;
 
-/** The conv geometry both im2col kernels take after (src, dst). */
-export type Im2colGeometry = [
+/** A conv window over an h × w × c input (c: channels, or words of packed channels), as the kernels take it. */
+export type ConvWindow = [
   h: number,
   w: number,
-  wc: number,
+  c: number,
   kh: number,
   kw: number,
   sh: number,
@@ -61,8 +61,10 @@ export type Im2colGeometry = [
   padLeft: number,
   oh: number,
   ow: number,
-  rowBytes: number,
 ];
+
+/** The conv geometry both im2col kernels take after (src, dst). */
+export type Im2colGeometry = [...window: ConvWindow, rowBytes: number];
 
 export interface KernelExports {
   pack(src: number, dst: number, rows: number, channels: number): number;
@@ -111,27 +113,17 @@ export interface KernelExports {
   nrow1_f: GemmKernel;
   nrow1_b: GemmKernel;
   bdepthwise(
-    src: number,
-    filter: number,
-    dst: number,
-    h: number,
-    w: number,
-    channels: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-    zeroPad: number,
-    flags: number,
-    mul: number,
-    bias: number,
-    scratch: number,
+    ...args: [
+      src: number,
+      filter: number,
+      dst: number,
+      ...window: ConvWindow,
+      zeroPad: number,
+      flags: number,
+      mul: number,
+      bias: number,
+      scratch: number,
+    ]
   ): void;
   bmaxpool(
     src: number,
@@ -200,26 +192,7 @@ export interface KernelExports {
     ]
   ): void;
   depthwise_f32(
-    ...args: [
-      src: number,
-      filter: number,
-      bias: number,
-      dst: number,
-      h: number,
-      w: number,
-      c: number,
-      kh: number,
-      kw: number,
-      sh: number,
-      sw: number,
-      dh: number,
-      dw: number,
-      padTop: number,
-      padLeft: number,
-      oh: number,
-      ow: number,
-      relu: 0 | 1,
-    ]
+    ...args: [src: number, filter: number, bias: number, dst: number, ...window: ConvWindow, relu: 0 | 1]
   ): void;
   /** The benchmark's register-only XOR + popcount + add loops (ROOFLINES in the WAT source). */
   roofline_6x2(n: number, seed: bigint): bigint;
