@@ -601,6 +601,17 @@ function im2colKernel() {
       (br $ys))))`;
 }
 
+/** A pool window's in-bounds rows [y0, y1) for output row oy (TensorFlow \`same\`: out-of-bounds taps dropped). */
+const POOL_ROWS = `(local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)))
+      (local.set $y1 (i32.add (local.get $y0) (local.get $ph)))
+      (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
+      (if (i32.gt_s (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))`;
+/** The same for columns [x0, x1) of output column ox. */
+const POOL_COLS = `(local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
+        (local.set $x1 (i32.add (local.get $x0) (local.get $pw)))
+        (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
+        (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))`;
+
 function depthwiseAndPoolKernels() {
   return `
   ;; Binary depthwise conv of one sample (float output). Per 32-channel word, two i8x16 counters hold the
@@ -678,17 +689,11 @@ function depthwiseAndPoolKernels() {
     (local.set $rowStride (i32.shl (i32.mul (local.get $w) (local.get $wc)) (i32.const 2)))
     (block $doneY (loop $ys
       (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)))
-      (local.set $y1 (i32.add (local.get $y0) (local.get $ph)))
-      (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
-      (if (i32.gt_s (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))
+      ${POOL_ROWS}
       (local.set $ox (i32.const 0))
       (block $doneX (loop $xs
         (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
-        (local.set $x1 (i32.add (local.get $x0) (local.get $pw)))
-        (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
-        (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))
+        ${POOL_COLS}
         (local.set $wi (i32.const 0))
         (block $doneV (loop $vwords
           (br_if $doneV (i32.gt_u (i32.add (local.get $wi) (i32.const 4)) (local.get $wc)))
@@ -879,17 +884,11 @@ function floatOpKernels() {
     (local.set $full (i32.and (local.get $c) (i32.const -4)))
     (block $doneY (loop $ys
       (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      (local.set $y0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)))
-      (local.set $y1 (i32.add (local.get $y0) (local.get $ph)))
-      (if (i32.lt_s (local.get $y0) (i32.const 0)) (then (local.set $y0 (i32.const 0))))
-      (if (i32.gt_s (local.get $y1) (local.get $h)) (then (local.set $y1 (local.get $h))))
+      ${POOL_ROWS}
       (local.set $ox (i32.const 0))
       (block $doneX (loop $xs
         (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        (local.set $x0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
-        (local.set $x1 (i32.add (local.get $x0) (local.get $pw)))
-        (if (i32.lt_s (local.get $x0) (i32.const 0)) (then (local.set $x0 (i32.const 0))))
-        (if (i32.gt_s (local.get $x1) (local.get $w)) (then (local.set $x1 (local.get $w))))
+        ${POOL_COLS}
         (local.set $count (f64.convert_i32_s (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0)))))
         (local.set $ch (i32.const 0))
         (block $doneC (loop $cs

@@ -63,6 +63,21 @@ export type ConvWindow = [
   ow: number,
 ];
 
+/** A pool window over an h × w × c input (c: channels, or packed words), as the pool kernels take it. */
+export type PoolWindow = [
+  h: number,
+  w: number,
+  c: number,
+  ph: number,
+  pw: number,
+  sh: number,
+  sw: number,
+  padTop: number,
+  padLeft: number,
+  oh: number,
+  ow: number,
+];
+
 /** The conv geometry both im2col kernels take after (src, dst). */
 export type Im2colGeometry = [...window: ConvWindow, rowBytes: number];
 
@@ -125,21 +140,7 @@ export interface KernelExports {
       scratch: number,
     ]
   ): void;
-  bmaxpool(
-    src: number,
-    dst: number,
-    h: number,
-    w: number,
-    wc: number,
-    ph: number,
-    pw: number,
-    sh: number,
-    sw: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-  ): void;
+  bmaxpool(...args: [src: number, dst: number, ...window: PoolWindow]): void;
   conv2d_f32(
     src: number,
     filter: number,
@@ -173,24 +174,7 @@ export interface KernelExports {
   relu_f32(src: number, dst: number, n: number): void;
   global_avgpool_f32(src: number, dst: number, samples: number, positions: number, channels: number): void;
   add2_f32(a: number, b: number, dst: number, n: number): void;
-  pool2d_f32(
-    ...args: [
-      src: number,
-      dst: number,
-      h: number,
-      w: number,
-      c: number,
-      ph: number,
-      pw: number,
-      sh: number,
-      sw: number,
-      padTop: number,
-      padLeft: number,
-      oh: number,
-      ow: number,
-      kind: 0 | 1,
-    ]
-  ): void;
+  pool2d_f32(...args: [src: number, dst: number, ...window: PoolWindow, kind: 0 | 1]): void;
   depthwise_f32(
     ...args: [src: number, filter: number, bias: number, dst: number, ...window: ConvWindow, relu: 0 | 1]
   ): void;
