@@ -2,7 +2,7 @@ import type { TensorsHeader } from '@bnn-studio/bnn-core';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadSplit } from '../services/datasets/stored-dataset.js';
-import { idx, multipart, png } from '../test/dataset-files.js';
+import { idx, png, postDataset } from '../test/dataset-files.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 import { MAX_BROWSER_TENSOR_BYTES } from './dataset-tensors.js';
 
@@ -38,13 +38,7 @@ describe.each(testProviders())('GET /api/datasets/:id/tensors (%s)', (provider) 
   afterAll(async () => t?.close());
 
   const upload = async (files: { name: string; data: Buffer }[], fields?: Record<string, string>) => {
-    const { payload, headers } = multipart(files, fields);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/datasets',
-      headers: { ...t.auth, ...headers },
-      payload,
-    });
+    const res = await postDataset(t, files, fields);
     expect(res.statusCode).toBe(201);
     return res.json().dataset as { id: string };
   };

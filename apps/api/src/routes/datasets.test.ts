@@ -1,6 +1,6 @@
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idx, multipart, png } from '../test/dataset-files.js';
+import { idx, png, postDataset } from '../test/dataset-files.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 
 describe.each(testProviders())('dataset uploads (%s)', (provider) => {
@@ -11,13 +11,7 @@ describe.each(testProviders())('dataset uploads (%s)', (provider) => {
   afterAll(async () => t?.close());
 
   const upload = async (files: { name: string; data: Buffer }[], fields?: Record<string, string>) => {
-    const { payload, headers } = multipart(files, fields);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/datasets',
-      headers: { ...t.auth, ...headers },
-      payload,
-    });
+    const res = await postDataset(t, files, fields);
     return { status: res.statusCode, body: res.json() };
   };
   const datasetCount = () => t.ctx.db.dataset.count();

@@ -1,5 +1,6 @@
 // Dataset files for upload tests: IDX, real PNGs and multipart bodies, built in memory.
 import { crc32, deflateSync } from 'node:zlib';
+import type { TestApp } from './helpers.js';
 
 /** An IDX file (unsigned bytes) of the given dims, element i = fill(i). */
 export function idx(dims: number[], fill: (i: number) => number): Buffer {
@@ -63,4 +64,14 @@ export function multipart(
     payload: Buffer.concat(parts),
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
   };
+}
+
+/** POSTs `files` (and form `fields`) to /api/datasets as one multipart body, authenticated. */
+export function postDataset(
+  t: TestApp,
+  files: { field?: string; name: string; data: Buffer }[],
+  fields?: Record<string, string>,
+) {
+  const { payload, headers } = multipart(files, fields);
+  return t.app.inject({ method: 'POST', url: '/api/datasets', headers: { ...t.auth, ...headers }, payload });
 }
