@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { bundleForBrowser, CHROMIUM, launchChromium, pageWithScript } from '../test-support/chromium.js';
+import { bundleForBrowser, CHROMIUM, isolatedPage, launchChromium } from '../test-support/chromium.js';
 import type { BrowserConvResult } from './browser-entry.js';
 import type { BenchCase } from './index.js';
 
@@ -37,16 +37,8 @@ export async function browserConvCases(
         const file = join(wasmDir, path.slice('/tfjs/'.length).replace(/[^\w.-]/g, ''));
         return route.fulfill({ status: 200, contentType: 'application/wasm', body: readFileSync(file) });
       }
-      return route.fulfill({
-        status: 200,
-        contentType: 'text/html',
-        // cross-origin isolated, so performance.now() has its fine resolution (the 'auto' kernel choice times calls)
-        headers: {
-          'Cross-Origin-Opener-Policy': 'same-origin',
-          'Cross-Origin-Embedder-Policy': 'require-corp',
-        },
-        body: pageWithScript(script),
-      });
+      // cross-origin isolated, so performance.now() has its fine resolution (the 'auto' kernel choice times calls)
+      return route.fulfill(isolatedPage(script));
     });
     await page.goto(`${ORIGIN}/index.html`);
     const cases: [number, number, number][] = batches.flatMap((b) =>

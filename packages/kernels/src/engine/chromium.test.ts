@@ -2,7 +2,7 @@
 // cross-origin isolated) gives exactly the results it gives in Node.
 import { describe, expect, it } from 'vitest';
 import { type BrowserCheckResult, browserCheck } from '../test-support/browser-entry.js';
-import { bundleForBrowser, launchChromium, pageWithScript } from '../test-support/chromium.js';
+import { bundleForBrowser, isolatedPage, launchChromium } from '../test-support/chromium.js';
 
 describe('runs in Chromium with the same results as in Node', () => {
   it('engine (1 and 2 threads) and fuzzed bconv2d match Node exactly', async () => {
@@ -11,17 +11,7 @@ describe('runs in Chromium with the same results as in Node', () => {
     try {
       const page = await browser.newPage();
       // Served with COOP/COEP from a localhost origin, so the page is cross-origin isolated (SharedArrayBuffer).
-      await page.route('http://localhost:9/**', (route) =>
-        route.fulfill({
-          status: 200,
-          contentType: 'text/html',
-          headers: {
-            'Cross-Origin-Opener-Policy': 'same-origin',
-            'Cross-Origin-Embedder-Policy': 'require-corp',
-          },
-          body: pageWithScript(script),
-        }),
-      );
+      await page.route('http://localhost:9/**', (route) => route.fulfill(isolatedPage(script)));
       await page.goto('http://localhost:9/index.html');
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       for (const threads of [1, 2] as const) {

@@ -29,3 +29,19 @@ export function launchChromium(): Promise<Browser> {
 export function pageWithScript(script: string): string {
   return `<!doctype html><html><body><script>${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`;
 }
+
+/**
+ * A route response serving `script` in a cross-origin isolated page (COOP/COEP): SharedArrayBuffer is available
+ * and performance.now() keeps its fine resolution.
+ */
+export function isolatedPage(script: string) {
+  return {
+    status: 200,
+    contentType: 'text/html',
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    },
+    body: pageWithScript(script),
+  };
+}
