@@ -1067,8 +1067,8 @@ function floatConvKernel() {
   ;; taps (ky, kx) and input channels c in order acc = f32(acc + f32(x·w)), ReLU if asked — the same operations
   ;; and float32 rounding as conv2dReference. Output channels go 32 (8 × f32x4 in registers), 16, 4, then 1 at a
   ;; time, each pass walking the taps again.
-  (func (export "conv2d_f32") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32)
-    (param $h i32) (param $w i32) (param $ci i32) (param $co i32) (param $kh i32) (param $kw i32)
+  (func (export "conv2d_f32") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32) (param $co i32)
+    (param $h i32) (param $w i32) (param $ci i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32)
     (param $oh i32) (param $ow i32) (param $relu i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $c i32)

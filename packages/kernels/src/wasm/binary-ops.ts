@@ -6,7 +6,14 @@ import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn
 import { packedWords, popcount32 } from '../bitpack.js';
 import { KernelError } from '../errors.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
-import type { GemmKernelName, GemmVariant, Heap, Im2colGeometry, KernelExports } from './runtime.js';
+import {
+  convWindow,
+  type GemmKernelName,
+  type GemmVariant,
+  type Heap,
+  type Im2colGeometry,
+  type KernelExports,
+} from './runtime.js';
 import type { GemmWorker } from './threads.js';
 
 /** Output channels per micro-kernel block. */
@@ -340,19 +347,7 @@ export function bconvIm2col(
   const { rowsPerSample, rows } = rowLayout(p, batch);
   const tmp = col + rows * p.rowBytes;
   // the conv's geometry, as both im2col kernels take it after (src, dst)
-  const geometry: Im2colGeometry = [
-    p.g.inH,
-    p.g.inW,
-    p.inWords,
-    ...p.kernel,
-    ...p.strides,
-    ...p.dilations,
-    p.g.padTop,
-    p.g.padLeft,
-    p.g.outH,
-    p.g.outW,
-    p.rowBytes,
-  ];
+  const geometry: Im2colGeometry = [...convWindow(p.g, p.inWords, p), p.rowBytes];
   for (let b = 0; b < batch; b++) {
     const src = input + b * p.inSize * 4;
     // taps on i64 boundaries (even words per tap): write the interleaved layout directly; else build each row in
@@ -483,19 +478,7 @@ export function runBDepthwise(
       input + b * p.inSize * 4,
       p.filter,
       out + b * p.outSize * 4,
-      g.inH,
-      g.inW,
-      op.channels,
-      op.kernel[0],
-      op.kernel[1],
-      op.strides[0],
-      op.strides[1],
-      op.dilations[0],
-      op.dilations[1],
-      g.padTop,
-      g.padLeft,
-      g.outH,
-      g.outW,
+      ...convWindow(g, op.channels, op),
       op.padding === 'same' && op.padValue === 0 ? 1 : 0,
       flags,
       p.mul,

@@ -6,7 +6,7 @@
 import type { Conv2DOp, DepthwiseConv2DOp, ScaleShiftOp } from '@bnn-studio/bnn-core';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
 import type { PlannedOp } from '../plan.js';
-import type { Heap, KernelExports } from './runtime.js';
+import { convWindow, type Heap, type KernelExports } from './runtime.js';
 
 export interface PreparedConv2D {
   op: Conv2DOp;
@@ -62,20 +62,8 @@ export function runConv2D(
       p.filter,
       p.bias,
       out + b * p.outSize * 4,
-      g.inH,
-      g.inW,
-      op.inChannels,
       op.outChannels,
-      op.kernel[0],
-      op.kernel[1],
-      op.strides[0],
-      op.strides[1],
-      op.dilations[0],
-      op.dilations[1],
-      g.padTop,
-      g.padLeft,
-      g.outH,
-      g.outW,
+      ...convWindow(g, op.inChannels, op),
       op.activation === 'relu' ? 1 : 0,
     );
   }
@@ -147,16 +135,7 @@ export function runWasmFloatOp(
           p.filter,
           p.bias,
           dst + b * p.outSize * 4,
-          p.g.inH,
-          p.g.inW,
-          op.channels,
-          ...op.kernel,
-          ...op.strides,
-          ...op.dilations,
-          p.g.padTop,
-          p.g.padLeft,
-          p.g.outH,
-          p.g.outW,
+          ...convWindow(p.g, op.channels, op),
           op.activation === 'relu' ? 1 : 0,
         );
       }

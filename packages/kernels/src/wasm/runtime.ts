@@ -4,6 +4,7 @@
  */
 import { KernelError } from '../errors.js';
 import { KERNELS_WASM_BASE64, KERNELS_WASM_SHARED_BASE64 } from '../generated/kernels-wasm.js';
+import type { ConvGeometry } from '../geometry.js';
 
 /** Binary GEMM with fused output transform (see wasm/kernels.wat.mjs for the parameters). */
 export type GemmKernel = (
@@ -78,6 +79,15 @@ export type PoolWindow = [
   ow: number,
 ];
 
+/** The ConvWindow of a conv with geometry `g` over `c` channels (or packed words). */
+export function convWindow(
+  g: ConvGeometry,
+  c: number,
+  op: { kernel: [number, number]; strides: [number, number]; dilations: [number, number] },
+): ConvWindow {
+  return [g.inH, g.inW, c, ...op.kernel, ...op.strides, ...op.dilations, g.padTop, g.padLeft, g.outH, g.outW];
+}
+
 /** The conv geometry both im2col kernels take after (src, dst). */
 export type Im2colGeometry = [...window: ConvWindow, rowBytes: number];
 
@@ -142,25 +152,15 @@ export interface KernelExports {
   ): void;
   bmaxpool(...args: [src: number, dst: number, ...window: PoolWindow]): void;
   conv2d_f32(
-    src: number,
-    filter: number,
-    bias: number,
-    dst: number,
-    h: number,
-    w: number,
-    ci: number,
-    co: number,
-    kh: number,
-    kw: number,
-    sh: number,
-    sw: number,
-    dh: number,
-    dw: number,
-    padTop: number,
-    padLeft: number,
-    oh: number,
-    ow: number,
-    relu: number,
+    ...args: [
+      src: number,
+      filter: number,
+      bias: number,
+      dst: number,
+      co: number,
+      ...window: ConvWindow,
+      relu: 0 | 1,
+    ]
   ): void;
   /** Float ops besides conv2d (floatOpKernels in the WAT source), exactly equal to their references. */
   scale_shift_f32(
