@@ -110,8 +110,8 @@ export interface PreparedBConv {
   /** Zero-padding correction per output pixel and channel (0 = none). */
   corr: number;
   /**
-   * Two count rows for the row kernels (this thread's, then the worker's), `COUNT_ROW_BYTES(cout)` apart: one
-   * i32 per channel, rounded up to whole 32-channel words.
+   * Two count rows for the row kernels (this thread's, then the worker's), `countRowBytes(cout)` apart and
+   * cache-line aligned, so the threads never write one line.
    */
   counts: number;
   /** Output storage units per sample (floats or words). */
@@ -173,8 +173,7 @@ export function prepareBConv(
 
   const padded = n4 * BLOCK;
   const t = op.transform;
-  const countRow = countRowBytes(cout);
-  const counts = heap.alloc(2 * countRow);
+  const counts = heap.alloc(2 * countRowBytes(cout), 64);
   let thr = 0;
   let mul = 0;
   let bias = 0;
@@ -256,9 +255,9 @@ export function prepareBConv(
   };
 }
 
-/** Bytes of one count row: an i32 per channel, whole 32-channel words, on its own 64-byte lines. */
+/** Bytes of one count row: an i32 per channel, whole 32-channel words (so whole 64-byte lines too). */
 function countRowBytes(cout: number): number {
-  return Math.ceil((packedWords(cout) * 128) / 64) * 64;
+  return packedWords(cout) * 128;
 }
 
 /**

@@ -234,9 +234,12 @@ export class Heap {
     return this.top;
   }
 
-  /** Allocates `bytes` (16-byte aligned, zero-filled on first use; callers must not rely on it after reset). */
-  alloc(bytes: number): number {
-    const ptr = (this.top + 15) & ~15;
+  /**
+   * Allocates `bytes` aligned to `align` (a power of two, at least 16) bytes; zero-filled on first use (callers must
+   * not rely on it after reset).
+   */
+  alloc(bytes: number, align = 16): number {
+    const ptr = (this.top + align - 1) & ~(align - 1);
     const end = ptr + Math.max(bytes, 0);
     if (end > 2 ** 31) {
       throw new KernelError(
