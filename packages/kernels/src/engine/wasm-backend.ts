@@ -16,13 +16,7 @@ import {
   runBDepthwise,
   runBMaxPool,
 } from '../wasm/binary-ops.js';
-import {
-  type PreparedConv2D,
-  type PreparedDepthwise,
-  type PreparedScaleShift,
-  prepareFloatOp,
-  runWasmFloatOp,
-} from '../wasm/float-ops.js';
+import { type PreparedFloatOp, prepareFloatOp, runWasmFloatOp } from '../wasm/float-ops.js';
 import { Heap, instantiateKernels, type KernelExports } from '../wasm/runtime.js';
 import { createGemmWorker, sharedMemoryAvailable } from '../wasm/threads.js';
 import type { Backend } from './types.js';
@@ -43,10 +37,7 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared });
   const k: KernelExports = await instantiateKernels(memory, shared);
   const heap = new Heap(memory);
-  const prepared = new Map<
-    number,
-    PreparedBConv | PreparedBDepthwise | PreparedConv2D | PreparedScaleShift | PreparedDepthwise
-  >();
+  const prepared = new Map<number, PreparedBConv | PreparedBDepthwise | PreparedFloatOp>();
   for (const planned of plan.ops) {
     const { op, index, inputs } = planned;
     if (isFloatOp(op)) {
@@ -95,11 +86,7 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
     const dst = a.ptr.get(output.id)!;
     if (isFloatOp(op)) {
       const srcs = inputs.map((t) => a.ptr.get(t.id)!);
-      const p = (prepared.get(index) ?? null) as
-        | PreparedConv2D
-        | PreparedScaleShift
-        | PreparedDepthwise
-        | null;
+      const p = (prepared.get(index) ?? null) as PreparedFloatOp | null;
       if (runWasmFloatOp(k, planned, p, srcs, dst, batch)) return;
       for (let b = 0; b < batch; b++) {
         const xs = inputs.map((t) => heap.f32(a.ptr.get(t.id)! + b * t.size * 4, t.size));

@@ -84,11 +84,11 @@ export interface PreparedDepthwise {
   outSize: number;
 }
 
+/** What a float op's WASM kernel needs prepared (heap copies of its parameters). */
+export type PreparedFloatOp = PreparedConv2D | PreparedScaleShift | PreparedDepthwise;
+
 /** Heap copies of the parameters of a float op with a WASM kernel; null for ops without one (or their cases). */
-export function prepareFloatOp(
-  heap: Heap,
-  { op, inputs }: PlannedOp,
-): PreparedConv2D | PreparedScaleShift | PreparedDepthwise | null {
+export function prepareFloatOp(heap: Heap, { op, inputs }: PlannedOp): PreparedFloatOp | null {
   const shape = inputs[0]!.shape;
   switch (op.op) {
     case 'conv2d':
@@ -116,7 +116,7 @@ export function prepareFloatOp(
 export function runWasmFloatOp(
   k: KernelExports,
   { op, inputs, output }: PlannedOp,
-  prepared: PreparedConv2D | PreparedScaleShift | PreparedDepthwise | null,
+  prepared: PreparedFloatOp | null,
   src: number[],
   dst: number,
   batch: number,
