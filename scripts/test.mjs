@@ -3,6 +3,7 @@
 // failure and closes with one line `N passed, N failed`.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkEngines } from './lib/check-engines.mjs';
 import { startThrowawayPostgres } from './lib/postgres.mjs';
 import { ensureNodeModules, repoRoot, run, section } from './lib/run.mjs';
 import { ensureSystemPackages } from './lib/system-deps.mjs';
@@ -25,6 +26,7 @@ section('System packages');
 await ensureSystemPackages();
 section('npm dependencies');
 await ensureNodeModules();
+record('dependency engines accept this node', checkEngines());
 
 section('Lint (Biome)');
 record('lint', (await run('npx', ['biome', 'check', '--reporter=summary', '.'])) === 0);

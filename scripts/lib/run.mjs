@@ -44,17 +44,12 @@ export function installNeeded() {
 export async function ensureNodeModules() {
   if (!installNeeded()) return;
   console.log('> Installing npm dependencies (npm ci)…');
-  let code = await run('npm', ['ci', '--no-audit', '--no-fund']);
-  if (code !== 0) {
-    // npm ci insists that the lock file lists every platform's optional binaries (biome, rollup, turbo, next's
-    // swc, ...). A registry that serves only some platforms at the locked versions leaves those entries out of the
-    // lock, and npm ci then refuses it (npm/cli#8320). `npm install` installs the same locked versions.
-    console.log('> npm ci refused the lock file; installing the locked versions with npm install instead…');
-    code = await run('npm', ['install', '--no-audit', '--no-fund']);
-  }
+  // No fallback to `npm install`: the committed lock file is the install. It lists every platform's optional
+  // binaries (biome, rollup, turbo, next's swc, ...), so npm ci accepts it on any machine.
+  const code = await run('npm', ['ci', '--no-audit', '--no-fund']);
   if (code !== 0) {
     console.error(
-      'Installing npm dependencies failed. Fix the error above (the npm registry must be reachable), then run again.',
+      'npm ci failed. If it says the lock file is out of sync, run `npm install` on a machine that reaches the npm registry and commit package-lock.json; otherwise fix the error above (the npm registry must be reachable), then run again.',
     );
     process.exit(code);
   }
