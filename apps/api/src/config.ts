@@ -19,6 +19,8 @@ export interface StudioConfig {
   /** Source pixels of one uploaded image. */
   maxImagePixels: number;
   rateLimitPerMinute: number;
+  /** Estimated training memory a run's batch may need (activations × batch); larger batches are refused. */
+  maxTrainMemoryBytes: number;
   /** SQLite busy timeout: how long a statement waits for another connection's lock (ms). */
   sqliteBusyMs: number;
   /** Training jobs retry transient database errors (busy, connection lost) for this long before giving up (ms). */
@@ -54,6 +56,7 @@ export function loadConfig(
     maxUploadPixels: Number(env.BNN_STUDIO_MAX_UPLOAD_PIXELS ?? 256_000_000),
     maxImagePixels: Number(env.BNN_STUDIO_MAX_IMAGE_PIXELS ?? 4096 * 4096),
     rateLimitPerMinute: Number(env.BNN_STUDIO_RATE_LIMIT ?? 6000),
+    maxTrainMemoryBytes: Number(env.BNN_STUDIO_MAX_TRAIN_MEMORY_BYTES ?? 1.5 * 2 ** 30),
     sqliteBusyMs: Number(env.BNN_STUDIO_SQLITE_BUSY_MS ?? 10_000),
     dbRetryMs: Number(env.BNN_STUDIO_DB_RETRY_MS ?? 300_000),
     browserLeaseMs: Number(env.BNN_STUDIO_BROWSER_LEASE_MS ?? 120_000),
