@@ -4,7 +4,7 @@ import { SEED_RUNS } from './seed.js';
 
 /**
  * A seeded stream of run-list queries as dashboard users make them: status and location filters, a name search
- * (a number, a word, or a run id) on about half, every sort column in both orders, pages 1–20 of 20 or 50.
+ * (a number, a word, or a run id) on about half, every sort column in both orders, page 1 half the time, else pages 2–20, of 20 or 50.
  */
 export function distinctListQueries(seed: number): () => string {
   let x = seed >>> 0;
@@ -30,7 +30,8 @@ export function distinctListQueries(seed: number): () => string {
     p.set('sort', pick(sorts));
     p.set('order', pick(['asc', 'desc']));
     p.set('pageSize', pick(['20', '50']));
-    p.set('page', String(1 + Math.floor(rnd() * 20)));
+    // Half the requests look at the first page (a fresh filter or search), the rest browse pages 2–20.
+    p.set('page', String(rnd() < 0.5 ? 1 : 2 + Math.floor(rnd() * 19)));
     return `/api/runs?${p}`;
   };
 }
