@@ -1,11 +1,10 @@
 // Streams an uploaded dataset to <data>/datasets/<id>/ (files named by role, never by the client's filename),
 // validates it, then records it. A rejected upload leaves neither files nor a row behind.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
-import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
 import { ApiError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { formatZodIssues } from '../../lib/route.js';
@@ -13,25 +12,39 @@ import { DatasetUploadFields } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { datasetDto } from './dto.js';
 import { type DatasetMeta, inspectCsv, inspectIdx, inspectImageZip } from './inspect-dataset.js';
+import { decodeInThread, type StoredKind } from './stored-dataset.js';
 
-/** Loads the stored files with bnn-core/tf's loader for the kind; its DatasetError becomes a 422. */
-async function loadWithCore(kind: 'idx' | 'zip' | 'csv', dir: string, options: Record<string, unknown>) {
-  const tf = await loadCoreTf();
+const BUDGET_CODES: Record<string, { status: number; code: string }> = {
+  pixel_budget: { status: 413, code: 'upload_pixel_budget' },
+  image_too_large: { status: 413, code: 'image_too_large' },
+  image_header: { status: 422, code: 'dataset_invalid' },
+};
+
+/**
+ * Decodes the stored files in the dataset worker thread with the loader training uses (bnn-core/tf), after the
+ * image-zip pixel budget is checked from the headers there; the server's event loop never decodes. A budget
+ * refusal is a 413 naming the fix, a loader error (DatasetError) a 422.
+ */
+async function loadInThread(
+  ctx: ServiceCtx,
+  kind: StoredKind,
+  dir: string,
+  options: Record<string, unknown>,
+) {
   try {
-    if (kind === 'idx' && tf.loadIdx)
-      return tf.loadIdx(
-        new Uint8Array(readFileSync(join(dir, 'images.idx'))),
-        new Uint8Array(readFileSync(join(dir, 'labels.idx'))),
-      );
-    if (kind === 'csv' && tf.loadCsv)
-      return tf.loadCsv(readFileSync(join(dir, 'data.csv'), 'utf8'), { ...options, file: 'data.csv' });
-    if (kind === 'zip' && tf.loadImageFolderZip)
-      return await tf.loadImageFolderZip(new Uint8Array(readFileSync(join(dir, 'data.zip'))), {
-        ...options,
-        file: 'data.zip',
-      });
+    return (
+      await decodeInThread({
+        source: 'upload',
+        kind,
+        dir,
+        options,
+        budget: { totalPixels: ctx.config.maxUploadPixels, imagePixels: ctx.config.maxImagePixels },
+      })
+    ).all;
   } catch (err) {
-    const e = err as { message?: string; fix?: string };
+    const e = err as { message?: string; fix?: string; code?: string };
+    const budget = BUDGET_CODES[e.code ?? ''];
+    if (budget) throw new ApiError(budget.status, budget.code, e.message ?? String(err), e.fix);
     throw new ApiError(
       422,
       'dataset_invalid',
@@ -39,7 +52,6 @@ async function loadWithCore(kind: 'idx' | 'zip' | 'csv', dir: string, options: R
       e.fix ?? 'Check the files and upload again.',
     );
   }
-  return null;
 }
 
 export interface UploadPart {
@@ -135,15 +147,14 @@ export async function uploadDataset(
       stored = [name];
     }
     // Final check with the loader training will use (bnn-core/tf): decodes every sample.
-    const loaded = await loadWithCore(kind, tmp, meta.options ?? {});
-    if (loaded)
-      meta = {
-        ...meta,
-        samples: loaded.y.length,
-        shape: loaded.shape,
-        numClasses: loaded.numClasses,
-        labels: loaded.labels,
-      };
+    const loaded = await loadInThread(ctx, kind, tmp, meta.options ?? {});
+    meta = {
+      ...meta,
+      samples: loaded.y.length,
+      shape: loaded.shape,
+      numClasses: loaded.numClasses,
+      labels: loaded.labels,
+    };
     const bytes = stored.reduce((s, f) => s + statSync(join(tmp, f)).size, 0);
     const finalDir = join(ctx.config.dataDir, 'datasets', id);
     renameSync(tmp, finalDir);
