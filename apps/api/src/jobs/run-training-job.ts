@@ -95,7 +95,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
       labels: JSON.parse(run.dataset.labelsJson) as string[],
       options: JSON.parse(run.dataset.optionsJson) as Record<string, unknown>,
     },
-    config: JSON.parse(run.configJson) as Record<string, unknown>,
+    config: JSON.parse(run.configJson) as TrainTask['config'],
     limits: options.limits ?? {},
     resumeFrom: resumeBytes,
     backend: opts.backend ?? 'wasm',

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '@bnn-studio/bnn-core';
-import { type CoreTfApi, type Dataset, need } from '../../integrations/bnn-core-tf.js';
+import type { Dataset } from '@bnn-studio/bnn-core/tf';
+import type { CoreTf } from '../../lib/core-tf.js';
 import { startThread } from '../../lib/thread.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
@@ -83,19 +84,19 @@ export function isStoredKind(kind: string): kind is StoredKind {
  * upload. Loader errors name the stored file; a missing file surfaces as Node's ENOENT error.
  */
 export async function decodeStoredDataset(
-  api: Partial<CoreTfApi>,
+  api: CoreTf,
   kind: StoredKind,
   dir: string,
   options: Record<string, unknown>,
 ): Promise<Dataset> {
   const read = (file: string) => new Uint8Array(readFileSync(join(dir, file)));
-  if (kind === 'idx') return need(api, 'loadIdx')(read('images.idx'), read('labels.idx'));
+  if (kind === 'idx') return api.loadIdx(read('images.idx'), read('labels.idx'));
   if (kind === 'csv')
-    return need(api, 'loadCsv')(readFileSync(join(dir, 'data.csv'), 'utf8'), {
+    return api.loadCsv(readFileSync(join(dir, 'data.csv'), 'utf8'), {
       ...options,
       file: 'data.csv',
     });
-  return need(api, 'loadImageFolderZip')(read('data.zip'), { ...options, file: 'data.zip' });
+  return api.loadImageFolderZip(read('data.zip'), { ...options, file: 'data.zip' });
 }
 
 /** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
@@ -112,11 +113,11 @@ export type DecodeResult =
 
 /** Decodes in the calling thread (the worker's half of `decodeInThread`). */
 export async function decode(
-  api: Partial<CoreTfApi>,
+  api: CoreTf,
   request: DecodeRequest,
 ): Promise<{ all: Dataset; test: Dataset | null }> {
   if (request.source === 'builtin-mnist') {
-    const { train, test } = need(api, 'loadMnist')();
+    const { train, test } = api.loadMnist();
     return { all: train, test };
   }
   return { all: await decodeStoredDataset(api, request.kind, request.dir, request.options), test: null };

@@ -1,11 +1,11 @@
 // Streams an uploaded dataset to <data>/datasets/<id>/ (files named by role, never by the client's filename),
 // validates it, then records it. A rejected upload leaves neither files nor a row behind.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
-import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
+import { loadCoreTf } from '../../lib/core-tf.js';
 import { ApiError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { formatZodIssues } from '../../lib/route.js';
@@ -13,23 +13,13 @@ import { DatasetUploadFields } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { datasetDto } from './dto.js';
 import { type DatasetMeta, inspectCsv, inspectIdx, inspectImageZip } from './inspect-dataset.js';
+import { decodeStoredDataset } from './stored-dataset.js';
 
 /** Loads the stored files with bnn-core/tf's loader for the kind; its DatasetError becomes a 422. */
 async function loadWithCore(kind: 'idx' | 'zip' | 'csv', dir: string, options: Record<string, unknown>) {
   const tf = await loadCoreTf();
   try {
-    if (kind === 'idx' && tf.loadIdx)
-      return tf.loadIdx(
-        new Uint8Array(readFileSync(join(dir, 'images.idx'))),
-        new Uint8Array(readFileSync(join(dir, 'labels.idx'))),
-      );
-    if (kind === 'csv' && tf.loadCsv)
-      return tf.loadCsv(readFileSync(join(dir, 'data.csv'), 'utf8'), { ...options, file: 'data.csv' });
-    if (kind === 'zip' && tf.loadImageFolderZip)
-      return await tf.loadImageFolderZip(new Uint8Array(readFileSync(join(dir, 'data.zip'))), {
-        ...options,
-        file: 'data.zip',
-      });
+    return await decodeStoredDataset(tf, kind, dir, options);
   } catch (err) {
     const e = err as { message?: string; fix?: string };
     throw new ApiError(
@@ -39,7 +29,6 @@ async function loadWithCore(kind: 'idx' | 'zip' | 'csv', dir: string, options: R
       e.fix ?? 'Check the files and upload again.',
     );
   }
-  return null;
 }
 
 export interface UploadPart {
@@ -136,14 +125,13 @@ export async function uploadDataset(
     }
     // Final check with the loader training will use (bnn-core/tf): decodes every sample.
     const loaded = await loadWithCore(kind, tmp, meta.options ?? {});
-    if (loaded)
-      meta = {
-        ...meta,
-        samples: loaded.y.length,
-        shape: loaded.shape,
-        numClasses: loaded.numClasses,
-        labels: loaded.labels,
-      };
+    meta = {
+      ...meta,
+      samples: loaded.y.length,
+      shape: loaded.shape,
+      numClasses: loaded.numClasses,
+      labels: loaded.labels,
+    };
     const bytes = stored.reduce((s, f) => s + statSync(join(tmp, f)).size, 0);
     const finalDir = join(ctx.config.dataDir, 'datasets', id);
     renameSync(tmp, finalDir);

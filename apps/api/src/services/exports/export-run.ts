@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GraphSpec } from '@bnn-studio/bnn-core';
+import { type DeployGraph, deserializeWeights, type GraphSpec, lower } from '@bnn-studio/bnn-core';
+import { EXPORTERS_VERSION } from '@bnn-studio/exporters';
 import { Prisma } from '../../db/client.js';
-import { coreFn } from '../../integrations/bnn-core.js';
-import { exportersVersion } from '../../integrations/exporters.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ExportTarget } from '../../schemas.js';
@@ -20,7 +19,7 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
   if (!run) throw notFound('Run', runId);
   const { bytes: weightBytes } = await loadWeightBytes(ctx, run);
   const cacheKey = createHash('sha256')
-    .update([run.weightsSha256, run.architectureVersion.graphSha256, target, exportersVersion()].join('|'))
+    .update([run.weightsSha256, run.architectureVersion.graphSha256, target, EXPORTERS_VERSION].join('|'))
     .digest('hex');
   const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
   if (cached && ctx.store.has(cached.sha256))
@@ -31,10 +30,10 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     };
 
   const graph = JSON.parse(run.architectureVersion.graphJson) as GraphSpec;
-  const weights = coreFn('deserializeWeights')(weightBytes);
-  let deploy: ReturnType<ReturnType<typeof coreFn<'lower'>>>;
+  const weights = deserializeWeights(weightBytes);
+  let deploy: DeployGraph;
   try {
-    deploy = coreFn('lower')(graph, weights);
+    deploy = lower(graph, weights);
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(

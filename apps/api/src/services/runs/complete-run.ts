@@ -1,4 +1,4 @@
-import { coreFn, hasCore } from '../../integrations/bnn-core.js';
+import { deserializeWeights } from '@bnn-studio/bnn-core';
 import { ApiError, notFound } from '../../lib/errors.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
@@ -36,17 +36,15 @@ export async function completeRun(ctx: ServiceCtx, runId: string, input: Complet
       'The request carries no weights.',
       'Send the serializeWeights() bytes as the body.',
     );
-  if (hasCore('deserializeWeights')) {
-    try {
-      coreFn('deserializeWeights')(input.weights);
-    } catch (err) {
-      throw new ApiError(
-        400,
-        'weights_invalid',
-        `The weights could not be read: ${(err as Error).message}`,
-        'Send the bytes of serializeWeights(weights).',
-      );
-    }
+  try {
+    deserializeWeights(input.weights);
+  } catch (err) {
+    throw new ApiError(
+      400,
+      'weights_invalid',
+      `The weights could not be read: ${(err as Error).message}`,
+      'Send the bytes of serializeWeights(weights).',
+    );
   }
   ctx.cache.invalidate();
   const { sha256, bytes } = await ctx.store.putShared(

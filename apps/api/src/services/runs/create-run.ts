@@ -1,4 +1,4 @@
-import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
+import { loadCoreTf } from '../../lib/core-tf.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { RunCreate } from '../../schemas.js';
@@ -14,7 +14,6 @@ import { checkTeacherRun, teacherRunIdOf } from './teacher-run.js';
  */
 async function normalizeTrainConfig(config: unknown): Promise<unknown> {
   const tf = await loadCoreTf();
-  if (typeof tf.parseTrainConfig !== 'function') return config;
   try {
     return tf.parseTrainConfig(config);
   } catch (err) {
