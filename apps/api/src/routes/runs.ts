@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import {
+  HeartbeatResponse,
+  MetricsAcceptedResponse,
+  RunDeletedResponse,
+  RunDetailResponse,
+  RunListResponse,
+  RunMetricsResponse,
+  RunResponse,
+} from '../contract/runs.js';
 import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { CompleteJson, CompleteQuery, IdParam, MetricsPost, RunCreate, RunListQuery } from '../schemas.js';
@@ -22,6 +31,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs',
     summary: 'List runs (paged, filtered by status/q/location, sorted)',
     tags: ['runs'],
+    response: RunListResponse,
     query: RunListQuery,
     // Cached pages are sent as the bytes serialised when they were loaded.
     handler: async ({ query }, _req, reply) => {
@@ -34,6 +44,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs',
     summary: 'Create a run: server runs are queued, browser runs start at once',
     tags: ['runs'],
+    response: RunResponse,
     body: RunCreate,
     successStatus: 201,
     handler: async ({ body }) => ({ run: await createRun(ctx, body) }),
@@ -43,6 +54,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id',
     summary: 'A run: config snapshot, status, timings, latest metrics, results',
     tags: ['runs'],
+    response: RunDetailResponse,
     params: IdParam,
     handler: async ({ params }, _req, reply) => {
       reply.type('application/json; charset=utf-8');
@@ -54,6 +66,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/metrics',
     summary: 'All metric points of a run',
     tags: ['runs'],
+    response: RunMetricsResponse,
     params: IdParam,
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ params, query }) => ({
@@ -81,6 +94,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/metrics',
     summary: 'Browser runs: post metric points (idempotent per run/name/epoch/step)',
     tags: ['runs'],
+    response: MetricsAcceptedResponse,
     params: IdParam,
     body: MetricsPost,
     handler: async ({ params, body }) => recordMetrics(ctx, params.id, body.points),
@@ -91,6 +105,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     summary:
       'Browser runs: renew the lease (a run with no metrics or heartbeat for the lease time fails as abandoned)',
     tags: ['runs'],
+    response: HeartbeatResponse,
     params: IdParam,
     handler: async ({ params }) => heartbeatRun(ctx, params.id),
   });
@@ -99,6 +114,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/complete',
     summary: 'Browser runs: final weights (octet-stream body + query metrics, or JSON with base64 weights)',
     tags: ['runs'],
+    response: RunResponse,
     params: IdParam,
     bodyMediaType: 'application/octet-stream',
     bodyLimit: 256 * 1024 * 1024,
@@ -156,6 +172,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/cancel',
     summary: 'Cancel a queued or running run',
     tags: ['runs'],
+    response: RunResponse,
     params: IdParam,
     handler: async ({ params }) => ({ run: await cancelRun(ctx, params.id) }),
   });
@@ -164,6 +181,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id',
     summary: 'Delete a run with its metrics',
     tags: ['runs'],
+    response: RunDeletedResponse,
     params: IdParam,
     handler: async ({ params }) => deleteRun(ctx, params.id),
   });
