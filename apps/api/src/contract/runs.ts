@@ -84,3 +84,23 @@ export const MetricsAcceptedResponse = z.object({ accepted: z.number().int() });
 export const HeartbeatResponse = z.object({ run: RunSummary, leaseMs: z.number().int() });
 /** DELETE /api/runs/:id */
 export const RunDeletedResponse = z.object({ deleted: z.string() });
+
+/**
+ * GET /api/runs/:id/events (Server-Sent Events): the data of each event type, JSON-encoded. `status` is sent when
+ * the status or epoch count changes (`deleted` when the run is removed), `metric` with new points (the event id is
+ * the last point's id, for Last-Event-ID), `log` with a training log line.
+ */
+export const RunEvents = {
+  status: z.object({
+    status: z.union([RunStatus, z.literal('deleted')]),
+    epochsDone: z.number().int().optional(),
+    epochs: z.number().int().optional(),
+    error: z.string().nullable().optional(),
+    finalAccuracy: z.number().nullable().optional(),
+  }),
+  metric: z.object({ points: z.array(MetricPoint) }),
+  log: z.object({ message: z.string() }),
+};
+export type RunEventName = keyof typeof RunEvents;
+/** The parsed data of one event type. */
+export type RunEventData<E extends RunEventName> = z.output<(typeof RunEvents)[E]>;

@@ -6,7 +6,10 @@ import { type DatasetInfo, uploadDataset } from '../lib/studio-api';
 export const BUILTIN_MNIST: DatasetInfo = {
   id: 'mnist',
   name: 'MNIST (built-in, 10,000 digits)',
+  kind: 'builtin',
+  samples: 10_000,
   numClasses: 10,
+  labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   shape: [28, 28, 1],
   builtin: true,
 };
