@@ -1,7 +1,8 @@
-// The Fastify app: plugins first (errors, security, auth), then routes. No lifecycle here (see server.ts), so tests
+// The Fastify app: plugins first (errors, the request guard, security), then routes. No lifecycle here (see server.ts), so tests
 // build the real app and drive it through app.inject.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from './context.js';
+import { StudioOrigins } from './lib/origins.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
 import securityPlugin from './plugins/security.js';
@@ -21,35 +22,42 @@ export interface BuildAppOptions {
   web?: WebApp;
 }
 
+/** Limits of the HTTP server (documented in API.md "Auth, errors, limits"). */
+export const SERVER_LIMITS = {
+  /** JSON bodies on every route but the ones that set their own limit. */
+  jsonBodyBytes: 1024 * 1024,
+  /** The whole request (headers and body) must arrive within this time. */
+  requestTimeoutMs: 10 * 60_000,
+  /** Headers must arrive within this time. */
+  headersTimeoutMs: 30_000,
+  /** A connection with no bytes in either direction for this long is closed (SSE streams ping every 15 s). */
+  connectionTimeoutMs: 75_000,
+  keepAliveTimeoutMs: 72_000,
+} as const;
+
 export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: 16 * 1024 * 1024,
-    requestTimeout: 0,
-    connectionTimeout: 0,
-    keepAliveTimeout: 72_000,
+    bodyLimit: SERVER_LIMITS.jsonBodyBytes,
+    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    connectionTimeout: SERVER_LIMITS.connectionTimeoutMs,
+    keepAliveTimeout: SERVER_LIMITS.keepAliveTimeoutMs,
     return503OnClosing: true,
   });
+  app.server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
   app.decorate('apiRoutes', []);
 
   await app.register(errorsPlugin);
-  const port = ctx.config.port;
-  await app.register(securityPlugin, {
-    allowedOrigins: [
-      `http://localhost:${port}`,
-      `http://127.0.0.1:${port}`,
-      ...(ctx.config.webOrigin ? ctx.config.webOrigin.split(',').map((s) => s.trim()) : []),
-    ],
-    rateLimitPerMinute: ctx.config.rateLimitPerMinute,
-    maxUploadBytes: ctx.config.maxUploadBytes,
-  });
-  await app.register(authPlugin, { token: ctx.token });
-  // Binary bodies (browser runs upload serializeWeights bytes).
-  app.addContentTypeParser(
-    'application/octet-stream',
-    { parseAs: 'buffer', bodyLimit: 256 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
+  const origins = new StudioOrigins(
+    ctx.config.webOrigin ? ctx.config.webOrigin.split(',').map((s) => s.trim()) : [],
+    () => ctx.config.port,
   );
+  // First onRequest hook: request target, Host, token, Origin — before CORS, rate limits and body parsing.
+  await app.register(authPlugin, { token: ctx.token, origins });
+  await app.register(securityPlugin, { origins, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
+  // Only JSON bodies by default; routes that take other media types register their parser in their own context
+  // (multipart: routes/datasets.ts; octet-stream weights: routes/runs.ts).
+  app.removeContentTypeParser('text/plain');
 
   await app.register(healthRoutes, { ctx });
   await app.register(openapiRoutes, { ctx });

@@ -49,7 +49,7 @@ export async function openContext(
 ): Promise<AppContext> {
   mkdirSync(config.dataDir, { recursive: true });
   if (opts.migrate !== false) await migrateDatabase(config.provider, config.databaseUrl);
-  const dbHandle = await openDb(config.provider, config.databaseUrl);
+  const dbHandle = await openDb(config.provider, config.databaseUrl, config.sqliteBusyMs);
   await ensureBuiltinDatasets(dbHandle.db);
   const { token, created } = loadOrCreateToken(config.dataDir);
   return {

@@ -22,19 +22,19 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function sqliteAdapter(file: string) {
-  return new PrismaBetterSqlite3({ url: file, timeout: 10_000 });
+export function sqliteAdapter(file: string, busyMs = 10_000) {
+  return new PrismaBetterSqlite3({ url: file, timeout: busyMs });
 }
 
 export function pgAdapter(url: string, max = 10) {
   return new PrismaPg({ connectionString: url, max });
 }
 
-export async function openDb(provider: Provider, url: string): Promise<DbHandle> {
+export async function openDb(provider: Provider, url: string, sqliteBusyMs = 10_000): Promise<DbHandle> {
   let db: Db;
   if (provider === 'sqlite') {
     mkdirSync(dirname(url), { recursive: true });
-    db = new SqliteClient({ adapter: sqliteAdapter(url) });
+    db = new SqliteClient({ adapter: sqliteAdapter(url, sqliteBusyMs) });
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes in WAL mode.
     await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');

@@ -30,12 +30,42 @@ export async function createLocalQueue(ctx: AppContext, opts: LocalQueueOptions)
     },
   });
 
+  // A job that gave its run back (database trouble, lost lease) is enqueued again after a back-off, so the run is
+  // not stranded `queued` until the next start. After MAX_REQUEUES in a row it waits for the next start.
+  const requeues = new Map<string, number>();
+  const MAX_REQUEUES = 5;
+  const requeueLater = (runId: string) => {
+    const n = (requeues.get(runId) ?? 0) + 1;
+    requeues.set(runId, n);
+    if (n > MAX_REQUEUES) {
+      opts.log?.(
+        `[${runId}] gave up re-enqueueing after ${MAX_REQUEUES} attempts; it resumes at the next start`,
+      );
+      return;
+    }
+    setTimeout(
+      () => {
+        if (closing) return;
+        pending.push(runId);
+        pump();
+      },
+      Math.min(60_000, 1_000 * 2 ** (n - 1)),
+    ).unref();
+  };
+
   const pump = () => {
     while (!closing && running.size < opts.workers && pending.length) {
       const runId = pending.shift()!;
       if (running.has(runId)) continue;
       const promise = runTrainingJob(ctx, runId, jobOptions(runId))
-        .catch((err: unknown) => opts.log?.(`[${runId}] job error: ${(err as Error).message}`))
+        .then((outcome) => {
+          if (outcome === 'requeued' && !closing) requeueLater(runId);
+          else requeues.delete(runId);
+        })
+        .catch((err: unknown) => {
+          opts.log?.(`[${runId}] job error: ${(err as Error).message}`);
+          if (!closing) requeueLater(runId);
+        })
         .finally(() => {
           running.delete(runId);
           pump();

@@ -5,10 +5,17 @@
 // epoch they follow. A resumed job deletes points after its checkpoint's epoch before training again, so a point is
 // never duplicated and, since every epoch after the checkpoint is re-run, never lost. Every write is guarded by the
 // lease (workerId), so a worker that lost its lease cannot overwrite the new owner's progress.
+//
+// A stalled database (SQLite held by another process past the busy timeout, Postgres restarting) does not lose
+// metrics: the trainer's messages are handled strictly in order, each retried on transient errors with back-off
+// (`config.dbRetryMs` in total) while later messages wait in memory, so a checkpoint is never recorded ahead of the
+// metric points before it. If the database stays away past the deadline, nothing further is written and the run
+// goes back to the queue (the queue re-enqueues it), resuming from its last stored checkpoint.
 
 import { join } from 'node:path';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import type { AppContext } from '../context.js';
+import { retryTransient } from '../db/transient.js';
 import { loadWeightBytes } from '../services/runs/get-run-weights.js';
 import { writeMetricPoints } from '../services/runs/record-metrics.js';
 import type { FromTrainer, TrainTask } from './protocol.js';
@@ -31,22 +38,32 @@ type Ctx = Pick<AppContext, 'db' | 'store' | 'config' | 'bus' | 'cache'>;
 
 export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOptions): Promise<JobOutcome> {
   const { db, store } = ctx;
+  const retry = <T>(what: string, fn: () => Promise<T>) =>
+    retryTransient(fn, {
+      deadlineMs: ctx.config.dbRetryMs,
+      onRetry: (attempt, err) =>
+        opts.log?.(
+          `[${runId}] ${what}: database busy or unreachable (attempt ${attempt}), retrying: ${(err as Error).message?.split('\n')[0]}`,
+        ),
+    });
   const now = new Date();
   const staleBefore = new Date(now.getTime() - opts.leaseMs);
-  const lease = await db.run.updateMany({
-    where: {
-      id: runId,
-      location: 'server',
-      cancelRequested: false,
-      OR: [
-        { status: 'queued' },
-        { status: 'running', heartbeatAt: { lt: staleBefore } },
-        { status: 'running', heartbeatAt: null },
-        { status: 'running', workerId: opts.workerId },
-      ],
-    },
-    data: { status: 'running', workerId: opts.workerId, heartbeatAt: now, attempts: { increment: 1 } },
-  });
+  const lease = await retry('lease', () =>
+    db.run.updateMany({
+      where: {
+        id: runId,
+        location: 'server',
+        cancelRequested: false,
+        OR: [
+          { status: 'queued' },
+          { status: 'running', heartbeatAt: { lt: staleBefore } },
+          { status: 'running', heartbeatAt: null },
+          { status: 'running', workerId: opts.workerId },
+        ],
+      },
+      data: { status: 'running', workerId: opts.workerId, heartbeatAt: now, attempts: { increment: 1 } },
+    }),
+  );
   if (lease.count === 0) return 'skipped';
   ctx.cache.invalidate();
   const mine = { id: runId, workerId: opts.workerId };
@@ -55,14 +72,15 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     where: { id: runId },
     include: { architectureVersion: true, dataset: true },
   });
-  if (!run.startedAt) await db.run.updateMany({ where: mine, data: { startedAt: now } });
+  if (!run.startedAt)
+    await retry('start', () => db.run.updateMany({ where: mine, data: { startedAt: now } }));
   const startedAt = run.startedAt ?? now;
   // Postgres mode keeps checkpoints and weights in the database too (workers may be on other machines).
   const blobs = ctx.config.provider === 'postgresql' ? db.blob : undefined;
   const resumeBytes = run.checkpointSha256 ? await store.fetchShared(run.checkpointSha256, blobs) : null;
   const resumeEpoch = resumeBytes ? (run.checkpointEpoch ?? -1) : -1;
   // Points after the checkpoint will be produced again by the resumed training.
-  await db.metricPoint.deleteMany({ where: { runId, epoch: { gt: resumeEpoch } } });
+  await retry('resume', () => db.metricPoint.deleteMany({ where: { runId, epoch: { gt: resumeEpoch } } }));
   const log = (message: string) => {
     ctx.bus.emit(`log:${runId}`, message);
     opts.log?.(`[${runId}] ${message}`);
@@ -216,9 +234,12 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     }
   };
 
+  // Every handler's writes are idempotent (keyed points, updates guarded by the lease, content-addressed blobs),
+  // so a message is retried as a whole. Once a write has failed for good, later messages are not written: a
+  // checkpoint stored after lost points would make the resumed job skip them.
   const exec = opts.executor(task, (m) => {
     chain = chain
-      .then(() => handle(m))
+      .then(() => (persistError ? undefined : retry(m.type, () => handle(m))))
       .then(() => ctx.cache.invalidate())
       .catch((err: unknown) => {
         persistError ??= err;
@@ -252,10 +273,11 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     clearInterval(beat);
   }
   if (persistError) {
-    // Could not persist (database trouble): give the run back so a retry resumes from the last checkpoint.
-    await db.run
-      .updateMany({ where: mine, data: { status: 'queued', workerId: null, heartbeatAt: null } })
-      .catch(() => {});
+    // Could not persist (database trouble): give the run back so a retry resumes from the last checkpoint. The
+    // queue re-enqueues it; should even this write fail, the run stays `running` under a lease that goes stale.
+    await retry('requeue', () =>
+      db.run.updateMany({ where: mine, data: { status: 'queued', workerId: null, heartbeatAt: null } }),
+    ).catch(() => {});
     throw persistError;
   }
   return outcome;

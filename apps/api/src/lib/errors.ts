@@ -7,8 +7,10 @@ export class ApiError extends Error {
     message: string,
     readonly fix?: string,
     readonly details?: unknown,
+    /** The internal error behind a 5xx: logged, never sent. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'ApiError';
   }
 }

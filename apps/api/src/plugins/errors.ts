@@ -2,6 +2,7 @@
 // text; they are logged with the request id instead.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { isTransientDbError } from '../db/transient.js';
 import { ApiError } from '../lib/errors.js';
 
 const FASTIFY_CODES: Record<string, { code: string; fix?: string }> = {
@@ -44,6 +45,26 @@ export default fp(
         const code = status === 429 ? 'rate_limited' : (known?.code ?? `http_${status}`);
         return reply.code(status).send({
           error: { code, message: err.message, ...(known?.fix ? { fix: known.fix } : {}) },
+        });
+      }
+      // The multipart parser's own errors (a body that ends inside a part, a bad header) are the client's.
+      if (/[\\/]@fastify[\\/]busboy[\\/]/.test(err.stack ?? '')) {
+        return reply.code(400).send({
+          error: {
+            code: 'invalid_request',
+            message: `The multipart body could not be read: ${err.message.slice(0, 200)}.`,
+            fix: 'Send a well-formed multipart/form-data body (the boundary in the content-type must match the body).',
+          },
+        });
+      }
+      if (isTransientDbError(err)) {
+        req.log.error({ err }, 'database unavailable');
+        return reply.code(503).send({
+          error: {
+            code: 'database_unavailable',
+            message: 'The database is not answering.',
+            fix: `Retry shortly; GET /api/health shows the database status (request id ${req.id}).`,
+          },
         });
       }
       req.log.error({ err }, 'unhandled error');

@@ -1,29 +1,31 @@
-// CORS limited to the studio's own origin (and BNN_STUDIO_WEB_ORIGIN), rate limits on /api, upload limits.
+// CORS limited to the studio's own origins (StudioOrigins: loopback on the studio's port and
+// BNN_STUDIO_WEB_ORIGIN), and rate limits on every route the router matched except the public ones (health, web
+// pages) — decided on the matched route's config, never on the URL's spelling. Multipart is registered only by
+// the dataset upload route (routes/datasets.ts).
 import cors from '@fastify/cors';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { StudioOrigins } from '../lib/origins.js';
 
 export interface SecurityOptions {
-  allowedOrigins: string[];
+  origins: StudioOrigins;
   rateLimitPerMinute: number;
-  maxUploadBytes: number;
 }
 
 export default fp(
   async function securityPlugin(app: FastifyInstance, opts: SecurityOptions) {
     await app.register(cors, {
-      origin: (origin, cb) => cb(null, !origin || opts.allowedOrigins.includes(origin)),
-      credentials: true,
+      delegator: (req, cb) =>
+        cb(null, {
+          origin: opts.origins.originAllowed(req.headers.origin, req.headers.host, req.socket.localPort),
+          credentials: true,
+        }),
     });
     await app.register(rateLimit, {
       max: opts.rateLimitPerMinute,
       timeWindow: '1 minute',
-      allowList: (req) => !req.url.startsWith('/api/') || req.url === '/api/health',
-    });
-    await app.register(multipart, {
-      limits: { fileSize: opts.maxUploadBytes, files: 2, fields: 10, parts: 12, fieldSize: 64 * 1024 },
+      allowList: (req) => req.routeOptions.config?.public === true,
     });
   },
   { name: 'security' },

@@ -13,7 +13,7 @@ export default async function webPlugin(app: FastifyInstance, opts: { web: WebAp
   app.route({
     method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
-    config: { public: true },
+    config: { public: true, web: true },
     handler: async (req, reply) => {
       if (req.url === '/api' || req.url.startsWith('/api/')) {
         return reply.code(404).send({

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { DatasetListResponse, DatasetResponse } from '../contract/datasets.js';
@@ -8,7 +9,34 @@ import { getDataset } from '../services/datasets/get-dataset.js';
 import { listDatasets } from '../services/datasets/list-datasets.js';
 import { type UploadPart, uploadDataset } from '../services/datasets/upload-dataset.js';
 
+const NUL = '\u0000';
+
+const nulIn = (what: string) =>
+  new ApiError(
+    400,
+    'invalid_characters',
+    `The multipart ${what} contains a NUL character.`,
+    'Remove \\u0000 from the text.',
+  );
+
+/** Multipart errors (bad boundary, truncated part, …) are the client's: 400, never 500. */
+function multipartError(err: unknown): unknown {
+  if (err instanceof ApiError) return err;
+  const e = err as { statusCode?: number; message?: string };
+  if (typeof e.statusCode === 'number' && e.statusCode < 500) return err;
+  return new ApiError(
+    400,
+    'invalid_request',
+    `The multipart body could not be read: ${String(e.message ?? err).slice(0, 200)}.`,
+    'Send a well-formed multipart/form-data body (the boundary in the content-type must match the body).',
+  );
+}
+
 export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  // Multipart bodies are parsed on this plugin's routes only (the upload); elsewhere they are 415.
+  await app.register(multipart, {
+    limits: { fileSize: ctx.config.maxUploadBytes, files: 2, fields: 10, parts: 12, fieldSize: 64 * 1024 },
+  });
   defineRoute(app, {
     method: 'GET',
     url: '/api/datasets',
@@ -35,11 +63,23 @@ export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx
         );
       const fields: Record<string, string> = {};
       async function* files(): AsyncGenerator<UploadPart> {
-        for await (const part of req.parts()) {
-          if (part.type === 'field') fields[part.fieldname] = String(part.value);
-          else yield { filename: part.filename, stream: part.file };
+        try {
+          for await (const part of req.parts()) {
+            if (part.fieldname.includes(NUL)) throw nulIn('field name');
+            if (part.type === 'field') {
+              const value = String(part.value);
+              if (value.includes(NUL)) throw nulIn(`field '${part.fieldname}'`);
+              fields[part.fieldname] = value;
+            } else {
+              if (part.filename.includes(NUL)) throw nulIn('filename');
+              yield { filename: part.filename, stream: part.file };
+            }
+          }
+        } catch (err) {
+          throw multipartError(err);
         }
       }
+      // A body that ends inside a file part fails in the service's pipeline: plugins/errors.ts answers 400.
       return { dataset: await uploadDataset(ctx, { parts: files(), fields }) };
     },
   });

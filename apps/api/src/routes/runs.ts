@@ -109,7 +109,83 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     params: IdParam,
     handler: async ({ params }) => heartbeatRun(ctx, params.id),
   });
+  await app.register(completeRoute, { ctx });
   defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs/:id/events',
+    summary: 'Server-Sent Events: `status`, `metric` and `log` events until the run ends',
+    tags: ['runs'],
+    params: IdParam,
+    responseMediaType: 'text/event-stream',
+    handler: async ({ params }, req, reply) => {
+      await getRun(ctx, params.id); // 404 before the stream starts
+      const lastEventId = Number(req.headers['last-event-id'] ?? 0) || undefined;
+      reply.hijack();
+      await streamRunEvents(ctx, params.id, req.raw, reply.raw, { lastEventId, origin: req.headers.origin });
+    },
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs/:id/cancel',
+    summary: 'Cancel a queued or running run',
+    tags: ['runs'],
+    response: RunResponse,
+    params: IdParam,
+    handler: async ({ params }) => ({ run: await cancelRun(ctx, params.id) }),
+  });
+  defineRoute(app, {
+    method: 'DELETE',
+    url: '/api/runs/:id',
+    summary: 'Delete a run with its metrics',
+    tags: ['runs'],
+    response: RunDeletedResponse,
+    params: IdParam,
+    handler: async ({ params }) => deleteRun(ctx, params.id),
+  });
+}
+
+/** serializeWeights bytes a browser run may post (the studio's models are for microcontrollers: kilobytes). */
+export const MAX_WEIGHTS_BYTES = 64 * 1024 * 1024;
+/** The JSON form carries the weights in base64 (4/3 of the bytes) plus a confusion matrix. */
+const MAX_WEIGHTS_JSON_BYTES = Math.ceil((MAX_WEIGHTS_BYTES * 4) / 3) + 1024 * 1024;
+
+const weightsTooLarge = () =>
+  new ApiError(
+    413,
+    'weights_too_large',
+    `The weights exceed ${MAX_WEIGHTS_BYTES / 2 ** 20} MiB.`,
+    'Post the serializeWeights bytes of a model that fits a microcontroller.',
+  );
+
+/**
+ * The one route that takes a binary body: its own context holds the octet-stream parser, which streams the body
+ * into chunks under its own limit (refused by content-length before reading, or as soon as the limit is passed).
+ */
+async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  child.addContentTypeParser('application/octet-stream', (req, payload, done) => {
+    if (Number(req.headers['content-length']) > MAX_WEIGHTS_BYTES) return done(weightsTooLarge(), undefined);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (err: Error | null, body?: Buffer) => {
+      if (settled) return;
+      settled = true;
+      done(err, body);
+    };
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_WEIGHTS_BYTES) {
+        payload.removeAllListeners('data');
+        payload.resume();
+        finish(weightsTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    payload.on('end', () => finish(null, Buffer.concat(chunks, size)));
+    payload.on('error', (err) => finish(err));
+  });
+  defineRoute(child, {
     method: 'POST',
     url: '/api/runs/:id/complete',
     summary: 'Browser runs: final weights (octet-stream body + query metrics, or JSON with base64 weights)',
@@ -117,7 +193,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     response: RunResponse,
     params: IdParam,
     bodyMediaType: 'application/octet-stream',
-    bodyLimit: 256 * 1024 * 1024,
+    bodyLimit: MAX_WEIGHTS_JSON_BYTES,
     handler: async ({ params }, req) => {
       if (Buffer.isBuffer(req.body)) {
         const q = CompleteQuery.safeParse(req.query);
@@ -152,37 +228,5 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
         }),
       };
     },
-  });
-  defineRoute(app, {
-    method: 'GET',
-    url: '/api/runs/:id/events',
-    summary: 'Server-Sent Events: `status`, `metric` and `log` events until the run ends',
-    tags: ['runs'],
-    params: IdParam,
-    responseMediaType: 'text/event-stream',
-    handler: async ({ params }, req, reply) => {
-      await getRun(ctx, params.id); // 404 before the stream starts
-      const lastEventId = Number(req.headers['last-event-id'] ?? 0) || undefined;
-      reply.hijack();
-      await streamRunEvents(ctx, params.id, req.raw, reply.raw, { lastEventId, origin: req.headers.origin });
-    },
-  });
-  defineRoute(app, {
-    method: 'POST',
-    url: '/api/runs/:id/cancel',
-    summary: 'Cancel a queued or running run',
-    tags: ['runs'],
-    response: RunResponse,
-    params: IdParam,
-    handler: async ({ params }) => ({ run: await cancelRun(ctx, params.id) }),
-  });
-  defineRoute(app, {
-    method: 'DELETE',
-    url: '/api/runs/:id',
-    summary: 'Delete a run with its metrics',
-    tags: ['runs'],
-    response: RunDeletedResponse,
-    params: IdParam,
-    handler: async ({ params }) => deleteRun(ctx, params.id),
   });
 }

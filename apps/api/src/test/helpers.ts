@@ -9,6 +9,7 @@ import pg from 'pg';
 import { buildApp } from '../app.js';
 import { loadConfig, type Provider } from '../config.js';
 import { type AppContext, closeContext, openContext } from '../context.js';
+import type { WebApp } from '../web.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
@@ -61,7 +62,7 @@ export interface TestApp {
 
 export async function createTestApp(
   provider: Provider,
-  opts: { env?: Record<string, string>; setup?: (ctx: AppContext) => Promise<void> } = {},
+  opts: { env?: Record<string, string>; setup?: (ctx: AppContext) => Promise<void>; web?: WebApp } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bnn-api-test-'));
   const pgDb = provider === 'postgresql' ? await createPostgresDatabase() : undefined;
@@ -78,7 +79,7 @@ export async function createTestApp(
   if (saved === undefined) delete process.env.BNN_STUDIO_TOKEN;
   else process.env.BNN_STUDIO_TOKEN = saved;
   await opts.setup?.(ctx);
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { web: opts.web });
   checkResponsesAgainstContract(app);
   await app.ready();
   return {

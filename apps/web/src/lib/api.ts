@@ -56,7 +56,9 @@ export interface RequestOptions {
 }
 
 export async function apiFetch(path: string, opts: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  // The API refuses state-changing cookie requests that carry neither the studio's Origin nor this header
+  // (cross-site request forgery); browsers send Origin on POST/DELETE, the header covers those that strip it.
+  const headers: Record<string, string> = { 'x-bnn-studio': '1', ...(opts.headers ?? {}) };
   let body: BodyInit | undefined;
   if (opts.body instanceof Uint8Array || opts.body instanceof Blob || opts.body instanceof FormData) {
     body = opts.body as BodyInit;

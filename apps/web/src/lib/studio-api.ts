@@ -117,6 +117,7 @@ export function uploadDataset(
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/datasets');
     xhr.withCredentials = true;
+    xhr.setRequestHeader('x-bnn-studio', '1');
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

@@ -6,6 +6,7 @@ import { seededRandom } from '@bnn-studio/bnn-core';
 import type { Dataset } from '@bnn-studio/bnn-core/tf';
 import type { CoreTf } from '../../lib/core-tf.js';
 import { startThread } from '../../lib/thread.js';
+import { checkImageZipBudget, type PixelBudget } from './image-budget.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
 const TEST_EVERY = 5;
@@ -101,7 +102,14 @@ export async function decodeStoredDataset(
 
 /** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
 export type DecodeRequest =
-  | { source: 'upload'; kind: StoredKind; dir: string; options: Record<string, unknown> }
+  | {
+      source: 'upload';
+      kind: StoredKind;
+      dir: string;
+      options: Record<string, unknown>;
+      /** New uploads: image zips are refused over this budget before decoding (image-budget.ts). */
+      budget?: PixelBudget;
+    }
   | {
       source: 'builtin-mnist';
     };
@@ -120,6 +128,8 @@ export async function decode(
     const { train, test } = api.loadMnist();
     return { all: train, test };
   }
+  if (request.budget && request.kind === 'zip')
+    checkImageZipBudget(new Uint8Array(readFileSync(join(request.dir, 'data.zip'))), request.budget);
   return { all: await decodeStoredDataset(api, request.kind, request.dir, request.options), test: null };
 }
 

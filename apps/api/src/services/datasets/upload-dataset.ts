@@ -5,7 +5,6 @@ import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
-import { loadCoreTf } from '../../lib/core-tf.js';
 import { ApiError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { formatZodIssues } from '../../lib/route.js';
@@ -13,15 +12,39 @@ import { DatasetUploadFields } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { datasetDto } from './dto.js';
 import { type DatasetMeta, inspectCsv, inspectIdx, inspectImageZip } from './inspect-dataset.js';
-import { decodeStoredDataset } from './stored-dataset.js';
+import { decodeInThread, type StoredKind } from './stored-dataset.js';
 
-/** Loads the stored files with bnn-core/tf's loader for the kind; its DatasetError becomes a 422. */
-async function loadWithCore(kind: 'idx' | 'zip' | 'csv', dir: string, options: Record<string, unknown>) {
-  const tf = await loadCoreTf();
+const BUDGET_CODES: Record<string, { status: number; code: string }> = {
+  pixel_budget: { status: 413, code: 'upload_pixel_budget' },
+  image_too_large: { status: 413, code: 'image_too_large' },
+  image_header: { status: 422, code: 'dataset_invalid' },
+};
+
+/**
+ * Decodes the stored files in the dataset worker thread with the loader training uses (bnn-core/tf), after the
+ * image-zip pixel budget is checked from the headers there; the server's event loop never decodes. A budget
+ * refusal is a 413 naming the fix, a loader error (DatasetError) a 422.
+ */
+async function loadInThread(
+  ctx: ServiceCtx,
+  kind: StoredKind,
+  dir: string,
+  options: Record<string, unknown>,
+) {
   try {
-    return await decodeStoredDataset(tf, kind, dir, options);
+    return (
+      await decodeInThread({
+        source: 'upload',
+        kind,
+        dir,
+        options,
+        budget: { totalPixels: ctx.config.maxUploadPixels, imagePixels: ctx.config.maxImagePixels },
+      })
+    ).all;
   } catch (err) {
-    const e = err as { message?: string; fix?: string };
+    const e = err as { message?: string; fix?: string; code?: string };
+    const budget = BUDGET_CODES[e.code ?? ''];
+    if (budget) throw new ApiError(budget.status, budget.code, e.message ?? String(err), e.fix);
     throw new ApiError(
       422,
       'dataset_invalid',
@@ -124,7 +147,7 @@ export async function uploadDataset(
       stored = [name];
     }
     // Final check with the loader training will use (bnn-core/tf): decodes every sample.
-    const loaded = await loadWithCore(kind, tmp, meta.options ?? {});
+    const loaded = await loadInThread(ctx, kind, tmp, meta.options ?? {});
     meta = {
       ...meta,
       samples: loaded.y.length,

@@ -5,6 +5,7 @@ import type { RunCreate } from '../../schemas.js';
 import { createArchitecture } from '../architectures/create-architecture.js';
 import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
+import { checkBatchMemory, type TrainingSummary } from './batch-memory.js';
 import { runDto } from './dto.js';
 import { checkTeacherRun, teacherRunIdOf } from './teacher-run.js';
 
@@ -66,8 +67,9 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
   if (teacherRunId) await checkTeacherRun(ctx, teacherRunId, input.location);
   const config = await normalizeTrainConfig(input.config);
   const summary = version.summaryJson
-    ? (JSON.parse(version.summaryJson) as { totals?: { modelSizeBytes?: number } })
+    ? (JSON.parse(version.summaryJson) as TrainingSummary & { totals?: { modelSizeBytes?: number } })
     : null;
+  checkBatchMemory(summary, input.config.batchSize, ctx.config.maxTrainMemoryBytes);
   const now = new Date();
   const isServer = input.location === 'server';
   ctx.cache.invalidate();
@@ -100,8 +102,10 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       throw new ApiError(
         503,
         'queue_unavailable',
-        `The job queue did not accept the run: ${(err as Error).message}`,
-        'Retry.',
+        'The job queue did not accept the run.',
+        'Retry shortly; if it persists, check the server log.',
+        undefined,
+        err,
       );
     }
   }
