@@ -14,7 +14,7 @@ import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { CompleteJson, CompleteQuery, IdParam, MetricsPost, RunCreate, RunListQuery } from '../schemas.js';
 import { cancelRun } from '../services/runs/cancel-run.js';
-import { completeRun } from '../services/runs/complete-run.js';
+import { completeBrowserRun } from '../services/runs/complete-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { deleteRun } from '../services/runs/delete-run.js';
 import { getRun, getRunJson } from '../services/runs/get-run.js';
@@ -204,7 +204,9 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
             `Invalid query: ${q.error.issues[0]?.message}`,
             'finalAccuracy is 0..1.',
           );
-        return { run: await completeRun(ctx, params.id, { weights: new Uint8Array(req.body), ...q.data }) };
+        return {
+          run: await completeBrowserRun(ctx, params.id, { weights: new Uint8Array(req.body), ...q.data }),
+        };
       }
       const b = CompleteJson.safeParse(req.body);
       if (!b.success)
@@ -217,7 +219,7 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
       const { weights, finalAccuracy, finalLoss, epochs, confusionMatrix, labels } = b.data;
       const bytes = Buffer.from(weights, 'base64');
       return {
-        run: await completeRun(ctx, params.id, {
+        run: await completeBrowserRun(ctx, params.id, {
           weights: new Uint8Array(bytes),
           finalAccuracy,
           finalLoss,
