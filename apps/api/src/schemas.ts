@@ -1,6 +1,7 @@
 // Request shapes shared by routes, services and the CLI (zod; also the OpenAPI source). Response shapes live in
 // contract/ (imported by the web as @bnn-studio/api/contract).
 import { z } from 'zod';
+import { UPLOAD_KINDS } from './contract/dataset-kinds.js';
 import { EXPORT_TARGETS, ExportTarget } from './contract/exports.js';
 import { RUN_STATUSES, RunLocation, RunStatus } from './contract/runs.js';
 
@@ -133,6 +134,6 @@ export const ExportCreate = z.object({ target: ExportTarget });
 
 export const DatasetUploadFields = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  kind: z.enum(['idx', 'zip', 'csv']).optional(),
+  kind: z.enum(UPLOAD_KINDS).optional(),
   labelColumn: z.string().max(100).optional(),
 });

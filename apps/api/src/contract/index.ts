@@ -15,6 +15,14 @@ export {
   VersionResponse,
 } from './architectures.js';
 export { ApiErrorBody, ErrorResponse, IsoDate } from './common.js';
+export {
+  DATASET_KINDS,
+  isUploadKind,
+  UPLOAD_KINDS,
+  type UploadKind,
+  type UploadKindInfo,
+  uploadKindOf,
+} from './dataset-kinds.js';
 export { Dataset, DatasetListResponse, DatasetResponse } from './datasets.js';
 export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
 export { HealthResponse, OpenApiResponse } from './health.js';

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '@bnn-studio/bnn-core';
 import type { Dataset } from '@bnn-studio/bnn-core/tf';
+import { isUploadKind, type UploadKind } from '../../contract/dataset-kinds.js';
 import type { CoreTf } from '../../lib/core-tf.js';
 import { startThread } from '../../lib/thread.js';
+import { DATASET_KIND_RULES } from './dataset-kinds.js';
 import { checkImageZipBudget, type PixelBudget } from './image-budget.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
@@ -72,13 +74,9 @@ export function takeSamples(d: Dataset, idx: readonly number[]): Dataset {
   return { ...d, x, y };
 }
 
-/** Kinds of uploaded datasets (stored as images.idx + labels.idx, data.csv, data.zip). */
-const STORED_KINDS = ['idx', 'csv', 'zip'] as const;
-export type StoredKind = (typeof STORED_KINDS)[number];
-
-export function isStoredKind(kind: string): kind is StoredKind {
-  return (STORED_KINDS as readonly string[]).includes(kind);
-}
+/** Kinds of uploaded datasets: the dataset-kinds table (contract/dataset-kinds.ts). */
+export type StoredKind = UploadKind;
+export const isStoredKind = isUploadKind;
 
 /**
  * Decodes an uploaded dataset's stored files (in `dir`) with the bnn-core/tf loaders and the options recorded at
@@ -90,14 +88,7 @@ export async function decodeStoredDataset(
   dir: string,
   options: Record<string, unknown>,
 ): Promise<Dataset> {
-  const read = (file: string) => new Uint8Array(readFileSync(join(dir, file)));
-  if (kind === 'idx') return api.loadIdx(read('images.idx'), read('labels.idx'));
-  if (kind === 'csv')
-    return api.loadCsv(readFileSync(join(dir, 'data.csv'), 'utf8'), {
-      ...options,
-      file: 'data.csv',
-    });
-  return api.loadImageFolderZip(read('data.zip'), { ...options, file: 'data.zip' });
+  return DATASET_KIND_RULES[kind].load(api, dir, options);
 }
 
 /** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
