@@ -5,6 +5,7 @@ import {
   type BnnMeta,
   buildStm32Bundle,
   buildXcoreBundle,
+  type CalibrationRanges,
   ExportRefusedError,
   type TfliteExport,
   writeBnn,
@@ -34,7 +35,18 @@ export const TARGET_FILES: Record<ExportTarget, { ext: string; mediaType: string
 export async function buildExport(
   deploy: DeployGraph,
   target: ExportTarget,
-  meta: { baseName: string; runId?: string; dataset?: string; accuracy?: number },
+  meta: {
+    baseName: string;
+    runId?: string;
+    dataset?: string;
+    accuracy?: number;
+    /**
+     * int8 calibration for the xcore targets from representative data (the run's training samples). Without it
+     * tflite-xcore is refused (xcore.calibration_data_required) and the xcore bundle calibrates on its synthetic
+     * golden inputs.
+     */
+    calibrate?: () => Promise<CalibrationRanges>;
+  },
 ): Promise<BuiltExport> {
   const baseName = meta.baseName.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'model';
   const { ext, mediaType } = TARGET_FILES[target];
@@ -53,8 +65,11 @@ export async function buildExport(
       }
       case 'tflite-arm':
       case 'tflite-xcore': {
+        const xcore = target === 'tflite-xcore';
+        const calibration = xcore && meta.calibrate ? await meta.calibrate() : undefined;
         const { bytes: b, ...rest }: TfliteExport = writeTfliteWithReport(deploy, {
-          profile: target === 'tflite-arm' ? 'arm' : 'xcore',
+          profile: xcore ? 'xcore' : 'arm',
+          ...(calibration ? { calibration } : {}),
         });
         bytes = b;
         report = { ...rest, bytes: b.byteLength } satisfies TfliteReport;
@@ -73,7 +88,10 @@ export async function buildExport(
         const bundle =
           target === 'stm32l4'
             ? await buildStm32Bundle(deploy, options)
-            : await buildXcoreBundle(deploy, options);
+            : await buildXcoreBundle(deploy, {
+                ...options,
+                ...(meta.calibrate ? { calibration: await meta.calibrate() } : {}),
+              });
         bytes = bundle.zip;
         report = bundle.manifest;
         break;

@@ -9,6 +9,7 @@ import { artifactDto } from '../artifacts/dto.js';
 import type { ServiceCtx } from '../context.js';
 import { loadWeightBytes } from '../runs/get-run-weights.js';
 import { buildExport } from './build-export.js';
+import { CALIBRATION_SAMPLES, calibrateFromDataset } from './calibration.js';
 
 /**
  * Exports a trained run. Cached by content: the same weights, graph, target and exporter version give the same
@@ -18,8 +19,18 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
   const run = await ctx.db.run.findUnique({ where: { id: runId }, include: { architectureVersion: true } });
   if (!run) throw notFound('Run', runId);
   const { bytes: weightBytes } = await loadWeightBytes(ctx, run);
+  // xcore targets are calibrated on the run's dataset: the calibration recipe is part of what the bytes depend on.
+  const calibrated = target === 'tflite-xcore' || target === 'xcore';
   const cacheKey = createHash('sha256')
-    .update([run.weightsSha256, run.architectureVersion.graphSha256, target, EXPORTERS_VERSION].join('|'))
+    .update(
+      [
+        run.weightsSha256,
+        run.architectureVersion.graphSha256,
+        target,
+        EXPORTERS_VERSION,
+        ...(calibrated ? [`calibration:${run.datasetId}:${CALIBRATION_SAMPLES}`] : []),
+      ].join('|'),
+    )
     .digest('hex');
   const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
   if (cached && ctx.store.has(cached.sha256))
@@ -48,6 +59,7 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     runId,
     dataset: run.datasetId,
     accuracy: run.finalAccuracy ?? undefined,
+    ...(calibrated ? { calibrate: () => calibrateFromDataset(ctx, run.datasetId, deploy) } : {}),
   });
   const { sha256, bytes } = ctx.store.put(built.bytes);
   try {
