@@ -12,7 +12,7 @@ const isolationHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@bnn-studio/bnn-core', '@bnn-studio/kernels'],
+  transpilePackages: ['@bnn-studio/api', '@bnn-studio/bnn-core', '@bnn-studio/kernels'],
   // Type checking is its own task (`npm run typecheck`, run by turbo/CI); the build does not repeat it.
   typescript: { tsconfigPath: 'tsconfig.json', ignoreBuildErrors: true },
   async headers() {

@@ -8,6 +8,7 @@ import { ArtifactStore } from './lib/artifact-store.js';
 import { ReadCache } from './lib/read-cache.js';
 import { loadOrCreateToken } from './lib/token.js';
 import { ensureBuiltinDatasets } from './services/datasets/ensure-builtin-datasets.js';
+import { RunsRepository } from './services/runs/runs-repository.js';
 
 export interface JobQueue {
   readonly kind: 'local' | 'pg-boss' | 'none';
@@ -30,8 +31,10 @@ export interface AppContext {
   version: string;
   /** In-process events (`log:<runId>`), e.g. training logs for SSE. */
   bus: EventEmitter;
-  /** Micro-cache of run reads, invalidated by run writes. */
+  /** Micro-cache of run reads; only `runs` writes invalidate it. */
   cache: ReadCache;
+  /** Every write to runs and their metric points (each one invalidates `cache`). */
+  runs: RunsRepository;
 }
 
 export const STUDIO_VERSION = '0.1.0';
@@ -52,6 +55,9 @@ export async function openContext(
   const dbHandle = await openDb(config.provider, config.databaseUrl, config.sqliteBusyMs);
   await ensureBuiltinDatasets(dbHandle.db);
   const { token, created } = loadOrCreateToken(config.dataDir);
+  // SQLite: this process is the only writer (exact invalidation), so entries may live long; Postgres: workers
+  // elsewhere write too, so entries expire after a second.
+  const cache = new ReadCache(config.provider === 'sqlite' ? 30_000 : 1000);
   return {
     config,
     db: dbHandle.db,
@@ -62,9 +68,8 @@ export async function openContext(
     jobs: noJobs,
     version: STUDIO_VERSION,
     bus: new EventEmitter().setMaxListeners(0),
-    // SQLite: this process is the only writer (exact invalidation), so entries may live long; Postgres: workers
-    // elsewhere write too, so entries expire after a second.
-    cache: new ReadCache(config.provider === 'sqlite' ? 30_000 : 1000),
+    cache,
+    runs: new RunsRepository(dbHandle.db, cache, config.provider),
   };
 }
 

@@ -1,5 +1,11 @@
-// Request and response shapes shared by routes, services and the CLI (zod; also the OpenAPI source).
+// Request shapes shared by routes, services and the CLI (zod; also the OpenAPI source). Response shapes live in
+// contract/ (imported by the web as @bnn-studio/api/contract).
 import { z } from 'zod';
+import { UPLOAD_KINDS } from './contract/dataset-kinds.js';
+import { EXPORT_TARGETS, ExportTarget } from './contract/exports.js';
+import { RUN_STATUSES, RunLocation, RunStatus } from './contract/runs.js';
+
+export { EXPORT_TARGETS, ExportTarget, RUN_STATUSES, RunStatus };
 
 export const IdParam = z.object({ id: z.string().min(1).max(100) });
 
@@ -40,7 +46,7 @@ export const RunCreate = z
     graph: GraphJson.optional(),
     datasetId: z.string().min(1).max(100),
     config: TrainConfig,
-    location: z.enum(['server', 'browser']),
+    location: RunLocation,
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.string().min(1).max(100).optional(),
     /** Train/test on the first N samples only (quick experiments). */
@@ -57,8 +63,6 @@ export const RunCreate = z
   });
 export type RunCreate = z.infer<typeof RunCreate>;
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export const RunStatus = z.enum(RUN_STATUSES);
 export const RUN_SORTS = [
   'createdAt',
   'name',
@@ -86,7 +90,7 @@ export const RunListQuery = z.object({
       return parts as (typeof RUN_STATUSES)[number][];
     }),
   q: z.string().max(200).optional(),
-  location: z.enum(['server', 'browser']).optional(),
+  location: RunLocation.optional(),
   architectureVersionId: z.string().max(100).optional(),
   projectId: z.string().max(100).optional(),
   sort: z.enum(RUN_SORTS).default('createdAt'),
@@ -126,13 +130,10 @@ export const CompleteJson = z.looseObject({
   labels: z.array(z.string()).max(1000).optional(),
 });
 
-export const EXPORT_TARGETS = ['bnn', 'tflite-arm', 'tflite-xcore', 'stm32l4', 'xcore'] as const;
-export const ExportTarget = z.enum(EXPORT_TARGETS);
-export type ExportTarget = z.infer<typeof ExportTarget>;
 export const ExportCreate = z.object({ target: ExportTarget });
 
 export const DatasetUploadFields = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  kind: z.enum(['idx', 'zip', 'csv']).optional(),
+  kind: z.enum(UPLOAD_KINDS).optional(),
   labelColumn: z.string().max(100).optional(),
 });

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { loadConfig, type StudioConfig } from './config.js';
 import { closeContext, openContext } from './context.js';
 import { createJobQueue } from './jobs/create-job-queue.js';
+import { loadCoreTf } from './lib/core-tf.js';
 import { startAbandonedRunReaper } from './services/runs/reap-abandoned-runs.js';
 import { loadWebApp } from './web.js';
 
@@ -32,7 +33,7 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
   await app.listen({ port: config.port, host: config.host });
   const stopReaper = startAbandonedRunReaper(ctx, (m) => app.log.warn(m));
   // Warm the training-config validator (bnn-core/tf loads tfjs) so the first run creation is quick.
-  void import('./integrations/bnn-core-tf.js').then((m) => m.loadCoreTf()).catch(() => {});
+  void loadCoreTf().catch(() => {});
   const port = (app.server.address() as AddressInfo).port;
   config.port = port;
   console.log(`Studio ready at http://localhost:${port}`);

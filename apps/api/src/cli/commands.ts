@@ -2,9 +2,9 @@
 // services as the HTTP routes.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { type BnnFile, BnnFormatError, readBnn, verifyStm32Bundle } from '@bnn-studio/exporters';
 import { loadConfig } from '../config.js';
 import { type AppContext, closeContext, noJobs, openContext } from '../context.js';
-import { asBnnFormatError, exporterFn } from '../integrations/exporters.js';
 import { createPgBossQueue } from '../jobs/pgboss-queue.js';
 import { runTrainingJob } from '../jobs/run-training-job.js';
 import { threadExecutor } from '../jobs/thread-executor.js';
@@ -150,12 +150,13 @@ export async function exportCommand(
   const out = resolve(opts.out);
   if (source.endsWith('.bnn') && existsSync(source)) {
     const bytes = new Uint8Array(readFileSync(source));
-    let deploy: ReturnType<ReturnType<typeof exporterFn<'readBnn'>>>;
+    let deploy: BnnFile;
     try {
-      deploy = exporterFn('readBnn')(bytes);
+      deploy = readBnn(bytes);
     } catch (err) {
-      const f = asBnnFormatError(err);
-      throw new Error(f ? `export: ${source}: ${f.message}` : `export: ${describeError(err)}`);
+      throw new Error(
+        err instanceof BnnFormatError ? `export: ${source}: ${err.message}` : `export: ${describeError(err)}`,
+      );
     }
     const built = await buildExport(deploy.graph, opts.target, { baseName: basename(source, '.bnn') }).catch(
       (err: unknown) => {
@@ -190,7 +191,7 @@ export async function verifyCommand(bundle: string, opts: CommonOpts) {
     );
   const bar = new ProgressBar('building and running on qemu', !opts.json);
   bar.update(0.1, 'arm-none-eabi-gcc …');
-  const result = await exporterFn('verifyStm32Bundle')(new Uint8Array(readFileSync(path)), {});
+  const result = await verifyStm32Bundle(new Uint8Array(readFileSync(path)), {});
   bar.done();
   report(
     opts,

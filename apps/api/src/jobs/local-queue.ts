@@ -82,10 +82,10 @@ export async function createLocalQueue(ctx: AppContext, opts: LocalQueueOptions)
   });
   for (const r of leftovers) {
     if (r.status === 'running')
-      await ctx.db.run.updateMany({
-        where: { id: r.id, status: 'running' },
-        data: { status: 'queued', workerId: null, heartbeatAt: null },
-      });
+      await ctx.runs.update(
+        { id: r.id, status: 'running' },
+        { status: 'queued', workerId: null, heartbeatAt: null },
+      );
     pending.push(r.id);
   }
   pump();

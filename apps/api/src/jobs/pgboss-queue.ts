@@ -78,12 +78,11 @@ export async function createPgBossQueue(ctx: AppContext, opts: PgBossQueueOption
       take: 50,
     });
     for (const r of dead) {
-      const n = await ctx.db.run.updateMany({
-        where: { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt },
-        data: { status: 'queued', workerId: null, heartbeatAt: null },
-      });
-      if (n.count === 1) {
-        ctx.cache.invalidate();
+      const n = await ctx.runs.update(
+        { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt },
+        { status: 'queued', workerId: null, heartbeatAt: null },
+      );
+      if (n === 1) {
         opts.log?.(`[${r.id}] worker ${r.workerId} stopped heartbeating; re-queued`);
         await send(r.id);
       }

@@ -1,5 +1,6 @@
 // Messages between a training job (main thread: persistence) and its training thread (tfjs compute).
 import type { GraphSpec } from '@bnn-studio/bnn-core';
+import type { TrainConfigInput } from '@bnn-studio/bnn-core/tf';
 
 export interface DatasetSpec {
   id: string;
@@ -15,9 +16,10 @@ export interface TrainTask {
   runId: string;
   graph: GraphSpec;
   dataset: DatasetSpec;
-  config: Record<string, unknown>;
+  /** The run's config snapshot (bnn-core's TrainConfig with defaults applied at creation). */
+  config: TrainConfigInput;
   limits: { trainSamples?: number; testSamples?: number };
-  /** v8-serialised checkpoint to resume from. */
+  /** Checkpoint bytes (bnn-core/tf checkpointToBytes) to resume from. */
   resumeFrom: Uint8Array | null;
   backend: 'wasm' | 'cpu';
   /** Distillation teacher from an earlier run: its graph and serializeWeights bytes. */

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import type { AppContext } from '../context.js';
 import { retryTransient } from '../db/transient.js';
+import { completeRun } from '../services/runs/complete-run.js';
 import { loadWeightBytes } from '../services/runs/get-run-weights.js';
-import { writeMetricPoints } from '../services/runs/record-metrics.js';
 import type { FromTrainer, TrainTask } from './protocol.js';
 import type { TrainExecution, TrainExecutor } from './thread-executor.js';
 
@@ -34,10 +34,10 @@ export interface JobRunOptions {
   log?: (msg: string) => void;
 }
 
-type Ctx = Pick<AppContext, 'db' | 'store' | 'config' | 'bus' | 'cache'>;
+type Ctx = Pick<AppContext, 'db' | 'store' | 'config' | 'bus' | 'runs'>;
 
 export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOptions): Promise<JobOutcome> {
-  const { db, store } = ctx;
+  const { db, store, runs } = ctx;
   const retry = <T>(what: string, fn: () => Promise<T>) =>
     retryTransient(fn, {
       deadlineMs: ctx.config.dbRetryMs,
@@ -48,9 +48,9 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     });
   const now = new Date();
   const staleBefore = new Date(now.getTime() - opts.leaseMs);
-  const lease = await retry('lease', () =>
-    db.run.updateMany({
-      where: {
+  const leased = await retry('lease', () =>
+    runs.update(
+      {
         id: runId,
         location: 'server',
         cancelRequested: false,
@@ -61,26 +61,24 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
           { status: 'running', workerId: opts.workerId },
         ],
       },
-      data: { status: 'running', workerId: opts.workerId, heartbeatAt: now, attempts: { increment: 1 } },
-    }),
+      { status: 'running', workerId: opts.workerId, heartbeatAt: now, attempts: { increment: 1 } },
+    ),
   );
-  if (lease.count === 0) return 'skipped';
-  ctx.cache.invalidate();
+  if (leased === 0) return 'skipped';
   const mine = { id: runId, workerId: opts.workerId };
 
   const run = await db.run.findUniqueOrThrow({
     where: { id: runId },
     include: { architectureVersion: true, dataset: true },
   });
-  if (!run.startedAt)
-    await retry('start', () => db.run.updateMany({ where: mine, data: { startedAt: now } }));
+  if (!run.startedAt) await retry('start', () => runs.update(mine, { startedAt: now }));
   const startedAt = run.startedAt ?? now;
   // Postgres mode keeps checkpoints and weights in the database too (workers may be on other machines).
   const blobs = ctx.config.provider === 'postgresql' ? db.blob : undefined;
   const resumeBytes = run.checkpointSha256 ? await store.fetchShared(run.checkpointSha256, blobs) : null;
   const resumeEpoch = resumeBytes ? (run.checkpointEpoch ?? -1) : -1;
   // Points after the checkpoint will be produced again by the resumed training.
-  await retry('resume', () => db.metricPoint.deleteMany({ where: { runId, epoch: { gt: resumeEpoch } } }));
+  await retry('resume', () => runs.deleteMetricsAfter(runId, resumeEpoch));
   const log = (message: string) => {
     ctx.bus.emit(`log:${runId}`, message);
     opts.log?.(`[${runId}] ${message}`);
@@ -113,7 +111,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
       labels: JSON.parse(run.dataset.labelsJson) as string[],
       options: JSON.parse(run.dataset.optionsJson) as Record<string, unknown>,
     },
-    config: JSON.parse(run.configJson) as Record<string, unknown>,
+    config: JSON.parse(run.configJson) as TrainTask['config'],
     limits: options.limits ?? {},
     resumeFrom: resumeBytes,
     backend: opts.backend ?? 'wasm',
@@ -139,18 +137,16 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
         const points = Object.entries(m.metrics)
           .filter(([k, v]) => k !== 'epoch' && typeof v === 'number' && Number.isFinite(v))
           .map(([name, value]) => ({ epoch, step: -1, name: prefix + name, value: value as number }));
-        await writeMetricPoints(db, runId, points, ctx.config.provider);
-        await db.run.updateMany({
-          where: { ...mine, epochsDone: { lt: epoch } },
-          data: { epochsDone: epoch },
-        });
+        await runs.writeMetrics(runId, points);
+        await runs.update({ ...mine, epochsDone: { lt: epoch } }, { epochsDone: epoch });
         return;
       }
       case 'checkpoint': {
         const { sha256 } = await store.putShared(m.bytes, blobs);
-        await db.run.updateMany({
-          where: mine,
-          data: { checkpointSha256: sha256, checkpointEpoch: m.epoch, heartbeatAt: new Date() },
+        await runs.update(mine, {
+          checkpointSha256: sha256,
+          checkpointEpoch: m.epoch,
+          heartbeatAt: new Date(),
         });
         return;
       }
@@ -158,74 +154,41 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
         const finishedAt = new Date();
         if (m.stopped || !m.weights) {
           if (opts.isShuttingDown() || lostLease) {
-            await db.run.updateMany({
-              where: mine,
-              data: { status: 'queued', workerId: null, heartbeatAt: null },
-            });
+            await runs.update(mine, { status: 'queued', workerId: null, heartbeatAt: null });
             outcome = 'requeued';
           } else {
-            await db.run.updateMany({
-              where: mine,
-              data: {
-                status: 'cancelled',
-                finishedAt,
-                durationMs: finishedAt.getTime() - startedAt.getTime(),
-                finalLoss: m.finalLoss,
-              },
+            await runs.update(mine, {
+              status: 'cancelled',
+              finishedAt,
+              durationMs: finishedAt.getTime() - startedAt.getTime(),
+              finalLoss: m.finalLoss,
             });
             outcome = 'cancelled';
           }
           return;
         }
-        const { sha256, bytes } = await store.putShared(m.weights, blobs);
-        await db.$transaction(async (tx) => {
-          const n = await tx.run.updateMany({
-            where: mine,
-            data: {
-              status: 'completed',
-              finishedAt,
-              durationMs: finishedAt.getTime() - startedAt.getTime(),
-              finalAccuracy: m.finalAccuracy,
-              finalLoss: m.finalLoss,
-              weightsSha256: sha256,
-              resultJson: m.results ? JSON.stringify(m.results) : null,
-              heartbeatAt: finishedAt,
-            },
-          });
-          if (n.count === 1)
-            await tx.artifact.create({
-              data: {
-                id: `art_w_${sha256.slice(0, 16)}_${runId.slice(-10)}`,
-                sha256,
-                bytes,
-                kind: 'weights',
-                filename: `${runId}.weights`,
-                mediaType: 'application/octet-stream',
-                runId,
-              },
-            });
-        });
+        // A job that lost its lease writes nothing (the new owner completes the run).
+        await completeRun(
+          ctx,
+          runId,
+          { weights: m.weights, finalAccuracy: m.finalAccuracy, finalLoss: m.finalLoss, results: m.results },
+          { workerId: opts.workerId },
+        );
         outcome = 'completed';
         return;
       }
       case 'error': {
         if (opts.isShuttingDown() || lostLease) {
-          await db.run.updateMany({
-            where: mine,
-            data: { status: 'queued', workerId: null, heartbeatAt: null },
-          });
+          await runs.update(mine, { status: 'queued', workerId: null, heartbeatAt: null });
           outcome = 'requeued';
           return;
         }
         const finishedAt = new Date();
-        await db.run.updateMany({
-          where: mine,
-          data: {
-            status: 'failed',
-            error: m.message.slice(0, 2000),
-            finishedAt,
-            durationMs: finishedAt.getTime() - startedAt.getTime(),
-          },
+        await runs.update(mine, {
+          status: 'failed',
+          error: m.message.slice(0, 2000),
+          finishedAt,
+          durationMs: finishedAt.getTime() - startedAt.getTime(),
         });
         log(`failed: ${m.message}`);
         outcome = 'failed';
@@ -240,7 +203,6 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
   const exec = opts.executor(task, (m) => {
     chain = chain
       .then(() => (persistError ? undefined : retry(m.type, () => handle(m))))
-      .then(() => ctx.cache.invalidate())
       .catch((err: unknown) => {
         persistError ??= err;
         exec.stop();
@@ -251,8 +213,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     () => {
       void (async () => {
         try {
-          const r = await db.run.updateMany({ where: mine, data: { heartbeatAt: new Date() } });
-          if (r.count === 0) {
+          if ((await runs.update(mine, { heartbeatAt: new Date() })) === 0) {
             lostLease = true;
             exec.stop();
             return;
@@ -276,7 +237,7 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     // Could not persist (database trouble): give the run back so a retry resumes from the last checkpoint. The
     // queue re-enqueues it; should even this write fail, the run stays `running` under a lease that goes stale.
     await retry('requeue', () =>
-      db.run.updateMany({ where: mine, data: { status: 'queued', workerId: null, heartbeatAt: null } }),
+      runs.update(mine, { status: 'queued', workerId: null, heartbeatAt: null }),
     ).catch(() => {});
     throw persistError;
   }

@@ -1,15 +1,8 @@
 // The compute half of a server training run, run inside a worker thread: load data, train with bnn-core/tf,
 // evaluate on the test split. It only reports (epochs, checkpoints, final weights); the job persists.
-import { serialize } from 'node:v8';
-import type { GraphSpec, WeightMap } from '@bnn-studio/bnn-core';
-import { coreFn } from '../integrations/bnn-core.js';
-import {
-  type Checkpoint,
-  type CoreTfApi,
-  type Dataset,
-  loadCoreTf,
-  need,
-} from '../integrations/bnn-core-tf.js';
+import { deserializeWeights, type GraphSpec, serializeWeights, type WeightMap } from '@bnn-studio/bnn-core';
+import type { Dataset } from '@bnn-studio/bnn-core/tf';
+import { type CoreTf, loadCoreTf } from '../lib/core-tf.js';
 import {
   decodeStoredDataset,
   isStoredKind,
@@ -24,11 +17,8 @@ function subset(d: Dataset, n: number | undefined): Dataset {
   return !n || n >= d.y.length ? d : takeSamples(d, stridedIndices(d.y.length, n));
 }
 
-async function loadData(
-  api: Partial<CoreTfApi>,
-  spec: DatasetSpec,
-): Promise<{ train: Dataset; test: Dataset }> {
-  if (spec.kind === 'builtin' && spec.id === 'mnist') return need(api, 'loadMnist')();
+async function loadData(api: CoreTf, spec: DatasetSpec): Promise<{ train: Dataset; test: Dataset }> {
+  if (spec.kind === 'builtin' && spec.id === 'mnist') return api.loadMnist();
   if (!spec.dir) throw new Error(`training: dataset '${spec.id}' has no stored files`);
   if (!isStoredKind(spec.kind)) throw new Error(`training: unknown dataset kind '${spec.kind}'`);
   const all = await decodeStoredDataset(api, spec.kind, spec.dir, spec.options);
@@ -37,11 +27,10 @@ async function loadData(
 }
 
 /** Test accuracy and confusion matrix from the model's class scores. */
-function evaluate(api: Partial<CoreTfApi>, graph: GraphSpec, weights: WeightMap, test: Dataset) {
+function evaluate(api: CoreTf, graph: GraphSpec, weights: WeightMap, test: Dataset) {
   const n = test.y.length;
   if (n === 0) return null;
-  const out = need(api, 'predict')(graph, weights, test.x, n);
-  const scores = Array.isArray(out) ? out[0]! : out;
+  const scores = api.predict(graph, weights, test.x, n);
   const k = Math.round(scores.length / n);
   const confusion = Array.from({ length: test.numClasses }, () => new Array<number>(test.numClasses).fill(0));
   let correct = 0;
@@ -61,7 +50,7 @@ export async function runTrainTask(
   onTrainer: (stop: () => void) => void,
 ): Promise<void> {
   const api = await loadCoreTf();
-  const backend = await need(api, 'initBackend')(task.backend);
+  const backend = await api.initBackend(task.backend);
   emit({ type: 'log', message: `tfjs backend: ${backend}` });
   const data = await loadData(api, task.dataset);
   const train = subset(data.train, task.limits.trainSamples);
@@ -75,13 +64,9 @@ export async function runTrainTask(
   if (task.resumeFrom) emit({ type: 'log', message: 'resuming from the last checkpoint' });
 
   let lastLoss: number | null = null;
-  let lastCheckpoint: Checkpoint | undefined;
   let stopped = false;
   let lastProgress = 0;
-  const trainer = need(
-    api,
-    'createTrainer',
-  )({
+  const trainer = api.createTrainer({
     graph: task.graph,
     dataset: train,
     // Server runs checkpoint every epoch unless told otherwise, so a crash loses at most one epoch.
@@ -104,8 +89,7 @@ export async function runTrainTask(
       emit({ type: 'epoch', metrics: { ...m } });
     },
     onCheckpoint: (c, toBytes) => {
-      lastCheckpoint = c;
-      emit({ type: 'checkpoint', epoch: c.epoch, bytes: toBytes ? toBytes() : new Uint8Array(serialize(c)) });
+      emit({ type: 'checkpoint', epoch: c.epoch, bytes: toBytes() });
     },
   });
   onTrainer(() => {
@@ -113,14 +97,9 @@ export async function runTrainTask(
     trainer.stop();
   });
   try {
-    const result = (await trainer.start()) as
-      | { weights?: WeightMap; model?: unknown; status?: string }
-      | undefined;
-    stopped = stopped || result?.status === 'stopped';
-    let weights: WeightMap | undefined = result?.weights;
-    if (!weights && result?.model) weights = need(api, 'extractWeights')(result.model, task.graph);
-    weights ??= lastCheckpoint?.weights;
-    if (!weights) throw new Error('training: the trainer returned no weights');
+    const result = await trainer.start();
+    stopped = stopped || result.status === 'stopped';
+    const { weights } = result;
     if (stopped) {
       emit({
         type: 'done',
@@ -136,7 +115,7 @@ export async function runTrainTask(
     emit({
       type: 'done',
       stopped: false,
-      weights: coreFn('serializeWeights')(weights),
+      weights: serializeWeights(weights),
       finalAccuracy: evaluation?.accuracy ?? null,
       finalLoss: lastLoss,
       results: evaluation,
@@ -149,12 +128,11 @@ export async function runTrainTask(
 /** An earlier run as distillation teacher: its graph and weights go into the trainer's distillation config. */
 function teacherDistillation(task: TrainTask) {
   if (!task.teacher) return {};
-  const distillation = (task.config.distillation ?? {}) as Record<string, unknown>;
   return {
     distillation: {
-      ...distillation,
+      ...task.config.distillation,
       teacherGraph: task.teacher.graph,
-      teacherWeights: coreFn('deserializeWeights')(task.teacher.weights),
+      teacherWeights: deserializeWeights(task.teacher.weights),
     },
   };
 }

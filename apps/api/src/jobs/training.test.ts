@@ -259,7 +259,7 @@ describe.runIf(testProviders().includes('postgresql'))('distributed workers (pos
       );
 
       const run = await createRun(ctx, {
-        graph: graph as unknown as Record<string, unknown>,
+        graph: { ...graph },
         datasetId: 'mnist',
         location: 'server',
         config: { epochs: 4, batchSize: 32, seed: 11, optimizer: { id: 'adam', learningRate: 0.005 } },

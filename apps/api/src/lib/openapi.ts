@@ -1,23 +1,7 @@
 // OpenAPI 3.1 document built from the zod schemas the routes validate with (one source of truth).
 import { z } from 'zod';
+import { ErrorResponse } from '../contract/common.js';
 import type { DocumentedRoute } from './route.js';
-
-const ERROR_SCHEMA = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        fix: { type: 'string' },
-        details: {},
-      },
-    },
-  },
-};
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const s = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
@@ -40,6 +24,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
 }
 
 export function buildOpenApi(routes: DocumentedRoute[], version: string) {
+  const ERROR_SCHEMA = jsonSchema(ErrorResponse, 'output');
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -58,6 +43,7 @@ export function buildOpenApi(routes: DocumentedRoute[], version: string) {
               : { 'application/json': { schema: {} } },
         },
         '4XX': { description: 'Client error', content: { 'application/json': { schema: ERROR_SCHEMA } } },
+        '5XX': { description: 'Server error', content: { 'application/json': { schema: ERROR_SCHEMA } } },
       },
     };
     if (!r.public) op.security = [{ bearer: [] }, { cookie: [] }];

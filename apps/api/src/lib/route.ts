@@ -4,7 +4,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
 
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+/**
+ * What a route answers on success: a JSON body described by a contract schema (contract/*.ts, shared with the
+ * web), or a non-JSON media type (binary downloads, event streams). One of the two is required, so every operation
+ * in /api/openapi.json has a response schema.
+ */
+export type ResponseSpec =
+  | { response: z.ZodType; responseMediaType?: never }
+  | { response?: never; responseMediaType: string };
+
+interface RouteSpecBase<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
   method: HTTPMethods;
   url: string;
   summary: string;
@@ -14,8 +23,6 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Non-JSON request body media type (documented only; parsing handled by the route). */
   bodyMediaType?: string;
-  response?: z.ZodType;
-  responseMediaType?: string;
   successStatus?: number;
   public?: boolean;
   bodyLimit?: number;
@@ -25,6 +32,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
     reply: FastifyReply,
   ) => Promise<unknown>;
 }
+
+export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = RouteSpecBase<
+  P,
+  Q,
+  B
+> &
+  ResponseSpec;
 
 export interface DocumentedRoute {
   method: string;

@@ -2,11 +2,10 @@
 // body ("BNNT", documented in API.md). The samples are decoded by the same bnn-core/tf loaders server training
 // uses and split the same way (services/datasets/stored-dataset.ts), so a browser run sees what a server run sees.
 import { join } from 'node:path';
-import { encodeTensorsBody } from '@bnn-studio/bnn-core';
+import { type Dataset, encodeTensorsBody } from '@bnn-studio/bnn-core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { Dataset } from '../integrations/bnn-core-tf.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { IdParam } from '../schemas.js';

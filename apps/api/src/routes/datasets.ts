@@ -1,6 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { DatasetListResponse, DatasetResponse } from '../contract/datasets.js';
 import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { IdParam } from '../schemas.js';
@@ -41,6 +42,7 @@ export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx
     url: '/api/datasets',
     summary: 'List datasets (built-in MNIST always included)',
     tags: ['datasets'],
+    response: DatasetListResponse,
     handler: async () => ({ datasets: await listDatasets(ctx) }),
   });
   defineRoute(app, {
@@ -48,6 +50,7 @@ export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx
     url: '/api/datasets',
     summary: 'Upload a dataset: IDX (images + labels), image-folder zip, or CSV (multipart)',
     tags: ['datasets'],
+    response: DatasetResponse,
     bodyMediaType: 'multipart/form-data',
     successStatus: 201,
     handler: async (_input, req) => {
@@ -85,6 +88,7 @@ export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx
     url: '/api/datasets/:id',
     summary: 'A dataset',
     tags: ['datasets'],
+    response: DatasetResponse,
     params: IdParam,
     handler: async ({ params }) => ({ dataset: await getDataset(ctx, params.id) }),
   });

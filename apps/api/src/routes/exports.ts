@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { ArtifactResponse, ExportResponse } from '../contract/exports.js';
 import { defineRoute } from '../lib/route.js';
 import { ExportCreate, IdParam } from '../schemas.js';
 import { artifactDto } from '../services/artifacts/dto.js';
@@ -13,6 +14,7 @@ export default async function exportRoutes(app: FastifyInstance, { ctx }: { ctx:
     summary:
       'Export a trained run (cached by content hash); 422 export_refused with the exporter explanation',
     tags: ['exports'],
+    response: ExportResponse,
     params: IdParam,
     body: ExportCreate,
     handler: async ({ params, body }) => exportRun(ctx, params.id, body.target),
@@ -22,6 +24,7 @@ export default async function exportRoutes(app: FastifyInstance, { ctx }: { ctx:
     url: '/api/artifacts/:id',
     summary: 'Artifact metadata',
     tags: ['exports'],
+    response: ArtifactResponse,
     params: IdParam,
     handler: async ({ params }) => ({ artifact: artifactDto(await getArtifact(ctx, params.id)) }),
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
+import { OpenApiResponse } from '../contract/health.js';
 import { buildOpenApi } from '../lib/openapi.js';
 import { defineRoute } from '../lib/route.js';
 
@@ -10,6 +11,7 @@ export default async function openapiRoutes(app: FastifyInstance, { ctx }: { ctx
     url: '/api/openapi.json',
     summary: 'This OpenAPI 3.1 document',
     tags: ['meta'],
+    response: OpenApiResponse,
     handler: async () => {
       doc ??= buildOpenApi(app.apiRoutes, ctx.version);
       return doc;

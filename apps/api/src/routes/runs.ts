@@ -1,11 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import {
+  HeartbeatResponse,
+  MetricsAcceptedResponse,
+  RunDeletedResponse,
+  RunDetailResponse,
+  RunListResponse,
+  RunMetricsResponse,
+  RunResponse,
+} from '../contract/runs.js';
 import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { CompleteJson, CompleteQuery, IdParam, MetricsPost, RunCreate, RunListQuery } from '../schemas.js';
 import { cancelRun } from '../services/runs/cancel-run.js';
-import { completeRun } from '../services/runs/complete-run.js';
+import { completeBrowserRun } from '../services/runs/complete-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { deleteRun } from '../services/runs/delete-run.js';
 import { getRun, getRunJson } from '../services/runs/get-run.js';
@@ -22,6 +31,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs',
     summary: 'List runs (paged, filtered by status/q/location, sorted)',
     tags: ['runs'],
+    response: RunListResponse,
     query: RunListQuery,
     // Cached pages are sent as the bytes serialised when they were loaded.
     handler: async ({ query }, _req, reply) => {
@@ -34,6 +44,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs',
     summary: 'Create a run: server runs are queued, browser runs start at once',
     tags: ['runs'],
+    response: RunResponse,
     body: RunCreate,
     successStatus: 201,
     handler: async ({ body }) => ({ run: await createRun(ctx, body) }),
@@ -43,6 +54,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id',
     summary: 'A run: config snapshot, status, timings, latest metrics, results',
     tags: ['runs'],
+    response: RunDetailResponse,
     params: IdParam,
     handler: async ({ params }, _req, reply) => {
       reply.type('application/json; charset=utf-8');
@@ -54,6 +66,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/metrics',
     summary: 'All metric points of a run',
     tags: ['runs'],
+    response: RunMetricsResponse,
     params: IdParam,
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ params, query }) => ({
@@ -81,6 +94,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/metrics',
     summary: 'Browser runs: post metric points (idempotent per run/name/epoch/step)',
     tags: ['runs'],
+    response: MetricsAcceptedResponse,
     params: IdParam,
     body: MetricsPost,
     handler: async ({ params, body }) => recordMetrics(ctx, params.id, body.points),
@@ -91,6 +105,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     summary:
       'Browser runs: renew the lease (a run with no metrics or heartbeat for the lease time fails as abandoned)',
     tags: ['runs'],
+    response: HeartbeatResponse,
     params: IdParam,
     handler: async ({ params }) => heartbeatRun(ctx, params.id),
   });
@@ -114,6 +129,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id/cancel',
     summary: 'Cancel a queued or running run',
     tags: ['runs'],
+    response: RunResponse,
     params: IdParam,
     handler: async ({ params }) => ({ run: await cancelRun(ctx, params.id) }),
   });
@@ -122,6 +138,7 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     url: '/api/runs/:id',
     summary: 'Delete a run with its metrics',
     tags: ['runs'],
+    response: RunDeletedResponse,
     params: IdParam,
     handler: async ({ params }) => deleteRun(ctx, params.id),
   });
@@ -173,6 +190,7 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
     url: '/api/runs/:id/complete',
     summary: 'Browser runs: final weights (octet-stream body + query metrics, or JSON with base64 weights)',
     tags: ['runs'],
+    response: RunResponse,
     params: IdParam,
     bodyMediaType: 'application/octet-stream',
     bodyLimit: MAX_WEIGHTS_JSON_BYTES,
@@ -186,7 +204,9 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
             `Invalid query: ${q.error.issues[0]?.message}`,
             'finalAccuracy is 0..1.',
           );
-        return { run: await completeRun(ctx, params.id, { weights: new Uint8Array(req.body), ...q.data }) };
+        return {
+          run: await completeBrowserRun(ctx, params.id, { weights: new Uint8Array(req.body), ...q.data }),
+        };
       }
       const b = CompleteJson.safeParse(req.body);
       if (!b.success)
@@ -199,7 +219,7 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
       const { weights, finalAccuracy, finalLoss, epochs, confusionMatrix, labels } = b.data;
       const bytes = Buffer.from(weights, 'base64');
       return {
-        run: await completeRun(ctx, params.id, {
+        run: await completeBrowserRun(ctx, params.id, {
           weights: new Uint8Array(bytes),
           finalAccuracy,
           finalLoss,

@@ -80,6 +80,7 @@ export async function createTestApp(
   else process.env.BNN_STUDIO_TOKEN = saved;
   await opts.setup?.(ctx);
   const app = await buildApp(ctx, { web: opts.web });
+  checkResponsesAgainstContract(app);
   await app.ready();
   return {
     app,
@@ -93,4 +94,24 @@ export async function createTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Every 2xx JSON answer of the test app is parsed with the response schema its route declares (contract/*.ts,
+ * which the web parses with too); a mismatch fails the request with 500 and prints the zod issues, so every API
+ * test also checks the contract.
+ */
+export function checkResponsesAgainstContract(app: FastifyInstance): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode < 200 || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+    const route = app.apiRoutes.find((r) => r.method === req.method && r.url === req.routeOptions.url);
+    if (!route?.response) return payload;
+    const parsed = route.response.safeParse(JSON.parse(payload));
+    if (!parsed.success) {
+      const message = `${req.method} ${route.url} answered a body its contract refuses: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`;
+      console.error(message);
+      throw new Error(message);
+    }
+    return payload;
+  });
 }

@@ -1,27 +1,23 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { apiJson } from '../lib/api';
+import { getHealth } from '../lib/studio-api';
 import { ErrorNote } from './ErrorNote';
 
-interface Health {
-  status: string;
-  database?: { ok: boolean; provider: string };
-  version?: string;
-}
+type Health = Awaited<ReturnType<typeof getHealth>>;
 
 export function ApiStatus() {
   const [health, setHealth] = useState<Health | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    apiJson<Health>('/api/health').then(setHealth, setError);
+    getHealth().then(setHealth, setError);
   }, []);
   if (error) return <ErrorNote title="API" error={error} />;
   if (!health) return <p className="muted">Checking the studio API…</p>;
   return (
     <p className="status-ok" data-testid="api-status">
       API {health.status}
-      {health.database ? ` · database ${health.database.provider}` : ''}
-      {health.version ? ` · v${health.version}` : ''}
+      {` · database ${health.database.provider}`}
+      {` · v${health.version}`}
     </p>
   );
 }

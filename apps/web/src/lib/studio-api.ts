@@ -1,22 +1,62 @@
 /**
- * Typed calls to the studio API used by the pages. Response shapes follow apps/api/API.md; readers are tolerant
- * of the small variations (wrapped or bare objects) so one place adapts if the server changes.
+ * Typed calls to the studio API used by the pages. Every JSON answer is parsed with the response schema its route
+ * declares (`@bnn-studio/api/contract`, the same zod schemas the server documents in /api/openapi.json and its
+ * tests check), so a changed server shape fails here, by name, instead of drifting silently.
  */
+import {
+  ArchitectureCreateResponse,
+  type Dataset,
+  DatasetListResponse,
+  DatasetResponse,
+  ErrorResponse,
+  type ExportResponse,
+  ExportResponse as ExportResponseSchema,
+  type ExportTarget,
+  HealthResponse,
+  HeartbeatResponse,
+  type MetricPoint as MetricPointOut,
+  MetricsAcceptedResponse,
+  type RunCreateBody,
+  RunDetailResponse,
+  RunListResponse,
+  RunMetricsResponse,
+  RunResponse,
+  type RunSummary,
+  type RunWithMetrics,
+  VersionCreateResponse,
+  VersionResponse,
+} from '@bnn-studio/api/contract';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
-import { ApiError, apiFetch, apiJson } from './api';
+import { ApiError, apiFetch, apiJson, type RequestOptions } from './api';
 
-export interface ArchitectureVersion {
-  id: string;
-  version: number;
-  architectureId?: string;
-  graph?: GraphSpec;
-  createdAt?: string;
+export type { Dataset, ExportTarget, RunSummary, RunWithMetrics };
+
+/** What `call` needs of a contract schema (zod's safeParse; the web itself does not depend on zod). */
+interface ResponseSchema<T> {
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
 }
 
-export interface Architecture {
-  id: string;
-  name: string;
-  versions?: ArchitectureVersion[];
+/**
+ * Requests `path` and parses its JSON answer with `schema`. A body that does not match is a bug on one side of the
+ * contract: the error names the route and the first mismatching fields.
+ */
+async function call<T>(schema: ResponseSchema<T>, path: string, opts?: RequestOptions): Promise<T> {
+  const body = await apiJson<unknown>(path, opts);
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`)
+    .join('; ');
+  throw new ApiError(0, {
+    code: 'contract_mismatch',
+    message: `The studio API answered ${path.split('?')[0]} in an unexpected shape (${fields}).`,
+    fix: 'The page and the server are from different versions: rebuild and restart `bnn-studio serve`, then reload.',
+  });
 }
 
 export interface SaveResult {
@@ -25,75 +65,43 @@ export interface SaveResult {
   version: number;
 }
 
-type Loose = Record<string, unknown>;
-const obj = (v: unknown): Loose => (v && typeof v === 'object' ? (v as Loose) : {});
-
-function readSave(body: unknown, fallbackArchId?: string): SaveResult {
-  const b = obj(body);
-  const arch = obj(b.architecture ?? b);
-  const versions = Array.isArray(arch.versions) ? (arch.versions as Loose[]) : [];
-  const ver = obj(
-    b.version && typeof b.version === 'object' ? b.version : (b.architectureVersion ?? versions.at(-1) ?? b),
-  );
-  const architectureId = String(ver.architectureId ?? (b.architecture ? arch.id : fallbackArchId) ?? arch.id);
-  return {
-    architectureId,
-    versionId: String(ver.id),
-    version: Number(ver.version ?? ver.number ?? 1),
-  };
-}
-
 /** Saves the graph: a new architecture (version 1), or a new version of an existing one. */
 export async function saveArchitectureVersion(
   graph: GraphSpec,
   architectureId: string | null,
 ): Promise<SaveResult> {
-  if (architectureId) {
-    const body = await apiJson<unknown>(`/api/architectures/${encodeURIComponent(architectureId)}/versions`, {
-      method: 'POST',
-      body: { graph },
-    });
-    return readSave(body, architectureId);
-  }
-  const body = await apiJson<unknown>('/api/architectures', {
-    method: 'POST',
-    body: { name: graph.name, graph },
-  });
-  return readSave(body);
+  const { version } = architectureId
+    ? await call(VersionCreateResponse, `/api/architectures/${encodeURIComponent(architectureId)}/versions`, {
+        method: 'POST',
+        body: { graph },
+      })
+    : await call(ArchitectureCreateResponse, '/api/architectures', {
+        method: 'POST',
+        body: { name: graph.name, graph },
+      });
+  return { architectureId: version.architectureId, versionId: version.id, version: version.version };
 }
 
-export async function getArchitectureVersion(
-  id: string,
-): Promise<{ graph: GraphSpec; saved: SaveResult | null; raw: Loose }> {
-  const body = obj(await apiJson<unknown>(`/api/architecture-versions/${encodeURIComponent(id)}`));
-  const v = obj(body.version ?? body.architectureVersion ?? body);
-  const saved =
-    typeof v.architectureId === 'string' && typeof v.id === 'string'
-      ? { architectureId: v.architectureId, versionId: v.id, version: Number(v.version ?? 1) }
-      : null;
-  return { graph: (v.graph ?? body.graph) as GraphSpec, saved, raw: body };
+export async function getArchitectureVersion(id: string): Promise<{ graph: GraphSpec; saved: SaveResult }> {
+  const { version } = await call(VersionResponse, `/api/architecture-versions/${encodeURIComponent(id)}`);
+  return {
+    graph: version.graph,
+    saved: { architectureId: version.architectureId, versionId: version.id, version: version.version },
+  };
 }
 
-export interface DatasetInfo {
-  id: string;
-  name: string;
-  kind?: string;
-  numClasses?: number;
-  labels?: string[];
-  shape?: number[];
-  samples?: number;
-  builtin?: boolean;
+/** What the dataset picker shows of a dataset (the built-in MNIST entry is known before the list loads). */
+export type DatasetInfo = Pick<
+  Dataset,
+  'id' | 'name' | 'kind' | 'builtin' | 'numClasses' | 'labels' | 'shape' | 'samples'
+>;
+
+export async function listDatasets(): Promise<Dataset[]> {
+  return (await call(DatasetListResponse, '/api/datasets')).datasets;
 }
 
-function readList<T>(body: unknown, key: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const b = obj(body);
-  for (const k of [key, 'items', 'data', 'results']) if (Array.isArray(b[k])) return b[k] as T[];
-  return [];
-}
-
-export async function listDatasets(): Promise<DatasetInfo[]> {
-  return readList<DatasetInfo>(await apiJson<unknown>('/api/datasets'), 'datasets');
+export async function getDataset(id: string): Promise<Dataset> {
+  return (await call(DatasetResponse, `/api/datasets/${encodeURIComponent(id)}`)).dataset;
 }
 
 /** Uploads an IDX/zip/CSV dataset with progress (XMLHttpRequest: fetch has no upload progress). */
@@ -101,7 +109,7 @@ export function uploadDataset(
   files: File[],
   fields: Record<string, string>,
   onProgress: (fraction: number) => void,
-): Promise<DatasetInfo> {
+): Promise<Dataset> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
@@ -120,65 +128,44 @@ export function uploadDataset(
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
-        // not JSON
+        // not JSON: reported below
       }
       if (xhr.status >= 200 && xhr.status < 300) {
-        const b = obj(body);
-        resolve((b.dataset ?? b) as DatasetInfo);
-      } else {
-        const err = obj(obj(body).error);
-        const msg = typeof err.message === 'string' ? err.message : `Upload failed (${xhr.status}).`;
-        const fix = typeof err.fix === 'string' ? ` Fix: ${err.fix}` : '';
-        reject(
-          new Error(
-            xhr.status === 401
-              ? 'Not signed in: reload the studio from the address bnn-studio serve printed.'
-              : msg + fix,
-          ),
-        );
+        const parsed = DatasetResponse.safeParse(body);
+        if (parsed.success) resolve(parsed.data.dataset);
+        else
+          reject(
+            new Error(
+              'Upload answered in an unexpected shape: the page and the server are from different versions. Rebuild and restart the studio.',
+            ),
+          );
+        return;
       }
+      const err = ErrorResponse.safeParse(body);
+      const msg = err.success ? err.data.error.message : `Upload failed (${xhr.status}).`;
+      const fix = err.success && err.data.error.fix ? ` Fix: ${err.data.error.fix}` : '';
+      reject(
+        new Error(
+          xhr.status === 401
+            ? 'Not signed in: reload the studio from the address bnn-studio serve printed.'
+            : msg + fix,
+        ),
+      );
     };
     xhr.send(form);
   });
 }
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | string;
-
-export interface RunSummary {
-  id: string;
-  name?: string;
-  status: RunStatus;
-  location?: 'server' | 'browser';
-  datasetId?: string;
-  architectureVersionId?: string;
-  finalAccuracy?: number | null;
-  accuracy?: number | null;
-  packedBytes?: number | null;
-  modelSizeBytes?: number | null;
-  createdAt?: string;
-  updatedAt?: string;
-  config?: Loose;
-  graph?: GraphSpec;
-  summary?: Loose;
-  metrics?: Loose;
-  error?: string | null;
-  [k: string]: unknown;
+/** Test accuracy of a finished run, or the latest validation/training accuracy of a run with live metrics. */
+export function runAccuracy(r: RunSummary | RunWithMetrics): number | null {
+  if (r.finalAccuracy !== null) return r.finalAccuracy;
+  const m = 'metrics' in r ? r.metrics : {};
+  return m.valAccuracy ?? m.accuracy ?? null;
 }
 
-export function runAccuracy(r: RunSummary): number | null {
-  const m = obj(r.metrics);
-  const v =
-    r.finalAccuracy ??
-    r.accuracy ??
-    (m.valAccuracy as number | undefined) ??
-    (m.accuracy as number | undefined);
-  return typeof v === 'number' ? v : null;
-}
-
+/** Bit-packed model size of a run's architecture in bytes. */
 export function runPackedBytes(r: RunSummary): number | null {
-  const s = obj(r.summary);
-  const v = r.packedBytes ?? r.modelSizeBytes ?? (s.modelSizeBytes as number | undefined);
-  return typeof v === 'number' ? v : null;
+  return r.packedBytes;
 }
 
 export interface RunPage {
@@ -189,48 +176,32 @@ export interface RunPage {
 export async function listRuns(params: Record<string, string | number | undefined>): Promise<RunPage> {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const body = await apiJson<unknown>(`/api/runs?${q}`);
-  const runs = readList<RunSummary>(body, 'runs');
-  const total = Number(obj(body).total ?? runs.length);
+  const { runs, total } = await call(RunListResponse, `/api/runs?${q}`);
   return { runs, total };
 }
 
-export async function getRun(id: string): Promise<RunSummary> {
-  const body = obj(await apiJson<unknown>(`/api/runs/${encodeURIComponent(id)}`));
-  return (body.run ?? body) as RunSummary;
+export async function getRun(id: string): Promise<RunWithMetrics> {
+  return (await call(RunDetailResponse, `/api/runs/${encodeURIComponent(id)}`)).run;
 }
 
-export interface MetricPoint {
-  epoch: number;
-  step?: number | null;
-  name: string;
-  value: number;
-}
+/** A metric point as the page keeps and posts it (`step` null or absent: an epoch-level point). */
+export type MetricPoint = Omit<MetricPointOut, 'step'> & { step?: number | null };
 
 export async function getRunMetrics(id: string): Promise<MetricPoint[]> {
-  return readList<MetricPoint>(
-    await apiJson<unknown>(`/api/runs/${encodeURIComponent(id)}/metrics`),
-    'metrics',
-  );
+  return (await call(RunMetricsResponse, `/api/runs/${encodeURIComponent(id)}/metrics`)).metrics;
 }
 
-export interface CreateRunBody {
-  architectureVersionId?: string;
-  graph?: GraphSpec;
-  datasetId: string;
-  config: unknown;
-  location: 'server' | 'browser';
-  name?: string;
-  limits?: { trainSamples?: number; testSamples?: number };
-}
+export type CreateRunBody = RunCreateBody;
 
-export async function createRun(body: CreateRunBody): Promise<RunSummary> {
-  const b = obj(await apiJson<unknown>('/api/runs', { method: 'POST', body }));
-  return (b.run ?? b) as RunSummary;
+export async function createRun(body: CreateRunBody) {
+  return (await call(RunResponse, '/api/runs', { method: 'POST', body })).run;
 }
 
 export async function postRunMetrics(id: string, points: MetricPoint[]): Promise<void> {
-  await apiJson(`/api/runs/${encodeURIComponent(id)}/metrics`, { method: 'POST', body: { points } });
+  await call(MetricsAcceptedResponse, `/api/runs/${encodeURIComponent(id)}/metrics`, {
+    method: 'POST',
+    body: { points },
+  });
 }
 
 /**
@@ -238,7 +209,10 @@ export async function postRunMetrics(id: string, points: MetricPoint[]): Promise
  * heartbeat arrive for its lease time (2 min by default), so the page sends one at least every 30 s while training.
  */
 export async function heartbeatRun(id: string): Promise<void> {
-  await apiJson(`/api/runs/${encodeURIComponent(id)}/heartbeat`, { method: 'POST', body: {} });
+  await call(HeartbeatResponse, `/api/runs/${encodeURIComponent(id)}/heartbeat`, {
+    method: 'POST',
+    body: {},
+  });
 }
 
 export function toBase64(bytes: Uint8Array): string {
@@ -265,7 +239,7 @@ export async function completeBrowserRun(
   const body: Record<string, unknown> = { weights: toBase64(weights) };
   for (const [k, v] of Object.entries(final))
     if (v !== undefined && v !== null && !Number.isNaN(v)) body[k] = v;
-  await apiJson(`/api/runs/${encodeURIComponent(id)}/complete`, { method: 'POST', body });
+  await call(RunResponse, `/api/runs/${encodeURIComponent(id)}/complete`, { method: 'POST', body });
 }
 
 /** The trained weights of a run (serializeWeights bytes), or null when the server does not offer them. */
@@ -280,24 +254,21 @@ export async function fetchRunWeights(id: string): Promise<Uint8Array | null> {
 }
 
 export async function cancelRun(id: string): Promise<void> {
-  await apiJson(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} });
+  await call(RunResponse, `/api/runs/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} });
 }
 
-export type ExportTarget = 'bnn' | 'tflite-arm' | 'tflite-xcore' | 'stm32l4' | 'xcore';
-
-export interface ExportResult {
-  artifact: { id: string; sha256: string; bytes: number; filename: string };
-  report: Loose | null;
-}
+export type ExportResult = ExportResponse;
 
 export async function exportRun(id: string, target: ExportTarget): Promise<ExportResult> {
-  const b = obj(
-    await apiJson<unknown>(`/api/runs/${encodeURIComponent(id)}/exports`, {
-      method: 'POST',
-      body: { target },
-    }),
-  );
-  return { artifact: b.artifact as ExportResult['artifact'], report: (b.report as Loose) ?? null };
+  return call(ExportResponseSchema, `/api/runs/${encodeURIComponent(id)}/exports`, {
+    method: 'POST',
+    body: { target },
+  });
+}
+
+/** Liveness and database status (the header's API indicator). */
+export async function getHealth() {
+  return call(HealthResponse, '/api/health');
 }
 
 export function artifactUrl(id: string): string {

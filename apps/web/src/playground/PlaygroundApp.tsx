@@ -4,8 +4,7 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { loadRunData } from '../experiments/run-data';
-import { apiJson } from '../lib/api';
-import { fetchRunWeights, listRuns, type RunSummary } from '../lib/studio-api';
+import { fetchRunWeights, getDataset, listRuns, type RunSummary } from '../lib/studio-api';
 import { cachedRunWeights } from '../lib/weights-cache';
 import { topK } from '../train/confusion';
 import { DrawPad } from './DrawPad';
@@ -91,16 +90,12 @@ export function PlaygroundApp() {
         });
       setStatus('Lowering to the packed model and starting the WASM kernels…');
       const m = await loadModel(data.graph, bytes);
-      const ds = data.run.datasetId
-        ? await apiJson<{ dataset?: { labels?: string[] } }>(
-            `/api/datasets/${encodeURIComponent(data.run.datasetId)}`,
-          ).catch(() => null)
-        : null;
+      const ds = await getDataset(data.run.datasetId).catch(() => null);
       if (cancelled) {
         m.engine.dispose();
         return;
       }
-      setLabels(ds?.dataset?.labels ?? []);
+      setLabels(ds?.labels ?? []);
       setModel(m);
       setStatus(
         `Ready: ${m.deploy.ops.length} ops on the ${m.engine.backend} engine (${m.engine.threads} thread).`,

@@ -1,4 +1,5 @@
 'use client';
+import { DATASET_KINDS, UPLOAD_KINDS, type UploadKind } from '@bnn-studio/api/contract';
 import { useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { type DatasetInfo, uploadDataset } from '../lib/studio-api';
@@ -6,7 +7,10 @@ import { type DatasetInfo, uploadDataset } from '../lib/studio-api';
 export const BUILTIN_MNIST: DatasetInfo = {
   id: 'mnist',
   name: 'MNIST (built-in, 10,000 digits)',
+  kind: 'builtin',
+  samples: 10_000,
   numClasses: 10,
+  labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
   shape: [28, 28, 1],
   builtin: true,
 };
@@ -23,25 +27,16 @@ export function DatasetPicker({
   onChange(id: string): void;
   onUploaded(d: DatasetInfo): void;
 }) {
-  const [format, setFormat] = useState<'idx' | 'zip' | 'csv'>('idx');
+  const [format, setFormat] = useState<UploadKind>('idx');
   const [name, setName] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const expected =
-    format === 'idx'
-      ? 'two files: images (.idx/-ubyte) and labels'
-      : format === 'zip'
-        ? 'one .zip of class folders'
-        : 'one .csv (label column first)';
+  const kind = DATASET_KINDS[format];
   const upload = async () => {
     setError(null);
-    if (format === 'idx' && files.length !== 2) {
-      setError(new Error('IDX upload needs exactly two files: the images file and the labels file.'));
-      return;
-    }
-    if (format !== 'idx' && files.length !== 1) {
-      setError(new Error(`Choose ${expected}.`));
+    if (files.length !== kind.files) {
+      setError(new Error(`Choose ${kind.expected}.`));
       return;
     }
     setProgress(0);
@@ -76,11 +71,13 @@ export function DatasetPicker({
         <select
           id="upload-format"
           value={format}
-          onChange={(e) => setFormat(e.target.value as typeof format)}
+          onChange={(e) => setFormat(UPLOAD_KINDS.find((k) => k === e.target.value) ?? 'idx')}
         >
-          <option value="idx">IDX (MNIST-style images + labels)</option>
-          <option value="zip">Zip of image folders (one folder per class)</option>
-          <option value="csv">CSV (label, then features)</option>
+          {UPLOAD_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {DATASET_KINDS[k].label}
+            </option>
+          ))}
         </select>
         <label htmlFor="upload-name">Dataset name</label>
         <input
@@ -89,12 +86,12 @@ export function DatasetPicker({
           onChange={(e) => setName(e.target.value)}
           placeholder="my-dataset"
         />
-        <label htmlFor="upload-files">Files ({expected})</label>
+        <label htmlFor="upload-files">Files ({kind.expected})</label>
         <input
           id="upload-files"
           type="file"
-          multiple={format === 'idx'}
-          accept={format === 'zip' ? '.zip' : format === 'csv' ? '.csv,text/csv' : undefined}
+          multiple={kind.files > 1}
+          accept={'accept' in kind ? kind.accept : undefined}
           onChange={(e) => setFiles(Array.from(e.target.files ?? []))}
         />
         <p>

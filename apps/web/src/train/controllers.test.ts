@@ -1,6 +1,8 @@
+import type { RunDetail } from '@bnn-studio/api/contract';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startBrowserTraining } from './controllers';
+import { DEFAULT_FORM, toTrainConfig } from './train-config';
 import { createTrainingStore } from './training-store';
 
 /** A worker that accepts the start message and then trains "forever" (never answers). */
@@ -14,6 +16,34 @@ class SilentWorker {
   }
 }
 
+/** A browser run as the API answers it (the client parses answers with the API contract). */
+const run: RunDetail = {
+  id: 'r1',
+  name: 'test run',
+  status: 'running',
+  location: 'browser',
+  projectId: null,
+  architectureVersionId: 'arv_1',
+  datasetId: 'mnist',
+  seed: 1,
+  epochs: 1,
+  epochsDone: 0,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: null,
+  durationMs: null,
+  finalAccuracy: null,
+  finalLoss: null,
+  packedBytes: null,
+  error: null,
+  attempts: 0,
+  hasWeights: false,
+  config: {},
+  options: {},
+  results: null,
+  cancelRequested: false,
+};
+
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
@@ -26,10 +56,10 @@ describe('browser training keeps its run lease alive', () => {
     heartbeatStatus = 200;
     vi.stubGlobal('fetch', async (path: string, init: RequestInit) => {
       calls.push(`${init.method} ${path}`);
-      if (path === '/api/runs') return json(201, { run: { id: 'r1', status: 'running' } });
+      if (path === '/api/runs') return json(201, { run });
       if (path === '/api/runs/r1/heartbeat')
         return heartbeatStatus === 200
-          ? json(200, { run: { id: 'r1' }, leaseMs: 120_000 })
+          ? json(200, { run, leaseMs: 120_000 })
           : json(409, {
               error: {
                 code: 'run_not_running',
@@ -50,7 +80,7 @@ describe('browser training keeps its run lease alive', () => {
     const worker = new SilentWorker();
     const handle = startBrowserTraining(
       store,
-      { graph: {} as GraphSpec, datasetId: 'mnist', config: {} },
+      { graph: {} as GraphSpec, datasetId: 'mnist', config: toTrainConfig(DEFAULT_FORM) },
       { kind: 'builtin' } as never,
       { createWorker: () => worker as unknown as Worker },
     );

@@ -2,6 +2,7 @@
  * Drives a training session and feeds a TrainingStore: in the browser (a Web Worker, results saved to the API as
  * a run) or on the server (a queued job watched over SSE). No React here.
  */
+import { type RunEventData, type RunEventName, RunEvents, type RunStatus } from '@bnn-studio/api/contract';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import { ApiError, describeError } from '../lib/api';
 import {
@@ -10,12 +11,12 @@ import {
   getRun,
   getRunMetrics,
   heartbeatRun,
-  type MetricPoint,
   postRunMetrics,
-  type RunSummary,
+  type RunWithMetrics,
 } from '../lib/studio-api';
 import { cacheRunWeights } from '../lib/weights-cache';
 import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
+import type { TrainConfigBody } from './train-config';
 import { epochToPoints, type TrainingStore } from './training-store';
 
 export interface SessionHandle {
@@ -27,7 +28,7 @@ export interface RunRequest {
   graph: GraphSpec;
   architectureVersionId?: string | null;
   datasetId: string;
-  config: Record<string, unknown>;
+  config: TrainConfigBody;
   name?: string;
   limits?: { trainSamples?: number; testSamples?: number };
 }
@@ -36,7 +37,7 @@ function runBody(req: RunRequest, location: 'browser' | 'server') {
   return {
     ...(req.architectureVersionId
       ? { architectureVersionId: req.architectureVersionId }
-      : { graph: req.graph }),
+      : { graph: { ...req.graph } }),
     datasetId: req.datasetId,
     config: req.config,
     location,
@@ -174,38 +175,13 @@ export function startBrowserTraining(
   };
 }
 
-const TERMINAL = new Set(['completed', 'succeeded', 'failed', 'cancelled', 'canceled', 'error']);
+const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled'] satisfies RunStatus[]);
 
-function pointsFromEvent(data: unknown): MetricPoint[] {
-  if (Array.isArray(data)) return data.flatMap(pointsFromEvent);
-  if (!data || typeof data !== 'object') return [];
-  const d = data as Record<string, unknown>;
-  if (Array.isArray(d.points)) return pointsFromEvent(d.points);
-  if (typeof d.name === 'string' && typeof d.value === 'number')
-    return [
-      {
-        epoch: Number(d.epoch ?? 0),
-        step: (d.step as number | null | undefined) ?? null,
-        name: d.name,
-        value: d.value,
-      },
-    ];
-  if (typeof d.epoch === 'number') return epochToPoints(d as unknown as EpochMetrics);
-  return [];
-}
-
-/** Reads the confusion matrix a finished run reports, wherever the API keeps it. */
-export function runConfusion(run: RunSummary): { matrix: number[][]; labels: string[] } | null {
-  const r = run as Record<string, unknown>;
-  const metrics = (r.metrics ?? {}) as Record<string, unknown>;
-  const results = (r.results ?? r.result ?? {}) as Record<string, unknown>;
-  const m = (r.confusionMatrix ??
-    metrics.confusionMatrix ??
-    results.confusionMatrix ??
-    r.confusion) as unknown;
-  if (!Array.isArray(m) || !Array.isArray(m[0])) return null;
-  const labels = (r.labels ?? results.labels ?? m.map((_, i) => String(i))) as string[];
-  return { matrix: m as number[][], labels };
+/** The confusion matrix a finished run reports (its test-set results), with the class labels. */
+export function runConfusion(run: RunWithMetrics): { matrix: number[][]; labels: string[] } | null {
+  const m = run.results?.confusionMatrix;
+  if (!m || !Array.isArray(m[0])) return null;
+  return { matrix: m, labels: run.results?.labels ?? m.map((_, i) => String(i)) };
 }
 
 export function watchServerRun(store: TrainingStore, runId: string): SessionHandle {
@@ -216,9 +192,9 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
     try {
       const run = await getRun(runId);
       const conf = runConfusion(run);
-      if (status === 'failed' || status === 'error')
+      if (status === 'failed')
         st().fail({ message: `Server training failed: ${String(run.error ?? 'see the run log')}` });
-      else if (status === 'cancelled' || status === 'canceled') st().setPhase('cancelled');
+      else if (status === 'cancelled') st().setPhase('cancelled');
       else
         st().finish({
           confusion: conf?.matrix ?? null,
@@ -233,16 +209,20 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
     .then((points) => st().addPoints(points))
     .catch(() => undefined);
   const es = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`, { withCredentials: true });
-  const parse = (ev: MessageEvent): unknown => {
-    try {
-      return JSON.parse(ev.data);
-    } catch {
-      return ev.data;
-    }
-  };
-  es.addEventListener('status', (ev) => {
-    const d = parse(ev as MessageEvent);
-    const status = String(typeof d === 'object' && d ? ((d as Record<string, unknown>).status ?? '') : d);
+  /** Each event's data parsed with the API contract (RunEvents); a malformed event is logged, not guessed at. */
+  const on = <E extends RunEventName>(event: E, handle: (data: RunEventData<E>) => void) =>
+    es.addEventListener(event, (ev) => {
+      let json: unknown;
+      try {
+        json = JSON.parse((ev as MessageEvent<string>).data);
+      } catch {
+        json = undefined;
+      }
+      const parsed = RunEvents[event].safeParse(json);
+      if (parsed.success) handle(parsed.data as RunEventData<E>);
+      else st().addLog(`Ignored a malformed '${event}' event from the server.`);
+    });
+  on('status', ({ status }) => {
     st().setServerStatus(status);
     if (status === 'running') st().setPhase('running');
     if (TERMINAL.has(status)) {
@@ -251,17 +231,11 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
       void finishFromRun(status);
     }
   });
-  es.addEventListener('metric', (ev) => {
-    const pts = pointsFromEvent(parse(ev as MessageEvent));
-    st().addPoints(pts);
+  on('metric', ({ points }) => {
+    st().addPoints(points);
     if (st().phase === 'starting') st().setPhase('running');
   });
-  es.addEventListener('log', (ev) => {
-    const d = parse(ev as MessageEvent);
-    st().addLog(
-      typeof d === 'string' ? d : String((d as Record<string, unknown>)?.message ?? JSON.stringify(d)),
-    );
-  });
+  on('log', ({ message }) => st().addLog(message));
   es.onerror = () => {
     if (closed) return;
     if (es.readyState === EventSource.CLOSED) {

@@ -1,4 +1,5 @@
 /** The training form's values and their translation into bnn-core's TrainConfig. */
+import type { RunCreateBody } from '@bnn-studio/api/contract';
 import type { TargetId } from '../lib/targets';
 
 export type OptimizerId = 'adam' | 'sgd' | 'bop' | 'case';
@@ -93,16 +94,19 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
   return e;
 }
 
+/** The run's training config as POST /api/runs takes it (the API's contract). */
+export type TrainConfigBody = RunCreateBody['config'];
+
 /** TrainConfig as bnn-core/tf's schema expects it. Teacher weights are resolved by the server from the run id. */
-export function toTrainConfig(f: TrainForm): Record<string, unknown> {
+export function toTrainConfig(f: TrainForm): TrainConfigBody {
   const fp = { id: 'adam', learningRate: f.learningRate };
-  const optimizer: Record<string, unknown> =
+  const optimizer: TrainConfigBody['optimizer'] =
     f.optimizer === 'bop'
       ? { id: 'bop', threshold: f.bopThreshold, gamma: f.bopGamma, fp }
       : f.optimizer === 'case'
         ? { id: 'case', bop: { threshold: f.bopThreshold, gamma: f.bopGamma }, fp }
         : { id: f.optimizer, learningRate: f.learningRate };
-  const schedule: Record<string, unknown> =
+  const schedule: TrainConfigBody['schedule'] =
     f.schedule === 'step'
       ? { id: 'step', stepEpochs: f.stepSize, gamma: f.stepGamma }
       : f.schedule === 'cosine'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type GraphAnalysis, inferSummary, parseGraphDocument } from '../../integrations/bnn-core.js';
+import { type GraphAnalysis, type GraphSpec, inferGraph, parseGraph } from '@bnn-studio/bnn-core';
 import { ApiError } from '../../lib/errors.js';
 
 /**
@@ -7,7 +7,7 @@ import { ApiError } from '../../lib/errors.js';
  * immutable version stores: canonical JSON, its sha256, and the inferred summary (shapes, sizes, MACs).
  */
 export function prepareGraph(json: unknown) {
-  const parsed = parseGraphDocument(json);
+  const parsed = parseGraph(json);
   if (!parsed.ok) {
     const first = parsed.issues[0];
     throw new ApiError(
@@ -18,7 +18,7 @@ export function prepareGraph(json: unknown) {
       { issues: parsed.issues },
     );
   }
-  const analysis: GraphAnalysis | null = inferSummary(parsed.graph);
+  const analysis = inferSummary(parsed.graph);
   const errors = analysis?.issues.filter((i) => i.severity === 'error') ?? [];
   if (errors.length) {
     throw new ApiError(
@@ -37,4 +37,13 @@ export function prepareGraph(json: unknown) {
     summaryJson: analysis ? JSON.stringify(analysis) : null,
     modelSizeBytes: analysis?.totals.modelSizeBytes ?? null,
   };
+}
+
+/** Shape/cost summary of a parsed graph, or null when inference throws (the version is stored without one). */
+function inferSummary(graph: GraphSpec): GraphAnalysis | null {
+  try {
+    return inferGraph(graph);
+  } catch {
+    return null;
+  }
 }

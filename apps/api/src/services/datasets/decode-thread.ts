@@ -1,7 +1,7 @@
 // Worker-thread entry: decodes one uploaded dataset (PNG/zip, IDX, CSV can take seconds for large uploads) off
 // the server's main thread, so HTTP stays responsive, and transfers the samples back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
+import { loadCoreTf } from '../../lib/core-tf.js';
 import { type DecodeRequest, type DecodeResult, decode } from './stored-dataset.js';
 
 const port = parentPort!;

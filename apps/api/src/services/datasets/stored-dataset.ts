@@ -3,8 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededRandom } from '@bnn-studio/bnn-core';
-import { type CoreTfApi, type Dataset, need } from '../../integrations/bnn-core-tf.js';
+import type { Dataset } from '@bnn-studio/bnn-core/tf';
+import { isUploadKind, type UploadKind } from '../../contract/dataset-kinds.js';
+import type { CoreTf } from '../../lib/core-tf.js';
 import { startThread } from '../../lib/thread.js';
+import { DATASET_KIND_RULES } from './dataset-kinds.js';
 import { checkImageZipBudget, type PixelBudget } from './image-budget.js';
 
 /** One sample in TEST_EVERY is a test sample (20 %). */
@@ -71,32 +74,21 @@ export function takeSamples(d: Dataset, idx: readonly number[]): Dataset {
   return { ...d, x, y };
 }
 
-/** Kinds of uploaded datasets (stored as images.idx + labels.idx, data.csv, data.zip). */
-const STORED_KINDS = ['idx', 'csv', 'zip'] as const;
-export type StoredKind = (typeof STORED_KINDS)[number];
-
-export function isStoredKind(kind: string): kind is StoredKind {
-  return (STORED_KINDS as readonly string[]).includes(kind);
-}
+/** Kinds of uploaded datasets: the dataset-kinds table (contract/dataset-kinds.ts). */
+export type StoredKind = UploadKind;
+export const isStoredKind = isUploadKind;
 
 /**
  * Decodes an uploaded dataset's stored files (in `dir`) with the bnn-core/tf loaders and the options recorded at
  * upload. Loader errors name the stored file; a missing file surfaces as Node's ENOENT error.
  */
 export async function decodeStoredDataset(
-  api: Partial<CoreTfApi>,
+  api: CoreTf,
   kind: StoredKind,
   dir: string,
   options: Record<string, unknown>,
 ): Promise<Dataset> {
-  const read = (file: string) => new Uint8Array(readFileSync(join(dir, file)));
-  if (kind === 'idx') return need(api, 'loadIdx')(read('images.idx'), read('labels.idx'));
-  if (kind === 'csv')
-    return need(api, 'loadCsv')(readFileSync(join(dir, 'data.csv'), 'utf8'), {
-      ...options,
-      file: 'data.csv',
-    });
-  return need(api, 'loadImageFolderZip')(read('data.zip'), { ...options, file: 'data.zip' });
+  return DATASET_KIND_RULES[kind].load(api, dir, options);
 }
 
 /** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
@@ -120,11 +112,11 @@ export type DecodeResult =
 
 /** Decodes in the calling thread (the worker's half of `decodeInThread`). */
 export async function decode(
-  api: Partial<CoreTfApi>,
+  api: CoreTf,
   request: DecodeRequest,
 ): Promise<{ all: Dataset; test: Dataset | null }> {
   if (request.source === 'builtin-mnist') {
-    const { train, test } = need(api, 'loadMnist')();
+    const { train, test } = api.loadMnist();
     return { all: train, test };
   }
   if (request.budget && request.kind === 'zip')

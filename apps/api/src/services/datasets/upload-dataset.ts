@@ -5,13 +5,15 @@ import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
+import { DATASET_KINDS, uploadKindOf } from '../../contract/dataset-kinds.js';
 import { ApiError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { formatZodIssues } from '../../lib/route.js';
 import { DatasetUploadFields } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
+import { DATASET_KIND_RULES } from './dataset-kinds.js';
 import { datasetDto } from './dto.js';
-import { type DatasetMeta, inspectCsv, inspectIdx, inspectImageZip } from './inspect-dataset.js';
+import type { DatasetMeta } from './inspect-dataset.js';
 import { decodeInThread, type StoredKind } from './stored-dataset.js';
 
 const BUDGET_CODES: Record<string, { status: number; code: string }> = {
@@ -59,14 +61,6 @@ export interface UploadPart {
   stream: MultipartFile['file'];
 }
 
-function kindOf(filename: string): 'idx' | 'zip' | 'csv' | undefined {
-  const f = filename.toLowerCase();
-  if (f.endsWith('.zip')) return 'zip';
-  if (f.endsWith('.csv')) return 'csv';
-  if (/idx\d|ubyte|\.idx$/.test(f)) return 'idx';
-  return undefined;
-}
-
 export async function uploadDataset(
   ctx: ServiceCtx,
   input: { parts: AsyncIterable<UploadPart>; fields: Record<string, string> },
@@ -107,7 +101,7 @@ export async function uploadDataset(
         'The upload has no file.',
         'Send the dataset as a multipart file field.',
       );
-    const kind = opts.kind ?? kindOf(files[0]!.filename);
+    const kind = opts.kind ?? uploadKindOf(files[0]!.filename);
     if (!kind)
       throw new ApiError(
         400,
@@ -115,37 +109,11 @@ export async function uploadDataset(
         `Cannot tell the dataset kind of '${files[0]!.filename}'.`,
         "Set the field kind to 'idx', 'zip' or 'csv'.",
       );
-    let meta: DatasetMeta;
-    let stored: string[];
-    if (kind === 'idx') {
-      if (files.length !== 2)
-        throw new ApiError(
-          400,
-          'idx_needs_two_files',
-          `IDX datasets need 2 files (images and labels); got ${files.length}.`,
-          'Upload the images and the labels IDX files together.',
-        );
-      meta = inspectIdx(files[0]!.path, files[1]!.path);
-      // inspectIdx accepts either order; store by role.
-      const firstIsImages = statSync(files[0]!.path).size >= statSync(files[1]!.path).size;
-      const [img, lab] = firstIsImages ? [files[0]!, files[1]!] : [files[1]!, files[0]!];
-      renameSync(img.path, join(tmp, 'images.idx'));
-      renameSync(lab.path, join(tmp, 'labels.idx'));
-      stored = ['images.idx', 'labels.idx'];
-    } else {
-      if (files.length !== 1)
-        throw new ApiError(
-          400,
-          'one_file',
-          `A ${kind} dataset is one file; got ${files.length}.`,
-          'Upload a single file.',
-        );
-      meta =
-        kind === 'csv' ? await inspectCsv(files[0]!.path, opts.labelColumn) : inspectImageZip(files[0]!.path);
-      const name = kind === 'csv' ? 'data.csv' : 'data.zip';
-      renameSync(files[0]!.path, join(tmp, name));
-      stored = [name];
-    }
+    const rules = DATASET_KIND_RULES[kind];
+    rules.checkCount(files);
+    let meta: DatasetMeta = await rules.inspect(files, { labelColumn: opts.labelColumn });
+    rules.store(files, tmp);
+    const stored = DATASET_KINDS[kind].stored;
     // Final check with the loader training will use (bnn-core/tf): decodes every sample.
     const loaded = await loadInThread(ctx, kind, tmp, meta.options ?? {});
     meta = {

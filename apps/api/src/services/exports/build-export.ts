@@ -1,9 +1,21 @@
 // One export of a deployable graph to one target, through packages/exporters. Refusals become 422 with the
 // exporter's explanation (node, rule, fix).
 import type { DeployGraph } from '@bnn-studio/bnn-core';
-import { asExportRefusal, exporterFn } from '../../integrations/exporters.js';
+import {
+  type BnnMeta,
+  buildStm32Bundle,
+  buildXcoreBundle,
+  type CalibrationRanges,
+  ExportRefusedError,
+  type TfliteExport,
+  writeBnn,
+  writeTfliteWithReport,
+} from '@bnn-studio/exporters';
 import { ApiError } from '../../lib/errors.js';
 import type { ExportTarget } from '../../schemas.js';
+
+/** What a `.tflite` export reports: everything of the exporter's TfliteExport but the bytes, and their count. */
+export type TfliteReport = Omit<TfliteExport, 'bytes'> & { bytes: number };
 
 export interface BuiltExport {
   bytes: Uint8Array;
@@ -23,7 +35,18 @@ export const TARGET_FILES: Record<ExportTarget, { ext: string; mediaType: string
 export async function buildExport(
   deploy: DeployGraph,
   target: ExportTarget,
-  meta: { baseName: string; runId?: string; dataset?: string; accuracy?: number },
+  meta: {
+    baseName: string;
+    runId?: string;
+    dataset?: string;
+    accuracy?: number;
+    /**
+     * int8 calibration for the xcore targets from representative data (the run's training samples). Without it
+     * tflite-xcore is refused (xcore.calibration_data_required) and the xcore bundle calibrates on its synthetic
+     * golden inputs.
+     */
+    calibrate?: () => Promise<CalibrationRanges>;
+  },
 ): Promise<BuiltExport> {
   const baseName = meta.baseName.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'model';
   const { ext, mediaType } = TARGET_FILES[target];
@@ -32,50 +55,43 @@ export async function buildExport(
     let report: unknown = null;
     switch (target) {
       case 'bnn': {
-        const m: Record<string, unknown> = {};
+        const m: BnnMeta = {};
         if (meta.runId) m.runId = meta.runId;
         if (meta.dataset) m.dataset = meta.dataset;
         if (meta.accuracy != null) m.accuracy = meta.accuracy;
-        bytes = exporterFn('writeBnn')(deploy, m);
+        bytes = writeBnn(deploy, m);
         report = { bytes: bytes.byteLength, ops: deploy.ops.length };
         break;
       }
       case 'tflite-arm':
       case 'tflite-xcore': {
-        const profile = target === 'tflite-arm' ? 'arm' : 'xcore';
-        const out = exporterFn('writeTfliteWithReport')(deploy, { profile }) as unknown;
-        if (out instanceof Uint8Array) bytes = out;
-        else {
-          // TfliteExport: { bytes, profile, operators, io } — everything but the bytes is the report.
-          const {
-            bytes: b,
-            tflite,
-            report: r,
-            ...rest
-          } = out as {
-            bytes?: Uint8Array;
-            tflite?: Uint8Array;
-            report?: unknown;
-          } & Record<string, unknown>;
-          bytes = (b ?? tflite)!;
-          report = r ?? { ...rest, bytes: bytes?.byteLength };
-        }
-        if (!(bytes instanceof Uint8Array)) bytes = exporterFn('writeTflite')(deploy, { profile });
+        const xcore = target === 'tflite-xcore';
+        const calibration = xcore && meta.calibrate ? await meta.calibrate() : undefined;
+        const { bytes: b, ...rest }: TfliteExport = writeTfliteWithReport(deploy, {
+          profile: xcore ? 'xcore' : 'arm',
+          ...(calibration ? { calibration } : {}),
+        });
+        bytes = b;
+        report = { ...rest, bytes: b.byteLength } satisfies TfliteReport;
         break;
       }
       case 'stm32l4':
       case 'xcore': {
-        const bundle = await exporterFn(target === 'stm32l4' ? 'buildStm32Bundle' : 'buildXcoreBundle')(
-          deploy,
-          {
-            modelName: baseName,
-            provenance: {
-              runId: meta.runId ?? null,
-              dataset: meta.dataset ?? null,
-              accuracy: meta.accuracy ?? null,
-            },
+        const options = {
+          modelName: baseName,
+          provenance: {
+            runId: meta.runId ?? null,
+            dataset: meta.dataset ?? null,
+            accuracy: meta.accuracy ?? null,
           },
-        );
+        };
+        const bundle =
+          target === 'stm32l4'
+            ? await buildStm32Bundle(deploy, options)
+            : await buildXcoreBundle(deploy, {
+                ...options,
+                ...(meta.calibrate ? { calibration: await meta.calibrate() } : {}),
+              });
         bytes = bundle.zip;
         report = bundle.manifest;
         break;
@@ -83,12 +99,8 @@ export async function buildExport(
     }
     return { bytes, filename: `${baseName}${ext}`, mediaType, report };
   } catch (err) {
-    const refusal = asExportRefusal(err);
-    if (refusal)
-      throw new ApiError(422, 'export_refused', refusal.message, refusal.fix, {
-        nodeId: refusal.nodeId,
-        rule: refusal.rule,
-      });
+    if (err instanceof ExportRefusedError)
+      throw new ApiError(422, 'export_refused', err.message, err.fix, { nodeId: err.nodeId, rule: err.rule });
     throw err;
   }
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GraphSpec } from '@bnn-studio/bnn-core';
+import { type DeployGraph, deserializeWeights, type GraphSpec, lower } from '@bnn-studio/bnn-core';
+import { EXPORTERS_VERSION } from '@bnn-studio/exporters';
 import { Prisma } from '../../db/client.js';
-import { coreFn } from '../../integrations/bnn-core.js';
-import { exportersVersion } from '../../integrations/exporters.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ExportTarget } from '../../schemas.js';
@@ -10,6 +9,7 @@ import { artifactDto } from '../artifacts/dto.js';
 import type { ServiceCtx } from '../context.js';
 import { loadWeightBytes } from '../runs/get-run-weights.js';
 import { buildExport } from './build-export.js';
+import { CALIBRATION_SAMPLES, calibrateFromDataset } from './calibration.js';
 
 /**
  * Exports a trained run. Cached by content: the same weights, graph, target and exporter version give the same
@@ -19,8 +19,18 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
   const run = await ctx.db.run.findUnique({ where: { id: runId }, include: { architectureVersion: true } });
   if (!run) throw notFound('Run', runId);
   const { bytes: weightBytes } = await loadWeightBytes(ctx, run);
+  // xcore targets are calibrated on the run's dataset: the calibration recipe is part of what the bytes depend on.
+  const calibrated = target === 'tflite-xcore' || target === 'xcore';
   const cacheKey = createHash('sha256')
-    .update([run.weightsSha256, run.architectureVersion.graphSha256, target, exportersVersion()].join('|'))
+    .update(
+      [
+        run.weightsSha256,
+        run.architectureVersion.graphSha256,
+        target,
+        EXPORTERS_VERSION,
+        ...(calibrated ? [`calibration:${run.datasetId}:${CALIBRATION_SAMPLES}`] : []),
+      ].join('|'),
+    )
     .digest('hex');
   const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
   if (cached && ctx.store.has(cached.sha256))
@@ -31,10 +41,10 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     };
 
   const graph = JSON.parse(run.architectureVersion.graphJson) as GraphSpec;
-  const weights = coreFn('deserializeWeights')(weightBytes);
-  let deploy: ReturnType<ReturnType<typeof coreFn<'lower'>>>;
+  const weights = deserializeWeights(weightBytes);
+  let deploy: DeployGraph;
   try {
-    deploy = coreFn('lower')(graph, weights);
+    deploy = lower(graph, weights);
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(
@@ -49,6 +59,7 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     runId,
     dataset: run.datasetId,
     accuracy: run.finalAccuracy ?? undefined,
+    ...(calibrated ? { calibrate: () => calibrateFromDataset(ctx, run.datasetId, deploy) } : {}),
   });
   const { sha256, bytes } = ctx.store.put(built.bytes);
   try {

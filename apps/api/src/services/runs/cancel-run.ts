@@ -8,22 +8,20 @@ export async function cancelRun(ctx: ServiceCtx, runId: string) {
   if (!run) throw notFound('Run', runId);
   if (TERMINAL_STATUSES.has(run.status))
     throw new ApiError(409, 'run_finished', `Run '${runId}' is already ${run.status}.`, 'Nothing to cancel.');
-  ctx.cache.invalidate();
   const now = new Date();
   if (run.status === 'queued' || run.location === 'browser') {
-    await ctx.db.run.updateMany({
-      where: { id: runId, status: run.status },
-      data: {
+    await ctx.runs.update(
+      { id: runId, status: run.status },
+      {
         status: 'cancelled',
         finishedAt: now,
         cancelRequested: true,
         durationMs: run.startedAt ? now.getTime() - run.startedAt.getTime() : null,
       },
-    });
+    );
   } else {
-    await ctx.db.run.update({ where: { id: runId }, data: { cancelRequested: true } });
+    await ctx.runs.update({ id: runId }, { cancelRequested: true });
   }
   await ctx.jobs.cancel(runId);
-  ctx.cache.invalidate();
   return runDto(await ctx.db.run.findUniqueOrThrow({ where: { id: runId } }), true);
 }

@@ -1,9 +1,71 @@
-import { coreFn, hasCore } from '../../integrations/bnn-core.js';
+import { deserializeWeights } from '@bnn-studio/bnn-core';
 import { ApiError, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
 
-export interface CompleteInput {
+/** What a finished training reports, wherever it ran. */
+export interface RunCompletion {
+  /** serializeWeights bytes. */
+  weights: Uint8Array;
+  finalAccuracy: number | null;
+  finalLoss: number | null;
+  /** Completed epochs, when the trainer reports them at the end (a server job records them epoch by epoch). */
+  epochs?: number;
+  /** Test-set results (accuracy, confusion matrix, labels). */
+  results: Record<string, unknown> | null;
+}
+
+/**
+ * Records that a run completed — the one completion for server jobs and browser runs: the weights go to the
+ * artifact store (and the database's blobs on Postgres, where workers may be on other machines), then in one
+ * transaction the run becomes `completed` and its weights artifact is recorded. Only a run still `running` (and,
+ * for a server job, still leased by `workerId`) completes; otherwise nothing is written and the answer is false.
+ */
+export async function completeRun(
+  ctx: Pick<ServiceCtx, 'db' | 'store' | 'config' | 'runs'>,
+  runId: string,
+  done: RunCompletion,
+  lease: { workerId?: string } = {},
+): Promise<boolean> {
+  const { sha256, bytes } = await ctx.store.putShared(
+    done.weights,
+    ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
+  );
+  const finishedAt = new Date();
+  return ctx.runs.transaction(async (tx) => {
+    const run = await tx.run.findUnique({ where: { id: runId }, select: { startedAt: true } });
+    const n = await tx.run.updateMany({
+      where: { id: runId, status: 'running', ...(lease.workerId ? { workerId: lease.workerId } : {}) },
+      data: {
+        status: 'completed',
+        finishedAt,
+        durationMs: run?.startedAt ? finishedAt.getTime() - run.startedAt.getTime() : null,
+        finalAccuracy: done.finalAccuracy,
+        finalLoss: done.finalLoss,
+        ...(done.epochs !== undefined ? { epochsDone: done.epochs } : {}),
+        weightsSha256: sha256,
+        resultJson: done.results ? JSON.stringify(done.results) : null,
+        heartbeatAt: finishedAt,
+      },
+    });
+    if (n.count !== 1) return false;
+    await tx.artifact.create({
+      data: {
+        id: newId('art'),
+        sha256,
+        bytes,
+        kind: 'weights',
+        filename: `${runId}.weights`,
+        mediaType: 'application/octet-stream',
+        runId,
+      },
+    });
+    return true;
+  });
+}
+
+export interface BrowserCompleteInput {
   weights: Uint8Array;
   finalAccuracy?: number;
   finalLoss?: number;
@@ -11,8 +73,8 @@ export interface CompleteInput {
   results?: Record<string, unknown>;
 }
 
-/** A browser run finishes: its final weights (serializeWeights bytes) go to the artifact store. */
-export async function completeRun(ctx: ServiceCtx, runId: string, input: CompleteInput) {
+/** `POST /api/runs/:id/complete`: a browser run finishes with its final weights (serializeWeights bytes). */
+export async function completeBrowserRun(ctx: ServiceCtx, runId: string, input: BrowserCompleteInput) {
   const run = await ctx.db.run.findUnique({ where: { id: runId } });
   if (!run) throw notFound('Run', runId);
   if (run.location !== 'browser')
@@ -36,58 +98,24 @@ export async function completeRun(ctx: ServiceCtx, runId: string, input: Complet
       'The request carries no weights.',
       'Send the serializeWeights() bytes as the body.',
     );
-  if (hasCore('deserializeWeights')) {
-    try {
-      coreFn('deserializeWeights')(input.weights);
-    } catch (err) {
-      throw new ApiError(
-        400,
-        'weights_invalid',
-        `The weights could not be read: ${(err as Error).message}`,
-        'Send the bytes of serializeWeights(weights).',
-      );
-    }
+  try {
+    deserializeWeights(input.weights);
+  } catch (err) {
+    throw new ApiError(
+      400,
+      'weights_invalid',
+      `The weights could not be read: ${(err as Error).message}`,
+      'Send the bytes of serializeWeights(weights).',
+    );
   }
-  ctx.cache.invalidate();
-  const { sha256, bytes } = await ctx.store.putShared(
-    input.weights,
-    ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
-  );
-  const finishedAt = new Date();
-  const updated = await ctx.db.$transaction(async (tx) => {
-    await tx.artifact.create({
-      data: {
-        id: `art_w_${sha256.slice(0, 24)}_${runId.slice(-8)}`,
-        sha256,
-        bytes,
-        kind: 'weights',
-        filename: `${runId}.weights`,
-        mediaType: 'application/octet-stream',
-        runId,
-      },
-    });
-    const n = await tx.run.updateMany({
-      where: { id: runId, status: 'running' },
-      data: {
-        status: 'completed',
-        finishedAt,
-        durationMs: run.startedAt ? finishedAt.getTime() - run.startedAt.getTime() : null,
-        finalAccuracy: input.finalAccuracy ?? null,
-        finalLoss: input.finalLoss ?? null,
-        epochsDone: input.epochs ?? run.epochsDone,
-        weightsSha256: sha256,
-        resultJson: input.results ? JSON.stringify(input.results) : null,
-      },
-    });
-    if (n.count !== 1)
-      throw new ApiError(
-        409,
-        'run_not_running',
-        `Run '${runId}' changed state meanwhile.`,
-        'Reload the run.',
-      );
-    return tx.run.findUniqueOrThrow({ where: { id: runId } });
+  const completed = await completeRun(ctx, runId, {
+    weights: input.weights,
+    finalAccuracy: input.finalAccuracy ?? null,
+    finalLoss: input.finalLoss ?? null,
+    epochs: input.epochs ?? run.epochsDone,
+    results: input.results ?? null,
   });
-  ctx.cache.invalidate();
-  return runDto(updated, true);
+  if (!completed)
+    throw new ApiError(409, 'run_not_running', `Run '${runId}' changed state meanwhile.`, 'Reload the run.');
+  return runDto(await ctx.db.run.findUniqueOrThrow({ where: { id: runId } }), true);
 }

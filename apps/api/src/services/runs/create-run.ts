@@ -1,4 +1,4 @@
-import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
+import { loadCoreTf } from '../../lib/core-tf.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { RunCreate } from '../../schemas.js';
@@ -15,7 +15,6 @@ import { checkTeacherRun, teacherRunIdOf } from './teacher-run.js';
  */
 async function normalizeTrainConfig(config: unknown): Promise<unknown> {
   const tf = await loadCoreTf();
-  if (typeof tf.parseTrainConfig !== 'function') return config;
   try {
     return tf.parseTrainConfig(config);
   } catch (err) {
@@ -73,33 +72,29 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
   checkBatchMemory(summary, input.config.batchSize, ctx.config.maxTrainMemoryBytes);
   const now = new Date();
   const isServer = input.location === 'server';
-  ctx.cache.invalidate();
-  const run = await ctx.db.run.create({
-    data: {
-      id: newId('run'),
-      name:
-        input.name ?? `${dataset.name.split(' ')[0]} · ${now.toISOString().slice(0, 16).replace('T', ' ')}`,
-      projectId: input.projectId ?? null,
-      architectureVersionId: version.id,
-      datasetId: dataset.id,
-      location: input.location,
-      status: isServer ? 'queued' : 'running',
-      startedAt: isServer ? null : now,
-      // Browser runs hold a lease renewed by their metrics and heartbeats (see reap-abandoned-runs.ts).
-      heartbeatAt: isServer ? null : now,
-      configJson: JSON.stringify(config),
-      optionsJson: JSON.stringify({ limits: input.limits ?? {}, ...(teacherRunId ? { teacherRunId } : {}) }),
-      seed: input.config.seed,
-      epochs: input.config.epochs,
-      packedBytes: summary?.totals?.modelSizeBytes != null ? Math.round(summary.totals.modelSizeBytes) : null,
-    },
+  const run = await ctx.runs.create({
+    id: newId('run'),
+    name: input.name ?? `${dataset.name.split(' ')[0]} · ${now.toISOString().slice(0, 16).replace('T', ' ')}`,
+    projectId: input.projectId ?? null,
+    architectureVersionId: version.id,
+    datasetId: dataset.id,
+    location: input.location,
+    status: isServer ? 'queued' : 'running',
+    startedAt: isServer ? null : now,
+    // Browser runs hold a lease renewed by their metrics and heartbeats (see reap-abandoned-runs.ts).
+    heartbeatAt: isServer ? null : now,
+    configJson: JSON.stringify(config),
+    optionsJson: JSON.stringify({ limits: input.limits ?? {}, ...(teacherRunId ? { teacherRunId } : {}) }),
+    seed: input.config.seed,
+    epochs: input.config.epochs,
+    packedBytes: summary?.totals?.modelSizeBytes != null ? Math.round(summary.totals.modelSizeBytes) : null,
   });
   if (isServer) {
     try {
       await ctx.jobs.enqueue(run.id);
     } catch (err) {
       // Nothing half-written: a run that could not be queued is not kept.
-      await ctx.db.run.delete({ where: { id: run.id } }).catch(() => {});
+      await ctx.runs.delete(run.id).catch(() => {});
       throw new ApiError(
         503,
         'queue_unavailable',
@@ -110,6 +105,5 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       );
     }
   }
-  ctx.cache.invalidate();
   return runDto(run, true);
 }

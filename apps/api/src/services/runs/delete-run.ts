@@ -12,7 +12,6 @@ export async function deleteRun(ctx: ServiceCtx, runId: string) {
       `Run '${runId}' is ${run.status} on the server.`,
       'Cancel it first, then delete it.',
     );
-  ctx.cache.invalidate();
-  await ctx.db.run.delete({ where: { id: runId } });
+  await ctx.runs.delete(runId);
   return { deleted: runId };
 }

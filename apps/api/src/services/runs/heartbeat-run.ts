@@ -13,11 +13,8 @@ export async function heartbeatRun(ctx: ServiceCtx, runId: string) {
       'Server runs are leased by their training worker.',
       'Send heartbeats only for browser runs.',
     );
-  const renewed = await ctx.db.run.updateMany({
-    where: { id: runId, status: 'running' },
-    data: { heartbeatAt: new Date() },
-  });
-  if (renewed.count === 0) {
+  const renewed = await ctx.runs.update({ id: runId, status: 'running' }, { heartbeatAt: new Date() });
+  if (renewed === 0) {
     const now = await ctx.db.run.findUnique({ where: { id: runId }, select: { status: true, error: true } });
     throw new ApiError(
       409,
@@ -26,7 +23,6 @@ export async function heartbeatRun(ctx: ServiceCtx, runId: string) {
       'Create a new run.',
     );
   }
-  ctx.cache.invalidate();
   const updated = await ctx.db.run.findUniqueOrThrow({ where: { id: runId } });
   return { run: runDto(updated), leaseMs: ctx.config.browserLeaseMs };
 }

@@ -21,18 +21,17 @@ export async function reapAbandonedRuns(ctx: ServiceCtx, now = new Date()): Prom
   const reaped: string[] = [];
   for (const r of candidates) {
     const last = r.heartbeatAt ?? r.startedAt ?? now;
-    const updated = await ctx.db.run.updateMany({
-      where: { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt },
-      data: {
+    const updated = await ctx.runs.update(
+      { id: r.id, status: 'running', heartbeatAt: r.heartbeatAt },
+      {
         status: 'failed',
         finishedAt: now,
         durationMs: r.startedAt ? now.getTime() - r.startedAt.getTime() : null,
         error: `${ABANDONED_ERROR}: no metrics or heartbeat from the browser for ${Math.round((now.getTime() - last.getTime()) / 1000)} s (lease ${Math.round(leaseMs / 1000)} s)`,
       },
-    });
-    if (updated.count > 0) reaped.push(r.id);
+    );
+    if (updated > 0) reaped.push(r.id);
   }
-  if (reaped.length) ctx.cache.invalidate();
   return reaped;
 }
 

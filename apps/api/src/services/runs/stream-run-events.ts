@@ -2,6 +2,7 @@
 // too); log lines come from the in-process event bus when the job runs here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../../context.js';
+import type { RunEventName } from '../../contract/runs.js';
 import { TERMINAL_STATUSES } from './dto.js';
 
 const POLL_MS = 400;
@@ -20,7 +21,8 @@ export async function streamRunEvents(
     'x-accel-buffering': 'no',
   });
   let closed = false;
-  const send = (event: string, data: unknown, id?: number) => {
+  // Event data shapes: RunEvents in contract/runs.ts (the web parses each event with them).
+  const send = (event: RunEventName, data: unknown, id?: number) => {
     if (closed) return;
     res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };

@@ -1,0 +1,51 @@
+// The API's wire contract: request and response schemas (zod) with their types of the same names. Routes declare
+// them (validation and /api/openapi.json), and apps/web parses every response with them
+// (`@bnn-studio/api/contract`). Imports only zod and types, so the web bundles no server code.
+// Name every export; no `export *`.
+export {
+  Architecture,
+  ArchitectureCreateResponse,
+  ArchitectureListResponse,
+  ArchitectureResponse,
+  ArchitectureVersion,
+  ArchitectureVersionWithGraph,
+  GraphDocument,
+  GraphSummary,
+  VersionCreateResponse,
+  VersionResponse,
+} from './architectures.js';
+export { ApiErrorBody, ErrorResponse, IsoDate } from './common.js';
+export {
+  DATASET_KINDS,
+  isUploadKind,
+  UPLOAD_KINDS,
+  type UploadKind,
+  type UploadKindInfo,
+  uploadKindOf,
+} from './dataset-kinds.js';
+export { Dataset, DatasetListResponse, DatasetResponse } from './datasets.js';
+export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
+export { HealthResponse, OpenApiResponse } from './health.js';
+export { Project, ProjectListItem, ProjectListResponse, ProjectResponse } from './projects.js';
+export type { RunCreateBody } from './requests.js';
+export { CompleteJson, MetricsPost, RunCreate } from './requests.js';
+export {
+  HeartbeatResponse,
+  MetricPoint,
+  MetricsAcceptedResponse,
+  RUN_STATUSES,
+  RunDeletedResponse,
+  RunDetail,
+  RunDetailResponse,
+  type RunEventData,
+  type RunEventName,
+  RunEvents,
+  RunListResponse,
+  RunLocation,
+  RunMetricsResponse,
+  RunResponse,
+  RunResults,
+  RunStatus,
+  RunSummary,
+  RunWithMetrics,
+} from './runs.js';
