@@ -1,3 +1,4 @@
+import { axisWindow } from '../math/window.js';
 import type { ResolvedParams } from '../registry/layers.js';
 import { quantizerPrecision } from '../registry/quantizers.js';
 import type { QuantizerRef } from '../spec/graph-types.js';
@@ -74,9 +75,8 @@ function need(ctx: RuleContext, rank: number, what: string, fix: string): number
 
 /** Keras output length along one axis: valid = floor((n − ek)/s) + 1, same = ceil(n/s); null if ek > n (valid). */
 function windowOut(n: number, k: number, s: number, d: number, padding: string): number | null {
-  const ek = (k - 1) * d + 1;
-  if (padding === 'same') return Math.ceil(n / s);
-  return ek > n ? null : Math.floor((n - ek) / s) + 1;
+  const g = axisWindow(n, k, s, d, padding === 'same' ? 'same' : 'valid');
+  return g.out === 0 ? null : g.out;
 }
 
 function spatial(ctx: RuleContext, inShape: number[], k: [number, number], field: string, dilated: boolean) {

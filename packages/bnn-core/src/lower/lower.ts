@@ -11,9 +11,9 @@ import {
   type Padding,
   type TensorKind,
 } from '../deploy/deploy-types.js';
-import { windowGeometry } from '../eval/float-ops.js';
 import { getWeight, getWeightOr } from '../eval/weights-access.js';
 import { inferGraph } from '../infer/analyze.js';
+import { axisWindow } from '../math/window.js';
 import { getLayerDef, type ResolvedParams, resolveParams } from '../registry/layers.js';
 import { quantizeArray } from '../registry/quantizer-math.js';
 import { getQuantizerDef } from '../registry/quantizers.js';
@@ -314,8 +314,8 @@ class Lowering {
     const st = pairOf(p.strides);
     const d = pairOf(p.dilation_rate ?? [1, 1]);
     return [0, 1].some((a) => {
-      const g = windowGeometry(s[a]!, k[a]!, st[a]!, d[a]!, 'same');
-      return (g.out - 1) * st[a]! + (k[a]! - 1) * d[a]! + 1 > s[a]!;
+      const g = axisWindow(s[a]!, k[a]!, st[a]!, d[a]!, 'same');
+      return g.padBefore + g.padAfter > 0;
     });
   }
 

@@ -4,6 +4,7 @@
  * the firmware tests and the benchmark; also handy to reproduce a failing seed.
  */
 import {
+  axisWindow,
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
@@ -16,8 +17,7 @@ import {
 type Shape = number[];
 
 function axisOut(size: number, k: number, s: number, d: number, padding: Padding): number {
-  const eff = (k - 1) * d + 1;
-  return padding === 'valid' ? Math.floor((size - eff) / s) + 1 : Math.ceil(size / s);
+  return axisWindow(size, k, s, d, padding).out;
 }
 
 export class GraphBuilder {

@@ -5,6 +5,7 @@
  * float, quantise the output), which is TFLite's int8 semantics up to fixed-point rounding. Bit-packed INT32
  * tensors follow LCE (bit 1 = −1). Batch 1.
  */
+import { window2d } from '@bnn-studio/bnn-core';
 import { readTflite, type TfliteModelView, type TfliteTensorView } from './read-tflite.js';
 import { TensorType } from './schema.js';
 
@@ -135,8 +136,6 @@ export class TfliteInterpreter {
           opt.padding === 0,
           h,
           w,
-          oh,
-          ow,
           opt.filter_height!,
           opt.filter_width!,
           opt.stride_height!,
@@ -176,7 +175,7 @@ export class TfliteInterpreter {
           o.dilation_h_factor as number,
           o.dilation_w_factor as number,
         ];
-        const [pt, pl] = this.padBefore(o.padding === 0, h, w, oh, ow, kh, kw, sh, sw, dh, dwl);
+        const [pt, pl] = this.padBefore(o.padding === 0, h, w, kh, kw, sh, sw, dh, dwl);
         const y = new Float32Array(oh * ow * cout);
         for (let r = 0; r < oh; r++)
           for (let c = 0; c < ow; c++)
@@ -223,7 +222,7 @@ export class TfliteInterpreter {
           o.stride_h as number,
           o.stride_w as number,
         ];
-        const [pt, pl] = this.padBefore(o.padding === 0, h, w, oh, ow, fh, fw, sh, sw, 1, 1);
+        const [pt, pl] = this.padBefore(o.padding === 0, h, w, fh, fw, sh, sw, 1, 1);
         const y = new Float32Array(oh * ow * ch);
         for (let r = 0; r < oh; r++)
           for (let c = 0; c < ow; c++)
@@ -351,13 +350,11 @@ export class TfliteInterpreter {
     }
   }
 
-  /** Top/left padding of TensorFlow SAME (or 0 for VALID). */
+  /** Top/left padding of TensorFlow SAME (or 0 for VALID), as TFLite computes it (bnn-core's `window2d`). */
   private padBefore(
     same: boolean,
     h: number,
     w: number,
-    oh: number,
-    ow: number,
     kh: number,
     kw: number,
     sh: number,
@@ -366,9 +363,8 @@ export class TfliteInterpreter {
     dw: number,
   ): [number, number] {
     if (!same) return [0, 0];
-    const total = (size: number, out: number, k: number, s: number, d: number) =>
-      Math.max((out - 1) * s + (k - 1) * d + 1 - size, 0);
-    return [Math.floor(total(h, oh, kh, sh, dh) / 2), Math.floor(total(w, ow, kw, sw, dw) / 2)];
+    const g = window2d(h, w, [kh, kw], [sh, sw], [dh, dw], 'same');
+    return [g.padTop, g.padLeft];
   }
 
   private bconv(op: TfliteModelView['subgraphs'][0]['operators'][0]): void {
@@ -386,7 +382,7 @@ export class TfliteInterpreter {
       opt.dilation_height_factor!,
       opt.dilation_width_factor!,
     ];
-    const [pt, pl] = this.padBefore(opt.padding === 0, h, w, oh, ow, kh, kw, sh, sw, dh, dw);
+    const [pt, pl] = this.padBefore(opt.padding === 0, h, w, kh, kw, sh, sw, dh, dw);
     const thresholds = op.inputs[4]! >= 0 ? (this.get(op.inputs[4]!) as Int32Array) : null;
     const mult = op.inputs[2]! >= 0 ? (this.get(op.inputs[2]!) as Float32Array) : null;
     const bias = op.inputs[3]! >= 0 ? (this.get(op.inputs[3]!) as Float32Array) : null;

@@ -9,8 +9,8 @@
  * Tensors get a batch dimension of 1: `[H, W, C]` → `[1, H, W, C]`, `[C]` → `[1, C]`; bit-packed tensors store
  * `ceil(C / 32)` INT32 words in the channel dimension.
  */
-import type { DeployGraph, DeployOp, DeployTensor } from '@bnn-studio/bnn-core';
-import { checkDeployGraphArrays } from '../bnn/validate-graph.js';
+import { axisWindow, type DeployGraph, type DeployOp, type DeployTensor } from '@bnn-studio/bnn-core';
+import { deployGraphProblems } from '../bnn/validate-graph.js';
 import { ExportRefusedError } from '../errors.js';
 import {
   type CalibrationData,
@@ -84,7 +84,7 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
   if (profile !== 'arm' && profile !== 'xcore') {
     throw new Error(`writeTflite: unknown profile "${String(profile)}"; use 'arm' or 'xcore'.`);
   }
-  const problems = checkDeployGraphArrays(deploy);
+  const problems = deployGraphProblems(deploy);
   if (problems.length > 0) {
     throw new TypeError(`writeTflite: the deploy graph is inconsistent: ${problems.slice(0, 3).join('; ')}.`);
   }
@@ -128,10 +128,8 @@ export function samePadding(
   stride: number,
   dilation: number,
 ): [number, number] {
-  const out = Math.ceil(size / stride);
-  const effective = (kernel - 1) * dilation + 1;
-  const total = Math.max((out - 1) * stride + effective - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  const g = axisWindow(size, kernel, stride, dilation, 'same');
+  return [g.padBefore, g.padAfter];
 }
 
 class TfliteEmitter {
