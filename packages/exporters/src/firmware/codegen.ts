@@ -7,16 +7,13 @@ import {
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
-  type FloatActivation,
   formatDeployIssue,
-  type OutputTransform,
-  type Padding,
-  type Window2d,
-  window2d,
 } from '@bnn-studio/bnn-core';
 import { ExportRefusedError } from '../errors.js';
 import { planArena, tensorBytes } from './arena.js';
-import { cDouble, cFloatArray, cI32Array, cIdent, cString, cU32Array } from './c-literals.js';
+import { cIdent, cString } from './c-literals.js';
+import { Emitter, prod } from './ops/emitter.js';
+import { cKernelOf } from './ops/table.js';
 
 export interface GeneratedLayer {
   index: number;
@@ -51,94 +48,9 @@ function refuse(nodeId: string, rule: string, message: string, fix: string): nev
   throw new ExportRefusedError({ nodeId, rule, message, fix, target });
 }
 
-type Window = Window2d;
-
-/** The window of an op over its `[H, W, C]` input (bnn-core's one copy of TensorFlow's arithmetic). */
-function windowOf(
-  inShape: number[],
-  k: [number, number],
-  s: [number, number],
-  d: [number, number],
-  padding: Padding,
-): Window {
-  return window2d(inShape[0]!, inShape[1]!, k, s, d, padding);
-}
-
-function cWindow(w: Window, k: [number, number], s: [number, number], d: [number, number]): string {
-  return (
-    `{.in_h = ${w.inH}, .in_w = ${w.inW}, .out_h = ${w.outH}, .out_w = ${w.outW}, .k_h = ${k[0]}, .k_w = ${k[1]}, ` +
-    `.stride_h = ${s[0]}, .stride_w = ${s[1]}, .dil_h = ${d[0]}, .dil_w = ${d[1]}, .pad_top = ${w.padTop}, ` +
-    `.pad_left = ${w.padLeft}}`
-  );
-}
-
-const act = (a: FloatActivation) => (a === 'relu' ? 'BNN_ACT_RELU' : 'BNN_ACT_NONE');
-const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
-const words = (c: number) => Math.ceil(c / 32);
-
-class Emitter {
-  data: string[] = [];
-  constBytes = 0;
-  layerBytes = 0;
-  private used = new Set<string>();
-
-  name(base: string): string {
-    let n = cIdent(base);
-    for (let i = 2; this.used.has(n); i++) n = `${cIdent(base)}_${i}`;
-    this.used.add(n);
-    return n;
-  }
-
-  floats(base: string, values: Float32Array): string {
-    const n = this.name(base);
-    this.data.push(`static const float ${n}[${values.length}] BNN_ALIGN(8) = {\n${cFloatArray(values)}\n};`);
-    this.layerBytes += 4 * values.length;
-    return n;
-  }
-
-  words(base: string, values: Int32Array): string {
-    const n = this.name(base);
-    this.data.push(`static const uint32_t ${n}[${values.length}] BNN_ALIGN(8) = {\n${cU32Array(values)}\n};`);
-    this.layerBytes += 4 * values.length;
-    return n;
-  }
-
-  ints(base: string, values: Int32Array): string {
-    const n = this.name(base);
-    this.data.push(`static const int32_t ${n}[${values.length}] BNN_ALIGN(8) = {\n${cI32Array(values)}\n};`);
-    this.layerBytes += 4 * values.length;
-    return n;
-  }
-
-  params(type: string, base: string, body: string): string {
-    const n = this.name(base);
-    this.data.push(`static const ${type} ${n} = ${body};`);
-    return n;
-  }
-}
-
-function transformInit(e: Emitter, prefix: string, t: OutputTransform): string {
-  if (t.kind === 'bitpacked') {
-    const th = e.ints(`${prefix}_thresholds`, t.thresholds);
-    return `{.bitpacked = 1, .thresholds = ${th}, .clamp_relu = 0, .multiplier = NULL, .bias = NULL, .activation = 0}`;
-  }
-  const m = e.floats(`${prefix}_multiplier`, t.multiplier);
-  const b = e.floats(`${prefix}_bias`, t.bias);
-  return (
-    `{.bitpacked = 0, .thresholds = NULL, .clamp_relu = ${t.clamp === 'relu' ? 1 : 0}, .multiplier = ${m}, ` +
-    `.bias = ${b}, .activation = ${act(t.activation)}}`
-  );
-}
-
-function binaryPad(op: { padding: Padding; padValue: 0 | 1 }): string {
-  if (op.padding === 'valid') return 'BNN_PAD_VALID';
-  return op.padValue === 1 ? 'BNN_PAD_ONE' : 'BNN_PAD_ZERO';
-}
-
 /** Scratch bytes an op needs during its run (the packed patch of a binary conv). */
 export function opScratchBytes(op: DeployOp): number {
-  if (op.op !== 'bconv2d') return 0;
-  return 4 * op.kernel[0] * op.kernel[1] * words(op.inChannels);
+  return cKernelOf(op).scratchBytes?.(op) ?? 0;
 }
 
 export interface CodegenOptions {
@@ -176,181 +88,26 @@ export function generateModel(deploy: DeployGraph, options: CodegenOptions = {})
   const e = new Emitter();
   const calls: string[] = [];
   const layers: GeneratedLayer[] = [];
-  const F = (id: string) => `BNN_F32(${plan.offsets.get(id)})`;
-  const U = (id: string) => `BNN_U32(${plan.offsets.get(id)})`;
+  const at = (id: string) => plan.offsets.get(id);
+  const F = (id: string) => `BNN_F32(${at(id)})`;
+  const U = (id: string) => `BNN_U32(${at(id)})`;
+  const P = (id: string) => `BNN_PTR(${at(id)})`;
 
   deploy.ops.forEach((op, index) => {
     e.layerBytes = 0;
-    const prefix = `l${index}_${cIdent(op.sourceNode)}`;
-    const inT = tensor(op.inputs[0]!);
     const outT = tensor(op.outputs[0]!);
-    const pixels = (t: DeployTensor) => prod(t.shape.slice(0, -1));
-    const chans = (t: DeployTensor) => t.shape[t.shape.length - 1] ?? 1;
-    const n = prod(outT.shape);
-    let call = '';
-    switch (op.op) {
-      case 'quantize':
-        call = `bnn_quantize(${F(inT.id)}, ${U(outT.id)}, ${pixels(inT)}, ${chans(inT)});`;
-        break;
-      case 'dequantize':
-        call = `bnn_dequantize(${U(inT.id)}, ${F(outT.id)}, ${pixels(inT)}, ${chans(inT)});`;
-        break;
-      case 'bconv2d': {
-        const w = windowOf(inT.shape, op.kernel, op.strides, op.dilations, op.padding);
-        const filter = e.words(`${prefix}_filter`, op.filter);
-        const ot = transformInit(e, prefix, op.transform);
-        const p = e.params(
-          'bnn_bconv2d_params',
-          `${prefix}_params`,
-          `{.win = ${cWindow(w, op.kernel, op.strides, op.dilations)}, .in_c = ${op.inChannels}, ` +
-            `.out_c = ${op.outChannels}, .pad = ${binaryPad(op)}, .filter = ${filter}, .ot = ${ot}}`,
-        );
-        call = `bnn_bconv2d(&${p}, ${U(inT.id)}, BNN_PTR(${plan.offsets.get(outT.id)}), BNN_U32(${plan.scratch.get(index)}));`;
-        break;
-      }
-      case 'bdepthwise_conv2d': {
-        const w = windowOf(inT.shape, op.kernel, op.strides, op.dilations, op.padding);
-        const filter = e.words(`${prefix}_filter`, op.filter);
-        const ot = transformInit(e, prefix, op.transform);
-        const p = e.params(
-          'bnn_bdepthwise_params',
-          `${prefix}_params`,
-          `{.win = ${cWindow(w, op.kernel, op.strides, op.dilations)}, .channels = ${op.channels}, ` +
-            `.pad = ${binaryPad(op)}, .filter = ${filter}, .ot = ${ot}}`,
-        );
-        call = `bnn_bdepthwise(&${p}, ${U(inT.id)}, ${F(outT.id)});`;
-        break;
-      }
-      case 'bdense': {
-        const filter = e.words(`${prefix}_filter`, op.filter);
-        const ot = transformInit(e, prefix, op.transform);
-        const p = e.params(
-          'bnn_bdense_params',
-          `${prefix}_params`,
-          `{.in_c = ${op.inChannels}, .out_c = ${op.outChannels}, .filter = ${filter}, .ot = ${ot}}`,
-        );
-        call = `bnn_bdense(&${p}, ${U(inT.id)}, BNN_PTR(${plan.offsets.get(outT.id)}));`;
-        break;
-      }
-      case 'bmaxpool2d': {
-        const w = windowOf(inT.shape, op.pool, op.strides, [1, 1], op.padding);
-        const p = e.params('bnn_window', `${prefix}_window`, cWindow(w, op.pool, op.strides, [1, 1]));
-        call = `bnn_bmaxpool(&${p}, ${chans(inT)}, ${U(inT.id)}, ${U(outT.id)});`;
-        break;
-      }
-      case 'conv2d': {
-        const w = windowOf(inT.shape, op.kernel, op.strides, op.dilations, op.padding);
-        const f = e.floats(`${prefix}_filter`, op.filter);
-        const b = op.bias ? e.floats(`${prefix}_bias`, op.bias) : 'NULL';
-        const p = e.params(
-          'bnn_conv2d_params',
-          `${prefix}_params`,
-          `{.win = ${cWindow(w, op.kernel, op.strides, op.dilations)}, .in_c = ${op.inChannels}, ` +
-            `.out_c = ${op.outChannels}, .filter = ${f}, .bias = ${b}, .activation = ${act(op.activation)}}`,
-        );
-        call = `bnn_conv2d(&${p}, ${F(inT.id)}, ${F(outT.id)});`;
-        break;
-      }
-      case 'depthwise_conv2d': {
-        const w = windowOf(inT.shape, op.kernel, op.strides, op.dilations, op.padding);
-        const m = op.depthMultiplier;
-        const f = e.floats(`${prefix}_filter`, op.filter);
-        const b = op.bias ? e.floats(`${prefix}_bias`, op.bias) : 'NULL';
-        const p = e.params(
-          'bnn_depthwise_params',
-          `${prefix}_params`,
-          `{.win = ${cWindow(w, op.kernel, op.strides, op.dilations)}, .channels = ${op.channels}, ` +
-            `.multiplier = ${m}, .filter = ${f}, .bias = ${b}, .activation = ${act(op.activation)}}`,
-        );
-        call = `bnn_depthwise(&${p}, ${F(inT.id)}, ${F(outT.id)});`;
-        break;
-      }
-      case 'dense': {
-        const wts = e.floats(`${prefix}_weights`, op.weights);
-        const b = op.bias ? e.floats(`${prefix}_bias`, op.bias) : 'NULL';
-        const p = e.params(
-          'bnn_dense_params',
-          `${prefix}_params`,
-          `{.in_c = ${op.inChannels}, .out_c = ${op.outChannels}, .weights = ${wts}, .bias = ${b}, ` +
-            `.activation = ${act(op.activation)}}`,
-        );
-        call = `bnn_dense(&${p}, ${F(inT.id)}, ${F(outT.id)});`;
-        break;
-      }
-      case 'scale_shift': {
-        const c = chans(inT);
-        const s = e.floats(`${prefix}_scale`, op.scale);
-        const sh = e.floats(`${prefix}_shift`, op.shift);
-        call = `bnn_scale_shift(${F(inT.id)}, ${F(outT.id)}, ${pixels(inT)}, ${c}, ${s}, ${sh});`;
-        break;
-      }
-      case 'maxpool2d':
-      case 'avgpool2d': {
-        const w = windowOf(inT.shape, op.pool, op.strides, [1, 1], op.padding);
-        const p = e.params('bnn_window', `${prefix}_window`, cWindow(w, op.pool, op.strides, [1, 1]));
-        const fn = op.op === 'maxpool2d' ? 'bnn_maxpool' : 'bnn_avgpool';
-        call = `${fn}(&${p}, ${chans(inT)}, ${F(inT.id)}, ${F(outT.id)});`;
-        break;
-      }
-      case 'global_avgpool':
-        call = `bnn_global_avgpool(${F(inT.id)}, ${F(outT.id)}, ${pixels(inT)}, ${chans(inT)});`;
-        break;
-      case 'add': {
-        const parts =
-          op.inputs.length === 2
-            ? [`bnn_add(${F(op.inputs[0]!)}, ${F(op.inputs[1]!)}, ${F(outT.id)}, ${n});`]
-            : [
-                `{ const float *const terms[${op.inputs.length}] = {${op.inputs.map((id) => F(id)).join(', ')}};`,
-                `  bnn_add_n(terms, ${op.inputs.length}, ${F(outT.id)}, ${n}); }`,
-              ];
-        call = parts.join('\n  ');
-        break;
-      }
-      case 'concat': {
-        const outC = chans(outT);
-        let offset = 0;
-        const parts: string[] = [];
-        for (const id of op.inputs) {
-          const t = tensor(id);
-          parts.push(
-            `bnn_concat_part(${F(id)}, ${F(outT.id)}, ${pixels(t)}, ${chans(t)}, ${outC}, ${offset});`,
-          );
-          offset += chans(t);
-        }
-        call = parts.join('\n  ');
-        break;
-      }
-      case 'reshape':
-        call = `/* reshape [${inT.shape}] -> [${outT.shape}]: a view of the same arena bytes */`;
-        break;
-      case 'relu':
-        call = `bnn_relu(${F(inT.id)}, ${F(outT.id)}, ${n});`;
-        break;
-      case 'prelu': {
-        const c = op.alpha.length === n ? n : chans(inT);
-        const a = e.floats(`${prefix}_alpha`, op.alpha);
-        call = `bnn_prelu(${F(inT.id)}, ${F(outT.id)}, ${n / c}, ${c}, ${a});`;
-        break;
-      }
-      case 'hard_tanh':
-        call = `bnn_hard_tanh(${F(inT.id)}, ${F(outT.id)}, ${n});`;
-        break;
-      case 'leaky_tanh':
-        call = `bnn_leaky_tanh(${F(inT.id)}, ${F(outT.id)}, ${n}, ${cDouble(op.alpha)});`;
-        break;
-      case 'softmax':
-        call = `bnn_softmax(${F(inT.id)}, ${F(outT.id)}, ${n / chans(inT)}, ${chans(inT)});`;
-        break;
-      default: {
-        const unknown = op as { op: string; sourceNode: string };
-        refuse(
-          unknown.sourceNode,
-          'stm32.unsupported_op',
-          `op "${unknown.op}" has no firmware kernel.`,
-          'Replace the layer with a supported one or update BNN Studio.',
-        );
-      }
-    }
+    const call = cKernelOf(op).emit(op, {
+      e,
+      prefix: `l${index}_${cIdent(op.sourceNode)}`,
+      inT: tensor(op.inputs[0]!),
+      outT,
+      tensor,
+      F,
+      U,
+      P,
+      scratch: plan.scratch.get(index),
+      n: prod(outT.shape),
+    });
     calls.push(`  BNN_TRACE(${index}); /* ${op.op} ${op.sourceNode.replace(/\*\//g, '')} */\n  ${call}`);
     layers.push({ index, op: op.op, sourceNode: op.sourceNode, constBytes: e.layerBytes });
     e.constBytes += e.layerBytes;
