@@ -3,7 +3,7 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { augmentBatch } from '../train/augment.js';
-import { Rng } from '../train/rng.js';
+import { Rng } from '../math/rng.js';
 import { loadCsv } from './csv.js';
 import { loadIdx, writeIdx } from './idx.js';
 import { loadImageFolderZip } from './image-zip.js';

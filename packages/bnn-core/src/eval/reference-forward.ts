@@ -1,5 +1,5 @@
 import { inferGraph } from '../infer/analyze.js';
-import { getLayerDef, resolveParams } from '../registry/layers.js';
+import { getLayerDef, type LayerType, resolveParams } from '../registry/layers.js';
 import { quantizeArray } from '../registry/quantizer-math.js';
 import type { GraphNode, GraphSpec, QuantizerRef, WeightMap } from '../spec/graph-types.js';
 import * as F from './float-ops.js';
@@ -44,7 +44,7 @@ export function forwardGraphFloat(
       const ins = (inputsOf.get(id) ?? []).map((s) => ({ x: values.get(s)!, shape: shapeOf(s) }));
       const x =
         getLayerDef(node.type).type === 'Input' ? input.subarray(b * inSize, (b + 1) * inSize) : ins[0]!.x;
-      const y = forwardNode(node, getLayerDef(node.type).type, x, ins, shapeOf(id), weights);
+      const y = forwardNode(node, getLayerDef(node.type).type as LayerType, x, ins, shapeOf(id), weights);
       values.set(id, y);
       observe?.(id, b, y);
     }
@@ -58,7 +58,7 @@ export function forwardGraphFloat(
 
 function forwardNode(
   node: GraphNode,
-  type: string,
+  type: LayerType,
   x: Float32Array,
   ins: Array<{ x: Float32Array; shape: number[] }>,
   outShape: number[],
@@ -180,7 +180,9 @@ function forwardNode(
         outShape.reduce((a, b) => a * b, 1) / cout,
         cout,
       );
-    default:
-      throw new Error(`forwardGraphFloat: no reference for layer type '${type}'`);
+    default: {
+      const unhandled: never = type;
+      throw new Error(`forwardGraphFloat: no reference for layer type '${unhandled}'`);
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { axisWindow } from '../math/window.js';
-import type { ResolvedParams } from '../registry/layers.js';
+import type { LayerType, ResolvedParams } from '../registry/layers.js';
 import { quantizerPrecision } from '../registry/quantizers.js';
 import type { QuantizerRef } from '../spec/graph-types.js';
 import { type GraphIssue, makeIssue } from '../spec/issues.js';
@@ -176,7 +176,10 @@ function pool(ctx: RuleContext): RuleResult {
 const identity = (ctx: RuleContext): RuleResult => ({ shape: ctx.inputs[0]!.slice(), weights: [], macs: [] });
 const product = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
+/** The shape, weight and MAC rule of every layer type but Input (whose shape is its own param). */
+export type RuledLayerType = Exclude<LayerType, 'Input'>;
+
+export const LAYER_RULES = {
   QuantConv2D: (ctx) => convLike(ctx, 'conv', true),
   QuantDepthwiseConv2D: (ctx) => convLike(ctx, 'depthwise', true),
   QuantSeparableConv2D: (ctx) => convLike(ctx, 'separable', true),
@@ -264,7 +267,7 @@ export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
     }
     return { shape: [...first.slice(0, -1), channels], weights: [], macs: [] };
   },
-};
+} satisfies Record<RuledLayerType, (ctx: RuleContext) => RuleResult>;
 
 function dense(ctx: RuleContext, quantized: boolean): RuleResult {
   const s = need(

@@ -14,7 +14,7 @@ import {
 import { getWeight, getWeightOr } from '../eval/weights-access.js';
 import { inferGraph } from '../infer/analyze.js';
 import { axisWindow } from '../math/window.js';
-import { getLayerDef, type ResolvedParams, resolveParams } from '../registry/layers.js';
+import { getLayerDef, type LayerType, type ResolvedParams, resolveParams } from '../registry/layers.js';
 import { quantizeArray } from '../registry/quantizer-math.js';
 import { getQuantizerDef } from '../registry/quantizers.js';
 import type { GraphSpec, QuantizerRef, WeightMap } from '../spec/graph-types.js';
@@ -47,16 +47,13 @@ interface Value {
   shape: number[];
 }
 
-const SIGN_LIKE = new Set(['ste_sign', 'approx_sign', 'swish_sign']);
-const qid = (ref: unknown) => (ref ? getQuantizerDef((ref as QuantizerRef).id).id : null);
-const isSign = (ref: unknown) => {
-  const id = qid(ref);
-  return id !== null && SIGN_LIKE.has(id);
-};
+const quantizerOf = (ref: unknown) => (ref ? getQuantizerDef((ref as QuantizerRef).id) : null);
+/** Quantizers whose forward pass is exactly sign(x) (the registry's `signForward`): they lower to bit-packing. */
+const isSign = (ref: unknown) => quantizerOf(ref)?.signForward === true;
 /** Kernel quantizers that become ±1 (times a per-channel scale) weights. */
 const isBinaryKernel = (ref: unknown) => {
-  const id = qid(ref);
-  return id !== null && (SIGN_LIKE.has(id) || id === 'magnitude_aware_sign');
+  const q = quantizerOf(ref);
+  return q !== null && (q.signForward || q.id === 'magnitude_aware_sign');
 };
 const pairOf = (v: unknown) => [(v as number[])[0]!, (v as number[])[1]!] as [number, number];
 /** The window fields of a pooling op, from a MaxPool2D/AveragePool2D node's params. */
@@ -201,7 +198,7 @@ class Lowering {
   }
 
   private lowerNode(id: string): void {
-    const type = this.types.get(id)!;
+    const type = this.types.get(id)! as LayerType;
     const p = this.params.get(id)!;
     const shape = this.shapeOf(id);
     const src = this.inputsOf.get(id) ?? [];
@@ -280,13 +277,22 @@ class Lowering {
         this.values.set(id, out);
         return;
       }
-      default:
+      case 'Input':
         throw new LowerError(
           'unsupported_layer',
           id,
           `layer type '${type}' has no deploy lowering.`,
           'Replace it.',
         );
+      default: {
+        const unhandled: never = type;
+        throw new LowerError(
+          'unsupported_layer',
+          id,
+          `layer type '${unhandled}' has no deploy lowering.`,
+          'Replace it.',
+        );
+      }
     }
   }
 
