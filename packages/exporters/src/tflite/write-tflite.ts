@@ -39,10 +39,12 @@ import { listTfliteRefusals, producersOf, type TfliteProfile } from './profile-r
 import {
   Activation,
   LceOp,
+  type LceOpName,
   BuiltinOperator as Op,
   Padding,
   TensorType,
   type TensorTypeCode,
+  type TfliteBuiltinName,
 } from './schema.js';
 
 export interface WriteTfliteOptions {
@@ -260,7 +262,7 @@ class TfliteEmitter {
   }
   builtin(
     code: number,
-    name: string,
+    name: TfliteBuiltinName,
     inputs: number[],
     outputs: number[],
     options?: Parameters<TfliteModelBuilder['addBuiltin']>[4],
@@ -269,7 +271,7 @@ class TfliteEmitter {
     this.mb.addBuiltin(code, this.int8 ? int8Version : 1, inputs, outputs, options);
     this.written.push({ op: name, sourceNode: this.node });
   }
-  custom(name: string, inputs: number[], outputs: number[], options: Uint8Array) {
+  custom(name: LceOpName, inputs: number[], outputs: number[], options: Uint8Array) {
     this.mb.addCustom(name, inputs, outputs, options);
     this.written.push({ op: name, sourceNode: this.node });
   }
