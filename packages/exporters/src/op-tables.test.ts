@@ -20,6 +20,7 @@ const BACKENDS: Record<string, string> = {
   "kernels' WASM backend": 'packages/kernels/src/wasm/kernels.ts',
   'C code generator': 'packages/exporters/src/firmware/ops/table.ts',
   '.tflite writer': 'packages/exporters/src/tflite/write-tflite.ts',
+  '.tflite xcore profile rules': 'packages/exporters/src/tflite/profile-rules.ts',
 };
 
 /** bnn-core's op table with one more op: its contract and table entry, and no kernel anywhere. */
