@@ -1,4 +1,4 @@
-import { axisWindow } from '../math/window.js';
+import { axisWindow, windowExtent } from '../math/window.js';
 import type { LayerType, ResolvedParams } from '../registry/layers.js';
 import { quantizerPrecision } from '../registry/quantizers.js';
 import type { QuantizerRef } from '../spec/graph-types.js';
@@ -98,7 +98,7 @@ function spatial(ctx: RuleContext, inShape: number[], k: [number, number], field
   const oh = windowOut(inShape[0]!, k[0], sh, dh, padding);
   const ow = windowOut(inShape[1]!, k[1], sw, dw, padding);
   if (oh === null || ow === null) {
-    const ek = [(k[0] - 1) * dh + 1, (k[1] - 1) * dw + 1];
+    const ek = [windowExtent(k[0], dh), windowExtent(k[1], dw)];
     const dilatedNote = dh > 1 || dw > 1 ? ` (dilated to ${ek[0]}×${ek[1]})` : '';
     ctx.issues.push(
       makeIssue(
