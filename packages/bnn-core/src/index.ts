@@ -5,7 +5,7 @@ export type { TensorsHeader } from './data/tensors-body.js';
 export { encodeTensorsBody, readTensorsBody, TENSORS_MAGIC, TENSORS_VERSION } from './data/tensors-body.js';
 export { packedWords, packRows, unpackRows } from './deploy/bitpack.js';
 export type { DeployIssue } from './deploy/check-deploy.js';
-export { checkDeployGraph } from './deploy/check-deploy.js';
+export { checkDeployGraph, formatDeployIssue } from './deploy/check-deploy.js';
 export type { DeployStats } from './deploy/deploy-stats.js';
 export { deployStats } from './deploy/deploy-stats.js';
 export type {
@@ -22,6 +22,7 @@ export type {
   DeployGraph,
   DeployOp,
   DeployOpKind,
+  DeployOpOf,
   DeployTensor,
   DepthwiseConv2DOp,
   DequantizeOp,
@@ -31,8 +32,10 @@ export type {
   HardTanhOp,
   LeakyTanhOp,
   MaxPool2DOp,
+  OpBase,
   OutputTransform,
   Padding,
+  PoolOpBase,
   PReluOp,
   QuantizeOp,
   ReluOp,
@@ -42,6 +45,9 @@ export type {
   TensorKind,
 } from './deploy/deploy-types.js';
 export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+export type { DeployOpContract, DeployRule, OpTensor } from './deploy/ops/contract.js';
+export { OpChecker, tailBitsClear, ZERO_PADDING_BITPACKED } from './deploy/ops/contract.js';
+export { DEPLOY_OP_KINDS, DEPLOY_OPS, isDeployOpKind } from './deploy/ops/table.js';
 export {
   crc32,
   deserializeWeights,
@@ -51,17 +57,22 @@ export {
 } from './deploy/weights-io.js';
 export { evaluateDeployGraphFloat } from './eval/evaluate-deploy.js';
 export { forwardGraphFloat } from './eval/reference-forward.js';
-export { describeWeights, randomWeights, seededRandom } from './eval/weight-specs.js';
+export { describeWeights, randomWeights } from './eval/weight-specs.js';
 export { WeightError } from './eval/weights-access.js';
 export type { GraphAnalysis, ModelTotals, NodeAnalysis } from './infer/analyze.js';
 export { inferGraph } from './infer/analyze.js';
 export { formatSummary } from './infer/format-summary.js';
+export { isGraphValid, validateGraph } from './infer/validate.js';
 export type { LowerOptions } from './lower/lower.js';
 export { LowerError, lower } from './lower/lower.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
+export { seededRandom } from './math/rng.js';
+export type { AxisWindow, Window2d, WindowPadding } from './math/window.js';
+export { axisWindow, window2d, windowExtent } from './math/window.js';
 export { GraphBuilder } from './presets/graph-builder.js';
 export type { PresetInfo } from './presets/presets.js';
 export { getPreset, listPresets } from './presets/presets.js';
+export { checkParamValue } from './registry/check-params.js';
 export type { ConstraintDef } from './registry/constraints.js';
 export {
   getConstraintDef,
@@ -69,8 +80,8 @@ export {
   listConstraintDefs,
   resolveConstraintConfig,
 } from './registry/constraints.js';
-export type { LayerCategory, LayerDef, ResolvedParams } from './registry/layers.js';
-export { getLayerDef, hasLayerDef, listLayerDefs, resolveParams } from './registry/layers.js';
+export type { LayerCategory, LayerDef, LayerType, ResolvedParams } from './registry/layers.js';
+export { getLayerDef, hasLayerDef, LAYER_TYPES, listLayerDefs, resolveParams } from './registry/layers.js';
 export type { ParamDef, ParamKind } from './registry/param-def.js';
 export { UnknownIdError } from './registry/param-def.js';
 export { quantizeArray, roundHalfEven, sign } from './registry/quantizer-math.js';
@@ -107,4 +118,3 @@ export type { GraphMigration, MigrationResult } from './spec/migrations.js';
 export { checkMigrationChain, GRAPH_MIGRATIONS, migrateDocument } from './spec/migrations.js';
 export type { ParseGraphResult } from './spec/parse.js';
 export { parseGraph } from './spec/parse.js';
-export { isGraphValid, validateGraph } from './spec/validate.js';

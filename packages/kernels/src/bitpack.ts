@@ -82,15 +82,8 @@ export function unpackBits(words: Int32Array, channels: number, rows?: number): 
   return out;
 }
 
-/** True when every unused tail bit of every row is 0 (a requirement of the layout). */
-export function tailBitsClear(words: Int32Array, channels: number): boolean {
-  const perRow = packedWords(channels);
-  const used = channels - (perRow - 1) * BITS_PER_WORD;
-  if (used === BITS_PER_WORD) return true;
-  const mask = ~((1 << used) - 1);
-  for (let i = perRow - 1; i < words.length; i += perRow) if ((words[i]! & mask) !== 0) return false;
-  return true;
-}
+/** True when every unused tail bit of every row is 0 (a requirement of the layout); bnn-core's one copy. */
+export { tailBitsClear } from '@bnn-studio/bnn-core';
 
 /** Number of set bits of a 32-bit integer (SWAR). */
 export function popcount32(x: number): number {

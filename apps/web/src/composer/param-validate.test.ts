@@ -12,11 +12,14 @@ describe('checkParam', () => {
     expect(checkParam(kernel, [3, 5])).toBeNull();
     expect(checkParam(kernel, 3)).toBeNull();
   });
-  it('names the problem', () => {
-    expect(checkParam(filters, 0)).toMatch(/at least 1/);
-    expect(checkParam(filters, 2.5)).toMatch(/whole number/);
-    expect(checkParam(kernel, [3, 0])).toMatch(/kernel_size\[1\] must be at least 1/);
-    expect(checkParam(filters, null)).toMatch(/required/);
+  it("names the problem and the fix, in bnn-core's words (validateGraph's)", () => {
+    expect(checkParam(filters, 0)).toMatch(/'filters' = 0 is out of range \(must be between 1 and 4096\)/);
+    expect(checkParam(filters, 2.5)).toMatch(/'filters' must be an integer between 1 and 4096, got 2\.5/);
+    expect(checkParam(kernel, [3, 0])).toMatch(
+      /'kernel_size' = \[3,0\] is out of range \(must be between 1 and 64\)/,
+    );
+    expect(checkParam(filters, null)).toMatch(/'filters' must be an integer between 1 and 4096, got null/);
+    expect(checkParam(filters, 0)).toMatch(/Set 'filters' between 1 and 4096 \(default 32\)/);
   });
 });
 

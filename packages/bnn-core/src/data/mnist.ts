@@ -9,8 +9,9 @@
  * Node only: the package is 20 MB of JSON, loaded at run time so browser bundles never include it. In a browser,
  * serve the same split as IDX files and use `loadIdx`.
  */
+
+import { Rng } from '../math/rng.js';
 import { nodeBuiltin } from '../tf/backend/init-backend.js';
-import { Rng } from '../train/rng.js';
 import { type Dataset, subset } from './dataset.js';
 
 export const MNIST_SPLIT_SEED = 0x4d4e4953;

@@ -3,10 +3,12 @@ import {
   checkDeployGraph,
   type DeployGraph,
   deployStats,
+  formatDeployIssue,
   getPreset,
   listPresets,
   lower,
   randomWeights,
+  seededRandom,
 } from '../index.js';
 
 const lowered = (id: string): DeployGraph => {
@@ -45,7 +47,9 @@ describe('checkDeployGraph', () => {
 
     const shape: DeployGraph = structuredClone(d);
     shape.tensors.find((t) => t.id === shape.ops[1]!.outputs[0])!.shape = [25, 26, 32];
-    expect(checkDeployGraph(shape).some((i) => /should be \[26,26,32\]/.test(i.message))).toBe(true);
+    expect(checkDeployGraph(shape).some((i) => /but the op produces \[26,26,32\]/.test(i.message))).toBe(
+      true,
+    );
 
     const kind: DeployGraph = structuredClone(d);
     kind.tensors.find((t) => t.id === kind.outputs[0])!.kind = 'bitpacked';
@@ -54,5 +58,55 @@ describe('checkDeployGraph', () => {
     const undeclared: DeployGraph = structuredClone(d);
     undeclared.outputs = ['nope'];
     expect(checkDeployGraph(undeclared)[0]!.message).toMatch(/not declared/);
+  });
+});
+
+describe('checkDeployGraph: one wording per rule, never a throw', () => {
+  const base = lowered('larq-mnist');
+
+  it('zero-padding with a bit-packed output is the rule bconv2d.zero_padding_bitpacked', () => {
+    const g: DeployGraph = structuredClone(base);
+    const op = g.ops.find((o) => o.op === 'bconv2d' && o.transform.kind === 'bitpacked')!;
+    if (op.op !== 'bconv2d') throw new Error('unreachable');
+    op.padding = 'same';
+    op.padValue = 0;
+    const [issue] = checkDeployGraph(g);
+    expect(issue).toMatchObject({
+      code: 'bad_op',
+      rule: 'bconv2d.zero_padding_bitpacked',
+      sourceNode: op.sourceNode,
+    });
+    expect(issue!.message).toMatch(/bit-packed output with zero-padding/);
+    expect(issue!.fix).toMatch(/one-padding/);
+    expect(formatDeployIssue(issue!)).toMatch(/^DeployGraph op #\d+ \(bconv2d, node "/);
+  });
+
+  it('names an unknown op kind as unsupported, and non-finite weights as weights.finite', () => {
+    const g: DeployGraph = structuredClone(base);
+    (g.ops[2] as { op: string }).op = 'gelu';
+    expect(checkDeployGraph(g)[0]).toMatchObject({ code: 'unsupported', opIndex: 2 });
+    const nan: DeployGraph = structuredClone(base);
+    const dense = nan.ops.find((o) => o.op === 'scale_shift' || o.op === 'dense')!;
+    if (dense.op === 'scale_shift') dense.scale[0] = Number.POSITIVE_INFINITY;
+    else if (dense.op === 'dense') dense.weights[0] = Number.NaN;
+    expect(checkDeployGraph(nan)[0]).toMatchObject({ rule: 'weights.finite' });
+  });
+
+  it('never throws on mutated graphs (seeded)', () => {
+    const rnd = seededRandom(13);
+    const junk = [null, 0, -1, 1.5, 'x', [], {}, [0, 0], new Float32Array(1), undefined];
+    for (let i = 0; i < 400; i++) {
+      const g = structuredClone(base) as unknown as { ops: Record<string, unknown>[] } & Record<
+        string,
+        unknown
+      >;
+      const op = g.ops[Math.floor(rnd() * g.ops.length)]!;
+      const keys = Object.keys(op);
+      op[keys[Math.floor(rnd() * keys.length)]!] = junk[Math.floor(rnd() * junk.length)];
+      if (rnd() < 0.1)
+        g[['tensors', 'ops', 'outputs', 'input'][Math.floor(rnd() * 4)]!] = junk[i % junk.length];
+      expect(() => checkDeployGraph(g as unknown as DeployGraph)).not.toThrow();
+      expect(checkDeployGraph(g as unknown as DeployGraph).length).toBeGreaterThanOrEqual(0);
+    }
   });
 });

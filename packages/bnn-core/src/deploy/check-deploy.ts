@@ -1,236 +1,206 @@
-import { windowGeometry } from '../eval/float-ops.js';
-import {
-  DEPLOY_FORMAT,
-  DEPLOY_VERSION,
-  type DeployGraph,
-  type DeployOp,
-  type OutputTransform,
-  type TensorKind,
-} from './deploy-types.js';
+import { DEPLOY_FORMAT, DEPLOY_VERSION, type DeployGraph, type DeployTensor } from './deploy-types.js';
+import { type DeployRule, OpChecker, OpCheckFailure, type OpTensor } from './ops/contract.js';
+import { DEPLOY_OP_KINDS, DEPLOY_OPS, type DeployOp, isDeployOpKind } from './ops/table.js';
 
-/** A structural problem of a deploy graph, located by op index and source node. */
+/**
+ * A structural problem of a deploy graph.
+ * - `code`: `bad_graph` (the graph as a whole: format, tensors, input, outputs), `bad_op` (one op), or
+ *   `unsupported` (an op kind this version does not know).
+ * - `rule`: a stable id; exporters report `bconv2d.zero_padding_bitpacked`, `weights.finite` and
+ *   `io.float_input` as refusals of the model, the rest (`deploy.structure`) as a broken graph.
+ * - `message`: what is wrong, without the location (`formatDeployIssue` adds it); `fix`: what to do.
+ */
 export interface DeployIssue {
+  code: 'bad_graph' | 'bad_op' | 'unsupported';
+  rule: DeployRule;
   opIndex?: number;
+  op?: string;
   sourceNode?: string;
   tensor?: string;
   message: string;
+  fix: string;
 }
 
-const product = (s: number[]) => s.reduce((a, b) => a * b, 1);
-const words = (n: number) => Math.ceil(n / 32);
+/** `DeployGraph op #3 (bconv2d, node "conv2"): <message>` or `DeployGraph: <message>`. */
+export function formatDeployIssue(issue: DeployIssue): string {
+  if (issue.opIndex === undefined) return `DeployGraph: ${issue.message}`;
+  return `DeployGraph op #${issue.opIndex} (${issue.op}, node "${issue.sourceNode}"): ${issue.message}`;
+}
+
+/** Stops at the first graph-level problem (later checks would only repeat it). */
+class GraphFailure extends Error {}
+
+function opTensor(t: DeployTensor): OpTensor {
+  const channels = t.shape[t.shape.length - 1]!;
+  return {
+    id: t.id,
+    shape: [...t.shape],
+    kind: t.kind,
+    channels,
+    elements: t.shape.reduce((a, b) => a * b, 1),
+  };
+}
 
 /**
- * Checks that a deploy graph is internally consistent: declared tensors, execution order, tensor kinds per op,
- * output shapes from the window geometry, filter and transform array sizes. Returns every problem (empty when
- * the graph is well formed). For readers of untrusted files (`.bnn`) and for executors' own assertions.
+ * THE validator of deploy graphs (kernels' planner, the `.bnn` / `.tflite` writers and reader and the C code
+ * generator all call it): format and version, declared tensors (unique ids, rank 1–3 positive shapes, known
+ * kinds), a float32 input, execution order, and every op against its contract in `./ops/` (kinds, attributes,
+ * array types and lengths, finite float weights, clear filter tail bits, output shape). Never throws, also on
+ * malformed input from untrusted files. Returns the first problem of the graph header or of each op, in order
+ * (empty when the graph is well formed).
  */
 export function checkDeployGraph(d: DeployGraph): DeployIssue[] {
   const issues: DeployIssue[] = [];
-  if (d.format !== DEPLOY_FORMAT)
-    issues.push({ message: `format is ${JSON.stringify(d.format)}, not "${DEPLOY_FORMAT}"` });
-  if (d.version !== DEPLOY_VERSION) issues.push({ message: `version ${d.version} is not ${DEPLOY_VERSION}` });
-  const tensors = new Map<string, { shape: number[]; kind: TensorKind }>();
-  for (const t of d.tensors) {
-    if (tensors.has(t.id)) issues.push({ tensor: t.id, message: `tensor '${t.id}' is declared twice` });
-    if (!t.shape.length || !t.shape.every((n) => Number.isInteger(n) && n > 0)) {
-      issues.push({ tensor: t.id, message: `tensor '${t.id}' has invalid shape [${t.shape.join(', ')}]` });
+  const graphIssue = (message: string, fix: string, extra: Partial<DeployIssue> = {}): never => {
+    issues.push({ code: 'bad_graph', rule: 'deploy.structure', message, fix, ...extra });
+    throw new GraphFailure();
+  };
+  try {
+    checkGraph(d, issues, graphIssue);
+  } catch (e) {
+    if (!(e instanceof GraphFailure)) {
+      issues.push({
+        code: 'bad_graph',
+        rule: 'deploy.structure',
+        message: `the graph is malformed (${(e as Error).message}).`,
+        fix: 'Pass the DeployGraph from lower() or a file this version wrote.',
+      });
     }
-    if (t.kind !== 'float32' && t.kind !== 'bitpacked')
-      issues.push({ tensor: t.id, message: `tensor '${t.id}' has unknown kind` });
-    tensors.set(t.id, { shape: t.shape, kind: t.kind });
-  }
-  const inT = tensors.get(d.input);
-  if (!inT) issues.push({ tensor: d.input, message: `input tensor '${d.input}' is not declared` });
-  else if (inT.kind !== 'float32')
-    issues.push({ tensor: d.input, message: 'the input tensor must be float32' });
-  const written = new Set<string>([d.input]);
-  d.ops.forEach((op, opIndex) => {
-    const at = { opIndex, sourceNode: op.sourceNode };
-    const fail = (message: string) =>
-      issues.push({ ...at, message: `op ${opIndex} '${op.op}' (${op.sourceNode}): ${message}` });
-    for (const id of op.inputs) {
-      if (!tensors.has(id)) fail(`reads undeclared tensor '${id}'`);
-      else if (!written.has(id)) fail(`reads '${id}' before any op writes it`);
-    }
-    if (op.outputs.length !== 1) fail(`must have exactly one output, has ${op.outputs.length}`);
-    const outId = op.outputs[0]!;
-    if (!tensors.has(outId)) {
-      fail(`writes undeclared tensor '${outId}'`);
-      return;
-    }
-    if (written.has(outId)) fail(`writes '${outId}', which is already written`);
-    written.add(outId);
-    const ins = op.inputs.map((id) => tensors.get(id)).filter((t) => t !== undefined);
-    if (ins.length !== op.inputs.length || ins.length === 0) return;
-    const x = ins[0]!;
-    const out = tensors.get(outId)!;
-    checkOp(op, x, ins, out, fail);
-  });
-  for (const id of d.outputs) {
-    const t = tensors.get(id);
-    if (!t) issues.push({ tensor: id, message: `output tensor '${id}' is not declared` });
-    else if (!written.has(id)) issues.push({ tensor: id, message: `output tensor '${id}' is never written` });
-    else if (t.kind !== 'float32')
-      issues.push({ tensor: id, message: `output tensor '${id}' must be float32` });
   }
   return issues;
 }
 
-type T = { shape: number[]; kind: TensorKind };
-
-function checkOp(op: DeployOp, x: T, ins: T[], out: T, fail: (m: string) => void): void {
-  const kinds = (i: TensorKind, o: TensorKind | null) => {
-    if (x.kind !== i) fail(`input must be ${i}, is ${x.kind}`);
-    if (o !== null && out.kind !== o) fail(`output must be ${o}, is ${out.kind}`);
-  };
-  const sameShape = () => {
-    if (product(x.shape) !== product(out.shape))
-      fail(`output [${out.shape}] does not match input [${x.shape}]`);
-  };
-  const spatial = (
-    k: [number, number],
-    s: [number, number],
-    dl: [number, number],
-    padding: 'valid' | 'same',
-    c: number,
-  ) => {
-    if (x.shape.length !== 3) {
-      fail(`input must be [H, W, C], is [${x.shape}]`);
-      return;
-    }
-    const gy = windowGeometry(x.shape[0]!, k[0], s[0], dl[0], padding);
-    const gx = windowGeometry(x.shape[1]!, k[1], s[1], dl[1], padding);
-    const want = [gy.out, gx.out, c];
-    if (out.shape.join() !== want.join()) fail(`output shape [${out.shape}] should be [${want}]`);
-  };
-  const len = (name: string, a: { length: number } | null, n: number) => {
-    if (a && a.length !== n) fail(`${name} has ${a.length} values, expected ${n}`);
-  };
-  const transformLens = (t: OutputTransform, n: number) => {
-    if (t.kind === 'bitpacked') len('thresholds', t.thresholds, n);
-    else {
-      len('multiplier', t.multiplier, n);
-      len('bias', t.bias, n);
-    }
-  };
-  switch (op.op) {
-    case 'quantize':
-      kinds('float32', 'bitpacked');
-      sameShape();
-      return;
-    case 'dequantize':
-      kinds('bitpacked', 'float32');
-      sameShape();
-      return;
-    case 'bconv2d': {
-      kinds('bitpacked', op.transform.kind === 'bitpacked' ? 'bitpacked' : 'float32');
-      if (x.shape[2] !== op.inChannels)
-        fail(`inChannels ${op.inChannels} but input has ${x.shape[2]} channels`);
-      len('filter', op.filter, op.outChannels * op.kernel[0] * op.kernel[1] * words(op.inChannels));
-      transformLens(op.transform, op.outChannels);
-      const zeroPadded = op.padding === 'same' && op.padValue === 0 && op.kernel[0] * op.kernel[1] > 1;
-      if (op.transform.kind === 'bitpacked' && zeroPadded) {
-        fail('bit-packed output needs constant K: zero-padding allows float output only');
-      }
-      spatial(op.kernel, op.strides, op.dilations, op.padding, op.outChannels);
-      return;
-    }
-    case 'bdepthwise_conv2d':
-      kinds('bitpacked', 'float32');
-      if ((op.transform as { kind: string }).kind !== 'float') fail('transform must be float');
-      len('filter', op.filter, op.kernel[0] * op.kernel[1] * words(op.channels));
-      len('multiplier', op.transform.multiplier, op.channels);
-      len('bias', op.transform.bias, op.channels);
-      spatial(op.kernel, op.strides, op.dilations, op.padding, op.channels);
-      return;
-    case 'bdense':
-      kinds('bitpacked', op.transform.kind === 'bitpacked' ? 'bitpacked' : 'float32');
-      if (x.shape.length !== 1 || x.shape[0] !== op.inChannels)
-        fail(`input must be [${op.inChannels}], is [${x.shape}]`);
-      if (out.shape.join() !== String(op.outChannels))
-        fail(`output must be [${op.outChannels}], is [${out.shape}]`);
-      len('filter', op.filter, op.outChannels * words(op.inChannels));
-      transformLens(op.transform, op.outChannels);
-      return;
-    case 'bmaxpool2d':
-      kinds('bitpacked', 'bitpacked');
-      spatial(op.pool, op.strides, [1, 1], op.padding, x.shape[2] ?? 0);
-      return;
-    case 'maxpool2d':
-    case 'avgpool2d':
-      kinds('float32', 'float32');
-      spatial(op.pool, op.strides, [1, 1], op.padding, x.shape[2] ?? 0);
-      return;
-    case 'conv2d':
-      kinds('float32', 'float32');
-      if (x.shape[2] !== op.inChannels)
-        fail(`inChannels ${op.inChannels} but input has ${x.shape[2]} channels`);
-      len('filter', op.filter, op.kernel[0] * op.kernel[1] * op.inChannels * op.outChannels);
-      len('bias', op.bias, op.outChannels);
-      spatial(op.kernel, op.strides, op.dilations, op.padding, op.outChannels);
-      return;
-    case 'depthwise_conv2d':
-      kinds('float32', 'float32');
-      if (x.shape[2] !== op.channels) fail(`channels ${op.channels} but input has ${x.shape[2]}`);
-      len('filter', op.filter, op.kernel[0] * op.kernel[1] * op.channels * op.depthMultiplier);
-      len('bias', op.bias, op.channels * op.depthMultiplier);
-      spatial(op.kernel, op.strides, op.dilations, op.padding, op.channels * op.depthMultiplier);
-      return;
-    case 'dense':
-      kinds('float32', 'float32');
-      if (x.shape.length !== 1 || x.shape[0] !== op.inChannels)
-        fail(`input must be [${op.inChannels}], is [${x.shape}]`);
-      if (out.shape.join() !== String(op.outChannels))
-        fail(`output must be [${op.outChannels}], is [${out.shape}]`);
-      len('weights', op.weights, op.inChannels * op.outChannels);
-      len('bias', op.bias, op.outChannels);
-      return;
-    case 'scale_shift':
-    case 'prelu': {
-      kinds('float32', 'float32');
-      if (x.shape.join() !== out.shape.join()) fail('output shape must equal input shape');
-      const c = x.shape[x.shape.length - 1]!;
-      if (op.op === 'scale_shift') {
-        len('scale', op.scale, c);
-        len('shift', op.shift, c);
-      } else len('alpha', op.alpha, c);
-      return;
-    }
-    case 'global_avgpool':
-      kinds('float32', 'float32');
-      if (x.shape.length !== 3 || out.shape.join() !== String(x.shape[2])) fail(`[H, W, C] → [C] expected`);
-      return;
-    case 'add':
-      kinds('float32', 'float32');
-      for (const t of ins)
-        if (t.kind !== 'float32' || t.shape.join() !== out.shape.join())
-          fail('inputs must be float32 of the output shape');
-      if (ins.length < 2) fail('needs at least two inputs');
-      return;
-    case 'concat': {
-      kinds('float32', 'float32');
-      const c = ins.reduce((a, t) => a + (t.shape[t.shape.length - 1] ?? 0), 0);
-      const ok = ins.every(
-        (t) =>
-          t.kind === 'float32' &&
-          t.shape.length === out.shape.length &&
-          t.shape.slice(0, -1).join() === out.shape.slice(0, -1).join(),
-      );
-      if (!ok || out.shape[out.shape.length - 1] !== c)
-        fail('inputs must be float32 and match the output except in channels');
-      return;
-    }
-    case 'reshape':
-    case 'relu':
-    case 'hard_tanh':
-    case 'leaky_tanh':
-    case 'softmax':
-      kinds('float32', 'float32');
-      if (op.op !== 'reshape' && x.shape.join() !== out.shape.join())
-        fail('output shape must equal input shape');
-      sameShape();
-      return;
-    default:
-      fail('unknown op');
+function checkGraph(
+  d: DeployGraph,
+  issues: DeployIssue[],
+  graphIssue: (message: string, fix: string, extra?: Partial<DeployIssue>) => never,
+): void {
+  if (typeof d !== 'object' || d === null) graphIssue('not an object.', 'Pass the DeployGraph from lower().');
+  if (d.format !== DEPLOY_FORMAT) {
+    graphIssue(`format is ${JSON.stringify(d.format)}.`, `Pass a graph with format '${DEPLOY_FORMAT}'.`);
   }
+  if (d.version !== DEPLOY_VERSION) {
+    graphIssue(
+      `version ${JSON.stringify(d.version)} is not supported (this version reads version ${DEPLOY_VERSION}).`,
+      'Re-lower the model with a matching bnn-core.',
+    );
+  }
+  if (!Array.isArray(d.tensors) || !Array.isArray(d.ops) || !Array.isArray(d.outputs)) {
+    graphIssue('tensors, ops and outputs must be arrays.', 'Pass the DeployGraph from lower().');
+  }
+  const tensors = new Map<string, OpTensor>();
+  for (const t of d.tensors as unknown[]) {
+    const tt = t as Partial<DeployTensor> | null;
+    if (typeof tt !== 'object' || tt === null || typeof tt.id !== 'string' || tt.id === '') {
+      graphIssue('a tensor has no string id.', 'Give every tensor a unique non-empty id.');
+    }
+    if (
+      !Array.isArray(tt.shape) ||
+      tt.shape.length < 1 ||
+      tt.shape.length > 3 ||
+      !tt.shape.every((n) => Number.isInteger(n) && n > 0)
+    ) {
+      graphIssue(
+        `tensor "${tt.id}" has shape ${JSON.stringify(tt.shape)}.`,
+        'Shapes are per sample: [H, W, C] or [C] with positive integer dimensions.',
+        { tensor: tt.id },
+      );
+    }
+    if (tt.kind !== 'float32' && tt.kind !== 'bitpacked') {
+      graphIssue(`tensor "${tt.id}" has kind ${JSON.stringify(tt.kind)}.`, "Use 'float32' or 'bitpacked'.", {
+        tensor: tt.id,
+      });
+    }
+    if (tensors.has(tt.id)) {
+      graphIssue(`tensor id "${tt.id}" is declared twice.`, 'Make tensor ids unique.', { tensor: tt.id });
+    }
+    tensors.set(tt.id, opTensor(tt as DeployTensor));
+  }
+  const input = tensors.get(d.input);
+  if (!input) {
+    graphIssue(`input tensor "${d.input}" is not declared.`, 'Declare the input tensor.', {
+      tensor: d.input,
+    });
+  }
+  if (input.kind !== 'float32') {
+    issues.push({
+      code: 'bad_graph',
+      rule: 'io.float_input',
+      tensor: input.id,
+      message: `input "${input.id}" must be float32.`,
+      fix: 'The graph input is raw float data: start the graph with an Input layer.',
+    });
+    return;
+  }
+  const written = new Set<string>([input.id]);
+  (d.ops as unknown[]).forEach((raw, opIndex) => {
+    const op = raw as DeployOp;
+    const at = { opIndex, op: String(op?.op), sourceNode: String(op?.sourceNode) };
+    try {
+      checkOneOp(op, tensors, written);
+    } catch (e) {
+      if (!(e instanceof OpCheckFailure)) throw e;
+      issues.push({
+        code: e.unsupported ? 'unsupported' : 'bad_op',
+        rule: e.rule,
+        ...at,
+        message: e.message,
+        fix: e.fix,
+      });
+    }
+    // Later ops may read this op's output even when it failed: report their own problems, not this one again.
+    const outId = Array.isArray(op?.outputs) ? op.outputs[0] : undefined;
+    if (typeof outId === 'string' && tensors.has(outId)) written.add(outId);
+  });
+  if (d.outputs.length === 0) graphIssue('no outputs.', 'List at least one output tensor.');
+  for (const id of d.outputs) {
+    if (!tensors.has(id)) {
+      graphIssue(`output tensor "${id}" is not declared.`, 'List produced tensors as outputs.', {
+        tensor: id,
+      });
+    }
+    if (!written.has(id)) {
+      graphIssue(`output "${id}" is never produced.`, 'List produced tensors as outputs.', { tensor: id });
+    }
+  }
+}
+
+function checkOneOp(op: DeployOp, tensors: Map<string, OpTensor>, written: Set<string>): void {
+  const c: OpChecker = new OpChecker();
+  if (typeof op !== 'object' || op === null) c.fail('an op is not an object.', 'Fix the lowering.');
+  if (!Array.isArray(op.inputs) || !Array.isArray(op.outputs) || op.outputs.length !== 1) {
+    c.fail('an op needs an inputs array and exactly one output.', 'Fix the lowering.');
+  }
+  const ins = op.inputs.map((id) => {
+    const t = tensors.get(id);
+    if (!t) c.fail(`input tensor "${id}" is not declared.`, 'Declare every tensor an op reads.');
+    if (!written.has(id))
+      c.fail(`input "${id}" is read before any op writes it.`, 'List ops in execution order.');
+    return t;
+  });
+  const outId = op.outputs[0]!;
+  const out = tensors.get(outId);
+  if (!out) c.fail(`output tensor "${outId}" is not declared.`, 'Declare every tensor an op writes.');
+  if (written.has(outId))
+    c.fail(`output "${outId}" is written twice.`, 'Give each op its own output tensor.');
+  if (!isDeployOpKind(op.op)) {
+    throw new OpCheckFailure(
+      `op kind ${JSON.stringify(op.op)} is unknown (known: ${DEPLOY_OP_KINDS.join(', ')}).`,
+      'Update BNN Studio (this version is older than the model) or re-lower the model.',
+      'deploy.structure',
+      true,
+    );
+  }
+  const contract = DEPLOY_OPS[op.op] as unknown as {
+    arity: 'one' | 'many';
+    outputShape(op: DeployOp, ins: readonly OpTensor[]): number[] | null;
+    check(op: DeployOp, c: OpChecker, ins: readonly OpTensor[], out: OpTensor): void;
+  };
+  const many = contract.arity === 'many';
+  if (many ? ins.length < 1 : ins.length !== 1) {
+    c.fail(`has ${ins.length} inputs.`, many ? 'Give it at least one input.' : 'Give it exactly one input.');
+  }
+  contract.check(op, c, ins, out);
+  const shape = contract.outputShape(op, ins);
+  if (shape !== null) c.outShape(out, shape);
 }

@@ -16,6 +16,8 @@
  * - Float weights keep the Keras layouts: conv HWIO `[KH, KW, Cin, Cout]`, depthwise `[KH, KW, C, M]`
  *   (output channel c·M + m), dense `[Cin, Cout]`.
  * - Ops are listed in a valid execution order (topologically sorted).
+ * - Each op kind's attributes, input kinds, output-shape rule and structural check live in one file under
+ *   `./ops/` (its contract); `./ops/table.ts` lists them all.
  *
  * Binary dot products (LCE's output transform)
  *   For one output element, over its K = KH·KW·Cin taps: `accum = Σ popcount(x XOR w)` (number of
@@ -29,234 +31,46 @@
 export const DEPLOY_FORMAT = 'bnn-studio.deploy' as const;
 export const DEPLOY_VERSION = 1 as const;
 
-export type TensorKind = 'float32' | 'bitpacked';
-
-export interface DeployTensor {
-  id: string;
-  /** Per-sample logical shape, `[H, W, C]` or `[C]`. */
-  shape: number[];
-  kind: TensorKind;
-}
-
-export type Padding = 'valid' | 'same';
-export type FloatActivation = 'none' | 'relu';
-
+export type { AddOp } from './ops/add.js';
+export type { AvgPool2DOp } from './ops/avgpool2d.js';
+export type { BConv2DOp } from './ops/bconv2d.js';
+export type { BDenseOp } from './ops/bdense.js';
+export type { BDepthwiseConv2DOp } from './ops/bdepthwise-conv2d.js';
+export type { BMaxPool2DOp } from './ops/bmaxpool2d.js';
+export type {
+  BitpackedOutputTransform,
+  DeployTensor,
+  FloatActivation,
+  FloatOutputTransform,
+  OpBase,
+  OutputTransform,
+  Padding,
+  TensorKind,
+} from './ops/common.js';
+export type { ConcatOp } from './ops/concat.js';
+export type { Conv2DOp } from './ops/conv2d.js';
+export type { DenseOp } from './ops/dense.js';
+export type { DepthwiseConv2DOp } from './ops/depthwise-conv2d.js';
+export type { DequantizeOp } from './ops/dequantize.js';
+export type { GlobalAvgPoolOp } from './ops/global-avgpool.js';
+export type { HardTanhOp } from './ops/hard-tanh.js';
+export type { LeakyTanhOp } from './ops/leaky-tanh.js';
+export type { MaxPool2DOp } from './ops/maxpool2d.js';
+export type { PoolOpBase } from './ops/pool.js';
+export type { PReluOp } from './ops/prelu.js';
+export type { QuantizeOp } from './ops/quantize.js';
+export type { ReluOp } from './ops/relu.js';
+export type { ReshapeOp } from './ops/reshape.js';
+export type { ScaleShiftOp } from './ops/scale-shift.js';
+export type { SoftmaxOp } from './ops/softmax.js';
 /**
- * Float output of a binary layer:
- *   y[c] = activation( multiplier[c] · clamp(dot) + bias[c] )
- * where `clamp` is applied to the integer dot product first (`'relu'`: max(dot, 0), LCE's
- * fused_activation_function, used when a ReLU sits between the binary layer and its BatchNorm).
+ * Ops (one file each in `./ops/`, listed in `./ops/table.ts`). `DeployOp` is the union of their attribute
+ * types and `DeployOpKind` the table's keys.
  */
-export interface FloatOutputTransform {
-  kind: 'float';
-  clamp: FloatActivation;
-  multiplier: Float32Array;
-  bias: Float32Array;
-  activation: FloatActivation;
-}
+export type { DeployOp, DeployOpKind, DeployOpOf } from './ops/table.js';
 
-/**
- * Bit-packed output of a binary layer, so binary layers chain without unpacking:
- *   output bit c = 1 (i.e. −1)  iff  accum[c] > thresholds[c]   (signed 32-bit compare)
- * Lowering derives thresholds from a folded BatchNorm as `floor(0.5 · (bias/|mult| + K))` and, where the
- * multiplier is negative, flips the sign of that output channel's packed filter (so every multiplier is
- * positive). INT32_MIN / INT32_MAX encode "always −1" / "always +1". Requires constant K (no zero-padding).
- */
-export interface BitpackedOutputTransform {
-  kind: 'bitpacked';
-  thresholds: Int32Array;
-}
-
-export type OutputTransform = FloatOutputTransform | BitpackedOutputTransform;
-
-interface OpBase {
-  /** Id of the graph node this op came from (for error messages and per-layer reports). */
-  sourceNode: string;
-  inputs: string[];
-  outputs: string[];
-}
-
-/** float32 → bitpacked: sign(x) with sign(0) = +1. Shapes equal. */
-export interface QuantizeOp extends OpBase {
-  op: 'quantize';
-}
-/** bitpacked → float32 ±1. */
-export interface DequantizeOp extends OpBase {
-  op: 'dequantize';
-}
-
-/** Binary conv: input bitpacked `[H, W, Cin]`; output float32 or bitpacked `[OH, OW, Cout]`. */
-export interface BConv2DOp extends OpBase {
-  op: 'bconv2d';
-  /** Packed OHWI filter, `Cout·KH·KW·ceil(Cin/32)` words. */
-  filter: Int32Array;
-  inChannels: number;
-  outChannels: number;
-  kernel: [number, number];
-  strides: [number, number];
-  dilations: [number, number];
-  padding: Padding;
-  /** With `same`: 1 = one-padding (+1), 0 = zero-padding (float output only). Ignored for `valid`. */
-  padValue: 0 | 1;
-  transform: OutputTransform;
-}
-
-/** Binary depthwise conv (depth multiplier 1): per channel, `dot` over KH·KW taps. Float output only. */
-export interface BDepthwiseConv2DOp extends OpBase {
-  op: 'bdepthwise_conv2d';
-  /** Packed `[KH, KW, ceil(C/32)]` words. */
-  filter: Int32Array;
-  channels: number;
-  kernel: [number, number];
-  strides: [number, number];
-  dilations: [number, number];
-  padding: Padding;
-  padValue: 0 | 1;
-  transform: FloatOutputTransform;
-}
-
-/** Binary dense: input bitpacked `[Cin]`; output float32 or bitpacked `[Cout]`. K = Cin. */
-export interface BDenseOp extends OpBase {
-  op: 'bdense';
-  /** Packed `[Cout, ceil(Cin/32)]` words. */
-  filter: Int32Array;
-  inChannels: number;
-  outChannels: number;
-  transform: OutputTransform;
-}
-
-/** Max-pool on bit-packed data: the max of ±1 values is −1 only if all are −1, so it is a bitwise AND. */
-export interface BMaxPool2DOp extends OpBase {
-  op: 'bmaxpool2d';
-  pool: [number, number];
-  strides: [number, number];
-  /** `same` ignores out-of-bounds taps. */
-  padding: Padding;
-}
-
-/** Float conv (first layer, float layers): zero padding for `same`. */
-export interface Conv2DOp extends OpBase {
-  op: 'conv2d';
-  /** HWIO `[KH, KW, Cin, Cout]`. */
-  filter: Float32Array;
-  bias: Float32Array | null;
-  inChannels: number;
-  outChannels: number;
-  kernel: [number, number];
-  strides: [number, number];
-  dilations: [number, number];
-  padding: Padding;
-  activation: FloatActivation;
-}
-
-export interface DepthwiseConv2DOp extends OpBase {
-  op: 'depthwise_conv2d';
-  /** `[KH, KW, C, M]`. */
-  filter: Float32Array;
-  bias: Float32Array | null;
-  channels: number;
-  depthMultiplier: number;
-  kernel: [number, number];
-  strides: [number, number];
-  dilations: [number, number];
-  padding: Padding;
-  activation: FloatActivation;
-}
-
-/** Float dense: `[Cin]` → `[Cout]`, weights `[Cin, Cout]`. */
-export interface DenseOp extends OpBase {
-  op: 'dense';
-  weights: Float32Array;
-  bias: Float32Array | null;
-  inChannels: number;
-  outChannels: number;
-  activation: FloatActivation;
-}
-
-/** Per-channel affine map (an unfolded BatchNorm or an input normalisation): y = x·scale[c] + shift[c]. */
-export interface ScaleShiftOp extends OpBase {
-  op: 'scale_shift';
-  scale: Float32Array;
-  shift: Float32Array;
-}
-
-export interface PoolOpBase extends OpBase {
-  pool: [number, number];
-  strides: [number, number];
-  padding: Padding;
-}
-/** Float max-pool; `same` ignores out-of-bounds taps. */
-export interface MaxPool2DOp extends PoolOpBase {
-  op: 'maxpool2d';
-}
-/** Float average-pool; `same` averages only in-bounds taps (TensorFlow semantics). */
-export interface AvgPool2DOp extends PoolOpBase {
-  op: 'avgpool2d';
-}
-/** `[H, W, C]` → `[C]`. */
-export interface GlobalAvgPoolOp extends OpBase {
-  op: 'global_avgpool';
-}
-
-/** Element-wise sum of float tensors of equal shape. */
-export interface AddOp extends OpBase {
-  op: 'add';
-}
-/** Concatenation of float tensors along the channel (last) axis, in input order. */
-export interface ConcatOp extends OpBase {
-  op: 'concat';
-}
-/** Row-major reshape of a float tensor (Flatten is a reshape to `[H·W·C]`). */
-export interface ReshapeOp extends OpBase {
-  op: 'reshape';
-}
-
-export interface ReluOp extends OpBase {
-  op: 'relu';
-}
-/** y = x ≥ 0 ? x : alpha[c]·x. */
-export interface PReluOp extends OpBase {
-  op: 'prelu';
-  alpha: Float32Array;
-}
-/** y = clamp(x, −1, 1). */
-export interface HardTanhOp extends OpBase {
-  op: 'hard_tanh';
-}
-/** Larq's leaky_tanh: y = clamp(x, −1, 1) + alpha·(x − clamp(x, −1, 1)). */
-export interface LeakyTanhOp extends OpBase {
-  op: 'leaky_tanh';
-  alpha: number;
-}
-/** Softmax over the last axis. */
-export interface SoftmaxOp extends OpBase {
-  op: 'softmax';
-}
-
-export type DeployOp =
-  | QuantizeOp
-  | DequantizeOp
-  | BConv2DOp
-  | BDepthwiseConv2DOp
-  | BDenseOp
-  | BMaxPool2DOp
-  | Conv2DOp
-  | DepthwiseConv2DOp
-  | DenseOp
-  | ScaleShiftOp
-  | MaxPool2DOp
-  | AvgPool2DOp
-  | GlobalAvgPoolOp
-  | AddOp
-  | ConcatOp
-  | ReshapeOp
-  | ReluOp
-  | PReluOp
-  | HardTanhOp
-  | LeakyTanhOp
-  | SoftmaxOp;
-
-export type DeployOpKind = DeployOp['op'];
+import type { DeployTensor } from './ops/common.js';
+import type { DeployOp } from './ops/table.js';
 
 export interface DeployGraph {
   format: typeof DEPLOY_FORMAT;

@@ -1,5 +1,12 @@
 import { unpackRows } from '../deploy/bitpack.js';
-import type { DeployGraph, DeployOp, FloatActivation, OutputTransform } from '../deploy/deploy-types.js';
+import type {
+  DeployGraph,
+  DeployOp,
+  DeployOpKind,
+  DeployOpOf,
+  FloatActivation,
+  OutputTransform,
+} from '../deploy/deploy-types.js';
 import * as F from './float-ops.js';
 
 /**
@@ -64,6 +71,126 @@ function transformValue(t: OutputTransform, dot: number, k: number, c: number): 
   return accum > t.thresholds[c]! ? -1 : 1;
 }
 
+/** What one op's float kernel sees of one sample. */
+interface OracleArgs {
+  ins: Float32Array[];
+  inShape: number[];
+  outShape: number[];
+  /** Channels of the first input. */
+  c: number;
+  /** The op's packed filter as ±1 floats, `rows × inner` (unpacked once per evaluation). */
+  unpack(rows: number, inner: number): Float32Array;
+}
+
+type OracleKernel<K extends DeployOpKind> = (op: DeployOpOf<K>, a: OracleArgs) => Float32Array;
+
+const pool = (op: DeployOpOf<'bmaxpool2d' | 'maxpool2d' | 'avgpool2d'>, { ins, inShape, c }: OracleArgs) =>
+  F.pool2d(
+    ins[0]!,
+    inShape[0]!,
+    inShape[1]!,
+    c,
+    op.pool,
+    op.strides,
+    op.padding,
+    op.op === 'avgpool2d' ? 'avg' : 'max',
+  ).y;
+
+/** The float kernel of every deploy op (compile-checked against the op table). */
+const FLOAT_ORACLE = {
+  quantize: (_op, { ins }) => ins[0]!.map((v) => (v < 0 ? -1 : 1)),
+  dequantize: (_op, { ins }) => ins[0]!.slice(),
+  bconv2d: (op, { ins, inShape, outShape, unpack }) => {
+    const x = ins[0]!;
+    const [kh, kw] = op.kernel;
+    const cin = op.inChannels;
+    const cout = op.outChannels;
+    const f = unpack(cout * kh * kw, cin); // OHWI
+    const g = F.convGeometry(inShape, cin, op);
+    const pixels = outShape[0]! * outShape[1]!;
+    const dot = new Float64Array(pixels * cout);
+    // One-padding reads +1 out of bounds; zero-padding reads 0 (drops the tap from the sum).
+    const pad = op.padding === 'same' ? op.padValue : 0;
+    F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+      if (!inside && pad === 0) return;
+      const xb = (iy * g.w + ix) * cin;
+      for (let co = 0; co < cout; co++) {
+        const fb = ((co * kh + ky) * kw + kx) * cin;
+        let s = 0;
+        if (inside) for (let ci = 0; ci < cin; ci++) s += x[xb + ci]! * f[fb + ci]!;
+        else for (let ci = 0; ci < cin; ci++) s += pad * f[fb + ci]!;
+        dot[o * cout + co]! += s;
+      }
+    });
+    const k = kh * kw * cin;
+    const y = new Float32Array(pixels * cout);
+    for (let i = 0; i < y.length; i++) y[i] = transformValue(op.transform, dot[i]!, k, i % cout);
+    return y;
+  },
+  bdepthwise_conv2d: (op, { ins, inShape, outShape, unpack }) => {
+    const x = ins[0]!;
+    const [kh, kw] = op.kernel;
+    const ch = op.channels;
+    const f = unpack(kh * kw, ch);
+    const g = F.convGeometry(inShape, ch, op);
+    const pixels = outShape[0]! * outShape[1]!;
+    const dot = new Float64Array(pixels * ch);
+    const pad = op.padding === 'same' ? op.padValue : 0;
+    F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
+      for (let ci = 0; ci < ch; ci++) {
+        const v = inside ? x[(iy * g.w + ix) * ch + ci]! : pad;
+        dot[o * ch + ci]! += v * f[(ky * kw + kx) * ch + ci]!;
+      }
+    });
+    const y = new Float32Array(pixels * ch);
+    for (let i = 0; i < y.length; i++) y[i] = transformValue(op.transform, dot[i]!, kh * kw, i % ch);
+    return y;
+  },
+  bdense: (op, { ins, unpack }) => {
+    const x = ins[0]!;
+    const f = unpack(op.outChannels, op.inChannels);
+    const y = new Float32Array(op.outChannels);
+    for (let o = 0; o < op.outChannels; o++) {
+      let dot = 0;
+      for (let i = 0; i < op.inChannels; i++) dot += x[i]! * f[o * op.inChannels + i]!;
+      y[o] = transformValue(op.transform, dot, op.inChannels, o);
+    }
+    return y;
+  },
+  bmaxpool2d: pool,
+  maxpool2d: pool,
+  avgpool2d: pool,
+  conv2d: (op, { ins, inShape }) => {
+    const g = F.convGeometry(inShape, op.inChannels, op);
+    return biasAct(F.conv2d(ins[0]!, g, op.filter, op.outChannels).y, op.bias, op.outChannels, op.activation);
+  },
+  depthwise_conv2d: (op, { ins, inShape }) => {
+    const g = F.convGeometry(inShape, op.channels, op);
+    const n = op.channels * op.depthMultiplier;
+    return biasAct(F.depthwiseConv2d(ins[0]!, g, op.filter, op.depthMultiplier).y, op.bias, n, op.activation);
+  },
+  dense: (op, { ins }) =>
+    biasAct(
+      F.dense(ins[0]!, op.weights, op.inChannels, op.outChannels),
+      op.bias,
+      op.outChannels,
+      op.activation,
+    ),
+  scale_shift: (op, { ins, c }) => ins[0]!.map((v, i) => v * op.scale[i % c]! + op.shift[i % c]!),
+  global_avgpool: (_op, { ins, inShape, c }) => F.globalAvgPool(ins[0]!, inShape[0]! * inShape[1]!, c),
+  add: (_op, { ins }) => F.addAll(ins),
+  concat: (_op, { ins, outShape }) => {
+    const cout = outShape[outShape.length - 1]!;
+    return F.concatChannels(ins, outShape.reduce((a, b) => a * b, 1) / cout, cout);
+  },
+  reshape: (_op, { ins }) => ins[0]!.slice(),
+  relu: (_op, { ins }) => ins[0]!.map((v) => Math.max(v, 0)),
+  prelu: (op, { ins, c }) => ins[0]!.map((v, i) => (v >= 0 ? v : op.alpha[i % c]! * v)),
+  hard_tanh: (_op, { ins }) => ins[0]!.map(F.hardTanh),
+  leaky_tanh: (op, { ins }) => ins[0]!.map((v) => F.leakyTanh(v, op.alpha)),
+  softmax: (_op, { ins }) => F.softmax(ins[0]!),
+} satisfies { [K in DeployOpKind]: OracleKernel<K> };
+
 function runOp(
   op: DeployOp,
   ins: Float32Array[],
@@ -71,8 +198,6 @@ function runOp(
   outShape: number[],
   cache: Map<DeployOp, Float32Array>,
 ): Float32Array {
-  const x = ins[0]!;
-  const c = inShape[inShape.length - 1]!;
   const unpack = (rows: number, inner: number) => {
     let f = cache.get(op);
     if (!f) {
@@ -81,121 +206,10 @@ function runOp(
     }
     return f;
   };
-  switch (op.op) {
-    case 'quantize':
-      return x.map((v) => (v < 0 ? -1 : 1));
-    case 'dequantize':
-      return x.slice();
-    case 'bconv2d': {
-      const [kh, kw] = op.kernel;
-      const cin = op.inChannels;
-      const cout = op.outChannels;
-      const f = unpack(cout * kh * kw, cin); // OHWI
-      const g = F.convGeometry(inShape, cin, op);
-      const pixels = outShape[0]! * outShape[1]!;
-      const dot = new Float64Array(pixels * cout);
-      // One-padding reads +1 out of bounds; zero-padding reads 0 (drops the tap from the sum).
-      const pad = op.padding === 'same' ? op.padValue : 0;
-      F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
-        if (!inside && pad === 0) return;
-        const xb = (iy * g.w + ix) * cin;
-        for (let co = 0; co < cout; co++) {
-          const fb = ((co * kh + ky) * kw + kx) * cin;
-          let s = 0;
-          if (inside) for (let ci = 0; ci < cin; ci++) s += x[xb + ci]! * f[fb + ci]!;
-          else for (let ci = 0; ci < cin; ci++) s += pad * f[fb + ci]!;
-          dot[o * cout + co]! += s;
-        }
-      });
-      const k = kh * kw * cin;
-      const y = new Float32Array(pixels * cout);
-      for (let i = 0; i < y.length; i++) y[i] = transformValue(op.transform, dot[i]!, k, i % cout);
-      return y;
-    }
-    case 'bdepthwise_conv2d': {
-      const [kh, kw] = op.kernel;
-      const ch = op.channels;
-      const f = unpack(kh * kw, ch);
-      const g = F.convGeometry(inShape, ch, op);
-      const pixels = outShape[0]! * outShape[1]!;
-      const dot = new Float64Array(pixels * ch);
-      const pad = op.padding === 'same' ? op.padValue : 0;
-      F.forEachTap(g, (o, iy, ix, ky, kx, inside) => {
-        for (let ci = 0; ci < ch; ci++) {
-          const v = inside ? x[(iy * g.w + ix) * ch + ci]! : pad;
-          dot[o * ch + ci]! += v * f[(ky * kw + kx) * ch + ci]!;
-        }
-      });
-      const y = new Float32Array(pixels * ch);
-      for (let i = 0; i < y.length; i++) y[i] = transformValue(op.transform, dot[i]!, kh * kw, i % ch);
-      return y;
-    }
-    case 'bdense': {
-      const f = unpack(op.outChannels, op.inChannels);
-      const y = new Float32Array(op.outChannels);
-      for (let o = 0; o < op.outChannels; o++) {
-        let dot = 0;
-        for (let i = 0; i < op.inChannels; i++) dot += x[i]! * f[o * op.inChannels + i]!;
-        y[o] = transformValue(op.transform, dot, op.inChannels, o);
-      }
-      return y;
-    }
-    case 'bmaxpool2d':
-    case 'maxpool2d':
-    case 'avgpool2d':
-      return F.pool2d(
-        x,
-        inShape[0]!,
-        inShape[1]!,
-        c,
-        op.pool,
-        op.strides,
-        op.padding,
-        op.op === 'avgpool2d' ? 'avg' : 'max',
-      ).y;
-    case 'conv2d': {
-      const g = F.convGeometry(inShape, op.inChannels, op);
-      return biasAct(F.conv2d(x, g, op.filter, op.outChannels).y, op.bias, op.outChannels, op.activation);
-    }
-    case 'depthwise_conv2d': {
-      const g = F.convGeometry(inShape, op.channels, op);
-      const n = op.channels * op.depthMultiplier;
-      return biasAct(F.depthwiseConv2d(x, g, op.filter, op.depthMultiplier).y, op.bias, n, op.activation);
-    }
-    case 'dense':
-      return biasAct(
-        F.dense(x, op.weights, op.inChannels, op.outChannels),
-        op.bias,
-        op.outChannels,
-        op.activation,
-      );
-    case 'scale_shift':
-      return x.map((v, i) => v * op.scale[i % c]! + op.shift[i % c]!);
-    case 'global_avgpool':
-      return F.globalAvgPool(x, inShape[0]! * inShape[1]!, c);
-    case 'add':
-      return F.addAll(ins);
-    case 'concat': {
-      const cout = outShape[outShape.length - 1]!;
-      return F.concatChannels(ins, outShape.reduce((a, b) => a * b, 1) / cout, cout);
-    }
-    case 'reshape':
-      return x.slice();
-    case 'relu':
-      return x.map((v) => Math.max(v, 0));
-    case 'prelu':
-      return x.map((v, i) => (v >= 0 ? v : op.alpha[i % c]! * v));
-    case 'hard_tanh':
-      return x.map(F.hardTanh);
-    case 'leaky_tanh':
-      return x.map((v) => F.leakyTanh(v, op.alpha));
-    case 'softmax':
-      return F.softmax(x);
-    default: {
-      const never: never = op;
-      throw new Error(`evaluateDeployGraphFloat: unknown op ${JSON.stringify((never as DeployOp).op)}`);
-    }
-  }
+  if (!Object.hasOwn(FLOAT_ORACLE, op.op))
+    throw new Error(`evaluateDeployGraphFloat: unknown op ${JSON.stringify(op.op)}`);
+  const kernel = FLOAT_ORACLE[op.op] as (op: DeployOp, a: OracleArgs) => Float32Array;
+  return kernel(op, { ins, inShape, outShape, c: inShape[inShape.length - 1]!, unpack });
 }
 
 function biasAct(y: Float64Array, bias: Float32Array | null, n: number, a: FloatActivation): Float32Array {

@@ -3,16 +3,9 @@
  * pass of a graph and the float evaluator of a deploy graph are built from them.
  */
 
-export type PaddingMode = 'valid' | 'same';
+import { axisWindow, type WindowPadding } from '../math/window.js';
 
-/** TensorFlow window geometry along one axis: output length and padding before the first element. */
-export function windowGeometry(n: number, k: number, s: number, d: number, padding: PaddingMode) {
-  const ek = (k - 1) * d + 1;
-  if (padding === 'valid') return { out: Math.floor((n - ek) / s) + 1, before: 0 };
-  const out = Math.ceil(n / s);
-  const total = Math.max((out - 1) * s + ek - n, 0);
-  return { out, before: Math.floor(total / 2) };
-}
+export type PaddingMode = WindowPadding;
 
 export interface ConvGeometry {
   h: number;
@@ -55,8 +48,8 @@ export function convGeometry(inShape: readonly number[], c: number, win: Window)
 /** Window geometry along height (`gy`) and width (`gx`). */
 function outputGrid(g: ConvGeometry) {
   return {
-    gy: windowGeometry(g.h, g.kh, g.sh, g.dh, g.padding),
-    gx: windowGeometry(g.w, g.kw, g.sw, g.dw, g.padding),
+    gy: axisWindow(g.h, g.kh, g.sh, g.dh, g.padding),
+    gx: axisWindow(g.w, g.kw, g.sw, g.dw, g.padding),
   };
 }
 
@@ -73,9 +66,9 @@ export function forEachTap(
     for (let ox = 0; ox < gx.out; ox++) {
       const o = oy * gx.out + ox;
       for (let ky = 0; ky < g.kh; ky++) {
-        const iy = oy * g.sh + ky * g.dh - gy.before;
+        const iy = oy * g.sh + ky * g.dh - gy.padBefore;
         for (let kx = 0; kx < g.kw; kx++) {
-          const ix = ox * g.sw + kx * g.dw - gx.before;
+          const ix = ox * g.sw + kx * g.dw - gx.padBefore;
           tap(o, iy, ix, ky, kx, iy >= 0 && iy < g.h && ix >= 0 && ix < g.w);
         }
       }

@@ -1,5 +1,5 @@
 import { inferGraph } from '../infer/analyze.js';
-import { getLayerDef, resolveParams } from '../registry/layers.js';
+import { getLayerDef, type LayerType, type ResolvedParams, resolveParams } from '../registry/layers.js';
 import { quantizeArray } from '../registry/quantizer-math.js';
 import type { GraphNode, GraphSpec, QuantizerRef, WeightMap } from '../spec/graph-types.js';
 import * as F from './float-ops.js';
@@ -44,7 +44,7 @@ export function forwardGraphFloat(
       const ins = (inputsOf.get(id) ?? []).map((s) => ({ x: values.get(s)!, shape: shapeOf(s) }));
       const x =
         getLayerDef(node.type).type === 'Input' ? input.subarray(b * inSize, (b + 1) * inSize) : ins[0]!.x;
-      const y = forwardNode(node, getLayerDef(node.type).type, x, ins, shapeOf(id), weights);
+      const y = forwardNode(node, getLayerDef(node.type).type as LayerType, x, ins, shapeOf(id), weights);
       values.set(id, y);
       observe?.(id, b, y);
     }
@@ -58,7 +58,7 @@ export function forwardGraphFloat(
 
 function forwardNode(
   node: GraphNode,
-  type: string,
+  type: LayerType,
   x: Float32Array,
   ins: Array<{ x: Float32Array; shape: number[] }>,
   outShape: number[],
@@ -85,102 +85,169 @@ function forwardNode(
     }
     return Float32Array.from(y);
   };
-  switch (type) {
-    case 'Input': {
-      const norm = p.normalization as { mean: number; std: number } | null;
-      const y = Float32Array.from(x);
-      if (norm) for (let i = 0; i < y.length; i++) y[i] = (y[i]! - norm.mean) / norm.std;
-      return y;
-    }
-    case 'QuantConv2D':
-    case 'Conv2D': {
-      const k = p.kernel_size as number[];
-      const count = k[0]! * k[1]! * c * cout;
-      const w = getWeight(weights, id, 'kernel', count, [k[0]!, k[1]!, c, cout]);
-      const xq = quantizeArray(q('input_quantizer'), x, c);
-      const wq = quantizeArray(q('kernel_quantizer'), w, cout);
-      return addBias(F.conv2d(xq, geom(k), wq, cout, type === 'QuantConv2D' ? padValue() : 0).y, cout);
-    }
-    case 'QuantDepthwiseConv2D':
-    case 'DepthwiseConv2D':
-    case 'QuantSeparableConv2D': {
-      const k = p.kernel_size as number[];
-      const m = p.depth_multiplier as number;
-      const dk = getWeight(weights, id, 'depthwise_kernel', k[0]! * k[1]! * c * m, [k[0]!, k[1]!, c, m]);
-      const xq = quantizeArray(q('input_quantizer'), x, c);
-      const dq = quantizeArray(q('depthwise_quantizer'), dk, m);
-      const pv = type === 'DepthwiseConv2D' ? 0 : padValue();
-      const dw = F.depthwiseConv2d(xq, geom(k), dq, m, pv);
-      if (type !== 'QuantSeparableConv2D') return addBias(dw.y, cout);
-      const pk = getWeight(weights, id, 'pointwise_kernel', c * m * cout, [1, 1, c * m, cout]);
-      const pq = quantizeArray(q('pointwise_quantizer'), pk, cout);
-      const pg = F.convGeometry([dw.oh, dw.ow], c * m, {
-        kernel: [1, 1],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'valid',
-      });
-      return addBias(F.conv2d(Float32Array.from(dw.y), pg, pq, cout).y, cout);
-    }
-    case 'QuantDense':
-    case 'Dense': {
-      const w = getWeight(weights, id, 'kernel', c * cout, [c, cout]);
-      const xq = quantizeArray(q('input_quantizer'), x, c);
-      const wq = quantizeArray(q('kernel_quantizer'), w, cout);
-      return addBias(F.dense(xq, wq, c, cout), cout);
-    }
-    case 'BatchNormalization': {
-      const gamma = getWeightOr(weights, id, 'gamma', c, p.scale as boolean, 1);
-      const beta = getWeightOr(weights, id, 'beta', c, p.center as boolean, 0);
-      const mean = getWeight(weights, id, 'moving_mean', c);
-      const variance = getWeight(weights, id, 'moving_variance', c);
-      const eps = p.epsilon as number;
-      const y = new Float32Array(x.length);
-      for (let i = 0; i < x.length; i++) {
-        const ci = i % c;
-        y[i] = (gamma[ci]! * (x[i]! - mean[ci]!)) / Math.sqrt(variance[ci]! + eps) + beta[ci]!;
-      }
-      return y;
-    }
-    case 'MaxPool2D':
-    case 'AveragePool2D':
-      return F.pool2d(
-        x,
-        inShape[0]!,
-        inShape[1]!,
-        c,
-        p.pool_size as [number, number],
-        p.strides as [number, number],
-        p.padding as F.PaddingMode,
-        type === 'MaxPool2D' ? 'max' : 'avg',
-      ).y;
-    case 'GlobalAveragePooling2D':
-      return F.globalAvgPool(x, inShape[0]! * inShape[1]!, c);
-    case 'Flatten':
-    case 'Reshape':
-    case 'Dropout':
-      return Float32Array.from(x);
-    case 'ReLU':
-      return x.map((v) => Math.max(v, 0));
-    case 'PReLU': {
-      const alpha = getWeight(weights, id, 'alpha', c);
-      return x.map((v, i) => (v >= 0 ? v : alpha[i % c]! * v));
-    }
-    case 'HardTanh':
-      return x.map(F.hardTanh);
-    case 'LeakyTanh':
-      return x.map((v) => F.leakyTanh(v, p.alpha as number));
-    case 'Softmax':
-      return F.softmax(x);
-    case 'Add':
-      return F.addAll(ins.map((i) => i.x));
-    case 'Concatenate':
-      return F.concatChannels(
-        ins.map((i) => i.x),
-        outShape.reduce((a, b) => a * b, 1) / cout,
-        cout,
-      );
-    default:
-      throw new Error(`forwardGraphFloat: no reference for layer type '${type}'`);
-  }
+  return FLOAT_FORWARD[type]({
+    type,
+    p,
+    x,
+    ins,
+    inShape,
+    outShape,
+    c,
+    cout,
+    id,
+    weights,
+    q,
+    geom,
+    padValue,
+    addBias,
+  });
 }
+
+/** What a layer's float forward pass sees of one node and one sample. */
+interface ForwardArgs {
+  type: LayerType;
+  p: ResolvedParams;
+  x: Float32Array;
+  ins: Array<{ x: Float32Array; shape: number[] }>;
+  inShape: number[];
+  outShape: number[];
+  /** Channels of the first input and of the output. */
+  c: number;
+  cout: number;
+  id: string;
+  weights: WeightMap;
+  q(name: string): QuantizerRef | null;
+  geom(kernel: number[]): F.ConvGeometry;
+  padValue(): number;
+  addBias(y: Float64Array, n: number): Float32Array;
+}
+
+type FloatForward = (a: ForwardArgs) => Float32Array;
+
+const forwardConv: FloatForward = (a) => {
+  const { type, p, x, c, cout, id, weights, q, geom, padValue, addBias } = a;
+  const k = p.kernel_size as number[];
+  const count = k[0]! * k[1]! * c * cout;
+  const w = getWeight(weights, id, 'kernel', count, [k[0]!, k[1]!, c, cout]);
+  const xq = quantizeArray(q('input_quantizer'), x, c);
+  const wq = quantizeArray(q('kernel_quantizer'), w, cout);
+  return addBias(F.conv2d(xq, geom(k), wq, cout, type === 'QuantConv2D' ? padValue() : 0).y, cout);
+};
+const forwardDepthwiseOrSeparable: FloatForward = (a) => {
+  const { type, p, x, c, cout, id, weights, q, geom, padValue, addBias } = a;
+  const k = p.kernel_size as number[];
+  const m = p.depth_multiplier as number;
+  const dk = getWeight(weights, id, 'depthwise_kernel', k[0]! * k[1]! * c * m, [k[0]!, k[1]!, c, m]);
+  const xq = quantizeArray(q('input_quantizer'), x, c);
+  const dq = quantizeArray(q('depthwise_quantizer'), dk, m);
+  const pv = type === 'DepthwiseConv2D' ? 0 : padValue();
+  const dw = F.depthwiseConv2d(xq, geom(k), dq, m, pv);
+  if (type !== 'QuantSeparableConv2D') return addBias(dw.y, cout);
+  const pk = getWeight(weights, id, 'pointwise_kernel', c * m * cout, [1, 1, c * m, cout]);
+  const pq = quantizeArray(q('pointwise_quantizer'), pk, cout);
+  const pg = F.convGeometry([dw.oh, dw.ow], c * m, {
+    kernel: [1, 1],
+    strides: [1, 1],
+    dilations: [1, 1],
+    padding: 'valid',
+  });
+  return addBias(F.conv2d(Float32Array.from(dw.y), pg, pq, cout).y, cout);
+};
+const forwardDense: FloatForward = (a) => {
+  const { x, c, cout, id, weights, q, addBias } = a;
+  const w = getWeight(weights, id, 'kernel', c * cout, [c, cout]);
+  const xq = quantizeArray(q('input_quantizer'), x, c);
+  const wq = quantizeArray(q('kernel_quantizer'), w, cout);
+  return addBias(F.dense(xq, wq, c, cout), cout);
+};
+const forwardPool2D: FloatForward = (a) => {
+  const { type, p, x, inShape, c } = a;
+  return F.pool2d(
+    x,
+    inShape[0]!,
+    inShape[1]!,
+    c,
+    p.pool_size as [number, number],
+    p.strides as [number, number],
+    p.padding as F.PaddingMode,
+    type === 'MaxPool2D' ? 'max' : 'avg',
+  ).y;
+};
+const forwardIdentity: FloatForward = (a) => {
+  const { x } = a;
+  return Float32Array.from(x);
+};
+
+/** The float forward pass of every layer type (the graph's own semantics), compile-checked against the registry. */
+const FLOAT_FORWARD = {
+  Input: (a) => {
+    const { p, x } = a;
+    const norm = p.normalization as { mean: number; std: number } | null;
+    const y = Float32Array.from(x);
+    if (norm) for (let i = 0; i < y.length; i++) y[i] = (y[i]! - norm.mean) / norm.std;
+    return y;
+  },
+  QuantConv2D: forwardConv,
+  Conv2D: forwardConv,
+  QuantDepthwiseConv2D: forwardDepthwiseOrSeparable,
+  DepthwiseConv2D: forwardDepthwiseOrSeparable,
+  QuantSeparableConv2D: forwardDepthwiseOrSeparable,
+  QuantDense: forwardDense,
+  Dense: forwardDense,
+  BatchNormalization: (a) => {
+    const { p, x, c, id, weights } = a;
+    const gamma = getWeightOr(weights, id, 'gamma', c, p.scale as boolean, 1);
+    const beta = getWeightOr(weights, id, 'beta', c, p.center as boolean, 0);
+    const mean = getWeight(weights, id, 'moving_mean', c);
+    const variance = getWeight(weights, id, 'moving_variance', c);
+    const eps = p.epsilon as number;
+    const y = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const ci = i % c;
+      y[i] = (gamma[ci]! * (x[i]! - mean[ci]!)) / Math.sqrt(variance[ci]! + eps) + beta[ci]!;
+    }
+    return y;
+  },
+  MaxPool2D: forwardPool2D,
+  AveragePool2D: forwardPool2D,
+  GlobalAveragePooling2D: (a) => {
+    const { x, inShape, c } = a;
+    return F.globalAvgPool(x, inShape[0]! * inShape[1]!, c);
+  },
+  Flatten: forwardIdentity,
+  Reshape: forwardIdentity,
+  Dropout: forwardIdentity,
+  ReLU: (a) => {
+    const { x } = a;
+    return x.map((v) => Math.max(v, 0));
+  },
+  PReLU: (a) => {
+    const { x, c, id, weights } = a;
+    const alpha = getWeight(weights, id, 'alpha', c);
+    return x.map((v, i) => (v >= 0 ? v : alpha[i % c]! * v));
+  },
+  HardTanh: (a) => {
+    const { x } = a;
+    return x.map(F.hardTanh);
+  },
+  LeakyTanh: (a) => {
+    const { p, x } = a;
+    return x.map((v) => F.leakyTanh(v, p.alpha as number));
+  },
+  Softmax: (a) => {
+    const { x } = a;
+    return F.softmax(x);
+  },
+  Add: (a) => {
+    const { ins } = a;
+    return F.addAll(ins.map((i) => i.x));
+  },
+  Concatenate: (a) => {
+    const { ins, outShape, cout } = a;
+    return F.concatChannels(
+      ins.map((i) => i.x),
+      outShape.reduce((a, b) => a * b, 1) / cout,
+      cout,
+    );
+  },
+} satisfies Record<LayerType, FloatForward>;

@@ -1,7 +1,63 @@
 import { inferGraph } from '../infer/analyze.js';
-import { getLayerDef, resolveParams } from '../registry/layers.js';
+import { seededRandom } from '../math/rng.js';
+import { getLayerDef, type LayerType, type ResolvedParams, resolveParams } from '../registry/layers.js';
 import type { GraphSpec, WeightMap } from '../spec/graph-types.js';
-import { Rng } from '../train/rng.js';
+
+/** What a layer's weight shapes depend on. */
+interface WeightSpecArgs {
+  p: ResolvedParams;
+  /** kernel_size ([1, 1] when the layer has none). */
+  k: number[];
+  cin: number;
+  cout: number;
+  /** The layer's output shape. */
+  shape: number[];
+}
+
+const none = (): Record<string, number[]> => ({});
+const convKernel = ({ k, cin, cout }: WeightSpecArgs) => ({ kernel: [k[0]!, k[1]!, cin, cout] });
+const denseKernel = ({ cin, cout }: WeightSpecArgs) => ({ kernel: [cin, cout] });
+const depthwiseKernel = ({ p, k, cin }: WeightSpecArgs) => ({
+  depthwise_kernel: [k[0]!, k[1]!, cin, p.depth_multiplier as number],
+});
+
+/**
+ * The variables of every layer type (without `bias`, which every conv and dense layer with `use_bias` has),
+ * compile-checked against the layer registry: a new layer type without an entry does not compile.
+ */
+const WEIGHT_SPECS = {
+  Input: none,
+  QuantConv2D: convKernel,
+  Conv2D: convKernel,
+  QuantDense: denseKernel,
+  Dense: denseKernel,
+  QuantDepthwiseConv2D: depthwiseKernel,
+  DepthwiseConv2D: depthwiseKernel,
+  QuantSeparableConv2D: (a) => ({
+    ...depthwiseKernel(a),
+    pointwise_kernel: [1, 1, a.cin * (a.p.depth_multiplier as number), a.cout],
+  }),
+  BatchNormalization: ({ p, cout }) => ({
+    ...(p.scale ? { gamma: [cout] } : {}),
+    ...(p.center ? { beta: [cout] } : {}),
+    moving_mean: [cout],
+    moving_variance: [cout],
+  }),
+  // Keras PReLU with shared_axes [1, 2]: one slope per channel.
+  PReLU: ({ shape, cout }) => ({ alpha: shape.length === 3 ? [1, 1, cout] : [cout] }),
+  MaxPool2D: none,
+  AveragePool2D: none,
+  GlobalAveragePooling2D: none,
+  Flatten: none,
+  Reshape: none,
+  ReLU: none,
+  HardTanh: none,
+  LeakyTanh: none,
+  Add: none,
+  Concatenate: none,
+  Dropout: none,
+  Softmax: none,
+} satisfies Record<LayerType, (a: WeightSpecArgs) => Record<string, number[]>>;
 
 /**
  * The variables every node of a graph owns, with their Keras names and shapes: node id → name → shape.
@@ -24,45 +80,11 @@ export function describeWeights(graph: GraphSpec): Record<string, Record<string,
     const cin = inShape[inShape.length - 1]!;
     const cout = shape[shape.length - 1]!;
     const k = (p.kernel_size as number[] | undefined) ?? [1, 1];
-    const v: Record<string, number[]> = {};
-    switch (type) {
-      case 'QuantConv2D':
-      case 'Conv2D':
-        v.kernel = [k[0]!, k[1]!, cin, cout];
-        break;
-      case 'QuantDense':
-      case 'Dense':
-        v.kernel = [cin, cout];
-        break;
-      case 'QuantDepthwiseConv2D':
-      case 'DepthwiseConv2D':
-        v.depthwise_kernel = [k[0]!, k[1]!, cin, p.depth_multiplier as number];
-        break;
-      case 'QuantSeparableConv2D':
-        v.depthwise_kernel = [k[0]!, k[1]!, cin, p.depth_multiplier as number];
-        v.pointwise_kernel = [1, 1, cin * (p.depth_multiplier as number), cout];
-        break;
-      case 'BatchNormalization':
-        if (p.scale) v.gamma = [cout];
-        if (p.center) v.beta = [cout];
-        v.moving_mean = [cout];
-        v.moving_variance = [cout];
-        break;
-      case 'PReLU':
-        // Keras PReLU with shared_axes [1, 2]: one slope per channel.
-        v.alpha = shape.length === 3 ? [1, 1, cout] : [cout];
-        break;
-    }
+    const v: Record<string, number[]> = WEIGHT_SPECS[type as LayerType]({ p, k, cin, cout, shape });
     if (p.use_bias === true && (type.includes('Conv') || type.includes('Dense'))) v.bias = [cout];
     if (Object.keys(v).length > 0) out[node.id] = v;
   }
   return out;
-}
-
-/** Seeded pseudo-random generator (mulberry32, the trainer's Rng): uniform floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  const rng = new Rng(seed);
-  return () => rng.next();
 }
 
 /**

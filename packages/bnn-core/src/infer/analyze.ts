@@ -1,9 +1,9 @@
+import { checkNodeParams } from '../registry/check-params.js';
 import { getLayerDef, hasLayerDef, type LayerDef, listLayerDefs, resolveParams } from '../registry/layers.js';
 import { getQuantizerDef, hasQuantizerDef, quantizerPrecision } from '../registry/quantizers.js';
-import { checkNodeParams } from '../spec/check-params.js';
 import type { GraphNode, GraphSpec, QuantizerRef } from '../spec/graph-types.js';
 import { type GraphIssue, makeIssue } from '../spec/issues.js';
-import { LAYER_RULES, type MacCost, type WeightCost } from './layer-rules.js';
+import { LAYER_RULES, type MacCost, type RuledLayerType, type WeightCost } from './layer-rules.js';
 
 export interface NodeAnalysis {
   /** Per-sample output shape, or null when it cannot be inferred (an issue says why). */
@@ -54,7 +54,6 @@ export interface GraphAnalysis {
   issues: GraphIssue[];
 }
 
-const SIGN_LIKE = new Set(['ste_sign', 'approx_sign', 'swish_sign']);
 const bucket = (bits: number): 'binary' | 'int8' | 'float32' =>
   bits === 1 ? 'binary' : bits <= 8 ? 'int8' : 'float32';
 const bucketWidth = (bits: number): 1 | 8 | 32 => (bits === 1 ? 1 : bits <= 8 ? 8 : 32);
@@ -62,7 +61,7 @@ const bucketWidth = (bits: number): 1 | 8 | 32 => (bits === 1 ? 1 : bits <= 8 ? 
 function isSignLike(ref: unknown): boolean {
   if (!ref) return false;
   const id = typeof ref === 'string' ? ref : (ref as QuantizerRef).id;
-  return typeof id === 'string' && hasQuantizerDef(id) && SIGN_LIKE.has(getQuantizerDef(id).id);
+  return typeof id === 'string' && hasQuantizerDef(id) && getQuantizerDef(id).signForward;
 }
 
 function emptyNode(): NodeAnalysis {
@@ -364,7 +363,7 @@ export function inferGraph(graph: GraphSpec): GraphAnalysis {
       shapes.set(id, null);
       continue;
     }
-    const rule = LAYER_RULES[def.type];
+    const rule = LAYER_RULES[def.type as RuledLayerType];
     if (!rule) throw new Error(`bnn-core inferGraph: no shape rule for layer type '${def.type}'`);
     const res = rule({ nodeId: id, type: def.type, params, inputs: inShapes as number[][], issues });
     na.outputShape = res.shape;

@@ -1,4 +1,5 @@
-import type { ResolvedParams } from '../registry/layers.js';
+import { axisWindow, windowExtent } from '../math/window.js';
+import type { LayerType, ResolvedParams } from '../registry/layers.js';
 import { quantizerPrecision } from '../registry/quantizers.js';
 import type { QuantizerRef } from '../spec/graph-types.js';
 import { type GraphIssue, makeIssue } from '../spec/issues.js';
@@ -74,9 +75,8 @@ function need(ctx: RuleContext, rank: number, what: string, fix: string): number
 
 /** Keras output length along one axis: valid = floor((n − ek)/s) + 1, same = ceil(n/s); null if ek > n (valid). */
 function windowOut(n: number, k: number, s: number, d: number, padding: string): number | null {
-  const ek = (k - 1) * d + 1;
-  if (padding === 'same') return Math.ceil(n / s);
-  return ek > n ? null : Math.floor((n - ek) / s) + 1;
+  const g = axisWindow(n, k, s, d, padding === 'same' ? 'same' : 'valid');
+  return g.out === 0 ? null : g.out;
 }
 
 function spatial(ctx: RuleContext, inShape: number[], k: [number, number], field: string, dilated: boolean) {
@@ -98,7 +98,7 @@ function spatial(ctx: RuleContext, inShape: number[], k: [number, number], field
   const oh = windowOut(inShape[0]!, k[0], sh, dh, padding);
   const ow = windowOut(inShape[1]!, k[1], sw, dw, padding);
   if (oh === null || ow === null) {
-    const ek = [(k[0] - 1) * dh + 1, (k[1] - 1) * dw + 1];
+    const ek = [windowExtent(k[0], dh), windowExtent(k[1], dw)];
     const dilatedNote = dh > 1 || dw > 1 ? ` (dilated to ${ek[0]}×${ek[1]})` : '';
     ctx.issues.push(
       makeIssue(
@@ -176,7 +176,10 @@ function pool(ctx: RuleContext): RuleResult {
 const identity = (ctx: RuleContext): RuleResult => ({ shape: ctx.inputs[0]!.slice(), weights: [], macs: [] });
 const product = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
-export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
+/** The shape, weight and MAC rule of every layer type but Input (whose shape is its own param). */
+export type RuledLayerType = Exclude<LayerType, 'Input'>;
+
+export const LAYER_RULES = {
   QuantConv2D: (ctx) => convLike(ctx, 'conv', true),
   QuantDepthwiseConv2D: (ctx) => convLike(ctx, 'depthwise', true),
   QuantSeparableConv2D: (ctx) => convLike(ctx, 'separable', true),
@@ -264,7 +267,7 @@ export const LAYER_RULES: Record<string, (ctx: RuleContext) => RuleResult> = {
     }
     return { shape: [...first.slice(0, -1), channels], weights: [], macs: [] };
   },
-};
+} satisfies Record<RuledLayerType, (ctx: RuleContext) => RuleResult>;
 
 function dense(ctx: RuleContext, quantized: boolean): RuleResult {
   const s = need(

@@ -11,10 +11,10 @@ import {
   type Padding,
   type TensorKind,
 } from '../deploy/deploy-types.js';
-import { windowGeometry } from '../eval/float-ops.js';
 import { getWeight, getWeightOr } from '../eval/weights-access.js';
 import { inferGraph } from '../infer/analyze.js';
-import { getLayerDef, type ResolvedParams, resolveParams } from '../registry/layers.js';
+import { axisWindow } from '../math/window.js';
+import { getLayerDef, type LayerType, type ResolvedParams, resolveParams } from '../registry/layers.js';
 import { quantizeArray } from '../registry/quantizer-math.js';
 import { getQuantizerDef } from '../registry/quantizers.js';
 import type { GraphSpec, QuantizerRef, WeightMap } from '../spec/graph-types.js';
@@ -47,16 +47,13 @@ interface Value {
   shape: number[];
 }
 
-const SIGN_LIKE = new Set(['ste_sign', 'approx_sign', 'swish_sign']);
-const qid = (ref: unknown) => (ref ? getQuantizerDef((ref as QuantizerRef).id).id : null);
-const isSign = (ref: unknown) => {
-  const id = qid(ref);
-  return id !== null && SIGN_LIKE.has(id);
-};
+const quantizerOf = (ref: unknown) => (ref ? getQuantizerDef((ref as QuantizerRef).id) : null);
+/** Quantizers whose forward pass is exactly sign(x) (the registry's `signForward`): they lower to bit-packing. */
+const isSign = (ref: unknown) => quantizerOf(ref)?.signForward === true;
 /** Kernel quantizers that become ±1 (times a per-channel scale) weights. */
 const isBinaryKernel = (ref: unknown) => {
-  const id = qid(ref);
-  return id !== null && (SIGN_LIKE.has(id) || id === 'magnitude_aware_sign');
+  const q = quantizerOf(ref);
+  return q !== null && (q.signForward || q.id === 'magnitude_aware_sign');
 };
 const pairOf = (v: unknown) => [(v as number[])[0]!, (v as number[])[1]!] as [number, number];
 /** The window fields of a pooling op, from a MaxPool2D/AveragePool2D node's params. */
@@ -89,23 +86,23 @@ export function lower(graph: GraphSpec, weights: WeightMap, options: LowerOption
 }
 
 class Lowering {
-  private readonly tensors: DeployTensor[] = [];
-  private readonly tensorIds = new Set<string>();
-  private readonly ops: DeployOp[] = [];
-  private readonly values = new Map<string, Value>();
-  private readonly toBits = new Map<string, Value>();
-  private readonly toFloat = new Map<string, Value>();
-  private readonly params = new Map<string, ResolvedParams>();
-  private readonly types = new Map<string, string>();
-  private readonly inputsOf = new Map<string, string[]>();
-  private readonly consumers = new Map<string, string[]>();
-  private readonly handled = new Set<string>();
+  readonly tensors: DeployTensor[] = [];
+  readonly tensorIds = new Set<string>();
+  readonly ops: DeployOp[] = [];
+  readonly values = new Map<string, Value>();
+  readonly toBits = new Map<string, Value>();
+  readonly toFloat = new Map<string, Value>();
+  readonly params = new Map<string, ResolvedParams>();
+  readonly types = new Map<string, string>();
+  readonly inputsOf = new Map<string, string[]>();
+  readonly consumers = new Map<string, string[]>();
+  readonly handled = new Set<string>();
 
   constructor(
-    private readonly graph: GraphSpec,
-    private readonly weights: WeightMap,
-    private readonly order: string[],
-    private readonly shapeOf: (id: string) => number[],
+    readonly graph: GraphSpec,
+    readonly weights: WeightMap,
+    readonly order: string[],
+    readonly shapeOf: (id: string) => number[],
   ) {
     for (const n of graph.nodes) {
       this.params.set(n.id, resolveParams(n));
@@ -143,7 +140,7 @@ class Lowering {
 
   // ---- tensors ---------------------------------------------------------------------------------------------
 
-  private tensor(base: string, shape: number[], kind: TensorKind): Value {
+  tensor(base: string, shape: number[], kind: TensorKind): Value {
     let id = base;
     for (let i = 2; this.tensorIds.has(id); i++) id = `${base}#${i}`;
     this.tensorIds.add(id);
@@ -151,7 +148,7 @@ class Lowering {
     return { tensor: id, kind, shape: shape.slice() };
   }
 
-  private asBits(v: Value, sourceNode: string): Value {
+  asBits(v: Value, sourceNode: string): Value {
     if (v.kind === 'bitpacked') return v;
     const cached = this.toBits.get(v.tensor);
     if (cached) return cached;
@@ -161,7 +158,7 @@ class Lowering {
     return out;
   }
 
-  private asFloat(v: Value, sourceNode: string): Value {
+  asFloat(v: Value, sourceNode: string): Value {
     if (v.kind === 'float32') return v;
     const cached = this.toFloat.get(v.tensor);
     if (cached) return cached;
@@ -171,13 +168,13 @@ class Lowering {
     return out;
   }
 
-  private input(id: string, i = 0): Value {
+  input(id: string, i = 0): Value {
     return this.values.get(this.inputsOf.get(id)![i]!)!;
   }
 
   // ---- nodes -----------------------------------------------------------------------------------------------
 
-  private lowerInput(id: string): string {
+  lowerInput(id: string): string {
     const p = this.params.get(id)!;
     const shape = this.shapeOf(id);
     const raw = this.tensor(id, shape, 'float32');
@@ -200,8 +197,8 @@ class Lowering {
     return raw.tensor;
   }
 
-  private lowerNode(id: string): void {
-    const type = this.types.get(id)!;
+  lowerNode(id: string): void {
+    const type = this.types.get(id)! as LayerType;
     const p = this.params.get(id)!;
     const shape = this.shapeOf(id);
     const src = this.inputsOf.get(id) ?? [];
@@ -213,85 +210,11 @@ class Lowering {
     };
     const simple = (op: DeployOp['op'], extra: Record<string, unknown> = {}) =>
       emit(op, floatIn(), 'float32', extra);
-    switch (type) {
-      case 'QuantConv2D':
-      case 'QuantDense':
-      case 'QuantDepthwiseConv2D':
-      case 'QuantSeparableConv2D':
-        this.lowerQuantLayer(id, type, p);
-        return;
-      case 'Conv2D':
-      case 'DepthwiseConv2D':
-      case 'Dense':
-        this.lowerFloatLayer(id, type, p, floatIn(), null, null);
-        return;
-      case 'BatchNormalization': {
-        const c = shape[shape.length - 1]!;
-        const { scale, shift } = this.bnAffine(id, c);
-        simple('scale_shift', { scale: Float32Array.from(scale), shift: Float32Array.from(shift) });
-        return;
-      }
-      case 'MaxPool2D': {
-        const x = this.input(id);
-        if (x.kind === 'bitpacked') emit('bmaxpool2d', x, 'bitpacked', poolWindow(p));
-        else simple('maxpool2d', poolWindow(p));
-        return;
-      }
-      case 'AveragePool2D':
-        simple('avgpool2d', poolWindow(p));
-        return;
-      case 'GlobalAveragePooling2D':
-        simple('global_avgpool');
-        return;
-      case 'Flatten':
-      case 'Reshape':
-        simple('reshape');
-        return;
-      case 'Dropout':
-        this.values.set(id, this.input(id));
-        return;
-      case 'ReLU':
-        simple('relu');
-        return;
-      case 'PReLU': {
-        const c = shape[shape.length - 1]!;
-        simple('prelu', { alpha: Float32Array.from(getWeight(this.weights, id, 'alpha', c)) });
-        return;
-      }
-      case 'HardTanh':
-        simple('hard_tanh');
-        return;
-      case 'LeakyTanh':
-        simple('leaky_tanh', { alpha: p.alpha as number });
-        return;
-      case 'Softmax':
-        simple('softmax');
-        return;
-      case 'Add':
-      case 'Concatenate': {
-        const ins = src.map((_, i) => this.asFloat(this.input(id, i), id).tensor);
-        const out = this.tensor(id, shape, 'float32');
-        this.ops.push({
-          op: type === 'Add' ? 'add' : 'concat',
-          sourceNode: id,
-          inputs: ins,
-          outputs: [out.tensor],
-        });
-        this.values.set(id, out);
-        return;
-      }
-      default:
-        throw new LowerError(
-          'unsupported_layer',
-          id,
-          `layer type '${type}' has no deploy lowering.`,
-          'Replace it.',
-        );
-    }
+    LOWERINGS[type](this, { id, type, p, shape, src, floatIn, emit, simple });
   }
 
   /** Per-channel affine map of a BatchNorm node: y = x·scale + shift (float64). */
-  private bnAffine(id: string, c: number): { scale: Float64Array; shift: Float64Array } {
+  bnAffine(id: string, c: number): { scale: Float64Array; shift: Float64Array } {
     const p = this.params.get(id)!;
     const gamma = getWeightOr(this.weights, id, 'gamma', c, p.scale as boolean, 1);
     const beta = getWeightOr(this.weights, id, 'beta', c, p.center as boolean, 0);
@@ -307,15 +230,15 @@ class Lowering {
   }
 
   /** Whether a conv-like node's window reaches past its input ('same' padding with a non-zero pad). */
-  private padsInput(id: string, p: ResolvedParams): boolean {
+  padsInput(id: string, p: ResolvedParams): boolean {
     if (p.padding !== 'same' || p.kernel_size === undefined) return false;
     const s = this.shapeOf(this.inputsOf.get(id)![0]!);
     const k = pairOf(p.kernel_size);
     const st = pairOf(p.strides);
     const d = pairOf(p.dilation_rate ?? [1, 1]);
     return [0, 1].some((a) => {
-      const g = windowGeometry(s[a]!, k[a]!, st[a]!, d[a]!, 'same');
-      return (g.out - 1) * st[a]! + (k[a]! - 1) * d[a]! + 1 > s[a]!;
+      const g = axisWindow(s[a]!, k[a]!, st[a]!, d[a]!, 'same');
+      return g.padBefore + g.padAfter > 0;
     });
   }
 
@@ -323,7 +246,7 @@ class Lowering {
    * Strides, dilations and padding of a binary conv: 'same' only where the window really reaches past the input,
    * with the pad value (1 for one-padding) the kernels read there.
    */
-  private binaryWindow(id: string, p: ResolvedParams) {
+  binaryWindow(id: string, p: ResolvedParams) {
     return {
       strides: pairOf(p.strides),
       dilations: pairOf(p.dilation_rate),
@@ -333,7 +256,7 @@ class Lowering {
   }
 
   /** A single consumer that has this node as its only input, else null. */
-  private soleConsumer(id: string): string | null {
+  soleConsumer(id: string): string | null {
     const cs = this.consumers.get(id) ?? [];
     if (cs.length !== 1) return null;
     const next = cs[0]!;
@@ -341,7 +264,7 @@ class Lowering {
   }
 
   /** Consumes only bit-packed data: a Quant layer binarising its input with sign, or a max-pool feeding those. */
-  private takesBits(id: string): boolean {
+  takesBits(id: string): boolean {
     const type = this.types.get(id)!;
     if (type === 'MaxPool2D') {
       const cs = this.consumers.get(id) ?? [];
@@ -350,7 +273,7 @@ class Lowering {
     return type.startsWith('Quant') && isSign(this.params.get(id)!.input_quantizer);
   }
 
-  private lowerQuantLayer(id: string, type: string, p: ResolvedParams): void {
+  lowerQuantLayer(id: string, type: string, p: ResolvedParams): void {
     const inQ = p.input_quantizer as QuantizerRef | null;
     const inShape = this.shapeOf(this.inputsOf.get(id)![0]!);
     const cin = inShape[inShape.length - 1]!;
@@ -393,7 +316,7 @@ class Lowering {
   }
 
   /** Float conv/depthwise/dense (also quantized layers that are not XNOR-able, with fake-quantized weights). */
-  private lowerFloatLayer(
+  lowerFloatLayer(
     id: string,
     type: string,
     p: ResolvedParams,
@@ -477,7 +400,7 @@ class Lowering {
   }
 
   /** The 1×1 step of a separable conv: a float conv on the depthwise output with (quantized) pointwise weights. */
-  private pointwise(
+  pointwise(
     id: string,
     x: Value,
     pointwiseQ: QuantizerRef | null,
@@ -512,7 +435,7 @@ class Lowering {
    * Binary weights as ±1 signs and a per-output-channel scale (1 for sign quantizers, mean |w| for
    * magnitude_aware_sign): wq = scale[c] · sign[c].
    */
-  private binaryWeights(kernelQ: QuantizerRef, w: Float32Array, cout: number) {
+  binaryWeights(kernelQ: QuantizerRef, w: Float32Array, cout: number) {
     const wq = quantizeArray(kernelQ, w, cout);
     const signs = new Float32Array(wq.length);
     const scale = new Float64Array(cout);
@@ -524,7 +447,7 @@ class Lowering {
   }
 
   /** QuantConv2D / QuantDense with sign input and binary kernel, with the following BN/ReLU/MaxPool folded. */
-  private lowerBinaryWithTransform(id: string, type: string, p: ResolvedParams, cin: number): void {
+  lowerBinaryWithTransform(id: string, type: string, p: ResolvedParams, cin: number): void {
     const isConv = type === 'QuantConv2D';
     const shape = this.shapeOf(id);
     const cout = shape[shape.length - 1]!;
@@ -666,7 +589,7 @@ class Lowering {
   }
 
   /** Marks every node from `start` to `end` (a single-consumer chain) as lowered, all with value `out`. */
-  private markChain(start: string, end: string, out: Value): void {
+  markChain(start: string, end: string, out: Value): void {
     let cur: string | null = start;
     while (cur !== null) {
       this.values.set(cur, out);
@@ -677,7 +600,7 @@ class Lowering {
   }
 
   /** Binary depthwise (multiplier 1): float output; for a separable conv the float pointwise step follows. */
-  private lowerBinaryDepthwise(id: string, type: string, p: ResolvedParams, c: number): void {
+  lowerBinaryDepthwise(id: string, type: string, p: ResolvedParams, c: number): void {
     const [kh, kw] = pairOf(p.kernel_size);
     const dk = getWeight(this.weights, id, 'depthwise_kernel', kh * kw * c, [kh, kw, c, 1]);
     const { signs, scale } = this.binaryWeights(p.depthwise_quantizer as QuantizerRef, dk, 1);
@@ -717,3 +640,115 @@ class Lowering {
     this.values.set(id, out);
   }
 }
+
+/** What a layer's lowering sees of one node. */
+interface NodeArgs {
+  id: string;
+  type: LayerType;
+  p: ResolvedParams;
+  /** The node's output shape. */
+  shape: number[];
+  /** The node's input node ids. */
+  src: string[];
+  /** The first input as a float tensor (dequantized if it is bit-packed). */
+  floatIn(): Value;
+  /** Emits one op reading `x`, writing the node's output of `kind`. */
+  emit(op: DeployOp['op'], x: Value, kind: TensorKind, extra: Record<string, unknown>): void;
+  /** Emits one float op on the first input. */
+  simple(op: DeployOp['op'], extra?: Record<string, unknown>): void;
+}
+
+type NodeLowering = (lw: Lowering, a: NodeArgs) => void;
+
+const lowerQuant: NodeLowering = (lw, a) => {
+  const { id, type, p } = a;
+  lw.lowerQuantLayer(id, type, p);
+};
+const lowerFloat: NodeLowering = (lw, a) => {
+  const { id, type, p, floatIn } = a;
+  lw.lowerFloatLayer(id, type, p, floatIn(), null, null);
+};
+const lowerReshape: NodeLowering = (_lw, a) => {
+  const { simple } = a;
+  simple('reshape');
+};
+const lowerMerge: NodeLowering = (lw, a) => {
+  const { id, type, shape, src } = a;
+  const ins = src.map((_, i) => lw.asFloat(lw.input(id, i), id).tensor);
+  const out = lw.tensor(id, shape, 'float32');
+  lw.ops.push({
+    op: type === 'Add' ? 'add' : 'concat',
+    sourceNode: id,
+    inputs: ins,
+    outputs: [out.tensor],
+  });
+  lw.values.set(id, out);
+};
+
+/** The deploy ops of every layer type, compile-checked against the layer registry. */
+const LOWERINGS = {
+  QuantConv2D: lowerQuant,
+  QuantDense: lowerQuant,
+  QuantDepthwiseConv2D: lowerQuant,
+  QuantSeparableConv2D: lowerQuant,
+  Conv2D: lowerFloat,
+  DepthwiseConv2D: lowerFloat,
+  Dense: lowerFloat,
+  BatchNormalization: (lw, a) => {
+    const { id, shape, simple } = a;
+    const c = shape[shape.length - 1]!;
+    const { scale, shift } = lw.bnAffine(id, c);
+    simple('scale_shift', { scale: Float32Array.from(scale), shift: Float32Array.from(shift) });
+  },
+  MaxPool2D: (lw, a) => {
+    const { id, p, emit, simple } = a;
+    const x = lw.input(id);
+    if (x.kind === 'bitpacked') emit('bmaxpool2d', x, 'bitpacked', poolWindow(p));
+    else simple('maxpool2d', poolWindow(p));
+  },
+  AveragePool2D: (_lw, a) => {
+    const { p, simple } = a;
+    simple('avgpool2d', poolWindow(p));
+  },
+  GlobalAveragePooling2D: (_lw, a) => {
+    const { simple } = a;
+    simple('global_avgpool');
+  },
+  Flatten: lowerReshape,
+  Reshape: lowerReshape,
+  Dropout: (lw, a) => {
+    const { id } = a;
+    lw.values.set(id, lw.input(id));
+  },
+  ReLU: (_lw, a) => {
+    const { simple } = a;
+    simple('relu');
+  },
+  PReLU: (lw, a) => {
+    const { id, shape, simple } = a;
+    const c = shape[shape.length - 1]!;
+    simple('prelu', { alpha: Float32Array.from(getWeight(lw.weights, id, 'alpha', c)) });
+  },
+  HardTanh: (_lw, a) => {
+    const { simple } = a;
+    simple('hard_tanh');
+  },
+  LeakyTanh: (_lw, a) => {
+    const { p, simple } = a;
+    simple('leaky_tanh', { alpha: p.alpha as number });
+  },
+  Softmax: (_lw, a) => {
+    const { simple } = a;
+    simple('softmax');
+  },
+  Add: lowerMerge,
+  Concatenate: lowerMerge,
+  Input: (_lw, { id, type }) => {
+    throw new LowerError(
+      'unsupported_layer',
+      id,
+      `layer type '${type}' has no deploy lowering.`,
+      'Replace it.',
+    );
+  },
+} satisfies Record<LayerType, NodeLowering>;

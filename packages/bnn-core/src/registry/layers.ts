@@ -132,8 +132,13 @@ const lastAxis = (help: string): ParamDef => ({
 
 const ONE = { min: 1, max: 1 };
 
-const LAYERS: LayerDef[] = [
-  {
+/** A registry entry whose `type` keeps its literal type (so `LayerType` is derived from the registry). */
+function layer<const T extends string>(def: LayerDef & { type: T }): LayerDef & { type: T } {
+  return def;
+}
+
+const LAYERS = [
+  layer({
     type: 'Input',
     aliases: ['InputLayer'],
     category: 'input',
@@ -165,8 +170,8 @@ const LAYERS: LayerDef[] = [
         help: 'Optional normalisation applied first: (x − mean) / std.',
       },
     ],
-  },
-  {
+  }),
+  layer({
     type: 'QuantConv2D',
     aliases: [],
     category: 'binary',
@@ -191,8 +196,8 @@ const LAYERS: LayerDef[] = [
         'Constraint on the latent kernel (weight_clip keeps binary latent weights from starving).',
       ),
     ],
-  },
-  {
+  }),
+  layer({
     type: 'QuantDepthwiseConv2D',
     aliases: [],
     category: 'binary',
@@ -211,8 +216,8 @@ const LAYERS: LayerDef[] = [
       quantizer('depthwise_quantizer', 'Quantizer of the latent depthwise kernel.'),
       constraint('depthwise_constraint', 'Constraint on the latent depthwise kernel.'),
     ],
-  },
-  {
+  }),
+  layer({
     type: 'QuantSeparableConv2D',
     aliases: [],
     category: 'binary',
@@ -234,8 +239,8 @@ const LAYERS: LayerDef[] = [
       constraint('depthwise_constraint', 'Constraint on the latent depthwise kernel.'),
       constraint('pointwise_constraint', 'Constraint on the latent pointwise kernel.'),
     ],
-  },
-  {
+  }),
+  layer({
     type: 'QuantDense',
     aliases: [],
     category: 'binary',
@@ -249,8 +254,8 @@ const LAYERS: LayerDef[] = [
       quantizer('kernel_quantizer', 'Quantizer of the latent kernel (e.g. ste_sign).'),
       constraint('kernel_constraint', 'Constraint on the latent kernel (e.g. weight_clip).'),
     ],
-  },
-  {
+  }),
+  layer({
     type: 'Conv2D',
     aliases: ['Convolution2D'],
     category: 'float',
@@ -258,8 +263,8 @@ const LAYERS: LayerDef[] = [
     help: 'Float 2-D convolution (zero padding), typically the first layer (stem).',
     inputs: ONE,
     params: [filters, kernelSize, strides, padding, dilation, useBias],
-  },
-  {
+  }),
+  layer({
     type: 'DepthwiseConv2D',
     aliases: [],
     category: 'float',
@@ -267,8 +272,8 @@ const LAYERS: LayerDef[] = [
     help: 'Float depthwise 2-D convolution: one filter per input channel (times depth_multiplier).',
     inputs: ONE,
     params: [kernelSize, strides, padding, depthMultiplier, dilation, useBias],
-  },
-  {
+  }),
+  layer({
     type: 'Dense',
     aliases: [],
     category: 'float',
@@ -276,8 +281,8 @@ const LAYERS: LayerDef[] = [
     help: 'Float fully connected layer, typically the classifier head. Needs a [N] input.',
     inputs: ONE,
     params: [units, useBias],
-  },
-  {
+  }),
+  layer({
     type: 'BatchNormalization',
     aliases: ['BatchNorm'],
     category: 'normalization',
@@ -304,8 +309,8 @@ const LAYERS: LayerDef[] = [
       { name: 'center', kind: 'bool', default: true, help: 'Learn an offset beta.' },
       { name: 'scale', kind: 'bool', default: true, help: 'Learn a scale gamma.' },
     ],
-  },
-  {
+  }),
+  layer({
     type: 'MaxPool2D',
     aliases: ['MaxPooling2D'],
     category: 'pooling',
@@ -313,8 +318,8 @@ const LAYERS: LayerDef[] = [
     help: 'Maximum over each window. On binarised inputs it runs bit-packed (bitwise AND).',
     inputs: ONE,
     params: [poolSize, poolStrides, padding],
-  },
-  {
+  }),
+  layer({
     type: 'AveragePool2D',
     aliases: ['AveragePooling2D', 'AvgPool2D'],
     category: 'pooling',
@@ -322,8 +327,8 @@ const LAYERS: LayerDef[] = [
     help: "Mean over each window ('same' averages only in-bounds taps).",
     inputs: ONE,
     params: [poolSize, poolStrides, padding],
-  },
-  {
+  }),
+  layer({
     type: 'GlobalAveragePooling2D',
     aliases: ['GlobalAvgPool2D', 'GlobalAveragePool2D'],
     category: 'pooling',
@@ -331,8 +336,8 @@ const LAYERS: LayerDef[] = [
     help: 'Mean over height and width: [H, W, C] → [C].',
     inputs: ONE,
     params: [],
-  },
-  {
+  }),
+  layer({
     type: 'Flatten',
     aliases: [],
     category: 'shape',
@@ -340,8 +345,8 @@ const LAYERS: LayerDef[] = [
     help: 'Row-major reshape of [H, W, C] to [H·W·C].',
     inputs: ONE,
     params: [],
-  },
-  {
+  }),
+  layer({
     type: 'Reshape',
     aliases: [],
     category: 'shape',
@@ -358,8 +363,8 @@ const LAYERS: LayerDef[] = [
         help: 'New per-sample shape, e.g. [7, 7, 16] or [784].',
       },
     ],
-  },
-  {
+  }),
+  layer({
     type: 'ReLU',
     aliases: ['Relu'],
     category: 'activation',
@@ -367,8 +372,8 @@ const LAYERS: LayerDef[] = [
     help: 'max(x, 0). Between a binary conv and its BatchNorm it is fused as the clamp of the integer dot product.',
     inputs: ONE,
     params: [],
-  },
-  {
+  }),
+  layer({
     type: 'PReLU',
     aliases: [],
     category: 'activation',
@@ -376,8 +381,8 @@ const LAYERS: LayerDef[] = [
     help: 'x for x ≥ 0, alpha[c]·x otherwise, with one learned slope per channel (Keras shared_axes = [1, 2]).',
     inputs: ONE,
     params: [],
-  },
-  {
+  }),
+  layer({
     type: 'HardTanh',
     aliases: ['hard_tanh'],
     category: 'activation',
@@ -385,8 +390,8 @@ const LAYERS: LayerDef[] = [
     help: 'Larq hard_tanh: clip(x, −1, 1).',
     inputs: ONE,
     params: [],
-  },
-  {
+  }),
+  layer({
     type: 'LeakyTanh',
     aliases: ['leaky_tanh'],
     category: 'activation',
@@ -403,8 +408,8 @@ const LAYERS: LayerDef[] = [
         help: 'Slope outside [−1, 1].',
       },
     ],
-  },
-  {
+  }),
+  layer({
     type: 'Add',
     aliases: [],
     category: 'merge',
@@ -412,8 +417,8 @@ const LAYERS: LayerDef[] = [
     help: 'Element-wise sum of inputs of identical shape (residual shortcut).',
     inputs: { min: 2, max: 8 },
     params: [],
-  },
-  {
+  }),
+  layer({
     type: 'Concatenate',
     aliases: ['Concat'],
     category: 'merge',
@@ -421,8 +426,8 @@ const LAYERS: LayerDef[] = [
     help: 'Joins inputs along the channel (last) axis in port order; other dimensions must match.',
     inputs: { min: 2, max: 8 },
     params: [lastAxis('Concatenation axis; only the channel axis (−1) is supported.')],
-  },
-  {
+  }),
+  layer({
     type: 'Dropout',
     aliases: [],
     category: 'regularization',
@@ -439,8 +444,8 @@ const LAYERS: LayerDef[] = [
         help: 'Fraction of inputs dropped while training.',
       },
     ],
-  },
-  {
+  }),
+  layer({
     type: 'Softmax',
     aliases: [],
     category: 'head',
@@ -448,10 +453,16 @@ const LAYERS: LayerDef[] = [
     help: 'Turns class scores into probabilities over the last axis; usually the output head.',
     inputs: ONE,
     params: [lastAxis('Axis to normalise; only the last axis (−1) is supported.')],
-  },
+  }),
 ];
 
-const REGISTRY = idRegistry('layer', LAYERS, (l) => l.type);
+/** Every layer type id a graph node may use, derived from the registry (its keys). */
+export type LayerType = (typeof LAYERS)[number]['type'];
+
+/** The layer type ids in palette order. */
+export const LAYER_TYPES: readonly LayerType[] = LAYERS.map((l) => l.type);
+
+const REGISTRY = idRegistry<LayerDef>('layer', LAYERS, (l) => l.type);
 
 /** All layer types, in palette order. */
 export function listLayerDefs(): LayerDef[] {

@@ -4,7 +4,7 @@
  * are supported; merge operands are ordered by the edges' `targetPort`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { getLayerDef, resolveParams } from '../registry/layers.js';
+import { getLayerDef, type LayerType, resolveParams } from '../registry/layers.js';
 import type { GraphNode, GraphSpec, ParamValue, QuantizerRef } from '../spec/graph-types.js';
 import { BatchNorm } from './layers/batch-norm.js';
 import type { BnnWeightInfo } from './layers/quant-layers.js';
@@ -112,7 +112,8 @@ function convWindow(p: ReturnType<typeof resolveParams>) {
 function createLayer(node: GraphNode, name: string, seed: number, inputRank: number): tf.layers.Layer | null {
   const def = getLayerDef(node.type);
   const p = resolveParams(node);
-  switch (def.type) {
+  const type = def.type as LayerType;
+  switch (type) {
     case 'QuantConv2D':
     case 'Conv2D':
       return new QuantConv({
@@ -210,10 +211,16 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
       return new SeededDropout({ name, rate: Number(p.rate ?? 0.5), seed });
     case 'Softmax':
       return tf.layers.softmax({ name, axis: Number(p.axis ?? -1) });
-    default:
+    case 'Input':
       throw new Error(
         `bnn-core/tf: layer type '${node.type}' (node '${node.id}') has no tfjs implementation`,
       );
+    default: {
+      const unhandled: never = type;
+      throw new Error(
+        `bnn-core/tf: layer type '${unhandled}' (node '${node.id}') has no tfjs implementation`,
+      );
+    }
   }
 }
 

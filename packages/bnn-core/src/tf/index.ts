@@ -14,6 +14,7 @@ export { loadMnist, MNIST_SPLIT_SEED, MNIST_TRAIN_FRACTION } from '../data/mnist
 export type { RgbaImage } from '../data/png.js';
 export { decodePng } from '../data/png.js';
 export { MAX_RESIZED_FLOATS, relabelDataset, resizeBilinearInto, resizeDataset } from '../data/resize.js';
+export { Rng } from '../math/rng.js';
 export { augmentBatch } from '../train/augment.js';
 export type { Checkpoint, EpochMetrics } from '../train/checkpoint.js';
 export { checkpointFromBytes, checkpointToBytes } from '../train/checkpoint.js';
@@ -32,7 +33,6 @@ export {
 } from '../train/config.js';
 export type { Optimizer, OptimizerState, TrainableVar } from '../train/optimizers.js';
 export { Bop, baseLearningRate, createOptimizer } from '../train/optimizers.js';
-export { Rng } from '../train/rng.js';
 export { learningRateAt } from '../train/schedules.js';
 export type { BatchMetrics, Trainer, TrainerOptions, TrainResult } from '../train/trainer.js';
 export { createTrainer, evaluate, evaluateModel } from '../train/trainer.js';

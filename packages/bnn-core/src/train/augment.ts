@@ -1,4 +1,4 @@
-import type { Rng } from './rng.js';
+import type { Rng } from '../math/rng.js';
 
 export interface AugmentOptions {
   shift: number;

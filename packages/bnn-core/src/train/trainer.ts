@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkDataset, type Dataset, sampleSize, subset } from '../data/dataset.js';
+import { Rng } from '../math/rng.js';
 import type { GraphSpec, WeightMap } from '../spec/graph-types.js';
 import { bnnLayers, buildModel, floatTwin, modelInfo } from '../tf/build-model.js';
 import { setDropoutStep } from '../tf/layers/simple-layers.js';
@@ -15,7 +16,6 @@ import { augmentBatch } from './augment.js';
 import { type Checkpoint, checkpointFromBytes, checkpointToBytes, type EpochMetrics } from './checkpoint.js';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { baseLearningRate, createOptimizer, type Optimizer, type TrainableVar } from './optimizers.js';
-import { Rng } from './rng.js';
 import { learningRateAt } from './schedules.js';
 
 export interface BatchMetrics {

@@ -198,7 +198,7 @@ describe('.bnn reader refuses bad files, saying which check failed', () => {
     const op = g.ops.find((o) => o.op === 'bconv2d' && o.transform.kind === 'bitpacked')!;
     if (op.op !== 'bconv2d') throw new Error('unreachable');
     op.padValue = 0;
-    expect(() => writeBnn(g)).toThrow(/zero-padding \("same", padValue 0\) needs a float output transform/);
+    expect(() => writeBnn(g)).toThrow(/bit-packed output with zero-padding \('same', padValue 0\)/);
   });
 
   it('the writer refuses an inconsistent graph instead of writing a file no reader accepts', () => {

@@ -18,7 +18,7 @@ import {
   TABLE_ENTRY_BYTES,
 } from './layout.js';
 import type { BnnFile, BnnMeta, ReadBnnOptions } from './types.js';
-import { checkDeployGraphArrays } from './validate-graph.js';
+import { deployGraphProblems } from './validate-graph.js';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const REEXPORT = 'Export the model again from BNN Studio (Export → .bnn) and copy the file in binary mode.';
@@ -224,12 +224,7 @@ function decodeBody(
       'Update BNN Studio to read this file, or re-export the model from this version.',
     );
   }
-  let problems: string[];
-  try {
-    problems = checkDeployGraphArrays(graph);
-  } catch (e) {
-    problems = [`graph is malformed (${(e as Error).message})`];
-  }
+  const problems = deployGraphProblems(graph);
   if (problems.length > 0) throw bad('bad_header', problems.slice(0, 3).join('; '));
   if (used.size !== blobs.length)
     throw bad('bad_tensor_table', `${blobs.length - used.size} tensors are unreferenced`);

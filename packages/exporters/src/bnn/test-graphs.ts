@@ -11,6 +11,7 @@ import {
   type FloatOutputTransform,
   type OutputTransform,
   seededRandom,
+  window2d,
 } from '@bnn-studio/bnn-core';
 
 /** Small seeded PRNG, uniform in [0, 1) (bnn-core's seededRandom). */
@@ -122,12 +123,8 @@ export class GraphBuilder {
     const { cout, kernel = [3, 3], strides = [1, 1], dilations = [1, 1], padding, padValue } = o;
     const filter = o.filter ?? randomPacked(this.r, cout * kernel[0] * kernel[1], cin);
     const transform = o.transform();
-    const extent = (a: 0 | 1) => (kernel[a] - 1) * dilations[a] + 1;
-    const shape = [
-      convOut(h, extent(0), strides[0], padding),
-      convOut(w, extent(1), strides[1], padding),
-      cout,
-    ];
+    const g = window2d(h, w, kernel, strides, dilations, padding);
+    const shape = [g.outH, g.outW, cout];
     return this.add(
       {
         op: 'bconv2d',
@@ -177,10 +174,6 @@ export class GraphBuilder {
       labels: Array.from({ length: this.shape(outputs[0]!).at(-1)! }, (_, i) => `class ${i}`),
     };
   }
-}
-
-function convOut(h: number, k: number, s: number, padding: 'valid' | 'same'): number {
-  return padding === 'same' ? Math.ceil(h / s) : Math.floor((h - k) / s) + 1;
 }
 
 /**

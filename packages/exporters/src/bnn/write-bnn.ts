@@ -18,7 +18,7 @@ import {
 } from './layout.js';
 import { EXPORTERS_PRODUCER } from './producer.js';
 import type { BnnMeta, WriteBnnOptions } from './types.js';
-import { checkDeployGraphArrays } from './validate-graph.js';
+import { deployGraphProblems } from './validate-graph.js';
 
 interface Blob {
   dtype: BnnDtype;
@@ -69,7 +69,7 @@ function extractBlobs(value: unknown, blobs: Blob[]): unknown {
  * docs/formats/bnn.md). Deterministic: the same graph and meta give the same bytes.
  */
 export function writeBnn(deploy: DeployGraph, meta: BnnMeta = {}, options: WriteBnnOptions = {}): Uint8Array {
-  const problems = checkDeployGraphArrays(deploy);
+  const problems = deployGraphProblems(deploy);
   if (problems.length > 0) {
     throw new TypeError(`writeBnn: the deploy graph is inconsistent: ${problems.slice(0, 3).join('; ')}.`);
   }

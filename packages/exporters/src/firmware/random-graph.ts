@@ -4,6 +4,7 @@
  * the firmware tests and the benchmark; also handy to reproduce a failing seed.
  */
 import {
+  axisWindow,
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
@@ -11,13 +12,13 @@ import {
   type OutputTransform,
   type Padding,
   seededRandom,
+  windowExtent,
 } from '@bnn-studio/bnn-core';
 
 type Shape = number[];
 
 function axisOut(size: number, k: number, s: number, d: number, padding: Padding): number {
-  const eff = (k - 1) * d + 1;
-  return padding === 'valid' ? Math.floor((size - eff) / s) + 1 : Math.ceil(size / s);
+  return axisWindow(size, k, s, d, padding).out;
 }
 
 export class GraphBuilder {
@@ -114,7 +115,8 @@ export class GraphBuilder {
     const strides: [number, number] = this.chance(0.7) ? [1, 1] : [2, this.pick([1, 2])];
     const dilations: [number, number] = this.chance(0.85) || strides[0] > 1 ? [1, 1] : [2, 2];
     let padding: Padding = this.chance(0.6) ? 'same' : 'valid';
-    if ((kernel[0] - 1) * dilations[0] + 1 > h || (kernel[1] - 1) * dilations[1] + 1 > w) padding = 'same';
+    if (windowExtent(kernel[0], dilations[0]) > h || windowExtent(kernel[1], dilations[1]) > w)
+      padding = 'same';
     const padValue: 0 | 1 = padding === 'same' && this.chance(0.35) ? 0 : 1;
     const cout = opts.cout ?? this.pick([8, 16, 31, 32, 33, 64, 40]);
     const bit = (opts.bitpacked ?? this.chance(0.6)) && !(padding === 'same' && padValue === 0);

@@ -128,6 +128,36 @@ export const LceOp = {
   BMaxPool2d: 'LceBMaxPool2d',
 } as const;
 
+/** The custom code of an LCE op. */
+export type LceOpName = (typeof LceOp)[keyof typeof LceOp];
+
+/** The builtin operators the writer may emit (`write-tflite.ts` `builtin` takes only these names). */
+export type TfliteBuiltinName =
+  | 'CONV_2D'
+  | 'DEPTHWISE_CONV_2D'
+  | 'FULLY_CONNECTED'
+  | 'MAX_POOL_2D'
+  | 'AVERAGE_POOL_2D'
+  | 'MEAN'
+  | 'ADD'
+  | 'SUB'
+  | 'MUL'
+  | 'MINIMUM'
+  | 'MAXIMUM'
+  | 'QUANTIZE'
+  | 'DEQUANTIZE'
+  | 'RESHAPE'
+  | 'CONCATENATION'
+  | 'SOFTMAX'
+  | 'RELU'
+  | 'RELU_N1_TO_1'
+  | 'PRELU'
+  | 'PAD'
+  | 'PADV2';
+
+/** Every TFLite operator a written file may contain; the reference interpreter has a kernel for each. */
+export type TfliteOperatorName = TfliteBuiltinName | LceOpName;
+
 /** Slots of the structural tables. */
 export const SLOT = {
   Model: {

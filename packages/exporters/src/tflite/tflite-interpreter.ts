@@ -5,8 +5,9 @@
  * float, quantise the output), which is TFLite's int8 semantics up to fixed-point rounding. Bit-packed INT32
  * tensors follow LCE (bit 1 = −1). Batch 1.
  */
+import { window2d } from '@bnn-studio/bnn-core';
 import { readTflite, type TfliteModelView, type TfliteTensorView } from './read-tflite.js';
-import { TensorType } from './schema.js';
+import { TensorType, type TfliteOperatorName } from './schema.js';
 
 type Value = Float32Array | Int32Array;
 
@@ -20,21 +21,21 @@ const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 export class TfliteInterpreter {
   readonly model: TfliteModelView;
-  private readonly values = new Map<number, Value>();
+  readonly values = new Map<number, Value>();
 
   constructor(bytes: Uint8Array) {
     this.model = readTflite(bytes);
   }
 
-  private get sg() {
+  get sg() {
     return this.model.subgraphs[0]!;
   }
-  private tensor(i: number): TfliteTensorView {
+  tensor(i: number): TfliteTensorView {
     return this.sg.tensors[i]!;
   }
 
   /** Real value of a constant or computed tensor (int8 dequantised per channel). */
-  private get(i: number): Value {
+  get(i: number): Value {
     const have = this.values.get(i);
     if (have) return have;
     const t = this.tensor(i);
@@ -54,7 +55,7 @@ export class TfliteInterpreter {
     return v;
   }
 
-  private dequantize(t: TfliteTensorView, q: Int8Array | Int32Array): Float32Array {
+  dequantize(t: TfliteTensorView, q: Int8Array | Int32Array): Float32Array {
     const qp = t.quantization!;
     const out = new Float32Array(q.length);
     const per = qp.scale.length > 1;
@@ -68,7 +69,7 @@ export class TfliteInterpreter {
   }
 
   /** Rounds a computed float tensor to its int8 grid when the tensor is INT8. */
-  private set(i: number, v: Value): void {
+  set(i: number, v: Value): void {
     const t = this.tensor(i);
     if (t.type === TensorType.INT8 && v instanceof Float32Array) {
       const s = t.quantization!.scale[0]!;
@@ -91,7 +92,7 @@ export class TfliteInterpreter {
     });
   }
 
-  private exec(op: TfliteModelView['subgraphs'][0]['operators'][0]): void {
+  exec(op: TfliteModelView['subgraphs'][0]['operators'][0]): void {
     const shapeOf = (i: number) => this.tensor(i).shape;
     const out = op.outputs[0]!;
     const outShape = shapeOf(out);
@@ -99,265 +100,18 @@ export class TfliteInterpreter {
     const actf = (v: number, a: number) =>
       a === 1 ? Math.max(v, 0) : a === 2 ? Math.max(-1, Math.min(1, v)) : v;
     const f = (i: number) => this.get(op.inputs[i]!) as Float32Array;
-    switch (op.opName) {
-      case 'LceQuantize': {
-        const x = f(0);
-        const c = shapeOf(op.inputs[0]!).at(-1)!;
-        const w = Math.ceil(c / 32);
-        const n = x.length / c;
-        const y = new Int32Array(n * w);
-        for (let p = 0; p < n; p++)
-          for (let ch = 0; ch < c; ch++) if (x[p * c + ch]! < 0) y[p * w + (ch >> 5)]! |= 1 << (ch & 31);
-        this.set(out, y);
-        return;
-      }
-      case 'LceDequantize': {
-        const x = this.get(op.inputs[0]!) as Int32Array;
-        const c = outShape.at(-1)!;
-        const w = Math.ceil(c / 32);
-        const n = size(outShape) / c;
-        const y = new Float32Array(n * c);
-        for (let p = 0; p < n; p++)
-          for (let ch = 0; ch < c; ch++) y[p * c + ch] = (x[p * w + (ch >> 5)]! >>> (ch & 31)) & 1 ? -1 : 1;
-        this.set(out, y);
-        return;
-      }
-      case 'LceBconv2d':
-        this.bconv(op);
-        return;
-      case 'LceBMaxPool2d': {
-        const opt = op.customOptionsDecoded as Record<string, number>;
-        const x = this.get(op.inputs[0]!) as Int32Array;
-        const [, h, w, words] = shapeOf(op.inputs[0]!) as [number, number, number, number];
-        const [, oh, ow] = outShape as [number, number, number, number];
-        const y = new Int32Array(oh * ow * words);
-        const [pt, pl] = this.padBefore(
-          opt.padding === 0,
-          h,
-          w,
-          oh,
-          ow,
-          opt.filter_height!,
-          opt.filter_width!,
-          opt.stride_height!,
-          opt.stride_width!,
-          1,
-          1,
-        );
-        for (let r = 0; r < oh; r++)
-          for (let c = 0; c < ow; c++)
-            for (let k = 0; k < words; k++) {
-              let acc = -1;
-              for (let i = 0; i < opt.filter_height!; i++)
-                for (let j = 0; j < opt.filter_width!; j++) {
-                  const yy = r * opt.stride_height! + i - pt;
-                  const xx = c * opt.stride_width! + j - pl;
-                  if (yy >= 0 && yy < h && xx >= 0 && xx < w) acc &= x[(yy * w + xx) * words + k]!;
-                }
-              y[(r * ow + c) * words + k] = acc;
-            }
-        this.set(out, y);
-        return;
-      }
-      case 'CONV_2D':
-      case 'DEPTHWISE_CONV_2D': {
-        const x = f(0);
-        const wts = f(1);
-        const bias = op.inputs[2]! >= 0 ? f(2) : null;
-        const [, h, w, cin] = shapeOf(op.inputs[0]!) as [number, number, number, number];
-        const [, oh, ow, cout] = outShape as [number, number, number, number];
-        const fs = shapeOf(op.inputs[1]!);
-        const [kh, kw] = [fs[1]!, fs[2]!];
-        const dw = op.opName === 'DEPTHWISE_CONV_2D';
-        const mult = dw ? cout / cin : 1;
-        const [sh, sw, dh, dwl] = [
-          o.stride_h as number,
-          o.stride_w as number,
-          o.dilation_h_factor as number,
-          o.dilation_w_factor as number,
-        ];
-        const [pt, pl] = this.padBefore(o.padding === 0, h, w, oh, ow, kh, kw, sh, sw, dh, dwl);
-        const y = new Float32Array(oh * ow * cout);
-        for (let r = 0; r < oh; r++)
-          for (let c = 0; c < ow; c++)
-            for (let oc = 0; oc < cout; oc++) {
-              let acc = bias ? bias[oc]! : 0;
-              for (let i = 0; i < kh; i++)
-                for (let j = 0; j < kw; j++) {
-                  const yy = r * sh + i * dh - pt;
-                  const xx = c * sw + j * dwl - pl;
-                  if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-                  if (dw)
-                    acc += x[(yy * w + xx) * cin + Math.floor(oc / mult)]! * wts[(i * kw + j) * cout + oc]!;
-                  else
-                    for (let ic = 0; ic < cin; ic++)
-                      acc += x[(yy * w + xx) * cin + ic]! * wts[((oc * kh + i) * kw + j) * cin + ic]!;
-                }
-              y[(r * ow + c) * cout + oc] = actf(acc, o.fused_activation_function as number);
-            }
-        this.set(out, y);
-        return;
-      }
-      case 'FULLY_CONNECTED': {
-        const x = f(0);
-        const wts = f(1);
-        const bias = op.inputs[2]! >= 0 ? f(2) : null;
-        const [cout, cin] = shapeOf(op.inputs[1]!) as [number, number];
-        const y = new Float32Array(cout);
-        for (let oc = 0; oc < cout; oc++) {
-          let acc = bias ? bias[oc]! : 0;
-          for (let i = 0; i < cin; i++) acc += x[i]! * wts[oc * cin + i]!;
-          y[oc] = actf(acc, o.fused_activation_function as number);
-        }
-        this.set(out, y);
-        return;
-      }
-      case 'MAX_POOL_2D':
-      case 'AVERAGE_POOL_2D': {
-        const x = f(0);
-        const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
-        const [, oh, ow] = outShape as [number, number, number, number];
-        const [fh, fw, sh, sw] = [
-          o.filter_height as number,
-          o.filter_width as number,
-          o.stride_h as number,
-          o.stride_w as number,
-        ];
-        const [pt, pl] = this.padBefore(o.padding === 0, h, w, oh, ow, fh, fw, sh, sw, 1, 1);
-        const y = new Float32Array(oh * ow * ch);
-        for (let r = 0; r < oh; r++)
-          for (let c = 0; c < ow; c++)
-            for (let k = 0; k < ch; k++) {
-              let acc = op.opName === 'MAX_POOL_2D' ? Number.NEGATIVE_INFINITY : 0;
-              let n = 0;
-              for (let i = 0; i < fh; i++)
-                for (let j = 0; j < fw; j++) {
-                  const yy = r * sh + i - pt;
-                  const xx = c * sw + j - pl;
-                  if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-                  const v = x[(yy * w + xx) * ch + k]!;
-                  acc = op.opName === 'MAX_POOL_2D' ? Math.max(acc, v) : acc + v;
-                  n++;
-                }
-              y[(r * ow + c) * ch + k] = op.opName === 'MAX_POOL_2D' ? acc : acc / n;
-            }
-        this.set(out, y);
-        return;
-      }
-      case 'MEAN': {
-        const x = f(0);
-        const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
-        const y = new Float32Array(ch);
-        for (let p = 0; p < h * w; p++) for (let k = 0; k < ch; k++) y[k]! += x[p * ch + k]!;
-        for (let k = 0; k < ch; k++) y[k]! /= h * w;
-        this.set(out, y);
-        return;
-      }
-      case 'ADD':
-      case 'SUB':
-      case 'MUL':
-      case 'MINIMUM':
-      case 'MAXIMUM': {
-        const a = f(0);
-        const b = f(1);
-        const y = new Float32Array(a.length);
-        for (let i = 0; i < a.length; i++) {
-          const bv = b.length === a.length ? b[i]! : b.length === 1 ? b[0]! : b[i % b.length]!;
-          const v =
-            op.opName === 'ADD'
-              ? a[i]! + bv
-              : op.opName === 'SUB'
-                ? a[i]! - bv
-                : op.opName === 'MUL'
-                  ? a[i]! * bv
-                  : op.opName === 'MINIMUM'
-                    ? Math.min(a[i]!, bv)
-                    : Math.max(a[i]!, bv);
-          y[i] = actf(v, (o.fused_activation_function as number | undefined) ?? 0);
-        }
-        this.set(out, y);
-        return;
-      }
-      case 'QUANTIZE':
-      case 'DEQUANTIZE':
-        // Real values throughout: set() rounds to the output's int8 grid when it is INT8.
-        this.set(out, Float32Array.from(f(0)));
-        return;
-      case 'RESHAPE': {
-        const x = this.get(op.inputs[0]!);
-        this.set(out, x instanceof Int32Array ? Int32Array.from(x) : Float32Array.from(x));
-        return;
-      }
-      case 'CONCATENATION': {
-        const parts = op.inputs.map((i) => ({ v: this.get(i) as Float32Array, c: shapeOf(i).at(-1)! }));
-        const total = outShape.at(-1)!;
-        const n = size(outShape) / total;
-        const y = new Float32Array(n * total);
-        for (let p = 0; p < n; p++) {
-          let off = 0;
-          for (const { v, c } of parts) {
-            for (let k = 0; k < c; k++) y[p * total + off + k] = v[p * c + k]!;
-            off += c;
-          }
-        }
-        this.set(out, y);
-        return;
-      }
-      case 'SOFTMAX': {
-        const x = f(0);
-        const m = Math.max(...x);
-        const e = Array.from(x, (v) => Math.exp(v - m));
-        const s = e.reduce((a, b) => a + b, 0);
-        this.set(
-          out,
-          Float32Array.from(e, (v) => v / s),
-        );
-        return;
-      }
-      case 'RELU':
-      case 'RELU_N1_TO_1':
-        this.set(
-          out,
-          Float32Array.from(f(0), (v) => actf(v, op.opName === 'RELU' ? 1 : 2)),
-        );
-        return;
-      case 'PRELU': {
-        const x = f(0);
-        const alpha = f(1);
-        this.set(
-          out,
-          Float32Array.from(x, (v, i) => (v >= 0 ? v : alpha[i % alpha.length]! * v)),
-        );
-        return;
-      }
-      case 'PAD':
-      case 'PADV2': {
-        const x = this.get(op.inputs[0]!);
-        const p = this.get(op.inputs[1]!) as Int32Array;
-        const fill = op.opName === 'PADV2' ? f(2)[0]! : 0;
-        const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
-        const [, oh, ow] = outShape as [number, number, number, number];
-        const y =
-          x instanceof Int32Array ? new Int32Array(oh * ow * ch) : new Float32Array(oh * ow * ch).fill(fill);
-        for (let r = 0; r < h; r++)
-          for (let c = 0; c < w; c++)
-            for (let k = 0; k < ch; k++)
-              y[((r + p[2]!) * ow + c + p[4]!) * ch + k] = x[(r * w + c) * ch + k]!;
-        this.set(out, y);
-        return;
-      }
-      default:
-        throw new Error(`interpreter: no kernel for ${op.opName}`);
-    }
+    const kernel = Object.hasOwn(OPERATOR_KERNELS, op.opName)
+      ? OPERATOR_KERNELS[op.opName as TfliteOperatorName]
+      : undefined;
+    if (!kernel) throw new Error(`interpreter: no kernel for ${op.opName}`);
+    kernel(this, { op, shapeOf, out, outShape, o, actf, f });
   }
 
-  /** Top/left padding of TensorFlow SAME (or 0 for VALID). */
-  private padBefore(
+  /** Top/left padding of TensorFlow SAME (or 0 for VALID), as TFLite computes it (bnn-core's `window2d`). */
+  padBefore(
     same: boolean,
     h: number,
     w: number,
-    oh: number,
-    ow: number,
     kh: number,
     kw: number,
     sh: number,
@@ -366,12 +120,11 @@ export class TfliteInterpreter {
     dw: number,
   ): [number, number] {
     if (!same) return [0, 0];
-    const total = (size: number, out: number, k: number, s: number, d: number) =>
-      Math.max((out - 1) * s + (k - 1) * d + 1 - size, 0);
-    return [Math.floor(total(h, oh, kh, sh, dh) / 2), Math.floor(total(w, ow, kw, sw, dw) / 2)];
+    const g = window2d(h, w, [kh, kw], [sh, sw], [dh, dw], 'same');
+    return [g.padTop, g.padLeft];
   }
 
-  private bconv(op: TfliteModelView['subgraphs'][0]['operators'][0]): void {
+  bconv(op: TfliteModelView['subgraphs'][0]['operators'][0]): void {
     const opt = op.customOptionsDecoded as Record<string, number>;
     const x = this.get(op.inputs[0]!) as Int32Array;
     const filter = this.get(op.inputs[1]!) as Int32Array;
@@ -386,7 +139,7 @@ export class TfliteInterpreter {
       opt.dilation_height_factor!,
       opt.dilation_width_factor!,
     ];
-    const [pt, pl] = this.padBefore(opt.padding === 0, h, w, oh, ow, kh, kw, sh, sw, dh, dw);
+    const [pt, pl] = this.padBefore(opt.padding === 0, h, w, kh, kw, sh, sw, dh, dw);
     const thresholds = op.inputs[4]! >= 0 ? (this.get(op.inputs[4]!) as Int32Array) : null;
     const mult = op.inputs[2]! >= 0 ? (this.get(op.inputs[2]!) as Float32Array) : null;
     const bias = op.inputs[3]! >= 0 ? (this.get(op.inputs[3]!) as Float32Array) : null;
@@ -421,3 +174,276 @@ export class TfliteInterpreter {
     this.set(out, thresholds ? yBits : yFloat);
   }
 }
+
+/** What one operator's kernel sees: the operator and the helpers `exec` builds for it. */
+interface OperatorContext {
+  op: TfliteModelView['subgraphs'][0]['operators'][0];
+  shapeOf(i: number): number[];
+  out: number;
+  outShape: number[];
+  o: Record<string, unknown>;
+  actf(v: number, a: number): number;
+  f(i: number): Float32Array;
+}
+
+type OperatorKernel = (it: TfliteInterpreter, ctx: OperatorContext) => void;
+
+const runConv2dFamily: OperatorKernel = (it, ctx) => {
+  const { op, shapeOf, out, outShape, o, actf, f } = ctx;
+  const x = f(0);
+  const wts = f(1);
+  const bias = op.inputs[2]! >= 0 ? f(2) : null;
+  const [, h, w, cin] = shapeOf(op.inputs[0]!) as [number, number, number, number];
+  const [, oh, ow, cout] = outShape as [number, number, number, number];
+  const fs = shapeOf(op.inputs[1]!);
+  const [kh, kw] = [fs[1]!, fs[2]!];
+  const dw = op.opName === 'DEPTHWISE_CONV_2D';
+  const mult = dw ? cout / cin : 1;
+  const [sh, sw, dh, dwl] = [
+    o.stride_h as number,
+    o.stride_w as number,
+    o.dilation_h_factor as number,
+    o.dilation_w_factor as number,
+  ];
+  const [pt, pl] = it.padBefore(o.padding === 0, h, w, kh, kw, sh, sw, dh, dwl);
+  const y = new Float32Array(oh * ow * cout);
+  for (let r = 0; r < oh; r++)
+    for (let c = 0; c < ow; c++)
+      for (let oc = 0; oc < cout; oc++) {
+        let acc = bias ? bias[oc]! : 0;
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++) {
+            const yy = r * sh + i * dh - pt;
+            const xx = c * sw + j * dwl - pl;
+            if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+            if (dw) acc += x[(yy * w + xx) * cin + Math.floor(oc / mult)]! * wts[(i * kw + j) * cout + oc]!;
+            else
+              for (let ic = 0; ic < cin; ic++)
+                acc += x[(yy * w + xx) * cin + ic]! * wts[((oc * kh + i) * kw + j) * cin + ic]!;
+          }
+        y[(r * ow + c) * cout + oc] = actf(acc, o.fused_activation_function as number);
+      }
+  it.set(out, y);
+};
+const runMaxPool2dFamily: OperatorKernel = (it, ctx) => {
+  const { op, shapeOf, out, outShape, o, f } = ctx;
+  const x = f(0);
+  const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
+  const [, oh, ow] = outShape as [number, number, number, number];
+  const [fh, fw, sh, sw] = [
+    o.filter_height as number,
+    o.filter_width as number,
+    o.stride_h as number,
+    o.stride_w as number,
+  ];
+  const [pt, pl] = it.padBefore(o.padding === 0, h, w, fh, fw, sh, sw, 1, 1);
+  const y = new Float32Array(oh * ow * ch);
+  for (let r = 0; r < oh; r++)
+    for (let c = 0; c < ow; c++)
+      for (let k = 0; k < ch; k++) {
+        let acc = op.opName === 'MAX_POOL_2D' ? Number.NEGATIVE_INFINITY : 0;
+        let n = 0;
+        for (let i = 0; i < fh; i++)
+          for (let j = 0; j < fw; j++) {
+            const yy = r * sh + i - pt;
+            const xx = c * sw + j - pl;
+            if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
+            const v = x[(yy * w + xx) * ch + k]!;
+            acc = op.opName === 'MAX_POOL_2D' ? Math.max(acc, v) : acc + v;
+            n++;
+          }
+        y[(r * ow + c) * ch + k] = op.opName === 'MAX_POOL_2D' ? acc : acc / n;
+      }
+  it.set(out, y);
+};
+const runAddFamily: OperatorKernel = (it, ctx) => {
+  const { op, out, o, actf, f } = ctx;
+  const a = f(0);
+  const b = f(1);
+  const y = new Float32Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const bv = b.length === a.length ? b[i]! : b.length === 1 ? b[0]! : b[i % b.length]!;
+    const v =
+      op.opName === 'ADD'
+        ? a[i]! + bv
+        : op.opName === 'SUB'
+          ? a[i]! - bv
+          : op.opName === 'MUL'
+            ? a[i]! * bv
+            : op.opName === 'MINIMUM'
+              ? Math.min(a[i]!, bv)
+              : Math.max(a[i]!, bv);
+    y[i] = actf(v, (o.fused_activation_function as number | undefined) ?? 0);
+  }
+  it.set(out, y);
+};
+const runQuantizeFamily: OperatorKernel = (it, ctx) => {
+  const { out, f } = ctx;
+  // Real values throughout: set() rounds to the output's int8 grid when it is INT8.
+  it.set(out, Float32Array.from(f(0)));
+};
+const runReluFamily: OperatorKernel = (it, ctx) => {
+  const { op, out, actf, f } = ctx;
+  it.set(
+    out,
+    Float32Array.from(f(0), (v) => actf(v, op.opName === 'RELU' ? 1 : 2)),
+  );
+};
+const runPadFamily: OperatorKernel = (it, ctx) => {
+  const { op, shapeOf, out, outShape, f } = ctx;
+  const x = it.get(op.inputs[0]!);
+  const p = it.get(op.inputs[1]!) as Int32Array;
+  const fill = op.opName === 'PADV2' ? f(2)[0]! : 0;
+  const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
+  const [, oh, ow] = outShape as [number, number, number, number];
+  const y =
+    x instanceof Int32Array ? new Int32Array(oh * ow * ch) : new Float32Array(oh * ow * ch).fill(fill);
+  for (let r = 0; r < h; r++)
+    for (let c = 0; c < w; c++)
+      for (let k = 0; k < ch; k++) y[((r + p[2]!) * ow + c + p[4]!) * ch + k] = x[(r * w + c) * ch + k]!;
+  it.set(out, y);
+};
+
+/**
+ * The kernel of every TFLite operator a written file may contain (`TfliteOperatorName`; the writer's `builtin`
+ * and `custom` take only these names): a name added to that union without a kernel here does not compile, and
+ * the writer cannot emit an operator this interpreter does not know.
+ */
+const OPERATOR_KERNELS = {
+  LceQuantize: (it, ctx) => {
+    const { op, shapeOf, out, f } = ctx;
+    const x = f(0);
+    const c = shapeOf(op.inputs[0]!).at(-1)!;
+    const w = Math.ceil(c / 32);
+    const n = x.length / c;
+    const y = new Int32Array(n * w);
+    for (let p = 0; p < n; p++)
+      for (let ch = 0; ch < c; ch++) if (x[p * c + ch]! < 0) y[p * w + (ch >> 5)]! |= 1 << (ch & 31);
+    it.set(out, y);
+  },
+  LceDequantize: (it, ctx) => {
+    const { op, out, outShape } = ctx;
+    const x = it.get(op.inputs[0]!) as Int32Array;
+    const c = outShape.at(-1)!;
+    const w = Math.ceil(c / 32);
+    const n = size(outShape) / c;
+    const y = new Float32Array(n * c);
+    for (let p = 0; p < n; p++)
+      for (let ch = 0; ch < c; ch++) y[p * c + ch] = (x[p * w + (ch >> 5)]! >>> (ch & 31)) & 1 ? -1 : 1;
+    it.set(out, y);
+  },
+  LceBconv2d: (it, ctx) => {
+    const { op } = ctx;
+    it.bconv(op);
+  },
+  LceBMaxPool2d: (it, ctx) => {
+    const { op, shapeOf, out, outShape } = ctx;
+    const opt = op.customOptionsDecoded as Record<string, number>;
+    const x = it.get(op.inputs[0]!) as Int32Array;
+    const [, h, w, words] = shapeOf(op.inputs[0]!) as [number, number, number, number];
+    const [, oh, ow] = outShape as [number, number, number, number];
+    const y = new Int32Array(oh * ow * words);
+    const [pt, pl] = it.padBefore(
+      opt.padding === 0,
+      h,
+      w,
+      opt.filter_height!,
+      opt.filter_width!,
+      opt.stride_height!,
+      opt.stride_width!,
+      1,
+      1,
+    );
+    for (let r = 0; r < oh; r++)
+      for (let c = 0; c < ow; c++)
+        for (let k = 0; k < words; k++) {
+          let acc = -1;
+          for (let i = 0; i < opt.filter_height!; i++)
+            for (let j = 0; j < opt.filter_width!; j++) {
+              const yy = r * opt.stride_height! + i - pt;
+              const xx = c * opt.stride_width! + j - pl;
+              if (yy >= 0 && yy < h && xx >= 0 && xx < w) acc &= x[(yy * w + xx) * words + k]!;
+            }
+          y[(r * ow + c) * words + k] = acc;
+        }
+    it.set(out, y);
+  },
+  CONV_2D: runConv2dFamily,
+  DEPTHWISE_CONV_2D: runConv2dFamily,
+  FULLY_CONNECTED: (it, ctx) => {
+    const { op, shapeOf, out, o, actf, f } = ctx;
+    const x = f(0);
+    const wts = f(1);
+    const bias = op.inputs[2]! >= 0 ? f(2) : null;
+    const [cout, cin] = shapeOf(op.inputs[1]!) as [number, number];
+    const y = new Float32Array(cout);
+    for (let oc = 0; oc < cout; oc++) {
+      let acc = bias ? bias[oc]! : 0;
+      for (let i = 0; i < cin; i++) acc += x[i]! * wts[oc * cin + i]!;
+      y[oc] = actf(acc, o.fused_activation_function as number);
+    }
+    it.set(out, y);
+  },
+  MAX_POOL_2D: runMaxPool2dFamily,
+  AVERAGE_POOL_2D: runMaxPool2dFamily,
+  MEAN: (it, ctx) => {
+    const { op, shapeOf, out, f } = ctx;
+    const x = f(0);
+    const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
+    const y = new Float32Array(ch);
+    for (let p = 0; p < h * w; p++) for (let k = 0; k < ch; k++) y[k]! += x[p * ch + k]!;
+    for (let k = 0; k < ch; k++) y[k]! /= h * w;
+    it.set(out, y);
+  },
+  ADD: runAddFamily,
+  SUB: runAddFamily,
+  MUL: runAddFamily,
+  MINIMUM: runAddFamily,
+  MAXIMUM: runAddFamily,
+  QUANTIZE: runQuantizeFamily,
+  DEQUANTIZE: runQuantizeFamily,
+  RESHAPE: (it, ctx) => {
+    const { op, out } = ctx;
+    const x = it.get(op.inputs[0]!);
+    it.set(out, x instanceof Int32Array ? Int32Array.from(x) : Float32Array.from(x));
+  },
+  CONCATENATION: (it, ctx) => {
+    const { op, shapeOf, out, outShape } = ctx;
+    const parts = op.inputs.map((i) => ({ v: it.get(i) as Float32Array, c: shapeOf(i).at(-1)! }));
+    const total = outShape.at(-1)!;
+    const n = size(outShape) / total;
+    const y = new Float32Array(n * total);
+    for (let p = 0; p < n; p++) {
+      let off = 0;
+      for (const { v, c } of parts) {
+        for (let k = 0; k < c; k++) y[p * total + off + k] = v[p * c + k]!;
+        off += c;
+      }
+    }
+    it.set(out, y);
+  },
+  SOFTMAX: (it, ctx) => {
+    const { out, f } = ctx;
+    const x = f(0);
+    const m = Math.max(...x);
+    const e = Array.from(x, (v) => Math.exp(v - m));
+    const s = e.reduce((a, b) => a + b, 0);
+    it.set(
+      out,
+      Float32Array.from(e, (v) => v / s),
+    );
+  },
+  RELU: runReluFamily,
+  RELU_N1_TO_1: runReluFamily,
+  PRELU: (it, ctx) => {
+    const { out, f } = ctx;
+    const x = f(0);
+    const alpha = f(1);
+    it.set(
+      out,
+      Float32Array.from(x, (v, i) => (v >= 0 ? v : alpha[i % alpha.length]! * v)),
+    );
+  },
+  PAD: runPadFamily,
+  PADV2: runPadFamily,
+} satisfies Record<TfliteOperatorName, OperatorKernel>;

@@ -192,6 +192,12 @@ describe('.tflite xcore refusals name the layer, the rule and the fix', () => {
     {
       name: 'channels_in not a multiple of 32',
       graph: edit((g) => {
+        // bconv1 makes 48 channels (a consistent graph: checkDeployGraph runs before the profile rules).
+        const first = bconv(g, 'bconv1');
+        first.outChannels = 48;
+        first.filter = new Int32Array(48 * 9);
+        first.transform = { kind: 'bitpacked', thresholds: new Int32Array(48) };
+        g.tensors.find((t) => t.id === first.outputs[0])!.shape = [5, 5, 48];
         const op = bconv(g, 'bconv2');
         op.inChannels = 48;
         op.filter = new Int32Array(64 * 9 * 2);

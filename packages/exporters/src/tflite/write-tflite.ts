@@ -9,8 +9,15 @@
  * Tensors get a batch dimension of 1: `[H, W, C]` → `[1, H, W, C]`, `[C]` → `[1, C]`; bit-packed tensors store
  * `ceil(C / 32)` INT32 words in the channel dimension.
  */
-import type { DeployGraph, DeployOp, DeployTensor } from '@bnn-studio/bnn-core';
-import { checkDeployGraphArrays } from '../bnn/validate-graph.js';
+import {
+  axisWindow,
+  type DeployGraph,
+  type DeployOp,
+  type DeployOpKind,
+  type DeployOpOf,
+  type DeployTensor,
+} from '@bnn-studio/bnn-core';
+import { deployGraphProblems } from '../bnn/validate-graph.js';
 import { ExportRefusedError } from '../errors.js';
 import {
   type CalibrationData,
@@ -32,10 +39,12 @@ import { listTfliteRefusals, producersOf, type TfliteProfile } from './profile-r
 import {
   Activation,
   LceOp,
+  type LceOpName,
   BuiltinOperator as Op,
   Padding,
   TensorType,
   type TensorTypeCode,
+  type TfliteBuiltinName,
 } from './schema.js';
 
 export interface WriteTfliteOptions {
@@ -84,7 +93,7 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
   if (profile !== 'arm' && profile !== 'xcore') {
     throw new Error(`writeTflite: unknown profile "${String(profile)}"; use 'arm' or 'xcore'.`);
   }
-  const problems = checkDeployGraphArrays(deploy);
+  const problems = deployGraphProblems(deploy);
   if (problems.length > 0) {
     throw new TypeError(`writeTflite: the deploy graph is inconsistent: ${problems.slice(0, 3).join('; ')}.`);
   }
@@ -128,27 +137,25 @@ export function samePadding(
   stride: number,
   dilation: number,
 ): [number, number] {
-  const out = Math.ceil(size / stride);
-  const effective = (kernel - 1) * dilation + 1;
-  const total = Math.max((out - 1) * stride + effective - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  const g = axisWindow(size, kernel, stride, dilation, 'same');
+  return [g.padBefore, g.padAfter];
 }
 
 class TfliteEmitter {
-  private readonly mb = new TfliteModelBuilder();
-  private readonly tensorOf = new Map<string, number>();
-  private readonly byId: Map<string, DeployTensor>;
-  private readonly int8: boolean;
-  private readonly quant = new Map<string, QuantParams>();
-  private readonly written: { op: string; sourceNode: string }[] = [];
-  private node = '';
-  private elided = new Set<DeployOp>();
+  readonly mb = new TfliteModelBuilder();
+  readonly tensorOf = new Map<string, number>();
+  readonly byId: Map<string, DeployTensor>;
+  readonly int8: boolean;
+  readonly quant = new Map<string, QuantParams>();
+  readonly written: { op: string; sourceNode: string }[] = [];
+  node = '';
+  elided = new Set<DeployOp>();
 
   constructor(
-    private readonly deploy: DeployGraph,
-    private readonly profile: TfliteProfile,
+    readonly deploy: DeployGraph,
+    readonly profile: TfliteProfile,
     ranges: Map<string, Range> | null,
-    private readonly floatIo = false,
+    readonly floatIo = false,
   ) {
     this.byId = new Map(deploy.tensors.map((t) => [t.id, t]));
     this.int8 = profile === 'xcore';
@@ -156,7 +163,7 @@ class TfliteEmitter {
   }
 
   /** int8 parameters per float tensor; tensors an op needs to share parameters (pools, reshape, concat) share them. */
-  private assignQuant(ranges: Map<string, Range>): void {
+  assignQuant(ranges: Map<string, Range>): void {
     const parent = new Map<string, string>();
     const find = (x: string): string => {
       let r = x;
@@ -186,7 +193,7 @@ class TfliteEmitter {
     }
   }
 
-  private tensorInfo(id: string): DeployTensor {
+  tensorInfo(id: string): DeployTensor {
     const t = this.byId.get(id);
     if (!t) throw new Error(`writeTflite: tensor "${id}" is not declared in the deploy graph.`);
     return t;
@@ -197,7 +204,7 @@ class TfliteEmitter {
    * vectors are `[1, 1, 1, words]`, so LceQuantize, 1×1 LceBconv2d (binary dense) and LceDequantize all see
    * 4-D tensors and chains of binary dense layers need no reshapes.
    */
-  private tfShape(t: DeployTensor): number[] {
+  tfShape(t: DeployTensor): number[] {
     const s = [...t.shape];
     if (t.kind !== 'bitpacked') return [1, ...s];
     s[s.length - 1] = words(s[s.length - 1]!);
@@ -205,7 +212,7 @@ class TfliteEmitter {
   }
 
   /** Index of the TFLite tensor for a deploy tensor (created on first use). */
-  private t(id: string): number {
+  t(id: string): number {
     const have = this.tensorOf.get(id);
     if (have !== undefined) return have;
     const info = this.tensorInfo(id);
@@ -222,19 +229,19 @@ class TfliteEmitter {
     return idx;
   }
 
-  private q(id: string): { scale: number; zeroPoint: number } {
+  q(id: string): { scale: number; zeroPoint: number } {
     const p = this.quant.get(id)!;
     return { scale: p.scale[0]!, zeroPoint: p.zeroPoint[0]! };
   }
 
-  private constF32(name: string, shape: number[], data: Float32Array): number {
+  constF32(name: string, shape: number[], data: Float32Array): number {
     return this.mb.addConstTensor(`${this.node}/${name}`, shape, TensorType.FLOAT32, data);
   }
-  private constI32(name: string, shape: number[], data: Int32Array, quant?: QuantParams): number {
+  constI32(name: string, shape: number[], data: Int32Array, quant?: QuantParams): number {
     return this.mb.addConstTensor(`${this.node}/${name}`, shape, TensorType.INT32, data, quant);
   }
   /** A float constant, int8-quantised per tensor (asymmetric) in the xcore profile. */
-  private constAct(name: string, shape: number[], data: Float32Array): number {
+  constAct(name: string, shape: number[], data: Float32Array): number {
     if (!this.int8) return this.constF32(name, shape, data);
     let min = 0;
     let max = 0;
@@ -247,15 +254,15 @@ class TfliteEmitter {
     const out = Int8Array.from(data, (x) => quantizeValue(x, q));
     return this.mb.addConstTensor(`${this.node}/${name}`, shape, TensorType.INT8, out, qp);
   }
-  private temp(name: string, shape: number[], type: TensorTypeCode, quant?: QuantParams): number {
+  temp(name: string, shape: number[], type: TensorTypeCode, quant?: QuantParams): number {
     return this.mb.addTensor(`${this.node}/${name}`, shape, type, quant);
   }
-  private floatType(): TensorTypeCode {
+  floatType(): TensorTypeCode {
     return this.int8 ? TensorType.INT8 : TensorType.FLOAT32;
   }
-  private builtin(
+  builtin(
     code: number,
-    name: string,
+    name: TfliteBuiltinName,
     inputs: number[],
     outputs: number[],
     options?: Parameters<TfliteModelBuilder['addBuiltin']>[4],
@@ -264,11 +271,11 @@ class TfliteEmitter {
     this.mb.addBuiltin(code, this.int8 ? int8Version : 1, inputs, outputs, options);
     this.written.push({ op: name, sourceNode: this.node });
   }
-  private custom(name: string, inputs: number[], outputs: number[], options: Uint8Array) {
+  custom(name: LceOpName, inputs: number[], outputs: number[], options: Uint8Array) {
     this.mb.addCustom(name, inputs, outputs, options);
     this.written.push({ op: name, sourceNode: this.node });
   }
-  private reshape(input: number, shape: number[], output: number) {
+  reshape(input: number, shape: number[], output: number) {
     const shapeT = this.constI32(`shape_${this.written.length}`, [shape.length], Int32Array.from(shape));
     this.builtin(
       Op.RESHAPE,
@@ -338,7 +345,7 @@ class TfliteEmitter {
    * xcore: LceQuantize ops whose only consumers are binary max-pools (rewritten as int8 MAX_POOL_2D +
    * LceQuantize) and which are not graph outputs are left out.
    */
-  private elidedQuantizes(): Set<DeployOp> {
+  elidedQuantizes(): Set<DeployOp> {
     const out = new Set<DeployOp>();
     if (this.profile !== 'xcore') return out;
     for (const op of this.deploy.ops) {
@@ -349,362 +356,12 @@ class TfliteEmitter {
     return out;
   }
 
-  private emit(op: DeployOp, producers: Map<string, DeployOp>): void {
-    const inT = () => this.t(op.inputs[0]!);
-    const outId = op.outputs[0]!;
-    switch (op.op) {
-      case 'quantize': {
-        if (this.elided.has(op)) return;
-        let x = inT();
-        const xt = this.mb.tensors[x]!;
-        if (xt.shape.length === 2) {
-          // A float vector [1, C] is viewed as [1, 1, 1, C] before packing (see tfShape).
-          const x4 = this.temp('input_4d', [1, 1, 1, xt.shape[1]!], xt.type, xt.quant);
-          this.reshape(x, [1, 1, 1, xt.shape[1]!], x4);
-          x = x4;
-        }
-        this.custom(LceOp.Quantize, [x], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
-        return;
-      }
-      case 'dequantize': {
-        const out = this.t(outId);
-        const outShape = this.mb.tensors[out]!.shape;
-        if (outShape.length === 2) {
-          const y4 = this.temp('output_4d', [1, 1, 1, outShape[1]!], TensorType.FLOAT32);
-          this.custom(LceOp.Dequantize, [inT()], [y4], EMPTY_CUSTOM_OPTIONS);
-          this.reshape(y4, outShape, out);
-        } else this.custom(LceOp.Dequantize, [inT()], [out], EMPTY_CUSTOM_OPTIONS);
-        return;
-      }
-      case 'bconv2d':
-        this.emitBconv(op);
-        return;
-      case 'bdense': {
-        // LCE has no binary dense: a 1×1 LceBconv2d on the [1, 1, 1, words] input (see tfShape).
-        const out = this.t(outId);
-        const outTf = this.mb.tensors[out]!;
-        const float = outTf.shape.length === 2;
-        const y4 = float ? this.temp('output_4d', [1, 1, 1, outTf.shape[1]!], outTf.type, outTf.quant) : out;
-        this.emitBinaryConvCore({
-          input: inT(),
-          output: y4,
-          filter: op.filter,
-          inChannels: op.inChannels,
-          outChannels: op.outChannels,
-          kernel: [1, 1],
-          strides: [1, 1],
-          dilations: [1, 1],
-          padding: 'valid',
-          padValue: 0,
-          transform: op.transform,
-          outId,
-        });
-        if (float) this.reshape(y4, outTf.shape, out);
-        return;
-      }
-      case 'bmaxpool2d': {
-        const options = {
-          padding: pad(op.padding),
-          stride_width: op.strides[1],
-          stride_height: op.strides[0],
-          filter_width: op.pool[1],
-          filter_height: op.pool[0],
-        };
-        if (this.profile === 'arm') {
-          this.custom(LceOp.BMaxPool2d, [inT()], [this.t(outId)], bmaxpoolOptions(options));
-          return;
-        }
-        // xcore: max-pool commutes with sign (sign is monotone, sign(0) = +1), so pool the int8 input of the
-        // LceQuantize that feeds this op and quantize again.
-        const src = producers.get(op.inputs[0]!)!;
-        const x = src.inputs[0]!;
-        const xT = this.t(x);
-        const pooled = this.temp(
-          'int8_pool',
-          this.tfShape({ ...this.tensorInfo(outId), kind: 'float32' }),
-          TensorType.INT8,
-          this.quant.get(x),
-        );
-        this.builtin(Op.MAX_POOL_2D, 'MAX_POOL_2D', [xT], [pooled], {
-          table: 'Pool2DOptions',
-          values: {
-            padding: options.padding,
-            stride_w: options.stride_width,
-            stride_h: options.stride_height,
-            filter_width: options.filter_width,
-            filter_height: options.filter_height,
-          },
-        });
-        this.custom(LceOp.Quantize, [pooled], [this.t(outId)], EMPTY_CUSTOM_OPTIONS);
-        return;
-      }
-      case 'bdepthwise_conv2d':
-        this.emitBinaryDepthwise(op);
-        return;
-      case 'conv2d': {
-        const [kh, kw] = op.kernel;
-        const { inChannels: cin, outChannels: cout } = op;
-        // HWIO [KH, KW, Cin, Cout] → OHWI [Cout, KH, KW, Cin].
-        const ohwi = new Float32Array(op.filter.length);
-        for (let h = 0; h < kh; h++)
-          for (let w = 0; w < kw; w++)
-            for (let i = 0; i < cin; i++)
-              for (let o = 0; o < cout; o++)
-                ohwi[((o * kh + h) * kw + w) * cin + i] = op.filter[((h * kw + w) * cin + i) * cout + o]!;
-        const bias = op.bias ?? new Float32Array(cout);
-        const [filterT, biasT] = this.weightsAndBias(
-          op.inputs[0]!,
-          ohwi,
-          [cout, kh, kw, cin],
-          bias,
-          cout,
-          (i) => Math.floor(i / (kh * kw * cin)),
-          0,
-        );
-        this.builtin(
-          Op.CONV_2D,
-          'CONV_2D',
-          [inT(), filterT, biasT],
-          [this.t(outId)],
-          {
-            table: 'Conv2DOptions',
-            values: {
-              padding: pad(op.padding),
-              stride_w: op.strides[1],
-              stride_h: op.strides[0],
-              fused_activation_function: act(op.activation),
-              dilation_w_factor: op.dilations[1],
-              dilation_h_factor: op.dilations[0],
-            },
-          },
-          3,
-        );
-        return;
-      }
-      case 'depthwise_conv2d': {
-        const [kh, kw] = op.kernel;
-        const cm = op.channels * op.depthMultiplier;
-        // [KH, KW, C, M] is already TFLite's [1, KH, KW, C·M] in memory (output channel c·M + m).
-        const bias = op.bias ?? new Float32Array(cm);
-        const [filterT, biasT] = this.weightsAndBias(
-          op.inputs[0]!,
-          op.filter,
-          [1, kh, kw, cm],
-          bias,
-          cm,
-          (i) => i % cm,
-          3,
-        );
-        this.builtin(
-          Op.DEPTHWISE_CONV_2D,
-          'DEPTHWISE_CONV_2D',
-          [inT(), filterT, biasT],
-          [this.t(outId)],
-          {
-            table: 'DepthwiseConv2DOptions',
-            values: {
-              padding: pad(op.padding),
-              stride_w: op.strides[1],
-              stride_h: op.strides[0],
-              depth_multiplier: op.depthMultiplier,
-              fused_activation_function: act(op.activation),
-              dilation_w_factor: op.dilations[1],
-              dilation_h_factor: op.dilations[0],
-            },
-          },
-          3,
-        );
-        return;
-      }
-      case 'dense': {
-        const { inChannels: cin, outChannels: cout } = op;
-        // Keras [Cin, Cout] → TFLite [Cout, Cin].
-        const w = new Float32Array(cin * cout);
-        for (let i = 0; i < cin; i++)
-          for (let o = 0; o < cout; o++) w[o * cin + i] = op.weights[i * cout + o]!;
-        const bias = op.bias ?? new Float32Array(cout);
-        const [wT, bT] = this.weightsAndBias(op.inputs[0]!, w, [cout, cin], bias, 1, () => 0, 0);
-        this.builtin(
-          Op.FULLY_CONNECTED,
-          'FULLY_CONNECTED',
-          [inT(), wT, bT],
-          [this.t(outId)],
-          {
-            table: 'FullyConnectedOptions',
-            values: { fused_activation_function: act(op.activation) },
-          },
-          4,
-        );
-        return;
-      }
-      case 'scale_shift': {
-        const c = op.scale.length;
-        const outT = this.t(outId);
-        let mid: number;
-        if (this.int8) {
-          // x·scale lies in [y − shift]: take its range from the calibrated output range.
-          const y = this.quant.get(outId)!;
-          let lo = Number.POSITIVE_INFINITY;
-          let hi = Number.NEGATIVE_INFINITY;
-          for (const s of op.shift) {
-            lo = Math.min(lo, y.min![0]! - s);
-            hi = Math.max(hi, y.max![0]! - s);
-          }
-          mid = this.temp(
-            'scaled',
-            this.mb.tensors[outT]!.shape,
-            TensorType.INT8,
-            activationQuant({ min: lo, max: hi }),
-          );
-        } else mid = this.temp('scaled', this.mb.tensors[outT]!.shape, TensorType.FLOAT32);
-        const scaleT = this.constAct('scale', [c], op.scale);
-        const shiftT = this.constAct('shift', [c], op.shift);
-        this.builtin(Op.MUL, 'MUL', [inT(), scaleT], [mid], { table: 'MulOptions', values: {} });
-        this.builtin(Op.ADD, 'ADD', [mid, shiftT], [outT], { table: 'AddOptions', values: {} });
-        return;
-      }
-      case 'maxpool2d':
-      case 'avgpool2d':
-        this.builtin(
-          op.op === 'maxpool2d' ? Op.MAX_POOL_2D : Op.AVERAGE_POOL_2D,
-          op.op === 'maxpool2d' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D',
-          [inT()],
-          [this.t(outId)],
-          {
-            table: 'Pool2DOptions',
-            values: {
-              padding: pad(op.padding),
-              stride_w: op.strides[1],
-              stride_h: op.strides[0],
-              filter_width: op.pool[1],
-              filter_height: op.pool[0],
-            },
-          },
-        );
-        return;
-      case 'global_avgpool': {
-        const axes = this.constI32('axes', [2], Int32Array.of(1, 2));
-        this.builtin(Op.MEAN, 'MEAN', [inT(), axes], [this.t(outId)], {
-          table: 'ReducerOptions',
-          values: { keep_dims: 0 },
-        });
-        return;
-      }
-      case 'add': {
-        let acc = this.t(op.inputs[0]!);
-        const outT = this.t(outId);
-        for (let k = 1; k < op.inputs.length; k++) {
-          const last = k === op.inputs.length - 1;
-          const target = last
-            ? outT
-            : this.temp(`sum${k}`, this.mb.tensors[outT]!.shape, this.floatType(), this.quant.get(outId));
-          this.builtin(Op.ADD, 'ADD', [acc, this.t(op.inputs[k]!)], [target], {
-            table: 'AddOptions',
-            values: {},
-          });
-          acc = target;
-        }
-        return;
-      }
-      case 'concat': {
-        const outT = this.t(outId);
-        this.builtin(
-          Op.CONCATENATION,
-          'CONCATENATION',
-          op.inputs.map((i) => this.t(i)),
-          [outT],
-          {
-            table: 'ConcatenationOptions',
-            values: { axis: this.mb.tensors[outT]!.shape.length - 1 },
-          },
-        );
-        return;
-      }
-      case 'reshape': {
-        const outT = this.t(outId);
-        this.reshape(inT(), this.mb.tensors[outT]!.shape, outT);
-        return;
-      }
-      case 'relu':
-        this.builtin(Op.RELU, 'RELU', [inT()], [this.t(outId)]);
-        return;
-      case 'prelu': {
-        const inShape = this.mb.tensors[inT()]!.shape;
-        const alphaShape = [...inShape.slice(1, -1).map(() => 1), op.alpha.length];
-        this.builtin(
-          Op.PRELU,
-          'PRELU',
-          [inT(), this.constAct('alpha', alphaShape, op.alpha)],
-          [this.t(outId)],
-        );
-        return;
-      }
-      case 'hard_tanh': {
-        if (!this.int8) {
-          this.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [inT()], [this.t(outId)]);
-          return;
-        }
-        // int8: MINIMUM(x, 1) then MAXIMUM(·, −1), all in the input's quantisation (shared with the output).
-        const qp = this.quant.get(op.inputs[0]!)!;
-        const q = this.q(op.inputs[0]!);
-        const one = this.mb.addConstTensor(
-          `${this.node}/one`,
-          [1],
-          TensorType.INT8,
-          Int8Array.of(quantizeValue(1, q)),
-          qp,
-        );
-        const minusOne = this.mb.addConstTensor(
-          `${this.node}/minus_one`,
-          [1],
-          TensorType.INT8,
-          Int8Array.of(quantizeValue(-1, q)),
-          qp,
-        );
-        const outT = this.t(outId);
-        const mid = this.temp('upper_clamped', this.mb.tensors[outT]!.shape, TensorType.INT8, qp);
-        this.builtin(Op.MINIMUM, 'MINIMUM', [inT(), one], [mid], {
-          table: 'MaximumMinimumOptions',
-          values: {},
-        });
-        this.builtin(Op.MAXIMUM, 'MAXIMUM', [mid, minusOne], [outT], {
-          table: 'MaximumMinimumOptions',
-          values: {},
-        });
-        return;
-      }
-      case 'leaky_tanh': {
-        // y = h + alpha·(x − h), h = clamp(x, −1, 1). Float only (xcore refuses it).
-        const x = inT();
-        const outT = this.t(outId);
-        const shape = this.mb.tensors[outT]!.shape;
-        const h = this.temp('hard_tanh', shape, TensorType.FLOAT32);
-        const d = this.temp('excess', shape, TensorType.FLOAT32);
-        const m = this.temp('scaled_excess', shape, TensorType.FLOAT32);
-        this.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [x], [h]);
-        this.builtin(Op.SUB, 'SUB', [x, h], [d], { table: 'SubOptions', values: {} });
-        this.builtin(Op.MUL, 'MUL', [d, this.constF32('alpha', [1], Float32Array.of(op.alpha))], [m], {
-          table: 'MulOptions',
-          values: {},
-        });
-        this.builtin(Op.ADD, 'ADD', [h, m], [outT], { table: 'AddOptions', values: {} });
-        return;
-      }
-      case 'softmax':
-        this.builtin(Op.SOFTMAX, 'SOFTMAX', [inT()], [this.t(outId)], {
-          table: 'SoftmaxOptions',
-          values: { beta: 1 },
-        });
-        return;
-      default: {
-        const never: never = op;
-        throw new Error(`writeTflite: unknown op ${(never as DeployOp).op}`);
-      }
-    }
+  emit(op: DeployOp, producers: Map<string, DeployOp>): void {
+    (TFLITE_EMITTERS[op.op] as TfliteOpEmitter<DeployOpKind>)(this, op as never, producers);
   }
 
   /** Weight + bias constants: float, or int8 symmetric weights with int32 bias (scale = s_in · s_w). */
-  private weightsAndBias(
+  weightsAndBias(
     inputId: string,
     w: Float32Array,
     wShape: number[],
@@ -729,7 +386,7 @@ class TfliteEmitter {
     return [wT, bT];
   }
 
-  private emitBconv(op: Extract<DeployOp, { op: 'bconv2d' }>): void {
+  emitBconv(op: Extract<DeployOp, { op: 'bconv2d' }>): void {
     const outId = op.outputs[0]!;
     let input = this.t(op.inputs[0]!);
     let padding = op.padding;
@@ -754,7 +411,7 @@ class TfliteEmitter {
     this.emitBinaryConvCore({ ...op, input, output: this.t(outId), padding, padValue, outId });
   }
 
-  private emitBinaryConvCore(c: {
+  emitBinaryConvCore(c: {
     input: number;
     output: number;
     filter: Int32Array;
@@ -812,7 +469,7 @@ class TfliteEmitter {
    * Binary depthwise conv (arm only): LCE has no such op, so unpack to ±1 (LceDequantize), pad with +1 for
    * one-padding (PADV2), and run a float DEPTHWISE_CONV_2D with ±1 weights, then the output transform.
    */
-  private emitBinaryDepthwise(op: Extract<DeployOp, { op: 'bdepthwise_conv2d' }>): void {
+  emitBinaryDepthwise(op: Extract<DeployOp, { op: 'bdepthwise_conv2d' }>): void {
     const inInfo = this.tensorInfo(op.inputs[0]!);
     const [h, w, ch] = inInfo.shape as [number, number, number];
     const [kh, kw] = op.kernel;
@@ -891,3 +548,375 @@ class TfliteEmitter {
     });
   }
 }
+
+/** How one op kind becomes TFLite operators (builtins or LCE custom ops) for the emitter's profile. */
+type TfliteOpEmitter<K extends DeployOpKind> = (
+  em: TfliteEmitter,
+  op: DeployOpOf<K>,
+  producers: Map<string, DeployOp>,
+) => void;
+
+const emitPool2d: TfliteOpEmitter<'maxpool2d' | 'avgpool2d'> = (em, op) => {
+  const inT = () => em.t(op.inputs[0]!);
+  const outId = op.outputs[0]!;
+  em.builtin(
+    op.op === 'maxpool2d' ? Op.MAX_POOL_2D : Op.AVERAGE_POOL_2D,
+    op.op === 'maxpool2d' ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D',
+    [inT()],
+    [em.t(outId)],
+    {
+      table: 'Pool2DOptions',
+      values: {
+        padding: pad(op.padding),
+        stride_w: op.strides[1],
+        stride_h: op.strides[0],
+        filter_width: op.pool[1],
+        filter_height: op.pool[0],
+      },
+    },
+  );
+};
+
+/**
+ * The TFLite operators of every deploy op, one table the compiler checks against bnn-core's op table: a new op
+ * kind without an entry here does not compile.
+ */
+const TFLITE_EMITTERS = {
+  quantize: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    if (em.elided.has(op)) return;
+    let x = inT();
+    const xt = em.mb.tensors[x]!;
+    if (xt.shape.length === 2) {
+      // A float vector [1, C] is viewed as [1, 1, 1, C] before packing (see tfShape).
+      const x4 = em.temp('input_4d', [1, 1, 1, xt.shape[1]!], xt.type, xt.quant);
+      em.reshape(x, [1, 1, 1, xt.shape[1]!], x4);
+      x = x4;
+    }
+    em.custom(LceOp.Quantize, [x], [em.t(outId)], EMPTY_CUSTOM_OPTIONS);
+  },
+  dequantize: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const out = em.t(outId);
+    const outShape = em.mb.tensors[out]!.shape;
+    if (outShape.length === 2) {
+      const y4 = em.temp('output_4d', [1, 1, 1, outShape[1]!], TensorType.FLOAT32);
+      em.custom(LceOp.Dequantize, [inT()], [y4], EMPTY_CUSTOM_OPTIONS);
+      em.reshape(y4, outShape, out);
+    } else em.custom(LceOp.Dequantize, [inT()], [out], EMPTY_CUSTOM_OPTIONS);
+  },
+  bconv2d: (em, op) => {
+    em.emitBconv(op);
+  },
+  bdense: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    // LCE has no binary dense: a 1×1 LceBconv2d on the [1, 1, 1, words] input (see tfShape).
+    const out = em.t(outId);
+    const outTf = em.mb.tensors[out]!;
+    const float = outTf.shape.length === 2;
+    const y4 = float ? em.temp('output_4d', [1, 1, 1, outTf.shape[1]!], outTf.type, outTf.quant) : out;
+    em.emitBinaryConvCore({
+      input: inT(),
+      output: y4,
+      filter: op.filter,
+      inChannels: op.inChannels,
+      outChannels: op.outChannels,
+      kernel: [1, 1],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding: 'valid',
+      padValue: 0,
+      transform: op.transform,
+      outId,
+    });
+    if (float) em.reshape(y4, outTf.shape, out);
+  },
+  bmaxpool2d: (em, op, producers) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const options = {
+      padding: pad(op.padding),
+      stride_width: op.strides[1],
+      stride_height: op.strides[0],
+      filter_width: op.pool[1],
+      filter_height: op.pool[0],
+    };
+    if (em.profile === 'arm') {
+      em.custom(LceOp.BMaxPool2d, [inT()], [em.t(outId)], bmaxpoolOptions(options));
+      return;
+    }
+    // xcore: max-pool commutes with sign (sign is monotone, sign(0) = +1), so pool the int8 input of the
+    // LceQuantize that feeds this op and quantize again.
+    const src = producers.get(op.inputs[0]!)!;
+    const x = src.inputs[0]!;
+    const xT = em.t(x);
+    const pooled = em.temp(
+      'int8_pool',
+      em.tfShape({ ...em.tensorInfo(outId), kind: 'float32' }),
+      TensorType.INT8,
+      em.quant.get(x),
+    );
+    em.builtin(Op.MAX_POOL_2D, 'MAX_POOL_2D', [xT], [pooled], {
+      table: 'Pool2DOptions',
+      values: {
+        padding: options.padding,
+        stride_w: options.stride_width,
+        stride_h: options.stride_height,
+        filter_width: options.filter_width,
+        filter_height: options.filter_height,
+      },
+    });
+    em.custom(LceOp.Quantize, [pooled], [em.t(outId)], EMPTY_CUSTOM_OPTIONS);
+  },
+  bdepthwise_conv2d: (em, op) => {
+    em.emitBinaryDepthwise(op);
+  },
+  conv2d: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const [kh, kw] = op.kernel;
+    const { inChannels: cin, outChannels: cout } = op;
+    // HWIO [KH, KW, Cin, Cout] → OHWI [Cout, KH, KW, Cin].
+    const ohwi = new Float32Array(op.filter.length);
+    for (let h = 0; h < kh; h++)
+      for (let w = 0; w < kw; w++)
+        for (let i = 0; i < cin; i++)
+          for (let o = 0; o < cout; o++)
+            ohwi[((o * kh + h) * kw + w) * cin + i] = op.filter[((h * kw + w) * cin + i) * cout + o]!;
+    const bias = op.bias ?? new Float32Array(cout);
+    const [filterT, biasT] = em.weightsAndBias(
+      op.inputs[0]!,
+      ohwi,
+      [cout, kh, kw, cin],
+      bias,
+      cout,
+      (i) => Math.floor(i / (kh * kw * cin)),
+      0,
+    );
+    em.builtin(
+      Op.CONV_2D,
+      'CONV_2D',
+      [inT(), filterT, biasT],
+      [em.t(outId)],
+      {
+        table: 'Conv2DOptions',
+        values: {
+          padding: pad(op.padding),
+          stride_w: op.strides[1],
+          stride_h: op.strides[0],
+          fused_activation_function: act(op.activation),
+          dilation_w_factor: op.dilations[1],
+          dilation_h_factor: op.dilations[0],
+        },
+      },
+      3,
+    );
+  },
+  depthwise_conv2d: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const [kh, kw] = op.kernel;
+    const cm = op.channels * op.depthMultiplier;
+    // [KH, KW, C, M] is already TFLite's [1, KH, KW, C·M] in memory (output channel c·M + m).
+    const bias = op.bias ?? new Float32Array(cm);
+    const [filterT, biasT] = em.weightsAndBias(
+      op.inputs[0]!,
+      op.filter,
+      [1, kh, kw, cm],
+      bias,
+      cm,
+      (i) => i % cm,
+      3,
+    );
+    em.builtin(
+      Op.DEPTHWISE_CONV_2D,
+      'DEPTHWISE_CONV_2D',
+      [inT(), filterT, biasT],
+      [em.t(outId)],
+      {
+        table: 'DepthwiseConv2DOptions',
+        values: {
+          padding: pad(op.padding),
+          stride_w: op.strides[1],
+          stride_h: op.strides[0],
+          depth_multiplier: op.depthMultiplier,
+          fused_activation_function: act(op.activation),
+          dilation_w_factor: op.dilations[1],
+          dilation_h_factor: op.dilations[0],
+        },
+      },
+      3,
+    );
+  },
+  dense: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const { inChannels: cin, outChannels: cout } = op;
+    // Keras [Cin, Cout] → TFLite [Cout, Cin].
+    const w = new Float32Array(cin * cout);
+    for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) w[o * cin + i] = op.weights[i * cout + o]!;
+    const bias = op.bias ?? new Float32Array(cout);
+    const [wT, bT] = em.weightsAndBias(op.inputs[0]!, w, [cout, cin], bias, 1, () => 0, 0);
+    em.builtin(
+      Op.FULLY_CONNECTED,
+      'FULLY_CONNECTED',
+      [inT(), wT, bT],
+      [em.t(outId)],
+      {
+        table: 'FullyConnectedOptions',
+        values: { fused_activation_function: act(op.activation) },
+      },
+      4,
+    );
+  },
+  scale_shift: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const c = op.scale.length;
+    const outT = em.t(outId);
+    let mid: number;
+    if (em.int8) {
+      // x·scale lies in [y − shift]: take its range from the calibrated output range.
+      const y = em.quant.get(outId)!;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const s of op.shift) {
+        lo = Math.min(lo, y.min![0]! - s);
+        hi = Math.max(hi, y.max![0]! - s);
+      }
+      mid = em.temp(
+        'scaled',
+        em.mb.tensors[outT]!.shape,
+        TensorType.INT8,
+        activationQuant({ min: lo, max: hi }),
+      );
+    } else mid = em.temp('scaled', em.mb.tensors[outT]!.shape, TensorType.FLOAT32);
+    const scaleT = em.constAct('scale', [c], op.scale);
+    const shiftT = em.constAct('shift', [c], op.shift);
+    em.builtin(Op.MUL, 'MUL', [inT(), scaleT], [mid], { table: 'MulOptions', values: {} });
+    em.builtin(Op.ADD, 'ADD', [mid, shiftT], [outT], { table: 'AddOptions', values: {} });
+  },
+  maxpool2d: emitPool2d,
+  avgpool2d: emitPool2d,
+  global_avgpool: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const axes = em.constI32('axes', [2], Int32Array.of(1, 2));
+    em.builtin(Op.MEAN, 'MEAN', [inT(), axes], [em.t(outId)], {
+      table: 'ReducerOptions',
+      values: { keep_dims: 0 },
+    });
+  },
+  add: (em, op) => {
+    const outId = op.outputs[0]!;
+    let acc = em.t(op.inputs[0]!);
+    const outT = em.t(outId);
+    for (let k = 1; k < op.inputs.length; k++) {
+      const last = k === op.inputs.length - 1;
+      const target = last
+        ? outT
+        : em.temp(`sum${k}`, em.mb.tensors[outT]!.shape, em.floatType(), em.quant.get(outId));
+      em.builtin(Op.ADD, 'ADD', [acc, em.t(op.inputs[k]!)], [target], {
+        table: 'AddOptions',
+        values: {},
+      });
+      acc = target;
+    }
+  },
+  concat: (em, op) => {
+    const outId = op.outputs[0]!;
+    const outT = em.t(outId);
+    em.builtin(
+      Op.CONCATENATION,
+      'CONCATENATION',
+      op.inputs.map((i) => em.t(i)),
+      [outT],
+      {
+        table: 'ConcatenationOptions',
+        values: { axis: em.mb.tensors[outT]!.shape.length - 1 },
+      },
+    );
+  },
+  reshape: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const outT = em.t(outId);
+    em.reshape(inT(), em.mb.tensors[outT]!.shape, outT);
+  },
+  relu: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    em.builtin(Op.RELU, 'RELU', [inT()], [em.t(outId)]);
+  },
+  prelu: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    const inShape = em.mb.tensors[inT()]!.shape;
+    const alphaShape = [...inShape.slice(1, -1).map(() => 1), op.alpha.length];
+    em.builtin(Op.PRELU, 'PRELU', [inT(), em.constAct('alpha', alphaShape, op.alpha)], [em.t(outId)]);
+  },
+  hard_tanh: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    if (!em.int8) {
+      em.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [inT()], [em.t(outId)]);
+      return;
+    }
+    // int8: MINIMUM(x, 1) then MAXIMUM(·, −1), all in the input's quantisation (shared with the output).
+    const qp = em.quant.get(op.inputs[0]!)!;
+    const q = em.q(op.inputs[0]!);
+    const one = em.mb.addConstTensor(
+      `${em.node}/one`,
+      [1],
+      TensorType.INT8,
+      Int8Array.of(quantizeValue(1, q)),
+      qp,
+    );
+    const minusOne = em.mb.addConstTensor(
+      `${em.node}/minus_one`,
+      [1],
+      TensorType.INT8,
+      Int8Array.of(quantizeValue(-1, q)),
+      qp,
+    );
+    const outT = em.t(outId);
+    const mid = em.temp('upper_clamped', em.mb.tensors[outT]!.shape, TensorType.INT8, qp);
+    em.builtin(Op.MINIMUM, 'MINIMUM', [inT(), one], [mid], {
+      table: 'MaximumMinimumOptions',
+      values: {},
+    });
+    em.builtin(Op.MAXIMUM, 'MAXIMUM', [mid, minusOne], [outT], {
+      table: 'MaximumMinimumOptions',
+      values: {},
+    });
+  },
+  leaky_tanh: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    // y = h + alpha·(x − h), h = clamp(x, −1, 1). Float only (xcore refuses it).
+    const x = inT();
+    const outT = em.t(outId);
+    const shape = em.mb.tensors[outT]!.shape;
+    const h = em.temp('hard_tanh', shape, TensorType.FLOAT32);
+    const d = em.temp('excess', shape, TensorType.FLOAT32);
+    const m = em.temp('scaled_excess', shape, TensorType.FLOAT32);
+    em.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [x], [h]);
+    em.builtin(Op.SUB, 'SUB', [x, h], [d], { table: 'SubOptions', values: {} });
+    em.builtin(Op.MUL, 'MUL', [d, em.constF32('alpha', [1], Float32Array.of(op.alpha))], [m], {
+      table: 'MulOptions',
+      values: {},
+    });
+    em.builtin(Op.ADD, 'ADD', [h, m], [outT], { table: 'AddOptions', values: {} });
+  },
+  softmax: (em, op) => {
+    const inT = () => em.t(op.inputs[0]!);
+    const outId = op.outputs[0]!;
+    em.builtin(Op.SOFTMAX, 'SOFTMAX', [inT()], [em.t(outId)], {
+      table: 'SoftmaxOptions',
+      values: { beta: 1 },
+    });
+  },
+} satisfies { [K in DeployOpKind]: TfliteOpEmitter<K> };

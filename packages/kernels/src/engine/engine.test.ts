@@ -132,14 +132,14 @@ describe('createEngine / runDeployGraph', () => {
         (g) => {
           (g.ops[10] as { op: string }).op = 'gelu';
         },
-        /unknown to this engine/,
+        /op kind "gelu" is unknown/,
       ],
       [
         'out of order',
         (g) => {
           [g.ops[0], g.ops[1]] = [g.ops[1]!, g.ops[0]!];
         },
-        /read before any op produces it/,
+        /read before any op writes it/,
       ],
       [
         'missing tensor',

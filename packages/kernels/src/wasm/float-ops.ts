@@ -1,11 +1,17 @@
 /**
  * Float ops with a WASM SIMD kernel (conv2d, depthwise conv2d with depth multiplier 1, scale/shift, ReLU, the
- * sum of two tensors, max, average and global average pooling), each exactly equal to its reference; the others
- * run the reference on views of the heap.
+ * sum of two tensors, max, average and global average pooling), each exactly equal to its reference. `./kernels.ts`
+ * says which op runs which kernel (the others run the reference on views of the heap).
  */
-import type { Conv2DOp, DepthwiseConv2DOp, ScaleShiftOp } from '@bnn-studio/bnn-core';
+import type {
+  AvgPool2DOp,
+  Conv2DOp,
+  DepthwiseConv2DOp,
+  MaxPool2DOp,
+  ScaleShiftOp,
+} from '@bnn-studio/bnn-core';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
-import type { PlannedOp } from '../plan.js';
+import type { TensorInfo } from '../plan.js';
 import { convWindow, type Heap, type KernelExports } from './runtime.js';
 
 export interface PreparedConv2D {
@@ -84,101 +90,82 @@ export interface PreparedDepthwise {
   outSize: number;
 }
 
-/** What a float op's WASM kernel needs prepared (heap copies of its parameters). */
-export type PreparedFloatOp = PreparedConv2D | PreparedScaleShift | PreparedDepthwise;
+/** Heap copies of a scale/shift's parameters, padded to whole groups of 4 channels (the kernel reads 4 at a time). */
+export function prepareScaleShift(heap: Heap, op: ScaleShiftOp): PreparedScaleShift {
+  const padded = Math.ceil(op.scale.length / 4) * 4;
+  const scale = heap.alloc(padded * 4);
+  heap.f32(scale, padded).fill(0).set(op.scale);
+  const shift = heap.alloc(padded * 4);
+  heap.f32(shift, padded).fill(0).set(op.shift);
+  return { op, scale, shift };
+}
 
-/** Heap copies of the parameters of a float op with a WASM kernel; null for ops without one (or their cases). */
-export function prepareFloatOp(heap: Heap, { op, inputs }: PlannedOp): PreparedFloatOp | null {
-  const shape = inputs[0]!.shape;
-  switch (op.op) {
-    case 'conv2d':
-      return prepareConv2D(heap, op, shape);
-    case 'scale_shift': {
-      // padded to whole groups of 4 channels (the kernel reads them 4 at a time)
-      const padded = Math.ceil(op.scale.length / 4) * 4;
-      const scale = heap.alloc(padded * 4);
-      heap.f32(scale, padded).fill(0).set(op.scale);
-      const shift = heap.alloc(padded * 4);
-      heap.f32(shift, padded).fill(0).set(op.shift);
-      return { op, scale, shift };
-    }
-    case 'depthwise_conv2d':
-      return op.depthMultiplier === 1 ? prepareFloatConv(heap, op, shape, op.channels, op.channels) : null;
-    default:
-      return null;
+export function runScaleShift(
+  k: KernelExports,
+  p: PreparedScaleShift,
+  x: TensorInfo,
+  src: number,
+  dst: number,
+  batch: number,
+): void {
+  const channels = p.op.scale.length;
+  k.scale_shift_f32(src, dst, (batch * x.elements) / channels, channels, p.scale, p.shift);
+}
+
+/** Depthwise conv with depth multiplier 1 (the WASM kernel's case). */
+export function prepareDepthwise(
+  heap: Heap,
+  op: DepthwiseConv2DOp,
+  inShape: readonly number[],
+): PreparedDepthwise {
+  return prepareFloatConv(heap, op, inShape, op.channels, op.channels);
+}
+
+export function runDepthwise(
+  k: KernelExports,
+  p: PreparedDepthwise,
+  src: number,
+  dst: number,
+  batch: number,
+): void {
+  const { op } = p;
+  for (let b = 0; b < batch; b++) {
+    k.depthwise_f32(
+      src + b * p.inSize * 4,
+      p.filter,
+      p.bias,
+      dst + b * p.outSize * 4,
+      ...convWindow(p.g, op.channels, op),
+      op.activation === 'relu' ? 1 : 0,
+    );
   }
 }
 
-/**
- * Runs `planned` (a float op) for the whole batch on its WASM kernel; false when it has none (the caller runs the
- * reference). `src` are the inputs' batch buffers, `dst` the output's.
- */
-export function runWasmFloatOp(
+/** Max or average pooling of a float `[H, W, C]` batch. */
+export function runPool2D(
   k: KernelExports,
-  { op, inputs, output }: PlannedOp,
-  prepared: PreparedFloatOp | null,
-  src: number[],
+  op: MaxPool2DOp | AvgPool2DOp,
+  x: TensorInfo,
+  output: TensorInfo,
+  src: number,
   dst: number,
   batch: number,
-): boolean {
-  const x = inputs[0]!;
-  switch (op.op) {
-    case 'conv2d':
-      runConv2D(k, prepared as PreparedConv2D, src[0]!, dst, batch);
-      return true;
-    case 'depthwise_conv2d': {
-      if (!prepared) return false;
-      const p = prepared as PreparedDepthwise;
-      for (let b = 0; b < batch; b++) {
-        k.depthwise_f32(
-          src[0]! + b * p.inSize * 4,
-          p.filter,
-          p.bias,
-          dst + b * p.outSize * 4,
-          ...convWindow(p.g, op.channels, op),
-          op.activation === 'relu' ? 1 : 0,
-        );
-      }
-      return true;
-    }
-    case 'scale_shift': {
-      const p = prepared as PreparedScaleShift;
-      const channels = op.scale.length;
-      k.scale_shift_f32(src[0]!, dst, (batch * x.elements) / channels, channels, p.scale, p.shift);
-      return true;
-    }
-    case 'relu':
-      k.relu_f32(src[0]!, dst, batch * x.elements);
-      return true;
-    case 'global_avgpool':
-      k.global_avgpool_f32(src[0]!, dst, batch, x.positions, x.channels);
-      return true;
-    case 'add':
-      if (inputs.length !== 2) return false;
-      k.add2_f32(src[0]!, src[1]!, dst, batch * x.elements);
-      return true;
-    case 'maxpool2d':
-    case 'avgpool2d': {
-      const g = convGeometry(x.shape[0]!, x.shape[1]!, op.pool, op.strides, [1, 1], op.padding);
-      for (let b = 0; b < batch; b++) {
-        k.pool2d_f32(
-          src[0]! + b * x.size * 4,
-          dst + b * output.size * 4,
-          g.inH,
-          g.inW,
-          x.channels,
-          ...op.pool,
-          ...op.strides,
-          g.padTop,
-          g.padLeft,
-          g.outH,
-          g.outW,
-          op.op === 'avgpool2d' ? 1 : 0,
-        );
-      }
-      return true;
-    }
-    default:
-      return false;
+): void {
+  const g = convGeometry(x.shape[0]!, x.shape[1]!, op.pool, op.strides, [1, 1], op.padding);
+  for (let b = 0; b < batch; b++) {
+    k.pool2d_f32(
+      src + b * x.size * 4,
+      dst + b * output.size * 4,
+      g.inH,
+      g.inW,
+      x.channels,
+      ...op.pool,
+      ...op.strides,
+      g.padTop,
+      g.padLeft,
+      g.outH,
+      g.outW,
+      op.op === 'avgpool2d' ? 1 : 0,
+    );
   }
 }

@@ -15,6 +15,7 @@
  * Quantizer and constraint references are stored in layer configs hex-encoded (see `encodeRef`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { axisWindow } from '../../math/window.js';
 import { resolveConstraintConfig } from '../../registry/constraints.js';
 import type { ConstraintRef, QuantizerRef } from '../../spec/graph-types.js';
 import { makeQuantizer, precisionOf, type QuantizerFn } from '../quantizers.js';
@@ -105,17 +106,12 @@ export function samePadding(
   stride: number,
   dilation: number,
 ): [number, number] {
-  const eff = (kernel - 1) * dilation + 1;
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + eff - size, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
+  const g = axisWindow(size, kernel, stride, dilation, 'same');
+  return [g.padBefore, g.padAfter];
 }
 
 function convOutSize(size: number, kernel: number, stride: number, dilation: number, padding: string) {
-  if (padding === 'same') return Math.ceil(size / stride);
-  const eff = (kernel - 1) * dilation + 1;
-  return Math.floor((size - eff) / stride) + 1;
+  return axisWindow(size, kernel, stride, dilation, padding === 'same' ? 'same' : 'valid').out;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -38,3 +38,9 @@ export class Rng {
     return p;
   }
 }
+
+/** Seeded pseudo-random generator (mulberry32, the trainer's Rng): uniform floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
+}

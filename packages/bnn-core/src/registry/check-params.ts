@@ -1,9 +1,9 @@
-import { getConstraintDef, hasConstraintDef, listConstraintDefs } from '../registry/constraints.js';
-import { getParamDef, type LayerDef } from '../registry/layers.js';
-import type { ParamDef } from '../registry/param-def.js';
-import { getQuantizerDef, hasQuantizerDef, listQuantizerDefs } from '../registry/quantizers.js';
-import type { GraphNode, ParamValue } from './graph-types.js';
-import { type GraphIssue, makeIssue } from './issues.js';
+import type { GraphNode, ParamValue } from '../spec/graph-types.js';
+import { type GraphIssue, makeIssue } from '../spec/issues.js';
+import { getConstraintDef, hasConstraintDef, listConstraintDefs } from './constraints.js';
+import { getParamDef, type LayerDef } from './layers.js';
+import type { ParamDef } from './param-def.js';
+import { getQuantizerDef, hasQuantizerDef, listQuantizerDefs } from './quantizers.js';
 
 /** Checks a node's params against its layer definition; pushes every problem found. */
 export function checkNodeParams(node: GraphNode, def: LayerDef, out: GraphIssue[]): void {
@@ -26,6 +26,20 @@ export function checkNodeParams(node: GraphNode, def: LayerDef, out: GraphIssue[
   }
 }
 
+/** The message prefix naming the node (none for a field checked on its own). */
+const at = (where: string) => (where ? `${where}: ` : '');
+
+/**
+ * Checks one param value against its ParamDef (type, integer, range, arity, known quantizer/constraint and its
+ * options): the issues found, empty when the value is acceptable. The studio's properties panel shows these as
+ * the user types; `validateGraph` reports the same checks for whole nodes.
+ */
+export function checkParamValue(p: ParamDef, value: ParamValue, field: string = p.name): GraphIssue[] {
+  const out: GraphIssue[] = [];
+  checkValue('', '', p, value, field, out);
+  return out;
+}
+
 function describeRange(p: ParamDef): string {
   if (p.options) return `one of ${p.options.map((o) => JSON.stringify(o)).join(', ')}`;
   const lo = p.min ?? -Infinity;
@@ -44,7 +58,7 @@ function typeIssue(
   return makeIssue(
     'param_type',
     { nodeId, field },
-    `${where}: '${field}' must be ${expected}, got ${JSON.stringify(value)}`,
+    `${at(where)}'${field}' must be ${expected}, got ${JSON.stringify(value)}`,
     `Set '${field}' to ${expected}${p.nullable ? ' or null' : ''} (default ${JSON.stringify(p.default)}).`,
   );
 }
@@ -53,7 +67,7 @@ function rangeIssue(nodeId: string, where: string, field: string, p: ParamDef, v
   return makeIssue(
     'param_range',
     { nodeId, field },
-    `${where}: '${field}' = ${JSON.stringify(value)} is out of range (must be ${describeRange(p)})`,
+    `${at(where)}'${field}' = ${JSON.stringify(value)} is out of range (must be ${describeRange(p)})`,
     `Set '${field}' ${describeRange(p)} (default ${JSON.stringify(p.default)}).`,
   );
 }
@@ -106,7 +120,7 @@ function checkValue(
           makeIssue(
             'param_range',
             { nodeId, field },
-            `${where}: '${field}' = ${JSON.stringify(value)} must be [low, high] with low < high`,
+            `${at(where)}'${field}' = ${JSON.stringify(value)} must be [low, high] with low < high`,
             `Set '${field}' to the data's [min, max], e.g. [0, 1] or [0, 255].`,
           ),
         );
@@ -133,7 +147,7 @@ function checkValue(
           makeIssue(
             'param_range',
             { nodeId, field },
-            `${where}: normalization std must be > 0, got ${v.std}`,
+            `${at(where)}normalization std must be > 0, got ${v.std}`,
             'Set std to the (positive) standard deviation of the data.',
           ),
         );
@@ -187,7 +201,7 @@ function checkRef(
         makeIssue(
           'quantizer_config',
           { nodeId, field },
-          `${where}: '${field}' has unknown key '${k}'`,
+          `${at(where)}'${field}' has unknown key '${k}'`,
           `Put options inside "config": { "${k}": ... }.`,
         ),
       );
@@ -200,7 +214,7 @@ function checkRef(
       makeIssue(
         isQ ? 'unknown_quantizer' : 'unknown_constraint',
         { nodeId, field },
-        `${where}: '${field}' names unknown ${isQ ? 'quantizer' : 'constraint'} '${v.id}'`,
+        `${at(where)}'${field}' names unknown ${isQ ? 'quantizer' : 'constraint'} '${v.id}'`,
         `Use one of: ${ids}${p.nullable ? ', or null for none' : ''}.`,
       ),
     );
@@ -222,7 +236,7 @@ function checkRef(
         makeIssue(
           'quantizer_config',
           { nodeId, field: `${field}.config.${k}` },
-          `${where}: ${def.id} has no option '${k}'`,
+          `${at(where)}${def.id} has no option '${k}'`,
           `Remove '${k}'. ${def.id} options: ${names}.`,
         ),
       );

@@ -1,6 +1,6 @@
-import { inferGraph } from '../infer/analyze.js';
-import type { GraphSpec } from './graph-types.js';
-import type { GraphIssue } from './issues.js';
+import type { GraphSpec } from '../spec/graph-types.js';
+import type { GraphIssue } from '../spec/issues.js';
+import { inferGraph } from './analyze.js';
 
 /**
  * Every problem of a graph at once (errors and warnings), each naming the node or edge, the field, what is wrong

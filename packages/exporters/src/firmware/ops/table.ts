@@ -1,0 +1,53 @@
+/**
+ * The C emitter of every deploy op, one table the compiler checks against bnn-core's op table: a new op kind
+ * without an emitter here (and a C kernel in runtime/src/bnn_runtime.c) does not compile.
+ */
+import type { DeployOp, DeployOpKind } from '@bnn-studio/bnn-core';
+import { bconv2dC, bdenseC, bdepthwiseConv2dC, bmaxpool2dC, dequantizeC, quantizeC } from './binary.js';
+import {
+  addC,
+  avgpool2dC,
+  concatC,
+  globalAvgpoolC,
+  hardTanhC,
+  leakyTanhC,
+  maxpool2dC,
+  preluC,
+  reluC,
+  reshapeC,
+  scaleShiftC,
+  softmaxC,
+} from './elementwise.js';
+import type { CEmitContext, CKernel } from './emitter.js';
+import { conv2dC, denseC, depthwiseConv2dC } from './float-conv.js';
+
+export const C_KERNELS = {
+  quantize: quantizeC,
+  dequantize: dequantizeC,
+  bconv2d: bconv2dC,
+  bdepthwise_conv2d: bdepthwiseConv2dC,
+  bdense: bdenseC,
+  bmaxpool2d: bmaxpool2dC,
+  conv2d: conv2dC,
+  depthwise_conv2d: depthwiseConv2dC,
+  dense: denseC,
+  scale_shift: scaleShiftC,
+  maxpool2d: maxpool2dC,
+  avgpool2d: avgpool2dC,
+  global_avgpool: globalAvgpoolC,
+  add: addC,
+  concat: concatC,
+  reshape: reshapeC,
+  relu: reluC,
+  prelu: preluC,
+  hard_tanh: hardTanhC,
+  leaky_tanh: leakyTanhC,
+  softmax: softmaxC,
+} satisfies { [K in DeployOpKind]: CKernel<K> };
+
+type AnyCKernel = { emit(op: DeployOp, c: CEmitContext): string; scratchBytes?(op: DeployOp): number };
+
+/** The C emitter of `op`'s kind. */
+export function cKernelOf(op: DeployOp): AnyCKernel {
+  return C_KERNELS[op.op] as AnyCKernel;
+}

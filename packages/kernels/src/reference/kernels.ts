@@ -1,0 +1,82 @@
+/**
+ * The reference kernel of every deploy op, in one table the compiler checks against bnn-core's op table
+ * (`satisfies { [K in DeployOpKind]: … }`: a new op kind without a reference kernel does not compile). The
+ * reference backend runs every op from it; the WASM backend runs the float ops that have no WASM kernel from it.
+ */
+import type { DeployOp, DeployOpKind, DeployOpOf } from '@bnn-studio/bnn-core';
+import { packBits, unpackBits } from '../bitpack.js';
+import { nonFiniteQuantize } from '../errors.js';
+import type { TensorInfo } from '../plan.js';
+import {
+  bconv2dReference,
+  bdenseReference,
+  bdepthwiseConv2dReference,
+  bmaxpool2dReference,
+} from './binary.js';
+import {
+  addReference,
+  concatReference,
+  conv2dReference,
+  denseReference,
+  depthwiseConv2dReference,
+  globalAvgPoolReference,
+  hardTanhReference,
+  leakyTanhReference,
+  pool2dReference,
+  preluReference,
+  reluReference,
+  scaleShiftReference,
+  softmaxReference,
+} from './float.js';
+
+/** A per-sample value: float32 elements, or LCE bit-packed words. */
+export type Value = Float32Array | Int32Array;
+
+/** Runs one op on one sample: `xs` are its inputs' values, `infos` their tensors. */
+export type ReferenceKernel<K extends DeployOpKind> = (
+  op: DeployOpOf<K>,
+  xs: Value[],
+  infos: TensorInfo[],
+) => Value;
+
+const floats = (v: Value | undefined) => v as Float32Array;
+const words = (v: Value | undefined) => v as Int32Array;
+const hw = (t: TensorInfo): [number, number] => [t.shape[0] ?? 1, t.shape[1] ?? 1];
+
+export const REFERENCE_KERNELS = {
+  quantize: (op, [x], [a]) => {
+    if (!floats(x).every(Number.isFinite)) throw nonFiniteQuantize(op.sourceNode);
+    return packBits(floats(x), a!.channels);
+  },
+  dequantize: (_op, [x], [a]) => unpackBits(words(x), a!.channels, a!.positions),
+  bconv2d: (op, [x], [a]) => bconv2dReference(words(x), ...hw(a!), op),
+  bdepthwise_conv2d: (op, [x], [a]) => bdepthwiseConv2dReference(words(x), ...hw(a!), op),
+  bdense: (op, [x]) => bdenseReference(words(x), op),
+  bmaxpool2d: (op, [x], [a]) => bmaxpool2dReference(words(x), ...hw(a!), a!.channels, op),
+  conv2d: (op, [x], [a]) => conv2dReference(floats(x), ...hw(a!), op),
+  depthwise_conv2d: (op, [x], [a]) => depthwiseConv2dReference(floats(x), ...hw(a!), op),
+  dense: (op, [x]) => denseReference(floats(x), op),
+  scale_shift: (op, [x]) => scaleShiftReference(floats(x), op.scale, op.shift),
+  maxpool2d: (op, [x], [a]) => pool2dReference('max', floats(x), ...hw(a!), a!.channels, op),
+  avgpool2d: (op, [x], [a]) => pool2dReference('avg', floats(x), ...hw(a!), a!.channels, op),
+  global_avgpool: (_op, [x], [a]) => globalAvgPoolReference(floats(x), a!.positions, a!.channels),
+  add: (_op, xs) => addReference(xs as Float32Array[]),
+  concat: (_op, xs, infos) =>
+    concatReference(
+      xs as Float32Array[],
+      infos.map((t) => t.channels),
+      infos[0]!.positions,
+    ),
+  reshape: (_op, [x]) => floats(x).slice(),
+  relu: (_op, [x]) => reluReference(floats(x)),
+  prelu: (op, [x]) => preluReference(floats(x), op.alpha),
+  hard_tanh: (_op, [x]) => hardTanhReference(floats(x)),
+  leaky_tanh: (op, [x]) => leakyTanhReference(floats(x), op.alpha),
+  softmax: (_op, [x], [a]) => softmaxReference(floats(x), a!.channels),
+} satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
+
+/** Runs `op` on one sample with its reference kernel. */
+export function runReferenceOp(op: DeployOp, xs: Value[], infos: TensorInfo[]): Value {
+  const kernel = REFERENCE_KERNELS[op.op] as (op: DeployOp, xs: Value[], infos: TensorInfo[]) => Value;
+  return kernel(op, xs, infos);
+}

@@ -1,0 +1,149 @@
+/**
+ * The WASM backend's kernel of every deploy op, in one table the compiler checks against bnn-core's op table
+ * (`satisfies { [K in DeployOpKind]: … }`: a new op kind without an entry here does not compile, so no op is
+ * ever skipped at run time). Each entry prepares the op once per engine (weights re-laid out into the heap) and
+ * returns its runner. Ops without a WASM kernel name `onReference` explicitly: their reference kernel on views
+ * of the heap.
+ */
+import type { DeployOpKind, DeployOpOf } from '@bnn-studio/bnn-core';
+import { KernelError, nonFiniteQuantize } from '../errors.js';
+import type { PlannedOp } from '../plan.js';
+import { runReferenceOp } from '../reference/kernels.js';
+import {
+  bconvScratchBytes,
+  prepareBConv,
+  prepareBDepthwise,
+  runBConv,
+  runBDepthwise,
+  runBMaxPool,
+} from './binary-ops.js';
+import {
+  prepareConv2D,
+  prepareDepthwise,
+  prepareScaleShift,
+  runConv2D,
+  runDepthwise,
+  runPool2D,
+  runScaleShift,
+} from './float-ops.js';
+import type { Heap, KernelExports } from './runtime.js';
+import type { GemmWorker } from './threads.js';
+
+/** Where one run of an op reads and writes: its inputs' and output's batch buffers in the heap. */
+export interface WasmIo {
+  k: KernelExports;
+  heap: Heap;
+  worker: GemmWorker | null;
+  /** Batch buffer of each input, in input order. */
+  srcs: number[];
+  dst: number;
+  /** Scratch shared by every op (sized by the largest `scratchBytes`). */
+  scratch: number;
+  batch: number;
+}
+
+/** An op prepared for one engine. */
+export interface PreparedWasmOp {
+  run(io: WasmIo): void;
+  /** Scratch bytes a run of `batch` samples needs (im2col rows of a binary conv). */
+  scratchBytes?(batch: number): number;
+}
+
+/** A planned op of kind `K`. */
+export type PlannedOpOf<K extends DeployOpKind> = Omit<PlannedOp, 'op'> & { op: DeployOpOf<K> };
+
+export type WasmKernel<K extends DeployOpKind> = (heap: Heap, planned: PlannedOpOf<K>) => PreparedWasmOp;
+
+/** The op's reference kernel on views of the heap, sample by sample (float ops without a WASM kernel). */
+function onReference(_heap: Heap, { op, inputs, output }: PlannedOp): PreparedWasmOp {
+  return {
+    run({ heap, srcs, dst, batch }) {
+      for (let b = 0; b < batch; b++) {
+        const xs = inputs.map((t, i) => heap.f32(srcs[i]! + b * t.size * 4, t.size));
+        heap.f32(dst + b * output.size * 4, output.size).set(runReferenceOp(op, xs, inputs) as Float32Array);
+      }
+    },
+  };
+}
+
+function binaryConv(heap: Heap, { op, inputs }: PlannedOpOf<'bconv2d' | 'bdense'>): PreparedWasmOp {
+  const p = prepareBConv(heap, op, inputs[0]!.shape);
+  return {
+    run: ({ k, srcs, dst, scratch, batch, worker }) => runBConv(k, p, srcs[0]!, dst, scratch, batch, worker),
+    scratchBytes: (batch) => bconvScratchBytes(p, batch),
+  };
+}
+
+export const WASM_KERNELS = {
+  quantize: (_heap, { op, inputs: [x] }) => ({
+    // The graph input was checked for NaN/∞; float ops cannot create NaN from finite values except by
+    // overflow, which pack reports too.
+    run({ k, srcs, dst, batch }) {
+      if (k.pack(srcs[0]!, dst, batch * x!.positions, x!.channels) !== 0)
+        throw nonFiniteQuantize(op.sourceNode);
+    },
+  }),
+  dequantize: (_heap, { inputs: [x] }) => ({
+    run: ({ k, srcs, dst, batch }) => k.unpack(srcs[0]!, dst, batch * x!.positions, x!.channels),
+  }),
+  bconv2d: binaryConv,
+  bdense: binaryConv,
+  bdepthwise_conv2d: (heap, { op, inputs }) => {
+    if (op.kernel[0] * op.kernel[1] > 255) {
+      throw new KernelError(
+        'unsupported',
+        `kernels: bdepthwise_conv2d "${op.sourceNode}" has ${op.kernel[0] * op.kernel[1]} taps; the WASM kernel counts up to 255.`,
+        "Use a kernel of at most 15×15 or backend: 'reference'.",
+        op.sourceNode,
+      );
+    }
+    const p = prepareBDepthwise(heap, op, inputs[0]!.shape);
+    return { run: ({ k, srcs, dst, batch }) => runBDepthwise(k, p, srcs[0]!, dst, batch) };
+  },
+  bmaxpool2d: (_heap, { op, inputs: [x] }) => ({
+    run: ({ k, srcs, dst, batch }) => runBMaxPool(k, op, x!.shape, srcs[0]!, dst, batch),
+  }),
+  conv2d: (heap, { op, inputs }) => {
+    const p = prepareConv2D(heap, op, inputs[0]!.shape);
+    return { run: ({ k, srcs, dst, batch }) => runConv2D(k, p, srcs[0]!, dst, batch) };
+  },
+  depthwise_conv2d: (heap, planned) => {
+    if (planned.op.depthMultiplier !== 1) return onReference(heap, planned);
+    const p = prepareDepthwise(heap, planned.op, planned.inputs[0]!.shape);
+    return { run: ({ k, srcs, dst, batch }) => runDepthwise(k, p, srcs[0]!, dst, batch) };
+  },
+  scale_shift: (heap, { op, inputs: [x] }) => {
+    const p = prepareScaleShift(heap, op);
+    return { run: ({ k, srcs, dst, batch }) => runScaleShift(k, p, x!, srcs[0]!, dst, batch) };
+  },
+  maxpool2d: (_heap, { op, inputs: [x], output }) => ({
+    run: ({ k, srcs, dst, batch }) => runPool2D(k, op, x!, output, srcs[0]!, dst, batch),
+  }),
+  avgpool2d: (_heap, { op, inputs: [x], output }) => ({
+    run: ({ k, srcs, dst, batch }) => runPool2D(k, op, x!, output, srcs[0]!, dst, batch),
+  }),
+  global_avgpool: (_heap, { inputs: [x] }) => ({
+    run: ({ k, srcs, dst, batch }) => k.global_avgpool_f32(srcs[0]!, dst, batch, x!.positions, x!.channels),
+  }),
+  add: (heap, planned) => {
+    if (planned.inputs.length !== 2) return onReference(heap, planned);
+    const x = planned.inputs[0]!;
+    return { run: ({ k, srcs, dst, batch }) => k.add2_f32(srcs[0]!, srcs[1]!, dst, batch * x.elements) };
+  },
+  relu: (_heap, { inputs: [x] }) => ({
+    run: ({ k, srcs, dst, batch }) => k.relu_f32(srcs[0]!, dst, batch * x!.elements),
+  }),
+  dense: onReference,
+  concat: onReference,
+  reshape: onReference,
+  prelu: onReference,
+  hard_tanh: onReference,
+  leaky_tanh: onReference,
+  softmax: onReference,
+} satisfies { [K in DeployOpKind]: WasmKernel<K> };
+
+/** Prepares `planned` with its WASM kernel. */
+export function prepareWasmOp(heap: Heap, planned: PlannedOp): PreparedWasmOp {
+  const kernel = WASM_KERNELS[planned.op.op] as (heap: Heap, planned: PlannedOp) => PreparedWasmOp;
+  return kernel(heap, planned);
+}
