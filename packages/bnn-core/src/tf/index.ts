@@ -47,5 +47,5 @@ export type { BnnWeightInfo, ConstrainedWeight, QuantizedWeight } from './layers
 export { dilateKernel, encodeRef, QuantConv, QuantDense, samePadding } from './layers/quant-layers.js';
 export { HardTanh, InputNormalization, LeakyTanh, SeededDropout } from './layers/simple-layers.js';
 export type { QuantizerFn } from './quantizers.js';
-export { makeQuantizer, precisionOf, signZeroPositive, stopGradient } from './quantizers.js';
+export { makeQuantizer, precisionOf, signTf, signZeroPositive, stopGradient } from './quantizers.js';
 export { disposeModel, extractWeights, loadWeights, predict, runModel } from './weights.js';

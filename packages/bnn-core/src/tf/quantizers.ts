@@ -31,9 +31,19 @@ export function customGrad1(f: GradDef): QuantizerFn {
   return (tf.customGrad as unknown as (g: GradDef) => QuantizerFn)(f);
 }
 
+/**
+ * Signs are computed by comparison, never with `tf.sign`: tfjs-backend-wasm's `sign` returns 0 for
+ * |x| ≤ 1e-7 (it is not TensorFlow's sign there), while comparisons are exact on every backend.
+ */
+
 /** sign with sign(0) = +1 (and sign(−0) = +1): −step(−x) where step(v) = 1 if v > 0 else −1. */
 export function signZeroPositive(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.neg(tf.step(tf.neg(x), -1)));
+}
+
+/** TensorFlow's sign (sign(0) = 0, −1/+1 elsewhere) by comparison: [x > 0] − [x < 0]. */
+export function signTf(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sub(tf.cast(tf.greater(x, 0), 'float32'), tf.cast(tf.less(x, 0), 'float32')));
 }
 
 /** Identity forward, zero gradient (TensorFlow's stop_gradient; tfjs has no such op). */
@@ -110,7 +120,7 @@ function steTern(threshold: number, twn: boolean, clip: number): QuantizerFn {
     save([v]);
     const t: tf.Tensor | number = twn ? tf.mul(0.7, tf.mean(tf.abs(v))) : threshold;
     return {
-      value: tf.sign(tf.add(tf.sign(tf.add(v, t)), tf.sign(tf.sub(v, t)))),
+      value: signTf(tf.add(signTf(tf.add(v, t)), signTf(tf.sub(v, t)))),
       gradFunc: (dy, saved) => clippedGradient(saved[0]!, dy, clip),
     };
   });
