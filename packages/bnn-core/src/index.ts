@@ -61,7 +61,9 @@ export { LowerError, lower } from './lower/lower.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
 export { GraphBuilder } from './presets/graph-builder.js';
 export type { PresetInfo } from './presets/presets.js';
-export { getPreset, listPresets } from './presets/presets.js';
+export { getPreset, listPresets, presetRecipe } from './presets/presets.js';
+export type { BuiltinDatasetId, TrainRecipe } from './presets/recipes.js';
+export { recipeTrainConfig, standardRecipe } from './presets/recipes.js';
 export type { ConstraintDef } from './registry/constraints.js';
 export {
   getConstraintDef,

@@ -1,5 +1,6 @@
 import type { GraphSpec, ParamValue } from '../spec/graph-types.js';
 import { GraphBuilder } from './graph-builder.js';
+import { standardRecipe, type TrainRecipe } from './recipes.js';
 
 /**
  * The preset architectures, written in code; `presets/*.json` are generated from these
@@ -17,6 +18,8 @@ export interface PresetSource {
   name: string;
   description: string;
   build(): GraphSpec;
+  /** How the preset is trained for its documented accuracy (the bench, the CLI and the train form's defaults). */
+  recipe: TrainRecipe;
 }
 
 type Layer = [string, Record<string, ParamValue>?];
@@ -263,42 +266,49 @@ function quicknet(
 export const PRESET_SOURCES: PresetSource[] = [
   {
     id: 'larq-mnist',
+    recipe: standardRecipe(30),
     name: 'Larq MNIST',
     description: "Larq's MNIST tutorial network (3 binary convs, 2 binary dense).",
     build: larqMnist,
   },
   {
     id: 'mnist-tiny',
+    recipe: standardRecipe(25),
     name: 'MNIST tiny (< 16 KiB)',
     description: 'Smallest preset: under 16 KiB of packed weights.',
     build: mnistTiny,
   },
   {
     id: 'binarynet-mlp',
+    recipe: standardRecipe(15),
     name: 'BinaryNet MLP',
     description: 'Binary multilayer perceptron, 3 × 512 units.',
     build: binarynetMlp,
   },
   {
     id: 'binarynet-cnn',
+    recipe: standardRecipe(6),
     name: 'BinaryNet CNN',
     description: 'BinaryNet-style conv-conv-pool binary CNN.',
     build: binarynetCnn,
   },
   {
     id: 'xnornet-small',
+    recipe: standardRecipe(10),
     name: 'XNOR-Net small',
     description: 'XNOR-Net-style: float first/last layers, scaled binary convs.',
     build: xnornetSmall,
   },
   {
     id: 'birealnet-small',
+    recipe: standardRecipe(3),
     name: 'Bi-Real Net small',
     description: 'Residual BNN with a real-valued shortcut around every binary conv.',
     build: birealnetSmall,
   },
   {
     id: 'quicknet-28',
+    recipe: standardRecipe(15),
     name: 'QuickNet 28×28',
     description: 'QuickNet-style residual BNN for 28×28 grey images (10 classes).',
     build: () =>
@@ -317,6 +327,7 @@ export const PRESET_SOURCES: PresetSource[] = [
   },
   {
     id: 'quicknet-96',
+    recipe: standardRecipe(4),
     name: 'QuickNet 96×96',
     description: 'QuickNet-style residual BNN for 96×96 grey images (2 classes, person-detection class).',
     build: () =>

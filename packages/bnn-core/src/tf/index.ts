@@ -5,6 +5,16 @@ export type { CsvOptions } from '../data/csv.js';
 export { loadCsv } from '../data/csv.js';
 export type { Dataset } from '../data/dataset.js';
 export { checkDataset, datasetSize, sampleSize, subset } from '../data/dataset.js';
+export {
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_INSTALL,
+  FASHION_MNIST_LABELS,
+  FASHION_MNIST_PACKAGE,
+  FashionMnistMissingError,
+  fashionMnistAvailable,
+  fashionMnistDir,
+  loadFashionMnist,
+} from '../data/fashion-mnist.js';
 export type { IdxOptions } from '../data/idx.js';
 export { loadIdx, writeIdx } from '../data/idx.js';
 export type { ImageZipOptions } from '../data/image-zip.js';
