@@ -1,4 +1,4 @@
-import type { ParamDef } from '@bnn-studio/bnn-core';
+import { getQuantizerDef, type ParamDef } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { checkParam, parseNumberList } from './param-validate';
 
@@ -17,6 +17,13 @@ describe('checkParam', () => {
     expect(checkParam(filters, 2.5)).toMatch(/whole number/);
     expect(checkParam(kernel, [3, 0])).toMatch(/kernel_size\[1\] must be at least 1/);
     expect(checkParam(filters, null)).toMatch(/required/);
+  });
+  it("accepts null for the quantizers' clip_value (Larq's None)", () => {
+    const clip = getQuantizerDef('ste_sign').config.find((c) => c.name === 'clip_value')!;
+    expect(clip.nullable).toBe(true);
+    expect(checkParam(clip, null)).toBeNull();
+    expect(checkParam(clip, 0.5)).toBeNull();
+    expect(checkParam(clip, -1)).toMatch(/at least 0/);
   });
 });
 

@@ -188,3 +188,16 @@ describe.each(BACKENDS)('tfjs quantizers (Larq semantics) on %s', (backend) => {
     );
   });
 });
+
+describe("clip_value = null (Larq's None: no clipping)", () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+  it('passes the gradient everywhere, like clip_value 0', () => {
+    for (const id of ['ste_sign', 'magnitude_aware_sign', 'ste_heaviside', 'ste_tern']) {
+      const g = gradient({ id, config: { clip_value: null } }, [-5, -1.5, 0.2, 3]);
+      if (id === 'magnitude_aware_sign') expect(g.every((v) => v > 0)).toBe(true);
+      else expect(g).toEqual([3, 3, 3, 3]);
+    }
+  });
+});

@@ -3,7 +3,7 @@
  * `src/registry/quantizers.ts`), with Larq's forward and backward passes (`larq/quantizers.py`, `larq/math.py`).
  *
  * Notation: q is the forward value, dq/dx the pseudo-gradient used on the backward pass, c = clip_value.
- * - ste_sign(c):   q = sign(x), sign(0) = +1.  dq/dx = 1 if |x| ≤ c else 0  (c = 0: no clipping, dq/dx = 1).
+ * - ste_sign(c):   q = sign(x), sign(0) = +1.  dq/dx = 1 if |x| ≤ c else 0  (c null or 0: no clipping, dq/dx = 1).
  * - approx_sign:   q = sign(x).                dq/dx = 2 − 2|x| if |x| ≤ 1 else 0.
  * - swish_sign(β): q = sign(x).                dq/dx = β(2 − βx·tanh(βx/2)) / (1 + cosh(βx)).
  * - magnitude_aware_sign(c): q = stop_grad(mean|x| over all but the last axis) · ste_sign(x, c).
@@ -52,7 +52,7 @@ export const stopGradient: QuantizerFn = customGrad1((x) => ({
   gradFunc: (dy) => tf.zerosLike(dy),
 }));
 
-/** dy where |x| ≤ clip, 0 elsewhere; clip ≤ 0 means "no clipping" (Larq's clip_value=None). */
+/** dy where |x| ≤ clip, 0 elsewhere; clip ≤ 0 (and clip_value null, read as 0) means no clipping (Larq's None). */
 function clippedGradient(x: tf.Tensor, dy: tf.Tensor, clip: number): tf.Tensor {
   if (!(clip > 0)) return dy.clone();
   return tf.mul(dy, tf.cast(tf.lessEqual(tf.abs(x), clip), 'float32'));
