@@ -1,5 +1,13 @@
 // Public API of @bnn-studio/bnn-core (pure TypeScript, no tfjs). Name every export; no `export *`.
 
+export {
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_ID,
+  FASHION_MNIST_INSTALL,
+  FASHION_MNIST_LABELS,
+  FASHION_MNIST_PACKAGE,
+} from './data/builtin-datasets.js';
 export type { Dataset } from './data/dataset.js';
 export type { TensorsHeader } from './data/tensors-body.js';
 export { encodeTensorsBody, readTensorsBody, TENSORS_MAGIC, TENSORS_VERSION } from './data/tensors-body.js';

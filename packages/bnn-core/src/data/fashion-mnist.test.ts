@@ -3,13 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import {
-  FASHION_MNIST_INSTALL,
-  FASHION_MNIST_LABELS,
-  FashionMnistMissingError,
-  fashionMnistAvailable,
-  loadFashionMnist,
-} from './fashion-mnist.js';
+import { FASHION_MNIST_INSTALL, FASHION_MNIST_LABELS } from './builtin-datasets.js';
+import { FashionMnistMissingError, fashionMnistAvailable, loadFashionMnist } from './fashion-mnist.js';
 import { writeIdx } from './idx.js';
 
 describe('loadFashionMnist', () => {

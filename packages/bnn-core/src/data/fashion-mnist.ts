@@ -9,30 +9,16 @@
  * apt command that installs it.
  */
 import { nodeBuiltin } from '../tf/backend/init-backend.js';
+import {
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_INSTALL,
+  FASHION_MNIST_LABELS,
+} from './builtin-datasets.js';
 import type { Dataset } from './dataset.js';
 import { loadIdx } from './idx.js';
 
-export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
-export const FASHION_MNIST_PACKAGE = 'dataset-fashion-mnist';
-export const FASHION_MNIST_INSTALL = `sudo apt-get install -y ${FASHION_MNIST_PACKAGE}`;
-export const FASHION_MNIST_LABELS = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
-const FILES = {
-  trainImages: 'train-images-idx3-ubyte.gz',
-  trainLabels: 'train-labels-idx1-ubyte.gz',
-  testImages: 't10k-images-idx3-ubyte.gz',
-  testLabels: 't10k-labels-idx1-ubyte.gz',
-} as const;
+const FILES = FASHION_MNIST_FILES;
 
 export class FashionMnistMissingError extends Error {
   readonly code = 'fashion_mnist_missing';

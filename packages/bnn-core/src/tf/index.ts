@@ -1,15 +1,17 @@
 // Public API of @bnn-studio/bnn-core/tf: quantizers, layers, training and data on TensorFlow.js.
 // Never imported by the pure entry (src/index.ts). Name every export; no `export *`.
 export const TF_ENTRY = 'bnn-core/tf';
-export type { CsvOptions } from '../data/csv.js';
-export { loadCsv } from '../data/csv.js';
-export type { Dataset } from '../data/dataset.js';
-export { checkDataset, datasetSize, sampleSize, subset } from '../data/dataset.js';
 export {
   FASHION_MNIST_DIR,
   FASHION_MNIST_INSTALL,
   FASHION_MNIST_LABELS,
   FASHION_MNIST_PACKAGE,
+} from '../data/builtin-datasets.js';
+export type { CsvOptions } from '../data/csv.js';
+export { loadCsv } from '../data/csv.js';
+export type { Dataset } from '../data/dataset.js';
+export { checkDataset, datasetSize, sampleSize, subset } from '../data/dataset.js';
+export {
   FashionMnistMissingError,
   fashionMnistAvailable,
   fashionMnistDir,
