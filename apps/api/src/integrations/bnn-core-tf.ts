@@ -54,6 +54,8 @@ export interface CoreTfApi {
     batch: number,
   ): Float32Array | Float32Array[];
   loadMnist(): { train: Dataset; test: Dataset };
+  /** Debian's dataset-fashion-mnist; throws naming the apt command when it is not installed. */
+  loadFashionMnist(): { train: Dataset; test: Dataset };
   loadIdx(images: Uint8Array, labels: Uint8Array): Dataset;
   loadImageFolderZip(bytes: Uint8Array, opts?: Record<string, unknown>): Dataset | Promise<Dataset>;
   loadCsv(text: string, opts?: Record<string, unknown>): Dataset;

@@ -29,6 +29,7 @@ async function loadData(
   spec: DatasetSpec,
 ): Promise<{ train: Dataset; test: Dataset }> {
   if (spec.kind === 'builtin' && spec.id === 'mnist') return need(api, 'loadMnist')();
+  if (spec.kind === 'builtin' && spec.id === 'fashion-mnist') return need(api, 'loadFashionMnist')();
   if (!spec.dir) throw new Error(`training: dataset '${spec.id}' has no stored files`);
   if (!isStoredKind(spec.kind)) throw new Error(`training: unknown dataset kind '${spec.kind}'`);
   const all = await decodeStoredDataset(api, spec.kind, spec.dir, spec.options);

@@ -1,10 +1,15 @@
 import type { ServiceCtx } from '../context.js';
 import { datasetDto } from './dto.js';
-import { ensureBuiltinDatasets } from './ensure-builtin-datasets.js';
+import {
+  ensureBuiltinDatasets,
+  FASHION_MNIST_DATASET,
+  fashionMnistPresent,
+} from './ensure-builtin-datasets.js';
 
 export async function listDatasets(ctx: ServiceCtx) {
   let rows = await ctx.db.dataset.findMany({ orderBy: { createdAt: 'asc' } });
-  if (!rows.some((r) => r.id === 'mnist')) {
+  const missing = (id: string) => !rows.some((r) => r.id === id);
+  if (missing('mnist') || (missing(FASHION_MNIST_DATASET.id) && fashionMnistPresent())) {
     await ensureBuiltinDatasets(ctx.db);
     rows = await ctx.db.dataset.findMany({ orderBy: { createdAt: 'asc' } });
   }

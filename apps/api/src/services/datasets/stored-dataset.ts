@@ -98,12 +98,13 @@ export async function decodeStoredDataset(
   return need(api, 'loadImageFolderZip')(read('data.zip'), { ...options, file: 'data.zip' });
 }
 
-/** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
+/** What a decoding thread loads: an upload's stored files, or a built-in split (MNIST, Fashion-MNIST). */
 export type DecodeRequest =
   | { source: 'upload'; kind: StoredKind; dir: string; options: Record<string, unknown> }
   | {
       source: 'builtin-mnist';
-    };
+    }
+  | { source: 'builtin-fashion-mnist' };
 
 /** An upload decodes to all its samples (`test` null: split with uploadSplit); MNIST comes split. */
 export type DecodeResult =
@@ -117,6 +118,10 @@ export async function decode(
 ): Promise<{ all: Dataset; test: Dataset | null }> {
   if (request.source === 'builtin-mnist') {
     const { train, test } = need(api, 'loadMnist')();
+    return { all: train, test };
+  }
+  if (request.source === 'builtin-fashion-mnist') {
+    const { train, test } = need(api, 'loadFashionMnist')();
     return { all: train, test };
   }
   return { all: await decodeStoredDataset(api, request.kind, request.dir, request.options), test: null };
