@@ -13,5 +13,7 @@ export async function listDatasets(ctx: ServiceCtx) {
     await ensureBuiltinDatasets(ctx.db);
     rows = await ctx.db.dataset.findMany({ orderBy: { createdAt: 'asc' } });
   }
-  return rows.map(datasetDto);
+  // Built-ins first (MNIST, then Fashion-MNIST: they are created in the same instant), then by creation time.
+  const rank = (id: string) => (id === 'mnist' ? 0 : id === FASHION_MNIST_DATASET.id ? 1 : 2);
+  return rows.sort((a, b) => rank(a.id) - rank(b.id)).map(datasetDto);
 }
