@@ -84,6 +84,64 @@ function mnistTiny(): GraphSpec {
   return b.build({ preset: 'mnist-tiny' });
 }
 
+/**
+ * MNIST under 8 KiB packed: mnist-tiny with 40 instead of 64 filters in its last binary convolution, so the
+ * classifier reads 3×3×40 features (the float first conv keeps the grey levels, the classifier BatchNorm learns a
+ * scale as in mnist-tiny).
+ */
+function mnist8k(): GraphSpec {
+  const b = new GraphBuilder(
+    'MNIST 8 KiB',
+    'A BNN for MNIST under 8 KiB packed: a float 3×3 first convolution, binary 3×3 convolutions of 64 and 40 filters with pooling and BatchNorm, flattened into a binary classifier (BatchNorm with a learned scale).',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  b.chain(x, [
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    BN_NO_SCALE,
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    BN_NO_SCALE,
+    ['QuantConv2D', { filters: 40, kernel_size: [3, 3], ...BINARY }],
+    BN_NO_SCALE,
+    ['Flatten'],
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', {}],
+    ['Softmax'],
+  ]);
+  return b.build({ preset: 'mnist-8k' });
+}
+
+/**
+ * Fashion-MNIST under 64 KiB packed (≈ 33 KiB): Larq's MNIST trunk with a float first convolution and a wider
+ * last binary convolution (128 filters), a binary hidden dense layer of 128 and a binary classifier; about as many
+ * MACs per image as larq-mnist, so an epoch of the 60,000 training images fits this machine.
+ */
+function fashionMnistBnn(): GraphSpec {
+  const b = new GraphBuilder(
+    'Fashion-MNIST BNN',
+    'A BNN for Fashion-MNIST (28×28 grey clothing images, 10 classes) under 64 KiB packed: a float 3×3 first convolution, binary 3×3 convolutions of 64 and 128 filters, a binary dense layer of 128 and a binary classifier, BatchNorm after each.',
+  );
+  const x = b.input([28, 28, 1], MNIST_INPUT);
+  b.chain(x, [
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    BN_NO_SCALE,
+    ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
+    ['MaxPool2D', { pool_size: [2, 2] }],
+    BN_NO_SCALE,
+    ['QuantConv2D', { filters: 128, kernel_size: [3, 3], ...BINARY }],
+    BN_NO_SCALE,
+    ['Flatten'],
+    ['QuantDense', { units: 128, ...BINARY }],
+    BN_NO_SCALE,
+    ['QuantDense', { units: 10, ...BINARY }],
+    ['BatchNormalization', {}],
+    ['Softmax'],
+  ]);
+  return b.build({ preset: 'fashion-mnist-bnn' });
+}
+
 /** BinaryNet MLP (Courbariaux & Hubara et al. 2016), scaled to 3 × 512 hidden units for in-browser training. */
 function binarynetMlp(): GraphSpec {
   const b = new GraphBuilder(
@@ -277,6 +335,21 @@ export const PRESET_SOURCES: PresetSource[] = [
     name: 'MNIST tiny (< 16 KiB)',
     description: 'Smallest preset: under 16 KiB of packed weights.',
     build: mnistTiny,
+  },
+  {
+    id: 'mnist-8k',
+    recipe: standardRecipe(25),
+    name: 'MNIST 8 KiB',
+    description: 'A BNN for MNIST under 8 KiB of packed weights.',
+    build: mnist8k,
+  },
+  {
+    id: 'fashion-mnist-bnn',
+    // Three epochs of the 60,000 images (≈ 2,800 steps); no augmentation in so short a schedule.
+    recipe: { ...standardRecipe(3, 'fashion-mnist'), augmentation: { shift: 0, flip: false, noise: 0 } },
+    name: 'Fashion-MNIST BNN (< 64 KiB)',
+    description: 'Binary CNN for Fashion-MNIST (Debian dataset-fashion-mnist), under 64 KiB packed.',
+    build: fashionMnistBnn,
   },
   {
     id: 'binarynet-mlp',

@@ -20,6 +20,10 @@ describe('presets', () => {
       ]),
     );
     expect(inferGraph(getPreset('mnist-tiny')).totals.packedBytes).toBeLessThan(16 * 1024);
+    expect(inferGraph(getPreset('mnist-8k')).totals.packedBytes).toBeLessThanOrEqual(8 * 1024);
+    const fashion = listPresets().find((p) => p.id === 'fashion-mnist-bnn')!;
+    expect(fashion.recipe.dataset).toBe('fashion-mnist');
+    expect(inferGraph(getPreset('fashion-mnist-bnn')).totals.packedBytes).toBeLessThanOrEqual(64 * 1024);
     expect(listPresets().find((p) => p.id === 'quicknet-96')!.inputShape).toEqual([96, 96, 1]);
   });
 
