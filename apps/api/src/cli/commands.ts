@@ -50,15 +50,50 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function trainCommand(
-  graphFile: string,
-  opts: CommonOpts &
-    TrainFlags & {
-      name?: string;
-      limit?: number;
-      backend: 'wasm' | 'cpu';
-    },
-) {
+type TrainOpts = CommonOpts &
+  TrainFlags & {
+    name?: string;
+    limit?: number;
+    backend: 'wasm' | 'cpu';
+    /** A seed group: one run per seed, named "<name> · seed N", then mean ± sd of their test accuracy. */
+    seeds?: string;
+  };
+
+export async function trainCommand(graphFile: string, opts: TrainOpts) {
+  if (opts.seeds === undefined) return trainOne(graphFile, opts);
+  const seeds = opts.seeds.split(',').map((v) => Number(v.trim()));
+  if (
+    seeds.length < 2 ||
+    seeds.some((n) => !Number.isInteger(n) || n < 0) ||
+    new Set(seeds).size !== seeds.length
+  )
+    throw new Error(
+      `train: --seeds '${opts.seeds}' must list two or more different whole numbers ≥ 0, e.g. --seeds 1,2,3.`,
+    );
+  const base = opts.name ?? `${basename(resolve(graphFile), '.json')} (cli)`;
+  const runs: Array<Awaited<ReturnType<typeof trainOne>>> = [];
+  for (const seed of seeds) {
+    runs.push(await trainOne(graphFile, { ...opts, json: false, seed, name: `${base} · seed ${seed}` }));
+    if (process.exitCode) break;
+  }
+  const acc = runs.map((r) => r.finalAccuracy).filter((a): a is number => typeof a === 'number');
+  const mean = acc.length ? acc.reduce((a, b) => a + b, 0) / acc.length : null;
+  const sd =
+    mean !== null && acc.length > 1
+      ? Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / (acc.length - 1))
+      : null;
+  const result = { name: base, seeds, runs, meanAccuracy: mean, sdAccuracy: sd };
+  report(
+    opts,
+    mean !== null
+      ? `Seed group '${base}': test accuracy ${(mean * 100).toFixed(2)} ± ${((sd ?? 0) * 100).toFixed(2)} % over seeds ${seeds.slice(0, runs.length).join(', ')}`
+      : `Seed group '${base}': no run finished`,
+    result,
+  );
+  return result;
+}
+
+async function trainOne(graphFile: string, opts: TrainOpts) {
   const path = resolve(graphFile);
   if (!existsSync(path))
     throw new Error(`train: ${path} does not exist. Pass a graph JSON file saved from the studio.`);

@@ -67,6 +67,10 @@ program
   .option('--dataset <id>', "dataset id (default: the preset recipe's, else mnist)")
   .option('--epochs <n>', "epochs (default: the preset recipe's, else 5)", num)
   .option('--seed <n>', 'random seed (default 0)', num)
+  .option(
+    '--seeds <list>',
+    'a seed group: one run per seed (e.g. 1,2,3), then mean ± sd of the test accuracy',
+  )
   .option('--batch-size <n>', "batch size (default: the preset recipe's, else 64)", num)
   .option('--optimizer <id>', 'adam | sgd | bop | case (default adam)')
   .option('--lr <x>', "learning rate (default: the preset recipe's, else the optimizer's)", num)
