@@ -68,6 +68,7 @@ export type { LowerOptions } from './lower/lower.js';
 export { LowerError, lower } from './lower/lower.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
 export { GraphBuilder } from './presets/graph-builder.js';
+export type { DocumentedAccuracy } from './presets/documented-accuracy.js';
 export type { PresetInfo } from './presets/presets.js';
 export { getPreset, listPresets, presetRecipe } from './presets/presets.js';
 export type { BuiltinDatasetId, TrainRecipe } from './presets/recipes.js';

@@ -1,6 +1,6 @@
 import type { GraphSpec } from '../spec/graph-types.js';
 import { PRESET_SOURCES } from './builders.js';
-import { DOCUMENTED_ACCURACY } from './documented-accuracy.js';
+import { DOCUMENTED_ACCURACY, type DocumentedAccuracy } from './documented-accuracy.js';
 import type { TrainRecipe } from './recipes.js';
 
 export interface PresetInfo {
@@ -11,7 +11,7 @@ export interface PresetInfo {
   /** How the preset is trained for its documented accuracy; a preset trained with defaults uses it. */
   recipe: TrainRecipe;
   /** Test accuracy measured here (`npm run bench`), absent until measured. */
-  documentedAccuracy?: { accuracy: number; dataset: string; epochs: number; measuredAt: string };
+  documentedAccuracy?: DocumentedAccuracy;
 }
 
 /** All presets, in palette order. */
@@ -27,7 +27,7 @@ export function listPresets(): PresetInfo[] {
       recipe: structuredClone(p.recipe),
     };
     const acc = DOCUMENTED_ACCURACY[p.id];
-    if (acc) info.documentedAccuracy = { ...acc };
+    if (acc) info.documentedAccuracy = { ...acc, seeds: acc.seeds.slice() };
     return info;
   });
 }
