@@ -15,6 +15,12 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'make', present: () => onPath('make') },
   { pkg: 'cmake', present: () => onPath('cmake') },
   { pkg: 'unzip', present: () => onPath('unzip') },
+  // The full Fashion-MNIST (60,000 + 10,000 IDX files): bnn-core's loader test and the studio's second built-in
+  // dataset read /usr/share/datasets/fashion-mnist.
+  {
+    pkg: 'dataset-fashion-mnist',
+    present: () => existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'),
+  },
 ];
 
 function onPath(cmd) {

@@ -36,6 +36,14 @@ export const TrainConfig = z.looseObject({
     .max(2 ** 31 - 1),
   optimizer: OptimizerConfig,
   schedule: z.looseObject({ id: z.enum(['constant', 'cosine', 'step']) }).optional(),
+  /** On-the-fly augmentation of training images (bnn-core/tf checks the full shape). */
+  augmentation: z
+    .looseObject({
+      shift: z.number().int().min(0).max(64).optional(),
+      flip: z.boolean().optional(),
+      noise: z.number().min(0).max(10).optional(),
+    })
+    .optional(),
   validationSplit: z.number().min(0).max(0.9).optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;

@@ -1,5 +1,13 @@
 // Public API of @bnn-studio/bnn-core (pure TypeScript, no tfjs). Name every export; no `export *`.
 
+export {
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_FILES,
+  FASHION_MNIST_ID,
+  FASHION_MNIST_INSTALL,
+  FASHION_MNIST_LABELS,
+  FASHION_MNIST_PACKAGE,
+} from './data/builtin-datasets.js';
 export type { Dataset } from './data/dataset.js';
 export type { TensorsHeader } from './data/tensors-body.js';
 export { encodeTensorsBody, readTensorsBody, TENSORS_MAGIC, TENSORS_VERSION } from './data/tensors-body.js';
@@ -70,8 +78,11 @@ export { seededRandom } from './math/rng.js';
 export type { AxisWindow, Window2d, WindowPadding } from './math/window.js';
 export { axisWindow, window2d, windowExtent } from './math/window.js';
 export { GraphBuilder } from './presets/graph-builder.js';
+export type { DocumentedAccuracy } from './presets/documented-accuracy.js';
 export type { PresetInfo } from './presets/presets.js';
-export { getPreset, listPresets } from './presets/presets.js';
+export { getPreset, listPresets, presetRecipe } from './presets/presets.js';
+export type { BuiltinDatasetId, TrainRecipe } from './presets/recipes.js';
+export { recipeTrainConfig, standardRecipe } from './presets/recipes.js';
 export { checkParamValue } from './registry/check-params.js';
 export type { ConstraintDef } from './registry/constraints.js';
 export {

@@ -12,7 +12,10 @@ import { API_ROOT } from '../lib/paths.js';
 const dir = mkdtempSync(join(tmpdir(), 'bnn-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; out: string; json: Record<string, unknown> }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       process.execPath,
@@ -24,6 +27,7 @@ function cli(args: string[]): Promise<{ code: number | null; out: string; json: 
           BNN_STUDIO_DATA: join(dir, 'data'),
           DATABASE_URL: '',
           BNN_STUDIO_TOKEN: 'cli-test',
+          ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -88,4 +92,25 @@ describe('bnn-studio CLI', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.out).toMatch(/run_does_not_exist/);
   }, 600_000);
+
+  it('datasets add fashion-mnist registers the Debian dataset, or prints the one apt command', async () => {
+    const add = await cli(['datasets', 'add', 'fashion-mnist', '--json']);
+    if (existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) {
+      expect(add.code, add.out).toBe(0);
+      expect(add.json).toMatchObject({
+        dataset: 'fashion-mnist',
+        installed: true,
+        train: 60000,
+        test: 10000,
+      });
+    }
+    const missing = await cli(['datasets', 'add', 'fashion-mnist'], {
+      BNN_FASHION_MNIST_DIR: join(dir, 'none'),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('sudo apt-get install -y dataset-fashion-mnist');
+    const unknown = await cli(['datasets', 'add', 'cifar10']);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.out).toMatch(/'cifar10' is not a built-in dataset.*fashion-mnist/);
+  }, 120_000);
 });

@@ -2,6 +2,7 @@
 // services as the HTTP routes.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { FASHION_MNIST_INSTALL } from '@bnn-studio/bnn-core';
 import { type BnnFile, BnnFormatError, readBnn, verifyStm32Bundle } from '@bnn-studio/exporters';
 import { loadConfig } from '../config.js';
 import { type AppContext, closeContext, noJobs, openContext } from '../context.js';
@@ -10,12 +11,19 @@ import { runTrainingJob } from '../jobs/run-training-job.js';
 import { threadExecutor } from '../jobs/thread-executor.js';
 import { ApiError } from '../lib/errors.js';
 import { type ExportTarget, RunListQuery, TrainConfig } from '../schemas.js';
+import {
+  ensureBuiltinDatasets,
+  FASHION_MNIST_DATASET,
+  fashionMnistDir,
+  fashionMnistPresent,
+} from '../services/datasets/ensure-builtin-datasets.js';
 import { buildExport } from '../services/exports/build-export.js';
 import { exportRun } from '../services/exports/export-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { getRun } from '../services/runs/get-run.js';
 import { listRuns } from '../services/runs/list-runs.js';
 import { ProgressBar } from './progress.js';
+import { describeTraining, resolveTrainOptions, type TrainFlags } from './train-options.js';
 
 export interface CommonOpts {
   json?: boolean;
@@ -42,20 +50,50 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function trainCommand(
-  graphFile: string,
-  opts: CommonOpts & {
-    dataset: string;
-    epochs: number;
-    seed: number;
-    batchSize: number;
-    optimizer: string;
-    lr?: number;
+type TrainOpts = CommonOpts &
+  TrainFlags & {
     name?: string;
     limit?: number;
     backend: 'wasm' | 'cpu';
-  },
-) {
+    /** A seed group: one run per seed, named "<name> · seed N", then mean ± sd of their test accuracy. */
+    seeds?: string;
+  };
+
+export async function trainCommand(graphFile: string, opts: TrainOpts) {
+  if (opts.seeds === undefined) return trainOne(graphFile, opts);
+  const seeds = opts.seeds.split(',').map((v) => Number(v.trim()));
+  if (
+    seeds.length < 2 ||
+    seeds.some((n) => !Number.isInteger(n) || n < 0) ||
+    new Set(seeds).size !== seeds.length
+  )
+    throw new Error(
+      `train: --seeds '${opts.seeds}' must list two or more different whole numbers ≥ 0, e.g. --seeds 1,2,3.`,
+    );
+  const base = opts.name ?? `${basename(resolve(graphFile), '.json')} (cli)`;
+  const runs: Array<Awaited<ReturnType<typeof trainOne>>> = [];
+  for (const seed of seeds) {
+    runs.push(await trainOne(graphFile, { ...opts, json: false, seed, name: `${base} · seed ${seed}` }));
+    if (process.exitCode) break;
+  }
+  const acc = runs.map((r) => r.finalAccuracy).filter((a): a is number => typeof a === 'number');
+  const mean = acc.length ? acc.reduce((a, b) => a + b, 0) / acc.length : null;
+  const sd =
+    mean !== null && acc.length > 1
+      ? Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / (acc.length - 1))
+      : null;
+  const result = { name: base, seeds, runs, meanAccuracy: mean, sdAccuracy: sd };
+  report(
+    opts,
+    mean !== null
+      ? `Seed group '${base}': test accuracy ${(mean * 100).toFixed(2)} ± ${((sd ?? 0) * 100).toFixed(2)} % over seeds ${seeds.slice(0, runs.length).join(', ')}`
+      : `Seed group '${base}': no run finished`,
+    result,
+  );
+  return result;
+}
+
+async function trainOne(graphFile: string, opts: TrainOpts) {
   const path = resolve(graphFile);
   if (!existsSync(path))
     throw new Error(`train: ${path} does not exist. Pass a graph JSON file saved from the studio.`);
@@ -65,21 +103,19 @@ export async function trainCommand(
   } catch (err) {
     throw new Error(`train: ${path} is not JSON (${(err as Error).message}).`);
   }
-  const parsed = TrainConfig.safeParse({
-    epochs: opts.epochs,
-    batchSize: opts.batchSize,
-    seed: opts.seed,
-    optimizer: { id: opts.optimizer, ...(opts.lr ? { learningRate: opts.lr } : {}) },
-  });
+  const resolved = resolveTrainOptions(graph, opts);
+  const parsed = TrainConfig.safeParse(resolved.config);
   if (!parsed.success)
     throw new Error(
       `train: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
+  const datasetId = resolved.datasetId;
+  const epochs = parsed.data.epochs;
   return withContext(async (ctx) => {
     ctx.jobs = noJobs; // this process trains the run itself
     const run = await createRun(ctx, {
       graph: graph as Record<string, unknown>,
-      datasetId: opts.dataset,
+      datasetId,
       config: parsed.data,
       location: 'server',
       name: opts.name ?? `${basename(path, '.json')} (cli)`,
@@ -89,7 +125,7 @@ export async function trainCommand(
     }).catch((err: unknown) => {
       throw new Error(`train: ${describeError(err)}`);
     });
-    if (!opts.json) console.error(`Run ${run.id} — training ${opts.epochs} epoch(s) on ${opts.dataset}`);
+    if (!opts.json) console.error(`Run ${run.id} — training ${describeTraining(resolved)}`);
     const bar = new ProgressBar('training', !opts.json);
     let shuttingDown = false;
     const onSig = () => {
@@ -109,8 +145,8 @@ export async function trainCommand(
             const e = Number(m.metrics.epoch);
             const acc = m.metrics.valAccuracy ?? m.metrics.accuracy;
             bar.update(
-              e / opts.epochs,
-              `epoch ${e}/${opts.epochs} loss ${Number(m.metrics.loss).toFixed(4)}${typeof acc === 'number' ? ` acc ${acc.toFixed(4)}` : ''}`,
+              e / epochs,
+              `epoch ${e}/${epochs} loss ${Number(m.metrics.loss).toFixed(4)}${typeof acc === 'number' ? ` acc ${acc.toFixed(4)}` : ''}`,
             );
           }
           onMessage(m);
@@ -266,4 +302,35 @@ export async function workerCommand(opts: { concurrency: number }) {
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
   await new Promise(() => {});
+}
+
+/**
+ * `bnn-studio datasets add fashion-mnist`: registers Debian's dataset-fashion-mnist as the built-in dataset
+ * `fashion-mnist` when it is installed; otherwise prints the one apt command that installs it and fails.
+ */
+export async function datasetsAddCommand(name: string, opts: CommonOpts) {
+  if (name !== FASHION_MNIST_DATASET.id)
+    throw new Error(
+      `datasets add: '${name}' is not a built-in dataset. Built-ins: ${FASHION_MNIST_DATASET.id} (MNIST is always there). Upload your own IDX, CSV or image-folder zip in the studio (Datasets) or with POST /api/datasets.`,
+    );
+  if (!fashionMnistPresent()) {
+    const result = { dataset: name, installed: false, install: FASHION_MNIST_INSTALL };
+    report(
+      opts,
+      `Fashion-MNIST is not installed (no IDX files in ${fashionMnistDir()}). Install it with:\n  ${FASHION_MNIST_INSTALL}`,
+      result,
+    );
+    process.exitCode = 1;
+    return result;
+  }
+  return withContext(async (ctx) => {
+    await ensureBuiltinDatasets(ctx.db);
+    const result = { dataset: name, installed: true, dir: fashionMnistDir(), train: 60_000, test: 10_000 };
+    report(
+      opts,
+      `Fashion-MNIST ready as dataset '${name}' (${fashionMnistDir()}): 60,000 training and 10,000 test images.\nTrain on it with: bnn-studio train model.json --dataset ${name}`,
+      result,
+    );
+    return result;
+  });
 }

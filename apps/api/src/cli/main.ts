@@ -1,11 +1,25 @@
 // `bnn-studio` command line. Each command calls the same services as the HTTP routes.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
 import { STUDIO_VERSION } from '../context.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { EXPORT_TARGETS, ExportTarget } from '../schemas.js';
 import { serve } from '../server.js';
-import { exportCommand, runsListCommand, trainCommand, verifyCommand, workerCommand } from './commands.js';
+import {
+  datasetsAddCommand,
+  exportCommand,
+  runsListCommand,
+  trainCommand,
+  verifyCommand,
+  workerCommand,
+} from './commands.js';
+
+/** A numeric flag; a non-number names the flag's value and stops. */
+function num(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || Number.isNaN(n)) throw new InvalidArgumentError('Give a number.');
+  return n;
+}
 
 const program = new Command();
 program.name('bnn-studio').description('BNN Studio server and command line').version(STUDIO_VERSION);
@@ -47,19 +61,47 @@ program
 
 program
   .command('train <graph>')
-  .description('train a graph JSON on the server side and record the run')
-  .option('--dataset <id>', 'dataset id', 'mnist')
-  .option('--epochs <n>', 'epochs', (v) => Number(v), 5)
-  .option('--seed <n>', 'random seed', (v) => Number(v), 0)
-  .option('--batch-size <n>', 'batch size', (v) => Number(v), 64)
-  .option('--optimizer <id>', 'adam | sgd | bop | case', 'adam')
-  .option('--lr <x>', 'learning rate', (v) => Number(v))
-  .option('--limit <n>', 'train on the first N samples only', (v) => Number(v))
+  .description(
+    "train a graph JSON on the server side and record the run; a preset's graph trains with the preset's recipe unless flags say otherwise",
+  )
+  .option('--dataset <id>', "dataset id (default: the preset recipe's, else mnist)")
+  .option('--epochs <n>', "epochs (default: the preset recipe's, else 5)", num)
+  .option('--seed <n>', 'random seed (default 0)', num)
+  .option(
+    '--seeds <list>',
+    'a seed group: one run per seed (e.g. 1,2,3), then mean ± sd of the test accuracy',
+  )
+  .option('--batch-size <n>', "batch size (default: the preset recipe's, else 64)", num)
+  .option('--optimizer <id>', 'adam | sgd | bop | case (default adam)')
+  .option('--lr <x>', "learning rate (default: the preset recipe's, else the optimizer's)", num)
+  .option('--schedule <id>', "constant | cosine | step (default: the preset recipe's, else constant)")
+  .option('--warmup-epochs <n>', 'cosine: linear warm-up epochs', num)
+  .option('--min-lr <x>', 'cosine: final learning rate', num)
+  .option('--step-epochs <n>', 'step: decay every n epochs', num)
+  .option('--step-gamma <x>', 'step: decay factor (default 0.1)', num)
+  .option('--shift <px>', 'augmentation: random shifts of up to ±px pixels (0 = off)', num)
+  .option('--flip', 'augmentation: random left–right flips')
+  .option('--no-flip', 'augmentation: no flips')
+  .option('--noise <sd>', 'augmentation: Gaussian noise of this standard deviation', num)
+  .option('--validation-split <f>', 'hold out this fraction of the training set for validation metrics', num)
+  .option('--no-recipe', "ignore the preset's recipe (plain defaults)")
+  .option('--limit <n>', 'train on the first N samples only', num)
   .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
   .option('--name <name>', 'run name')
   .option('--json', 'print one JSON object as the last line')
   .action(async (graph: string, opts) => {
     await trainCommand(graph, opts);
+  });
+
+const datasets = program.command('datasets').description('built-in datasets');
+datasets
+  .command('add <name>')
+  .description(
+    'add a built-in dataset: fashion-mnist (Debian dataset-fashion-mnist; prints the apt command when missing)',
+  )
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (name: string, opts: { json?: boolean }) => {
+    await datasetsAddCommand(name, opts);
   });
 
 program

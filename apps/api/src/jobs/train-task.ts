@@ -19,6 +19,7 @@ function subset(d: Dataset, n: number | undefined): Dataset {
 
 async function loadData(api: CoreTf, spec: DatasetSpec): Promise<{ train: Dataset; test: Dataset }> {
   if (spec.kind === 'builtin' && spec.id === 'mnist') return api.loadMnist();
+  if (spec.kind === 'builtin' && spec.id === 'fashion-mnist') return api.loadFashionMnist();
   if (!spec.dir) throw new Error(`training: dataset '${spec.id}' has no stored files`);
   if (!isStoredKind(spec.kind)) throw new Error(`training: unknown dataset kind '${spec.kind}'`);
   const all = await decodeStoredDataset(api, spec.kind, spec.dir, spec.options);

@@ -36,8 +36,17 @@ async function loadSplits(
   ctx: AppContext,
   row: { id: string; kind: string; storagePath: string | null; optionsJson: string },
 ): Promise<{ train: Dataset; test: Dataset; split: boolean }> {
-  if (row.kind === 'builtin' && row.id === 'mnist') {
-    const { all, test } = await decodeInThread({ source: 'builtin-mnist' });
+  if (row.kind === 'builtin' && (row.id === 'mnist' || row.id === 'fashion-mnist')) {
+    const { all, test } = await decodeInThread({
+      source: row.id === 'mnist' ? 'builtin-mnist' : 'builtin-fashion-mnist',
+    }).catch((err: { message?: string; fix?: string }) => {
+      throw new ApiError(
+        409,
+        'dataset_not_installed',
+        err.message ?? String(err),
+        err.fix ?? 'Reinstall it.',
+      );
+    });
     return { train: all, test: test!, split: false };
   }
   if (!row.storagePath)

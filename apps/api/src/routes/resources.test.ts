@@ -1,5 +1,6 @@
 import { getPreset, randomWeights, serializeWeights } from '@bnn-studio/bnn-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fashionMnistPresent } from '../services/datasets/ensure-builtin-datasets.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 
 const graph = getPreset('mnist-tiny');
@@ -72,6 +73,16 @@ describe.each(testProviders())('resources (%s)', (provider) => {
       shape: [28, 28, 1],
     });
     expect((await req('GET', '/api/datasets/mnist')).body.dataset.samples).toBe(10000);
+    // Debian's dataset-fashion-mnist (installed by `npm test`) is the second built-in: the official split.
+    if (fashionMnistPresent())
+      expect(res.body.datasets[1]).toMatchObject({
+        id: 'fashion-mnist',
+        builtin: true,
+        samples: 70000,
+        numClasses: 10,
+        shape: [28, 28, 1],
+        labels: expect.arrayContaining(['T-shirt/top', 'Ankle boot']),
+      });
     expect((await req('GET', '/api/datasets/nope')).status).toBe(404);
   });
 

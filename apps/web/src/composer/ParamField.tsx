@@ -83,8 +83,8 @@ function ConfigFields({
   idPrefix,
 }: {
   defs: ParamDef[];
-  config: Record<string, number | string | boolean>;
-  onChange(c: Record<string, number | string | boolean>): void;
+  config: Record<string, number | string | boolean | null>;
+  onChange(c: Record<string, number | string | boolean | null>): void;
   idPrefix: string;
 }) {
   if (defs.length === 0) return null;
@@ -95,9 +95,10 @@ function ConfigFields({
           key={d.name}
           def={d}
           idPrefix={`${idPrefix}-cfg`}
-          value={(config[d.name] as ParamValue | undefined) ?? d.default}
+          // An explicit null (e.g. clip_value: null, Larq's None) is a value, not "use the default".
+          value={d.name in config ? (config[d.name] as ParamValue) : d.default}
           graphErrors={[]}
-          onChange={(v) => onChange({ ...config, [d.name]: v as number | string | boolean })}
+          onChange={(v) => onChange({ ...config, [d.name]: v as number | string | boolean | null })}
         />
       ))}
     </div>
@@ -121,17 +122,21 @@ export function ParamField({ def, value, graphErrors, onChange, idPrefix }: Fiel
     case 'int':
     case 'float':
       control = (
-        <TextField
-          id={id}
-          value={value}
-          parse={num}
-          format={(v) => (v === null || v === undefined ? '' : String(v))}
-          onCommit={onChange}
-          onInvalid={setParseError}
-          describedBy={describedBy}
-          invalid={invalid}
-          inputMode={def.kind === 'int' ? 'numeric' : 'decimal'}
-        />
+        <>
+          <TextField
+            id={id}
+            value={value}
+            // Nullable numbers (e.g. clip_value): an empty box is null, Larq's None.
+            parse={(t) => (def.nullable && t.trim() === '' ? null : num(t))}
+            format={(v) => (v === null || v === undefined ? '' : String(v))}
+            onCommit={onChange}
+            onInvalid={setParseError}
+            describedBy={describedBy}
+            invalid={invalid}
+            inputMode={def.kind === 'int' ? 'numeric' : 'decimal'}
+          />
+          {def.nullable ? <span className="help">Leave empty for none (null, Larq's None).</span> : null}
+        </>
       );
       break;
     case 'bool':

@@ -1,4 +1,4 @@
-import type { ParamDef } from '@bnn-studio/bnn-core';
+import { getQuantizerDef, type ParamDef } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { checkParam, parseNumberList } from './param-validate';
 
@@ -20,6 +20,13 @@ describe('checkParam', () => {
     );
     expect(checkParam(filters, null)).toMatch(/'filters' must be an integer between 1 and 4096, got null/);
     expect(checkParam(filters, 0)).toMatch(/Set 'filters' between 1 and 4096 \(default 32\)/);
+  });
+  it("accepts null for the quantizers' clip_value (Larq's None)", () => {
+    const clip = getQuantizerDef('ste_sign').config.find((c) => c.name === 'clip_value')!;
+    expect(clip.nullable).toBe(true);
+    expect(checkParam(clip, null)).toBeNull();
+    expect(checkParam(clip, 0.5)).toBeNull();
+    expect(checkParam(clip, -1)).toMatch(/at least 0/);
   });
 });
 

@@ -8,6 +8,7 @@ import { listRuns, type RunSummary, runAccuracy, runPackedBytes } from '../lib/s
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import { RunsScatter } from './RunsScatter';
 import { createRunsStore, MAX_COMPARE, type RunsActions, type RunsState, type SortKey } from './runs-store';
+import { seedGroups } from './seed-groups';
 
 const Ctx = createContext<ReturnType<typeof createRunsStore> | null>(null);
 function useRuns<T>(sel: (s: RunsState & RunsActions) => T): T {
@@ -87,6 +88,7 @@ function Dashboard() {
     }))
     .filter((p) => Number.isFinite(p.size) && Number.isFinite(p.accuracy));
   const open = (id: string) => router.push(`/experiments/run?id=${encodeURIComponent(id)}`);
+  const groups = useMemo(() => seedGroups(s.runs), [s.runs]);
 
   return (
     <div className="page experiments">
@@ -146,6 +148,37 @@ function Dashboard() {
         </p>
       ) : null}
       <RunsScatter points={points} target={s.target} onOpen={open} />
+      {groups.length ? (
+        <table className="runs-table seed-groups" data-testid="seed-groups">
+          <caption>Seed groups (same model, dataset and epochs; runs named “… seed N”)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Dataset</th>
+              <th scope="col">Seeds</th>
+              <th scope="col" className="num">
+                Accuracy, mean ± sd
+              </th>
+              <th scope="col" className="num">
+                Per seed
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.key}>
+                <td>{g.name || '—'}</td>
+                <td>{g.datasetId}</td>
+                <td>{g.seeds.join(', ')}</td>
+                <td className="num">
+                  {(g.mean * 100).toFixed(2)} ± {(g.sd * 100).toFixed(2)} %
+                </td>
+                <td className="num">{g.accuracies.map((a) => (a * 100).toFixed(2)).join(' · ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <table className="runs-table" data-testid="runs-table">
         <caption className="visually-hidden">Training runs</caption>
         <thead>

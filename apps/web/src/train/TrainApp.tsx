@@ -1,6 +1,6 @@
 'use client';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
-import { inferGraph, validateGraph } from '@bnn-studio/bnn-core';
+import { inferGraph, presetRecipe, validateGraph } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
@@ -23,7 +23,14 @@ import { type SessionHandle, startBrowserTraining, startServerTraining, watchSer
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
 import { tensorsUrl } from './dataset-tensors';
 import { TrainingProvider, useTraining, useTrainingStore } from './TrainingProvider';
-import { checkForm, DEFAULT_FORM, OPTIMIZERS, type TrainForm, toTrainConfig } from './train-config';
+import {
+  checkForm,
+  DEFAULT_FORM,
+  formFromRecipe,
+  OPTIMIZERS,
+  type TrainForm,
+  toTrainConfig,
+} from './train-config';
 
 function useModel() {
   const params = useSearchParams();
@@ -224,6 +231,17 @@ function TrainPage() {
     return () => session.current?.dispose();
   }, [store, params]);
 
+  // A preset opened for training starts from its recipe (schedule, augmentation, epochs), so training it with
+  // the form's defaults reproduces its documented accuracy.
+  const presetId = typeof graph?.meta?.preset === 'string' ? graph.meta.preset : null;
+  const recipe = useMemo(() => presetRecipe(presetId), [presetId]);
+  useEffect(() => {
+    if (recipe) setForm((f) => formFromRecipe(recipe, f));
+  }, [recipe]);
+  useEffect(() => {
+    if (recipe && datasets.some((d) => d.id === recipe.dataset)) setDatasetId(recipe.dataset);
+  }, [recipe, datasets]);
+
   const analysis = useMemo(() => {
     if (!graph) return null;
     try {
@@ -238,7 +256,8 @@ function TrainPage() {
   const canStart = !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0;
   const dataset = datasets.find((d) => d.id === datasetId);
   // The built-in MNIST trains from the studio's static IDX files; uploads from the API's decoded tensors.
-  const builtinMnist = datasetId === 'mnist' || dataset?.builtin === true;
+  // (Other built-ins, e.g. Fashion-MNIST, come as the API's decoded tensors like uploads.)
+  const builtinMnist = datasetId === 'mnist';
   const browserOk = !!dataset;
   const runTeacher = !!form.teacherRunId && form.teacherRunId !== 'float-twin';
 
@@ -372,6 +391,25 @@ function TrainPage() {
                 <option value="cosine">Cosine decay</option>
                 <option value="step">Step decay</option>
               </select>
+              {form.schedule === 'cosine' ? (
+                <>
+                  <NumberField
+                    id="warmup-epochs"
+                    label="Warm-up (epochs)"
+                    value={form.warmupEpochs}
+                    onChange={(v) => set('warmupEpochs', v)}
+                    error={errors.warmupEpochs}
+                    help="Linear warm-up from 0 over these epochs, then cosine decay."
+                  />
+                  <NumberField
+                    id="min-lr"
+                    label="Final learning rate"
+                    value={form.minLearningRate}
+                    onChange={(v) => set('minLearningRate', v)}
+                    error={errors.minLearningRate}
+                  />
+                </>
+              ) : null}
               {form.schedule === 'step' ? (
                 <>
                   <NumberField
@@ -389,6 +427,40 @@ function TrainPage() {
                     error={errors.stepGamma}
                   />
                 </>
+              ) : null}
+              <fieldset className="augmentation">
+                <legend>Augmentation</legend>
+                <NumberField
+                  id="aug-shift"
+                  label="Random shift (± pixels)"
+                  value={form.shift}
+                  onChange={(v) => set('shift', v)}
+                  error={errors.shift}
+                  help="Translate each training image by up to this many pixels (zero fill); 0 = off."
+                />
+                <label htmlFor="aug-flip">
+                  <input
+                    id="aug-flip"
+                    type="checkbox"
+                    checked={form.flip}
+                    onChange={(e) => set('flip', e.target.checked)}
+                  />{' '}
+                  Random left–right flip
+                </label>
+                <NumberField
+                  id="aug-noise"
+                  label="Gaussian noise (sd)"
+                  value={form.noise}
+                  onChange={(v) => set('noise', v)}
+                  error={errors.noise}
+                />
+              </fieldset>
+              {recipe ? (
+                <p className="help" data-testid="recipe-note">
+                  Preset recipe applied: {recipe.epochs} epochs, Adam {recipe.optimizer.learningRate}, cosine
+                  decay after {recipe.schedule.warmupEpochs} warm-up epoch(s), ±{recipe.augmentation.shift} px
+                  shifts, on {recipe.dataset}.
+                </p>
               ) : null}
               <NumberField
                 id="epochs"

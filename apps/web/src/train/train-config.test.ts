@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkForm, DEFAULT_FORM, toTrainConfig } from './train-config';
+import { checkForm, DEFAULT_FORM, formFromRecipe, toTrainConfig } from './train-config';
 
 describe('train form', () => {
   it('defaults are valid and map to a TrainConfig', () => {
@@ -30,6 +30,28 @@ describe('train form', () => {
             toTrainConfig({ ...DEFAULT_FORM, optimizer, schedule, teacherRunId: 'float-twin' }),
           ),
         ).not.toThrow();
+  });
+  it("a preset's recipe fills the form: cosine with warm-up, ±1 px shifts, bnn-core accepts it", async () => {
+    const { presetRecipe, recipeTrainConfig } = await import('@bnn-studio/bnn-core');
+    const { parseTrainConfig } = await import('@bnn-studio/bnn-core/tf');
+    const recipe = presetRecipe('larq-mnist')!;
+    const form = formFromRecipe(recipe, DEFAULT_FORM);
+    expect(checkForm(form)).toEqual({});
+    const c = toTrainConfig(form);
+    const { seed: _s, ...fromRecipe } = recipeTrainConfig(recipe, form.seed);
+    expect(c).toMatchObject(fromRecipe);
+    expect(c).toMatchObject({
+      schedule: { id: 'cosine', warmupEpochs: 1, minLearningRate: 1e-5 },
+      augmentation: { shift: 1, flip: false, noise: 0 },
+      validationSplit: 0,
+    });
+    expect(parseTrainConfig(c)).toMatchObject({ augmentation: { shift: 1 } });
+    expect(toTrainConfig(DEFAULT_FORM).augmentation).toBeUndefined();
+    expect(checkForm({ ...form, shift: -1, noise: 11, minLearningRate: 1 })).toMatchObject({
+      shift: expect.stringMatching(/Shift/),
+      noise: expect.stringMatching(/Noise/),
+      minLearningRate: expect.stringMatching(/Final learning rate/),
+    });
   });
   it('names bad values', () => {
     const e = checkForm({ ...DEFAULT_FORM, epochs: 0, learningRate: -1, optimizer: 'bop', bopGamma: 2 });

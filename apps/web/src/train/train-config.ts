@@ -1,5 +1,6 @@
 /** The training form's values and their translation into bnn-core's TrainConfig. */
 import type { RunCreateBody } from '@bnn-studio/api/contract';
+import type { TrainRecipe } from '@bnn-studio/bnn-core';
 import type { TargetId } from '../lib/targets';
 
 export type OptimizerId = 'adam' | 'sgd' | 'bop' | 'case';
@@ -17,6 +18,13 @@ export interface TrainForm {
   schedule: ScheduleId;
   stepSize: number;
   stepGamma: number;
+  /** Cosine: linear warm-up epochs, then cosine decay to `minLearningRate`. */
+  warmupEpochs: number;
+  minLearningRate: number;
+  /** Augmentation: random ±`shift` pixel translations, left–right flips, Gaussian noise of this sd. */
+  shift: number;
+  flip: boolean;
+  noise: number;
   validationSplit: number;
   /** Browser only: cap on training samples (0 = all). */
   maxTrainSamples: number;
@@ -39,6 +47,11 @@ export const DEFAULT_FORM: TrainForm = {
   schedule: 'constant',
   stepSize: 2,
   stepGamma: 0.5,
+  warmupEpochs: 0,
+  minLearningRate: 0,
+  shift: 0,
+  flip: false,
+  noise: 0,
   validationSplit: 0.1,
   maxTrainSamples: 0,
   teacherRunId: '',
@@ -86,6 +99,14 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
     int('stepSize', 1, 1000, 'Step size (epochs)');
     if (!(f.stepGamma > 0 && f.stepGamma <= 1)) e.stepGamma = 'Step decay must be in (0, 1].';
   }
+  if (f.schedule === 'cosine') {
+    if (!(f.warmupEpochs >= 0 && f.warmupEpochs <= 1000))
+      e.warmupEpochs = 'Warm-up must be between 0 and 1000 epochs.';
+    if (!(f.minLearningRate >= 0 && f.minLearningRate <= f.learningRate))
+      e.minLearningRate = 'Final learning rate must be between 0 and the learning rate.';
+  }
+  int('shift', 0, 64, 'Shift (pixels)');
+  if (!(f.noise >= 0 && f.noise <= 10)) e.noise = 'Noise must be between 0 and 10.';
   if (f.teacherRunId) {
     if (!(f.temperature > 0)) e.temperature = 'Temperature must be positive.';
     if (!(f.alpha >= 0 && f.alpha <= 1)) e.alpha = 'Alpha must be in [0, 1].';
@@ -110,19 +131,42 @@ export function toTrainConfig(f: TrainForm): TrainConfigBody {
     f.schedule === 'step'
       ? { id: 'step', stepEpochs: f.stepSize, gamma: f.stepGamma }
       : f.schedule === 'cosine'
-        ? { id: 'cosine' }
+        ? { id: 'cosine', warmupEpochs: f.warmupEpochs, minLearningRate: f.minLearningRate }
         : { id: 'constant' };
+  const augment = f.shift > 0 || f.flip || f.noise > 0;
   return {
     epochs: f.epochs,
     batchSize: f.batchSize,
     seed: f.seed,
     optimizer,
     schedule,
+    ...(augment ? { augmentation: { shift: f.shift, flip: f.flip, noise: f.noise } } : {}),
     validationSplit: f.validationSplit,
     ...(f.teacherRunId === 'float-twin'
       ? { distillation: { teacherEpochs: f.teacherEpochs, temperature: f.temperature, alpha: f.alpha } }
       : f.teacherRunId
         ? { distillation: { teacherRunId: f.teacherRunId, temperature: f.temperature, alpha: f.alpha } }
         : {}),
+  };
+}
+
+/**
+ * The form with a preset's training recipe applied (epochs, batch, Adam learning rate, cosine schedule with
+ * warm-up, augmentation) and no validation split, as the documented accuracy was measured; the rest is kept.
+ */
+export function formFromRecipe(recipe: TrainRecipe, base: TrainForm): TrainForm {
+  return {
+    ...base,
+    epochs: recipe.epochs,
+    batchSize: recipe.batchSize,
+    optimizer: recipe.optimizer.id,
+    learningRate: recipe.optimizer.learningRate,
+    schedule: recipe.schedule.id,
+    warmupEpochs: recipe.schedule.warmupEpochs,
+    minLearningRate: recipe.schedule.minLearningRate,
+    shift: recipe.augmentation.shift,
+    flip: recipe.augmentation.flip,
+    noise: recipe.augmentation.noise,
+    validationSplit: 0,
   };
 }

@@ -461,6 +461,47 @@ describe('WebGL training in Chromium (SwiftShader)', () => {
     await page.close();
   }, 60_000);
 
+  it("signs near 0 on webgl: ste_sign, ste_tern at ±threshold and a Bop step with τ = 1e-8 match cpu and Larq's rule", async () => {
+    const page = await browser.newPage();
+    await servePage(page, {
+      '/entry.js': { type: 'text/javascript', body: await bundle('test-support/webgl-entry.ts') },
+    });
+    await page.addScriptTag({ url: `${ORIGIN}/entry.js` });
+    const f = Math.fround;
+    const x = [-1e-7, -1e-8, -1e-30, -0, 0, 1e-30, 1e-8, 1e-7];
+    const t = 0.05;
+    const tern = [-t - 1e-7, -t - 1e-8, -t, -t + 1e-8, t - 1e-8, t, t + 1e-8, t + 1e-7].map(f);
+    // ±1 weights and gradients ~1e-4, so the Bop products w·m ≈ ±1e-8 straddle τ = 1e-8.
+    let s = 12345;
+    const rnd = () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+    const n = 4096;
+    const w = Array.from({ length: n }, () => (rnd() < 0.5 ? -1 : 1));
+    const g = Array.from({ length: n }, () => (rnd() - 0.5) * 4e-4);
+    const input = { x, tern, w, g };
+    const run = (backend: 'cpu' | 'webgl') =>
+      page.evaluate(
+        ([b, i]) => (globalThis as unknown as { webglTest: WebglTestApi }).webglTest.signChecks(b, i),
+        [backend, input] as const,
+      );
+    const onCpu = await run('cpu');
+    const onGl = await run('webgl');
+    expect(onCpu.steSign).toEqual([-1, -1, -1, 1, 1, 1, 1, 1]);
+    const tfSign = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
+    expect(onCpu.steTern).toEqual(tern.map((v) => tfSign(tfSign(f(v + f(t))) + tfSign(f(v - f(t))))));
+    // Larq's Bop in float32: m = γ·g, flip where w·m − τ > 0, +1 where it is exactly 0.
+    const bop = w.map((wi, i) => {
+      const d = f(f(wi * f(f(g[i]!) * f(1e-4))) - f(1e-8));
+      const v = -tfSign(d) * wi;
+      return v < 0 ? -1 : 1;
+    });
+    expect(onCpu.bop).toEqual(bop);
+    expect(onGl).toEqual(onCpu);
+    await page.close();
+  }, 60_000);
+
   it('max-pool gradients with ties go to the first maximum on webgl, as on cpu (TensorFlow semantics)', async () => {
     const page = await browser.newPage();
     await servePage(page, {

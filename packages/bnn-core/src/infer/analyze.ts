@@ -6,12 +6,22 @@ import { type GraphIssue, makeIssue } from '../spec/issues.js';
 import { LAYER_RULES, type MacCost, type RuledLayerType, type WeightCost } from './layer-rules.js';
 
 export interface NodeAnalysis {
+  /** The node's layer type (as in the graph). */
+  layerType: string;
   /** Per-sample output shape, or null when it cannot be inferred (an issue says why). */
   outputShape: number[] | null;
   /** Precision of the layer's arithmetic: 1 (XNOR/popcount), 8 (2–8-bit) or 32 (float). */
   bitWidth: 1 | 8 | 32;
   /** Parameter counts by precision bucket (binary = 1 bit, int8 = 2–8 bits, float32 = 32 bits). */
   params: { binary: number; int8: number; float32: number; trainable: number; nonTrainable: number };
+  /** Parameter counts by exact bit width (Larq's "# b-bit" columns), e.g. { 1: 18432, 32: 128 }. */
+  paramsByBits: Record<number, number>;
+  /** MACs by exact precision (Larq's "b-bit MACs" columns). */
+  macsByBits: Record<number, number>;
+  /** Larq's per-layer "Memory": Σ params × their bit width, in bits. */
+  memoryBits: number;
+  /** Precision of the layer's input quantizer (Larq's "Input prec."), null without one (shown as "-"). */
+  inputPrecision: number | null;
   /** Weight storage in bytes with binary kernels packed into LCE int32 words. */
   packedBytes: number;
   macs: { binary: number; int8: number; float32: number };
@@ -24,9 +34,13 @@ export interface ModelTotals {
   binaryParams: number;
   int8Params: number;
   float32Params: number;
-  /** Larq's "Model size": Σ params × bit width / 8. */
+  /** Parameter counts by exact bit width over the model (Larq's total row). */
+  paramsByBits: Record<number, number>;
+  /** MACs by exact precision over the model. */
+  macsByBits: Record<number, number>;
+  /** Larq's "Model size": Σ params × their own bit width / 8 (a 2-bit ternary weight is 2 bits). */
   modelSizeBytes: number;
-  /** Size with every non-binary weight stored as 8 bits (Larq's "Model size (8-bit FP weights)"). */
+  /** Size with every weight wider than 8 bits stored as 8 bits (Larq's "Model size (8-bit FP weights)"). */
   int8EquivalentBytes: number;
   /** Larq's "Float-32 equivalent": 4 bytes per parameter. */
   float32EquivalentBytes: number;
@@ -42,6 +56,8 @@ export interface ModelTotals {
   float32Macs: number;
   /** Larq's "Ratio of MACs that are binarized". 0 when there are no MACs. */
   binaryMacShare: number;
+  /** Larq's "Ratio of MACs that are ternarized" (2-bit MACs). 0 when there are none. */
+  ternaryMacShare: number;
   /** Peak bytes of live activations for the static schedule `order` (bit-packed where every consumer binarises). */
   arenaBytes: number;
 }
@@ -64,11 +80,16 @@ function isSignLike(ref: unknown): boolean {
   return typeof id === 'string' && hasQuantizerDef(id) && getQuantizerDef(id).signForward;
 }
 
-function emptyNode(): NodeAnalysis {
+function emptyNode(layerType: string): NodeAnalysis {
   return {
+    layerType,
     outputShape: null,
     bitWidth: 32,
     params: { binary: 0, int8: 0, float32: 0, trainable: 0, nonTrainable: 0 },
+    paramsByBits: {},
+    macsByBits: {},
+    memoryBits: 0,
+    inputPrecision: null,
     packedBytes: 0,
     macs: { binary: 0, int8: 0, float32: 0 },
   };
@@ -98,7 +119,7 @@ export function inferGraph(graph: GraphSpec): GraphAnalysis {
       continue;
     }
     byId.set(node.id, node);
-    nodes[node.id] = emptyNode();
+    nodes[node.id] = emptyNode(node.type);
     if (!hasLayerDef(node.type)) {
       issues.push(
         makeIssue(
@@ -369,6 +390,9 @@ export function inferGraph(graph: GraphSpec): GraphAnalysis {
     na.outputShape = res.shape;
     shapes.set(id, res.shape);
     accumulate(na, res.weights, res.macs);
+    na.inputPrecision = params.input_quantizer
+      ? quantizerPrecision(params.input_quantizer as QuantizerRef)
+      : null;
     nodeBits.set(id, na.bitWidth);
     warnings(node, def, params, issues);
   }
@@ -430,12 +454,15 @@ function reachesItself(start: string, within: Set<string>, outgoing: Map<string,
 function accumulate(na: NodeAnalysis, weights: WeightCost[], macs: MacCost[]): void {
   for (const w of weights) {
     na.params[bucket(w.bits)] += w.count;
+    na.paramsByBits[w.bits] = (na.paramsByBits[w.bits] ?? 0) + w.count;
+    na.memoryBits += w.count * w.bits;
     if (w.trainable) na.params.trainable += w.count;
     else na.params.nonTrainable += w.count;
     na.packedBytes += w.packedBytes;
   }
   for (const m of macs) {
     na.macs[bucket(m.bits)] += m.count;
+    na.macsByBits[m.bits] = (na.macsByBits[m.bits] ?? 0) + m.count;
   }
   na.bitWidth = macs.length > 0 ? bucketWidth(macs.reduce((a, m) => Math.max(a, m.bits), 1)) : 32;
 }
@@ -516,6 +543,10 @@ function totalsOf(
   let bm = 0;
   let im = 0;
   let fm = 0;
+  let modelBits = 0;
+  let int8FpBits = 0;
+  const paramsByBits: Record<number, number> = {};
+  const macsByBits: Record<number, number> = {};
   for (const id of Object.keys(nodes)) {
     const n = nodes[id]!;
     binaryParams += n.params.binary;
@@ -527,10 +558,17 @@ function totalsOf(
     bm += n.macs.binary;
     im += n.macs.int8;
     fm += n.macs.float32;
+    modelBits += n.memoryBits;
+    for (const [bits, count] of Object.entries(n.paramsByBits)) {
+      const b = Number(bits);
+      paramsByBits[b] = (paramsByBits[b] ?? 0) + count;
+      int8FpBits += count * Math.min(b, 8);
+    }
+    for (const [bits, count] of Object.entries(n.macsByBits)) {
+      macsByBits[Number(bits)] = (macsByBits[Number(bits)] ?? 0) + count;
+    }
   }
   const total = binaryParams + int8Params + float32Params;
-  // int8 bucket holds 2–8-bit params; count them at 8 bits for the size (upper bound for < 8 bits).
-  const modelBits = binaryParams + 8 * int8Params + 32 * float32Params;
   const totalMacs = bm + im + fm;
   return {
     totalParams: total,
@@ -539,8 +577,10 @@ function totalsOf(
     binaryParams,
     int8Params,
     float32Params,
+    paramsByBits,
+    macsByBits,
     modelSizeBytes: modelBits / 8,
-    int8EquivalentBytes: (binaryParams + 8 * (int8Params + float32Params)) / 8,
+    int8EquivalentBytes: int8FpBits / 8,
     float32EquivalentBytes: 4 * total,
     compressionRatio: total > 0 ? modelBits / (32 * total) : 1,
     compressionFactor: modelBits > 0 ? (32 * total) / modelBits : 1,
@@ -550,6 +590,7 @@ function totalsOf(
     int8Macs: im,
     float32Macs: fm,
     binaryMacShare: totalMacs > 0 ? bm / totalMacs : 0,
+    ternaryMacShare: totalMacs > 0 ? (macsByBits[2] ?? 0) / totalMacs : 0,
     arenaBytes: arenaEstimate(order, byId, defs, outgoing, shapes),
   };
 }

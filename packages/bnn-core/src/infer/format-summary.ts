@@ -1,74 +1,129 @@
 import type { GraphAnalysis } from './analyze.js';
 
 /**
- * A plain-text summary in the spirit of `larq.models.summary`: one row per layer (output shape, parameters per
- * precision, memory in kB where 8·1024 one-bit weights = 1 kB, MACs per precision) and the model totals.
+ * A plain-text summary laid out as current `larq.models.summary` prints it (its rules ported, not its code):
+ * - one row per layer: name, input precision ("-" without an input quantizer), output shape, one "# b-bit"
+ *   column per parameter bit width present in the model, memory in kB (8·1024 one-bit weights = 1 kB), one
+ *   "b-bit MACs" column per MAC precision present; MACs are "?" for layer types Larq does not count;
+ * - a total row, then Total / Trainable / Non-trainable params (3 significant figures, k/M/B), model size in
+ *   B/KiB/MiB, the size with > 8-bit weights at 8 bits, the float-32 equivalent, the compression ratio, the MAC
+ *   count and the binarized (and ternarized) MAC ratios — plus the studio's packed-weight and activation figures.
  */
 export function formatSummary(analysis: GraphAnalysis, title = 'model'): string {
+  const t = analysis.totals;
+  const paramBits = bitWidths(t.paramsByBits);
+  const macBits = bitWidths(t.macsByBits);
   const header = [
     'Layer',
-    'Prec.',
+    'Input prec.\n(bit)',
     'Outputs',
-    '# 1-bit',
-    '# 8-bit',
-    '# 32-bit',
-    'Memory (kB)',
-    '1-bit MACs',
-    '8-bit MACs',
-    '32-bit MACs',
+    ...paramBits.map((b) => `# ${b}-bit\nx 1`),
+    'Memory\n(kB)',
+    ...macBits.map((b) => `${b}-bit MACs`),
   ];
   const rows: string[][] = [];
   for (const id of analysis.order) {
     const n = analysis.nodes[id];
     if (!n) continue;
-    const memBits = n.params.binary + 8 * n.params.int8 + 32 * n.params.float32;
+    const counted = MAC_COUNTED_TYPES.has(n.layerType);
     rows.push([
       id,
-      String(n.bitWidth),
+      n.inputPrecision === null ? '-' : String(n.inputPrecision),
       n.outputShape ? `(-1, ${n.outputShape.join(', ')})` : '?',
-      String(n.params.binary),
-      String(n.params.int8),
-      String(n.params.float32),
-      (memBits / 8192).toFixed(2),
-      String(n.macs.binary),
-      String(n.macs.int8),
-      String(n.macs.float32),
+      ...paramBits.map((b) => String(n.paramsByBits[b] ?? 0)),
+      kiloBytes(n.memoryBits),
+      ...macBits.map((b) => (counted ? String(n.macsByBits[b] ?? 0) : '?')),
     ]);
   }
-  const t = analysis.totals;
   const footer = [
     'Total',
     '',
     '',
-    String(t.binaryParams),
-    String(t.int8Params),
-    String(t.float32Params),
-    (t.modelSizeBytes / 1024).toFixed(2),
-    String(t.binaryMacs),
-    String(t.int8Macs),
-    String(t.float32Macs),
+    ...paramBits.map((b) => String(t.paramsByBits[b] ?? 0)),
+    kiloBytes(t.modelSizeBytes * 8),
+    ...macBits.map((b) => String(t.macsByBits[b] ?? 0)),
   ];
   const layerTable = table(`${title} stats`, header, rows, footer);
-  const mb = (b: number) => `${(b / (1024 * 1024)).toFixed(2)} MB`;
   const summary: string[][] = [
-    ['Total params', String(t.totalParams)],
-    ['Trainable params', String(t.trainableParams)],
-    ['Non-trainable params', String(t.nonTrainableParams)],
-    ['Model size', `${mb(t.modelSizeBytes)} (${t.modelSizeBytes.toFixed(0)} B)`],
-    ['Model size (8-bit FP weights)', mb(t.int8EquivalentBytes)],
-    ['Float-32 Equivalent', mb(t.float32EquivalentBytes)],
+    ['Total params', readableCount(t.totalParams)],
+    ['Trainable params', readableCount(t.trainableParams)],
+    ['Non-trainable params', readableCount(t.nonTrainableParams)],
+    ['Model size', readableBytes(t.modelSizeBytes)],
+    ['Model size (8-bit FP weights)', readableBytes(t.int8EquivalentBytes)],
+    ['Float-32 Equivalent', readableBytes(t.float32EquivalentBytes)],
     ['Compression Ratio of Memory', t.compressionRatio.toFixed(2)],
-    ['Compression of Memory', `${t.compressionFactor.toFixed(2)}×`],
-    ['Packed weights', `${t.packedBytes} B`],
-    ['Number of MACs', String(t.totalMacs)],
-    ['Ratio of MACs that are binarized', t.binaryMacShare.toFixed(4)],
-    ['Peak activation memory (est.)', `${t.arenaBytes} B`],
+    ['Number of MACs', readableCount(t.totalMacs)],
   ];
+  if (t.binaryMacShare > 0) summary.push(['Ratio of MACs that are binarized', t.binaryMacShare.toFixed(4)]);
+  if (t.ternaryMacShare > 0)
+    summary.push(['Ratio of MACs that are ternarized', t.ternaryMacShare.toFixed(4)]);
+  summary.push(
+    ['Packed weights', `${t.packedBytes} B`],
+    ['Peak activation memory (est.)', `${t.arenaBytes} B`],
+  );
   return `${layerTable}\n${table(`${title} summary`, null, summary, null)}`;
 }
 
+/** Layer types whose MACs Larq's summary counts (others print "?"): MAC layers, Flatten, BatchNorm, pooling. */
+const MAC_COUNTED_TYPES = new Set([
+  'QuantConv2D',
+  'QuantDepthwiseConv2D',
+  'QuantSeparableConv2D',
+  'QuantDense',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'Dense',
+  'Flatten',
+  'BatchNormalization',
+  'MaxPool2D',
+  'AveragePool2D',
+]);
+
+function bitWidths(byBits: Record<number, number>): number[] {
+  return Object.keys(byBits)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+/** Larq's memory column: bits / (8·1024) with 2 decimals, a plain 0 for nothing. */
+function kiloBytes(bits: number): string {
+  return bits === 0 ? '0' : (bits / 8192).toFixed(2);
+}
+
+/** Larq's readable count: 3 significant figures; below 1000 as is, then k, M, B, T (1e15 and up: 2.00E+15). */
+export function readableCount(n: number): string {
+  const num = Number(n.toPrecision(3));
+  if (Math.abs(num) < 1000) return String(num);
+  if (Math.abs(num) >= 1e15) return num.toExponential(2).toUpperCase();
+  let v = num;
+  let magnitude = 0;
+  while (Math.abs(v) >= 1000 && magnitude < 4) {
+    magnitude += 1;
+    v /= 1000;
+  }
+  // Python's ':.3g': 3 significant figures, trailing zeros dropped (1000 → "1 k", 93,556 → "93.6 k").
+  return `${String(Number(v.toPrecision(3)))}${['', ' k', ' M', ' B', ' T'][magnitude]}`;
+}
+
+/** Larq's memory_as_readable_str: bytes in B, KiB, MiB or GiB (1 KiB = 1024 B), 2 decimals, thousands commas. */
+export function readableBytes(bytes: number): string {
+  const suffixes = ['B', 'KiB', 'MiB', 'GiB'];
+  let i = 0;
+  let v = bytes;
+  while (v >= 1024 && i < suffixes.length - 1) {
+    v /= 1024;
+    i += 1;
+  }
+  return `${v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${suffixes[i]}`;
+}
+
 function table(title: string, header: string[] | null, rows: string[][], footer: string[] | null): string {
-  const all = [...(header ? [header] : []), ...rows, ...(footer ? [footer] : [])];
+  // Header cells may span several lines ("Input prec.\n(bit)"), as in Larq's table.
+  const headerLines = header ? Math.max(...header.map((h) => h.split('\n').length)) : 0;
+  const headerRows: string[][] = [];
+  for (let l = 0; l < headerLines; l++) headerRows.push(header!.map((h) => h.split('\n')[l] ?? ''));
+  const all = [...headerRows, ...rows, ...(footer ? [footer] : [])];
   const cols = Math.max(...all.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) =>
@@ -77,7 +132,7 @@ function table(title: string, header: string[] | null, rows: string[][], footer:
   const top = `+${title}${'-'.repeat(Math.max(0, inner - title.length))}+`;
   const sep = `+${'-'.repeat(inner)}+`;
   const out = [top];
-  if (header) out.push(line(header), sep);
+  if (headerRows.length) out.push(...headerRows.map(line), sep);
   for (const r of rows) out.push(line(r));
   if (footer) out.push(sep, line(footer));
   out.push(sep);

@@ -7,7 +7,7 @@ import { type GraphIssue, makeIssue } from '../spec/issues.js';
 /**
  * Shape and cost rules per layer type, separate from any execution (like tfjs-layers' computeOutputShape).
  * Counting follows `larq.models.summary`: a weight's bit width is its quantizer's precision (32 without one;
- * biases and BatchNorm statistics are 32-bit); a layer's MACs are, per non-bias weight, `count × output pixels`
+ * biases and BatchNorm statistics are 32-bit; a BatchNorm counts 2·C values, fused as current Larq does); a layer's MACs are, per non-bias weight, `count × output pixels`
  * at precision `max(input precision, weight precision)` (input precision 32 without an input quantizer).
  */
 
@@ -190,10 +190,10 @@ export const LAYER_RULES = {
   BatchNormalization: (ctx) => {
     const s = ctx.inputs[0]!;
     const c = s[s.length - 1]!;
-    const weights: WeightCost[] = [];
-    if (ctx.params.scale) weights.push(weight('gamma', c, 32, 1));
-    if (ctx.params.center) weights.push(weight('beta', c, 32, 1));
-    weights.push(weight('moving_mean', c, 32, 1, false), weight('moving_variance', c, 32, 1, false));
+    // Current larq.models.summary counts BatchNorm fused for inference: beta is dropped when moving_mean exists
+    // and gamma when moving_variance exists, so every BatchNorm is 2·C non-trainable 32-bit values (the scale
+    // and shift it folds into), whatever `center` and `scale` say.
+    const weights = [weight('moving_mean', c, 32, 1, false), weight('moving_variance', c, 32, 1, false)];
     return { shape: s.slice(), weights, macs: [] };
   },
   MaxPool2D: pool,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getPreset, inferGraph, listPresets, parseGraph } from '../index.js';
+import { getPreset, inferGraph, listPresets, parseGraph, presetRecipe, recipeTrainConfig } from '../index.js';
 import { PRESETS_DIR, presetJson } from './write-presets.js';
 
 describe('presets', () => {
@@ -20,6 +20,10 @@ describe('presets', () => {
       ]),
     );
     expect(inferGraph(getPreset('mnist-tiny')).totals.packedBytes).toBeLessThan(16 * 1024);
+    expect(inferGraph(getPreset('mnist-8k')).totals.packedBytes).toBeLessThanOrEqual(8 * 1024);
+    const fashion = listPresets().find((p) => p.id === 'fashion-mnist-bnn')!;
+    expect(fashion.recipe.dataset).toBe('fashion-mnist');
+    expect(inferGraph(getPreset('fashion-mnist-bnn')).totals.packedBytes).toBeLessThanOrEqual(64 * 1024);
     expect(listPresets().find((p) => p.id === 'quicknet-96')!.inputShape).toEqual([96, 96, 1]);
   });
 
@@ -49,5 +53,28 @@ describe('presets', () => {
     const a = getPreset('larq-mnist');
     a.nodes.length = 0;
     expect(getPreset('larq-mnist').nodes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('preset recipes', () => {
+  it('every preset carries its training recipe, found from a graph built from it', () => {
+    for (const p of listPresets()) {
+      expect(p.recipe.epochs).toBeGreaterThan(0);
+      expect(p.recipe.schedule.id).toBe('cosine');
+      const graph = getPreset(p.id);
+      expect(presetRecipe(String(graph.meta?.preset))).toEqual(p.recipe);
+      const cfg = recipeTrainConfig(p.recipe, 2);
+      expect(cfg).toMatchObject({ seed: 2, epochs: p.recipe.epochs, augmentation: p.recipe.augmentation });
+    }
+    expect(presetRecipe('nope')).toBeNull();
+    expect(presetRecipe(undefined)).toBeNull();
+    // larq-mnist's documented figure was measured with cosine warm-up and ±1-pixel shifts.
+    expect(presetRecipe('larq-mnist')).toMatchObject({
+      dataset: 'mnist',
+      epochs: 30,
+      optimizer: { id: 'adam', learningRate: 2e-3 },
+      schedule: { id: 'cosine', warmupEpochs: 1, minLearningRate: 1e-5 },
+      augmentation: { shift: 1 },
+    });
   });
 });

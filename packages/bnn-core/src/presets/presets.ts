@@ -1,14 +1,17 @@
 import type { GraphSpec } from '../spec/graph-types.js';
 import { PRESET_SOURCES } from './builders.js';
-import { DOCUMENTED_ACCURACY } from './documented-accuracy.js';
+import { DOCUMENTED_ACCURACY, type DocumentedAccuracy } from './documented-accuracy.js';
+import type { TrainRecipe } from './recipes.js';
 
 export interface PresetInfo {
   id: string;
   name: string;
   description: string;
   inputShape: number[];
+  /** How the preset is trained for its documented accuracy; a preset trained with defaults uses it. */
+  recipe: TrainRecipe;
   /** Test accuracy measured here (`npm run bench`), absent until measured. */
-  documentedAccuracy?: { accuracy: number; dataset: string; epochs: number; measuredAt: string };
+  documentedAccuracy?: DocumentedAccuracy;
 }
 
 /** All presets, in palette order. */
@@ -21,9 +24,10 @@ export function listPresets(): PresetInfo[] {
       name: p.name,
       description: p.description,
       inputShape: ((input?.params.shape as number[] | undefined) ?? []).slice(),
+      recipe: structuredClone(p.recipe),
     };
     const acc = DOCUMENTED_ACCURACY[p.id];
-    if (acc) info.documentedAccuracy = { ...acc };
+    if (acc) info.documentedAccuracy = { ...acc, seeds: acc.seeds.slice() };
     return info;
   });
 }
@@ -37,4 +41,13 @@ export function getPreset(id: string): GraphSpec {
     );
   }
   return p.build();
+}
+
+/**
+ * The training recipe of a preset id (a fresh copy), or null for an unknown id. Graphs built from a preset carry
+ * the id in `meta.preset`, so `presetRecipe(String(graph.meta?.preset))` finds the recipe of an opened preset.
+ */
+export function presetRecipe(id: string | null | undefined): TrainRecipe | null {
+  const p = PRESET_SOURCES.find((s) => s.id === id);
+  return p ? structuredClone(p.recipe) : null;
 }

@@ -75,15 +75,18 @@ export function idRegistry<D extends { aliases: string[] }>(
   };
 }
 
-type ConfigValue = number | string | boolean;
+type ConfigValue = number | string | boolean | null;
 
-/** A quantizer/constraint config with the def's defaults applied; given keys win, unknown ones are kept. */
-export function resolveRefConfig(
+/**
+ * A quantizer/constraint config with the def's defaults applied; given keys win, unknown ones are kept.
+ * `V` is the reference's value type (quantizer configs admit null, e.g. `clip_value: null`; constraints do not).
+ */
+export function resolveRefConfig<V extends ConfigValue>(
   def: { config: ParamDef[] },
-  given: Record<string, ConfigValue> | undefined,
-): Record<string, ConfigValue> {
-  const out: Record<string, ConfigValue> = {};
-  for (const p of def.config) out[p.name] = p.default as ConfigValue;
+  given: Record<string, V> | undefined,
+): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const p of def.config) out[p.name] = p.default as V;
   if (given) for (const [k, v] of Object.entries(given)) out[k] = v;
   return out;
 }

@@ -22,13 +22,18 @@ export interface QuantizerDef {
   signForward: boolean;
 }
 
+/**
+ * Larq's `clip_value`: the straight-through window. `null` is Larq's `clip_value=None` (no clipping: the
+ * gradient passes everywhere); 0 means the same (the studio's older spelling).
+ */
 const clipValue = (help: string): ParamDef => ({
   name: 'clip_value',
   kind: 'float',
   default: 1,
   min: 0,
   max: 1e6,
-  help,
+  nullable: true,
+  help: `${help} null (Larq's None) disables clipping; 0 does too.`,
 });
 
 const QUANTIZERS: QuantizerDef[] = [
@@ -39,9 +44,7 @@ const QUANTIZERS: QuantizerDef[] = [
     precision: 1,
     signForward: true,
     config: [
-      clipValue(
-        'Gradients are passed straight through where |x| ≤ clip_value and cancelled outside. 0 disables clipping.',
-      ),
+      clipValue('Gradients are passed straight through where |x| ≤ clip_value and cancelled outside.'),
     ],
     help: 'Forward: q(x) = sign(x) with sign(0) = +1. Backward: straight-through estimator, dq/dx = 1 for |x| ≤ clip_value, else 0 (Hubara et al., BinaryNet).',
   },
@@ -178,7 +181,7 @@ export function getQuantizerDef(id: string): QuantizerDef {
 }
 
 /** Config with defaults applied (unknown keys are kept, validation reports them). */
-export function resolveQuantizerConfig(ref: QuantizerRef): Record<string, number | string | boolean> {
+export function resolveQuantizerConfig(ref: QuantizerRef): Record<string, number | string | boolean | null> {
   return resolveRefConfig(getQuantizerDef(ref.id), ref.config);
 }
 

@@ -76,3 +76,40 @@ describe('registry ↔ graphs', () => {
     }
   });
 });
+
+describe("clip_value = null (Larq's clip_value=None)", () => {
+  function withClip(clip: unknown) {
+    const b = new GraphBuilder('clip');
+    const x = b.input([8]);
+    const q = { id: 'ste_sign', config: { clip_value: clip } } as never;
+    const d = b.add('QuantDense', { units: 4, input_quantizer: q, kernel_quantizer: q, use_bias: false }, x);
+    b.add('Dense', { units: 2 }, d);
+    return b.build();
+  }
+  it('is accepted by parseGraph and inferGraph for every quantizer with a clip_value; bad values still fail', () => {
+    for (const def of listQuantizerDefs()) {
+      if (!def.config.some((c) => c.name === 'clip_value')) continue;
+      const b = new GraphBuilder('clip');
+      const x = b.input([8]);
+      const d = b.add(
+        'QuantDense',
+        { units: 4, kernel_quantizer: { id: def.id, config: { clip_value: null } } },
+        x,
+      );
+      b.add('Dense', { units: 2 }, d);
+      const g = b.build();
+      expect(parseGraph(JSON.parse(JSON.stringify(g))).ok, def.id).toBe(true);
+      expect(
+        inferGraph(g).issues.filter((i) => i.severity === 'error'),
+        def.id,
+      ).toEqual([]);
+    }
+    const bad = inferGraph(withClip(-1)).issues.filter((i) => i.severity === 'error');
+    expect(bad.map((i) => i.code)).toContain('quantizer_config');
+    const text = inferGraph(withClip('x'))
+      .issues.map((i) => `${i.message} ${i.fix}`)
+      .join('\n');
+    expect(text).toMatch(/clip_value/);
+    expect(text).toMatch(/or null/);
+  });
+});

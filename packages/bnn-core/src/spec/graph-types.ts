@@ -15,7 +15,8 @@ export const GRAPH_VERSION = 1 as const;
 /** A reference to a registered quantizer, e.g. `{ id: 'ste_sign', config: { clip_value: 1 } }`. */
 export interface QuantizerRef {
   id: string;
-  config?: Record<string, number | string | boolean>;
+  /** Options by Larq name; `null` where the option allows it (e.g. `clip_value: null`, Larq's None). */
+  config?: Record<string, number | string | boolean | null>;
 }
 
 /** A reference to a registered weight constraint, e.g. `{ id: 'weight_clip', config: { clip_value: 1 } }`. */

@@ -1,10 +1,22 @@
 // Public API of @bnn-studio/bnn-core/tf: quantizers, layers, training and data on TensorFlow.js.
 // Never imported by the pure entry (src/index.ts). Name every export; no `export *`.
 export const TF_ENTRY = 'bnn-core/tf';
+export {
+  FASHION_MNIST_DIR,
+  FASHION_MNIST_INSTALL,
+  FASHION_MNIST_LABELS,
+  FASHION_MNIST_PACKAGE,
+} from '../data/builtin-datasets.js';
 export type { CsvOptions } from '../data/csv.js';
 export { loadCsv } from '../data/csv.js';
 export type { Dataset } from '../data/dataset.js';
 export { checkDataset, datasetSize, sampleSize, subset } from '../data/dataset.js';
+export {
+  FashionMnistMissingError,
+  fashionMnistAvailable,
+  fashionMnistDir,
+  loadFashionMnist,
+} from '../data/fashion-mnist.js';
 export type { IdxOptions } from '../data/idx.js';
 export { loadIdx, writeIdx } from '../data/idx.js';
 export type { ImageZipOptions } from '../data/image-zip.js';
@@ -47,5 +59,5 @@ export type { BnnWeightInfo, ConstrainedWeight, QuantizedWeight } from './layers
 export { dilateKernel, encodeRef, QuantConv, QuantDense, samePadding } from './layers/quant-layers.js';
 export { HardTanh, InputNormalization, LeakyTanh, SeededDropout } from './layers/simple-layers.js';
 export type { QuantizerFn } from './quantizers.js';
-export { makeQuantizer, precisionOf, signZeroPositive, stopGradient } from './quantizers.js';
+export { makeQuantizer, precisionOf, signTf, signZeroPositive, stopGradient } from './quantizers.js';
 export { disposeModel, extractWeights, loadWeights, predict, runModel } from './weights.js';

@@ -5,9 +5,8 @@ import type { QuantizerRef } from '../spec/graph-types.js';
 import { initBackend } from './backend/init-backend.js';
 import { makeQuantizer } from './quantizers.js';
 
-beforeAll(async () => {
-  await initBackend('cpu');
-});
+/** Every backend the product trains on in Node; WebGL runs in Chromium (apps/web's webgl.chromium.test.ts). */
+const BACKENDS = ['cpu', 'wasm'] as const;
 
 const X = [-2, -1.5, -1, -0.5, -0.05, -0, 0, 0.05, 0.5, 1, 1.5, 2];
 
@@ -29,7 +28,30 @@ const close = (a: number[], b: number[]) => {
   for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 5);
 };
 
-describe('tfjs quantizers (Larq semantics)', () => {
+describe.each(BACKENDS)('tfjs quantizers (Larq semantics) on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+  });
+
+  it('ste_sign: tiny magnitudes keep their sign (sign(±1e-8) = ±1, sign(±0) = +1)', () => {
+    const x = [-1e-7, -1e-8, -1e-30, -0, 0, 1e-30, 1e-8, 1e-7];
+    expect(forward({ id: 'ste_sign' }, x)).toEqual([-1, -1, -1, 1, 1, 1, 1, 1]);
+    expect(forward({ id: 'approx_sign' }, x)).toEqual([-1, -1, -1, 1, 1, 1, 1, 1]);
+  });
+
+  it('ste_tern: values within 1e-7 of ±threshold quantize as TensorFlow computes them in float32', () => {
+    const t = 0.05;
+    const f = Math.fround;
+    const x = [-t - 1e-7, -t - 1e-8, -t, -t + 1e-8, -t + 1e-7, t - 1e-7, t - 1e-8, t, t + 1e-8, t + 1e-7].map(
+      f,
+    );
+    // TensorFlow: sign(sign(x + t) + sign(x − t)) with sign(0) = 0, each sum rounded to float32.
+    const tfSign = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0);
+    const expected = x.map((v) => tfSign(tfSign(f(v + f(t))) + tfSign(f(v - f(t)))));
+    expect(forward({ id: 'ste_tern', config: { threshold_value: t } }, x)).toEqual(expected);
+    expect(forward({ id: 'ste_tern', config: { threshold_value: 0 } }, [-1e-8, 0, 1e-8])).toEqual([-1, 0, 1]);
+  });
+
   it('implements every registered quantizer id', () => {
     for (const def of listQuantizerDefs()) expect(makeQuantizer({ id: def.id })).toBeTypeOf('function');
     expect(makeQuantizer(null)).toBeNull();
@@ -164,5 +186,18 @@ describe('tfjs quantizers (Larq semantics)', () => {
       gradient({ id: 'noop' }),
       X.map(() => 3),
     );
+  });
+});
+
+describe("clip_value = null (Larq's None: no clipping)", () => {
+  beforeAll(async () => {
+    await initBackend('cpu');
+  });
+  it('passes the gradient everywhere, like clip_value 0', () => {
+    for (const id of ['ste_sign', 'magnitude_aware_sign', 'ste_heaviside', 'ste_tern']) {
+      const g = gradient({ id, config: { clip_value: null } }, [-5, -1.5, 0.2, 3]);
+      if (id === 'magnitude_aware_sign') expect(g.every((v) => v > 0)).toBe(true);
+      else expect(g).toEqual([3, 3, 3, 3]);
+    }
   });
 });

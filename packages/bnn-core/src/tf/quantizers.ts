@@ -3,7 +3,7 @@
  * `src/registry/quantizers.ts`), with Larq's forward and backward passes (`larq/quantizers.py`, `larq/math.py`).
  *
  * Notation: q is the forward value, dq/dx the pseudo-gradient used on the backward pass, c = clip_value.
- * - ste_sign(c):   q = sign(x), sign(0) = +1.  dq/dx = 1 if |x| ≤ c else 0  (c = 0: no clipping, dq/dx = 1).
+ * - ste_sign(c):   q = sign(x), sign(0) = +1.  dq/dx = 1 if |x| ≤ c else 0  (c null or 0: no clipping, dq/dx = 1).
  * - approx_sign:   q = sign(x).                dq/dx = 2 − 2|x| if |x| ≤ 1 else 0.
  * - swish_sign(β): q = sign(x).                dq/dx = β(2 − βx·tanh(βx/2)) / (1 + cosh(βx)).
  * - magnitude_aware_sign(c): q = stop_grad(mean|x| over all but the last axis) · ste_sign(x, c).
@@ -31,9 +31,19 @@ export function customGrad1(f: GradDef): QuantizerFn {
   return (tf.customGrad as unknown as (g: GradDef) => QuantizerFn)(f);
 }
 
+/**
+ * Signs are computed by comparison, never with `tf.sign`: tfjs-backend-wasm's `sign` returns 0 for
+ * |x| ≤ 1e-7 (it is not TensorFlow's sign there), while comparisons are exact on every backend.
+ */
+
 /** sign with sign(0) = +1 (and sign(−0) = +1): −step(−x) where step(v) = 1 if v > 0 else −1. */
 export function signZeroPositive(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.neg(tf.step(tf.neg(x), -1)));
+}
+
+/** TensorFlow's sign (sign(0) = 0, −1/+1 elsewhere) by comparison: [x > 0] − [x < 0]. */
+export function signTf(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sub(tf.cast(tf.greater(x, 0), 'float32'), tf.cast(tf.less(x, 0), 'float32')));
 }
 
 /** Identity forward, zero gradient (TensorFlow's stop_gradient; tfjs has no such op). */
@@ -42,7 +52,7 @@ export const stopGradient: QuantizerFn = customGrad1((x) => ({
   gradFunc: (dy) => tf.zerosLike(dy),
 }));
 
-/** dy where |x| ≤ clip, 0 elsewhere; clip ≤ 0 means "no clipping" (Larq's clip_value=None). */
+/** dy where |x| ≤ clip, 0 elsewhere; clip ≤ 0 (and clip_value null, read as 0) means no clipping (Larq's None). */
 function clippedGradient(x: tf.Tensor, dy: tf.Tensor, clip: number): tf.Tensor {
   if (!(clip > 0)) return dy.clone();
   return tf.mul(dy, tf.cast(tf.lessEqual(tf.abs(x), clip), 'float32'));
@@ -110,7 +120,7 @@ function steTern(threshold: number, twn: boolean, clip: number): QuantizerFn {
     save([v]);
     const t: tf.Tensor | number = twn ? tf.mul(0.7, tf.mean(tf.abs(v))) : threshold;
     return {
-      value: tf.sign(tf.add(tf.sign(tf.add(v, t)), tf.sign(tf.sub(v, t)))),
+      value: signTf(tf.add(signTf(tf.add(v, t)), signTf(tf.sub(v, t)))),
       gradFunc: (dy, saved) => clippedGradient(saved[0]!, dy, clip),
     };
   });

@@ -7,11 +7,13 @@
  *   w ← w − lr·√(1−β2ᵗ)/(1−β1ᵗ) · m / (√v + ε)
  * SGD with momentum (Keras form):  u ← μ·u − lr·g;  w ← w + u   (Nesterov: w ← w + μ·u − lr·g)
  * Bop (Helwegen et al. 2019, larq/optimizers.py):  m ← (1−γ)·m + γ·g;  w ← −w where w·m > τ, else w
- *   (written as w ← sign(−sign(w·m − τ)·w), sign(0) = +1). Binary weights stay ±1; the learning rate is unused.
+ *   (Larq writes w ← sign(−tf.sign(w·m − τ)·w) with the outer sign(0) = +1, so w·m = τ exactly gives +1).
+ *   The signs are taken by comparison (`signTf`), never `tf.sign`: tfjs-wasm's sign is 0 for |x| ≤ 1e-7, which
+ *   with τ = 1e-8 would set almost every weight to +1. Binary weights stay ±1; the learning rate is unused.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor } from '../spec/graph-types.js';
-import { signZeroPositive } from '../tf/quantizers.js';
+import { signTf, signZeroPositive } from '../tf/quantizers.js';
 import type { FloatOptimizerConfig, OptimizerConfig } from './config.js';
 
 export interface TrainableVar {
@@ -154,7 +156,7 @@ export class Bop implements Optimizer {
         const m1 = tf.add(tf.mul(m, 1 - gamma), tf.mul(g, gamma));
         m.assign(m1);
         const w = tv.variable;
-        tv.variable.assign(signZeroPositive(tf.mul(tf.neg(tf.sign(tf.sub(tf.mul(w, m1), threshold))), w)));
+        tv.variable.assign(signZeroPositive(tf.mul(tf.neg(signTf(tf.sub(tf.mul(w, m1), threshold))), w)));
       });
     });
   }

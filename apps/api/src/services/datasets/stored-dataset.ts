@@ -91,7 +91,7 @@ export async function decodeStoredDataset(
   return DATASET_KIND_RULES[kind].load(api, dir, options);
 }
 
-/** What a decoding thread loads: an upload's stored files, or the built-in MNIST split. */
+/** What a decoding thread loads: an upload's stored files, or a built-in split (MNIST, Fashion-MNIST). */
 export type DecodeRequest =
   | {
       source: 'upload';
@@ -103,7 +103,8 @@ export type DecodeRequest =
     }
   | {
       source: 'builtin-mnist';
-    };
+    }
+  | { source: 'builtin-fashion-mnist' };
 
 /** An upload decodes to all its samples (`test` null: split with uploadSplit); MNIST comes split. */
 export type DecodeResult =
@@ -117,6 +118,10 @@ export async function decode(
 ): Promise<{ all: Dataset; test: Dataset | null }> {
   if (request.source === 'builtin-mnist') {
     const { train, test } = api.loadMnist();
+    return { all: train, test };
+  }
+  if (request.source === 'builtin-fashion-mnist') {
+    const { train, test } = api.loadFashionMnist();
     return { all: train, test };
   }
   if (request.budget && request.kind === 'zip')

@@ -3,7 +3,15 @@
  * Chromium, so the test can compare WebGL against cpu. Data and weights cross the page boundary as plain arrays.
  */
 import { deserializeWeights, type GraphSpec, serializeWeights } from '@bnn-studio/bnn-core';
-import { buildModel, createTrainer, disposeModel, modelInfo, predict } from '@bnn-studio/bnn-core/tf';
+import {
+  Bop,
+  buildModel,
+  createTrainer,
+  disposeModel,
+  makeQuantizer,
+  modelInfo,
+  predict,
+} from '@bnn-studio/bnn-core/tf';
 import * as tf from '@tensorflow/tfjs';
 import { hasHardwareWebgl, startBackend, webglRenderer } from '../backend-choice';
 
@@ -167,6 +175,37 @@ async function pads(
   });
 }
 
+/**
+ * The places where a backend's `sign` near 0 would matter (tfjs-wasm's is 0 for |x| ≤ 1e-7): ste_sign and
+ * ste_tern on values within 1e-7 of their thresholds, and one Bop step (τ = 1e-8) on ±1 weights with momenta
+ * near τ. Inputs are given as plain arrays; outputs come back as plain arrays.
+ */
+async function signChecks(
+  backend: 'cpu' | 'webgl',
+  input: { x: number[]; tern: number[]; w: number[]; g: number[] },
+): Promise<{ steSign: number[]; steTern: number[]; bop: number[] }> {
+  await use(backend);
+  const steSign = tf.tidy(() =>
+    Array.from(makeQuantizer({ id: 'ste_sign' })!(tf.tensor1d(input.x)).dataSync()),
+  );
+  const steTern = tf.tidy(() =>
+    Array.from(
+      makeQuantizer({ id: 'ste_tern', config: { threshold_value: 0.05 } })!(
+        tf.tensor1d(input.tern),
+      ).dataSync(),
+    ),
+  );
+  const variable = tf.variable(tf.tensor1d(input.w), true, `bop_check_${backend}_${Date.now()}`);
+  const g = tf.tensor1d(input.g);
+  const bop = new Bop({ threshold: 1e-8, gamma: 1e-4 });
+  bop.apply([{ key: 'w', variable, binary: true }], [g]);
+  const out = Array.from(variable.dataSync());
+  bop.dispose();
+  variable.dispose();
+  g.dispose();
+  return { steSign, steTern, bop: out };
+}
+
 function webglReport(): { renderer: string | null; hardware: boolean } {
   return { renderer: webglRenderer(), hardware: hasHardwareWebgl() };
 }
@@ -177,6 +216,7 @@ const api = {
   gradients,
   maxPoolGrads,
   pads,
+  signChecks,
   webglReport,
   numTensors: () => tf.memory().numTensors,
   /** Data buffers the active backend holds (intermediates a kernel forgot to dispose stay here). */

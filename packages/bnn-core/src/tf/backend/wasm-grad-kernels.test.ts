@@ -136,3 +136,105 @@ describe('wasm gradient kernels vs tfjs-backend-cpu', () => {
     expectClose(got[1]!, ref[1]!);
   });
 });
+
+describe('wasm forward convs vs tfjs-backend-cpu (tfjs-wasm 4.22 returns zeros for same-padded 1-wide filters at stride-2 width)', () => {
+  function forwardOn(
+    backend: 'cpu' | 'wasm',
+    f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor,
+    xShape: number[],
+    wShape: number[],
+  ): Float32Array {
+    tf.setBackend(backend);
+    return tf.tidy(() => {
+      const x = tf.tensor4d(rand(xShape, 3), xShape as [number, number, number, number]);
+      const w = tf.tensor4d(rand(wShape, 4), wShape as [number, number, number, number]);
+      return f(x, w).dataSync() as Float32Array;
+    });
+  }
+  const kernels: Array<[number, number]> = [
+    [1, 2],
+    [1, 3],
+    [2, 1],
+    [3, 1],
+    [2, 2],
+    [3, 3],
+  ];
+  const strides: Array<[number, number]> = [
+    [1, 1],
+    [2, 1],
+    [1, 2],
+    [2, 2],
+  ];
+  it('the 96-configuration grid (conv2d and depthwise × 6 kernels × 4 strides × same/valid) equals cpu', () => {
+    let checked = 0;
+    for (const op of ['conv2d', 'depthwise'] as const)
+      for (const [kh, kw] of kernels)
+        for (const s of strides)
+          for (const pad of ['same', 'valid'] as const) {
+            const ws = [kh, kw, 3, op === 'conv2d' ? 4 : 2];
+            const f = (x: tf.Tensor4D, w: tf.Tensor4D) =>
+              op === 'conv2d' ? tf.conv2d(x, w, s, pad) : tf.depthwiseConv2d(x, w, s, pad);
+            const want = forwardOn('cpu', f, [2, 7, 6, 3], ws);
+            const got = forwardOn('wasm', f, [2, 7, 6, 3], ws);
+            expect(
+              got.some((v) => v !== 0),
+              `${op} ${kh}×${kw} strides ${s} ${pad}`,
+            ).toBe(true);
+            expectClose(got, want);
+            checked++;
+          }
+    expect(checked).toBe(96);
+  });
+
+  it('fused forms, odd sizes, stride 3, dilation and gradients of the affected family equal cpu', () => {
+    const cases: Array<[string, (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor, number[], number[]]> = [
+      [
+        'fused conv2d + bias + relu, 3×1 strides [2, 2]',
+        (x, w) =>
+          tf.fused.conv2d({
+            x,
+            filter: w,
+            strides: [2, 2],
+            pad: 'same',
+            bias: tf.ones([4]),
+            activation: 'relu',
+          }),
+        [1, 9, 8, 3],
+        [3, 1, 3, 4],
+      ],
+      [
+        'fused depthwise + bias, 2×1 strides [1, 2]',
+        (x, w) =>
+          tf.fused.depthwiseConv2d({ x, filter: w, strides: [1, 2], pad: 'same', bias: tf.ones([6]) }),
+        [1, 9, 7, 3],
+        [2, 1, 3, 2],
+      ],
+      [
+        'conv2d 3×1 strides [1, 3], odd width',
+        (x, w) => tf.conv2d(x, w, [1, 3], 'same'),
+        [2, 5, 11, 2],
+        [3, 1, 2, 3],
+      ],
+      ['conv2d 5×1 strides 2', (x, w) => tf.conv2d(x, w, 2, 'same'), [1, 10, 10, 2], [5, 1, 2, 2]],
+      ['conv2d 1×1 strides 2', (x, w) => tf.conv2d(x, w, 2, 'same'), [1, 7, 7, 2], [1, 1, 2, 3]],
+    ];
+    for (const [name, f, xs, ws] of cases) {
+      const got = forwardOn('wasm', f, xs, ws);
+      expect(
+        got.some((v) => v !== 0),
+        name,
+      ).toBe(true);
+      expectClose(got, forwardOn('cpu', f, xs, ws));
+    }
+    const dilated = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.depthwiseConv2d(x, w, 1, 'same', 'NHWC', [2, 1]);
+    expectClose(
+      forwardOn('wasm', dilated, [1, 9, 8, 3], [3, 1, 3, 1]),
+      forwardOn('cpu', dilated, [1, 9, 8, 3], [3, 1, 3, 1]),
+    );
+    const g = (x: tf.Tensor4D, w: tf.Tensor4D) => tf.conv2d(x, w, [2, 2], 'same');
+    const gw = gradsOn('wasm', g, [2, 8, 8, 3], [3, 1, 3, 4]);
+    const gc = gradsOn('cpu', g, [2, 8, 8, 3], [3, 1, 3, 4]);
+    expectClose(gw[0]!, gc[0]!);
+    expectClose(gw[1]!, gc[1]!);
+  });
+});

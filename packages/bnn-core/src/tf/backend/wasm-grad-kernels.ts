@@ -13,6 +13,12 @@
  *   loops over the heap views; depthwise convs are memory-bound and cheap, so the loops cost about the same
  *   as the forward pass.
  *
+ * - `Conv2D`, `DepthwiseConv2dNative` and their `Fused…` forms (present in wasm, but wrong for one family of
+ *   shapes): with `same` padding, a filter 1 wide and a stride > 1 along the width (e.g. a 2×1 or 3×1 filter,
+ *   strides [s, 2]) tfjs-backend-wasm 4.22 returns all zeros. Those calls go to the same wasm kernel with the
+ *   `same` padding written out explicitly (`padInfo` of `computeConv2DInfo`), which it computes correctly; every
+ *   other call goes to the original kernel untouched (`sameToExplicitPad`).
+ *
  * The reference for every kernel is tfjs-backend-cpu; `wasm-grad-kernels.test.ts` checks them against it.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -375,6 +381,51 @@ function maxPoolGrad(args: {
   return out;
 }
 
+/** True for the calls tfjs-backend-wasm 4.22 gets wrong: `same` padding, filter width 1, stride width > 1. */
+export function isWasmZeroConvCase(
+  pad: unknown,
+  filterWidth: number,
+  strides: number | [number, number],
+): boolean {
+  const sw = typeof strides === 'number' ? strides : strides[1];
+  return pad === 'same' && filterWidth === 1 && sw > 1;
+}
+
+/**
+ * Wraps a wasm forward conv kernel: calls in the zero-returning family (`isWasmZeroConvCase`) get their `same`
+ * padding as explicit [[0,0],[top,bottom],[left,right],[0,0]]; all others are passed through unchanged.
+ */
+function sameToExplicitPad(original: tf.KernelConfig, depthwise: boolean): tf.KernelFunc {
+  return (args) => {
+    const attrs = args.attrs as unknown as {
+      strides: number | [number, number];
+      pad: Pad;
+      dilations?: number | [number, number];
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    };
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    if (!isWasmZeroConvCase(attrs.pad, filter.shape[1] as number, attrs.strides))
+      return original.kernelFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      attrs.dilations ?? 1,
+      'same',
+      attrs.dimRoundingMode,
+      depthwise,
+    );
+    const { top, bottom, left, right } = info.padInfo;
+    const pad = [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ];
+    return original.kernelFunc({ ...args, attrs: { ...args.attrs, pad } as unknown as tf.NamedAttrMap });
+  };
+}
+
 let registered = false;
 
 /**
@@ -396,4 +447,13 @@ export function registerWasmGradKernels(): void {
   add('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter);
   add('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput);
   add('MaxPoolGrad', maxPoolGrad);
+  for (const [name, depthwise] of [
+    ['Conv2D', false],
+    ['FusedConv2D', false],
+    ['DepthwiseConv2dNative', true],
+    ['FusedDepthwiseConv2D', true],
+  ] as const) {
+    const original = tf.getKernel(name, 'wasm');
+    if (original) add(name, sameToExplicitPad(original, depthwise));
+  }
 }

@@ -1,0 +1,63 @@
+import { getPreset, presetRecipe } from '@bnn-studio/bnn-core';
+import { describe, expect, it } from 'vitest';
+import { TrainConfig } from '../schemas.js';
+import { describeTraining, resolveTrainOptions } from './train-options.js';
+
+describe('bnn-studio train options', () => {
+  it("a preset graph trained with the defaults uses the preset's recipe", () => {
+    const r = resolveTrainOptions(getPreset('larq-mnist'), {});
+    const recipe = presetRecipe('larq-mnist')!;
+    expect(r.recipeOf).toBe('larq-mnist');
+    expect(r.datasetId).toBe('mnist');
+    expect(r.config).toEqual({
+      epochs: recipe.epochs,
+      batchSize: recipe.batchSize,
+      seed: 0,
+      optimizer: { id: 'adam', learningRate: 2e-3 },
+      schedule: { id: 'cosine', warmupEpochs: 1, minLearningRate: 1e-5 },
+      augmentation: { shift: 1, flip: false, noise: 0 },
+    });
+    expect(TrainConfig.safeParse(r.config).success).toBe(true);
+    expect(describeTraining(r)).toBe(
+      '30 epoch(s) on mnist, cosine schedule (warm-up 1 epoch(s)), ±1 px shifts, recipe of preset larq-mnist',
+    );
+  });
+
+  it('flags win over the recipe; --no-recipe and plain graphs use plain defaults', () => {
+    const r = resolveTrainOptions(getPreset('larq-mnist'), { epochs: 1, shift: 0, lr: 0.01, seed: 2 });
+    expect(r.config).toMatchObject({
+      epochs: 1,
+      seed: 2,
+      optimizer: { id: 'adam', learningRate: 0.01 },
+      // A one-epoch run keeps no warm-up epoch from the recipe.
+      schedule: { id: 'cosine', warmupEpochs: 0 },
+    });
+    expect(r.config.augmentation).toBeUndefined();
+    const plain = resolveTrainOptions(getPreset('larq-mnist'), { recipe: false });
+    expect(plain.recipeOf).toBeNull();
+    expect(plain.config).toEqual({
+      epochs: 5,
+      batchSize: 64,
+      seed: 0,
+      optimizer: { id: 'adam' },
+      schedule: { id: 'constant' },
+    });
+    const custom = resolveTrainOptions(
+      { nodes: [] },
+      { schedule: 'step', stepEpochs: 3, flip: true, noise: 0.1 },
+    );
+    expect(custom.config).toMatchObject({
+      schedule: { id: 'step', stepEpochs: 3, gamma: 0.1 },
+      augmentation: { shift: 0, flip: true, noise: 0.1 },
+    });
+    const bop = resolveTrainOptions(null, { optimizer: 'case', lr: 0.005 });
+    expect(bop.config.optimizer).toEqual({ id: 'case', fp: { id: 'adam', learningRate: 0.005 } });
+  });
+
+  it('names bad flags and their fix', () => {
+    expect(() => resolveTrainOptions(null, { schedule: 'linear' })).toThrow(
+      /--schedule 'linear'.*constant, cosine, step/,
+    );
+    expect(() => resolveTrainOptions(null, { schedule: 'step' })).toThrow(/--step-epochs/);
+  });
+});
