@@ -15,6 +15,8 @@ export const SYSTEM_PACKAGES = [
   { pkg: 'make', present: () => onPath('make') },
   { pkg: 'cmake', present: () => onPath('cmake') },
   { pkg: 'unzip', present: () => onPath('unzip') },
+  // The .tflite tests read every written file back through flatc with the TFLite schema (an independent reader).
+  { pkg: 'flatbuffers-compiler', present: () => onPath('flatc') },
 ];
 
 function onPath(cmd) {
