@@ -21,6 +21,8 @@ export const SYSTEM_PACKAGES = [
     pkg: 'dataset-fashion-mnist',
     present: () => existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz'),
   },
+  // The .tflite tests read every written file back through flatc with the TFLite schema (an independent reader).
+  { pkg: 'flatbuffers-compiler', present: () => onPath('flatc') },
 ];
 
 function onPath(cmd) {
