@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '../fixtures/studio.js';
 
 // Accessibility: an axe-core scan of every page reports no serious or critical violations. Named z- so it runs
