@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { subset } from '../data/dataset.js';
 import { loadMnist } from '../data/mnist.js';
+import { Rng } from '../math/rng.js';
 import { initBackend } from '../tf/backend/init-backend.js';
 import { chain } from '../tf/test-graphs.js';
 import { Bop, createOptimizer, type TrainableVar } from './optimizers.js';
-import { Rng } from '../math/rng.js';
 import { createTrainer, evaluate } from './trainer.js';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
