@@ -26,7 +26,9 @@ describe('checkParam', () => {
     expect(clip.nullable).toBe(true);
     expect(checkParam(clip, null)).toBeNull();
     expect(checkParam(clip, 0.5)).toBeNull();
-    expect(checkParam(clip, -1)).toMatch(/at least 0/);
+    expect(checkParam(clip, -1)).toMatch(
+      /'clip_value' = -1 is out of range \(must be between 0 and 1000000\)/,
+    );
   });
 });
 
