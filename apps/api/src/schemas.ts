@@ -117,6 +117,12 @@ export const CompleteQuery = z.looseObject({
   finalLoss: numeric.pipe(z.number()).optional(),
   epochs: numeric.pipe(z.number().int().min(0)).optional(),
 });
+/** Browser runs: why training failed in the page. */
+export const FailPost = z.object({
+  message: z.string().min(1).max(5000),
+  fix: z.string().max(2000).optional(),
+});
+
 export const CompleteJson = z.looseObject({
   weights: z.string().min(1).max(400_000_000),
   finalAccuracy: z.number().min(0).max(1).optional(),

@@ -97,3 +97,20 @@ export function inferSummary(graph: GraphSpec): GraphAnalysis | null {
     return null;
   }
 }
+
+/**
+ * The class-count check run before training: the model's output width and an issue (with its fix) when it differs
+ * from the dataset's class count; null when they agree or the graph has no readable output head.
+ */
+export function classCountIssue(
+  graph: GraphSpec,
+  datasetClasses: number,
+): { modelClasses: number; issue: GraphIssue } | null {
+  try {
+    const head = core.outputHead(graph);
+    const issue = head ? core.checkClassCount(graph, datasetClasses) : null;
+    return head && issue ? { modelClasses: head.classes, issue } : null;
+  } catch {
+    return null; // an unreadable graph is reported by the graph checks, not here
+  }
+}

@@ -1,3 +1,5 @@
+import type { GraphSpec } from '@bnn-studio/bnn-core';
+import { classCountIssue } from '../../integrations/bnn-core.js';
 import { loadCoreTf } from '../../integrations/bnn-core-tf.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -60,6 +62,22 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       `Dataset '${dataset.id}' is ${dataset.status}.`,
       'Upload a valid dataset.',
     );
+  if (dataset.numClasses) {
+    const mismatch = classCountIssue(JSON.parse(version.graphJson) as GraphSpec, dataset.numClasses);
+    if (mismatch)
+      throw new ApiError(
+        422,
+        'class_mismatch',
+        `The model outputs ${mismatch.modelClasses} class scores but dataset '${dataset.name}' has ${dataset.numClasses} classes, so training would fail.`,
+        mismatch.issue.fix,
+        {
+          nodeId: mismatch.issue.nodeId ?? null,
+          field: mismatch.issue.field ?? null,
+          modelClasses: mismatch.modelClasses,
+          datasetClasses: dataset.numClasses,
+        },
+      );
+  }
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
 
