@@ -302,3 +302,47 @@ export async function exportRun(id: string, target: ExportTarget): Promise<Expor
 export function artifactUrl(id: string): string {
   return `/api/artifacts/${encodeURIComponent(id)}/download`;
 }
+
+/**
+ * Browser runs: tells the server why training failed in the page, so the run reads `failed` with that reason at
+ * once (instead of `running` until its lease lapses and then "abandoned").
+ */
+export async function failBrowserRun(id: string, failure: { message: string; fix?: string }): Promise<void> {
+  await apiJson(`/api/runs/${encodeURIComponent(id)}/fail`, { method: 'POST', body: failure });
+}
+
+export interface ArchitectureListItem {
+  id: string;
+  name: string;
+  projectId?: string | null;
+  versionCount?: number;
+  latestVersion?: { id: string; version: number } | null;
+}
+
+export async function listArchitectures(projectId?: string): Promise<ArchitectureListItem[]> {
+  const q = projectId ? `?projectId=${encodeURIComponent(projectId)}` : '';
+  return readList<ArchitectureListItem>(await apiJson<unknown>(`/api/architectures${q}`), 'architectures');
+}
+
+export interface ProjectInfo {
+  id: string;
+  name: string;
+  description?: string | null;
+  createdAt?: string;
+  runCount?: number;
+  architectureCount?: number;
+}
+
+export async function listProjects(): Promise<ProjectInfo[]> {
+  return readList<ProjectInfo>(await apiJson<unknown>('/api/projects'), 'projects');
+}
+
+export async function createProject(name: string, description?: string): Promise<ProjectInfo> {
+  const b = obj(
+    await apiJson<unknown>('/api/projects', {
+      method: 'POST',
+      body: { name, ...(description ? { description } : {}) },
+    }),
+  );
+  return (b.project ?? b) as ProjectInfo;
+}

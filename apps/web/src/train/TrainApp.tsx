@@ -1,6 +1,6 @@
 'use client';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
-import { inferGraph, validateGraph } from '@bnn-studio/bnn-core';
+import { getPreset, inferGraph, outputHead, validateGraph, withOutputClasses } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
@@ -9,7 +9,7 @@ import { ConfusionMatrix } from '../components/ConfusionMatrix';
 import { ErrorNote } from '../components/ErrorNote';
 import { LiveCharts } from '../components/LiveCharts';
 import { NumberField } from '../components/NumberField';
-import { loadDraft } from '../composer/drafts';
+import { loadDraft, saveDraft } from '../composer/drafts';
 import {
   type DatasetInfo,
   getArchitectureVersion,
@@ -19,31 +19,98 @@ import {
 } from '../lib/studio-api';
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import type { BackendPreference } from './backend-choice';
-import { type SessionHandle, startBrowserTraining, startServerTraining, watchServerRun } from './controllers';
+import {
+  lastTrainRun,
+  type SessionHandle,
+  startBrowserTraining,
+  startServerTraining,
+  watchServerRun,
+} from './controllers';
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
 import { tensorsUrl } from './dataset-tensors';
+import { ModelPicker, type ModelSource, sourceKey } from './ModelPicker';
 import { TrainingProvider, useTraining, useTrainingStore } from './TrainingProvider';
 import { checkForm, DEFAULT_FORM, OPTIMIZERS, type TrainForm, toTrainConfig } from './train-config';
 
-function useModel() {
-  const params = useSearchParams();
-  const versionId = params.get('version');
+function useModel(source: ModelSource) {
   const [graph, setGraph] = useState<GraphSpec | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
+  const key = sourceKey(source);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key names the source
   useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    setError(null);
     (async () => {
       try {
-        if (versionId) setGraph((await getArchitectureVersion(versionId)).graph);
-        else setGraph((await loadDraft())?.graph ?? null);
+        const g =
+          source.kind === 'version'
+            ? (await getArchitectureVersion(source.id)).graph
+            : source.kind === 'preset'
+              ? getPreset(source.id)
+              : ((await loadDraft())?.graph ?? null);
+        if (!cancelled) setGraph(g);
       } catch (e) {
-        setError(e);
+        if (!cancelled) setError(e);
       } finally {
-        setLoading(false);
+        if (!cancelled) setLoading(false);
       }
     })();
-  }, [versionId]);
-  return { graph, versionId, error, loading };
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+  return { graph, setGraph, versionId: source.kind === 'version' ? source.id : null, error, loading };
+}
+
+/**
+ * The model's output width against the dataset's class count, checked before training: on a mismatch, the
+ * error names both counts and offers to set the output layer's units in one click.
+ */
+function ClassCheck({
+  graph,
+  dataset,
+  onFix,
+}: {
+  graph: GraphSpec;
+  dataset: DatasetInfo | undefined;
+  onFix(fixed: GraphSpec): void;
+}) {
+  const classes = dataset?.numClasses;
+  const head = useMemo(() => {
+    try {
+      return outputHead(graph);
+    } catch {
+      return null;
+    }
+  }, [graph]);
+  if (!classes || !head || head.classes === classes) return null;
+  const fixed = withOutputClasses(graph, classes);
+  return (
+    <div className="class-check field-error" role="alert" data-testid="class-mismatch">
+      <p>
+        The model outputs <strong>{head.classes}</strong> class scores but the dataset “{dataset.name}” has{' '}
+        <strong>{classes}</strong> classes{dataset.labels?.length ? ` (${dataset.labels.join(', ')})` : ''}.
+        Training would fail.
+      </p>
+      {fixed ? (
+        <p>
+          <button type="button" className="primary" onClick={() => onFix(fixed)}>
+            Set the output to {classes} classes
+          </button>{' '}
+          <span className="help">
+            Sets units of “{head.unitsNodeId}” to {classes}.
+          </span>
+        </p>
+      ) : (
+        <p className="fix">
+          Fix: end the model with a Dense/QuantDense of {classes} units in the composer, or pick a dataset
+          with {head.classes} classes.
+        </p>
+      )}
+    </div>
+  );
 }
 
 /**
@@ -56,16 +123,36 @@ function LiveMetricCharts() {
   return <LiveCharts epochs={epochs} batchLoss={batchLoss} />;
 }
 
+/** "1 min 05 s" / "12 s": a duration for the ETA. */
+export function formatEta(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
 /** Batch progress, in its own component: it changes several times a second, the charts do not re-render. */
 function LiveProgress() {
   const phase = useTraining((s) => s.phase);
   const progress = useTraining((s) => s.progress);
-  if (!progress || (phase !== 'running' && phase !== 'stopping')) return null;
+  const location = useTraining((s) => s.location);
+  if (phase !== 'running' && phase !== 'stopping' && phase !== 'starting') return null;
+  if (!progress)
+    return (
+      <p className="muted" data-testid="batch-progress-waiting">
+        {location === 'server'
+          ? 'Waiting for the first batch (the server loads the dataset and builds the model first)…'
+          : 'Preparing the data and the model…'}
+      </p>
+    );
   return (
-    <p>
+    <p data-testid="batch-progress">
       <label htmlFor="batch-progress">
-        Epoch {progress.epoch}, batch {progress.batch + 1}
+        Epoch {progress.epoch}
+        {progress.epochs ? ` of ${progress.epochs}` : ''}, batch {progress.batch + 1}
         {progress.batches ? ` of ${progress.batches}` : ''} · loss {progress.loss.toFixed(4)}
+        {typeof progress.etaSeconds === 'number' ? ` · about ${formatEta(progress.etaSeconds)} left` : ''}
       </label>
       <progress
         id="batch-progress"
@@ -156,9 +243,12 @@ const ModelCard = memo(function ModelCard({
   versionId,
   analysis,
   target,
+  origin,
 }: {
   graph: GraphSpec;
   versionId: string | null;
+  /** Where an unsaved model comes from ("composer draft", "preset", "edited here"). */
+  origin: string;
   analysis: { issues: unknown[]; a: ReturnType<typeof inferGraph> } | null;
   target: TargetId;
 }) {
@@ -167,7 +257,7 @@ const ModelCard = memo(function ModelCard({
     <div className="model-card">
       <p>
         <strong data-testid="train-model-name">{graph.name}</strong> · {graph.nodes.length} layers
-        {versionId ? ` · saved version ${versionId}` : ' · composer draft'} ·{' '}
+        {versionId ? ` · saved version ${versionId}` : ` · ${origin}`} ·{' '}
         <Link href={versionId ? `/composer?version=${encodeURIComponent(versionId)}` : '/composer'}>
           edit
         </Link>
@@ -203,7 +293,13 @@ function TrainPage() {
   // A boolean, not the phase: the form does not re-render when a run goes from starting to running.
   const busy = useTraining((s) => s.phase === 'starting' || s.phase === 'running' || s.phase === 'stopping');
   const params = useSearchParams();
-  const { graph, versionId, error: modelError, loading } = useModel();
+  const [source, setSource] = useState<ModelSource>(() => {
+    const v = params.get('version');
+    return v ? { kind: 'version', id: v } : { kind: 'draft' };
+  });
+  const { graph, setGraph, versionId, error: modelError, loading } = useModel(source);
+  // Set when the page changed the model (the class fix): the run then sends the graph, not the saved version.
+  const [edited, setEdited] = useState(false);
   const [form, setForm] = useState<TrainForm>(DEFAULT_FORM);
   const [datasets, setDatasets] = useState<DatasetInfo[]>([BUILTIN_MNIST]);
   const [datasetId, setDatasetId] = useState('mnist');
@@ -219,8 +315,9 @@ function TrainPage() {
       (p) => setTeachers(p.runs),
       () => undefined,
     );
-    const watch = params.get('run');
-    if (watch) session.current = watchServerRun(store, watch);
+    // ?run= names a run to watch; else the run this tab showed last (coming back shows it again).
+    const watch = params.get('run') ?? lastTrainRun();
+    if (watch && store.getState().phase === 'idle') session.current = watchServerRun(store, watch);
     return () => session.current?.dispose();
   }, [store, params]);
 
@@ -235,8 +332,26 @@ function TrainPage() {
   const errors = checkForm(form);
   const set = <K extends keyof TrainForm>(k: K, v: TrainForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const graphErrors = analysis?.issues.length ?? 0;
-  const canStart = !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0;
   const dataset = datasets.find((d) => d.id === datasetId);
+  const classMismatch = useMemo(() => {
+    if (!graph || !dataset?.numClasses) return false;
+    try {
+      const head = outputHead(graph);
+      return !!head && head.classes !== dataset.numClasses;
+    } catch {
+      return false;
+    }
+  }, [graph, dataset]);
+  const canStart =
+    !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0 && !classMismatch;
+  const fixClasses = (fixed: GraphSpec) => {
+    setGraph(fixed);
+    setEdited(true);
+    if (source.kind === 'draft')
+      loadDraft()
+        .then((d) => saveDraft({ graph: fixed, saved: d?.saved ?? null, target: d?.target ?? form.target }))
+        .catch((e) => setApiError(e));
+  };
   // The built-in MNIST trains from the studio's static IDX files; uploads from the API's decoded tensors.
   const builtinMnist = datasetId === 'mnist' || dataset?.builtin === true;
   const browserOk = !!dataset;
@@ -244,7 +359,7 @@ function TrainPage() {
 
   const request = () => ({
     graph: graph!,
-    architectureVersionId: versionId,
+    architectureVersionId: edited ? null : versionId,
     datasetId,
     config: toTrainConfig(form),
     ...(form.maxTrainSamples > 0 ? { limits: { trainSamples: form.maxTrainSamples } } : {}),
@@ -302,9 +417,25 @@ function TrainPage() {
                 automatically).
               </p>
             ) : null}
+            <ModelPicker
+              value={source}
+              onChange={(s) => {
+                setSource(s);
+                setEdited(false);
+              }}
+            />
             {graph ? (
-              <ModelCard graph={graph} versionId={versionId} analysis={analysis} target={form.target} />
+              <ModelCard
+                graph={graph}
+                versionId={edited ? null : versionId}
+                origin={
+                  edited ? 'changed here, not saved' : source.kind === 'preset' ? 'preset' : 'composer draft'
+                }
+                analysis={analysis}
+                target={form.target}
+              />
             ) : null}
+            {graph ? <ClassCheck graph={graph} dataset={dataset} onFix={fixClasses} /> : null}
           </section>
           <form
             className="train-form"
@@ -522,6 +653,9 @@ function TrainPage() {
                 Stop
               </button>
               {runTeacher ? <span className="help">Distilling from a run trains on the server.</span> : null}
+              {classMismatch ? (
+                <span className="field-error">Fix the class mismatch under Model before training.</span>
+              ) : null}
             </div>
           </form>
         </div>

@@ -7,6 +7,7 @@ import { ApiError, describeError } from '../lib/api';
 import {
   completeBrowserRun,
   createRun,
+  failBrowserRun,
   getRun,
   getRunMetrics,
   heartbeatRun,
@@ -15,6 +16,7 @@ import {
   type RunSummary,
 } from '../lib/studio-api';
 import { cacheRunWeights } from '../lib/weights-cache';
+import { explainTrainingError } from './explain-error';
 import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
 import { epochToPoints, type TrainingStore } from './training-store';
 
@@ -66,13 +68,21 @@ export function startBrowserTraining(
     heartbeat = null;
   };
 
+  let reported = false;
   const fail = (e: unknown) => {
     stopHeartbeat();
-    const d = describeError(e);
+    const d = explainTrainingError(describeError(e));
     store.getState().fail(d);
     store.getState().addLog(`Error: ${d.message}`);
     worker?.terminate();
     worker = null;
+    // The server hears the real reason at once (a 409 means it already knows: abandoned or cancelled).
+    if (runId && !reported && !(e instanceof ApiError && e.status === 409)) {
+      reported = true;
+      failBrowserRun(runId, d).catch((err) =>
+        store.getState().addLog(`Could not report the failure to the server: ${describeError(err).message}`),
+      );
+    }
   };
 
   (async () => {
@@ -80,6 +90,7 @@ export function startBrowserTraining(
     runId = run.id;
     if (disposed) return;
     store.getState().setRun(run.id);
+    rememberRun(run.id);
     store.getState().addLog(`Run ${run.id} created; starting the training worker.`);
     // Keep the run's lease alive while this page trains (long epochs post no metrics). A refusal means the server
     // gave the run up (abandoned or cancelled): stop training and say why.
@@ -168,10 +179,38 @@ export function startBrowserTraining(
     dispose() {
       disposed = true;
       stopHeartbeat();
+      // Leaving the page while the worker trains ends the run: say so now rather than leave it to the lease.
+      if (worker && runId && !reported) {
+        reported = true;
+        failBrowserRun(runId, {
+          message: 'Training stopped: the Train page was left before the browser run finished.',
+          fix: 'Keep the Train page open while a browser run trains, or train on the server.',
+        }).catch(() => undefined);
+      }
       worker?.terminate();
       worker = null;
     },
   };
+}
+
+/** The Train page's last run, kept for the tab's session: coming back to the page shows it again. */
+const LAST_RUN_KEY = 'bnn-studio:train-last-run';
+
+function rememberRun(runId: string): void {
+  try {
+    sessionStorage.setItem(LAST_RUN_KEY, runId);
+  } catch {
+    // storage disabled: the page just starts empty next time
+  }
+}
+
+/** The run the Train page showed last in this tab, if any. */
+export function lastTrainRun(): string | null {
+  try {
+    return sessionStorage.getItem(LAST_RUN_KEY);
+  } catch {
+    return null;
+  }
 }
 
 const TERMINAL = new Set(['completed', 'succeeded', 'failed', 'cancelled', 'canceled', 'error']);
@@ -210,14 +249,26 @@ export function runConfusion(run: RunSummary): { matrix: number[][]; labels: str
 
 export function watchServerRun(store: TrainingStore, runId: string): SessionHandle {
   const st = () => store.getState();
+  if (st().phase === 'idle') {
+    // Watching a run this page did not start (a reload, or coming back to the page): show it as it stands.
+    st().begin('server');
+    getRun(runId)
+      .then((r) => r.location === 'browser' && store.setState({ location: 'browser' }))
+      .catch(() => undefined);
+  }
   st().setRun(runId);
+  rememberRun(runId);
   let closed = false;
   const finishFromRun = async (status: string) => {
     try {
       const run = await getRun(runId);
       const conf = runConfusion(run);
       if (status === 'failed' || status === 'error')
-        st().fail({ message: `Server training failed: ${String(run.error ?? 'see the run log')}` });
+        st().fail(
+          explainTrainingError({
+            message: `${run.location === 'browser' ? 'Training' : 'Server training'} failed: ${String(run.error ?? 'see the run log')}`,
+          }),
+        );
       else if (status === 'cancelled' || status === 'canceled') st().setPhase('cancelled');
       else
         st().finish({
@@ -255,6 +306,18 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
     const pts = pointsFromEvent(parse(ev as MessageEvent));
     st().addPoints(pts);
     if (st().phase === 'starting') st().setPhase('running');
+  });
+  es.addEventListener('progress', (ev) => {
+    const d = parse(ev as MessageEvent) as Record<string, unknown> | null;
+    if (!d || typeof d.batch !== 'number' || typeof d.batches !== 'number') return;
+    st().setProgress({
+      epoch: Number(d.epoch ?? 1),
+      batch: d.batch,
+      batches: d.batches,
+      loss: Number(d.loss ?? Number.NaN),
+      ...(typeof d.epochs === 'number' ? { epochs: d.epochs } : {}),
+      ...(typeof d.etaSeconds === 'number' ? { etaSeconds: d.etaSeconds } : {}),
+    });
   });
   es.addEventListener('log', (ev) => {
     const d = parse(ev as MessageEvent);
