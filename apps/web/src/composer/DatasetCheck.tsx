@@ -1,6 +1,7 @@
 'use client';
 import { outputHead } from '@bnn-studio/bnn-core';
 import { useEffect, useMemo, useState } from 'react';
+import { rememberDataset, rememberedDataset } from '../lib/remembered-dataset';
 import { type DatasetInfo, listDatasets } from '../lib/studio-api';
 import { useComposer, useComposerStore } from './ComposerProvider';
 
@@ -24,7 +25,11 @@ export function DatasetCheck() {
     listDatasets().then(
       (ds) => {
         setDatasets(ds);
-        setId((cur) => cur || defaultDataset(ds));
+        const remembered = rememberedDataset();
+        setId(
+          (cur) =>
+            cur || (remembered && ds.some((d) => d.id === remembered) ? remembered : defaultDataset(ds)),
+        );
       },
       () => undefined,
     );
@@ -44,7 +49,14 @@ export function DatasetCheck() {
   return (
     <div className="dataset-check" data-testid="composer-class-check">
       <label htmlFor="check-dataset">Check the output against a dataset</label>
-      <select id="check-dataset" value={id} onChange={(e) => setId(e.target.value)}>
+      <select
+        id="check-dataset"
+        value={id}
+        onChange={(e) => {
+          setId(e.target.value);
+          rememberDataset(e.target.value);
+        }}
+      >
         {datasets.map((d) => (
           <option key={d.id} value={d.id}>
             {d.name}
@@ -65,6 +77,7 @@ export function DatasetCheck() {
               onClick={() => {
                 const node = store.getState().graph.nodes.find((n) => n.id === head.unitsNodeId);
                 if (!node) return;
+                rememberDataset(id);
                 store.getState().setParams(node.id, { ...node.params, units: classes });
                 store.getState().setMessage({
                   kind: 'info',

@@ -221,6 +221,7 @@ export interface CreateRunBody {
   location: 'server' | 'browser';
   name?: string;
   limits?: { trainSamples?: number; testSamples?: number };
+  projectId?: string;
 }
 
 export async function createRun(body: CreateRunBody): Promise<RunSummary> {
@@ -345,4 +346,44 @@ export async function createProject(name: string, description?: string): Promise
     }),
   );
   return (b.project ?? b) as ProjectInfo;
+}
+
+export interface DatasetSampleView {
+  label: number;
+  split: 'train' | 'test';
+  index: number;
+  /** 8-bit values, HWC, base64. */
+  pixels: string;
+}
+
+export interface DatasetSamples {
+  dataset: DatasetInfo & { options?: Record<string, unknown> };
+  shape: number[];
+  counts: number[];
+  split: {
+    fixed: boolean;
+    testFraction: number;
+    seed: number | null;
+    saved: { testFraction: number; seed: number } | null;
+    train: number[];
+    test: number[];
+  };
+  samples: DatasetSampleView[];
+}
+
+/** Per-class counts, the split per class (a proposed one when `split` is given) and sample images. */
+export async function getDatasetSamples(
+  id: string,
+  opts: { perClass?: number; split?: { testFraction: number; seed: number } } = {},
+): Promise<DatasetSamples> {
+  const q = new URLSearchParams({ perClass: String(opts.perClass ?? 8) });
+  if (opts.split) {
+    q.set('testFraction', String(opts.split.testFraction));
+    q.set('seed', String(opts.split.seed));
+  }
+  return apiJson<DatasetSamples>(`/api/datasets/${encodeURIComponent(id)}/samples?${q}`);
+}
+
+export async function setDatasetSplit(id: string, split: { testFraction: number; seed: number }) {
+  return apiJson<unknown>(`/api/datasets/${encodeURIComponent(id)}/split`, { method: 'PUT', body: split });
 }

@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { type DatasetInfo, uploadDataset } from '../lib/studio-api';
@@ -28,6 +29,7 @@ export function DatasetPicker({
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [uploaded, setUploaded] = useState<DatasetInfo | null>(null);
   const expected =
     format === 'idx'
       ? 'two files: images (.idx/-ubyte) and labels'
@@ -36,6 +38,7 @@ export function DatasetPicker({
         : 'one .csv (label column first)';
   const upload = async () => {
     setError(null);
+    setUploaded(null);
     if (format === 'idx' && files.length !== 2) {
       setError(new Error('IDX upload needs exactly two files: the images file and the labels file.'));
       return;
@@ -50,6 +53,7 @@ export function DatasetPicker({
       onUploaded(d);
       onChange(d.id);
       setFiles([]);
+      setUploaded(d);
     } catch (e) {
       setError(e);
     } finally {
@@ -70,6 +74,15 @@ export function DatasetPicker({
           </option>
         ))}
       </select>
+      {uploaded ? (
+        <p className="status-ok upload-confirmation" role="status" data-testid="upload-confirmation">
+          Uploaded “{uploaded.name}”: {uploaded.samples ?? '?'} samples in {uploaded.numClasses ?? '?'}{' '}
+          classes
+          {uploaded.labels?.length ? ` (${uploaded.labels.join(', ')})` : ''}
+          {uploaded.shape ? `, each [${uploaded.shape.join('×')}]` : ''}. It is selected for training.{' '}
+          <Link href={`/datasets/view?id=${encodeURIComponent(uploaded.id)}`}>See its samples</Link>
+        </p>
+      ) : null}
       <details>
         <summary>Upload a dataset</summary>
         <label htmlFor="upload-format">Format</label>

@@ -10,11 +10,14 @@ import { ErrorNote } from '../components/ErrorNote';
 import { LiveCharts } from '../components/LiveCharts';
 import { NumberField } from '../components/NumberField';
 import { loadDraft, saveDraft } from '../composer/drafts';
+import { rememberDataset, rememberedDataset } from '../lib/remembered-dataset';
 import {
   type DatasetInfo,
   getArchitectureVersion,
   listDatasets,
+  listProjects,
   listRuns,
+  type ProjectInfo,
   type RunSummary,
 } from '../lib/studio-api';
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
@@ -137,7 +140,8 @@ function LiveProgress() {
   const phase = useTraining((s) => s.phase);
   const progress = useTraining((s) => s.progress);
   const location = useTraining((s) => s.location);
-  if (phase !== 'running' && phase !== 'stopping' && phase !== 'starting') return null;
+  if (phase !== 'running' && phase !== 'stopping' && phase !== 'starting' && phase !== 'done') return null;
+  if (phase === 'done' && !progress) return null;
   if (!progress)
     return (
       <p className="muted" data-testid="batch-progress-waiting">
@@ -302,15 +306,32 @@ function TrainPage() {
   const [edited, setEdited] = useState(false);
   const [form, setForm] = useState<TrainForm>(DEFAULT_FORM);
   const [datasets, setDatasets] = useState<DatasetInfo[]>([BUILTIN_MNIST]);
-  const [datasetId, setDatasetId] = useState('mnist');
+  const [datasetId, setDatasetIdState] = useState('mnist');
+  // Set once the user (or an upload) chose a dataset: the page then stops choosing one for them.
+  const picked = useRef(false);
+  useEffect(() => {
+    const remembered = rememberedDataset();
+    if (remembered) {
+      picked.current = true;
+      setDatasetIdState(remembered);
+    }
+  }, []);
+  const setDatasetId = (id: string) => {
+    picked.current = true;
+    rememberDataset(id);
+    setDatasetIdState(id);
+  };
   const [teachers, setTeachers] = useState<RunSummary[]>([]);
   const [apiError, setApiError] = useState<unknown>(null);
   const [runName, setRunName] = useState('');
+  const [projects, setProjects] = useState<ProjectInfo[]>([]);
+  const [projectId, setProjectId] = useState('');
   const [backendPref, setBackendPref] = useState<BackendPreference>('auto');
   const session = useRef<SessionHandle | null>(null);
 
   useEffect(() => {
     listDatasets().then((d) => d.length && setDatasets(d), setApiError);
+    listProjects().then(setProjects, () => undefined);
     listRuns({ status: 'completed', pageSize: 50 }).then(
       (p) => setTeachers(p.runs),
       () => undefined,
@@ -333,6 +354,20 @@ function TrainPage() {
   const set = <K extends keyof TrainForm>(k: K, v: TrainForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const graphErrors = analysis?.issues.length ?? 0;
   const dataset = datasets.find((d) => d.id === datasetId);
+  // Until the user picks one, a model whose output does not fit MNIST's 10 classes gets the newest dataset it fits.
+  useEffect(() => {
+    if (picked.current || !graph || datasets.length < 2) return;
+    let classes: number | null = null;
+    try {
+      classes = outputHead(graph)?.classes ?? null;
+    } catch {
+      return;
+    }
+    const current = datasets.find((d) => d.id === datasetId);
+    if (!classes || current?.numClasses === classes) return;
+    const fit = [...datasets].reverse().find((d) => d.numClasses === classes);
+    if (fit) setDatasetIdState(fit.id);
+  }, [graph, datasets, datasetId]);
   const classMismatch = useMemo(() => {
     if (!graph || !dataset?.numClasses) return false;
     try {
@@ -364,6 +399,7 @@ function TrainPage() {
     config: toTrainConfig(form),
     ...(form.maxTrainSamples > 0 ? { limits: { trainSamples: form.maxTrainSamples } } : {}),
     name: runName || `${graph!.name} · ${form.optimizer} · ${form.epochs} ep`,
+    ...(projectId ? { projectId } : {}),
   });
 
   const trainBrowser = () => {
@@ -631,6 +667,15 @@ function TrainPage() {
                 {TARGET_IDS.map((id) => (
                   <option key={id} value={id}>
                     {TARGETS[id].label}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor="run-project">Project</label>
+              <select id="run-project" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+                <option value="">None</option>
+                {projects.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
                   </option>
                 ))}
               </select>

@@ -32,6 +32,8 @@ export interface RunRequest {
   config: Record<string, unknown>;
   name?: string;
   limits?: { trainSamples?: number; testSamples?: number };
+  /** File the run under this project. */
+  projectId?: string;
 }
 
 function runBody(req: RunRequest, location: 'browser' | 'server') {
@@ -43,6 +45,7 @@ function runBody(req: RunRequest, location: 'browser' | 'server') {
     config: req.config,
     location,
     ...(req.name ? { name: req.name } : {}),
+    ...(req.projectId ? { projectId: req.projectId } : {}),
     ...(req.limits ? { limits: req.limits } : {}),
   };
 }
