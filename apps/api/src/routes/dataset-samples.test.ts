@@ -1,3 +1,4 @@
+import { readTensorsBody } from '@bnn-studio/bnn-core';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png, postDataset } from '../test/dataset-files.js';
@@ -59,6 +60,14 @@ describe.each(testProviders())('dataset samples and split (%s)', (provider) => {
       train: [7, 7, 7],
       test: [3, 3, 3],
     });
+    // Browser training reads the saved split too (server runs use the same splitOf/uploadSplit).
+    const tensors = await t.app.inject({
+      method: 'GET',
+      url: `/api/datasets/${id}/tensors`,
+      headers: t.auth,
+    });
+    const { header } = readTensorsBody(new Uint8Array(tensors.rawPayload));
+    expect([header.trainTotal, header.testTotal]).toEqual([21, 9]);
 
     const bad = await t.app.inject({
       method: 'PUT',
