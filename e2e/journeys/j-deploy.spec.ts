@@ -4,8 +4,9 @@ import { expect, test } from '../fixtures/studio.js';
 import { openComposer } from './helpers.js';
 
 // Journey (j, issue #18 item 2): export is one click (build + download; the Download link stays for re-downloads),
-// and the STM32L4 bundle carries a flashing guide for NUCLEO-L4R5ZI and STM32L4R9I-DISCO with `make flash`. (The
-// xcore.ai bundle's `make run` / `make flash` are checked by packages/exporters' xcore-flash test.)
+// and the STM32L4 bundle carries a flashing guide for NUCLEO-L4R5ZI and STM32L4R9I-DISCO with `make flash`. MNIST
+// tiny max-pools bit-packed data, which xcore-opt cannot lower, so its xcore.ai export is refused with the fix (the
+// xcore.ai bundle's `make run` / `make flash` are checked by packages/exporters' xcore-flash test).
 test('one-click exports carry board flashing guides and make flash', async ({ page, api }, testInfo) => {
   await openComposer(page);
   await page.getByRole('button', { name: 'Presets' }).click();
@@ -60,4 +61,12 @@ test('one-click exports carry board flashing guides and make flash', async ({ pa
   ).toBeVisible();
   await expect(page.getByTestId('export-downloaded-stm32l4')).toHaveText('Built and downloaded.');
   await page.screenshot({ path: testInfo.outputPath('j-stm32-exported.png'), fullPage: true });
+
+  // A target that cannot express the model never starts a download: it says why, how to fix it, and where.
+  await page.getByRole('button', { name: /^Export xcore\.ai bundle and download/ }).click();
+  const refused = page.getByTestId('export-refused-xcore');
+  await expect(refused).toContainText('Export refused');
+  await expect(refused).toContainText('Fix:');
+  await expect(refused.getByRole('link', { name: /^Open layer .+ in the composer$/ })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('j-xcore-refused.png'), fullPage: true });
 });
