@@ -14,6 +14,7 @@ import { rememberDataset, rememberedDataset } from '../lib/remembered-dataset';
 import {
   type DatasetInfo,
   getArchitectureVersion,
+  getRun,
   listDatasets,
   listProjects,
   listRuns,
@@ -23,6 +24,7 @@ import {
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import type { BackendPreference } from './backend-choice';
 import {
+  forgetLastTrainRun,
   lastTrainRun,
   type SessionHandle,
   startBrowserTraining,
@@ -337,9 +339,22 @@ function TrainPage() {
       () => undefined,
     );
     // ?run= names a run to watch; else the run this tab showed last (coming back shows it again).
-    const watch = params.get('run') ?? lastTrainRun();
-    if (watch && store.getState().phase === 'idle') session.current = watchServerRun(store, watch);
-    return () => session.current?.dispose();
+    const named = params.get('run');
+    const last = named ? null : lastTrainRun();
+    let cancelled = false;
+    if (named && store.getState().phase === 'idle') session.current = watchServerRun(store, named);
+    else if (last && store.getState().phase === 'idle')
+      // A remembered run may have been deleted since: show it only if it still exists.
+      getRun(last).then(
+        () => {
+          if (!cancelled && store.getState().phase === 'idle') session.current = watchServerRun(store, last);
+        },
+        () => forgetLastTrainRun(),
+      );
+    return () => {
+      cancelled = true;
+      session.current?.dispose();
+    };
   }, [store, params]);
 
   const analysis = useMemo(() => {

@@ -216,6 +216,15 @@ export function lastTrainRun(): string | null {
   }
 }
 
+/** Forgets the remembered run (it was deleted). */
+export function forgetLastTrainRun(): void {
+  try {
+    sessionStorage.removeItem(LAST_RUN_KEY);
+  } catch {
+    // storage disabled
+  }
+}
+
 const TERMINAL = new Set(['completed', 'succeeded', 'failed', 'cancelled', 'canceled', 'error']);
 
 function pointsFromEvent(data: unknown): MetricPoint[] {
@@ -332,10 +341,12 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
     if (closed) return;
     if (es.readyState === EventSource.CLOSED) {
       closed = true;
-      void getRun(runId).then((r) =>
-        TERMINAL.has(r.status)
-          ? finishFromRun(r.status)
-          : st().addLog('Live updates disconnected; reload to reconnect.'),
+      getRun(runId).then(
+        (r) =>
+          TERMINAL.has(r.status)
+            ? finishFromRun(r.status)
+            : st().addLog('Live updates disconnected; reload to reconnect.'),
+        (e) => st().fail(describeError(e)),
       );
     }
   };
