@@ -114,3 +114,17 @@ export async function longTasks(page: Page): Promise<number[]> {
 export async function longFrames(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { __longFrames?: string[] }).__longFrames ?? []);
 }
+
+/** Collects console errors and uncaught page errors, for journeys that must finish without any. */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+/** Raw library texts a user must never see (tfjs, zod, Prisma, stack traces). */
+export const RAW_ERROR_TEXT =
+  /softmaxCrossEntropy|must match|Error in |tfjs|TypeError|Prisma|ZodError|at \w+ \(/;

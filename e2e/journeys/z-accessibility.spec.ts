@@ -3,7 +3,17 @@ import { expect, test } from '../fixtures/studio.js';
 
 // Accessibility: an axe-core scan of every page reports no serious or critical violations. Named z- so it runs
 // after the other journeys and also scans a run page and a comparison of real runs.
-const PAGES = ['/', '/composer', '/train', '/experiments', '/playground', '/experiments/compare'];
+const PAGES = [
+  '/',
+  '/composer',
+  '/train',
+  '/experiments',
+  '/playground',
+  '/experiments/compare',
+  '/datasets',
+  '/datasets/view?id=mnist',
+  '/projects',
+];
 
 test('axe finds no serious or critical violations on any page', async ({ page, api }, testInfo) => {
   // A run page too, with a real run to show.

@@ -129,6 +129,22 @@ export const CompleteQuery = z.looseObject({
   finalLoss: numeric.pipe(z.number()).optional(),
   epochs: numeric.pipe(z.number().int().min(0)).optional(),
 });
+/** PUT /api/datasets/:id/split: the test share of each class (exclusive 0‥1) and the shuffle's seed. */
+export const DatasetSplitPut = z.object({
+  testFraction: z.coerce.number().gt(0).lt(1),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+});
+
+/** Browser runs: why training failed in the page. */
+export const FailPost = z.object({
+  message: z.string().min(1).max(5000),
+  fix: z.string().max(2000).optional(),
+});
+
 export const CompleteJson = z.looseObject({
   weights: z.string().min(1).max(400_000_000),
   finalAccuracy: z.number().min(0).max(1).optional(),

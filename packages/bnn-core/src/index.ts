@@ -70,6 +70,8 @@ export { WeightError } from './eval/weights-access.js';
 export type { GraphAnalysis, ModelTotals, NodeAnalysis } from './infer/analyze.js';
 export { inferGraph } from './infer/analyze.js';
 export { formatSummary } from './infer/format-summary.js';
+export type { OutputHead } from './infer/output-head.js';
+export { checkClassCount, outputHead, withOutputClasses } from './infer/output-head.js';
 export { isGraphValid, validateGraph } from './infer/validate.js';
 export type { LowerOptions } from './lower/lower.js';
 export { LowerError, lower } from './lower/lower.js';

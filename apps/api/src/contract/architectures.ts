@@ -51,6 +51,7 @@ export const ArchitectureListResponse = z.object({
     Architecture.extend({ versionCount: z.number().int(), latestVersion: ArchitectureVersion.nullable() }),
   ),
 });
+export type ArchitectureListResponse = z.infer<typeof ArchitectureListResponse>;
 /** POST /api/architectures: the architecture with its version 1. */
 export const ArchitectureCreateResponse = z.object({
   architecture: Architecture.extend({ versions: z.array(ArchitectureVersion) }),

@@ -23,12 +23,19 @@ export {
   type UploadKindInfo,
   uploadKindOf,
 } from './dataset-kinds.js';
-export { Dataset, DatasetListResponse, DatasetResponse } from './datasets.js';
+export {
+  Dataset,
+  DatasetListResponse,
+  DatasetResponse,
+  DatasetSamplesResponse,
+  DatasetSampleView,
+  DatasetSplit,
+} from './datasets.js';
 export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
 export { HealthResponse, OpenApiResponse } from './health.js';
 export { Project, ProjectListItem, ProjectListResponse, ProjectResponse } from './projects.js';
-export type { RunCreateBody } from './requests.js';
-export { CompleteJson, MetricsPost, RunCreate } from './requests.js';
+export type { DatasetSplitBody, FailBody, RunCreateBody } from './requests.js';
+export { CompleteJson, DatasetSplitPut, FailPost, MetricsPost, RunCreate } from './requests.js';
 export {
   HeartbeatResponse,
   MetricPoint,

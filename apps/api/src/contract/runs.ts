@@ -65,7 +65,7 @@ export type RunWithMetrics = z.infer<typeof RunWithMetrics>;
 /** GET /api/runs/:id */
 export const RunDetailResponse = z.object({ run: RunWithMetrics });
 
-/** POST /api/runs, /complete, /cancel */
+/** POST /api/runs, /complete, /cancel, /fail */
 export const RunResponse = z.object({ run: RunDetail });
 
 export const MetricPoint = z.object({
@@ -88,7 +88,7 @@ export const RunDeletedResponse = z.object({ deleted: z.string() });
 /**
  * GET /api/runs/:id/events (Server-Sent Events): the data of each event type, JSON-encoded. `status` is sent when
  * the status or epoch count changes (`deleted` when the run is removed), `metric` with new points (the event id is
- * the last point's id, for Last-Event-ID), `log` with a training log line.
+ * the last point's id, for Last-Event-ID), `log` with a training log line, `progress` with batch progress.
  */
 export const RunEvents = {
   status: z.object({
@@ -100,6 +100,20 @@ export const RunEvents = {
   }),
   metric: z.object({ points: z.array(MetricPoint) }),
   log: z.object({ message: z.string() }),
+  /**
+   * Per-batch progress of a server job training in this process (at most one a second): 1-based `epoch`, 0-based
+   * `batch` of `batches`, `done` the share of all batches (0‥1), `etaSeconds` extrapolated from the time since the
+   * run started (null until known). `loss` is null when it is not a finite number.
+   */
+  progress: z.object({
+    epoch: z.number().int(),
+    batch: z.number().int(),
+    batches: z.number().int(),
+    loss: z.number().nullable(),
+    epochs: z.number().int(),
+    done: z.number(),
+    etaSeconds: z.number().nullable(),
+  }),
 };
 export type RunEventName = keyof typeof RunEvents;
 /** The parsed data of one event type. */

@@ -6,6 +6,7 @@ import { type CoreTf, loadCoreTf } from '../lib/core-tf.js';
 import {
   decodeStoredDataset,
   isStoredKind,
+  splitOf,
   stridedIndices,
   takeSamples,
   uploadSplit,
@@ -23,7 +24,7 @@ async function loadData(api: CoreTf, spec: DatasetSpec): Promise<{ train: Datase
   if (!spec.dir) throw new Error(`training: dataset '${spec.id}' has no stored files`);
   if (!isStoredKind(spec.kind)) throw new Error(`training: unknown dataset kind '${spec.kind}'`);
   const all = await decodeStoredDataset(api, spec.kind, spec.dir, spec.options);
-  const { train, test } = uploadSplit(all.y);
+  const { train, test } = uploadSplit(all.y, splitOf(spec.options));
   return { train: takeSamples(all, train), test: takeSamples(all, test) };
 }
 

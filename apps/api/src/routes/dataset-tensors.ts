@@ -1,20 +1,15 @@
 // GET /api/datasets/:id/tensors: a dataset's decoded samples for training in the browser, in one compact binary
 // body ("BNNT", documented in API.md). The samples are decoded by the same bnn-core/tf loaders server training
 // uses and split the same way (services/datasets/stored-dataset.ts), so a browser run sees what a server run sees.
-import { join } from 'node:path';
-import { type Dataset, encodeTensorsBody } from '@bnn-studio/bnn-core';
+import { encodeTensorsBody } from '@bnn-studio/bnn-core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { ApiError, notFound } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import { IdParam } from '../schemas.js';
-import {
-  decodeInThread,
-  isStoredKind,
-  stridedIndices,
-  uploadSplit,
-} from '../services/datasets/stored-dataset.js';
+import { loadSplits } from '../services/datasets/load-splits.js';
+import { splitOf, stridedIndices, uploadSplit } from '../services/datasets/stored-dataset.js';
 
 /**
  * Largest sample data one response may carry, counted as the float32 tensor the browser builds from it
@@ -30,62 +25,6 @@ export const TensorsQuery = z.object({
   /** Serve at most this many test samples (evenly strided over the test split). */
   maxTestSamples: Limit,
 });
-
-/** Decodes the stored dataset with bnn-core/tf and returns its train / test splits (as server training does). */
-async function loadSplits(
-  ctx: AppContext,
-  row: { id: string; kind: string; storagePath: string | null; optionsJson: string },
-): Promise<{ train: Dataset; test: Dataset; split: boolean }> {
-  if (row.kind === 'builtin' && (row.id === 'mnist' || row.id === 'fashion-mnist')) {
-    const { all, test } = await decodeInThread({
-      source: row.id === 'mnist' ? 'builtin-mnist' : 'builtin-fashion-mnist',
-    }).catch((err: { message?: string; fix?: string }) => {
-      throw new ApiError(
-        409,
-        'dataset_not_installed',
-        err.message ?? String(err),
-        err.fix ?? 'Reinstall it.',
-      );
-    });
-    return { train: all, test: test!, split: false };
-  }
-  if (!row.storagePath)
-    throw new ApiError(
-      409,
-      'dataset_no_files',
-      `Dataset '${row.id}' has no stored files.`,
-      'Upload the dataset again.',
-    );
-  if (!isStoredKind(row.kind))
-    throw new ApiError(
-      422,
-      'dataset_kind',
-      `Dataset '${row.id}' has kind '${row.kind}', which cannot be served.`,
-      'Upload it as idx, zip or csv.',
-    );
-  const dir = join(ctx.config.dataDir, row.storagePath);
-  const options = JSON.parse(row.optionsJson) as Record<string, unknown>;
-  let all: Dataset;
-  try {
-    ({ all } = await decodeInThread({ source: 'upload', kind: row.kind, dir, options }));
-  } catch (err) {
-    const e = err as { message?: string; fix?: string; code?: string };
-    if (e.code === 'ENOENT')
-      throw new ApiError(
-        409,
-        'dataset_files_missing',
-        `The stored files of dataset '${row.id}' are missing from the data directory.`,
-        'Upload the dataset again.',
-      );
-    throw new ApiError(
-      422,
-      'dataset_invalid',
-      `Dataset '${row.id}' could not be decoded: ${e.message ?? String(err)}`,
-      e.fix ?? 'Upload the dataset again.',
-    );
-  }
-  return { train: all, test: all, split: true };
-}
 
 export default async function datasetTensorRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   defineRoute(app, {
@@ -127,7 +66,7 @@ export default async function datasetTensorRoutes(app: FastifyInstance, { ctx }:
       if (per > 0 && tooBig(wanted(row.samples), per)) throw refuse(wanted(row.samples), per);
 
       const { train, test, split } = await loadSplits(ctx, row);
-      const halves = split ? uploadSplit(train.y) : null;
+      const halves = split ? uploadSplit(train.y, splitOf(JSON.parse(row.optionsJson))) : null;
       const trainIdx = halves ? halves.train : stridedIndices(train.y.length);
       const testIdx = halves ? halves.test : stridedIndices(test.y.length);
       // Evenly strided subsets of each split, as server runs' limits take them.
@@ -144,8 +83,8 @@ export default async function datasetTensorRoutes(app: FastifyInstance, { ctx }:
       ]);
       reply
         .header('content-type', 'application/octet-stream')
-        // A dataset never changes under its id; the query is part of the URL.
-        .header('cache-control', 'private, max-age=31536000, immutable');
+        // A dataset's samples never change under its id, but its split can (PUT .../split): revalidate.
+        .header('cache-control', 'private, no-cache');
       return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     },
   });

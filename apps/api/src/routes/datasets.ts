@@ -1,10 +1,12 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { DatasetListResponse, DatasetResponse } from '../contract/datasets.js';
+import { DatasetListResponse, DatasetResponse, DatasetSamplesResponse } from '../contract/datasets.js';
 import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
-import { IdParam } from '../schemas.js';
+import { DatasetSplitPut, IdParam } from '../schemas.js';
+import { datasetSamples, setDatasetSplit } from '../services/datasets/dataset-samples.js';
 import { getDataset } from '../services/datasets/get-dataset.js';
 import { listDatasets } from '../services/datasets/list-datasets.js';
 import { type UploadPart, uploadDataset } from '../services/datasets/upload-dataset.js';
@@ -91,5 +93,49 @@ export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx
     response: DatasetResponse,
     params: IdParam,
     handler: async ({ params }) => ({ dataset: await getDataset(ctx, params.id) }),
+  });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/datasets/:id/samples',
+    summary:
+      'Per-class counts, the train/test split per class (for ?testFraction=&seed= when given) and up to perClass samples per class (8-bit, base64)',
+    tags: ['datasets'],
+    response: DatasetSamplesResponse,
+    params: IdParam,
+    query: z.object({
+      perClass: z.coerce.number().int().min(0).max(64).default(8),
+      testFraction: z.coerce.number().gt(0).lt(1).optional(),
+      seed: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1)
+        .optional(),
+    }),
+    handler: async ({ params, query }) => {
+      const { testFraction, seed } = query;
+      if ((testFraction === undefined) !== (seed === undefined))
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'testFraction and seed go together.',
+          'Send both (a proposed split) or neither (the saved split).',
+        );
+      return datasetSamples(ctx, params.id, {
+        perClass: query.perClass,
+        ...(testFraction !== undefined && seed !== undefined ? { split: { testFraction, seed } } : {}),
+      });
+    },
+  });
+  defineRoute(app, {
+    method: 'PUT',
+    url: '/api/datasets/:id/split',
+    summary:
+      "Set an uploaded dataset's train/test split (test fraction per class, shuffle seed) for later runs",
+    tags: ['datasets'],
+    response: DatasetResponse,
+    params: IdParam,
+    body: DatasetSplitPut,
+    handler: async ({ params, body }) => ({ dataset: await setDatasetSplit(ctx, params.id, body) }),
   });
 }

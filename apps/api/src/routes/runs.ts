@@ -12,11 +12,20 @@ import {
 } from '../contract/runs.js';
 import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
-import { CompleteJson, CompleteQuery, IdParam, MetricsPost, RunCreate, RunListQuery } from '../schemas.js';
+import {
+  CompleteJson,
+  CompleteQuery,
+  FailPost,
+  IdParam,
+  MetricsPost,
+  RunCreate,
+  RunListQuery,
+} from '../schemas.js';
 import { cancelRun } from '../services/runs/cancel-run.js';
 import { completeBrowserRun } from '../services/runs/complete-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { deleteRun } from '../services/runs/delete-run.js';
+import { failBrowserRun } from '../services/runs/fail-browser-run.js';
 import { getRun, getRunJson } from '../services/runs/get-run.js';
 import { getRunMetrics } from '../services/runs/get-run-metrics.js';
 import { getRunWeights } from '../services/runs/get-run-weights.js';
@@ -108,6 +117,16 @@ export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: Ap
     response: HeartbeatResponse,
     params: IdParam,
     handler: async ({ params }) => heartbeatRun(ctx, params.id),
+  });
+  defineRoute(app, {
+    method: 'POST',
+    url: '/api/runs/:id/fail',
+    summary: 'Browser runs: report that training failed in the page (the run reads failed with this reason)',
+    tags: ['runs'],
+    response: RunResponse,
+    params: IdParam,
+    body: FailPost,
+    handler: async ({ params, body }) => ({ run: await failBrowserRun(ctx, params.id, body) }),
   });
   await app.register(completeRoute, { ctx });
   defineRoute(app, {

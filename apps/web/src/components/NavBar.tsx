@@ -4,9 +4,11 @@ import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/composer', label: 'Composer' },
+  { href: '/datasets', label: 'Datasets' },
   { href: '/train', label: 'Train' },
   { href: '/experiments', label: 'Experiments' },
   { href: '/playground', label: 'Playground' },
+  { href: '/projects', label: 'Projects' },
 ];
 
 export function NavBar() {

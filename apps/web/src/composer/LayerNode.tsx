@@ -56,18 +56,19 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       ) : null}
       {errors.length || warnings.length ? (
         <div className="layer-node-issues" data-testid="node-issues">
-          {[...errors, ...warnings].slice(0, 2).map((i) => (
+          {[...errors, ...warnings].slice(0, 1).map((i) => (
             <p
               key={`${i.code}:${i.field ?? ''}:${i.message}`}
               className={i.severity === 'error' ? 'node-error' : 'node-warning'}
+              title={`${i.message}\nFix: ${i.fix}`}
             >
               <strong>{i.severity === 'error' ? 'Error' : 'Warning'}:</strong> {i.message}
               <br />
               <span className="node-fix">Fix: {i.fix}</span>
             </p>
           ))}
-          {errors.length + warnings.length > 2 ? (
-            <p className="node-more">+{errors.length + warnings.length - 2} more</p>
+          {errors.length + warnings.length > 1 ? (
+            <p className="node-more">+{errors.length + warnings.length - 1} more (see the properties)</p>
           ) : null}
         </div>
       ) : null}

@@ -69,6 +69,12 @@ export function Palette() {
       {groups.map((g) => (
         <section key={g.category} aria-label={CATEGORY_LABELS[g.category]}>
           <h3>{CATEGORY_LABELS[g.category]}</h3>
+          {g.category === 'binary' ? (
+            <p className="help">
+              Added fully binary: ste_sign on input and kernel, weight_clip, one-padding. A layer&apos;s
+              properties switch it to Larq&apos;s defaults.
+            </p>
+          ) : null}
           <ul className="palette-list">
             {g.defs.map((d) => (
               <li key={d.type}>

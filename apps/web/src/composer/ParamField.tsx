@@ -177,13 +177,15 @@ export function ParamField({ def, value, graphErrors, onChange, idPrefix }: Fiel
         <>
           <TextField
             id={id}
-            value={value === null ? null : typeof value === 'number' ? [value, value] : value}
+            value={value}
             parse={(t) => {
               if (def.nullable && t.trim() === '') return null;
               const list = parseNumberList(t);
+              // One integer for a pair means both (kernel_size=5 as in Keras and Larq).
+              if (def.kind === 'intPair' && list?.length === 1) return list[0]!;
               return list ?? undefined;
             }}
-            format={(v) => (Array.isArray(v) ? v.join(', ') : '')}
+            format={(v) => (Array.isArray(v) ? v.join(', ') : typeof v === 'number' ? String(v) : '')}
             onCommit={onChange}
             onInvalid={setParseError}
             describedBy={describedBy}

@@ -3,6 +3,7 @@ import { getLayerDef, hasLayerDef, type ParamValue, resolveParams } from '@bnn-s
 import { useState } from 'react';
 import { formatBytes, formatCount } from '../lib/targets';
 import { useComposer } from './ComposerProvider';
+import { binaryDefaults, larqDefaults } from './graph-edit';
 import { shapeText } from './LayerNode';
 import { ParamField } from './ParamField';
 
@@ -86,6 +87,16 @@ export function PropertiesPanel() {
             </li>
           ))}
         </ul>
+      ) : null}
+      {def?.category === 'binary' ? (
+        <p className="toolbar preset-params">
+          <button type="button" onClick={() => setParams(node.id, binaryDefaults(node.params, def, false))}>
+            Fully binary
+          </button>
+          <button type="button" onClick={() => setParams(node.id, larqDefaults(node.params, def))}>
+            Larq defaults (no quantizers)
+          </button>
+        </p>
       ) : null}
       <label htmlFor="node-name">Display name</label>
       <input

@@ -1,9 +1,10 @@
 'use client';
 import { formatSummary } from '@bnn-studio/bnn-core';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { BudgetBars } from '../components/BudgetBars';
 import { formatBytes, formatCount, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import { useComposer } from './ComposerProvider';
+import { DatasetCheck } from './DatasetCheck';
 
 /** Larq-style summary of the model plus flash/SRAM budget bars for the chosen target. */
 export function SummaryPanel() {
@@ -12,6 +13,7 @@ export function SummaryPanel() {
   const issues = useComposer((s) => s.issues);
   const target = useComposer((s) => s.target);
   const setTarget = useComposer((s) => s.setTarget);
+  const tableDialog = useRef<HTMLDialogElement>(null);
   const summary = useMemo(() => {
     if (!analysis) return '';
     try {
@@ -57,6 +59,7 @@ export function SummaryPanel() {
           <dd>{formatBytes(t.arenaBytes)}</dd>
         </dl>
       ) : null}
+      <DatasetCheck />
       <label htmlFor="target-select">Target device</label>
       <select id="target-select" value={target} onChange={(e) => setTarget(e.target.value as TargetId)}>
         {TARGET_IDS.map((id) => (
@@ -68,10 +71,24 @@ export function SummaryPanel() {
       {t ? <BudgetBars target={target} weightBytes={t.packedBytes} arenaBytes={t.arenaBytes} /> : null}
       <details>
         <summary>Layer table (Larq-style)</summary>
+        <button type="button" onClick={() => tableDialog.current?.showModal()}>
+          Open the layer table wide
+        </button>
         <pre className="summary" data-testid="larq-summary">
           {summary}
         </pre>
       </details>
+      <dialog ref={tableDialog} className="layer-table" aria-label="Layer table (Larq-style)">
+        <div className="summary-head">
+          <h2>Layer table</h2>
+          <button type="button" onClick={() => tableDialog.current?.close()}>
+            Close
+          </button>
+        </div>
+        <pre className="summary" data-testid="larq-summary-wide">
+          {summary}
+        </pre>
+      </dialog>
     </section>
   );
 }

@@ -7,6 +7,7 @@ import type { GraphAnalysis, GraphIssue, GraphSpec } from '@bnn-studio/bnn-core'
 import { inferGraph, validateGraph } from '@bnn-studio/bnn-core';
 import { createStore } from 'zustand/vanilla';
 import type { TargetId } from '../lib/targets';
+import { adviceIssues } from './advice';
 import {
   addNode,
   type Clipboard,
@@ -89,6 +90,7 @@ export function analyse(graph: GraphSpec): Pick<ComposerState, 'analysis' | 'iss
   try {
     analysis = inferGraph(graph);
     issues.push(...analysis.issues);
+    if (!issues.some((i) => i.severity === 'error')) issues.push(...adviceIssues(graph, analysis));
   } catch (e) {
     analysisError = `Shape inference failed: ${(e as Error).message}`;
   }
@@ -139,7 +141,9 @@ export function createComposerStore(initial?: { graph?: GraphSpec; target?: Targ
         const { graph } = get();
         const from = opts?.connectFrom ?? null;
         const position = opts?.position ?? positionBelow(graph, from);
-        const afterInput = !from || graph.nodes.find((n) => n.id === from)?.type === 'Input';
+        // Only a layer added right after the Input keeps a float input (raw pixels); every other binary layer
+        // starts fully binary, also when dropped on the canvas unconnected.
+        const afterInput = !!from && graph.nodes.find((n) => n.id === from)?.type === 'Input';
         const added = addNode(graph, type, position, initialParams(type, afterInput));
         let g = added.graph;
         let message: ComposerState['message'] = { kind: 'info', text: `Added ${type} as ${added.nodeId}.` };

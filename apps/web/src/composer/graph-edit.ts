@@ -2,7 +2,7 @@
  * Pure edits of a GraphSpec used by the composer store: ids, adding nodes, connection checks, removal,
  * copy/paste. No React, no store: each function takes a graph and returns a new one (or a refusal).
  */
-import type { GraphEdge, GraphNode, GraphSpec } from '@bnn-studio/bnn-core';
+import type { GraphEdge, GraphNode, GraphSpec, LayerDef } from '@bnn-studio/bnn-core';
 import { getLayerDef, hasLayerDef } from '@bnn-studio/bnn-core';
 
 export function emptyGraph(name = 'Untitled model'): GraphSpec {
@@ -48,7 +48,29 @@ export function initialParams(type: string, afterInput: boolean): GraphNode['par
       params[p.name] = { id: 'ste_sign' };
     } else if (p.kind === 'constraint') params[p.name] = { id: 'weight_clip' };
   }
+  // One-padding on a binarised input: with padding 'same' every tap stays ±1, so the layer deploys bit-packed
+  // (zero-padding forces float output). Irrelevant for 'valid' padding, so it costs nothing there.
+  if (!afterInput && def.params.some((p) => p.name === 'pad_values')) params.pad_values = 1;
   return params;
+}
+
+/** The node's params with the palette's binary settings (quantizers, constraints, one-padding) applied. */
+export function binaryDefaults(
+  params: GraphNode['params'],
+  def: LayerDef,
+  afterInput: boolean,
+): GraphNode['params'] {
+  return { ...params, ...initialParams(def.type, afterInput) };
+}
+
+/** The node's params with every quantizer, constraint and pad value removed: Larq's own layer defaults. */
+export function larqDefaults(params: GraphNode['params'], def: LayerDef): GraphNode['params'] {
+  const drop = new Set(
+    def.params
+      .filter((p) => p.kind === 'quantizer' || p.kind === 'constraint' || p.name === 'pad_values')
+      .map((p) => p.name),
+  );
+  return Object.fromEntries(Object.entries(params).filter(([k]) => !drop.has(k)));
 }
 
 export function addNode(

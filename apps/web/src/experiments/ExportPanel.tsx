@@ -116,6 +116,17 @@ function MemoryReport({
   );
 }
 
+/** Starts the browser's download of an artifact, as a click on its Download link would. */
+function downloadArtifact(id: string, filename: string): void {
+  const a = document.createElement('a');
+  a.href = artifactUrl(id);
+  a.download = filename;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
 /** One button per export target; shows the artifact and its report, or the refusal with a link to the node. */
 export function ExportPanel({
   runId,
@@ -135,6 +146,8 @@ export function ExportPanel({
     try {
       const result = await exportRun(runId, target);
       setOutcomes((o) => ({ ...o, [target]: { kind: 'ok', result } }));
+      // One click: the build is downloaded as soon as it exists (the Download link stays for re-downloads).
+      downloadArtifact(result.artifact.id, result.artifact.filename);
     } catch (e) {
       const refused = e instanceof ApiError && (e.code === 'export_refused' || e.status === 422);
       setOutcomes((o) => ({
@@ -162,7 +175,7 @@ export function ExportPanel({
                 disabled={!enabled || busy !== null}
                 onClick={() => run(t.id)}
               >
-                {busy === t.id ? `Exporting ${t.label}…` : `Export ${t.label}`}
+                {busy === t.id ? `Building ${t.label}…` : `Export ${t.label} and download`}
               </button>
               <span className="help"> {t.help}</span>
               {o?.kind === 'ok' ? (
@@ -174,6 +187,9 @@ export function ExportPanel({
                   >
                     Download {o.result.artifact.filename}
                   </a>{' '}
+                  <span className="status-ok" data-testid={`export-downloaded-${t.id}`}>
+                    Built and downloaded.
+                  </span>{' '}
                   <span className="help">
                     {formatBytes(o.result.artifact.bytes)} · sha256 {o.result.artifact.sha256.slice(0, 16)}…
                   </span>

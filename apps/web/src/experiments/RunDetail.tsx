@@ -59,7 +59,13 @@ export function RunDetail() {
         <dt>Trained</dt>
         <dd>{run.location === 'browser' ? 'in the browser' : 'on the server'}</dd>
         <dt>Dataset</dt>
-        <dd>{run.datasetId ?? '—'}</dd>
+        <dd>
+          {run.datasetId ? (
+            <Link href={`/datasets/view?id=${encodeURIComponent(run.datasetId)}`}>{run.datasetId}</Link>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>Accuracy</dt>
         <dd data-testid="run-accuracy">{acc !== null ? `${(acc * 100).toFixed(2)}%` : '—'}</dd>
         <dt>Packed size</dt>

@@ -13,6 +13,7 @@ import {
 } from 'recharts';
 import { formatBytes, TARGETS, type TargetId } from '../lib/targets';
 import { paretoFrontier } from './pareto';
+import { sizeAxis } from './scatter-domain';
 
 export interface ScatterPoint {
   id: string;
@@ -36,11 +37,15 @@ export function RunsScatter({
   const budgetKiB = (t.flashBytes ?? t.sramBytes) / 1024;
   const data = points.map((p) => ({ ...p, kib: p.size / 1024, pct: p.accuracy * 100 }));
   const front = frontier.map((p) => ({ kib: p.size / 1024, pct: p.accuracy * 100 }));
-  const maxKiB = Math.max(budgetKiB * 1.2, ...data.map((d) => d.kib * 1.5), 1);
-  const minKiB = Math.max(0.01, Math.min(...data.map((d) => d.kib / 1.5), budgetKiB / 10));
+  const axis = sizeAxis(
+    data.map((d) => d.kib),
+    budgetKiB,
+  );
+  const [minKiB, maxKiB] = axis.domain;
+  const budgetText = `${t.flashBytes ? 'flash' : 'SRAM'} budget ${formatBytes(t.flashBytes ?? t.sramBytes)}`;
   return (
     <figure className="scatter" aria-label="Accuracy against packed model size" data-testid="runs-scatter">
-      <figcaption>
+      <figcaption data-budget-edge={axis.budget.edge}>
         Accuracy vs packed size — {frontier.length} run(s) on the Pareto frontier; dashed line: {t.label}{' '}
         {t.flashBytes ? 'flash' : 'SRAM'} budget ({formatBytes(t.flashBytes ?? t.sramBytes)}). Click a point
         to open its run.
@@ -59,7 +64,9 @@ export function RunsScatter({
               allowDataOverflow
               name="Packed size"
               unit=" KiB"
-              tickFormatter={(v: number) => (v >= 1 ? v.toFixed(0) : v.toPrecision(1))}
+              tickFormatter={(v: number) =>
+                v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(1)
+              }
               label={{ value: 'packed size (KiB, log)', position: 'insideBottom', offset: -10 }}
             />
             <YAxis type="number" dataKey="pct" domain={[0, 100]} name="Accuracy" unit="%" width={50} />
@@ -72,10 +79,20 @@ export function RunsScatter({
             />
             <Legend verticalAlign="top" />
             <ReferenceLine
-              x={budgetKiB}
+              x={axis.budget.at}
               stroke="#b00020"
               strokeDasharray="6 4"
-              label={{ value: 'budget', fill: '#b00020', position: 'insideTopRight' }}
+              strokeWidth={axis.budget.edge === 'none' ? 1 : 3}
+              label={{
+                value:
+                  axis.budget.edge === 'right'
+                    ? `${budgetText} →`
+                    : axis.budget.edge === 'left'
+                      ? `← ${budgetText}`
+                      : 'budget',
+                fill: '#b00020',
+                position: axis.budget.edge === 'left' ? 'insideTopLeft' : 'insideTopRight',
+              }}
             />
             <Line
               data={front}

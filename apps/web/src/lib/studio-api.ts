@@ -5,17 +5,27 @@
  */
 import {
   ArchitectureCreateResponse,
+  ArchitectureListResponse,
   type Dataset,
   DatasetListResponse,
   DatasetResponse,
+  type DatasetSamplesResponse as DatasetSamples,
+  DatasetSamplesResponse,
+  type DatasetSampleView,
+  type DatasetSplit,
   ErrorResponse,
   type ExportResponse,
   ExportResponse as ExportResponseSchema,
   type ExportTarget,
+  type FailBody,
   HealthResponse,
   HeartbeatResponse,
   type MetricPoint as MetricPointOut,
   MetricsAcceptedResponse,
+  type Project,
+  type ProjectListItem,
+  ProjectListResponse,
+  ProjectResponse,
   type RunCreateBody,
   RunDetailResponse,
   RunListResponse,
@@ -273,4 +283,59 @@ export async function getHealth() {
 
 export function artifactUrl(id: string): string {
   return `/api/artifacts/${encodeURIComponent(id)}/download`;
+}
+
+/**
+ * Browser runs: tells the server why training failed in the page, so the run reads `failed` with that reason at
+ * once (instead of `running` until its lease lapses and then "abandoned").
+ */
+export async function failBrowserRun(id: string, failure: FailBody): Promise<void> {
+  await call(RunResponse, `/api/runs/${encodeURIComponent(id)}/fail`, { method: 'POST', body: failure });
+}
+
+/** An architecture as the list shows it: its version count and latest version. */
+export type ArchitectureListItem = ArchitectureListResponse['architectures'][number];
+
+export async function listArchitectures(projectId?: string): Promise<ArchitectureListItem[]> {
+  const q = projectId ? `?projectId=${encodeURIComponent(projectId)}` : '';
+  return (await call(ArchitectureListResponse, `/api/architectures${q}`)).architectures;
+}
+
+/** A project with its run and architecture counts. */
+export type ProjectInfo = ProjectListItem;
+
+export async function listProjects(): Promise<ProjectInfo[]> {
+  return (await call(ProjectListResponse, '/api/projects')).projects;
+}
+
+export async function createProject(name: string, description?: string): Promise<Project> {
+  const { project } = await call(ProjectResponse, '/api/projects', {
+    method: 'POST',
+    body: { name, ...(description ? { description } : {}) },
+  });
+  return project;
+}
+
+export type { DatasetSamples, DatasetSampleView };
+
+/** Per-class counts, the split per class (a proposed one when `split` is given) and sample images. */
+export async function getDatasetSamples(
+  id: string,
+  opts: { perClass?: number; split?: DatasetSplit } = {},
+): Promise<DatasetSamples> {
+  const q = new URLSearchParams({ perClass: String(opts.perClass ?? 8) });
+  if (opts.split) {
+    q.set('testFraction', String(opts.split.testFraction));
+    q.set('seed', String(opts.split.seed));
+  }
+  return call(DatasetSamplesResponse, `/api/datasets/${encodeURIComponent(id)}/samples?${q}`);
+}
+
+/** Saves an uploaded dataset's train/test split; runs started afterwards use it. */
+export async function setDatasetSplit(id: string, split: DatasetSplit): Promise<Dataset> {
+  const { dataset } = await call(DatasetResponse, `/api/datasets/${encodeURIComponent(id)}/split`, {
+    method: 'PUT',
+    body: split,
+  });
+  return dataset;
 }

@@ -1,5 +1,6 @@
 'use client';
 import { DATASET_KINDS, UPLOAD_KINDS, type UploadKind } from '@bnn-studio/api/contract';
+import Link from 'next/link';
 import { useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { type DatasetInfo, uploadDataset } from '../lib/studio-api';
@@ -32,9 +33,11 @@ export function DatasetPicker({
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [uploaded, setUploaded] = useState<DatasetInfo | null>(null);
   const kind = DATASET_KINDS[format];
   const upload = async () => {
     setError(null);
+    setUploaded(null);
     if (files.length !== kind.files) {
       setError(new Error(`Choose ${kind.expected}.`));
       return;
@@ -45,6 +48,7 @@ export function DatasetPicker({
       onUploaded(d);
       onChange(d.id);
       setFiles([]);
+      setUploaded(d);
     } catch (e) {
       setError(e);
     } finally {
@@ -65,6 +69,15 @@ export function DatasetPicker({
           </option>
         ))}
       </select>
+      {uploaded ? (
+        <p className="status-ok upload-confirmation" role="status" data-testid="upload-confirmation">
+          Uploaded “{uploaded.name}”: {uploaded.samples ?? '?'} samples in {uploaded.numClasses ?? '?'}{' '}
+          classes
+          {uploaded.labels?.length ? ` (${uploaded.labels.join(', ')})` : ''}
+          {uploaded.shape ? `, each [${uploaded.shape.join('×')}]` : ''}. It is selected for training.{' '}
+          <Link href={`/datasets/view?id=${encodeURIComponent(uploaded.id)}`}>See its samples</Link>
+        </p>
+      ) : null}
       <details>
         <summary>Upload a dataset</summary>
         <label htmlFor="upload-format">Format</label>

@@ -1,6 +1,13 @@
 'use client';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
-import { inferGraph, presetRecipe, validateGraph } from '@bnn-studio/bnn-core';
+import {
+  getPreset,
+  inferGraph,
+  outputHead,
+  presetRecipe,
+  validateGraph,
+  withOutputClasses,
+} from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
@@ -9,19 +16,31 @@ import { ConfusionMatrix } from '../components/ConfusionMatrix';
 import { ErrorNote } from '../components/ErrorNote';
 import { LiveCharts } from '../components/LiveCharts';
 import { NumberField } from '../components/NumberField';
-import { loadDraft } from '../composer/drafts';
+import { loadDraft, saveDraft } from '../composer/drafts';
+import { rememberDataset, rememberedDataset } from '../lib/remembered-dataset';
 import {
   type DatasetInfo,
   getArchitectureVersion,
+  getRun,
   listDatasets,
+  listProjects,
   listRuns,
+  type ProjectInfo,
   type RunSummary,
 } from '../lib/studio-api';
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import type { BackendPreference } from './backend-choice';
-import { type SessionHandle, startBrowserTraining, startServerTraining, watchServerRun } from './controllers';
+import {
+  forgetLastTrainRun,
+  lastTrainRun,
+  type SessionHandle,
+  startBrowserTraining,
+  startServerTraining,
+  watchServerRun,
+} from './controllers';
 import { BUILTIN_MNIST, DatasetPicker } from './DatasetPicker';
 import { tensorsUrl } from './dataset-tensors';
+import { ModelPicker, type ModelSource, sourceKey } from './ModelPicker';
 import { TrainingProvider, useTraining, useTrainingStore } from './TrainingProvider';
 import {
   checkForm,
@@ -32,25 +51,85 @@ import {
   toTrainConfig,
 } from './train-config';
 
-function useModel() {
-  const params = useSearchParams();
-  const versionId = params.get('version');
+function useModel(source: ModelSource) {
   const [graph, setGraph] = useState<GraphSpec | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
+  const key = sourceKey(source);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key names the source
   useEffect(() => {
+    let cancelled = false;
+    setLoading(true);
+    setError(null);
     (async () => {
       try {
-        if (versionId) setGraph((await getArchitectureVersion(versionId)).graph);
-        else setGraph((await loadDraft())?.graph ?? null);
+        const g =
+          source.kind === 'version'
+            ? (await getArchitectureVersion(source.id)).graph
+            : source.kind === 'preset'
+              ? getPreset(source.id)
+              : ((await loadDraft())?.graph ?? null);
+        if (!cancelled) setGraph(g);
       } catch (e) {
-        setError(e);
+        if (!cancelled) setError(e);
       } finally {
-        setLoading(false);
+        if (!cancelled) setLoading(false);
       }
     })();
-  }, [versionId]);
-  return { graph, versionId, error, loading };
+    return () => {
+      cancelled = true;
+    };
+  }, [key]);
+  return { graph, setGraph, versionId: source.kind === 'version' ? source.id : null, error, loading };
+}
+
+/**
+ * The model's output width against the dataset's class count, checked before training: on a mismatch, the
+ * error names both counts and offers to set the output layer's units in one click.
+ */
+function ClassCheck({
+  graph,
+  dataset,
+  onFix,
+}: {
+  graph: GraphSpec;
+  dataset: DatasetInfo | undefined;
+  onFix(fixed: GraphSpec): void;
+}) {
+  const classes = dataset?.numClasses;
+  const head = useMemo(() => {
+    try {
+      return outputHead(graph);
+    } catch {
+      return null;
+    }
+  }, [graph]);
+  if (!classes || !head || head.classes === classes) return null;
+  const fixed = withOutputClasses(graph, classes);
+  return (
+    <div className="class-check field-error" role="alert" data-testid="class-mismatch">
+      <p>
+        The model outputs <strong>{head.classes}</strong> class scores but the dataset “{dataset.name}” has{' '}
+        <strong>{classes}</strong> classes{dataset.labels?.length ? ` (${dataset.labels.join(', ')})` : ''}.
+        Training would fail.
+      </p>
+      {fixed ? (
+        <p>
+          <button type="button" className="primary" onClick={() => onFix(fixed)}>
+            Set the output to {classes} classes
+          </button>{' '}
+          <span className="help">
+            Sets units of “{head.unitsNodeId}” to {classes}.
+          </span>
+        </p>
+      ) : (
+        <p className="fix">
+          Fix: end the model with a Dense/QuantDense of {classes} units in the composer, or pick a dataset
+          with {head.classes} classes.
+        </p>
+      )}
+    </div>
+  );
 }
 
 /**
@@ -63,16 +142,37 @@ function LiveMetricCharts() {
   return <LiveCharts epochs={epochs} batchLoss={batchLoss} />;
 }
 
+/** "1 min 05 s" / "12 s": a duration for the ETA. */
+export function formatEta(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
 /** Batch progress, in its own component: it changes several times a second, the charts do not re-render. */
 function LiveProgress() {
   const phase = useTraining((s) => s.phase);
   const progress = useTraining((s) => s.progress);
-  if (!progress || (phase !== 'running' && phase !== 'stopping')) return null;
+  const location = useTraining((s) => s.location);
+  if (phase !== 'running' && phase !== 'stopping' && phase !== 'starting' && phase !== 'done') return null;
+  if (phase === 'done' && !progress) return null;
+  if (!progress)
+    return (
+      <p className="muted" data-testid="batch-progress-waiting">
+        {location === 'server'
+          ? 'Waiting for the first batch (the server loads the dataset and builds the model first)…'
+          : 'Preparing the data and the model…'}
+      </p>
+    );
   return (
-    <p>
+    <p data-testid="batch-progress">
       <label htmlFor="batch-progress">
-        Epoch {progress.epoch}, batch {progress.batch + 1}
+        Epoch {progress.epoch}
+        {progress.epochs ? ` of ${progress.epochs}` : ''}, batch {progress.batch + 1}
         {progress.batches ? ` of ${progress.batches}` : ''} · loss {progress.loss.toFixed(4)}
+        {typeof progress.etaSeconds === 'number' ? ` · about ${formatEta(progress.etaSeconds)} left` : ''}
       </label>
       <progress
         id="batch-progress"
@@ -163,9 +263,12 @@ const ModelCard = memo(function ModelCard({
   versionId,
   analysis,
   target,
+  origin,
 }: {
   graph: GraphSpec;
   versionId: string | null;
+  /** Where an unsaved model comes from ("composer draft", "preset", "edited here"). */
+  origin: string;
   analysis: { issues: unknown[]; a: ReturnType<typeof inferGraph> } | null;
   target: TargetId;
 }) {
@@ -174,7 +277,7 @@ const ModelCard = memo(function ModelCard({
     <div className="model-card">
       <p>
         <strong data-testid="train-model-name">{graph.name}</strong> · {graph.nodes.length} layers
-        {versionId ? ` · saved version ${versionId}` : ' · composer draft'} ·{' '}
+        {versionId ? ` · saved version ${versionId}` : ` · ${origin}`} ·{' '}
         <Link href={versionId ? `/composer?version=${encodeURIComponent(versionId)}` : '/composer'}>
           edit
         </Link>
@@ -210,25 +313,62 @@ function TrainPage() {
   // A boolean, not the phase: the form does not re-render when a run goes from starting to running.
   const busy = useTraining((s) => s.phase === 'starting' || s.phase === 'running' || s.phase === 'stopping');
   const params = useSearchParams();
-  const { graph, versionId, error: modelError, loading } = useModel();
+  const [source, setSource] = useState<ModelSource>(() => {
+    const v = params.get('version');
+    return v ? { kind: 'version', id: v } : { kind: 'draft' };
+  });
+  const { graph, setGraph, versionId, error: modelError, loading } = useModel(source);
+  // Set when the page changed the model (the class fix): the run then sends the graph, not the saved version.
+  const [edited, setEdited] = useState(false);
   const [form, setForm] = useState<TrainForm>(DEFAULT_FORM);
   const [datasets, setDatasets] = useState<DatasetInfo[]>([BUILTIN_MNIST]);
-  const [datasetId, setDatasetId] = useState('mnist');
+  const [datasetId, setDatasetIdState] = useState('mnist');
+  // Set once the user (or an upload) chose a dataset: the page then stops choosing one for them.
+  const picked = useRef(false);
+  useEffect(() => {
+    const remembered = rememberedDataset();
+    if (remembered) {
+      picked.current = true;
+      setDatasetIdState(remembered);
+    }
+  }, []);
+  const setDatasetId = (id: string) => {
+    picked.current = true;
+    rememberDataset(id);
+    setDatasetIdState(id);
+  };
   const [teachers, setTeachers] = useState<RunSummary[]>([]);
   const [apiError, setApiError] = useState<unknown>(null);
   const [runName, setRunName] = useState('');
+  const [projects, setProjects] = useState<ProjectInfo[]>([]);
+  const [projectId, setProjectId] = useState('');
   const [backendPref, setBackendPref] = useState<BackendPreference>('auto');
   const session = useRef<SessionHandle | null>(null);
 
   useEffect(() => {
     listDatasets().then((d) => d.length && setDatasets(d), setApiError);
+    listProjects().then(setProjects, () => undefined);
     listRuns({ status: 'completed', pageSize: 50 }).then(
       (p) => setTeachers(p.runs),
       () => undefined,
     );
-    const watch = params.get('run');
-    if (watch) session.current = watchServerRun(store, watch);
-    return () => session.current?.dispose();
+    // ?run= names a run to watch; else the run this tab showed last (coming back shows it again).
+    const named = params.get('run');
+    const last = named ? null : lastTrainRun();
+    let cancelled = false;
+    if (named && store.getState().phase === 'idle') session.current = watchServerRun(store, named);
+    else if (last && store.getState().phase === 'idle')
+      // A remembered run may have been deleted since: show it only if it still exists.
+      getRun(last).then(
+        () => {
+          if (!cancelled && store.getState().phase === 'idle') session.current = watchServerRun(store, last);
+        },
+        () => forgetLastTrainRun(),
+      );
+    return () => {
+      cancelled = true;
+      session.current?.dispose();
+    };
   }, [store, params]);
 
   // A preset opened for training starts from its recipe (schedule, augmentation, epochs), so training it with
@@ -238,8 +378,12 @@ function TrainPage() {
   useEffect(() => {
     if (recipe) setForm((f) => formFromRecipe(recipe, f));
   }, [recipe]);
+  // The recipe's dataset too, unless the user has chosen one in this tab (picked, or uploaded: that choice wins,
+  // e.g. a preset whose output was just fitted to an upload's classes). It is the page's choice, so it is not
+  // remembered as the user's.
   useEffect(() => {
-    if (recipe && datasets.some((d) => d.id === recipe.dataset)) setDatasetId(recipe.dataset);
+    if (picked.current || !recipe || !datasets.some((d) => d.id === recipe.dataset)) return;
+    setDatasetIdState(recipe.dataset);
   }, [recipe, datasets]);
 
   const analysis = useMemo(() => {
@@ -253,8 +397,40 @@ function TrainPage() {
   const errors = checkForm(form);
   const set = <K extends keyof TrainForm>(k: K, v: TrainForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const graphErrors = analysis?.issues.length ?? 0;
-  const canStart = !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0;
   const dataset = datasets.find((d) => d.id === datasetId);
+  // Until the user picks one, a model whose output does not fit MNIST's 10 classes gets the newest dataset it fits.
+  useEffect(() => {
+    if (picked.current || !graph || datasets.length < 2) return;
+    let classes: number | null = null;
+    try {
+      classes = outputHead(graph)?.classes ?? null;
+    } catch {
+      return;
+    }
+    const current = datasets.find((d) => d.id === datasetId);
+    if (!classes || current?.numClasses === classes) return;
+    const fit = [...datasets].reverse().find((d) => d.numClasses === classes);
+    if (fit) setDatasetIdState(fit.id);
+  }, [graph, datasets, datasetId]);
+  const classMismatch = useMemo(() => {
+    if (!graph || !dataset?.numClasses) return false;
+    try {
+      const head = outputHead(graph);
+      return !!head && head.classes !== dataset.numClasses;
+    } catch {
+      return false;
+    }
+  }, [graph, dataset]);
+  const canStart =
+    !!graph && !busy && Object.keys(errors).length === 0 && graphErrors === 0 && !classMismatch;
+  const fixClasses = (fixed: GraphSpec) => {
+    setGraph(fixed);
+    setEdited(true);
+    if (source.kind === 'draft')
+      loadDraft()
+        .then((d) => saveDraft({ graph: fixed, saved: d?.saved ?? null, target: d?.target ?? form.target }))
+        .catch((e) => setApiError(e));
+  };
   // The built-in MNIST trains from the studio's static IDX files; uploads from the API's decoded tensors.
   // (Other built-ins, e.g. Fashion-MNIST, come as the API's decoded tensors like uploads.)
   const builtinMnist = datasetId === 'mnist';
@@ -263,11 +439,12 @@ function TrainPage() {
 
   const request = () => ({
     graph: graph!,
-    architectureVersionId: versionId,
+    architectureVersionId: edited ? null : versionId,
     datasetId,
     config: toTrainConfig(form),
     ...(form.maxTrainSamples > 0 ? { limits: { trainSamples: form.maxTrainSamples } } : {}),
     name: runName || `${graph!.name} · ${form.optimizer} · ${form.epochs} ep`,
+    ...(projectId ? { projectId } : {}),
   });
 
   const trainBrowser = () => {
@@ -321,9 +498,25 @@ function TrainPage() {
                 automatically).
               </p>
             ) : null}
+            <ModelPicker
+              value={source}
+              onChange={(s) => {
+                setSource(s);
+                setEdited(false);
+              }}
+            />
             {graph ? (
-              <ModelCard graph={graph} versionId={versionId} analysis={analysis} target={form.target} />
+              <ModelCard
+                graph={graph}
+                versionId={edited ? null : versionId}
+                origin={
+                  edited ? 'changed here, not saved' : source.kind === 'preset' ? 'preset' : 'composer draft'
+                }
+                analysis={analysis}
+                target={form.target}
+              />
             ) : null}
+            {graph ? <ClassCheck graph={graph} dataset={dataset} onFix={fixClasses} /> : null}
           </section>
           <form
             className="train-form"
@@ -575,6 +768,15 @@ function TrainPage() {
                   </option>
                 ))}
               </select>
+              <label htmlFor="run-project">Project</label>
+              <select id="run-project" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+                <option value="">None</option>
+                {projects.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
               <label htmlFor="run-name">Run name</label>
               <input
                 id="run-name"
@@ -594,6 +796,9 @@ function TrainPage() {
                 Stop
               </button>
               {runTeacher ? <span className="help">Distilling from a run trains on the server.</span> : null}
+              {classMismatch ? (
+                <span className="field-error">Fix the class mismatch under Model before training.</span>
+              ) : null}
             </div>
           </form>
         </div>

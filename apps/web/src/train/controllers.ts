@@ -8,6 +8,7 @@ import { ApiError, describeError } from '../lib/api';
 import {
   completeBrowserRun,
   createRun,
+  failBrowserRun,
   getRun,
   getRunMetrics,
   heartbeatRun,
@@ -15,6 +16,7 @@ import {
   type RunWithMetrics,
 } from '../lib/studio-api';
 import { cacheRunWeights } from '../lib/weights-cache';
+import { explainTrainingError } from './explain-error';
 import type { EpochMetrics, FromWorker, ToWorker, WorkerDatasetSpec } from './protocol';
 import type { TrainConfigBody } from './train-config';
 import { epochToPoints, type TrainingStore } from './training-store';
@@ -31,6 +33,8 @@ export interface RunRequest {
   config: TrainConfigBody;
   name?: string;
   limits?: { trainSamples?: number; testSamples?: number };
+  /** File the run under this project. */
+  projectId?: string;
 }
 
 function runBody(req: RunRequest, location: 'browser' | 'server') {
@@ -42,6 +46,7 @@ function runBody(req: RunRequest, location: 'browser' | 'server') {
     config: req.config,
     location,
     ...(req.name ? { name: req.name } : {}),
+    ...(req.projectId ? { projectId: req.projectId } : {}),
     ...(req.limits ? { limits: req.limits } : {}),
   };
 }
@@ -67,13 +72,21 @@ export function startBrowserTraining(
     heartbeat = null;
   };
 
+  let reported = false;
   const fail = (e: unknown) => {
     stopHeartbeat();
-    const d = describeError(e);
+    const d = explainTrainingError(describeError(e));
     store.getState().fail(d);
     store.getState().addLog(`Error: ${d.message}`);
     worker?.terminate();
     worker = null;
+    // The server hears the real reason at once (a 409 means it already knows: abandoned or cancelled).
+    if (runId && !reported && !(e instanceof ApiError && e.status === 409)) {
+      reported = true;
+      failBrowserRun(runId, d).catch((err) =>
+        store.getState().addLog(`Could not report the failure to the server: ${describeError(err).message}`),
+      );
+    }
   };
 
   (async () => {
@@ -81,6 +94,7 @@ export function startBrowserTraining(
     runId = run.id;
     if (disposed) return;
     store.getState().setRun(run.id);
+    rememberRun(run.id);
     store.getState().addLog(`Run ${run.id} created; starting the training worker.`);
     // Keep the run's lease alive while this page trains (long epochs post no metrics). A refusal means the server
     // gave the run up (abandoned or cancelled): stop training and say why.
@@ -169,10 +183,47 @@ export function startBrowserTraining(
     dispose() {
       disposed = true;
       stopHeartbeat();
+      // Leaving the page while the worker trains ends the run: say so now rather than leave it to the lease.
+      if (worker && runId && !reported) {
+        reported = true;
+        failBrowserRun(runId, {
+          message: 'Training stopped: the Train page was left before the browser run finished.',
+          fix: 'Keep the Train page open while a browser run trains, or train on the server.',
+        }).catch(() => undefined);
+      }
       worker?.terminate();
       worker = null;
     },
   };
+}
+
+/** The Train page's last run, kept for the tab's session: coming back to the page shows it again. */
+const LAST_RUN_KEY = 'bnn-studio:train-last-run';
+
+function rememberRun(runId: string): void {
+  try {
+    sessionStorage.setItem(LAST_RUN_KEY, runId);
+  } catch {
+    // storage disabled: the page just starts empty next time
+  }
+}
+
+/** The run the Train page showed last in this tab, if any. */
+export function lastTrainRun(): string | null {
+  try {
+    return sessionStorage.getItem(LAST_RUN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets the remembered run (it was deleted). */
+export function forgetLastTrainRun(): void {
+  try {
+    sessionStorage.removeItem(LAST_RUN_KEY);
+  } catch {
+    // storage disabled
+  }
 }
 
 const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled'] satisfies RunStatus[]);
@@ -186,14 +237,26 @@ export function runConfusion(run: RunWithMetrics): { matrix: number[][]; labels:
 
 export function watchServerRun(store: TrainingStore, runId: string): SessionHandle {
   const st = () => store.getState();
+  if (st().phase === 'idle') {
+    // Watching a run this page did not start (a reload, or coming back to the page): show it as it stands.
+    st().begin('server');
+    getRun(runId)
+      .then((r) => r.location === 'browser' && store.setState({ location: 'browser' }))
+      .catch(() => undefined);
+  }
   st().setRun(runId);
+  rememberRun(runId);
   let closed = false;
   const finishFromRun = async (status: string) => {
     try {
       const run = await getRun(runId);
       const conf = runConfusion(run);
       if (status === 'failed')
-        st().fail({ message: `Server training failed: ${String(run.error ?? 'see the run log')}` });
+        st().fail(
+          explainTrainingError({
+            message: `${run.location === 'browser' ? 'Training' : 'Server training'} failed: ${String(run.error ?? 'see the run log')}`,
+          }),
+        );
       else if (status === 'cancelled') st().setPhase('cancelled');
       else
         st().finish({
@@ -235,15 +298,27 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
     st().addPoints(points);
     if (st().phase === 'starting') st().setPhase('running');
   });
+  on('progress', ({ epoch, batch, batches, loss, epochs, etaSeconds }) =>
+    st().setProgress({
+      epoch,
+      batch,
+      batches,
+      loss: loss ?? Number.NaN,
+      epochs,
+      ...(etaSeconds !== null ? { etaSeconds } : {}),
+    }),
+  );
   on('log', ({ message }) => st().addLog(message));
   es.onerror = () => {
     if (closed) return;
     if (es.readyState === EventSource.CLOSED) {
       closed = true;
-      void getRun(runId).then((r) =>
-        TERMINAL.has(r.status)
-          ? finishFromRun(r.status)
-          : st().addLog('Live updates disconnected; reload to reconnect.'),
+      getRun(runId).then(
+        (r) =>
+          TERMINAL.has(r.status)
+            ? finishFromRun(r.status)
+            : st().addLog('Live updates disconnected; reload to reconnect.'),
+        (e) => st().fail(describeError(e)),
       );
     }
   };

@@ -14,7 +14,15 @@ export interface TrainingState {
   runId: string | null;
   backend: string | null;
   epochs: EpochMetrics[];
-  progress: { epoch: number; batch: number; batches: number; loss: number } | null;
+  /** Latest batch: 1-based epoch, 0-based batch; server runs add the epoch count and an ETA in seconds. */
+  progress: {
+    epoch: number;
+    batch: number;
+    batches: number;
+    loss: number;
+    epochs?: number;
+    etaSeconds?: number;
+  } | null;
   /** Per-batch training loss at x = epochs done (1-based epoch − 1 + batch fraction), at most BATCH_POINTS. */
   batchLoss: BatchPoint[];
   log: string[];

@@ -19,6 +19,7 @@ export const PORTABLE_RUNTIME_FILES: Record<string, string> = {
 /** Cortex-M4 startup and linker scripts. */
 export const CORTEX_M4_FILES: Record<string, string> = {
   'startup/startup_cm4.c': 'targets/cortex-m4/startup_cm4.c',
+  'startup/retarget.c': 'targets/cortex-m4/retarget.c',
   'linker/stm32l4r9.ld': 'targets/cortex-m4/stm32l4r9.ld',
   'linker/mps2_an386.ld': 'targets/cortex-m4/mps2_an386.ld',
   'linker/sections.ld.inc': 'targets/cortex-m4/sections.ld.inc',

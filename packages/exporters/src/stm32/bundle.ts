@@ -143,8 +143,10 @@ Tools: ${manifest.tools.compiler}, GNU make (or CMake ≥ 3.16). Flags: \`${mani
 Verified with: ${VERIFIED_TOOLS.compiler}; ${VERIFIED_TOOLS.emulator}.
 
 - \`make\` — \`build/firmware.elf/.bin/.hex\` for the STM32L4R9 (\`linker/stm32l4r9.ld\`: 2 MB flash at
-  0x08000000, 640 KB SRAM at 0x20000000). The self-check prints through newlib's \`_write\`: retarget it to
-  your UART, or read \`bnn_selfcheck_result\` (1 = PASS, 2 = FAIL) with the debugger.
+  0x08000000, 640 KB SRAM at 0x20000000). The self-check prints through newlib's \`_write\`: \`make BOARD=…\`
+  sends it to the board's ST-LINK virtual COM port (see "Flash it to a board"), or read
+  \`bnn_selfcheck_result\` (1 = PASS, 2 = FAIL) with the debugger.
+- \`make flash\` — builds and programs the board with OpenOCD over its ST-LINK.
 - \`make qemu-test\` — builds the emulator profile (\`linker/mps2_an386.ld\`; QEMU's mps2-an386 board has a
   different memory map) and runs the self-check under \`${manifest.tools.emulator}\` with semihosting. Prints
   \`PASS\` when every output of the golden vectors matches the studio bit for bit.
@@ -155,10 +157,53 @@ Verified with: ${VERIFIED_TOOLS.compiler}; ${VERIFIED_TOOLS.emulator}.
 Floating point must stay IEEE: keep \`-ffp-contract=off\` and never add \`-ffast-math\`, or outputs drift from
 the studio's. The float first/last layers accumulate in double (as the studio does), in software on the M4.
 
+${FLASHING_GUIDE}
 ## Files
 ${manifest.files.map((f) => `- \`${f}\``).join('\n')}
 `;
 }
+
+/**
+ * The per-board flashing guide of the README. Pin and peripheral facts: NUCLEO-L4R5ZI user manual UM2179
+ * (ST-LINK VCP = LPUART1 on PG7/PG8, VDDIO2-powered) and 32L4R9IDISCOVERY user manual UM2271 (VCP = USART2 on
+ * PA2/PA3); registers from RM0432. `startup/retarget.c` implements exactly this.
+ */
+export const FLASHING_GUIDE = `## Flash it to a board
+The firmware runs on both boards below unchanged: the STM32L4R5ZI (NUCLEO-L4R5ZI) and the STM32L4R9AI
+(STM32L4R9I-DISCO) share the memory map of \`linker/stm32l4r9.ld\` (2 MB flash at 0x08000000, 640 KB SRAM).
+Connect the board's ST-LINK USB port, then:
+
+| | NUCLEO-L4R5ZI | STM32L4R9I-DISCO |
+|---|---|---|
+| build with self-check output on the ST-LINK virtual COM port | \`make BOARD=nucleo-l4r5zi\` | \`make BOARD=stm32l4r9i-disco\` |
+| VCP wiring (done by \`startup/retarget.c\`) | LPUART1: TX = PG7, RX = PG8 (AF8). PG2–PG15 are powered from VDDIO2: the code sets PWR_CR2.IOSV first, or the pins stay dead | USART2: TX = PA2, RX = PA3 (AF7) |
+| flash with OpenOCD | \`make flash BOARD=nucleo-l4r5zi\` | \`make flash BOARD=stm32l4r9i-disco\` |
+| OpenOCD board script (optional) | \`board/st_nucleo_l4.cfg\` | \`board/stm32l4r9i-disco.cfg\` |
+| user manual | UM2179 | UM2271 |
+
+- **OpenOCD** (\`make flash\`): runs
+  \`openocd -f interface/stlink.cfg -f target/stm32l4x.cfg -c "program build/firmware.elf verify reset exit"\`.
+  Without OpenOCD installed, \`make flash\` stops and says how to install it (\`sudo apt-get install openocd\`).
+  Override with \`make flash OPENOCD_CFG="-f board/stm32l4r9i-disco.cfg"\`.
+- **STM32CubeProgrammer** (CLI): \`STM32_Programmer_CLI -c port=SWD -w build/firmware.bin 0x08000000 -v -rst\`
+  (or \`-w build/firmware.hex\`, which carries its address).
+- **Read the result**: open the ST-LINK virtual COM port at **115200 8N1** (\`/dev/ttyACM0\` on Linux, e.g.
+  \`picocom -b 115200 /dev/ttyACM0\`; a COM port on Windows) and press the board's reset button: the self-check
+  prints each golden vector and \`PASS\` when every output matches the studio bit for bit. Without a serial
+  terminal: \`arm-none-eabi-gdb build/firmware.elf\` → \`target extended-remote :3333\` (with \`openocd -f
+  interface/stlink.cfg -f target/stm32l4x.cfg\` running) → \`print bnn_selfcheck_result\` (1 = PASS, 2 = FAIL).
+- **ITM/SWO instead of the UART**: \`make STDOUT=itm\` (with or without \`BOARD\`) writes to ITM stimulus port 0; SWO is
+  PB3. Enable the trace from the debugger, e.g. in OpenOCD
+  \`stm32l4x.tpiu configure -protocol uart -traceclk 4000000 -pin-freq 2000000 -output swo.log\`,
+  \`stm32l4x.tpiu enable\`, \`itm port 0 on\` (older OpenOCD: \`tpiu config internal swo.log uart off 4000000\`), or use
+  STM32CubeProgrammer's SWV viewer at a 4 MHz core clock. Without a debugger enabling ITM, output is dropped.
+
+**Clock.** The self-check runs on the reset clock: MSI at 4 MHz, no PLL (nothing to configure; inference is just
+slower). \`retarget.c\` derives the baud rate from 4 MHz (LPUART1 BRR = 256 × 4 MHz / 115200 = 8889; USART2
+BRR = 35). For full speed, your application sets SYSCLK = 120 MHz from the PLL (e.g. MSI 4 MHz, M = 1, N = 60,
+R = 2), with voltage range 1 boost mode (PWR_CR5.R1MODE = 0) and 5 flash wait states (FLASH_ACR.LATENCY = 5)
+set before switching; then build with \`CFLAGS=-DBNN_UART_CLOCK_HZ=120000000\` so the baud rate stays right.
+`;
 
 export async function buildStm32Bundle(
   deploy: DeployGraph,

@@ -200,6 +200,21 @@ ${m.verified.needsXmosTools.map((s) => `- ${s}`).join('\n')}
   \`cmake -G "Unix Makefiles" -B build && xmake -C build\` for XCORE-AI-EXPLORER. Its outputs equal the studio's
   bit for bit; it does not use the xcore vector unit.
 
+## Run and flash it on XCORE-AI-EXPLORER
+Install the XMOS XTC Tools 15 (xmake, xrun, xflash; \`source /opt/XMOS/XTC/15.*/SetEnv\` on Linux/macOS) and
+\`pip install xmos-ai-tools\` (xformer), plug the board's xTAG debug adapter into USB, then from this folder:
+
+| command | what it does |
+|---|---|
+| \`make\` | \`./convert.sh\` (xformer) and the XCommon CMake build: \`app/bin/app_bnn_xcore.xe\` |
+| \`make run\` | \`xrun --io app/bin/app_bnn_xcore.xe\`: loads it over JTAG and prints the self-check to this terminal (\`PASS\` when the top class of every golden vector matches the studio) |
+| \`make flash\` | \`xflash app/bin/app_bnn_xcore.xe\`: writes it to the board's SPI boot flash, so it runs at every power-up |
+| \`make host-test\` | the portable runtime's bit-exact self-check on this machine (no XMOS tools) |
+
+Each target stops with the install hint when its tool is missing. \`xrun -l\` lists the connected adapters.
+The self-check's output goes to this terminal over the xTAG (\`--io\`), so no UART wiring is needed; clocks
+come from the XCORE-AI-EXPLORER target description (\`APP_HW_TARGET\`), nothing to configure.
+
 ## Files
 ${m.files.map((f) => `- \`${f}\``).join('\n')}
 `;
@@ -233,6 +248,7 @@ export async function buildXcoreBundle(
   const files: Record<string, string | Uint8Array> = {
     'model/model.tflite': tflite.bytes,
     'convert.sh': readRuntimeFile('targets/xcore/convert.sh'),
+    Makefile: readRuntimeFile('targets/xcore/Makefile'),
     'app/CMakeLists.txt': readRuntimeFile('targets/xcore/CMakeLists.txt'),
     'app/src/main.c': xcoreMain(model.outputShapes.length),
     'app/src/golden.h': xcoreGolden(golden, tflite.io, outSizes),

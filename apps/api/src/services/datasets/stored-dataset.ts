@@ -10,9 +10,28 @@ import { startThread } from '../../lib/thread.js';
 import { DATASET_KIND_RULES } from './dataset-kinds.js';
 import { checkImageZipBudget, type PixelBudget } from './image-budget.js';
 
-/** One sample in TEST_EVERY is a test sample (20 %). */
+/** One sample in TEST_EVERY is a test sample (20 %) unless the dataset sets its own split. */
 const TEST_EVERY = 5;
-const SPLIT_SEED = 0x5eed_b175;
+export const SPLIT_SEED = 0x5eed_b175;
+
+/** A dataset's train/test split: the share of each class held out for testing, and the shuffle's seed. */
+export interface SplitOptions {
+  testFraction: number;
+  seed: number;
+}
+
+export const DEFAULT_SPLIT: SplitOptions = { testFraction: 1 / TEST_EVERY, seed: SPLIT_SEED };
+
+/** The split recorded in a dataset's options (`options.split`), else the default 20 % with the fixed seed. */
+export function splitOf(options: Record<string, unknown>): SplitOptions {
+  const s = options.split as Partial<SplitOptions> | undefined;
+  const f = s?.testFraction;
+  const seed = s?.seed;
+  return {
+    testFraction: typeof f === 'number' && f > 0 && f < 1 ? f : DEFAULT_SPLIT.testFraction,
+    seed: typeof seed === 'number' && Number.isInteger(seed) ? seed : DEFAULT_SPLIT.seed,
+  };
+}
 
 /**
  * Train / test indices of an uploaded dataset (both ascending): floor(n / 5) test samples, stratified — each
@@ -21,7 +40,10 @@ const SPLIT_SEED = 0x5eed_b175;
  * class, or cycling through the classes, where every 5th sample of a 10-class cycle would test only 2 classes),
  * and the same labels always give the same split.
  */
-export function uploadSplit(labels: ArrayLike<number>): { train: number[]; test: number[] } {
+export function uploadSplit(
+  labels: ArrayLike<number>,
+  split: SplitOptions = DEFAULT_SPLIT,
+): { train: number[]; test: number[] } {
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i]!;
@@ -30,9 +52,11 @@ export function uploadSplit(labels: ArrayLike<number>): { train: number[]; test:
     else byClass.set(c, [i]);
   }
   const classes = [...byClass.keys()].sort((a, b) => a - b);
-  const quota = classes.map((c) => byClass.get(c)!.length / TEST_EVERY);
+  // Divided by 1/fraction (5 for the default 20 %), so the default split stays bit-for-bit what it always was.
+  const every = 1 / split.testFraction;
+  const quota = classes.map((c) => byClass.get(c)!.length / every);
   const counts = quota.map(Math.floor);
-  let left = Math.floor(labels.length / TEST_EVERY) - counts.reduce((a, b) => a + b, 0);
+  let left = Math.floor(labels.length / every) - counts.reduce((a, b) => a + b, 0);
   const byRemainder = classes
     .map((_, k) => k)
     .sort((a, b) => quota[b]! - counts[b]! - (quota[a]! - counts[a]!) || a - b);
@@ -41,7 +65,7 @@ export function uploadSplit(labels: ArrayLike<number>): { train: number[]; test:
     counts[k]!++;
   }
   const isTest = new Uint8Array(labels.length);
-  const random = seededRandom(SPLIT_SEED);
+  const random = seededRandom(split.seed);
   classes.forEach((c, k) => {
     const idx = byClass.get(c)!;
     for (let i = idx.length - 1; i > 0; i--) {

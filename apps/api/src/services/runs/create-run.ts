@@ -1,3 +1,10 @@
+import {
+  checkClassCount,
+  type GraphIssue,
+  type GraphSpec,
+  inferGraph,
+  outputHead,
+} from '@bnn-studio/bnn-core';
 import { loadCoreTf } from '../../lib/core-tf.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -26,6 +33,25 @@ async function normalizeTrainConfig(config: unknown): Promise<unknown> {
       'Correct the listed config fields.',
       { issues: lines },
     );
+  }
+}
+
+/**
+ * The class-count check run before training (bnn-core's `outputHead` / `checkClassCount`): the model's output width
+ * and the issue (with its fix) when it differs from the dataset's class count; null when they agree or the graph has
+ * no readable output head (an unreadable graph is reported by the graph checks, not here).
+ */
+function classCountIssue(
+  graph: GraphSpec,
+  datasetClasses: number,
+): { modelClasses: number; issue: GraphIssue } | null {
+  try {
+    const analysis = inferGraph(graph);
+    const head = outputHead(graph, analysis);
+    const issue = head ? checkClassCount(graph, datasetClasses, analysis) : null;
+    return head && issue ? { modelClasses: head.classes, issue } : null;
+  } catch {
+    return null;
   }
 }
 
@@ -60,6 +86,22 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
       `Dataset '${dataset.id}' is ${dataset.status}.`,
       'Upload a valid dataset.',
     );
+  if (dataset.numClasses) {
+    const mismatch = classCountIssue(JSON.parse(version.graphJson) as GraphSpec, dataset.numClasses);
+    if (mismatch)
+      throw new ApiError(
+        422,
+        'class_mismatch',
+        `The model outputs ${mismatch.modelClasses} class scores but dataset '${dataset.name}' has ${dataset.numClasses} classes, so training would fail.`,
+        mismatch.issue.fix,
+        {
+          nodeId: mismatch.issue.nodeId ?? null,
+          field: mismatch.issue.field ?? null,
+          modelClasses: mismatch.modelClasses,
+          datasetClasses: dataset.numClasses,
+        },
+      );
+  }
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
 

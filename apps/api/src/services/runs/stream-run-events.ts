@@ -7,6 +7,38 @@ import { TERMINAL_STATUSES } from './dto.js';
 
 const POLL_MS = 400;
 
+export interface ProgressEvent {
+  /** 1-based epoch. */
+  epoch: number;
+  /** 0-based batch within the epoch. */
+  batch: number;
+  batches: number;
+  loss: number;
+  epochs: number;
+  /** Share of all batches done, 0‥1. */
+  done: number;
+  /** Seconds left at the pace so far; null until a batch has finished. */
+  etaSeconds: number | null;
+}
+
+/**
+ * A progress event with the share done and the time left: elapsed × (1 − done) / done, with done counted in
+ * batches over all epochs (the run's start time is the clock's origin, so data loading counts as work done).
+ */
+export function withEta(
+  p: { epoch: number; batch: number; batches: number; loss: number },
+  startedAt: Date | null,
+  epochs: number,
+  now: number,
+): ProgressEvent {
+  const total = Math.max(1, epochs) * Math.max(1, p.batches);
+  const doneBatches = Math.max(0, p.epoch - 1) * Math.max(1, p.batches) + p.batch + 1;
+  const done = Math.min(1, doneBatches / total);
+  const elapsed = startedAt ? (now - startedAt.getTime()) / 1000 : null;
+  const etaSeconds = elapsed !== null && done > 0 ? Math.max(0, (elapsed * (1 - done)) / done) : null;
+  return { ...p, epochs, done, etaSeconds };
+}
+
 export async function streamRunEvents(
   ctx: Pick<AppContext, 'db' | 'bus'>,
   runId: string,
@@ -28,6 +60,11 @@ export async function streamRunEvents(
   };
   const onLog = (message: string) => send('log', { message });
   ctx.bus.on(`log:${runId}`, onLog);
+  // Per-batch progress of a job running in this process (at most one a second), with an ETA from the elapsed time.
+  const timing = { startedAt: null as Date | null, epochs: 0 };
+  const onProgress = (p: { epoch: number; batch: number; batches: number; loss: number }) =>
+    send('progress', withEta(p, timing.startedAt, timing.epochs, Date.now()));
+  ctx.bus.on(`progress:${runId}`, onProgress);
   let lastId = opts.lastEventId;
   if (lastId === undefined) {
     const last = await ctx.db.metricPoint.findFirst({
@@ -46,6 +83,7 @@ export async function streamRunEvents(
       closed = true;
       clearInterval(heartbeat);
       ctx.bus.off(`log:${runId}`, onLog);
+      ctx.bus.off(`progress:${runId}`, onProgress);
       res.end();
       resolve();
     };
@@ -65,16 +103,26 @@ export async function streamRunEvents(
         }
         const run = await ctx.db.run.findUnique({
           where: { id: runId },
-          select: { status: true, epochsDone: true, epochs: true, error: true, finalAccuracy: true },
+          select: {
+            status: true,
+            epochsDone: true,
+            epochs: true,
+            error: true,
+            finalAccuracy: true,
+            startedAt: true,
+          },
         });
         if (!run) {
           send('status', { status: 'deleted' });
           return finish();
         }
+        timing.startedAt = run.startedAt;
+        timing.epochs = run.epochs;
         if (run.status !== lastStatus || run.epochsDone !== lastEpochs) {
           lastStatus = run.status;
           lastEpochs = run.epochsDone;
-          send('status', run);
+          const { startedAt: _s, ...status } = run;
+          send('status', status);
         }
         if (TERMINAL_STATUSES.has(run.status)) return finish();
       } catch {
