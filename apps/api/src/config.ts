@@ -49,7 +49,8 @@ export function loadConfig(
           : resolve(sqlitePath)
         : resolve(dataDir, 'studio.db'),
     port: Number.isFinite(port) ? port : 3000,
-    host: env.HOST ?? '0.0.0.0',
+    // Loopback unless asked: the studio hands its token cookie to local browsers (HOST=0.0.0.0 serves the LAN).
+    host: env.HOST ?? '127.0.0.1',
     webOrigin: env.BNN_STUDIO_WEB_ORIGIN,
     workers: env.BNN_STUDIO_WORKERS !== undefined ? Number(env.BNN_STUDIO_WORKERS) : 1,
     maxUploadBytes: Number(env.BNN_STUDIO_MAX_UPLOAD_BYTES ?? 200 * 1024 * 1024),

@@ -1,5 +1,6 @@
 // The run-list workload of the API bench: thousands of distinct queries, so the database answers them, not the
 // 1 s read cache.
+import { seededRandom } from '@bnn-studio/bnn-core';
 import { SEED_RUNS } from './seed.js';
 
 /**
@@ -7,12 +8,7 @@ import { SEED_RUNS } from './seed.js';
  * (a number, a word, or a run id) on about half, every sort column in both orders, page 1 half the time, else pages 2–20, of 20 or 50.
  */
 export function distinctListQueries(seed: number): () => string {
-  let x = seed >>> 0;
-  const rnd = () => {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    x ^= x + Math.imul(x ^ (x >>> 7), 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const statuses = ['', '', 'completed', 'failed', 'cancelled', 'completed,failed', 'queued,running'];
   const locations = ['', '', 'server', 'browser'];

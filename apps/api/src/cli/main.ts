@@ -15,7 +15,7 @@ program
   .description('migrate the database, then serve the API under /api (and the web app with --web)')
   .option('--web <dir>', 'serve the production Next.js app from this directory')
   .option('--port <port>', 'port (default $PORT or 3000)', (v) => Number(v))
-  .option('--host <host>', 'interface to bind (default $HOST or 0.0.0.0)')
+  .option('--host <host>', 'interface to bind (default $HOST or 127.0.0.1)')
   .option('--no-worker', 'do not train in this process (Postgres with external `bnn-studio worker`s)')
   .action(async (opts: { web?: string; port?: number; host?: string; worker: boolean }) => {
     await serve(opts);

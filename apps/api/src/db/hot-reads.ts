@@ -139,6 +139,8 @@ export interface HotReads {
   listRuns(filter: RunFilter, page: RunPage): Promise<Run[]>;
   /** How many runs match the filter. */
   countRuns(filter: RunFilter): Promise<number>;
+  /** Run counts per (status, location): one pass serves the total of every status/location filter. */
+  countRunsByStatusLocation(): Promise<{ status: string; location: string; n: number }[]>;
   /** A trivial query (health): throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -220,6 +222,11 @@ function sqliteReads(file: string): HotReads {
       ) as Record<string, unknown>[];
       for (const row of rows) for (const c of DATE_COLUMNS) if (c in row) row[c] = sqliteDate(row[c]);
       return rows as unknown as Run[];
+    },
+    async countRunsByStatusLocation() {
+      return prepared(
+        'SELECT "status","location",COUNT(*) AS "n" FROM "Run" GROUP BY "status","location"',
+      ).all() as { status: string; location: string; n: number }[];
     },
     async countRuns(filter) {
       const w = runWhere(filter, () => '?', 'sqlite');
@@ -321,6 +328,12 @@ function postgresReads(url: string): HotReads {
         page.offset,
       ]);
       return r.rows as Run[];
+    },
+    async countRunsByStatusLocation() {
+      const r = await pool.query(
+        'SELECT "status","location",COUNT(*)::int AS "n" FROM "Run" GROUP BY "status","location"',
+      );
+      return r.rows as { status: string; location: string; n: number }[];
     },
     async countRuns(filter) {
       const w = runWhere(filter, param, 'postgresql');

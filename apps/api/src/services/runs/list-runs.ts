@@ -1,3 +1,4 @@
+import type { RunFilter } from '../../db/hot-reads.js';
 import type { RunListQuery } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
@@ -19,12 +20,32 @@ async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
   const offset = (q.page - 1) * q.pageSize;
   const rows = await reads.listRuns(filter, { sort: q.sort, order: q.order, offset, limit: q.pageSize });
   // The total without counting when the page tells it: a partly filled page is the last one (most searches fit
-  // on their first page). Otherwise one count per filter serves every page and sort order.
+  // on their first page). Otherwise a count (countRuns).
   const total =
     rows.length > 0 && rows.length < q.pageSize
       ? offset + rows.length
       : rows.length === 0 && offset === 0
         ? 0
-        : await ctx.cache.get(`runs-count:${JSON.stringify(filter)}`, () => reads.countRuns(filter));
+        : await countRuns(ctx, filter);
   return { runs: rows.map((r) => runDto(r)), total, page: q.page, pageSize: q.pageSize };
+}
+
+/**
+ * The total of a filter. Filters of status and location only (most dashboard views) add up one cached count per
+ * (status, location) group — one pass over the runs per cache period serves all of them; other filters count once
+ * per filter and cache period, shared by every page and sort order.
+ */
+async function countRuns(ctx: ServiceCtx, filter: RunFilter): Promise<number> {
+  const reads = ctx.dbHandle.reads;
+  if (!filter.q?.trim() && !filter.projectId && !filter.architectureVersionId) {
+    const groups = await ctx.cache.get('runs-count-groups', () => reads.countRunsByStatusLocation());
+    return groups
+      .filter(
+        (g) =>
+          (!filter.status?.length || filter.status.includes(g.status)) &&
+          (!filter.location || g.location === filter.location),
+      )
+      .reduce((n, g) => n + Number(g.n), 0);
+  }
+  return ctx.cache.get(`runs-count:${JSON.stringify(filter)}`, () => reads.countRuns(filter));
 }
