@@ -7,8 +7,9 @@ import { z } from 'zod';
 // process (the page's and the server's), which all parse small documents.
 z.config({ jitless: true });
 
-/** A timestamp as the API sends it (`Date.prototype.toJSON`). */
-export const IsoDate = z.iso.datetime();
+/** A timestamp as the API sends it (`Date.prototype.toJSON`); branded so the server may hand in a Date there. */
+export const IsoDate = z.iso.datetime().brand<'IsoDate'>();
+export type IsoDate = z.output<typeof IsoDate>;
 
 /** The body of every 4xx/5xx answer: a stable code, what went wrong and how to fix it. */
 export const ApiErrorBody = z.object({

@@ -1,4 +1,6 @@
+import type { RunListResponse } from '../../contract/runs.js';
 import type { RunFilter } from '../../db/hot-reads.js';
+import { type JsonText, jsonText } from '../../lib/route.js';
 import type { RunListQuery } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
@@ -9,8 +11,10 @@ export function listRuns(ctx: ServiceCtx, q: RunListQuery) {
 }
 
 /** The same page, serialised once per cache entry (the hot dashboard route sends these bytes). */
-export function listRunsJson(ctx: ServiceCtx, q: RunListQuery): Promise<string> {
-  return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () => JSON.stringify(await listRuns(ctx, q)));
+export function listRunsJson(ctx: ServiceCtx, q: RunListQuery): Promise<JsonText<RunListResponse>> {
+  return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () =>
+    jsonText<RunListResponse>(await listRuns(ctx, q)),
+  );
 }
 
 async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {

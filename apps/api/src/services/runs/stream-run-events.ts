@@ -2,7 +2,8 @@
 // too); log lines come from the in-process event bus when the job runs here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../../context.js';
-import type { RunEventName } from '../../contract/runs.js';
+import type { RunEventData, RunEventName, RunStatus } from '../../contract/runs.js';
+import type { Wire } from '../../lib/route.js';
 import { TERMINAL_STATUSES } from './dto.js';
 
 const POLL_MS = 400;
@@ -22,7 +23,7 @@ export async function streamRunEvents(
   });
   let closed = false;
   // Event data shapes: RunEvents in contract/runs.ts (the web parses each event with them).
-  const send = (event: RunEventName, data: unknown, id?: number) => {
+  const send = <E extends RunEventName>(event: E, data: Wire<RunEventData<E>>, id?: number) => {
     if (closed) return;
     res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
@@ -74,7 +75,7 @@ export async function streamRunEvents(
         if (run.status !== lastStatus || run.epochsDone !== lastEpochs) {
           lastStatus = run.status;
           lastEpochs = run.epochsDone;
-          send('status', run);
+          send('status', { ...run, status: run.status as RunStatus });
         }
         if (TERMINAL_STATUSES.has(run.status)) return finish();
       } catch {
