@@ -1,10 +1,11 @@
-import { coreFn, hasCore } from '../../integrations/bnn-core.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
+import { readWeights } from './weights.js';
 
 export interface CompleteInput {
-  weights: Uint8Array;
+  /** serializeWeights bytes, or their base64 (the JSON form). */
+  weights: Uint8Array | string;
   finalAccuracy?: number;
   finalLoss?: number;
   epochs?: number;
@@ -29,28 +30,11 @@ export async function completeRun(ctx: ServiceCtx, runId: string, input: Complet
       `Run '${runId}' is ${run.status}.`,
       'Create a new run to train again.',
     );
-  if (input.weights.byteLength === 0)
-    throw new ApiError(
-      400,
-      'weights_missing',
-      'The request carries no weights.',
-      'Send the serializeWeights() bytes as the body.',
-    );
-  if (hasCore('deserializeWeights')) {
-    try {
-      coreFn('deserializeWeights')(input.weights);
-    } catch (err) {
-      throw new ApiError(
-        400,
-        'weights_invalid',
-        `The weights could not be read: ${(err as Error).message}`,
-        'Send the bytes of serializeWeights(weights).',
-      );
-    }
-  }
+  // Decoded and checked in a worker thread when large (weights.ts): the event loop keeps answering meanwhile.
+  const weights = await readWeights(input.weights);
   ctx.cache.invalidate();
   const { sha256, bytes } = await ctx.store.putShared(
-    input.weights,
+    weights,
     ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
   );
   const finishedAt = new Date();
