@@ -22,6 +22,7 @@ export const GraphSummary = z.looseObject({
     z.looseObject({ code: z.string(), severity: z.enum(['error', 'warning']), message: z.string() }),
   ),
 });
+export type GraphSummary = z.infer<typeof GraphSummary>;
 
 export const ArchitectureVersion = z.object({
   id: z.string(),

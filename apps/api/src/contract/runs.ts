@@ -64,6 +64,7 @@ export const RunWithMetrics = RunDetail.extend({ metrics: z.record(z.string(), z
 export type RunWithMetrics = z.infer<typeof RunWithMetrics>;
 /** GET /api/runs/:id */
 export const RunDetailResponse = z.object({ run: RunWithMetrics });
+export type RunDetailResponse = z.infer<typeof RunDetailResponse>;
 
 /** POST /api/runs, /complete, /cancel, /fail */
 export const RunResponse = z.object({ run: RunDetail });

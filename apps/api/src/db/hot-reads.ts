@@ -29,6 +29,11 @@ export interface RunPage {
   order: 'asc' | 'desc';
   offset: number;
   limit: number;
+  /**
+   * SQLite: read the status filter's rows through the status index and sort them, instead of walking the sort
+   * column's index (the caller knows, from cached counts, that the filter matches few runs).
+   */
+  sparse?: boolean;
 }
 
 export const RUN_LIST_COLUMNS = [
@@ -53,6 +58,8 @@ export const RUN_LIST_COLUMNS = [
   'attempts',
   'weightsSha256',
 ] as const;
+/** A name search matching at most this many runs reads just those rows (SQLite: FTS5 trigram candidates). */
+const SEARCH_CANDIDATES = 200;
 const SORTABLE = new Set(['createdAt', 'name', 'status', 'finalAccuracy', 'packedBytes', 'durationMs']);
 
 /** WHERE clause of a run filter; `param(i)` spells the i-th (0-based) placeholder. */
@@ -197,6 +204,35 @@ function sqliteReads(file: string): HotReads {
   );
   const pingStmt = db.prepare('SELECT 1');
   const listCols = RUN_LIST_COLUMNS.map((c) => `"${c}"`).join(',');
+  // Name search: the FTS5 trigram index (migration run_name_search) finds the candidate runs of a term of 3+
+  // characters; when they are few, the page and the count read only those rows (by primary key) and re-check the
+  // full filter, LIKE included, so the result is exactly the plain query's. A term matching many runs (or a
+  // shorter one) walks the sort column's index instead, where matches are dense enough to fill a page quickly.
+  // BNN_STUDIO_RUN_SEARCH_INDEX=off: every search walks the sort index (the API bench's baseline).
+  const searchIndex = process.env.BNN_STUDIO_RUN_SEARCH_INDEX !== 'off';
+  const searchStmt = db
+    .prepare(
+      `SELECT "runId" FROM "RunNameSearch" WHERE "RunNameSearch" MATCH ? LIMIT ${SEARCH_CANDIDATES + 1}`,
+    )
+    .pluck();
+  const broadTerms = new Map<string, true>();
+  const candidates = (filter: RunFilter): string[] | null => {
+    const term = filter.q?.trim();
+    if (!term || [...term].length < 3 || !searchIndex) return null;
+    if (broadTerms.has(term)) return null;
+    const ids = searchStmt.all(`"${term.replaceAll('"', '""')}"`) as string[];
+    if (ids.length > SEARCH_CANDIDATES) {
+      // Only a choice of plan (both are exact): remembered for a while so broad terms skip the FTS lookup.
+      if (broadTerms.size >= 1000) broadTerms.clear();
+      broadTerms.set(term, true);
+      setTimeout(() => broadTerms.delete(term), 10_000).unref();
+      return null;
+    }
+    ids.push(term); // the exact-id half of the search
+    return ids;
+  };
+  // The primary key's index (Prisma's `id String @id`): the planner would otherwise walk a status index.
+  const CANDIDATE_WHERE = '"id" IN (SELECT "value" FROM json_each(?))';
   const stmts = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
     let st = stmts.get(sql);
@@ -215,10 +251,21 @@ function sqliteReads(file: string): HotReads {
     },
     async listRuns(filter, page) {
       const w = runWhere(filter, () => '?', 'sqlite');
-      const rows = prepared(pageSql(listCols, w.sql, page, '?', '?', 'sqlite')).all(
-        ...w.values,
-        page.limit,
-        page.offset,
+      const ids = candidates(filter);
+      const rows = (
+        ids
+          ? prepared(
+              `SELECT ${listCols} FROM "Run" INDEXED BY "sqlite_autoindex_Run_1" WHERE ${CANDIDATE_WHERE} AND ${w.sql.slice(7)}${orderBy(page)} LIMIT ? OFFSET ?`,
+            ).all(JSON.stringify(ids), ...w.values, page.limit, page.offset)
+          : page.sparse && filter.status?.length
+            ? prepared(
+                `SELECT ${listCols} FROM "Run" INDEXED BY "Run_status_id_location_name_idx"${w.sql}${orderBy(page)} LIMIT ? OFFSET ?`,
+              ).all(...w.values, page.limit, page.offset)
+            : prepared(pageSql(listCols, w.sql, page, '?', '?', 'sqlite')).all(
+                ...w.values,
+                page.limit,
+                page.offset,
+              )
       ) as Record<string, unknown>[];
       for (const row of rows) for (const c of DATE_COLUMNS) if (c in row) row[c] = sqliteDate(row[c]);
       return rows as unknown as Run[];
@@ -230,6 +277,13 @@ function sqliteReads(file: string): HotReads {
     },
     async countRuns(filter) {
       const w = runWhere(filter, () => '?', 'sqlite');
+      const ids = candidates(filter);
+      if (ids)
+        return (
+          prepared(
+            `SELECT COUNT(*) AS "n" FROM "Run" INDEXED BY "sqlite_autoindex_Run_1" WHERE ${CANDIDATE_WHERE} AND ${w.sql.slice(7)}`,
+          ).get(JSON.stringify(ids), ...w.values) as { n: number }
+        ).n;
       return (prepared(`SELECT COUNT(*) AS "n" FROM "Run"${w.sql}`).get(...w.values) as { n: number }).n;
     },
     async ping() {

@@ -2,6 +2,7 @@
 // collected into the OpenAPI document served at /api/openapi.json.
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { z } from 'zod';
+import type { IsoDate } from '../contract/common.js';
 import { ApiError } from './errors.js';
 
 /**
@@ -9,11 +10,32 @@ import { ApiError } from './errors.js';
  * web), or a non-JSON media type (binary downloads, event streams). One of the two is required, so every operation
  * in /api/openapi.json has a response schema.
  */
-export type ResponseSpec =
-  | { response: z.ZodType; responseMediaType?: never }
+export type ResponseSpec<R extends z.ZodType> =
+  | { response: R; responseMediaType?: never }
   | { response?: never; responseMediaType: string };
 
-interface RouteSpecBase<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+/**
+ * What a JSON route's handler may return for its response schema's output `T`: the same shape, where a timestamp
+ * (contract IsoDate) may still be a Date (JSON sends Date.prototype.toJSON) — so the compiler checks services
+ * against the contract the web parses with.
+ */
+export type Wire<T> = T extends IsoDate
+  ? string | Date
+  : T extends readonly (infer U)[]
+    ? Wire<U>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+/** JSON already serialised from a value of the response's shape (the hot cached reads send these bytes). */
+export type JsonText<T> = string & { readonly __json: T };
+
+/** Serialises a value of the response's wire shape, keeping that shape in the type. */
+export function jsonText<T>(value: Wire<T>): JsonText<T> {
+  return JSON.stringify(value) as JsonText<T>;
+}
+
+interface RouteSpecBase<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   method: HTTPMethods;
   url: string;
   summary: string;
@@ -30,15 +52,15 @@ interface RouteSpecBase<P extends z.ZodType, Q extends z.ZodType, B extends z.Zo
     input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
     req: FastifyRequest,
     reply: FastifyReply,
-  ) => Promise<unknown>;
+  ) => Promise<Wire<z.output<R>> | JsonText<z.output<R>> | FastifyReply | undefined>;
 }
 
-export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = RouteSpecBase<
-  P,
-  Q,
-  B
-> &
-  ResponseSpec;
+export type RouteSpec<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  R extends z.ZodType,
+> = RouteSpecBase<P, Q, B, R> & ResponseSpec<R>;
 
 export interface DocumentedRoute {
   method: string;
@@ -125,10 +147,12 @@ function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, w
   return result.data;
 }
 
-export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-  app: FastifyInstance,
-  spec: RouteSpec<P, Q, B>,
-): void {
+export function defineRoute<
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  R extends z.ZodType = z.ZodUnknown,
+>(app: FastifyInstance, spec: RouteSpec<P, Q, B, R>): void {
   app.apiRoutes.push({
     method: spec.method as string,
     url: spec.url,

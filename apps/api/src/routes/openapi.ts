@@ -5,7 +5,7 @@ import { buildOpenApi } from '../lib/openapi.js';
 import { defineRoute } from '../lib/route.js';
 
 export default async function openapiRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  let doc: unknown;
+  let doc: ReturnType<typeof buildOpenApi> | undefined;
   defineRoute(app, {
     method: 'GET',
     url: '/api/openapi.json',

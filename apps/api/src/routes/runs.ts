@@ -223,9 +223,9 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
             `Invalid query: ${q.error.issues[0]?.message}`,
             'finalAccuracy is 0..1.',
           );
-        return {
-          run: await completeBrowserRun(ctx, params.id, { weights: new Uint8Array(req.body), ...q.data }),
-        };
+        const body = req.body;
+        const weights = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+        return { run: await completeBrowserRun(ctx, params.id, { weights, ...q.data }) };
       }
       const b = CompleteJson.safeParse(req.body);
       if (!b.success)
@@ -236,10 +236,9 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
           'Send application/octet-stream weights, or JSON { weights: base64, finalAccuracy, ... }.',
         );
       const { weights, finalAccuracy, finalLoss, epochs, confusionMatrix, labels } = b.data;
-      const bytes = Buffer.from(weights, 'base64');
       return {
         run: await completeBrowserRun(ctx, params.id, {
-          weights: new Uint8Array(bytes),
+          weights, // base64, decoded with the check (off the event loop when large)
           finalAccuracy,
           finalLoss,
           epochs,

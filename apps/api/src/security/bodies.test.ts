@@ -28,10 +28,12 @@ describe('request bodies per route (hostile)', () => {
 
   it('findNul walks JSON values only, never a Buffer', () => {
     const big = Buffer.alloc(64 * MiB);
+    const typed = new Uint8Array(8 * MiB);
     const t0 = performance.now();
     expect(findNul(big, 'body')).toBeNull();
-    expect(findNul(new Uint8Array(8 * MiB), 'body')).toBeNull();
-    expect(performance.now() - t0).toBeLessThan(50);
+    expect(findNul(typed, 'body')).toBeNull();
+    // Not walked: O(1) (walking 16 MiB entry by entry took 94 s).
+    expect(performance.now() - t0).toBeLessThan(500);
     expect(findNul({ a: [1, { b: 'x\u0000' }] }, 'body')).toBe('body.a.1.b');
     expect(findNul(Object.assign(Object.create(null), { k: '\u0000' }), 'query')).toBe('query.k');
   });

@@ -1,4 +1,4 @@
-import type { RunDetail } from '@bnn-studio/api/contract';
+import { RunDetail } from '@bnn-studio/api/contract';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startBrowserTraining } from './controllers';
@@ -17,7 +17,7 @@ class SilentWorker {
 }
 
 /** A browser run as the API answers it (the client parses answers with the API contract). */
-const run: RunDetail = {
+const run = RunDetail.parse({
   id: 'r1',
   name: 'test run',
   status: 'running',
@@ -42,7 +42,7 @@ const run: RunDetail = {
   options: {},
   results: null,
   cancelRequested: false,
-};
+});
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

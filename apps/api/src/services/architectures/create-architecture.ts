@@ -29,7 +29,7 @@ export async function createArchitecture(
     }),
   ]);
   return {
-    architecture: architectureDto({ ...architecture, versions: [version] }),
+    architecture: { ...architectureDto(architecture), versions: [versionDto(version, false)] },
     version: versionDto(version, true),
   };
 }

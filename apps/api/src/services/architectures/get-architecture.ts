@@ -1,6 +1,6 @@
 import { notFound } from '../../lib/errors.js';
 import type { ServiceCtx } from '../context.js';
-import { architectureDto } from './dto.js';
+import { architectureDto, versionDto } from './dto.js';
 
 export async function getArchitecture(ctx: ServiceCtx, id: string) {
   const a = await ctx.db.architecture.findUnique({
@@ -8,5 +8,5 @@ export async function getArchitecture(ctx: ServiceCtx, id: string) {
     include: { versions: { orderBy: { version: 'asc' } } },
   });
   if (!a) throw notFound('Architecture', id);
-  return architectureDto(a, true);
+  return { ...architectureDto(a), versions: a.versions.map((v) => versionDto(v, true)) };
 }

@@ -1,8 +1,8 @@
-import { deserializeWeights } from '@bnn-studio/bnn-core';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
+import { readWeights } from './weights.js';
 
 /** What a finished training reports, wherever it ran. */
 export interface RunCompletion {
@@ -66,7 +66,8 @@ export async function completeRun(
 }
 
 export interface BrowserCompleteInput {
-  weights: Uint8Array;
+  /** serializeWeights bytes, or their base64 (the JSON form). */
+  weights: Uint8Array | string;
   finalAccuracy?: number;
   finalLoss?: number;
   epochs?: number;
@@ -91,25 +92,10 @@ export async function completeBrowserRun(ctx: ServiceCtx, runId: string, input: 
       `Run '${runId}' is ${run.status}.`,
       'Create a new run to train again.',
     );
-  if (input.weights.byteLength === 0)
-    throw new ApiError(
-      400,
-      'weights_missing',
-      'The request carries no weights.',
-      'Send the serializeWeights() bytes as the body.',
-    );
-  try {
-    deserializeWeights(input.weights);
-  } catch (err) {
-    throw new ApiError(
-      400,
-      'weights_invalid',
-      `The weights could not be read: ${(err as Error).message}`,
-      'Send the bytes of serializeWeights(weights).',
-    );
-  }
+  // Decoded and checked in a worker thread when large (weights.ts): the event loop keeps answering meanwhile.
+  const weights = await readWeights(input.weights);
   const completed = await completeRun(ctx, runId, {
-    weights: input.weights,
+    weights,
     finalAccuracy: input.finalAccuracy ?? null,
     finalLoss: input.finalLoss ?? null,
     epochs: input.epochs ?? run.epochsDone,

@@ -1,14 +1,19 @@
+import type { RunDetail, RunLocation, RunResults, RunStatus, RunSummary } from '../../contract/runs.js';
 import type { Run } from '../../generated/sqlite/client.js';
+import type { Wire } from '../../lib/route.js';
 
 const parse = (s: string | null | undefined): unknown => (s ? JSON.parse(s) : null);
 
-/** A run as the API returns it; `detail` adds the config snapshot and options. */
-export function runDto(r: Run, detail = false) {
-  return {
+/** A run as the API returns it (contract RunSummary); `detail` adds the config snapshot, options and results. */
+export function runDto(r: Run): Wire<RunSummary>;
+export function runDto(r: Run, detail: true): Wire<RunDetail>;
+export function runDto(r: Run, detail = false): Wire<RunSummary> | Wire<RunDetail> {
+  const summary: Wire<RunSummary> = {
     id: r.id,
     name: r.name,
-    status: r.status,
-    location: r.location,
+    // The database stores the values the services write (RUN_STATUSES, server|browser).
+    status: r.status as RunStatus,
+    location: r.location as RunLocation,
     projectId: r.projectId,
     architectureVersionId: r.architectureVersionId,
     datasetId: r.datasetId,
@@ -25,14 +30,14 @@ export function runDto(r: Run, detail = false) {
     error: r.error,
     attempts: r.attempts,
     hasWeights: !!r.weightsSha256,
-    ...(detail
-      ? {
-          config: parse(r.configJson),
-          options: parse(r.optionsJson),
-          results: parse(r.resultJson),
-          cancelRequested: r.cancelRequested,
-        }
-      : {}),
+  };
+  if (!detail) return summary;
+  return {
+    ...summary,
+    config: parse(r.configJson) as Record<string, unknown>,
+    options: parse(r.optionsJson) as Record<string, unknown>,
+    results: parse(r.resultJson) as RunResults | null,
+    cancelRequested: r.cancelRequested,
   };
 }
 

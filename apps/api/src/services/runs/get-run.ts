@@ -1,4 +1,6 @@
+import type { RunDetailResponse } from '../../contract/runs.js';
 import { notFound } from '../../lib/errors.js';
+import { type JsonText, jsonText } from '../../lib/route.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
 
@@ -8,8 +10,10 @@ export function getRun(ctx: ServiceCtx, id: string) {
 }
 
 /** The same, serialised once per cache entry (the hot dashboard route sends these bytes). */
-export function getRunJson(ctx: ServiceCtx, id: string): Promise<string> {
-  return ctx.cache.get(`run-json:${id}`, async () => JSON.stringify({ run: await loadRun(ctx, id) }));
+export function getRunJson(ctx: ServiceCtx, id: string): Promise<JsonText<RunDetailResponse>> {
+  return ctx.cache.get(`run-json:${id}`, async () =>
+    jsonText<RunDetailResponse>({ run: await loadRun(ctx, id) }),
+  );
 }
 
 // Indexed point reads through the driver (one round trip on Postgres) (db/hot-reads.ts), not Prisma: this is the hottest dashboard read.

@@ -89,4 +89,75 @@ describe.each(testProviders())('run list pages (%s)', (provider) => {
     }
     expect(partial).toBeGreaterThan(10); // the derived total is exercised
   });
+
+  it('finds names by search exactly as the plain LIKE/ILIKE does: case, non-ASCII, wildcards, quotes', async () => {
+    const names = [
+      'Ünïcode Café run',
+      'CAFÉ upper',
+      'café lower',
+      'MixedCase QuickNet',
+      '50%_done "quoted" net',
+      'back\\slash net',
+      'tab\there',
+      'ÉCOLE école',
+    ];
+    const base = await t.ctx.db.run.findFirstOrThrow({ where: { id: 'run_bench_000001' } });
+    for (const [i, name] of names.entries())
+      await t.ctx.db.run.create({
+        data: {
+          id: `run_search_${i}`,
+          name,
+          architectureVersionId: base.architectureVersionId,
+          datasetId: base.datasetId,
+          location: i % 2 ? 'browser' : 'server',
+          status: i % 3 ? 'completed' : 'failed',
+          configJson: base.configJson,
+          seed: i,
+          epochs: 1,
+        },
+      });
+    t.ctx.cache.invalidate();
+    const terms = [
+      'café',
+      'CAFÉ',
+      'Café',
+      'afé',
+      'quicknet',
+      'QUICK',
+      'ckN',
+      '50%_',
+      '%_d',
+      '"quoted"',
+      '"',
+      'h\\sl',
+      'é r',
+      'ünï',
+      'ÜNÏ',
+      'école',
+      'ÉCOLE',
+      'b\tthe',
+      'xyz-nothing',
+      'ca',
+      'run_search_3',
+      'RUN_SEARCH_3',
+    ];
+    for (const term of terms)
+      for (const extra of [
+        {},
+        { status: 'completed' },
+        { location: 'browser', sort: 'createdAt', order: 'desc' },
+      ]) {
+        const q = RunListQuery.parse({ q: term, sort: 'name', order: 'asc', pageSize: '20', ...extra });
+        const got = await listRuns(t.ctx, q);
+        const ref = plainQuery(q, provider);
+        const ids = (await plain(ref.page, ref.values)).map((r) => r.id);
+        const total = Number((await plain(ref.count, ref.values))[0]!.n);
+        const label = `${term} ${JSON.stringify(extra)}`;
+        expect(
+          got.runs.map((r) => r.id),
+          label,
+        ).toEqual(ids);
+        expect(got.total, label).toBe(total);
+      }
+  });
 });

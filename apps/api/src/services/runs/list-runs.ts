@@ -1,4 +1,6 @@
+import type { RunListResponse } from '../../contract/runs.js';
 import type { RunFilter } from '../../db/hot-reads.js';
+import { type JsonText, jsonText } from '../../lib/route.js';
 import type { RunListQuery } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
@@ -9,8 +11,10 @@ export function listRuns(ctx: ServiceCtx, q: RunListQuery) {
 }
 
 /** The same page, serialised once per cache entry (the hot dashboard route sends these bytes). */
-export function listRunsJson(ctx: ServiceCtx, q: RunListQuery): Promise<string> {
-  return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () => JSON.stringify(await listRuns(ctx, q)));
+export function listRunsJson(ctx: ServiceCtx, q: RunListQuery): Promise<JsonText<RunListResponse>> {
+  return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () =>
+    jsonText<RunListResponse>(await listRuns(ctx, q)),
+  );
 }
 
 async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
@@ -18,7 +22,21 @@ async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
   const { page: _p, pageSize: _s, sort: _o, order: _d, ...filter } = q;
   const reads = ctx.dbHandle.reads;
   const offset = (q.page - 1) * q.pageSize;
-  const rows = await reads.listRuns(filter, { sort: q.sort, order: q.order, offset, limit: q.pageSize });
+  // Filters of status and location only: the cached per-group counts tell how many runs match (and so the total).
+  const known = statusLocationOnly(filter) ? await groupTotals(ctx, filter) : null;
+  if (known && offset >= known.matching)
+    return { runs: [], total: known.matching, page: q.page, pageSize: q.pageSize };
+  // Walking the sort index visits about (offset + limit) / density entries; a sparse status filter's rows read
+  // through the status index and sorted cost about 3 entries' work each.
+  const sparse =
+    !!known && known.matching * 3 < Math.min(known.all, ((offset + q.pageSize) * known.all) / known.matching);
+  const rows = await reads.listRuns(filter, {
+    sort: q.sort,
+    order: q.order,
+    offset,
+    limit: q.pageSize,
+    sparse,
+  });
   // The total without counting when the page tells it: a partly filled page is the last one (most searches fit
   // on their first page). Otherwise a count (countRuns).
   const total =
@@ -36,16 +54,27 @@ async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
  * per filter and cache period, shared by every page and sort order.
  */
 async function countRuns(ctx: ServiceCtx, filter: RunFilter): Promise<number> {
+  if (statusLocationOnly(filter)) return (await groupTotals(ctx, filter)).matching;
+  return ctx.cache.get(`runs-count:${JSON.stringify(filter)}`, () => ctx.dbHandle.reads.countRuns(filter));
+}
+
+function statusLocationOnly(filter: RunFilter): boolean {
+  return !filter.q?.trim() && !filter.projectId && !filter.architectureVersionId;
+}
+
+/** How many runs a status/location filter matches, and how many runs there are: one cached pass per period. */
+async function groupTotals(ctx: ServiceCtx, filter: RunFilter): Promise<{ matching: number; all: number }> {
   const reads = ctx.dbHandle.reads;
-  if (!filter.q?.trim() && !filter.projectId && !filter.architectureVersionId) {
-    const groups = await ctx.cache.get('runs-count-groups', () => reads.countRunsByStatusLocation());
-    return groups
-      .filter(
-        (g) =>
-          (!filter.status?.length || filter.status.includes(g.status)) &&
-          (!filter.location || g.location === filter.location),
-      )
-      .reduce((n, g) => n + Number(g.n), 0);
+  const groups = await ctx.cache.get('runs-count-groups', () => reads.countRunsByStatusLocation());
+  let matching = 0;
+  let all = 0;
+  for (const g of groups) {
+    all += Number(g.n);
+    if (
+      (!filter.status?.length || filter.status.includes(g.status)) &&
+      (!filter.location || g.location === filter.location)
+    )
+      matching += Number(g.n);
   }
-  return ctx.cache.get(`runs-count:${JSON.stringify(filter)}`, () => reads.countRuns(filter));
+  return { matching, all };
 }

@@ -2,24 +2,14 @@
 // too); log lines come from the in-process event bus when the job runs here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../../context.js';
-import type { RunEventName } from '../../contract/runs.js';
+import type { RunEventData, RunEventName, RunStatus } from '../../contract/runs.js';
+import type { Wire } from '../../lib/route.js';
 import { TERMINAL_STATUSES } from './dto.js';
 
 const POLL_MS = 400;
 
-export interface ProgressEvent {
-  /** 1-based epoch. */
-  epoch: number;
-  /** 0-based batch within the epoch. */
-  batch: number;
-  batches: number;
-  loss: number;
-  epochs: number;
-  /** Share of all batches done, 0‥1. */
-  done: number;
-  /** Seconds left at the pace so far; null until a batch has finished. */
-  etaSeconds: number | null;
-}
+/** A `progress` event's data (contract/runs.ts RunEvents.progress). */
+export type ProgressEvent = RunEventData<'progress'>;
 
 /**
  * A progress event with the share done and the time left: elapsed × (1 − done) / done, with done counted in
@@ -54,7 +44,7 @@ export async function streamRunEvents(
   });
   let closed = false;
   // Event data shapes: RunEvents in contract/runs.ts (the web parses each event with them).
-  const send = (event: RunEventName, data: unknown, id?: number) => {
+  const send = <E extends RunEventName>(event: E, data: Wire<RunEventData<E>>, id?: number) => {
     if (closed) return;
     res.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   };
@@ -122,7 +112,7 @@ export async function streamRunEvents(
           lastStatus = run.status;
           lastEpochs = run.epochsDone;
           const { startedAt: _s, ...status } = run;
-          send('status', status);
+          send('status', { ...status, status: run.status as RunStatus });
         }
         if (TERMINAL_STATUSES.has(run.status)) return finish();
       } catch {
