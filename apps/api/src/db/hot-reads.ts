@@ -237,7 +237,7 @@ function sqliteReads(file: string): HotReads {
   const prepared = (sql: string) => {
     let st = stmts.get(sql);
     if (!st) {
-      if (stmts.size > 200) stmts.clear();
+      if (stmts.size > 1000) stmts.clear(); // query shapes: filters × sorts × orders × plans
       st = db.prepare(sql);
       stmts.set(sql, st);
     }
