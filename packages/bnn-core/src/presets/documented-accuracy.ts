@@ -18,15 +18,17 @@ export interface DocumentedAccuracy {
 
 export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
   // npm run bench (src/bench/training.ts): Adam 2e-3, cosine with 1 warm-up epoch, ±1-pixel shifts, batch 64,
-  // 7,996 training / 2,004 test images of the built-in split.
+  // 7,996 training / 2,004 test images of the built-in split. Seeds 1, 2, 3: 97.55, 96.36, 97.95 % (final
+  // weights; 21–24 min of training per seed on this shared 2-core machine, load ≈ 11).
   'larq-mnist': {
-    accuracy: 0.9755,
-    seeds: [1],
+    accuracy: 0.9729,
+    sd: 0.0083,
+    seeds: [1, 2, 3],
     dataset: 'mnist (built-in split)',
     epochs: 30,
-    measuredAt: '2026-11-22',
+    measuredAt: '2026-12-06',
   },
-  // mnist-tiny with its float first conv and scaled classifier BatchNorm (10,864 B packed): 6.7 min here.
+  // mnist-tiny with its float first conv and scaled classifier BatchNorm (10,144 B packed): 6.7 min here.
   'mnist-tiny': {
     accuracy: 0.9815,
     seeds: [1],
