@@ -18,15 +18,29 @@ export interface DocumentedAccuracy {
 
 export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
   // npm run bench (src/bench/training.ts): Adam 2e-3, cosine with 1 warm-up epoch, ±1-pixel shifts, batch 64,
-  // 7,996 training / 2,004 test images of the built-in split.
+  // 7,996 training / 2,004 test images of the built-in split. Seeds 1, 2, 3: 97.55, 96.36, 97.95 % (final
+  // weights; 21–24 min of training per seed on this shared 2-core machine, load ≈ 11).
   'larq-mnist': {
-    accuracy: 0.9755,
-    seeds: [1],
+    accuracy: 0.9729,
+    sd: 0.0083,
+    seeds: [1, 2, 3],
     dataset: 'mnist (built-in split)',
     epochs: 30,
-    measuredAt: '2026-11-22',
+    measuredAt: '2026-12-06',
   },
-  // mnist-tiny with its float first conv and scaled classifier BatchNorm (10,864 B packed): 6.7 min here.
+  // fashion-mnist-bnn (34,160 B packed), its recipe: 2 epochs of the 60,000 Fashion-MNIST training images (Debian's
+  // dataset-fashion-mnist), Adam 2e-3 cosine without warm-up, no augmentation; the official 10,000-image test set.
+  // Seeds 1, 2, 3: 88.21, 88.63, 88.56 % (7.5–9.1 min of training per seed here). Below the 90 % aimed for: a longer
+  // schedule was not measured.
+  'fashion-mnist-bnn': {
+    accuracy: 0.8847,
+    sd: 0.0023,
+    seeds: [1, 2, 3],
+    dataset: 'Fashion-MNIST (official test set)',
+    epochs: 2,
+    measuredAt: '2026-12-06',
+  },
+  // mnist-tiny with its float first conv and scaled classifier BatchNorm (10,144 B packed): 6.7 min here.
   'mnist-tiny': {
     accuracy: 0.9815,
     seeds: [1],
