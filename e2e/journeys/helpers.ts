@@ -72,7 +72,7 @@ export async function trainDraftInBrowser(page: Page, samples = 1000): Promise<s
         );
     }).observe({ type: 'long-animation-frame', buffered: true });
   });
-  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill(String(samples));
   // Training starts with the click, once the page has loaded like a user would see it (network idle, then an
   // idle main thread). Mark the time first: main-thread tasks never overlap, so every task that starts after this

@@ -64,7 +64,7 @@ test('class mismatch caught in composer, train form and API; one-click fix; brow
   await expect(page.getByText('changed here, not saved')).toBeVisible();
 
   // A browser run left mid-training is failed at once with the reason the page gives.
-  await page.getByLabel('Epochs').fill('200');
+  await page.getByLabel('Epochs', { exact: true }).fill('200');
   await page.getByRole('button', { name: 'Train in browser' }).click();
   await expect(page.getByTestId('batch-progress')).toBeVisible({ timeout: 120_000 });
   const href = await page.getByRole('link', { name: /^run_/ }).first().getAttribute('href');

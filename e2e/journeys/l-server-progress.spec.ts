@@ -7,7 +7,7 @@ test('server run shows batch progress with an ETA; the finished run is still sho
   page,
 }, testInfo) => {
   await openPresetForTraining(page, /^Open MNIST tiny/, 'MNIST tiny');
-  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Training samples (browser, 0 = all)').fill('4000');
   await page.getByRole('button', { name: 'Train on server' }).click();
   const progress = page.getByTestId('batch-progress');

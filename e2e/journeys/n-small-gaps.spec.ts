@@ -72,7 +72,7 @@ test('train page model picker, projects, and the dashboard size axis', async ({ 
   await expect(page.getByTestId('train-model-name')).toHaveText('MNIST tiny');
   await expect(page.getByText('· preset ·')).toBeVisible();
   await page.getByLabel('Project').selectOption({ label: 'Digits (n)' });
-  await page.getByLabel('Epochs').fill('1');
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
   await page.getByLabel('Training samples (browser, 0 = all)').fill('300');
   await page.getByRole('button', { name: 'Train on server' }).click();
   await expect(page.getByTestId('training-phase')).toHaveText('done', { timeout: 150_000 });

@@ -51,7 +51,7 @@ test('first time: upload, preset, class fix, server training with progress, one-
   await expect(page.getByLabel('Train on')).toHaveValue(/.+/);
   await expect(page.getByLabel('Train on').locator('option:checked')).toHaveText(/my digits/);
   await expect(page.getByTestId('class-mismatch')).toHaveCount(0);
-  await page.getByLabel('Epochs').fill('3');
+  await page.getByLabel('Epochs', { exact: true }).fill('3');
   await page.getByLabel('Batch size').fill('8');
   await page.getByRole('button', { name: 'Train on server' }).click();
   const progress = page.getByTestId('batch-progress');
