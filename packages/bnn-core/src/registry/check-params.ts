@@ -42,9 +42,10 @@ export function checkParamValue(p: ParamDef, value: ParamValue, field: string = 
 
 function describeRange(p: ParamDef): string {
   if (p.options) return `one of ${p.options.map((o) => JSON.stringify(o)).join(', ')}`;
-  const lo = p.min ?? -Infinity;
-  const hi = p.max ?? Infinity;
-  return `between ${lo} and ${hi}`;
+  if (p.min !== undefined && p.max !== undefined) return `between ${p.min} and ${p.max}`;
+  if (p.min !== undefined) return `at least ${p.min}`;
+  if (p.max !== undefined) return `at most ${p.max}`;
+  return 'a finite number';
 }
 
 function typeIssue(
