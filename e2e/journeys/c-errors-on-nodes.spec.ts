@@ -25,7 +25,9 @@ test('invalid connections and params show their error and fix on the node', asyn
   // An invalid param: zero filters.
   const filters = page.getByLabel('filters', { exact: true });
   await filters.fill('0');
-  await expect(page.locator('[data-param="filters"] .field-error')).toContainText('must be between 1 and 4096');
+  await expect(page.locator('[data-param="filters"] .field-error')).toContainText(
+    'must be between 1 and 4096',
+  );
   await expect(conv.locator('.layer-node')).toHaveClass(/has-error/);
   await expect(conv.getByTestId('node-issues')).toContainText(/filters/i);
   await page.screenshot({ path: testInfo.outputPath('c-invalid-param.png'), fullPage: true });
