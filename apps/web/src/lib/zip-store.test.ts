@@ -1,5 +1,6 @@
+import { crc32 } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
-import { crc32, zipStore } from './zip-store';
+import { zipStore } from './zip-store';
 
 describe('zipStore', () => {
   it('computes the standard CRC-32 check value', () => {

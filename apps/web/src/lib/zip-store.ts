@@ -2,23 +2,7 @@
  * A minimal zip writer (method 0, "stored": no compression) for files made in the page, such as camera captures
  * (PNGs are compressed already). Enough for the studio's image-folder upload; no zip64, so < 4 GiB in all.
  */
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE 802.3), as zip stores it. */
-export function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { crc32 } from '@bnn-studio/bnn-core';
 
 export interface ZipEntry {
   /** Path inside the zip, with forward slashes (e.g. `cats/001.png`). */
