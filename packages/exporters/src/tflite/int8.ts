@@ -2,7 +2,7 @@
  * Int8 quantisation as TensorFlow Lite defines it: real = scale · (q − zero_point), q ∈ [−128, 127].
  * Activations: asymmetric per tensor, the range widened to include 0 so that 0 is exact.
  * Weights: symmetric (zero_point 0, q ∈ [−127, 127]), per output channel for conv/depthwise, per tensor for
- * fully-connected. Biases: int32 with scale = input_scale · weight_scale[c], zero_point 0.
+ * fully-connected. Biases: int32 with scale = input_scale · weight_scale (as many scales as the filter), zero_point 0.
  */
 import type { QuantParams } from './model-builder.js';
 
@@ -47,16 +47,23 @@ export function quantizeWeightsSymmetric(
   return { data, scales };
 }
 
+/**
+ * int32 bias whose quantisation follows the filter's: a per-tensor filter (one scale) gives a per-tensor bias
+ * scale `s_in · s_w`, a per-channel filter one scale `s_in · s_w[c]` per output channel (TFLite's kernels and
+ * XNNPACK check `bias_scale == input_scale · filter_scale` for the same count).
+ */
 export function quantizeBias(
   bias: Float32Array,
   inputScale: number,
   weightScales: number[],
 ): { data: Int32Array; scales: number[] } {
-  const scales =
-    bias.length === weightScales.length
-      ? weightScales.map((s) => inputScale * s)
-      : bias.map(() => inputScale * weightScales[0]!);
+  if (weightScales.length !== 1 && weightScales.length !== bias.length) {
+    throw new Error(
+      `quantizeBias: ${weightScales.length} filter scales for ${bias.length} biases; pass one scale (per tensor) or one per output channel.`,
+    );
+  }
+  const scales = weightScales.map((s) => inputScale * s);
   const data = new Int32Array(bias.length);
-  for (let i = 0; i < bias.length; i++) data[i] = Math.round(bias[i]! / scales[i]!);
-  return { data, scales: Array.from(scales) };
+  for (let i = 0; i < bias.length; i++) data[i] = Math.round(bias[i]! / scales[scales.length === 1 ? 0 : i]!);
+  return { data, scales };
 }

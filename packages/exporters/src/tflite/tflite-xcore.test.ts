@@ -131,6 +131,28 @@ describe('.tflite (xcore profile)', async () => {
     }
   });
 
+  it('int8 FULLY_CONNECTED: the bias scale count follows the per-tensor filter (read back with flatc)', () => {
+    const fcIndex = ops.findIndex((o) => o.opName === 'FULLY_CONNECTED');
+    const dumped = flatcDump(report.bytes).subgraphs[0];
+    const fc = dumped.operators[fcIndex];
+    const tensors = dumped.tensors;
+    const [, filter, bias] = fc.inputs.map((i: number) => tensors[i]);
+    expect(filter.type).toBe('INT8');
+    expect(filter.quantization.scale).toHaveLength(1);
+    expect(bias.type).toBe('INT32');
+    expect(bias.shape).toEqual([10]);
+    expect(bias.quantization.scale).toHaveLength(1);
+    expect(bias.quantization.zero_point).toEqual([0]);
+    // flatc prints scales with 6 decimals; the exact value through read-tflite.
+    const exact = ops[fcIndex]!.inputs.map((i) => tensor(i).quantization!.scale);
+    expect(Math.fround(exact[2]![0]!)).toBe(Math.fround(exact[0]![0]! * exact[1]![0]!));
+    // Per-channel filters (CONV_2D) keep one bias scale per output channel.
+    const conv = dumped.operators[0];
+    expect(tensors[conv.inputs[2]].quantization.scale).toHaveLength(
+      tensors[conv.inputs[1]].quantization.scale.length,
+    );
+  });
+
   it('flatc reads it', () => {
     const j = flatcDump(report.bytes);
     expect(j.subgraphs[0].tensors[sg.inputs[0]!].type).toBe('INT8');
