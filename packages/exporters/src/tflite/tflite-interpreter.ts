@@ -139,6 +139,12 @@ export class TfliteInterpreter {
       opt.dilation_height_factor!,
       opt.dilation_width_factor!,
     ];
+    if (opt.padding === 0 && opt.pad_values === 0 && opt.fused_activation_function !== 0) {
+      // LCE's bconv2d Prepare: fused activations need "valid" padding or one-padding.
+      throw new Error(
+        `interpreter: LceBconv2d with SAME zero-padding and fused activation ${opt.fused_activation_function} (LCE refuses it in Prepare)`,
+      );
+    }
     const [pt, pl] = this.padBefore(opt.padding === 0, h, w, kh, kw, sh, sw, dh, dw);
     const thresholds = op.inputs[4]! >= 0 ? (this.get(op.inputs[4]!) as Int32Array) : null;
     const mult = op.inputs[2]! >= 0 ? (this.get(op.inputs[2]!) as Float32Array) : null;

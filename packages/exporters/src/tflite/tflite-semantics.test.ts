@@ -80,6 +80,41 @@ describe('.tflite (arm) computes what the kernels compute', () => {
     expect(await compareArm(g, 4, 2)).toBeLessThan(1e-4);
   });
 
+  it('a zero-padded binary conv with a ReLU clamp is not fused (LCE refuses it): LceBconv2d, RELU, MUL, ADD', async () => {
+    const b = new GraphBuilder(rng(21), [6, 6, 32]);
+    const q = b.add({ op: 'quantize', sourceNode: 'q', inputs: ['input'] }, [6, 6, 32], 'bitpacked');
+    const y = b.bconv2d('zero_pad_relu', q, {
+      cout: 16,
+      padding: 'same',
+      padValue: 0,
+      transform: () => b.floatTransform(16, 'relu', 'relu'),
+    });
+    const g = b.graph('zero_pad_relu', [y]);
+    const m = readTflite(writeTflite(g, { profile: 'arm' }));
+    const ops = m.subgraphs[0]!.operators;
+    expect(ops.map((o) => o.opName)).toEqual(['LceQuantize', 'LceBconv2d', 'RELU', 'MUL', 'ADD']);
+    expect(ops[1]!.customOptionsDecoded).toMatchObject({
+      padding: 0,
+      pad_values: 0,
+      fused_activation_function: 0,
+    });
+    expect(ops[4]!.builtinOptions).toMatchObject({ fused_activation_function: 1 });
+    expect(await compareArm(g, 6, 3)).toBeLessThan(1e-4);
+    // One-padding keeps the fused form.
+    const b1 = new GraphBuilder(rng(21), [6, 6, 32]);
+    const q1 = b1.add({ op: 'quantize', sourceNode: 'q', inputs: ['input'] }, [6, 6, 32], 'bitpacked');
+    const y1 = b1.bconv2d('one_pad_relu', q1, {
+      cout: 16,
+      padding: 'same',
+      padValue: 1,
+      transform: () => b1.floatTransform(16, 'relu', 'none'),
+    });
+    const ops1 = readTflite(writeTflite(b1.graph('one_pad_relu', [y1]), { profile: 'arm' })).subgraphs[0]!
+      .operators;
+    expect(ops1.map((o) => o.opName)).toEqual(['LceQuantize', 'LceBconv2d']);
+    expect(ops1[1]!.customOptionsDecoded).toMatchObject({ pad_values: 1, fused_activation_function: 1 });
+  });
+
   it('20 random deploy graphs (every bit-packed and float path the generator makes), bnn + tflite', async () => {
     for (let seed = 1; seed <= 20; seed++) {
       const g = randomDeployGraph(seed);

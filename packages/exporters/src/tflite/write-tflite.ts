@@ -431,6 +431,11 @@ class TfliteEmitter {
     let inputs: number[];
     let output = c.output;
     let trailingRelu = false;
+    const zeroPadded = c.padding === 'same' && c.padValue === 0;
+    if (t.kind === 'float' && t.clamp === 'relu' && zeroPadded) {
+      this.emitZeroPaddedClampedBconv(c, filterT, t);
+      return;
+    }
     if (t.kind === 'bitpacked') {
       // Lowering already flipped the filter signs of channels with a negative BatchNorm multiplier.
       inputs = [c.input, filterT, -1, -1, this.constI32('output_threshold', [c.outChannels], t.thresholds)];
@@ -463,6 +468,59 @@ class TfliteEmitter {
     });
     this.custom(LceOp.Bconv2d, inputs, [output], options);
     if (trailingRelu) this.builtin(Op.RELU, 'RELU', [output], [c.output]);
+  }
+
+  /**
+   * LCE never fuses an activation into a zero-padded ("same", pad_values 0) LceBconv2d (its converter leaves the
+   * ReLU out, its Prepare refuses it), so y = act(mult · relu(dot) + bias) is written unfused: LceBconv2d with
+   * multiplier 1 and bias 0 (the exact dot, as LCE's converter emits a bconv without a following BatchNorm),
+   * RELU, then MUL and ADD with the transform (ADD carries `activation`). Same float32 steps as the fused form.
+   */
+  emitZeroPaddedClampedBconv(
+    c: Parameters<TfliteEmitter['emitBinaryConvCore']>[0],
+    filterT: number,
+    t: Extract<Extract<DeployOp, { op: 'bconv2d' }>['transform'], { kind: 'float' }>,
+  ): void {
+    const outTf = this.mb.tensors[c.output]!;
+    const n = c.outChannels;
+    const dot = this.temp('dot', outTf.shape, TensorType.FLOAT32);
+    const clamped = this.temp('dot_relu', outTf.shape, TensorType.FLOAT32);
+    const scaled = this.temp('scaled', outTf.shape, TensorType.FLOAT32);
+    const options = bconvOptions({
+      channels_in: c.inChannels,
+      dilation_height_factor: c.dilations[0],
+      dilation_width_factor: c.dilations[1],
+      fused_activation_function: Activation.NONE,
+      pad_values: 0,
+      padding: Padding.SAME,
+      stride_height: c.strides[0],
+      stride_width: c.strides[1],
+    });
+    const ones = new Float32Array(n).fill(1);
+    this.custom(
+      LceOp.Bconv2d,
+      [
+        c.input,
+        filterT,
+        this.constF32('unit_multiplier', [n], ones),
+        this.constF32('zero_bias', [n], new Float32Array(n)),
+        -1,
+      ],
+      [dot],
+      options,
+    );
+    this.builtin(Op.RELU, 'RELU', [dot], [clamped]);
+    this.builtin(
+      Op.MUL,
+      'MUL',
+      [clamped, this.constF32('post_activation_multiplier', [n], t.multiplier)],
+      [scaled],
+      { table: 'MulOptions', values: {} },
+    );
+    this.builtin(Op.ADD, 'ADD', [scaled, this.constF32('post_activation_bias', [n], t.bias)], [c.output], {
+      table: 'AddOptions',
+      values: { fused_activation_function: act(t.activation) },
+    });
   }
 
   /**
