@@ -29,5 +29,6 @@ export type { TfliteModelView, TfliteOperatorView, TfliteTensorView } from './tf
 export { readTflite, TfliteReadError } from './tflite/read-tflite.js';
 export type { IoSpec, TfliteExport, WriteTfliteOptions } from './tflite/write-tflite.js';
 export { writeTflite, writeTfliteWithReport } from './tflite/write-tflite.js';
+export { xcoreFileProblems } from './tflite/xcore-acceptance.js';
 export type { XcoreBundle, XcoreBundleOptions, XcoreManifest } from './xcore/bundle.js';
 export { buildXcoreBundle } from './xcore/bundle.js';

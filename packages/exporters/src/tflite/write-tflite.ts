@@ -36,6 +36,7 @@ import {
 import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
 import { type QuantParams, TfliteModelBuilder } from './model-builder.js';
 import { listTfliteRefusals, producersOf, type TfliteProfile } from './profile-rules.js';
+import { readTflite } from './read-tflite.js';
 import {
   Activation,
   LceOp,
@@ -46,6 +47,7 @@ import {
   type TensorTypeCode,
   type TfliteBuiltinName,
 } from './schema.js';
+import { xcoreFileProblems } from './xcore-acceptance.js';
 
 export interface WriteTfliteOptions {
   profile: TfliteProfile;
@@ -317,6 +319,14 @@ class TfliteEmitter {
         this.deploy.outputs.length === 1 ? 'output' : `output_${i}`,
       ),
     });
+    if (this.int8) {
+      // Postcondition: never hand out an xcore file that xformer / LCE / TFLite's int8 kernels would refuse.
+      const problems = xcoreFileProblems(readTflite(bytes));
+      if (problems.length > 0)
+        throw new Error(
+          `writeTflite: the xcore file breaks ${problems.length} rule(s): ${problems.slice(0, 3).join('; ')}.`,
+        );
+    }
     const io = (id: string, index: number): IoSpec => {
       const tf = this.mb.tensors[index]!;
       const spec: IoSpec = {
