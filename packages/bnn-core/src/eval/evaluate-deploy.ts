@@ -10,7 +10,10 @@ import type {
 import * as F from './float-ops.js';
 
 /**
- * Runs a deploy graph with plain float arithmetic: the oracle for the packed kernels and the exporters.
+ * Runs a deploy graph with plain float arithmetic: the tolerance oracle for the packed kernels and the exporters.
+ * It computes in double (JavaScript numbers) in its own order, not in the float32 contract of
+ * docs/deploy-graph.md §4.1 that the executors follow bit for bit, so executors agree with it within float32
+ * rounding on float tensors (and bit for bit on bit-packed ones, unless a value within rounding of 0 is binarised).
  * Bit-packed tensors are held as ±1 floats; binary ops unpack their filters and compute `dot` as a ±1 sum,
  * then `accum = (K − dot)/2` for thresholds, exactly as docs/deploy-graph.md defines them. Returns one array per
  * graph output, each `batch × outputSize`, batch-major.

@@ -1,15 +1,17 @@
 /*
  * BNN Studio portable C99 runtime: reference-ordered kernels for every DeployGraph op.
- * Float loops follow @bnn-studio/kernels' TypeScript reference exactly (bit-exact when compiled with
- * -ffp-contract=off and without -ffast-math):
- *   - conv2d accumulates in float: acc = bias, then acc = f32(acc + f32(x*w)) in (ky, kx, ci) order.
- *   - depthwise / dense / pools / global average / add / scale_shift / softmax accumulate in double
- *     (as JavaScript numbers do), starting from the bias, in the reference's loop order, and round to float
- *     once when stored. Products of two floats are exact in double, so only the adds round.
- *   - the binary layers' float output transform rounds every step to float: fround(fround(m*dot) + b). For a
- *     single +, -, * of floats, float arithmetic equals rounding the double result (53 >= 2*24 + 2).
- * On Cortex-M4 (single-precision FPU) the double paths run in software; they are confined to the float
- * first/last layers.
+ * Float32 numeric contract (docs/deploy-graph.md): every float op is a sequence of IEEE float32 operations in a
+ * fixed order, the one of @bnn-studio/kernels' TypeScript reference (which rounds with Math.fround at every
+ * step) and its WASM kernels. No double anywhere (src/firmware/runtime-files.test.ts fails if `double` appears
+ * here), no fused multiply-add: built with -ffp-contract=off and without -ffast-math, so the Cortex-M4F's
+ * single-precision FPU runs every float op and results are bit-exact with the studio:
+ *   - conv2d / depthwise / dense: acc = bias (or +0), then acc = f32(acc + f32(x*w)) in the reference's order
+ *     (conv2d: taps (ky, kx, ci); depthwise: taps (ky, kx); dense: inputs i, skipping x[i] == 0).
+ *   - avgpool / global average: s = +0, s = f32(s + x) in tap / position order, y = f32(s / count).
+ *   - add: s = +0, s = f32(s + x_k) for the inputs in order. scale_shift: y = f32(f32(x*scale) + shift).
+ *   - leaky_tanh: c = clamp(x, -1, 1), y = f32(c + f32(alpha * f32(x - c))) with alpha a float.
+ *   - softmax: e_i = bnn_expf(f32(x_i - max)), s = f32 sum in order, y_i = f32(e_i / s).
+ *   - the binary layers' float output transform: f32(f32(m*dot) + b).
  */
 #include "bnn_runtime.h"
 
@@ -27,11 +29,6 @@ static inline int bnn_in_bounds(int y, int x, int h, int w) { return y >= 0 && y
 /* max(y, 0) as Math.max does it: -0 becomes +0. */
 static inline float bnn_apply_activation(float y, int activation) {
   if (activation == BNN_ACT_RELU) return y > 0.0f ? y : 0.0f;
-  return y;
-}
-
-static inline double bnn_apply_activation_d(double y, int activation) {
-  if (activation == BNN_ACT_RELU) return y > 0.0 ? y : 0.0;
   return y;
 }
 
@@ -302,16 +299,18 @@ void bnn_depthwise(const bnn_depthwise_params *p, const float *in, float *out) {
       float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)outc;
       for (int c = 0; c < p->channels; c++) {
         for (int q = 0; q < m; q++) {
-          double acc = p->bias ? (double)p->bias[c * m + q] : 0.0;
+          float acc = p->bias ? p->bias[c * m + q] : 0.0f;
           for (int ky = 0; ky < w->k_h; ky++) {
             for (int kx = 0; kx < w->k_w; kx++) {
               const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
               if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-              acc += (double)in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->channels + (size_t)c] *
-                     (double)p->filter[((size_t)(ky * w->k_w + kx) * (size_t)p->channels + (size_t)c) * (size_t)m + q];
+              const float prod =
+                  in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->channels + (size_t)c] *
+                  p->filter[((size_t)(ky * w->k_w + kx) * (size_t)p->channels + (size_t)c) * (size_t)m + q];
+              acc = acc + prod;
             }
           }
-          o[c * m + q] = (float)bnn_apply_activation_d(acc, p->activation);
+          o[c * m + q] = bnn_apply_activation(acc, p->activation);
         }
       }
     }
@@ -320,21 +319,24 @@ void bnn_depthwise(const bnn_depthwise_params *p, const float *in, float *out) {
 
 void bnn_dense(const bnn_dense_params *p, const float *in, float *out) {
   for (int co = 0; co < p->out_c; co++) {
-    double acc = p->bias ? (double)p->bias[co] : 0.0;
+    float acc = p->bias ? p->bias[co] : 0.0f;
     for (int ci = 0; ci < p->in_c; ci++) {
       if (in[ci] == 0.0f) continue;
-      acc += (double)in[ci] * (double)p->weights[(size_t)ci * (size_t)p->out_c + (size_t)co];
+      const float prod = in[ci] * p->weights[(size_t)ci * (size_t)p->out_c + (size_t)co];
+      acc = acc + prod;
     }
-    out[co] = (float)bnn_apply_activation_d(acc, p->activation);
+    out[co] = bnn_apply_activation(acc, p->activation);
   }
 }
 
 void bnn_scale_shift(const float *in, float *out, int pixels, int channels, const float *scale,
                      const float *shift) {
   for (int p = 0; p < pixels; p++) {
+    const float *x = in + (size_t)p * (size_t)channels;
+    float *y = out + (size_t)p * (size_t)channels;
     for (int c = 0; c < channels; c++) {
-      const size_t i = (size_t)p * (size_t)channels + (size_t)c;
-      out[i] = (float)((double)in[i] * (double)scale[c] + (double)shift[c]);
+      const float prod = x[c] * scale[c];
+      y[c] = prod + shift[c];
     }
   }
 }
@@ -366,48 +368,46 @@ void bnn_avgpool(const bnn_window *w, int channels, const float *in, float *out)
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
       float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)channels;
       for (int c = 0; c < channels; c++) {
-        double sum = 0.0;
+        float sum = 0.0f;
         int count = 0;
         for (int ky = 0; ky < w->k_h; ky++) {
           for (int kx = 0; kx < w->k_w; kx++) {
             const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
             if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-            sum += (double)in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)channels + (size_t)c];
+            sum = sum + in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)channels + (size_t)c];
             count++;
           }
         }
-        o[c] = (float)(sum / (double)count);
+        o[c] = sum / (float)count;
       }
     }
   }
 }
 
+/* Channels in the inner loop: every channel's sum still sees the positions in order. */
 void bnn_global_avgpool(const float *in, float *out, int pixels, int channels) {
-  for (int c = 0; c < channels; c++) {
-    double sum = 0.0;
-    for (int p = 0; p < pixels; p++) sum += (double)in[(size_t)p * (size_t)channels + (size_t)c];
-    out[c] = (float)(sum / (double)pixels);
+  for (int c = 0; c < channels; c++) out[c] = 0.0f;
+  for (int p = 0; p < pixels; p++) {
+    const float *x = in + (size_t)p * (size_t)channels;
+    for (int c = 0; c < channels; c++) out[c] = out[c] + x[c];
   }
+  const float n = (float)pixels;
+  for (int c = 0; c < channels; c++) out[c] = out[c] / n;
 }
 
-/*
- * The reference computes f32((0 + a) + b) in double. 0 + a == a exactly (but -0 becomes +0), and for one
- * addition of two floats rounding the double sum to float equals the float sum (53 >= 2*24 + 2, so double
- * rounding is innocuous). So a float add is the same, once a zero result is normalised to +0 (the double
- * path never yields -0). Runs on the FPU instead of in software.
- */
+/* f32(f32(+0 + a) + b): the +0 start turns -0 + -0 into +0, as the reference's sum from +0 does. */
 void bnn_add(const float *a, const float *b, float *out, int n) {
   for (int i = 0; i < n; i++) {
-    const float s = a[i] + b[i];
-    out[i] = s == 0.0f ? 0.0f : s;
+    const float s = 0.0f + a[i];
+    out[i] = s + b[i];
   }
 }
 
 void bnn_add_n(const float *const *inputs, int count, float *out, int n) {
   for (int i = 0; i < n; i++) {
-    double s = 0.0;
-    for (int k = 0; k < count; k++) s += (double)inputs[k][i];
-    out[i] = (float)s;
+    float s = 0.0f;
+    for (int k = 0; k < count; k++) s = s + inputs[k][i];
+    out[i] = s;
   }
 }
 
@@ -439,97 +439,102 @@ void bnn_hard_tanh(const float *in, float *out, int n) {
   for (int i = 0; i < n; i++) out[i] = in[i] < -1.0f ? -1.0f : (in[i] > 1.0f ? 1.0f : in[i]);
 }
 
-void bnn_leaky_tanh(const float *in, float *out, int n, double alpha) {
+void bnn_leaky_tanh(const float *in, float *out, int n, float alpha) {
   for (int i = 0; i < n; i++) {
-    const double x = (double)in[i];
-    const double c = x < -1.0 ? -1.0 : (x > 1.0 ? 1.0 : x);
-    out[i] = (float)(c + alpha * (x - c));
+    const float x = in[i];
+    const float c = x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
+    const float excess = x - c;
+    const float scaled = alpha * excess;
+    out[i] = c + scaled;
   }
+}
+
+/* The float32 with bit pattern `bits`, and back. */
+static inline float bnn_f32_from_bits(uint32_t bits) {
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+static inline uint32_t bnn_f32_bits(float f) {
+  uint32_t bits;
+  memcpy(&bits, &f, sizeof bits);
+  return bits;
 }
 
 /*
- * e^x in double with the classic fdlibm algorithm (the one JavaScript engines use for Math.exp), so the
- * softmax agrees bit for bit between device, host and the studio whatever libm the toolchain ships.
- *   1. reduce: x = k*ln2 + r, |r| <= 0.5*ln2, with ln2 split into hi + lo parts (r = hi - lo);
- *   2. R(r^2) ~ r*(e^r + 1)/(e^r - 1) by a degree-5 minimax polynomial: c = r - r^2*(P1 + ... + P5*r^8);
- *   3. e^r = 1 - ((lo - r*c/(2 - c)) - hi), then scale by 2^k through the exponent bits.
+ * e^x in float32 with FreeBSD's / musl's e_expf.c algorithm (Sun's fdlibm converted to float), operation by
+ * operation as @bnn-studio/kernels' expf (src/reference/expf.ts) and its WASM expf_f32, so the softmax agrees
+ * bit for bit between device, host and the studio whatever libm the toolchain ships. Accuracy < 1 ulp.
+ *   1. reduce: x = k*ln2 + r, |r| <= 0.5*ln2, ln2 = hi + lo (hi has 16 significant bits: k*hi is exact);
+ *   2. c = r - r^2*(P1 + r^2*P2), the minimax form of r*(e^r + 1)/(e^r - 1) - 2 on the reduced range;
+ *   3. e^r = 1 + ((r*c/(2 - c) - lo) + hi), then scaled by 2^k with one rounding (scalbnf).
  */
-static double bnn_set_high_word(double d, uint32_t hi) {
-  uint64_t bits;
-  memcpy(&bits, &d, sizeof bits);
-  bits = (bits & 0xFFFFFFFFull) | ((uint64_t)hi << 32);
-  memcpy(&d, &bits, sizeof d);
-  return d;
-}
-
-static uint32_t bnn_high_word(double d) {
-  uint64_t bits;
-  memcpy(&bits, &d, sizeof bits);
-  return (uint32_t)(bits >> 32);
-}
-
-double bnn_exp(double x) {
-  static const double half[2] = {0.5, -0.5};
-  static const double ln2_hi[2] = {6.93147180369123816490e-01, -6.93147180369123816490e-01};
-  static const double ln2_lo[2] = {1.90821492927058770002e-10, -1.90821492927058770002e-10};
-  const double huge = 1.0e+300, twom1000 = 9.33263618503218878990e-302;
-  const double o_threshold = 7.09782712893383973096e+02, u_threshold = -7.45133219101941108420e+02;
-  const double invln2 = 1.44269504088896338700e+00;
-  const double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
-               P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
-               P5 = 4.13813679705723846039e-08;
-  double hi = 0.0, lo = 0.0;
-  int k = 0;
-  uint32_t hx = bnn_high_word(x);
-  const int xsb = (int)((hx >> 31) & 1u);
+float bnn_expf(float x) {
+  const float ln2_hi = bnn_f32_from_bits(0x3f317200u), ln2_lo = bnn_f32_from_bits(0x35bfbe8eu);
+  const float inv_ln2 = bnn_f32_from_bits(0x3fb8aa3bu);
+  const float p1 = bnn_f32_from_bits(0x3e2aaa8fu), p2 = bnn_f32_from_bits(0xbb355215u);
+  uint32_t hx = bnn_f32_bits(x);
+  const int sign = (int)(hx >> 31);
   hx &= 0x7FFFFFFFu;
-  if (hx >= 0x40862E42u) { /* |x| >= 709.78... */
-    if (hx >= 0x7FF00000u) {
-      uint64_t bits;
-      memcpy(&bits, &x, sizeof bits);
-      if ((bits & 0x000FFFFFFFFFFFFFull) != 0) return x + x; /* NaN */
-      return xsb == 0 ? x : 0.0;                             /* exp(+-inf) = inf, 0 */
-    }
-    if (x > o_threshold) return huge * huge;
-    if (x < u_threshold) return twom1000 * twom1000;
+  if (hx > 0x7F800000u) return x; /* NaN */
+  if (hx >= 0x42AEAC50u) {        /* |x| >= 87.33655 */
+    if (hx >= 0x42B17218u && !sign) return x * 0x1p127f; /* x >= 88.722839: +inf */
+    if (sign && hx >= 0x42CFF1B5u) return 0.0f;           /* x <= -103.972084: +0 */
   }
-  if (hx > 0x3FD62E42u) {   /* |x| > 0.5 ln2 */
-    if (hx < 0x3FF0A2B2u) { /* and |x| < 1.5 ln2 */
-      hi = x - ln2_hi[xsb];
-      lo = ln2_lo[xsb];
-      k = 1 - xsb - xsb;
+  int k;
+  float hi, lo;
+  if (hx > 0x3EB17218u) { /* |x| > 0.5 ln2 */
+    if (hx > 0x3F851592u) {
+      const float t = inv_ln2 * x;
+      k = (int)(t + (sign ? -0.5f : 0.5f)); /* truncation toward zero */
     } else {
-      k = (int)(invln2 * x + half[xsb]);
-      const double t = (double)k;
-      hi = x - t * ln2_hi[0];
-      lo = t * ln2_lo[0];
+      k = 1 - sign - sign; /* |x| <= 1.5 ln2 */
     }
+    const float kf = (float)k;
+    const float khi = kf * ln2_hi;
+    hi = x - khi;
+    lo = kf * ln2_lo;
     x = hi - lo;
-  } else if (hx < 0x3E300000u) { /* |x| < 2^-28 */
-    if (huge + x > 1.0) return 1.0 + x;
-  } else {
+  } else if (hx > 0x39000000u) { /* |x| > 2^-14 */
     k = 0;
+    hi = x;
+    lo = 0.0f;
+  } else {
+    return 1.0f + x;
   }
-  const double t = x * x;
-  const double c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
-  const double y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
-  if (k >= -1021) {
-    if (k == 1024) return y * 2.0 * 8.98846567431157953865e+307; /* 2^1023 */
-    return bnn_set_high_word(y, bnn_high_word(y) + ((uint32_t)k << 20));
+  const float xx = x * x;
+  const float poly = p1 + xx * p2;
+  const float c = x - xx * poly;
+  const float q = (x * c) / (2.0f - c);
+  float y = 1.0f + ((q - lo) + hi);
+  if (k == 0) return y;
+  /* scalbnf(y, k) for k in [-150, 128]: at most one exact pre-scaling, then one rounding. */
+  if (k > 127) {
+    y = y * 0x1p127f;
+    k -= 127;
+  } else if (k < -126) {
+    y = y * 0x1p-102f;
+    k += 102;
   }
-  return bnn_set_high_word(y, bnn_high_word(y) + ((uint32_t)(k + 1000) << 20)) * twom1000;
+  return y * bnn_f32_from_bits((uint32_t)(k + 127) << 23);
 }
 
-/* Softmax over the last axis, in double like the reference: y = exp(x - max) / sum(exp(x - max)). */
+/* Softmax over the last axis: m = max, e_i = bnn_expf(x_i - m) (kept in out), s = sum in order, y_i = e_i / s. */
 void bnn_softmax(const float *in, float *out, int rows, int n) {
   for (int r = 0; r < rows; r++) {
     const float *x = in + (size_t)r * (size_t)n;
     float *y = out + (size_t)r * (size_t)n;
-    double m = -INFINITY;
-    for (int i = 0; i < n; i++) m = (double)x[i] > m ? (double)x[i] : m;
-    double sum = 0.0;
-    for (int i = 0; i < n; i++) sum += bnn_exp((double)x[i] - m);
-    for (int i = 0; i < n; i++) y[i] = (float)(bnn_exp((double)x[i] - m) / sum);
+    float m = -INFINITY;
+    for (int i = 0; i < n; i++) {
+      if (x[i] > m || (x[i] == 0.0f && m == 0.0f && !signbit(x[i]))) m = x[i]; /* Math.max: +0 beats -0 */
+    }
+    float sum = 0.0f;
+    for (int i = 0; i < n; i++) {
+      const float e = bnn_expf(x[i] - m);
+      y[i] = e;
+      sum = sum + e;
+    }
+    for (int i = 0; i < n; i++) y[i] = y[i] / sum;
   }
 }

@@ -5,8 +5,10 @@
  *   them in one static arena with a liveness-based allocator).
  * - Bit-packed tensors follow Larq Compute Engine: channels packed LSB-first into 32-bit words, bit 1 = -1,
  *   bit 0 = +1, unused tail bits 0. A packed [H, W, C] tensor holds H*W*ceil(C/32) words.
- * - Float arithmetic is written in the exact order of the TypeScript reference in @bnn-studio/kernels, so
- *   results are bit-exact when compiled without -ffast-math and with -ffp-contract=off.
+ * - Float32 numeric contract (docs/deploy-graph.md): float ops are IEEE float32 operations only (no double,
+ *   no fused multiply-add) in the exact order of the TypeScript reference in @bnn-studio/kernels, so results
+ *   are bit-exact with the studio when compiled without -ffast-math and with -ffp-contract=off, and the
+ *   Cortex-M4F's single-precision FPU runs all of them.
  */
 #ifndef BNN_RUNTIME_H
 #define BNN_RUNTIME_H
@@ -111,17 +113,17 @@ void bnn_maxpool(const bnn_window *w, int channels, const float *in, float *out)
 void bnn_avgpool(const bnn_window *w, int channels, const float *in, float *out);
 void bnn_global_avgpool(const float *in, float *out, int pixels, int channels);
 void bnn_add(const float *a, const float *b, float *out, int n);
-/* out = sum of `count` inputs, left to right from +0, in double. */
+/* out = sum of `count` inputs, left to right from +0, each add rounded to float. */
 void bnn_add_n(const float *const *inputs, int count, float *out, int n);
-/* e^x in double: the fdlibm algorithm, so host, device and the JavaScript reference agree. */
-double bnn_exp(double x);
+/* e^x in float32: FreeBSD/musl's e_expf algorithm step by step, so host, device and the studio agree. */
+float bnn_expf(float x);
 /* Copies `channels` floats per pixel of `in` into `out` (row stride `out_stride`) at channel `offset`. */
 void bnn_concat_part(const float *in, float *out, int pixels, int channels, int out_stride, int offset);
 void bnn_copy(const float *in, float *out, int n);
 void bnn_relu(const float *in, float *out, int n);
 void bnn_prelu(const float *in, float *out, int pixels, int channels, const float *alpha);
 void bnn_hard_tanh(const float *in, float *out, int n);
-void bnn_leaky_tanh(const float *in, float *out, int n, double alpha);
+void bnn_leaky_tanh(const float *in, float *out, int n, float alpha);
 void bnn_softmax(const float *in, float *out, int rows, int n);
 
 #ifdef __cplusplus

@@ -51,7 +51,8 @@ describe('.bnn round trip', () => {
     expect(file.graph).toEqual(graph);
     expect(file.meta).toMatchObject(meta);
     expect(file.meta.producer).toMatch(/bnn-studio/);
-    expect(file.version).toEqual({ major: 1, minor: 0 });
+    expect(file.version).toEqual({ major: 1, minor: 1 });
+    expect(file.numerics).toBe('float32');
   });
 
   it('returns typed arrays that are aligned views into the file bytes', () => {
@@ -145,7 +146,20 @@ describe('.bnn reader refuses bad files, saying which check failed', () => {
     const v2 = new Uint8Array(bytes);
     new DataView(v2.buffer).setUint16(FIELD.versionMajor, 2, true);
     expect(codeOf(() => readBnn(fixCrc(v2)))).toBe('unsupported_version');
-    expect(() => readBnn(v2)).toThrow(/version 2\.0; this reader reads version 1\.x.*Update BNN Studio/);
+    expect(() => readBnn(v2)).toThrow(/version 2\.1; this reader reads version 1\.x.*Update BNN Studio/);
+  });
+
+  it('a 1.0 file (float ops summed in double then) is read unchanged and marked float64-accumulate', () => {
+    const v10 = new Uint8Array(bytes);
+    new DataView(v10.buffer).setUint16(FIELD.versionMinor, 0, true);
+    const old = readBnn(fixCrc(v10));
+    expect(old.version).toEqual({ major: 1, minor: 0 });
+    expect(old.numerics).toBe('float64-accumulate');
+    expect(old.graph).toEqual(readBnn(bytes).graph);
+    // a newer minor is read as float32 too
+    const v17 = new Uint8Array(bytes);
+    new DataView(v17.buffer).setUint16(FIELD.versionMinor, 7, true);
+    expect(readBnn(fixCrc(v17)).numerics).toBe('float32');
   });
 
   it('unknown feature flags', () => {

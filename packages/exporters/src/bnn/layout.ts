@@ -1,5 +1,5 @@
 /**
- * Byte layout of a `.bnn` file, version 1.0 (docs/formats/bnn.md is the prose version of this file).
+ * Byte layout of a `.bnn` file, version 1.1 (docs/formats/bnn.md is the prose version of this file).
  *
  *   offset  size  field
  *   0       8     magic  89 42 4E 4E 0D 0A 1A 0A  ("\x89BNN\r\n\x1a\n": catches text-mode transfers, like PNG)
@@ -22,7 +22,13 @@
  */
 export const BNN_MAGIC = Uint8Array.of(0x89, 0x42, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
 export const BNN_VERSION_MAJOR = 1;
-export const BNN_VERSION_MINOR = 0;
+/**
+ * 1.1: the float ops follow the deploy graph's float32 numeric contract (docs/deploy-graph.md). 1.0 files (float
+ * ops then accumulated in double) are read unchanged and run under the float32 contract (`BnnFile.numerics`).
+ */
+export const BNN_VERSION_MINOR = 1;
+/** The first minor version whose float ops were exported under the float32 contract. */
+export const BNN_FLOAT32_CONTRACT_MINOR = 1;
 export const BNN_FORMAT_ID = 'bnn-studio.bnn';
 
 export const FIXED_HEADER_BYTES = 48;

@@ -4,6 +4,7 @@ import { BnnFormatError } from '../errors.js';
 import { crc32 } from './crc32.js';
 import {
   BNN_ALIGN,
+  BNN_FLOAT32_CONTRACT_MINOR,
   BNN_FORMAT_ID,
   BNN_MAGIC,
   BNN_VERSION_MAJOR,
@@ -231,5 +232,6 @@ function decodeBody(
 
   const meta = (header.meta !== null && typeof header.meta === 'object' ? header.meta : {}) as BnnMeta;
   const tensorBytes = blobs.reduce((s, b) => s + b.byteLength, 0);
-  return { graph, meta, version, tensorBytes, overheadBytes: fileLength - tensorBytes };
+  const numerics = version.minor >= BNN_FLOAT32_CONTRACT_MINOR ? 'float32' : 'float64-accumulate';
+  return { graph, meta, version, numerics, tensorBytes, overheadBytes: fileLength - tensorBytes };
 }

@@ -34,6 +34,15 @@ export interface BnnFile {
   meta: BnnMeta;
   /** Version of the file that was read. */
   version: { major: number; minor: number };
+  /**
+   * The numeric contract the file was exported under: `'float32'` (version 1.1 and later: every float op is
+   * float32 operations in a fixed order, what kernels and firmware compute today) or `'float64-accumulate'`
+   * (version 1.0: depthwise, dense, pools, add, scale_shift, leaky_tanh and softmax summed in double). A 1.0
+   * file's graph is read unchanged and runs under the float32 contract; its float outputs may differ from the
+   * exporting version's in the last bits (argmaxes and bit-packed tensors almost always agree). Re-export it to
+   * get golden vectors of the current contract.
+   */
+  numerics: 'float32' | 'float64-accumulate';
   /** Bytes of tensor data (weights, thresholds, BatchNorm terms) in the file. */
   tensorBytes: number;
   /** Everything else: fixed header, JSON header, tensor table, alignment padding, CRC. */

@@ -14,14 +14,6 @@ export function cFloat(value: number): string {
   return `${text.includes('.') || text.includes('e') ? text : `${text}.`}f`;
 }
 
-/** A C `double` literal that parses back to exactly `value` (17 significant digits). */
-export function cDouble(value: number): string {
-  if (!Number.isFinite(value)) throw new Error(`cDouble: ${value} has no C literal`);
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const text = value.toPrecision(17);
-  return text.includes('.') || text.includes('e') ? text : `${text}.0`;
-}
-
 export function cU32(value: number): string {
   return `0x${(value >>> 0).toString(16).toUpperCase().padStart(8, '0')}u`;
 }

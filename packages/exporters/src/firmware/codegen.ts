@@ -39,7 +39,7 @@ export interface GeneratedModel {
 /**
  * Stack of the runtime's deepest call path, bnn_invoke → kernel → helpers: arm-none-eabi-gcc -O2
  * -fstack-usage gives at most 296 bytes for a kernel frame (bnn_bdepthwise), 152 for the binary-conv pixel
- * loop, plus libgcc soft-double helpers; 1 KB covers it with margin. The linker scripts reserve 8 KB.
+ * loop (float kernels run on the FPU, no soft-double helpers); 1 KB covers it with margin. The linker scripts reserve 8 KB.
  */
 export const STACK_ESTIMATE_BYTES = 1024;
 

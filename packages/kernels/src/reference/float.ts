@@ -1,10 +1,16 @@
 /**
- * Reference implementations of the float operations of a deployable graph, one sample at a time.
- * Sums are accumulated in double precision and rounded to float32 when stored. Both engine backends use
- * these functions for float ops, so the backends agree exactly on them.
+ * Reference implementations of the float operations of a deployable graph, one sample at a time, in the deploy
+ * graph's float32 contract (docs/deploy-graph.md, "Float32 numeric contract"): every operation is one IEEE
+ * float32 operation, rounded with `Math.fround` at each step, in a fixed order, with no fused multiply-add.
+ * (For one +, −, ·, / of two float32 values, rounding the double result to float32 equals the float32
+ * operation: 53 ≥ 2·24 + 2.) The WASM kernels and the C runtime perform the same operations in the same order,
+ * so all executors agree bit for bit.
  */
 import type { Conv2DOp, FloatActivation, Padding } from '@bnn-studio/bnn-core';
 import { convGeometry } from '../geometry.js';
+import { expf } from './expf.js';
+
+const f = Math.fround;
 
 function activate(y: number, activation: FloatActivation): number {
   return activation === 'relu' ? Math.max(y, 0) : y;
@@ -71,7 +77,10 @@ export interface DepthwiseParams {
   activation: FloatActivation;
 }
 
-/** Float depthwise conv2d: filter `[KH, KW, C, M]`, output channel c·M + m. */
+/**
+ * Float depthwise conv2d: filter `[KH, KW, C, M]`, output channel c·M + m. float32: acc = bias (or +0), then for
+ * in-bounds taps in (ky, kx) order acc = f32(acc + f32(x·w)); activation last.
+ */
 export function depthwiseConv2dReference(
   input: Float32Array,
   inH: number,
@@ -83,10 +92,10 @@ export function depthwiseConv2dReference(
   const cm = c * m;
   const relu = p.activation === 'relu';
   const out = new Float32Array(g.outH * g.outW * cm);
-  const acc = new Float64Array(cm);
+  const acc = new Float32Array(cm);
   for (let oy = 0; oy < g.outH; oy++) {
     for (let ox = 0; ox < g.outW; ox++) {
-      if (bias) for (let o = 0; o < cm; o++) acc[o] = bias[o]!;
+      if (bias) acc.set(bias);
       else acc.fill(0);
       // per output channel, taps are summed in (ky, kx) order
       for (let ky = 0; ky < p.kernel[0]; ky++) {
@@ -99,19 +108,23 @@ export function depthwiseConv2dReference(
           const fBase = (ky * p.kernel[1] + kx) * cm;
           for (let ch = 0; ch < c; ch++) {
             const x = input[inBase + ch]!;
-            for (let k = 0; k < m; k++) acc[ch * m + k]! += x * filter[fBase + ch * m + k]!;
+            // storing the sum into the Float32Array rounds it: acc = f32(acc + f32(x·w))
+            for (let k = 0; k < m; k++) acc[ch * m + k]! += f(x * filter[fBase + ch * m + k]!);
           }
         }
       }
       const base = (oy * g.outW + ox) * cm;
       if (relu) for (let o = 0; o < cm; o++) out[base + o] = Math.max(acc[o]!, 0);
-      else for (let o = 0; o < cm; o++) out[base + o] = acc[o]!;
+      else out.set(acc, base);
     }
   }
   return out;
 }
 
-/** Float dense: `[Cin]` → `[Cout]`, weights `[Cin, Cout]`. */
+/**
+ * Float dense: `[Cin]` → `[Cout]`, weights `[Cin, Cout]`. float32: acc = bias (or +0), then for inputs i in
+ * order, skipping x[i] = ±0, acc = f32(acc + f32(x[i]·w[i][o])); activation last.
+ */
 export function denseReference(
   input: Float32Array,
   p: {
@@ -122,20 +135,24 @@ export function denseReference(
     activation: FloatActivation;
   },
 ): Float32Array {
-  const acc = new Float64Array(p.outChannels);
-  if (p.bias) for (let o = 0; o < p.outChannels; o++) acc[o] = p.bias[o]!;
+  const acc = new Float32Array(p.outChannels);
+  if (p.bias) acc.set(p.bias);
   for (let i = 0; i < p.inChannels; i++) {
     const x = input[i]!;
     if (x === 0) continue;
     const row = i * p.outChannels;
-    for (let o = 0; o < p.outChannels; o++) acc[o]! += x * p.weights[row + o]!;
+    for (let o = 0; o < p.outChannels; o++) acc[o]! += f(x * p.weights[row + o]!);
   }
   const out = new Float32Array(p.outChannels);
   for (let o = 0; o < p.outChannels; o++) out[o] = activate(acc[o]!, p.activation);
   return out;
 }
 
-/** Float max- or average-pool; `same` uses only in-bounds taps (TensorFlow semantics). */
+/**
+ * Float max- or average-pool; `same` uses only in-bounds taps (TensorFlow semantics). Max: from −∞ in (iy, ix)
+ * order, `Math.max` (+0 beats −0). Average, float32: s = +0, s = f32(s + x) in (iy, ix) order, y = f32(s / n)
+ * with n the in-bounds tap count.
+ */
 export function pool2dReference(
   kind: 'max' | 'avg',
   input: Float32Array,
@@ -146,7 +163,7 @@ export function pool2dReference(
 ): Float32Array {
   const g = convGeometry(inH, inW, p.pool, p.strides, [1, 1], p.padding);
   const out = new Float32Array(g.outH * g.outW * channels);
-  const acc = new Float64Array(channels);
+  const acc = new Float32Array(channels);
   const isMax = kind === 'max';
   for (let oy = 0; oy < g.outH; oy++) {
     const y0 = Math.max(0, oy * p.strides[0] - g.padTop);
@@ -164,31 +181,31 @@ export function pool2dReference(
       }
       const count = (y1 - y0) * (x1 - x0);
       const base = (oy * g.outW + ox) * channels;
-      for (let c = 0; c < channels; c++) out[base + c] = isMax ? acc[c]! : acc[c]! / count;
+      for (let c = 0; c < channels; c++) out[base + c] = isMax ? acc[c]! : f(acc[c]! / count);
     }
   }
   return out;
 }
 
-/** `[H, W, C]` → `[C]`: mean over all positions. */
+/** `[H, W, C]` → `[C]`: mean over all positions. float32: s = +0, s = f32(s + x) in position order, y = f32(s / P). */
 export function globalAvgPoolReference(
   input: Float32Array,
   positions: number,
   channels: number,
 ): Float32Array {
-  const acc = new Float64Array(channels);
+  const acc = new Float32Array(channels);
   for (let i = 0; i < positions; i++) for (let c = 0; c < channels; c++) acc[c]! += input[i * channels + c]!;
   const out = new Float32Array(channels);
   for (let c = 0; c < channels; c++) out[c] = acc[c]! / positions;
   return out;
 }
 
-/** Element-wise sum, accumulated in double in input order. */
+/** Element-wise sum. float32: s = +0, then s = f32(s + x_k) for the inputs in order (so −0 + −0 gives +0). */
 export function addReference(inputs: readonly Float32Array[]): Float32Array {
   const n = inputs[0]!.length;
-  const acc = new Float64Array(n);
+  const acc = new Float32Array(n);
   for (const t of inputs) for (let i = 0; i < n; i++) acc[i]! += t[i]!;
-  return Float32Array.from(acc);
+  return acc;
 }
 
 /** Concatenation along the channel axis of tensors with `positions` rows each. */
@@ -226,33 +243,45 @@ export function hardTanhReference(input: Float32Array): Float32Array {
   return input.map((x) => Math.min(Math.max(x, -1), 1));
 }
 
-/** Larq's leaky_tanh: clamp(x, −1, 1) + alpha·(x − clamp(x, −1, 1)). */
+/**
+ * Larq's leaky_tanh: clamp(x, −1, 1) + alpha·(x − clamp(x, −1, 1)). float32, with a = f32(alpha):
+ * c = clamp(x, −1, 1); y = f32(c + f32(a · f32(x − c))).
+ */
 export function leakyTanhReference(input: Float32Array, alpha: number): Float32Array {
+  const a = f(alpha);
   return input.map((x) => {
     const c = Math.min(Math.max(x, -1), 1);
-    return c + alpha * (x - c);
+    return f(c + f(a * f(x - c)));
   });
 }
 
-/** y = x·scale[c] + shift[c] along the last axis. */
+/** y = x·scale[c] + shift[c] along the last axis. float32, no fused multiply-add: y = f32(f32(x·scale) + shift). */
 export function scaleShiftReference(
   input: Float32Array,
   scale: Float32Array,
   shift: Float32Array,
 ): Float32Array {
   const c = scale.length;
-  return input.map((x, i) => x * scale[i % c]! + shift[i % c]!);
+  return input.map((x, i) => f(x * scale[i % c]!) + shift[i % c]!);
 }
 
-/** Softmax over the last axis (rows of `channels`). */
+/**
+ * Softmax over the last axis (rows of `channels`). float32: m = max of the row (`Math.max` from −∞);
+ * e_i = expf(f32(x_i − m)) (./expf.ts); s = +0, s = f32(s + e_i) in order; y_i = f32(e_i / s).
+ */
 export function softmaxReference(input: Float32Array, channels: number): Float32Array {
   const out = new Float32Array(input.length);
   for (let r = 0; r < input.length / channels; r++) {
+    const base = r * channels;
     let max = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < channels; c++) max = Math.max(max, input[r * channels + c]!);
+    for (let c = 0; c < channels; c++) max = Math.max(max, input[base + c]!);
     let sum = 0;
-    for (let c = 0; c < channels; c++) sum += Math.exp(input[r * channels + c]! - max);
-    for (let c = 0; c < channels; c++) out[r * channels + c] = Math.exp(input[r * channels + c]! - max) / sum;
+    for (let c = 0; c < channels; c++) {
+      const e = expf(input[base + c]! - max);
+      out[base + c] = e;
+      sum = f(sum + e);
+    }
+    for (let c = 0; c < channels; c++) out[base + c] = out[base + c]! / sum;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // Seeded fuzzing of the float ops with a WASM kernel (scale_shift, relu, add of two tensors, max/avg/global pooling,
-// depthwise conv2d with depth multiplier 1): the wasm engine must equal the reference engine bit for bit (−0 and
+// depthwise conv2d with depth multiplier 1, softmax): the wasm engine must equal the reference engine bit for bit (−0 and
 // values that round differently in float32 and double included), at odd sizes, channel counts off multiples of 4,
 // strides, dilations, both paddings and batches.
 import type { DeployGraph, DeployOp, DeployTensor } from '@bnn-studio/bnn-core';
@@ -87,6 +87,15 @@ describe('WASM float ops equal the reference bit for bit', () => {
       };
       const add: DeployOp = { op: 'add', sourceNode: 'add', inputs: ['x', 'r'], outputs: ['y'] };
       await expectSameBackends(graphOf(h, w, c, shape, add, [branch]), rng, `add ${shape}`);
+    }
+  });
+
+  it(`softmax (float32 expf, sum and division) on ${CASES} random shapes`, async () => {
+    const rng = new Rng(34);
+    for (let seed = 0; seed < CASES; seed++) {
+      const [h, w, c] = [rng.int(1, 4), rng.int(1, 4), rng.int(1, 40)];
+      const op: DeployOp = { op: 'softmax', sourceNode: 'sm', inputs: ['x'], outputs: ['y'] };
+      await expectSameBackends(graphOf(h, w, c, [h, w, c], op), rng, `softmax ${[h, w, c]}`);
     }
   });
 

@@ -139,7 +139,10 @@ export const WASM_KERNELS = {
   prelu: onReference,
   hard_tanh: onReference,
   leaky_tanh: onReference,
-  softmax: onReference,
+  softmax: (_heap, { inputs: [x] }) => ({
+    run: ({ k, srcs, dst, batch }) =>
+      k.softmax_f32(srcs[0]!, dst, (batch * x!.elements) / x!.channels, x!.channels),
+  }),
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -178,6 +178,10 @@ export interface KernelExports {
   depthwise_f32(
     ...args: [src: number, filter: number, bias: number, dst: number, ...window: ConvWindow, relu: 0 | 1]
   ): void;
+  /** e^x in float32, the reference's `expf` operation by operation. */
+  expf_f32(x: number): number;
+  /** Softmax over `rows` rows of `n` floats (expf, float32 sum and divisions); dst may equal src. */
+  softmax_f32(src: number, dst: number, rows: number, n: number): void;
   /** The benchmark's register-only XOR + popcount + add loops (ROOFLINES in the WAT source). */
   roofline_6x2(n: number, seed: bigint): bigint;
   roofline_4x4(n: number, seed: bigint): bigint;

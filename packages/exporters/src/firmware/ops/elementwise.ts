@@ -2,7 +2,7 @@
  * C emitters of the float ops without a window of weights: scale/shift, pooling, add, concat, reshape and the
  * activations.
  */
-import { cDouble } from '../c-literals.js';
+import { cFloat } from '../c-literals.js';
 import { type CKernel, chans, cWindow, pixels, windowOf } from './emitter.js';
 
 export const scaleShiftC: CKernel<'scale_shift'> = {
@@ -79,7 +79,7 @@ export const hardTanhC: CKernel<'hard_tanh'> = {
 
 export const leakyTanhC: CKernel<'leaky_tanh'> = {
   emit: (op, { inT, outT, F, n }) =>
-    `bnn_leaky_tanh(${F(inT.id)}, ${F(outT.id)}, ${n}, ${cDouble(op.alpha)});`,
+    `bnn_leaky_tanh(${F(inT.id)}, ${F(outT.id)}, ${n}, ${cFloat(op.alpha)});`,
 };
 
 export const softmaxC: CKernel<'softmax'> = {
