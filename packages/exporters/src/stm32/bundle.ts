@@ -155,7 +155,7 @@ Verified with: ${VERIFIED_TOOLS.compiler}; ${VERIFIED_TOOLS.emulator}.
   (targets \`firmware.elf\`, \`qemu.elf\`, \`qemu-test\`, library \`bnn_model\`).
 
 Floating point must stay IEEE: keep \`-ffp-contract=off\` and never add \`-ffast-math\`, or outputs drift from
-the studio's. The float first/last layers accumulate in double (as the studio does), in software on the M4.
+the studio's. Every float op is float32 arithmetic in the studio's order (no double), so the M4F's FPU runs it.
 
 ${FLASHING_GUIDE}
 ## Files

@@ -52,7 +52,7 @@ export function conv2dReference(
           let row = (ky * kw + kx) * ci * co;
           for (let c = 0; c < ci; c++, row += co) {
             const x = input[inBase + c]!;
-            // the sum of two float32 values is exact in double, so storing it rounds once, like f32.add
+            // storing the double sum into the Float32Array rounds it once, which equals f32.add
             for (let o = 0; o < co; o++) acc[o]! += Math.fround(x * filter[row + o]!);
           }
         }
