@@ -33,6 +33,7 @@ export {
   scaleShiftReference,
   softmaxReference,
 } from './reference/float.js';
+export { expf } from './reference/expf.js';
 export { WasmBConv } from './wasm/standalone.js';
 
 export const KERNELS_VERSION = '0.1.0';

@@ -4,9 +4,10 @@
 // the Cortex-M4F build (the bundle Makefile's flags) calls no soft-double helper (__aeabi_d*) and emits no
 // vfma/vfms.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expf } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
 import { PORTABLE_RUNTIME_FILES, RUNTIME_DIR, readRuntimeFile } from './runtime-files.js';
 
@@ -105,6 +106,71 @@ describe('C runtime kernels are float32 only', () => {
       // and the float kernels do run on the FPU
       expect(asm).toMatch(/\bvmul\.f32\b/);
       expect(asm).toMatch(/\bvdiv\.f32\b/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("bnn_expf (C) equals the studio's expf bit for bit", () => {
+  it('on every 4096th float32 bit pattern and around the branch points (host gcc, -ffp-contract=off)', () => {
+    if (!has('gcc')) return;
+    const dir = mkdtempSync(join(tmpdir(), 'bnn-expf-'));
+    try {
+      const edges = [0x42aeac50, 0x42b17218, 0x42cff1b5, 0x3eb17218, 0x3f851592, 0x39000000];
+      const patterns: number[] = [];
+      for (let b = 0; b < 2 ** 32; b += 4096) patterns.push(b + 7);
+      for (const e of edges)
+        for (let d = -64; d <= 64; d++) patterns.push(e + d, ((e | 0x80000000) >>> 0) + d);
+      const input = Uint32Array.from(patterns);
+      writeFileSync(join(dir, 'in.bin'), input);
+      writeFileSync(
+        join(dir, 'main.c'),
+        `#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+#include "bnn_runtime.h"
+int main(void) {
+  uint32_t b;
+  while (fread(&b, 4, 1, stdin) == 1) {
+    float x, y;
+    memcpy(&x, &b, 4);
+    y = bnn_expf(x);
+    memcpy(&b, &y, 4);
+    fwrite(&b, 4, 1, stdout);
+  }
+  return 0;
+}
+`,
+      );
+      execFileSync('gcc', [
+        '-std=c99',
+        '-O2',
+        '-ffp-contract=off',
+        '-fno-fast-math',
+        `-I${join(RUNTIME_DIR, 'src')}`,
+        join(dir, 'main.c'),
+        join(RUNTIME_DIR, 'src/bnn_runtime.c'),
+        '-o',
+        join(dir, 'expf'),
+      ]);
+      const out = execFileSync(join(dir, 'expf'), {
+        input: readFileSync(join(dir, 'in.bin')),
+        maxBuffer: 64 << 20,
+      });
+      const got = new Uint32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+      expect(got.length).toBe(input.length);
+      const f = new Float32Array(1);
+      const u = new Uint32Array(f.buffer);
+      let mismatches = 0;
+      for (let i = 0; i < input.length; i++) {
+        u[0] = input[i]!;
+        f[0] = expf(f[0]!);
+        const want = u[0]!;
+        const nan = (w: number) => (w & 0x7fffffff) > 0x7f800000;
+        if (got[i] !== want && !(nan(got[i]!) && nan(want))) mismatches++;
+      }
+      expect(mismatches).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
