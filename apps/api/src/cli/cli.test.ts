@@ -2,10 +2,11 @@
 // train on real MNIST digits → list → export a .bnn → export a firmware bundle from that .bnn → build and run the
 // bundle's self-check on the emulated Cortex-M4.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getPreset } from '@bnn-studio/bnn-core';
+import { getPreset, lower, randomWeights } from '@bnn-studio/bnn-core';
+import { readTflite, writeBnn, xcoreFileProblems } from '@bnn-studio/exporters';
 import { afterAll, describe, expect, it } from 'vitest';
 import { API_ROOT } from '../lib/paths.js';
 
@@ -71,6 +72,36 @@ describe('bnn-studio CLI', () => {
     const exp = await cli(['export', runId, '--target', 'bnn', '--out', bnn, '--json']);
     expect(exp.code, exp.out).toBe(0);
     expect(existsSync(bnn)).toBe(true);
+
+    // tflite-xcore from the run and from its .bnn (calibrated on the dataset the .bnn names): mnist-tiny's binary
+    // max-pool on bit-packed data has no xcore form, so both refuse naming the node and the fix.
+    for (const source of [runId, bnn]) {
+      const xc = await cli([
+        'export',
+        source,
+        '--target',
+        'tflite-xcore',
+        '--out',
+        join(dir, 'm.xcore.tflite'),
+      ]);
+      expect(xc.code, xc.out).not.toBe(0);
+      expect(xc.out).toMatch(/max_pool2d_5.*Fix: Move "max_pool2d_5" before the sign quantizer/s);
+    }
+    // A .bnn whose architecture xcore takes exports: calibrated on MNIST, the dataset its provenance names.
+    const quick = getPreset('quicknet-28');
+    const quickBnn = join(dir, 'quicknet.bnn');
+    writeFileSync(quickBnn, writeBnn(lower(quick, randomWeights(quick, 2)), { dataset: 'mnist' }));
+    const xcoreFile = join(dir, 'quicknet.xcore.tflite');
+    const xq = await cli(['export', quickBnn, '--target', 'tflite-xcore', '--out', xcoreFile, '--json']);
+    expect(xq.code, xq.out).toBe(0);
+    const model = readTflite(new Uint8Array(readFileSync(xcoreFile)));
+    expect(xcoreFileProblems(model)).toEqual([]);
+    // Without a dataset in its provenance the CLI says how to calibrate instead.
+    const bare = join(dir, 'bare.bnn');
+    writeFileSync(bare, writeBnn(lower(quick, randomWeights(quick, 2)), {}));
+    const xb = await cli(['export', bare, '--target', 'tflite-xcore', '--out', xcoreFile]);
+    expect(xb.code).not.toBe(0);
+    expect(xb.out).toMatch(/names no dataset.*bnn-studio export <run-id> --target tflite-xcore/);
 
     const zip = join(dir, 'stm32l4.zip');
     const fw = await cli(['export', bnn, '--target', 'stm32l4', '--out', zip, '--json']);

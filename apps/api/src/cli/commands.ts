@@ -18,12 +18,16 @@ import {
   fashionMnistPresent,
 } from '../services/datasets/ensure-builtin-datasets.js';
 import { buildExport } from '../services/exports/build-export.js';
+import { calibrateFromDataset } from '../services/exports/calibration.js';
 import { exportRun } from '../services/exports/export-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { getRun } from '../services/runs/get-run.js';
 import { listRuns } from '../services/runs/list-runs.js';
 import { ProgressBar } from './progress.js';
 import { describeTraining, resolveTrainOptions, type TrainFlags } from './train-options.js';
+
+/** The exporter's refusal of an xcore .tflite without calibration data. */
+const CALIBRATION_RULE = 'xcore.calibration_data_required';
 
 export interface CommonOpts {
   json?: boolean;
@@ -194,11 +198,25 @@ export async function exportCommand(
         err instanceof BnnFormatError ? `export: ${source}: ${err.message}` : `export: ${describeError(err)}`,
       );
     }
-    const built = await buildExport(deploy.graph, opts.target, { baseName: basename(source, '.bnn') }).catch(
-      (err: unknown) => {
-        throw new Error(`export: ${describeError(err)}`);
-      },
-    );
+    const baseName = basename(source, '.bnn');
+    // The xcore targets are int8: calibrate on the dataset the .bnn names in its provenance, like a run export.
+    const dataset =
+      opts.target === 'tflite-xcore' || opts.target === 'xcore' ? deploy.meta.dataset : undefined;
+    const build = (ctx?: AppContext) =>
+      buildExport(deploy.graph, opts.target, {
+        baseName,
+        ...(ctx && dataset ? { calibrate: () => calibrateFromDataset(ctx, dataset, deploy.graph) } : {}),
+      });
+    const built = await (dataset ? withContext(build) : build()).catch((err: unknown) => {
+      if (
+        err instanceof ApiError &&
+        (err.details as { rule?: string } | undefined)?.rule === CALIBRATION_RULE
+      )
+        throw new Error(
+          `export: ${source} names no dataset in its provenance, and the int8 xcore model needs one to calibrate on. Fix: export the run it came from (bnn-studio export <run-id> --target ${opts.target} --out …), which calibrates on the run's dataset.`,
+        );
+      throw new Error(`export: ${describeError(err)}`);
+    });
     writeFileSync(out, built.bytes);
     const result = { source, target: opts.target, out, bytes: built.bytes.byteLength, report: built.report };
     report(opts, `Wrote ${out} (${built.bytes.byteLength} bytes, ${opts.target})`, result);

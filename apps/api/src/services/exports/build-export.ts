@@ -7,6 +7,7 @@ import {
   buildXcoreBundle,
   type CalibrationRanges,
   ExportRefusedError,
+  listTfliteRefusals,
   type TfliteExport,
   writeBnn,
   writeTfliteWithReport,
@@ -66,7 +67,9 @@ export async function buildExport(
       case 'tflite-arm':
       case 'tflite-xcore': {
         const xcore = target === 'tflite-xcore';
-        const calibration = xcore && meta.calibrate ? await meta.calibrate() : undefined;
+        // Refusals (node + fix) come before calibration: no dataset decode for a model xcore cannot express.
+        const expressible = xcore && listTfliteRefusals(deploy, 'xcore').length === 0;
+        const calibration = expressible && meta.calibrate ? await meta.calibrate() : undefined;
         const { bytes: b, ...rest }: TfliteExport = writeTfliteWithReport(deploy, {
           profile: xcore ? 'xcore' : 'arm',
           ...(calibration ? { calibration } : {}),

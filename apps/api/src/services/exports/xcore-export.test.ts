@@ -66,4 +66,42 @@ describe('xcore exports calibrate on the run dataset (sqlite)', () => {
     });
     expect(again.json()).toMatchObject({ cached: true, artifact: { id: artifact.id } });
   });
+
+  it('answers 422 export_refused naming the node and the fix for a preset xcore cannot express (larq-mnist)', async () => {
+    const graph = getPreset('larq-mnist');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      headers: t.auth,
+      payload: {
+        graph,
+        datasetId: 'mnist',
+        location: 'browser',
+        config: { epochs: 1, batchSize: 32, seed: 3, optimizer: { id: 'adam' } },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const runId = created.json().run.id as string;
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${runId}/complete?finalAccuracy=0.5&epochs=1`,
+      headers: { ...t.auth, 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(serializeWeights(randomWeights(graph, 9))),
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${runId}/exports`,
+      headers: t.auth,
+      payload: { target: 'tflite-xcore' },
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    const { error } = res.json() as {
+      error: { code: string; message: string; fix: string; details: { nodeId: string; rule: string } };
+    };
+    expect(error.code).toBe('export_refused');
+    expect(error.details).toEqual({ nodeId: 'max_pool2d_5', rule: 'xcore.no_binary_maxpool' });
+    expect(error.message).toContain('max_pool2d_5');
+    expect(error.fix).toMatch(/Move "max_pool2d_5" before the sign quantizer/);
+  });
 });
