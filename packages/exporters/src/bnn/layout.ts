@@ -4,7 +4,7 @@
  *   offset  size  field
  *   0       8     magic  89 42 4E 4E 0D 0A 1A 0A  ("\x89BNN\r\n\x1a\n": catches text-mode transfers, like PNG)
  *   8       2     version major (u16)            readers refuse a major they do not know
- *   10      2     version minor (u16)            additive changes only; older readers accept newer minors
+ *   10      2     version minor (u16)            readers accept every minor of their major (1.1: float32 contract)
  *   12      4     file length in bytes (u32)     including the CRC trailer
  *   16      4     header offset (u32)            = 48
  *   20      4     header length (u32)            UTF-8 JSON bytes, without padding
