@@ -6,7 +6,8 @@
  * here), no fused multiply-add: built with -ffp-contract=off and without -ffast-math, so the Cortex-M4F's
  * single-precision FPU runs every float op and results are bit-exact with the studio:
  *   - conv2d / depthwise / dense: acc = bias (or +0), then acc = f32(acc + f32(x*w)) in the reference's order
- *     (conv2d: taps (ky, kx, ci); depthwise: taps (ky, kx); dense: inputs i, skipping x[i] == 0).
+ *     (conv2d: taps (ky, kx, ci); depthwise: taps (ky, kx); dense: inputs i, skipping x[i] == 0). Loops may run
+ *     channels innermost (one contiguous pixel per tap) as long as each accumulator sees its terms in that order.
  *   - avgpool / global average: s = +0, s = f32(s + x) in tap / position order, y = f32(s / count).
  *   - add: s = +0, s = f32(s + x_k) for the inputs in order. scale_shift: y = f32(f32(x*scale) + shift).
  *   - leaky_tanh: c = clamp(x, -1, 1), y = f32(c + f32(alpha * f32(x - c))) with alpha a float.
@@ -290,28 +291,42 @@ void bnn_conv2d(const bnn_conv2d_params *p, const float *in, float *out) {
   }
 }
 
+/* Float depthwise conv. The output row holds the C*M accumulators and the taps are the outer loop, so each
+   tap reads one contiguous input pixel and filter row; every accumulator still sees the bias first, then its
+   in-bounds taps in (ky, kx) order: acc = f32(acc + f32(x*w)), exactly the reference's order. */
 void bnn_depthwise(const bnn_depthwise_params *p, const float *in, float *out) {
   const bnn_window *w = &p->win;
-  const int m = p->multiplier, outc = p->channels * m;
+  const int m = p->multiplier, ch = p->channels, outc = ch * m;
   for (int oy = 0; oy < w->out_h; oy++) {
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
       float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)outc;
-      for (int c = 0; c < p->channels; c++) {
-        for (int q = 0; q < m; q++) {
-          float acc = p->bias ? p->bias[c * m + q] : 0.0f;
-          for (int ky = 0; ky < w->k_h; ky++) {
-            for (int kx = 0; kx < w->k_w; kx++) {
-              const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
-              if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-              const float prod =
-                  in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->channels + (size_t)c] *
-                  p->filter[((size_t)(ky * w->k_w + kx) * (size_t)p->channels + (size_t)c) * (size_t)m + q];
-              acc = acc + prod;
+      for (int k = 0; k < outc; k++) o[k] = p->bias ? p->bias[k] : 0.0f;
+      for (int ky = 0; ky < w->k_h; ky++) {
+        const int iy = iy0 + ky * w->dil_h;
+        if (iy < 0 || iy >= w->in_h) continue;
+        for (int kx = 0; kx < w->k_w; kx++) {
+          const int ix = ix0 + kx * w->dil_w;
+          if (ix < 0 || ix >= w->in_w) continue;
+          const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)ch;
+          const float *f = p->filter + (size_t)(ky * w->k_w + kx) * (size_t)outc;
+          if (m == 1) {
+            for (int c = 0; c < ch; c++) {
+              const float prod = x[c] * f[c];
+              o[c] = o[c] + prod;
+            }
+          } else {
+            for (int c = 0; c < ch; c++) {
+              for (int q = 0; q < m; q++) {
+                const float prod = x[c] * f[c * m + q];
+                o[c * m + q] = o[c * m + q] + prod;
+              }
             }
           }
-          o[c * m + q] = bnn_apply_activation(acc, p->activation);
         }
+      }
+      if (p->activation == BNN_ACT_RELU) {
+        for (int k = 0; k < outc; k++) o[k] = bnn_apply_activation(o[k], BNN_ACT_RELU);
       }
     }
   }
@@ -341,22 +356,26 @@ void bnn_scale_shift(const float *in, float *out, int pixels, int channels, cons
   }
 }
 
+/* Pools: channels in the inner loop (one contiguous input pixel per tap); every channel still sees its in-bounds
+   taps in (ky, kx) order. Max as Math.max (+0 beats -0); average: f32 sum from +0, then one division. */
 void bnn_maxpool(const bnn_window *w, int channels, const float *in, float *out) {
   for (int oy = 0; oy < w->out_h; oy++) {
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
       float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)channels;
-      for (int c = 0; c < channels; c++) {
-        float m = -INFINITY;
-        for (int ky = 0; ky < w->k_h; ky++) {
-          for (int kx = 0; kx < w->k_w; kx++) {
-            const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
-            if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-            const float v = in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)channels + (size_t)c];
-            if (v > m || (v == 0.0f && m == 0.0f && !signbit(v))) m = v; /* Math.max: +0 beats -0 */
+      for (int c = 0; c < channels; c++) o[c] = -INFINITY;
+      for (int ky = 0; ky < w->k_h; ky++) {
+        const int iy = iy0 + ky * w->dil_h;
+        if (iy < 0 || iy >= w->in_h) continue;
+        for (int kx = 0; kx < w->k_w; kx++) {
+          const int ix = ix0 + kx * w->dil_w;
+          if (ix < 0 || ix >= w->in_w) continue;
+          const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)channels;
+          for (int c = 0; c < channels; c++) {
+            const float v = x[c], m = o[c];
+            if (v > m || (v == 0.0f && m == 0.0f && !signbit(v))) o[c] = v;
           }
         }
-        o[c] = m;
       }
     }
   }
@@ -367,19 +386,21 @@ void bnn_avgpool(const bnn_window *w, int channels, const float *in, float *out)
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
       float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)channels;
-      for (int c = 0; c < channels; c++) {
-        float sum = 0.0f;
-        int count = 0;
-        for (int ky = 0; ky < w->k_h; ky++) {
-          for (int kx = 0; kx < w->k_w; kx++) {
-            const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
-            if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-            sum = sum + in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)channels + (size_t)c];
-            count++;
-          }
+      int count = 0;
+      for (int c = 0; c < channels; c++) o[c] = 0.0f;
+      for (int ky = 0; ky < w->k_h; ky++) {
+        const int iy = iy0 + ky * w->dil_h;
+        if (iy < 0 || iy >= w->in_h) continue;
+        for (int kx = 0; kx < w->k_w; kx++) {
+          const int ix = ix0 + kx * w->dil_w;
+          if (ix < 0 || ix >= w->in_w) continue;
+          const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)channels;
+          for (int c = 0; c < channels; c++) o[c] = o[c] + x[c];
+          count++;
         }
-        o[c] = sum / (float)count;
       }
+      const float n = (float)count;
+      for (int c = 0; c < channels; c++) o[c] = o[c] / n;
     }
   }
 }
