@@ -18,6 +18,7 @@ export {
   bmaxpool2dReference,
   floatTransform,
 } from './reference/binary.js';
+export { expf } from './reference/expf.js';
 export {
   addReference,
   concatReference,
@@ -33,7 +34,6 @@ export {
   scaleShiftReference,
   softmaxReference,
 } from './reference/float.js';
-export { expf } from './reference/expf.js';
 export { WasmBConv } from './wasm/standalone.js';
 
 export const KERNELS_VERSION = '0.1.0';
