@@ -18,7 +18,8 @@
  *   output_scale) (computed by the exporter, in double, at export time): multiplier in [2^30, 2^31 - 1]
  *   (or 0 for a zero scale), shift > 0 a left shift, shift <= 0 a right shift. Any int32 multiplier and any
  *   shift in [-31, 30] is accepted and computed exactly as below.
- * - Integer overflow: the accumulator and the left shift of MultiplyByQuantizedMultiplier wrap modulo 2^32
+ * - Integer overflow: the accumulator, the left shift of MultiplyByQuantizedMultiplier and the final
+ *   + output_offset wrap modulo 2^32
  *   (what TFLite's compiled code does on every target; it is UB in TFLite's C++ source, defined here).
  * - Window geometry (bnn_s8_window): output pixel (oy, ox), tap (ky, kx) reads input
  *   (oy * stride_h - pad_top + ky * dil_h, ox * stride_w - pad_left + kx * dil_w). Taps outside the input
