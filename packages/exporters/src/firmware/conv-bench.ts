@@ -1,7 +1,8 @@
 /**
  * Cortex-M4 conv micro-benchmark: builds runtime/bench/bench_conv.c for each popcount variant, runs it under
  * qemu-system-arm with the instruction-count plugin and returns exact instruction counts of our binary conv
- * (bit-packed and float output) and of a CMSIS-NN-style int8 conv of the same shape.
+ * (bit-packed and float output) and of the runtime's int8 conv (bnn_s8_conv2d, runtime/src/bnn_int8.c) of the
+ * same shape.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +29,32 @@ export const POPCOUNT_VARIANTS = [
   { id: 5, name: 'Harley-Seal >= 32 words, else SWAR + USADA8' },
 ] as const;
 
+/** Multiply-accumulates of a stride-1 'same' conv (padded taps included, as im2col-based kernels do them). */
+export const convMacs = (s: ConvShape) => s.h * s.w * s.cout * s.k * s.k * s.cin;
+
+/**
+ * Published instructions per MAC of CMSIS-NN's arm_convolve_s8 (the int8 conv TFLite Micro calls on
+ * Cortex-M4), gcc -O2, exact instruction counts in QEMU, 3×3 'same' conv with Cout = Cin — the figures of the
+ * integer-path and Cortex-M4-speed issues. Keyed by `h×w×cin`.
+ */
+export const CMSIS_NN_PUBLISHED_PER_MAC: Readonly<Record<string, number>> = {
+  '32x32x64': 1.761,
+  '16x16x128': 1.69,
+  '8x8x256': 1.657,
+  '4x4x512': 1.641,
+};
+
+/** The published CMSIS-NN figure for a shape (3×3, Cout = Cin), or undefined when none was published. */
+export function cmsisNnPublishedPerMac(s: ConvShape): number | undefined {
+  if (s.k !== 3 || s.cout !== s.cin) return undefined;
+  return CMSIS_NN_PUBLISHED_PER_MAC[`${s.h}x${s.w}x${s.cin}`];
+}
+
 export interface ConvCounts {
   shape: ConvShape;
   binaryBitpacked: number;
   binaryFloat: number;
+  /** instructions of bnn_s8_conv2d */
   int8: number;
 }
 
@@ -46,6 +69,7 @@ export async function runConvBench(shapes: ConvShape[], variant: number): Promis
     const maxFilter = Math.max(...shapes.map((s) => s.cout * s.k * s.k * s.cin));
     const maxOut = Math.max(...shapes.map((s) => s.h * s.w * s.cout));
     const maxCout = Math.max(...shapes.map((s) => s.cout));
+    const maxKdim = Math.max(...shapes.map((s) => s.k * s.k * s.cin));
     const table = `{${shapes.map((s) => `{${s.h},${s.w},${s.cin},${s.cout},${s.k}}`).join(',')}}`;
     const elf = join(dir, 'bench.elf');
     const r = RUNTIME_DIR;
@@ -67,9 +91,11 @@ export async function runConvBench(shapes: ConvShape[], variant: number): Promis
         `-DBENCH_MAX_FILTER=${maxFilter}`,
         `-DBENCH_MAX_OUT=${maxOut}`,
         `-DBENCH_MAX_COUT=${maxCout}`,
+        `-DBENCH_MAX_KDIM=${maxKdim}`,
         `-I${join(r, 'src')}`,
         join(r, 'bench/bench_conv.c'),
         join(r, 'src/bnn_runtime.c'),
+        join(r, 'src/bnn_int8.c'),
         join(r, 'targets/cortex-m4/startup_cm4.c'),
         '--specs=rdimon.specs',
         `-L${join(r, 'targets/cortex-m4')}`,
