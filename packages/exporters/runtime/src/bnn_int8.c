@@ -89,6 +89,26 @@ BNN_S8_INLINE int32_t bnn_s8_requant(int32_t acc, const bnn_s8_rq *q) {
   return (hm >> q->right) + (rem > threshold ? 1 : 0);
 }
 
+/* bnn_s8_requant for multipliers other than INT32_MIN (no saturation possible); the fast kernels run the
+ * reference instead when a multiplier is INT32_MIN (bnn_s8_has_min_multiplier). */
+BNN_S8_INLINE int32_t bnn_s8_requant_ns(int32_t acc, const bnn_s8_rq *q) {
+  const int32_t x = (int32_t)((uint32_t)acc << q->left);
+  const int32_t hm = (int32_t)(((int64_t)x * (int64_t)q->multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t rem = hm & q->mask;
+  const int32_t threshold = q->threshold + (int32_t)((uint32_t)hm >> 31);
+  return (hm >> q->right) + (rem > threshold ? 1 : 0);
+}
+
+BNN_S8_INLINE int8_t bnn_s8_finish_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset, int32_t lo, int32_t hi) {
+  return (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset), lo, hi);
+}
+
+static int bnn_s8_has_min_multiplier(const int32_t *multiplier, int n) {
+  for (int i = 0; i < n; i++)
+    if (multiplier[i] == INT32_MIN) return 1;
+  return 0;
+}
+
 BNN_S8_INLINE int8_t bnn_s8_finish(int32_t acc, int32_t multiplier, int32_t shift, int32_t out_offset, int32_t lo,
                                    int32_t hi) {
   const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
@@ -291,24 +311,65 @@ static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int
     const uint32_t *b = (const uint32_t *)(const void *)col;
     int32_t b0 = p->bias ? p->bias[c] : 0, b1 = p->bias ? p->bias[c + 1] : 0;
     int32_t c0p0 = b0, c0p1 = b0, c1p0 = b1, c1p1 = b1;
-    for (int n = kdim4 >> 2; n > 0; n--) {
-      const uint32_t x0e = b[0], x0o = b[1], x1e = b[2], x1o = b[3];
-      b += 4;
-      const uint32_t w0 = bnn_read_s8x4(a0), w1 = bnn_read_s8x4(a1);
-      a0 += 4;
-      a1 += 4;
-      uint32_t we = bnn_sxtb16(w0), wo = bnn_sxtb16_ror8(w0);
-      c0p0 = bnn_smlad(we, x0e, c0p0);
-      c0p1 = bnn_smlad(we, x1e, c0p1);
-      c0p0 = bnn_smlad(wo, x0o, c0p0);
-      c0p1 = bnn_smlad(wo, x1o, c0p1);
-      we = bnn_sxtb16(w1);
-      wo = bnn_sxtb16_ror8(w1);
-      c1p0 = bnn_smlad(we, x0e, c1p0);
-      c1p1 = bnn_smlad(we, x1e, c1p1);
-      c1p0 = bnn_smlad(wo, x0o, c1p0);
-      c1p1 = bnn_smlad(wo, x1o, c1p1);
+#define BNN_S8_MM_STEP                                                                                               \
+  do {                                                                                                               \
+    const uint32_t x0e = b[0], x0o = b[1], x1e = b[2], x1o = b[3];                                                   \
+    b += 4;                                                                                                          \
+    const uint32_t w0 = bnn_read_s8x4(a0), w1 = bnn_read_s8x4(a1);                                                   \
+    a0 += 4;                                                                                                         \
+    a1 += 4;                                                                                                         \
+    uint32_t we = bnn_sxtb16(w0), wo = bnn_sxtb16_ror8(w0);                                                          \
+    c0p0 = bnn_smlad(we, x0e, c0p0);                                                                                 \
+    c0p1 = bnn_smlad(we, x1e, c0p1);                                                                                 \
+    c0p0 = bnn_smlad(wo, x0o, c0p0);                                                                                 \
+    c0p1 = bnn_smlad(wo, x1o, c0p1);                                                                                 \
+    we = bnn_sxtb16(w1);                                                                                             \
+    wo = bnn_sxtb16_ror8(w1);                                                                                        \
+    c1p0 = bnn_smlad(we, x0e, c1p0);                                                                                 \
+    c1p1 = bnn_smlad(we, x1e, c1p1);                                                                                 \
+    c1p0 = bnn_smlad(wo, x0o, c1p0);                                                                                 \
+    c1p1 = bnn_smlad(wo, x1o, c1p1);                                                                                 \
+  } while (0)
+    int n = kdim4 >> 2;
+#if BNN_S8_HAVE_DSP
+    if (n >= 4) {
+      /* 16 k per iteration: 4 x (2 LDRD + 2 LDR + 4 SXTB16 + 8 SMLAD) + 3 loop instructions for 64 MACs.
+       * Same arithmetic as BNN_S8_MM_STEP (registers chosen by the compiler, 13 of them). */
+      const uint32_t *const end = b + 4 * (n & ~3);
+      uint32_t x0e, x0o, x1e, x1o, we, wo;
+      __asm__ volatile(
+          "1:\n"
+          ".rept 4\n"
+          "ldrd %[x0e], %[x0o], [%[b]], #8\n"
+          "ldrd %[x1e], %[x1o], [%[b]], #8\n"
+          "ldr %[wo], [%[a0]], #4\n"
+          "sxtb16 %[we], %[wo]\n"
+          "sxtb16 %[wo], %[wo], ror #8\n"
+          "smlad %[c0p0], %[we], %[x0e], %[c0p0]\n"
+          "smlad %[c0p1], %[we], %[x1e], %[c0p1]\n"
+          "smlad %[c0p0], %[wo], %[x0o], %[c0p0]\n"
+          "smlad %[c0p1], %[wo], %[x1o], %[c0p1]\n"
+          "ldr %[wo], [%[a1]], #4\n"
+          "sxtb16 %[we], %[wo]\n"
+          "sxtb16 %[wo], %[wo], ror #8\n"
+          "smlad %[c1p0], %[we], %[x0e], %[c1p0]\n"
+          "smlad %[c1p1], %[we], %[x1e], %[c1p1]\n"
+          "smlad %[c1p0], %[wo], %[x0o], %[c1p0]\n"
+          "smlad %[c1p1], %[wo], %[x1o], %[c1p1]\n"
+          ".endr\n"
+          "ldr %[we], %[end]\n"
+          "cmp %[b], %[we]\n"
+          "bne 1b\n"
+          : [c0p0] "+r"(c0p0), [c0p1] "+r"(c0p1), [c1p0] "+r"(c1p0), [c1p1] "+r"(c1p1), [b] "+r"(b), [a0] "+r"(a0),
+            [a1] "+r"(a1), [x0e] "=&r"(x0e), [x0o] "=&r"(x0o), [x1e] "=&r"(x1e), [x1o] "=&r"(x1o), [we] "=&r"(we),
+            [wo] "=&r"(wo)
+          : [end] "m"(end)
+          : "cc", "memory");
+      n &= 3;
     }
+#endif
+    for (; n > 0; n--) BNN_S8_MM_STEP;
+#undef BNN_S8_MM_STEP
     if (tail) {
       const int16_t *t0 = col + 2 * kdim4, *t1 = t0 + tail;
       for (int i = 0; i < tail; i++) {
@@ -318,10 +379,13 @@ static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int
         c1p1 = bnn_s8_wrap_add(c1p1, a1[i] * t1[i]);
       }
     }
-    out0[c] = bnn_s8_finish(c0p0, mul[c], sh[c], oo, lo, hi);
-    out0[c + 1] = bnn_s8_finish(c1p0, mul[c + 1], sh[c + 1], oo, lo, hi);
-    out1[c] = bnn_s8_finish(c0p1, mul[c], sh[c], oo, lo, hi);
-    out1[c + 1] = bnn_s8_finish(c1p1, mul[c + 1], sh[c + 1], oo, lo, hi);
+    const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]), q1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]);
+    const int8_t r00 = bnn_s8_finish_q(c0p0, &q0, oo, lo, hi), r01 = bnn_s8_finish_q(c0p1, &q0, oo, lo, hi);
+    const int8_t r10 = bnn_s8_finish_q(c1p0, &q1, oo, lo, hi), r11 = bnn_s8_finish_q(c1p1, &q1, oo, lo, hi);
+    out0[c] = r00;
+    out0[c + 1] = r10;
+    out1[c] = r01;
+    out1[c + 1] = r11;
   }
   if (c < cout) {
     const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
@@ -342,8 +406,9 @@ static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int
       c0p0 = bnn_s8_wrap_add(c0p0, a0[i] * t0[i]);
       c0p1 = bnn_s8_wrap_add(c0p1, a0[i] * t1[i]);
     }
-    out0[c] = bnn_s8_finish(c0p0, mul[c], sh[c], oo, lo, hi);
-    out1[c] = bnn_s8_finish(c0p1, mul[c], sh[c], oo, lo, hi);
+    const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]);
+    out0[c] = bnn_s8_finish_q(c0p0, &q0, oo, lo, hi);
+    out1[c] = bnn_s8_finish_q(c0p1, &q0, oo, lo, hi);
   }
 }
 
@@ -363,11 +428,16 @@ static void bnn_s8_mm_1(const bnn_s8_conv2d_params *p, const int16_t *col, int k
     }
     const int16_t *t0 = col + 2 * kdim4;
     for (int i = 0; i < tail; i++) acc = bnn_s8_wrap_add(acc, a0[i] * t0[i]);
-    out0[c] = bnn_s8_finish(acc, p->multiplier[c], p->shift[c], p->output_offset, p->act_min, p->act_max);
+    const bnn_s8_rq q0 = bnn_s8_rq_make(p->multiplier[c], p->shift[c]);
+    out0[c] = bnn_s8_finish_q(acc, &q0, p->output_offset, p->act_min, p->act_max);
   }
 }
 
 void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out, int32_t *scratch) {
+  if (bnn_s8_has_min_multiplier(p->multiplier, p->out_c)) {
+    bnn_s8_conv2d_ref(p, in, out);
+    return;
+  }
   const bnn_s8_window *w = &p->win;
   const int kdim = w->k_h * w->k_w * p->in_c, pixels = w->out_h * w->out_w;
   const size_t stride = (size_t)p->out_c;
