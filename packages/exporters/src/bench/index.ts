@@ -6,6 +6,8 @@
  *     semantics, SXTB16/SMLAD) against the published CMSIS-NN arm_convolve_s8 figures where they exist
  *     (CMSIS_NN_PUBLISHED_PER_MAC), and our binary conv (bit-packed and float output) against the better
  *     (lower) of the two int8 figures — an honest baseline, never a slower stand-in.
+ *   - the other int8 kernels (runtime/bench/bench_int8.c: RGB stem conv, 1×1 convs, depthwise, dense), fast
+ *     version against its TFLite-reference C loop, in instructions per MAC.
  *   - the popcount variants inside the binary conv, against __builtin_popcount (a libgcc call on M4).
  *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
@@ -23,6 +25,7 @@ import {
   DEFAULT_POPCOUNT,
   POPCOUNT_VARIANTS,
   runConvBench,
+  runInt8Bench,
 } from '../firmware/conv-bench.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
@@ -101,6 +104,19 @@ async function convCases(): Promise<BenchCase[]> {
     });
   }
   return cases;
+}
+
+/** The other int8 kernels (stem conv, 1×1, depthwise, dense): fast vs their TFLite-reference C loops. */
+async function int8Cases(): Promise<BenchCase[]> {
+  return (await runInt8Bench()).map((r) => ({
+    case: `int8 ${r.name}, fast kernel`,
+    metric: `${LOWER} per MAC; ratio = fast/reference`,
+    value: r.fast / r.macs,
+    unit: 'instructions/MAC',
+    baseline: 'the TFLite-reference C loop of the same kernel (bnn_s8_*_ref), same harness',
+    baselineValue: r.reference / r.macs,
+    ratio: r.fast / r.reference,
+  }));
 }
 
 /** text+data (flash) and data+bss (static RAM) of the STM32L4R9 device image. */
@@ -199,6 +215,7 @@ function printTable(cases: BenchCase[]): void {
 async function main() {
   const cases: BenchCase[] = [];
   cases.push(...(await convCases()));
+  cases.push(...(await int8Cases()));
   cases.push(...(await presetCases()));
   cases.push(...(await formatCases()));
   const cpus = os.cpus();
