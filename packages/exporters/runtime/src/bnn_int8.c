@@ -270,37 +270,107 @@ BNN_S8_INLINE void bnn_s8_convert_groups(const int8_t *src, uint32_t *dst, int g
   }
 }
 
-/* Fills column j (0 or 1) of the im2col buffer for output pixel (oy, ox). */
+#ifndef BNN_S8_RQ_TABLE
+#define BNN_S8_RQ_TABLE 32 /* output channels whose requantization constants a conv keeps on the stack (20 B each) */
+#endif
+
+#ifndef BNN_S8_STAGE_BYTES
+#define BNN_S8_STAGE_BYTES 128 /* stack bytes for the int8 patch of a small unaligned conv (in_c % 4 != 0) */
+#endif
+
+/* Fills column j (0 or 1) of the im2col buffer for output pixel (oy, ox). The geometry is copied to locals
+ * first: stores to the buffer may alias the parameters, which would force reloads in every loop. */
 static void bnn_s8_im2col(const bnn_s8_conv2d_params *p, const int8_t *in, int oy, int ox, int16_t *col, int j) {
   const bnn_s8_window *w = &p->win;
-  const int in_c = p->in_c, kdim = w->k_h * w->k_w * in_c, kdim4 = kdim & ~3;
+  const int in_c = p->in_c, k_h = w->k_h, k_w = w->k_w, dil_h = w->dil_h, dil_w = w->dil_w;
+  const int in_h = w->in_h, in_w = w->in_w;
+  const int kdim = k_h * k_w * in_c, kdim4 = kdim & ~3;
+  const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
+  const int inside = y0 >= 0 && x0 >= 0 && y0 + (k_h - 1) * dil_h < in_h && x0 + (k_w - 1) * dil_w < in_w;
+  const size_t row_step = (size_t)dil_h * (size_t)in_w * (size_t)in_c, col_step = (size_t)dil_w * (size_t)in_c;
   const int32_t off = p->input_offset;
   const uint32_t off2 = ((uint32_t)off & 0xFFFFu) | ((uint32_t)off << 16);
   const int aligned = (in_c & 3) == 0;
-  int k = 0;
-  for (int ky = 0; ky < w->k_h; ky++) {
-    const int iy = oy * w->stride_h - w->pad_top + ky * w->dil_h;
-    for (int kx = 0; kx < w->k_w; kx++, k += in_c) {
-      const int ix = ox * w->stride_w - w->pad_left + kx * w->dil_w;
-      const int inside = iy >= 0 && iy < w->in_h && ix >= 0 && ix < w->in_w;
-      const int8_t *x = inside ? in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)in_c : NULL;
-      if (aligned) {
-        uint32_t *dst = (uint32_t *)(void *)(col + (size_t)(k >> 2) * 8u + (size_t)j * 4u);
-        if (x) {
-          bnn_s8_convert_groups(x, dst, in_c >> 2, off2, 4);
+  if (!aligned && kdim <= BNN_S8_STAGE_BYTES) {
+    /* small unaligned patch (e.g. a grey or RGB stem): gather it as int8 (the zero point for outside taps, so
+     * that x + offset = 0), then convert four values per load like the aligned path */
+    int8_t stage[BNN_S8_STAGE_BYTES];
+    int8_t *st = stage;
+    if (inside) {
+      const int8_t *xr = in + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+      /* (explicit copies for 1 to 3 channels: GCC would turn a byte loop into memcpy calls) */
+      for (int ky = 0; ky < k_h; ky++, xr += row_step) {
+        const int8_t *xp = xr;
+        if (in_c == 1) {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step) *st++ = xp[0];
+        } else if (in_c == 2) {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 2) st[0] = xp[0], st[1] = xp[1];
+        } else if (in_c == 3) {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 3) st[0] = xp[0], st[1] = xp[1], st[2] = xp[2];
         } else {
-          for (int g = 0; g < in_c >> 2; g++, dst += 4) dst[0] = dst[1] = 0;
+          for (int kx = 0; kx < k_w; kx++, xp += col_step, st += in_c) memcpy(st, xp, (size_t)in_c);
         }
-      } else {
-        for (int c = 0; c < in_c; c++)
-          col[bnn_s8_col_pos(k + c, j, kdim, kdim4)] = x ? (int16_t)((int32_t)x[c] + off) : 0;
       }
+    } else {
+      const int8_t zp = (int8_t)(-off);
+      for (int ky = 0; ky < k_h; ky++) {
+        const int iy = y0 + ky * dil_h;
+        for (int kx = 0; kx < k_w; kx++) {
+          const int ix = x0 + kx * dil_w;
+          if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w) {
+            const int8_t *x = in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)in_c;
+            for (int c = 0; c < in_c; c++) *st++ = x[c];
+          } else {
+            for (int c = 0; c < in_c; c++) *st++ = zp;
+          }
+        }
+      }
+    }
+    bnn_s8_convert_groups(stage, (uint32_t *)(void *)(col + (size_t)j * 4u), kdim4 >> 2, off2, 4);
+    int16_t *t = col + 2 * (size_t)kdim4 + (size_t)j * (size_t)(kdim - kdim4);
+    for (int i = kdim4; i < kdim; i++) *t++ = (int16_t)((int32_t)stage[i] + off);
+    return;
+  }
+  if (aligned) {
+    const int groups = in_c >> 2;
+    uint32_t *dst = (uint32_t *)(void *)(col + (size_t)j * 4u);
+    if (inside) {
+      const int8_t *xr = in + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+      for (int ky = 0; ky < k_h; ky++, xr += row_step) {
+        const int8_t *xp = xr;
+        for (int kx = 0; kx < k_w; kx++, xp += col_step, dst += 4 * groups) bnn_s8_convert_groups(xp, dst, groups, off2, 4);
+      }
+    } else {
+      for (int ky = 0; ky < k_h; ky++) {
+        const int iy = y0 + ky * dil_h;
+        for (int kx = 0; kx < k_w; kx++, dst += 4 * groups) {
+          const int ix = x0 + kx * dil_w;
+          if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w) {
+            bnn_s8_convert_groups(in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)in_c, dst, groups, off2, 4);
+          } else {
+            for (int g = 0; g < groups; g++) dst[4 * g] = dst[4 * g + 1] = 0;
+          }
+        }
+      }
+    }
+    return;
+  }
+  /* large unaligned patches: value by value */
+  int k = 0;
+  for (int ky = 0; ky < k_h; ky++) {
+    const int iy = y0 + ky * dil_h;
+    for (int kx = 0; kx < k_w; kx++, k += in_c) {
+      const int ix = x0 + kx * dil_w;
+      const int8_t *x =
+          iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ? in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)in_c : NULL;
+      for (int c = 0; c < in_c; c++) col[bnn_s8_col_pos(k + c, j, kdim, kdim4)] = x ? (int16_t)((int32_t)x[c] + off) : 0;
     }
   }
 }
 
 /* Two output channels (rows a0, a0 + kdim) x two columns; writes out0[c], out0[c+1], out1[c], out1[c+1]. */
-static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, int8_t *out1) {
+BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0,
+                                      int8_t *out1, const bnn_s8_rq *rqt) {
   const int32_t *mul = p->multiplier, *sh = p->shift;
   const int cout = p->out_c, kdim4 = kdim & ~3, tail = kdim - kdim4;
   const int32_t oo = p->output_offset, lo = p->act_min, hi = p->act_max;
@@ -368,6 +438,9 @@ static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int
       n &= 3;
     }
 #endif
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
     for (; n > 0; n--) BNN_S8_MM_STEP;
 #undef BNN_S8_MM_STEP
     if (tail) {
@@ -379,9 +452,11 @@ static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int
         c1p1 = bnn_s8_wrap_add(c1p1, a1[i] * t1[i]);
       }
     }
-    const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]), q1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]);
-    const int8_t r00 = bnn_s8_finish_q(c0p0, &q0, oo, lo, hi), r01 = bnn_s8_finish_q(c0p1, &q0, oo, lo, hi);
-    const int8_t r10 = bnn_s8_finish_q(c1p0, &q1, oo, lo, hi), r11 = bnn_s8_finish_q(c1p1, &q1, oo, lo, hi);
+    bnn_s8_rq m0, m1;
+    const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(mul[c], sh[c]), &m0);
+    const bnn_s8_rq *q1 = rqt ? &rqt[c + 1] : (m1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]), &m1);
+    const int8_t r00 = bnn_s8_finish_q(c0p0, q0, oo, lo, hi), r01 = bnn_s8_finish_q(c0p1, q0, oo, lo, hi);
+    const int8_t r10 = bnn_s8_finish_q(c1p0, q1, oo, lo, hi), r11 = bnn_s8_finish_q(c1p1, q1, oo, lo, hi);
     out0[c] = r00;
     out0[c + 1] = r10;
     out1[c] = r01;
@@ -406,14 +481,28 @@ static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int
       c0p0 = bnn_s8_wrap_add(c0p0, a0[i] * t0[i]);
       c0p1 = bnn_s8_wrap_add(c0p1, a0[i] * t1[i]);
     }
-    const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]);
-    out0[c] = bnn_s8_finish_q(c0p0, &q0, oo, lo, hi);
-    out1[c] = bnn_s8_finish_q(c0p1, &q0, oo, lo, hi);
+    bnn_s8_rq m0;
+    const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(mul[c], sh[c]), &m0);
+    const int8_t r00 = bnn_s8_finish_q(c0p0, q0, oo, lo, hi), r01 = bnn_s8_finish_q(c0p1, q0, oo, lo, hi);
+    out0[c] = r00;
+    out1[c] = r01;
+  }
+}
+
+/* The 3x3 grey and RGB stems (kdim 9 and 27) get straight-line copies of the kernel (constant kdim). */
+static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, int8_t *out1,
+                          const bnn_s8_rq *rqt) {
+  if (kdim == 9) {
+    bnn_s8_mm_2x2_body(p, col, 9, out0, out1, rqt);
+  } else if (kdim == 27) {
+    bnn_s8_mm_2x2_body(p, col, 27, out0, out1, rqt);
+  } else {
+    bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, rqt);
   }
 }
 
 /* One column (j = 0 slots of the two-column layout), every output channel. */
-static void bnn_s8_mm_1(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0) {
+static void bnn_s8_mm_1(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, const bnn_s8_rq *rqt) {
   const int kdim4 = kdim & ~3, tail = kdim - kdim4;
   for (int c = 0; c < p->out_c; c++) {
     const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
@@ -428,8 +517,9 @@ static void bnn_s8_mm_1(const bnn_s8_conv2d_params *p, const int16_t *col, int k
     }
     const int16_t *t0 = col + 2 * kdim4;
     for (int i = 0; i < tail; i++) acc = bnn_s8_wrap_add(acc, a0[i] * t0[i]);
-    const bnn_s8_rq q0 = bnn_s8_rq_make(p->multiplier[c], p->shift[c]);
-    out0[c] = bnn_s8_finish_q(acc, &q0, p->output_offset, p->act_min, p->act_max);
+    bnn_s8_rq m0;
+    const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(p->multiplier[c], p->shift[c]), &m0);
+    out0[c] = bnn_s8_finish_q(acc, q0, p->output_offset, p->act_min, p->act_max);
   }
 }
 
@@ -442,6 +532,13 @@ void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out,
   const int kdim = w->k_h * w->k_w * p->in_c, pixels = w->out_h * w->out_w;
   const size_t stride = (size_t)p->out_c;
   int16_t *col = (int16_t *)(void *)scratch;
+  /* small layers (few MACs per output) pay mostly for requantization: prepare its constants once */
+  bnn_s8_rq rqt_buf[BNN_S8_RQ_TABLE];
+  const bnn_s8_rq *rqt = NULL;
+  if (p->out_c <= BNN_S8_RQ_TABLE) {
+    for (int c = 0; c < p->out_c; c++) rqt_buf[c] = bnn_s8_rq_make(p->multiplier[c], p->shift[c]);
+    rqt = rqt_buf;
+  }
   int8_t *o = out;
   int pix = 0, oy = 0, ox = 0;
   for (; pix + 1 < pixels; pix += 2) {
@@ -449,52 +546,35 @@ void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out,
     if (++ox == w->out_w) ox = 0, oy++;
     bnn_s8_im2col(p, in, oy, ox, col, 1);
     if (++ox == w->out_w) ox = 0, oy++;
-    bnn_s8_mm_2x2(p, col, kdim, o, o + stride);
+    bnn_s8_mm_2x2(p, col, kdim, o, o + stride, rqt);
     o += 2 * stride;
   }
   if (pix < pixels) {
     bnn_s8_im2col(p, in, oy, ox, col, 0);
-    bnn_s8_mm_1(p, col, kdim, o);
+    bnn_s8_mm_1(p, col, kdim, o, rqt);
   }
 }
 
 /* -- depthwise -- */
 
-/* Four channels c..c+3 of one output pixel; `border` = 1 adds the offset per tap (taps may be outside),
- * border = 0 uses the folded constants k[c] = bias + input_offset * sum of the channel's weights. */
-BNN_S8_INLINE void bnn_s8_dw_group4(const bnn_s8_depthwise_params *p, const int8_t *in, int oy, int ox, int c,
-                                    const int32_t *k, int border, int8_t *o) {
-  const bnn_s8_window *w = &p->win;
-  const int ch = p->in_c;
-  const uint32_t off2 = ((uint32_t)p->input_offset & 0xFFFFu) | ((uint32_t)p->input_offset << 16);
-  int32_t a0, a1, a2, a3;
-  if (border) {
-    a0 = p->bias ? p->bias[c] : 0;
-    a1 = p->bias ? p->bias[c + 1] : 0;
-    a2 = p->bias ? p->bias[c + 2] : 0;
-    a3 = p->bias ? p->bias[c + 3] : 0;
-  } else {
-    a0 = k[c];
-    a1 = k[c + 1];
-    a2 = k[c + 2];
-    a3 = k[c + 3];
-  }
-  const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
-  const int8_t *frow = p->filter + c;
-  for (int ky = 0; ky < w->k_h; ky++, frow += (size_t)w->k_w * (size_t)ch) {
-    const int iy = y0 + ky * w->dil_h;
-    if (border && (iy < 0 || iy >= w->in_h)) continue;
-    const int8_t *xrow = in + (size_t)iy * (size_t)w->in_w * (size_t)ch + c;
-    for (int kx = 0; kx < w->k_w; kx++) {
-      const int ix = x0 + kx * w->dil_w;
-      if (border && (ix < 0 || ix >= w->in_w)) continue;
-      const uint32_t xv = bnn_read_s8x4(xrow + (size_t)ix * (size_t)ch);
-      const uint32_t fv = bnn_read_s8x4(frow + (size_t)kx * (size_t)ch);
-      uint32_t xe = bnn_sxtb16(xv), xo = bnn_sxtb16_ror8(xv);
-      if (border) {
-        xe = bnn_sadd16(xe, off2);
-        xo = bnn_sadd16(xo, off2);
-      }
+/* Geometry and constants of a depthwise call, copied to locals (int8 stores may alias the params). */
+typedef struct {
+  int in_h, in_w, ch, k_h, k_w, dil_h, dil_w;
+  size_t row_step, col_step; /* bytes between taps: dil_h rows, dil_w pixels */
+  uint32_t off2;
+  int32_t oo, lo, hi;
+} bnn_s8_dw_geo;
+
+/* Four channels at `x` (the window's top-left tap, channel c) with filter `f` (tap 0, channel c), every tap in
+ * bounds; accumulators start at k[0..3] = bias + input_offset * sum of the channel's weights. */
+BNN_S8_INLINE void bnn_s8_dw_inside4(const bnn_s8_dw_geo *g, const int8_t *x, const int8_t *f, const int32_t *k,
+                                     int32_t acc[4]) {
+  int32_t a0 = k[0], a1 = k[1], a2 = k[2], a3 = k[3];
+  for (int ky = 0; ky < g->k_h; ky++, x += g->row_step) {
+    const int8_t *xp = x;
+    for (int kx = g->k_w; kx > 0; kx--, xp += g->col_step, f += g->ch) {
+      const uint32_t xv = bnn_read_s8x4(xp), fv = bnn_read_s8x4(f);
+      const uint32_t xe = bnn_sxtb16(xv), xo = bnn_sxtb16_ror8(xv);
       const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
       a0 = bnn_smlabb(fe, xe, a0);
       a2 = bnn_smlatt(fe, xe, a2);
@@ -502,52 +582,92 @@ BNN_S8_INLINE void bnn_s8_dw_group4(const bnn_s8_depthwise_params *p, const int8
       a3 = bnn_smlatt(fo, xo, a3);
     }
   }
-  const int32_t oo = p->output_offset, lo = p->act_min, hi = p->act_max;
-  o[c] = bnn_s8_finish(a0, p->multiplier[c], p->shift[c], oo, lo, hi);
-  o[c + 1] = bnn_s8_finish(a1, p->multiplier[c + 1], p->shift[c + 1], oo, lo, hi);
-  o[c + 2] = bnn_s8_finish(a2, p->multiplier[c + 2], p->shift[c + 2], oo, lo, hi);
-  o[c + 3] = bnn_s8_finish(a3, p->multiplier[c + 3], p->shift[c + 3], oo, lo, hi);
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/* The same with bounds checks and the input offset added per tap (SADD16), from the bias. */
+static void bnn_s8_dw_border4(const bnn_s8_dw_geo *g, const int8_t *in, int y0, int x0, int c, const int8_t *filter,
+                              const int32_t *bias, int32_t acc[4]) {
+  int32_t a0 = bias ? bias[c] : 0, a1 = bias ? bias[c + 1] : 0, a2 = bias ? bias[c + 2] : 0, a3 = bias ? bias[c + 3] : 0;
+  for (int ky = 0; ky < g->k_h; ky++) {
+    const int iy = y0 + ky * g->dil_h;
+    if (iy < 0 || iy >= g->in_h) continue;
+    for (int kx = 0; kx < g->k_w; kx++) {
+      const int ix = x0 + kx * g->dil_w;
+      if (ix < 0 || ix >= g->in_w) continue;
+      const uint32_t xv = bnn_read_s8x4(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix) * (size_t)g->ch + (size_t)c);
+      const uint32_t fv = bnn_read_s8x4(filter + ((size_t)ky * (size_t)g->k_w + (size_t)kx) * (size_t)g->ch + (size_t)c);
+      const uint32_t xe = bnn_sadd16(bnn_sxtb16(xv), g->off2), xo = bnn_sadd16(bnn_sxtb16_ror8(xv), g->off2);
+      const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
+      a0 = bnn_smlabb(fe, xe, a0);
+      a2 = bnn_smlatt(fe, xe, a2);
+      a1 = bnn_smlabb(fo, xo, a1);
+      a3 = bnn_smlatt(fo, xo, a3);
+    }
+  }
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
 void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t *out, int32_t *scratch) {
-  if (p->depth_multiplier != 1) {
+  if (p->depth_multiplier != 1 || bnn_s8_has_min_multiplier(p->multiplier, p->in_c)) {
     bnn_s8_depthwise_ref(p, in, out);
     return;
   }
   const bnn_s8_window *w = &p->win;
+  bnn_s8_dw_geo g;
+  g.in_h = w->in_h, g.in_w = w->in_w, g.ch = p->in_c, g.k_h = w->k_h, g.k_w = w->k_w, g.dil_h = w->dil_h;
+  g.dil_w = w->dil_w;
+  g.row_step = (size_t)w->dil_h * (size_t)w->in_w * (size_t)p->in_c;
+  g.col_step = (size_t)w->dil_w * (size_t)p->in_c;
+  g.off2 = ((uint32_t)p->input_offset & 0xFFFFu) | ((uint32_t)p->input_offset << 16);
+  g.oo = p->output_offset, g.lo = p->act_min, g.hi = p->act_max;
   const int ch = p->in_c, ch4 = ch & ~3, taps = w->k_h * w->k_w;
+  const int out_h = w->out_h, out_w = w->out_w, stride_h = w->stride_h, stride_w = w->stride_w;
+  const int pad_top = w->pad_top, pad_left = w->pad_left;
+  const int8_t *const filter = p->filter;
+  const int32_t *const bias = p->bias, *const mul = p->multiplier, *const sh = p->shift;
+  const int32_t input_offset = p->input_offset;
   for (int c = 0; c < ch; c++) {
     int32_t s = 0;
-    for (int t = 0; t < taps; t++) s = bnn_s8_wrap_add(s, p->filter[(size_t)t * (size_t)ch + (size_t)c]);
-    scratch[c] = bnn_s8_wrap_add(p->bias ? p->bias[c] : 0, bnn_s8_wrap_mul(s, p->input_offset));
+    for (int t = 0; t < taps; t++) s = bnn_s8_wrap_add(s, filter[(size_t)t * (size_t)ch + (size_t)c]);
+    scratch[c] = bnn_s8_wrap_add(bias ? bias[c] : 0, bnn_s8_wrap_mul(s, input_offset));
   }
-  for (int oy = 0; oy < w->out_h; oy++) {
-    const int y0 = oy * w->stride_h - w->pad_top;
-    const int inside_y = y0 >= 0 && y0 + (w->k_h - 1) * w->dil_h < w->in_h;
-    for (int ox = 0; ox < w->out_w; ox++) {
-      const int x0 = ox * w->stride_w - w->pad_left;
-      const int inside = inside_y && x0 >= 0 && x0 + (w->k_w - 1) * w->dil_w < w->in_w;
-      int8_t *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)ch;
-      if (inside) {
-        for (int c = 0; c < ch4; c += 4) bnn_s8_dw_group4(p, in, oy, ox, c, scratch, 0, o);
-      } else {
-        for (int c = 0; c < ch4; c += 4) bnn_s8_dw_group4(p, in, oy, ox, c, scratch, 1, o);
+  for (int oy = 0; oy < out_h; oy++) {
+    const int y0 = oy * stride_h - pad_top;
+    const int inside_y = y0 >= 0 && y0 + (g.k_h - 1) * g.dil_h < g.in_h;
+    for (int ox = 0; ox < out_w; ox++) {
+      const int x0 = ox * stride_w - pad_left;
+      const int inside = inside_y && x0 >= 0 && x0 + (g.k_w - 1) * g.dil_w < g.in_w;
+      int8_t *o = out + ((size_t)oy * (size_t)out_w + (size_t)ox) * (size_t)ch;
+      const int8_t *xw = inside ? in + ((size_t)y0 * (size_t)g.in_w + (size_t)x0) * (size_t)ch : NULL;
+      for (int c = 0; c < ch4; c += 4) {
+        int32_t acc[4];
+        if (inside) {
+          bnn_s8_dw_inside4(&g, xw + c, filter + c, scratch + c, acc);
+        } else {
+          bnn_s8_dw_border4(&g, in, y0, x0, c, filter, bias, acc);
+        }
+        const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]), q1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]);
+        const bnn_s8_rq q2 = bnn_s8_rq_make(mul[c + 2], sh[c + 2]), q3 = bnn_s8_rq_make(mul[c + 3], sh[c + 3]);
+        const int8_t r0 = bnn_s8_finish_q(acc[0], &q0, g.oo, g.lo, g.hi), r1 = bnn_s8_finish_q(acc[1], &q1, g.oo, g.lo, g.hi);
+        const int8_t r2 = bnn_s8_finish_q(acc[2], &q2, g.oo, g.lo, g.hi), r3 = bnn_s8_finish_q(acc[3], &q3, g.oo, g.lo, g.hi);
+        o[c] = r0, o[c + 1] = r1, o[c + 2] = r2, o[c + 3] = r3;
       }
       for (int c = ch4; c < ch; c++) { /* tail channels, reference arithmetic */
-        int32_t acc = 0;
-        for (int ky = 0; ky < w->k_h; ky++) {
-          const int iy = y0 + ky * w->dil_h;
-          if (iy < 0 || iy >= w->in_h) continue;
-          for (int kx = 0; kx < w->k_w; kx++) {
-            const int ix = x0 + kx * w->dil_w;
-            if (ix < 0 || ix >= w->in_w) continue;
-            const int32_t x = in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)ch + (size_t)c];
-            const int32_t f = p->filter[((size_t)ky * (size_t)w->k_w + (size_t)kx) * (size_t)ch + (size_t)c];
-            acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f, x + p->input_offset));
+        int32_t acc = bias ? bias[c] : 0;
+        for (int ky = 0; ky < g.k_h; ky++) {
+          const int iy = y0 + ky * g.dil_h;
+          if (iy < 0 || iy >= g.in_h) continue;
+          for (int kx = 0; kx < g.k_w; kx++) {
+            const int ix = x0 + kx * g.dil_w;
+            if (ix < 0 || ix >= g.in_w) continue;
+            const int32_t x = in[((size_t)iy * (size_t)g.in_w + (size_t)ix) * (size_t)ch + (size_t)c];
+            const int32_t f = filter[((size_t)ky * (size_t)g.k_w + (size_t)kx) * (size_t)ch + (size_t)c];
+            acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f, x + input_offset));
           }
         }
-        if (p->bias) acc = bnn_s8_wrap_add(acc, p->bias[c]);
-        o[c] = bnn_s8_finish(acc, p->multiplier[c], p->shift[c], p->output_offset, p->act_min, p->act_max);
+        const bnn_s8_rq q = bnn_s8_rq_make(mul[c], sh[c]);
+        o[c] = bnn_s8_finish_q(acc, &q, g.oo, g.lo, g.hi);
       }
     }
   }
