@@ -455,12 +455,10 @@ BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16
     bnn_s8_rq m0, m1;
     const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(mul[c], sh[c]), &m0);
     const bnn_s8_rq *q1 = rqt ? &rqt[c + 1] : (m1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]), &m1);
-    const int8_t r00 = bnn_s8_finish_q(c0p0, q0, oo, lo, hi), r01 = bnn_s8_finish_q(c0p1, q0, oo, lo, hi);
-    const int8_t r10 = bnn_s8_finish_q(c1p0, q1, oo, lo, hi), r11 = bnn_s8_finish_q(c1p1, q1, oo, lo, hi);
-    out0[c] = r00;
-    out0[c + 1] = r10;
-    out1[c] = r01;
-    out1[c + 1] = r11;
+    out0[c] = bnn_s8_finish_q(c0p0, q0, oo, lo, hi);
+    out1[c] = bnn_s8_finish_q(c0p1, q0, oo, lo, hi);
+    out0[c + 1] = bnn_s8_finish_q(c1p0, q1, oo, lo, hi);
+    out1[c + 1] = bnn_s8_finish_q(c1p1, q1, oo, lo, hi);
   }
   if (c < cout) {
     const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
