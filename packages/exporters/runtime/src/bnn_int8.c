@@ -99,8 +99,13 @@ BNN_S8_INLINE int32_t bnn_s8_requant_ns(int32_t acc, const bnn_s8_rq *q) {
   return (hm >> q->right) + (rem > threshold ? 1 : 0);
 }
 
+/* clamp(v, lo, hi) = min(max(ssat8(v), lo), hi) since -128 <= lo <= hi <= 127: the kernels pass lo = -128,
+ * hi = 127 as compile-time constants for the full range (the usual case: no activation, or a ReLU whose
+ * output zero point is -128), and the clamp is one SSAT. */
 BNN_S8_INLINE int8_t bnn_s8_finish_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset, int32_t lo, int32_t hi) {
-  return (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset), lo, hi);
+  const int32_t v = bnn_ssat8(bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset));
+  if (lo == -128 && hi == 127) return (int8_t)v;
+  return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
 }
 
 static int bnn_s8_has_min_multiplier(const int32_t *multiplier, int n) {
@@ -370,10 +375,10 @@ static void bnn_s8_im2col(const bnn_s8_conv2d_params *p, const int8_t *in, int o
 
 /* Two output channels (rows a0, a0 + kdim) x two columns; writes out0[c], out0[c+1], out1[c], out1[c+1]. */
 BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0,
-                                      int8_t *out1, const bnn_s8_rq *rqt) {
+                                      int8_t *out1, const bnn_s8_rq *rqt, int32_t lo, int32_t hi) {
   const int32_t *mul = p->multiplier, *sh = p->shift;
   const int cout = p->out_c, kdim4 = kdim & ~3, tail = kdim - kdim4;
-  const int32_t oo = p->output_offset, lo = p->act_min, hi = p->act_max;
+  const int32_t oo = p->output_offset;
   int c = 0;
   for (; c + 1 < cout; c += 2) {
     const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
@@ -487,15 +492,21 @@ BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16
   }
 }
 
-/* The 3x3 grey and RGB stems (kdim 9 and 27) get straight-line copies of the kernel (constant kdim). */
+/* The 3x3 grey and RGB stems (kdim 9 and 27) get straight-line copies of the kernel (constant kdim), and the
+ * full activation range a copy whose clamp is one SSAT. */
 static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, int8_t *out1,
                           const bnn_s8_rq *rqt) {
-  if (kdim == 9) {
-    bnn_s8_mm_2x2_body(p, col, 9, out0, out1, rqt);
-  } else if (kdim == 27) {
-    bnn_s8_mm_2x2_body(p, col, 27, out0, out1, rqt);
+  const int32_t lo = p->act_min, hi = p->act_max;
+  if (lo == -128 && hi == 127) {
+    if (kdim == 9) {
+      bnn_s8_mm_2x2_body(p, col, 9, out0, out1, rqt, -128, 127);
+    } else if (kdim == 27) {
+      bnn_s8_mm_2x2_body(p, col, 27, out0, out1, rqt, -128, 127);
+    } else {
+      bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, rqt, -128, 127);
+    }
   } else {
-    bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, rqt);
+    bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, rqt, lo, hi);
   }
 }
 

@@ -52,6 +52,12 @@ BNN_S8_INLINE int32_t bnn_smlatt(uint32_t a, uint32_t b, int32_t acc) {
   __asm__("smlatt %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(acc));
   return r;
 }
+/* clamp to [-128, 127] */
+BNN_S8_INLINE int32_t bnn_ssat8(int32_t x) {
+  int32_t r;
+  __asm__("ssat %0, #8, %1" : "=r"(r) : "r"(x) : "cc");
+  return r;
+}
 #else
 #define BNN_S8_HAVE_DSP 0
 BNN_S8_INLINE uint32_t bnn_sxtb16(uint32_t x) {
@@ -78,6 +84,7 @@ BNN_S8_INLINE int32_t bnn_smlabb(uint32_t a, uint32_t b, int32_t acc) {
 BNN_S8_INLINE int32_t bnn_smlatt(uint32_t a, uint32_t b, int32_t acc) {
   return (int32_t)((uint32_t)acc + (uint32_t)(bnn_hi16(a) * bnn_hi16(b)));
 }
+BNN_S8_INLINE int32_t bnn_ssat8(int32_t x) { return x < -128 ? -128 : (x > 127 ? 127 : x); }
 #endif
 
 /* unaligned 32-bit little-endian load of four int8 (LDR on Cortex-M4, which allows unaligned LDR) */
