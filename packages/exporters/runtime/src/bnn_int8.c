@@ -283,6 +283,40 @@ BNN_S8_INLINE void bnn_s8_convert_groups(const int8_t *src, uint32_t *dst, int g
 #define BNN_S8_STAGE_BYTES 128 /* stack bytes for the int8 patch of a small unaligned conv (in_c % 4 != 0) */
 #endif
 
+/* What the im2col of a small unaligned patch whose window lies inside the input needs, computed once per call. */
+typedef struct {
+  int k_h, k_w, in_c, kdim4, tail;
+  size_t row_step, col_step;
+  int32_t off;
+  uint32_t off2;
+} bnn_s8_small_patch;
+
+/* Column j for a window inside the input whose top-left tap is `xr` (the hot path of grey/RGB stems). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void bnn_s8_im2col_small_inside(const bnn_s8_small_patch *sp, const int8_t *xr, int16_t *col, int j) {
+  int8_t stage[BNN_S8_STAGE_BYTES];
+  int8_t *st = stage;
+  const int k_h = sp->k_h, k_w = sp->k_w, in_c = sp->in_c, kdim4 = sp->kdim4, tail = sp->tail;
+  const size_t row_step = sp->row_step, col_step = sp->col_step;
+  for (int ky = 0; ky < k_h; ky++, xr += row_step) {
+    const int8_t *xp = xr;
+    if (in_c == 1) {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step) *st++ = xp[0];
+    } else if (in_c == 2) {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 2) st[0] = xp[0], st[1] = xp[1];
+    } else if (in_c == 3) {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 3) st[0] = xp[0], st[1] = xp[1], st[2] = xp[2];
+    } else {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step, st += in_c) memcpy(st, xp, (size_t)in_c);
+    }
+  }
+  bnn_s8_convert_groups(stage, (uint32_t *)(void *)(col + (size_t)j * 4u), kdim4 >> 2, sp->off2, 4);
+  int16_t *t = col + 2 * (size_t)kdim4 + (size_t)j * (size_t)tail;
+  for (int i = 0; i < tail; i++) t[i] = (int16_t)((int32_t)stage[kdim4 + i] + sp->off);
+}
+
 /* Fills column j (0 or 1) of the im2col buffer for output pixel (oy, ox). The geometry is copied to locals
  * first: stores to the buffer may alias the parameters, which would force reloads in every loop. */
 static void bnn_s8_im2col(const bnn_s8_conv2d_params *p, const int8_t *in, int oy, int ox, int16_t *col, int j) {
@@ -549,12 +583,25 @@ void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out,
     rqt = rqt_buf;
   }
   int8_t *o = out;
+  bnn_s8_small_patch sp;
+  const int small = (p->in_c & 3) != 0 && kdim <= BNN_S8_STAGE_BYTES;
+  sp.k_h = w->k_h, sp.k_w = w->k_w, sp.in_c = p->in_c, sp.kdim4 = kdim & ~3, sp.tail = kdim & 3;
+  sp.row_step = (size_t)w->dil_h * (size_t)w->in_w * (size_t)p->in_c;
+  sp.col_step = (size_t)w->dil_w * (size_t)p->in_c;
+  sp.off = p->input_offset;
+  sp.off2 = ((uint32_t)sp.off & 0xFFFFu) | ((uint32_t)sp.off << 16);
+  const int span_h = (w->k_h - 1) * w->dil_h, span_w = (w->k_w - 1) * w->dil_w;
   int pix = 0, oy = 0, ox = 0;
   for (; pix + 1 < pixels; pix += 2) {
-    bnn_s8_im2col(p, in, oy, ox, col, 0);
-    if (++ox == w->out_w) ox = 0, oy++;
-    bnn_s8_im2col(p, in, oy, ox, col, 1);
-    if (++ox == w->out_w) ox = 0, oy++;
+    for (int j = 0; j < 2; j++) {
+      const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
+      if (small && y0 >= 0 && x0 >= 0 && y0 + span_h < w->in_h && x0 + span_w < w->in_w) {
+        bnn_s8_im2col_small_inside(&sp, in + ((size_t)y0 * (size_t)w->in_w + (size_t)x0) * (size_t)p->in_c, col, j);
+      } else {
+        bnn_s8_im2col(p, in, oy, ox, col, j);
+      }
+      if (++ox == w->out_w) ox = 0, oy++;
+    }
     bnn_s8_mm_2x2(p, col, kdim, o, o + stride, rqt);
     o += 2 * stride;
   }
