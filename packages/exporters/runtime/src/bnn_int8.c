@@ -664,6 +664,41 @@ static void bnn_s8_dw_border4(const bnn_s8_dw_geo *g, const int8_t *in, int y0, 
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
+/* Channels [c0, c1) (multiples of 4) of every output pixel, requantization constants rqt[c - c0]. */
+BNN_S8_INLINE void bnn_s8_dw_block(const bnn_s8_depthwise_params *p, const bnn_s8_dw_geo *g, const int8_t *in,
+                                   int8_t *out, const int32_t *k, const bnn_s8_rq *rqt, int c0, int c1, int32_t lo,
+                                   int32_t hi) {
+  const bnn_s8_window *w = &p->win;
+  const int out_h = w->out_h, out_w = w->out_w, stride_h = w->stride_h, stride_w = w->stride_w;
+  const int pad_top = w->pad_top, pad_left = w->pad_left, ch = g->ch;
+  const int8_t *const filter = p->filter;
+  const int32_t *const bias = p->bias;
+  const int32_t oo = g->oo;
+  for (int oy = 0; oy < out_h; oy++) {
+    const int y0 = oy * stride_h - pad_top;
+    const int inside_y = y0 >= 0 && y0 + (g->k_h - 1) * g->dil_h < g->in_h;
+    for (int ox = 0; ox < out_w; ox++) {
+      const int x0 = ox * stride_w - pad_left;
+      const int inside = inside_y && x0 >= 0 && x0 + (g->k_w - 1) * g->dil_w < g->in_w;
+      int8_t *o = out + ((size_t)oy * (size_t)out_w + (size_t)ox) * (size_t)ch;
+      const int8_t *xw = inside ? in + ((size_t)y0 * (size_t)g->in_w + (size_t)x0) * (size_t)ch : NULL;
+      for (int c = c0; c < c1; c += 4) {
+        int32_t acc[4];
+        if (inside) {
+          bnn_s8_dw_inside4(g, xw + c, filter + c, k + c, acc);
+        } else {
+          bnn_s8_dw_border4(g, in, y0, x0, c, filter, bias, acc);
+        }
+        const bnn_s8_rq *q = rqt + (c - c0);
+        o[c] = bnn_s8_finish_q(acc[0], q, oo, lo, hi);
+        o[c + 1] = bnn_s8_finish_q(acc[1], q + 1, oo, lo, hi);
+        o[c + 2] = bnn_s8_finish_q(acc[2], q + 2, oo, lo, hi);
+        o[c + 3] = bnn_s8_finish_q(acc[3], q + 3, oo, lo, hi);
+      }
+    }
+  }
+}
+
 void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t *out, int32_t *scratch) {
   if (p->depth_multiplier != 1 || bnn_s8_has_min_multiplier(p->multiplier, p->in_c)) {
     bnn_s8_depthwise_ref(p, in, out);
@@ -678,8 +713,6 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
   g.off2 = ((uint32_t)p->input_offset & 0xFFFFu) | ((uint32_t)p->input_offset << 16);
   g.oo = p->output_offset, g.lo = p->act_min, g.hi = p->act_max;
   const int ch = p->in_c, ch4 = ch & ~3, taps = w->k_h * w->k_w;
-  const int out_h = w->out_h, out_w = w->out_w, stride_h = w->stride_h, stride_w = w->stride_w;
-  const int pad_top = w->pad_top, pad_left = w->pad_left;
   const int8_t *const filter = p->filter;
   const int32_t *const bias = p->bias, *const mul = p->multiplier, *const sh = p->shift;
   const int32_t input_offset = p->input_offset;
@@ -688,28 +721,23 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
     for (int t = 0; t < taps; t++) s = bnn_s8_wrap_add(s, filter[(size_t)t * (size_t)ch + (size_t)c]);
     scratch[c] = bnn_s8_wrap_add(bias ? bias[c] : 0, bnn_s8_wrap_mul(s, input_offset));
   }
-  for (int oy = 0; oy < out_h; oy++) {
-    const int y0 = oy * stride_h - pad_top;
-    const int inside_y = y0 >= 0 && y0 + (g.k_h - 1) * g.dil_h < g.in_h;
-    for (int ox = 0; ox < out_w; ox++) {
-      const int x0 = ox * stride_w - pad_left;
-      const int inside = inside_y && x0 >= 0 && x0 + (g.k_w - 1) * g.dil_w < g.in_w;
-      int8_t *o = out + ((size_t)oy * (size_t)out_w + (size_t)ox) * (size_t)ch;
-      const int8_t *xw = inside ? in + ((size_t)y0 * (size_t)g.in_w + (size_t)x0) * (size_t)ch : NULL;
-      for (int c = 0; c < ch4; c += 4) {
-        int32_t acc[4];
-        if (inside) {
-          bnn_s8_dw_inside4(&g, xw + c, filter + c, scratch + c, acc);
-        } else {
-          bnn_s8_dw_border4(&g, in, y0, x0, c, filter, bias, acc);
-        }
-        const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]), q1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]);
-        const bnn_s8_rq q2 = bnn_s8_rq_make(mul[c + 2], sh[c + 2]), q3 = bnn_s8_rq_make(mul[c + 3], sh[c + 3]);
-        const int8_t r0 = bnn_s8_finish_q(acc[0], &q0, g.oo, g.lo, g.hi), r1 = bnn_s8_finish_q(acc[1], &q1, g.oo, g.lo, g.hi);
-        const int8_t r2 = bnn_s8_finish_q(acc[2], &q2, g.oo, g.lo, g.hi), r3 = bnn_s8_finish_q(acc[3], &q3, g.oo, g.lo, g.hi);
-        o[c] = r0, o[c + 1] = r1, o[c + 2] = r2, o[c + 3] = r3;
-      }
-      for (int c = ch4; c < ch; c++) { /* tail channels, reference arithmetic */
+  /* blocks of channels whose requantization constants sit in a stack table */
+  bnn_s8_rq rqt[BNN_S8_RQ_TABLE];
+  for (int c0 = 0; c0 < ch4; c0 += BNN_S8_RQ_TABLE) {
+    const int c1 = ch4 - c0 < BNN_S8_RQ_TABLE ? ch4 : c0 + BNN_S8_RQ_TABLE;
+    for (int c = c0; c < c1; c++) rqt[c - c0] = bnn_s8_rq_make(mul[c], sh[c]);
+    if (g.lo == -128 && g.hi == 127) {
+      bnn_s8_dw_block(p, &g, in, out, scratch, rqt, c0, c1, -128, 127);
+    } else {
+      bnn_s8_dw_block(p, &g, in, out, scratch, rqt, c0, c1, g.lo, g.hi);
+    }
+  }
+  for (int c = ch4; c < ch; c++) { /* tail channels, reference arithmetic */
+    const bnn_s8_rq q = bnn_s8_rq_make(mul[c], sh[c]);
+    for (int oy = 0; oy < w->out_h; oy++) {
+      const int y0 = oy * w->stride_h - w->pad_top;
+      for (int ox = 0; ox < w->out_w; ox++) {
+        const int x0 = ox * w->stride_w - w->pad_left;
         int32_t acc = bias ? bias[c] : 0;
         for (int ky = 0; ky < g.k_h; ky++) {
           const int iy = y0 + ky * g.dil_h;
@@ -722,8 +750,8 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
             acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f, x + input_offset));
           }
         }
-        const bnn_s8_rq q = bnn_s8_rq_make(mul[c], sh[c]);
-        o[c] = bnn_s8_finish_q(acc, &q, g.oo, g.lo, g.hi);
+        out[((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)ch + (size_t)c] =
+            bnn_s8_finish_q(acc, &q, g.oo, g.lo, g.hi);
       }
     }
   }
