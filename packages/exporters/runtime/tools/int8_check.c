@@ -311,7 +311,7 @@ static void case_conv(uint32_t seed) {
   memset(&p, 0, sizeof p);
   if (!rand_window(&p.win, rnd() % 4u == 0 ? 12 : 7, 1)) return;
   p.in_c = rand_channels(rnd() % 4u == 0 ? 40 : 12);
-  p.out_c = rint_in(1, 9);
+  p.out_c = rnd() % 6u == 0 ? rint_in(33, 40) : rint_in(1, 9); /* > 32: no requantization table */
   const bnn_s8_window *w = &p.win;
   const size_t nin = (size_t)w->in_h * (size_t)w->in_w * (size_t)p.in_c;
   const size_t nout = (size_t)w->out_h * (size_t)w->out_w * (size_t)p.out_c;
