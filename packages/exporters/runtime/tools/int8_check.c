@@ -1,7 +1,8 @@
 /*
  * Checks the int8 kernels (src/bnn_int8.c, included whole so its internal helpers are reachable):
  *   1. the fixed-point helpers against hand-computed TFLite/gemmlowp values (ties, negative rounding, the
- *      INT32_MIN x INT32_MIN saturation, double rounding), quantize/dequantize/add/pool examples;
+ *      INT32_MIN x INT32_MIN saturation, double rounding), quantize/dequantize/add/pool examples, and small
+ *      conv / depthwise / fully-connected layers worked by hand;
  *   2. the fast requantization against bnn_s8_mbqm on edge and random operands;
  *   3. the DSP intrinsics against portable formulas (on the M4 the inline-asm ones, on the host the fallbacks);
  *   4. every fast kernel against its reference on seeded random shapes and parameters (odd channel counts,
@@ -138,6 +139,56 @@ static void check_scalars(void) {
   uint32_t bits;
   bnn_s8_to_bitpacked(bp_in, &bits, 1, 5, -4);
   CHECK(bits == 0x11u, "to_bitpacked %08x", (unsigned)bits);
+}
+
+/* Small layers worked by hand with TFLite's formulas (fast and reference kernels alike). */
+static void check_hand_layers(void) {
+  /* input 2x2x2 (zero point -1), pixels (0,0) (0,1) (1,0) (1,1) */
+  const int8_t x[8] = {1, 2, 3, 4, 5, 6, 7, -8};
+  /* conv 2x2 valid, two output channels (OHWI):
+   *   oc 0: taps (1,-1) (2,0) (0,3) (-2,1) . (x + 1) = -1 + 8 + 21 - 23 = 5, + bias 10 = 15;
+   *         x 0.25 (2^30, -1): SRDHM 7.5 -> 8, >> 1 -> 4; + zp_out 3 = 7
+   *   oc 1: all -128: -128 * 28 = -3584, + bias -5 = -3589; (1518500250, -8): SRDHM -2538, >> 8 -> -9.9 -> -10;
+   *         + 3 = -7, clamped to act_min -5 */
+  int8_t f[16] = {1, -1, 2, 0, 0, 3, -2, 1};
+  for (int i = 8; i < 16; i++) f[i] = -128;
+  const int32_t bias[2] = {10, -5}, mul[2] = {1 << 30, 1518500250}, sh[2] = {-1, -8};
+  bnn_s8_conv2d_params cp;
+  memset(&cp, 0, sizeof cp);
+  cp.win = (bnn_s8_window){2, 2, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0};
+  cp.in_c = 2, cp.out_c = 2, cp.filter = f, cp.bias = bias, cp.multiplier = mul, cp.shift = sh;
+  cp.input_offset = 1, cp.output_offset = 3, cp.act_min = -5, cp.act_max = 127;
+  int32_t scratch[16];
+  int8_t o[2] = {0, 0};
+  bnn_s8_conv2d_ref(&cp, x, o);
+  CHECK(o[0] == 7 && o[1] == -5, "hand conv ref %d %d", o[0], o[1]);
+  o[0] = o[1] = 0;
+  bnn_s8_conv2d(&cp, x, o, scratch);
+  CHECK(o[0] == 7 && o[1] == -5, "hand conv fast %d %d", o[0], o[1]);
+  /* depthwise 2x2 valid (1HWC, the first 8 weights above), x 0.5 (2^30, 0), zp_out 0:
+   *   c 0: (1, 2, 0, -2) . (2, 4, 6, 8) = -6, + bias 4 = -2 -> -1 (exact)
+   *   c 1: (-1, 0, 3, 1) . (3, 5, 7, -7) = 11 -> 5.5 -> 6 (SRDHM rounds half up) */
+  const int32_t dbias[2] = {4, 0}, dmul[2] = {1 << 30, 1 << 30}, dsh[2] = {0, 0};
+  bnn_s8_depthwise_params dp;
+  memset(&dp, 0, sizeof dp);
+  dp.win = cp.win;
+  dp.in_c = 2, dp.depth_multiplier = 1, dp.filter = f, dp.bias = dbias, dp.multiplier = dmul, dp.shift = dsh;
+  dp.input_offset = 1, dp.output_offset = 0, dp.act_min = -128, dp.act_max = 127;
+  bnn_s8_depthwise_ref(&dp, x, o);
+  CHECK(o[0] == -1 && o[1] == 6, "hand depthwise ref %d %d", o[0], o[1]);
+  o[0] = o[1] = 0;
+  bnn_s8_depthwise(&dp, x, o, scratch);
+  CHECK(o[0] == -1 && o[1] == 6, "hand depthwise fast %d %d", o[0], o[1]);
+  /* fully connected, per-tensor x 0.25 (2^30, -1), zp_in 0, zp_out -2:
+   *   row 0: 1+2+3+4+5 = 15 -> 4 (as above) -> 2;  row 1: -1+4-9+16-25 = -15 -> SRDHM -7 -> -3.5 -> -4 -> -6 */
+  const int8_t fx[5] = {1, 2, 3, 4, 5}, fw[10] = {1, 1, 1, 1, 1, -1, 2, -3, 4, -5};
+  const int32_t fm[1] = {1 << 30}, fs[1] = {-1};
+  bnn_s8_fc_params fp = {5, 2, fw, NULL, fm, fs, 0, 0, -2, -128, 127};
+  bnn_s8_fully_connected_ref(&fp, fx, o, 1);
+  CHECK(o[0] == 2 && o[1] == -6, "hand fc ref %d %d", o[0], o[1]);
+  o[0] = o[1] = 0;
+  bnn_s8_fully_connected(&fp, fx, o, 1, scratch);
+  CHECK(o[0] == 2 && o[1] == -6, "hand fc fast %d %d", o[0], o[1]);
 }
 
 /* ---------- 2. fast requantization vs bnn_s8_mbqm ---------- */
@@ -509,6 +560,7 @@ static void check_large_conv(void) {
 
 int main(void) {
   check_scalars();
+  check_hand_layers();
   rng_state = 0x9E3779B9u;
   check_requant();
   rng_state = 0x85EBCA6Bu;
