@@ -76,6 +76,32 @@ static inline bnn_s8_rq bnn_s8_rq_make(int32_t multiplier, int32_t shift) {
   return r;
 }
 
+/* One-step requantization. For a multiplier m in (2^30, 2^31) and a right shift r in [1, 23] (every channel of
+ * a real layer: QuantizeMultiplier's m is in [2^30, 2^31), and scales in [2^-24, 2^-1) give such r), the double
+ * rounding of MultiplyByQuantizedMultiplier plus the output offset is one 64-bit multiply-accumulate:
+ *   hm = floor((x*m + 2^30) / 2^31)                      (SaturatingRoundingDoublingHighMul, no saturation)
+ *   RDBPOT(hm, r) = floor((hm + 2^(r-1) - s) / 2^r),     s = [hm < 0] = [x < 0] for m > 2^30
+ *   nested floors compose:  result + oo = floor((x*m - s*2^31 + 2^30 + 2^(30+r) + oo*2^(31+r)) / 2^(31+r))
+ * and as 31 + r >= 32 the floor is the high word shifted right by r - 1. |x*m| < 2^62 and the constant
+ * stays below 2^62 for r <= 23, so nothing overflows; result + oo cannot wrap (|result| <= 2^30).
+ * Stored in bnn_s8_rq's fields: left = -1 marks it, right = r - 1, mask / threshold = low / high word of the
+ * constant. bnn_s8_rq_make_table picks it when the channel qualifies. */
+static inline bnn_s8_rq bnn_s8_rq_make_table(int32_t multiplier, int32_t shift, int32_t out_offset) {
+  if (multiplier > (1 << 30) && shift <= -1 && shift >= -23) {
+    const int r = (int)-shift;
+    const int64_t k = ((int64_t)1 << 30) + ((int64_t)1 << (30 + r)) + (int64_t)out_offset * ((int64_t)1 << (31 + r));
+    bnn_s8_rq q;
+    q.multiplier = multiplier;
+    q.left = -1;
+    q.right = r - 1;
+    q.mask = (int32_t)(uint32_t)((uint64_t)k & 0xFFFFFFFFu);
+    q.threshold = (int32_t)(k >> 32);
+    return q;
+  }
+  return bnn_s8_rq_make(multiplier, shift);
+}
+
+
 BNN_S8_INLINE int32_t bnn_s8_requant(int32_t acc, const bnn_s8_rq *q) {
   const int32_t x = (int32_t)((uint32_t)acc << q->left);
   int32_t hm;
@@ -102,8 +128,19 @@ BNN_S8_INLINE int32_t bnn_s8_requant_ns(int32_t acc, const bnn_s8_rq *q) {
 /* clamp(v, lo, hi) = min(max(ssat8(v), lo), hi) since -128 <= lo <= hi <= 127: the kernels pass lo = -128,
  * hi = 127 as compile-time constants for the full range (the usual case: no activation, or a ReLU whose
  * output zero point is -128), and the clamp is one SSAT. */
+/* MultiplyByQuantizedMultiplier(acc) + out_offset (wrapping) for either form of bnn_s8_rq (no saturation case). */
+BNN_S8_INLINE int32_t bnn_s8_requant_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset) {
+  if (q->left < 0) { /* one-step form (bnn_s8_rq_make_table), output offset included */
+    int64_t y = (int64_t)(((uint64_t)(uint32_t)q->threshold << 32) | (uint64_t)(uint32_t)q->mask);
+    y += (int64_t)acc * (int64_t)q->multiplier;
+    y -= (int64_t)((uint64_t)((uint32_t)acc >> 31) << 31);
+    return (int32_t)(y >> 32) >> q->right;
+  }
+  return bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset);
+}
+
 BNN_S8_INLINE int8_t bnn_s8_finish_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset, int32_t lo, int32_t hi) {
-  const int32_t v = bnn_ssat8(bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset));
+  const int32_t v = bnn_ssat8(bnn_s8_requant_q(acc, q, out_offset));
   if (lo == -128 && hi == 127) return (int8_t)v;
   return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
 }
@@ -531,7 +568,13 @@ BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16
 static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, int8_t *out1,
                           const bnn_s8_rq *rqt) {
   const int32_t lo = p->act_min, hi = p->act_max;
-  if (lo == -128 && hi == 127) {
+  if (!rqt) { /* large layers: constants made per channel pair (the two-step form) */
+    if (lo == -128 && hi == 127) {
+      bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, NULL, -128, 127);
+    } else {
+      bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, NULL, lo, hi);
+    }
+  } else if (lo == -128 && hi == 127) {
     if (kdim == 9) {
       bnn_s8_mm_2x2_body(p, col, 9, out0, out1, rqt, -128, 127);
     } else if (kdim == 27) {
@@ -579,7 +622,8 @@ void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out,
   bnn_s8_rq rqt_buf[BNN_S8_RQ_TABLE];
   const bnn_s8_rq *rqt = NULL;
   if (p->out_c <= BNN_S8_RQ_TABLE) {
-    for (int c = 0; c < p->out_c; c++) rqt_buf[c] = bnn_s8_rq_make(p->multiplier[c], p->shift[c]);
+    for (int c = 0; c < p->out_c; c++)
+      rqt_buf[c] = bnn_s8_rq_make_table(p->multiplier[c], p->shift[c], p->output_offset);
     rqt = rqt_buf;
   }
   int8_t *o = out;
@@ -725,7 +769,7 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
   bnn_s8_rq rqt[BNN_S8_RQ_TABLE];
   for (int c0 = 0; c0 < ch4; c0 += BNN_S8_RQ_TABLE) {
     const int c1 = ch4 - c0 < BNN_S8_RQ_TABLE ? ch4 : c0 + BNN_S8_RQ_TABLE;
-    for (int c = c0; c < c1; c++) rqt[c - c0] = bnn_s8_rq_make(mul[c], sh[c]);
+    for (int c = c0; c < c1; c++) rqt[c - c0] = bnn_s8_rq_make_table(mul[c], sh[c], g.oo);
     if (g.lo == -128 && g.hi == 127) {
       bnn_s8_dw_block(p, &g, in, out, scratch, rqt, c0, c1, -128, 127);
     } else {

@@ -206,6 +206,30 @@ static void check_requant(void) {
               (long)want);
         if (got != want) return;
       }
+  /* the kernels' per-call tables (one-step form where the channel qualifies), output offset included */
+  static const int32_t oos[] = {-128, -1, 0, 1, 127};
+  static const int32_t mults[] = {(1 << 30) + 1, (1 << 30) + 2, 1518500250, INT32_MAX, INT32_MAX - 1, 1 << 30, 0, 12345};
+  for (int s = -31; s <= 30; s++)
+    for (int i = 0; i < ne; i++)
+      for (size_t j = 0; j < sizeof mults / sizeof mults[0]; j++)
+        for (size_t k = 0; k < sizeof oos / sizeof oos[0]; k++) {
+          const bnn_s8_rq q = bnn_s8_rq_make_table(mults[j], s, oos[k]);
+          const int32_t got = bnn_s8_requant_q(edges[i], &q, oos[k]);
+          const int32_t want = bnn_s8_wrap_add(bnn_s8_mbqm(edges[i], mults[j], s), oos[k]);
+          CHECK(got == want, "table requant(%ld, %ld, %d) + %ld = %ld, want %ld", (long)edges[i], (long)mults[j], s,
+                (long)oos[k], (long)got, (long)want);
+          if (got != want) return;
+        }
+  for (int n = 0; n < 200000; n++) {
+    const int32_t x = (int32_t)rnd() >> (rnd() % 32u), m = (int32_t)((1u << 30) + 1u + rnd() % ((1u << 30) - 1u));
+    const int s = -rint_in(1, 23);
+    const int32_t oo = rint_in(-128, 127);
+    const bnn_s8_rq q = bnn_s8_rq_make_table(m, s, oo);
+    const int32_t got = bnn_s8_requant_q(x, &q, oo), want = bnn_s8_wrap_add(bnn_s8_mbqm(x, m, s), oo);
+    CHECK(q.left < 0 && got == want, "table requant(%ld, %ld, %d) + %ld = %ld, want %ld", (long)x, (long)m, s, (long)oo,
+          (long)got, (long)want);
+    if (got != want) return;
+  }
   for (int n = 0; n < 200000; n++) {
     const int32_t x = (int32_t)rnd() >> (rnd() % 32u), m = (int32_t)rnd();
     const int s = rint_in(-31, 30);
