@@ -668,11 +668,14 @@ typedef struct {
 /* Four channels at `x` (the window's top-left tap, channel c) with filter `f` (tap 0, channel c), every tap in
  * bounds; accumulators start at k[0..3] = bias + input_offset * sum of the channel's weights. */
 BNN_S8_INLINE void bnn_s8_dw_inside4(const bnn_s8_dw_geo *g, const int8_t *x, const int8_t *f, const int32_t *k,
-                                     int32_t acc[4]) {
+                                     int32_t acc[4], int k_w) {
   int32_t a0 = k[0], a1 = k[1], a2 = k[2], a3 = k[3];
   for (int ky = 0; ky < g->k_h; ky++, x += g->row_step) {
     const int8_t *xp = x;
-    for (int kx = g->k_w; kx > 0; kx--, xp += g->col_step, f += g->ch) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 3
+#endif
+    for (int kx = k_w; kx > 0; kx--, xp += g->col_step, f += g->ch) {
       const uint32_t xv = bnn_read_s8x4(xp), fv = bnn_read_s8x4(f);
       const uint32_t xe = bnn_sxtb16(xv), xo = bnn_sxtb16_ror8(xv);
       const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
@@ -685,19 +688,23 @@ BNN_S8_INLINE void bnn_s8_dw_inside4(const bnn_s8_dw_geo *g, const int8_t *x, co
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
-/* The same with bounds checks and the input offset added per tap (SADD16), from the bias. */
+/* The same for a window that crosses the input's edge: only the taps inside (ranges clipped once), the input
+ * offset added per tap (SADD16), from the bias. */
 static void bnn_s8_dw_border4(const bnn_s8_dw_geo *g, const int8_t *in, int y0, int x0, int c, const int8_t *filter,
                               const int32_t *bias, int32_t acc[4]) {
   int32_t a0 = bias ? bias[c] : 0, a1 = bias ? bias[c + 1] : 0, a2 = bias ? bias[c + 2] : 0, a3 = bias ? bias[c + 3] : 0;
-  for (int ky = 0; ky < g->k_h; ky++) {
-    const int iy = y0 + ky * g->dil_h;
-    if (iy < 0 || iy >= g->in_h) continue;
-    for (int kx = 0; kx < g->k_w; kx++) {
-      const int ix = x0 + kx * g->dil_w;
-      if (ix < 0 || ix >= g->in_w) continue;
-      const uint32_t xv = bnn_read_s8x4(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix) * (size_t)g->ch + (size_t)c);
-      const uint32_t fv = bnn_read_s8x4(filter + ((size_t)ky * (size_t)g->k_w + (size_t)kx) * (size_t)g->ch + (size_t)c);
-      const uint32_t xe = bnn_sadd16(bnn_sxtb16(xv), g->off2), xo = bnn_sadd16(bnn_sxtb16_ror8(xv), g->off2);
+  int ky0 = 0, ky1 = g->k_h, kx0 = 0, kx1 = g->k_w;
+  while (ky0 < ky1 && y0 + ky0 * g->dil_h < 0) ky0++;
+  while (ky1 > ky0 && y0 + (ky1 - 1) * g->dil_h >= g->in_h) ky1--;
+  while (kx0 < kx1 && x0 + kx0 * g->dil_w < 0) kx0++;
+  while (kx1 > kx0 && x0 + (kx1 - 1) * g->dil_w >= g->in_w) kx1--;
+  const uint32_t off2 = g->off2;
+  for (int ky = ky0; ky < ky1; ky++) {
+    const int8_t *xp = in + ((size_t)(y0 + ky * g->dil_h) * (size_t)g->in_w + (size_t)(x0 + kx0 * g->dil_w)) * (size_t)g->ch + (size_t)c;
+    const int8_t *f = filter + ((size_t)ky * (size_t)g->k_w + (size_t)kx0) * (size_t)g->ch + (size_t)c;
+    for (int kx = kx0; kx < kx1; kx++, xp += g->col_step, f += g->ch) {
+      const uint32_t xv = bnn_read_s8x4(xp), fv = bnn_read_s8x4(f);
+      const uint32_t xe = bnn_sadd16(bnn_sxtb16(xv), off2), xo = bnn_sadd16(bnn_sxtb16_ror8(xv), off2);
       const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
       a0 = bnn_smlabb(fe, xe, a0);
       a2 = bnn_smlatt(fe, xe, a2);
@@ -729,7 +736,11 @@ BNN_S8_INLINE void bnn_s8_dw_block(const bnn_s8_depthwise_params *p, const bnn_s
       for (int c = c0; c < c1; c += 4) {
         int32_t acc[4];
         if (inside) {
-          bnn_s8_dw_inside4(g, xw + c, filter + c, k + c, acc);
+          if (g->k_w == 3) { /* the usual 3x3: taps of a row unrolled */
+            bnn_s8_dw_inside4(g, xw + c, filter + c, k + c, acc, 3);
+          } else {
+            bnn_s8_dw_inside4(g, xw + c, filter + c, k + c, acc, g->k_w);
+          }
         } else {
           bnn_s8_dw_border4(g, in, y0, x0, c, filter, bias, acc);
         }
