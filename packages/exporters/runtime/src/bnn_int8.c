@@ -7,13 +7,19 @@
  *     per 32-bit load), zeros for taps outside the input. The two columns are interleaved in blocks of four
  *     k and each block is stored in SXTB16 order (x0, x2, x1, x3), so the weights need no repacking
  *     (one LDR + SXTB16 + SXTB16 ROR 8 gives the matching pairs).
+ *     Small unaligned patches (in_c % 4 != 0, e.g. grey or RGB stems) are first gathered as int8 (the zero
+ *     point standing for outside taps) and converted the same way.
  *   - a 2-output-channel x 2-pixel kernel: per four k, two weight loads, four column loads, four SXTB16 and
- *     eight SMLAD for 16 MACs.
- *   - per-channel requantization with the exact TFLite rounding (bnn_s8_requant below; SRDHM computed as
+ *     eight SMLAD for 16 MACs; 16 k per iteration of an inline-asm loop on the M4 (the C loop elsewhere).
+ *     Copies with a constant kdim (9, 27: 3x3 grey and RGB stems) and a constant full activation range (the
+ *     clamp is one SSAT).
+ *   - per-channel requantization with the exact TFLite rounding: bnn_s8_requant (SRDHM computed as
  *     (a*b + 2^30) >> 31, which equals gemmlowp's nudge-and-truncate form for every operand pair except
- *     INT32_MIN * INT32_MIN, handled separately).
+ *     INT32_MIN * INT32_MIN; kernels with such a multiplier run the reference), or, for layers of at most 32
+ *     channels, constants prepared per call, in the one-step form where it applies (bnn_s8_rq_make_table).
  * depthwise (depth multiplier 1): SXTB16 + SMLABB/SMLATT on four channels per load, the input offset folded
- * into a per-channel constant for pixels whose window is inside the input. fully connected: the input row
+ * into a per-channel constant for pixels whose window is inside the input (edge windows: clipped tap ranges,
+ * offset added per tap); channels in blocks of 32 with a requantization table; other multipliers: reference. fully connected: the input row
  * converted once to int16 (same block order), two outputs per pass with SMLAD. Pools, add and the
  * quantize family are memory-bound single loops shared by the fast and reference names.
  *
