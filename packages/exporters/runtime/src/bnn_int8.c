@@ -483,7 +483,9 @@ BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16
     c1p1 = bnn_smlad(wo, x1o, c1p1);                                                                                 \
   } while (0)
     int n = kdim4 >> 2;
-#if BNN_S8_HAVE_DSP
+#if BNN_S8_HAVE_DSP && defined(__OPTIMIZE__) && !defined(BNN_S8_NO_ASM)
+    /* (13 registers: unoptimized builds, which reserve a frame pointer, take the C loop; so does
+     * -DBNN_S8_NO_ASM for toolchains that cannot spare them) */
     if (n >= 4) {
       /* 16 k per iteration: 4 x (2 LDRD + 2 LDR + 4 SXTB16 + 8 SMLAD) + 3 loop instructions for 64 MACs.
        * Same arithmetic as BNN_S8_MM_STEP (registers chosen by the compiler, 13 of them). */
