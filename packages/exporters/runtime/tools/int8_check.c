@@ -193,10 +193,27 @@ static void check_hand_layers(void) {
 
 /* ---------- 2. fast requantization vs bnn_s8_mbqm ---------- */
 
+/* gemmlowp's SaturatingRoundingDoublingHighMul written literally (nudge, truncating 64-bit division) */
+static int32_t oracle_srdhm(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
 static void check_requant(void) {
   static const int32_t edges[] = {0, 1, -1, 2, -2, 3, -3, (1 << 30), -(1 << 30), (1 << 30) - 1, -(1 << 30) + 1,
                                   INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 12345, -12345};
   const int ne = (int)(sizeof edges / sizeof edges[0]);
+  for (int i = 0; i < ne; i++)
+    for (int j = 0; j < ne; j++)
+      CHECK(bnn_s8_srdhm(edges[i], edges[j]) == oracle_srdhm(edges[i], edges[j]), "srdhm(%ld, %ld)", (long)edges[i],
+            (long)edges[j]);
+  for (int n = 0; n < 200000; n++) {
+    const int32_t a = (int32_t)rnd() >> (rnd() % 32u), b = (int32_t)rnd() >> (rnd() % 8u);
+    CHECK(bnn_s8_srdhm(a, b) == oracle_srdhm(a, b), "srdhm(%ld, %ld)", (long)a, (long)b);
+    if (failures) return;
+  }
   for (int s = -31; s <= 30; s++)
     for (int i = 0; i < ne; i++)
       for (int j = 0; j < ne; j++) {
