@@ -875,12 +875,24 @@ void bnn_s8_fully_connected(const bnn_s8_fc_params *p, const int8_t *in, int8_t 
   }
 }
 
-/* -- pools and add: memory-bound loops; the fast names run the reference loops -- */
+/* -- pools: memory-bound loops; the fast names run the reference loops. add: the reference's arithmetic with
+ * its constants prepared once -- */
 
 void bnn_s8_avg_pool(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) { bnn_s8_avg_pool_ref(p, in, out); }
 void bnn_s8_max_pool(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) { bnn_s8_max_pool_ref(p, in, out); }
 void bnn_s8_add(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
-  bnn_s8_add_ref(p, a, b, out, n);
+  /* the reference's arithmetic with the three requantizations' constants prepared once */
+  const bnn_s8_rq q1 = bnn_s8_rq_make(p->input1_multiplier, p->input1_shift);
+  const bnn_s8_rq q2 = bnn_s8_rq_make(p->input2_multiplier, p->input2_shift);
+  const bnn_s8_rq qo = bnn_s8_rq_make(p->output_multiplier, p->output_shift);
+  const int32_t off1 = p->input1_offset, off2 = p->input2_offset, oo = p->output_offset;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  for (int i = 0; i < n; i++) {
+    const int32_t x1 = (int32_t)((uint32_t)(off1 + a[i]) << BNN_S8_ADD_LEFT_SHIFT);
+    const int32_t x2 = (int32_t)((uint32_t)(off2 + b[i]) << BNN_S8_ADD_LEFT_SHIFT);
+    const int32_t raw = bnn_s8_requant(bnn_s8_wrap_add(bnn_s8_requant(x1, &q1), bnn_s8_requant(x2, &q2)), &qo);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(raw, oo), lo, hi);
+  }
 }
 
 /* -- quantize family -- */
@@ -910,11 +922,12 @@ void bnn_s8_dequantize(const int8_t *in, float *out, int n, float scale, int32_t
 
 void bnn_s8_requantize(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier, int32_t shift,
                        int32_t output_zero_point) {
+  const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
   for (int i = 0; i < n; i++)
-    out[i] = (int8_t)bnn_s8_clamp(
-        bnn_s8_wrap_add(bnn_s8_mbqm((int32_t)in[i] - input_zero_point, multiplier, (int)shift), output_zero_point), -128,
-        127);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant((int32_t)in[i] - input_zero_point, &q), output_zero_point),
+                                  -128, 127);
 }
+
 
 void bnn_s8_requantize_acc(const int32_t *acc, int8_t *out, int pixels, int channels, const int32_t *bias,
                            const int32_t *multiplier, const int32_t *shift, int32_t output_offset, int32_t act_min,

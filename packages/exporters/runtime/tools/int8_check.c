@@ -491,7 +491,16 @@ static void case_fc(uint32_t seed) {
   free(in), free(filter), free(mult), free(shift), free((void *)p.bias), free(o1), free(o2), free(scratch);
 }
 
-/* pools and add: the fast names share the reference loop; check the reference against a direct formula */
+/* TFLite's reference Requantize, written with bnn_s8_mbqm */
+static void requantize_ref(const int8_t *in, int8_t *out, int n, int32_t izp, int32_t m, int32_t s, int32_t ozp) {
+  for (int i = 0; i < n; i++) {
+    const int32_t v = bnn_s8_wrap_add(bnn_s8_mbqm((int32_t)in[i] - izp, m, (int)s), ozp);
+    out[i] = (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+  }
+}
+
+/* pools (the fast names share the reference loop) and add against direct formulas; add and requantize fast vs
+ * reference with any multipliers */
 static void case_pool_add(uint32_t seed) {
   rng_state = seed ? seed : 1u;
   bnn_s8_pool_params p;
@@ -556,7 +565,29 @@ static void case_pool_add(uint32_t seed) {
     CHECK(o[i] == v, "add seed %lu [%d]: %d want %ld", (unsigned long)seed, i, o[i], (long)v);
   }
   free(a), free(b), free(o);
+  /* add and int8 requantize with any multiplier and shift: fast against reference */
+  {
+    bnn_s8_add_params xp;
+    xp.input1_offset = -rand_zp(), xp.input2_offset = -rand_zp(), xp.output_offset = rand_zp();
+    int32_t mm[3], ss[3];
+    rand_requant(3, mm, ss);
+    xp.input1_multiplier = mm[0], xp.input1_shift = ss[0];
+    xp.input2_multiplier = mm[1], xp.input2_shift = ss[1];
+    xp.output_multiplier = mm[2], xp.output_shift = ss[2];
+    rand_act(&xp.act_min, &xp.act_max);
+    const int m = rint_in(1, 40);
+    int8_t *u = rand_s8((size_t)m), *v = rand_s8((size_t)m), *o1 = (int8_t *)malloc((size_t)m), *o2 = (int8_t *)malloc((size_t)m);
+    bnn_s8_add(&xp, u, v, o1, m);
+    bnn_s8_add_ref(&xp, u, v, o2, m);
+    CHECK(memcmp(o1, o2, (size_t)m) == 0, "add (any multipliers) seed %lu", (unsigned long)seed);
+    const int32_t izp = rand_zp(), ozp = rand_zp();
+    bnn_s8_requantize(u, o1, m, izp, mm[0], ss[0], ozp);
+    requantize_ref(u, o2, m, izp, mm[0], ss[0], ozp);
+    CHECK(memcmp(o1, o2, (size_t)m) == 0, "requantize seed %lu", (unsigned long)seed);
+    free(u), free(v), free(o1), free(o2);
+  }
 }
+
 
 /* seeds that once found a bug (none so far from fuzzing; the first ones are fixed corner draws) */
 static const uint32_t regression_seeds[] = {1u, 2u, 3u, 0xDEADBEEFu};
