@@ -20,8 +20,8 @@
  * depthwise (depth multiplier 1): SXTB16 + SMLABB/SMLATT on four channels per load, the input offset folded
  * into a per-channel constant for pixels whose window is inside the input (edge windows: clipped tap ranges,
  * offset added per tap); channels in blocks of 32 with a requantization table; other multipliers: reference. fully connected: the input row
- * converted once to int16 (same block order), two outputs per pass with SMLAD. Pools, add and the
- * quantize family are memory-bound single loops shared by the fast and reference names.
+ * converted once to int16 (same block order), two outputs per pass with SMLAD. Pools share the
+ * reference loops (memory-bound); add and requantize prepare their requantization constants once per call.
  *
  * Integer wrap: sums are formed in uint32_t (two's complement wrap, defined in C), then read as int32_t.
  * Right shifts of negative signed values are arithmetic (GCC and Clang on every target of this runtime).
