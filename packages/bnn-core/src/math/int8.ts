@@ -232,3 +232,45 @@ export function bconvInt8Value(clampedDot: number, m: number, b: number): number
   const y = Math.fround(Math.fround(clampedDot * m) + b);
   return clampInt(tfliteRound(y), INT8_MIN, INT8_MAX);
 }
+
+// ---- quantization-aware training and lowering share these definitions -------------------------------------
+
+/**
+ * The int8 quantization of an activation range (TFLite's converter): the range widened to contain 0, scale =
+ * (max − min)/255 (a float32), zero point = round(−128 − min/scale) in [−128, 127], so real 0 is exact.
+ * An empty range (max = min = 0) takes scale 2^−20 so that every value maps to the zero point's neighbourhood.
+ */
+export function rangeQuant(min: number, max: number): Int8Quant {
+  const lo = Math.min(min, 0);
+  const hi = Math.max(max, 0);
+  const scale = Math.fround(hi - lo > 2 ** -12 ? (hi - lo) / 255 : 2 ** -20);
+  const zeroPoint = clampInt(tfliteRound(-128 - lo / scale), INT8_MIN, INT8_MAX);
+  return { scale, zeroPoint };
+}
+
+/**
+ * Symmetric per-channel int8 weight scales: `scale[c] = float32(max_i |w[i]| / 127)` over the elements of
+ * channel c (`channelOf(i)`), 1 for an all-zero channel.
+ */
+export function weightScales(
+  w: ArrayLike<number>,
+  channels: number,
+  channelOf: (i: number) => number,
+): Float32Array {
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < w.length; i++) {
+    const c = channelOf(i);
+    maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(w[i]!));
+  }
+  return Float32Array.from(maxAbs, (m) => (m > 0 ? m / 127 : 1));
+}
+
+/** A weight on its channel's grid: `clamp(round(w / scale), −127, 127)`. */
+export function quantizeWeight(w: number, scale: number): number {
+  return clampInt(tfliteRound(w / scale), -127, INT8_MAX);
+}
+
+/** An int32 bias of scale `inScale · filterScale` (TFLite's bias quantization), saturated to int32. */
+export function quantizeBias(b: number, inScale: number, filterScale: number): number {
+  return clampInt(tfliteRound(b / (inScale * filterScale)), -2147483648, 2147483647);
+}
