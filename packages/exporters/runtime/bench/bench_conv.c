@@ -2,12 +2,11 @@
  * Cortex-M4 conv benchmark harness (run under qemu-system-arm with the instruction-count plugin).
  * For each shape in BENCH_SHAPES it runs, between calls to bench_mark():
  *   1. bnn_bconv2d from the portable runtime (bit-packed and float output transforms), one-padding;
- *   2. an int8 convolution written the way CMSIS-NN's arm_convolve_s8 writes it: im2col of two output
- *      pixels into int16 (input offset added), then a 2-output-channel x 2-column matrix kernel that
- *      sign-extends four int8 weights with SXTB16 (+ROR 8) and accumulates with SMLAD, per-channel
- *      requantisation (doubling high multiply + rounding shift), output offset, clamp.
- * Both results are checked against plain C references (so neither side is a broken fast path). As in
- * CMSIS-NN, the conv, its im2col conversion and the matrix kernel are separate (not inlined) functions.
+ *   2. the runtime's int8 convolution bnn_s8_conv2d (src/bnn_int8.c: TFLite's int8 per-channel semantics,
+ *      im2col of two pixels to int16 + a 2-channel x 2-pixel SXTB16/SMLAD kernel, the scheme of CMSIS-NN's
+ *      arm_convolve_s8), same padding, per-channel requantisation, output offset, clamp.
+ * Both results are checked against plain C references (bnn_s8_conv2d_ref; a bit-by-bit binary count), so
+ * neither side is a broken fast path.
  * Prints "shape <i>" lines; the plugin's marks give the counts (mark order: per shape
  * [bin-bitpacked start, end, bin-float start, end, int8 start, end]).
  */
@@ -15,35 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bnn_int8.h"
 #include "bnn_runtime.h"
-
-#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
-#include <arm_acle.h>
-#define SXTB16(x) __sxtb16(x)
-#define SXTB16_ROR8(x) __sxtb16(((x) >> 8) | ((x) << 24)) /* SXTB16 with ROR #8 */
-#define SMLAD(a, b, acc) ((int32_t)__smlad((a), (b), (acc)))
-/* PKHBT / PKHTB as CMSIS's __PKHBT / __PKHTB: one instruction each. */
-static inline uint32_t PKHBT16(uint32_t lo, uint32_t hi) {
-  uint32_t r;
-  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-  return r;
-}
-static inline uint32_t PKHTB16(uint32_t hi, uint32_t lo) {
-  uint32_t r;
-  __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
-  return r;
-}
-#else
-static inline uint32_t PKHBT16(uint32_t lo, uint32_t hi) { return (lo & 0xFFFFu) | (hi << 16); }
-static inline uint32_t PKHTB16(uint32_t hi, uint32_t lo) { return (hi & 0xFFFF0000u) | (lo >> 16); }
-static inline uint32_t SXTB16(uint32_t x) {
-  return ((uint32_t)(int32_t)(int8_t)(x & 0xFFu) & 0xFFFFu) | ((uint32_t)(int32_t)(int8_t)((x >> 16) & 0xFFu) << 16);
-}
-static inline uint32_t SXTB16_ROR8(uint32_t x) { return SXTB16((x >> 8) | (x << 24)); }
-static inline int32_t SMLAD(uint32_t a, uint32_t b, int32_t acc) {
-  return acc + (int16_t)(a & 0xFFFFu) * (int16_t)(b & 0xFFFFu) + (int16_t)(a >> 16) * (int16_t)(b >> 16);
-}
-#endif
 
 typedef struct {
   int h, w, cin, cout, k;
@@ -67,6 +39,9 @@ static const bench_shape shapes[] = BENCH_SHAPES;
 #ifndef BENCH_MAX_COUT
 #define BENCH_MAX_COUT 256
 #endif
+#ifndef BENCH_MAX_KDIM
+#define BENCH_MAX_KDIM (9 * 64)
+#endif
 
 __attribute__((noinline)) void bench_mark(int id);
 __attribute__((noinline)) void bench_mark(int id) { __asm volatile("" : : "r"(id) : "memory"); }
@@ -77,173 +52,32 @@ static uint32_t next_rand(void) {
   return rng;
 }
 
-/* ---- int8 convolution, CMSIS-NN style ---- */
+/* ---- int8 convolution: the runtime's bnn_s8_conv2d (TFLite int8 semantics), checked against its reference ---- */
 static int8_t in8[BENCH_MAX_IN];
 static int8_t filt8[BENCH_MAX_FILTER]; /* OHWI */
 static int32_t bias32[BENCH_MAX_COUT], mult32[BENCH_MAX_COUT], shift32[BENCH_MAX_COUT];
 static int8_t out8[BENCH_MAX_OUT], ref8[BENCH_MAX_OUT];
-static int16_t colbuf[2 * 9 * 512];
+static int32_t scratch8[BENCH_MAX_KDIM]; /* BNN_S8_CONV2D_SCRATCH_BYTES = 4 * kdim bytes */
 
-/* (a * b * 2) >> 32 with rounding, no saturation: the requantisation multiply. */
-static inline int32_t doubling_high_mult(int32_t a, int32_t b) {
-  int64_t m = (int64_t)1 << 30;
-  m += (int64_t)a * (int64_t)b;
-  return (int32_t)(m >> 31);
-}
-
-static inline int32_t divide_pow2(int32_t x, int exponent) {
-  const int32_t mask = (int32_t)((1u << exponent) - 1u);
-  const int32_t rem = x & mask;
-  int32_t result = x >> exponent;
-  int32_t threshold = mask >> 1;
-  if (x < 0) threshold++;
-  if (rem > threshold) result++;
-  return result;
-}
-
-static inline int32_t requantize(int32_t v, int32_t mult, int32_t shift) {
-  const int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-  return divide_pow2(doubling_high_mult(v * (1 << left), mult), right);
-}
-
-static inline int8_t finish(int32_t acc, int c, int32_t out_offset) {
-  int32_t v = requantize(acc, mult32[c], shift32[c]) + out_offset;
-  v = v < -128 ? -128 : (v > 127 ? 127 : v);
-  return (int8_t)v;
-}
-
-/* four int8 -> two registers of two int16 each (weights, in the order matching the int16 columns) */
-static inline const int8_t *read_and_pad(const int8_t *src, uint32_t *lo, uint32_t *hi) {
-  uint32_t in;
-  memcpy(&in, src, 4);
-  const uint32_t odd = SXTB16_ROR8(in), even = SXTB16(in);
-  *hi = PKHTB16(odd, even);
-  *lo = PKHBT16(even, odd);
-  return src + 4;
-}
-
-static inline uint32_t read_q15x2(const int16_t **p) {
-  uint32_t v;
-  memcpy(&v, *p, 4);
-  *p += 2;
-  return v;
-}
-
-/* 2 output channels x 2 columns per step; returns the next output pointer of column 0. */
-__attribute__((noinline)) static int8_t *mat_mult_s8_s16(const int8_t *filter, const int16_t *cols, int cout, int kdim, int32_t out_offset,
-                               int8_t *out0) {
-  int8_t *out1 = out0 + cout;
-  int c = 0;
-  for (; c + 1 < cout; c += 2) {
-    const int8_t *a0 = filter + (size_t)c * (size_t)kdim, *a1 = a0 + kdim;
-    const int16_t *b0 = cols, *b1 = cols + kdim;
-    int32_t c0o0 = bias32[c], c0o1 = bias32[c], c1o0 = bias32[c + 1], c1o1 = bias32[c + 1];
-    int n = kdim >> 2;
-    while (n--) {
-      uint32_t a01, a02, a11, a12;
-      uint32_t x0 = read_q15x2(&b0), x1 = read_q15x2(&b1);
-      a0 = read_and_pad(a0, &a01, &a02);
-      a1 = read_and_pad(a1, &a11, &a12);
-      c0o0 = SMLAD(a01, x0, c0o0);
-      c0o1 = SMLAD(a01, x1, c0o1);
-      c1o0 = SMLAD(a11, x0, c1o0);
-      c1o1 = SMLAD(a11, x1, c1o1);
-      x0 = read_q15x2(&b0);
-      x1 = read_q15x2(&b1);
-      c0o0 = SMLAD(a02, x0, c0o0);
-      c0o1 = SMLAD(a02, x1, c0o1);
-      c1o0 = SMLAD(a12, x0, c1o0);
-      c1o1 = SMLAD(a12, x1, c1o1);
-    }
-    for (n = kdim & 3; n > 0; n--, a0++, a1++, b0++, b1++) {
-      c0o0 += *a0 * *b0;
-      c0o1 += *a0 * *b1;
-      c1o0 += *a1 * *b0;
-      c1o1 += *a1 * *b1;
-    }
-    *out0++ = finish(c0o0, c, out_offset);
-    *out0++ = finish(c1o0, c + 1, out_offset);
-    *out1++ = finish(c0o1, c, out_offset);
-    *out1++ = finish(c1o1, c + 1, out_offset);
-  }
-  for (; c < cout; c++) {
-    const int8_t *a0 = filter + (size_t)c * (size_t)kdim;
-    int32_t s0 = bias32[c], s1 = bias32[c];
-    for (int i = 0; i < kdim; i++) {
-      s0 += a0[i] * cols[i];
-      s1 += a0[i] * cols[kdim + i];
-    }
-    *out0++ = finish(s0, c, out_offset);
-    *out1++ = finish(s1, c, out_offset);
-  }
-  return out0 + cout;
-}
-
-/* int8 -> int16 with the input offset, four at a time (SXTB16 + SADD16 as in CMSIS-NN) */
-__attribute__((noinline)) static void q7_to_q15_offset(const int8_t *src, int16_t *dst, int n, int32_t offset) {
-  int i = 0;
-#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
-  const uint32_t off2 = ((uint32_t)offset & 0xFFFFu) | ((uint32_t)offset << 16);
-  for (; i + 4 <= n; i += 4) {
-    uint32_t in;
-    memcpy(&in, src + i, 4);
-    const uint32_t even = __sadd16(SXTB16(in), off2), odd = __sadd16(SXTB16_ROR8(in), off2);
-    const uint32_t lo = PKHBT16(even, odd), hi = PKHTB16(odd, even);
-    memcpy(dst + i, &lo, 4);
-    memcpy(dst + i + 2, &hi, 4);
-  }
-#endif
-  for (; i < n; i++) dst[i] = (int16_t)(src[i] + offset);
-}
-
-__attribute__((noinline)) static void conv_s8(const bench_shape *s, int32_t in_offset, int32_t out_offset) {
-  const int pad = s->k / 2, kdim = s->k * s->k * s->cin;
-  int16_t *col = colbuf;
-  int8_t *out = out8;
-  for (int oy = 0; oy < s->h; oy++) {
-    for (int ox = 0; ox < s->w; ox++) {
-      for (int ky = 0; ky < s->k; ky++) {
-        for (int kx = 0; kx < s->k; kx++) {
-          const int iy = oy - pad + ky, ix = ox - pad + kx;
-          if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w) {
-            memset(col, 0, sizeof(int16_t) * (size_t)s->cin);
-          } else {
-            q7_to_q15_offset(in8 + ((size_t)iy * (size_t)s->w + (size_t)ix) * (size_t)s->cin, col, s->cin, in_offset);
-          }
-          col += s->cin;
-        }
-      }
-      if (col == colbuf + 2 * kdim) {
-        out = mat_mult_s8_s16(filt8, colbuf, s->cout, kdim, out_offset, out);
-        col = colbuf;
-      }
-    }
-  }
-  if (col != colbuf) { /* odd pixel count: last column alone */
-    for (int c = 0; c < s->cout; c++) {
-      int32_t acc = bias32[c];
-      for (int i = 0; i < kdim; i++) acc += filt8[(size_t)c * (size_t)kdim + (size_t)i] * colbuf[i];
-      *out++ = finish(acc, c, out_offset);
-    }
-  }
-}
-
-static void conv_s8_reference(const bench_shape *s, int32_t in_offset, int32_t out_offset) {
-  const int pad = s->k / 2;
-  for (int oy = 0; oy < s->h; oy++)
-    for (int ox = 0; ox < s->w; ox++)
-      for (int c = 0; c < s->cout; c++) {
-        int32_t acc = bias32[c];
-        for (int ky = 0; ky < s->k; ky++)
-          for (int kx = 0; kx < s->k; kx++) {
-            const int iy = oy - pad + ky, ix = ox - pad + kx;
-            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w) continue;
-            for (int i = 0; i < s->cin; i++)
-              acc += filt8[(((size_t)c * (size_t)s->k + (size_t)ky) * (size_t)s->k + (size_t)kx) * (size_t)s->cin + (size_t)i] *
-                     (in8[((size_t)iy * (size_t)s->w + (size_t)ix) * (size_t)s->cin + (size_t)i] + in_offset);
-          }
-        ref8[((size_t)oy * (size_t)s->w + (size_t)ox) * (size_t)s->cout + (size_t)c] = finish(acc, c, out_offset);
-      }
+static bnn_s8_conv2d_params int8_params(const bench_shape *s, int32_t in_offset, int32_t out_offset) {
+  bnn_s8_conv2d_params q;
+  memset(&q, 0, sizeof q);
+  q.win.in_h = q.win.out_h = s->h;
+  q.win.in_w = q.win.out_w = s->w;
+  q.win.k_h = q.win.k_w = s->k;
+  q.win.stride_h = q.win.stride_w = q.win.dil_h = q.win.dil_w = 1;
+  q.win.pad_top = q.win.pad_left = q.win.pad_bottom = q.win.pad_right = s->k / 2; /* same (odd k) */
+  q.in_c = s->cin;
+  q.out_c = s->cout;
+  q.filter = filt8;
+  q.bias = bias32;
+  q.multiplier = mult32;
+  q.shift = shift32;
+  q.input_offset = in_offset;
+  q.output_offset = out_offset;
+  q.act_min = -128;
+  q.act_max = 127;
+  return q;
 }
 
 /* ---- binary convolution via the runtime ---- */
@@ -301,11 +135,12 @@ int main(void) {
     bnn_bconv2d(&p, inb, outf, scratch);
     bench_mark(6 * si + 3);
 
+    const bnn_s8_conv2d_params q = int8_params(s, 3, -5);
     bench_mark(6 * si + 4);
-    conv_s8(s, 3, -5);
+    bnn_s8_conv2d(&q, in8, out8, scratch8);
     bench_mark(6 * si + 5);
 
-    conv_s8_reference(s, 3, -5);
+    bnn_s8_conv2d_ref(&q, in8, ref8);
     const int bad = memcmp(out8, ref8, (size_t)(s->h * s->w * s->cout)) != 0;
     /* the binary conv's bit-packed output against a bit-by-bit count (one-padding: out-of-bounds taps are 0) */
     p.ot.bitpacked = 1;

@@ -1,7 +1,8 @@
 /**
  * Cortex-M4 conv micro-benchmark: builds runtime/bench/bench_conv.c for each popcount variant, runs it under
  * qemu-system-arm with the instruction-count plugin and returns exact instruction counts of our binary conv
- * (bit-packed and float output) and of a CMSIS-NN-style int8 conv of the same shape.
+ * (bit-packed and float output) and of the runtime's int8 conv (bnn_s8_conv2d, runtime/src/bnn_int8.c) of the
+ * same shape.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,25 +29,51 @@ export const POPCOUNT_VARIANTS = [
   { id: 5, name: 'Harley-Seal >= 32 words, else SWAR + USADA8' },
 ] as const;
 
+/** Multiply-accumulates of a stride-1 'same' conv (padded taps included, as im2col-based kernels do them). */
+export const convMacs = (s: ConvShape) => s.h * s.w * s.cout * s.k * s.k * s.cin;
+
+/**
+ * Published instructions per MAC of CMSIS-NN's arm_convolve_s8 (the int8 conv TFLite Micro calls on
+ * Cortex-M4), gcc -O2, exact instruction counts in QEMU, 3×3 'same' conv with Cout = Cin — the figures of the
+ * integer-path and Cortex-M4-speed issues. Keyed by `h×w×cin`.
+ */
+export const CMSIS_NN_PUBLISHED_PER_MAC: Readonly<Record<string, number>> = {
+  '32x32x64': 1.761,
+  '16x16x128': 1.69,
+  '8x8x256': 1.657,
+  '4x4x512': 1.641,
+};
+
+/** The published CMSIS-NN figure for a shape (3×3, Cout = Cin), or undefined when none was published. */
+export function cmsisNnPublishedPerMac(s: ConvShape): number | undefined {
+  if (s.k !== 3 || s.cout !== s.cin) return undefined;
+  return CMSIS_NN_PUBLISHED_PER_MAC[`${s.h}x${s.w}x${s.cin}`];
+}
+
 export interface ConvCounts {
   shape: ConvShape;
   binaryBitpacked: number;
   binaryFloat: number;
+  /** instructions of bnn_s8_conv2d */
   int8: number;
 }
 
 export const ARCH_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard'];
 
-export async function runConvBench(shapes: ConvShape[], variant: number): Promise<ConvCounts[]> {
+/**
+ * Builds `sources` (runtime-relative) for the emulated Cortex-M4 with the firmware's flags, runs the ELF in QEMU
+ * with the instruction-count plugin and returns the running instruction count at every bench_mark() call and
+ * the program's stdout (which must print PASS).
+ */
+async function countMarks(
+  name: string,
+  sources: string[],
+  defines: string[],
+): Promise<{ marks: number[]; stdout: string }> {
   const plugin = await instructionCountPlugin();
-  if (!plugin) throw new Error('conv bench: the QEMU instruction-count plugin could not be built with gcc');
+  if (!plugin) throw new Error(`${name}: the QEMU instruction-count plugin could not be built with gcc`);
   const dir = mkdtempSync(join(tmpdir(), 'bnn-conv-bench-'));
   try {
-    const maxIn = Math.max(...shapes.map((s) => s.h * s.w * s.cin));
-    const maxFilter = Math.max(...shapes.map((s) => s.cout * s.k * s.k * s.cin));
-    const maxOut = Math.max(...shapes.map((s) => s.h * s.w * s.cout));
-    const maxCout = Math.max(...shapes.map((s) => s.cout));
-    const table = `{${shapes.map((s) => `{${s.h},${s.w},${s.cin},${s.cout},${s.k}}`).join(',')}}`;
     const elf = join(dir, 'bench.elf');
     const r = RUNTIME_DIR;
     const build = await run(
@@ -61,15 +88,9 @@ export async function runConvBench(shapes: ConvShape[], variant: number): Promis
         '-Wextra',
         '-Werror',
         '-DBNN_SEMIHOSTING',
-        `-DBNN_POPCOUNT=${variant}`,
-        `-DBENCH_SHAPES=${table}`,
-        `-DBENCH_MAX_IN=${maxIn}`,
-        `-DBENCH_MAX_FILTER=${maxFilter}`,
-        `-DBENCH_MAX_OUT=${maxOut}`,
-        `-DBENCH_MAX_COUT=${maxCout}`,
+        ...defines,
         `-I${join(r, 'src')}`,
-        join(r, 'bench/bench_conv.c'),
-        join(r, 'src/bnn_runtime.c'),
+        ...sources.map((f) => join(r, f)),
         join(r, 'targets/cortex-m4/startup_cm4.c'),
         '--specs=rdimon.specs',
         `-L${join(r, 'targets/cortex-m4')}`,
@@ -82,10 +103,10 @@ export async function runConvBench(shapes: ConvShape[], variant: number): Promis
       dir,
       120_000,
     );
-    if (build.code !== 0) throw new Error(`conv bench: build failed:\n${build.stderr}`);
+    if (build.code !== 0) throw new Error(`${name}: build failed:\n${build.stderr}`);
     const nm = await run('arm-none-eabi-nm', [elf], dir, 30_000);
     const marker = /^([0-9a-f]+) T bench_mark$/m.exec(nm.stdout)?.[1];
-    if (!marker) throw new Error('conv bench: bench_mark symbol not found');
+    if (!marker) throw new Error(`${name}: bench_mark symbol not found`);
     const counts = join(dir, 'counts.txt');
     const q = await run(
       'qemu-system-arm',
@@ -110,17 +131,71 @@ export async function runConvBench(shapes: ConvShape[], variant: number): Promis
       600_000,
     );
     if (q.code !== 0 || !/^PASS$/m.test(q.stdout))
-      throw new Error(`conv bench: run failed:\n${q.stdout}${q.stderr}`);
+      throw new Error(`${name}: run failed:\n${q.stdout}${q.stderr}`);
     const marks = readFileSync(counts, 'utf8')
       .split('\n')
       .map((l) => /^mark \d+ (\d+)$/.exec(l)?.[1])
       .filter((x): x is string => x !== undefined)
       .map(Number);
-    return shapes.map((shape, i) => {
-      const m = (j: number) => marks[6 * i + j]!;
-      return { shape, binaryBitpacked: m(1) - m(0), binaryFloat: m(3) - m(2), int8: m(5) - m(4) };
-    });
+    return { marks, stdout: q.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export async function runConvBench(shapes: ConvShape[], variant: number): Promise<ConvCounts[]> {
+  const maxIn = Math.max(...shapes.map((s) => s.h * s.w * s.cin));
+  const maxFilter = Math.max(...shapes.map((s) => s.cout * s.k * s.k * s.cin));
+  const maxOut = Math.max(...shapes.map((s) => s.h * s.w * s.cout));
+  const maxCout = Math.max(...shapes.map((s) => s.cout));
+  const maxKdim = Math.max(...shapes.map((s) => s.k * s.k * s.cin));
+  const table = `{${shapes.map((s) => `{${s.h},${s.w},${s.cin},${s.cout},${s.k}}`).join(',')}}`;
+  const { marks } = await countMarks(
+    'conv bench',
+    ['bench/bench_conv.c', 'src/bnn_runtime.c', 'src/bnn_int8.c'],
+    [
+      `-DBNN_POPCOUNT=${variant}`,
+      `-DBENCH_SHAPES=${table}`,
+      `-DBENCH_MAX_IN=${maxIn}`,
+      `-DBENCH_MAX_FILTER=${maxFilter}`,
+      `-DBENCH_MAX_OUT=${maxOut}`,
+      `-DBENCH_MAX_COUT=${maxCout}`,
+      `-DBENCH_MAX_KDIM=${maxKdim}`,
+    ],
+  );
+  return shapes.map((shape, i) => {
+    const m = (j: number) => marks[6 * i + j]!;
+    return { shape, binaryBitpacked: m(1) - m(0), binaryFloat: m(3) - m(2), int8: m(5) - m(4) };
+  });
+}
+
+export interface Int8KernelCount {
+  /** e.g. "conv 96x96x3 -> 16, 3x3 stride 2" */
+  name: string;
+  macs: number;
+  /** instructions of the fast kernel (bnn_s8_conv2d / bnn_s8_depthwise / bnn_s8_fully_connected) */
+  fast: number;
+  /** instructions of its TFLite-reference twin (the `_ref` function) on the same data */
+  reference: number;
+}
+
+/** runtime/bench/bench_int8.c: the other int8 kernels (stem conv, 1×1, depthwise, dense), fast vs reference. */
+export async function runInt8Bench(): Promise<Int8KernelCount[]> {
+  const { marks, stdout } = await countMarks('int8 bench', ['bench/bench_int8.c', 'src/bnn_int8.c'], []);
+  const kinds = ['conv', 'depthwise', 'dense'];
+  const rows = [
+    ...stdout.matchAll(
+      /^case (\d+): kind (\d) (\d+)x(\d+)x(\d+) -> (\d+), k (\d+), stride (\d+), (\d+) MACs: ok$/gm,
+    ),
+  ];
+  if (rows.length === 0) throw new Error(`int8 bench: no case lines in\n${stdout}`);
+  return rows.map((r) => {
+    const [i, kind, h, w, cin, cout, k, stride, macs] = r.slice(1).map(Number) as number[];
+    const m = (j: number) => marks[4 * i! + j]!;
+    const name =
+      kind === 2
+        ? `dense ${cin} -> ${cout}`
+        : `${kinds[kind!]} ${h}x${w}x${cin}${kind === 0 ? ` -> ${cout}` : ''}, ${k}x${k} stride ${stride}`;
+    return { name, macs: macs!, fast: m(1) - m(0), reference: m(3) - m(2) };
+  });
 }

@@ -1,0 +1,804 @@
+/*
+ * BNN Studio int8 kernels (see bnn_int8.h for the contract): TFLite's reference integer kernels (`*_ref`)
+ * and Cortex-M4 versions with identical results.
+ *
+ * conv2d (the one that matters): CMSIS-NN's arm_convolve_s8 scheme, written for fewer instructions:
+ *   - im2col of two output pixels into int16 scratch, the input offset added (SXTB16 + SADD16, four values
+ *     per 32-bit load), zeros for taps outside the input. The two columns are interleaved in blocks of four
+ *     k and each block is stored in SXTB16 order (x0, x2, x1, x3), so the weights need no repacking
+ *     (one LDR + SXTB16 + SXTB16 ROR 8 gives the matching pairs).
+ *   - a 2-output-channel x 2-pixel kernel: per four k, two weight loads, four column loads, four SXTB16 and
+ *     eight SMLAD for 16 MACs.
+ *   - per-channel requantization with the exact TFLite rounding (bnn_s8_requant below; SRDHM computed as
+ *     (a*b + 2^30) >> 31, which equals gemmlowp's nudge-and-truncate form for every operand pair except
+ *     INT32_MIN * INT32_MIN, handled separately).
+ * depthwise (depth multiplier 1): SXTB16 + SMLABB/SMLATT on four channels per load, the input offset folded
+ * into a per-channel constant for pixels whose window is inside the input. fully connected: the input row
+ * converted once to int16 (same block order), two outputs per pass with SMLAD. Pools, add and the
+ * quantize family are memory-bound single loops shared by the fast and reference names.
+ *
+ * Integer wrap: sums are formed in uint32_t (two's complement wrap, defined in C), then read as int32_t.
+ * Right shifts of negative signed values are arithmetic (GCC and Clang on every target of this runtime).
+ */
+#include "bnn_int8.h"
+
+#include "bnn_int8_dsp.h"
+
+static inline int32_t bnn_s8_clamp(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+static inline int32_t bnn_s8_wrap_add(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+
+static inline int32_t bnn_s8_wrap_mul(int32_t a, int32_t b) { return (int32_t)((uint32_t)a * (uint32_t)b); }
+
+int bnn_s8_window_check(const bnn_s8_window *w) {
+  if (w->in_h < 1 || w->in_w < 1 || w->out_h < 1 || w->out_w < 1 || w->k_h < 1 || w->k_w < 1) return 0;
+  if (w->stride_h < 1 || w->stride_w < 1 || w->dil_h < 1 || w->dil_w < 1) return 0;
+  if (w->pad_top < 0 || w->pad_left < 0 || w->pad_bottom < 0 || w->pad_right < 0) return 0;
+  const int span_h = w->in_h + w->pad_top + w->pad_bottom - w->dil_h * (w->k_h - 1) - 1;
+  const int span_w = w->in_w + w->pad_left + w->pad_right - w->dil_w * (w->k_w - 1) - 1;
+  if (span_h < 0 || span_w < 0) return 0;
+  if (w->out_h != span_h / w->stride_h + 1 || w->out_w != span_w / w->stride_w + 1) return 0;
+  /* every output pixel sees at least one input row and column */
+  for (int oy = 0; oy < w->out_h; oy++) {
+    int any = 0;
+    for (int ky = 0; ky < w->k_h && !any; ky++) {
+      const int iy = oy * w->stride_h - w->pad_top + ky * w->dil_h;
+      any = iy >= 0 && iy < w->in_h;
+    }
+    if (!any) return 0;
+  }
+  for (int ox = 0; ox < w->out_w; ox++) {
+    int any = 0;
+    for (int kx = 0; kx < w->k_w && !any; kx++) {
+      const int ix = ox * w->stride_w - w->pad_left + kx * w->dil_w;
+      any = ix >= 0 && ix < w->in_w;
+    }
+    if (!any) return 0;
+  }
+  return 1;
+}
+
+/* ---- requantization: per-channel constants, exact TFLite result ---- */
+
+typedef struct {
+  int32_t multiplier;
+  int left, right;
+  int32_t mask, threshold; /* RoundingDivideByPOT: mask = 2^right - 1, threshold = mask >> 1 */
+} bnn_s8_rq;
+
+static inline bnn_s8_rq bnn_s8_rq_make(int32_t multiplier, int32_t shift) {
+  bnn_s8_rq r;
+  r.multiplier = multiplier;
+  r.left = shift > 0 ? (int)shift : 0;
+  r.right = shift > 0 ? 0 : (int)-shift;
+  r.mask = (int32_t)(((uint32_t)1 << r.right) - 1u);
+  r.threshold = r.mask >> 1;
+  return r;
+}
+
+BNN_S8_INLINE int32_t bnn_s8_requant(int32_t acc, const bnn_s8_rq *q) {
+  const int32_t x = (int32_t)((uint32_t)acc << q->left);
+  int32_t hm;
+  if (x == INT32_MIN && q->multiplier == INT32_MIN) {
+    hm = INT32_MAX;
+  } else {
+    hm = (int32_t)(((int64_t)x * (int64_t)q->multiplier + ((int64_t)1 << 30)) >> 31);
+  }
+  const int32_t rem = hm & q->mask;
+  const int32_t threshold = q->threshold + (hm < 0 ? 1 : 0);
+  return (hm >> q->right) + (rem > threshold ? 1 : 0);
+}
+
+/* bnn_s8_requant for multipliers other than INT32_MIN (no saturation possible); the fast kernels run the
+ * reference instead when a multiplier is INT32_MIN (bnn_s8_has_min_multiplier). */
+BNN_S8_INLINE int32_t bnn_s8_requant_ns(int32_t acc, const bnn_s8_rq *q) {
+  const int32_t x = (int32_t)((uint32_t)acc << q->left);
+  const int32_t hm = (int32_t)(((int64_t)x * (int64_t)q->multiplier + ((int64_t)1 << 30)) >> 31);
+  const int32_t rem = hm & q->mask;
+  const int32_t threshold = q->threshold + (int32_t)((uint32_t)hm >> 31);
+  return (hm >> q->right) + (rem > threshold ? 1 : 0);
+}
+
+/* clamp(v, lo, hi) = min(max(ssat8(v), lo), hi) since -128 <= lo <= hi <= 127: the kernels pass lo = -128,
+ * hi = 127 as compile-time constants for the full range (the usual case: no activation, or a ReLU whose
+ * output zero point is -128), and the clamp is one SSAT. */
+BNN_S8_INLINE int8_t bnn_s8_finish_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset, int32_t lo, int32_t hi) {
+  const int32_t v = bnn_ssat8(bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset));
+  if (lo == -128 && hi == 127) return (int8_t)v;
+  return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
+}
+
+static int bnn_s8_has_min_multiplier(const int32_t *multiplier, int n) {
+  for (int i = 0; i < n; i++)
+    if (multiplier[i] == INT32_MIN) return 1;
+  return 0;
+}
+
+BNN_S8_INLINE int8_t bnn_s8_finish(int32_t acc, int32_t multiplier, int32_t shift, int32_t out_offset, int32_t lo,
+                                   int32_t hi) {
+  const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
+  return (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant(acc, &q), out_offset), lo, hi);
+}
+
+static inline int8_t bnn_s8_finish_ref(int32_t acc, int32_t multiplier, int32_t shift, int32_t out_offset, int32_t lo,
+                                       int32_t hi) {
+  return (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_mbqm(acc, multiplier, (int)shift), out_offset), lo, hi);
+}
+
+/* ================================ reference kernels (TFLite's loops) ================================ */
+
+void bnn_s8_conv2d_ref(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out) {
+  const bnn_s8_window *w = &p->win;
+  for (int oy = 0; oy < w->out_h; oy++) {
+    for (int ox = 0; ox < w->out_w; ox++) {
+      for (int oc = 0; oc < p->out_c; oc++) {
+        int32_t acc = 0;
+        for (int ky = 0; ky < w->k_h; ky++) {
+          const int iy = oy * w->stride_h - w->pad_top + ky * w->dil_h;
+          if (iy < 0 || iy >= w->in_h) continue;
+          for (int kx = 0; kx < w->k_w; kx++) {
+            const int ix = ox * w->stride_w - w->pad_left + kx * w->dil_w;
+            if (ix < 0 || ix >= w->in_w) continue;
+            const int8_t *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->in_c;
+            const int8_t *f =
+                p->filter + (((size_t)oc * (size_t)w->k_h + (size_t)ky) * (size_t)w->k_w + (size_t)kx) * (size_t)p->in_c;
+            for (int ic = 0; ic < p->in_c; ic++)
+              acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f[ic], (int32_t)x[ic] + p->input_offset));
+          }
+        }
+        if (p->bias) acc = bnn_s8_wrap_add(acc, p->bias[oc]);
+        out[((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)p->out_c + (size_t)oc] =
+            bnn_s8_finish_ref(acc, p->multiplier[oc], p->shift[oc], p->output_offset, p->act_min, p->act_max);
+      }
+    }
+  }
+}
+
+void bnn_s8_depthwise_ref(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t *out) {
+  const bnn_s8_window *w = &p->win;
+  const int out_c = p->in_c * p->depth_multiplier;
+  for (int oy = 0; oy < w->out_h; oy++) {
+    for (int ox = 0; ox < w->out_w; ox++) {
+      for (int ic = 0; ic < p->in_c; ic++) {
+        for (int m = 0; m < p->depth_multiplier; m++) {
+          const int oc = ic * p->depth_multiplier + m;
+          int32_t acc = 0;
+          for (int ky = 0; ky < w->k_h; ky++) {
+            const int iy = oy * w->stride_h - w->pad_top + ky * w->dil_h;
+            if (iy < 0 || iy >= w->in_h) continue;
+            for (int kx = 0; kx < w->k_w; kx++) {
+              const int ix = ox * w->stride_w - w->pad_left + kx * w->dil_w;
+              if (ix < 0 || ix >= w->in_w) continue;
+              const int32_t x = in[((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->in_c + (size_t)ic];
+              const int32_t f = p->filter[((size_t)ky * (size_t)w->k_w + (size_t)kx) * (size_t)out_c + (size_t)oc];
+              acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f, x + p->input_offset));
+            }
+          }
+          if (p->bias) acc = bnn_s8_wrap_add(acc, p->bias[oc]);
+          out[((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)out_c + (size_t)oc] =
+              bnn_s8_finish_ref(acc, p->multiplier[oc], p->shift[oc], p->output_offset, p->act_min, p->act_max);
+        }
+      }
+    }
+  }
+}
+
+void bnn_s8_fully_connected_ref(const bnn_s8_fc_params *p, const int8_t *in, int8_t *out, int rows) {
+  for (int r = 0; r < rows; r++) {
+    const int8_t *x = in + (size_t)r * (size_t)p->in_c;
+    for (int o = 0; o < p->out_c; o++) {
+      const int8_t *f = p->filter + (size_t)o * (size_t)p->in_c;
+      int32_t acc = 0;
+      for (int i = 0; i < p->in_c; i++) acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f[i], (int32_t)x[i] + p->input_offset));
+      if (p->bias) acc = bnn_s8_wrap_add(acc, p->bias[o]);
+      const int q = p->per_channel ? o : 0;
+      out[(size_t)r * (size_t)p->out_c + (size_t)o] =
+          bnn_s8_finish_ref(acc, p->multiplier[q], p->shift[q], p->output_offset, p->act_min, p->act_max);
+    }
+  }
+}
+
+void bnn_s8_avg_pool_ref(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) {
+  const bnn_s8_window *w = &p->win;
+  for (int oy = 0; oy < w->out_h; oy++) {
+    for (int ox = 0; ox < w->out_w; ox++) {
+      const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
+      const int ky0 = y0 < 0 ? -y0 : 0, kx0 = x0 < 0 ? -x0 : 0;
+      const int ky1 = w->in_h - y0 < w->k_h ? w->in_h - y0 : w->k_h, kx1 = w->in_w - x0 < w->k_w ? w->in_w - x0 : w->k_w;
+      for (int c = 0; c < p->channels; c++) {
+        int32_t acc = 0, count = 0;
+        for (int ky = ky0; ky < ky1; ky++)
+          for (int kx = kx0; kx < kx1; kx++) {
+            acc += in[((size_t)(y0 + ky) * (size_t)w->in_w + (size_t)(x0 + kx)) * (size_t)p->channels + (size_t)c];
+            count++;
+          }
+        if (count == 0) count = 1; /* excluded by bnn_s8_window_check; TFLite refuses it */
+        acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+        out[((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)p->channels + (size_t)c] =
+            (int8_t)bnn_s8_clamp(acc, p->act_min, p->act_max);
+      }
+    }
+  }
+}
+
+void bnn_s8_max_pool_ref(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) {
+  const bnn_s8_window *w = &p->win;
+  for (int oy = 0; oy < w->out_h; oy++) {
+    for (int ox = 0; ox < w->out_w; ox++) {
+      const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
+      const int ky0 = y0 < 0 ? -y0 : 0, kx0 = x0 < 0 ? -x0 : 0;
+      const int ky1 = w->in_h - y0 < w->k_h ? w->in_h - y0 : w->k_h, kx1 = w->in_w - x0 < w->k_w ? w->in_w - x0 : w->k_w;
+      for (int c = 0; c < p->channels; c++) {
+        int32_t m = -128;
+        for (int ky = ky0; ky < ky1; ky++)
+          for (int kx = kx0; kx < kx1; kx++) {
+            const int32_t v = in[((size_t)(y0 + ky) * (size_t)w->in_w + (size_t)(x0 + kx)) * (size_t)p->channels + (size_t)c];
+            if (v > m) m = v;
+          }
+        out[((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)p->channels + (size_t)c] =
+            (int8_t)bnn_s8_clamp(m, p->act_min, p->act_max);
+      }
+    }
+  }
+}
+
+void bnn_s8_add_ref(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const int32_t x1 = (int32_t)((uint32_t)(p->input1_offset + a[i]) << BNN_S8_ADD_LEFT_SHIFT);
+    const int32_t x2 = (int32_t)((uint32_t)(p->input2_offset + b[i]) << BNN_S8_ADD_LEFT_SHIFT);
+    const int32_t s1 = bnn_s8_mbqm(x1, p->input1_multiplier, (int)p->input1_shift);
+    const int32_t s2 = bnn_s8_mbqm(x2, p->input2_multiplier, (int)p->input2_shift);
+    const int32_t raw = bnn_s8_mbqm(bnn_s8_wrap_add(s1, s2), p->output_multiplier, (int)p->output_shift);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(raw, p->output_offset), p->act_min, p->act_max);
+  }
+}
+
+/* ================================ fast kernels ================================ */
+
+/* -- conv2d -- */
+
+/* Position (in int16 units) of k of column j in the two-column im2col buffer; kdim4 = kdim & ~3. */
+static inline size_t bnn_s8_col_pos(int k, int j, int kdim, int kdim4) {
+  static const unsigned char perm[4] = {0, 2, 1, 3};
+  if (k < kdim4) return (size_t)(k >> 2) * 8u + (size_t)j * 4u + perm[k & 3];
+  return (size_t)2 * (size_t)kdim4 + (size_t)j * (size_t)(kdim - kdim4) + (size_t)(k - kdim4);
+}
+
+/* int8 + offset -> int16 pairs in SXTB16 order, `groups` groups of 4, to dst[0..1], dst[4..5], ... (uint32) */
+BNN_S8_INLINE void bnn_s8_convert_groups(const int8_t *src, uint32_t *dst, int groups, uint32_t off2, int dst_step) {
+  for (int g = 0; g < groups; g++) {
+    const uint32_t v = bnn_read_s8x4(src);
+    src += 4;
+    dst[0] = bnn_sadd16(bnn_sxtb16(v), off2);
+    dst[1] = bnn_sadd16(bnn_sxtb16_ror8(v), off2);
+    dst += dst_step;
+  }
+}
+
+#ifndef BNN_S8_RQ_TABLE
+#define BNN_S8_RQ_TABLE 32 /* output channels whose requantization constants a conv keeps on the stack (20 B each) */
+#endif
+
+#ifndef BNN_S8_STAGE_BYTES
+#define BNN_S8_STAGE_BYTES 128 /* stack bytes for the int8 patch of a small unaligned conv (in_c % 4 != 0) */
+#endif
+
+/* Fills column j (0 or 1) of the im2col buffer for output pixel (oy, ox). The geometry is copied to locals
+ * first: stores to the buffer may alias the parameters, which would force reloads in every loop. */
+static void bnn_s8_im2col(const bnn_s8_conv2d_params *p, const int8_t *in, int oy, int ox, int16_t *col, int j) {
+  const bnn_s8_window *w = &p->win;
+  const int in_c = p->in_c, k_h = w->k_h, k_w = w->k_w, dil_h = w->dil_h, dil_w = w->dil_w;
+  const int in_h = w->in_h, in_w = w->in_w;
+  const int kdim = k_h * k_w * in_c, kdim4 = kdim & ~3;
+  const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
+  const int inside = y0 >= 0 && x0 >= 0 && y0 + (k_h - 1) * dil_h < in_h && x0 + (k_w - 1) * dil_w < in_w;
+  const size_t row_step = (size_t)dil_h * (size_t)in_w * (size_t)in_c, col_step = (size_t)dil_w * (size_t)in_c;
+  const int32_t off = p->input_offset;
+  const uint32_t off2 = ((uint32_t)off & 0xFFFFu) | ((uint32_t)off << 16);
+  const int aligned = (in_c & 3) == 0;
+  if (!aligned && kdim <= BNN_S8_STAGE_BYTES) {
+    /* small unaligned patch (e.g. a grey or RGB stem): gather it as int8 (the zero point for outside taps, so
+     * that x + offset = 0), then convert four values per load like the aligned path */
+    int8_t stage[BNN_S8_STAGE_BYTES];
+    int8_t *st = stage;
+    if (inside) {
+      const int8_t *xr = in + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+      /* (explicit copies for 1 to 3 channels: GCC would turn a byte loop into memcpy calls) */
+      for (int ky = 0; ky < k_h; ky++, xr += row_step) {
+        const int8_t *xp = xr;
+        if (in_c == 1) {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step) *st++ = xp[0];
+        } else if (in_c == 2) {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 2) st[0] = xp[0], st[1] = xp[1];
+        } else if (in_c == 3) {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 3) st[0] = xp[0], st[1] = xp[1], st[2] = xp[2];
+        } else {
+          for (int kx = 0; kx < k_w; kx++, xp += col_step, st += in_c) memcpy(st, xp, (size_t)in_c);
+        }
+      }
+    } else {
+      const int8_t zp = (int8_t)(-off);
+      for (int ky = 0; ky < k_h; ky++) {
+        const int iy = y0 + ky * dil_h;
+        for (int kx = 0; kx < k_w; kx++) {
+          const int ix = x0 + kx * dil_w;
+          if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w) {
+            const int8_t *x = in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)in_c;
+            for (int c = 0; c < in_c; c++) *st++ = x[c];
+          } else {
+            for (int c = 0; c < in_c; c++) *st++ = zp;
+          }
+        }
+      }
+    }
+    bnn_s8_convert_groups(stage, (uint32_t *)(void *)(col + (size_t)j * 4u), kdim4 >> 2, off2, 4);
+    int16_t *t = col + 2 * (size_t)kdim4 + (size_t)j * (size_t)(kdim - kdim4);
+    for (int i = kdim4; i < kdim; i++) *t++ = (int16_t)((int32_t)stage[i] + off);
+    return;
+  }
+  if (aligned) {
+    const int groups = in_c >> 2;
+    uint32_t *dst = (uint32_t *)(void *)(col + (size_t)j * 4u);
+    if (inside) {
+      const int8_t *xr = in + ((size_t)y0 * (size_t)in_w + (size_t)x0) * (size_t)in_c;
+      for (int ky = 0; ky < k_h; ky++, xr += row_step) {
+        const int8_t *xp = xr;
+        for (int kx = 0; kx < k_w; kx++, xp += col_step, dst += 4 * groups) bnn_s8_convert_groups(xp, dst, groups, off2, 4);
+      }
+    } else {
+      for (int ky = 0; ky < k_h; ky++) {
+        const int iy = y0 + ky * dil_h;
+        for (int kx = 0; kx < k_w; kx++, dst += 4 * groups) {
+          const int ix = x0 + kx * dil_w;
+          if (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w) {
+            bnn_s8_convert_groups(in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)in_c, dst, groups, off2, 4);
+          } else {
+            for (int g = 0; g < groups; g++) dst[4 * g] = dst[4 * g + 1] = 0;
+          }
+        }
+      }
+    }
+    return;
+  }
+  /* large unaligned patches: value by value */
+  int k = 0;
+  for (int ky = 0; ky < k_h; ky++) {
+    const int iy = y0 + ky * dil_h;
+    for (int kx = 0; kx < k_w; kx++, k += in_c) {
+      const int ix = x0 + kx * dil_w;
+      const int8_t *x =
+          iy >= 0 && iy < in_h && ix >= 0 && ix < in_w ? in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)in_c : NULL;
+      for (int c = 0; c < in_c; c++) col[bnn_s8_col_pos(k + c, j, kdim, kdim4)] = x ? (int16_t)((int32_t)x[c] + off) : 0;
+    }
+  }
+}
+
+/* Two output channels (rows a0, a0 + kdim) x two columns; writes out0[c], out0[c+1], out1[c], out1[c+1]. */
+BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0,
+                                      int8_t *out1, const bnn_s8_rq *rqt, int32_t lo, int32_t hi) {
+  const int32_t *mul = p->multiplier, *sh = p->shift;
+  const int cout = p->out_c, kdim4 = kdim & ~3, tail = kdim - kdim4;
+  const int32_t oo = p->output_offset;
+  int c = 0;
+  for (; c + 1 < cout; c += 2) {
+    const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
+    const int8_t *a1 = a0 + kdim;
+    const uint32_t *b = (const uint32_t *)(const void *)col;
+    int32_t b0 = p->bias ? p->bias[c] : 0, b1 = p->bias ? p->bias[c + 1] : 0;
+    int32_t c0p0 = b0, c0p1 = b0, c1p0 = b1, c1p1 = b1;
+#define BNN_S8_MM_STEP                                                                                               \
+  do {                                                                                                               \
+    const uint32_t x0e = b[0], x0o = b[1], x1e = b[2], x1o = b[3];                                                   \
+    b += 4;                                                                                                          \
+    const uint32_t w0 = bnn_read_s8x4(a0), w1 = bnn_read_s8x4(a1);                                                   \
+    a0 += 4;                                                                                                         \
+    a1 += 4;                                                                                                         \
+    uint32_t we = bnn_sxtb16(w0), wo = bnn_sxtb16_ror8(w0);                                                          \
+    c0p0 = bnn_smlad(we, x0e, c0p0);                                                                                 \
+    c0p1 = bnn_smlad(we, x1e, c0p1);                                                                                 \
+    c0p0 = bnn_smlad(wo, x0o, c0p0);                                                                                 \
+    c0p1 = bnn_smlad(wo, x1o, c0p1);                                                                                 \
+    we = bnn_sxtb16(w1);                                                                                             \
+    wo = bnn_sxtb16_ror8(w1);                                                                                        \
+    c1p0 = bnn_smlad(we, x0e, c1p0);                                                                                 \
+    c1p1 = bnn_smlad(we, x1e, c1p1);                                                                                 \
+    c1p0 = bnn_smlad(wo, x0o, c1p0);                                                                                 \
+    c1p1 = bnn_smlad(wo, x1o, c1p1);                                                                                 \
+  } while (0)
+    int n = kdim4 >> 2;
+#if BNN_S8_HAVE_DSP
+    if (n >= 4) {
+      /* 16 k per iteration: 4 x (2 LDRD + 2 LDR + 4 SXTB16 + 8 SMLAD) + 3 loop instructions for 64 MACs.
+       * Same arithmetic as BNN_S8_MM_STEP (registers chosen by the compiler, 13 of them). */
+      const uint32_t *const end = b + 4 * (n & ~3);
+      uint32_t x0e, x0o, x1e, x1o, we, wo;
+      __asm__ volatile(
+          "1:\n"
+          ".rept 4\n"
+          "ldrd %[x0e], %[x0o], [%[b]], #8\n"
+          "ldrd %[x1e], %[x1o], [%[b]], #8\n"
+          "ldr %[wo], [%[a0]], #4\n"
+          "sxtb16 %[we], %[wo]\n"
+          "sxtb16 %[wo], %[wo], ror #8\n"
+          "smlad %[c0p0], %[we], %[x0e], %[c0p0]\n"
+          "smlad %[c0p1], %[we], %[x1e], %[c0p1]\n"
+          "smlad %[c0p0], %[wo], %[x0o], %[c0p0]\n"
+          "smlad %[c0p1], %[wo], %[x1o], %[c0p1]\n"
+          "ldr %[wo], [%[a1]], #4\n"
+          "sxtb16 %[we], %[wo]\n"
+          "sxtb16 %[wo], %[wo], ror #8\n"
+          "smlad %[c1p0], %[we], %[x0e], %[c1p0]\n"
+          "smlad %[c1p1], %[we], %[x1e], %[c1p1]\n"
+          "smlad %[c1p0], %[wo], %[x0o], %[c1p0]\n"
+          "smlad %[c1p1], %[wo], %[x1o], %[c1p1]\n"
+          ".endr\n"
+          "ldr %[we], %[end]\n"
+          "cmp %[b], %[we]\n"
+          "bne 1b\n"
+          : [c0p0] "+r"(c0p0), [c0p1] "+r"(c0p1), [c1p0] "+r"(c1p0), [c1p1] "+r"(c1p1), [b] "+r"(b), [a0] "+r"(a0),
+            [a1] "+r"(a1), [x0e] "=&r"(x0e), [x0o] "=&r"(x0o), [x1e] "=&r"(x1e), [x1o] "=&r"(x1o), [we] "=&r"(we),
+            [wo] "=&r"(wo)
+          : [end] "m"(end)
+          : "cc", "memory");
+      n &= 3;
+    }
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 4
+#endif
+    for (; n > 0; n--) BNN_S8_MM_STEP;
+#undef BNN_S8_MM_STEP
+    if (tail) {
+      const int16_t *t0 = col + 2 * kdim4, *t1 = t0 + tail;
+      for (int i = 0; i < tail; i++) {
+        c0p0 = bnn_s8_wrap_add(c0p0, a0[i] * t0[i]);
+        c0p1 = bnn_s8_wrap_add(c0p1, a0[i] * t1[i]);
+        c1p0 = bnn_s8_wrap_add(c1p0, a1[i] * t0[i]);
+        c1p1 = bnn_s8_wrap_add(c1p1, a1[i] * t1[i]);
+      }
+    }
+    bnn_s8_rq m0, m1;
+    const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(mul[c], sh[c]), &m0);
+    const bnn_s8_rq *q1 = rqt ? &rqt[c + 1] : (m1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]), &m1);
+    out0[c] = bnn_s8_finish_q(c0p0, q0, oo, lo, hi);
+    out1[c] = bnn_s8_finish_q(c0p1, q0, oo, lo, hi);
+    out0[c + 1] = bnn_s8_finish_q(c1p0, q1, oo, lo, hi);
+    out1[c + 1] = bnn_s8_finish_q(c1p1, q1, oo, lo, hi);
+  }
+  if (c < cout) {
+    const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
+    const uint32_t *b = (const uint32_t *)(const void *)col;
+    int32_t c0p0 = p->bias ? p->bias[c] : 0, c0p1 = c0p0;
+    for (int n = kdim4 >> 2; n > 0; n--) {
+      const uint32_t w0 = bnn_read_s8x4(a0);
+      a0 += 4;
+      const uint32_t we = bnn_sxtb16(w0), wo = bnn_sxtb16_ror8(w0);
+      c0p0 = bnn_smlad(we, b[0], c0p0);
+      c0p0 = bnn_smlad(wo, b[1], c0p0);
+      c0p1 = bnn_smlad(we, b[2], c0p1);
+      c0p1 = bnn_smlad(wo, b[3], c0p1);
+      b += 4;
+    }
+    const int16_t *t0 = col + 2 * kdim4, *t1 = t0 + tail;
+    for (int i = 0; i < tail; i++) {
+      c0p0 = bnn_s8_wrap_add(c0p0, a0[i] * t0[i]);
+      c0p1 = bnn_s8_wrap_add(c0p1, a0[i] * t1[i]);
+    }
+    bnn_s8_rq m0;
+    const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(mul[c], sh[c]), &m0);
+    const int8_t r00 = bnn_s8_finish_q(c0p0, q0, oo, lo, hi), r01 = bnn_s8_finish_q(c0p1, q0, oo, lo, hi);
+    out0[c] = r00;
+    out1[c] = r01;
+  }
+}
+
+/* The 3x3 grey and RGB stems (kdim 9 and 27) get straight-line copies of the kernel (constant kdim), and the
+ * full activation range a copy whose clamp is one SSAT. */
+static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, int8_t *out1,
+                          const bnn_s8_rq *rqt) {
+  const int32_t lo = p->act_min, hi = p->act_max;
+  if (lo == -128 && hi == 127) {
+    if (kdim == 9) {
+      bnn_s8_mm_2x2_body(p, col, 9, out0, out1, rqt, -128, 127);
+    } else if (kdim == 27) {
+      bnn_s8_mm_2x2_body(p, col, 27, out0, out1, rqt, -128, 127);
+    } else {
+      bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, rqt, -128, 127);
+    }
+  } else {
+    bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, rqt, lo, hi);
+  }
+}
+
+/* One column (j = 0 slots of the two-column layout), every output channel. */
+static void bnn_s8_mm_1(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, const bnn_s8_rq *rqt) {
+  const int kdim4 = kdim & ~3, tail = kdim - kdim4;
+  for (int c = 0; c < p->out_c; c++) {
+    const int8_t *a0 = p->filter + (size_t)c * (size_t)kdim;
+    const uint32_t *b = (const uint32_t *)(const void *)col;
+    int32_t acc = p->bias ? p->bias[c] : 0;
+    for (int n = kdim4 >> 2; n > 0; n--) {
+      const uint32_t w0 = bnn_read_s8x4(a0);
+      a0 += 4;
+      acc = bnn_smlad(bnn_sxtb16(w0), b[0], acc);
+      acc = bnn_smlad(bnn_sxtb16_ror8(w0), b[1], acc);
+      b += 4;
+    }
+    const int16_t *t0 = col + 2 * kdim4;
+    for (int i = 0; i < tail; i++) acc = bnn_s8_wrap_add(acc, a0[i] * t0[i]);
+    bnn_s8_rq m0;
+    const bnn_s8_rq *q0 = rqt ? &rqt[c] : (m0 = bnn_s8_rq_make(p->multiplier[c], p->shift[c]), &m0);
+    out0[c] = bnn_s8_finish_q(acc, q0, p->output_offset, p->act_min, p->act_max);
+  }
+}
+
+void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out, int32_t *scratch) {
+  if (bnn_s8_has_min_multiplier(p->multiplier, p->out_c)) {
+    bnn_s8_conv2d_ref(p, in, out);
+    return;
+  }
+  const bnn_s8_window *w = &p->win;
+  const int kdim = w->k_h * w->k_w * p->in_c, pixels = w->out_h * w->out_w;
+  const size_t stride = (size_t)p->out_c;
+  int16_t *col = (int16_t *)(void *)scratch;
+  /* small layers (few MACs per output) pay mostly for requantization: prepare its constants once */
+  bnn_s8_rq rqt_buf[BNN_S8_RQ_TABLE];
+  const bnn_s8_rq *rqt = NULL;
+  if (p->out_c <= BNN_S8_RQ_TABLE) {
+    for (int c = 0; c < p->out_c; c++) rqt_buf[c] = bnn_s8_rq_make(p->multiplier[c], p->shift[c]);
+    rqt = rqt_buf;
+  }
+  int8_t *o = out;
+  int pix = 0, oy = 0, ox = 0;
+  for (; pix + 1 < pixels; pix += 2) {
+    bnn_s8_im2col(p, in, oy, ox, col, 0);
+    if (++ox == w->out_w) ox = 0, oy++;
+    bnn_s8_im2col(p, in, oy, ox, col, 1);
+    if (++ox == w->out_w) ox = 0, oy++;
+    bnn_s8_mm_2x2(p, col, kdim, o, o + stride, rqt);
+    o += 2 * stride;
+  }
+  if (pix < pixels) {
+    bnn_s8_im2col(p, in, oy, ox, col, 0);
+    bnn_s8_mm_1(p, col, kdim, o, rqt);
+  }
+}
+
+/* -- depthwise -- */
+
+/* Geometry and constants of a depthwise call, copied to locals (int8 stores may alias the params). */
+typedef struct {
+  int in_h, in_w, ch, k_h, k_w, dil_h, dil_w;
+  size_t row_step, col_step; /* bytes between taps: dil_h rows, dil_w pixels */
+  uint32_t off2;
+  int32_t oo, lo, hi;
+} bnn_s8_dw_geo;
+
+/* Four channels at `x` (the window's top-left tap, channel c) with filter `f` (tap 0, channel c), every tap in
+ * bounds; accumulators start at k[0..3] = bias + input_offset * sum of the channel's weights. */
+BNN_S8_INLINE void bnn_s8_dw_inside4(const bnn_s8_dw_geo *g, const int8_t *x, const int8_t *f, const int32_t *k,
+                                     int32_t acc[4]) {
+  int32_t a0 = k[0], a1 = k[1], a2 = k[2], a3 = k[3];
+  for (int ky = 0; ky < g->k_h; ky++, x += g->row_step) {
+    const int8_t *xp = x;
+    for (int kx = g->k_w; kx > 0; kx--, xp += g->col_step, f += g->ch) {
+      const uint32_t xv = bnn_read_s8x4(xp), fv = bnn_read_s8x4(f);
+      const uint32_t xe = bnn_sxtb16(xv), xo = bnn_sxtb16_ror8(xv);
+      const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
+      a0 = bnn_smlabb(fe, xe, a0);
+      a2 = bnn_smlatt(fe, xe, a2);
+      a1 = bnn_smlabb(fo, xo, a1);
+      a3 = bnn_smlatt(fo, xo, a3);
+    }
+  }
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/* The same with bounds checks and the input offset added per tap (SADD16), from the bias. */
+static void bnn_s8_dw_border4(const bnn_s8_dw_geo *g, const int8_t *in, int y0, int x0, int c, const int8_t *filter,
+                              const int32_t *bias, int32_t acc[4]) {
+  int32_t a0 = bias ? bias[c] : 0, a1 = bias ? bias[c + 1] : 0, a2 = bias ? bias[c + 2] : 0, a3 = bias ? bias[c + 3] : 0;
+  for (int ky = 0; ky < g->k_h; ky++) {
+    const int iy = y0 + ky * g->dil_h;
+    if (iy < 0 || iy >= g->in_h) continue;
+    for (int kx = 0; kx < g->k_w; kx++) {
+      const int ix = x0 + kx * g->dil_w;
+      if (ix < 0 || ix >= g->in_w) continue;
+      const uint32_t xv = bnn_read_s8x4(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix) * (size_t)g->ch + (size_t)c);
+      const uint32_t fv = bnn_read_s8x4(filter + ((size_t)ky * (size_t)g->k_w + (size_t)kx) * (size_t)g->ch + (size_t)c);
+      const uint32_t xe = bnn_sadd16(bnn_sxtb16(xv), g->off2), xo = bnn_sadd16(bnn_sxtb16_ror8(xv), g->off2);
+      const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
+      a0 = bnn_smlabb(fe, xe, a0);
+      a2 = bnn_smlatt(fe, xe, a2);
+      a1 = bnn_smlabb(fo, xo, a1);
+      a3 = bnn_smlatt(fo, xo, a3);
+    }
+  }
+  acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t *out, int32_t *scratch) {
+  if (p->depth_multiplier != 1 || bnn_s8_has_min_multiplier(p->multiplier, p->in_c)) {
+    bnn_s8_depthwise_ref(p, in, out);
+    return;
+  }
+  const bnn_s8_window *w = &p->win;
+  bnn_s8_dw_geo g;
+  g.in_h = w->in_h, g.in_w = w->in_w, g.ch = p->in_c, g.k_h = w->k_h, g.k_w = w->k_w, g.dil_h = w->dil_h;
+  g.dil_w = w->dil_w;
+  g.row_step = (size_t)w->dil_h * (size_t)w->in_w * (size_t)p->in_c;
+  g.col_step = (size_t)w->dil_w * (size_t)p->in_c;
+  g.off2 = ((uint32_t)p->input_offset & 0xFFFFu) | ((uint32_t)p->input_offset << 16);
+  g.oo = p->output_offset, g.lo = p->act_min, g.hi = p->act_max;
+  const int ch = p->in_c, ch4 = ch & ~3, taps = w->k_h * w->k_w;
+  const int out_h = w->out_h, out_w = w->out_w, stride_h = w->stride_h, stride_w = w->stride_w;
+  const int pad_top = w->pad_top, pad_left = w->pad_left;
+  const int8_t *const filter = p->filter;
+  const int32_t *const bias = p->bias, *const mul = p->multiplier, *const sh = p->shift;
+  const int32_t input_offset = p->input_offset;
+  for (int c = 0; c < ch; c++) {
+    int32_t s = 0;
+    for (int t = 0; t < taps; t++) s = bnn_s8_wrap_add(s, filter[(size_t)t * (size_t)ch + (size_t)c]);
+    scratch[c] = bnn_s8_wrap_add(bias ? bias[c] : 0, bnn_s8_wrap_mul(s, input_offset));
+  }
+  for (int oy = 0; oy < out_h; oy++) {
+    const int y0 = oy * stride_h - pad_top;
+    const int inside_y = y0 >= 0 && y0 + (g.k_h - 1) * g.dil_h < g.in_h;
+    for (int ox = 0; ox < out_w; ox++) {
+      const int x0 = ox * stride_w - pad_left;
+      const int inside = inside_y && x0 >= 0 && x0 + (g.k_w - 1) * g.dil_w < g.in_w;
+      int8_t *o = out + ((size_t)oy * (size_t)out_w + (size_t)ox) * (size_t)ch;
+      const int8_t *xw = inside ? in + ((size_t)y0 * (size_t)g.in_w + (size_t)x0) * (size_t)ch : NULL;
+      for (int c = 0; c < ch4; c += 4) {
+        int32_t acc[4];
+        if (inside) {
+          bnn_s8_dw_inside4(&g, xw + c, filter + c, scratch + c, acc);
+        } else {
+          bnn_s8_dw_border4(&g, in, y0, x0, c, filter, bias, acc);
+        }
+        const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]), q1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]);
+        const bnn_s8_rq q2 = bnn_s8_rq_make(mul[c + 2], sh[c + 2]), q3 = bnn_s8_rq_make(mul[c + 3], sh[c + 3]);
+        const int8_t r0 = bnn_s8_finish_q(acc[0], &q0, g.oo, g.lo, g.hi), r1 = bnn_s8_finish_q(acc[1], &q1, g.oo, g.lo, g.hi);
+        const int8_t r2 = bnn_s8_finish_q(acc[2], &q2, g.oo, g.lo, g.hi), r3 = bnn_s8_finish_q(acc[3], &q3, g.oo, g.lo, g.hi);
+        o[c] = r0, o[c + 1] = r1, o[c + 2] = r2, o[c + 3] = r3;
+      }
+      for (int c = ch4; c < ch; c++) { /* tail channels, reference arithmetic */
+        int32_t acc = bias ? bias[c] : 0;
+        for (int ky = 0; ky < g.k_h; ky++) {
+          const int iy = y0 + ky * g.dil_h;
+          if (iy < 0 || iy >= g.in_h) continue;
+          for (int kx = 0; kx < g.k_w; kx++) {
+            const int ix = x0 + kx * g.dil_w;
+            if (ix < 0 || ix >= g.in_w) continue;
+            const int32_t x = in[((size_t)iy * (size_t)g.in_w + (size_t)ix) * (size_t)ch + (size_t)c];
+            const int32_t f = filter[((size_t)ky * (size_t)g.k_w + (size_t)kx) * (size_t)ch + (size_t)c];
+            acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f, x + input_offset));
+          }
+        }
+        const bnn_s8_rq q = bnn_s8_rq_make(mul[c], sh[c]);
+        o[c] = bnn_s8_finish_q(acc, &q, g.oo, g.lo, g.hi);
+      }
+    }
+  }
+}
+
+/* -- fully connected -- */
+
+void bnn_s8_fully_connected(const bnn_s8_fc_params *p, const int8_t *in, int8_t *out, int rows, int32_t *scratch) {
+  const int n = p->in_c, n4 = n & ~3, tail = n - n4;
+  const uint32_t off2 = ((uint32_t)p->input_offset & 0xFFFFu) | ((uint32_t)p->input_offset << 16);
+  uint32_t *xs = (uint32_t *)scratch;
+  int16_t *xt = (int16_t *)(void *)(xs + (n4 >> 1)); /* tail after the n4 int16 of the groups */
+  const int32_t oo = p->output_offset, lo = p->act_min, hi = p->act_max;
+  for (int r = 0; r < rows; r++) {
+    const int8_t *x = in + (size_t)r * (size_t)n;
+    int8_t *o = out + (size_t)r * (size_t)p->out_c;
+    bnn_s8_convert_groups(x, xs, n4 >> 2, off2, 2);
+    for (int i = 0; i < tail; i++) xt[i] = (int16_t)((int32_t)x[n4 + i] + p->input_offset);
+    int c = 0;
+    for (; c + 1 < p->out_c; c += 2) {
+      const int8_t *a0 = p->filter + (size_t)c * (size_t)n, *a1 = a0 + n;
+      const uint32_t *b = xs;
+      int32_t s0 = p->bias ? p->bias[c] : 0, s1 = p->bias ? p->bias[c + 1] : 0;
+      for (int g = n4 >> 2; g > 0; g--) {
+        const uint32_t xe = b[0], xo = b[1];
+        b += 2;
+        const uint32_t w0 = bnn_read_s8x4(a0), w1 = bnn_read_s8x4(a1);
+        a0 += 4;
+        a1 += 4;
+        s0 = bnn_smlad(bnn_sxtb16(w0), xe, s0);
+        s0 = bnn_smlad(bnn_sxtb16_ror8(w0), xo, s0);
+        s1 = bnn_smlad(bnn_sxtb16(w1), xe, s1);
+        s1 = bnn_smlad(bnn_sxtb16_ror8(w1), xo, s1);
+      }
+      for (int i = 0; i < tail; i++) {
+        s0 = bnn_s8_wrap_add(s0, a0[i] * xt[i]);
+        s1 = bnn_s8_wrap_add(s1, a1[i] * xt[i]);
+      }
+      const int q0 = p->per_channel ? c : 0, q1 = p->per_channel ? c + 1 : 0;
+      o[c] = bnn_s8_finish(s0, p->multiplier[q0], p->shift[q0], oo, lo, hi);
+      o[c + 1] = bnn_s8_finish(s1, p->multiplier[q1], p->shift[q1], oo, lo, hi);
+    }
+    if (c < p->out_c) {
+      const int8_t *a0 = p->filter + (size_t)c * (size_t)n;
+      const uint32_t *b = xs;
+      int32_t s0 = p->bias ? p->bias[c] : 0;
+      for (int g = n4 >> 2; g > 0; g--) {
+        const uint32_t w0 = bnn_read_s8x4(a0);
+        a0 += 4;
+        s0 = bnn_smlad(bnn_sxtb16(w0), b[0], s0);
+        s0 = bnn_smlad(bnn_sxtb16_ror8(w0), b[1], s0);
+        b += 2;
+      }
+      for (int i = 0; i < tail; i++) s0 = bnn_s8_wrap_add(s0, a0[i] * xt[i]);
+      const int q0 = p->per_channel ? c : 0;
+      o[c] = bnn_s8_finish(s0, p->multiplier[q0], p->shift[q0], oo, lo, hi);
+    }
+  }
+}
+
+/* -- pools and add: memory-bound loops; the fast names run the reference loops -- */
+
+void bnn_s8_avg_pool(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) { bnn_s8_avg_pool_ref(p, in, out); }
+void bnn_s8_max_pool(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) { bnn_s8_max_pool_ref(p, in, out); }
+void bnn_s8_add(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
+  bnn_s8_add_ref(p, a, b, out, n);
+}
+
+/* -- quantize family -- */
+
+/* round(q) half away from zero for finite q, clamped to [-300, 300] first (enough for any int8 result) */
+static inline int32_t bnn_s8_round_clamped(float q) {
+  if (!(q == q)) return 0; /* NaN */
+  if (q >= 300.0f) return 300;
+  if (q <= -300.0f) return -300;
+  int32_t i = (int32_t)q; /* truncation */
+  const float frac = q - (float)i; /* exact for |q| < 2^23 */
+  if (frac >= 0.5f) i++;
+  else if (frac <= -0.5f) i--;
+  return i;
+}
+
+void bnn_s8_quantize(const float *in, int8_t *out, int n, float scale, int32_t zero_point) {
+  for (int i = 0; i < n; i++) {
+    const float q = in[i] / scale;
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_round_clamped(q) + zero_point, -128, 127);
+  }
+}
+
+void bnn_s8_dequantize(const int8_t *in, float *out, int n, float scale, int32_t zero_point) {
+  for (int i = 0; i < n; i++) out[i] = scale * (float)((int32_t)in[i] - zero_point);
+}
+
+void bnn_s8_requantize(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier, int32_t shift,
+                       int32_t output_zero_point) {
+  for (int i = 0; i < n; i++)
+    out[i] = (int8_t)bnn_s8_clamp(
+        bnn_s8_wrap_add(bnn_s8_mbqm((int32_t)in[i] - input_zero_point, multiplier, (int)shift), output_zero_point), -128,
+        127);
+}
+
+void bnn_s8_requantize_acc(const int32_t *acc, int8_t *out, int pixels, int channels, const int32_t *bias,
+                           const int32_t *multiplier, const int32_t *shift, int32_t output_offset, int32_t act_min,
+                           int32_t act_max) {
+  for (int px = 0; px < pixels; px++)
+    for (int c = 0; c < channels; c++) {
+      const size_t i = (size_t)px * (size_t)channels + (size_t)c;
+      const int32_t a = bias ? bnn_s8_wrap_add(acc[i], bias[c]) : acc[i];
+      out[i] = bnn_s8_finish(a, multiplier[c], shift[c], output_offset, act_min, act_max);
+    }
+}
+
+void bnn_s8_to_bitpacked(const int8_t *in, uint32_t *out, int pixels, int channels, int32_t zero_point) {
+  const int words = (channels + 31) / 32;
+  for (int px = 0; px < pixels; px++) {
+    const int8_t *x = in + (size_t)px * (size_t)channels;
+    uint32_t *o = out + (size_t)px * (size_t)words;
+    for (int wi = 0; wi < words; wi++) {
+      uint32_t bits = 0;
+      const int m = channels - 32 * wi < 32 ? channels - 32 * wi : 32;
+      for (int i = 0; i < m; i++) bits |= (uint32_t)((int32_t)x[32 * wi + i] < zero_point) << i;
+      o[wi] = bits;
+    }
+  }
+}
