@@ -2,7 +2,7 @@
  * int8 deploy ops through the exporters: `.bnn` stores int8 tensors (element type 3, minor version 1) and gives
  * the graph back bit for bit; `.tflite` writes them in TensorFlow Lite's int8 quantization (per-channel INT8
  * filters, INT32 biases with as many scales as the filter, QUANTIZE / DEQUANTIZE, LceQuantize from int8,
- * LceBconv2d with an int8 output); the C generator refuses them by node until the runtime has int8 kernels.
+ * LceBconv2d with an int8 output); STM32 bundles run them with the runtime's int8 kernels, bit-exact in QEMU.
  */
 import { type DeployGraph, evaluateDeployGraphFloat, randomInt8DeployGraph } from '@bnn-studio/bnn-core';
 import { runDeployGraph } from '@bnn-studio/kernels';
@@ -12,12 +12,16 @@ import { readBnn } from './bnn/read-bnn.js';
 import { writeBnn } from './bnn/write-bnn.js';
 import { ExportRefusedError } from './errors.js';
 import { generateModel } from './firmware/codegen.js';
+import { buildStm32Bundle } from './stm32/bundle.js';
+import { limiter } from './stm32/limit.js';
+import { verifyStm32Bundle } from './stm32/verify.js';
 import { readTflite } from './tflite/read-tflite.js';
 import { TensorType } from './tflite/schema.js';
 import { TfliteInterpreter } from './tflite/tflite-interpreter.js';
 import { writeTflite } from './tflite/write-tflite.js';
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+const limit = limiter(1);
 
 describe('.bnn carries int8 layers', () => {
   it('round-trips random int8 graphs: same ops, Int8Array weights, quantization, outputs', async () => {
@@ -113,16 +117,24 @@ describe('.tflite carries int8 layers in TFLite int8 quantization', () => {
   });
 });
 
-describe('firmware codegen and int8 layers', () => {
-  it('refuses an int8 op naming its node and the fix (no bundle the runtime cannot run)', () => {
-    const { graph } = randomInt8DeployGraph(1);
-    expect(() => generateModel(graph)).toThrow(ExportRefusedError);
-    try {
-      generateModel(graph);
-    } catch (e) {
-      expect((e as ExportRefusedError).rule).toBe('stm32.int8_not_in_runtime');
-      expect((e as ExportRefusedError).nodeId).toBe('q0');
-      expect((e as ExportRefusedError).fix).toMatch(/float32/);
-    }
-  });
+describe('STM32L4 bundles of int8 graphs: qemu bit-exact + host sanitizers', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`int8 fixture seed ${seed}: every int8 op in C equals the studio bit for bit`, async () => {
+      const { graph } = randomInt8DeployGraph(seed);
+      const model = generateModel(graph);
+      expect(model.source).toContain('bnn_s8_conv2d(');
+      expect(model.source).toContain('bnn_s8_to_bitpacked(');
+      const result = await limit(async () => {
+        const { zip } = await buildStm32Bundle(graph, {
+          goldenCount: 2,
+          goldenSeed: seed,
+          goldenRange: [-2, 2],
+        });
+        return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
+      });
+      expect(result.passed, `seed ${seed}:\n${result.log}`).toBe(true);
+      expect(result.hostSanitizersPassed).toBe(true);
+      expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+    }, 600_000);
+  }
 });

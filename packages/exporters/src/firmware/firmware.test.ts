@@ -29,8 +29,9 @@ describe('arena planner', () => {
   it('never lets buffers that are live at the same time overlap, nor an op write over its inputs', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const g = randomDeployGraph(seed);
-      const plan = planArena(g, (i) => opScratchBytes(g.ops[i]!));
       const byId = new Map(g.tensors.map((t) => [t.id, t]));
+      const tensor = (id: string) => byId.get(id)!;
+      const plan = planArena(g, (i) => opScratchBytes(g.ops[i]!, tensor));
       const range = (id: string) =>
         [plan.offsets.get(id)!, plan.offsets.get(id)! + tensorBytes(byId.get(id)!)] as const;
       g.ops.forEach((op, i) => {
@@ -45,7 +46,7 @@ describe('arena planner', () => {
           const s = plan.scratch.get(i);
           if (s !== undefined) {
             expect(
-              a1 <= s || s + opScratchBytes(op) <= a0,
+              a1 <= s || s + opScratchBytes(op, tensor) <= a0,
               `seed ${seed} op ${i}: scratch overlaps output`,
             ).toBe(true);
           }

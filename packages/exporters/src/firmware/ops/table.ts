@@ -18,7 +18,7 @@ import {
   scaleShiftC,
   softmaxC,
 } from './elementwise.js';
-import type { CEmitContext, CKernel } from './emitter.js';
+import type { CEmitContext, CKernel, CTensorsOf } from './emitter.js';
 import { conv2dC, denseC, depthwiseConv2dC } from './float-conv.js';
 import {
   int8AddC,
@@ -67,7 +67,10 @@ export const C_KERNELS = {
   int8_bconv2d: int8Bconv2dC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
-type AnyCKernel = { emit(op: DeployOp, c: CEmitContext): string; scratchBytes?(op: DeployOp): number };
+type AnyCKernel = {
+  emit(op: DeployOp, c: CEmitContext): string;
+  scratchBytes?(op: DeployOp, io: CTensorsOf): number;
+};
 
 /** The C emitter of `op`'s kind. */
 export function cKernelOf(op: DeployOp): AnyCKernel {
