@@ -1,5 +1,5 @@
 /**
- * int8 deploy ops through the exporters: `.bnn` stores int8 tensors (element type 3, minor version 1) and gives
+ * int8 deploy ops through the exporters: `.bnn` stores int8 tensors (element type 3, minor version 2) and gives
  * the graph back bit for bit; `.tflite` writes them in TensorFlow Lite's int8 quantization (per-channel INT8
  * filters, INT32 biases with as many scales as the filter, QUANTIZE / DEQUANTIZE, LceQuantize from int8,
  * LceBconv2d with an int8 output); STM32 bundles run them with the runtime's int8 kernels, bit-exact in QEMU.
@@ -29,7 +29,7 @@ describe('.bnn carries int8 layers', () => {
       const { graph, input, batch } = randomInt8DeployGraph(seed);
       const bytes = writeBnn(graph);
       expect(new DataView(bytes.buffer).getUint16(FIELD.versionMinor, true)).toBe(BNN_VERSION_MINOR);
-      expect(BNN_VERSION_MINOR).toBe(1);
+      expect(BNN_VERSION_MINOR).toBe(2);
       const back = readBnn(bytes).graph;
       expect(back.tensors).toEqual(graph.tensors);
       const conv = back.ops.find((o) => o.op === 'int8_conv2d')!;
