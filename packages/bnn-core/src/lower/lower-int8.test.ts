@@ -148,6 +148,45 @@ describe('lower: int8-precision layers', () => {
     ]);
   });
 
+  it('a max-pool after an int8 layer pools the int8 values (exact: max commutes with dequantization)', () => {
+    const b = new GraphBuilder('int8-pool');
+    let x = b.input([8, 8, 1]);
+    x = b.add('Conv2D', { filters: 8, kernel_size: 3, precision: 'int8' }, x);
+    x = b.add('MaxPool2D', { pool_size: 2 }, x);
+    x = b.add('BatchNormalization', {}, x);
+    x = b.add(
+      'QuantConv2D',
+      { filters: 8, kernel_size: 3, input_quantizer: STE, kernel_quantizer: STE, use_bias: false },
+      x,
+    );
+    b.add('Dense', { units: 3 }, b.add('Flatten', {}, x));
+    const g = b.build();
+    const w = randomWeights(g, 6);
+    const d = lower(g, w);
+    expect(checkDeployGraph(d)).toEqual([]);
+    expect(d.ops.map((o) => o.op).slice(0, 5)).toEqual([
+      'int8_quantize',
+      'int8_conv2d',
+      'int8_maxpool2d',
+      'int8_dequantize',
+      'scale_shift',
+    ]);
+    const rnd = seededRandom(8);
+    const xs = Float32Array.from({ length: 3 * 64 }, () => rnd());
+    const ref = new Map<string, Float32Array>();
+    forwardGraphFloat(g, w, xs, 3, (id, s, v) => ref.set(`${id}@${s}`, v));
+    const pool = g.nodes.find((n) => n.type === 'MaxPool2D')!.id;
+    const q = d.tensors.find((t) => t.id === pool)!.quant!;
+    evaluateDeployGraphFloat(d, xs, 3, (id, s, v) => {
+      if (id !== pool) return;
+      const r = ref.get(`${id}@${s}`)!;
+      let within = 0;
+      for (let i = 0; i < v.length; i++)
+        if (Math.abs(q.scale * (v[i]! - q.zeroPoint) - r[i]!) <= q.scale * 1.0001) within++;
+      expect(within).toBe(v.length);
+    });
+  });
+
   it('a ReLU after an int8 layer is fused (clamp at the output zero point)', () => {
     const b = new GraphBuilder('int8-relu');
     let x = b.input([5, 5, 2]);

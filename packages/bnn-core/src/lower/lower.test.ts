@@ -322,7 +322,8 @@ describe('lower', () => {
       const want = forwardGraphFloat(g, weights, x, 4)[0]!;
       const got = evaluateDeployGraphFloat(deploy, x, 4)[0]!;
       const n = want.length / 4;
-      for (let b = 0; b < 4; b++) expect(argmax(got, b * n, n), `${p.id} sample ${b}`).toBe(argmax(want, b * n, n));
+      for (let b = 0; b < 4; b++)
+        expect(argmax(got, b * n, n), `${p.id} sample ${b}`).toBe(argmax(want, b * n, n));
     }
   });
 

@@ -811,7 +811,19 @@ const LOWERINGS = {
     const { id, p, emit, simple } = a;
     const x = lw.input(id);
     if (x.kind === 'bitpacked') emit('bmaxpool2d', x, 'bitpacked', poolWindow(p));
-    else simple('maxpool2d', poolWindow(p));
+    else if (x.kind === 'int8') {
+      // Max commutes with the (monotone) dequantization: pool the int8 values, keep their quantization.
+      const quant = lw.tensors.find((t) => t.id === x.tensor)!.quant!;
+      const out = lw.tensor(id, a.shape, 'int8', quant);
+      lw.ops.push({
+        op: 'int8_maxpool2d',
+        sourceNode: id,
+        inputs: [x.tensor],
+        outputs: [out.tensor],
+        ...poolWindow(p),
+      });
+      lw.values.set(id, out);
+    } else simple('maxpool2d', poolWindow(p));
   },
   AveragePool2D: (_lw, a) => {
     const { p, simple } = a;
