@@ -65,6 +65,11 @@ export function quantizeMultiplier(real: number): { multiplier: number; shift: n
 /** gemmlowp's `SaturatingRoundingDoublingHighMul` on int32 `a`, `b`, exact without 64-bit integers. */
 export function saturatingRoundingDoublingHighMul(a: number, b: number): number {
   if (a === -TWO_31 && b === -TWO_31) return TWO_31 - 1;
+  if (a >= -2097152 && a <= 2097152) {
+    // |a| ≤ 2^21: a·b and a·b + nudge are exact doubles (< 2^53); dividing by 2^31 is exact, trunc rounds to 0.
+    const ab = a * b;
+    return Math.trunc((ab + (ab >= 0 ? 1 << 30 : 1 - (1 << 30))) / TWO_31) | 0;
+  }
   // a·b = p1·2^16 + p0 with b = bh·2^16 + bl, bl ∈ [0, 65536): |p1| < 2^47, 0 ≤ |p0| < 2^47, both exact.
   const bl = b & 0xffff;
   const bh = (b - bl) / 65536;
@@ -86,7 +91,7 @@ export function saturatingRoundingDoublingHighMul(a: number, b: number): number 
 
 /** gemmlowp's `RoundingDivideByPOT`: x / 2^exponent, to nearest, ties away from zero; exponent ∈ [0, 31]. */
 export function roundingDivideByPOT(x: number, exponent: number): number {
-  const mask = 2 ** exponent - 1;
+  const mask = exponent >= 31 ? 0x7fffffff : (1 << exponent) - 1;
   const remainder = x & mask;
   const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -97,7 +102,8 @@ export function multiplyByQuantizedMultiplier(x: number, multiplier: number, shi
   const left = Math.max(shift, 0);
   const right = shift > 0 ? 0 : -shift;
   // x · 2^left wraps like the int32 multiplication of the C++ reference.
-  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(Math.imul(x, 2 ** left), multiplier), right);
+  const shifted = left === 0 ? x : Math.imul(x, 1 << left); // 1 << 31 is −2^31: the same product mod 2^32
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(shifted, multiplier), right);
 }
 
 /** Clamp to [lo, hi]. */

@@ -84,7 +84,25 @@ export function int8BitpackReference(x: Int8Array, channels: number, zeroPoint: 
   return out;
 }
 
-/** int8 CONV_2D (OHWI filter); taps outside the input are skipped (they would read the zero point). */
+/** The OHWI filter of an int8 conv as HWIO (output channel fastest), once per op. */
+const hwioCache = new WeakMap<Int8Array, Int8Array>();
+function hwioOf(op: Int8Conv2DOp): Int8Array {
+  let w = hwioCache.get(op.filter);
+  if (!w) {
+    const taps = op.kernel[0] * op.kernel[1] * op.inChannels;
+    const cout = op.outChannels;
+    w = new Int8Array(op.filter.length);
+    for (let co = 0; co < cout; co++)
+      for (let t = 0; t < taps; t++) w[t * cout + co] = op.filter[co * taps + t]!;
+    hwioCache.set(op.filter, w);
+  }
+  return w;
+}
+
+/**
+ * int8 CONV_2D (OHWI filter); taps outside the input are skipped (they would read the zero point). Accumulates
+ * per output pixel over in-bounds taps with the output channel innermost (exact int32 sums in any order).
+ */
 export function int8Conv2dReference(
   x: Int8Array,
   inH: number,
@@ -94,28 +112,33 @@ export function int8Conv2dReference(
   outQ: Int8Quant,
 ): Int8Array {
   const [kh, kw] = op.kernel;
+  const [sh, sw] = op.strides;
+  const [dh, dw] = op.dilations;
   const cin = op.inChannels;
   const cout = op.outChannels;
+  const w = hwioOf(op);
+  const bias = op.bias;
   const g = convGeometry(inH, inW, op.kernel, op.strides, op.dilations, op.padding);
   const acc = new Int32Array(g.outH * g.outW * cout);
   const zp = inQ.zeroPoint;
   for (let oy = 0; oy < g.outH; oy++) {
     for (let ox = 0; ox < g.outW; ox++) {
       const o = (oy * g.outW + ox) * cout;
-      for (let co = 0; co < cout; co++) {
-        let s = op.bias ? op.bias[co]! : 0;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * op.strides[0] - g.padTop + ky * op.dilations[0];
-          if (iy < 0 || iy >= inH) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * op.strides[1] - g.padLeft + kx * op.dilations[1];
-            if (ix < 0 || ix >= inW) continue;
-            const xb = (iy * inW + ix) * cin;
-            const fb = ((co * kh + ky) * kw + kx) * cin;
-            for (let ci = 0; ci < cin; ci++) s += op.filter[fb + ci]! * (x[xb + ci]! - zp);
+      if (bias) for (let co = 0; co < cout; co++) acc[o + co] = bias[co]!;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = oy * sh - g.padTop + ky * dh;
+        if (iy < 0 || iy >= inH) continue;
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ox * sw - g.padLeft + kx * dw;
+          if (ix < 0 || ix >= inW) continue;
+          const xb = (iy * inW + ix) * cin;
+          const wb = (ky * kw + kx) * cin;
+          for (let ci = 0; ci < cin; ci++) {
+            const xv = x[xb + ci]! - zp;
+            const wr = (wb + ci) * cout;
+            for (let co = 0; co < cout; co++) acc[o + co] = acc[o + co]! + w[wr + co]! * xv;
           }
         }
-        acc[o + co] = s;
       }
     }
   }
