@@ -7,15 +7,21 @@
  *     per 32-bit load), zeros for taps outside the input. The two columns are interleaved in blocks of four
  *     k and each block is stored in SXTB16 order (x0, x2, x1, x3), so the weights need no repacking
  *     (one LDR + SXTB16 + SXTB16 ROR 8 gives the matching pairs).
+ *     Small unaligned patches (in_c % 4 != 0, e.g. grey or RGB stems) are first gathered as int8 (the zero
+ *     point standing for outside taps) and converted the same way.
  *   - a 2-output-channel x 2-pixel kernel: per four k, two weight loads, four column loads, four SXTB16 and
- *     eight SMLAD for 16 MACs.
- *   - per-channel requantization with the exact TFLite rounding (bnn_s8_requant below; SRDHM computed as
+ *     eight SMLAD for 16 MACs; 16 k per iteration of an inline-asm loop on the M4 (the C loop elsewhere).
+ *     Copies with a constant kdim (9, 27: 3x3 grey and RGB stems) and a constant full activation range (the
+ *     clamp is one SSAT).
+ *   - per-channel requantization with the exact TFLite rounding: bnn_s8_requant (SRDHM computed as
  *     (a*b + 2^30) >> 31, which equals gemmlowp's nudge-and-truncate form for every operand pair except
- *     INT32_MIN * INT32_MIN, handled separately).
+ *     INT32_MIN * INT32_MIN; kernels with such a multiplier run the reference), or, for layers of at most 32
+ *     channels, constants prepared per call, in the one-step form where it applies (bnn_s8_rq_make_table).
  * depthwise (depth multiplier 1): SXTB16 + SMLABB/SMLATT on four channels per load, the input offset folded
- * into a per-channel constant for pixels whose window is inside the input. fully connected: the input row
- * converted once to int16 (same block order), two outputs per pass with SMLAD. Pools, add and the
- * quantize family are memory-bound single loops shared by the fast and reference names.
+ * into a per-channel constant for pixels whose window is inside the input (edge windows: clipped tap ranges,
+ * offset added per tap); channels in blocks of 32 with a requantization table; other multipliers: reference. fully connected: the input row
+ * converted once to int16 (same block order), two outputs per pass with SMLAD. Pools share the
+ * reference loops (memory-bound); add and requantize prepare their requantization constants once per call.
  *
  * Integer wrap: sums are formed in uint32_t (two's complement wrap, defined in C), then read as int32_t.
  * Right shifts of negative signed values are arithmetic (GCC and Clang on every target of this runtime).
@@ -76,6 +82,32 @@ static inline bnn_s8_rq bnn_s8_rq_make(int32_t multiplier, int32_t shift) {
   return r;
 }
 
+/* One-step requantization. For a multiplier m in (2^30, 2^31) and a right shift r in [1, 23] (every channel of
+ * a real layer: QuantizeMultiplier's m is in [2^30, 2^31), and scales in [2^-24, 2^-1) give such r), the double
+ * rounding of MultiplyByQuantizedMultiplier plus the output offset is one 64-bit multiply-accumulate:
+ *   hm = floor((x*m + 2^30) / 2^31)                      (SaturatingRoundingDoublingHighMul, no saturation)
+ *   RDBPOT(hm, r) = floor((hm + 2^(r-1) - s) / 2^r),     s = [hm < 0] = [x < 0] for m > 2^30
+ *   nested floors compose:  result + oo = floor((x*m - s*2^31 + 2^30 + 2^(30+r) + oo*2^(31+r)) / 2^(31+r))
+ * and as 31 + r >= 32 the floor is the high word shifted right by r - 1. |x*m| < 2^62 and the constant
+ * stays below 2^62 for r <= 23, so nothing overflows; result + oo cannot wrap (|result| <= 2^30).
+ * Stored in bnn_s8_rq's fields: left = -1 marks it, right = r - 1, mask / threshold = low / high word of the
+ * constant. bnn_s8_rq_make_table picks it when the channel qualifies. */
+static inline bnn_s8_rq bnn_s8_rq_make_table(int32_t multiplier, int32_t shift, int32_t out_offset) {
+  if (multiplier > (1 << 30) && shift <= -1 && shift >= -23) {
+    const int r = (int)-shift;
+    const int64_t k = ((int64_t)1 << 30) + ((int64_t)1 << (30 + r)) + (int64_t)out_offset * ((int64_t)1 << (31 + r));
+    bnn_s8_rq q;
+    q.multiplier = multiplier;
+    q.left = -1;
+    q.right = r - 1;
+    q.mask = (int32_t)(uint32_t)((uint64_t)k & 0xFFFFFFFFu);
+    q.threshold = (int32_t)(k >> 32);
+    return q;
+  }
+  return bnn_s8_rq_make(multiplier, shift);
+}
+
+
 BNN_S8_INLINE int32_t bnn_s8_requant(int32_t acc, const bnn_s8_rq *q) {
   const int32_t x = (int32_t)((uint32_t)acc << q->left);
   int32_t hm;
@@ -102,8 +134,19 @@ BNN_S8_INLINE int32_t bnn_s8_requant_ns(int32_t acc, const bnn_s8_rq *q) {
 /* clamp(v, lo, hi) = min(max(ssat8(v), lo), hi) since -128 <= lo <= hi <= 127: the kernels pass lo = -128,
  * hi = 127 as compile-time constants for the full range (the usual case: no activation, or a ReLU whose
  * output zero point is -128), and the clamp is one SSAT. */
+/* MultiplyByQuantizedMultiplier(acc) + out_offset (wrapping) for either form of bnn_s8_rq (no saturation case). */
+BNN_S8_INLINE int32_t bnn_s8_requant_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset) {
+  if (q->left < 0) { /* one-step form (bnn_s8_rq_make_table), output offset included */
+    int64_t y = (int64_t)(((uint64_t)(uint32_t)q->threshold << 32) | (uint64_t)(uint32_t)q->mask);
+    y += (int64_t)acc * (int64_t)q->multiplier;
+    y -= (int64_t)((uint64_t)((uint32_t)acc >> 31) << 31);
+    return (int32_t)(y >> 32) >> q->right;
+  }
+  return bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset);
+}
+
 BNN_S8_INLINE int8_t bnn_s8_finish_q(int32_t acc, const bnn_s8_rq *q, int32_t out_offset, int32_t lo, int32_t hi) {
-  const int32_t v = bnn_ssat8(bnn_s8_wrap_add(bnn_s8_requant_ns(acc, q), out_offset));
+  const int32_t v = bnn_ssat8(bnn_s8_requant_q(acc, q, out_offset));
   if (lo == -128 && hi == 127) return (int8_t)v;
   return (int8_t)(v < lo ? lo : (v > hi ? hi : v));
 }
@@ -283,6 +326,40 @@ BNN_S8_INLINE void bnn_s8_convert_groups(const int8_t *src, uint32_t *dst, int g
 #define BNN_S8_STAGE_BYTES 128 /* stack bytes for the int8 patch of a small unaligned conv (in_c % 4 != 0) */
 #endif
 
+/* What the im2col of a small unaligned patch whose window lies inside the input needs, computed once per call. */
+typedef struct {
+  int k_h, k_w, in_c, kdim4, tail;
+  size_t row_step, col_step;
+  int32_t off;
+  uint32_t off2;
+} bnn_s8_small_patch;
+
+/* Column j for a window inside the input whose top-left tap is `xr` (the hot path of grey/RGB stems). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void bnn_s8_im2col_small_inside(const bnn_s8_small_patch *sp, const int8_t *xr, int16_t *col, int j) {
+  int8_t stage[BNN_S8_STAGE_BYTES];
+  int8_t *st = stage;
+  const int k_h = sp->k_h, k_w = sp->k_w, in_c = sp->in_c, kdim4 = sp->kdim4, tail = sp->tail;
+  const size_t row_step = sp->row_step, col_step = sp->col_step;
+  for (int ky = 0; ky < k_h; ky++, xr += row_step) {
+    const int8_t *xp = xr;
+    if (in_c == 1) {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step) *st++ = xp[0];
+    } else if (in_c == 2) {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 2) st[0] = xp[0], st[1] = xp[1];
+    } else if (in_c == 3) {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step, st += 3) st[0] = xp[0], st[1] = xp[1], st[2] = xp[2];
+    } else {
+      for (int kx = 0; kx < k_w; kx++, xp += col_step, st += in_c) memcpy(st, xp, (size_t)in_c);
+    }
+  }
+  bnn_s8_convert_groups(stage, (uint32_t *)(void *)(col + (size_t)j * 4u), kdim4 >> 2, sp->off2, 4);
+  int16_t *t = col + 2 * (size_t)kdim4 + (size_t)j * (size_t)tail;
+  for (int i = 0; i < tail; i++) t[i] = (int16_t)((int32_t)stage[kdim4 + i] + sp->off);
+}
+
 /* Fills column j (0 or 1) of the im2col buffer for output pixel (oy, ox). The geometry is copied to locals
  * first: stores to the buffer may alias the parameters, which would force reloads in every loop. */
 static void bnn_s8_im2col(const bnn_s8_conv2d_params *p, const int8_t *in, int oy, int ox, int16_t *col, int j) {
@@ -406,7 +483,9 @@ BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16
     c1p1 = bnn_smlad(wo, x1o, c1p1);                                                                                 \
   } while (0)
     int n = kdim4 >> 2;
-#if BNN_S8_HAVE_DSP
+#if BNN_S8_HAVE_DSP && defined(__OPTIMIZE__) && !defined(BNN_S8_NO_ASM)
+    /* (13 registers: unoptimized builds, which reserve a frame pointer, take the C loop; so does
+     * -DBNN_S8_NO_ASM for toolchains that cannot spare them) */
     if (n >= 4) {
       /* 16 k per iteration: 4 x (2 LDRD + 2 LDR + 4 SXTB16 + 8 SMLAD) + 3 loop instructions for 64 MACs.
        * Same arithmetic as BNN_S8_MM_STEP (registers chosen by the compiler, 13 of them). */
@@ -497,7 +576,13 @@ BNN_S8_INLINE void bnn_s8_mm_2x2_body(const bnn_s8_conv2d_params *p, const int16
 static void bnn_s8_mm_2x2(const bnn_s8_conv2d_params *p, const int16_t *col, int kdim, int8_t *out0, int8_t *out1,
                           const bnn_s8_rq *rqt) {
   const int32_t lo = p->act_min, hi = p->act_max;
-  if (lo == -128 && hi == 127) {
+  if (!rqt) { /* large layers: constants made per channel pair (the two-step form) */
+    if (lo == -128 && hi == 127) {
+      bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, NULL, -128, 127);
+    } else {
+      bnn_s8_mm_2x2_body(p, col, kdim, out0, out1, NULL, lo, hi);
+    }
+  } else if (lo == -128 && hi == 127) {
     if (kdim == 9) {
       bnn_s8_mm_2x2_body(p, col, 9, out0, out1, rqt, -128, 127);
     } else if (kdim == 27) {
@@ -545,16 +630,30 @@ void bnn_s8_conv2d(const bnn_s8_conv2d_params *p, const int8_t *in, int8_t *out,
   bnn_s8_rq rqt_buf[BNN_S8_RQ_TABLE];
   const bnn_s8_rq *rqt = NULL;
   if (p->out_c <= BNN_S8_RQ_TABLE) {
-    for (int c = 0; c < p->out_c; c++) rqt_buf[c] = bnn_s8_rq_make(p->multiplier[c], p->shift[c]);
+    for (int c = 0; c < p->out_c; c++)
+      rqt_buf[c] = bnn_s8_rq_make_table(p->multiplier[c], p->shift[c], p->output_offset);
     rqt = rqt_buf;
   }
   int8_t *o = out;
+  bnn_s8_small_patch sp;
+  const int small = (p->in_c & 3) != 0 && kdim <= BNN_S8_STAGE_BYTES;
+  sp.k_h = w->k_h, sp.k_w = w->k_w, sp.in_c = p->in_c, sp.kdim4 = kdim & ~3, sp.tail = kdim & 3;
+  sp.row_step = (size_t)w->dil_h * (size_t)w->in_w * (size_t)p->in_c;
+  sp.col_step = (size_t)w->dil_w * (size_t)p->in_c;
+  sp.off = p->input_offset;
+  sp.off2 = ((uint32_t)sp.off & 0xFFFFu) | ((uint32_t)sp.off << 16);
+  const int span_h = (w->k_h - 1) * w->dil_h, span_w = (w->k_w - 1) * w->dil_w;
   int pix = 0, oy = 0, ox = 0;
   for (; pix + 1 < pixels; pix += 2) {
-    bnn_s8_im2col(p, in, oy, ox, col, 0);
-    if (++ox == w->out_w) ox = 0, oy++;
-    bnn_s8_im2col(p, in, oy, ox, col, 1);
-    if (++ox == w->out_w) ox = 0, oy++;
+    for (int j = 0; j < 2; j++) {
+      const int y0 = oy * w->stride_h - w->pad_top, x0 = ox * w->stride_w - w->pad_left;
+      if (small && y0 >= 0 && x0 >= 0 && y0 + span_h < w->in_h && x0 + span_w < w->in_w) {
+        bnn_s8_im2col_small_inside(&sp, in + ((size_t)y0 * (size_t)w->in_w + (size_t)x0) * (size_t)p->in_c, col, j);
+      } else {
+        bnn_s8_im2col(p, in, oy, ox, col, j);
+      }
+      if (++ox == w->out_w) ox = 0, oy++;
+    }
     bnn_s8_mm_2x2(p, col, kdim, o, o + stride, rqt);
     o += 2 * stride;
   }
@@ -577,11 +676,14 @@ typedef struct {
 /* Four channels at `x` (the window's top-left tap, channel c) with filter `f` (tap 0, channel c), every tap in
  * bounds; accumulators start at k[0..3] = bias + input_offset * sum of the channel's weights. */
 BNN_S8_INLINE void bnn_s8_dw_inside4(const bnn_s8_dw_geo *g, const int8_t *x, const int8_t *f, const int32_t *k,
-                                     int32_t acc[4]) {
+                                     int32_t acc[4], int k_w) {
   int32_t a0 = k[0], a1 = k[1], a2 = k[2], a3 = k[3];
   for (int ky = 0; ky < g->k_h; ky++, x += g->row_step) {
     const int8_t *xp = x;
-    for (int kx = g->k_w; kx > 0; kx--, xp += g->col_step, f += g->ch) {
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 3
+#endif
+    for (int kx = k_w; kx > 0; kx--, xp += g->col_step, f += g->ch) {
       const uint32_t xv = bnn_read_s8x4(xp), fv = bnn_read_s8x4(f);
       const uint32_t xe = bnn_sxtb16(xv), xo = bnn_sxtb16_ror8(xv);
       const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
@@ -594,19 +696,23 @@ BNN_S8_INLINE void bnn_s8_dw_inside4(const bnn_s8_dw_geo *g, const int8_t *x, co
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 }
 
-/* The same with bounds checks and the input offset added per tap (SADD16), from the bias. */
+/* The same for a window that crosses the input's edge: only the taps inside (ranges clipped once), the input
+ * offset added per tap (SADD16), from the bias. */
 static void bnn_s8_dw_border4(const bnn_s8_dw_geo *g, const int8_t *in, int y0, int x0, int c, const int8_t *filter,
                               const int32_t *bias, int32_t acc[4]) {
   int32_t a0 = bias ? bias[c] : 0, a1 = bias ? bias[c + 1] : 0, a2 = bias ? bias[c + 2] : 0, a3 = bias ? bias[c + 3] : 0;
-  for (int ky = 0; ky < g->k_h; ky++) {
-    const int iy = y0 + ky * g->dil_h;
-    if (iy < 0 || iy >= g->in_h) continue;
-    for (int kx = 0; kx < g->k_w; kx++) {
-      const int ix = x0 + kx * g->dil_w;
-      if (ix < 0 || ix >= g->in_w) continue;
-      const uint32_t xv = bnn_read_s8x4(in + ((size_t)iy * (size_t)g->in_w + (size_t)ix) * (size_t)g->ch + (size_t)c);
-      const uint32_t fv = bnn_read_s8x4(filter + ((size_t)ky * (size_t)g->k_w + (size_t)kx) * (size_t)g->ch + (size_t)c);
-      const uint32_t xe = bnn_sadd16(bnn_sxtb16(xv), g->off2), xo = bnn_sadd16(bnn_sxtb16_ror8(xv), g->off2);
+  int ky0 = 0, ky1 = g->k_h, kx0 = 0, kx1 = g->k_w;
+  while (ky0 < ky1 && y0 + ky0 * g->dil_h < 0) ky0++;
+  while (ky1 > ky0 && y0 + (ky1 - 1) * g->dil_h >= g->in_h) ky1--;
+  while (kx0 < kx1 && x0 + kx0 * g->dil_w < 0) kx0++;
+  while (kx1 > kx0 && x0 + (kx1 - 1) * g->dil_w >= g->in_w) kx1--;
+  const uint32_t off2 = g->off2;
+  for (int ky = ky0; ky < ky1; ky++) {
+    const int8_t *xp = in + ((size_t)(y0 + ky * g->dil_h) * (size_t)g->in_w + (size_t)(x0 + kx0 * g->dil_w)) * (size_t)g->ch + (size_t)c;
+    const int8_t *f = filter + ((size_t)ky * (size_t)g->k_w + (size_t)kx0) * (size_t)g->ch + (size_t)c;
+    for (int kx = kx0; kx < kx1; kx++, xp += g->col_step, f += g->ch) {
+      const uint32_t xv = bnn_read_s8x4(xp), fv = bnn_read_s8x4(f);
+      const uint32_t xe = bnn_sadd16(bnn_sxtb16(xv), off2), xo = bnn_sadd16(bnn_sxtb16_ror8(xv), off2);
       const uint32_t fe = bnn_sxtb16(fv), fo = bnn_sxtb16_ror8(fv);
       a0 = bnn_smlabb(fe, xe, a0);
       a2 = bnn_smlatt(fe, xe, a2);
@@ -615,6 +721,45 @@ static void bnn_s8_dw_border4(const bnn_s8_dw_geo *g, const int8_t *in, int y0, 
     }
   }
   acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+}
+
+/* Channels [c0, c1) (multiples of 4) of every output pixel, requantization constants rqt[c - c0]. */
+BNN_S8_INLINE void bnn_s8_dw_block(const bnn_s8_depthwise_params *p, const bnn_s8_dw_geo *g, const int8_t *in,
+                                   int8_t *out, const int32_t *k, const bnn_s8_rq *rqt, int c0, int c1, int32_t lo,
+                                   int32_t hi) {
+  const bnn_s8_window *w = &p->win;
+  const int out_h = w->out_h, out_w = w->out_w, stride_h = w->stride_h, stride_w = w->stride_w;
+  const int pad_top = w->pad_top, pad_left = w->pad_left, ch = g->ch;
+  const int8_t *const filter = p->filter;
+  const int32_t *const bias = p->bias;
+  const int32_t oo = g->oo;
+  for (int oy = 0; oy < out_h; oy++) {
+    const int y0 = oy * stride_h - pad_top;
+    const int inside_y = y0 >= 0 && y0 + (g->k_h - 1) * g->dil_h < g->in_h;
+    for (int ox = 0; ox < out_w; ox++) {
+      const int x0 = ox * stride_w - pad_left;
+      const int inside = inside_y && x0 >= 0 && x0 + (g->k_w - 1) * g->dil_w < g->in_w;
+      int8_t *o = out + ((size_t)oy * (size_t)out_w + (size_t)ox) * (size_t)ch;
+      const int8_t *xw = inside ? in + ((size_t)y0 * (size_t)g->in_w + (size_t)x0) * (size_t)ch : NULL;
+      for (int c = c0; c < c1; c += 4) {
+        int32_t acc[4];
+        if (inside) {
+          if (g->k_w == 3) { /* the usual 3x3: taps of a row unrolled */
+            bnn_s8_dw_inside4(g, xw + c, filter + c, k + c, acc, 3);
+          } else {
+            bnn_s8_dw_inside4(g, xw + c, filter + c, k + c, acc, g->k_w);
+          }
+        } else {
+          bnn_s8_dw_border4(g, in, y0, x0, c, filter, bias, acc);
+        }
+        const bnn_s8_rq *q = rqt + (c - c0);
+        o[c] = bnn_s8_finish_q(acc[0], q, oo, lo, hi);
+        o[c + 1] = bnn_s8_finish_q(acc[1], q + 1, oo, lo, hi);
+        o[c + 2] = bnn_s8_finish_q(acc[2], q + 2, oo, lo, hi);
+        o[c + 3] = bnn_s8_finish_q(acc[3], q + 3, oo, lo, hi);
+      }
+    }
+  }
 }
 
 void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t *out, int32_t *scratch) {
@@ -631,8 +776,6 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
   g.off2 = ((uint32_t)p->input_offset & 0xFFFFu) | ((uint32_t)p->input_offset << 16);
   g.oo = p->output_offset, g.lo = p->act_min, g.hi = p->act_max;
   const int ch = p->in_c, ch4 = ch & ~3, taps = w->k_h * w->k_w;
-  const int out_h = w->out_h, out_w = w->out_w, stride_h = w->stride_h, stride_w = w->stride_w;
-  const int pad_top = w->pad_top, pad_left = w->pad_left;
   const int8_t *const filter = p->filter;
   const int32_t *const bias = p->bias, *const mul = p->multiplier, *const sh = p->shift;
   const int32_t input_offset = p->input_offset;
@@ -641,28 +784,23 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
     for (int t = 0; t < taps; t++) s = bnn_s8_wrap_add(s, filter[(size_t)t * (size_t)ch + (size_t)c]);
     scratch[c] = bnn_s8_wrap_add(bias ? bias[c] : 0, bnn_s8_wrap_mul(s, input_offset));
   }
-  for (int oy = 0; oy < out_h; oy++) {
-    const int y0 = oy * stride_h - pad_top;
-    const int inside_y = y0 >= 0 && y0 + (g.k_h - 1) * g.dil_h < g.in_h;
-    for (int ox = 0; ox < out_w; ox++) {
-      const int x0 = ox * stride_w - pad_left;
-      const int inside = inside_y && x0 >= 0 && x0 + (g.k_w - 1) * g.dil_w < g.in_w;
-      int8_t *o = out + ((size_t)oy * (size_t)out_w + (size_t)ox) * (size_t)ch;
-      const int8_t *xw = inside ? in + ((size_t)y0 * (size_t)g.in_w + (size_t)x0) * (size_t)ch : NULL;
-      for (int c = 0; c < ch4; c += 4) {
-        int32_t acc[4];
-        if (inside) {
-          bnn_s8_dw_inside4(&g, xw + c, filter + c, scratch + c, acc);
-        } else {
-          bnn_s8_dw_border4(&g, in, y0, x0, c, filter, bias, acc);
-        }
-        const bnn_s8_rq q0 = bnn_s8_rq_make(mul[c], sh[c]), q1 = bnn_s8_rq_make(mul[c + 1], sh[c + 1]);
-        const bnn_s8_rq q2 = bnn_s8_rq_make(mul[c + 2], sh[c + 2]), q3 = bnn_s8_rq_make(mul[c + 3], sh[c + 3]);
-        const int8_t r0 = bnn_s8_finish_q(acc[0], &q0, g.oo, g.lo, g.hi), r1 = bnn_s8_finish_q(acc[1], &q1, g.oo, g.lo, g.hi);
-        const int8_t r2 = bnn_s8_finish_q(acc[2], &q2, g.oo, g.lo, g.hi), r3 = bnn_s8_finish_q(acc[3], &q3, g.oo, g.lo, g.hi);
-        o[c] = r0, o[c + 1] = r1, o[c + 2] = r2, o[c + 3] = r3;
-      }
-      for (int c = ch4; c < ch; c++) { /* tail channels, reference arithmetic */
+  /* blocks of channels whose requantization constants sit in a stack table */
+  bnn_s8_rq rqt[BNN_S8_RQ_TABLE];
+  for (int c0 = 0; c0 < ch4; c0 += BNN_S8_RQ_TABLE) {
+    const int c1 = ch4 - c0 < BNN_S8_RQ_TABLE ? ch4 : c0 + BNN_S8_RQ_TABLE;
+    for (int c = c0; c < c1; c++) rqt[c - c0] = bnn_s8_rq_make_table(mul[c], sh[c], g.oo);
+    if (g.lo == -128 && g.hi == 127) {
+      bnn_s8_dw_block(p, &g, in, out, scratch, rqt, c0, c1, -128, 127);
+    } else {
+      bnn_s8_dw_block(p, &g, in, out, scratch, rqt, c0, c1, g.lo, g.hi);
+    }
+  }
+  for (int c = ch4; c < ch; c++) { /* tail channels, reference arithmetic */
+    const bnn_s8_rq q = bnn_s8_rq_make(mul[c], sh[c]);
+    for (int oy = 0; oy < w->out_h; oy++) {
+      const int y0 = oy * w->stride_h - w->pad_top;
+      for (int ox = 0; ox < w->out_w; ox++) {
+        const int x0 = ox * w->stride_w - w->pad_left;
         int32_t acc = bias ? bias[c] : 0;
         for (int ky = 0; ky < g.k_h; ky++) {
           const int iy = y0 + ky * g.dil_h;
@@ -675,8 +813,8 @@ void bnn_s8_depthwise(const bnn_s8_depthwise_params *p, const int8_t *in, int8_t
             acc = bnn_s8_wrap_add(acc, bnn_s8_wrap_mul(f, x + input_offset));
           }
         }
-        const bnn_s8_rq q = bnn_s8_rq_make(mul[c], sh[c]);
-        o[c] = bnn_s8_finish_q(acc, &q, g.oo, g.lo, g.hi);
+        out[((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)ch + (size_t)c] =
+            bnn_s8_finish_q(acc, &q, g.oo, g.lo, g.hi);
       }
     }
   }
@@ -737,12 +875,24 @@ void bnn_s8_fully_connected(const bnn_s8_fc_params *p, const int8_t *in, int8_t 
   }
 }
 
-/* -- pools and add: memory-bound loops; the fast names run the reference loops -- */
+/* -- pools: memory-bound loops; the fast names run the reference loops. add: the reference's arithmetic with
+ * its constants prepared once -- */
 
 void bnn_s8_avg_pool(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) { bnn_s8_avg_pool_ref(p, in, out); }
 void bnn_s8_max_pool(const bnn_s8_pool_params *p, const int8_t *in, int8_t *out) { bnn_s8_max_pool_ref(p, in, out); }
 void bnn_s8_add(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
-  bnn_s8_add_ref(p, a, b, out, n);
+  /* the reference's arithmetic with the three requantizations' constants prepared once */
+  const bnn_s8_rq q1 = bnn_s8_rq_make(p->input1_multiplier, p->input1_shift);
+  const bnn_s8_rq q2 = bnn_s8_rq_make(p->input2_multiplier, p->input2_shift);
+  const bnn_s8_rq qo = bnn_s8_rq_make(p->output_multiplier, p->output_shift);
+  const int32_t off1 = p->input1_offset, off2 = p->input2_offset, oo = p->output_offset;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  for (int i = 0; i < n; i++) {
+    const int32_t x1 = (int32_t)((uint32_t)(off1 + a[i]) << BNN_S8_ADD_LEFT_SHIFT);
+    const int32_t x2 = (int32_t)((uint32_t)(off2 + b[i]) << BNN_S8_ADD_LEFT_SHIFT);
+    const int32_t raw = bnn_s8_requant(bnn_s8_wrap_add(bnn_s8_requant(x1, &q1), bnn_s8_requant(x2, &q2)), &qo);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(raw, oo), lo, hi);
+  }
 }
 
 /* -- quantize family -- */
@@ -772,11 +922,12 @@ void bnn_s8_dequantize(const int8_t *in, float *out, int n, float scale, int32_t
 
 void bnn_s8_requantize(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier, int32_t shift,
                        int32_t output_zero_point) {
+  const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
   for (int i = 0; i < n; i++)
-    out[i] = (int8_t)bnn_s8_clamp(
-        bnn_s8_wrap_add(bnn_s8_mbqm((int32_t)in[i] - input_zero_point, multiplier, (int)shift), output_zero_point), -128,
-        127);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant((int32_t)in[i] - input_zero_point, &q), output_zero_point),
+                                  -128, 127);
 }
+
 
 void bnn_s8_requantize_acc(const int32_t *acc, int8_t *out, int pixels, int channels, const int32_t *bias,
                            const int32_t *multiplier, const int32_t *shift, int32_t output_offset, int32_t act_min,

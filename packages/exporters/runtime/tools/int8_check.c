@@ -1,7 +1,8 @@
 /*
  * Checks the int8 kernels (src/bnn_int8.c, included whole so its internal helpers are reachable):
  *   1. the fixed-point helpers against hand-computed TFLite/gemmlowp values (ties, negative rounding, the
- *      INT32_MIN x INT32_MIN saturation, double rounding), quantize/dequantize/add/pool examples;
+ *      INT32_MIN x INT32_MIN saturation, double rounding), quantize/dequantize/add/pool examples, and small
+ *      conv / depthwise / fully-connected layers worked by hand;
  *   2. the fast requantization against bnn_s8_mbqm on edge and random operands;
  *   3. the DSP intrinsics against portable formulas (on the M4 the inline-asm ones, on the host the fallbacks);
  *   4. every fast kernel against its reference on seeded random shapes and parameters (odd channel counts,
@@ -140,12 +141,79 @@ static void check_scalars(void) {
   CHECK(bits == 0x11u, "to_bitpacked %08x", (unsigned)bits);
 }
 
+/* Small layers worked by hand with TFLite's formulas (fast and reference kernels alike). */
+static void check_hand_layers(void) {
+  /* input 2x2x2 (zero point -1), pixels (0,0) (0,1) (1,0) (1,1) */
+  const int8_t x[8] = {1, 2, 3, 4, 5, 6, 7, -8};
+  /* conv 2x2 valid, two output channels (OHWI):
+   *   oc 0: taps (1,-1) (2,0) (0,3) (-2,1) . (x + 1) = -1 + 8 + 21 - 23 = 5, + bias 10 = 15;
+   *         x 0.25 (2^30, -1): SRDHM 7.5 -> 8, >> 1 -> 4; + zp_out 3 = 7
+   *   oc 1: all -128: -128 * 28 = -3584, + bias -5 = -3589; (1518500250, -8): SRDHM -2538, >> 8 -> -9.9 -> -10;
+   *         + 3 = -7, clamped to act_min -5 */
+  int8_t f[16] = {1, -1, 2, 0, 0, 3, -2, 1};
+  for (int i = 8; i < 16; i++) f[i] = -128;
+  const int32_t bias[2] = {10, -5}, mul[2] = {1 << 30, 1518500250}, sh[2] = {-1, -8};
+  bnn_s8_conv2d_params cp;
+  memset(&cp, 0, sizeof cp);
+  cp.win = (bnn_s8_window){2, 2, 1, 1, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0};
+  cp.in_c = 2, cp.out_c = 2, cp.filter = f, cp.bias = bias, cp.multiplier = mul, cp.shift = sh;
+  cp.input_offset = 1, cp.output_offset = 3, cp.act_min = -5, cp.act_max = 127;
+  int32_t scratch[16];
+  int8_t o[2] = {0, 0};
+  bnn_s8_conv2d_ref(&cp, x, o);
+  CHECK(o[0] == 7 && o[1] == -5, "hand conv ref %d %d", o[0], o[1]);
+  o[0] = o[1] = 0;
+  bnn_s8_conv2d(&cp, x, o, scratch);
+  CHECK(o[0] == 7 && o[1] == -5, "hand conv fast %d %d", o[0], o[1]);
+  /* depthwise 2x2 valid (1HWC, the first 8 weights above), x 0.5 (2^30, 0), zp_out 0:
+   *   c 0: (1, 2, 0, -2) . (2, 4, 6, 8) = -6, + bias 4 = -2 -> -1 (exact)
+   *   c 1: (-1, 0, 3, 1) . (3, 5, 7, -7) = 11 -> 5.5 -> 6 (SRDHM rounds half up) */
+  const int32_t dbias[2] = {4, 0}, dmul[2] = {1 << 30, 1 << 30}, dsh[2] = {0, 0};
+  bnn_s8_depthwise_params dp;
+  memset(&dp, 0, sizeof dp);
+  dp.win = cp.win;
+  dp.in_c = 2, dp.depth_multiplier = 1, dp.filter = f, dp.bias = dbias, dp.multiplier = dmul, dp.shift = dsh;
+  dp.input_offset = 1, dp.output_offset = 0, dp.act_min = -128, dp.act_max = 127;
+  bnn_s8_depthwise_ref(&dp, x, o);
+  CHECK(o[0] == -1 && o[1] == 6, "hand depthwise ref %d %d", o[0], o[1]);
+  o[0] = o[1] = 0;
+  bnn_s8_depthwise(&dp, x, o, scratch);
+  CHECK(o[0] == -1 && o[1] == 6, "hand depthwise fast %d %d", o[0], o[1]);
+  /* fully connected, per-tensor x 0.25 (2^30, -1), zp_in 0, zp_out -2:
+   *   row 0: 1+2+3+4+5 = 15 -> 4 (as above) -> 2;  row 1: -1+4-9+16-25 = -15 -> SRDHM -7 -> -3.5 -> -4 -> -6 */
+  const int8_t fx[5] = {1, 2, 3, 4, 5}, fw[10] = {1, 1, 1, 1, 1, -1, 2, -3, 4, -5};
+  const int32_t fm[1] = {1 << 30}, fs[1] = {-1};
+  bnn_s8_fc_params fp = {5, 2, fw, NULL, fm, fs, 0, 0, -2, -128, 127};
+  bnn_s8_fully_connected_ref(&fp, fx, o, 1);
+  CHECK(o[0] == 2 && o[1] == -6, "hand fc ref %d %d", o[0], o[1]);
+  o[0] = o[1] = 0;
+  bnn_s8_fully_connected(&fp, fx, o, 1, scratch);
+  CHECK(o[0] == 2 && o[1] == -6, "hand fc fast %d %d", o[0], o[1]);
+}
+
 /* ---------- 2. fast requantization vs bnn_s8_mbqm ---------- */
+
+/* gemmlowp's SaturatingRoundingDoublingHighMul written literally (nudge, truncating 64-bit division) */
+static int32_t oracle_srdhm(int32_t a, int32_t b) {
+  if (a == b && a == INT32_MIN) return INT32_MAX;
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+  return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
 
 static void check_requant(void) {
   static const int32_t edges[] = {0, 1, -1, 2, -2, 3, -3, (1 << 30), -(1 << 30), (1 << 30) - 1, -(1 << 30) + 1,
                                   INT32_MAX, INT32_MIN, INT32_MAX - 1, INT32_MIN + 1, 12345, -12345};
   const int ne = (int)(sizeof edges / sizeof edges[0]);
+  for (int i = 0; i < ne; i++)
+    for (int j = 0; j < ne; j++)
+      CHECK(bnn_s8_srdhm(edges[i], edges[j]) == oracle_srdhm(edges[i], edges[j]), "srdhm(%ld, %ld)", (long)edges[i],
+            (long)edges[j]);
+  for (int n = 0; n < 200000; n++) {
+    const int32_t a = (int32_t)rnd() >> (rnd() % 32u), b = (int32_t)rnd() >> (rnd() % 8u);
+    CHECK(bnn_s8_srdhm(a, b) == oracle_srdhm(a, b), "srdhm(%ld, %ld)", (long)a, (long)b);
+    if (failures) return;
+  }
   for (int s = -31; s <= 30; s++)
     for (int i = 0; i < ne; i++)
       for (int j = 0; j < ne; j++) {
@@ -155,6 +223,30 @@ static void check_requant(void) {
               (long)want);
         if (got != want) return;
       }
+  /* the kernels' per-call tables (one-step form where the channel qualifies), output offset included */
+  static const int32_t oos[] = {-128, -1, 0, 1, 127};
+  static const int32_t mults[] = {(1 << 30) + 1, (1 << 30) + 2, 1518500250, INT32_MAX, INT32_MAX - 1, 1 << 30, 0, 12345};
+  for (int s = -31; s <= 30; s++)
+    for (int i = 0; i < ne; i++)
+      for (size_t j = 0; j < sizeof mults / sizeof mults[0]; j++)
+        for (size_t k = 0; k < sizeof oos / sizeof oos[0]; k++) {
+          const bnn_s8_rq q = bnn_s8_rq_make_table(mults[j], s, oos[k]);
+          const int32_t got = bnn_s8_requant_q(edges[i], &q, oos[k]);
+          const int32_t want = bnn_s8_wrap_add(bnn_s8_mbqm(edges[i], mults[j], s), oos[k]);
+          CHECK(got == want, "table requant(%ld, %ld, %d) + %ld = %ld, want %ld", (long)edges[i], (long)mults[j], s,
+                (long)oos[k], (long)got, (long)want);
+          if (got != want) return;
+        }
+  for (int n = 0; n < 200000; n++) {
+    const int32_t x = (int32_t)rnd() >> (rnd() % 32u), m = (int32_t)((1u << 30) + 1u + rnd() % ((1u << 30) - 1u));
+    const int s = -rint_in(1, 23);
+    const int32_t oo = rint_in(-128, 127);
+    const bnn_s8_rq q = bnn_s8_rq_make_table(m, s, oo);
+    const int32_t got = bnn_s8_requant_q(x, &q, oo), want = bnn_s8_wrap_add(bnn_s8_mbqm(x, m, s), oo);
+    CHECK(q.left < 0 && got == want, "table requant(%ld, %ld, %d) + %ld = %ld, want %ld", (long)x, (long)m, s, (long)oo,
+          (long)got, (long)want);
+    if (got != want) return;
+  }
   for (int n = 0; n < 200000; n++) {
     const int32_t x = (int32_t)rnd() >> (rnd() % 32u), m = (int32_t)rnd();
     const int s = rint_in(-31, 30);
@@ -311,7 +403,7 @@ static void case_conv(uint32_t seed) {
   memset(&p, 0, sizeof p);
   if (!rand_window(&p.win, rnd() % 4u == 0 ? 12 : 7, 1)) return;
   p.in_c = rand_channels(rnd() % 4u == 0 ? 40 : 12);
-  p.out_c = rint_in(1, 9);
+  p.out_c = rnd() % 6u == 0 ? rint_in(33, 40) : rint_in(1, 9); /* > 32: no requantization table */
   const bnn_s8_window *w = &p.win;
   const size_t nin = (size_t)w->in_h * (size_t)w->in_w * (size_t)p.in_c;
   const size_t nout = (size_t)w->out_h * (size_t)w->out_w * (size_t)p.out_c;
@@ -399,7 +491,16 @@ static void case_fc(uint32_t seed) {
   free(in), free(filter), free(mult), free(shift), free((void *)p.bias), free(o1), free(o2), free(scratch);
 }
 
-/* pools and add: the fast names share the reference loop; check the reference against a direct formula */
+/* TFLite's reference Requantize, written with bnn_s8_mbqm */
+static void requantize_ref(const int8_t *in, int8_t *out, int n, int32_t izp, int32_t m, int32_t s, int32_t ozp) {
+  for (int i = 0; i < n; i++) {
+    const int32_t v = bnn_s8_wrap_add(bnn_s8_mbqm((int32_t)in[i] - izp, m, (int)s), ozp);
+    out[i] = (int8_t)(v < -128 ? -128 : (v > 127 ? 127 : v));
+  }
+}
+
+/* pools (the fast names share the reference loop) and add against direct formulas; add and requantize fast vs
+ * reference with any multipliers */
 static void case_pool_add(uint32_t seed) {
   rng_state = seed ? seed : 1u;
   bnn_s8_pool_params p;
@@ -464,7 +565,29 @@ static void case_pool_add(uint32_t seed) {
     CHECK(o[i] == v, "add seed %lu [%d]: %d want %ld", (unsigned long)seed, i, o[i], (long)v);
   }
   free(a), free(b), free(o);
+  /* add and int8 requantize with any multiplier and shift: fast against reference */
+  {
+    bnn_s8_add_params xp;
+    xp.input1_offset = -rand_zp(), xp.input2_offset = -rand_zp(), xp.output_offset = rand_zp();
+    int32_t mm[3], ss[3];
+    rand_requant(3, mm, ss);
+    xp.input1_multiplier = mm[0], xp.input1_shift = ss[0];
+    xp.input2_multiplier = mm[1], xp.input2_shift = ss[1];
+    xp.output_multiplier = mm[2], xp.output_shift = ss[2];
+    rand_act(&xp.act_min, &xp.act_max);
+    const int m = rint_in(1, 40);
+    int8_t *u = rand_s8((size_t)m), *v = rand_s8((size_t)m), *o1 = (int8_t *)malloc((size_t)m), *o2 = (int8_t *)malloc((size_t)m);
+    bnn_s8_add(&xp, u, v, o1, m);
+    bnn_s8_add_ref(&xp, u, v, o2, m);
+    CHECK(memcmp(o1, o2, (size_t)m) == 0, "add (any multipliers) seed %lu", (unsigned long)seed);
+    const int32_t izp = rand_zp(), ozp = rand_zp();
+    bnn_s8_requantize(u, o1, m, izp, mm[0], ss[0], ozp);
+    requantize_ref(u, o2, m, izp, mm[0], ss[0], ozp);
+    CHECK(memcmp(o1, o2, (size_t)m) == 0, "requantize seed %lu", (unsigned long)seed);
+    free(u), free(v), free(o1), free(o2);
+  }
 }
+
 
 /* seeds that once found a bug (none so far from fuzzing; the first ones are fixed corner draws) */
 static const uint32_t regression_seeds[] = {1u, 2u, 3u, 0xDEADBEEFu};
@@ -509,6 +632,7 @@ static void check_large_conv(void) {
 
 int main(void) {
   check_scalars();
+  check_hand_layers();
   rng_state = 0x9E3779B9u;
   check_requant();
   rng_state = 0x85EBCA6Bu;

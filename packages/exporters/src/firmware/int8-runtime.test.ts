@@ -21,7 +21,7 @@ import { RUNTIME_DIR } from './runtime-files.js';
 
 const limit = limiter(1);
 const TIMEOUT = 600_000;
-const WARN = ['-std=c99', '-O2', '-ffp-contract=off', '-Wall', '-Wextra', '-Werror'];
+const WARN = ['-std=c99', '-ffp-contract=off', '-Wall', '-Wextra', '-Werror'];
 
 describe('int8 kernels of the C runtime', () => {
   it(
@@ -35,7 +35,16 @@ describe('int8 kernels of the C runtime', () => {
           const host = join(dir, 'host');
           const hb = await run(
             'gcc',
-            [...WARN, '-fsanitize=address,undefined', '-fno-sanitize-recover=all', inc, src, '-o', host],
+            [
+              ...WARN,
+              '-O2',
+              '-fsanitize=address,undefined',
+              '-fno-sanitize-recover=all',
+              inc,
+              src,
+              '-o',
+              host,
+            ],
             dir,
             120_000,
           );
@@ -44,49 +53,58 @@ describe('int8 kernels of the C runtime', () => {
           expect(hr.stdout + hr.stderr).toMatch(/^PASS$/m);
           expect(hr.code).toBe(0);
 
-          const elf = join(dir, 'm4.elf');
-          const mb = await run(
-            'arm-none-eabi-gcc',
-            [
-              ...WARN,
-              ...ARCH_FLAGS,
-              '-DBNN_SEMIHOSTING',
-              inc,
-              src,
-              join(RUNTIME_DIR, 'targets/cortex-m4/startup_cm4.c'),
-              '--specs=rdimon.specs',
-              `-L${join(RUNTIME_DIR, 'targets/cortex-m4')}`,
-              '-Tmps2_an386.ld',
-              '-lm',
-              '-o',
-              elf,
-            ],
-            dir,
-            120_000,
-          );
-          expect(mb.code, mb.stderr).toBe(0);
-          const q = await run(
-            'qemu-system-arm',
-            [
-              '-M',
-              'mps2-an386',
-              '-cpu',
-              'cortex-m4',
-              '-nographic',
-              '-monitor',
-              'none',
-              '-serial',
-              'none',
-              '-semihosting-config',
-              'enable=on,target=native',
-              '-kernel',
-              elf,
-            ],
-            dir,
-            300_000,
-          );
-          expect(q.stdout + q.stderr).toMatch(/^PASS$/m);
-          expect(q.stdout).toMatch(/outputs compared: conv [1-9]/);
+          // -O2 (the firmware's flags, inline-asm SMLAD loop), -Os, and -O0 (the C loop: no spare registers)
+          for (const [opt, cases] of [
+            ['-O2', 1500],
+            ['-Os', 300],
+            ['-O0', 300],
+          ] as const) {
+            const elf = join(dir, `m4${opt}.elf`);
+            const mb = await run(
+              'arm-none-eabi-gcc',
+              [
+                ...WARN,
+                opt,
+                ...ARCH_FLAGS,
+                '-DBNN_SEMIHOSTING',
+                `-DINT8_CHECK_CASES=${cases}`,
+                inc,
+                src,
+                join(RUNTIME_DIR, 'targets/cortex-m4/startup_cm4.c'),
+                '--specs=rdimon.specs',
+                `-L${join(RUNTIME_DIR, 'targets/cortex-m4')}`,
+                '-Tmps2_an386.ld',
+                '-lm',
+                '-o',
+                elf,
+              ],
+              dir,
+              120_000,
+            );
+            expect(mb.code, mb.stderr).toBe(0);
+            const q = await run(
+              'qemu-system-arm',
+              [
+                '-M',
+                'mps2-an386',
+                '-cpu',
+                'cortex-m4',
+                '-nographic',
+                '-monitor',
+                'none',
+                '-serial',
+                'none',
+                '-semihosting-config',
+                'enable=on,target=native',
+                '-kernel',
+                elf,
+              ],
+              dir,
+              300_000,
+            );
+            expect(q.stdout + q.stderr, opt).toMatch(/^PASS$/m);
+            expect(q.stdout).toMatch(/outputs compared: conv [1-9]/);
+          }
         });
       } finally {
         rmSync(dir, { recursive: true, force: true });
