@@ -38,6 +38,17 @@ export type {
   FloatOutputTransform,
   GlobalAvgPoolOp,
   HardTanhOp,
+  Int8AddOp,
+  Int8AvgPool2DOp,
+  Int8BConv2DOp,
+  Int8BitpackOp,
+  Int8Conv2DOp,
+  Int8DenseOp,
+  Int8DepthwiseConv2DOp,
+  Int8DequantizeOp,
+  Int8MaxPool2DOp,
+  Int8Quant,
+  Int8QuantizeOp,
   LeakyTanhOp,
   MaxPool2DOp,
   OpBase,
@@ -64,6 +75,8 @@ export {
   WeightsFormatError,
 } from './deploy/weights-io.js';
 export { evaluateDeployGraphFloat } from './eval/evaluate-deploy.js';
+export type { Int8Fixture } from './eval/int8-fixtures.js';
+export { randomInt8DeployGraph } from './eval/int8-fixtures.js';
 export { forwardGraphFloat } from './eval/reference-forward.js';
 export { describeWeights, randomWeights } from './eval/weight-specs.js';
 export { WeightError } from './eval/weights-access.js';
@@ -76,6 +89,26 @@ export { isGraphValid, validateGraph } from './infer/validate.js';
 export type { LowerOptions } from './lower/lower.js';
 export { LowerError, lower } from './lower/lower.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
+export type { Int8AddParams } from './math/int8.js';
+export {
+  bconvInt8Effective,
+  bconvInt8Value,
+  channelMultipliers,
+  clampInt,
+  dequantizeInt8,
+  INT8_MAX,
+  INT8_MIN,
+  int8ActivationRange,
+  int8AddElement,
+  int8AddParams,
+  multiplyByQuantizedMultiplier,
+  quantizeMultiplier,
+  quantizeToInt8,
+  roundedAverage,
+  roundingDivideByPOT,
+  saturatingRoundingDoublingHighMul,
+  tfliteRound,
+} from './math/int8.js';
 export { seededRandom } from './math/rng.js';
 export type { AxisWindow, Window2d, WindowPadding } from './math/window.js';
 export { axisWindow, window2d, windowExtent } from './math/window.js';

@@ -34,6 +34,17 @@ export {
   scaleShiftReference,
   softmaxReference,
 } from './reference/float.js';
+export {
+  int8AddReference,
+  int8Bconv2dReference,
+  int8BitpackReference,
+  int8Conv2dReference,
+  int8DenseReference,
+  int8DepthwiseConv2dReference,
+  int8DequantizeReference,
+  int8Pool2dReference,
+  int8QuantizeReference,
+} from './reference/int8.js';
 export { WasmBConv } from './wasm/standalone.js';
 
 export const KERNELS_VERSION = '0.1.0';

@@ -9,6 +9,7 @@ import {
   type DeployOp,
   type DeployTensor,
   formatDeployIssue,
+  type Int8Quant,
 } from '@bnn-studio/bnn-core';
 import { packedWords } from './bitpack.js';
 import { KernelError } from './errors.js';
@@ -16,11 +17,15 @@ import { KernelError } from './errors.js';
 export interface TensorInfo {
   id: string;
   shape: number[];
-  kind: 'float32' | 'bitpacked';
+  kind: 'float32' | 'bitpacked' | 'int8';
+  /** Quantization of an int8 tensor. */
+  quant?: Int8Quant;
   /** Logical elements per sample. */
   elements: number;
-  /** Storage units per sample: floats for float32, int32 words for bitpacked. */
+  /** Storage units per sample: floats for float32, int32 words for bitpacked, bytes for int8. */
   size: number;
+  /** Storage bytes per sample. */
+  bytes: number;
   /** Channel (last) dimension. */
   channels: number;
   /** Positions per sample (product of all dimensions but the last). */
@@ -46,15 +51,19 @@ function tensorInfo(t: DeployTensor): TensorInfo {
   const channels = t.shape[t.shape.length - 1]!;
   const positions = t.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const elements = positions * channels;
-  return {
+  const size = t.kind === 'bitpacked' ? positions * packedWords(channels) : elements;
+  const info: TensorInfo = {
     id: t.id,
     shape: [...t.shape],
     kind: t.kind,
     elements,
-    size: t.kind === 'float32' ? elements : positions * packedWords(channels),
+    size,
+    bytes: t.kind === 'int8' ? size : size * 4,
     channels,
     positions,
   };
+  if (t.quant) info.quant = { ...t.quant };
+  return info;
 }
 
 /**

@@ -32,19 +32,60 @@ class GraphFailure extends Error {}
 
 function opTensor(t: DeployTensor): OpTensor {
   const channels = t.shape[t.shape.length - 1]!;
-  return {
+  const o: OpTensor = {
     id: t.id,
     shape: [...t.shape],
     kind: t.kind,
     channels,
     elements: t.shape.reduce((a, b) => a * b, 1),
   };
+  if (t.quant) o.quant = { scale: t.quant.scale, zeroPoint: t.quant.zeroPoint };
+  return o;
+}
+
+/**
+ * An int8 tensor's quantization: a positive finite float32 scale and an integer zero point in [−128, 127]
+ * (TFLite's per-tensor affine quantization); other kinds carry none.
+ */
+function checkQuant(
+  t: DeployTensor,
+  graphIssue: (message: string, fix: string, extra?: Partial<DeployIssue>) => never,
+): void {
+  const q = t.quant as { scale?: unknown; zeroPoint?: unknown } | undefined;
+  if (t.kind !== 'int8') {
+    if (q !== undefined) {
+      graphIssue(`${t.kind} tensor "${t.id}" has int8 quantization.`, 'Only int8 tensors carry quant.', {
+        tensor: t.id,
+      });
+    }
+    return;
+  }
+  if (typeof q !== 'object' || q === null) {
+    graphIssue(`int8 tensor "${t.id}" has no quant.`, 'Give every int8 tensor { scale, zeroPoint }.', {
+      tensor: t.id,
+    });
+  }
+  const { scale, zeroPoint } = q;
+  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale) || Math.fround(scale) !== scale) {
+    graphIssue(
+      `int8 tensor "${t.id}" has scale ${JSON.stringify(scale)}.`,
+      'The scale must be a positive finite float32 value (calibrate the activation range again).',
+      { tensor: t.id },
+    );
+  }
+  if (!Number.isInteger(zeroPoint) || (zeroPoint as number) < -128 || (zeroPoint as number) > 127) {
+    graphIssue(
+      `int8 tensor "${t.id}" has zero point ${JSON.stringify(zeroPoint)}.`,
+      'The zero point must be an integer in [−128, 127].',
+      { tensor: t.id },
+    );
+  }
 }
 
 /**
  * THE validator of deploy graphs (kernels' planner, the `.bnn` / `.tflite` writers and reader and the C code
  * generator all call it): format and version, declared tensors (unique ids, rank 1–3 positive shapes, known
- * kinds), a float32 input, execution order, and every op against its contract in `./ops/` (kinds, attributes,
+ * kinds, the scale and zero point of int8 tensors), a float32 input, execution order, and every op against its contract in `./ops/` (kinds, attributes,
  * array types and lengths, finite float weights, clear filter tail bits, output shape). Never throws, also on
  * malformed input from untrusted files. Returns the first problem of the graph header or of each op, in order
  * (empty when the graph is well formed).
@@ -106,11 +147,14 @@ function checkGraph(
         { tensor: tt.id },
       );
     }
-    if (tt.kind !== 'float32' && tt.kind !== 'bitpacked') {
-      graphIssue(`tensor "${tt.id}" has kind ${JSON.stringify(tt.kind)}.`, "Use 'float32' or 'bitpacked'.", {
-        tensor: tt.id,
-      });
+    if (tt.kind !== 'float32' && tt.kind !== 'bitpacked' && tt.kind !== 'int8') {
+      graphIssue(
+        `tensor "${tt.id}" has kind ${JSON.stringify(tt.kind)}.`,
+        "Use 'float32', 'bitpacked' or 'int8'.",
+        { tensor: tt.id },
+      );
     }
+    checkQuant(tt as DeployTensor, graphIssue);
     if (tensors.has(tt.id)) {
       graphIssue(`tensor id "${tt.id}" is declared twice.`, 'Make tensor ids unique.', { tensor: tt.id });
     }

@@ -6,7 +6,9 @@
  * Conventions
  * - Tensors are per sample (no batch dimension): `[H, W, C]` feature maps in NHWC order, or `[C]` vectors.
  *   Executors take a batch as `N` samples laid out one after another.
- * - A tensor is either `float32` (one float per element) or `bitpacked`. Bit-packed tensors follow Larq
+ * - A tensor is `float32` (one float per element), `int8` (one int8 per element with a per-tensor `quant`:
+ *   `real = scale · (q − zeroPoint)`, TensorFlow Lite's quantization; int8 ops compute with TFLite's reference
+ *   integer kernels, see `./ops/int8-common.ts` and `../math/int8.ts`) or `bitpacked`. Bit-packed tensors follow Larq
  *   Compute Engine: the channel (last) dimension is packed into little-endian int32 words, LSB first
  *   (channel 32·w + i is bit i of word w), bit 1 means −1 and bit 0 means +1 (x ≥ 0, including 0, packs as
  *   +1), and unused tail bits are 0. A bit-packed `[H, W, C]` tensor stores `H·W·ceil(C/32)` words.
@@ -42,6 +44,7 @@ export type {
   DeployTensor,
   FloatActivation,
   FloatOutputTransform,
+  Int8Quant,
   OpBase,
   OutputTransform,
   Padding,
@@ -54,6 +57,15 @@ export type { DepthwiseConv2DOp } from './ops/depthwise-conv2d.js';
 export type { DequantizeOp } from './ops/dequantize.js';
 export type { GlobalAvgPoolOp } from './ops/global-avgpool.js';
 export type { HardTanhOp } from './ops/hard-tanh.js';
+export type { Int8AddOp } from './ops/int8-add.js';
+export type { Int8BConv2DOp } from './ops/int8-bconv2d.js';
+export type { Int8BitpackOp } from './ops/int8-bitpack.js';
+export type { Int8Conv2DOp } from './ops/int8-conv2d.js';
+export type { Int8DenseOp } from './ops/int8-dense.js';
+export type { Int8DepthwiseConv2DOp } from './ops/int8-depthwise-conv2d.js';
+export type { Int8DequantizeOp } from './ops/int8-dequantize.js';
+export type { Int8AvgPool2DOp, Int8MaxPool2DOp } from './ops/int8-pools.js';
+export type { Int8QuantizeOp } from './ops/int8-quantize.js';
 export type { LeakyTanhOp } from './ops/leaky-tanh.js';
 export type { MaxPool2DOp } from './ops/maxpool2d.js';
 export type { PoolOpBase } from './ops/pool.js';

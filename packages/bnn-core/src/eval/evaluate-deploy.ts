@@ -5,9 +5,11 @@ import type {
   DeployOpKind,
   DeployOpOf,
   FloatActivation,
+  Int8Quant,
   OutputTransform,
 } from '../deploy/deploy-types.js';
 import * as F from './float-ops.js';
+import { INT8_ORACLE } from './int8-oracle.js';
 
 /**
  * Runs a deploy graph with plain float arithmetic: the tolerance oracle for the packed kernels and the exporters.
@@ -15,7 +17,8 @@ import * as F from './float-ops.js';
  * docs/deploy-graph.md §4.1 that the executors follow bit for bit, so executors agree with it within float32
  * rounding on float tensors (and bit for bit on bit-packed ones, unless a value within rounding of 0 is binarised).
  * Bit-packed tensors are held as ±1 floats; binary ops unpack their filters and compute `dot` as a ±1 sum,
- * then `accum = (K − dot)/2` for thresholds, exactly as docs/deploy-graph.md defines them. Returns one array per
+ * then `accum = (K − dot)/2` for thresholds, exactly as docs/deploy-graph.md defines them. int8 tensors are held as
+ * their integer values q and int8 ops compute TFLite's integer arithmetic (`./int8-oracle.ts`). Returns one array per
  * graph output, each `batch × outputSize`, batch-major.
  */
 export function evaluateDeployGraphFloat(
@@ -26,6 +29,7 @@ export function evaluateDeployGraphFloat(
   observe?: (tensorId: string, sample: number, values: Float32Array) => void,
 ): Float32Array[] {
   const shapes = new Map(deploy.tensors.map((t) => [t.id, t.shape]));
+  const quants = new Map(deploy.tensors.map((t) => [t.id, t.quant]));
   const inShape = shapes.get(deploy.input);
   if (!inShape) throw new Error(`evaluateDeployGraphFloat: input tensor '${deploy.input}' is not declared`);
   const inSize = inShape.reduce((a, b) => a * b, 1);
@@ -51,7 +55,7 @@ export function evaluateDeployGraphFloat(
       });
       const outShape = shapes.get(op.outputs[0]!)!;
       const inShp = shapes.get(op.inputs[0]!)!;
-      const y = runOp(op, ins, inShp, outShape, unpacked);
+      const y = runOp(op, ins, inShp, outShape, unpacked, quants);
       values.set(op.outputs[0]!, y);
       observe?.(op.outputs[0]!, b, y);
     }
@@ -77,6 +81,9 @@ function transformValue(t: OutputTransform, dot: number, k: number, c: number): 
 /** What one op's float kernel sees of one sample. */
 interface OracleArgs {
   ins: Float32Array[];
+  /** Quantization of each int8 input, and of an int8 output (int8 ops). */
+  inQuant: (Int8Quant | undefined)[];
+  outQuant: Int8Quant | undefined;
   inShape: number[];
   outShape: number[];
   /** Channels of the first input. */
@@ -192,6 +199,7 @@ const FLOAT_ORACLE = {
   hard_tanh: (_op, { ins }) => ins[0]!.map(F.hardTanh),
   leaky_tanh: (op, { ins }) => ins[0]!.map((v) => F.leakyTanh(v, op.alpha)),
   softmax: (_op, { ins }) => F.softmax(ins[0]!),
+  ...INT8_ORACLE,
 } satisfies { [K in DeployOpKind]: OracleKernel<K> };
 
 function runOp(
@@ -200,6 +208,7 @@ function runOp(
   inShape: number[],
   outShape: number[],
   cache: Map<DeployOp, Float32Array>,
+  quants: Map<string, Int8Quant | undefined>,
 ): Float32Array {
   const unpack = (rows: number, inner: number) => {
     let f = cache.get(op);
@@ -212,7 +221,15 @@ function runOp(
   if (!Object.hasOwn(FLOAT_ORACLE, op.op))
     throw new Error(`evaluateDeployGraphFloat: unknown op ${JSON.stringify(op.op)}`);
   const kernel = FLOAT_ORACLE[op.op] as (op: DeployOp, a: OracleArgs) => Float32Array;
-  return kernel(op, { ins, inShape, outShape, c: inShape[inShape.length - 1]!, unpack });
+  return kernel(op, {
+    ins,
+    inShape,
+    outShape,
+    c: inShape[inShape.length - 1]!,
+    unpack,
+    inQuant: op.inputs.map((id) => quants.get(id)),
+    outQuant: quants.get(op.outputs[0]!),
+  });
 }
 
 function biasAct(y: Float64Array, bias: Float32Array | null, n: number, a: FloatActivation): Float32Array {

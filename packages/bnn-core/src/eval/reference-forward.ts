@@ -3,6 +3,7 @@ import { getLayerDef, type LayerType, type ResolvedParams, resolveParams } from 
 import { quantizeArray } from '../registry/quantizer-math.js';
 import type { GraphNode, GraphSpec, QuantizerRef, WeightMap } from '../spec/graph-types.js';
 import * as F from './float-ops.js';
+import { fakeQuantActivations, int8BiasOrZero, int8LayerQuant, int8Weights } from './int8-layer.js';
 import { getWeight, getWeightOr } from './weights-access.js';
 
 /**
@@ -124,10 +125,46 @@ interface ForwardArgs {
 
 type FloatForward = (a: ForwardArgs) => Float32Array;
 
+/**
+ * An int8-precision float layer (`precision: 'int8'`): input, weights, bias and output on their int8 grids
+ * (`./int8-layer.ts`), the layer itself in float64 on the grid values.
+ */
+function forwardInt8(
+  a: ForwardArgs,
+  kernelName: string,
+  shape: number[],
+  n: number,
+  run: (x: Float32Array, w: Float32Array) => Float64Array,
+): Float32Array {
+  const { p, x, id, weights } = a;
+  const quant = int8LayerQuant(weights, id);
+  const w = getWeight(
+    weights,
+    id,
+    kernelName,
+    shape.reduce((s, d) => s * d, 1),
+    shape,
+  );
+  const wq = int8Weights(w, n);
+  const bias = int8BiasOrZero(weights, id, p.use_bias === true, n, quant.input.scale, wq.scales);
+  const y = run(fakeQuantActivations(x, quant.input), wq.fake);
+  for (let i = 0; i < y.length; i++) y[i]! += bias.fake[i % n]!;
+  return fakeQuantActivations(Float32Array.from(y), quant.output);
+}
+
 const forwardConv: FloatForward = (a) => {
   const { type, p, x, c, cout, id, weights, q, geom, padValue, addBias } = a;
   const k = p.kernel_size as number[];
   const count = k[0]! * k[1]! * c * cout;
+  if (p.precision === 'int8') {
+    return forwardInt8(
+      a,
+      'kernel',
+      [k[0]!, k[1]!, c, cout],
+      cout,
+      (xq, wq) => F.conv2d(xq, geom(k), wq, cout, 0).y,
+    );
+  }
   const w = getWeight(weights, id, 'kernel', count, [k[0]!, k[1]!, c, cout]);
   const xq = quantizeArray(q('input_quantizer'), x, c);
   const wq = quantizeArray(q('kernel_quantizer'), w, cout);
@@ -137,6 +174,15 @@ const forwardDepthwiseOrSeparable: FloatForward = (a) => {
   const { type, p, x, c, cout, id, weights, q, geom, padValue, addBias } = a;
   const k = p.kernel_size as number[];
   const m = p.depth_multiplier as number;
+  if (p.precision === 'int8') {
+    return forwardInt8(
+      a,
+      'depthwise_kernel',
+      [k[0]!, k[1]!, c, m],
+      c * m,
+      (xq, wq) => F.depthwiseConv2d(xq, geom(k), wq, m, 0).y,
+    );
+  }
   const dk = getWeight(weights, id, 'depthwise_kernel', k[0]! * k[1]! * c * m, [k[0]!, k[1]!, c, m]);
   const xq = quantizeArray(q('input_quantizer'), x, c);
   const dq = quantizeArray(q('depthwise_quantizer'), dk, m);
@@ -154,7 +200,10 @@ const forwardDepthwiseOrSeparable: FloatForward = (a) => {
   return addBias(F.conv2d(Float32Array.from(dw.y), pg, pq, cout).y, cout);
 };
 const forwardDense: FloatForward = (a) => {
-  const { x, c, cout, id, weights, q, addBias } = a;
+  const { p, x, c, cout, id, weights, q, addBias } = a;
+  if (p.precision === 'int8') {
+    return forwardInt8(a, 'kernel', [c, cout], cout, (xq, wq) => F.dense(xq, wq, c, cout));
+  }
   const w = getWeight(weights, id, 'kernel', c * cout, [c, cout]);
   const xq = quantizeArray(q('input_quantizer'), x, c);
   const wq = quantizeArray(q('kernel_quantizer'), w, cout);

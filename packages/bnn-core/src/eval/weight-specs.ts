@@ -17,6 +17,12 @@ interface WeightSpecArgs {
 const none = (): Record<string, number[]> => ({});
 const convKernel = ({ k, cin, cout }: WeightSpecArgs) => ({ kernel: [k[0]!, k[1]!, cin, cout] });
 const denseKernel = ({ cin, cout }: WeightSpecArgs) => ({ kernel: [cin, cout] });
+/**
+ * An int8 layer's activation ranges (quantization-aware training tracks them; lowering turns them into the
+ * scales and zero points of its input and output tensors).
+ */
+const int8Ranges = ({ p }: WeightSpecArgs): Record<string, number[]> =>
+  p.precision === 'int8' ? { input_min: [1], input_max: [1], output_min: [1], output_max: [1] } : {};
 const depthwiseKernel = ({ p, k, cin }: WeightSpecArgs) => ({
   depthwise_kernel: [k[0]!, k[1]!, cin, p.depth_multiplier as number],
 });
@@ -28,11 +34,11 @@ const depthwiseKernel = ({ p, k, cin }: WeightSpecArgs) => ({
 const WEIGHT_SPECS = {
   Input: none,
   QuantConv2D: convKernel,
-  Conv2D: convKernel,
+  Conv2D: (a) => ({ ...convKernel(a), ...int8Ranges(a) }),
   QuantDense: denseKernel,
-  Dense: denseKernel,
+  Dense: (a) => ({ ...denseKernel(a), ...int8Ranges(a) }),
   QuantDepthwiseConv2D: depthwiseKernel,
-  DepthwiseConv2D: depthwiseKernel,
+  DepthwiseConv2D: (a) => ({ ...depthwiseKernel(a), ...int8Ranges(a) }),
   QuantSeparableConv2D: (a) => ({
     ...depthwiseKernel(a),
     pointwise_kernel: [1, 1, a.cin * (a.p.depth_multiplier as number), a.cout],
@@ -62,7 +68,8 @@ const WEIGHT_SPECS = {
 /**
  * The variables every node of a graph owns, with their Keras names and shapes: node id → name → shape.
  * (`kernel` HWIO / `[Cin, Cout]`, `depthwise_kernel` `[KH, KW, C, M]`, `pointwise_kernel` `[1, 1, C·M, F]`,
- * `bias`, BatchNorm `gamma`/`beta` (when scale/center) and `moving_mean`/`moving_variance`, PReLU `alpha` `[1, 1, C]` on feature maps, `[C]` on vectors.)
+ * `bias`, BatchNorm `gamma`/`beta` (when scale/center) and `moving_mean`/`moving_variance`, PReLU `alpha` `[1, 1, C]` on feature maps, `[C]` on vectors,
+ * and the `[1]` activation ranges `input_min`/`input_max`/`output_min`/`output_max` of int8-precision layers.)
  * Nodes whose shapes cannot be inferred are left out.
  */
 export function describeWeights(graph: GraphSpec): Record<string, Record<string, number[]>> {
@@ -115,6 +122,14 @@ export function randomWeights(graph: GraphSpec, seed: number): WeightMap {
             break;
           case 'alpha':
             data[i] = u(0, 0.5);
+            break;
+          case 'input_min':
+          case 'output_min':
+            data[i] = u(-4, -0.5);
+            break;
+          case 'input_max':
+          case 'output_max':
+            data[i] = u(0.5, 4);
             break;
           default:
             data[i] = u(-1, 1);

@@ -96,6 +96,22 @@ describe('inferGraph', () => {
     expect(a.nodes[pr]!.params.float32).toBe(5);
   });
 
+  it("charges float layers of precision 'int8' 8-bit weights and MACs (bias stays 32-bit)", () => {
+    const b = new GraphBuilder('t8');
+    const x = b.input([6, 6, 3]);
+    const c = b.add('Conv2D', { filters: 4, kernel_size: 3, use_bias: true, precision: 'int8' }, x);
+    const f = b.add('Flatten', {}, c);
+    const d = b.add('Dense', { units: 2, use_bias: false, precision: 'int8' }, f);
+    const a = inferGraph(b.build());
+    expect(a.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(a.nodes[c]).toMatchObject({
+      params: { int8: 27 * 4, float32: 4 },
+      macs: { int8: 27 * 4 * 16 },
+      packedBytes: 27 * 4 + 4 * 4,
+    });
+    expect(a.nodes[d]).toMatchObject({ params: { int8: 64 * 2 }, macs: { int8: 64 * 2 }, packedBytes: 128 });
+  });
+
   it('estimates peak activation memory for the static schedule', () => {
     const b = new GraphBuilder('t');
     const x = b.input([4, 4, 2]);

@@ -6,7 +6,8 @@ import { type GraphIssue, makeIssue } from '../spec/issues.js';
 
 /**
  * Shape and cost rules per layer type, separate from any execution (like tfjs-layers' computeOutputShape).
- * Counting follows `larq.models.summary`: a weight's bit width is its quantizer's precision (32 without one;
+ * Counting follows `larq.models.summary`: a weight's bit width is its quantizer's precision (32 without one, 8 for
+ * a float layer of `precision: 'int8'`, whose inputs are int8 too;
  * biases and BatchNorm statistics are 32-bit; a BatchNorm counts 2·C values, fused as current Larq does); a layer's MACs are, per non-bias weight, `count × output pixels`
  * at precision `max(input precision, weight precision)` (input precision 32 without an input quantizer).
  */
@@ -132,20 +133,22 @@ function convLike(
   const hw = spatial(ctx, s, k, 'kernel_size', true);
   if (!hw) return failed();
   const cin = s[2]!;
-  const inBits = quantized ? precisionOf(p.input_quantizer) : 32;
+  // A float layer of precision int8 computes with int8 inputs and weights (int32 bias).
+  const floatBits = p.precision === 'int8' ? 8 : 32;
+  const inBits = quantized ? precisionOf(p.input_quantizer) : floatBits;
   const weights: WeightCost[] = [];
   const macs: MacCost[] = [];
   const pixels = hw[0] * hw[1];
   let cout: number;
   if (kind === 'conv') {
     cout = p.filters as number;
-    const bits = quantized ? precisionOf(p.kernel_quantizer) : 32;
+    const bits = quantized ? precisionOf(p.kernel_quantizer) : floatBits;
     const count = k[0] * k[1] * cin * cout;
     weights.push(weight('kernel', count, bits, cin));
     macs.push({ count: count * pixels, bits: Math.max(inBits, bits) });
   } else {
     const m = p.depth_multiplier as number;
-    const dBits = quantized ? precisionOf(p.depthwise_quantizer) : 32;
+    const dBits = quantized ? precisionOf(p.depthwise_quantizer) : floatBits;
     const dCount = k[0] * k[1] * cin * m;
     // Binary depthwise filters pack along channels: [KH, KW, ceil(C/32)] words per multiplier slice.
     weights.push(weight('depthwise_kernel', dCount, dBits, cin));
@@ -280,8 +283,9 @@ function dense(ctx: RuleContext, quantized: boolean): RuleResult {
   const p = ctx.params;
   const cin = s[0]!;
   const units = p.units as number;
-  const bits = quantized ? precisionOf(p.kernel_quantizer) : 32;
-  const inBits = quantized ? precisionOf(p.input_quantizer) : 32;
+  const floatBits = p.precision === 'int8' ? 8 : 32;
+  const bits = quantized ? precisionOf(p.kernel_quantizer) : floatBits;
+  const inBits = quantized ? precisionOf(p.input_quantizer) : floatBits;
   const weights = [weight('kernel', cin * units, bits, cin)];
   if (p.use_bias) weights.push(weight('bias', units, 32, 1));
   return { shape: [units], weights, macs: [{ count: cin * units, bits: Math.max(inBits, bits) }] };

@@ -305,10 +305,25 @@ describe('lower', () => {
     }
   });
 
-  it('agrees on the 28×28 presets', () => {
+  it('agrees on the 28×28 presets (exactly with float32 first/last layers; in argmax with their int8 default)', () => {
     for (const p of listPresets()) {
       if (p.id === 'quicknet-96' || p.id === 'binarynet-mlp') continue; // large; covered by the bench
-      checkParity(getPreset(p.id), 42, 2);
+      const g = getPreset(p.id);
+      // The float32 twin: every path but the int8 layers, to the 1e-4 tolerance.
+      const twin = structuredClone(g);
+      for (const n of twin.nodes) if (n.params.precision === 'int8') n.params.precision = 'float32';
+      checkParity(twin, 42, 2);
+      // The preset as it is (int8 first conv / classifier, lower-int8.test.ts for the one-step bound): argmax.
+      if (!g.nodes.some((n) => n.params.precision === 'int8')) continue;
+      const weights = randomWeights(g, 42);
+      const deploy = lower(g, weights);
+      expect(checkDeployGraph(deploy)).toEqual([]);
+      const x = randomInput(g, 4, 43);
+      const want = forwardGraphFloat(g, weights, x, 4)[0]!;
+      const got = evaluateDeployGraphFloat(deploy, x, 4)[0]!;
+      const n = want.length / 4;
+      for (let b = 0; b < 4; b++)
+        expect(argmax(got, b * n, n), `${p.id} sample ${b}`).toBe(argmax(want, b * n, n));
     }
   });
 

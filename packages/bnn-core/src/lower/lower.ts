@@ -7,10 +7,12 @@ import {
   type DeployTensor,
   type FloatActivation,
   type FloatOutputTransform,
+  type Int8Quant,
   type OutputTransform,
   type Padding,
   type TensorKind,
 } from '../deploy/deploy-types.js';
+import { int8BiasOrZero, int8LayerQuant, int8Weights } from '../eval/int8-layer.js';
 import { getWeight, getWeightOr } from '../eval/weights-access.js';
 import { inferGraph } from '../infer/analyze.js';
 import { axisWindow } from '../math/window.js';
@@ -45,6 +47,17 @@ interface Value {
   tensor: string;
   kind: TensorKind;
   shape: number[];
+}
+
+/** OHWI (TFLite's conv filter) from HWIO (Keras). */
+function hwioToOhwi(w: Int8Array, kh: number, kw: number, cin: number, cout: number): Int8Array {
+  const out = new Int8Array(w.length);
+  for (let h = 0; h < kh; h++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < cin; i++)
+        for (let o = 0; o < cout; o++)
+          out[((o * kh + h) * kw + x) * cin + i] = w[((h * kw + x) * cin + i) * cout + o]!;
+  return out;
 }
 
 const quantizerOf = (ref: unknown) => (ref ? getQuantizerDef((ref as QuantizerRef).id) : null);
@@ -140,30 +153,36 @@ class Lowering {
 
   // ---- tensors ---------------------------------------------------------------------------------------------
 
-  tensor(base: string, shape: number[], kind: TensorKind): Value {
+  tensor(base: string, shape: number[], kind: TensorKind, quant?: Int8Quant): Value {
     let id = base;
     for (let i = 2; this.tensorIds.has(id); i++) id = `${base}#${i}`;
     this.tensorIds.add(id);
-    this.tensors.push({ id, shape: shape.slice(), kind });
+    const t: DeployTensor = { id, shape: shape.slice(), kind };
+    if (quant) t.quant = { ...quant };
+    this.tensors.push(t);
     return { tensor: id, kind, shape: shape.slice() };
   }
 
+  /** Bit-packed signs of a value: `quantize` (float) or LceQuantize from int8 (`int8_bitpack`: q < zp is −1). */
   asBits(v: Value, sourceNode: string): Value {
     if (v.kind === 'bitpacked') return v;
     const cached = this.toBits.get(v.tensor);
     if (cached) return cached;
     const out = this.tensor(`${v.tensor}:bits`, v.shape, 'bitpacked');
-    this.ops.push({ op: 'quantize', sourceNode, inputs: [v.tensor], outputs: [out.tensor] });
+    const op = v.kind === 'int8' ? 'int8_bitpack' : 'quantize';
+    this.ops.push({ op, sourceNode, inputs: [v.tensor], outputs: [out.tensor] });
     this.toBits.set(v.tensor, out);
     return out;
   }
 
+  /** Float values: `dequantize` (bits → ±1) or `int8_dequantize` (s·(q − zp)). */
   asFloat(v: Value, sourceNode: string): Value {
     if (v.kind === 'float32') return v;
     const cached = this.toFloat.get(v.tensor);
     if (cached) return cached;
     const out = this.tensor(`${v.tensor}:float`, v.shape, 'float32');
-    this.ops.push({ op: 'dequantize', sourceNode, inputs: [v.tensor], outputs: [out.tensor] });
+    const op = v.kind === 'int8' ? 'int8_dequantize' : 'dequantize';
+    this.ops.push({ op, sourceNode, inputs: [v.tensor], outputs: [out.tensor] });
     this.toFloat.set(v.tensor, out);
     return out;
   }
@@ -332,6 +351,15 @@ class Lowering {
     const fuseRelu = relu !== null && this.types.get(relu) === 'ReLU';
     const activation: FloatActivation = fuseRelu ? 'relu' : 'none';
     const outNode = fuseRelu ? relu! : id;
+    if (p.precision === 'int8') {
+      const out = this.lowerInt8Layer(id, type, p, x, activation, outNode);
+      this.values.set(id, out);
+      if (fuseRelu) {
+        this.values.set(relu!, out);
+        this.handled.add(relu!);
+      }
+      return;
+    }
     const geometry = () => ({
       kernel: pairOf(p.kernel_size),
       strides: pairOf(p.strides),
@@ -397,6 +425,85 @@ class Lowering {
       this.values.set(relu!, out);
       this.handled.add(relu!);
     }
+  }
+
+  /**
+   * An int8-precision Conv2D / DepthwiseConv2D / Dense (`eval/int8-layer.ts`): `int8_quantize` of its float input
+   * with the tracked input range, the int8 op with per-channel int8 weights and int32 bias, output int8 with the
+   * tracked output range (a following ReLU fused: clamp at the output zero point).
+   */
+  lowerInt8Layer(
+    id: string,
+    type: string,
+    p: ResolvedParams,
+    x: Value,
+    activation: FloatActivation,
+    outNode: string,
+  ): Value {
+    const shape = this.shapeOf(id);
+    const cin = x.shape[x.shape.length - 1]!;
+    const cout = shape[shape.length - 1]!;
+    const quant = int8LayerQuant(this.weights, id);
+    const xq = this.tensor(`${id}:int8_input`, x.shape, 'int8', quant.input);
+    this.ops.push({ op: 'int8_quantize', sourceNode: id, inputs: [x.tensor], outputs: [xq.tensor] });
+    const out = this.tensor(outNode, shape, 'int8', quant.output);
+    const io = { sourceNode: id, inputs: [xq.tensor], outputs: [out.tensor] };
+    const bias = (scales: Float32Array) =>
+      int8BiasOrZero(this.weights, id, p.use_bias === true, cout, quant.input.scale, scales).q;
+    if (type === 'Dense') {
+      const w = int8Weights(getWeight(this.weights, id, 'kernel', cin * cout, [cin, cout]), cout);
+      const t = new Int8Array(w.q.length); // [Cin, Cout] → [Cout, Cin]
+      for (let i = 0; i < cin; i++) for (let o = 0; o < cout; o++) t[o * cin + i] = w.q[i * cout + o]!;
+      this.ops.push({
+        op: 'int8_dense',
+        ...io,
+        weights: t,
+        filterScales: w.scales,
+        bias: bias(w.scales),
+        inChannels: cin,
+        outChannels: cout,
+        activation,
+      });
+      return out;
+    }
+    const [kh, kw] = pairOf(p.kernel_size);
+    const geometry = {
+      kernel: [kh, kw] as [number, number],
+      strides: pairOf(p.strides),
+      dilations: pairOf(p.dilation_rate),
+      padding: p.padding as Padding,
+    };
+    if (type === 'Conv2D') {
+      const count = kh * kw * cin * cout;
+      const w = int8Weights(getWeight(this.weights, id, 'kernel', count, [kh, kw, cin, cout]), cout);
+      this.ops.push({
+        op: 'int8_conv2d',
+        ...io,
+        filter: hwioToOhwi(w.q, kh, kw, cin, cout),
+        filterScales: w.scales,
+        bias: bias(w.scales),
+        inChannels: cin,
+        outChannels: cout,
+        ...geometry,
+        activation,
+      });
+      return out;
+    }
+    const m = p.depth_multiplier as number;
+    const dk = getWeight(this.weights, id, 'depthwise_kernel', kh * kw * cin * m, [kh, kw, cin, m]);
+    const w = int8Weights(dk, cin * m); // [KH, KW, C, M] is TFLite's [1, KH, KW, C·M]
+    this.ops.push({
+      op: 'int8_depthwise_conv2d',
+      ...io,
+      filter: w.q,
+      filterScales: w.scales,
+      bias: bias(w.scales),
+      channels: cin,
+      depthMultiplier: m,
+      ...geometry,
+      activation,
+    });
+    return out;
   }
 
   /** The 1×1 step of a separable conv: a float conv on the depthwise output with (quantized) pointwise weights. */
@@ -704,7 +811,19 @@ const LOWERINGS = {
     const { id, p, emit, simple } = a;
     const x = lw.input(id);
     if (x.kind === 'bitpacked') emit('bmaxpool2d', x, 'bitpacked', poolWindow(p));
-    else simple('maxpool2d', poolWindow(p));
+    else if (x.kind === 'int8') {
+      // Max commutes with the (monotone) dequantization: pool the int8 values, keep their quantization.
+      const quant = lw.tensors.find((t) => t.id === x.tensor)!.quant!;
+      const out = lw.tensor(id, a.shape, 'int8', quant);
+      lw.ops.push({
+        op: 'int8_maxpool2d',
+        sourceNode: id,
+        inputs: [x.tensor],
+        outputs: [out.tensor],
+        ...poolWindow(p),
+      });
+      lw.values.set(id, out);
+    } else simple('maxpool2d', poolWindow(p));
   },
   AveragePool2D: (_lw, a) => {
     const { p, simple } = a;

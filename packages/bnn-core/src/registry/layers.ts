@@ -83,6 +83,19 @@ const useBias: ParamDef = {
   default: true,
   help: 'Add a learned per-channel bias. Usually off when a BatchNormalization follows.',
 };
+/** Deployment arithmetic of a float layer (not a Keras argument: the studio's quantization-aware training). */
+const precision: ParamDef = {
+  name: 'precision',
+  kind: 'enum',
+  default: 'float32',
+  options: ['float32', 'int8'],
+  help:
+    'float32, or int8: TensorFlow Lite int8 quantization, trained quantization-aware — weights symmetric per ' +
+    'output channel, s[c] = max|w[c]|/127; input and output per tensor, real = s·(q − zp), their ranges tracked ' +
+    'during training (moving average of batch min/max); int32 bias of scale s_in·s_w[c]. Exported as int8 ' +
+    'CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED, as Larq Compute Engine keeps the first and last layers.',
+};
+
 const depthMultiplier: ParamDef = {
   name: 'depth_multiplier',
   kind: 'int',
@@ -262,7 +275,7 @@ const LAYERS = [
     label: 'Conv2D',
     help: 'Float 2-D convolution (zero padding), typically the first layer (stem).',
     inputs: ONE,
-    params: [filters, kernelSize, strides, padding, dilation, useBias],
+    params: [filters, kernelSize, strides, padding, dilation, useBias, precision],
   }),
   layer({
     type: 'DepthwiseConv2D',
@@ -271,7 +284,7 @@ const LAYERS = [
     label: 'DepthwiseConv2D',
     help: 'Float depthwise 2-D convolution: one filter per input channel (times depth_multiplier).',
     inputs: ONE,
-    params: [kernelSize, strides, padding, depthMultiplier, dilation, useBias],
+    params: [kernelSize, strides, padding, depthMultiplier, dilation, useBias, precision],
   }),
   layer({
     type: 'Dense',
@@ -280,7 +293,7 @@ const LAYERS = [
     label: 'Dense',
     help: 'Float fully connected layer, typically the classifier head. Needs a [N] input.',
     inputs: ONE,
-    params: [units, useBias],
+    params: [units, useBias, precision],
   }),
   layer({
     type: 'BatchNormalization',

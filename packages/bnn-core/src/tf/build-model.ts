@@ -125,6 +125,7 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
         inputQuantizer: ref(p.input_quantizer ?? null),
         kernelQuantizer: ref(p.kernel_quantizer ?? null),
         kernelConstraint: ref(p.kernel_constraint ?? null),
+        precision: p.precision === 'int8' ? 'int8' : 'float32',
         seed,
       });
     case 'QuantDepthwiseConv2D':
@@ -138,6 +139,7 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
         inputQuantizer: ref(p.input_quantizer ?? null),
         kernelQuantizer: ref(p.depthwise_quantizer ?? null),
         kernelConstraint: ref(p.depthwise_constraint ?? null),
+        precision: p.precision === 'int8' ? 'int8' : 'float32',
         seed,
       });
     case 'QuantSeparableConv2D':
@@ -164,6 +166,7 @@ function createLayer(node: GraphNode, name: string, seed: number, inputRank: num
         inputQuantizer: ref(p.input_quantizer ?? null),
         kernelQuantizer: ref(p.kernel_quantizer ?? null),
         kernelConstraint: ref(p.kernel_constraint ?? null),
+        precision: p.precision === 'int8' ? 'int8' : 'float32',
         seed,
       });
     case 'BatchNormalization':

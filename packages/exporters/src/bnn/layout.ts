@@ -1,5 +1,5 @@
 /**
- * Byte layout of a `.bnn` file, version 1.1 (docs/formats/bnn.md is the prose version of this file).
+ * Byte layout of a `.bnn` file, version 1.2 (docs/formats/bnn.md is the prose version of this file).
  *
  *   offset  size  field
  *   0       8     magic  89 42 4E 4E 0D 0A 1A 0A  ("\x89BNN\r\n\x1a\n": catches text-mode transfers, like PNG)
@@ -16,6 +16,7 @@
  *   44      4     inflated header length (u32)   JSON bytes after inflation when bit 0 is set, else 0
  *   48      …     JSON header, padded with spaces to 16 bytes
  *   …       16·n  tensor table: n entries of { offset u32, byteLength u32, elementCount u32, dtype u8, 3 × 0 }
+ *                 dtype 1 int32, 2 float32, 3 int8 (1.2)
  *   …       …     data: each tensor's little-endian bytes at a 16-byte aligned offset, zero padding between
  *   end−4   4     CRC-32 (IEEE) of every byte before it
  * All integers little-endian.
@@ -23,10 +24,11 @@
 export const BNN_MAGIC = Uint8Array.of(0x89, 0x42, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
 export const BNN_VERSION_MAJOR = 1;
 /**
- * 1.1: the float ops follow the deploy graph's float32 numeric contract (docs/deploy-graph.md). 1.0 files (float
- * ops then accumulated in double) are read unchanged and run under the float32 contract (`BnnFile.numerics`).
+ * 1.2: int8 tensors (element type 3) and the int8 deploy ops. 1.1: the float ops follow the deploy graph's float32
+ * numeric contract (docs/deploy-graph.md). 1.0 files (float ops then accumulated in double) are read unchanged and
+ * run under the float32 contract (`BnnFile.numerics`).
  */
-export const BNN_VERSION_MINOR = 1;
+export const BNN_VERSION_MINOR = 2;
 /** The first minor version whose float ops were exported under the float32 contract. */
 export const BNN_FLOAT32_CONTRACT_MINOR = 1;
 export const BNN_FORMAT_ID = 'bnn-studio.bnn';
@@ -60,7 +62,7 @@ export const FLAG_HEADER_DEFLATE = 0x1;
 export const KNOWN_FLAGS = FLAG_HEADER_DEFLATE;
 
 /** Element types of stored tensors. */
-export const DTYPE = { int32: 1, float32: 2 } as const;
+export const DTYPE = { int32: 1, float32: 2, int8: 3 } as const;
 export type BnnDtype = keyof typeof DTYPE;
 
 export function alignUp(n: number, a: number = BNN_ALIGN): number {

@@ -156,7 +156,7 @@ function decodeBody(
     throw bad('bad_tensor_table', 'table or data section misplaced');
   }
 
-  const blobs: (Int32Array | Float32Array)[] = [];
+  const blobs: (Int32Array | Float32Array | Int8Array)[] = [];
   for (let i = 0; i < tableCount; i++) {
     const e = tableOffset + i * TABLE_ENTRY_BYTES;
     const offset = dv.getUint32(e, true);
@@ -166,11 +166,13 @@ function decodeBody(
     if (offset % BNN_ALIGN !== 0 || offset < dataOffset || offset + byteLength > dataOffset + dataLength) {
       throw bad('bad_tensor_table', `entry ${i} [${offset}, +${byteLength}) lies outside the data section`);
     }
-    if (byteLength !== count * 4)
-      throw bad('bad_tensor_table', `entry ${i} length ${byteLength} ≠ 4 × ${count}`);
+    const width = dtype === DTYPE.int8 ? 1 : 4;
+    if (byteLength !== count * width)
+      throw bad('bad_tensor_table', `entry ${i} length ${byteLength} ≠ ${width} × ${count}`);
     const at = bytes.byteOffset + offset;
     if (dtype === DTYPE.int32) blobs.push(new Int32Array(bytes.buffer, at, count));
     else if (dtype === DTYPE.float32) blobs.push(new Float32Array(bytes.buffer, at, count));
+    else if (dtype === DTYPE.int8) blobs.push(new Int8Array(bytes.buffer, at, count));
     else throw bad('bad_tensor_table', `entry ${i} has unknown element type ${dtype}`);
   }
 

@@ -28,8 +28,8 @@ interface Blob {
 
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
-function leBytes(a: Int32Array | Float32Array): Uint8Array {
-  if (LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+function leBytes(a: Int32Array | Float32Array | Int8Array): Uint8Array {
+  if (LITTLE_ENDIAN || a instanceof Int8Array) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const out = new Uint8Array(a.byteLength);
   const dv = new DataView(out.buffer);
   for (let i = 0; i < a.length; i++) {
@@ -40,12 +40,13 @@ function leBytes(a: Int32Array | Float32Array): Uint8Array {
 }
 
 /**
- * Replaces every Int32Array / Float32Array inside `value` (ops and their nested output transforms) by a
+ * Replaces every Int32Array / Float32Array / Int8Array inside `value` (ops and their nested output transforms) by a
  * `{ $blob: i }` reference and collects the arrays in `blobs`, in first-seen order.
  */
 function extractBlobs(value: unknown, blobs: Blob[]): unknown {
-  if (value instanceof Int32Array || value instanceof Float32Array) {
-    const dtype: BnnDtype = value instanceof Int32Array ? 'int32' : 'float32';
+  if (value instanceof Int32Array || value instanceof Float32Array || value instanceof Int8Array) {
+    const dtype: BnnDtype =
+      value instanceof Int32Array ? 'int32' : value instanceof Int8Array ? 'int8' : 'float32';
     blobs.push({ dtype, bytes: leBytes(value), elementCount: value.length });
     return { $blob: blobs.length - 1 } satisfies BlobRef;
   }
@@ -77,15 +78,22 @@ export function writeBnn(deploy: DeployGraph, meta: BnnMeta = {}, options: Write
   const graph = extractBlobs(deploy, blobs);
   let packedBytes = 0;
   let floatBytes = 0;
+  let int8Bytes = 0;
   for (const b of blobs) {
     if (b.dtype === 'int32') packedBytes += b.bytes.length;
+    else if (b.dtype === 'int8') int8Bytes += b.bytes.length;
     else floatBytes += b.bytes.length;
   }
   const header = {
     format: BNN_FORMAT_ID,
     graph,
     meta: { producer: EXPORTERS_PRODUCER, ...meta },
-    summary: { tensors: blobs.length, int32Bytes: packedBytes, float32Bytes: floatBytes },
+    summary: {
+      tensors: blobs.length,
+      int32Bytes: packedBytes,
+      float32Bytes: floatBytes,
+      ...(int8Bytes > 0 ? { int8Bytes } : {}),
+    },
   };
   const plainJson = new TextEncoder().encode(JSON.stringify(header));
   const compress = options.compressHeader ?? true;

@@ -21,6 +21,7 @@ export interface ArenaPlan {
 export function tensorBytes(t: DeployTensor): number {
   const c = t.shape[t.shape.length - 1] ?? 1;
   const pixels = t.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (t.kind === 'int8') return pixels * c;
   return t.kind === 'float32' ? 4 * pixels * c : 4 * pixels * Math.ceil(c / 32);
 }
 

@@ -43,6 +43,12 @@ export function cU32Array(values: ArrayLike<number>): string {
   return wrapItems(items, 8);
 }
 
+export function cI8Array(values: ArrayLike<number>): string {
+  const items: string[] = [];
+  for (let i = 0; i < values.length; i++) items.push(String(values[i]! | 0));
+  return wrapItems(items, 16);
+}
+
 export function cI32Array(values: ArrayLike<number>): string {
   const items: string[] = [];
   for (let i = 0; i < values.length; i++) items.push(cI32(values[i] as number));

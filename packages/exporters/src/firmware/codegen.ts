@@ -49,9 +49,9 @@ function refuse(nodeId: string, rule: string, message: string, fix: string): nev
   throw new ExportRefusedError({ nodeId, rule, message, fix, target });
 }
 
-/** Scratch bytes an op needs during its run (the packed patch of a binary conv). */
-export function opScratchBytes(op: DeployOp): number {
-  return cKernelOf(op).scratchBytes?.(op) ?? 0;
+/** Scratch bytes an op needs during its run (the packed patch of a binary conv, int8 im2col columns). */
+export function opScratchBytes(op: DeployOp, tensor: (id: string) => DeployTensor): number {
+  return cKernelOf(op).scratchBytes?.(op, { inT: tensor(op.inputs[0]!), outT: tensor(op.outputs[0]!) }) ?? 0;
 }
 
 export interface CodegenOptions {
@@ -71,7 +71,7 @@ export function generateModel(deploy: DeployGraph, options: CodegenOptions = {})
   const tensor = (id: string): DeployTensor => tensors.get(id)!;
   const inputT = tensor(deploy.input);
 
-  const plan = planArena(deploy, (i) => opScratchBytes(deploy.ops[i]!));
+  const plan = planArena(deploy, (i) => opScratchBytes(deploy.ops[i]!, tensor));
   // Bit-packed graph outputs are unpacked to ±1 floats in an extra buffer after the arena, so bnn_output
   // always returns floats.
   let arenaBytes = plan.arenaBytes;

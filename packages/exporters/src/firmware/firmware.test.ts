@@ -1,4 +1,4 @@
-import { type DeployGraph, seededRandom } from '@bnn-studio/bnn-core';
+import { checkDeployGraph, type DeployGraph, seededRandom } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { ExportRefusedError } from '../errors.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
@@ -25,12 +25,44 @@ describe('C literals', () => {
   });
 });
 
+describe('random architectures', () => {
+  it('are valid and mix int8, float32 and binary layers (every int8 op within the QEMU seeds 1–20)', () => {
+    const kinds = new Set<string>();
+    let mixed = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const g = randomDeployGraph(seed);
+      expect(checkDeployGraph(g), `seed ${seed}`).toEqual([]);
+      const ops = g.ops.map((o) => o.op);
+      if (seed <= 20) for (const o of ops) kinds.add(o);
+      if (ops.some((o) => o.startsWith('int8_')) && ops.some((o) => o === 'bconv2d' || o === 'bdense'))
+        mixed++;
+    }
+    for (const k of [
+      'int8_quantize',
+      'int8_dequantize',
+      'int8_bitpack',
+      'int8_conv2d',
+      'int8_depthwise_conv2d',
+      'int8_dense',
+      'int8_add',
+      'int8_bconv2d',
+      'conv2d',
+      'bconv2d',
+    ]) {
+      expect(kinds, k).toContain(k);
+    }
+    expect(kinds.has('int8_maxpool2d') || kinds.has('int8_avgpool2d')).toBe(true);
+    expect(mixed).toBeGreaterThan(10);
+  });
+});
+
 describe('arena planner', () => {
   it('never lets buffers that are live at the same time overlap, nor an op write over its inputs', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const g = randomDeployGraph(seed);
-      const plan = planArena(g, (i) => opScratchBytes(g.ops[i]!));
       const byId = new Map(g.tensors.map((t) => [t.id, t]));
+      const tensor = (id: string) => byId.get(id)!;
+      const plan = planArena(g, (i) => opScratchBytes(g.ops[i]!, tensor));
       const range = (id: string) =>
         [plan.offsets.get(id)!, plan.offsets.get(id)! + tensorBytes(byId.get(id)!)] as const;
       g.ops.forEach((op, i) => {
@@ -45,7 +77,7 @@ describe('arena planner', () => {
           const s = plan.scratch.get(i);
           if (s !== undefined) {
             expect(
-              a1 <= s || s + opScratchBytes(op) <= a0,
+              a1 <= s || s + opScratchBytes(op, tensor) <= a0,
               `seed ${seed} op ${i}: scratch overlaps output`,
             ).toBe(true);
           }
@@ -77,8 +109,12 @@ describe('arena planner', () => {
   });
 });
 
+/** A random graph with a float stem (seed 3 onwards; some seeds draw an int8 stem). */
 function tinyGraph(): DeployGraph {
-  return randomDeployGraph(3);
+  for (let seed = 3; ; seed++) {
+    const g = randomDeployGraph(seed);
+    if (g.ops.some((o) => o.op === 'conv2d' && o.sourceNode === 'stem')) return g;
+  }
 }
 
 describe('codegen refusals', () => {

@@ -84,6 +84,7 @@ export function modelSource(p: ModelFileParts): string {
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bnn_int8.h"
 #include "bnn_model.h"
 #include "bnn_runtime.h"
 

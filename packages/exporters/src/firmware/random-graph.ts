@@ -1,7 +1,9 @@
 /**
  * Seeded generator of valid DeployGraphs covering every op and option the firmware supports (padding modes,
- * strides, dilations, both output transforms, branches with add/concat, float and binary heads). Used by
- * the firmware tests and the benchmark; also handy to reproduce a failing seed.
+ * strides, dilations, both output transforms, branches with add/concat, float and binary heads, and int8 layers
+ * in any mix with them: an int8 stem (conv, depthwise + add, pools) feeding the binary body through
+ * LceQuantize-from-int8 or a float op, binary convs writing int8, an int8 dense head). Used by the firmware tests
+ * and the benchmark; also handy to reproduce a failing seed.
  */
 import {
   axisWindow,
@@ -9,6 +11,7 @@ import {
   type DeployOp,
   type DeployTensor,
   type FloatActivation,
+  type Int8Quant,
   type OutputTransform,
   type Padding,
   seededRandom,
@@ -55,10 +58,173 @@ export class GraphBuilder {
     }
     return a;
   }
-  tensor(shape: Shape, kind: DeployTensor['kind']): string {
+  tensor(shape: Shape, kind: DeployTensor['kind'], quant?: Int8Quant): string {
     const id = `t${this.n++}`;
-    this.tensors.push({ id, shape, kind });
+    const t: DeployTensor = { id, shape, kind };
+    if (quant) t.quant = quant;
+    this.tensors.push(t);
     return id;
+  }
+  kind(id: string): DeployTensor['kind'] {
+    return this.tensors.find((t) => t.id === id)!.kind;
+  }
+  q(id: string): Int8Quant {
+    return this.tensors.find((t) => t.id === id)!.quant!;
+  }
+
+  // ---- int8 layers ------------------------------------------------------------------------------------------
+
+  /** An int8 quantization near `scale` (a float32), zero point mostly near 0, sometimes at an end. */
+  int8Quant(scale: number): Int8Quant {
+    return {
+      scale: Math.fround(scale * (0.6 + 0.8 * this.rnd())),
+      zeroPoint: this.chance(0.1) ? this.pick([-128, 127]) : this.int(-30, 30),
+    };
+  }
+  int8Weights(n: number): Int8Array {
+    return Int8Array.from({ length: n }, () => this.int(-127, 127));
+  }
+  int8Scales(n: number): Float32Array {
+    return Float32Array.from({ length: n }, () => Math.fround(0.002 + 0.02 * this.rnd()));
+  }
+  int8Bias(n: number): Int32Array | null {
+    return this.chance(0.7) ? Int32Array.from({ length: n }, () => this.int(-3000, 3000)) : null;
+  }
+  /** Output scale following the spread of `taps` int8 products (values use the range, some saturate). */
+  accScale(inScale: number, taps: number): number {
+    return inScale * 0.012 * 40 * Math.sqrt(taps);
+  }
+  int8Quantize(x: string, scale = 3 / 255): string {
+    return this.add({
+      op: 'int8_quantize',
+      sourceNode: this.node('int8_quant'),
+      inputs: [x],
+      outputs: [this.tensor(this.shape(x), 'int8', this.int8Quant(scale))],
+    });
+  }
+  int8Dequantize(x: string): string {
+    return this.add({
+      op: 'int8_dequantize',
+      sourceNode: this.node('int8_dequant'),
+      inputs: [x],
+      outputs: [this.tensor(this.shape(x), 'float32')],
+    });
+  }
+  int8Bitpack(x: string): string {
+    return this.add({
+      op: 'int8_bitpack',
+      sourceNode: this.node('int8_bits'),
+      inputs: [x],
+      outputs: [this.tensor(this.shape(x), 'bitpacked')],
+    });
+  }
+  int8Conv(x: string, cout: number): string {
+    const [h, w, cin] = this.shape(x) as [number, number, number];
+    const k = Math.min(this.pick([1, 3, 3]), h, w);
+    const strides: [number, number] = this.chance(0.7) ? [1, 1] : [2, this.pick([1, 2])];
+    const padding: Padding = this.chance(0.6) ? 'same' : 'valid';
+    const taps = k * k * cin;
+    return this.add({
+      op: 'int8_conv2d',
+      sourceNode: this.node('int8_conv'),
+      inputs: [x],
+      filter: this.int8Weights(cout * taps),
+      filterScales: this.int8Scales(cout),
+      bias: this.int8Bias(cout),
+      inChannels: cin,
+      outChannels: cout,
+      kernel: [k, k],
+      strides,
+      dilations: [1, 1],
+      padding,
+      activation: this.chance(0.5) ? 'relu' : 'none',
+      outputs: [
+        this.tensor(
+          [axisOut(h, k, strides[0], 1, padding), axisOut(w, k, strides[1], 1, padding), cout],
+          'int8',
+          this.int8Quant(this.accScale(this.q(x).scale, taps)),
+        ),
+      ],
+    });
+  }
+  /** int8 ops after an int8 feature map: depthwise + add (same shape), or a max/average pool. */
+  int8Block(x: string): string {
+    const [h, w, c] = this.shape(x) as [number, number, number];
+    if (this.chance(0.5)) {
+      const dw = this.add({
+        op: 'int8_depthwise_conv2d',
+        sourceNode: this.node('int8_dw'),
+        inputs: [x],
+        filter: this.int8Weights(9 * c),
+        filterScales: this.int8Scales(c),
+        bias: this.int8Bias(c),
+        channels: c,
+        depthMultiplier: 1,
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilations: [1, 1],
+        padding: 'same',
+        activation: 'none',
+        outputs: [this.tensor([h, w, c], 'int8', this.int8Quant(this.accScale(this.q(x).scale, 9)))],
+      });
+      return this.add({
+        op: 'int8_add',
+        sourceNode: this.node('int8_add'),
+        inputs: [x, dw],
+        activation: this.chance(0.5) ? 'relu' : 'none',
+        outputs: [this.tensor([h, w, c], 'int8', this.int8Quant(this.q(x).scale + this.q(dw).scale))],
+      });
+    }
+    const pool: [number, number] = [Math.min(2, h), Math.min(this.pick([2, 3]), w)];
+    const strides: [number, number] = [this.pick([1, 2]), this.pick([1, 2])];
+    const padding: Padding = this.chance(0.5) ? 'same' : 'valid';
+    return this.add({
+      op: this.chance(0.5) ? 'int8_maxpool2d' : 'int8_avgpool2d',
+      sourceNode: this.node('int8_pool'),
+      inputs: [x],
+      pool,
+      strides,
+      padding,
+      outputs: [
+        this.tensor(
+          [axisOut(h, pool[0], strides[0], 1, padding), axisOut(w, pool[1], strides[1], 1, padding), c],
+          'int8',
+          { ...this.q(x) },
+        ),
+      ],
+    });
+  }
+  /** A binary conv writing int8 (LCE's int8 output transform; one-padding or valid). */
+  int8Bconv(x: string): string {
+    const [h, w, cin] = this.shape(x) as [number, number, number];
+    const k = Math.min(this.pick([1, 3, 3]), h, w);
+    const padding: Padding = this.chance(0.6) ? 'same' : 'valid';
+    const strides: [number, number] = this.chance(0.7) ? [1, 1] : [2, 1];
+    const cout = this.pick([4, 8, 16, 33]);
+    const K = k * k * cin;
+    return this.add({
+      op: 'int8_bconv2d',
+      sourceNode: this.node('int8_bconv'),
+      inputs: [x],
+      filter: this.packed(cout * k * k, cin),
+      inChannels: cin,
+      outChannels: cout,
+      kernel: [k, k],
+      strides,
+      dilations: [1, 1],
+      padding,
+      padValue: 1,
+      clamp: this.chance(0.5) ? 'relu' : 'none',
+      multiplier: this.floats(cout, 1 / Math.max(1, Math.sqrt(K))),
+      bias: this.floats(cout, 0.5),
+      outputs: [
+        this.tensor(
+          [axisOut(h, k, strides[0], 1, padding), axisOut(w, k, strides[1], 1, padding), cout],
+          'int8',
+          this.int8Quant(4 / 255),
+        ),
+      ],
+    });
   }
   shape(id: string): Shape {
     return this.tensors.find((t) => t.id === id)!.shape;
@@ -257,7 +423,13 @@ export function randomDeployGraph(seed: number): DeployGraph {
       outputs: [g.tensor(g.shape(x), 'float32')],
     });
   }
-  // float stem
+  // int8 stem (TFLite CONV_2D int8), or a float stem
+  if (g.chance(0.35)) {
+    x = g.int8Conv(g.int8Quantize(x), g.pick([8, 16, 32]));
+    if (g.chance(0.6)) x = g.int8Block(x);
+    x = g.chance(0.6) ? g.int8Bitpack(x) : g.quantize(g.int8Dequantize(x));
+    return finish(g, x, seed, input);
+  }
   const [h, w, cin] = g.shape(x) as [number, number, number];
   const stemC = g.pick([8, 16, 24, 32]);
   const stemPad: Padding = g.chance(0.7) ? 'same' : 'valid';
@@ -279,10 +451,16 @@ export function randomDeployGraph(seed: number): DeployGraph {
   });
   if (g.chance(0.3)) x = g.floatOp(x);
   x = g.quantize(x);
+  return finish(g, x, seed, input);
+}
+
+/** Binary body and head after the stem (`x` is bit-packed). */
+function finish(g: GraphBuilder, start: string, seed: number, input: string): DeployGraph {
+  let x = start;
   const blocks = g.int(1, 3);
   for (let b = 0; b < blocks; b++) {
-    const isFloat = g.tensors.find((t) => t.id === x)!.kind === 'float32';
-    if (isFloat) x = g.quantize(x);
+    if (g.kind(x) === 'float32') x = g.quantize(x);
+    if (g.kind(x) === 'int8') x = g.int8Bitpack(g.chance(0.5) ? g.int8Block(x) : x);
     if (g.chance(0.2)) {
       const [bh, bw, bc] = g.shape(x) as [number, number, number];
       const pool: [number, number] = [Math.min(2, bh), Math.min(2, bw)];
@@ -328,9 +506,10 @@ export function randomDeployGraph(seed: number): DeployGraph {
       });
       x = g.quantize(x);
     }
-    x = g.bconv(x);
-    if (g.tensors.find((t) => t.id === x)!.kind === 'float32' && g.chance(0.6)) x = g.floatOp(x);
+    x = g.chance(0.2) ? g.int8Bconv(x) : g.bconv(x);
+    if (g.kind(x) === 'float32' && g.chance(0.6)) x = g.floatOp(x);
   }
+  if (g.kind(x) === 'int8') x = g.int8Dequantize(x);
   const classes = g.int(2, 10);
   const kind = g.tensors.find((t) => t.id === x)!.kind;
   if (kind === 'bitpacked' && g.chance(0.3)) x = g.dequantize(x);
@@ -356,7 +535,24 @@ export function randomDeployGraph(seed: number): DeployGraph {
     });
   }
   const feat = g.shape(x)[0]!;
-  if (g.chance(0.4)) {
+  if (g.chance(0.25)) {
+    // int8 head: QUANTIZE → FULLY_CONNECTED int8 → DEQUANTIZE
+    const xq = g.int8Quantize(x);
+    x = g.int8Dequantize(
+      g.add({
+        op: 'int8_dense',
+        sourceNode: g.node('int8_dense'),
+        inputs: [xq],
+        weights: g.int8Weights(feat * classes),
+        filterScales: g.int8Scales(classes),
+        bias: g.int8Bias(classes),
+        inChannels: feat,
+        outChannels: classes,
+        activation: 'none',
+        outputs: [g.tensor([classes], 'int8', g.int8Quant(g.accScale(g.q(xq).scale, feat)))],
+      }),
+    );
+  } else if (g.chance(0.4)) {
     x = g.quantize(x);
     const hidden = g.pick([16, 32, 40]);
     x = g.add({

@@ -14,6 +14,9 @@ export const PORTABLE_RUNTIME_FILES: Record<string, string> = {
   'runtime/bnn_runtime.h': 'src/bnn_runtime.h',
   'runtime/bnn_runtime.c': 'src/bnn_runtime.c',
   'runtime/bnn_popcount.h': 'src/bnn_popcount.h',
+  'runtime/bnn_int8.h': 'src/bnn_int8.h',
+  'runtime/bnn_int8.c': 'src/bnn_int8.c',
+  'runtime/bnn_int8_dsp.h': 'src/bnn_int8_dsp.h',
 };
 
 /** Cortex-M4 startup and linker scripts. */

@@ -164,6 +164,49 @@ const XCORE_RULES = {
     ),
   ],
   softmax: expressible,
+  int8_quantize: expressible,
+  int8_dequantize: expressible,
+  int8_bitpack: expressible,
+  int8_conv2d: expressible,
+  int8_depthwise_conv2d: expressible,
+  int8_dense: expressible,
+  int8_add: expressible,
+  int8_maxpool2d: expressible,
+  int8_avgpool2d: expressible,
+  int8_bconv2d: (op) => {
+    const out: ExportRefusedError[] = [];
+    if (op.inChannels % 32 !== 0) {
+      out.push(
+        refuse(
+          op,
+          'channels_in_multiple_of_32',
+          `its input has ${op.inChannels} channels; xcore-opt needs a multiple of 32.`,
+          `Give the layer feeding "${op.sourceNode}" ${mult32(op.inChannels)} channels.`,
+        ),
+      );
+    }
+    if (op.clamp !== 'relu') {
+      out.push(
+        refuse(
+          op,
+          'int8_output_needs_relu',
+          'its output is int8 without a fused ReLU; xcore-opt lowers int8-output binary convs only with ReLU.',
+          `Insert a ReLU between "${op.sourceNode}" and its BatchNorm.`,
+        ),
+      );
+    }
+    if (op.outChannels % 4 !== 0) {
+      out.push(
+        refuse(
+          op,
+          'int8_output_channels_multiple_of_4',
+          `it has ${op.outChannels} output channels with int8 output; xcore-opt needs a multiple of 4.`,
+          `Set "${op.sourceNode}" to ${Math.ceil(op.outChannels / 4) * 4} filters.`,
+        ),
+      );
+    }
+    return out;
+  },
 } satisfies { [K in DeployOpKind]: XcoreRule<K> };
 
 /** Every rule of `profile` the graph breaks, in execution order (empty when the export can proceed). */

@@ -33,6 +33,7 @@ import {
   quantizeWeightsSymmetric,
   type Range,
 } from './int8.js';
+import { INT8_TFLITE_EMITTERS } from './int8-emitters.js';
 import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
 import { type QuantParams, TfliteModelBuilder } from './model-builder.js';
 import { listTfliteRefusals, producersOf, type TfliteProfile } from './profile-rules.js';
@@ -143,7 +144,7 @@ export function samePadding(
   return [g.padBefore, g.padAfter];
 }
 
-class TfliteEmitter {
+export class TfliteEmitter {
   readonly mb = new TfliteModelBuilder();
   readonly tensorOf = new Map<string, number>();
   readonly byId: Map<string, DeployTensor>;
@@ -221,7 +222,11 @@ class TfliteEmitter {
     let type: TensorTypeCode = TensorType.FLOAT32;
     let quant: QuantParams | undefined;
     if (info.kind === 'bitpacked') type = TensorType.INT32;
-    else if (this.int8) {
+    else if (info.kind === 'int8') {
+      // An int8 deploy tensor keeps its own quantization (both profiles).
+      type = TensorType.INT8;
+      quant = { scale: [info.quant!.scale], zeroPoint: [info.quant!.zeroPoint] };
+    } else if (this.int8) {
       type = TensorType.INT8;
       quant = this.quant.get(id);
       if (!quant) throw new Error(`writeTflite: no calibration range for tensor "${id}".`);
@@ -402,23 +407,36 @@ class TfliteEmitter {
     let padding = op.padding;
     let padValue = op.padValue;
     if (this.profile === 'xcore' && op.padding === 'same') {
-      // One-padding as PAD + VALID: padded packed words are 0, i.e. every padded bit is +1.
-      const [h, w] = this.tensorInfo(op.inputs[0]!).shape as [number, number, number];
-      const [pt, pb] = samePadding(h, op.kernel[0], op.strides[0], op.dilations[0]);
-      const [pl, pr] = samePadding(w, op.kernel[1], op.strides[1], op.dilations[1]);
-      const inShape = this.mb.tensors[input]!.shape;
-      const padded = this.temp(
-        'padded',
-        [1, inShape[1]! + pt + pb, inShape[2]! + pl + pr, inShape[3]!],
-        TensorType.INT32,
-      );
-      const paddings = this.constI32('paddings', [4, 2], Int32Array.of(0, 0, pt, pb, pl, pr, 0, 0));
-      this.builtin(Op.PAD, 'PAD', [input, paddings], [padded], { table: 'PadOptions', values: {} });
-      input = padded;
+      input = this.padPackedOnes(op.inputs[0]!, op.kernel, op.strides, op.dilations);
       padding = 'valid';
       padValue = 0;
     }
     this.emitBinaryConvCore({ ...op, input, output: this.t(outId), padding, padValue, outId });
+  }
+
+  /**
+   * xcore: one-padding as PAD + VALID: the packed input padded with 0 words, i.e. every padded bit is +1.
+   * Returns the padded tensor.
+   */
+  padPackedOnes(
+    inputId: string,
+    kernel: [number, number],
+    strides: [number, number],
+    dilations: [number, number],
+  ): number {
+    const input = this.t(inputId);
+    const [h, w] = this.tensorInfo(inputId).shape as [number, number, number];
+    const [pt, pb] = samePadding(h, kernel[0], strides[0], dilations[0]);
+    const [pl, pr] = samePadding(w, kernel[1], strides[1], dilations[1]);
+    const inShape = this.mb.tensors[input]!.shape;
+    const padded = this.temp(
+      'padded',
+      [1, inShape[1]! + pt + pb, inShape[2]! + pl + pr, inShape[3]!],
+      TensorType.INT32,
+    );
+    const paddings = this.constI32('paddings', [4, 2], Int32Array.of(0, 0, pt, pb, pl, pr, 0, 0));
+    this.builtin(Op.PAD, 'PAD', [input, paddings], [padded], { table: 'PadOptions', values: {} });
+    return padded;
   }
 
   emitBinaryConvCore(c: {
@@ -618,7 +636,7 @@ class TfliteEmitter {
 }
 
 /** How one op kind becomes TFLite operators (builtins or LCE custom ops) for the emitter's profile. */
-type TfliteOpEmitter<K extends DeployOpKind> = (
+export type TfliteOpEmitter<K extends DeployOpKind> = (
   em: TfliteEmitter,
   op: DeployOpOf<K>,
   producers: Map<string, DeployOp>,
@@ -987,4 +1005,5 @@ const TFLITE_EMITTERS = {
       values: { beta: 1 },
     });
   },
+  ...INT8_TFLITE_EMITTERS,
 } satisfies { [K in DeployOpKind]: TfliteOpEmitter<K> };

@@ -14,6 +14,7 @@ export function runPlanReferenceSample(plan: Plan, x: Float32Array): Value[] {
         op,
         inputs.map((t) => values.get(t.id)!),
         inputs,
+        output,
       ),
     );
   }
@@ -30,10 +31,13 @@ export function createReferenceBackend(plan: Plan): Backend {
         const ys = runPlanReferenceSample(plan, x);
         ys.forEach((y, i) => {
           const t = plan.outputs[i]!;
+          // int8 outputs are returned as their integer values (as the float oracle holds them).
           const f =
             t.kind === 'bitpacked'
               ? unpackBits(y as Int32Array, t.channels, t.positions)
-              : (y as Float32Array);
+              : t.kind === 'int8'
+                ? Float32Array.from(y as Int8Array)
+                : (y as Float32Array);
           if (!f.every(Number.isFinite)) throw nonFiniteOutput(t.id);
           outs[i]!.set(f, b * t.elements);
         });

@@ -39,7 +39,7 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
     if (arena?.batch === batch) return arena;
     heap.reset(constantsEnd);
     const ptr = new Map<string, number>();
-    for (const t of plan.tensors.values()) ptr.set(t.id, heap.alloc(batch * t.size * 4));
+    for (const t of plan.tensors.values()) ptr.set(t.id, heap.alloc(batch * t.bytes));
     let scratchBytes = 0;
     for (const p of prepared) scratchBytes = Math.max(scratchBytes, p.scratchBytes?.(batch) ?? 0);
     const unpacked = new Map<string, number>();
@@ -72,6 +72,10 @@ export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 })
       for (let i = 0; i < prepared.length; i++) prepared[i]!.run(a.io[i]!);
       return plan.outputs.map((t) => {
         let ptr = a.ptr.get(t.id)!;
+        if (t.kind === 'int8') {
+          // int8 outputs are returned as their integer values (as the float oracle holds them).
+          return Float32Array.from(new Int8Array(heap.memory.buffer, ptr, batch * t.elements));
+        }
         if (t.kind === 'bitpacked') {
           const floats = a.unpacked.get(t.id)!;
           k.unpack(ptr, floats, batch * t.positions, t.channels);

@@ -28,19 +28,33 @@ import {
   scaleShiftReference,
   softmaxReference,
 } from './float.js';
+import {
+  int8AddReference,
+  int8Bconv2dReference,
+  int8BitpackReference,
+  int8Conv2dReference,
+  int8DenseReference,
+  int8DepthwiseConv2dReference,
+  int8DequantizeReference,
+  int8Pool2dReference,
+  int8QuantizeReference,
+} from './int8.js';
 
-/** A per-sample value: float32 elements, or LCE bit-packed words. */
-export type Value = Float32Array | Int32Array;
+/** A per-sample value: float32 elements, LCE bit-packed words, or int8 elements. */
+export type Value = Float32Array | Int32Array | Int8Array;
 
-/** Runs one op on one sample: `xs` are its inputs' values, `infos` their tensors. */
+/** Runs one op on one sample: `xs` are its inputs' values, `infos` their tensors, `out` its output's tensor. */
 export type ReferenceKernel<K extends DeployOpKind> = (
   op: DeployOpOf<K>,
   xs: Value[],
   infos: TensorInfo[],
+  out: TensorInfo,
 ) => Value;
 
 const floats = (v: Value | undefined) => v as Float32Array;
 const words = (v: Value | undefined) => v as Int32Array;
+const int8s = (v: Value | undefined) => v as Int8Array;
+const quant = (t: TensorInfo | undefined) => t!.quant!;
 const hw = (t: TensorInfo): [number, number] => [t.shape[0] ?? 1, t.shape[1] ?? 1];
 
 export const REFERENCE_KERNELS = {
@@ -73,10 +87,27 @@ export const REFERENCE_KERNELS = {
   hard_tanh: (_op, [x]) => hardTanhReference(floats(x)),
   leaky_tanh: (op, [x]) => leakyTanhReference(floats(x), op.alpha),
   softmax: (_op, [x], [a]) => softmaxReference(floats(x), a!.channels),
+  int8_quantize: (op, [x], _infos, out) => int8QuantizeReference(floats(x), quant(out), op.sourceNode),
+  int8_dequantize: (_op, [x], [a]) => int8DequantizeReference(int8s(x), quant(a)),
+  int8_bitpack: (_op, [x], [a]) => int8BitpackReference(int8s(x), a!.channels, quant(a).zeroPoint),
+  int8_conv2d: (op, [x], [a], out) => int8Conv2dReference(int8s(x), ...hw(a!), op, quant(a), quant(out)),
+  int8_depthwise_conv2d: (op, [x], [a], out) =>
+    int8DepthwiseConv2dReference(int8s(x), ...hw(a!), op, quant(a), quant(out)),
+  int8_dense: (op, [x], [a], out) => int8DenseReference(int8s(x), op, quant(a), quant(out)),
+  int8_add: (op, [x, y], [a, b], out) =>
+    int8AddReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
+  int8_maxpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
+  int8_avgpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
+  int8_bconv2d: (op, [x], [a], out) => int8Bconv2dReference(words(x), ...hw(a!), op, quant(out)),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */
-export function runReferenceOp(op: DeployOp, xs: Value[], infos: TensorInfo[]): Value {
-  const kernel = REFERENCE_KERNELS[op.op] as (op: DeployOp, xs: Value[], infos: TensorInfo[]) => Value;
-  return kernel(op, xs, infos);
+export function runReferenceOp(op: DeployOp, xs: Value[], infos: TensorInfo[], out: TensorInfo): Value {
+  const kernel = REFERENCE_KERNELS[op.op] as (
+    op: DeployOp,
+    xs: Value[],
+    infos: TensorInfo[],
+    out: TensorInfo,
+  ) => Value;
+  return kernel(op, xs, infos, out);
 }

@@ -7,8 +7,8 @@
  */
 import type { DeployOpKind, DeployOpOf } from '@bnn-studio/bnn-core';
 import { KernelError, nonFiniteQuantize } from '../errors.js';
-import type { PlannedOp } from '../plan.js';
-import { runReferenceOp } from '../reference/kernels.js';
+import type { PlannedOp, TensorInfo } from '../plan.js';
+import { runReferenceOp, type Value } from '../reference/kernels.js';
 import {
   bconvScratchBytes,
   prepareBConv,
@@ -54,13 +54,25 @@ export type PlannedOpOf<K extends DeployOpKind> = Omit<PlannedOp, 'op'> & { op: 
 
 export type WasmKernel<K extends DeployOpKind> = (heap: Heap, planned: PlannedOpOf<K>) => PreparedWasmOp;
 
-/** The op's reference kernel on views of the heap, sample by sample (float ops without a WASM kernel). */
+/** One sample of tensor `t` in its batch buffer at `ptr`, typed by its kind. */
+function sampleView(heap: Heap, t: TensorInfo, ptr: number, b: number): Value {
+  const at = ptr + b * t.bytes;
+  if (t.kind === 'int8') return new Int8Array(heap.memory.buffer, at, t.size);
+  if (t.kind === 'bitpacked') return new Int32Array(heap.memory.buffer, at, t.size);
+  return heap.f32(at, t.size);
+}
+
+/**
+ * The op's reference kernel on views of the heap, sample by sample (ops without a WASM kernel: float ops, and
+ * the int8 ops, whose integer reference kernels are the executable definition).
+ */
 function onReference(_heap: Heap, { op, inputs, output }: PlannedOp): PreparedWasmOp {
   return {
     run({ heap, srcs, dst, batch }) {
       for (let b = 0; b < batch; b++) {
-        const xs = inputs.map((t, i) => heap.f32(srcs[i]! + b * t.size * 4, t.size));
-        heap.f32(dst + b * output.size * 4, output.size).set(runReferenceOp(op, xs, inputs) as Float32Array);
+        const xs = inputs.map((t, i) => sampleView(heap, t, srcs[i]!, b));
+        const y = runReferenceOp(op, xs, inputs, output);
+        (sampleView(heap, output, dst, b) as typeof y).set(y as never);
       }
     },
   };
@@ -143,6 +155,17 @@ export const WASM_KERNELS = {
     run: ({ k, srcs, dst, batch }) =>
       k.softmax_f32(srcs[0]!, dst, (batch * x!.elements) / x!.channels, x!.channels),
   }),
+  // int8 ops run their reference kernels (TFLite's integer arithmetic) on views of the heap.
+  int8_quantize: onReference,
+  int8_dequantize: onReference,
+  int8_bitpack: onReference,
+  int8_conv2d: onReference,
+  int8_depthwise_conv2d: onReference,
+  int8_dense: onReference,
+  int8_add: onReference,
+  int8_maxpool2d: onReference,
+  int8_avgpool2d: onReference,
+  int8_bconv2d: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -2,15 +2,24 @@
  * Types every deploy op shares: tensors, padding, activations, the binary layers' output transforms and the
  * fields of every op. `../deploy-types.ts` states the conventions (layouts, bit-packing, the binary dot product).
  */
+import type { Int8Quant } from '../../math/int8.js';
 import type { WindowPadding } from '../../math/window.js';
 
-export type TensorKind = 'float32' | 'bitpacked';
+export type { Int8Quant } from '../../math/int8.js';
+
+/**
+ * `float32`: one float per element. `bitpacked`: LCE words (see deploy-types.ts). `int8`: one int8 per element,
+ * TFLite's per-tensor affine quantization `real = scale · (q − zeroPoint)` (the tensor's `quant`).
+ */
+export type TensorKind = 'float32' | 'bitpacked' | 'int8';
 
 export interface DeployTensor {
   id: string;
   /** Per-sample logical shape, `[H, W, C]` or `[C]`. */
   shape: number[];
   kind: TensorKind;
+  /** Quantization of an `int8` tensor (required there, absent elsewhere). */
+  quant?: Int8Quant;
 }
 
 export type Padding = WindowPadding;

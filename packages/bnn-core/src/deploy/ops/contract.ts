@@ -5,7 +5,7 @@
  * the rules.
  */
 import { type Window2d, window2d } from '../../math/window.js';
-import type { OpBase, OutputTransform, Padding, TensorKind } from './common.js';
+import type { Int8Quant, OpBase, OutputTransform, Padding, TensorKind } from './common.js';
 
 /** A declared tensor as an op's check sees it. */
 export interface OpTensor {
@@ -17,15 +17,19 @@ export interface OpTensor {
   channels: number;
   /** Logical elements per sample. */
   elements: number;
+  /** Quantization of an `int8` tensor (checked by `checkDeployGraph` before any op sees it). */
+  quant?: Int8Quant;
 }
 
 /**
  * Stable rule ids of problems an exporter reports as a refusal of the model (the rest are broken graphs).
  * `bconv2d.zero_padding_bitpacked`: 'same' zero-padding with a bit-packed output (K varies at the borders).
  * `weights.finite`: a float weight is NaN or ±Infinity. `io.float_input`: the graph input is not float32.
+ * `int8.zero_padding`: a binary conv with int8 output and 'same' zero-padding (LCE refuses it).
  */
 export type DeployRule =
   | 'deploy.structure'
+  | 'int8.zero_padding'
   | 'bconv2d.zero_padding_bitpacked'
   | 'weights.finite'
   | 'io.float_input';
@@ -92,13 +96,18 @@ export class OpChecker {
     return sameShape(a, b);
   }
 
-  array(v: unknown, type: typeof Int32Array | typeof Float32Array, length: number, name: string): void {
+  array(
+    v: unknown,
+    type: typeof Int32Array | typeof Float32Array | typeof Int8Array,
+    length: number,
+    name: string,
+  ): void {
     if (!(v instanceof type)) {
       this.fail(`${name} must be a ${type.name}.`, `Store ${name} as a ${type.name}.`);
     }
-    if ((v as Int32Array | Float32Array).length !== length) {
+    if ((v as ArrayLike<number>).length !== length) {
       this.fail(
-        `${name} has ${(v as Int32Array | Float32Array).length} elements, expected ${length} (truncated or mismatched weights).`,
+        `${name} has ${(v as ArrayLike<number>).length} elements, expected ${length} (truncated or mismatched weights).`,
         'Re-export the model so the weights match the layer.',
       );
     }
@@ -112,6 +121,50 @@ export class OpChecker {
           );
         }
       }
+    }
+  }
+
+  /** Per-channel int8 weight scales: a Float32Array of `length` positive finite values. */
+  scales(v: unknown, length: number, name: string): void {
+    this.array(v, Float32Array, length, name);
+    const a = v as Float32Array;
+    for (let i = 0; i < a.length; i++) {
+      if (!(a[i]! > 0)) {
+        this.fail(
+          `${name}[${i}] is ${a[i]}; int8 scales must be positive.`,
+          'Quantize the weights again (a channel of all-zero weights takes scale 1).',
+          'weights.finite',
+        );
+      }
+    }
+  }
+
+  /** Int8 weights: symmetric, so −128 never occurs (TFLite's per-channel weights use [−127, 127]). */
+  int8Weights(v: unknown, length: number, name: string): void {
+    this.array(v, Int8Array, length, name);
+    if ((v as Int8Array).includes(-128)) {
+      this.fail(
+        `${name} holds −128; symmetric int8 weights lie in [−127, 127].`,
+        'Quantize the weights again.',
+      );
+    }
+  }
+
+  /** The tensor's int8 quantization (present on every int8 tensor after `checkDeployGraph`'s tensor checks). */
+  quant(t: OpTensor): Int8Quant {
+    if (t.kind !== 'int8' || !t.quant) this.fail(`"${t.id}" is not an int8 tensor.`, 'Fix the lowering.');
+    return t.quant;
+  }
+
+  /** Two int8 tensors with the same scale and zero point (TFLite's pooling keeps the quantization). */
+  sameQuant(a: OpTensor, b: OpTensor): void {
+    const qa = this.quant(a);
+    const qb = this.quant(b);
+    if (qa.scale !== qb.scale || qa.zeroPoint !== qb.zeroPoint) {
+      this.fail(
+        `"${a.id}" (scale ${qa.scale}, zero point ${qa.zeroPoint}) and "${b.id}" (scale ${qb.scale}, zero point ${qb.zeroPoint}) must share their quantization.`,
+        "Give the op's output its input's scale and zero point.",
+      );
     }
   }
 

@@ -17,6 +17,15 @@ import { depthwiseConv2dOp } from './depthwise-conv2d.js';
 import { dequantizeOp } from './dequantize.js';
 import { globalAvgpoolOp } from './global-avgpool.js';
 import { hardTanhOp } from './hard-tanh.js';
+import { int8AddOp } from './int8-add.js';
+import { int8Bconv2dOp } from './int8-bconv2d.js';
+import { int8BitpackOp } from './int8-bitpack.js';
+import { int8Conv2dOp } from './int8-conv2d.js';
+import { int8DenseOp } from './int8-dense.js';
+import { int8DepthwiseConv2dOp } from './int8-depthwise-conv2d.js';
+import { int8DequantizeOp } from './int8-dequantize.js';
+import { int8Avgpool2dOp, int8Maxpool2dOp } from './int8-pools.js';
+import { int8QuantizeOp } from './int8-quantize.js';
 import { leakyTanhOp } from './leaky-tanh.js';
 import { maxpool2dOp } from './maxpool2d.js';
 import { preluOp } from './prelu.js';
@@ -48,6 +57,16 @@ export const DEPLOY_OPS = {
   hard_tanh: hardTanhOp,
   leaky_tanh: leakyTanhOp,
   softmax: softmaxOp,
+  int8_quantize: int8QuantizeOp,
+  int8_dequantize: int8DequantizeOp,
+  int8_bitpack: int8BitpackOp,
+  int8_conv2d: int8Conv2dOp,
+  int8_depthwise_conv2d: int8DepthwiseConv2dOp,
+  int8_dense: int8DenseOp,
+  int8_add: int8AddOp,
+  int8_maxpool2d: int8Maxpool2dOp,
+  int8_avgpool2d: int8Avgpool2dOp,
+  int8_bconv2d: int8Bconv2dOp,
 } as const;
 
 type Table = typeof DEPLOY_OPS;

@@ -19,6 +19,16 @@ import { axisWindow } from '../../math/window.js';
 import { resolveConstraintConfig } from '../../registry/constraints.js';
 import type { ConstraintRef, QuantizerRef } from '../../spec/graph-types.js';
 import { makeQuantizer, precisionOf, type QuantizerFn } from '../quantizers.js';
+import {
+  addInt8Ranges,
+  channelScales,
+  fakeQuantActivations,
+  fakeQuantBias,
+  fakeQuantWeights,
+  type Int8Ranges,
+  rangeQuantTensors,
+  trackRange,
+} from './int8-fake-quant.js';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type LayerVariable = ReturnType<tf.layers.Layer['addWeight']>;
@@ -135,6 +145,32 @@ export interface QuantConvConfig {
   pointwiseConstraint?: string | null;
   /** Seed of the kernel initialiser (Glorot uniform, as Keras/Larq). */
   seed?: number;
+  /** 'int8': quantization-aware training on TFLite's int8 grids (`./int8-fake-quant.ts`). */
+  precision?: 'float32' | 'int8';
+}
+
+/**
+ * The int8 forward pass of a layer: track the ranges in training, fake-quantize the input, the kernel (per
+ * output channel, the kernel's last axis) and the bias, run `op`, fake-quantize the output.
+ */
+function int8Call(
+  r: Int8Ranges,
+  x: tf.Tensor,
+  kernel: tf.Tensor,
+  channels: number,
+  bias: tf.Tensor | null,
+  training: boolean,
+  op: (x: tf.Tensor, k: tf.Tensor) => tf.Tensor,
+): tf.Tensor {
+  if (training) trackRange(r.inputMin, r.inputMax, x);
+  const xq = fakeQuantActivations(x, r.inputMin.read(), r.inputMax.read());
+  let y = op(xq, fakeQuantWeights(kernel, channels));
+  if (bias) {
+    const inScale = rangeQuantTensors(r.inputMin.read(), r.inputMax.read()).scale;
+    y = tf.add(y, fakeQuantBias(bias, inScale, channelScales(kernel, channels)));
+  }
+  if (training) trackRange(r.outputMin, r.outputMax, y);
+  return fakeQuantActivations(y, r.outputMin.read(), r.outputMax.read());
 }
 
 export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
@@ -143,6 +179,7 @@ export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
   private kernel: LayerVariable | null = null;
   private pointwise: LayerVariable | null = null;
   private bias: LayerVariable | null = null;
+  private ranges: Int8Ranges | null = null;
   private inQ: QuantizerFn | null;
   private kQ: QuantizerFn | null;
   private pQ: QuantizerFn | null;
@@ -165,7 +202,13 @@ export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
       pointwiseQuantizer: config.pointwiseQuantizer ?? null,
       pointwiseConstraint: config.pointwiseConstraint ?? null,
       seed: config.seed,
+      precision: config.precision ?? 'float32',
     };
+    if (this.cfg.precision === 'int8' && this.cfg.mode === 'separable') {
+      throw new Error(
+        `bnn-core/tf: layer '${config.name}': int8 precision applies to Conv2D, DepthwiseConv2D and Dense`,
+      );
+    }
     this.inQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.inputQuantizer));
     this.kQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.kernelQuantizer));
     this.pQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.pointwiseQuantizer));
@@ -204,6 +247,11 @@ export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
       const outC = this.cfg.mode === 'depthwise' ? cin * m : this.cfg.filters!;
       this.bias = this.addWeight('bias', [outC], 'float32', tf.initializers.zeros());
     }
+    if (this.cfg.precision === 'int8') {
+      this.ranges = addInt8Ranges((n) =>
+        this.addWeight(n, [1], 'float32', tf.initializers.zeros(), undefined, false),
+      );
+    }
     this.built = true;
   }
 
@@ -219,9 +267,28 @@ export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
     return [s[0] ?? null, oh, ow, outC];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
+      if (this.ranges) {
+        const [dh, dw] = this.cfg.dilationRate;
+        const k = this.kernel!.read() as tf.Tensor4D;
+        const n = this.cfg.mode === 'conv' ? this.cfg.filters! : k.shape[2] * k.shape[3];
+        return int8Call(
+          this.ranges,
+          x,
+          k,
+          n,
+          this.bias?.read() ?? null,
+          kwargs.training === true,
+          (xq, kq) => {
+            const kd = dh > 1 || dw > 1 ? dilateKernel(kq as tf.Tensor4D, dh, dw) : (kq as tf.Tensor4D);
+            return this.cfg.mode === 'conv'
+              ? tf.conv2d(xq as tf.Tensor4D, kd, this.cfg.strides, this.cfg.padding)
+              : tf.depthwiseConv2d(xq as tf.Tensor4D, kd, this.cfg.strides, this.cfg.padding);
+          },
+        );
+      }
       if (this.inQ) x = this.inQ(x) as tf.Tensor4D;
       const [kh, kw] = this.cfg.kernelSize;
       const [dh, dw] = this.cfg.dilationRate;
@@ -276,6 +343,12 @@ export class QuantConv extends tf.layers.Layer implements BnnWeightInfo {
     if (this.kernel) out[this.kernelName] = this.kernel;
     if (this.pointwise) out.pointwise_kernel = this.pointwise;
     if (this.bias) out.bias = this.bias;
+    if (this.ranges) {
+      out.input_min = this.ranges.inputMin;
+      out.input_max = this.ranges.inputMax;
+      out.output_min = this.ranges.outputMin;
+      out.output_max = this.ranges.outputMax;
+    }
     return out;
   }
 
@@ -295,6 +368,8 @@ export interface QuantDenseConfig {
   kernelQuantizer?: string | null;
   kernelConstraint?: string | null;
   seed?: number;
+  /** 'int8': quantization-aware training on TFLite's int8 grids (`./int8-fake-quant.ts`). */
+  precision?: 'float32' | 'int8';
 }
 
 export class QuantDense extends tf.layers.Layer implements BnnWeightInfo {
@@ -314,10 +389,13 @@ export class QuantDense extends tf.layers.Layer implements BnnWeightInfo {
       kernelQuantizer: config.kernelQuantizer ?? null,
       kernelConstraint: config.kernelConstraint ?? null,
       seed: config.seed,
+      precision: config.precision ?? 'float32',
     };
     this.inQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.inputQuantizer));
     this.kQ = makeQuantizer(parseRef<QuantizerRef>(this.cfg.kernelQuantizer));
   }
+
+  private ranges: Int8Ranges | null = null;
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
@@ -331,6 +409,11 @@ export class QuantDense extends tf.layers.Layer implements BnnWeightInfo {
     );
     if (this.cfg.useBias)
       this.bias = this.addWeight('bias', [this.cfg.units], 'float32', tf.initializers.zeros());
+    if (this.cfg.precision === 'int8') {
+      this.ranges = addInt8Ranges((n) =>
+        this.addWeight(n, [1], 'float32', tf.initializers.zeros(), undefined, false),
+      );
+    }
     this.built = true;
   }
 
@@ -339,9 +422,21 @@ export class QuantDense extends tf.layers.Layer implements BnnWeightInfo {
     return [...s.slice(0, -1), this.cfg.units];
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       let x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      if (this.ranges) {
+        const k = this.kernel!.read();
+        return int8Call(
+          this.ranges,
+          x,
+          k,
+          this.cfg.units,
+          this.bias?.read() ?? null,
+          kwargs.training === true,
+          (xq, kq) => tf.matMul(xq as tf.Tensor2D, kq as tf.Tensor2D),
+        );
+      }
       if (this.inQ) x = this.inQ(x) as tf.Tensor2D;
       let k = this.kernel!.read() as tf.Tensor2D;
       if (this.kQ) k = this.kQ(k) as tf.Tensor2D;
@@ -365,6 +460,12 @@ export class QuantDense extends tf.layers.Layer implements BnnWeightInfo {
     const out: Record<string, LayerVariable> = {};
     if (this.kernel) out.kernel = this.kernel;
     if (this.bias) out.bias = this.bias;
+    if (this.ranges) {
+      out.input_min = this.ranges.inputMin;
+      out.input_max = this.ranges.inputMax;
+      out.output_min = this.ranges.outputMin;
+      out.output_max = this.ranges.outputMax;
+    }
     return out;
   }
 

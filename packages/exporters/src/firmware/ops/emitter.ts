@@ -13,7 +13,7 @@ import {
   type Window2d,
   window2d,
 } from '@bnn-studio/bnn-core';
-import { cFloatArray, cI32Array, cIdent, cU32Array } from '../c-literals.js';
+import { cFloatArray, cI8Array, cI32Array, cIdent, cU32Array } from '../c-literals.js';
 
 /** Collects the model's constant arrays and parameter structs (flash), counting each layer's bytes. */
 export class Emitter {
@@ -40,6 +40,13 @@ export class Emitter {
     const n = this.name(base);
     this.data.push(`static const uint32_t ${n}[${values.length}] BNN_ALIGN(8) = {\n${cU32Array(values)}\n};`);
     this.layerBytes += 4 * values.length;
+    return n;
+  }
+
+  int8s(base: string, values: Int8Array): string {
+    const n = this.name(base);
+    this.data.push(`static const int8_t ${n}[${values.length}] BNN_ALIGN(8) = {\n${cI8Array(values)}\n};`);
+    this.layerBytes += values.length;
     return n;
   }
 
@@ -75,10 +82,16 @@ export interface CEmitContext {
   n: number;
 }
 
+/** The tensors an op reads and writes (for scratch sizes that depend on shapes). */
+export interface CTensorsOf {
+  inT: DeployTensor;
+  outT: DeployTensor;
+}
+
 /** How one op kind becomes C: its call in `bnn_invoke` (constants go to `c.e`), and its scratch bytes. */
 export interface CKernel<K extends DeployOpKind> {
   emit(op: DeployOpOf<K>, c: CEmitContext): string;
-  scratchBytes?(op: DeployOpOf<K>): number;
+  scratchBytes?(op: DeployOpOf<K>, io: CTensorsOf): number;
 }
 
 export const prod = (xs: number[]) => xs.reduce((a, b) => a * b, 1);

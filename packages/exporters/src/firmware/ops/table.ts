@@ -18,8 +18,20 @@ import {
   scaleShiftC,
   softmaxC,
 } from './elementwise.js';
-import type { CEmitContext, CKernel } from './emitter.js';
+import type { CEmitContext, CKernel, CTensorsOf } from './emitter.js';
 import { conv2dC, denseC, depthwiseConv2dC } from './float-conv.js';
+import {
+  int8AddC,
+  int8Avgpool2dC,
+  int8Bconv2dC,
+  int8BitpackC,
+  int8Conv2dC,
+  int8DenseC,
+  int8DepthwiseConv2dC,
+  int8DequantizeC,
+  int8Maxpool2dC,
+  int8QuantizeC,
+} from './int8.js';
 
 export const C_KERNELS = {
   quantize: quantizeC,
@@ -43,9 +55,22 @@ export const C_KERNELS = {
   hard_tanh: hardTanhC,
   leaky_tanh: leakyTanhC,
   softmax: softmaxC,
+  int8_quantize: int8QuantizeC,
+  int8_dequantize: int8DequantizeC,
+  int8_bitpack: int8BitpackC,
+  int8_conv2d: int8Conv2dC,
+  int8_depthwise_conv2d: int8DepthwiseConv2dC,
+  int8_dense: int8DenseC,
+  int8_add: int8AddC,
+  int8_maxpool2d: int8Maxpool2dC,
+  int8_avgpool2d: int8Avgpool2dC,
+  int8_bconv2d: int8Bconv2dC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
-type AnyCKernel = { emit(op: DeployOp, c: CEmitContext): string; scratchBytes?(op: DeployOp): number };
+type AnyCKernel = {
+  emit(op: DeployOp, c: CEmitContext): string;
+  scratchBytes?(op: DeployOp, io: CTensorsOf): number;
+};
 
 /** The C emitter of `op`'s kind. */
 export function cKernelOf(op: DeployOp): AnyCKernel {
