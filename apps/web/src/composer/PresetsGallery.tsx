@@ -31,7 +31,7 @@ export function PresetsGallery({ onClose }: { onClose(): void }) {
             <p className="help">
               Input [{p.inputShape.join('×')}]
               {p.documentedAccuracy
-                ? ` · ${(p.documentedAccuracy.accuracy * 100).toFixed(1)}%${p.documentedAccuracy.sd !== undefined ? ` ± ${(p.documentedAccuracy.sd * 100).toFixed(1)}` : ''} on ${p.documentedAccuracy.dataset} after ${p.documentedAccuracy.epochs} epoch(s)${p.documentedAccuracy.seeds.length > 1 ? ` (mean of ${p.documentedAccuracy.seeds.length} seeds)` : ' (one seed)'}${p.documentedAccuracy.measuredWith ? `, measured with a ${p.documentedAccuracy.measuredWith}` : ''}`
+                ? ` · ${(p.documentedAccuracy.accuracy * 100).toFixed(1)}%${p.documentedAccuracy.sd !== undefined ? ` ± ${(p.documentedAccuracy.sd * 100).toFixed(1)}` : ''} on ${p.documentedAccuracy.dataset} after ${p.documentedAccuracy.epochs} epoch(s)${p.documentedAccuracy.seeds.length > 1 ? ` (mean of ${p.documentedAccuracy.seeds.length} seeds)` : ' (one seed)'}`
                 : ''}
             </p>
             <button

@@ -305,7 +305,7 @@ describe('lower', () => {
     }
   });
 
-  it('agrees on the 28×28 presets (exactly with float32 first/last layers; in argmax with their int8 default)', () => {
+  it('agrees on the 28×28 presets (exactly in float32; in argmax where a layer is int8)', () => {
     for (const p of listPresets()) {
       if (p.id === 'quicknet-96' || p.id === 'binarynet-mlp') continue; // large; covered by the bench
       const g = getPreset(p.id);

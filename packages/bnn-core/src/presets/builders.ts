@@ -71,11 +71,11 @@ function larqMnist(): GraphSpec {
 function mnistTiny(): GraphSpec {
   const b = new GraphBuilder(
     'MNIST tiny',
-    'A compact BNN for MNIST under 16 KiB packed: an int8 3×3 first convolution, two binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier (BatchNorm with a learned scale).',
+    'A compact BNN for MNIST under 16 KiB packed: a float 3×3 first convolution, two binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier (BatchNorm with a learned scale).',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
-    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false, precision: 'int8' }],
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false }],
     ...LARQ_MNIST_CONVS.slice(1),
     ['QuantDense', { units: 10, ...BINARY }],
     ['BatchNormalization', {}],
@@ -92,11 +92,11 @@ function mnistTiny(): GraphSpec {
 function mnist8k(): GraphSpec {
   const b = new GraphBuilder(
     'MNIST 8 KiB',
-    'A BNN for MNIST under 8 KiB packed: an int8 3×3 first convolution, binary 3×3 convolutions of 64 and 40 filters with pooling and BatchNorm, flattened into a binary classifier (BatchNorm with a learned scale).',
+    'A BNN for MNIST under 8 KiB packed: a float 3×3 first convolution, binary 3×3 convolutions of 64 and 40 filters with pooling and BatchNorm, flattened into a binary classifier (BatchNorm with a learned scale).',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
-    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false, precision: 'int8' }],
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false }],
     ['MaxPool2D', { pool_size: [2, 2] }],
     BN_NO_SCALE,
     ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
@@ -120,11 +120,11 @@ function mnist8k(): GraphSpec {
 function fashionMnistBnn(): GraphSpec {
   const b = new GraphBuilder(
     'Fashion-MNIST BNN',
-    'A BNN for Fashion-MNIST (28×28 grey clothing images, 10 classes) under 64 KiB packed: an int8 3×3 first convolution, binary 3×3 convolutions of 64 and 128 filters, a binary dense layer of 128 and a binary classifier, BatchNorm after each.',
+    'A BNN for Fashion-MNIST (28×28 grey clothing images, 10 classes) under 64 KiB packed: a float 3×3 first convolution, binary 3×3 convolutions of 64 and 128 filters, a binary dense layer of 128 and a binary classifier, BatchNorm after each.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
-    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false, precision: 'int8' }],
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], use_bias: false }],
     ['MaxPool2D', { pool_size: [2, 2] }],
     BN_NO_SCALE,
     ['QuantConv2D', { filters: 64, kernel_size: [3, 3], ...BINARY }],
@@ -200,7 +200,7 @@ function xnornetSmall(): GraphSpec {
     use_bias: false,
   };
   b.chain(x, [
-    ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false, precision: 'int8' }],
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
     BN_09,
     ['ReLU'],
     ['MaxPool2D', { pool_size: [2, 2] }],
@@ -212,7 +212,7 @@ function xnornetSmall(): GraphSpec {
     BN_09,
     ['ReLU'],
     ['GlobalAveragePooling2D'],
-    ['Dense', { units: 10, precision: 'int8' }],
+    ['Dense', { units: 10 }],
     ['Softmax'],
   ]);
   return b.build({ preset: 'xnornet-small' });
@@ -237,7 +237,7 @@ function birealnetSmall(): GraphSpec {
     use_bias: false,
   });
   let h = b.chain(x, [
-    ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false, precision: 'int8' }],
+    ['Conv2D', { filters: 32, kernel_size: [3, 3], padding: 'same', use_bias: false }],
     BN_09,
   ]);
   const block = (inp: string, filters: number, strides: number, shortcutConv: boolean) => {
@@ -255,12 +255,7 @@ function birealnetSmall(): GraphSpec {
   h = block(h, 64, 1, false);
   h = block(h, 128, 2, true);
   h = block(h, 128, 1, false);
-  b.chain(h, [
-    ['ReLU'],
-    ['GlobalAveragePooling2D'],
-    ['Dense', { units: 10, precision: 'int8' }],
-    ['Softmax'],
-  ]);
+  b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: 10 }], ['Softmax']]);
   return b.build({ preset: 'birealnet-small' });
 }
 
@@ -280,22 +275,12 @@ function quicknet(
 ): GraphSpec {
   const b = new GraphBuilder(
     name,
-    `QuickNet-style BNN for ${inputShape.join('×')} inputs: int8 first convolution, float stem, ${sections.length} sections of one-padded binary 3×3 residual blocks with ReLU and BatchNorm, float transitions, int8 classifier.`,
+    `QuickNet-style BNN for ${inputShape.join('×')} inputs: float stem, ${sections.length} sections of one-padded binary 3×3 residual blocks with ReLU and BatchNorm, float transitions and head.`,
   );
   const x = b.input(inputShape, inputExtra);
   const bn: Layer = ['BatchNormalization', { momentum: 0.9, epsilon: 0.001 }];
   let h = b.chain(x, [
-    [
-      'Conv2D',
-      {
-        filters: stem,
-        kernel_size: [3, 3],
-        strides: [2, 2],
-        padding: 'same',
-        use_bias: false,
-        precision: 'int8',
-      },
-    ],
+    ['Conv2D', { filters: stem, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
     bn,
     ['ReLU'],
     ['DepthwiseConv2D', { kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
@@ -332,12 +317,7 @@ function quicknet(
       h = b.add('Add', {}, main, h);
     }
   });
-  b.chain(h, [
-    ['ReLU'],
-    ['GlobalAveragePooling2D'],
-    ['Dense', { units: classes, precision: 'int8' }],
-    ['Softmax'],
-  ]);
+  b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: classes }], ['Softmax']]);
   return b.build({ preset: id });
 }
 

@@ -14,15 +14,7 @@ export interface DocumentedAccuracy {
   dataset: string;
   epochs: number;
   measuredAt: string;
-  /**
-   * What the measured model differed in from the current preset, when it does: the int8 first/last layers became
-   * the default after these figures were measured with float32 ones, and they were not measured again yet.
-   */
-  measuredWith?: string;
 }
-
-const FLOAT_FIRST_LAST =
-  'float32 first convolution and classifier (before the int8 default; not re-measured)';
 
 export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
   // npm run bench (src/bench/training.ts): Adam 2e-3, cosine with 1 warm-up epoch, ±1-pixel shifts, batch 64,
@@ -47,7 +39,6 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'Fashion-MNIST (official test set)',
     epochs: 2,
     measuredAt: '2026-12-06',
-    measuredWith: FLOAT_FIRST_LAST,
   },
   // mnist-8k (7,984 B packed), the standard recipe, 25 epochs: seeds 1, 2 and 3 gave 98.15, 97.90 and 98.15 %
   // (5.9–7.9 min each on a loaded machine).
@@ -58,7 +49,6 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'mnist (built-in split)',
     epochs: 25,
     measuredAt: '2026-12-06',
-    measuredWith: FLOAT_FIRST_LAST,
   },
   // mnist-tiny with its float first conv and scaled classifier BatchNorm (10,144 B packed): 6.7 min here.
   'mnist-tiny': {
@@ -67,7 +57,6 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'mnist (built-in split)',
     epochs: 25,
     measuredAt: '2026-11-22',
-    measuredWith: FLOAT_FIRST_LAST,
   },
   // Measured in one bench run (BNN_TRAIN_PRESETS=… BNN_TRAIN_SKIP_TIMING=1), same recipe, default epochs; minutes of
   // training on this shared 2-core machine in the comments.
@@ -94,7 +83,6 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'mnist (built-in split)',
     epochs: 10,
     measuredAt: '2026-11-22',
-    measuredWith: FLOAT_FIRST_LAST,
   },
   // birealnet-small: 8.5 min.
   'birealnet-small': {
@@ -103,7 +91,6 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'mnist (built-in split)',
     epochs: 3,
     measuredAt: '2026-11-22',
-    measuredWith: FLOAT_FIRST_LAST,
   },
   // quicknet-28: 3.7 min.
   'quicknet-28': {
@@ -112,7 +99,6 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'mnist (built-in split)',
     epochs: 15,
     measuredAt: '2026-11-22',
-    measuredWith: FLOAT_FIRST_LAST,
   },
   // quicknet-96: 10.5 min; its 2-class head trained on the built-in split resized to 96×96 (bilinear,
   // resizeDataset) and relabelled even / odd digit (50.7 % odd): not person detection, the closest real data here.
@@ -122,6 +108,5 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     dataset: 'MNIST resized to 96×96 (bilinear), even vs odd digit',
     epochs: 4,
     measuredAt: '2026-11-22',
-    measuredWith: FLOAT_FIRST_LAST,
   },
 };

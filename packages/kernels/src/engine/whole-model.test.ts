@@ -1,7 +1,7 @@
 // Whole model: the engine on a lowered preset must give the same argmax as the tfjs model on 100 % of the MNIST
 // test split, with logits within 1e-4 relative. BatchNorm statistics are randomised (as training would leave
 // them: varied thresholds, negative scales that flip filters) so the test does not rely on an initial state.
-import { type DeployGraph, type GraphSpec, getPreset, lower, type WeightMap } from '@bnn-studio/bnn-core';
+import { type DeployGraph, getPreset, lower, type WeightMap } from '@bnn-studio/bnn-core';
 import * as bnnTf from '@bnn-studio/bnn-core/tf';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mnistTestSplit } from '../test-support/mnist.js';
@@ -35,13 +35,6 @@ function randomiseBatchNorm(w: WeightMap, seed: number): void {
   }
 }
 
-/** The preset with its int8-precision layers set to float32. */
-function float32Twin(g: GraphSpec): GraphSpec {
-  const twin = structuredClone(g);
-  for (const n of twin.nodes) if (n.params.precision === 'int8') n.params.precision = 'float32';
-  return twin;
-}
-
 /** The deploy graph cut before its final softmax (the logits), as the tfjs logits model is. */
 function logitsGraph(deploy: DeployGraph): DeployGraph {
   const last = deploy.ops[deploy.ops.length - 1]!;
@@ -62,10 +55,7 @@ describe('whole model: engine vs TensorFlow.js on the MNIST test split', () => {
       const split = mnistTestSplit();
       const count = limit ?? split.count;
       const x = split.x.subarray(0, count * 784);
-      // The float32 twin of the preset: this suite checks the binary and float kernels against tfjs to 1e-4; the
-      // presets' int8 first/last layers (TFLite fixed point vs tfjs fake-quant: equal up to one int8 step) are
-      // checked by bnn-core's lower-int8 / int8-qat tests and kernels' int8 fuzz against the oracle.
-      const graph = float32Twin(getPreset(id));
+      const graph = getPreset(id);
       const model = bnnTf.buildModel(graph, { seed: 11 });
       const weights = bnnTf.extractWeights(model, graph);
       randomiseBatchNorm(weights, 5);
