@@ -58,6 +58,28 @@ export const RUN_LIST_COLUMNS = [
   'attempts',
   'weightsSha256',
 ] as const;
+const DATE_COLUMNS = ['createdAt', 'startedAt', 'finishedAt', 'heartbeatAt'] as const;
+/** RunSummary's keys in runDto's order, each with its list column (hasWeights: weightsSha256 is set). */
+const SUMMARY_KEYS = RUN_LIST_COLUMNS.filter((c) => c !== 'weightsSha256');
+const isDate = (c: string) => (DATE_COLUMNS as readonly string[]).includes(c);
+
+/**
+ * SQLite: a run row as RunSummary JSON text. Dates: Prisma's ISO 8601 text (or epoch milliseconds) → the ISO form
+ * Date.toJSON writes; reals print with 17 significant digits (the same double after JSON.parse).
+ */
+const SQLITE_SUMMARY_JSON = `json_object(${SUMMARY_KEYS.map((c) => {
+  const v = isDate(c)
+    ? `CASE WHEN "${c}" IS NULL THEN NULL WHEN typeof("${c}") IN ('integer','real') OR "${c}" NOT GLOB '*[^0-9]*' ` +
+      `THEN strftime('%Y-%m-%dT%H:%M:%fZ', "${c}" / 1000.0, 'unixepoch') ELSE strftime('%Y-%m-%dT%H:%M:%fZ', "${c}") END`
+    : `"${c}"`;
+  return `'${c}',${v}`;
+}).join(',')},'hasWeights',json(CASE WHEN "weightsSha256" IS NULL THEN 'false' ELSE 'true' END))`;
+
+/** Postgres: the same, from timestamp(3) columns holding UTC (float8 → JSON keeps the shortest exact digits). */
+const PG_SUMMARY_JSON = `json_build_object(${SUMMARY_KEYS.map(
+  (c) => `'${c}',${isDate(c) ? `to_char("${c}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : `"${c}"`}`,
+).join(',')},'hasWeights',"weightsSha256" IS NOT NULL)::text`;
+
 /** A name search matching at most this many runs reads just those rows (SQLite: FTS5 trigram candidates). */
 const SEARCH_CANDIDATES = 200;
 const SORTABLE = new Set(['createdAt', 'name', 'status', 'finalAccuracy', 'packedBytes', 'durationMs']);
@@ -107,8 +129,21 @@ const SORT_INDEX: Record<RunPage['sort'], string> = {
 };
 
 /**
+ * The index of each sort column after the status: a one-status filter walks only its runs, already in ORDER BY
+ * order (sort=status: the status index, then id).
+ */
+const STATUS_SORT_INDEX: Record<RunPage['sort'], string> = {
+  createdAt: 'Run_status_createdAt_id_location_name_idx',
+  finalAccuracy: 'Run_status_finalAccuracy_id_location_name_idx',
+  name: 'Run_status_name_id_location_idx',
+  status: 'Run_status_id_location_name_idx',
+  packedBytes: 'Run_status_packedBytes_id_location_name_idx',
+  durationMs: 'Run_status_durationMs_id_location_name_idx',
+};
+
+/**
  * A page of the run list as a deferred join: the inner query finds the page's ids on the sort column's index
- * (SQLite is told which one), the outer one reads those rows.
+ * (SQLite is told which one: the status-first one for a one-status filter), the outer one reads those rows.
  */
 function pageSql(
   listCols: string,
@@ -117,8 +152,10 @@ function pageSql(
   limit: string,
   offset: string,
   provider: Provider,
+  oneStatus = false,
 ) {
-  const indexed = provider === 'sqlite' ? ` INDEXED BY "${SORT_INDEX[page.sort]}"` : '';
+  const index = (oneStatus ? STATUS_SORT_INDEX : SORT_INDEX)[page.sort];
+  const indexed = provider === 'sqlite' ? ` INDEXED BY "${index}"` : '';
   return (
     `SELECT ${listCols} FROM "Run" WHERE "id" IN (SELECT "id" FROM "Run"${indexed}${where}${orderBy(page)} ` +
     `LIMIT ${limit} OFFSET ${offset})${orderBy(page)}`
@@ -144,6 +181,12 @@ export interface HotReads {
   runDetail(id: string): Promise<{ run: Run; latest: LatestMetric[] } | null>;
   /** A page of runs (the list columns only), filtered and sorted as the run list route asks. */
   listRuns(filter: RunFilter, page: RunPage): Promise<Run[]>;
+  /**
+   * The same page as `listRuns`, each run already serialised by the database as the API's RunSummary JSON
+   * (contract/runs.ts; runDto's keys and values): the dashboard route splices these texts into its response, so
+   * no row object, DTO or JSON.stringify is made per run in Node.
+   */
+  listRunsJson(filter: RunFilter, page: RunPage): Promise<string[]>;
   /** How many runs match the filter. */
   countRuns(filter: RunFilter): Promise<number>;
   /** Run counts per (status, location): one pass serves the total of every status/location filter. */
@@ -183,7 +226,6 @@ const RUN_COLUMNS = [
   'checkpointSha256',
   'checkpointEpoch',
 ] as const;
-const DATE_COLUMNS = ['createdAt', 'startedAt', 'finishedAt', 'heartbeatAt'] as const;
 
 /** Prisma's SQLite DateTime text (ISO 8601) or epoch milliseconds → Date. */
 function sqliteDate(v: unknown): Date | null {
@@ -210,6 +252,8 @@ function sqliteReads(file: string): HotReads {
   // shorter one) walks the sort column's index instead, where matches are dense enough to fill a page quickly.
   // BNN_STUDIO_RUN_SEARCH_INDEX=off: every search walks the sort index (the API bench's baseline).
   const searchIndex = process.env.BNN_STUDIO_RUN_SEARCH_INDEX !== 'off';
+  // BNN_STUDIO_RUN_LIST_BASELINE=on (the API bench's baseline): one-status filters walk the sort column's index.
+  const baseline = process.env.BNN_STUDIO_RUN_LIST_BASELINE === 'on';
   const searchStmt = db
     .prepare(
       `SELECT "runId" FROM "RunNameSearch" WHERE "RunNameSearch" MATCH ? LIMIT ${SEARCH_CANDIDATES + 1}`,
@@ -243,6 +287,23 @@ function sqliteReads(file: string): HotReads {
     }
     return st;
   };
+  /** The page's rows: `cols` is the select list (list columns, or one JSON text per run, plucked). */
+  const pageRows = (cols: string, filter: RunFilter, page: RunPage, pluck = false) => {
+    const w = runWhere(filter, () => '?', 'sqlite');
+    const ids = candidates(filter);
+    const st = ids
+      ? prepared(
+          `SELECT ${cols} FROM "Run" INDEXED BY "sqlite_autoindex_Run_1" WHERE ${CANDIDATE_WHERE} AND ${w.sql.slice(7)}${orderBy(page)} LIMIT ? OFFSET ?`,
+        )
+      : page.sparse && filter.status && filter.status.length > 1
+        ? prepared(
+            `SELECT ${cols} FROM "Run" INDEXED BY "Run_status_id_location_name_idx"${w.sql}${orderBy(page)} LIMIT ? OFFSET ?`,
+          )
+        : prepared(pageSql(cols, w.sql, page, '?', '?', 'sqlite', !baseline && filter.status?.length === 1));
+    if (pluck) st.pluck();
+    const values = ids ? [JSON.stringify(ids), ...w.values] : w.values;
+    return st.all(...values, page.limit, page.offset);
+  };
   return {
     async runDetail(id) {
       const run = await this.run(id);
@@ -250,30 +311,33 @@ function sqliteReads(file: string): HotReads {
       return { run, latest: await this.epochMetrics(id, run.epochsDone > 0 ? run.epochsDone : undefined) };
     },
     async listRuns(filter, page) {
-      const w = runWhere(filter, () => '?', 'sqlite');
-      const ids = candidates(filter);
-      const rows = (
-        ids
-          ? prepared(
-              `SELECT ${listCols} FROM "Run" INDEXED BY "sqlite_autoindex_Run_1" WHERE ${CANDIDATE_WHERE} AND ${w.sql.slice(7)}${orderBy(page)} LIMIT ? OFFSET ?`,
-            ).all(JSON.stringify(ids), ...w.values, page.limit, page.offset)
-          : page.sparse && filter.status?.length
-            ? prepared(
-                `SELECT ${listCols} FROM "Run" INDEXED BY "Run_status_id_location_name_idx"${w.sql}${orderBy(page)} LIMIT ? OFFSET ?`,
-              ).all(...w.values, page.limit, page.offset)
-            : prepared(pageSql(listCols, w.sql, page, '?', '?', 'sqlite')).all(
-                ...w.values,
-                page.limit,
-                page.offset,
-              )
-      ) as Record<string, unknown>[];
+      const rows = pageRows(listCols, filter, page) as Record<string, unknown>[];
       for (const row of rows) for (const c of DATE_COLUMNS) if (c in row) row[c] = sqliteDate(row[c]);
       return rows as unknown as Run[];
     },
+    async listRunsJson(filter, page) {
+      return pageRows(SQLITE_SUMMARY_JSON, filter, page, true) as string[];
+    },
     async countRunsByStatusLocation() {
-      return prepared(
-        'SELECT "status","location",COUNT(*) AS "n" FROM "Run" GROUP BY "status","location"',
-      ).all() as { status: string; location: string; n: number }[];
+      // One walk of the status index in status order (no temporary b-tree for the GROUP BY): a count per location
+      // of each status (locations: server, browser; any other is counted under its own row by the second query).
+      const rows = prepared(
+        `SELECT "status",SUM("location" = 'server') AS "server",SUM("location" = 'browser') AS "browser",COUNT(*) AS "n" FROM "Run" INDEXED BY "Run_status_id_location_name_idx" GROUP BY "status"`,
+      ).all() as { status: string; server: number; browser: number; n: number }[];
+      const out: { status: string; location: string; n: number }[] = [];
+      for (const r of rows) {
+        if (r.server) out.push({ status: r.status, location: 'server', n: r.server });
+        if (r.browser) out.push({ status: r.status, location: 'browser', n: r.browser });
+        if (r.n > r.server + r.browser)
+          out.push(
+            ...(
+              prepared(
+                `SELECT "location",COUNT(*) AS "n" FROM "Run" WHERE "status" = ? AND "location" NOT IN ('server','browser') GROUP BY "location"`,
+              ).all(r.status) as { location: string; n: number }[]
+            ).map((o) => ({ status: r.status, ...o })),
+          );
+      }
+      return out;
     },
     async countRuns(filter) {
       const w = runWhere(filter, () => '?', 'sqlite');
@@ -382,6 +446,16 @@ function postgresReads(url: string): HotReads {
         page.offset,
       ]);
       return r.rows as Run[];
+    },
+    async listRunsJson(filter, page) {
+      const w = runWhere(filter, param, 'postgresql');
+      const n = w.values.length;
+      const r = await pool.query({
+        text: pageSql(PG_SUMMARY_JSON, w.sql, page, param(n), param(n + 1), 'postgresql'),
+        values: [...w.values, page.limit, page.offset],
+        rowMode: 'array',
+      });
+      return (r.rows as [string][]).map((row) => row[0]);
     },
     async countRunsByStatusLocation() {
       const r = await pool.query(

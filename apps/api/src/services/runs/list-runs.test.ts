@@ -8,7 +8,7 @@ import { distinctListQueries } from '../../bench/list-queries.js';
 import { seedPostgres, seedSqlite } from '../../bench/seed.js';
 import { RunListQuery } from '../../schemas.js';
 import { createTestApp, type TestApp, testProviders } from '../../test/helpers.js';
-import { listRuns } from './list-runs.js';
+import { listRuns, listRunsJson } from './list-runs.js';
 
 type Plain = (sql: string, values: unknown[]) => Promise<Record<string, unknown>[]>;
 
@@ -85,6 +85,8 @@ describe.each(testProviders())('run list pages (%s)', (provider) => {
         path,
       ).toEqual(ids);
       expect(got.total, path).toBe(total);
+      // The route's bytes (runs serialised by the database) say the same as the objects.
+      expect(JSON.parse(await listRunsJson(t.ctx, q)), path).toEqual(JSON.parse(JSON.stringify(got)));
       if (ids.length > 0 && ids.length < q.pageSize) partial++;
     }
     expect(partial).toBeGreaterThan(10); // the derived total is exercised
@@ -158,6 +160,7 @@ describe.each(testProviders())('run list pages (%s)', (provider) => {
           label,
         ).toEqual(ids);
         expect(got.total, label).toBe(total);
+        expect(JSON.parse(await listRunsJson(t.ctx, q)), label).toEqual(JSON.parse(JSON.stringify(got)));
       }
   });
 });

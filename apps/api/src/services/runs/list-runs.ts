@@ -1,42 +1,52 @@
 import type { RunListResponse } from '../../contract/runs.js';
-import type { RunFilter } from '../../db/hot-reads.js';
+import type { RunFilter, RunPage } from '../../db/hot-reads.js';
 import { type JsonText, jsonText } from '../../lib/route.js';
 import type { RunListQuery } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
 
+/** BNN_STUDIO_RUN_LIST_BASELINE=on: the run list route serialises pages in Node (the API bench's baseline). */
+const OBJECT_PAGES = process.env.BNN_STUDIO_RUN_LIST_BASELINE === 'on';
+
 /** Paged, filtered, sorted run list (one index per sort column carrying the filter columns: db/hot-reads.ts). */
 export function listRuns(ctx: ServiceCtx, q: RunListQuery) {
-  return ctx.cache.get(`runs:${JSON.stringify(q)}`, () => queryRuns(ctx, q));
+  return ctx.cache.get(`runs:${JSON.stringify(q)}`, async () => {
+    const { rows, total } = await queryPage(ctx, q, (f, p) => ctx.dbHandle.reads.listRuns(f, p));
+    return { runs: rows.map((r) => runDto(r)), total, page: q.page, pageSize: q.pageSize };
+  });
 }
 
-/** The same page, serialised once per cache entry (the hot dashboard route sends these bytes). */
+/**
+ * The same page as JSON text, cached as the bytes sent (the hot dashboard route): each run is serialised by the
+ * database (hot-reads listRunsJson, the RunSummary form runDto gives) and spliced in, so an uncached page costs
+ * Node no row objects, DTOs or JSON.stringify per run. list-runs.test.ts checks it equals listRuns' JSON.
+ */
 export function listRunsJson(ctx: ServiceCtx, q: RunListQuery): Promise<JsonText<RunListResponse>> {
-  return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () =>
-    jsonText<RunListResponse>(await listRuns(ctx, q)),
-  );
+  return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () => {
+    // The API bench's same-run baseline: the page as row objects, runDto and JSON.stringify in Node.
+    if (OBJECT_PAGES) return jsonText<RunListResponse>(await listRuns(ctx, q));
+    const { rows, total } = await queryPage(ctx, q, (f, p) => ctx.dbHandle.reads.listRunsJson(f, p));
+    return `{"runs":[${rows.join(',')}],"total":${total},"page":${q.page},"pageSize":${q.pageSize}}` as JsonText<RunListResponse>;
+  });
 }
 
-async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
+/** A page of rows (in whatever form `read` gives them) and the filter's total. */
+async function queryPage<T>(
+  ctx: ServiceCtx,
+  q: RunListQuery,
+  read: (filter: RunFilter, page: RunPage) => Promise<T[]>,
+): Promise<{ rows: T[]; total: number }> {
   // Through the driver (db/hot-reads.ts): the run list is the dashboard's hottest read.
   const { page: _p, pageSize: _s, sort: _o, order: _d, ...filter } = q;
-  const reads = ctx.dbHandle.reads;
   const offset = (q.page - 1) * q.pageSize;
   // Filters of status and location only: the cached per-group counts tell how many runs match (and so the total).
   const known = statusLocationOnly(filter) ? await groupTotals(ctx, filter) : null;
-  if (known && offset >= known.matching)
-    return { runs: [], total: known.matching, page: q.page, pageSize: q.pageSize };
+  if (known && offset >= known.matching) return { rows: [], total: known.matching };
   // Walking the sort index visits about (offset + limit) / density entries; a sparse status filter's rows read
   // through the status index and sorted cost about 3 entries' work each.
   const sparse =
     !!known && known.matching * 3 < Math.min(known.all, ((offset + q.pageSize) * known.all) / known.matching);
-  const rows = await reads.listRuns(filter, {
-    sort: q.sort,
-    order: q.order,
-    offset,
-    limit: q.pageSize,
-    sparse,
-  });
+  const rows = await read(filter, { sort: q.sort, order: q.order, offset, limit: q.pageSize, sparse });
   // The total without counting when the page tells it: a partly filled page is the last one (most searches fit
   // on their first page). Otherwise a count (countRuns).
   const total =
@@ -44,8 +54,10 @@ async function queryRuns(ctx: ServiceCtx, q: RunListQuery) {
       ? offset + rows.length
       : rows.length === 0 && offset === 0
         ? 0
-        : await countRuns(ctx, filter);
-  return { runs: rows.map((r) => runDto(r)), total, page: q.page, pageSize: q.pageSize };
+        : known
+          ? known.matching
+          : await countRuns(ctx, filter);
+  return { rows, total };
 }
 
 /**
