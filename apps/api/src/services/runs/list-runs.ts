@@ -67,6 +67,15 @@ async function queryPage<T>(
  */
 async function countRuns(ctx: ServiceCtx, filter: RunFilter): Promise<number> {
   if (statusLocationOnly(filter)) return (await groupTotals(ctx, filter)).matching;
+  // A name search with status/location filters: one cached count per (status, location) group of the search's
+  // matches serves every status/location filter with that search (a broad term is one pass, not one per filter).
+  const term = filter.q?.trim();
+  if (term && !filter.projectId && !filter.architectureVersionId) {
+    const groups = await ctx.cache.get(`runs-count-term:${term}`, () =>
+      ctx.dbHandle.reads.countRunsByStatusLocation(term),
+    );
+    return matchingGroups(groups, filter).matching;
+  }
   return ctx.cache.get(`runs-count:${JSON.stringify(filter)}`, () => ctx.dbHandle.reads.countRuns(filter));
 }
 
@@ -78,6 +87,14 @@ function statusLocationOnly(filter: RunFilter): boolean {
 async function groupTotals(ctx: ServiceCtx, filter: RunFilter): Promise<{ matching: number; all: number }> {
   const reads = ctx.dbHandle.reads;
   const groups = await ctx.cache.get('runs-count-groups', () => reads.countRunsByStatusLocation());
+  return matchingGroups(groups, filter);
+}
+
+/** How many of the counted runs match the filter's status and location, and how many were counted. */
+function matchingGroups(
+  groups: { status: string; location: string; n: number }[],
+  filter: RunFilter,
+): { matching: number; all: number } {
   let matching = 0;
   let all = 0;
   for (const g of groups) {
