@@ -112,6 +112,29 @@ describe.each(testProviders())('hot reads (%s)', (provider) => {
           }
   });
 
+  it.runIf(provider === 'sqlite')(
+    "serialises every date form SQLite may hold (Prisma's ISO text, epoch ms as integer or digits, other ISO text) as Date.toJSON does",
+    async () => {
+      const forms: [string | number | null, string | null][] = [
+        ['2026-01-02T03:04:05.678+00:00', '2026-01-02T03:04:05.678Z'],
+        [1767225599123, '2025-12-31T23:59:59.123Z'],
+        ['1767225599001', '2025-12-31T23:59:59.001Z'],
+        ['2026-01-02 03:04:05', '2026-01-02T03:04:05.000Z'],
+        ['2026-01-02T03:04:05Z', '2026-01-02T03:04:05.000Z'],
+        [null, null],
+      ];
+      const id = ids[5]!;
+      for (const [stored, wire] of forms) {
+        await t.ctx.db.$executeRawUnsafe('UPDATE "Run" SET "startedAt" = ? WHERE "id" = ?', stored, id);
+        const page = { sort: 'createdAt', order: 'asc', offset: 0, limit: 50 } as const;
+        const json = (await t.ctx.dbHandle.reads.listRunsJson({ q: id }, page)).map((j) => JSON.parse(j));
+        const rows = await t.ctx.dbHandle.reads.listRuns({ q: id }, page);
+        expect(json[0].startedAt, String(stored)).toBe(wire);
+        expect(json, String(stored)).toEqual(JSON.parse(JSON.stringify(rows.map((r) => runDto(r)))));
+      }
+    },
+  );
+
   it('matches search text literally (LIKE wildcards escaped)', async () => {
     const reads = t.ctx.dbHandle.reads;
     expect(await reads.countRuns({ q: 'quick_net' })).toBe(4);

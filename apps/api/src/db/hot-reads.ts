@@ -69,8 +69,10 @@ const isDate = (c: string) => (DATE_COLUMNS as readonly string[]).includes(c);
  * Date.toJSON writes; reals print with 17 significant digits (the same double after JSON.parse).
  */
 const SQLITE_SUMMARY_JSON = `json_object(${SUMMARY_KEYS.map((c) => {
+  // Prisma's own form (…T12:34:56.789+00:00) is rewritten as text; strftime (3× the cost) parses any other.
   const v = isDate(c)
-    ? `CASE WHEN "${c}" IS NULL THEN NULL WHEN typeof("${c}") IN ('integer','real') OR "${c}" NOT GLOB '*[^0-9]*' ` +
+    ? `CASE WHEN substr("${c}", 24) = '+00:00' THEN substr("${c}", 1, 23) || 'Z' WHEN "${c}" IS NULL THEN NULL ` +
+      `WHEN typeof("${c}") IN ('integer','real') OR "${c}" NOT GLOB '*[^0-9]*' ` +
       `THEN strftime('%Y-%m-%dT%H:%M:%fZ', "${c}" / 1000.0, 'unixepoch') ELSE strftime('%Y-%m-%dT%H:%M:%fZ', "${c}") END`
     : `"${c}"`;
   return `'${c}',${v}`;
