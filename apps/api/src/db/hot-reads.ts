@@ -31,6 +31,12 @@ export interface RunPage {
   offset: number;
   limit: number;
   /**
+   * Keyset pagination: only runs after this one in the page's order (its sort column's value as stored — a date
+   * as ISO 8601 text — and its id); null values sort as each database orders them (SQLite: lowest, Postgres:
+   * highest).
+   */
+  after?: { value: string | number | null; id: string };
+  /**
    * SQLite: read the status filter's rows through the status index and sort them, instead of walking the sort
    * column's index (the caller knows, from cached counts, that the filter matches few runs).
    */
@@ -87,10 +93,51 @@ const PG_SUMMARY_JSON = `json_build_object(${SUMMARY_KEYS.map(
 const SEARCH_CANDIDATES = 200;
 const SORTABLE = new Set(['createdAt', 'name', 'status', 'finalAccuracy', 'packedBytes', 'durationMs']);
 
-/** WHERE clause of a run filter; `param(i)` spells the i-th (0-based) placeholder. */
-function runWhere(f: RunFilter, param: (i: number) => string, provider: Provider) {
+const NULLABLE_SORTS = new Set<RunPage['sort']>(['finalAccuracy', 'packedBytes', 'durationMs']);
+const DATE_SORTS = new Set<RunPage['sort']>(['createdAt']);
+
+/**
+ * The keyset term of `page.after`: the runs after (value, id) in ORDER BY order, nulls where the database puts
+ * them. A row-value comparison, so the walk starts at the cursor's entry of the index.
+ */
+function keysetTerm(
+  page: RunPage,
+  provider: Provider,
+  add: (sql: (...p: string[]) => string, ...v: unknown[]) => void,
+) {
+  const { after, sort } = page;
+  if (!after) return;
+  const cmp = page.order === 'asc' ? '>' : '<';
+  const col = `"${sort}"`;
+  const nullsFirst = (provider === 'sqlite') === (page.order === 'asc');
+  let value = after.value;
+  // Dates as stored: Prisma writes SQLite DateTime as ISO text ending +00:00; Postgres casts ISO text itself.
+  if (typeof value === 'string' && DATE_SORTS.has(sort) && provider === 'sqlite')
+    value = value.replace(/Z$/, '+00:00');
+  if (value === null) {
+    if (!NULLABLE_SORTS.has(sort)) throw new Error(`run list cursor: ${sort} is never null`);
+    add(
+      (a) => `(${col} IS NULL AND "id" ${cmp} ${a}${nullsFirst ? ` OR ${col} IS NOT NULL` : ''})`,
+      after.id,
+    );
+  } else
+    add(
+      (a, b) =>
+        `((${col}, "id") ${cmp} (${a}, ${b})${NULLABLE_SORTS.has(sort) && !nullsFirst ? ` OR ${col} IS NULL` : ''})`,
+      value,
+      after.id,
+    );
+}
+
+/** WHERE clause of a run filter (and a page's keyset); `param(i)` spells the i-th (0-based) placeholder. */
+function runWhere(f: RunFilter, param: (i: number) => string, provider: Provider, page?: RunPage) {
   const terms: string[] = [];
   const values: unknown[] = [];
+  if (page)
+    keysetTerm(page, provider, (sql, ...vs) => {
+      terms.push(sql(...vs.map((_, i) => param(values.length + i))));
+      values.push(...vs);
+    });
   const add = (sql: (p: string) => string, v: unknown) => {
     terms.push(sql(param(values.length)));
     values.push(v);
@@ -298,7 +345,7 @@ function sqliteReads(file: string): HotReads {
   };
   /** The page's rows: `cols` is the select list (list columns, or one JSON text per run, plucked). */
   const pageRows = (cols: string, filter: RunFilter, page: RunPage, pluck = false) => {
-    const w = runWhere(filter, () => '?', 'sqlite');
+    const w = runWhere(filter, () => '?', 'sqlite', page);
     const ids = candidates(filter);
     const st = ids
       ? prepared(
@@ -467,7 +514,7 @@ function postgresReads(url: string): HotReads {
     },
     runDetail: loadDetail,
     async listRuns(filter, page) {
-      const w = runWhere(filter, param, 'postgresql');
+      const w = runWhere(filter, param, 'postgresql', page);
       const n = w.values.length;
       const r = await pool.query(pageSql(listCols, w.sql, page, param(n), param(n + 1), 'postgresql'), [
         ...w.values,
@@ -477,7 +524,7 @@ function postgresReads(url: string): HotReads {
       return r.rows as Run[];
     },
     async listRunsJson(filter, page) {
-      const w = runWhere(filter, param, 'postgresql');
+      const w = runWhere(filter, param, 'postgresql', page);
       const n = w.values.length;
       const text = pageSql(PG_SUMMARY_JSON, w.sql, page, param(n), param(n + 1), 'postgresql');
       const r = await pool.query({
