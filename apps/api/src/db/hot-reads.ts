@@ -497,6 +497,37 @@ function postgresReads(url: string): HotReads {
       else batch.waiters.set(id, [resolve]);
       batch.rejects.push(reject);
     });
+  // Name search, as SQLite does with its FTS5 table: the runs a term matches (pg_trgm index), when few, are the
+  // page's candidates — one named statement per filter shape (planned once per connection; its generic plan reads
+  // the trigram index), the page sorted from them. A term matching more runs is remembered for a while and walks
+  // the sort index (planned per term, where the planner sees how common it is).
+  const broadTerms = new Map<string, true>();
+  const searchPage = async (term: string, filter: RunFilter, page: RunPage): Promise<string[] | null> => {
+    const w = runWhere({ ...filter, q: undefined }, (i) => `$${i + 3}`, 'postgresql', page);
+    const n = w.values.length + 2;
+    const dir = page.order === 'asc' ? 'ASC' : 'DESC';
+    const text =
+      `WITH c AS MATERIALIZED (SELECT "id" FROM "Run" WHERE ("name" ILIKE $1 ESCAPE '\\' OR "id" = $2) LIMIT ${SEARCH_CANDIDATES + 1}) ` +
+      `SELECT n."k", p."j" FROM (SELECT count(*)::int AS "k" FROM c) n LEFT JOIN LATERAL (` +
+      `SELECT ${PG_SUMMARY_JSON} AS "j", "${page.sort}" AS "s", "id" AS "i" FROM "Run" WHERE "id" = ANY(ARRAY(` +
+      `SELECT "id" FROM "Run" WHERE "id" IN (SELECT "id" FROM c)${w.sql ? ` AND ${w.sql.slice(7)}` : ''}${orderBy(page)} ` +
+      `LIMIT $${n + 1} OFFSET $${n + 2}))) p ON true ORDER BY p."s" ${dir}, p."i" ${dir}`;
+    const r = await pool.query({
+      name: statementName(text),
+      text,
+      values: [`%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`, term, ...w.values, page.limit, page.offset],
+      rowMode: 'array',
+    });
+    const rows = r.rows as [number, string | null][];
+    if ((rows[0]?.[0] ?? 0) > SEARCH_CANDIDATES) {
+      // Only a choice of plan (both are exact).
+      if (broadTerms.size >= 1000) broadTerms.clear();
+      broadTerms.set(term, true);
+      setTimeout(() => broadTerms.delete(term), 10_000).unref();
+      return null;
+    }
+    return rows.flatMap(([, j]) => (j === null ? [] : [j]));
+  };
   // Concurrent health checks share one round trip.
   let pending: Promise<void> | null = null;
   return {
@@ -524,6 +555,11 @@ function postgresReads(url: string): HotReads {
       return r.rows as Run[];
     },
     async listRunsJson(filter, page) {
+      const term = filter.q?.trim();
+      if (term && !baseline && [...term].length >= 3 && !broadTerms.has(term)) {
+        const found = await searchPage(term, filter, page);
+        if (found) return found;
+      }
       const w = runWhere(filter, param, 'postgresql', page);
       const n = w.values.length;
       const text = pageSql(PG_SUMMARY_JSON, w.sql, page, param(n), param(n + 1), 'postgresql');
