@@ -105,6 +105,8 @@ export const RunListQuery = z.object({
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  /** Keyset pagination: the `nextCursor` of the previous page (same filter, sort and order); excludes `page`. */
+  cursor: z.string().min(1).max(1000).optional(),
 });
 export type RunListQuery = z.infer<typeof RunListQuery>;
 

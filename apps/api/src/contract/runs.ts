@@ -54,8 +54,11 @@ export type RunDetail = z.infer<typeof RunDetail>;
 export const RunListResponse = z.object({
   runs: z.array(RunSummary),
   total: z.number().int(),
-  page: z.number().int(),
+  /** The page number asked for; null when the page was asked for by `cursor`. */
+  page: z.number().int().nullable(),
   pageSize: z.number().int(),
+  /** Pass as `cursor` for the page after this one (same filter, sort and order); null on the last page. */
+  nextCursor: z.string().nullable(),
 });
 export type RunListResponse = z.infer<typeof RunListResponse>;
 

@@ -1,7 +1,8 @@
 // The driver-level reads against Prisma's (the reference): same rows, same order, same counts.
 import { getPreset } from '@bnn-studio/bnn-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Prisma } from '../generated/sqlite/client.js';
+import type { Prisma, Run } from '../generated/sqlite/client.js';
+import { runDto } from '../services/runs/dto.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
 import { RUN_LIST_COLUMNS, type RunFilter, type RunPage } from './hot-reads.js';
 
@@ -39,6 +40,11 @@ describe.each(testProviders())('hot reads (%s)', (provider) => {
           durationMs: i % 4 ? 1000 * (i % 3) : null,
           finishedAt: status === 'running' ? null : new Date(Date.UTC(2026, 0, 1, 0, i)),
           weightsSha256: i % 2 ? 'ab'.repeat(32) : null,
+          // Values whose JSON must survive the database's serialisation: ms timestamps, awkward doubles, text.
+          startedAt: i % 3 ? new Date(Date.UTC(2025, 11, 31, 23, 59, 59, (i * 137) % 1000)) : null,
+          finalLoss: i % 4 ? 0.1 + 0.2 * i + 1e-17 : i === 4 ? 1e21 : null,
+          packedBytes: i % 5 ? 1000 + i : null,
+          error: i % 6 === 1 ? `bad "quote" \\ back\nline \u0001 é ${i}` : null,
         },
       });
     }
@@ -96,9 +102,38 @@ describe.each(testProviders())('hot reads (%s)', (provider) => {
             const ref = await reference(f, page);
             const label = JSON.stringify({ f, page });
             expect(await t.ctx.dbHandle.reads.listRuns(f, page), label).toEqual(ref.rows);
+            // The database's RunSummary JSON: what runDto of Prisma's rows serialises to.
+            const json = await t.ctx.dbHandle.reads.listRunsJson(f, page);
+            expect(
+              json.map((j) => JSON.parse(j)),
+              label,
+            ).toEqual(JSON.parse(JSON.stringify(ref.rows.map((r) => runDto(r as unknown as Run)))));
             expect(await t.ctx.dbHandle.reads.countRuns(f), label).toBe(ref.count);
           }
   });
+
+  it.runIf(provider === 'sqlite')(
+    "serialises every date form SQLite may hold (Prisma's ISO text, epoch ms as integer or digits, other ISO text) as Date.toJSON does",
+    async () => {
+      const forms: [string | number | null, string | null][] = [
+        ['2026-01-02T03:04:05.678+00:00', '2026-01-02T03:04:05.678Z'],
+        [1767225599123, '2025-12-31T23:59:59.123Z'],
+        ['1767225599001', '2025-12-31T23:59:59.001Z'],
+        ['2026-01-02 03:04:05', '2026-01-02T03:04:05.000Z'],
+        ['2026-01-02T03:04:05Z', '2026-01-02T03:04:05.000Z'],
+        [null, null],
+      ];
+      const id = ids[5]!;
+      for (const [stored, wire] of forms) {
+        await t.ctx.db.$executeRawUnsafe('UPDATE "Run" SET "startedAt" = ? WHERE "id" = ?', stored, id);
+        const page = { sort: 'createdAt', order: 'asc', offset: 0, limit: 50 } as const;
+        const json = (await t.ctx.dbHandle.reads.listRunsJson({ q: id }, page)).map((j) => JSON.parse(j));
+        const rows = await t.ctx.dbHandle.reads.listRuns({ q: id }, page);
+        expect(json[0].startedAt, String(stored)).toBe(wire);
+        expect(json, String(stored)).toEqual(JSON.parse(JSON.stringify(rows.map((r) => runDto(r)))));
+      }
+    },
+  );
 
   it('matches search text literally (LIKE wildcards escaped)', async () => {
     const reads = t.ctx.dbHandle.reads;

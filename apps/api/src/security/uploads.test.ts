@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImageZipBudget, imageSize } from '../services/datasets/image-budget.js';
 import { multipart, png } from '../test/dataset-files.js';
 import { createTestApp, TEST_TOKEN, type TestApp } from '../test/helpers.js';
-import { httpRequest, probeHealth } from '../test/raw-http.js';
+import { httpRequest, probeHealth, streamedRequest } from '../test/raw-http.js';
 
 function p99(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -123,5 +123,73 @@ describe('dataset uploads off the event loop (hostile)', () => {
     expect(JSON.parse(res.body).dataset.samples).toBe(4);
     expect(lat.length).toBeGreaterThan(3);
     expect(p99(lat)).toBeLessThan(1_000);
+  });
+
+  it('refuses a 200 MB IDX upload (over the decoded limit) with 413 from its header, before storing or decoding it', async () => {
+    // Generated while sent: the multipart head, an IDX images header of [n, 28, 28] (~200 MB of pixels), zeros in
+    // 1 MiB chunks (one shared buffer), the labels part and the closing boundary. Nothing of 200 MB is allocated.
+    const n = Math.floor((t.ctx.config.maxUploadBytes - 16) / 784);
+    const boundary = '----bnnbomb';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nidx\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bomb-images-idx3-ubyte"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const idxHead = Buffer.alloc(16);
+    idxHead.writeUInt32BE(0x00000803, 0);
+    idxHead.writeUInt32BE(n, 4);
+    idxHead.writeUInt32BE(28, 8);
+    idxHead.writeUInt32BE(28, 12);
+    const pixels = n * 784;
+    const labelsHead = Buffer.alloc(8);
+    labelsHead.writeUInt32BE(0x00000801, 0);
+    labelsHead.writeUInt32BE(n, 4);
+    const labelsPart = Buffer.from(
+      `\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bomb-labels-idx1-ubyte"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const MiB = 1024 * 1024;
+    const zeros = Buffer.alloc(MiB);
+    function* body() {
+      yield head;
+      yield idxHead;
+      for (let left = pixels; left > 0; left -= MiB) yield left >= MiB ? zeros : zeros.subarray(0, left);
+      yield labelsPart;
+      yield labelsHead;
+      for (let left = n; left > 0; left -= MiB) yield left >= MiB ? zeros : zeros.subarray(0, left);
+      yield tail;
+    }
+    const length = head.length + 16 + pixels + labelsPart.length + 8 + n + tail.length;
+    expect(length).toBeGreaterThan(200 * 1e6);
+    const probe = probeHealth(port, 50);
+    const t0 = performance.now();
+    const res = await streamedRequest(port, {
+      path: '/api/datasets',
+      headers: {
+        authorization: `Bearer ${TEST_TOKEN}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      },
+      length,
+      chunks: body,
+    });
+    const ms = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 200));
+    const lat = await probe.stop();
+    expect(res.status, res.body.slice(0, 300)).toBe(413);
+    const err = JSON.parse(res.body).error;
+    expect(err.code).toBe('dataset_too_large');
+    expect(err.message).toMatch(/bomb-images-idx3-ubyte/);
+    expect(err.message).toMatch(/over the 512 MiB decoded-dataset limit/);
+    expect(err.fix).toMatch(/fewer or smaller samples/);
+    // Refused from the header: the answer came long before the 200 MB were sent, and quickly.
+    expect(res.sent).toBeLessThan(64 * MiB);
+    expect(ms).toBeLessThan(5_000);
+    expect(lat.length).toBeGreaterThan(0);
+    expect(p99(lat), JSON.stringify(lat.map(Math.round))).toBeLessThan(1_000);
+    expect(await t.ctx.db.dataset.count({ where: { kind: 'idx' } })).toBe(0);
+    // The server still serves this connection's successors (the refused body did not wedge it).
+    const health = await httpRequest(port, { path: '/api/health' });
+    expect(health.status).toBe(200);
   });
 });

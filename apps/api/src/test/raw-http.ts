@@ -89,3 +89,63 @@ export function probeHealth(port: number, everyMs = 100): { stop(): Promise<numb
     },
   };
 }
+
+/**
+ * Streams a large body (`chunks`, written with backpressure, never held whole) with its Content-Length, and
+ * stops sending as soon as the response starts: a server that refuses early is not made to wait for the rest.
+ * Returns the response and how many body bytes were written before it.
+ */
+export function streamedRequest(
+  port: number,
+  opts: { path: string; headers: Record<string, string>; length: number; chunks: () => Iterable<Buffer> },
+): Promise<RawResponse & { sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: opts.path,
+        headers: { ...opts.headers, 'content-length': String(opts.length) },
+        agent: false,
+      },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+            sent,
+          });
+          req.destroy();
+        });
+        res.on('error', reject);
+      },
+    );
+    // The server may close the connection once it has answered: a write error after the answer is expected.
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    const it = opts.chunks()[Symbol.iterator]();
+    const pump = () => {
+      while (!answered && !req.destroyed) {
+        const next = it.next();
+        if (next.done) {
+          req.end();
+          return;
+        }
+        sent += next.value.length;
+        if (!req.write(next.value)) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+}

@@ -4,6 +4,7 @@ import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync
 import { createInterface } from 'node:readline';
 import { unzipSync } from 'fflate';
 import { ApiError } from '../../lib/errors.js';
+import { checkDecodedValues } from './decoded-budget.js';
 
 export interface DatasetMeta {
   samples: number;
@@ -79,6 +80,10 @@ export function inspectIdx(imagesFile: string, labelsFile: string): DatasetMeta 
       `${images.dims[0]} images but ${labels.dims[0]} labels.`,
       'Upload matching images and labels files.',
     );
+  checkDecodedValues(
+    images.dims.reduce((a, b) => a * b, 1),
+    `The images file (shape [${images.dims.join(', ')}])`,
+  );
   const labelBytes = readFileSync(labels.file).subarray(labels.headerBytes);
   let maxLabel = 0;
   for (const b of labelBytes) if (b > maxLabel) maxLabel = b;
@@ -145,6 +150,7 @@ export async function inspectCsv(file: string, labelColumn?: string): Promise<Da
       'The CSV has no data rows.',
       'Upload a CSV with a header line and at least one row.',
     );
+  checkDecodedValues(rows * (header.length - 1), `The CSV (${rows} rows × ${header.length - 1} features)`);
   const labels = [...classes].sort((a, b) =>
     Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b),
   );

@@ -12,6 +12,7 @@ import { formatZodIssues } from '../../lib/route.js';
 import { DatasetUploadFields } from '../../schemas.js';
 import type { ServiceCtx } from '../context.js';
 import { DATASET_KIND_RULES } from './dataset-kinds.js';
+import { idxHeaderGuard } from './decoded-budget.js';
 import { datasetDto } from './dto.js';
 import type { DatasetMeta } from './inspect-dataset.js';
 import { decodeInThread, type StoredKind } from './stored-dataset.js';
@@ -72,7 +73,8 @@ export async function uploadDataset(
   try {
     for await (const part of input.parts) {
       const path = join(tmp, `file${files.length}`);
-      await pipeline(part.stream, createWriteStream(path));
+      // An IDX header announcing more than the decoded-dataset limit stops the upload here (413).
+      await pipeline(part.stream, idxHeaderGuard(part.filename), createWriteStream(path));
       if ((part.stream as { truncated?: boolean }).truncated)
         throw new ApiError(
           413,

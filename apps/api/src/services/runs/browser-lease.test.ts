@@ -115,7 +115,9 @@ describe.each(testProviders())('browser run lease and hot reads (%s)', (provider
     const list = await t.app.inject({ method: 'GET', url: '/api/runs?q=hot%20read', headers: t.auth });
     expect(list.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(list.json()).toEqual(
-      JSON.parse(JSON.stringify({ runs: [runDto(viaPrisma!)], total: 1, page: 1, pageSize: 50 })),
+      JSON.parse(
+        JSON.stringify({ runs: [runDto(viaPrisma!)], total: 1, page: 1, pageSize: 50, nextCursor: null }),
+      ),
     );
     expect((await req('GET', '/api/runs/run_missing')).status).toBe(404);
   });
