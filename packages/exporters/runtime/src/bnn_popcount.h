@@ -9,15 +9,29 @@
  *      4 words plus three at the end.
  *   4  Compiler builtin (__builtin_popcount: a libgcc call on Cortex-M4), the naive baseline.
  *   5  Auto: Harley-Seal (C) for rows of >= BNN_HS_MIN_WORDS words, SWAR + USADA8 below.
- * Measured on the emulated Cortex-M4 (npm run bench): 2 wins on every conv shape benchmarked; the C
- * Harley-Seal beats the C SWAR loop on long rows but not the hand-scheduled one.
+ *   6  Auto (default): rows of >= BNN_HS_MIN_WORDS words by Harley-Seal over 8-word blocks, shorter rows by 2.
+ *      Carry-save adders fold each block into the ones/twos/fours bit planes and emit one `eights` word, whose
+ *      byte counts are summed bytewise; the planes are counted once per row, together, in 4-bit fields
+ *      (bnn_xor_popcount_hs8). On Thumb-2 the block is hand-scheduled (63 instructions per 8 words: 8 LDRD,
+ *      8 EOR, 7 carry-save adders of 5, one SWAR byte count of 10, loop); elsewhere, and in unoptimised
+ *      builds, it is the equivalent C.
+ * Measured on the emulated Cortex-M4 (npm run bench): Harley-Seal blocks win from rows of 32 words on (3x3
+ * convs with >= 128 channels), 2 on shorter rows; the C Harley-Seal of 3 beats the C SWAR loop on long rows
+ * but not the hand-scheduled one.
  */
 #ifndef BNN_POPCOUNT_H
 #define BNN_POPCOUNT_H
 #include <stdint.h>
 
 #ifndef BNN_POPCOUNT
-#define BNN_POPCOUNT 2
+#define BNN_POPCOUNT 6
+#endif
+
+/* The row popcounts are inlined into each kernel loop (gcc would otherwise call them per output). */
+#if defined(__GNUC__)
+#define BNN_PC_INLINE inline __attribute__((always_inline))
+#else
+#define BNN_PC_INLINE inline
 #endif
 
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
@@ -178,9 +192,195 @@ static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b
   return acc;
 }
 
+
+/*
+ * One carry-save adder: (carry, sum) of three bit planes, bit by bit: sum = a^b^c, carry = majority(a, b, c).
+ */
+#define BNN_CSA(carry, sum, a, b, c)                                                                          \
+  do {                                                                                                       \
+    const uint32_t bnn_csa_u = (a) ^ (b);                                                                   \
+    (carry) = ((a) & (b)) | (bnn_csa_u & (c));                                                               \
+    (sum) = bnn_csa_u ^ (c);                                                                                 \
+  } while (0)
+
+/*
+ * sum_i popcount(a[i] ^ b[i]) over n words, Harley-Seal over 8-word blocks (BNN_POPCOUNT 6).
+ *   Per block: the 8 xor words go through carry-save adders into the running bit planes `ones` (weight 1),
+ *   `twos` (2) and `fours` (4) and leave one `eights` word (weight 8); its SWAR byte counts (<= 8 per byte)
+ *   add bytewise into acc8, flushed into acc with USADA8 every 31 blocks (<= 248 per byte).
+ *   After the blocks: total = 8*acc + 4*popcount(fours) + 2*popcount(twos) + popcount(ones) + the tail words.
+ *   (bnn_hs8_blocks, bnn_hs8_finish; the kernels call the two directly with the block count hoisted.)
+ */
+/* Harley-Seal state of one row: the running bit planes and the byte counts of the emitted eights words. */
+typedef struct {
+  uint32_t ones, twos, fours, acc8;
+} bnn_hs8_state;
+
+/*
+ * `blocks` (1..31) 8-word blocks of sum popcount(a[i] ^ b[i]) into the Harley-Seal state: carry-save adders
+ * fold the 8 xor words into `ones` (weight 1), `twos` (2), `fours` (4) and leave one `eights` word (weight 8),
+ * whose SWAR byte counts (<= 8 per byte) add bytewise into acc8 (<= 248 per byte after 31 blocks).
+ * Advances *pa and *pb by 8*blocks words.
+ */
+static BNN_PC_INLINE void bnn_hs8_blocks(bnn_hs8_state *st, const uint32_t **pa, const uint32_t **pb, int blocks) {
+  const uint32_t *a = *pa, *b = *pb;
+  uint32_t ones = st->ones, twos = st->twos, fours = st->fours, acc8 = st->acc8;
+#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
+  /*
+     * The C loop below, hand-scheduled: 59 instructions per block, 13 registers (so only in optimised
+     * builds, where r7 is no frame pointer). The SWAR masks are immediates (Thumb-2 encodes 0xXYXYXYXY).
+     * Every operand the loop writes is early-clobber.
+     */
+    uint32_t x0, x1, w0, w1, ta, fa;
+    __asm__ volatile(
+        "1:\n\t"
+        /* words 0, 1 -> ones, carry ta */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        /* words 2, 3 -> ones, carry x0; twos + ta + x0 -> twos, carry fa */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fa], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        /* words 4, 5 -> ones, carry ta */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        /* words 6, 7 -> ones, carry x0; twos + ta + x0 -> twos, carry ta; fours + fa + ta -> fours, eights fa */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[ta], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "eor %[w0], %[fours], %[fa]\n\t"
+        "and %[w1], %[fours], %[fa]\n\t"
+        "and %[fa], %[w0], %[ta]\n\t"
+        "orr %[fa], %[w1], %[fa]\n\t"
+        "eor %[fours], %[w0], %[ta]\n\t"
+        /* byte counts of eights into acc8 */
+        "lsr %[w0], %[fa], #1\n\t"
+        "and %[w0], %[w0], #0x55555555\n\t"
+        "sub %[fa], %[fa], %[w0]\n\t"
+        "lsr %[w0], %[fa], #2\n\t"
+        "and %[w0], %[w0], #0x33333333\n\t"
+        "and %[fa], %[fa], #0x33333333\n\t"
+        "add %[fa], %[fa], %[w0]\n\t"
+        "add %[fa], %[fa], %[fa], lsr #4\n\t"
+        "and %[fa], %[fa], #0x0F0F0F0F\n\t"
+        "add %[acc8], %[acc8], %[fa]\n\t"
+        "subs %[blocks], %[blocks], #1\n\t"
+        "bne 1b"
+        : [acc8] "+&r"(acc8), [ones] "+&r"(ones), [twos] "+&r"(twos), [fours] "+&r"(fours), [a] "+&r"(a),
+          [b] "+&r"(b), [blocks] "+&r"(blocks), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
+          [ta] "=&r"(ta), [fa] "=&r"(fa)
+        :
+        : "cc", "memory");
+#else
+    do {
+      uint32_t ta, tb, fa, fb, eights;
+      BNN_CSA(ta, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+      BNN_CSA(tb, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
+      BNN_CSA(fa, twos, twos, ta, tb);
+      BNN_CSA(ta, ones, ones, a[4] ^ b[4], a[5] ^ b[5]);
+      BNN_CSA(tb, ones, ones, a[6] ^ b[6], a[7] ^ b[7]);
+      BNN_CSA(fb, twos, twos, ta, tb);
+      BNN_CSA(eights, fours, fours, fa, fb);
+      acc8 += bnn_byte_counts(eights);
+      a += 8;
+      b += 8;
+    } while (--blocks);
+#endif
+  st->ones = ones;
+  st->twos = twos;
+  st->fours = fours;
+  st->acc8 = acc8;
+  *pa = a;
+  *pb = b;
+}
+
+/*
+ * The count of a row from its Harley-Seal state, plus its last n < 8 words:
+ *   8*(eights' counts) + 4*popcount(fours) + 2*popcount(twos) + popcount(ones) + the tail words.
+ * The planes are counted together: 4-bit field counts (<= 4) of ones + 2*twos stay <= 12 in a nibble; in
+ * bytes, (ones + 2*twos) <= 24 plus 4*fours <= 32 plus up to 7 tail words' byte counts <= 56: <= 112.
+ * The eights' byte counts (<= 248) are summed separately with USADA8.
+ */
+static BNN_PC_INLINE int32_t bnn_hs8_finish(const bnn_hs8_state *st, const uint32_t *a, const uint32_t *b, int n) {
+  const uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu;
+  const uint32_t ones = st->ones, twos = st->twos, fours = st->fours;
+  uint32_t y = ones - ((ones >> 1) & m1), t = twos - ((twos >> 1) & m1), z = fours - ((fours >> 1) & m1);
+  y = (y & m2) + ((y >> 2) & m2);
+  t = (t & m2) + ((t >> 2) & m2);
+  z = (z & m2) + ((z >> 2) & m2);
+  y += t << 1;                    /* nibbles: ones + 2*twos <= 12 */
+  y = (y & m4) + ((y >> 4) & m4); /* bytes <= 24 */
+  z = (z + (z >> 4)) & m4;        /* bytes <= 8 */
+  y += z << 2;                    /* bytes <= 56 */
+  for (; n >= 2; n -= 2, a += 2, b += 2) { /* two tail words: nibbles <= 8, bytes <= 16 */
+    uint32_t p = a[0] ^ b[0], q = a[1] ^ b[1];
+    p = p - ((p >> 1) & m1);
+    q = q - ((q >> 1) & m1);
+    p = (p & m2) + ((p >> 2) & m2);
+    q = (q & m2) + ((q >> 2) & m2);
+    p += q;
+    y += (p & m4) + ((p >> 4) & m4);
+  }
+  if (n) y += bnn_byte_counts(a[0] ^ b[0]); /* bytes <= 56 + 3*16 + 8 = 112 */
+  return bnn_add_bytes(bnn_add_bytes(0, st->acc8) * 8, y);
+}
+
+/* sum_i popcount(a[i] ^ b[i]) over n words, Harley-Seal over 8-word blocks (BNN_POPCOUNT 6). */
+static BNN_PC_INLINE int32_t bnn_xor_popcount_hs8(const uint32_t *a, const uint32_t *b, int n) {
+  bnn_hs8_state st = {0u, 0u, 0u, 0u};
+  int32_t acc = 0;
+  while (n >= 8) {
+    int blocks = n >> 3;
+    if (blocks > 31) blocks = 31;
+    n -= 8 * blocks;
+    bnn_hs8_blocks(&st, &a, &b, blocks);
+    acc = bnn_add_bytes(acc, st.acc8); /* flush the eights' byte counts every 31 blocks */
+    st.acc8 = 0u;
+  }
+  return acc * 8 + bnn_hs8_finish(&st, a, b, n);
+}
+
 /* sum_i popcount(a[i] ^ b[i]) over n words: the binary-layer hot loop. */
-static inline int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
-#if BNN_POPCOUNT == 5
+static BNN_PC_INLINE int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
+#if BNN_POPCOUNT == 6
+  return n >= BNN_HS_MIN_WORDS ? bnn_xor_popcount_hs8(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+#elif BNN_POPCOUNT == 5
   return n >= BNN_HS_MIN_WORDS ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #elif BNN_POPCOUNT == 3
   return bnn_xor_popcount_hs(a, b, n);

@@ -71,7 +71,9 @@ void bnn_dequantize(const uint32_t *in, float *out, int pixels, int channels) {
 #endif
 
 static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint32_t *b, int n, int long_rows) {
-#if BNN_POPCOUNT == 5
+#if BNN_POPCOUNT == 6
+  return long_rows ? bnn_xor_popcount_hs8(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+#elif BNN_POPCOUNT == 5
   return long_rows ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #else
   (void)long_rows;
@@ -79,6 +81,74 @@ static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint3
 #endif
 }
 
+
+#if defined(__GNUC__)
+#define BNN_NOINLINE __attribute__((noinline))
+#else
+#define BNN_NOINLINE
+#endif
+
+/*
+ * Bit-packed output of one pixel (or one dense row): bit c of the output = (popcount(x ^ f_c) > th[c]) for
+ * the out_c filter rows of n words each, one after the other in `f`; the threshold compare is fused into the
+ * channel loop, so the count never leaves a register.
+ */
+static BNN_NOINLINE void bnn_bits_out_hs(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                         uint32_t *o) {
+#if BNN_POPCOUNT == 6
+  const int blocks = n >> 3, tail = n & 7;
+  if (blocks >= 1 && blocks <= 31) {
+    for (; out_c > 0; out_c -= 32, th += 32) {
+      const int nc = out_c < 32 ? out_c : 32;
+      uint32_t bits = 0;
+      for (int i = 0; i < nc; i++) {
+        bnn_hs8_state st = {0u, 0u, 0u, 0u};
+        const uint32_t *a = x;
+        bnn_hs8_blocks(&st, &a, &f, blocks);
+        const int32_t accum = bnn_hs8_finish(&st, a, f, tail);
+        f += tail;
+        bits |= (uint32_t)(accum > th[i]) << i;
+      }
+      *o++ = bits;
+    }
+    return;
+  }
+#endif
+  for (; out_c > 0; out_c -= 32, th += 32) {
+    const int nc = out_c < 32 ? out_c : 32;
+    uint32_t bits = 0;
+    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_xor_popcount_inline(x, f, n) > th[i]) << i;
+    *o++ = bits;
+  }
+}
+
+#if BNN_POPCOUNT == 6
+static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o) {
+  for (; out_c > 0; out_c -= 32, th += 32) {
+    const int nc = out_c < 32 ? out_c : 32;
+    uint32_t bits = 0;
+    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_xor_popcount_swar(x, f, n) > th[i]) << i;
+    *o++ = bits;
+  }
+}
+
+static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o, int long_rows) {
+  (void)long_rows;
+  if (n >= BNN_HS_MIN_WORDS) {
+    bnn_bits_out_hs(x, f, n, out_c, th, o);
+  } else {
+    bnn_bits_out_swar(x, f, n, out_c, th, o);
+  }
+}
+#else
+static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o, int long_rows) {
+  (void)long_rows;
+  bnn_bits_out_hs(x, f, n, out_c, th, o);
+}
+#endif
 
 /* All output channels of one output pixel from its gathered patch (see bnn_bconv2d). */
 static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch, int border,
@@ -88,18 +158,8 @@ static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const
   const int32_t k = (border ? valid_taps : w->k_h * w->k_w) * p->in_c;
   if (p->ot.bitpacked) {
     const int out_words = BNN_PACKED_WORDS(p->out_c);
-    uint32_t *o = (uint32_t *)out + pix * (size_t)out_words;
-    const uint32_t *f = p->filter;
-    for (int ow = 0; ow < out_words; ow++) {
-      uint32_t bits = 0;
-      const int n = p->out_c - 32 * ow < 32 ? p->out_c - 32 * ow : 32;
-      const int32_t *th = p->ot.thresholds + 32 * ow;
-      for (int i = 0; i < n; i++, f += patch) {
-        const int32_t accum = bnn_row_popcount(patch_words, f, patch, long_rows);
-        bits |= (uint32_t)(accum > th[i]) << i;
-      }
-      o[ow] = bits;
-    }
+    bnn_bits_out(patch_words, p->filter, patch, p->out_c, p->ot.thresholds, (uint32_t *)out + pix * (size_t)out_words,
+                 long_rows);
   } else {
     float *o = (float *)out + pix * (size_t)p->out_c;
     for (int c = 0; c < p->out_c; c++) {
@@ -119,12 +179,6 @@ static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const
     }
   }
 }
-
-#if defined(__GNUC__)
-#define BNN_NOINLINE __attribute__((noinline))
-#else
-#define BNN_NOINLINE
-#endif
 
 /* Separate functions so each popcount variant gets its own register allocation. */
 static BNN_NOINLINE void bnn_bconv_pixel_long(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
@@ -216,18 +270,7 @@ void bnn_bdepthwise(const bnn_bdepthwise_params *p, const uint32_t *in, float *o
 void bnn_bdense(const bnn_bdense_params *p, const uint32_t *in, void *out) {
   const int wc = BNN_PACKED_WORDS(p->in_c);
   if (p->ot.bitpacked) {
-    uint32_t *o = (uint32_t *)out;
-    const int out_words = BNN_PACKED_WORDS(p->out_c);
-    for (int ow = 0; ow < out_words; ow++) {
-      uint32_t bits = 0;
-      const int n = p->out_c - 32 * ow < 32 ? p->out_c - 32 * ow : 32;
-      for (int i = 0; i < n; i++) {
-        const int c = 32 * ow + i;
-        const int32_t accum = bnn_xor_popcount_inline(in, p->filter + (size_t)c * (size_t)wc, wc);
-        bits |= (uint32_t)(accum > p->ot.thresholds[c]) << i;
-      }
-      o[ow] = bits;
-    }
+    bnn_bits_out(in, p->filter, wc, p->out_c, p->ot.thresholds, (uint32_t *)out, 0);
   } else {
     float *o = (float *)out;
     for (int c = 0; c < p->out_c; c++) {
