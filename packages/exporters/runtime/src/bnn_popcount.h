@@ -134,12 +134,13 @@ static inline int32_t bnn_xor_popcount_hs(const uint32_t *a, const uint32_t *b, 
 
 static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b, int n) {
   int32_t acc = 0;
-#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && !defined(BNN_NO_ASM)
+#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
   /*
    * Thumb-2 loop, 21 instructions per 2 words: LDRD both pairs, EOR, then the SWAR stages with the masks in
    * registers so every shift folds into its AND, the two 4-bit partial sums added before the byte stage,
    * and USADA8 adding the four byte counts into acc. Same arithmetic as the C loop below. Every operand the
    * loop writes is early-clobber ("+&r"/"=&r"), so no input (e.g. zero) can share a register with it.
+   * Only in optimised builds: at -O0 the frame pointer leaves too few registers for its 12 operands.
    */
   int pairs = n >> 1;
   if (pairs > 0) {
