@@ -9,7 +9,7 @@
  *      4 words plus three at the end.
  *   4  Compiler builtin (__builtin_popcount: a libgcc call on Cortex-M4), the naive baseline.
  *   5  Auto: Harley-Seal (C) for rows of >= BNN_HS_MIN_WORDS words, SWAR + USADA8 below.
- *   6  Auto (default): rows of >= BNN_HS_MIN_WORDS words by Harley-Seal over 8-word blocks, shorter rows by 2.
+ *   6  Auto (default): rows of >= BNN_HS8_MIN_WORDS (8) words by Harley-Seal over 8-word blocks, shorter by 2.
  *      Carry-save adders fold each block into the ones/twos/fours bit planes and emit one `eights` word, whose
  *      byte counts are summed bytewise; the planes are counted once per row, together, in 4-bit fields
  *      (bnn_xor_popcount_hs8). On Thumb-2 the block is hand-scheduled (63 instructions per 8 words: 8 LDRD,
@@ -87,6 +87,16 @@ static inline uint32_t bnn_load_xor(const uint32_t *a, const uint32_t *b, int i)
 
 #ifndef BNN_HS_MIN_WORDS
 #define BNN_HS_MIN_WORDS 32
+#endif
+/* Variant 6: rows of at least this many words take the Harley-Seal row, shorter ones the SWAR loop. */
+#ifndef BNN_HS8_MIN_WORDS
+#define BNN_HS8_MIN_WORDS 8
+#endif
+/* The row length from which the kernels take their `long_rows` copy (variants 5 and 6). */
+#if BNN_POPCOUNT == 6
+#define BNN_LONG_ROW_WORDS BNN_HS8_MIN_WORDS
+#else
+#define BNN_LONG_ROW_WORDS BNN_HS_MIN_WORDS
 #endif
 
 static inline int32_t bnn_xor_popcount_hs(const uint32_t *a, const uint32_t *b, int n) {
@@ -205,37 +215,60 @@ static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b
   } while (0)
 
 /*
- * sum_i popcount(a[i] ^ b[i]) over n words, Harley-Seal over 8-word blocks (BNN_POPCOUNT 6).
- *   Per block: the 8 xor words go through carry-save adders into the running bit planes `ones` (weight 1),
- *   `twos` (2) and `fours` (4) and leave one `eights` word (weight 8); its SWAR byte counts (<= 8 per byte)
- *   add bytewise into acc8, flushed into acc with USADA8 every 31 blocks (<= 248 per byte).
- *   After the blocks: total = 8*acc + 4*popcount(fours) + 2*popcount(twos) + popcount(ones) + the tail words.
- *   (bnn_hs8_blocks, bnn_hs8_finish; the kernels call the two directly with the block count hoisted.)
+ * One carry-save adder: (carry, sum) of three bit planes, bit by bit: sum = a^b^c, carry = majority(a, b, c).
+ * `carry` is written before `sum`, so sum may alias a.
  */
-/* Harley-Seal state of one row: the running bit planes and the byte counts of the emitted eights words. */
-typedef struct {
-  uint32_t ones, twos, fours, acc8;
-} bnn_hs8_state;
+#define BNN_CSA(carry, sum, a, b, c)                                                                          \
+  do {                                                                                                       \
+    const uint32_t bnn_csa_u = (a) ^ (b);                                                                   \
+    (carry) = ((a) & (b)) | (bnn_csa_u & (c));                                                               \
+    (sum) = bnn_csa_u ^ (c);                                                                                 \
+  } while (0)
 
 /*
- * `blocks` (1..31) 8-word blocks of sum popcount(a[i] ^ b[i]) into the Harley-Seal state: carry-save adders
- * fold the 8 xor words into `ones` (weight 1), `twos` (2), `fours` (4) and leave one `eights` word (weight 8),
- * whose SWAR byte counts (<= 8 per byte) add bytewise into acc8 (<= 248 per byte after 31 blocks).
- * Advances *pa and *pb by 8*blocks words.
+ * sum_i popcount(a[i] ^ b[i]) over n <= 255 words, Harley-Seal (BNN_POPCOUNT 6). Bit planes `ones` (weight 1),
+ * `twos` (2), `fours` (4) start at 0 and take, in order:
+ *   n & 1: one word: ones = x;
+ *   n & 2: two words through one carry-save adder into ones, its carry is twos (still 0 before);
+ *   n & 4: four words through two adders into ones, their carries through one into twos, whose carry is fours;
+ *   n >> 3 blocks of 8 words (<= 31): 7 adders fold them into the planes and leave one `eights` word, whose
+ *          SWAR byte counts (<= 8 per byte) add bytewise into acc8 (<= 248).
+ * Total = 8*bytesum(acc8) + 4*popcount(fours) + 2*popcount(twos) + popcount(ones), the planes counted
+ * together: in nibbles ones + 2*twos <= 12, in bytes that <= 24 plus 4*fours <= 32: <= 56, summed with USADA8.
+ * On Thumb-2 (optimised builds: 13 registers, r7 is no frame pointer) all of it is one asm block, 63
+ * instructions per 8-word block (8 LDRD, 8 EOR, 7 adders of 5, a byte count of 10, loop) and 35 for the
+ * planes; elsewhere the same arithmetic in C.
  */
-static BNN_PC_INLINE void bnn_hs8_blocks(bnn_hs8_state *st, const uint32_t **pa, const uint32_t **pb, int blocks) {
-  const uint32_t *a = *pa, *b = *pb;
-  uint32_t ones = st->ones, twos = st->twos, fours = st->fours, acc8 = st->acc8;
+static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, int n) {
 #if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
-  /*
-     * The C loop below, hand-scheduled: 59 instructions per block, 13 registers (so only in optimised
-     * builds, where r7 is no frame pointer). The SWAR masks are immediates (Thumb-2 encodes 0xXYXYXYXY).
-     * Every operand the loop writes is early-clobber.
-     */
-    uint32_t x0, x1, w0, w1, ta, fa;
-    __asm__ volatile(
-        "1:\n\t"
-        /* words 0, 1 -> ones, carry ta */
+  uint32_t ones, twos, fours, acc8, x0, x1, w0, w1, ta, fa;
+  __asm__ volatile(
+        "mov %[ones], #0\n\t"
+        "mov %[twos], #0\n\t"
+        "mov %[fours], #0\n\t"
+        "mov %[acc8], #0\n\t"
+        "tst %[n], #7\n\t"
+        "beq 4f\n\t"
+        "tst %[n], #1\n\t"
+        "beq 2f\n\t"
+        "ldr %[x0], [%[a]], #4\n\t"
+        "ldr %[w0], [%[b]], #4\n\t"
+        "eor %[ones], %[x0], %[w0]\n\t"
+        "2:\n\t"
+        "tst %[n], #2\n\t"
+        "beq 3f\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[twos], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "3:\n\t"
+        "tst %[n], #4\n\t"
+        "beq 4f\n\t"
         "ldrd %[x0], %[x1], [%[a]], #8\n\t"
         "ldrd %[w0], %[w1], [%[b]], #8\n\t"
         "eor %[x0], %[x0], %[w0]\n\t"
@@ -245,7 +278,34 @@ static BNN_PC_INLINE void bnn_hs8_blocks(bnn_hs8_state *st, const uint32_t **pa,
         "and %[x0], %[w0], %[x1]\n\t"
         "orr %[ta], %[w1], %[x0]\n\t"
         "eor %[ones], %[w0], %[x1]\n\t"
-        /* words 2, 3 -> ones, carry x0; twos + ta + x0 -> twos, carry fa */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fours], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "4:\n\t"
+        "lsrs %[n], %[n], #3\n\t"
+        "beq 6f\n\t"
+        "5:\n\t"
+        /* words 0-3 -> ones; carries ta, x0 -> twos, carry fa */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
         "ldrd %[x0], %[x1], [%[a]], #8\n\t"
         "ldrd %[w0], %[w1], [%[b]], #8\n\t"
         "eor %[x0], %[x0], %[w0]\n\t"
@@ -260,7 +320,7 @@ static BNN_PC_INLINE void bnn_hs8_blocks(bnn_hs8_state *st, const uint32_t **pa,
         "and %[ta], %[w0], %[x0]\n\t"
         "orr %[fa], %[w1], %[ta]\n\t"
         "eor %[twos], %[w0], %[x0]\n\t"
-        /* words 4, 5 -> ones, carry ta */
+        /* words 4-7 -> ones; carries -> twos, carry ta; fours + fa + ta -> fours, eights in fa */
         "ldrd %[x0], %[x1], [%[a]], #8\n\t"
         "ldrd %[w0], %[w1], [%[b]], #8\n\t"
         "eor %[x0], %[x0], %[w0]\n\t"
@@ -270,7 +330,6 @@ static BNN_PC_INLINE void bnn_hs8_blocks(bnn_hs8_state *st, const uint32_t **pa,
         "and %[x0], %[w0], %[x1]\n\t"
         "orr %[ta], %[w1], %[x0]\n\t"
         "eor %[ones], %[w0], %[x1]\n\t"
-        /* words 6, 7 -> ones, carry x0; twos + ta + x0 -> twos, carry ta; fours + fa + ta -> fours, eights fa */
         "ldrd %[x0], %[x1], [%[a]], #8\n\t"
         "ldrd %[w0], %[w1], [%[b]], #8\n\t"
         "eor %[x0], %[x0], %[w0]\n\t"
@@ -301,86 +360,99 @@ static BNN_PC_INLINE void bnn_hs8_blocks(bnn_hs8_state *st, const uint32_t **pa,
         "add %[fa], %[fa], %[fa], lsr #4\n\t"
         "and %[fa], %[fa], #0x0F0F0F0F\n\t"
         "add %[acc8], %[acc8], %[fa]\n\t"
-        "subs %[blocks], %[blocks], #1\n\t"
-        "bne 1b"
-        : [acc8] "+&r"(acc8), [ones] "+&r"(ones), [twos] "+&r"(twos), [fours] "+&r"(fours), [a] "+&r"(a),
-          [b] "+&r"(b), [blocks] "+&r"(blocks), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
+        "subs %[n], %[n], #1\n\t"
+        "bne 5b\n\t"
+        "6:\n\t"
+        /* the planes: masks in x0, x1, zero in w1; acc8 <- 8*bytesum(acc8) + bytesum(ones + 2*twos + 4*fours) */
+        "mov %[x0], #0x55555555\n\t"
+        "mov %[x1], #0x33333333\n\t"
+        "mov %[w1], #0\n\t"
+        "usad8 %[acc8], %[acc8], %[w1]\n\t"
+        "and %[w0], %[x0], %[ones], lsr #1\n\t"
+        "sub %[ones], %[ones], %[w0]\n\t"
+        "and %[w0], %[x1], %[ones], lsr #2\n\t"
+        "and %[ones], %[ones], %[x1]\n\t"
+        "add %[ones], %[ones], %[w0]\n\t"
+        "and %[w0], %[x0], %[twos], lsr #1\n\t"
+        "sub %[twos], %[twos], %[w0]\n\t"
+        "and %[w0], %[x1], %[twos], lsr #2\n\t"
+        "and %[twos], %[twos], %[x1]\n\t"
+        "add %[twos], %[twos], %[w0]\n\t"
+        "add %[ones], %[ones], %[twos], lsl #1\n\t"
+        "and %[w0], %[x0], %[fours], lsr #1\n\t"
+        "sub %[fours], %[fours], %[w0]\n\t"
+        "and %[w0], %[x1], %[fours], lsr #2\n\t"
+        "and %[fours], %[fours], %[x1]\n\t"
+        "add %[fours], %[fours], %[w0]\n\t"
+        "add %[fours], %[fours], %[fours], lsr #4\n\t"
+        "and %[fours], %[fours], #0x0F0F0F0F\n\t"
+        "lsr %[w0], %[ones], #4\n\t"
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
+        "and %[ones], %[ones], #0x0F0F0F0F\n\t"
+        "add %[ones], %[ones], %[w0]\n\t"
+        "add %[ones], %[ones], %[fours], lsl #2\n\t"
+        "lsl %[acc8], %[acc8], #3\n\t"
+        "usada8 %[acc8], %[ones], %[w1], %[acc8]"
+        : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [acc8] "=&r"(acc8), [a] "+&r"(a),
+          [b] "+&r"(b), [n] "+&r"(n), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
           [ta] "=&r"(ta), [fa] "=&r"(fa)
         :
         : "cc", "memory");
+  return (int32_t)acc8;
 #else
-    do {
-      uint32_t ta, tb, fa, fb, eights;
-      BNN_CSA(ta, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
-      BNN_CSA(tb, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
-      BNN_CSA(fa, twos, twos, ta, tb);
-      BNN_CSA(ta, ones, ones, a[4] ^ b[4], a[5] ^ b[5]);
-      BNN_CSA(tb, ones, ones, a[6] ^ b[6], a[7] ^ b[7]);
-      BNN_CSA(fb, twos, twos, ta, tb);
-      BNN_CSA(eights, fours, fours, fa, fb);
-      acc8 += bnn_byte_counts(eights);
-      a += 8;
-      b += 8;
-    } while (--blocks);
+  uint32_t ones = 0u, twos = 0u, fours = 0u, acc8 = 0u;
+  if (n & 1) {
+    ones = a[0] ^ b[0];
+    a += 1;
+    b += 1;
+  }
+  if (n & 2) {
+    BNN_CSA(twos, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+    a += 2;
+    b += 2;
+  }
+  if (n & 4) {
+    uint32_t ta, tb;
+    BNN_CSA(ta, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+    BNN_CSA(tb, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
+    BNN_CSA(fours, twos, twos, ta, tb);
+    a += 4;
+    b += 4;
+  }
+  for (int blocks = n >> 3; blocks > 0; blocks--, a += 8, b += 8) {
+    uint32_t ta, tb, fa, fb, eights;
+    BNN_CSA(ta, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+    BNN_CSA(tb, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
+    BNN_CSA(fa, twos, twos, ta, tb);
+    BNN_CSA(ta, ones, ones, a[4] ^ b[4], a[5] ^ b[5]);
+    BNN_CSA(tb, ones, ones, a[6] ^ b[6], a[7] ^ b[7]);
+    BNN_CSA(fb, twos, twos, ta, tb);
+    BNN_CSA(eights, fours, fours, fa, fb);
+    acc8 += bnn_byte_counts(eights);
+  }
+  uint32_t y = ones - ((ones >> 1) & 0x55555555u), t = twos - ((twos >> 1) & 0x55555555u);
+  uint32_t z = fours - ((fours >> 1) & 0x55555555u);
+  y = (y & 0x33333333u) + ((y >> 2) & 0x33333333u);
+  t = (t & 0x33333333u) + ((t >> 2) & 0x33333333u);
+  z = (z & 0x33333333u) + ((z >> 2) & 0x33333333u);
+  y += t << 1;                                        /* nibbles <= 12 */
+  y = (y & 0x0F0F0F0Fu) + ((y >> 4) & 0x0F0F0F0Fu);   /* bytes <= 24 */
+  y += ((z + (z >> 4)) & 0x0F0F0F0Fu) << 2;           /* bytes <= 24 + 32 */
+  return bnn_add_bytes(bnn_add_bytes(0, acc8) * 8, y);
 #endif
-  st->ones = ones;
-  st->twos = twos;
-  st->fours = fours;
-  st->acc8 = acc8;
-  *pa = a;
-  *pb = b;
 }
 
-/*
- * The count of a row from its Harley-Seal state, plus its last n < 8 words:
- *   8*(eights' counts) + 4*popcount(fours) + 2*popcount(twos) + popcount(ones) + the tail words.
- * The planes are counted together: 4-bit field counts (<= 4) of ones + 2*twos stay <= 12 in a nibble; in
- * bytes, (ones + 2*twos) <= 24 plus 4*fours <= 32 plus up to 7 tail words' byte counts <= 56: <= 112.
- * The eights' byte counts (<= 248) are summed separately with USADA8.
- */
-static BNN_PC_INLINE int32_t bnn_hs8_finish(const bnn_hs8_state *st, const uint32_t *a, const uint32_t *b, int n) {
-  const uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu;
-  const uint32_t ones = st->ones, twos = st->twos, fours = st->fours;
-  uint32_t y = ones - ((ones >> 1) & m1), t = twos - ((twos >> 1) & m1), z = fours - ((fours >> 1) & m1);
-  y = (y & m2) + ((y >> 2) & m2);
-  t = (t & m2) + ((t >> 2) & m2);
-  z = (z & m2) + ((z >> 2) & m2);
-  y += t << 1;                    /* nibbles: ones + 2*twos <= 12 */
-  y = (y & m4) + ((y >> 4) & m4); /* bytes <= 24 */
-  z = (z + (z >> 4)) & m4;        /* bytes <= 8 */
-  y += z << 2;                    /* bytes <= 56 */
-  for (; n >= 2; n -= 2, a += 2, b += 2) { /* two tail words: nibbles <= 8, bytes <= 16 */
-    uint32_t p = a[0] ^ b[0], q = a[1] ^ b[1];
-    p = p - ((p >> 1) & m1);
-    q = q - ((q >> 1) & m1);
-    p = (p & m2) + ((p >> 2) & m2);
-    q = (q & m2) + ((q >> 2) & m2);
-    p += q;
-    y += (p & m4) + ((p >> 4) & m4);
-  }
-  if (n) y += bnn_byte_counts(a[0] ^ b[0]); /* bytes <= 56 + 3*16 + 8 = 112 */
-  return bnn_add_bytes(bnn_add_bytes(0, st->acc8) * 8, y);
-}
-
-/* sum_i popcount(a[i] ^ b[i]) over n words, Harley-Seal over 8-word blocks (BNN_POPCOUNT 6). */
+/* sum_i popcount(a[i] ^ b[i]) over n words: bnn_hs8_row over chunks of 248 words (31 blocks), then the rest. */
 static BNN_PC_INLINE int32_t bnn_xor_popcount_hs8(const uint32_t *a, const uint32_t *b, int n) {
-  bnn_hs8_state st = {0u, 0u, 0u, 0u};
   int32_t acc = 0;
-  while (n >= 8) {
-    int blocks = n >> 3;
-    if (blocks > 31) blocks = 31;
-    n -= 8 * blocks;
-    bnn_hs8_blocks(&st, &a, &b, blocks);
-    acc = bnn_add_bytes(acc, st.acc8); /* flush the eights' byte counts every 31 blocks */
-    st.acc8 = 0u;
-  }
-  return acc * 8 + bnn_hs8_finish(&st, a, b, n);
+  for (; n > 255; n -= 248, a += 248, b += 248) acc += bnn_hs8_row(a, b, 248);
+  return acc + bnn_hs8_row(a, b, n);
 }
 
 /* sum_i popcount(a[i] ^ b[i]) over n words: the binary-layer hot loop. */
 static BNN_PC_INLINE int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
 #if BNN_POPCOUNT == 6
-  return n >= BNN_HS_MIN_WORDS ? bnn_xor_popcount_hs8(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+  return n >= BNN_HS8_MIN_WORDS ? bnn_xor_popcount_hs8(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #elif BNN_POPCOUNT == 5
   return n >= BNN_HS_MIN_WORDS ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #elif BNN_POPCOUNT == 3

@@ -96,19 +96,11 @@ static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint3
 static BNN_NOINLINE void bnn_bits_out_hs(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                          uint32_t *o) {
 #if BNN_POPCOUNT == 6
-  const int blocks = n >> 3, tail = n & 7;
-  if (blocks >= 1 && blocks <= 31) {
+  if (n <= 255) { /* one Harley-Seal row per channel, no chunking */
     for (; out_c > 0; out_c -= 32, th += 32) {
       const int nc = out_c < 32 ? out_c : 32;
       uint32_t bits = 0;
-      for (int i = 0; i < nc; i++) {
-        bnn_hs8_state st = {0u, 0u, 0u, 0u};
-        const uint32_t *a = x;
-        bnn_hs8_blocks(&st, &a, &f, blocks);
-        const int32_t accum = bnn_hs8_finish(&st, a, f, tail);
-        f += tail;
-        bits |= (uint32_t)(accum > th[i]) << i;
-      }
+      for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_hs8_row(x, f, n) > th[i]) << i;
       *o++ = bits;
     }
     return;
@@ -136,7 +128,7 @@ static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f,
 static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                            uint32_t *o, int long_rows) {
   (void)long_rows;
-  if (n >= BNN_HS_MIN_WORDS) {
+  if (n >= BNN_HS8_MIN_WORDS) {
     bnn_bits_out_hs(x, f, n, out_c, th, o);
   } else {
     bnn_bits_out_swar(x, f, n, out_c, th, o);
@@ -223,7 +215,7 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
       const int border = valid_taps != taps && p->pad == BNN_PAD_ZERO;
       const size_t pix = (size_t)oy * (size_t)w->out_w + (size_t)ox;
       /* Two specialised copies of the channel loop: the popcount variant is fixed per layer. */
-      if (patch >= BNN_HS_MIN_WORDS) {
+      if (patch >= BNN_LONG_ROW_WORDS) {
         bnn_bconv_pixel_long(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
       } else {
         bnn_bconv_pixel_short(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
