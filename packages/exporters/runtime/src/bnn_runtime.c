@@ -93,26 +93,32 @@ static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint3
  * the out_c filter rows of n words each, one after the other in `f`; the threshold compare is fused into the
  * channel loop, so the count never leaves a register.
  */
+/* The channel loop with the row popcount `row` (each a separate function: each gets its own registers). */
+#define BNN_BITS_OUT_LOOP(row)                                                                                 \
+  for (; out_c > 0; out_c -= 32, th += 32) {                                                                   \
+    const int nc = out_c < 32 ? out_c : 32;                                                                    \
+    uint32_t bits = 0;                                                                                         \
+    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(row(x, f, n) > th[i]) << i;                        \
+    *o++ = bits;                                                                                               \
+  }
+
 static BNN_NOINLINE void bnn_bits_out_hs(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                          uint32_t *o) {
-#if BNN_POPCOUNT == 6
-  if (n <= 255) { /* one Harley-Seal row per channel, no chunking */
-    for (; out_c > 0; out_c -= 32, th += 32) {
-      const int nc = out_c < 32 ? out_c : 32;
-      uint32_t bits = 0;
-      for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_hs8_row(x, f, n) > th[i]) << i;
-      *o++ = bits;
-    }
-    return;
-  }
-#endif
-  for (; out_c > 0; out_c -= 32, th += 32) {
-    const int nc = out_c < 32 ? out_c : 32;
-    uint32_t bits = 0;
-    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_xor_popcount_inline(x, f, n) > th[i]) << i;
-    *o++ = bits;
-  }
+  BNN_BITS_OUT_LOOP(bnn_xor_popcount_inline)
 }
+
+#if BNN_POPCOUNT == 6
+/* Rows of n <= 255 words: one Harley-Seal row per channel (8- or 16-word blocks), no chunking. */
+static BNN_NOINLINE void bnn_bits_out_hs8(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                          uint32_t *o) {
+  BNN_BITS_OUT_LOOP(bnn_hs8_row)
+}
+
+static BNN_NOINLINE void bnn_bits_out_hs16(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o) {
+  BNN_BITS_OUT_LOOP(bnn_hs16_row)
+}
+#endif
 
 #if BNN_POPCOUNT == 6
 static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
@@ -128,10 +134,14 @@ static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f,
 static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                            uint32_t *o, int long_rows) {
   (void)long_rows;
-  if (n >= BNN_HS8_MIN_WORDS) {
-    bnn_bits_out_hs(x, f, n, out_c, th, o);
-  } else {
+  if (n < BNN_HS8_MIN_WORDS) {
     bnn_bits_out_swar(x, f, n, out_c, th, o);
+  } else if (n < BNN_HS16_MIN_WORDS) {
+    bnn_bits_out_hs8(x, f, n, out_c, th, o);
+  } else if (n <= 255) {
+    bnn_bits_out_hs16(x, f, n, out_c, th, o);
+  } else {
+    bnn_bits_out_hs(x, f, n, out_c, th, o);
   }
 }
 #else
