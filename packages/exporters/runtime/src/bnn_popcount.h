@@ -12,9 +12,9 @@
  *   6  Auto (default): Harley-Seal rows. Carry-save adders fold the row's xor words into bit planes (ones,
  *      twos, fours[, eights]) and emit one word per block whose byte counts are summed bytewise; the planes
  *      are counted once per row, together, in 4-bit fields. Rows of >= BNN_HS16_MIN_WORDS (48) words take
- *      16-word blocks (bnn_hs16_row, 7.5 instructions per word on Thumb-2), rows of >= BNN_HS8_MIN_WORDS (8)
- *      8-word blocks (bnn_hs8_row, 7.9 per word), shorter rows variant 2. Thumb-2 asm in optimised builds,
- *      the same counts in C elsewhere.
+ *      16-word blocks (bnn_hs16_row, 7.5 instructions per word on Thumb-2), rows of >= BNN_HS8_MIN_WORDS (16)
+ *      8-word blocks (bnn_hs8_row, 7.9 per word), shorter rows variant 2. Thumb-2 asm in optimised builds, the
+ *      same counts in C elsewhere.
  * Measured on the emulated Cortex-M4 (npm run bench): 6 beats 2 on every 3x3 conv shape benchmarked, and the
  * C Harley-Seal of 3 beats the C SWAR loop on long rows but not the hand-scheduled one.
  */
@@ -89,7 +89,7 @@ static inline uint32_t bnn_load_xor(const uint32_t *a, const uint32_t *b, int i)
 #endif
 /* Variant 6: rows of at least this many words take the Harley-Seal row, shorter ones the SWAR loop. */
 #ifndef BNN_HS8_MIN_WORDS
-#define BNN_HS8_MIN_WORDS 8
+#define BNN_HS8_MIN_WORDS 16
 #endif
 /* The row length from which the kernels take their `long_rows` copy (variants 5 and 6). */
 #if BNN_POPCOUNT == 6

@@ -70,9 +70,11 @@ void bnn_dequantize(const uint32_t *in, float *out, int pixels, int channels) {
 #define BNN_ALWAYS_INLINE inline
 #endif
 
+/* long_rows: 0 short rows, 1 long rows, 2 (variant 6 only) rows of >= BNN_HS16_MIN_WORDS words. */
 static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint32_t *b, int n, int long_rows) {
 #if BNN_POPCOUNT == 6
-  return long_rows ? bnn_xor_popcount_hs8(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+  if (long_rows == 2) return n <= 255 ? bnn_hs16_row(a, b, n) : bnn_xor_popcount_hs8(a, b, n);
+  return long_rows ? bnn_hs8_row(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #elif BNN_POPCOUNT == 5
   return long_rows ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #else
@@ -188,6 +190,13 @@ static BNN_NOINLINE void bnn_bconv_pixel_long(const bnn_bconv2d_params *p, const
   bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 1);
 }
 
+#if BNN_POPCOUNT == 6
+static BNN_NOINLINE void bnn_bconv_pixel_longer(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
+                                                int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
+  bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 2);
+}
+#endif
+
 static BNN_NOINLINE void bnn_bconv_pixel_short(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
                                                int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
   bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 0);
@@ -224,7 +233,12 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
       }
       const int border = valid_taps != taps && p->pad == BNN_PAD_ZERO;
       const size_t pix = (size_t)oy * (size_t)w->out_w + (size_t)ox;
-      /* Two specialised copies of the channel loop: the popcount variant is fixed per layer. */
+      /* Specialised copies of the channel loop: the popcount variant is fixed per layer. */
+#if BNN_POPCOUNT == 6
+      if (patch >= BNN_HS16_MIN_WORDS) {
+        bnn_bconv_pixel_longer(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
+      } else
+#endif
       if (patch >= BNN_LONG_ROW_WORDS) {
         bnn_bconv_pixel_long(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
       } else {
