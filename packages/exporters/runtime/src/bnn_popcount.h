@@ -9,15 +9,28 @@
  *      4 words plus three at the end.
  *   4  Compiler builtin (__builtin_popcount: a libgcc call on Cortex-M4), the naive baseline.
  *   5  Auto: Harley-Seal (C) for rows of >= BNN_HS_MIN_WORDS words, SWAR + USADA8 below.
- * Measured on the emulated Cortex-M4 (npm run bench): 2 wins on every conv shape benchmarked; the C
- * Harley-Seal beats the C SWAR loop on long rows but not the hand-scheduled one.
+ *   6  Auto (default): Harley-Seal rows. Carry-save adders fold the row's xor words into bit planes (ones,
+ *      twos, fours[, eights]) and emit one word per block whose byte counts are summed bytewise; the planes
+ *      are counted once per row, together, in 4-bit fields. Rows of >= BNN_HS16_MIN_WORDS (48) words take
+ *      16-word blocks (bnn_hs16_row, 7.5 instructions per word on Thumb-2), rows of >= BNN_HS8_MIN_WORDS (16)
+ *      8-word blocks (bnn_hs8_row, 7.9 per word), shorter rows variant 2. Thumb-2 asm in optimised builds, the
+ *      same counts in C elsewhere.
+ * Measured on the emulated Cortex-M4 (npm run bench): 6 beats 2 on every 3x3 conv shape benchmarked, and the
+ * C Harley-Seal of 3 beats the C SWAR loop on long rows but not the hand-scheduled one.
  */
 #ifndef BNN_POPCOUNT_H
 #define BNN_POPCOUNT_H
 #include <stdint.h>
 
 #ifndef BNN_POPCOUNT
-#define BNN_POPCOUNT 2
+#define BNN_POPCOUNT 6
+#endif
+
+/* The row popcounts are inlined into each kernel loop (gcc would otherwise call them per output). */
+#if defined(__GNUC__)
+#define BNN_PC_INLINE inline __attribute__((always_inline))
+#else
+#define BNN_PC_INLINE inline
 #endif
 
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32
@@ -74,6 +87,16 @@ static inline uint32_t bnn_load_xor(const uint32_t *a, const uint32_t *b, int i)
 #ifndef BNN_HS_MIN_WORDS
 #define BNN_HS_MIN_WORDS 32
 #endif
+/* Variant 6: rows of at least this many words take the Harley-Seal row, shorter ones the SWAR loop. */
+#ifndef BNN_HS8_MIN_WORDS
+#define BNN_HS8_MIN_WORDS 16
+#endif
+/* The row length from which the kernels take their `long_rows` copy (variants 5 and 6). */
+#if BNN_POPCOUNT == 6
+#define BNN_LONG_ROW_WORDS BNN_HS8_MIN_WORDS
+#else
+#define BNN_LONG_ROW_WORDS BNN_HS_MIN_WORDS
+#endif
 
 static inline int32_t bnn_xor_popcount_hs(const uint32_t *a, const uint32_t *b, int n) {
   int32_t acc = 0;
@@ -120,12 +143,13 @@ static inline int32_t bnn_xor_popcount_hs(const uint32_t *a, const uint32_t *b, 
 
 static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b, int n) {
   int32_t acc = 0;
-#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && !defined(BNN_NO_ASM)
+#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
   /*
    * Thumb-2 loop, 21 instructions per 2 words: LDRD both pairs, EOR, then the SWAR stages with the masks in
    * registers so every shift folds into its AND, the two 4-bit partial sums added before the byte stage,
    * and USADA8 adding the four byte counts into acc. Same arithmetic as the C loop below. Every operand the
    * loop writes is early-clobber ("+&r"/"=&r"), so no input (e.g. zero) can share a register with it.
+   * Only in optimised builds: at -O0 the frame pointer leaves too few registers for its 12 operands.
    */
   int pairs = n >> 1;
   if (pairs > 0) {
@@ -178,9 +202,551 @@ static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b
   return acc;
 }
 
+/*
+ * One carry-save adder: (carry, sum) of three bit planes, bit by bit: sum = a^b^c, carry = majority(a, b, c).
+ * `carry` is written before `sum`, so sum may alias a.
+ */
+#define BNN_CSA(carry, sum, a, b, c)                                                                          \
+  do {                                                                                                       \
+    const uint32_t bnn_csa_u = (a) ^ (b);                                                                   \
+    (carry) = ((a) & (b)) | (bnn_csa_u & (c));                                                               \
+    (sum) = bnn_csa_u ^ (c);                                                                                 \
+  } while (0)
+
+/*
+ * sum_i popcount(a[i] ^ b[i]) over n <= 255 words, Harley-Seal (BNN_POPCOUNT 6). Bit planes `ones` (weight 1),
+ * `twos` (2), `fours` (4) start at 0 and take, in order:
+ *   n & 1: one word: ones = x;
+ *   n & 2: two words through one carry-save adder into ones, its carry is twos (still 0 before);
+ *   n & 4: four words through two adders into ones, their carries through one into twos, whose carry is fours;
+ *   n >> 3 blocks of 8 words (<= 31): 7 adders fold them into the planes and leave one `eights` word, whose
+ *          SWAR byte counts (<= 8 per byte) add bytewise into acc8 (<= 248).
+ * Total = 8*bytesum(acc8) + 4*popcount(fours) + 2*popcount(twos) + popcount(ones), the planes counted
+ * together: in nibbles ones + 2*twos <= 12, in bytes that <= 24 plus 4*fours <= 32: <= 56, summed with USADA8.
+ * On Thumb-2 (optimised builds: 13 registers, r7 is no frame pointer) all of it is one asm block, 63
+ * instructions per 8-word block (8 LDRD, 8 EOR, 7 adders of 5, a byte count of 10, loop) and 35 for the
+ * planes; elsewhere the same arithmetic in C.
+ */
+static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, int n) {
+#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
+  uint32_t ones, twos, fours, acc8, x0, x1, w0, w1, ta, fa;
+  __asm__ volatile(
+        "mov %[ones], #0\n\t"
+        "mov %[twos], #0\n\t"
+        "mov %[fours], #0\n\t"
+        "mov %[acc8], #0\n\t"
+        "tst %[n], #7\n\t"
+        "beq 4f\n\t"
+        "tst %[n], #1\n\t"
+        "beq 2f\n\t"
+        "ldr %[x0], [%[a]], #4\n\t"
+        "ldr %[w0], [%[b]], #4\n\t"
+        "eor %[ones], %[x0], %[w0]\n\t"
+        "2:\n\t"
+        "tst %[n], #2\n\t"
+        "beq 3f\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[twos], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "3:\n\t"
+        "tst %[n], #4\n\t"
+        "beq 4f\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fours], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "4:\n\t"
+        "lsrs %[n], %[n], #3\n\t"
+        "beq 6f\n\t"
+        "5:\n\t"
+        /* words 0-3 -> ones; carries ta, x0 -> twos, carry fa */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fa], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        /* words 4-7 -> ones; carries -> twos, carry ta; fours + fa + ta -> fours, eights in fa */
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[ta], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "eor %[w0], %[fours], %[fa]\n\t"
+        "and %[w1], %[fours], %[fa]\n\t"
+        "and %[fa], %[w0], %[ta]\n\t"
+        "orr %[fa], %[w1], %[fa]\n\t"
+        "eor %[fours], %[w0], %[ta]\n\t"
+        /* byte counts of eights into acc8 */
+        "lsr %[w0], %[fa], #1\n\t"
+        "and %[w0], %[w0], #0x55555555\n\t"
+        "sub %[fa], %[fa], %[w0]\n\t"
+        "lsr %[w0], %[fa], #2\n\t"
+        "and %[w0], %[w0], #0x33333333\n\t"
+        "and %[fa], %[fa], #0x33333333\n\t"
+        "add %[fa], %[fa], %[w0]\n\t"
+        "add %[fa], %[fa], %[fa], lsr #4\n\t"
+        "and %[fa], %[fa], #0x0F0F0F0F\n\t"
+        "add %[acc8], %[acc8], %[fa]\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 5b\n\t"
+        "6:\n\t"
+        /* the planes: masks in x0, x1, zero in w1; acc8 <- 8*bytesum(acc8) + bytesum(ones + 2*twos + 4*fours) */
+        "mov %[x0], #0x55555555\n\t"
+        "mov %[x1], #0x33333333\n\t"
+        "mov %[w1], #0\n\t"
+        "usad8 %[acc8], %[acc8], %[w1]\n\t"
+        "and %[w0], %[x0], %[ones], lsr #1\n\t"
+        "sub %[ones], %[ones], %[w0]\n\t"
+        "and %[w0], %[x1], %[ones], lsr #2\n\t"
+        "and %[ones], %[ones], %[x1]\n\t"
+        "add %[ones], %[ones], %[w0]\n\t"
+        "and %[w0], %[x0], %[twos], lsr #1\n\t"
+        "sub %[twos], %[twos], %[w0]\n\t"
+        "and %[w0], %[x1], %[twos], lsr #2\n\t"
+        "and %[twos], %[twos], %[x1]\n\t"
+        "add %[twos], %[twos], %[w0]\n\t"
+        "add %[ones], %[ones], %[twos], lsl #1\n\t"
+        "and %[w0], %[x0], %[fours], lsr #1\n\t"
+        "sub %[fours], %[fours], %[w0]\n\t"
+        "and %[w0], %[x1], %[fours], lsr #2\n\t"
+        "and %[fours], %[fours], %[x1]\n\t"
+        "add %[fours], %[fours], %[w0]\n\t"
+        "add %[fours], %[fours], %[fours], lsr #4\n\t"
+        "and %[fours], %[fours], #0x0F0F0F0F\n\t"
+        "lsr %[w0], %[ones], #4\n\t"
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
+        "and %[ones], %[ones], #0x0F0F0F0F\n\t"
+        "add %[ones], %[ones], %[w0]\n\t"
+        "add %[ones], %[ones], %[fours], lsl #2\n\t"
+        "lsl %[acc8], %[acc8], #3\n\t"
+        "usada8 %[acc8], %[ones], %[w1], %[acc8]"
+        : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [acc8] "=&r"(acc8), [a] "+&r"(a),
+          [b] "+&r"(b), [n] "+&r"(n), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
+          [ta] "=&r"(ta), [fa] "=&r"(fa)
+        :
+        : "cc", "memory");
+  return (int32_t)acc8;
+#else
+  uint32_t ones = 0u, twos = 0u, fours = 0u, acc8 = 0u;
+  if (n & 1) {
+    ones = a[0] ^ b[0];
+    a += 1;
+    b += 1;
+  }
+  if (n & 2) {
+    BNN_CSA(twos, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+    a += 2;
+    b += 2;
+  }
+  if (n & 4) {
+    uint32_t ta, tb;
+    BNN_CSA(ta, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+    BNN_CSA(tb, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
+    BNN_CSA(fours, twos, twos, ta, tb);
+    a += 4;
+    b += 4;
+  }
+  for (int blocks = n >> 3; blocks > 0; blocks--, a += 8, b += 8) {
+    uint32_t ta, tb, fa, fb, eights;
+    BNN_CSA(ta, ones, ones, a[0] ^ b[0], a[1] ^ b[1]);
+    BNN_CSA(tb, ones, ones, a[2] ^ b[2], a[3] ^ b[3]);
+    BNN_CSA(fa, twos, twos, ta, tb);
+    BNN_CSA(ta, ones, ones, a[4] ^ b[4], a[5] ^ b[5]);
+    BNN_CSA(tb, ones, ones, a[6] ^ b[6], a[7] ^ b[7]);
+    BNN_CSA(fb, twos, twos, ta, tb);
+    BNN_CSA(eights, fours, fours, fa, fb);
+    acc8 += bnn_byte_counts(eights);
+  }
+  uint32_t y = ones - ((ones >> 1) & 0x55555555u), t = twos - ((twos >> 1) & 0x55555555u);
+  uint32_t z = fours - ((fours >> 1) & 0x55555555u);
+  y = (y & 0x33333333u) + ((y >> 2) & 0x33333333u);
+  t = (t & 0x33333333u) + ((t >> 2) & 0x33333333u);
+  z = (z & 0x33333333u) + ((z >> 2) & 0x33333333u);
+  y += t << 1;                                        /* nibbles <= 12 */
+  y = (y & 0x0F0F0F0Fu) + ((y >> 4) & 0x0F0F0F0Fu);   /* bytes <= 24 */
+  y += ((z + (z >> 4)) & 0x0F0F0F0Fu) << 2;           /* bytes <= 24 + 32 */
+  return bnn_add_bytes(bnn_add_bytes(0, acc8) * 8, y);
+#endif
+}
+
+/*
+ * sum_i popcount(a[i] ^ b[i]) over n <= 255 words, Harley-Seal over 16-word blocks: bnn_hs8_row with one more
+ * plane, `eights` (weight 8), so one SWAR byte count per 16 words instead of per 8. The prefix takes n & 15 words
+ * (1, 2, 4 as in bnn_hs8_row; 8 more: two 4-word groups whose weight-4 carries add into `fours`, carry into
+ * `eights`, still 0), each block leaves one `sixteens` word whose byte counts add into acc8 (<= 8 per byte per
+ * block, <= 15 blocks). Total = 16*bytesum(acc8) + bytesum((ones + 2*twos) + 4*(fours + 2*eights)), in nibbles
+ * <= 12 each, in bytes <= 24 + 4*24 = 120.
+ * Thumb-2 (optimised builds): 14 registers (r0-r12, lr), so the loop's end pointer and n stay in memory; 120
+ * instructions per 16 words (16 LDRD, 16 EOR, 15 adders of 5, a byte count of 10, an end check of 3).
+ * Elsewhere bnn_hs8_row's C, which counts the same.
+ */
+static BNN_PC_INLINE int32_t bnn_hs16_row(const uint32_t *a, const uint32_t *b, int n) {
+#if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
+  uint32_t ones, twos, fours, eights, acc8, x0, x1, w0, w1, ta, fa, ea;
+  const uint32_t *const end = b + n; /* in memory: the loop has no register left for a counter */
+  __asm__ volatile(
+        "mov %[ones], #0\n\t"
+        "mov %[twos], #0\n\t"
+        "mov %[fours], #0\n\t"
+        "mov %[eights], #0\n\t"
+        "mov %[acc8], #0\n\t"
+        "ldr %[ea], %[n]\n\t"
+        "tst %[ea], #15\n\t"
+        "beq 4f\n\t"
+        "tst %[ea], #1\n\t"
+        "beq 1f\n\t"
+        "ldr %[x0], [%[a]], #4\n\t"
+        "ldr %[w0], [%[b]], #4\n\t"
+        "eor %[ones], %[x0], %[w0]\n\t"
+        "1:\n\t"
+        "tst %[ea], #2\n\t"
+        "beq 2f\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[twos], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "2:\n\t"
+        "tst %[ea], #4\n\t"
+        "beq 3f\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fours], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "3:\n\t"
+        "tst %[ea], #8\n\t"
+        "beq 4f\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fa], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[ta], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "eor %[w0], %[fours], %[fa]\n\t"
+        "and %[w1], %[fours], %[fa]\n\t"
+        "and %[fa], %[w0], %[ta]\n\t"
+        "orr %[eights], %[w1], %[fa]\n\t"
+        "eor %[fours], %[w0], %[ta]\n\t"
+        "4:\n\t"
+        "ldr %[w0], %[end]\n\t"
+        "cmp %[b], %[w0]\n\t"
+        "beq 6f\n\t"
+        "5:\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fa], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[ta], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "eor %[w0], %[fours], %[fa]\n\t"
+        "and %[w1], %[fours], %[fa]\n\t"
+        "and %[fa], %[w0], %[ta]\n\t"
+        "orr %[ea], %[w1], %[fa]\n\t"
+        "eor %[fours], %[w0], %[ta]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[fa], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[ta], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "eor %[w0], %[ones], %[x0]\n\t"
+        "and %[w1], %[ones], %[x0]\n\t"
+        "and %[x0], %[w0], %[x1]\n\t"
+        "orr %[x0], %[w1], %[x0]\n\t"
+        "eor %[ones], %[w0], %[x1]\n\t"
+        "eor %[w0], %[twos], %[ta]\n\t"
+        "and %[w1], %[twos], %[ta]\n\t"
+        "and %[ta], %[w0], %[x0]\n\t"
+        "orr %[ta], %[w1], %[ta]\n\t"
+        "eor %[twos], %[w0], %[x0]\n\t"
+        "eor %[w0], %[fours], %[fa]\n\t"
+        "and %[w1], %[fours], %[fa]\n\t"
+        "and %[fa], %[w0], %[ta]\n\t"
+        "orr %[fa], %[w1], %[fa]\n\t"
+        "eor %[fours], %[w0], %[ta]\n\t"
+        "eor %[w0], %[eights], %[ea]\n\t"
+        "and %[w1], %[eights], %[ea]\n\t"
+        "and %[ea], %[w0], %[fa]\n\t"
+        "orr %[ea], %[w1], %[ea]\n\t"
+        "eor %[eights], %[w0], %[fa]\n\t"
+        "lsr %[w0], %[ea], #1\n\t"
+        "and %[w0], %[w0], #0x55555555\n\t"
+        "sub %[ea], %[ea], %[w0]\n\t"
+        "lsr %[w0], %[ea], #2\n\t"
+        "and %[w0], %[w0], #0x33333333\n\t"
+        "and %[ea], %[ea], #0x33333333\n\t"
+        "add %[ea], %[ea], %[w0]\n\t"
+        "add %[ea], %[ea], %[ea], lsr #4\n\t"
+        "and %[ea], %[ea], #0x0F0F0F0F\n\t"
+        "add %[acc8], %[acc8], %[ea]\n\t"
+        "ldr %[w0], %[end]\n\t"
+        "cmp %[b], %[w0]\n\t"
+        "bne 5b\n\t"
+        "6:\n\t"
+        "mov %[x0], #0x55555555\n\t"
+        "mov %[x1], #0x33333333\n\t"
+        "mov %[w1], #0\n\t"
+        "usad8 %[acc8], %[acc8], %[w1]\n\t"
+        "and %[w0], %[x0], %[ones], lsr #1\n\t"
+        "sub %[ones], %[ones], %[w0]\n\t"
+        "and %[w0], %[x1], %[ones], lsr #2\n\t"
+        "and %[ones], %[ones], %[x1]\n\t"
+        "add %[ones], %[ones], %[w0]\n\t"
+        "and %[w0], %[x0], %[twos], lsr #1\n\t"
+        "sub %[twos], %[twos], %[w0]\n\t"
+        "and %[w0], %[x1], %[twos], lsr #2\n\t"
+        "and %[twos], %[twos], %[x1]\n\t"
+        "add %[twos], %[twos], %[w0]\n\t"
+        "add %[ones], %[ones], %[twos], lsl #1\n\t"
+        "and %[w0], %[x0], %[fours], lsr #1\n\t"
+        "sub %[fours], %[fours], %[w0]\n\t"
+        "and %[w0], %[x1], %[fours], lsr #2\n\t"
+        "and %[fours], %[fours], %[x1]\n\t"
+        "add %[fours], %[fours], %[w0]\n\t"
+        "and %[w0], %[x0], %[eights], lsr #1\n\t"
+        "sub %[eights], %[eights], %[w0]\n\t"
+        "and %[w0], %[x1], %[eights], lsr #2\n\t"
+        "and %[eights], %[eights], %[x1]\n\t"
+        "add %[eights], %[eights], %[w0]\n\t"
+        "add %[fours], %[fours], %[eights], lsl #1\n\t"
+        "lsr %[w0], %[ones], #4\n\t"
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
+        "and %[ones], %[ones], #0x0F0F0F0F\n\t"
+        "add %[ones], %[ones], %[w0]\n\t"
+        "lsr %[w0], %[fours], #4\n\t"
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
+        "and %[fours], %[fours], #0x0F0F0F0F\n\t"
+        "add %[fours], %[fours], %[w0]\n\t"
+        "add %[ones], %[ones], %[fours], lsl #2\n\t"
+        "lsl %[acc8], %[acc8], #4\n\t"
+        "usada8 %[acc8], %[ones], %[w1], %[acc8]"
+        : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [eights] "=&r"(eights), [acc8] "=&r"(acc8),
+          [a] "+&r"(a), [b] "+&r"(b), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
+          [ta] "=&r"(ta), [fa] "=&r"(fa), [ea] "=&r"(ea)
+        : [n] "m"(n), [end] "m"(end)
+        : "cc", "memory");
+  return (int32_t)acc8;
+#else
+  return bnn_hs8_row(a, b, n);
+#endif
+}
+
+/* Rows of at least this many words take the 16-word blocks (bnn_hs16_row), shorter ones bnn_hs8_row. */
+#ifndef BNN_HS16_MIN_WORDS
+#define BNN_HS16_MIN_WORDS 48
+#endif
+
+/* sum_i popcount(a[i] ^ b[i]) over n <= 255 words by Harley-Seal, the block size picked by the row length. */
+static BNN_PC_INLINE int32_t bnn_hs_row(const uint32_t *a, const uint32_t *b, int n) {
+  return n >= BNN_HS16_MIN_WORDS ? bnn_hs16_row(a, b, n) : bnn_hs8_row(a, b, n);
+}
+
+/* sum_i popcount(a[i] ^ b[i]) over n words: bnn_hs8_row over chunks of 248 words (31 blocks), then the rest. */
+static BNN_PC_INLINE int32_t bnn_xor_popcount_hs8(const uint32_t *a, const uint32_t *b, int n) {
+  int32_t acc = 0;
+  for (; n > 255; n -= 248, a += 248, b += 248) acc += bnn_hs_row(a, b, 248);
+  return acc + bnn_hs_row(a, b, n);
+}
+
 /* sum_i popcount(a[i] ^ b[i]) over n words: the binary-layer hot loop. */
-static inline int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
-#if BNN_POPCOUNT == 5
+static BNN_PC_INLINE int32_t bnn_xor_popcount_inline(const uint32_t *a, const uint32_t *b, int n) {
+#if BNN_POPCOUNT == 6
+  return n >= BNN_HS8_MIN_WORDS ? bnn_xor_popcount_hs8(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+#elif BNN_POPCOUNT == 5
   return n >= BNN_HS_MIN_WORDS ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #elif BNN_POPCOUNT == 3
   return bnn_xor_popcount_hs(a, b, n);

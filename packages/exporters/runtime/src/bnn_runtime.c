@@ -70,8 +70,12 @@ void bnn_dequantize(const uint32_t *in, float *out, int pixels, int channels) {
 #define BNN_ALWAYS_INLINE inline
 #endif
 
+/* long_rows: 0 short rows, 1 long rows, 2 (variant 6 only) rows of >= BNN_HS16_MIN_WORDS words. */
 static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint32_t *b, int n, int long_rows) {
-#if BNN_POPCOUNT == 5
+#if BNN_POPCOUNT == 6
+  if (long_rows == 2) return n <= 255 ? bnn_hs16_row(a, b, n) : bnn_xor_popcount_hs8(a, b, n);
+  return long_rows ? bnn_hs8_row(a, b, n) : bnn_xor_popcount_swar(a, b, n);
+#elif BNN_POPCOUNT == 5
   return long_rows ? bnn_xor_popcount_hs(a, b, n) : bnn_xor_popcount_swar(a, b, n);
 #else
   (void)long_rows;
@@ -79,6 +83,76 @@ static BNN_ALWAYS_INLINE int32_t bnn_row_popcount(const uint32_t *a, const uint3
 #endif
 }
 
+
+#if defined(__GNUC__)
+#define BNN_NOINLINE __attribute__((noinline))
+#else
+#define BNN_NOINLINE
+#endif
+
+/*
+ * Bit-packed output of one pixel (or one dense row): bit c of the output = (popcount(x ^ f_c) > th[c]) for
+ * the out_c filter rows of n words each, one after the other in `f`; the threshold compare is fused into the
+ * channel loop, so the count never leaves a register.
+ */
+/* The channel loop with the row popcount `row` (each a separate function: each gets its own registers). */
+#define BNN_BITS_OUT_LOOP(row)                                                                                 \
+  for (; out_c > 0; out_c -= 32, th += 32) {                                                                   \
+    const int nc = out_c < 32 ? out_c : 32;                                                                    \
+    uint32_t bits = 0;                                                                                         \
+    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(row(x, f, n) > th[i]) << i;                        \
+    *o++ = bits;                                                                                               \
+  }
+
+static BNN_NOINLINE void bnn_bits_out_hs(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                         uint32_t *o) {
+  BNN_BITS_OUT_LOOP(bnn_xor_popcount_inline)
+}
+
+#if BNN_POPCOUNT == 6
+/* Rows of n <= 255 words: one Harley-Seal row per channel (8- or 16-word blocks), no chunking. */
+static BNN_NOINLINE void bnn_bits_out_hs8(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                          uint32_t *o) {
+  BNN_BITS_OUT_LOOP(bnn_hs8_row)
+}
+
+static BNN_NOINLINE void bnn_bits_out_hs16(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o) {
+  BNN_BITS_OUT_LOOP(bnn_hs16_row)
+}
+#endif
+
+#if BNN_POPCOUNT == 6
+static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o) {
+  for (; out_c > 0; out_c -= 32, th += 32) {
+    const int nc = out_c < 32 ? out_c : 32;
+    uint32_t bits = 0;
+    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_xor_popcount_swar(x, f, n) > th[i]) << i;
+    *o++ = bits;
+  }
+}
+
+static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o, int long_rows) {
+  (void)long_rows;
+  if (n < BNN_HS8_MIN_WORDS) {
+    bnn_bits_out_swar(x, f, n, out_c, th, o);
+  } else if (n < BNN_HS16_MIN_WORDS) {
+    bnn_bits_out_hs8(x, f, n, out_c, th, o);
+  } else if (n <= 255) {
+    bnn_bits_out_hs16(x, f, n, out_c, th, o);
+  } else {
+    bnn_bits_out_hs(x, f, n, out_c, th, o);
+  }
+}
+#else
+static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
+                                           uint32_t *o, int long_rows) {
+  (void)long_rows;
+  bnn_bits_out_hs(x, f, n, out_c, th, o);
+}
+#endif
 
 /* All output channels of one output pixel from its gathered patch (see bnn_bconv2d). */
 static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch, int border,
@@ -88,18 +162,8 @@ static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const
   const int32_t k = (border ? valid_taps : w->k_h * w->k_w) * p->in_c;
   if (p->ot.bitpacked) {
     const int out_words = BNN_PACKED_WORDS(p->out_c);
-    uint32_t *o = (uint32_t *)out + pix * (size_t)out_words;
-    const uint32_t *f = p->filter;
-    for (int ow = 0; ow < out_words; ow++) {
-      uint32_t bits = 0;
-      const int n = p->out_c - 32 * ow < 32 ? p->out_c - 32 * ow : 32;
-      const int32_t *th = p->ot.thresholds + 32 * ow;
-      for (int i = 0; i < n; i++, f += patch) {
-        const int32_t accum = bnn_row_popcount(patch_words, f, patch, long_rows);
-        bits |= (uint32_t)(accum > th[i]) << i;
-      }
-      o[ow] = bits;
-    }
+    bnn_bits_out(patch_words, p->filter, patch, p->out_c, p->ot.thresholds, (uint32_t *)out + pix * (size_t)out_words,
+                 long_rows);
   } else {
     float *o = (float *)out + pix * (size_t)p->out_c;
     for (int c = 0; c < p->out_c; c++) {
@@ -120,17 +184,18 @@ static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const
   }
 }
 
-#if defined(__GNUC__)
-#define BNN_NOINLINE __attribute__((noinline))
-#else
-#define BNN_NOINLINE
-#endif
-
 /* Separate functions so each popcount variant gets its own register allocation. */
 static BNN_NOINLINE void bnn_bconv_pixel_long(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
                                               int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
   bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 1);
 }
+
+#if BNN_POPCOUNT == 6
+static BNN_NOINLINE void bnn_bconv_pixel_longer(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
+                                                int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
+  bnn_bconv_pixel(p, patch_words, patch, border, valid_taps, iy0, ix0, out, pix, 2);
+}
+#endif
 
 static BNN_NOINLINE void bnn_bconv_pixel_short(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch,
                                                int border, int valid_taps, int iy0, int ix0, void *out, size_t pix) {
@@ -168,8 +233,13 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
       }
       const int border = valid_taps != taps && p->pad == BNN_PAD_ZERO;
       const size_t pix = (size_t)oy * (size_t)w->out_w + (size_t)ox;
-      /* Two specialised copies of the channel loop: the popcount variant is fixed per layer. */
-      if (patch >= BNN_HS_MIN_WORDS) {
+      /* Specialised copies of the channel loop: the popcount variant is fixed per layer. */
+#if BNN_POPCOUNT == 6
+      if (patch >= BNN_HS16_MIN_WORDS) {
+        bnn_bconv_pixel_longer(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
+      } else
+#endif
+      if (patch >= BNN_LONG_ROW_WORDS) {
         bnn_bconv_pixel_long(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
       } else {
         bnn_bconv_pixel_short(p, scratch, patch, border, valid_taps, iy0, ix0, out, pix);
@@ -216,18 +286,7 @@ void bnn_bdepthwise(const bnn_bdepthwise_params *p, const uint32_t *in, float *o
 void bnn_bdense(const bnn_bdense_params *p, const uint32_t *in, void *out) {
   const int wc = BNN_PACKED_WORDS(p->in_c);
   if (p->ot.bitpacked) {
-    uint32_t *o = (uint32_t *)out;
-    const int out_words = BNN_PACKED_WORDS(p->out_c);
-    for (int ow = 0; ow < out_words; ow++) {
-      uint32_t bits = 0;
-      const int n = p->out_c - 32 * ow < 32 ? p->out_c - 32 * ow : 32;
-      for (int i = 0; i < n; i++) {
-        const int c = 32 * ow + i;
-        const int32_t accum = bnn_xor_popcount_inline(in, p->filter + (size_t)c * (size_t)wc, wc);
-        bits |= (uint32_t)(accum > p->ot.thresholds[c]) << i;
-      }
-      o[ow] = bits;
-    }
+    bnn_bits_out(in, p->filter, wc, p->out_c, p->ot.thresholds, (uint32_t *)out, 0);
   } else {
     float *o = (float *)out;
     for (int c = 0; c < p->out_c; c++) {

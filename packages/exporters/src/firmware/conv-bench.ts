@@ -18,15 +18,16 @@ export interface ConvShape {
   k: number;
 }
 
-/** The runtime's default is BNN_POPCOUNT 2. */
-export const DEFAULT_POPCOUNT = 2;
+/** The runtime's default is BNN_POPCOUNT 6. */
+export const DEFAULT_POPCOUNT = 6;
 
 export const POPCOUNT_VARIANTS = [
   { id: 1, name: 'SWAR (multiply gather)' },
-  { id: 2, name: 'SWAR + USADA8, hand-scheduled Thumb-2 (default)' },
+  { id: 2, name: 'SWAR + USADA8, hand-scheduled Thumb-2' },
   { id: 3, name: 'Harley-Seal (4-word CSA) + USADA8' },
   { id: 4, name: '__builtin_popcount (libgcc)' },
   { id: 5, name: 'Harley-Seal >= 32 words, else SWAR + USADA8' },
+  { id: 6, name: 'Harley-Seal 8-word blocks (Thumb-2) >= 32 words, else 2 (default)' },
 ] as const;
 
 /** Multiply-accumulates of a stride-1 'same' conv (padded taps included, as im2col-based kernels do them). */
