@@ -131,3 +131,4 @@ export type { GraphMigration, MigrationResult } from './spec/migrations.js';
 export { checkMigrationChain, GRAPH_MIGRATIONS, migrateDocument } from './spec/migrations.js';
 export type { ParseGraphResult } from './spec/parse.js';
 export { parseGraph } from './spec/parse.js';
+export { DISTILL_DEFAULTS } from './train/distill-defaults.js';

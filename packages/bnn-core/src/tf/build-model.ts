@@ -338,6 +338,42 @@ export function floatTwin(graph: GraphSpec): GraphSpec {
   };
 }
 
+/**
+ * The float twin as a distillation teacher: `floatTwin`, and in front of every layer that had an input quantizer
+ * a `HardTanh` node (Larq hard_tanh, clip(x, −1, 1): the sign's straight-through surrogate). Without it a BNN's
+ * float twin has no non-linearity where the sign activations were (mnist-tiny's would be linear but for its
+ * max-pools) and teaches worse than the binary student learns alone. The weights of every original node keep
+ * their node ids, so a teacher run's weights load into this graph and vice versa.
+ */
+export function floatTeacher(graph: GraphSpec): GraphSpec {
+  const twin = floatTwin(graph);
+  const quantized = new Set(
+    graph.nodes
+      .filter((n) => n.params.input_quantizer != null && quantizerId(n.params.input_quantizer) !== 'noop')
+      .map((n) => n.id),
+  );
+  const ids = new Set(graph.nodes.map((n) => n.id));
+  const nodes = [...twin.nodes];
+  const edges = twin.edges.map((e) => {
+    if (!quantized.has(e.target)) return e;
+    let id = `${e.target}_htanh${e.targetPort ?? 0}`;
+    while (ids.has(id)) id = `${id}_`;
+    ids.add(id);
+    nodes.push({ id, type: 'HardTanh', params: {} });
+    return [
+      { id: `${e.id}_a`, source: e.source, target: id },
+      { ...e, id: `${e.id}_b`, source: id },
+    ];
+  });
+  return { ...twin, name: `${graph.name} (float teacher)`, nodes, edges: edges.flat() };
+}
+
+function quantizerId(q: unknown): string | null {
+  if (typeof q === 'string') return q;
+  if (q && typeof q === 'object' && 'id' in q) return String((q as { id: unknown }).id);
+  return null;
+}
+
 /** Binary-or-other weights info of every BNN layer of a model, for optimizers, constraints and flip ratio. */
 export function bnnLayers(model: tf.LayersModel): BnnWeightInfo[] {
   return model.layers.filter(

@@ -8,13 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { checkDataset, type Dataset, sampleSize, subset } from '../data/dataset.js';
 import { Rng } from '../math/rng.js';
 import type { GraphSpec, WeightMap } from '../spec/graph-types.js';
-import { bnnLayers, buildModel, floatTwin, modelInfo } from '../tf/build-model.js';
+import { bnnLayers, buildModel, floatTeacher, modelInfo } from '../tf/build-model.js';
 import { setDropoutStep } from '../tf/layers/simple-layers.js';
 import { signZeroPositive } from '../tf/quantizers.js';
 import { extractWeights, loadWeights } from '../tf/weights.js';
 import { augmentBatch } from './augment.js';
 import { type Checkpoint, checkpointFromBytes, checkpointToBytes, type EpochMetrics } from './checkpoint.js';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
+import { distillationLoss, distillationWeight } from './distill.js';
 import { baseLearningRate, createOptimizer, type Optimizer, type TrainableVar } from './optimizers.js';
 import { learningRateAt } from './schedules.js';
 
@@ -241,13 +242,9 @@ export function createTrainer(options: TrainerOptions): Trainer {
             () => {
               const logits = info.logitsModel.apply(xs, { training: true }) as tf.Tensor;
               kept = tf.keep(logits);
-              const ce = tf.losses.softmaxCrossEntropy(ys, logits);
-              if (!tLogits || !dist) return ce as tf.Scalar;
-              const T = dist.temperature;
-              const pT = tf.softmax(tf.div(tLogits, T));
-              const logPS = tf.logSoftmax(tf.div(logits, T));
-              const kl = tf.mean(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logPS)), -1));
-              return tf.add(tf.mul(1 - dist.alpha, ce), tf.mul(dist.alpha * T * T, kl)) as tf.Scalar;
+              if (!tLogits || !dist) return tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar;
+              const w = distillationWeight(dist, stepInPhase, batches);
+              return distillationLoss(logits, tLogits, ys, dist.temperature, w);
             },
             session.vars.map((v) => v.variable),
           );
@@ -323,11 +320,11 @@ export function createTrainer(options: TrainerOptions): Trainer {
         : options.resumeFrom
       : null;
 
-    // Teacher for distillation: given weights, or the float twin trained first.
+    // Teacher for distillation: given weights, or the float twin (`floatTeacher`) trained first.
     let teacherWeights: WeightMap | null = resume?.teacherWeights ?? null;
     const dist = cfg.distillation;
     if (dist) {
-      const teacherGraph = (dist.teacherGraph as GraphSpec | undefined) ?? floatTwin(graph);
+      const teacherGraph = (dist.teacherGraph as GraphSpec | undefined) ?? floatTeacher(graph);
       teacherWeights = teacherWeights ?? (dist.teacherWeights as WeightMap | undefined) ?? null;
       teacher = makeSession(teacherGraph, { ...cfg, optimizer: cfg.optimizer });
       if (teacherWeights) {
