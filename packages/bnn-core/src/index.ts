@@ -106,6 +106,7 @@ export {
   quantizerPrecision,
   resolveQuantizerConfig,
 } from './registry/quantizers.js';
+export { floatTeacher, floatTwin } from './spec/float-twin.js';
 export {
   graphEdgeSchema,
   graphJsonSchema,
