@@ -82,7 +82,7 @@ export const RunDistillation = z.object({
 });
 export type RunDistillation = z.infer<typeof RunDistillation>;
 
-/** A run's detail plus the latest epoch's value of each metric, and for a distilled run its teacher and gain. */
+/** A run's detail plus the latest epoch's value of each metric, and (only) for a distilled run its teacher and gain. */
 export const RunWithMetrics = RunDetail.extend({
   metrics: z.record(z.string(), z.number()),
   distillation: RunDistillation.nullable().optional(),

@@ -25,9 +25,10 @@ async function loadRun(ctx: ServiceCtx, id: string) {
   const metrics: Record<string, number> = {};
   const lastEpoch = latest[0]?.epoch;
   for (const p of latest) if (p.epoch === lastEpoch && !(p.name in metrics)) metrics[p.name] = p.value;
-  // Only a distilled run (its options name a teacher) costs the extra reads: its teacher and the run without.
+  // Only a distilled run (its options name a teacher) costs the extra reads, and has the field: its teacher and
+  // the run without distillation.
   const distillation = run.optionsJson.includes('"teacherRunId"')
     ? await distillationSummary(ctx, run)
     : null;
-  return { ...runDto(run, true), metrics, distillation };
+  return { ...runDto(run, true), metrics, ...(distillation ? { distillation } : {}) };
 }
