@@ -105,6 +105,11 @@ program
     `distillation: epochs over which the soft-target weight ramps up from 0 (default ${DISTILL_DEFAULTS.warmupEpochs})`,
     num,
   )
+  .option(
+    '--attention <beta>',
+    `distillation: weight of attention matching of the feature maps each binary layer signs (Real-to-Binary Net; default ${DISTILL_DEFAULTS.attention} = off)`,
+    num,
+  )
   .option('--teacher-epochs <n>', "float-twin: the teacher's epochs (default: the student's)", num)
   .option('--limit <n>', 'train on the first N samples only', num)
   .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')

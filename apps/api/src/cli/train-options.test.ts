@@ -67,6 +67,7 @@ describe('bnn-studio train options', () => {
       temperature: 2,
       alpha: 0.9,
       distillWarmup: 1,
+      attention: 10,
       teacherEpochs: 3,
     });
     expect(r.config.distillation).toEqual({
@@ -74,6 +75,7 @@ describe('bnn-studio train options', () => {
       temperature: 2,
       alpha: 0.9,
       warmupEpochs: 1,
+      attention: 10,
       teacherEpochs: 3,
     });
     expect(describeTraining(r)).toMatch(/distilled from the float twin T=2 α=0.9/);

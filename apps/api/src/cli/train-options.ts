@@ -29,6 +29,8 @@ export interface TrainFlags {
   alpha?: number;
   /** Epochs over which the distillation weight ramps from 0 to alpha. */
   distillWarmup?: number;
+  /** Weight of attention matching (Real-to-Binary Net). */
+  attention?: number;
   /** float-twin: epochs of the teacher (default: the student's). */
   teacherEpochs?: number;
 }
@@ -106,6 +108,7 @@ function resolveDistillation(flags: TrainFlags): Record<string, unknown> | null 
     ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
     ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
     ...(flags.distillWarmup !== undefined ? { warmupEpochs: flags.distillWarmup } : {}),
+    ...(flags.attention !== undefined ? { attention: flags.attention } : {}),
     ...(flags.teacherEpochs !== undefined ? { teacherEpochs: flags.teacherEpochs } : {}),
   };
   const given = Object.keys(settings);
@@ -127,6 +130,7 @@ const FLAG_OF: Record<string, string> = {
   temperature: 'temperature',
   alpha: 'alpha',
   warmupEpochs: 'distill-warmup',
+  attention: 'attention',
   teacherEpochs: 'teacher-epochs',
 };
 

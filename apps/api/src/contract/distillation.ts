@@ -16,6 +16,8 @@ export const DistillationRequest = z.object({
   temperature: z.number().positive().max(100).optional(),
   alpha: z.number().min(0).max(1).optional(),
   warmupEpochs: z.number().min(0).max(1000).optional(),
+  /** Weight of attention matching between teacher and student feature maps (Real-to-Binary Net); 0 = off. */
+  attention: z.number().min(0).max(1e6).optional(),
   teacherEpochs: z.number().int().min(1).max(1000).optional(),
 });
 export type DistillationRequest = z.infer<typeof DistillationRequest>;

@@ -774,6 +774,13 @@ function TrainPage() {
                     onChange={(v) => set('distillWarmup', v)}
                     error={errors.distillWarmup}
                   />
+                  <NumberField
+                    id="distill-attention"
+                    label="Attention matching weight (Real-to-Binary; 0 = off)"
+                    value={form.attention}
+                    onChange={(v) => set('attention', v)}
+                    error={errors.attention}
+                  />
                 </>
               ) : null}
               <label htmlFor="train-target">Target device</label>

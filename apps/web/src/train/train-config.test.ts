@@ -21,8 +21,14 @@ describe('train form', () => {
     const k = toTrainConfig({ ...DEFAULT_FORM, optimizer: 'case', teacherRunId: 'float-twin' });
     expect(k.optimizer).toMatchObject({ id: 'case', bop: { threshold: 1e-8 }, fp: { learningRate: 0.001 } });
     expect(k.distillation).toEqual({ teacherRunId: 'float-twin', teacherEpochs: 1, ...DISTILL_DEFAULTS });
-    const warm = toTrainConfig({ ...DEFAULT_FORM, teacherRunId: 'float-twin', distillWarmup: 2, alpha: 0.9 });
-    expect(warm.distillation).toMatchObject({ warmupEpochs: 2, alpha: 0.9 });
+    const warm = toTrainConfig({
+      ...DEFAULT_FORM,
+      teacherRunId: 'float-twin',
+      distillWarmup: 2,
+      alpha: 0.9,
+      attention: 10,
+    });
+    expect(warm.distillation).toMatchObject({ warmupEpochs: 2, alpha: 0.9, attention: 10 });
     expect(
       checkForm({ ...DEFAULT_FORM, teacherRunId: 'float-twin', distillWarmup: -1 }).distillWarmup,
     ).toMatch(/warm-up/);

@@ -38,6 +38,8 @@ export interface TrainForm {
   alpha: number;
   /** Epochs over which the distillation weight ramps from 0 to alpha. */
   distillWarmup: number;
+  /** Weight of attention matching (Real-to-Binary Net), 0 = off. */
+  attention: number;
   target: TargetId;
 }
 
@@ -64,6 +66,7 @@ export const DEFAULT_FORM: TrainForm = {
   temperature: DISTILL_DEFAULTS.temperature,
   alpha: DISTILL_DEFAULTS.alpha,
   distillWarmup: DISTILL_DEFAULTS.warmupEpochs,
+  attention: DISTILL_DEFAULTS.attention,
   target: 'stm32l4r9',
 };
 
@@ -118,6 +121,8 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
     if (!(f.alpha >= 0 && f.alpha <= 1)) e.alpha = 'Alpha must be in [0, 1].';
     if (!(f.distillWarmup >= 0 && f.distillWarmup <= 1000))
       e.distillWarmup = 'Distillation warm-up must be between 0 and 1000 epochs.';
+    if (!(f.attention >= 0 && f.attention <= 1e6))
+      e.attention = 'Attention weight must be between 0 and 1e6.';
     if (f.teacherRunId === 'float-twin') int('teacherEpochs', 1, 1000, 'Teacher epochs');
   }
   return e;
@@ -157,6 +162,7 @@ export function toTrainConfig(f: TrainForm): TrainConfigBody {
             temperature: f.temperature,
             alpha: f.alpha,
             warmupEpochs: f.distillWarmup,
+            attention: f.attention,
             ...(f.teacherRunId === 'float-twin' ? { teacherEpochs: f.teacherEpochs } : {}),
           },
         }

@@ -8,7 +8,7 @@
  * Test accuracy of the FINAL weights on the built-in MNIST split (7,996 train / 2,004 test); mean ± sample sd
  * over the seeds; the gain is the distilled mean − the baseline mean, in points, seeds paired.
  * Environment: BNN_DISTILL_PRESETS=id,id (default mnist-tiny), BNN_TRAIN_SEEDS=1,2,3, BNN_TRAIN_EPOCHS=n,
- * BNN_DISTILL_VARIANTS="T:α:warmup;…" (default: DISTILL_DEFAULTS), BNN_DISTILL_CACHE=dir (teachers' and
+ * BNN_DISTILL_VARIANTS="T:α:warmup[:attention];…" (default: DISTILL_DEFAULTS), BNN_DISTILL_CACHE=dir (teachers' and
  * baselines' results are kept there, keyed by preset, epochs and seed, so a later invocation — e.g. the chosen
  * variant on more seeds — does not retrain them). Every result is also logged as one `RESULT {json}` line.
  *
@@ -37,6 +37,7 @@ export interface DistillVariant {
   temperature: number;
   alpha: number;
   warmupEpochs: number;
+  attention: number;
 }
 
 const log = (msg: string) => console.error(`[bench:distill] ${msg}`);
@@ -48,16 +49,17 @@ export function parseVariants(text: string | undefined): DistillVariant[] {
     .split(';')
     .filter(Boolean)
     .map((v) => {
-      const [t, a, w] = v.split(':').map(Number);
-      if (!(t! > 0) || !(a! >= 0 && a! <= 1) || !(w! >= 0))
+      const [t, a, w, b = 0] = v.split(':').map(Number);
+      if (!(t! > 0) || !(a! >= 0 && a! <= 1) || !(w! >= 0) || !(b >= 0))
         throw new Error(
-          `bench:distill: BNN_DISTILL_VARIANTS entry '${v}' is not T:α:warmup (T > 0, 0 ≤ α ≤ 1, warmup ≥ 0); e.g. "4:0.5:0;1:1:2"`,
+          `bench:distill: BNN_DISTILL_VARIANTS entry '${v}' is not T:α:warmup[:attention] (T > 0, 0 ≤ α ≤ 1, warmup ≥ 0, attention ≥ 0); e.g. "4:0.5:0;1:1:2:10"`,
         );
-      return { temperature: t!, alpha: a!, warmupEpochs: w! };
+      return { temperature: t!, alpha: a!, warmupEpochs: w!, attention: b };
     });
 }
 
-const variantName = (v: DistillVariant) => `T=${v.temperature} α=${v.alpha} warm-up ${v.warmupEpochs} ep`;
+const variantName = (v: DistillVariant) =>
+  `T=${v.temperature} α=${v.alpha} warm-up ${v.warmupEpochs} ep${v.attention ? ` attention ${v.attention}` : ''}`;
 
 function seeds(): number[] {
   const env = process.env.BNN_TRAIN_SEEDS?.split(',').filter(Boolean).map(Number);

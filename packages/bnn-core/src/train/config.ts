@@ -102,6 +102,11 @@ export const TrainConfigSchema = z.object({
       temperature: z.number().positive().max(100).default(DISTILL_DEFAULTS.temperature),
       alpha: z.number().min(0).max(1).default(DISTILL_DEFAULTS.alpha),
       warmupEpochs: z.number().min(0).max(1000).default(DISTILL_DEFAULTS.warmupEpochs),
+      /**
+       * Weight β of attention matching (Real-to-Binary Net): β·Σ‖Q_s/‖Q_s‖ − Q_t/‖Q_t‖‖ over the real-valued
+       * activations each binary layer signs, where teacher and student shapes agree (`attentionLoss`). 0 = off.
+       */
+      attention: z.number().min(0).max(1e6).default(DISTILL_DEFAULTS.attention),
     })
     .optional(),
   /** On-the-fly augmentation of training batches (images `[H, W, C]`; noise also for vectors). */

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../math/rng.js';
 import { initBackend } from '../tf/backend/init-backend.js';
+import { buildModel, floatTeacher, modelInfo } from '../tf/build-model.js';
+import { tinyCnn } from '../tf/test-graphs.js';
 import { parseTrainConfig } from './config.js';
-import { distillationLoss, distillationWeight } from './distill.js';
+import { attentionLoss, attentionPoints, distillationLoss, distillationWeight } from './distill.js';
 import { DISTILL_DEFAULTS } from './distill-defaults.js';
 
 beforeAll(async () => {
@@ -101,5 +103,46 @@ describe('distillation weight warm-up', () => {
     expect(() => parseTrainConfig({ epochs: 1, batchSize: 8, distillation: { warmupEpochs: -1 } })).toThrow(
       /distillation\.warmupEpochs/,
     );
+  });
+});
+
+describe('attention matching (Real-to-Binary Net)', () => {
+  it('equals the hand-computed distance of the L2-normalised spatial attention maps, on seeded random maps', () => {
+    const rng = new Rng(11);
+    const [b, h, w, c] = [2, 3, 2, 4];
+    const rand = () => Array.from({ length: b * h * w * c }, () => rng.next() * 2 - 1);
+    const s = rand();
+    const t = rand();
+    const att = (a: number[], i: number) => {
+      const q = Array.from({ length: h * w }, (_, p) =>
+        Array.from({ length: c }, (_, k) => a[(i * h * w + p) * c + k]! ** 2).reduce((x, y) => x + y, 0),
+      );
+      const n = Math.sqrt(q.reduce((x, y) => x + y * y, 0));
+      return q.map((v) => v / n);
+    };
+    let want = 0;
+    for (let i = 0; i < b; i++) {
+      const qs = att(s, i);
+      const qt = att(t, i);
+      want += Math.sqrt(qs.reduce((x, v, p) => x + (v - qt[p]!) ** 2, 0)) / b;
+    }
+    const got = tf.tidy(
+      () => attentionLoss([tf.tensor4d(s, [b, h, w, c])], [tf.tensor4d(t, [b, h, w, c])]).dataSync()[0]!,
+    );
+    expect(got).toBeCloseTo(want, 4);
+    expect(tf.tidy(() => attentionLoss([], []).dataSync()[0])).toBe(0);
+  });
+
+  it('matches the real-valued maps each binary conv signs, where the float teacher has the same shape', () => {
+    const g = tinyCnn();
+    const student = buildModel(g, { seed: 1 });
+    const teacher = buildModel(floatTeacher(g), { seed: 2 });
+    const points = attentionPoints(g, modelInfo(student).layers, modelInfo(teacher).layers);
+    // The BatchNorm before the QuantConv2D (8×8×4) — not the flattened input of the QuantDense (rank 2).
+    const conv = g.nodes.find((n) => n.type === 'QuantConv2D')!;
+    const into = g.edges.find((e) => e.target === conv.id)!.source;
+    expect(points).toEqual([into]);
+    student.dispose();
+    teacher.dispose();
   });
 });
