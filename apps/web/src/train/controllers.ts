@@ -341,6 +341,12 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
   const finishFromRun = async (status: string) => {
     try {
       const run = await getRun(runId);
+      if (run.distillation)
+        st().setTeacher({
+          runId: run.distillation.teacher.id,
+          name: run.distillation.teacher.name,
+          accuracy: run.distillation.teacher.finalAccuracy,
+        });
       const conf = runConfusion(run);
       if (status === 'failed')
         st().fail(
@@ -432,9 +438,25 @@ export async function startServerTraining(store: TrainingStore, req: RunRequest)
   try {
     const run = await createRun(runBody(req, 'server'));
     store.getState().addLog(`Run ${run.id} queued on the server.`);
+    const tId = (run.options as { teacherRunId?: string }).teacherRunId;
+    if (tId) void showServerTeacher(store, tId);
     return watchServerRun(store, run.id);
   } catch (e) {
     store.getState().fail(describeError(e));
     return { stop() {}, dispose() {} };
+  }
+}
+
+/** A server run's teacher as the live view names it (a float twin queued before the run trains first). */
+async function showServerTeacher(store: TrainingStore, teacherRunId: string): Promise<void> {
+  try {
+    const t = await getRun(teacherRunId);
+    store.getState().setTeacher({ runId: t.id, name: t.name, accuracy: t.finalAccuracy });
+    if (t.status !== 'completed')
+      store
+        .getState()
+        .addLog(`Teacher run ${t.id} (${t.name}) is ${t.status}; this run trains once it completes.`);
+  } catch {
+    // The live view just does not name the teacher.
   }
 }
