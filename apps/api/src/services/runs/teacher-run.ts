@@ -101,7 +101,7 @@ export async function findFloatTeacherRun(
       status: 'completed',
       weightsSha256: { not: null },
     },
-    orderBy: [{ finalAccuracy: 'desc' }, { createdAt: 'desc' }],
+    orderBy: [{ finalAccuracy: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
   });
   if (completed || !opts.pendingServer) return completed;
   // A server teacher already queued or training (e.g. for another student) is awaited rather than trained twice.
