@@ -26,14 +26,17 @@
  *   distilled, T=4 α=0.5 no warm-up     96.56, 96.06, 96.26 %  →  96.29 ± 0.25 %  (paired gains +0.25, −0.65, +0.25;
  *                                                                                 mean −0.05 points)
  *   distilled, T=2 α=0.9 warm-up 1 ep   96.36, 96.16, 96.21 %  →  96.24 ± 0.10 %  (+0.05, −0.55, +0.20; mean −0.10)
+ *   T=4 α=0.5 + attention matching β=1  96.26, 96.01, 95.11 %  →  95.79 ± 0.60 %  (−0.05, −0.70, −0.90; mean −0.55)
+ *     (a second invocation, BNN_DISTILL_VARIANTS="4:0.5:0:1", same cached teachers and baselines)
  *
  * So distillation from the float twin does NOT gain the 0.3 points issue #20 asks for on mnist-tiny here: both
- * variants are within the seed spread of training alone (sd 0.35). Why, as far as these figures tell: MNIST is
- * near saturation for this model — the float teacher is only ~2 points above the student, and on ten
- * well-separated digits its soft targets carry little the labels do not (the sd over seeds is as large as any
- * difference); the 1-epoch / 300-sample runs of the e2e journey move by more than that either way. The defaults
- * (`src/train/distill-defaults.ts`) stay Hinton's T=4, α=0.5, no warm-up, attention off: the better mean of the
- * two measured variants, and no measured reason to change them. Not measured: larq-mnist (15–20 min per run
+ * Hinton variants are within the seed spread of training alone (sd 0.35), and attention matching of the two maps
+ * the binary convolutions sign (β=1, the only weight tried) costs 0.55 points. Why, as far as these figures tell:
+ * MNIST is near saturation for this model — the float teacher is only 2 points above the student, and on ten
+ * well-separated digits its soft targets seem to carry little the labels do not (the sd over seeds is as large as
+ * any difference measured). Untried: longer schedules, other β, pure soft targets (α=1, T=1). The defaults
+ * (`src/train/distill-defaults.ts`) stay Hinton's T=4, α=0.5, no warm-up, attention off: the best mean of the
+ * measured variants, and no measured reason to change them. Not measured: larq-mnist (15–20 min per run
  * here), the full 25-epoch recipes, Fashion-MNIST. A plain `floatTwin` teacher was not benched: for mnist-tiny it
  * is a linear network but for its max-pools (no activation where the signs were), which is why the default
  * teacher is `floatTeacher`.
