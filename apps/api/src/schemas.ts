@@ -2,6 +2,7 @@
 // contract/ (imported by the web as @bnn-studio/api/contract).
 import { z } from 'zod';
 import { UPLOAD_KINDS } from './contract/dataset-kinds.js';
+import { DistillationRequest } from './contract/distillation.js';
 import { EXPORT_TARGETS, ExportTarget } from './contract/exports.js';
 import { RUN_STATUSES, RunLocation, RunStatus } from './contract/runs.js';
 
@@ -45,6 +46,8 @@ export const TrainConfig = z.looseObject({
     })
     .optional(),
   validationSplit: z.number().min(0).max(0.9).optional(),
+  /** Knowledge distillation from a teacher run or the float twin (contract/distillation.ts). */
+  distillation: DistillationRequest.optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
 

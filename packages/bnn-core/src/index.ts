@@ -139,6 +139,7 @@ export {
   quantizerPrecision,
   resolveQuantizerConfig,
 } from './registry/quantizers.js';
+export { floatTeacher, floatTwin } from './spec/float-twin.js';
 export {
   graphEdgeSchema,
   graphJsonSchema,
@@ -164,3 +165,4 @@ export type { GraphMigration, MigrationResult } from './spec/migrations.js';
 export { checkMigrationChain, GRAPH_MIGRATIONS, migrateDocument } from './spec/migrations.js';
 export type { ParseGraphResult } from './spec/parse.js';
 export { parseGraph } from './spec/parse.js';
+export { DISTILL_DEFAULTS } from './train/distill-defaults.js';

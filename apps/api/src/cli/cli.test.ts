@@ -124,6 +124,50 @@ describe('bnn-studio CLI', () => {
     expect(missing.out).toMatch(/run_does_not_exist/);
   }, 600_000);
 
+  it('train --distill-from float-twin trains the float twin first, then reuses it; a bad teacher is refused', async () => {
+    const graphFile = join(dir, 'tiny.json');
+    writeFileSync(graphFile, JSON.stringify(getPreset('mnist-tiny')));
+    const args = [
+      'train',
+      graphFile,
+      '--epochs',
+      '1',
+      '--limit',
+      '128',
+      '--seed',
+      '5',
+      '--distill-from',
+      'float-twin',
+    ];
+    const first = await cli([...args, '--alpha', '0.7', '--json']);
+    expect(first.code, first.out).toBe(0);
+    const d = first.json.distillation as {
+      teacher: { id: string; floatTwin: boolean; finalAccuracy: number };
+    };
+    expect(d.teacher).toMatchObject({
+      floatTwin: true,
+      status: 'completed',
+      finalAccuracy: expect.any(Number),
+    });
+    expect(first.json.distillation).toMatchObject({ alpha: 0.7 });
+    const second = await cli([...args]);
+    expect(second.code, second.out).toBe(0);
+    expect(second.out).not.toMatch(/training it first/);
+    expect(second.out).toContain(`Distilled from run ${d.teacher.id}`);
+    const bad = await cli([
+      'train',
+      graphFile,
+      '--epochs',
+      '1',
+      '--limit',
+      '128',
+      '--distill-from',
+      'run_nope',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toMatch(/Teacher run 'run_nope' does not exist.*float-twin/);
+  }, 600_000);
+
   it('datasets add fashion-mnist registers the Debian dataset, or prints the one apt command', async () => {
     const add = await cli(['datasets', 'add', 'fashion-mnist', '--json']);
     if (existsSync('/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz')) {

@@ -130,15 +130,60 @@ async function trainOne(graphFile: string, opts: TrainOpts) {
       throw new Error(`train: ${describeError(err)}`);
     });
     if (!opts.json) console.error(`Run ${run.id} — training ${describeTraining(resolved)}`);
-    const bar = new ProgressBar('training', !opts.json);
-    let shuttingDown = false;
-    const onSig = () => {
-      shuttingDown = true;
+    // A float-twin teacher created for this run trains first, here, as its own run.
+    const teacherId = (run.options as { teacherRunId?: string }).teacherRunId;
+    const teacher = teacherId ? await ctx.db.run.findUnique({ where: { id: teacherId } }) : null;
+    if (teacher && teacher.status === 'queued') {
+      if (!opts.json) console.error(`Teacher run ${teacher.id} (${teacher.name}) — training it first`);
+      const t = await trainHere(ctx, teacher.id, teacher.epochs, opts, 'teacher');
+      const done = await getRun(ctx, teacher.id);
+      if (!opts.json)
+        console.error(
+          `Teacher run ${teacher.id} ${done.status}${done.finalAccuracy != null ? `: test accuracy ${(done.finalAccuracy * 100).toFixed(2)}%` : ''}`,
+        );
+      if (t !== 'completed') process.exitCode = 1;
+    } else if (teacher && !opts.json) {
+      console.error(
+        `Teacher run ${teacher.id} (${teacher.name}, ${teacher.status}${teacher.finalAccuracy != null ? `, test accuracy ${(teacher.finalAccuracy * 100).toFixed(2)}%` : ''})`,
+      );
+    }
+    const outcome = await trainHere(ctx, run.id, epochs, opts, 'training');
+    const final = await getRun(ctx, run.id);
+    const summary = {
+      runId: run.id,
+      status: final.status,
+      finalAccuracy: final.finalAccuracy,
+      finalLoss: final.finalLoss,
+      packedBytes: final.packedBytes,
+      durationMs: final.durationMs,
+      epochs: final.epochsDone,
+      error: final.error,
     };
-    process.once('SIGINT', onSig);
-    process.once('SIGTERM', onSig);
-    let exec: { stop(): void } | undefined;
-    const outcome = await runTrainingJob(ctx, run.id, {
+    const d = final.distillation;
+    const distilled = d
+      ? `\nDistilled from run ${d.teacher.id}${d.teacher.finalAccuracy != null ? ` (teacher accuracy ${(d.teacher.finalAccuracy * 100).toFixed(2)}%)` : ''}${d.withoutDistillation?.finalAccuracy != null && d.gainPoints != null ? `; without distillation (run ${d.withoutDistillation.runId}) ${(d.withoutDistillation.finalAccuracy * 100).toFixed(2)}%, gain ${d.gainPoints >= 0 ? '+' : ''}${d.gainPoints.toFixed(2)} points` : ''}`
+      : '';
+    report(
+      opts,
+      `Run ${run.id} ${final.status}${final.finalAccuracy != null ? `: test accuracy ${(final.finalAccuracy * 100).toFixed(2)}%` : ''}${final.packedBytes ? `, packed ${final.packedBytes} bytes` : ''}${distilled}${final.error ? `\n${final.error}` : ''}`,
+      { ...summary, ...(d ? { distillation: d } : {}) },
+    );
+    if (outcome !== 'completed') process.exitCode = 1;
+    return summary;
+  });
+}
+
+/** Trains a queued server run in this process (a progress bar per epoch); the job's outcome. */
+async function trainHere(ctx: AppContext, runId: string, epochs: number, opts: TrainOpts, label: string) {
+  const bar = new ProgressBar(label, !opts.json);
+  let shuttingDown = false;
+  const onSig = () => {
+    shuttingDown = true;
+  };
+  process.once('SIGINT', onSig);
+  process.once('SIGTERM', onSig);
+  try {
+    return await runTrainingJob(ctx, runId, {
       workerId: `cli:${process.pid}`,
       leaseMs: 30_000,
       backend: opts.backend,
@@ -156,31 +201,14 @@ async function trainOne(graphFile: string, opts: TrainOpts) {
           onMessage(m);
         }),
       onStart: (e) => {
-        exec = e;
         if (shuttingDown) e.stop();
       },
     });
-    void exec;
+  } finally {
     bar.done();
-    const final = await getRun(ctx, run.id);
-    const summary = {
-      runId: run.id,
-      status: final.status,
-      finalAccuracy: final.finalAccuracy,
-      finalLoss: final.finalLoss,
-      packedBytes: final.packedBytes,
-      durationMs: final.durationMs,
-      epochs: final.epochsDone,
-      error: final.error,
-    };
-    report(
-      opts,
-      `Run ${run.id} ${final.status}${final.finalAccuracy != null ? `: test accuracy ${(final.finalAccuracy * 100).toFixed(2)}%` : ''}${final.packedBytes ? `, packed ${final.packedBytes} bytes` : ''}${final.error ? `\n${final.error}` : ''}`,
-      summary,
-    );
-    if (outcome !== 'completed') process.exitCode = 1;
-    return summary;
-  });
+    process.off('SIGINT', onSig);
+    process.off('SIGTERM', onSig);
+  }
 }
 
 export async function exportCommand(

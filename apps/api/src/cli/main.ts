@@ -1,4 +1,5 @@
 // `bnn-studio` command line. Each command calls the same services as the HTTP routes.
+import { DISTILL_DEFAULTS } from '@bnn-studio/bnn-core';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
 import { STUDIO_VERSION } from '../context.js';
@@ -85,6 +86,31 @@ program
   .option('--noise <sd>', 'augmentation: Gaussian noise of this standard deviation', num)
   .option('--validation-split <f>', 'hold out this fraction of the training set for validation metrics', num)
   .option('--no-recipe', "ignore the preset's recipe (plain defaults)")
+  .option(
+    '--distill-from <teacher>',
+    "knowledge distillation from a completed run's id, or float-twin: the model's float twin (a completed one of this dataset is reused, else it trains first as its own run)",
+  )
+  .option(
+    '--temperature <T>',
+    `distillation: softmax temperature of the soft targets (default ${DISTILL_DEFAULTS.temperature})`,
+    num,
+  )
+  .option(
+    '--alpha <a>',
+    `distillation: weight of the soft-target loss, 0–1 (default ${DISTILL_DEFAULTS.alpha})`,
+    num,
+  )
+  .option(
+    '--distill-warmup <epochs>',
+    `distillation: epochs over which the soft-target weight ramps up from 0 (default ${DISTILL_DEFAULTS.warmupEpochs})`,
+    num,
+  )
+  .option(
+    '--attention <beta>',
+    `distillation: weight of attention matching of the feature maps each binary layer signs (Real-to-Binary Net; default ${DISTILL_DEFAULTS.attention} = off)`,
+    num,
+  )
+  .option('--teacher-epochs <n>', "float-twin: the teacher's epochs (default: the student's)", num)
   .option('--limit <n>', 'train on the first N samples only', num)
   .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
   .option('--name <name>', 'run name')

@@ -60,4 +60,37 @@ describe('bnn-studio train options', () => {
     );
     expect(() => resolveTrainOptions(null, { schedule: 'step' })).toThrow(/--step-epochs/);
   });
+
+  it('--distill-from with --temperature/--alpha/--distill-warmup/--teacher-epochs sets the distillation', () => {
+    const r = resolveTrainOptions(getPreset('mnist-tiny'), {
+      distillFrom: 'float-twin',
+      temperature: 2,
+      alpha: 0.9,
+      distillWarmup: 1,
+      attention: 10,
+      teacherEpochs: 3,
+    });
+    expect(r.config.distillation).toEqual({
+      teacherRunId: 'float-twin',
+      temperature: 2,
+      alpha: 0.9,
+      warmupEpochs: 1,
+      attention: 10,
+      teacherEpochs: 3,
+    });
+    expect(describeTraining(r)).toMatch(/distilled from the float twin T=2 α=0.9/);
+    const byRun = resolveTrainOptions(null, { distillFrom: 'run_abc' });
+    expect(byRun.config.distillation).toEqual({ teacherRunId: 'run_abc' });
+    expect(describeTraining(byRun)).toMatch(/distilled from run run_abc/);
+    expect(resolveTrainOptions(null, {}).config.distillation).toBeUndefined();
+  });
+
+  it('refuses distillation settings without a teacher, and teacher epochs for a teacher run', () => {
+    expect(() => resolveTrainOptions(null, { temperature: 2, alpha: 0.5 })).toThrow(
+      /--temperature, --alpha .*--distill-from <run id> or --distill-from float-twin/,
+    );
+    expect(() => resolveTrainOptions(null, { distillFrom: 'run_abc', teacherEpochs: 2 })).toThrow(
+      /--teacher-epochs applies to --distill-from float-twin only/,
+    );
+  });
 });

@@ -23,6 +23,16 @@ export interface TrainFlags {
   validationSplit?: number;
   /** false with --no-recipe. */
   recipe?: boolean;
+  /** Distillation teacher: a completed run's id or `float-twin`. */
+  distillFrom?: string;
+  temperature?: number;
+  alpha?: number;
+  /** Epochs over which the distillation weight ramps from 0 to alpha. */
+  distillWarmup?: number;
+  /** Weight of attention matching (Real-to-Binary Net). */
+  attention?: number;
+  /** float-twin: epochs of the teacher (default: the student's). */
+  teacherEpochs?: number;
 }
 
 export const SCHEDULES = ['constant', 'cosine', 'step'] as const;
@@ -71,6 +81,7 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
     noise: flags.noise ?? recipe?.augmentation.noise ?? 0,
   };
   const augment = augmentation.shift > 0 || augmentation.flip || augmentation.noise > 0;
+  const distillation = resolveDistillation(flags);
   return {
     datasetId: flags.dataset ?? recipe?.dataset ?? 'mnist',
     recipeOf: recipe ? presetId : null,
@@ -82,9 +93,46 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
       schedule,
       ...(augment ? { augmentation } : {}),
       ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
+      ...(distillation ? { distillation } : {}),
     },
   };
 }
+
+/**
+ * `--distill-from RUN|float-twin [--temperature T --alpha A --distill-warmup E --teacher-epochs N]` → the config's
+ * `distillation` (unset settings take bnn-core's DISTILL_DEFAULTS on the server). Distillation settings without
+ * `--distill-from` are refused, naming the flag to add.
+ */
+function resolveDistillation(flags: TrainFlags): Record<string, unknown> | null {
+  const settings = {
+    ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
+    ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
+    ...(flags.distillWarmup !== undefined ? { warmupEpochs: flags.distillWarmup } : {}),
+    ...(flags.attention !== undefined ? { attention: flags.attention } : {}),
+    ...(flags.teacherEpochs !== undefined ? { teacherEpochs: flags.teacherEpochs } : {}),
+  };
+  const given = Object.keys(settings);
+  if (!flags.distillFrom) {
+    if (given.length)
+      throw new Error(
+        `train: ${given.map((k) => `--${FLAG_OF[k]}`).join(', ')} set(s) distillation, which needs a teacher: add --distill-from <run id> or --distill-from float-twin.`,
+      );
+    return null;
+  }
+  if (flags.teacherEpochs !== undefined && flags.distillFrom !== 'float-twin')
+    throw new Error(
+      '--teacher-epochs applies to --distill-from float-twin only (a teacher run is already trained); drop it.',
+    );
+  return { teacherRunId: flags.distillFrom, ...settings };
+}
+
+const FLAG_OF: Record<string, string> = {
+  temperature: 'temperature',
+  alpha: 'alpha',
+  warmupEpochs: 'distill-warmup',
+  attention: 'attention',
+  teacherEpochs: 'teacher-epochs',
+};
 
 /** One line saying how a run will train (schedule and augmentation), for the CLI's progress output. */
 export function describeTraining(r: ResolvedTrain): string {
@@ -104,6 +152,12 @@ export function describeTraining(r: ResolvedTrain): string {
     ].filter(Boolean);
     parts.push(aug.join(', '));
   }
+  const d = (r.config as { distillation?: { teacherRunId: string; temperature?: number; alpha?: number } })
+    .distillation;
+  if (d)
+    parts.push(
+      `distilled from ${d.teacherRunId === 'float-twin' ? 'the float twin' : `run ${d.teacherRunId}`}${d.temperature !== undefined ? ` T=${d.temperature}` : ''}${d.alpha !== undefined ? ` α=${d.alpha}` : ''}`,
+    );
   if (r.recipeOf) parts.push(`recipe of preset ${r.recipeOf}`);
   return parts.join(', ');
 }

@@ -31,6 +31,7 @@ export {
   DatasetSampleView,
   DatasetSplit,
 } from './datasets.js';
+export { DistillationRequest, FLOAT_TWIN } from './distillation.js';
 export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
 export { HealthResponse, OpenApiResponse } from './health.js';
 export { Project, ProjectListItem, ProjectListResponse, ProjectResponse } from './projects.js';
@@ -44,6 +45,7 @@ export {
   RunDeletedResponse,
   RunDetail,
   RunDetailResponse,
+  RunDistillation,
   type RunEventData,
   type RunEventName,
   RunEvents,

@@ -62,8 +62,34 @@ export const RunListResponse = z.object({
 });
 export type RunListResponse = z.infer<typeof RunListResponse>;
 
-/** A run's detail plus the latest epoch's value of each metric. */
-export const RunWithMetrics = RunDetail.extend({ metrics: z.record(z.string(), z.number()) });
+/** A distilled run's teacher and, when a run without distillation of the same recipe exists, the gain. */
+export const RunDistillation = z.object({
+  teacher: z.object({
+    id: z.string(),
+    name: z.string(),
+    status: RunStatus,
+    finalAccuracy: z.number().nullable(),
+    /** The teacher is the student architecture's float twin. */
+    floatTwin: z.boolean(),
+  }),
+  temperature: z.number().nullable(),
+  alpha: z.number().nullable(),
+  warmupEpochs: z.number().nullable(),
+  /**
+   * The latest completed run of the same architecture version, dataset, seed and training recipe (config without
+   * `distillation`) trained without a teacher; null when there is none.
+   */
+  withoutDistillation: z.object({ runId: z.string(), finalAccuracy: z.number().nullable() }).nullable(),
+  /** Student accuracy − the run without distillation's, in percentage points (null until both exist). */
+  gainPoints: z.number().nullable(),
+});
+export type RunDistillation = z.infer<typeof RunDistillation>;
+
+/** A run's detail plus the latest epoch's value of each metric, and (only) for a distilled run its teacher and gain. */
+export const RunWithMetrics = RunDetail.extend({
+  metrics: z.record(z.string(), z.number()),
+  distillation: RunDistillation.nullable().optional(),
+});
 export type RunWithMetrics = z.infer<typeof RunWithMetrics>;
 /** GET /api/runs/:id */
 export const RunDetailResponse = z.object({ run: RunWithMetrics });

@@ -89,6 +89,26 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
   const options = JSON.parse(run.optionsJson) as { limits?: TrainTask['limits']; teacherRunId?: string };
   let teacher: TrainTask['teacher'] = null;
   if (options.teacherRunId) {
+    const waited = await awaitTeacher(ctx, runId, options.teacherRunId, mine, log);
+    if (waited !== 'completed') {
+      const finishedAt = new Date();
+      if (waited === 'cancelled') {
+        await runs.update(mine, {
+          status: 'cancelled',
+          finishedAt,
+          durationMs: finishedAt.getTime() - startedAt.getTime(),
+        });
+        return 'cancelled';
+      }
+      if (waited === 'lost') return 'requeued';
+      await runs.update(mine, {
+        status: 'failed',
+        error: `The teacher run '${options.teacherRunId}' ended ${waited} without weights; train it again (or pick another teacher) and create this run again.`,
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+      });
+      return 'failed';
+    }
     const t = await db.run.findUniqueOrThrow({
       where: { id: options.teacherRunId },
       include: { architectureVersion: true },
@@ -242,4 +262,37 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     throw persistError;
   }
   return outcome;
+}
+
+/** How often a student job looks at its pending teacher run. */
+const TEACHER_POLL_MS = 1_000;
+
+/**
+ * A float-twin teacher created for this student trains as its own (earlier queued) run; the student waits for it,
+ * keeping its own lease fresh. 'completed' once the teacher has weights; its final status if it ended without;
+ * 'cancelled' when the student is cancelled meanwhile; 'lost' when the student's lease was taken.
+ */
+async function awaitTeacher(
+  ctx: Ctx,
+  runId: string,
+  teacherRunId: string,
+  mine: { id: string; workerId: string },
+  log: (m: string) => void,
+): Promise<'completed' | 'failed' | 'cancelled' | 'lost' | string> {
+  let said = false;
+  for (;;) {
+    const t = await ctx.db.run.findUnique({
+      where: { id: teacherRunId },
+      select: { status: true, weightsSha256: true },
+    });
+    if (!t) return 'deleted';
+    if (t.weightsSha256) return 'completed';
+    if (t.status !== 'queued' && t.status !== 'running') return t.status;
+    if (!said) log(`waiting for the teacher run ${teacherRunId} (${t.status}) to complete`);
+    said = true;
+    await new Promise((r) => setTimeout(r, TEACHER_POLL_MS));
+    if ((await ctx.runs.update(mine, { heartbeatAt: new Date() })) === 0) return 'lost';
+    const me = await ctx.db.run.findUnique({ where: { id: runId }, select: { cancelRequested: true } });
+    if (me?.cancelRequested) return 'cancelled';
+  }
 }

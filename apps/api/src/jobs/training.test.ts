@@ -58,12 +58,38 @@ describe.each(testProviders())('server training (%s)', (provider) => {
       config: { ...base.config, distillation: { teacherRunId, temperature: 2, alpha: 0.5 } },
       limits: { trainSamples: 128, testSamples: 64 },
     });
-    // Refusals: a teacher without weights, an unknown one, and a browser run asking for one.
+    // Refusals (422 naming the fix): a teacher without weights (server or browser student), an unknown one, and
+    // one whose input shape differs from the student's.
     const notReady = await post(withTeacher(teacher));
     expect(notReady.statusCode).toBe(422);
     expect(notReady.json().error.code).toBe('teacher_not_ready');
-    expect((await post(withTeacher('run_unknown'))).statusCode).toBe(404);
-    expect((await post(withTeacher(teacher, 'browser'))).json().error.code).toBe('teacher_needs_server');
+    expect(notReady.json().error.fix).toMatch(/float-twin/);
+    expect((await post(withTeacher(teacher, 'browser'))).json().error.code).toBe('teacher_not_ready');
+    const unknown = await post(withTeacher('run_unknown'));
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json().error).toMatchObject({
+      code: 'teacher_not_found',
+      message: expect.stringMatching(/run_unknown/),
+    });
+    const wide = {
+      ...graph,
+      nodes: graph.nodes.map((n) =>
+        n.type === 'Input' ? { ...n, params: { ...n.params, shape: [32, 32, 1] } } : n,
+      ),
+    };
+    const other = (await post({ ...base, graph: wide, location: 'browser' })).json().run.id as string;
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${other}/complete?finalAccuracy=0.5&epochs=1`,
+      headers: { ...t.auth, 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(serializeWeights(randomWeights(wide, 5))),
+    });
+    const mismatch = await post(withTeacher(other));
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json().error).toMatchObject({
+      code: 'teacher_shape_mismatch',
+      message: expect.stringMatching(/\[32, 32, 1\].*\[28, 28, 1\]/),
+    });
 
     const done = await t.app.inject({
       method: 'POST',
@@ -87,6 +113,62 @@ describe.each(testProviders())('server training (%s)', (provider) => {
     ).json().metrics as { name: string }[];
     expect(metrics.some((p) => p.name === 'loss')).toBe(true);
     expect(metrics.filter((p) => p.name.startsWith('teacher.'))).toEqual([]);
+  });
+
+  it('distils from the float twin: trains it as its own run first, reuses it, and shows the gain', async () => {
+    const post = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/runs', headers: t.auth, payload });
+    const get = async (id: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/runs/${id}`, headers: t.auth })).json().run;
+    const finished = (id: string) =>
+      waitFor(`run ${id}`, async () => {
+        const r = await get(id);
+        return r.status === 'completed' || r.status === 'failed' ? r : null;
+      });
+    const config = { epochs: 1, batchSize: 32, seed: 9, optimizer: { id: 'adam', learningRate: 0.005 } };
+    const limits = { trainSamples: 128, testSamples: 64 };
+    const distilled = {
+      graph,
+      datasetId: 'mnist',
+      location: 'server',
+      limits,
+      config: {
+        ...config,
+        distillation: { teacherRunId: 'float-twin', teacherEpochs: 1, warmupEpochs: 0.5 },
+      },
+    };
+    const created = await post(distilled);
+    expect(created.statusCode).toBe(201);
+    const student = created.json().run;
+    expect(student.options).toMatchObject({ teacherKind: 'float-twin', teacherRunId: expect.any(String) });
+    const teacherId = student.options.teacherRunId as string;
+    expect(teacherId).not.toBe(student.id);
+    expect(student.config.distillation).toMatchObject({ temperature: expect.any(Number), warmupEpochs: 0.5 });
+    expect(await finished(student.id)).toMatchObject({ status: 'completed', hasWeights: true });
+    const teacher = await get(teacherId);
+    expect(teacher).toMatchObject({ status: 'completed', hasWeights: true, epochs: 1 });
+    expect(teacher.name).toMatch(/float twin/);
+    expect(teacher.config.distillation).toBeUndefined();
+
+    // The same request again reuses the completed float twin instead of training another one.
+    const again = (await post(distilled)).json().run;
+    expect(again.options.teacherRunId).toBe(teacherId);
+    await finished(again.id);
+
+    // Without a run of the same recipe and seed trained alone there is no gain to show; with one there is.
+    const before = (await get(student.id)).distillation;
+    expect(before).toMatchObject({
+      teacher: { id: teacherId, floatTwin: true, status: 'completed', finalAccuracy: expect.any(Number) },
+      withoutDistillation: null,
+      gainPoints: null,
+    });
+    const alone = (await post({ graph, datasetId: 'mnist', location: 'server', limits, config })).json().run;
+    const aloneRun = await finished(alone.id);
+    const after = (await get(student.id)).distillation;
+    expect(after.withoutDistillation).toEqual({ runId: alone.id, finalAccuracy: aloneRun.finalAccuracy });
+    const studentRun = await get(student.id);
+    expect(after.gainPoints).toBeCloseTo(100 * (studentRun.finalAccuracy - aloneRun.finalAccuracy), 6);
+    expect((await get(alone.id)).distillation).toBeUndefined();
   });
 
   it('trains a queued run, streams it over SSE, stores weights and exports them (cached)', async () => {

@@ -1,4 +1,5 @@
 'use client';
+import type { RunDistillation } from '@bnn-studio/api/contract';
 import { formatSummary, inferGraph } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
@@ -79,6 +80,7 @@ export function RunDetail() {
           </>
         ) : null}
       </dl>
+      {run.distillation ? <DistillationFacts d={run.distillation} accuracy={acc} /> : null}
       {run.error ? <ErrorNote title="Run failed" error={new Error(String(run.error))} /> : null}
       <div className="toolbar">
         {live ? (
@@ -133,5 +135,62 @@ export function RunDetail() {
         </details>
       ) : null}
     </div>
+  );
+}
+
+const pct = (a: number | null | undefined) => (typeof a === 'number' ? `${(a * 100).toFixed(2)}%` : '—');
+const runLink = (id: string, text: string) => (
+  <Link href={`/experiments/run?id=${encodeURIComponent(id)}`} prefetch={false}>
+    {text}
+  </Link>
+);
+
+/** A distilled run: its teacher (linked, with accuracy) and the gain over the same recipe and seed trained alone. */
+function DistillationFacts({ d, accuracy }: { d: RunDistillation; accuracy: number | null }) {
+  const alone = d.withoutDistillation;
+  return (
+    <section aria-label="Distillation" data-testid="run-distillation">
+      <h2>Distillation</h2>
+      <dl className="totals run-facts">
+        <dt>Teacher</dt>
+        <dd data-testid="teacher-run">
+          {runLink(d.teacher.id, d.teacher.name)}
+          {d.teacher.floatTwin ? ' (float twin)' : ''} · {d.teacher.status}
+        </dd>
+        <dt>Teacher accuracy</dt>
+        <dd data-testid="teacher-accuracy">{pct(d.teacher.finalAccuracy)}</dd>
+        <dt>With distillation</dt>
+        <dd data-testid="distilled-accuracy">{pct(accuracy)}</dd>
+        <dt>Without distillation</dt>
+        <dd data-testid="undistilled-accuracy">
+          {alone ? (
+            <>
+              {pct(alone.finalAccuracy)} ({runLink(alone.runId, alone.runId)})
+            </>
+          ) : (
+            'no run of the same architecture, dataset, recipe and seed without a teacher yet'
+          )}
+        </dd>
+        {d.gainPoints !== null ? (
+          <>
+            <dt>Gain</dt>
+            <dd data-testid="distillation-gain">
+              {d.gainPoints >= 0 ? '+' : ''}
+              {d.gainPoints.toFixed(2)} points
+            </dd>
+          </>
+        ) : null}
+        <dt>Settings</dt>
+        <dd>
+          T = {d.temperature ?? '—'}, α = {d.alpha ?? '—'}, warm-up {d.warmupEpochs ?? 0} epoch(s)
+        </dd>
+      </dl>
+      {!alone ? (
+        <p className="help">
+          Train this model again with the same settings and seed but no teacher to see what distillation
+          gained.
+        </p>
+      ) : null}
+    </section>
   );
 }

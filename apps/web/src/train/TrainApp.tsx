@@ -194,6 +194,7 @@ function LiveView() {
   const error = useTraining((s) => s.error);
   const location = useTraining((s) => s.location);
   const serverStatus = useTraining((s) => s.serverStatus);
+  const teacher = useTraining((s) => s.teacher);
   if (phase === 'idle')
     return (
       <section className="live" aria-label="Training progress">
@@ -227,6 +228,17 @@ function LiveView() {
         {backend ? ` · backend ${backend}` : ''}
         {serverStatus ? ` · server status ${serverStatus}` : ''}
       </p>
+      {teacher ? (
+        <p className="muted" data-testid="training-teacher">
+          Teacher{' '}
+          <Link href={`/experiments/run?id=${encodeURIComponent(teacher.runId)}`} prefetch={false}>
+            {teacher.name}
+          </Link>
+          {teacher.accuracy !== null
+            ? `: test accuracy ${(teacher.accuracy * 100).toFixed(2)}%`
+            : ' (training first)'}
+        </p>
+      ) : null}
       <LiveProgress />
       {error ? (
         <ErrorNote title="Training" error={Object.assign(new Error(error.message), { fix: error.fix })} />
@@ -435,7 +447,6 @@ function TrainPage() {
   // (Other built-ins, e.g. Fashion-MNIST, come as the API's decoded tensors like uploads.)
   const builtinMnist = datasetId === 'mnist';
   const browserOk = !!dataset;
-  const runTeacher = !!form.teacherRunId && form.teacherRunId !== 'float-twin';
 
   const request = () => ({
     graph: graph!,
@@ -718,7 +729,7 @@ function TrainPage() {
                 onChange={(e) => set('teacherRunId', e.target.value)}
               >
                 <option value="">None</option>
-                <option value="float-twin">Float twin of this model (trained first)</option>
+                <option value="float-twin">Float twin of this model (reused, or trained first)</option>
                 {teachers.map((r) => (
                   <option key={r.id} value={r.id}>
                     {r.name ?? r.id}
@@ -726,8 +737,10 @@ function TrainPage() {
                 ))}
               </select>
               <p className="help">
-                The teacher&apos;s soft predictions guide this model: its float twin (trained first), or a
-                finished run (server training).
+                The teacher&apos;s soft predictions guide this model (knowledge distillation): its float twin
+                (same graph, quantizers off; a finished one on this dataset is reused, else it trains first as
+                its own run), or a finished run with the same input and classes. The run page shows the
+                teacher and the gain over a run of the same recipe and seed without distillation.
               </p>
               {form.teacherRunId ? (
                 <>
@@ -753,6 +766,20 @@ function TrainPage() {
                     value={form.alpha}
                     onChange={(v) => set('alpha', v)}
                     error={errors.alpha}
+                  />
+                  <NumberField
+                    id="distill-warmup"
+                    label="Distillation warm-up (epochs of ramping alpha up from 0)"
+                    value={form.distillWarmup}
+                    onChange={(v) => set('distillWarmup', v)}
+                    error={errors.distillWarmup}
+                  />
+                  <NumberField
+                    id="distill-attention"
+                    label="Attention matching weight (Real-to-Binary; 0 = off)"
+                    value={form.attention}
+                    onChange={(v) => set('attention', v)}
+                    error={errors.attention}
                   />
                 </>
               ) : null}
@@ -786,7 +813,7 @@ function TrainPage() {
               />
             </fieldset>
             <div className="toolbar">
-              <button type="submit" className="primary" disabled={!canStart || !browserOk || runTeacher}>
+              <button type="submit" className="primary" disabled={!canStart || !browserOk}>
                 Train in browser
               </button>
               <button type="button" className="primary" disabled={!canStart} onClick={trainServer}>
@@ -795,7 +822,6 @@ function TrainPage() {
               <button type="button" disabled={!busy} onClick={() => session.current?.stop()}>
                 Stop
               </button>
-              {runTeacher ? <span className="help">Distilling from a run trains on the server.</span> : null}
               {classMismatch ? (
                 <span className="field-error">Fix the class mismatch under Model before training.</span>
               ) : null}

@@ -108,3 +108,109 @@ describe('browser training keeps its run lease alive', () => {
     expect(JSON.stringify(store.getState())).toContain('abandoned');
   });
 });
+
+/** A worker that answers a start message with one epoch and a finished training; records what it was given. */
+class ScriptedWorker {
+  onmessage: ((ev: MessageEvent) => void) | null = null;
+  onerror: ((ev: ErrorEvent) => void) | null = null;
+  started: Record<string, unknown> | null = null;
+  postMessage(msg: Record<string, unknown>): void {
+    if (msg.type !== 'start') return;
+    this.started = msg;
+    const reply = (data: unknown) => this.onmessage?.({ data } as MessageEvent);
+    setTimeout(() => {
+      reply({ type: 'epoch', metrics: { epoch: 1, loss: 0.5, accuracy: 0.8 } });
+      reply({
+        type: 'done',
+        stopped: false,
+        weights: new Uint8Array([1, 2, 3]).buffer,
+        testAccuracy: msg.teacher ? 0.7 : 0.9,
+        confusion: [[1]],
+        labels: ['0'],
+        history: [{ epoch: 1, loss: 0.5, accuracy: 0.8 }],
+      });
+    }, 10);
+  }
+  terminate(): void {}
+}
+
+describe('browser distillation from a float twin created for the run', () => {
+  let calls: string[];
+  beforeEach(() => {
+    vi.useFakeTimers();
+    calls = [];
+    const teacher = RunDetail.parse({
+      ...run,
+      id: 't1',
+      name: 'tiny · float twin (teacher)',
+      architectureVersionId: 'arv_t',
+      config: { epochs: 1, batchSize: 8, seed: 1 },
+    });
+    const student = RunDetail.parse({ ...run, options: { teacherRunId: 't1', teacherKind: 'float-twin' } });
+    const version = {
+      id: 'arv_t',
+      architectureId: 'arc_t',
+      architectureName: 'teacher',
+      version: 1,
+      graphSha256: 'x',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      summary: null,
+      graph: { format: 'bnn-studio.graph', version: 1, name: 'teacher graph', nodes: [], edges: [] },
+    };
+    vi.stubGlobal('fetch', async (path: string, init: RequestInit) => {
+      calls.push(`${init.method} ${path}`);
+      if (path === '/api/runs') return json(201, { run: student });
+      if (path === '/api/runs/t1') return json(200, { run: { ...teacher, metrics: {} } });
+      if (path === '/api/architecture-versions/arv_t') return json(200, { version });
+      if (path.endsWith('/metrics')) return json(202, { accepted: 1 });
+      if (path.endsWith('/complete')) return json(200, { run: path.includes('t1') ? teacher : student });
+      if (path.endsWith('/heartbeat')) return json(200, { run, leaseMs: 120_000 });
+      return json(404, { error: { code: 'not_found', message: path } });
+    });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('trains and completes the teacher run first, then the student with the teacher beside it', async () => {
+    const store = createTrainingStore();
+    const workers: ScriptedWorker[] = [];
+    startBrowserTraining(
+      store,
+      {
+        graph: { name: 'student' } as GraphSpec,
+        datasetId: 'mnist',
+        config: toTrainConfig({ ...DEFAULT_FORM, teacherRunId: 'float-twin' }),
+      },
+      { kind: 'builtin' } as never,
+      {
+        createWorker: () => {
+          const w = new ScriptedWorker();
+          workers.push(w);
+          return w as unknown as Worker;
+        },
+      },
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(workers).toHaveLength(2);
+    // The teacher trained first on its own graph and config, without a teacher of its own.
+    expect(workers[0]!.started).toMatchObject({ graph: { name: 'teacher graph' }, config: { epochs: 1 } });
+    expect(workers[0]!.started!.teacher).toBeUndefined();
+    // The student got the teacher's graph and the weights the teacher run finished with.
+    const t = workers[1]!.started!.teacher as { graph: { name: string }; weights: ArrayBuffer };
+    expect(t.graph.name).toBe('teacher graph');
+    expect([...new Uint8Array(t.weights)]).toEqual([1, 2, 3]);
+    expect(calls.indexOf('POST /api/runs/t1/complete')).toBeGreaterThan(-1);
+    expect(calls.indexOf('POST /api/runs/t1/complete')).toBeLessThan(
+      calls.indexOf('POST /api/runs/r1/complete'),
+    );
+    expect(calls).toContain('POST /api/runs/t1/metrics');
+    expect(store.getState().teacher).toEqual({
+      runId: 't1',
+      name: 'tiny · float twin (teacher)',
+      accuracy: 0.9,
+    });
+    expect(store.getState()).toMatchObject({ phase: 'done', testAccuracy: 0.7 });
+  });
+});

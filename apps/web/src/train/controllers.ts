@@ -9,6 +9,8 @@ import {
   completeBrowserRun,
   createRun,
   failBrowserRun,
+  fetchRunWeights,
+  getArchitectureVersion,
   getRun,
   getRunMetrics,
   heartbeatRun,
@@ -54,6 +56,15 @@ function runBody(req: RunRequest, location: 'browser' | 'server') {
 /** How often a browser run renews its lease (the server's default lease is 2 min). */
 const HEARTBEAT_MS = 30_000;
 
+/** The distillation teacher handed to the training worker: its graph and serializeWeights bytes. */
+export interface WorkerTeacher {
+  runId: string;
+  graph: GraphSpec;
+  weights: Uint8Array;
+}
+
+type DoneMessage = Extract<FromWorker, { type: 'done' }>;
+
 export function startBrowserTraining(
   store: TrainingStore,
   req: RunRequest,
@@ -65,7 +76,9 @@ export function startBrowserTraining(
   let worker: Worker | null = null;
   let disposed = false;
   let runId: string | null = null;
-  const pendingPosts: Promise<unknown>[] = [];
+  /** A float-twin teacher run this page trains before the student (its lease is renewed too). */
+  let teacherRunId: string | null = null;
+  let teacherDone = false;
   let heartbeat: ReturnType<typeof setInterval> | null = null;
   const stopHeartbeat = () => {
     if (heartbeat !== null) clearInterval(heartbeat);
@@ -83,10 +96,139 @@ export function startBrowserTraining(
     // The server hears the real reason at once (a 409 means it already knows: abandoned or cancelled).
     if (runId && !reported && !(e instanceof ApiError && e.status === 409)) {
       reported = true;
-      failBrowserRun(runId, d).catch((err) =>
-        store.getState().addLog(`Could not report the failure to the server: ${describeError(err).message}`),
-      );
+      for (const id of [runId, teacherRunId && !teacherDone ? teacherRunId : null])
+        if (id)
+          failBrowserRun(id, d).catch((err) =>
+            store
+              .getState()
+              .addLog(`Could not report the failure to the server: ${describeError(err).message}`),
+          );
     }
+  };
+
+  /**
+   * Trains one graph in a fresh worker: batches feed the progress bar, epochs are posted as the run's metrics
+   * (and shown as the session's epochs unless `quiet`). Resolves with the worker's final message.
+   */
+  const trainInWorker = (
+    forRun: string,
+    graph: GraphSpec,
+    config: Record<string, unknown>,
+    teacher: WorkerTeacher | null,
+    quiet: boolean,
+  ): Promise<DoneMessage> =>
+    new Promise<DoneMessage>((resolve, reject) => {
+      const pendingPosts: Promise<unknown>[] = [];
+      const w = opts.createWorker
+        ? opts.createWorker()
+        : new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'bnn-train' });
+      worker = w;
+      w.onerror = (ev) => reject(new Error(`The training worker crashed: ${ev.message || 'unknown error'}.`));
+      w.onmessage = (ev: MessageEvent<FromWorker>) => {
+        const msg = ev.data;
+        const st = store.getState();
+        switch (msg.type) {
+          case 'backend':
+            st.setBackend(msg.backend);
+            break;
+          case 'log':
+            st.addLog(msg.text);
+            break;
+          case 'batch':
+            st.setProgress({ epoch: msg.epoch, batch: msg.batch, batches: msg.batches, loss: msg.loss });
+            break;
+          case 'epoch': {
+            if (quiet)
+              st.addLog(
+                `Teacher epoch ${msg.metrics.epoch}: loss ${msg.metrics.loss.toFixed(4)}, accuracy ${(msg.metrics.accuracy * 100).toFixed(1)}%`,
+              );
+            else st.addEpoch(msg.metrics);
+            pendingPosts.push(
+              postRunMetrics(forRun, epochToPoints(msg.metrics)).catch((e) =>
+                st.addLog(`Could not save epoch ${msg.metrics.epoch} metrics: ${describeError(e).message}`),
+              ),
+            );
+            break;
+          }
+          case 'done':
+            w.terminate();
+            if (worker === w) worker = null;
+            Promise.all(pendingPosts).then(() => resolve(msg), reject);
+            break;
+          case 'error':
+            reject(Object.assign(new Error(msg.message), msg.fix ? { fix: msg.fix } : {}));
+            break;
+        }
+      };
+      const start: ToWorker = {
+        type: 'start',
+        graph,
+        config,
+        dataset,
+        wasmPaths: '/tfjs-wasm/',
+        backend: opts.backend ?? 'auto',
+        ...(teacher
+          ? {
+              teacher: {
+                graph: teacher.graph,
+                weights: teacher.weights.buffer.slice(
+                  teacher.weights.byteOffset,
+                  teacher.weights.byteOffset + teacher.weights.byteLength,
+                ) as ArrayBuffer,
+              },
+            }
+          : {}),
+      };
+      w.postMessage(start);
+    });
+
+  const completeFrom = async (id: string, msg: DoneMessage) => {
+    const last: EpochMetrics | undefined = msg.history.at(-1);
+    await completeBrowserRun(id, new Uint8Array(msg.weights), {
+      finalAccuracy: msg.testAccuracy,
+      ...(typeof (last?.valLoss ?? last?.loss) === 'number'
+        ? { finalLoss: (last?.valLoss ?? last?.loss) as number }
+        : {}),
+      epochs: msg.history.length,
+      confusionMatrix: msg.confusion,
+      labels: msg.labels,
+    });
+  };
+
+  /**
+   * The distilled run's teacher: a completed run (its graph and weights fetched from the API), or a float twin
+   * created for this run (browser, still running), which this page trains first and completes as its own run.
+   */
+  const teacherFor = async (studentId: string, id: string): Promise<WorkerTeacher> => {
+    const st = store.getState();
+    const t = await getRun(id);
+    const { graph } = await getArchitectureVersion(t.architectureVersionId);
+    if (t.status === 'completed') {
+      const weights = await fetchRunWeights(id);
+      if (!weights) throw new Error(`Teacher run ${id} has no weights to download.`);
+      st.addLog(
+        `Teacher: run ${id} (${t.name})${t.finalAccuracy != null ? `, test accuracy ${(t.finalAccuracy * 100).toFixed(1)}%` : ''}.`,
+      );
+      st.setTeacher({ runId: id, name: t.name, accuracy: t.finalAccuracy });
+      return { runId: id, graph, weights };
+    }
+    if (t.status !== 'running' || t.location !== 'browser')
+      throw Object.assign(
+        new Error(`Teacher run ${id} is ${t.status} on the ${t.location}; it has no weights yet.`),
+        {
+          fix: 'Wait until the teacher run completes, or train this run on the server (it waits for its teacher).',
+        },
+      );
+    teacherRunId = id;
+    st.setTeacher({ runId: id, name: t.name, accuracy: null });
+    st.addLog(`Training the float twin first as the teacher (run ${id}), then run ${studentId} against it.`);
+    const done = await trainInWorker(id, graph, t.config, null, true);
+    if (done.stopped) throw new Error('Training stopped while the teacher trained.');
+    await completeFrom(id, done);
+    teacherDone = true;
+    st.addLog(`Teacher run ${id} saved: test accuracy ${(done.testAccuracy * 100).toFixed(1)}%.`);
+    st.setTeacher({ runId: id, name: t.name, accuracy: done.testAccuracy });
+    return { runId: id, graph, weights: new Uint8Array(done.weights) };
   };
 
   (async () => {
@@ -99,78 +241,25 @@ export function startBrowserTraining(
     // Keep the run's lease alive while this page trains (long epochs post no metrics). A refusal means the server
     // gave the run up (abandoned or cancelled): stop training and say why.
     heartbeat = setInterval(() => {
-      heartbeatRun(run.id).catch((e) => {
-        if (e instanceof ApiError && e.status === 409) fail(e);
-      });
+      for (const id of [run.id, teacherRunId && !teacherDone ? teacherRunId : null])
+        if (id)
+          heartbeatRun(id).catch((e) => {
+            if (e instanceof ApiError && e.status === 409) fail(e);
+          });
     }, HEARTBEAT_MS);
-    worker = opts.createWorker
-      ? opts.createWorker()
-      : new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'bnn-train' });
-    worker.onerror = (ev) =>
-      fail(new Error(`The training worker crashed: ${ev.message || 'unknown error'}.`));
-    worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-      const msg = ev.data;
-      const st = store.getState();
-      switch (msg.type) {
-        case 'backend':
-          st.setBackend(msg.backend);
-          break;
-        case 'log':
-          st.addLog(msg.text);
-          break;
-        case 'batch':
-          st.setProgress({ epoch: msg.epoch, batch: msg.batch, batches: msg.batches, loss: msg.loss });
-          break;
-        case 'epoch': {
-          st.addEpoch(msg.metrics);
-          if (runId)
-            pendingPosts.push(
-              postRunMetrics(runId, epochToPoints(msg.metrics)).catch((e) =>
-                st.addLog(`Could not save epoch ${msg.metrics.epoch} metrics: ${describeError(e).message}`),
-              ),
-            );
-          break;
-        }
-        case 'done': {
-          stopHeartbeat();
-          worker?.terminate();
-          worker = null;
-          st.addLog(
-            `Training ${msg.stopped ? 'stopped' : 'finished'}; test accuracy ${(msg.testAccuracy * 100).toFixed(1)}%. Saving weights…`,
-          );
-          const last: EpochMetrics | undefined = msg.history.at(-1);
-          (async () => {
-            await Promise.all(pendingPosts);
-            if (runId)
-              await completeBrowserRun(runId, new Uint8Array(msg.weights), {
-                finalAccuracy: msg.testAccuracy,
-                ...(typeof (last?.valLoss ?? last?.loss) === 'number'
-                  ? { finalLoss: (last?.valLoss ?? last?.loss) as number }
-                  : {}),
-                epochs: msg.history.length,
-                confusionMatrix: msg.confusion,
-                labels: msg.labels,
-              });
-            if (runId) await cacheRunWeights(runId, new Uint8Array(msg.weights)).catch(() => undefined);
-            st.finish({ confusion: msg.confusion, labels: msg.labels, testAccuracy: msg.testAccuracy });
-            st.addLog('Run saved with its weights.');
-          })().catch(fail);
-          break;
-        }
-        case 'error':
-          fail(Object.assign(new Error(msg.message), msg.fix ? { fix: msg.fix } : {}));
-          break;
-      }
-    };
-    const start: ToWorker = {
-      type: 'start',
-      graph: req.graph,
-      config: req.config,
-      dataset,
-      wasmPaths: '/tfjs-wasm/',
-      backend: opts.backend ?? 'auto',
-    };
-    worker.postMessage(start);
+    const tId = (run.options as { teacherRunId?: string }).teacherRunId;
+    const teacher = tId ? await teacherFor(run.id, tId) : null;
+    if (disposed) return;
+    const msg = await trainInWorker(run.id, req.graph, req.config, teacher, false);
+    stopHeartbeat();
+    const st = store.getState();
+    st.addLog(
+      `Training ${msg.stopped ? 'stopped' : 'finished'}; test accuracy ${(msg.testAccuracy * 100).toFixed(1)}%. Saving weights…`,
+    );
+    await completeFrom(run.id, msg);
+    await cacheRunWeights(run.id, new Uint8Array(msg.weights)).catch(() => undefined);
+    st.finish({ confusion: msg.confusion, labels: msg.labels, testAccuracy: msg.testAccuracy });
+    st.addLog('Run saved with its weights.');
   })().catch(fail);
 
   return {
@@ -186,10 +275,12 @@ export function startBrowserTraining(
       // Leaving the page while the worker trains ends the run: say so now rather than leave it to the lease.
       if (worker && runId && !reported) {
         reported = true;
-        failBrowserRun(runId, {
+        const why = {
           message: 'Training stopped: the Train page was left before the browser run finished.',
           fix: 'Keep the Train page open while a browser run trains, or train on the server.',
-        }).catch(() => undefined);
+        };
+        for (const id of [runId, teacherRunId && !teacherDone ? teacherRunId : null])
+          if (id) failBrowserRun(id, why).catch(() => undefined);
       }
       worker?.terminate();
       worker = null;
@@ -250,6 +341,12 @@ export function watchServerRun(store: TrainingStore, runId: string): SessionHand
   const finishFromRun = async (status: string) => {
     try {
       const run = await getRun(runId);
+      if (run.distillation)
+        st().setTeacher({
+          runId: run.distillation.teacher.id,
+          name: run.distillation.teacher.name,
+          accuracy: run.distillation.teacher.finalAccuracy,
+        });
       const conf = runConfusion(run);
       if (status === 'failed')
         st().fail(
@@ -341,9 +438,25 @@ export async function startServerTraining(store: TrainingStore, req: RunRequest)
   try {
     const run = await createRun(runBody(req, 'server'));
     store.getState().addLog(`Run ${run.id} queued on the server.`);
+    const tId = (run.options as { teacherRunId?: string }).teacherRunId;
+    if (tId) void showServerTeacher(store, tId);
     return watchServerRun(store, run.id);
   } catch (e) {
     store.getState().fail(describeError(e));
     return { stop() {}, dispose() {} };
+  }
+}
+
+/** A server run's teacher as the live view names it (a float twin queued before the run trains first). */
+async function showServerTeacher(store: TrainingStore, teacherRunId: string): Promise<void> {
+  try {
+    const t = await getRun(teacherRunId);
+    store.getState().setTeacher({ runId: t.id, name: t.name, accuracy: t.finalAccuracy });
+    if (t.status !== 'completed')
+      store
+        .getState()
+        .addLog(`Teacher run ${t.id} (${t.name}) is ${t.status}; this run trains once it completes.`);
+  } catch {
+    // The live view just does not name the teacher.
   }
 }

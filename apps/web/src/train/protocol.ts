@@ -42,6 +42,8 @@ export type ToWorker =
       dataset: WorkerDatasetSpec;
       wasmPaths: string;
       backend: 'auto' | 'webgl' | 'wasm' | 'cpu';
+      /** Distillation teacher (run beside the student): its graph and serializeWeights bytes. */
+      teacher?: { graph: GraphSpec; weights: ArrayBuffer };
     }
   | { type: 'stop' };
 

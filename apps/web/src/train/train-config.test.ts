@@ -1,3 +1,4 @@
+import { DISTILL_DEFAULTS } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { checkForm, DEFAULT_FORM, formFromRecipe, toTrainConfig } from './train-config';
 
@@ -16,10 +17,21 @@ describe('train form', () => {
     const c = toTrainConfig({ ...DEFAULT_FORM, optimizer: 'bop', schedule: 'step', teacherRunId: 'r1' });
     expect(c.optimizer).toMatchObject({ id: 'bop', threshold: 1e-8, gamma: 1e-4, fp: { id: 'adam' } });
     expect(c.schedule).toEqual({ id: 'step', stepEpochs: 2, gamma: 0.5 });
-    expect(c.distillation).toEqual({ teacherRunId: 'r1', temperature: 4, alpha: 0.5 });
+    expect(c.distillation).toEqual({ teacherRunId: 'r1', ...DISTILL_DEFAULTS });
     const k = toTrainConfig({ ...DEFAULT_FORM, optimizer: 'case', teacherRunId: 'float-twin' });
     expect(k.optimizer).toMatchObject({ id: 'case', bop: { threshold: 1e-8 }, fp: { learningRate: 0.001 } });
-    expect(k.distillation).toEqual({ teacherEpochs: 1, temperature: 4, alpha: 0.5 });
+    expect(k.distillation).toEqual({ teacherRunId: 'float-twin', teacherEpochs: 1, ...DISTILL_DEFAULTS });
+    const warm = toTrainConfig({
+      ...DEFAULT_FORM,
+      teacherRunId: 'float-twin',
+      distillWarmup: 2,
+      alpha: 0.9,
+      attention: 10,
+    });
+    expect(warm.distillation).toMatchObject({ warmupEpochs: 2, alpha: 0.9, attention: 10 });
+    expect(
+      checkForm({ ...DEFAULT_FORM, teacherRunId: 'float-twin', distillWarmup: -1 }).distillWarmup,
+    ).toMatch(/warm-up/);
   });
   it('is accepted by bnn-core TrainConfigSchema', async () => {
     const { parseTrainConfig } = await import('@bnn-studio/bnn-core/tf');

@@ -1,6 +1,6 @@
 /** The training form's values and their translation into bnn-core's TrainConfig. */
 import type { RunCreateBody } from '@bnn-studio/api/contract';
-import type { TrainRecipe } from '@bnn-studio/bnn-core';
+import { DISTILL_DEFAULTS, type TrainRecipe } from '@bnn-studio/bnn-core';
 import type { TargetId } from '../lib/targets';
 
 export type OptimizerId = 'adam' | 'sgd' | 'bop' | 'case';
@@ -28,11 +28,18 @@ export interface TrainForm {
   validationSplit: number;
   /** Browser only: cap on training samples (0 = all). */
   maxTrainSamples: number;
-  /** '' = no distillation, 'float-twin' = train the float twin first as teacher, else a finished run's id. */
+  /**
+   * '' = no distillation, 'float-twin' = the model's float twin as teacher (a completed one of this dataset is
+   * reused, else it trains first as its own run), else a completed run's id.
+   */
   teacherRunId: string;
   teacherEpochs: number;
   temperature: number;
   alpha: number;
+  /** Epochs over which the distillation weight ramps from 0 to alpha. */
+  distillWarmup: number;
+  /** Weight of attention matching (Real-to-Binary Net), 0 = off. */
+  attention: number;
   target: TargetId;
 }
 
@@ -56,8 +63,10 @@ export const DEFAULT_FORM: TrainForm = {
   maxTrainSamples: 0,
   teacherRunId: '',
   teacherEpochs: 1,
-  temperature: 4,
-  alpha: 0.5,
+  temperature: DISTILL_DEFAULTS.temperature,
+  alpha: DISTILL_DEFAULTS.alpha,
+  distillWarmup: DISTILL_DEFAULTS.warmupEpochs,
+  attention: DISTILL_DEFAULTS.attention,
   target: 'stm32l4r9',
 };
 
@@ -110,6 +119,10 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
   if (f.teacherRunId) {
     if (!(f.temperature > 0)) e.temperature = 'Temperature must be positive.';
     if (!(f.alpha >= 0 && f.alpha <= 1)) e.alpha = 'Alpha must be in [0, 1].';
+    if (!(f.distillWarmup >= 0 && f.distillWarmup <= 1000))
+      e.distillWarmup = 'Distillation warm-up must be between 0 and 1000 epochs.';
+    if (!(f.attention >= 0 && f.attention <= 1e6))
+      e.attention = 'Attention weight must be between 0 and 1e6.';
     if (f.teacherRunId === 'float-twin') int('teacherEpochs', 1, 1000, 'Teacher epochs');
   }
   return e;
@@ -118,7 +131,7 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
 /** The run's training config as POST /api/runs takes it (the API's contract). */
 export type TrainConfigBody = RunCreateBody['config'];
 
-/** TrainConfig as bnn-core/tf's schema expects it. Teacher weights are resolved by the server from the run id. */
+/** TrainConfig as POST /api/runs takes it. The teacher's graph and weights are fetched by id when training starts. */
 export function toTrainConfig(f: TrainForm): TrainConfigBody {
   const fp = { id: 'adam', learningRate: f.learningRate };
   const optimizer: TrainConfigBody['optimizer'] =
@@ -142,11 +155,18 @@ export function toTrainConfig(f: TrainForm): TrainConfigBody {
     schedule,
     ...(augment ? { augmentation: { shift: f.shift, flip: f.flip, noise: f.noise } } : {}),
     validationSplit: f.validationSplit,
-    ...(f.teacherRunId === 'float-twin'
-      ? { distillation: { teacherEpochs: f.teacherEpochs, temperature: f.temperature, alpha: f.alpha } }
-      : f.teacherRunId
-        ? { distillation: { teacherRunId: f.teacherRunId, temperature: f.temperature, alpha: f.alpha } }
-        : {}),
+    ...(f.teacherRunId
+      ? {
+          distillation: {
+            teacherRunId: f.teacherRunId,
+            temperature: f.temperature,
+            alpha: f.alpha,
+            warmupEpochs: f.distillWarmup,
+            attention: f.attention,
+            ...(f.teacherRunId === 'float-twin' ? { teacherEpochs: f.teacherEpochs } : {}),
+          },
+        }
+      : {}),
   };
 }
 

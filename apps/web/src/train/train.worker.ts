@@ -4,7 +4,7 @@
  * the page stays responsive. Posts per-batch progress (throttled), per-epoch metrics, and at the end the
  * serialised weights (transferred) with a confusion matrix on the held-out samples.
  */
-import { readTensorsBody, serializeWeights } from '@bnn-studio/bnn-core';
+import { deserializeWeights, readTensorsBody, serializeWeights } from '@bnn-studio/bnn-core';
 import { createTrainer, type Dataset, predict, type Trainer } from '@bnn-studio/bnn-core/tf';
 import { apiFetch } from '../lib/api';
 import { pickBackend } from './backend-choice';
@@ -85,11 +85,32 @@ async function run(msg: Extract<ToWorker, { type: 'start' }>) {
   post({ type: 'log', text: `Training on ${train.y.length} samples, testing on ${test.y.length}.` });
   const history: EpochMetrics[] = [];
   let lastBatchPost = 0;
+  // A distilled run's teacher runs here beside the student (its logits are the soft targets of every batch).
+  const distillation = msg.config.distillation as Record<string, unknown> | undefined;
+  if (distillation && !msg.teacher)
+    throw Object.assign(
+      new Error('This run is distilled but no teacher weights reached the training worker.'),
+      {
+        fix: 'Start the run again from the Train page (it downloads the teacher first).',
+      },
+    );
+  const config = msg.teacher
+    ? {
+        ...msg.config,
+        distillation: {
+          ...distillation,
+          teacherGraph: msg.teacher.graph,
+          teacherWeights: deserializeWeights(new Uint8Array(msg.teacher.weights)),
+        },
+      }
+    : msg.config;
+  if (msg.teacher)
+    post({ type: 'log', text: 'Distilling: the teacher runs beside the student in this worker.' });
   const t = createTrainer({
     graph: msg.graph,
     dataset: train,
     // The page built the config with toTrainConfig; the trainer's schema validates it and names any problem.
-    config: msg.config as Parameters<typeof createTrainer>[0]['config'],
+    config: config as Parameters<typeof createTrainer>[0]['config'],
     onBatchEnd: (m) => {
       const now = performance.now();
       if (now - lastBatchPost < 250) return;

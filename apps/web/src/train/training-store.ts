@@ -31,6 +31,8 @@ export interface TrainingState {
   testAccuracy: number | null;
   error: { message: string; fix?: string } | null;
   serverStatus: string | null;
+  /** A distilled run's teacher run and its test accuracy (null until known). */
+  teacher: { runId: string; name: string; accuracy: number | null } | null;
 }
 
 export interface TrainingActions {
@@ -46,6 +48,7 @@ export interface TrainingActions {
   finish(result: { confusion?: number[][] | null; labels?: string[]; testAccuracy?: number | null }): void;
   fail(error: { message: string; fix?: string }): void;
   setServerStatus(status: string): void;
+  setTeacher(teacher: TrainingState['teacher']): void;
   reset(): void;
 }
 
@@ -85,6 +88,7 @@ const initial = (): TrainingState => ({
   testAccuracy: null,
   error: null,
   serverStatus: null,
+  teacher: null,
 });
 
 /** Known metric names of a point, mapped onto EpochMetrics keys (API names may be snake or camel case). */
@@ -181,6 +185,9 @@ export function createTrainingStore() {
     },
     setServerStatus(serverStatus) {
       set({ serverStatus });
+    },
+    setTeacher(teacher) {
+      set({ teacher });
     },
     reset() {
       set(initial());

@@ -3,16 +3,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distillCases } from './distill.js';
 import { type BenchCase, inferenceCases } from './infer.js';
 import { trainingCases } from './training.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 async function main(): Promise<void> {
-  const cases: BenchCase[] = [...inferenceCases()];
   const only = process.env.BNN_CORE_BENCH;
+  // The distillation bench is long (a teacher, a baseline and the distilled runs per seed): only on request.
+  const cases: BenchCase[] = only === 'distill' ? [] : [...inferenceCases()];
   let failure: unknown = null;
-  if (only !== 'infer') {
+  if (only === 'distill') {
+    try {
+      cases.push(...(await distillCases()));
+    } catch (e) {
+      failure = e;
+    }
+  } else if (only !== 'infer') {
     // A failing training run must not lose the other cases: record what we have, then fail loudly.
     try {
       cases.push(...(await trainingCases()));
@@ -28,7 +36,10 @@ async function main(): Promise<void> {
   };
   const dir = join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'bnn-core.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(
+    join(dir, only === 'distill' ? 'bnn-core-distill.json' : 'bnn-core.json'),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
   const fmt = (v: number | null) => (v === null ? '—' : Number(v.toPrecision(4)).toString());
   console.table(
     cases.map((c) => ({
@@ -40,7 +51,7 @@ async function main(): Promise<void> {
       ratio: fmt(c.ratio),
     })),
   );
-  console.log(`wrote ${join(dir, 'bnn-core.json')}`);
+  console.log(`wrote ${join(dir, only === 'distill' ? 'bnn-core-distill.json' : 'bnn-core.json')}`);
   if (failure) {
     console.error('bnn-core bench: the training cases failed:', failure);
     process.exitCode = 1;

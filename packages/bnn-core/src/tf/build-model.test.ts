@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend/init-backend.js';
-import { buildModel, floatTwin, modelInfo } from './build-model.js';
+import { buildModel, floatTeacher, floatTwin, modelInfo } from './build-model.js';
 import { dilateKernel, samePadding } from './layers/quant-layers.js';
 import { chain, residualGraph, tinyCnn } from './test-graphs.js';
 import { extractWeights, loadWeights, predict, runModel } from './weights.js';
@@ -141,6 +141,25 @@ describe('buildModel', () => {
       expect(n.params.kernel_quantizer ?? null).toBeNull();
       expect(n.params.kernel_constraint ?? null).toBeNull();
     }
+  });
+
+  it('floatTeacher puts hard_tanh where the input quantizers were and loads the student weights', () => {
+    const g = tinyCnn();
+    const t = floatTeacher(g);
+    const quantized = g.nodes.filter((n) => n.params.input_quantizer != null).map((n) => n.id);
+    expect(quantized.length).toBeGreaterThan(0);
+    for (const id of quantized) {
+      const into = t.edges.filter((e) => e.target === id);
+      expect(into).toHaveLength(1);
+      expect(t.nodes.find((n) => n.id === into[0]!.source)?.type).toBe('HardTanh');
+    }
+    for (const n of t.nodes) expect(n.params.input_quantizer ?? null).toBeNull();
+    const student = buildModel(g, { seed: 3 });
+    const teacher = buildModel(t, { seed: 4 });
+    loadWeights(teacher, extractWeights(student));
+    expect(Object.keys(extractWeights(teacher)).sort()).toEqual(Object.keys(extractWeights(student)).sort());
+    student.dispose();
+    teacher.dispose();
   });
 
   it('rejects graphs it cannot build with the node named', () => {

@@ -319,28 +319,6 @@ export function buildModel(graph: GraphSpec, options: BuildOptions = {}): tf.Lay
   return model;
 }
 
-/** The float twin of a graph: the same architecture with every quantizer and constraint removed. */
-export function floatTwin(graph: GraphSpec): GraphSpec {
-  const QUANT_KEYS = [
-    'input_quantizer',
-    'kernel_quantizer',
-    'depthwise_quantizer',
-    'pointwise_quantizer',
-    'kernel_constraint',
-    'depthwise_constraint',
-    'pointwise_constraint',
-  ];
-  return {
-    ...graph,
-    name: `${graph.name} (float twin)`,
-    nodes: graph.nodes.map((n) => {
-      const params = { ...n.params };
-      for (const k of QUANT_KEYS) if (k in params) params[k] = null;
-      return { ...n, params };
-    }),
-  };
-}
-
 /** Binary-or-other weights info of every BNN layer of a model, for optimizers, constraints and flip ratio. */
 export function bnnLayers(model: tf.LayersModel): BnnWeightInfo[] {
   return model.layers.filter(
@@ -348,4 +326,5 @@ export function bnnLayers(model: tf.LayersModel): BnnWeightInfo[] {
   );
 }
 
+export { floatTeacher, floatTwin } from '../spec/float-twin.js';
 export type { QuantizerRef };

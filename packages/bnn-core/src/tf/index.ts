@@ -43,6 +43,8 @@ export {
   ScheduleConfigSchema,
   TrainConfigSchema,
 } from '../train/config.js';
+export type { DistillationSettings } from '../train/distill.js';
+export { distillationLoss, distillationWeight } from '../train/distill.js';
 export type { Optimizer, OptimizerState, TrainableVar } from '../train/optimizers.js';
 export { Bop, baseLearningRate, createOptimizer } from '../train/optimizers.js';
 export { learningRateAt } from '../train/schedules.js';
@@ -53,7 +55,7 @@ export { initBackend } from './backend/init-backend.js';
 export { registerWasmGradKernels } from './backend/wasm-grad-kernels.js';
 export { registerWebglTrainingKernels } from './backend/webgl-train-kernels.js';
 export type { BuildOptions, ModelInfo } from './build-model.js';
-export { buildModel, floatTwin, modelInfo, topoOrder } from './build-model.js';
+export { buildModel, floatTeacher, floatTwin, modelInfo, topoOrder } from './build-model.js';
 export { BatchNorm } from './layers/batch-norm.js';
 export type { BnnWeightInfo, ConstrainedWeight, QuantizedWeight } from './layers/quant-layers.js';
 export { dilateKernel, encodeRef, QuantConv, QuantDense, samePadding } from './layers/quant-layers.js';

@@ -3,6 +3,7 @@
  * ε 1e-7), SGD momentum 0.9, Bop(threshold 1e-8, gamma 1e-4) as in `larq/optimizers.py`.
  */
 import { z } from 'zod';
+import { DISTILL_DEFAULTS } from './distill-defaults.js';
 
 const adam = z.object({
   id: z.literal('adam'),
@@ -88,17 +89,24 @@ export const TrainConfigSchema = z.object({
     })
     .optional(),
   /**
-   * Knowledge distillation (label refinery): loss = (1 − alpha)·CE(labels) + alpha·T²·KL(teacher_T ‖ student_T),
-   * with both softmaxes at temperature T. The teacher is `teacherGraph` (default: this graph's float twin)
-   * with `teacherWeights`; without weights the float twin is trained first for `teacherEpochs`.
+   * Knowledge distillation (Hinton; label refinery): loss = (1 − w)·CE(labels) + w·T²·KL(teacher_T ‖ student_T),
+   * both softmaxes at temperature T, w ramping from 0 to `alpha` over `warmupEpochs` (src/train/distill.ts).
+   * The teacher is `teacherGraph` (default: this graph's float twin, `floatTeacher`) with `teacherWeights`; without weights the
+   * float twin is trained first for `teacherEpochs` (default: the student's epochs). Defaults: DISTILL_DEFAULTS.
    */
   distillation: z
     .object({
       teacherWeights: z.any().optional(),
       teacherGraph: z.any().optional(),
       teacherEpochs: z.number().int().min(1).max(10_000).optional(),
-      temperature: z.number().positive().max(100).default(4),
-      alpha: z.number().min(0).max(1).default(0.5),
+      temperature: z.number().positive().max(100).default(DISTILL_DEFAULTS.temperature),
+      alpha: z.number().min(0).max(1).default(DISTILL_DEFAULTS.alpha),
+      warmupEpochs: z.number().min(0).max(1000).default(DISTILL_DEFAULTS.warmupEpochs),
+      /**
+       * Weight β of attention matching (Real-to-Binary Net): β·Σ‖Q_s/‖Q_s‖ − Q_t/‖Q_t‖‖ over the real-valued
+       * activations each binary layer signs, where teacher and student shapes agree (`attentionLoss`). 0 = off.
+       */
+      attention: z.number().min(0).max(1e6).default(DISTILL_DEFAULTS.attention),
     })
     .optional(),
   /** On-the-fly augmentation of training batches (images `[H, W, C]`; noise also for vectors). */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset.js';
 import { initBackend } from '../tf/backend/init-backend.js';
+import { floatTeacher } from '../tf/build-model.js';
 import { tinyCnn } from '../tf/test-graphs.js';
 import { type Checkpoint, checkpointFromBytes, checkpointToBytes, type EpochMetrics } from './checkpoint.js';
 import { parseTrainConfig } from './config.js';
@@ -176,6 +177,34 @@ describe('createTrainer', () => {
     expect(phases).toEqual(['teacher', 'student']);
     expect(r.checkpoint.teacherWeights).toBeTruthy();
     expect(Number.isFinite(r.history[0]!.loss)).toBe(true);
+  });
+
+  it('distillation with attention matching trains against a given teacher (no teacher phase)', async () => {
+    const phases: string[] = [];
+    const teacherRun = await createTrainer({
+      graph: floatTeacher(tinyCnn()),
+      dataset: data,
+      config: { ...base, epochs: 1 },
+    }).start();
+    const r = await createTrainer({
+      graph: tinyCnn(),
+      dataset: data,
+      config: {
+        ...base,
+        epochs: 2,
+        distillation: {
+          teacherGraph: floatTeacher(tinyCnn()),
+          teacherWeights: teacherRun.weights,
+          temperature: 2,
+          alpha: 0.8,
+          warmupEpochs: 1,
+          attention: 10,
+        },
+      },
+      onEpochEnd: (m) => phases.push(m.phase),
+    }).start();
+    expect(phases).toEqual(['student', 'student']);
+    expect(r.history.every((h) => Number.isFinite(h.loss))).toBe(true);
   });
 
   it('rejects mismatched data and bad configs with a clear message', () => {

@@ -8,13 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { checkDataset, type Dataset, sampleSize, subset } from '../data/dataset.js';
 import { Rng } from '../math/rng.js';
 import type { GraphSpec, WeightMap } from '../spec/graph-types.js';
-import { bnnLayers, buildModel, floatTwin, modelInfo } from '../tf/build-model.js';
+import { bnnLayers, buildModel, floatTeacher, modelInfo } from '../tf/build-model.js';
 import { setDropoutStep } from '../tf/layers/simple-layers.js';
 import { signZeroPositive } from '../tf/quantizers.js';
 import { extractWeights, loadWeights } from '../tf/weights.js';
 import { augmentBatch } from './augment.js';
 import { type Checkpoint, checkpointFromBytes, checkpointToBytes, type EpochMetrics } from './checkpoint.js';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
+import { attentionLoss, attentionPoints, distillationLoss, distillationWeight } from './distill.js';
 import { baseLearningRate, createOptimizer, type Optimizer, type TrainableVar } from './optimizers.js';
 import { learningRateAt } from './schedules.js';
 
@@ -195,6 +196,8 @@ export function createTrainer(options: TrainerOptions): Trainer {
     state: { epoch: number; step: number; rng: Rng; history: EpochMetrics[] },
     teacherLogits: tf.LayersModel | null,
     afterEpoch: (m: EpochMetrics) => Promise<'continue' | 'stop'>,
+    /** Attention matching: the student's and the teacher's [logits, ...matched features] models. */
+    taps: { student: tf.LayersModel; teacher: tf.LayersModel } | null = null,
   ): Promise<'completed' | 'stopped' | 'early_stopped'> {
     const info = modelInfo(session.model);
     const n = train.y.length;
@@ -234,20 +237,31 @@ export function createTrainer(options: TrainerOptions): Trainer {
           const xs = tf.tensor(xb, [m, ...train.shape]);
           const labels = tf.tensor1d(yb, 'int32');
           const ys = tf.oneHot(labels, classes);
-          const tLogits = teacherLogits ? (teacherLogits.apply(xs, { training: false }) as tf.Tensor) : null;
+          const tOut = taps
+            ? (taps.teacher.apply(xs, { training: false }) as tf.Tensor[])
+            : teacherLogits
+              ? [teacherLogits.apply(xs, { training: false }) as tf.Tensor]
+              : null;
+          const tLogits = tOut ? tOut[0]! : null;
           const before = session.binaryVars.map((v) => signZeroPositive(v.variable));
           let kept: tf.Tensor | null = null;
           const { value, grads } = tf.variableGrads(
             () => {
-              const logits = info.logitsModel.apply(xs, { training: true }) as tf.Tensor;
+              const out = taps
+                ? (taps.student.apply(xs, { training: true }) as tf.Tensor[])
+                : [info.logitsModel.apply(xs, { training: true }) as tf.Tensor];
+              const logits = out[0]!;
               kept = tf.keep(logits);
-              const ce = tf.losses.softmaxCrossEntropy(ys, logits);
-              if (!tLogits || !dist) return ce as tf.Scalar;
-              const T = dist.temperature;
-              const pT = tf.softmax(tf.div(tLogits, T));
-              const logPS = tf.logSoftmax(tf.div(logits, T));
-              const kl = tf.mean(tf.sum(tf.mul(pT, tf.sub(tf.log(tf.add(pT, 1e-12)), logPS)), -1));
-              return tf.add(tf.mul(1 - dist.alpha, ce), tf.mul(dist.alpha * T * T, kl)) as tf.Scalar;
+              if (!tLogits || !dist) return tf.losses.softmaxCrossEntropy(ys, logits) as tf.Scalar;
+              const w = distillationWeight(dist, stepInPhase, batches);
+              const kd = distillationLoss(logits, tLogits, ys, dist.temperature, w);
+              if (!taps || !tOut || !dist.attention) return kd;
+              // The attention term ramps with the distillation weight (w / α), so a warm-up delays both.
+              const ramp = dist.alpha > 0 ? w / dist.alpha : 1;
+              return tf.add(
+                kd,
+                tf.mul(dist.attention * ramp, attentionLoss(out.slice(1), tOut.slice(1))),
+              ) as tf.Scalar;
             },
             session.vars.map((v) => v.variable),
           );
@@ -323,11 +337,11 @@ export function createTrainer(options: TrainerOptions): Trainer {
         : options.resumeFrom
       : null;
 
-    // Teacher for distillation: given weights, or the float twin trained first.
+    // Teacher for distillation: given weights, or the float twin (`floatTeacher`) trained first.
     let teacherWeights: WeightMap | null = resume?.teacherWeights ?? null;
     const dist = cfg.distillation;
     if (dist) {
-      const teacherGraph = (dist.teacherGraph as GraphSpec | undefined) ?? floatTwin(graph);
+      const teacherGraph = (dist.teacherGraph as GraphSpec | undefined) ?? floatTeacher(graph);
       teacherWeights = teacherWeights ?? (dist.teacherWeights as WeightMap | undefined) ?? null;
       teacher = makeSession(teacherGraph, { ...cfg, optimizer: cfg.optimizer });
       if (teacherWeights) {
@@ -442,7 +456,22 @@ export function createTrainer(options: TrainerOptions): Trainer {
       return verdict;
     };
     const teacherLogits = teacher ? modelInfo(teacher.model).logitsModel : null;
-    const status = await runEpochs(session, 'student', cfg.epochs, state, teacherLogits, afterEpoch);
+    let taps: { student: tf.LayersModel; teacher: tf.LayersModel } | null = null;
+    if (teacher && dist?.attention) {
+      const s = modelInfo(session.model);
+      const t = modelInfo(teacher.model);
+      const points = attentionPoints(graph, s.layers, t.layers);
+      const tap = (i: typeof s, model: tf.LayersModel) =>
+        tf.model({
+          inputs: model.inputs,
+          outputs: [
+            i.logitsModel.outputs[0]!,
+            ...points.map((id) => i.layers.get(id)!.output as tf.SymbolicTensor),
+          ],
+        });
+      if (points.length) taps = { student: tap(s, session.model), teacher: tap(t, teacher.model) };
+    }
+    const status = await runEpochs(session, 'student', cfg.epochs, state, teacherLogits, afterEpoch, taps);
     if (status === 'early_stopped' && es?.restoreBestWeights && best?.weights)
       loadWeights(session.model, best.weights);
     const checkpoint = snapshot();

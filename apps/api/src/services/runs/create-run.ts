@@ -5,6 +5,7 @@ import {
   inferGraph,
   outputHead,
 } from '@bnn-studio/bnn-core';
+import { FLOAT_TWIN } from '../../contract/distillation.js';
 import { loadCoreTf } from '../../lib/core-tf.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -14,7 +15,13 @@ import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
 import { checkBatchMemory, type TrainingSummary } from './batch-memory.js';
 import { runDto } from './dto.js';
-import { checkTeacherRun, teacherRunIdOf } from './teacher-run.js';
+import {
+  checkTeacherRun,
+  findFloatTeacherRun,
+  floatTeacherGraph,
+  teacherConfig,
+  teacherRunIdOf,
+} from './teacher-run.js';
 
 /**
  * The full config snapshot (defaults applied) from bnn-core's TrainConfig schema; 422 naming every bad field.
@@ -105,13 +112,12 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
 
-  const teacherRunId = teacherRunIdOf(input.config);
-  if (teacherRunId) await checkTeacherRun(ctx, teacherRunId, input.location);
   const config = await normalizeTrainConfig(input.config);
   const summary = version.summaryJson
     ? (JSON.parse(version.summaryJson) as TrainingSummary & { totals?: { modelSizeBytes?: number } })
     : null;
   checkBatchMemory(summary, input.config.batchSize, ctx.config.maxTrainMemoryBytes);
+  const teacherOptions = await resolveTeacher(ctx, input, JSON.parse(version.graphJson) as GraphSpec);
   const now = new Date();
   const isServer = input.location === 'server';
   const run = await ctx.runs.create({
@@ -126,7 +132,7 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
     // Browser runs hold a lease renewed by their metrics and heartbeats (see reap-abandoned-runs.ts).
     heartbeatAt: isServer ? null : now,
     configJson: JSON.stringify(config),
-    optionsJson: JSON.stringify({ limits: input.limits ?? {}, ...(teacherRunId ? { teacherRunId } : {}) }),
+    optionsJson: JSON.stringify({ limits: input.limits ?? {}, ...teacherOptions }),
     seed: input.config.seed,
     epochs: input.config.epochs,
     packedBytes: summary?.totals?.modelSizeBytes != null ? Math.round(summary.totals.modelSizeBytes) : null,
@@ -148,4 +154,45 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
     }
   }
   return runDto(run, true);
+}
+
+/**
+ * The teacher of a distilled run, as the run's options record it: a completed run given by id (checked: exists,
+ * completed, same input shape and class count), or for `float-twin` the student's float twin (bnn-core
+ * `floatTeacher`) — the best completed run of it on this dataset, a server one already queued or training, or else
+ * a new run of it created now (server: queued before the student, whose job waits for it; browser: the page
+ * trains it first).
+ */
+async function resolveTeacher(
+  ctx: ServiceCtx,
+  input: RunCreate,
+  student: GraphSpec,
+): Promise<{ teacherRunId?: string; teacherKind?: string }> {
+  const teacherRunId = teacherRunIdOf(input.config);
+  if (!teacherRunId) return {};
+  if (teacherRunId !== FLOAT_TWIN) {
+    await checkTeacherRun(ctx, teacherRunId, student);
+    return { teacherRunId };
+  }
+  const graph = floatTeacherGraph(student);
+  const g = prepareGraph(graph);
+  const version = await ctx.db.architectureVersion.findFirst({ where: { graphSha256: g.graphSha256 } });
+  const found = version
+    ? await findFloatTeacherRun(ctx, version.id, input.datasetId, {
+        pendingServer: input.location === 'server',
+      })
+    : null;
+  if (found) return { teacherRunId: found.id, teacherKind: FLOAT_TWIN };
+  const teacher = await createRun(ctx, {
+    ...(version
+      ? { architectureVersionId: version.id }
+      : { graph: graph as unknown as Record<string, unknown> }),
+    datasetId: input.datasetId,
+    config: teacherConfig(input.config) as RunCreate['config'],
+    location: input.location,
+    name: `${input.name ?? student.name} · float twin (teacher)`,
+    ...(input.projectId ? { projectId: input.projectId } : {}),
+    ...(input.limits ? { limits: input.limits } : {}),
+  });
+  return { teacherRunId: teacher.id, teacherKind: FLOAT_TWIN };
 }

@@ -3,6 +3,7 @@ import { notFound } from '../../lib/errors.js';
 import { type JsonText, jsonText } from '../../lib/route.js';
 import type { ServiceCtx } from '../context.js';
 import { runDto } from './dto.js';
+import { distillationSummary } from './teacher-run.js';
 
 /** A run with its config snapshot and the latest value of each metric. */
 export function getRun(ctx: ServiceCtx, id: string) {
@@ -24,5 +25,10 @@ async function loadRun(ctx: ServiceCtx, id: string) {
   const metrics: Record<string, number> = {};
   const lastEpoch = latest[0]?.epoch;
   for (const p of latest) if (p.epoch === lastEpoch && !(p.name in metrics)) metrics[p.name] = p.value;
-  return { ...runDto(run, true), metrics };
+  // Only a distilled run (its options name a teacher) costs the extra reads, and has the field: its teacher and
+  // the run without distillation.
+  const distillation = run.optionsJson.includes('"teacherRunId"')
+    ? await distillationSummary(ctx, run)
+    : null;
+  return { ...runDto(run, true), metrics, ...(distillation ? { distillation } : {}) };
 }
