@@ -1,6 +1,6 @@
 // `bnn-studio train` flags → a run's dataset id and TrainConfig. A graph built from a preset (`meta.preset`) trains
 // with the preset's recipe (bnn-core `presetRecipe`: epochs, batch, Adam learning rate, cosine schedule with
-// warm-up, augmentation, dataset) unless flags say otherwise or `--no-recipe` is given; so a preset trained with
+// warm-up, augmentation, dataset, BatchNorm re-estimation after the last epoch) unless flags say otherwise or `--no-recipe` is given; so a preset trained with
 // the defaults reproduces its documented accuracy. Without a recipe the defaults are 5 epochs, batch 64, Adam,
 // a constant learning rate, no augmentation, MNIST.
 import { presetRecipe, type TrainRecipe } from '@bnn-studio/bnn-core';
@@ -82,6 +82,7 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
       schedule,
       ...(augment ? { augmentation } : {}),
       ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
+      ...(recipe?.recalibrateBatchNorm ? { recalibrateBatchNorm: recipe.recalibrateBatchNorm } : {}),
     },
   };
 }
@@ -92,6 +93,7 @@ export function describeTraining(r: ResolvedTrain): string {
     epochs: number;
     schedule: { id: string; warmupEpochs?: number };
     augmentation?: { shift: number; flip: boolean; noise: number };
+    recalibrateBatchNorm?: number;
   };
   const parts = [`${c.epochs} epoch(s) on ${r.datasetId}`, `${c.schedule.id} schedule`];
   if (c.schedule.id === 'cosine') parts[1] += ` (warm-up ${c.schedule.warmupEpochs} epoch(s))`;
@@ -104,6 +106,7 @@ export function describeTraining(r: ResolvedTrain): string {
     ].filter(Boolean);
     parts.push(aug.join(', '));
   }
+  if (c.recalibrateBatchNorm) parts.push(`BatchNorm re-estimated on ${c.recalibrateBatchNorm} batches`);
   if (r.recipeOf) parts.push(`recipe of preset ${r.recipeOf}`);
   return parts.join(', ');
 }
