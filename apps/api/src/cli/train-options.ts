@@ -21,6 +21,8 @@ export interface TrainFlags {
   flip?: boolean;
   noise?: number;
   validationSplit?: number;
+  /** --recalibrate-bn: BatchNorm re-estimation batches after the last epoch (0 = off). */
+  recalibrateBn?: number;
   /** false with --no-recipe. */
   recipe?: boolean;
 }
@@ -71,6 +73,11 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
     noise: flags.noise ?? recipe?.augmentation.noise ?? 0,
   };
   const augment = augmentation.shift > 0 || augmentation.flip || augmentation.noise > 0;
+  const recalibrateBatchNorm = flags.recalibrateBn ?? recipe?.recalibrateBatchNorm ?? 0;
+  if (!Number.isInteger(recalibrateBatchNorm) || recalibrateBatchNorm < 0)
+    throw new Error(
+      `train: --recalibrate-bn ${recalibrateBatchNorm} is not a whole number of batches; use 0 (off) or e.g. 100.`,
+    );
   return {
     datasetId: flags.dataset ?? recipe?.dataset ?? 'mnist',
     recipeOf: recipe ? presetId : null,
@@ -82,7 +89,7 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
       schedule,
       ...(augment ? { augmentation } : {}),
       ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
-      ...(recipe?.recalibrateBatchNorm ? { recalibrateBatchNorm: recipe.recalibrateBatchNorm } : {}),
+      ...(recalibrateBatchNorm ? { recalibrateBatchNorm } : {}),
     },
   };
 }
