@@ -5,8 +5,11 @@
  *
  * Why: a binary network's latent weights keep crossing zero until the learning rate is tiny, so the exponential
  * moving averages (momentum 0.99 ≈ the last 100 batches) describe a mixture of recent networks, not the one that
- * is kept; in inference mode the sign thresholds after each BatchNorm are then off. On larq-mnist (seed 2, built-in
- * split) test accuracy per epoch went 86 → 95 %, 89 → 94 % with the statistics re-estimated over 50 batches of 128.
+ * is kept; in inference mode the sign thresholds after each BatchNorm are then off. In a diagnostic 10-epoch run
+ * of larq-mnist (seed 2, built-in split; flip ratio ≈ 1e-3 per step) the test accuracy of epochs 3–8 went from
+ * 79–93 % to 94–97 % with the statistics re-estimated over 50 batches of 128.
+ * Over three 30-epoch seeds the recipe's final test accuracy went from 97.29 ± 0.83 to 98.14 ± 0.13 %. It does not
+ * help where the moving averages already fit (fashion-mnist-bnn, 2 epochs of 60,000 images: 88.21 → 88.18 %).
  * Only training data is read (the test split never chooses anything).
  */
 import * as tf from '@tensorflow/tfjs';
