@@ -85,6 +85,11 @@ program
   .option('--no-flip', 'augmentation: no flips')
   .option('--noise <sd>', 'augmentation: Gaussian noise of this standard deviation', num)
   .option('--validation-split <f>', 'hold out this fraction of the training set for validation metrics', num)
+  .option(
+    '--recalibrate-bn <batches>',
+    "after the last epoch, re-estimate BatchNorm statistics on this many training batches (0 = off; default: the preset recipe's)",
+    num,
+  )
   .option('--no-recipe', "ignore the preset's recipe (plain defaults)")
   .option(
     '--distill-from <teacher>',

@@ -16,10 +16,11 @@ describe('bnn-studio train options', () => {
       optimizer: { id: 'adam', learningRate: 2e-3 },
       schedule: { id: 'cosine', warmupEpochs: 1, minLearningRate: 1e-5 },
       augmentation: { shift: 1, flip: false, noise: 0 },
+      recalibrateBatchNorm: 100,
     });
     expect(TrainConfig.safeParse(r.config).success).toBe(true);
     expect(describeTraining(r)).toBe(
-      '30 epoch(s) on mnist, cosine schedule (warm-up 1 epoch(s)), ±1 px shifts, recipe of preset larq-mnist',
+      '30 epoch(s) on mnist, cosine schedule (warm-up 1 epoch(s)), ±1 px shifts, BatchNorm re-estimated on 100 batches, recipe of preset larq-mnist',
     );
   });
 
@@ -50,6 +51,12 @@ describe('bnn-studio train options', () => {
       schedule: { id: 'step', stepEpochs: 3, gamma: 0.1 },
       augmentation: { shift: 0, flip: true, noise: 0.1 },
     });
+    expect(resolveTrainOptions(getPreset('larq-mnist'), { recalibrateBn: 0 }).config).not.toHaveProperty(
+      'recalibrateBatchNorm',
+    );
+    expect(resolveTrainOptions(null, { recalibrateBn: 20 }).config).toMatchObject({
+      recalibrateBatchNorm: 20,
+    });
     const bop = resolveTrainOptions(null, { optimizer: 'case', lr: 0.005 });
     expect(bop.config.optimizer).toEqual({ id: 'case', fp: { id: 'adam', learningRate: 0.005 } });
   });
@@ -59,6 +66,9 @@ describe('bnn-studio train options', () => {
       /--schedule 'linear'.*constant, cosine, step/,
     );
     expect(() => resolveTrainOptions(null, { schedule: 'step' })).toThrow(/--step-epochs/);
+    expect(() => resolveTrainOptions(null, { recalibrateBn: 1.5 })).toThrow(
+      /--recalibrate-bn 1.5.*0 \(off\)/,
+    );
   });
 
   it('--distill-from with --temperature/--alpha/--distill-warmup/--teacher-epochs sets the distillation', () => {

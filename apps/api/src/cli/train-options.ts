@@ -1,6 +1,6 @@
 // `bnn-studio train` flags → a run's dataset id and TrainConfig. A graph built from a preset (`meta.preset`) trains
 // with the preset's recipe (bnn-core `presetRecipe`: epochs, batch, Adam learning rate, cosine schedule with
-// warm-up, augmentation, dataset) unless flags say otherwise or `--no-recipe` is given; so a preset trained with
+// warm-up, augmentation, dataset, BatchNorm re-estimation after the last epoch) unless flags say otherwise or `--no-recipe` is given; so a preset trained with
 // the defaults reproduces its documented accuracy. Without a recipe the defaults are 5 epochs, batch 64, Adam,
 // a constant learning rate, no augmentation, MNIST.
 import { presetRecipe, type TrainRecipe } from '@bnn-studio/bnn-core';
@@ -21,6 +21,8 @@ export interface TrainFlags {
   flip?: boolean;
   noise?: number;
   validationSplit?: number;
+  /** --recalibrate-bn: BatchNorm re-estimation batches after the last epoch (0 = off). */
+  recalibrateBn?: number;
   /** false with --no-recipe. */
   recipe?: boolean;
   /** Distillation teacher: a completed run's id or `float-twin`. */
@@ -82,6 +84,11 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
   };
   const augment = augmentation.shift > 0 || augmentation.flip || augmentation.noise > 0;
   const distillation = resolveDistillation(flags);
+  const recalibrateBatchNorm = flags.recalibrateBn ?? recipe?.recalibrateBatchNorm ?? 0;
+  if (!Number.isInteger(recalibrateBatchNorm) || recalibrateBatchNorm < 0)
+    throw new Error(
+      `train: --recalibrate-bn ${recalibrateBatchNorm} is not a whole number of batches; use 0 (off) or e.g. 100.`,
+    );
   return {
     datasetId: flags.dataset ?? recipe?.dataset ?? 'mnist',
     recipeOf: recipe ? presetId : null,
@@ -94,6 +101,7 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
       ...(augment ? { augmentation } : {}),
       ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
       ...(distillation ? { distillation } : {}),
+      ...(recalibrateBatchNorm ? { recalibrateBatchNorm } : {}),
     },
   };
 }
@@ -140,6 +148,7 @@ export function describeTraining(r: ResolvedTrain): string {
     epochs: number;
     schedule: { id: string; warmupEpochs?: number };
     augmentation?: { shift: number; flip: boolean; noise: number };
+    recalibrateBatchNorm?: number;
   };
   const parts = [`${c.epochs} epoch(s) on ${r.datasetId}`, `${c.schedule.id} schedule`];
   if (c.schedule.id === 'cosine') parts[1] += ` (warm-up ${c.schedule.warmupEpochs} epoch(s))`;
@@ -158,6 +167,7 @@ export function describeTraining(r: ResolvedTrain): string {
     parts.push(
       `distilled from ${d.teacherRunId === 'float-twin' ? 'the float twin' : `run ${d.teacherRunId}`}${d.temperature !== undefined ? ` T=${d.temperature}` : ''}${d.alpha !== undefined ? ` α=${d.alpha}` : ''}`,
     );
+  if (c.recalibrateBatchNorm) parts.push(`BatchNorm re-estimated on ${c.recalibrateBatchNorm} batches`);
   if (r.recipeOf) parts.push(`recipe of preset ${r.recipeOf}`);
   return parts.join(', ');
 }

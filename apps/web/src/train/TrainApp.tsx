@@ -697,6 +697,14 @@ function TrainPage() {
                 help="Fraction of training samples held out for val loss/accuracy."
               />
               <NumberField
+                id="recal-bn"
+                label="Re-estimate BatchNorm (batches, 0 = off)"
+                value={form.recalibrateBatchNorm}
+                onChange={(v) => set('recalibrateBatchNorm', v)}
+                error={errors.recalibrateBatchNorm}
+                help="After the last epoch, recompute BatchNorm statistics for the final weights on this many training batches."
+              />
+              <NumberField
                 id="max-samples"
                 label="Training samples (browser, 0 = all)"
                 value={form.maxTrainSamples}

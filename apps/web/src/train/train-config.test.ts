@@ -56,7 +56,9 @@ describe('train form', () => {
       schedule: { id: 'cosine', warmupEpochs: 1, minLearningRate: 1e-5 },
       augmentation: { shift: 1, flip: false, noise: 0 },
       validationSplit: 0,
+      recalibrateBatchNorm: 100,
     });
+    expect(toTrainConfig(DEFAULT_FORM).recalibrateBatchNorm).toBeUndefined();
     expect(parseTrainConfig(c)).toMatchObject({ augmentation: { shift: 1 } });
     expect(toTrainConfig(DEFAULT_FORM).augmentation).toBeUndefined();
     expect(checkForm({ ...form, shift: -1, noise: 11, minLearningRate: 1 })).toMatchObject({

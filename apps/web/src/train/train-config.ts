@@ -26,6 +26,8 @@ export interface TrainForm {
   flip: boolean;
   noise: number;
   validationSplit: number;
+  /** Batches of training data BatchNorm statistics are re-estimated on after the last epoch (0 = off). */
+  recalibrateBatchNorm: number;
   /** Browser only: cap on training samples (0 = all). */
   maxTrainSamples: number;
   /**
@@ -60,6 +62,7 @@ export const DEFAULT_FORM: TrainForm = {
   flip: false,
   noise: 0,
   validationSplit: 0.1,
+  recalibrateBatchNorm: 0,
   maxTrainSamples: 0,
   teacherRunId: '',
   teacherEpochs: 1,
@@ -97,6 +100,7 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
   int('batchSize', 1, 4096, 'Batch size');
   int('seed', 0, 2 ** 31 - 1, 'Seed');
   int('maxTrainSamples', 0, 10_000_000, 'Training samples');
+  int('recalibrateBatchNorm', 0, 100_000, 'BatchNorm re-estimation batches');
   if (!(f.learningRate > 0 && f.learningRate <= 1)) e.learningRate = 'Learning rate must be in (0, 1].';
   if (!(f.validationSplit >= 0 && f.validationSplit <= 0.5))
     e.validationSplit = 'Validation split must be between 0 and 0.5.';
@@ -155,6 +159,7 @@ export function toTrainConfig(f: TrainForm): TrainConfigBody {
     schedule,
     ...(augment ? { augmentation: { shift: f.shift, flip: f.flip, noise: f.noise } } : {}),
     validationSplit: f.validationSplit,
+    ...(f.recalibrateBatchNorm > 0 ? { recalibrateBatchNorm: f.recalibrateBatchNorm } : {}),
     ...(f.teacherRunId
       ? {
           distillation: {
@@ -172,7 +177,7 @@ export function toTrainConfig(f: TrainForm): TrainConfigBody {
 
 /**
  * The form with a preset's training recipe applied (epochs, batch, Adam learning rate, cosine schedule with
- * warm-up, augmentation) and no validation split, as the documented accuracy was measured; the rest is kept.
+ * warm-up, augmentation, BatchNorm re-estimation) and no validation split, as the documented accuracy was measured; the rest is kept.
  */
 export function formFromRecipe(recipe: TrainRecipe, base: TrainForm): TrainForm {
   return {
@@ -187,6 +192,7 @@ export function formFromRecipe(recipe: TrainRecipe, base: TrainForm): TrainForm 
     shift: recipe.augmentation.shift,
     flip: recipe.augmentation.flip,
     noise: recipe.augmentation.noise,
+    recalibrateBatchNorm: recipe.recalibrateBatchNorm ?? 0,
     validationSplit: 0,
   };
 }

@@ -11,8 +11,9 @@
  *    for the 96×96 preset; Fashion-MNIST for a Fashion-MNIST recipe), and the argmax agreement of the lowered graph run with plain float arithmetic
  *    (`evaluateDeployGraphFloat`) with the tfjs model on the whole test split.
  * Each preset trains with its own recipe (`recipe` in src/presets/builders.ts: schedule, augmentation, epochs,
- * dataset), the recipe a preset trained with defaults uses in the CLI and the studio. Accuracy is the mean ±
- * sample standard deviation over seeds 1, 2, 3 of the FINAL weights: no checkpoint is chosen, so the test split
+ * dataset, BatchNorm re-estimation), the recipe a preset trained with defaults uses in the CLI and the studio.
+ * Accuracy is the mean ± sample standard deviation over seeds 1, 2, 3 of the FINAL weights (with BatchNorm
+ * statistics re-estimated on training batches when the recipe says so): no checkpoint is chosen, so the test split
  * never selects anything (a checkpoint choice would have to use a validation split carved from training data —
  * the trainer's `validationSplit` + `earlyStopping`). The lowering parity case uses the last seed's weights.
  * Environment: BNN_TRAIN_PRESETS=id,id (subset), BNN_TRAIN_EPOCHS=n (override every preset's epochs),

@@ -324,7 +324,9 @@ function quicknet(
 export const PRESET_SOURCES: PresetSource[] = [
   {
     id: 'larq-mnist',
-    recipe: standardRecipe(30),
+    // BatchNorm statistics re-estimated for the final weights over 100 training batches (src/train/recalibrate.ts):
+    // the moving averages mix the last ~100 steps' networks, whose binary weights still flip.
+    recipe: { ...standardRecipe(30), recalibrateBatchNorm: 100 },
     name: 'Larq MNIST',
     description: "Larq's MNIST tutorial network (3 binary convs, 2 binary dense).",
     build: larqMnist,

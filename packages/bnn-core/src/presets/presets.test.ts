@@ -68,13 +68,17 @@ describe('preset recipes', () => {
     }
     expect(presetRecipe('nope')).toBeNull();
     expect(presetRecipe(undefined)).toBeNull();
-    // larq-mnist's documented figure was measured with cosine warm-up and ±1-pixel shifts.
+    // larq-mnist's documented figure was measured with cosine warm-up, ±1-pixel shifts and BatchNorm re-estimation.
     expect(presetRecipe('larq-mnist')).toMatchObject({
       dataset: 'mnist',
       epochs: 30,
       optimizer: { id: 'adam', learningRate: 2e-3 },
       schedule: { id: 'cosine', warmupEpochs: 1, minLearningRate: 1e-5 },
       augmentation: { shift: 1 },
+      recalibrateBatchNorm: 100,
     });
+    expect(recipeTrainConfig(presetRecipe('larq-mnist')!, 1).recalibrateBatchNorm).toBe(100);
+    // A recipe without re-estimation passes none to the trainer (Keras' moving averages are kept).
+    expect('recalibrateBatchNorm' in recipeTrainConfig(presetRecipe('mnist-8k')!, 1)).toBe(false);
   });
 });

@@ -20,6 +20,11 @@ export interface TrainRecipe {
   schedule: { id: 'cosine'; warmupEpochs: number; minLearningRate: number };
   /** ±`shift` pixel translations (zero fill), optional left–right flips and Gaussian noise. */
   augmentation: { shift: number; flip: boolean; noise: number };
+  /**
+   * After the last epoch, BatchNorm statistics re-estimated for the final weights over this many training batches
+   * (the trainer's `recalibrateBatchNorm`; absent or 0: Keras' moving averages are kept).
+   */
+  recalibrateBatchNorm?: number;
 }
 
 /** The training config of a recipe for one seed (no checkpoints: the bench and the CLI keep the final weights). */
@@ -33,6 +38,7 @@ export function recipeTrainConfig(
   optimizer: TrainRecipe['optimizer'];
   schedule: TrainRecipe['schedule'];
   augmentation: TrainRecipe['augmentation'];
+  recalibrateBatchNorm?: number;
 } {
   return {
     epochs: recipe.epochs,
@@ -41,6 +47,7 @@ export function recipeTrainConfig(
     optimizer: { ...recipe.optimizer },
     schedule: { ...recipe.schedule },
     augmentation: { ...recipe.augmentation },
+    ...(recipe.recalibrateBatchNorm ? { recalibrateBatchNorm: recipe.recalibrateBatchNorm } : {}),
   };
 }
 

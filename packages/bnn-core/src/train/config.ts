@@ -120,6 +120,12 @@ export const TrainConfigSchema = z.object({
       noise: z.number().min(0).max(10).default(0),
     })
     .optional(),
+  /**
+   * After the last epoch (and after early stopping restored the best weights), re-estimate every BatchNorm's
+   * moving statistics for the final weights as the exact mean over this many training batches of `batchSize`
+   * (no augmentation; 0 = keep Keras' exponential moving averages). See src/train/recalibrate.ts.
+   */
+  recalibrateBatchNorm: z.number().int().min(0).max(100_000).default(0),
   /** Emit a checkpoint every this many epochs (0 = never). */
   checkpointEvery: z.number().int().min(0).max(10_000).default(1),
 });

@@ -17,6 +17,7 @@ import { type Checkpoint, checkpointFromBytes, checkpointToBytes, type EpochMetr
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { attentionLoss, attentionPoints, distillationLoss, distillationWeight } from './distill.js';
 import { baseLearningRate, createOptimizer, type Optimizer, type TrainableVar } from './optimizers.js';
+import { recalibrateBatchNorm } from './recalibrate.js';
 import { learningRateAt } from './schedules.js';
 
 export interface BatchMetrics {
@@ -51,7 +52,7 @@ export interface TrainResult {
   /** 'completed': all epochs ran; 'stopped': stop() was called; 'early_stopped': patience ran out. */
   status: 'completed' | 'stopped' | 'early_stopped';
   history: EpochMetrics[];
-  /** Final weights (the best epoch's when early stopping restores them). */
+  /** Final weights (the best epoch's when early stopping restores them; BatchNorm statistics re-estimated with `recalibrateBatchNorm`). */
   weights: WeightMap;
   bestEpoch: number | null;
   /** Completed student epochs. */
@@ -474,6 +475,14 @@ export function createTrainer(options: TrainerOptions): Trainer {
     const status = await runEpochs(session, 'student', cfg.epochs, state, teacherLogits, afterEpoch, taps);
     if (status === 'early_stopped' && es?.restoreBestWeights && best?.weights)
       loadWeights(session.model, best.weights);
+    if (status !== 'stopped' && cfg.recalibrateBatchNorm > 0)
+      recalibrateBatchNorm(
+        session.model,
+        train,
+        cfg.recalibrateBatchNorm,
+        cfg.batchSize,
+        new Rng(cfg.seed ^ 0xb7a11),
+      );
     const checkpoint = snapshot();
     return {
       status,

@@ -6,6 +6,10 @@
  *            variance), and moving_mean ← m·moving_mean + (1 − m)·μ_B (likewise moving_variance).
  * Inference: y = (x − moving_mean)/√(moving_variance + ε)·γ + β.
  * γ = 1 when `scale` is false, β = 0 when `center` is false (those variables do not exist then).
+ *
+ * Between `beginAveraging()` and `endAveraging()` a training-mode call replaces the exponential moving average by
+ * the exact running mean of the batch statistics seen (moving ← (k·moving + batch)/(k + 1) for the k-th batch,
+ * k from 0): `recalibrateBatchNorm` (src/train/recalibrate.ts) re-estimates the statistics of final weights so.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -26,6 +30,8 @@ export class BatchNorm extends tf.layers.Layer {
   private beta: LayerVariable | null = null;
   private movingMean: LayerVariable | null = null;
   private movingVariance: LayerVariable | null = null;
+  /** Batches averaged so far while averaging (null: the exponential moving average of Keras). */
+  private averaged: number | null = null;
 
   constructor(config: BatchNormConfig & LayerArgs) {
     super(config);
@@ -61,6 +67,16 @@ export class BatchNorm extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** Training-mode calls from now on average batch statistics exactly, starting from the next batch. */
+  beginAveraging(): void {
+    this.averaged = 0;
+  }
+
+  /** Back to the exponential moving average with `momentum`. */
+  endAveraging(): void {
+    this.averaged = null;
+  }
+
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
   }
@@ -76,13 +92,16 @@ export class BatchNorm extends tf.layers.Layer {
         const mom = tf.moments(x, axes);
         mean = mom.mean;
         variance = mom.variance;
+        const k = this.averaged;
+        const m = k === null ? momentum : k / (k + 1);
         const update = (v: LayerVariable, batch: tf.Tensor) =>
           tf.tidy(() => {
             const old = v.read();
-            v.write(tf.add(tf.mul(old, momentum), tf.mul(batch, 1 - momentum)));
+            v.write(tf.add(tf.mul(old, m), tf.mul(batch, 1 - m)));
           });
         update(this.movingMean!, mean);
         update(this.movingVariance!, variance);
+        if (k !== null) this.averaged = k + 1;
       } else {
         mean = this.movingMean!.read();
         variance = this.movingVariance!.read();
