@@ -113,6 +113,8 @@ export { seededRandom } from './math/rng.js';
 export type { AxisWindow, Window2d, WindowPadding } from './math/window.js';
 export { axisWindow, window2d, windowExtent } from './math/window.js';
 export type { DocumentedAccuracy } from './presets/documented-accuracy.js';
+export type { LayerPrecision } from './presets/first-last.js';
+export { firstLastLayers, withFirstLastPrecision } from './presets/first-last.js';
 export { GraphBuilder } from './presets/graph-builder.js';
 export type { PresetInfo } from './presets/presets.js';
 export { getPreset, listPresets, presetRecipe } from './presets/presets.js';

@@ -17,7 +17,8 @@
  * never selects anything (a checkpoint choice would have to use a validation split carved from training data —
  * the trainer's `validationSplit` + `earlyStopping`). The lowering parity case uses the last seed's weights.
  * Environment: BNN_TRAIN_PRESETS=id,id (subset), BNN_TRAIN_EPOCHS=n (override every preset's epochs),
- * BNN_TRAIN_SEEDS=1,2,3, BNN_TRAIN_SKIP_TIMING=1.
+ * BNN_TRAIN_SEEDS=1,2,3, BNN_TRAIN_SKIP_TIMING=1, BNN_TRAIN_FIRST_LAST=int8|float32 (train each preset with its first
+ * float conv and last float dense in that precision, `withFirstLastPrecision`; case names say so).
  */
 import { performance } from 'node:perf_hooks';
 import {
@@ -25,10 +26,12 @@ import {
   type GraphSpec,
   getPreset,
   inferGraph,
+  type LayerPrecision,
   listPresets,
   lower,
   recipeTrainConfig,
   type TrainRecipe,
+  withFirstLastPrecision,
 } from '../index.js';
 import {
   buildModel,
@@ -206,9 +209,17 @@ export async function trainingCases(): Promise<BenchCase[]> {
   }
 
   const only = process.env.BNN_TRAIN_PRESETS?.split(',').filter(Boolean);
+  const firstLast = process.env.BNN_TRAIN_FIRST_LAST;
+  if (firstLast !== undefined && firstLast !== 'int8' && firstLast !== 'float32') {
+    throw new Error(
+      `bnn-core training bench: BNN_TRAIN_FIRST_LAST='${firstLast}' is not a precision; use int8 or float32 (or unset it for the presets as they are).`,
+    );
+  }
   for (const info of listPresets()) {
     if (only && !only.includes(info.id)) continue;
-    const graph = getPreset(info.id);
+    const preset = getPreset(info.id);
+    const graph = firstLast ? withFirstLastPrecision(preset, firstLast as LayerPrecision) : preset;
+    const variant = firstLast ? ` [first/last ${firstLast}]` : '';
     const analysis = inferGraph(graph);
     const packed = analysis.totals.modelSizeBytes;
     const data = benchData(info.recipe, info.inputShape, headClasses(graph), { train, test: mnistTest });
@@ -265,7 +276,7 @@ export async function trainingCases(): Promise<BenchCase[]> {
             ? ' (≤ 8 KiB: target mean ≥ 98.0 %)'
             : '';
     cases.push({
-      case: `${info.id} (${packed} B packed) test accuracy, mean ± sd over seeds ${seeds.join(', ')} (${accuracies.map((a) => a.toFixed(2)).join(', ')}), ${epochs} epochs on ${data.train.y.length} images of ${data.label}, final weights${target}`,
+      case: `${info.id}${variant} (${packed} B packed) test accuracy, mean ± sd over seeds ${seeds.join(', ')} (${accuracies.map((a) => a.toFixed(2)).join(', ')}), ${epochs} epochs on ${data.train.y.length} images of ${data.label}, final weights${target}`,
       metric: `% of the ${test.y.length} test images, mean; sd ${sd.toFixed(2)} (higher is better; ${minutes.toFixed(1)} min training per seed)`,
       value: mean,
       unit: '%',
@@ -284,7 +295,7 @@ export async function trainingCases(): Promise<BenchCase[]> {
       let same = 0;
       for (let i = 0; i < lowered.length; i++) if (lowered[i] === predicted[i]) same++;
       cases.push({
-        case: `${info.id} lowered graph (plain float) vs tfjs model, argmax agreement on ${n === test.y.length ? 'the test split' : `the first ${n} test images`}`,
+        case: `${info.id}${variant} lowered graph (plain float) vs tfjs model, argmax agreement on ${n === test.y.length ? 'the test split' : `the first ${n} test images`}`,
         metric: `% of ${n} test images with the same argmax (target 100 %)`,
         value: (100 * same) / lowered.length,
         unit: '%',
