@@ -12,12 +12,25 @@
  *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
  * Formats (.bnn, .tflite): formatCases() from ./formats.js.
+ *
+ * Environment: BNN_EXPORTERS_BENCH=presets|conv|int8|formats (one group of cases; default all),
+ * BNN_BENCH_PRESETS=id,id (the presets measured). Each preset with a float first conv or a float last dense is
+ * measured twice: as it is, and with those two layers in int8 (`withFirstLastPrecision`, case names
+ * `<id> (int8 first/last)`), so the int8 deployment's figures sit beside the float32 ones of the same run.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
+import {
+  firstLastLayers,
+  type GraphSpec,
+  getPreset,
+  listPresets,
+  lower,
+  randomWeights,
+  withFirstLastPrecision,
+} from '@bnn-studio/bnn-core';
 import {
   type ConvShape,
   cmsisNnPublishedPerMac,
@@ -139,8 +152,21 @@ async function deviceSize(zip: Uint8Array): Promise<{ flash: number; ram: number
 async function presetCases(): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
   const none = { baseline: null, baselineValue: null, ratio: null };
+  const only = process.env.BNN_BENCH_PRESETS?.split(',').filter(Boolean);
+  const variants: Array<{ id: string; graph: GraphSpec }> = [];
   for (const p of listPresets()) {
+    if (only && !only.includes(p.id)) continue;
     const graph = getPreset(p.id);
+    variants.push({ id: p.id, graph });
+    const { firstConv, lastDense } = firstLastLayers(graph);
+    const ids = [firstConv, lastDense].filter((x): x is string => x !== undefined);
+    const already = graph.nodes.every((n) => !ids.includes(n.id) || n.params.precision === 'int8');
+    if (ids.length > 0 && !already) {
+      variants.push({ id: `${p.id} (int8 first/last)`, graph: withFirstLastPrecision(graph, 'int8') });
+    }
+  }
+  for (const p of variants) {
+    const graph = p.graph;
     const deploy = lower(graph, randomWeights(graph, 1));
     const { zip, manifest } = await buildStm32Bundle(deploy, { goldenCount: 1 });
     const result = await verifyStm32Bundle(zip, { countInstructions: true });
@@ -214,10 +240,19 @@ function printTable(cases: BenchCase[]): void {
 
 async function main() {
   const cases: BenchCase[] = [];
-  cases.push(...(await convCases()));
-  cases.push(...(await int8Cases()));
-  cases.push(...(await presetCases()));
-  cases.push(...(await formatCases()));
+  const group = process.env.BNN_EXPORTERS_BENCH;
+  const only = process.env.BNN_BENCH_PRESETS;
+  const groups = ['conv', 'int8', 'presets', 'formats'];
+  if (group !== undefined && !groups.includes(group)) {
+    throw new Error(
+      `exporters bench: BNN_EXPORTERS_BENCH='${group}' is not a group; use one of ${groups.join(', ')} (or unset it for all).`,
+    );
+  }
+  const want = (g: string) => group === undefined || group === g;
+  if (want('conv')) cases.push(...(await convCases()));
+  if (want('int8')) cases.push(...(await int8Cases()));
+  if (want('presets')) cases.push(...(await presetCases()));
+  if (want('formats')) cases.push(...(await formatCases()));
   const cpus = os.cpus();
   const out = {
     package: '@bnn-studio/exporters',
@@ -226,7 +261,10 @@ async function main() {
   };
   const repo = fileURLToPath(new URL('../../../../', import.meta.url));
   mkdirSync(join(repo, 'bench-results'), { recursive: true });
-  writeFileSync(join(repo, 'bench-results', 'exporters.json'), `${JSON.stringify(out, null, 2)}\n`);
+  // a subset run writes beside the full one (exporters-presets.json, …), never over it
+  const file =
+    group === undefined && only === undefined ? 'exporters.json' : `exporters-${group ?? 'subset'}.json`;
+  writeFileSync(join(repo, 'bench-results', file), `${JSON.stringify(out, null, 2)}\n`);
   printTable(cases);
 }
 
