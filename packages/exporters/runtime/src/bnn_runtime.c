@@ -13,12 +13,15 @@
  *   - leaky_tanh: c = clamp(x, -1, 1), y = f32(c + f32(alpha * f32(x - c))) with alpha a float.
  *   - softmax: e_i = bnn_expf(f32(x_i - max)), s = f32 sum in order, y_i = f32(e_i / s).
  *   - the binary layers' float output transform: f32(f32(m*dot) + b).
+ * The conv, depthwise and scale_shift rows run eight channels at a time through bnn_float_mac.h (VMLA.F32 on the
+ * M4F: the chained multiply-accumulate, product rounded before the add, never VFMA).
  */
 #include "bnn_runtime.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "bnn_float_mac.h"
 #include "bnn_popcount.h"
 
 int32_t bnn_popcount32(uint32_t x) { return bnn_popcount32_inline(x); }
@@ -316,31 +319,52 @@ void bnn_bmaxpool(const bnn_window *w, int channels, const uint32_t *in, uint32_
   }
 }
 
+/* n consecutive (tap, ci) terms of one output pixel: x holds the n input values, f the first of their HWIO filter
+   rows (each co_n floats apart). Eight output channels at a time over all n terms, then the channels left over. */
+static void bnn_conv_terms(float *o, const float *x, const float *f, int n, int co_n) {
+  const int co8 = co_n & ~7;
+  for (int co = 0; co < co8; co += 8) bnn_f32_mac8_row(o + co, x, f + co, n, co_n);
+  if (co8 == co_n) return;
+  for (int i = 0; i < n; i++, f += co_n) {
+    const float xv = x[i];
+    for (int co = co8; co < co_n; co++) {
+      const float prod = xv * f[co];
+      o[co] = o[co] + prod;
+    }
+  }
+}
+
 /* Float conv, zero padding. Accumulates in float, exactly like the reference (and its WASM SIMD kernel):
    acc = bias, then for taps (ky, kx) and channels ci: acc = f32(acc + f32(x * w)); activation last.
-   The output row itself holds the Cout accumulators, so each input value is read once and multiplies a
-   contiguous HWIO filter row; every accumulator still sees its terms in the reference's order. */
+   The output row itself holds the Cout accumulators; with dilation 1 along x, the in-bounds taps of one kernel
+   row are one contiguous run of (kx, ci) input values whose HWIO filter rows are contiguous too, so a kernel row
+   is one bnn_conv_terms call. Every accumulator still sees its terms in the reference's (ky, kx, ci) order. */
 void bnn_conv2d(const bnn_conv2d_params *p, const float *in, float *out) {
   const bnn_window *w = &p->win;
-  const int co_n = p->out_c;
+  const int co_n = p->out_c, in_c = p->in_c;
   for (int oy = 0; oy < w->out_h; oy++) {
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
       float *o = out + ((size_t)oy * (size_t)w->out_w + (size_t)ox) * (size_t)co_n;
       for (int co = 0; co < co_n; co++) o[co] = p->bias ? p->bias[co] : 0.0f;
       for (int ky = 0; ky < w->k_h; ky++) {
+        const int iy = iy0 + ky * w->dil_h;
+        if (iy < 0 || iy >= w->in_h) continue;
+        const float *row = in + (size_t)iy * (size_t)w->in_w * (size_t)in_c;
+        const float *frow = p->filter + (size_t)(ky * w->k_w) * (size_t)in_c * (size_t)co_n;
+        if (w->dil_w == 1) {
+          const int kx0 = ix0 < 0 ? -ix0 : 0;
+          const int kx1 = w->in_w - ix0 < w->k_w ? w->in_w - ix0 : w->k_w;
+          if (kx1 <= kx0) continue;
+          bnn_conv_terms(o, row + (size_t)(ix0 + kx0) * (size_t)in_c, frow + (size_t)kx0 * (size_t)in_c * (size_t)co_n,
+                         (kx1 - kx0) * in_c, co_n);
+          continue;
+        }
         for (int kx = 0; kx < w->k_w; kx++) {
-          const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
-          if (!bnn_in_bounds(iy, ix, w->in_h, w->in_w)) continue;
-          const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)p->in_c;
-          const float *f = p->filter + (size_t)(ky * w->k_w + kx) * (size_t)p->in_c * (size_t)co_n;
-          for (int ci = 0; ci < p->in_c; ci++, f += co_n) {
-            const float xv = x[ci];
-            for (int co = 0; co < co_n; co++) {
-              const float prod = xv * f[co];
-              o[co] = o[co] + prod;
-            }
-          }
+          const int ix = ix0 + kx * w->dil_w;
+          if (ix < 0 || ix >= w->in_w) continue;
+          bnn_conv_terms(o, row + (size_t)ix * (size_t)in_c, frow + (size_t)kx * (size_t)in_c * (size_t)co_n, in_c,
+                         co_n);
         }
       }
       if (p->activation == BNN_ACT_RELU) {
@@ -370,7 +394,9 @@ void bnn_depthwise(const bnn_depthwise_params *p, const float *in, float *out) {
           const float *x = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)ch;
           const float *f = p->filter + (size_t)(ky * w->k_w + kx) * (size_t)outc;
           if (m == 1) {
-            for (int c = 0; c < ch; c++) {
+            const int c8 = ch & ~7;
+            if (c8 > 0) bnn_f32_vmac_row(o, x, f, c8 / 8);
+            for (int c = c8; c < ch; c++) {
               const float prod = x[c] * f[c];
               o[c] = o[c] + prod;
             }
@@ -405,6 +431,21 @@ void bnn_dense(const bnn_dense_params *p, const float *in, float *out) {
 
 void bnn_scale_shift(const float *in, float *out, int pixels, int channels, const float *scale,
                      const float *shift) {
+  if (channels == 1) { /* one scale and shift for the whole tensor (an input normalization) */
+    const float s = scale[0], b = shift[0];
+    for (int i = 0; i < pixels; i++) {
+      const float prod = in[i] * s;
+      out[i] = prod + b;
+    }
+    return;
+  }
+  if ((channels & 7) == 0) {
+    for (int p = 0; p < pixels; p++) {
+      const size_t at = (size_t)p * (size_t)channels;
+      bnn_f32_affine_row(out + at, in + at, scale, shift, channels / 8);
+    }
+    return;
+  }
   for (int p = 0; p < pixels; p++) {
     const float *x = in + (size_t)p * (size_t)channels;
     float *y = out + (size_t)p * (size_t)channels;

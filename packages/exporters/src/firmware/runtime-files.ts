@@ -17,6 +17,7 @@ export const PORTABLE_RUNTIME_FILES: Record<string, string> = {
   'runtime/bnn_int8.h': 'src/bnn_int8.h',
   'runtime/bnn_int8.c': 'src/bnn_int8.c',
   'runtime/bnn_int8_dsp.h': 'src/bnn_int8_dsp.h',
+  'runtime/bnn_float_mac.h': 'src/bnn_float_mac.h',
 };
 
 /** Cortex-M4 startup and linker scripts. */
