@@ -123,7 +123,13 @@ export { removeBlocks, residualBlocks } from './prune/blocks.js';
 export type { ChannelGraph, ChannelSpace } from './prune/channel-spaces.js';
 export { channelSpaces } from './prune/channel-spaces.js';
 export type { PruneMethod, PruneOptions, PruneOptionsInput, PruneScope } from './prune/options.js';
-export { MAX_PRUNE_FRACTION, PRUNE_METHODS, PRUNE_SCOPES, PruneOptionsSchema } from './prune/options.js';
+export {
+  DEFAULT_FINE_TUNE_EPOCHS,
+  MAX_PRUNE_FRACTION,
+  PRUNE_METHODS,
+  PRUNE_SCOPES,
+  PruneOptionsSchema,
+} from './prune/options.js';
 export type { PruneCost, PrunedLayer, PruneReport, PruneResult } from './prune/prune.js';
 export { parsePruneOptions, pruneModel } from './prune/prune.js';
 export type { PruneErrorCode } from './prune/prune-error.js';

@@ -1,5 +1,11 @@
 // `bnn-studio` command line. Each command calls the same services as the HTTP routes.
-import { DISTILL_DEFAULTS, MAX_PRUNE_FRACTION, PRUNE_METHODS, PRUNE_SCOPES } from '@bnn-studio/bnn-core';
+import {
+  DEFAULT_FINE_TUNE_EPOCHS,
+  DISTILL_DEFAULTS,
+  MAX_PRUNE_FRACTION,
+  PRUNE_METHODS,
+  PRUNE_SCOPES,
+} from '@bnn-studio/bnn-core';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
 import { STUDIO_VERSION } from '../context.js';
@@ -131,7 +137,11 @@ program
     'pruning: fraction of the residual blocks with an identity shortcut removed whole (default 0)',
     num,
   )
-  .option('--prune-epochs <n>', "pruning: fine-tuning epochs with the run's recipe (default 3)", num)
+  .option(
+    '--prune-epochs <n>',
+    `pruning: fine-tuning epochs with the run's recipe (default ${DEFAULT_FINE_TUNE_EPOCHS})`,
+    num,
+  )
   .option('--limit <n>', 'train on the first N samples only', num)
   .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
   .option('--name <name>', 'run name')

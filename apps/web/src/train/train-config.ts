@@ -1,6 +1,6 @@
 /** The training form's values and their translation into bnn-core's TrainConfig. */
 import { MAX_PRUNE_FRACTION, PRUNE_METHODS, type RunCreateBody } from '@bnn-studio/api/contract';
-import { DISTILL_DEFAULTS, type TrainRecipe } from '@bnn-studio/bnn-core';
+import { DEFAULT_FINE_TUNE_EPOCHS, DISTILL_DEFAULTS, type TrainRecipe } from '@bnn-studio/bnn-core';
 import type { TargetId } from '../lib/targets';
 
 export type OptimizerId = 'adam' | 'sgd' | 'bop' | 'case';
@@ -82,7 +82,7 @@ export const DEFAULT_FORM: TrainForm = {
   attention: DISTILL_DEFAULTS.attention,
   pruneFraction: 0,
   pruneMethod: 'weight',
-  pruneEpochs: 3,
+  pruneEpochs: DEFAULT_FINE_TUNE_EPOCHS,
   target: 'stm32l4r9',
 };
 

@@ -2,7 +2,7 @@
  * Pruning bench (`BNN_CORE_BENCH=prune npm run bench -w @bnn-studio/bnn-core` → bench-results/bnn-core-prune.json):
  * per seed, mnist-tiny trained with its recipe (src/presets/builders.ts) on the built-in MNIST split, then pruned
  * (`pruneModel`: BNN_PRUNE_FRACTION of every prunable binary layer's output channels, default 0.3, scored by
- * BNN_PRUNE_METHOD, default `weight`) and fine-tuned BNN_PRUNE_EPOCHS epochs (default 3) with the same recipe
+ * BNN_PRUNE_METHOD, default `weight`) and fine-tuned BNN_PRUNE_EPOCHS epochs (default DEFAULT_FINE_TUNE_EPOCHS, 10) with the same recipe
  * (`createFineTuner`). Reported: binary MACs removed, test accuracy of the trained model, of the pruned model
  * before fine-tuning (for every scoring method — cheap, no training) and after fine-tuning, and the points lost.
  * The trained and the pruned graph + weights of each seed are written to bench-results/prune/ so the exporters'
@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  DEFAULT_FINE_TUNE_EPOCHS,
   deserializeWeights,
   getPreset,
   PRUNE_METHODS,
@@ -37,7 +38,7 @@ const log = (msg: string) => console.error(`[bench:prune] ${msg}`);
 export async function pruneCases(): Promise<BenchCase[]> {
   const fraction = Number(process.env.BNN_PRUNE_FRACTION ?? 0.3);
   const method = (process.env.BNN_PRUNE_METHOD ?? 'weight') as PruneMethod;
-  const fineTuneEpochs = Number(process.env.BNN_PRUNE_EPOCHS ?? 3);
+  const fineTuneEpochs = Number(process.env.BNN_PRUNE_EPOCHS ?? DEFAULT_FINE_TUNE_EPOCHS);
   const seeds = (process.env.BNN_TRAIN_SEEDS ?? '1').split(',').filter(Boolean).map(Number);
   const cacheDir = process.env.BNN_PRUNE_BASELINE_DIR;
   const outDir = join(repoRoot, 'bench-results', 'prune');

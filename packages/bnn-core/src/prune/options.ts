@@ -20,6 +20,12 @@ export type PruneScope = (typeof PRUNE_SCOPES)[number];
 export const MAX_PRUNE_FRACTION = 0.9;
 
 /**
+ * Fine-tuning epochs after pruning by default: measured on mnist-tiny (seed 1, 30 % of the binary channels,
+ * docs/pruning.md) 3 epochs of its recipe lost 0.80 points, 10 epochs 0.50.
+ */
+export const DEFAULT_FINE_TUNE_EPOCHS = 10;
+
+/**
  * A run's pruning option: `fraction` of the output channels of binary layers removed (0 = none), how they are
  * scored and ranked, the fraction of removable residual blocks dropped whole, and the fine-tuning epochs after.
  */
@@ -28,7 +34,7 @@ export const PruneOptionsSchema = z.strictObject({
   method: z.enum(PRUNE_METHODS).default('weight'),
   scope: z.enum(PRUNE_SCOPES).default('layer'),
   blocks: z.number().min(0).max(1).default(0),
-  fineTuneEpochs: z.number().int().min(0).max(1000).default(3),
+  fineTuneEpochs: z.number().int().min(0).max(1000).default(DEFAULT_FINE_TUNE_EPOCHS),
 });
 export type PruneOptions = z.output<typeof PruneOptionsSchema>;
 export type PruneOptionsInput = z.input<typeof PruneOptionsSchema>;
