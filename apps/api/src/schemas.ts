@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { UPLOAD_KINDS } from './contract/dataset-kinds.js';
 import { DistillationRequest } from './contract/distillation.js';
 import { EXPORT_TARGETS, ExportTarget } from './contract/exports.js';
+import { PruneRequest } from './contract/pruning.js';
 import { RUN_STATUSES, RunLocation, RunStatus } from './contract/runs.js';
 
 export { EXPORT_TARGETS, ExportTarget, RUN_STATUSES, RunStatus };
@@ -48,6 +49,8 @@ export const TrainConfig = z.looseObject({
   validationSplit: z.number().min(0).max(0.9).optional(),
   /** Knowledge distillation from a teacher run or the float twin (contract/distillation.ts). */
   distillation: DistillationRequest.optional(),
+  /** Prune after training, then fine-tune (contract/pruning.ts; server runs only). */
+  prune: PruneRequest.optional(),
 });
 export type TrainConfig = z.infer<typeof TrainConfig>;
 

@@ -120,6 +120,24 @@ export type { PresetInfo } from './presets/presets.js';
 export { getPreset, listPresets, presetRecipe } from './presets/presets.js';
 export type { BuiltinDatasetId, TrainRecipe } from './presets/recipes.js';
 export { recipeTrainConfig, standardRecipe } from './presets/recipes.js';
+export type { ResidualBlock } from './prune/blocks.js';
+export { removeBlocks, residualBlocks } from './prune/blocks.js';
+export type { ChannelGraph, ChannelSpace } from './prune/channel-spaces.js';
+export { channelSpaces } from './prune/channel-spaces.js';
+export type { PruneMethod, PruneOptions, PruneOptionsInput, PruneScope } from './prune/options.js';
+export {
+  DEFAULT_FINE_TUNE_EPOCHS,
+  MAX_PRUNE_FRACTION,
+  PRUNE_METHODS,
+  PRUNE_SCOPES,
+  PruneOptionsSchema,
+} from './prune/options.js';
+export type { PruneCost, PrunedLayer, PruneReport, PruneResult } from './prune/prune.js';
+export { parsePruneOptions, pruneModel } from './prune/prune.js';
+export type { PruneErrorCode } from './prune/prune-error.js';
+export { PruneError } from './prune/prune-error.js';
+export type { ChannelPlan } from './prune/surgery.js';
+export { applyChannelPlan } from './prune/surgery.js';
 export { checkParamValue } from './registry/check-params.js';
 export type { ConstraintDef } from './registry/constraints.js';
 export {

@@ -163,10 +163,14 @@ async function trainOne(graphFile: string, opts: TrainOpts) {
     const distilled = d
       ? `\nDistilled from run ${d.teacher.id}${d.teacher.finalAccuracy != null ? ` (teacher accuracy ${(d.teacher.finalAccuracy * 100).toFixed(2)}%)` : ''}${d.withoutDistillation?.finalAccuracy != null && d.gainPoints != null ? `; without distillation (run ${d.withoutDistillation.runId}) ${(d.withoutDistillation.finalAccuracy * 100).toFixed(2)}%, gain ${d.gainPoints >= 0 ? '+' : ''}${d.gainPoints.toFixed(2)} points` : ''}`
       : '';
+    const p = final.results?.pruning;
+    const pruned = p
+      ? `\nPruned: binary MACs ${p.binaryMacsBefore} → ${p.binaryMacsAfter} (−${(100 * p.binaryMacsRemoved).toFixed(1)} %), ${p.layers.map((l) => `${l.before}→${l.after}`).join(', ')} channels${p.accuracyBeforePruning != null ? `; test accuracy before pruning ${(p.accuracyBeforePruning * 100).toFixed(2)}%` : ''}, after ${p.fineTuneEpochs} fine-tuning epochs above; architecture version ${final.architectureVersionId} (was ${p.originalArchitectureVersionId})`
+      : '';
     report(
       opts,
-      `Run ${run.id} ${final.status}${final.finalAccuracy != null ? `: test accuracy ${(final.finalAccuracy * 100).toFixed(2)}%` : ''}${final.packedBytes ? `, packed ${final.packedBytes} bytes` : ''}${distilled}${final.error ? `\n${final.error}` : ''}`,
-      { ...summary, ...(d ? { distillation: d } : {}) },
+      `Run ${run.id} ${final.status}${final.finalAccuracy != null ? `: test accuracy ${(final.finalAccuracy * 100).toFixed(2)}%` : ''}${final.packedBytes ? `, packed ${final.packedBytes} bytes` : ''}${distilled}${pruned}${final.error ? `\n${final.error}` : ''}`,
+      { ...summary, ...(d ? { distillation: d } : {}), ...(p ? { pruning: p } : {}) },
     );
     if (outcome !== 'completed') process.exitCode = 1;
     return summary;

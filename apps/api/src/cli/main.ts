@@ -1,5 +1,11 @@
 // `bnn-studio` command line. Each command calls the same services as the HTTP routes.
-import { DISTILL_DEFAULTS } from '@bnn-studio/bnn-core';
+import {
+  DEFAULT_FINE_TUNE_EPOCHS,
+  DISTILL_DEFAULTS,
+  MAX_PRUNE_FRACTION,
+  PRUNE_METHODS,
+  PRUNE_SCOPES,
+} from '@bnn-studio/bnn-core';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../config.js';
 import { STUDIO_VERSION } from '../context.js';
@@ -116,6 +122,26 @@ program
     num,
   )
   .option('--teacher-epochs <n>', "float-twin: the teacher's epochs (default: the student's)", num)
+  .option(
+    '--prune <fraction>',
+    `after training, prune this fraction (0–${MAX_PRUNE_FRACTION}) of the output channels of every prunable binary layer, then fine-tune; the run moves to the pruned architecture version`,
+    num,
+  )
+  .option('--prune-method <m>', `pruning: channel score, ${PRUNE_METHODS.join(' | ')} (default weight)`)
+  .option(
+    '--prune-scope <s>',
+    `pruning: ${PRUNE_SCOPES.join(' | ')} (default layer: each layer loses the fraction)`,
+  )
+  .option(
+    '--prune-blocks <f>',
+    'pruning: fraction of the residual blocks with an identity shortcut removed whole (default 0)',
+    num,
+  )
+  .option(
+    '--prune-epochs <n>',
+    `pruning: fine-tuning epochs with the run's recipe (default ${DEFAULT_FINE_TUNE_EPOCHS})`,
+    num,
+  )
   .option('--limit <n>', 'train on the first N samples only', num)
   .option('--backend <name>', 'tfjs backend: wasm | cpu', 'wasm')
   .option('--name <name>', 'run name')

@@ -103,4 +103,16 @@ describe('bnn-studio train options', () => {
       /--teacher-epochs applies to --distill-from float-twin only/,
     );
   });
+
+  it('--prune sets config.prune (checked by the API schema); pruning settings without --prune are refused', () => {
+    const r = resolveTrainOptions(getPreset('mnist-tiny'), { prune: 0.3, pruneMethod: 'bn', pruneEpochs: 2 });
+    expect(r.config.prune).toEqual({ fraction: 0.3, method: 'bn', fineTuneEpochs: 2 });
+    expect(TrainConfig.safeParse(r.config).success).toBe(true);
+    const bad = resolveTrainOptions(null, { prune: 0.3, pruneMethod: 'random' });
+    expect(TrainConfig.safeParse(bad.config).error?.issues[0]?.path).toEqual(['prune', 'method']);
+    expect(resolveTrainOptions(null, {}).config.prune).toBeUndefined();
+    expect(() => resolveTrainOptions(null, { pruneMethod: 'bn', pruneEpochs: 1 })).toThrow(
+      /--prune-method, --prune-epochs .*add --prune <fraction>/,
+    );
+  });
 });

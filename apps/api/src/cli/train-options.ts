@@ -35,6 +35,14 @@ export interface TrainFlags {
   attention?: number;
   /** float-twin: epochs of the teacher (default: the student's). */
   teacherEpochs?: number;
+  /** --prune <fraction>: prune this fraction of the binary layers' output channels after training. */
+  prune?: number;
+  pruneMethod?: string;
+  pruneScope?: string;
+  /** Fraction of the removable residual blocks dropped whole. */
+  pruneBlocks?: number;
+  /** Fine-tuning epochs after pruning. */
+  pruneEpochs?: number;
 }
 
 export const SCHEDULES = ['constant', 'cosine', 'step'] as const;
@@ -84,6 +92,7 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
   };
   const augment = augmentation.shift > 0 || augmentation.flip || augmentation.noise > 0;
   const distillation = resolveDistillation(flags);
+  const prune = resolvePruneFlags(flags);
   const recalibrateBatchNorm = flags.recalibrateBn ?? recipe?.recalibrateBatchNorm ?? 0;
   if (!Number.isInteger(recalibrateBatchNorm) || recalibrateBatchNorm < 0)
     throw new Error(
@@ -102,8 +111,32 @@ export function resolveTrainOptions(graph: unknown, flags: TrainFlags): Resolved
       ...(flags.validationSplit !== undefined ? { validationSplit: flags.validationSplit } : {}),
       ...(distillation ? { distillation } : {}),
       ...(recalibrateBatchNorm ? { recalibrateBatchNorm } : {}),
+      ...(prune ? { prune } : {}),
     },
   };
+}
+
+/**
+ * `--prune F [--prune-method M --prune-scope S --prune-blocks B --prune-epochs N]` → the config's `prune` (unset
+ * settings take bnn-core's defaults on the server; the API's schema checks the values). Pruning settings without
+ * `--prune` are refused, naming the flag to add.
+ */
+function resolvePruneFlags(flags: TrainFlags): Record<string, unknown> | null {
+  const settings = {
+    ...(flags.pruneMethod !== undefined ? { method: flags.pruneMethod } : {}),
+    ...(flags.pruneScope !== undefined ? { scope: flags.pruneScope } : {}),
+    ...(flags.pruneBlocks !== undefined ? { blocks: flags.pruneBlocks } : {}),
+    ...(flags.pruneEpochs !== undefined ? { fineTuneEpochs: flags.pruneEpochs } : {}),
+  };
+  if (flags.prune === undefined) {
+    const given = Object.keys(settings);
+    if (given.length)
+      throw new Error(
+        `train: ${given.map((k) => `--prune-${k === 'fineTuneEpochs' ? 'epochs' : k}`).join(', ')} set(s) pruning, which needs a fraction: add --prune <fraction>, e.g. --prune 0.3.`,
+      );
+    return null;
+  }
+  return { fraction: flags.prune, ...settings };
 }
 
 /**

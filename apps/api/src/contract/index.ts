@@ -35,6 +35,7 @@ export { DistillationRequest, FLOAT_TWIN } from './distillation.js';
 export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
 export { HealthResponse, OpenApiResponse } from './health.js';
 export { Project, ProjectListItem, ProjectListResponse, ProjectResponse } from './projects.js';
+export { MAX_PRUNE_FRACTION, PRUNE_METHODS, PRUNE_SCOPES, PruneRequest, RunPruning } from './pruning.js';
 export type { DatasetSplitBody, FailBody, RunCreateBody } from './requests.js';
 export { CompleteJson, DatasetSplitPut, FailPost, MetricsPost, RunCreate } from './requests.js';
 export {

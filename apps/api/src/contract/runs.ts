@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate } from './common.js';
+import { RunPruning } from './pruning.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
@@ -38,6 +39,8 @@ export const RunResults = z.looseObject({
   confusionMatrix: z.array(z.array(z.number())).optional(),
   labels: z.array(z.string()).optional(),
   testSamples: z.number().int().optional(),
+  /** Set when the run was pruned after training (`config.prune`). */
+  pruning: RunPruning.optional(),
 });
 export type RunResults = z.infer<typeof RunResults>;
 

@@ -1,6 +1,7 @@
 // Messages between a training job (main thread: persistence) and its training thread (tfjs compute).
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import type { TrainConfigInput } from '@bnn-studio/bnn-core/tf';
+import type { RunPruning } from '../contract/pruning.js';
 
 export interface DatasetSpec {
   id: string;
@@ -38,6 +39,8 @@ export type FromTrainer =
       finalAccuracy: number | null;
       finalLoss: number | null;
       results: Record<string, unknown> | null;
+      /** Set when the config asked for pruning: the pruned graph (the weights are its) and what was removed. */
+      pruned?: { graph: GraphSpec; summary: Omit<RunPruning, 'originalArchitectureVersionId'> } | null;
     }
   | { type: 'error'; message: string };
 

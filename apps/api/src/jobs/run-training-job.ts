@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import type { GraphSpec } from '@bnn-studio/bnn-core';
 import type { AppContext } from '../context.js';
 import { retryTransient } from '../db/transient.js';
+import { addArchitectureVersion } from '../services/architectures/add-architecture-version.js';
+import { prepareGraph } from '../services/architectures/prepare-graph.js';
 import { completeRun } from '../services/runs/complete-run.js';
 import { loadWeightBytes } from '../services/runs/get-run-weights.js';
 import type { FromTrainer, TrainTask } from './protocol.js';
@@ -152,13 +154,16 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
         return;
       case 'epoch': {
         const epoch = Number(m.metrics.epoch);
-        // Distillation teachers train first with their own epoch numbers: keep their metrics apart.
-        const prefix = m.metrics.phase === 'teacher' ? 'teacher.' : '';
+        // Distillation teachers train first, a pruned model's fine-tuning after, each with their own epoch
+        // numbers: keep their metrics apart.
+        const phase = m.metrics.phase;
+        const prefix = phase === 'teacher' ? 'teacher.' : phase === 'finetune' ? 'finetune.' : '';
         const points = Object.entries(m.metrics)
           .filter(([k, v]) => k !== 'epoch' && typeof v === 'number' && Number.isFinite(v))
           .map(([name, value]) => ({ epoch, step: -1, name: prefix + name, value: value as number }));
         await runs.writeMetrics(runId, points);
-        await runs.update({ ...mine, epochsDone: { lt: epoch } }, { epochsDone: epoch });
+        if (phase !== 'finetune')
+          await runs.update({ ...mine, epochsDone: { lt: epoch } }, { epochsDone: epoch });
         return;
       }
       case 'checkpoint': {
@@ -187,11 +192,26 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
           }
           return;
         }
+        // A pruned run belongs to its pruned architecture version (a new version of the same architecture).
+        const pruned = m.pruned
+          ? {
+              version: await prunedVersion(ctx, run.architectureVersion.architectureId, m.pruned.graph),
+              pruning: { originalArchitectureVersionId: run.architectureVersionId, ...m.pruned.summary },
+            }
+          : null;
         // A job that lost its lease writes nothing (the new owner completes the run).
         await completeRun(
           ctx,
           runId,
-          { weights: m.weights, finalAccuracy: m.finalAccuracy, finalLoss: m.finalLoss, results: m.results },
+          {
+            weights: m.weights,
+            finalAccuracy: m.finalAccuracy,
+            finalLoss: m.finalLoss,
+            results: pruned ? { ...m.results, pruning: pruned.pruning } : m.results,
+            ...(pruned
+              ? { architectureVersionId: pruned.version.id, packedBytes: pruned.version.packedBytes }
+              : {}),
+          },
           { workerId: opts.workerId },
         );
         outcome = 'completed';
@@ -262,6 +282,25 @@ export async function runTrainingJob(ctx: Ctx, runId: string, opts: JobRunOption
     throw persistError;
   }
   return outcome;
+}
+
+/**
+ * The architecture version of a pruned graph: an identical stored graph's version, or a new version of the run's
+ * architecture (its size from the version's summary, as `createRun` records it).
+ */
+async function prunedVersion(
+  ctx: Ctx,
+  architectureId: string,
+  graph: GraphSpec,
+): Promise<{ id: string; packedBytes: number | null }> {
+  const g = prepareGraph(graph);
+  const existing = await ctx.db.architectureVersion.findFirst({ where: { graphSha256: g.graphSha256 } });
+  const id = existing?.id ?? (await addArchitectureVersion(ctx, architectureId, graph)).version.id;
+  const summary = g.summaryJson
+    ? (JSON.parse(g.summaryJson) as { totals?: { modelSizeBytes?: number } })
+    : null;
+  const size = summary?.totals?.modelSizeBytes;
+  return { id, packedBytes: size != null ? Math.round(size) : null };
 }
 
 /** How often a student job looks at its pending teacher run. */

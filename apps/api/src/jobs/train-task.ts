@@ -1,6 +1,13 @@
 // The compute half of a server training run, run inside a worker thread: load data, train with bnn-core/tf,
 // evaluate on the test split. It only reports (epochs, checkpoints, final weights); the job persists.
-import { deserializeWeights, type GraphSpec, serializeWeights, type WeightMap } from '@bnn-studio/bnn-core';
+import {
+  deserializeWeights,
+  type GraphSpec,
+  type PruneOptions,
+  pruneModel,
+  serializeWeights,
+  type WeightMap,
+} from '@bnn-studio/bnn-core';
 import type { Dataset } from '@bnn-studio/bnn-core/tf';
 import { type CoreTf, loadCoreTf } from '../lib/core-tf.js';
 import {
@@ -68,24 +75,26 @@ export async function runTrainTask(
   let lastLoss: number | null = null;
   let stopped = false;
   let lastProgress = 0;
+  let current: { stop(): void } | null = null;
+  const onBatchEnd = (b: { epoch: number; batch: number; batches: number; loss: number }) => {
+    const now = Date.now();
+    if (now - lastProgress < 1000) return;
+    lastProgress = now;
+    emit({
+      type: 'progress',
+      epoch: Number(b.epoch),
+      batch: Number(b.batch),
+      batches: Number(b.batches),
+      loss: Number(b.loss),
+    });
+  };
   const trainer = api.createTrainer({
     graph: task.graph,
     dataset: train,
     // Server runs checkpoint every epoch unless told otherwise, so a crash loses at most one epoch.
     config: { checkpointEvery: 1, ...task.config, ...teacherDistillation(task) },
     resumeFrom,
-    onBatchEnd: (b) => {
-      const now = Date.now();
-      if (now - lastProgress < 1000) return;
-      lastProgress = now;
-      emit({
-        type: 'progress',
-        epoch: Number(b.epoch),
-        batch: Number(b.batch),
-        batches: Number(b.batches),
-        loss: Number(b.loss),
-      });
-    },
+    onBatchEnd,
     onEpochEnd: (m) => {
       lastLoss = typeof m.valLoss === 'number' ? m.valLoss : m.loss;
       emit({ type: 'epoch', metrics: { ...m } });
@@ -94,14 +103,68 @@ export async function runTrainTask(
       emit({ type: 'checkpoint', epoch: c.epoch, bytes: toBytes() });
     },
   });
+  current = trainer;
   onTrainer(() => {
     stopped = true;
-    trainer.stop();
+    current?.stop();
   });
   try {
     const result = await trainer.start();
     stopped = stopped || result.status === 'stopped';
-    const { weights } = result;
+    let { weights } = result;
+    let graph = task.graph;
+    let pruned: Extract<FromTrainer, { type: 'done' }>['pruned'] = null;
+    const prune = (task.config as { prune?: PruneOptions }).prune;
+    if (prune && !stopped) {
+      const p = pruneModel(task.graph, weights, prune);
+      const r = p.report;
+      emit({
+        type: 'log',
+        message: `pruned: binary MACs ${r.before.binaryMacs} → ${r.after.binaryMacs} (−${(100 * r.binaryMacsRemoved).toFixed(1)} %), ${r.layers.map((l) => `${l.producers.join('+')} ${l.before}→${l.after}`).join(', ') || 'no channels'}${r.removedBlocks.length ? `, blocks ${r.removedBlocks.join(', ')} removed` : ''}`,
+      });
+      const accuracyBeforePruning = evaluate(api, task.graph, weights, test)?.accuracy ?? null;
+      const accuracyBeforeFineTune = evaluate(api, p.graph, p.weights, test)?.accuracy ?? null;
+      weights = p.weights;
+      if (prune.fineTuneEpochs > 0) {
+        emit({ type: 'log', message: `fine-tuning the pruned model for ${prune.fineTuneEpochs} epochs` });
+        const tuner = api.createFineTuner({
+          graph: p.graph,
+          weights: p.weights,
+          dataset: train,
+          config: task.config,
+          epochs: prune.fineTuneEpochs,
+          onBatchEnd,
+          onEpochEnd: (m) => {
+            lastLoss = m.loss;
+            emit({ type: 'epoch', metrics: { ...m, phase: 'finetune' } });
+          },
+        });
+        current = tuner;
+        try {
+          const tuned = await tuner.start();
+          stopped = stopped || tuned.status === 'stopped';
+          weights = tuned.weights;
+        } finally {
+          tuner.destroy();
+        }
+      }
+      graph = p.graph;
+      pruned = {
+        graph: p.graph,
+        summary: {
+          binaryMacsBefore: r.before.binaryMacs,
+          binaryMacsAfter: r.after.binaryMacs,
+          binaryMacsRemoved: r.binaryMacsRemoved,
+          packedBytesBefore: r.before.packedBytes,
+          packedBytesAfter: r.after.packedBytes,
+          layers: r.layers.map((l) => ({ producers: l.producers, before: l.before, after: l.after })),
+          removedBlocks: r.removedBlocks,
+          accuracyBeforePruning,
+          accuracyBeforeFineTune,
+          fineTuneEpochs: prune.fineTuneEpochs,
+        },
+      };
+    }
     if (stopped) {
       emit({
         type: 'done',
@@ -113,7 +176,7 @@ export async function runTrainTask(
       });
       return;
     }
-    const evaluation = evaluate(api, task.graph, weights, test);
+    const evaluation = evaluate(api, graph, weights, test);
     emit({
       type: 'done',
       stopped: false,
@@ -121,6 +184,7 @@ export async function runTrainTask(
       finalAccuracy: evaluation?.accuracy ?? null,
       finalLoss: lastLoss,
       results: evaluation,
+      pruned,
     });
   } finally {
     trainer.destroy();

@@ -1,5 +1,5 @@
 'use client';
-import type { RunDistillation } from '@bnn-studio/api/contract';
+import type { RunDistillation, RunPruning } from '@bnn-studio/api/contract';
 import { formatSummary, inferGraph } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
@@ -81,6 +81,7 @@ export function RunDetail() {
         ) : null}
       </dl>
       {run.distillation ? <DistillationFacts d={run.distillation} accuracy={acc} /> : null}
+      {run.results?.pruning ? <PruningFacts p={run.results.pruning} accuracy={acc} /> : null}
       {run.error ? <ErrorNote title="Run failed" error={new Error(String(run.error))} /> : null}
       <div className="toolbar">
         {live ? (
@@ -191,6 +192,42 @@ function DistillationFacts({ d, accuracy }: { d: RunDistillation; accuracy: numb
           gained.
         </p>
       ) : null}
+    </section>
+  );
+}
+
+/** A pruned run: what was removed, the accuracy before pruning and right after it, and the version it trained. */
+function PruningFacts({ p, accuracy }: { p: RunPruning; accuracy: number | null }) {
+  return (
+    <section aria-label="Pruning" data-testid="run-pruning">
+      <h2>Pruning</h2>
+      <dl className="totals run-facts">
+        <dt>Binary MACs</dt>
+        <dd data-testid="pruned-macs">
+          {formatCount(p.binaryMacsBefore)} → {formatCount(p.binaryMacsAfter)} (−
+          {(100 * p.binaryMacsRemoved).toFixed(1)}%)
+        </dd>
+        <dt>Packed weights</dt>
+        <dd>
+          {formatBytes(p.packedBytesBefore)} → {formatBytes(p.packedBytesAfter)}
+        </dd>
+        <dt>Channels</dt>
+        <dd>
+          {p.layers.map((l) => `${l.producers.join(' + ')}: ${l.before} → ${l.after}`).join('; ') || '—'}
+        </dd>
+        {p.removedBlocks.length ? (
+          <>
+            <dt>Residual blocks removed</dt>
+            <dd>{p.removedBlocks.join(', ')}</dd>
+          </>
+        ) : null}
+        <dt>Accuracy before pruning</dt>
+        <dd>{pct(p.accuracyBeforePruning)}</dd>
+        <dt>Right after pruning</dt>
+        <dd>{pct(p.accuracyBeforeFineTune)}</dd>
+        <dt>After {p.fineTuneEpochs} fine-tuning epoch(s)</dt>
+        <dd data-testid="pruned-accuracy">{pct(accuracy)}</dd>
+      </dl>
     </section>
   );
 }

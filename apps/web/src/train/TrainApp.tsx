@@ -47,9 +47,18 @@ import {
   DEFAULT_FORM,
   formFromRecipe,
   OPTIMIZERS,
+  PRUNE_METHODS,
+  type PruneMethodId,
   type TrainForm,
   toTrainConfig,
 } from './train-config';
+
+/** The pruning channel scores as the form names them (bnn-core's PRUNE_METHODS). */
+const PRUNE_METHOD_LABELS: Record<PruneMethodId, string> = {
+  weight: 'Latent-weight magnitude (mean |w| of the channel)',
+  bn: 'BatchNorm scale |γ|/σ (network slimming)',
+  'bn-weight': 'Both (product)',
+};
 
 function useModel(source: ModelSource) {
   const [graph, setGraph] = useState<GraphSpec | null>(null);
@@ -446,7 +455,8 @@ function TrainPage() {
   // The built-in MNIST trains from the studio's static IDX files; uploads from the API's decoded tensors.
   // (Other built-ins, e.g. Fashion-MNIST, come as the API's decoded tensors like uploads.)
   const builtinMnist = datasetId === 'mnist';
-  const browserOk = !!dataset;
+  // Pruning and its fine-tuning run on the server only.
+  const browserOk = !!dataset && form.pruneFraction === 0;
 
   const request = () => ({
     graph: graph!,
@@ -788,6 +798,37 @@ function TrainPage() {
                     value={form.attention}
                     onChange={(v) => set('attention', v)}
                     error={errors.attention}
+                  />
+                </>
+              ) : null}
+              <NumberField
+                id="prune-fraction"
+                label="Prune after training (fraction of binary channels, 0 = off; server)"
+                value={form.pruneFraction}
+                onChange={(v) => set('pruneFraction', v)}
+                error={errors.pruneFraction}
+                help="After training on the server, remove this fraction of the output channels of every binary layer the graph lets go (the least useful by their scores), then fine-tune. The run moves to the smaller, pruned architecture version."
+              />
+              {form.pruneFraction > 0 ? (
+                <>
+                  <label htmlFor="prune-method">Channel score</label>
+                  <select
+                    id="prune-method"
+                    value={form.pruneMethod}
+                    onChange={(e) => set('pruneMethod', e.target.value as PruneMethodId)}
+                  >
+                    {PRUNE_METHODS.map((m) => (
+                      <option key={m} value={m}>
+                        {PRUNE_METHOD_LABELS[m]}
+                      </option>
+                    ))}
+                  </select>
+                  <NumberField
+                    id="prune-epochs"
+                    label="Fine-tuning epochs after pruning"
+                    value={form.pruneEpochs}
+                    onChange={(v) => set('pruneEpochs', v)}
+                    error={errors.pruneEpochs}
                   />
                 </>
               ) : null}

@@ -73,4 +73,13 @@ describe('train form', () => {
     expect(e.learningRate).toMatch(/Learning rate/);
     expect(e.bopGamma).toMatch(/gamma/);
   });
+
+  it('prunes only when a fraction is set, and checks it', () => {
+    expect(toTrainConfig(DEFAULT_FORM).prune).toBeUndefined();
+    const f = { ...DEFAULT_FORM, pruneFraction: 0.3, pruneMethod: 'bn' as const, pruneEpochs: 2 };
+    expect(checkForm(f)).toEqual({});
+    expect(toTrainConfig(f).prune).toEqual({ fraction: 0.3, method: 'bn', fineTuneEpochs: 2 });
+    expect(checkForm({ ...f, pruneFraction: 0.95 }).pruneFraction).toMatch(/between 0 \(off\) and 0.9/);
+    expect(checkForm({ ...f, pruneEpochs: 1.5 }).pruneEpochs).toMatch(/Fine-tuning epochs/);
+  });
 });

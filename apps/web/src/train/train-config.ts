@@ -1,6 +1,6 @@
 /** The training form's values and their translation into bnn-core's TrainConfig. */
-import type { RunCreateBody } from '@bnn-studio/api/contract';
-import { DISTILL_DEFAULTS, type TrainRecipe } from '@bnn-studio/bnn-core';
+import { MAX_PRUNE_FRACTION, PRUNE_METHODS, type RunCreateBody } from '@bnn-studio/api/contract';
+import { DEFAULT_FINE_TUNE_EPOCHS, DISTILL_DEFAULTS, type TrainRecipe } from '@bnn-studio/bnn-core';
 import type { TargetId } from '../lib/targets';
 
 export type OptimizerId = 'adam' | 'sgd' | 'bop' | 'case';
@@ -42,8 +42,18 @@ export interface TrainForm {
   distillWarmup: number;
   /** Weight of attention matching (Real-to-Binary Net), 0 = off. */
   attention: number;
+  /**
+   * Server runs: after training, prune this fraction of the binary layers' output channels (0 = off), scored by
+   * `pruneMethod`, then fine-tune `pruneEpochs` epochs with the same recipe.
+   */
+  pruneFraction: number;
+  pruneMethod: PruneMethodId;
+  pruneEpochs: number;
   target: TargetId;
 }
+
+export type PruneMethodId = (typeof PRUNE_METHODS)[number];
+export { MAX_PRUNE_FRACTION, PRUNE_METHODS };
 
 export const DEFAULT_FORM: TrainForm = {
   epochs: 3,
@@ -70,6 +80,9 @@ export const DEFAULT_FORM: TrainForm = {
   alpha: DISTILL_DEFAULTS.alpha,
   distillWarmup: DISTILL_DEFAULTS.warmupEpochs,
   attention: DISTILL_DEFAULTS.attention,
+  pruneFraction: 0,
+  pruneMethod: 'weight',
+  pruneEpochs: DEFAULT_FINE_TUNE_EPOCHS,
   target: 'stm32l4r9',
 };
 
@@ -129,6 +142,9 @@ export function checkForm(f: TrainForm): Partial<Record<keyof TrainForm, string>
       e.attention = 'Attention weight must be between 0 and 1e6.';
     if (f.teacherRunId === 'float-twin') int('teacherEpochs', 1, 1000, 'Teacher epochs');
   }
+  if (!(f.pruneFraction >= 0 && f.pruneFraction <= MAX_PRUNE_FRACTION))
+    e.pruneFraction = `Pruned fraction must be between 0 (off) and ${MAX_PRUNE_FRACTION}.`;
+  if (f.pruneFraction > 0) int('pruneEpochs', 0, 1000, 'Fine-tuning epochs');
   return e;
 }
 
@@ -171,6 +187,9 @@ export function toTrainConfig(f: TrainForm): TrainConfigBody {
             ...(f.teacherRunId === 'float-twin' ? { teacherEpochs: f.teacherEpochs } : {}),
           },
         }
+      : {}),
+    ...(f.pruneFraction > 0
+      ? { prune: { fraction: f.pruneFraction, method: f.pruneMethod, fineTuneEpochs: f.pruneEpochs } }
       : {}),
   };
 }

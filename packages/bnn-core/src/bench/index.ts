@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distillCases } from './distill.js';
 import { type BenchCase, inferenceCases } from './infer.js';
+import { pruneCases } from './prune.js';
 import { trainingCases } from './training.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -12,9 +13,17 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..',
 async function main(): Promise<void> {
   const only = process.env.BNN_CORE_BENCH;
   // The distillation bench is long (a teacher, a baseline and the distilled runs per seed): only on request.
-  const cases: BenchCase[] = only === 'distill' ? [] : [...inferenceCases()];
+  // The distillation and pruning benches are long: only on request, each alone.
+  const alone = only === 'distill' || only === 'prune';
+  const cases: BenchCase[] = alone ? [] : [...inferenceCases()];
   let failure: unknown = null;
-  if (only === 'distill') {
+  if (only === 'prune') {
+    try {
+      cases.push(...(await pruneCases()));
+    } catch (e) {
+      failure = e;
+    }
+  } else if (only === 'distill') {
     try {
       cases.push(...(await distillCases()));
     } catch (e) {
@@ -37,7 +46,7 @@ async function main(): Promise<void> {
   const dir = join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
-    join(dir, only === 'distill' ? 'bnn-core-distill.json' : 'bnn-core.json'),
+    join(dir, alone ? `bnn-core-${only}.json` : 'bnn-core.json'),
     `${JSON.stringify(result, null, 2)}\n`,
   );
   const fmt = (v: number | null) => (v === null ? '—' : Number(v.toPrecision(4)).toString());
@@ -51,7 +60,7 @@ async function main(): Promise<void> {
       ratio: fmt(c.ratio),
     })),
   );
-  console.log(`wrote ${join(dir, only === 'distill' ? 'bnn-core-distill.json' : 'bnn-core.json')}`);
+  console.log(`wrote ${join(dir, alone ? `bnn-core-${only}.json` : 'bnn-core.json')}`);
   if (failure) {
     console.error('bnn-core bench: the training cases failed:', failure);
     process.exitCode = 1;

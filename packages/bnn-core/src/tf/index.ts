@@ -45,6 +45,8 @@ export {
 } from '../train/config.js';
 export type { DistillationSettings } from '../train/distill.js';
 export { distillationLoss, distillationWeight } from '../train/distill.js';
+export type { FineTuneOptions } from '../train/fine-tune.js';
+export { createFineTuner, startingCheckpoint } from '../train/fine-tune.js';
 export type { Optimizer, OptimizerState, TrainableVar } from '../train/optimizers.js';
 export { Bop, baseLearningRate, createOptimizer } from '../train/optimizers.js';
 export { learningRateAt } from '../train/schedules.js';

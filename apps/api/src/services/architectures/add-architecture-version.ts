@@ -6,7 +6,11 @@ import { versionDto } from './dto.js';
 import { prepareGraph } from './prepare-graph.js';
 
 /** Versions are immutable: a changed graph becomes version N+1 (retried if two saves race for N+1). */
-export async function addArchitectureVersion(ctx: ServiceCtx, architectureId: string, graph: unknown) {
+export async function addArchitectureVersion(
+  ctx: Pick<ServiceCtx, 'db'>,
+  architectureId: string,
+  graph: unknown,
+) {
   const g = prepareGraph(graph);
   for (let attempt = 0; attempt < 5; attempt++) {
     const arch = await ctx.db.architecture.findUnique({

@@ -14,6 +14,9 @@ export interface RunCompletion {
   epochs?: number;
   /** Test-set results (accuracy, confusion matrix, labels). */
   results: Record<string, unknown> | null;
+  /** A pruned run moves to its pruned architecture version (and its packed size). */
+  architectureVersionId?: string;
+  packedBytes?: number | null;
 }
 
 /**
@@ -44,6 +47,9 @@ export async function completeRun(
         finalAccuracy: done.finalAccuracy,
         finalLoss: done.finalLoss,
         ...(done.epochs !== undefined ? { epochsDone: done.epochs } : {}),
+        ...(done.architectureVersionId
+          ? { architectureVersionId: done.architectureVersionId, packedBytes: done.packedBytes ?? null }
+          : {}),
         weightsSha256: sha256,
         resultJson: done.results ? JSON.stringify(done.results) : null,
         heartbeatAt: finishedAt,

@@ -15,6 +15,7 @@ import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
 import { checkBatchMemory, type TrainingSummary } from './batch-memory.js';
 import { runDto } from './dto.js';
+import { resolvePrune } from './prune-config.js';
 import {
   checkTeacherRun,
   findFloatTeacherRun,
@@ -112,7 +113,9 @@ export async function createRun(ctx: ServiceCtx, input: RunCreate) {
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
 
-  const config = await normalizeTrainConfig(input.config);
+  const prune = resolvePrune(input, JSON.parse(version.graphJson) as GraphSpec);
+  // bnn-core's TrainConfig does not know `prune` (the job applies it after training): keep it in the snapshot.
+  const config = { ...((await normalizeTrainConfig(input.config)) as object), ...(prune ? { prune } : {}) };
   const summary = version.summaryJson
     ? (JSON.parse(version.summaryJson) as TrainingSummary & { totals?: { modelSizeBytes?: number } })
     : null;

@@ -118,8 +118,14 @@ export async function findFloatTeacherRun(
 
 /** The training config of a float-twin teacher: the student's recipe without distillation, its own epochs. */
 export function teacherConfig(studentConfig: Record<string, unknown>): Record<string, unknown> {
-  const { distillation, ...rest } = studentConfig as {
+  // The teacher is trained as it is: never distilled, never pruned.
+  const {
+    distillation,
+    prune: _prune,
+    ...rest
+  } = studentConfig as {
     distillation?: { teacherEpochs?: number };
+    prune?: unknown;
     epochs?: number;
   };
   return { ...rest, epochs: distillation?.teacherEpochs ?? rest.epochs };
