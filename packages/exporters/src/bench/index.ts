@@ -11,7 +11,7 @@
  *   - the popcount variants inside the binary conv, against __builtin_popcount (a libgcc call on M4).
  *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
- * Formats (.bnn, .tflite): formatCases() from ./formats.js.
+ * Formats (.bnn, .tflite): formatCases() from ./formats.js; the .tflite importer: importCases() from ./import.js.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +30,7 @@ import {
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
 import { type BenchCase, formatCases } from './formats.js';
+import { importCases } from './import.js';
 
 const LOWER = 'Cortex-M4 instructions (lower is better)';
 
@@ -218,6 +219,7 @@ async function main() {
   cases.push(...(await int8Cases()));
   cases.push(...(await presetCases()));
   cases.push(...(await formatCases()));
+  cases.push(...importCases());
   const cpus = os.cpus();
   const out = {
     package: '@bnn-studio/exporters',

@@ -103,7 +103,17 @@ const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
 export function importTflite(bytes: Uint8Array, options: ImportTfliteOptions = {}): ImportTfliteResult {
   const model = parse(bytes);
-  return new Importer(model, options).run();
+  try {
+    return new Importer(model, options).run();
+  } catch (e) {
+    if (e instanceof TfliteImportError) throw e;
+    // A corrupt flatbuffer can hold anything the checks above did not foresee: still a coded error, never a crash.
+    throw new TfliteImportError(
+      'malformed',
+      `the model is inconsistent (${(e as Error).message}).`,
+      'Upload the original .tflite; if LCE’s converter wrote it, report the file.',
+    );
+  }
 }
 
 function parse(bytes: Uint8Array): TfliteModelView {
@@ -204,6 +214,13 @@ class Importer {
     for (const i of outputs) checkIdx(i, 'a model output', false);
     operators.forEach((op, k) => {
       this.index = k;
+      if (op.outputs.length !== 1) {
+        this.fail(
+          'bad_operator',
+          `operator ${k} (${op.opName}) has ${op.outputs.length} outputs; every operator the studio reads has one.`,
+          'The file is corrupt or not a Larq/LCE model; upload the original.',
+        );
+      }
       for (const i of op.inputs) checkIdx(i, `operator ${k} (${op.opName}) input`, true);
       for (const i of op.outputs) checkIdx(i, `operator ${k} (${op.opName}) output`, false);
     });
@@ -435,6 +452,13 @@ class Importer {
   }
 
   value(tfIndex: number): Value {
+    if (tfIndex === undefined) {
+      this.fail(
+        'bad_operator',
+        `operator ${this.index} (${this.opName}) has too few inputs.`,
+        'The file is corrupt or not a Larq/LCE model; upload the original.',
+      );
+    }
     if (tfIndex < 0)
       throw new RefusalSignal('a required input is absent (-1).', 'every required input present.');
     const have = this.values.get(tfIndex);
