@@ -34,6 +34,7 @@ export {
 export { DistillationRequest, FLOAT_TWIN } from './distillation.js';
 export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
 export { HealthResponse, OpenApiResponse } from './health.js';
+export { ImportedIo, ImportRefusal, ImportResponse } from './imports.js';
 export { Project, ProjectListItem, ProjectListResponse, ProjectResponse } from './projects.js';
 export type { DatasetSplitBody, FailBody, RunCreateBody } from './requests.js';
 export { CompleteJson, DatasetSplitPut, FailPost, MetricsPost, RunCreate } from './requests.js';
@@ -57,4 +58,5 @@ export {
   RunStatus,
   RunSummary,
   RunWithMetrics,
+  TrainLocation,
 } from './runs.js';
