@@ -8,6 +8,7 @@ export const ImportedIo = z.object({
   scale: z.number().optional(),
   zeroPoint: z.number().int().optional(),
 });
+export type ImportedIo = z.infer<typeof ImportedIo>;
 
 /** One operator the studio cannot run exactly (POST /api/imports answers 422 `tflite_refused` with a list). */
 export const ImportRefusal = z.object({
@@ -16,6 +17,7 @@ export const ImportRefusal = z.object({
   message: z.string(),
   supported: z.string(),
 });
+export type ImportRefusal = z.infer<typeof ImportRefusal>;
 
 /** POST /api/imports (201): the completed run of location `imported`. */
 export const ImportResponse = z.object({

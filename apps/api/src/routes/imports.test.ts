@@ -59,6 +59,23 @@ describe.each(testProviders())('model import (%s)', (provider) => {
       code: 'invalid_inputs',
     });
 
+    // The playground's view of it: the deploy graph with typed arrays intact.
+    const dg = await t.app.inject({
+      method: 'GET',
+      url: `/api/runs/${body.runId}/deploy-graph`,
+      headers: t.auth,
+    });
+    expect(dg.statusCode).toBe(200);
+    const revived = JSON.parse(dg.body, (_k, v) =>
+      v && typeof v === 'object' && '$typed' in v ? Buffer.from(v.base64, 'base64').length : v,
+    );
+    expect(revived.io.input.type).toBe('int8');
+    expect(revived.deploy.ops.map((o: { op: string }) => o.op)).toEqual(
+      importTflite(bytes).graph!.ops.map((o) => o.op),
+    );
+    const anonDg = await t.app.inject({ method: 'GET', url: `/api/runs/${body.runId}/deploy-graph` });
+    expect(anonDg.statusCode).toBe(401);
+
     // Exports work on it: the arm .tflite imports back to the same graph.
     const exp = await t.app.inject({
       method: 'POST',

@@ -4,7 +4,9 @@ import type { AppContext } from '../context.js';
 import { ImportResponse } from '../contract/imports.js';
 import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
+import { IdParam } from '../schemas.js';
 import { importModel } from '../services/imports/import-model.js';
+import { runDeploy } from '../services/runs/predict-run.js';
 
 const tooLarge = (max: number) =>
   new ApiError(
@@ -96,6 +98,27 @@ export default async function importRoutes(app: FastifyInstance, { ctx }: { ctx:
         ...(fields.projectId ? { projectId: fields.projectId } : {}),
         ...(soft ? { int8Softmax: soft } : {}),
       });
+    },
+  });
+  defineRoute(app, {
+    method: 'GET',
+    url: '/api/runs/:id/deploy-graph',
+    summary:
+      "A completed run's deploy graph and I/O types, as JSON with typed arrays as { $typed, base64 } (the playground runs imported runs with it)",
+    tags: ['imports'],
+    params: IdParam,
+    responseMediaType: 'application/json',
+    handler: async ({ params }, _req, reply) => {
+      const { deploy, io } = await runDeploy(ctx, params.id);
+      const json = JSON.stringify({ deploy, io }, (_k, v: unknown) =>
+        ArrayBuffer.isView(v)
+          ? {
+              $typed: v.constructor.name,
+              base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'),
+            }
+          : v,
+      );
+      return reply.type('application/json').send(json);
     },
   });
 }
