@@ -23,6 +23,7 @@ export type { VerifyOptions, VerifyResult } from './stm32/verify.js';
 export { verifyStm32Bundle } from './stm32/verify.js';
 export type { CalibrationData, CalibrationRanges, FloatEvaluator } from './tflite/calibrate.js';
 export { calibrateTflite } from './tflite/calibrate.js';
+export { withFloatOutputs } from './tflite/import/float-outputs.js';
 export type { ImportRefusal, TfliteImportErrorCode } from './tflite/import/import-errors.js';
 export { formatRefusal, TfliteImportError } from './tflite/import/import-errors.js';
 export type {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type DeployGraph, deserializeWeights, type GraphSpec, lower } from '@bnn-studio/bnn-core';
-import { EXPORTERS_VERSION } from '@bnn-studio/exporters';
+import { EXPORTERS_VERSION, withFloatOutputs } from '@bnn-studio/exporters';
 import { Prisma } from '../../db/client.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -86,7 +86,9 @@ async function exportImportedRun(
       report: cached.reportJson ? JSON.parse(cached.reportJson) : null,
       cached: true,
     };
-  const deploy = await loadImportedDeploy(ctx, run.id);
+  const stored = await loadImportedDeploy(ctx, run.id);
+  // Firmware returns float outputs: int8 logits leave it exactly dequantized.
+  const deploy = target === 'stm32l4' || target === 'xcore' ? withFloatOutputs(stored) : stored;
   const built = await buildExport(deploy, target, {
     baseName: `${run.name.replace(/[^\w.-]+/g, '_') || 'model'}-${run.id.slice(-6)}`,
     runId: run.id,
