@@ -112,11 +112,13 @@ function refBconvDots(
   f: { bits: number[][]; kh: number; kw: number }, // bits[o][(ky*kw+kx)*cin+i] = 1 for −1
   same: boolean,
   padValue: 0 | 1,
-  stride: number,
-  dil: number,
+  stride: number | [number, number],
+  dil: number | [number, number],
 ): { h: number; w: number; o: number; dot: number[] } {
-  const gh = outSize(xSigns.h, f.kh, stride, dil, same);
-  const gw = outSize(xSigns.w, f.kw, stride, dil, same);
+  const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
+  const [dh, dw] = typeof dil === 'number' ? [dil, dil] : dil;
+  const gh = outSize(xSigns.h, f.kh, sh, dh, same);
+  const gw = outSize(xSigns.w, f.kw, sw, dw, same);
   const dot: number[] = [];
   for (let oy = 0; oy < gh.out; oy++)
     for (let ox = 0; ox < gw.out; ox++)
@@ -124,8 +126,8 @@ function refBconvDots(
         let s = 0;
         for (let ky = 0; ky < f.kh; ky++)
           for (let kx = 0; kx < f.kw; kx++) {
-            const iy = oy * stride - gh.before + ky * dil;
-            const ix = ox * stride - gw.before + kx * dil;
+            const iy = oy * sh - gh.before + ky * dh;
+            const ix = ox * sw - gw.before + kx * dw;
             const inside = iy >= 0 && ix >= 0 && iy < xSigns.h && ix < xSigns.w;
             for (let i = 0; i < xSigns.c; i++) {
               const wv = f.bits[o]![(ky * f.kw + kx) * xSigns.c + i] ? -1 : 1;
@@ -496,6 +498,151 @@ describe('importTflite: a float32 model with binary layers in LCE’s layout', (
       const want = reference(Array.from(Float32Array.from(x)));
       for (let i = 0; i < 10; i++) expect(out![i]).toBeCloseTo(want[i]!, 4);
     }
+  });
+});
+
+describe('importTflite: LceBconv2d option values', () => {
+  /** float [1,7,6,40] → LceQuantize → LceBconv2d (options) → float, or bit-packed → LceDequantize. */
+  function bconvModel(o: {
+    padding: number;
+    padValues: 0 | 1;
+    act: number;
+    stride: [number, number];
+    dilation: [number, number];
+    bitpacked: boolean;
+    seed: number;
+  }) {
+    const r = rng(o.seed);
+    const mb = new TfliteModelBuilder();
+    const F = TensorType.FLOAT32;
+    const [H, W, C, O, KH, KW] = [7, 6, 40, 36, 3, 2];
+    const x = mb.addTensor('x', [1, H, W, C], F);
+    const q = mb.addTensor('q', [1, H, W, 2], TensorType.INT32);
+    mb.addCustom('LceQuantize', [x], [q], EMPTY_CUSTOM_OPTIONS);
+    const same = o.padding === Padding.SAME;
+    const ext = (k: number, d: number) => (k - 1) * d + 1;
+    const oh = same ? Math.ceil(H / o.stride[0]) : Math.floor((H - ext(KH, o.dilation[0])) / o.stride[0]) + 1;
+    const ow = same ? Math.ceil(W / o.stride[1]) : Math.floor((W - ext(KW, o.dilation[1])) / o.stride[1]) + 1;
+    const K = KH * KW * C;
+    const bits = Array.from({ length: O }, () => Array.from({ length: K }, () => (r() < 0.5 ? 1 : 0)));
+    const filter = mb.addConstTensor('f', [O, KH, KW, 2], TensorType.INT32, packFilter(bits, KH * KW, C));
+    const opts = bconvOptions({
+      channels_in: C,
+      dilation_height_factor: o.dilation[0],
+      dilation_width_factor: o.dilation[1],
+      fused_activation_function: o.act,
+      pad_values: o.padValues,
+      padding: o.padding,
+      stride_height: o.stride[0],
+      stride_width: o.stride[1],
+    });
+    const m = Float32Array.from({ length: O }, () => (r() - 0.5) * 0.2);
+    const b = Float32Array.from({ length: O }, () => (r() - 0.5) * 2);
+    const th = Int32Array.from({ length: O }, () => randInt(r, K / 2 - 8, K / 2 + 8));
+    let out: number;
+    if (o.bitpacked) {
+      const y = mb.addTensor('y', [1, oh, ow, 2], TensorType.INT32);
+      mb.addCustom(
+        'LceBconv2d',
+        [q, filter, -1, -1, mb.addConstTensor('t', [O], TensorType.INT32, th)],
+        [y],
+        opts,
+      );
+      out = mb.addTensor('z', [1, oh, ow, O], F);
+      mb.addCustom('LceDequantize', [y], [out], EMPTY_CUSTOM_OPTIONS);
+    } else {
+      out = mb.addTensor('y', [1, oh, ow, O], F);
+      mb.addCustom(
+        'LceBconv2d',
+        [q, filter, mb.addConstTensor('m', [O], F, m), mb.addConstTensor('b', [O], F, b), -1],
+        [out],
+        opts,
+      );
+    }
+    mb.inputs = [x];
+    mb.outputs = [out];
+    const reference = (xin: number[]) => {
+      const signs = { h: H, w: W, c: C, d: xin.map((v) => (v < 0 ? -1 : 1)) };
+      const d = refBconvDots(signs, { bits, kh: KH, kw: KW }, same, o.padValues, o.stride, o.dilation);
+      return d.dot.map((dot, i) => {
+        const c = i % O;
+        if (o.bitpacked) return (K - dot) / 2 > th[c]! ? -1 : 1;
+        return m[c]! * (o.act === Activation.RELU ? Math.max(dot, 0) : dot) + b[c]!;
+      });
+    };
+    return { bytes: mb.serialize(), reference, n: H * W * C };
+  }
+
+  it('imports every padding / pad_values / stride / dilation / activation LCE accepts and matches LCE', async () => {
+    let seed = 1;
+    let checked = 0;
+    for (const padding of [Padding.SAME, Padding.VALID])
+      for (const padValues of padding === Padding.SAME ? ([0, 1] as const) : ([0] as const))
+        for (const bitpacked of [false, true]) {
+          // Bit-packed output needs a constant K (no zero padding), as in LCE.
+          if (bitpacked && padding === Padding.SAME && padValues === 0) continue;
+          for (const act of bitpacked ? [0, 1, 2, 3] : [0, 1])
+            for (const stride of [
+              [1, 1],
+              [2, 1],
+            ] as [number, number][])
+              for (const dilation of [
+                [1, 1],
+                [2, 1],
+              ] as [number, number][]) {
+                const f = bconvModel({ padding, padValues, act, stride, dilation, bitpacked, seed: seed++ });
+                const r = importTflite(f.bytes);
+                expect(
+                  r.refused,
+                  JSON.stringify({ padding, padValues, act, stride, dilation, bitpacked }),
+                ).toEqual([]);
+                const x = Array.from({ length: f.n }, (_, i) => Math.sin(i * 12.9898 + seed) * 2);
+                const [y] = await runDeployGraph(r.graph!, Float32Array.from(x), { backend: 'reference' });
+                const want = f.reference(Array.from(Float32Array.from(x)));
+                expect(y!.length).toBe(want.length);
+                for (let i = 0; i < want.length; i++) expect(y![i]).toBeCloseTo(want[i]!, 5);
+                checked++;
+              }
+        }
+    expect(checked).toBe(56);
+  });
+
+  it('refuses a bit-packed model input (it cannot be fed from data)', () => {
+    const mb = new TfliteModelBuilder();
+    const x = mb.addTensor('x', [1, 12, 11, 4], TensorType.INT32);
+    const y = mb.addTensor('y', [1, 5, 9, 1], TensorType.INT32);
+    mb.addCustom(
+      'LceBconv2d',
+      [
+        x,
+        mb.addConstTensor('f', [32, 3, 3, 4], TensorType.INT32, new Int32Array(32 * 9 * 4)),
+        -1,
+        -1,
+        mb.addConstTensor('t', [32], TensorType.INT32, new Int32Array(32)),
+      ],
+      [y],
+      bconvOptions({
+        channels_in: 128,
+        dilation_height_factor: 1,
+        dilation_width_factor: 1,
+        fused_activation_function: 0,
+        pad_values: 0,
+        padding: Padding.VALID,
+        stride_height: 2,
+        stride_width: 1,
+      }),
+    );
+    mb.inputs = [x];
+    mb.outputs = [y];
+    const r = importTflite(mb.serialize());
+    expect(r.graph).toBeNull();
+    expect(r.refused).toEqual([
+      expect.objectContaining({
+        operatorIndex: -1,
+        op: 'input',
+        supported: expect.stringContaining('float32 or int8'),
+      }),
+    ]);
   });
 });
 

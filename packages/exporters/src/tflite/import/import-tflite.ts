@@ -371,6 +371,7 @@ class Importer {
 
   importInput(): { dt: DT; io: ImportedIo } | null {
     if (this.sg.inputs.length !== 1) {
+      for (const i of this.sg.inputs) this.values.set(i, { v: 'refused' });
       this.refused.push({
         operatorIndex: -1,
         op: 'input',
@@ -406,6 +407,8 @@ class Importer {
     } catch (e) {
       if (!(e instanceof RefusalSignal)) throw e;
       this.refused.push({ operatorIndex: -1, op: 'input', message: e.message, supported: e.supported });
+      // Operators reading the refused input are skipped, not reported again.
+      this.values.set(idx, { v: 'refused' });
       return null;
     }
   }
