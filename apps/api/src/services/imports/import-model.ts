@@ -65,7 +65,11 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
     result = importTflite(bytes, input.int8Softmax ? { int8Softmax: input.int8Softmax } : {});
   } catch (err) {
     if (err instanceof TfliteImportError) {
-      throw new ApiError(422, 'tflite_invalid', err.message, err.fix, {
+      // The error's message ends with its fix; the API sends the fix in its own field.
+      const message = err.message.endsWith(err.fix)
+        ? err.message.slice(0, -err.fix.length).trim()
+        : err.message;
+      throw new ApiError(422, 'tflite_invalid', message, err.fix, {
         reason: err.code,
         ...(err.operatorIndex !== undefined ? { operatorIndex: err.operatorIndex } : {}),
       });
