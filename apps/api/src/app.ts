@@ -12,6 +12,7 @@ import datasetTensorRoutes from './routes/dataset-tensors.js';
 import datasetRoutes from './routes/datasets.js';
 import exportRoutes from './routes/exports.js';
 import healthRoutes from './routes/health.js';
+import importRoutes from './routes/imports.js';
 import openapiRoutes from './routes/openapi.js';
 import projectRoutes from './routes/projects.js';
 import runRoutes from './routes/runs.js';
@@ -56,7 +57,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(authPlugin, { token: ctx.token, origins });
   await app.register(securityPlugin, { origins, rateLimitPerMinute: ctx.config.rateLimitPerMinute });
   // Only JSON bodies by default; routes that take other media types register their parser in their own context
-  // (multipart: routes/datasets.ts; octet-stream weights: routes/runs.ts).
+  // (multipart: routes/datasets.ts and routes/imports.ts; octet-stream weights: routes/runs.ts).
   app.removeContentTypeParser('text/plain');
 
   await app.register(healthRoutes, { ctx });
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(datasetTensorRoutes, { ctx });
   await app.register(runRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
+  await app.register(importRoutes, { ctx });
 
   if (opts.web) {
     await app.register(webPlugin, { web: opts.web, token: ctx.token });

@@ -14,6 +14,8 @@ export interface StudioConfig {
   /** Training worker threads in this process (0 = none; only with Postgres and external workers). */
   workers: number;
   maxUploadBytes: number;
+  /** Largest `.tflite` POST /api/imports and `bnn-studio import` take (413 above). */
+  maxImportBytes: number;
   /** Source pixels (width × height) an image-folder upload may hold in total; checked before decoding. */
   maxUploadPixels: number;
   /** Source pixels of one uploaded image. */
@@ -54,6 +56,7 @@ export function loadConfig(
     webOrigin: env.BNN_STUDIO_WEB_ORIGIN,
     workers: env.BNN_STUDIO_WORKERS !== undefined ? Number(env.BNN_STUDIO_WORKERS) : 1,
     maxUploadBytes: Number(env.BNN_STUDIO_MAX_UPLOAD_BYTES ?? 200 * 1024 * 1024),
+    maxImportBytes: Number(env.BNN_STUDIO_MAX_IMPORT_BYTES ?? 32 * 1024 * 1024),
     maxUploadPixels: Number(env.BNN_STUDIO_MAX_UPLOAD_PIXELS ?? 256_000_000),
     maxImagePixels: Number(env.BNN_STUDIO_MAX_IMAGE_PIXELS ?? 4096 * 4096),
     rateLimitPerMinute: Number(env.BNN_STUDIO_RATE_LIMIT ?? 6000),

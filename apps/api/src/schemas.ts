@@ -5,7 +5,7 @@ import { UPLOAD_KINDS } from './contract/dataset-kinds.js';
 import { DistillationRequest } from './contract/distillation.js';
 import { EXPORT_TARGETS, ExportTarget } from './contract/exports.js';
 import { PruneRequest } from './contract/pruning.js';
-import { RUN_STATUSES, RunLocation, RunStatus } from './contract/runs.js';
+import { RUN_STATUSES, RunLocation, RunStatus, TrainLocation } from './contract/runs.js';
 
 export { EXPORT_TARGETS, ExportTarget, RUN_STATUSES, RunStatus };
 
@@ -60,7 +60,7 @@ export const RunCreate = z
     graph: GraphJson.optional(),
     datasetId: z.string().min(1).max(100),
     config: TrainConfig,
-    location: RunLocation,
+    location: TrainLocation,
     name: z.string().trim().min(1).max(200).optional(),
     projectId: z.string().min(1).max(100).optional(),
     /** Train/test on the first N samples only (quick experiments). */

@@ -23,6 +23,16 @@ export type { VerifyOptions, VerifyResult } from './stm32/verify.js';
 export { verifyStm32Bundle } from './stm32/verify.js';
 export type { CalibrationData, CalibrationRanges, FloatEvaluator } from './tflite/calibrate.js';
 export { calibrateTflite } from './tflite/calibrate.js';
+export { withFloatOutputs } from './tflite/import/float-outputs.js';
+export type { ImportRefusal, TfliteImportErrorCode } from './tflite/import/import-errors.js';
+export { formatRefusal, TfliteImportError } from './tflite/import/import-errors.js';
+export type {
+  ImportedIo,
+  ImportedOperator,
+  ImportTfliteOptions,
+  ImportTfliteResult,
+} from './tflite/import/import-tflite.js';
+export { importTflite, SUPPORTED_OPS as TFLITE_IMPORT_SUPPORTED_OPS } from './tflite/import/import-tflite.js';
 export type { TfliteProfile } from './tflite/profile-rules.js';
 export { listTfliteRefusals, TFLITE_PROFILES } from './tflite/profile-rules.js';
 export type { TfliteModelView, TfliteOperatorView, TfliteTensorView } from './tflite/read-tflite.js';

@@ -3,7 +3,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { FASHION_MNIST_INSTALL } from '@bnn-studio/bnn-core';
-import { type BnnFile, BnnFormatError, readBnn, verifyStm32Bundle } from '@bnn-studio/exporters';
+import {
+  type BnnFile,
+  BnnFormatError,
+  formatRefusal,
+  type ImportRefusal,
+  readBnn,
+  verifyStm32Bundle,
+} from '@bnn-studio/exporters';
 import { loadConfig } from '../config.js';
 import { type AppContext, closeContext, noJobs, openContext } from '../context.js';
 import { createPgBossQueue } from '../jobs/pgboss-queue.js';
@@ -20,9 +27,11 @@ import {
 import { buildExport } from '../services/exports/build-export.js';
 import { calibrateFromDataset } from '../services/exports/calibration.js';
 import { exportRun } from '../services/exports/export-run.js';
+import { importModel } from '../services/imports/import-model.js';
 import { createRun } from '../services/runs/create-run.js';
 import { getRun } from '../services/runs/get-run.js';
 import { listRuns } from '../services/runs/list-runs.js';
+import { predictRun } from '../services/runs/predict-run.js';
 import { ProgressBar } from './progress.js';
 import { describeTraining, resolveTrainOptions, type TrainFlags } from './train-options.js';
 
@@ -382,5 +391,92 @@ export async function datasetsAddCommand(name: string, opts: CommonOpts) {
       result,
     );
     return result;
+  });
+}
+
+/**
+ * `bnn-studio import FILE.tflite [--name NAME] [--int8-softmax float] [--json]`: the same service as
+ * POST /api/imports. Last line (--json): `{ runId, architectureVersionId, operators, refused: [] }`; on a refusal
+ * `{ error, refused: [...] }` and exit code 1.
+ */
+export async function importCommand(
+  file: string,
+  opts: CommonOpts & { name?: string; int8Softmax?: string; project?: string },
+) {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new Error(`import: ${file} does not exist.`);
+  if (opts.int8Softmax !== undefined && opts.int8Softmax !== 'float' && opts.int8Softmax !== 'refuse')
+    throw new Error(`import: --int8-softmax is '${opts.int8Softmax}'; use float or refuse.`);
+  const bytes = new Uint8Array(readFileSync(path));
+  return withContext(async (ctx) => {
+    try {
+      const res = await importModel(ctx, {
+        bytes,
+        filename: basename(path),
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.project ? { projectId: opts.project } : {}),
+        ...(opts.int8Softmax ? { int8Softmax: opts.int8Softmax as 'float' | 'refuse' } : {}),
+      });
+      const json = {
+        runId: res.runId,
+        architectureVersionId: res.architectureVersionId,
+        operators: res.operators,
+        refused: [],
+      };
+      const approx = res.approximations.map(
+        (a) => `\n  approximated: operator ${a.operatorIndex} (${a.op}): ${a.message}`,
+      );
+      report(
+        opts,
+        `Imported ${basename(path)} as run ${res.runId} (${res.operators} operators; input ${res.io.input.type} [${res.io.input.shape}])${approx.join('')}`,
+        json,
+      );
+      return json;
+    } catch (err) {
+      const refused =
+        (err instanceof ApiError && (err.details as { refused?: ImportRefusal[] } | undefined)?.refused) ||
+        null;
+      if (refused) {
+        const lines = refused.map((r) => `  ${formatRefusal(r)}`).join('\n');
+        if (opts.json)
+          console.log(JSON.stringify({ error: err instanceof Error ? err.message : String(err), refused }));
+        throw new Error(
+          `import: ${basename(path)}: ${refused.length} operator(s) the studio cannot run exactly:\n${lines}`,
+        );
+      }
+      throw new Error(`import: ${describeError(err)}`);
+    }
+  });
+}
+
+/**
+ * `bnn-studio predict RUN --input FILE.json [--json]`: `{ "inputs": [[…]] }` (each sample flattened NHWC in the
+ * input tensor's type) → `{ "outputs": [[…]] }` in the output tensors' types. Any completed run.
+ */
+export async function predictCommand(runId: string, opts: CommonOpts & { input: string }) {
+  const path = resolve(opts.input);
+  if (!existsSync(path)) throw new Error(`predict: ${opts.input} does not exist.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(
+      `predict: ${opts.input} is not JSON (${(err as Error).message}). Fix: write { "inputs": [[…]] }.`,
+    );
+  }
+  const inputs = (body as { inputs?: unknown } | null)?.inputs;
+  return withContext(async (ctx) => {
+    const res = await predictRun(ctx, runId, inputs).catch((err: unknown) => {
+      throw new Error(`predict: ${describeError(err)}`);
+    });
+    const json = { outputs: res.outputs };
+    const human = res.outputs
+      .map((o, i) => {
+        const best = o.indexOf(Math.max(...o));
+        return `sample ${i}: argmax ${best} [${o.map((v) => (Number.isInteger(v) ? v : v.toPrecision(4))).join(', ')}]`;
+      })
+      .join('\n');
+    report(opts, human, json);
+    return json;
   });
 }

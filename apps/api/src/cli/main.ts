@@ -15,6 +15,8 @@ import { serve } from '../server.js';
 import {
   datasetsAddCommand,
   exportCommand,
+  importCommand,
+  predictCommand,
   runsListCommand,
   trainCommand,
   verifyCommand,
@@ -180,6 +182,33 @@ program
   .option('--json', 'print one JSON object as the last line')
   .action(async (bundle: string, opts: { json?: boolean }) => {
     await verifyCommand(bundle, opts);
+  });
+
+program
+  .command('import <file>')
+  .description('import a Larq Compute Engine .tflite as a completed run (kind imported)')
+  .option('--name <name>', 'run name (default: the file name)')
+  .option('--project <id>', 'project id')
+  .option('--int8-softmax <mode>', 'refuse (default) | float: compute an int8 SOFTMAX in float32 (reported)')
+  .option('--json', 'print one JSON object as the last line')
+  .action(
+    async (file: string, opts: { name?: string; project?: string; int8Softmax?: string; json?: boolean }) => {
+      await importCommand(file, opts);
+    },
+  );
+
+program
+  .command('predict <run>')
+  .description(
+    'run a completed run on samples: --input FILE.json with { "inputs": [[…]] } → { "outputs": [[…]] }',
+  )
+  .requiredOption(
+    '--input <file>',
+    'JSON file { "inputs": [[…]] }, each sample flattened NHWC in the input type',
+  )
+  .option('--json', 'print one JSON object as the last line')
+  .action(async (run: string, opts: { input: string; json?: boolean }) => {
+    await predictCommand(run, opts);
   });
 
 const runs = program.command('runs').description('experiment runs');

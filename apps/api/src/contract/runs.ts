@@ -5,8 +5,12 @@ import { RunPruning } from './pruning.js';
 export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
-export const RunLocation = z.enum(['server', 'browser']);
+/** Where a run was trained; `imported`: trained elsewhere, imported from a `.tflite` (POST /api/imports). */
+export const RunLocation = z.enum(['server', 'browser', 'imported']);
 export type RunLocation = z.infer<typeof RunLocation>;
+/** Where a new run trains (imported runs are created by POST /api/imports, never by POST /api/runs). */
+export const TrainLocation = z.enum(['server', 'browser']);
+export type TrainLocation = z.infer<typeof TrainLocation>;
 
 /** A run as the run list shows it. */
 export const RunSummary = z.object({

@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { ErrorNote } from '../components/ErrorNote';
 import { listRuns, type RunSummary, runAccuracy, runPackedBytes } from '../lib/studio-api';
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
+import { ImportModelButton } from './ImportModelButton';
 import { RunsScatter } from './RunsScatter';
 import { createRunsStore, MAX_COMPARE, type RunsActions, type RunsState, type SortKey } from './runs-store';
 import { seedGroups } from './seed-groups';
@@ -95,6 +96,7 @@ function Dashboard() {
       <h1>Experiments</h1>
       <ErrorNote title="Runs" error={s.error} />
       <div className="toolbar">
+        <ImportModelButton />
         <label htmlFor="run-search" className="inline-label">
           Search
         </label>

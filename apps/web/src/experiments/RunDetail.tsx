@@ -13,6 +13,14 @@ import { runConfusion } from '../train/controllers';
 import { ExportPanel } from './ExportPanel';
 import { loadRunData, type RunData } from './run-data';
 
+/** What an imported run keeps in its options (apps/api services/imports). */
+interface ImportedInfo {
+  filename: string;
+  operators: number;
+  io: { input: { type: string } };
+  approximations: { operatorIndex: number; op: string; message: string }[];
+}
+
 export function RunDetail() {
   const id = useSearchParams().get('id');
   const [data, setData] = useState<RunData | null>(null);
@@ -48,6 +56,8 @@ export function RunDetail() {
   const size = runPackedBytes(run) ?? analysis?.a.totals.packedBytes ?? null;
   const conf = runConfusion(run);
   const live = run.status === 'queued' || run.status === 'running';
+  const imported =
+    run.location === 'imported' ? ((run.options as { imported?: ImportedInfo }).imported ?? null) : null;
   return (
     <div className="page run-detail" data-testid="run-detail">
       <p>
@@ -58,7 +68,13 @@ export function RunDetail() {
         <dt>Status</dt>
         <dd data-testid="run-status">{run.status}</dd>
         <dt>Trained</dt>
-        <dd>{run.location === 'browser' ? 'in the browser' : 'on the server'}</dd>
+        <dd>
+          {run.location === 'imported'
+            ? `elsewhere — imported from ${imported?.filename ?? 'a .tflite'} (${imported?.operators ?? '?'} operators, ${imported?.io.input.type ?? 'float32'} input)`
+            : run.location === 'browser'
+              ? 'in the browser'
+              : 'on the server'}
+        </dd>
         <dt>Dataset</dt>
         <dd>
           {run.datasetId ? (
@@ -94,7 +110,7 @@ export function RunDetail() {
             Try it in the playground
           </Link>
         ) : null}
-        {run.architectureVersionId ? (
+        {run.architectureVersionId && run.location !== 'imported' ? (
           <Link
             className="button"
             href={`/composer?version=${encodeURIComponent(run.architectureVersionId)}`}
@@ -103,6 +119,17 @@ export function RunDetail() {
           </Link>
         ) : null}
       </div>
+      {run.location === 'imported' ? (
+        <p className="help" data-testid="imported-note">
+          This model was imported: its layers (folded BatchNorms, thresholds, int8 parameters) do not map onto
+          studio layers, so it does not open in the composer and cannot be retrained. It runs in the
+          playground, exports to every target below, and predicts with{' '}
+          <code>bnn-studio predict {run.id} --input samples.json</code>.
+          {imported?.approximations.length
+            ? ` Approximated: ${imported.approximations.map((a) => `operator ${a.operatorIndex} (${a.op}): ${a.message}`).join(' ')}`
+            : ''}
+        </p>
+      ) : null}
       <h2>Curves</h2>
       <MetricCharts epochs={epochs} />
       {conf ? <ConfusionMatrix matrix={conf.matrix} labels={conf.labels} /> : null}

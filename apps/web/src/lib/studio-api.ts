@@ -20,6 +20,8 @@ import {
   type FailBody,
   HealthResponse,
   HeartbeatResponse,
+  type ImportRefusal,
+  ImportResponse,
   type MetricPoint as MetricPointOut,
   MetricsAcceptedResponse,
   type Project,
@@ -164,6 +166,55 @@ export function uploadDataset(
     };
     xhr.send(form);
   });
+}
+
+/** A refused import: the operators the studio cannot run (each with what is supported). */
+export class ImportRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly refused: ImportRefusal[],
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * POST /api/imports: uploads an LCE-converted .tflite; resolves with the new run (location `imported`), rejects
+ * with `ImportRefusedError` (every refused operator) or an Error naming the problem and the fix.
+ */
+export async function importTfliteModel(
+  file: File,
+  fields: { name?: string; projectId?: string; int8Softmax?: 'float' } = {},
+): Promise<ImportResponse> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v) form.append(k, v);
+  form.append('file', file, file.name);
+  let res: Response;
+  try {
+    res = await fetch('/api/imports', {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: { 'x-bnn-studio': '1' },
+    });
+  } catch {
+    throw new Error('Import failed: the studio API could not be reached. Check the server and retry.');
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) {
+    const parsed = ImportResponse.safeParse(body);
+    if (parsed.success) return parsed.data;
+    throw new Error('Import answered in an unexpected shape: rebuild and restart the studio.');
+  }
+  const err = ErrorResponse.safeParse(body);
+  if (res.status === 401)
+    throw new Error('Not signed in: reload the studio from the address bnn-studio serve printed.');
+  if (!err.success) throw new Error(`Import failed (${res.status}).`);
+  const { message, fix, details } = err.data.error;
+  const refused = (details as { refused?: ImportRefusal[] } | undefined)?.refused;
+  if (refused) throw new ImportRefusedError(message, refused, fix);
+  throw Object.assign(new Error(message), fix ? { fix } : {});
 }
 
 /** Test accuracy of a finished run, or the latest validation/training accuracy of a run with live metrics. */

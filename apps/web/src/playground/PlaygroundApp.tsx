@@ -4,12 +4,13 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
 import { loadRunData } from '../experiments/run-data';
+import { apiFetch } from '../lib/api';
 import { fetchRunWeights, getDataset, listRuns, type RunSummary } from '../lib/studio-api';
 import { cachedRunWeights } from '../lib/weights-cache';
 import { topK } from '../train/confusion';
 import { DrawPad } from './DrawPad';
 import { type Gray, rgbaToGray, toModelInput, toProbabilities } from './preprocess';
-import { type LoadedModel, loadModel, runFloat, runPacked } from './runner';
+import { type LoadedModel, loadImportedModel, loadModel, runFloat, runPacked } from './runner';
 
 interface Prediction {
   packed: { top: Array<{ index: number; score: number }>; ms: number };
@@ -82,6 +83,20 @@ export function PlaygroundApp() {
       setStatus('Loading the run…');
       const data = await loadRunData(runId);
       if (!data.graph) throw new Error('This run has no architecture to run.');
+      if (data.run.location === 'imported') {
+        // Imported runs have no studio layers or latent weights: run their stored deploy graph.
+        setStatus('Fetching the imported model…');
+        const res = await apiFetch(`/api/runs/${encodeURIComponent(runId)}/deploy-graph`);
+        const m = await loadImportedModel(data.graph, await res.text());
+        if (cancelled) {
+          m.engine.dispose();
+          return;
+        }
+        setLabels([]);
+        setModel(m);
+        setStatus(`Ready: imported model, ${m.deploy.ops.length} ops on the ${m.engine.backend} engine.`);
+        return;
+      }
       setStatus('Fetching the trained weights…');
       const bytes = (await fetchRunWeights(runId)) ?? (await cachedRunWeights(runId));
       if (!bytes)

@@ -64,3 +64,41 @@ export async function runFloat(
   const scores = tfm.predict(model.graph, model.weights, x, 1);
   return { scores, ms: performance.now() - t0, backend };
 }
+
+/** The typed arrays GET /api/runs/:id/deploy-graph sends as `{ $typed, base64 }`. */
+const TYPED = { Float32Array, Int32Array, Int8Array } as const;
+
+/** Parses the deploy-graph route's JSON, turning `{ $typed, base64 }` back into typed arrays. */
+export function parseDeployGraphJson(text: string): {
+  deploy: DeployGraph;
+  io: { input: { shape: number[]; type: 'float32' | 'int8'; scale?: number; zeroPoint?: number } };
+} {
+  return JSON.parse(text, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && '$typed' in v && 'base64' in v) {
+      const { $typed, base64 } = v as { $typed: string; base64: string };
+      const Ctor = TYPED[$typed as keyof typeof TYPED];
+      if (!Ctor) throw new Error(`deploy graph: unknown array type ${$typed}.`);
+      const bin = atob(base64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      return new Ctor(bytes.buffer);
+    }
+    return v;
+  });
+}
+
+/**
+ * An imported run (no studio layers, no latent float weights): its stored deploy graph on the kernels engine. The
+ * input range is the int8 input's representable range, or [0, 1] for float inputs.
+ */
+export async function loadImportedModel(graph: GraphSpec, text: string): Promise<LoadedModel> {
+  const { deploy, io } = parseDeployGraphJson(text);
+  const engine = await createEngine(deploy, { backend: 'wasm' });
+  const inputShape = deploy.tensors.find((t) => t.id === deploy.input)!.shape;
+  const { scale, zeroPoint } = io.input;
+  const range: [number, number] =
+    io.input.type === 'int8' && scale !== undefined && zeroPoint !== undefined
+      ? [scale * (-128 - zeroPoint), scale * (127 - zeroPoint)]
+      : [0, 1];
+  return { graph, weights: {}, deploy, engine, inputShape, range };
+}

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/ErrorNote';
+import { ImportModelButton } from '../experiments/ImportModelButton';
 import {
   type ArchitectureListItem,
   createProject,
@@ -84,7 +85,10 @@ export function ProjectsApp() {
   return (
     <div className="page projects">
       <h1>Projects</h1>
-      <p className="help">A project groups the architectures and runs of one task.</p>
+      <p className="help">
+        A project groups the architectures and runs of one task. Trained a BNN with Larq?{' '}
+        <ImportModelButton />
+      </p>
       <ErrorNote title="Projects" error={error} />
       <form
         className="project-form"

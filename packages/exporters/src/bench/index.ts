@@ -11,9 +11,9 @@
  *   - the popcount variants inside the binary conv, against __builtin_popcount (a libgcc call on M4).
  *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
- * Formats (.bnn, .tflite): formatCases() from ./formats.js.
+ * Formats (.bnn, .tflite): formatCases() from ./formats.js; the .tflite importer: importCases() from ./import.js.
  *
- * Environment: BNN_EXPORTERS_BENCH=presets|conv|int8|formats (one group of cases; default all),
+ * Environment: BNN_EXPORTERS_BENCH=presets|conv|int8|formats|import (one group of cases; default all),
  * BNN_BENCH_PRESETS=id,id (the presets measured). Each preset with a float first conv or a float last dense is
  * measured twice: as it is, and with those two layers in int8 (`withFirstLastPrecision`, case names
  * `<id> (int8 first/last)`), so the int8 deployment's figures sit beside the float32 ones of the same run.
@@ -43,6 +43,7 @@ import {
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
 import { type BenchCase, formatCases } from './formats.js';
+import { importCases } from './import.js';
 
 const LOWER = 'Cortex-M4 instructions (lower is better)';
 
@@ -242,7 +243,7 @@ async function main() {
   const cases: BenchCase[] = [];
   const group = process.env.BNN_EXPORTERS_BENCH;
   const only = process.env.BNN_BENCH_PRESETS;
-  const groups = ['conv', 'int8', 'presets', 'formats'];
+  const groups = ['conv', 'int8', 'presets', 'formats', 'import'];
   if (group !== undefined && !groups.includes(group)) {
     throw new Error(
       `exporters bench: BNN_EXPORTERS_BENCH='${group}' is not a group; use one of ${groups.join(', ')} (or unset it for all).`,
@@ -253,6 +254,7 @@ async function main() {
   if (want('int8')) cases.push(...(await int8Cases()));
   if (want('presets')) cases.push(...(await presetCases()));
   if (want('formats')) cases.push(...(await formatCases()));
+  if (want('import')) cases.push(...importCases());
   const cpus = os.cpus();
   const out = {
     package: '@bnn-studio/exporters',

@@ -23,17 +23,22 @@ export const BuiltinOperator = {
   MUL: 18,
   RELU: 19,
   RELU_N1_TO_1: 20,
+  RELU6: 21,
   RESHAPE: 22,
   SOFTMAX: 25,
   CUSTOM: 32,
   PAD: 34,
   MEAN: 40,
   SUB: 41,
+  STRIDED_SLICE: 45,
   PRELU: 54,
   MAXIMUM: 55,
   MINIMUM: 57,
   PADV2: 60,
+  SHAPE: 77,
+  PACK: 83,
   QUANTIZE: 114,
+  HARD_SWISH: 117,
 } as const;
 export type BuiltinOperatorName = keyof typeof BuiltinOperator;
 export const BUILTIN_NAME: Record<number, BuiltinOperatorName> = Object.fromEntries(
@@ -54,9 +59,12 @@ export const BuiltinOptionsType = {
   PadOptions: 22,
   ReducerOptions: 27,
   SubOptions: 28,
+  StridedSliceOptions: 32,
   DequantizeOptions: 38,
   MaximumMinimumOptions: 39,
   PadV2Options: 43,
+  ShapeOptions: 55,
+  PackOptions: 59,
   QuantizeOptions: 89,
 } as const;
 export type BuiltinOptionsName = keyof typeof BuiltinOptionsType;
@@ -111,9 +119,19 @@ export const OPTION_FIELDS: Record<BuiltinOptionsName, FieldDef[]> = {
   PadOptions: [],
   ReducerOptions: [f('keep_dims', 'bool')],
   SubOptions: [f('fused_activation_function', 'i8'), f('pot_scale_int16', 'bool', 1)],
+  StridedSliceOptions: [
+    f('begin_mask', 'i32'),
+    f('end_mask', 'i32'),
+    f('ellipsis_mask', 'i32'),
+    f('new_axis_mask', 'i32'),
+    f('shrink_axis_mask', 'i32'),
+    f('offset', 'bool'),
+  ],
   DequantizeOptions: [],
   MaximumMinimumOptions: [],
   PadV2Options: [],
+  ShapeOptions: [f('out_type', 'i8')],
+  PackOptions: [f('values_count', 'i32'), f('axis', 'i32')],
   QuantizeOptions: [],
 };
 

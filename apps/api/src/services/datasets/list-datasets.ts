@@ -15,5 +15,9 @@ export async function listDatasets(ctx: ServiceCtx) {
   }
   // Built-ins first (MNIST, then Fashion-MNIST: they are created in the same instant), then by creation time.
   const rank = (id: string) => (id === 'mnist' ? 0 : id === FASHION_MNIST_DATASET.id ? 1 : 2);
-  return rows.sort((a, b) => rank(a.id) - rank(b.id)).map(datasetDto);
+  // The row imported runs point at (services/imports) is not a dataset anyone can train on.
+  return rows
+    .filter((r) => r.kind !== 'imported')
+    .sort((a, b) => rank(a.id) - rank(b.id))
+    .map(datasetDto);
 }

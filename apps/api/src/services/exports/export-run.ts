@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type DeployGraph, deserializeWeights, type GraphSpec, lower } from '@bnn-studio/bnn-core';
-import { EXPORTERS_VERSION } from '@bnn-studio/exporters';
+import { EXPORTERS_VERSION, withFloatOutputs } from '@bnn-studio/exporters';
 import { Prisma } from '../../db/client.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ExportTarget } from '../../schemas.js';
 import { artifactDto } from '../artifacts/dto.js';
 import type { ServiceCtx } from '../context.js';
+import { loadImportedDeploy } from '../imports/import-model.js';
 import { loadWeightBytes } from '../runs/get-run-weights.js';
 import { buildExport } from './build-export.js';
 import { CALIBRATION_SAMPLES, calibrateFromDataset } from './calibration.js';
@@ -18,6 +19,7 @@ import { CALIBRATION_SAMPLES, calibrateFromDataset } from './calibration.js';
 export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTarget) {
   const run = await ctx.db.run.findUnique({ where: { id: runId }, include: { architectureVersion: true } });
   if (!run) throw notFound('Run', runId);
+  if (run.location === 'imported') return exportImportedRun(ctx, run, target);
   const { bytes: weightBytes } = await loadWeightBytes(ctx, run);
   // xcore targets are calibrated on the run's dataset: the calibration recipe is part of what the bytes depend on.
   const calibrated = target === 'tflite-xcore' || target === 'xcore';
@@ -61,6 +63,46 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     accuracy: run.finalAccuracy ?? undefined,
     ...(calibrated ? { calibrate: () => calibrateFromDataset(ctx, run.datasetId, deploy) } : {}),
   });
+  return storeExport(ctx, runId, target, cacheKey, built);
+}
+
+/**
+ * An imported run's export: its stored deploy graph (no lowering, no training data). The int8 xcore targets need
+ * calibration data the studio does not have for it, so they are refused with the exporter's calibration rule.
+ */
+async function exportImportedRun(
+  ctx: ServiceCtx,
+  run: { id: string; name: string; finalAccuracy: number | null },
+  target: ExportTarget,
+) {
+  const art = await ctx.db.artifact.findFirst({ where: { runId: run.id, kind: 'deploy' } });
+  const cacheKey = createHash('sha256')
+    .update(['imported', art?.sha256 ?? '', target, EXPORTERS_VERSION].join('|'))
+    .digest('hex');
+  const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
+  if (cached && ctx.store.has(cached.sha256))
+    return {
+      artifact: artifactDto(cached),
+      report: cached.reportJson ? JSON.parse(cached.reportJson) : null,
+      cached: true,
+    };
+  const stored = await loadImportedDeploy(ctx, run.id);
+  // Firmware returns float outputs: int8 logits leave it exactly dequantized.
+  const deploy = target === 'stm32l4' || target === 'xcore' ? withFloatOutputs(stored) : stored;
+  const built = await buildExport(deploy, target, {
+    baseName: `${run.name.replace(/[^\w.-]+/g, '_') || 'model'}-${run.id.slice(-6)}`,
+    runId: run.id,
+  });
+  return storeExport(ctx, run.id, target, cacheKey, built);
+}
+
+async function storeExport(
+  ctx: ServiceCtx,
+  runId: string,
+  target: ExportTarget,
+  cacheKey: string,
+  built: Awaited<ReturnType<typeof buildExport>>,
+) {
   const { sha256, bytes } = ctx.store.put(built.bytes);
   try {
     const row = await ctx.db.artifact.create({

@@ -1,0 +1,50 @@
+// An imported LCE-layout int8 BNN exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
+// and the xcore bundle's portable `make host-test` pass, bit-exact with the studio's own run of the imported
+// graph (the bundles' golden vectors come from kernels' reference engine). The firmware returns float outputs, so
+// the int8 logits are dequantized (withFloatOutputs): without it the C code reads int8 outputs as floats.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildStm32Bundle } from '../../stm32/bundle.js';
+import { unpackZip, verifyStm32Bundle } from '../../stm32/verify.js';
+import { buildXcoreBundle } from '../../xcore/bundle.js';
+import { withFloatOutputs } from './float-outputs.js';
+import { importTflite } from './import-tflite.js';
+import { lceInt8Bnn } from './lce-fixtures.js';
+
+const TIMEOUT = 300_000;
+
+describe('imported .tflite → firmware', () => {
+  // Its int8 logits leave the firmware dequantized (bnn_output returns floats).
+  const graph = withFloatOutputs(importTflite(lceInt8Bnn(7, false).bytes).graph!);
+
+  it(
+    'STM32L4 bundle: make qemu-test passes bit-exact',
+    async () => {
+      const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: 3 });
+      const result = await verifyStm32Bundle(zip, { countInstructions: false });
+      expect(result.passed, result.log).toBe(true);
+      expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'xcore bundle: the portable host test passes bit-exact',
+    async () => {
+      const { zip } = await buildXcoreBundle(graph, { goldenCount: 2 });
+      const dir = mkdtempSync(join(tmpdir(), 'bnn-import-xcore-'));
+      try {
+        const root = unpackZip(zip, dir);
+        const out = execFileSync('make', ['host-test'], { cwd: join(root, 'portable'), encoding: 'utf8' });
+        expect(out).toMatch(/^PASS$/m);
+        expect(out).toMatch(/vector 1: 0 mismatching values/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,181 @@
+/**
+ * `.tflite` files laid out like Larq Compute Engine's converter writes them (operator order, tensor types,
+ * FlexBuffer options, `-1` optional inputs, int8 quantization parameters; see the reference model's facts in
+ * `lce-tflite-format.md`), written with the studio's model builder for the importer's tests and bench.
+ */
+import { rng } from '../../bnn/test-graphs.js';
+import { bconvOptions, EMPTY_CUSTOM_OPTIONS } from '../lce-options.js';
+import { type QuantParams, TfliteModelBuilder } from '../model-builder.js';
+import { Activation, BuiltinOperator as Op, Padding, TensorType } from '../schema.js';
+
+const q1 = (scale: number, zeroPoint: number): QuantParams => ({ scale: [scale], zeroPoint: [zeroPoint] });
+export const randInt = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+
+export function conv2dOptions(padding: number, stride: number, act: number) {
+  return {
+    table: 'Conv2DOptions' as const,
+    values: {
+      padding,
+      stride_w: stride,
+      stride_h: stride,
+      fused_activation_function: act,
+      dilation_w_factor: 1,
+      dilation_h_factor: 1,
+    },
+  };
+}
+
+/** LCE bit-packing of OHWI sign bits: bit i of word w is channel 32·w + i, 1 = −1. */
+export function packFilter(bits: number[][], taps: number, cin: number): Int32Array {
+  const wpc = Math.ceil(cin / 32);
+  const out = new Int32Array(bits.length * taps * wpc);
+  bits.forEach((row, o) => {
+    for (let t = 0; t < taps; t++)
+      for (let i = 0; i < cin; i++)
+        if (row[t * cin + i]) out[(o * taps + t) * wpc + (i >> 5)]! |= 1 << (i & 31);
+  });
+  return out;
+}
+
+/**
+ * The reference doc's int8 BNN, scaled down: int8 conv → LceQuantize → 2 LceBconv2d → SHAPE/STRIDED_SLICE/PACK →
+ * RESHAPE → int8 dense (CONV_2D 1×1) → RESHAPE [→ int8 SOFTMAX]. `width` multiplies the 32 channels (width 3 ≈ 25 KB).
+ */
+export function lceInt8Bnn(seed: number, withSoftmax: boolean, width = 1) {
+  const r = rng(seed);
+  const mb = new TfliteModelBuilder();
+  const inQ = { s: 0.02, z: -5 };
+  const x = mb.addTensor('serving_default_input:0', [1, 8, 8, 3], TensorType.INT8, q1(inQ.s, inQ.z));
+  // 0 CONV_2D int8, SAME, stride 2, per-channel filter.
+  const c1 = 32 * width;
+  const w1 = Int8Array.from({ length: c1 * 27 }, () => randInt(r, -127, 127));
+  const s1 = Array.from({ length: c1 }, () => Math.fround(0.002 + r() * 0.004));
+  const b1 = Int32Array.from({ length: c1 }, () => randInt(r, -500, 500));
+  const fT = mb.addConstTensor('model/conv2d/Conv2D', [c1, 3, 3, 3], TensorType.INT8, w1, {
+    scale: s1,
+    zeroPoint: s1.map(() => 0),
+    quantizedDimension: 0,
+  });
+  const bS = s1.map((s) => Math.fround(inQ.s) * s);
+  const bT = mb.addConstTensor('model/conv2d/BiasAdd', [c1], TensorType.INT32, b1, {
+    scale: bS,
+    zeroPoint: bS.map(() => 0),
+    quantizedDimension: 0,
+  });
+  const y1Q = { s: 0.05, z: 3 };
+  const y1 = mb.addTensor('model/conv2d/Relu', [1, 4, 4, c1], TensorType.INT8, q1(y1Q.s, y1Q.z));
+  mb.addBuiltin(Op.CONV_2D, 3, [x, fT, bT], [y1], conv2dOptions(Padding.SAME, 2, Activation.NONE));
+  // 1 LceQuantize.
+  const p1 = mb.addTensor('model/quant_conv2d/LceQuantize', [1, 4, 4, width], TensorType.INT32);
+  mb.addCustom('LceQuantize', [y1], [p1], EMPTY_CUSTOM_OPTIONS);
+  // 2 LceBconv2d, bit-packed output (thresholds), SAME one-padding, RELU (ignored for bit-packed output).
+  const K = 9 * c1;
+  const bits2 = Array.from({ length: c1 }, () => Array.from({ length: K }, () => (r() < 0.5 ? 1 : 0)));
+  const th2 = Int32Array.from({ length: c1 }, () => randInt(r, 130, 158));
+  const f2 = mb.addConstTensor(
+    'model/quant_conv2d/filter',
+    [c1, 3, 3, width],
+    TensorType.INT32,
+    packFilter(bits2, 9, c1),
+  );
+  const t2 = mb.addConstTensor('model/quant_conv2d/threshold', [c1], TensorType.INT32, th2);
+  const p2 = mb.addTensor('model/quant_conv2d/LceBconv2d', [1, 4, 4, width], TensorType.INT32);
+  const opts = (stride: number) =>
+    bconvOptions({
+      channels_in: c1,
+      dilation_height_factor: 1,
+      dilation_width_factor: 1,
+      fused_activation_function: Activation.RELU,
+      pad_values: 1,
+      padding: Padding.SAME,
+      stride_height: stride,
+      stride_width: stride,
+    });
+  mb.addCustom('LceBconv2d', [p1, f2, -1, -1, t2], [p2], opts(1));
+  // 3 LceBconv2d, int8 output (multiplier, bias), stride 2.
+  const bits3 = Array.from({ length: c1 }, () => Array.from({ length: K }, () => (r() < 0.5 ? 1 : 0)));
+  const m3 = Float32Array.from({ length: c1 }, () => 0.01 + r() * 0.05);
+  const bb3 = Float32Array.from({ length: c1 }, () => (r() - 0.5) * 2);
+  const f3 = mb.addConstTensor(
+    'model/quant_conv2d_1/filter',
+    [c1, 3, 3, width],
+    TensorType.INT32,
+    packFilter(bits3, 9, c1),
+  );
+  const m3T = mb.addConstTensor(
+    'model/quant_conv2d_1/post_activation_multiplier',
+    [c1],
+    TensorType.FLOAT32,
+    m3,
+  );
+  const b3T = mb.addConstTensor('model/quant_conv2d_1/post_activation_bias', [c1], TensorType.FLOAT32, bb3);
+  const y3Q = { s: 0.1, z: -20 };
+  const y3 = mb.addTensor(
+    'model/quant_conv2d_1/LceBconv2d',
+    [1, 2, 2, c1],
+    TensorType.INT8,
+    q1(y3Q.s, y3Q.z),
+  );
+  mb.addCustom('LceBconv2d', [p2, f3, m3T, b3T, -1], [y3], opts(2));
+  // 4–7 Flatten: SHAPE → STRIDED_SLICE → PACK → RESHAPE.
+  const sh = mb.addTensor('model/flatten/Shape', [4], TensorType.INT32);
+  mb.addBuiltin(Op.SHAPE, 1, [y3], [sh], { table: 'ShapeOptions', values: { out_type: TensorType.INT32 } });
+  const c0 = mb.addConstTensor('model/flatten/strided_slice/stack', [1], TensorType.INT32, Int32Array.of(0));
+  const c1b = mb.addConstTensor(
+    'model/flatten/strided_slice/stack_1',
+    [1],
+    TensorType.INT32,
+    Int32Array.of(1),
+  );
+  const c1s = mb.addConstTensor(
+    'model/flatten/strided_slice/stack_2',
+    [1],
+    TensorType.INT32,
+    Int32Array.of(1),
+  );
+  const ss = mb.addTensor('model/flatten/strided_slice', [], TensorType.INT32);
+  mb.addBuiltin(Op.STRIDED_SLICE, 1, [sh, c0, c1b, c1s], [ss], {
+    table: 'StridedSliceOptions',
+    values: { shrink_axis_mask: 1 },
+  });
+  const one = mb.addConstTensor('model/flatten/Reshape/shape/1', [], TensorType.INT32, Int32Array.of(1));
+  const one2 = mb.addConstTensor('model/flatten/Reshape/shape/2', [], TensorType.INT32, Int32Array.of(1));
+  const n = mb.addConstTensor('model/flatten/Reshape/shape/3', [], TensorType.INT32, Int32Array.of(4 * c1));
+  const pk = mb.addTensor('model/flatten/Reshape/shape', [4], TensorType.INT32);
+  mb.addBuiltin(Op.PACK, 1, [ss, one, one2, n], [pk], {
+    table: 'PackOptions',
+    values: { values_count: 4, axis: 0 },
+  });
+  const fl = mb.addTensor('model/flatten/Reshape', [1, 1, 1, 4 * c1], TensorType.INT8, q1(y3Q.s, y3Q.z));
+  mb.addBuiltin(Op.RESHAPE, 1, [y3, pk], [fl]);
+  // 8 CONV_2D 1×1 (the dense layer), 9 RESHAPE to [1, 10].
+  const w4 = Int8Array.from({ length: 10 * 4 * c1 }, () => randInt(r, -127, 127));
+  const s4 = Array.from({ length: 10 }, () => Math.fround(0.001 + r() * 0.002));
+  const b4 = Int32Array.from({ length: 10 }, () => randInt(r, -2000, 2000));
+  const f4 = mb.addConstTensor('model/dense/MatMul', [10, 1, 1, 4 * c1], TensorType.INT8, w4, {
+    scale: s4,
+    zeroPoint: s4.map(() => 0),
+    quantizedDimension: 0,
+  });
+  const b4S = s4.map((s) => Math.fround(y3Q.s) * s);
+  const b4T = mb.addConstTensor('model/dense/BiasAdd', [10], TensorType.INT32, b4, {
+    scale: b4S,
+    zeroPoint: b4S.map(() => 0),
+    quantizedDimension: 0,
+  });
+  const y4Q = { s: 0.2, z: 4 };
+  const y4 = mb.addTensor('model/dense/BiasAdd1', [1, 1, 1, 10], TensorType.INT8, q1(y4Q.s, y4Q.z));
+  mb.addBuiltin(Op.CONV_2D, 3, [fl, f4, b4T], [y4], conv2dOptions(Padding.VALID, 1, Activation.NONE));
+  const shp = mb.addConstTensor('model/dense/shape', [2], TensorType.INT32, Int32Array.of(1, 10));
+  const logits = mb.addTensor('model/dense/Reshape', [1, 10], TensorType.INT8, q1(y4Q.s, y4Q.z));
+  mb.addBuiltin(Op.RESHAPE, 1, [y4, shp], [logits]);
+  let out = logits;
+  if (withSoftmax) {
+    out = mb.addTensor('StatefulPartitionedCall:0', [1, 10], TensorType.INT8, q1(1 / 256, -128));
+    mb.addBuiltin(Op.SOFTMAX, 2, [logits], [out], { table: 'SoftmaxOptions', values: { beta: 1 } });
+  }
+  mb.inputs = [x];
+  mb.outputs = [out];
+  const bytes = mb.serialize({ inputs: ['input'], outputs: ['output'] });
+  return { bytes, params: { inQ, c1, w1, s1, b1, y1Q, K, bits2, th2, bits3, m3, bb3, y3Q, w4, s4, b4, y4Q } };
+}
