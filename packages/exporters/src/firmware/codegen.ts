@@ -78,6 +78,15 @@ export function generateModel(deploy: DeployGraph, options: CodegenOptions = {})
   const outputBuffers: OutputBuffer[] = [];
   for (const id of deploy.outputs) {
     const t = tensor(id);
+    if (t.kind === 'int8') {
+      const producer = deploy.ops.find((op) => op.outputs.includes(id));
+      refuse(
+        producer?.sourceNode ?? id,
+        'firmware.int8_output',
+        `graph output '${id}' is an int8 tensor, but the firmware's bnn_output returns floats`,
+        'end the graph with a dequantize op (int8 → float32), e.g. exporters `withFloatOutputs(graph)`, or make the last layer float32',
+      );
+    }
     if (t.kind === 'bitpacked') {
       outputBuffers.push({ id, offset: arenaBytes, bitpacked: true, shape: t.shape });
       arenaBytes += Math.ceil((4 * prod(t.shape)) / 8) * 8;

@@ -1,12 +1,14 @@
 // An imported LCE-layout int8 BNN exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
 // and the xcore bundle's portable `make host-test` pass, bit-exact with the studio's own run of the imported
 // graph (the bundles' golden vectors come from kernels' reference engine). The firmware returns float outputs, so
-// the int8 logits are dequantized (withFloatOutputs): without it the C code reads int8 outputs as floats.
+// the int8 logits are dequantized (withFloatOutputs); without it the code generator refuses the int8 output.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ExportRefusedError } from '../../errors.js';
+import { generateModel } from '../../firmware/codegen.js';
 import { buildStm32Bundle } from '../../stm32/bundle.js';
 import { unpackZip, verifyStm32Bundle } from '../../stm32/verify.js';
 import { buildXcoreBundle } from '../../xcore/bundle.js';
@@ -17,6 +19,20 @@ import { lceInt8Bnn } from './lce-fixtures.js';
 const TIMEOUT = 300_000;
 
 describe('imported .tflite → firmware', () => {
+  it('an int8 graph output is refused with the node and the fix, never read as floats', () => {
+    const raw = importTflite(lceInt8Bnn(7, false).bytes).graph!;
+    let error: unknown;
+    try {
+      generateModel(raw);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ExportRefusedError);
+    const refused = error as ExportRefusedError;
+    expect(refused.message).toMatch(/int8 tensor/);
+    expect(refused.message).toMatch(/dequantize/);
+  });
+
   // Its int8 logits leave the firmware dequantized (bnn_output returns floats).
   const graph = withFloatOutputs(importTflite(lceInt8Bnn(7, false).bytes).graph!);
 
