@@ -61,7 +61,7 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
     accuracy: run.finalAccuracy ?? undefined,
     ...(calibrated ? { calibrate: () => calibrateFromDataset(ctx, run.datasetId, deploy) } : {}),
   });
-  const { sha256, bytes } = ctx.store.put(built.bytes);
+  const { sha256, bytes } = await ctx.store.put(built.bytes);
   try {
     const row = await ctx.db.artifact.create({
       data: {
