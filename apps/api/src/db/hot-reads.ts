@@ -464,10 +464,10 @@ function literalQuery(text: string, values: unknown[]): string {
 function postgresReads(url: string): HotReads {
   // BNN_STUDIO_RUN_LIST_BASELINE=on (the API bench's baseline): every page planned afresh.
   const baseline = process.env.BNN_STUDIO_RUN_LIST_BASELINE === 'on';
-  const generic = !baseline && process.env.BNN_AB_GENERIC !== '0';
+  const generic = !baseline;
   const pool = new pg.Pool({
     connectionString: url,
-    max: Number(process.env.BNN_AB_POOL ?? 10),
+    max: 10,
     // Named statements are planned once per connection (their generic plan), not five times with their values
     // first: the run list has ~150 statement shapes (filters × sorts × orders), so at startup most pages were
     // being planned. Queries whose plan depends on the values (name searches by how common the term is) are sent
