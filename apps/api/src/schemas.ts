@@ -162,6 +162,9 @@ export const CompleteJson = z.looseObject({
   labels: z.array(z.string()).max(1000).optional(),
 });
 
+/** The JSON form parsed off the event loop (complete-json.ts): its base64 `weights` already decoded. */
+export const CompleteJsonDecoded = CompleteJson.extend({ weights: z.instanceof(Uint8Array) });
+
 export const ExportCreate = z.object({ target: ExportTarget });
 
 export const DatasetUploadFields = z.object({

@@ -17,7 +17,10 @@ import { seedPostgres, seedSqlite } from './seed.js';
 const provider = (process.argv[2] ?? 'sqlite') as Provider;
 const dataDir = mkdtempSync(join(tmpdir(), 'bnn-time-'));
 let url = join(dataDir, 'studio.db');
-if (provider === 'postgresql') {
+// REUSE=<url>: an already seeded database (e.g. the one ab-list.ts seeded).
+const reuse = process.env.REUSE;
+if (reuse) url = reuse;
+else if (provider === 'postgresql') {
   const admin = new pg.Client({ connectionString: process.argv[3] });
   await admin.connect();
   const db = `bnn_time_${Date.now().toString(36)}`;
@@ -27,9 +30,11 @@ if (provider === 'postgresql') {
   u.pathname = `/${db}`;
   url = u.toString();
 }
-await migrateDatabase(provider, url);
-if (provider === 'sqlite') seedSqlite(url);
-else await seedPostgres(url);
+if (!reuse) {
+  await migrateDatabase(provider, url);
+  if (provider === 'sqlite') seedSqlite(url);
+  else await seedPostgres(url);
+}
 const reads = openHotReads(provider, url);
 const cache = new ReadCache();
 const ctx = { cache, dbHandle: { reads } } as unknown as ServiceCtx;

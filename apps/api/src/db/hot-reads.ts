@@ -237,9 +237,10 @@ export interface HotReads {
   /**
    * The same page as `listRuns`, each run already serialised by the database as the API's RunSummary JSON
    * (contract/runs.ts; runDto's keys and values): the dashboard route splices these texts into its response, so
-   * no row object, DTO or JSON.stringify is made per run in Node.
+   * no row object, DTO or JSON.stringify is made per run in Node. When the read learns the filter's total on the
+   * way (Postgres: a name search matching few runs counts them in the same query), it calls `counted` with it.
    */
-  listRunsJson(filter: RunFilter, page: RunPage): Promise<string[]>;
+  listRunsJson(filter: RunFilter, page: RunPage, counted?: (total: number) => void): Promise<string[]>;
   /** How many runs match the filter. */
   countRuns(filter: RunFilter): Promise<number>;
   /**
@@ -443,10 +444,36 @@ function statementName(text: string): string {
   return `runs_${createHash('sha1').update(text).digest('base64url')}`;
 }
 
+/**
+ * A query with its parameters written in as literals (pg's escapeLiteral), sent with the simple protocol: planned
+ * for these values every time, whatever the connection's plan_cache_mode (a name search's plan depends on how
+ * common its term is).
+ */
+function literalQuery(text: string, values: unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const v = values[Number(n) - 1];
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw new Error(`run list query: parameter $${n} is not a finite number`);
+      return String(v);
+    }
+    return pg.escapeLiteral(String(v));
+  });
+}
+
 function postgresReads(url: string): HotReads {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
   // BNN_STUDIO_RUN_LIST_BASELINE=on (the API bench's baseline): every page planned afresh.
   const baseline = process.env.BNN_STUDIO_RUN_LIST_BASELINE === 'on';
+  const generic = !baseline;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Named statements are planned once per connection (their generic plan), not five times with their values
+    // first: the run list has ~150 statement shapes (filters × sorts × orders), so at startup most pages were
+    // being planned. Queries whose plan depends on the values (name searches by how common the term is) are sent
+    // with literals (literalQuery) and planned each time.
+    ...(generic ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
+  });
   pool.on('error', () => {}); // an idle client dropped by the server; the next query reconnects
   // Prisma stores DateTime as timestamp(3) in UTC: read it as an instant, whatever the process time zone.
   const cols = RUN_COLUMNS.map((c) =>
@@ -502,15 +529,24 @@ function postgresReads(url: string): HotReads {
   // the trigram index), the page sorted from them. A term matching more runs is remembered for a while and walks
   // the sort index (planned per term, where the planner sees how common it is).
   const broadTerms = new Map<string, true>();
-  const searchPage = async (term: string, filter: RunFilter, page: RunPage): Promise<string[] | null> => {
+  const searchPage = async (
+    term: string,
+    filter: RunFilter,
+    page: RunPage,
+    counted?: (total: number) => void,
+  ): Promise<string[] | null> => {
     const w = runWhere({ ...filter, q: undefined }, (i) => `$${i + 3}`, 'postgresql', page);
     const n = w.values.length + 2;
     const dir = page.order === 'asc' ? 'ASC' : 'DESC';
+    const filtered = `"id" IN (SELECT "id" FROM c)${w.sql ? ` AND ${w.sql.slice(7)}` : ''}`;
+    // Without a keyset cursor the filter's total comes along: the matching candidates that pass the filter (the
+    // count a page 2 of a two-run search would otherwise run as a separate, per-term planned query).
+    const total = page.after ? 'NULL::int' : `(SELECT count(*)::int FROM "Run" WHERE ${filtered})`;
     const text =
       `WITH c AS MATERIALIZED (SELECT "id" FROM "Run" WHERE ("name" ILIKE $1 ESCAPE '\\' OR "id" = $2) LIMIT ${SEARCH_CANDIDATES + 1}) ` +
-      `SELECT n."k", p."j" FROM (SELECT count(*)::int AS "k" FROM c) n LEFT JOIN LATERAL (` +
+      `SELECT n."k", n."t", p."j" FROM (SELECT count(*)::int AS "k", ${total} AS "t" FROM c) n LEFT JOIN LATERAL (` +
       `SELECT ${PG_SUMMARY_JSON} AS "j", "${page.sort}" AS "s", "id" AS "i" FROM "Run" WHERE "id" = ANY(ARRAY(` +
-      `SELECT "id" FROM "Run" WHERE "id" IN (SELECT "id" FROM c)${w.sql ? ` AND ${w.sql.slice(7)}` : ''}${orderBy(page)} ` +
+      `SELECT "id" FROM "Run" WHERE ${filtered}${orderBy(page)} ` +
       `LIMIT $${n + 1} OFFSET $${n + 2}))) p ON true ORDER BY p."s" ${dir}, p."i" ${dir}`;
     const r = await pool.query({
       name: statementName(text),
@@ -518,7 +554,7 @@ function postgresReads(url: string): HotReads {
       values: [`%${term.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`, term, ...w.values, page.limit, page.offset],
       rowMode: 'array',
     });
-    const rows = r.rows as [number, string | null][];
+    const rows = r.rows as [number, number | null, string | null][];
     if ((rows[0]?.[0] ?? 0) > SEARCH_CANDIDATES) {
       // Only a choice of plan (both are exact).
       if (broadTerms.size >= 1000) broadTerms.clear();
@@ -526,7 +562,9 @@ function postgresReads(url: string): HotReads {
       setTimeout(() => broadTerms.delete(term), 10_000).unref();
       return null;
     }
-    return rows.flatMap(([, j]) => (j === null ? [] : [j]));
+    const t = rows[0]?.[1];
+    if (typeof t === 'number') counted?.(t);
+    return rows.flatMap(([, , j]) => (j === null ? [] : [j]));
   };
   // Concurrent health checks share one round trip.
   let pending: Promise<void> | null = null;
@@ -554,37 +592,40 @@ function postgresReads(url: string): HotReads {
       ]);
       return r.rows as Run[];
     },
-    async listRunsJson(filter, page) {
+    async listRunsJson(filter, page, counted) {
       const term = filter.q?.trim();
       if (term && !baseline && [...term].length >= 3 && !broadTerms.has(term)) {
-        const found = await searchPage(term, filter, page);
+        const found = await searchPage(term, filter, page, counted);
         if (found) return found;
       }
       const w = runWhere(filter, param, 'postgresql', page);
       const n = w.values.length;
       const text = pageSql(PG_SUMMARY_JSON, w.sql, page, param(n), param(n + 1), 'postgresql');
-      const r = await pool.query({
-        text,
-        // Without a name search, a named (prepared) statement: planned once per connection, its generic plan
-        // walks the same index as a fresh plan (saves ~0.2–1 ms of planning a page). A search is planned per
-        // term (the trigram index pays off for a rare term, not for a common one).
-        ...(filter.q?.trim() || baseline ? {} : { name: statementName(text) }),
-        values: [...w.values, page.limit, page.offset],
-        rowMode: 'array',
-      });
+      const values = [...w.values, page.limit, page.offset];
+      // Without a name search, a named (prepared) statement: planned once per connection, its generic plan walks
+      // the same index as a fresh plan (saves ~0.2–1 ms of planning a page). A search is planned per term (the
+      // trigram index pays off for a rare term, not for a common one).
+      const r =
+        term || baseline
+          ? await pool.query({
+              text: generic ? literalQuery(text, values) : text,
+              values: generic ? [] : values,
+              rowMode: 'array',
+            })
+          : await pool.query({ text, name: statementName(text), values, rowMode: 'array' });
       return (r.rows as [string][]).map((row) => row[0]);
     },
     async countRunsByStatusLocation(q) {
       const w = runWhere({ q }, param, 'postgresql');
-      const r = await pool.query(
-        `SELECT "status","location",COUNT(*)::int AS "n" FROM "Run"${w.sql} GROUP BY "status","location"`,
-        w.values,
-      );
+      const text = `SELECT "status","location",COUNT(*)::int AS "n" FROM "Run"${w.sql} GROUP BY "status","location"`;
+      // Per term (literals): a rare term counts through the trigram index, a common one scans.
+      const r = await pool.query(generic ? literalQuery(text, w.values) : text, generic ? [] : w.values);
       return r.rows as { status: string; location: string; n: number }[];
     },
     async countRuns(filter) {
       const w = runWhere(filter, param, 'postgresql');
-      const r = await pool.query(`SELECT COUNT(*)::int AS "n" FROM "Run"${w.sql}`, w.values);
+      const text = `SELECT COUNT(*)::int AS "n" FROM "Run"${w.sql}`;
+      const r = await pool.query(generic ? literalQuery(text, w.values) : text, generic ? [] : w.values);
       return (r.rows[0] as { n: number }).n;
     },
     async run(id) {

@@ -1,11 +1,17 @@
 // Content-addressed file store: <data>/artifacts/<sha[0..2]>/<sha256>. Writes go to a temp file then rename, so
 // a reader never sees a partial file. Paths are derived only from validated hex digests (no traversal).
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/**
+ * `put` hashes and writes this much at a time: each slice costs the event loop ~1 ms of hashing, and the loop
+ * serves other requests while the slice is written (libuv's thread pool), so a 64 MiB artifact never holds it.
+ */
+export const PUT_SLICE_BYTES = 1024 * 1024;
 
 export class ArtifactStore {
   readonly root: string;
@@ -19,16 +25,37 @@ export class ArtifactStore {
     return join(this.root, sha256.slice(0, 2), sha256);
   }
 
-  put(bytes: Uint8Array): { sha256: string; bytes: number } {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const file = this.pathOf(sha256);
-    if (!existsSync(file)) {
-      mkdirSync(join(this.root, sha256.slice(0, 2)), { recursive: true });
-      const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, file);
+  /**
+   * Stores bytes under their SHA-256: hashed slice by slice while the slices are written to a temp file, which is
+   * then renamed into place (or dropped when the content is already stored).
+   */
+  async put(bytes: Uint8Array): Promise<{ sha256: string; bytes: number }> {
+    await mkdir(this.root, { recursive: true });
+    const tmp = join(this.root, `.incoming-${randomBytes(8).toString('hex')}.tmp`);
+    const hash = createHash('sha256');
+    const fh = await open(tmp, 'w');
+    try {
+      try {
+        for (let at = 0; at < bytes.byteLength; at += PUT_SLICE_BYTES) {
+          const slice = bytes.subarray(at, at + PUT_SLICE_BYTES);
+          hash.update(slice);
+          await fh.writeFile(slice); // at the handle's position, looping until the slice is written
+        }
+      } finally {
+        await fh.close();
+      }
+      const sha256 = hash.digest('hex');
+      const file = this.pathOf(sha256);
+      if (existsSync(file)) await unlink(tmp);
+      else {
+        await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+        await rename(tmp, file);
+      }
+      return { sha256, bytes: bytes.byteLength };
+    } catch (err) {
+      await unlink(tmp).catch(() => {});
+      throw err;
     }
-    return { sha256, bytes: bytes.byteLength };
   }
 
   has(sha256: string): boolean {
@@ -48,7 +75,7 @@ export class ArtifactStore {
    * also in the database, so any process can read them back with `fetchShared`.
    */
   async putShared(bytes: Uint8Array, blobs?: BlobTable): Promise<{ sha256: string; bytes: number }> {
-    const put = this.put(bytes);
+    const put = await this.put(bytes);
     if (blobs) {
       const exists = await blobs.findUnique({ where: { sha256: put.sha256 }, select: { sha256: true } });
       if (!exists)
@@ -70,7 +97,7 @@ export class ArtifactStore {
     const row = await blobs.findUnique({ where: { sha256 } });
     if (!row) return null;
     const bytes = new Uint8Array(row.data as Uint8Array);
-    this.put(bytes);
+    await this.put(bytes);
     return bytes;
   }
 }

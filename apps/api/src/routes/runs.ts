@@ -14,6 +14,7 @@ import { ApiError } from '../lib/errors.js';
 import { defineRoute } from '../lib/route.js';
 import {
   CompleteJson,
+  CompleteJsonDecoded,
   CompleteQuery,
   FailPost,
   IdParam,
@@ -22,6 +23,7 @@ import {
   RunListQuery,
 } from '../schemas.js';
 import { cancelRun } from '../services/runs/cancel-run.js';
+import { LargeJsonBody, readLargeCompleteJson } from '../services/runs/complete-json.js';
 import { completeBrowserRun } from '../services/runs/complete-run.js';
 import { createRun } from '../services/runs/create-run.js';
 import { deleteRun } from '../services/runs/delete-run.js';
@@ -33,6 +35,7 @@ import { heartbeatRun } from '../services/runs/heartbeat-run.js';
 import { listRunsJson } from '../services/runs/list-runs.js';
 import { recordMetrics } from '../services/runs/record-metrics.js';
 import { streamRunEvents } from '../services/runs/stream-run-events.js';
+import { INLINE_WEIGHTS_BYTES } from '../services/runs/weights.js';
 
 export default async function runRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   defineRoute(app, {
@@ -204,6 +207,14 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
     payload.on('end', () => finish(null, Buffer.concat(chunks, size)));
     payload.on('error', (err) => finish(err));
   });
+  // The JSON form: a body over INLINE_WEIGHTS_BYTES is parsed in a worker thread by the handler (complete-json.ts),
+  // not on the event loop; smaller ones as every other JSON route's.
+  const defaultJson = child.getDefaultJsonParser('error', 'error');
+  child.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.byteLength <= INLINE_WEIGHTS_BYTES) return defaultJson(req, bytes.toString('utf8'), done);
+    done(null, new LargeJsonBody(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  });
   defineRoute(child, {
     method: 'POST',
     url: '/api/runs/:id/complete',
@@ -227,7 +238,13 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
         const weights = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
         return { run: await completeBrowserRun(ctx, params.id, { weights, ...q.data }) };
       }
-      const b = CompleteJson.safeParse(req.body);
+      const raw = req.body instanceof LargeJsonBody ? await readLargeCompleteJson(req.body) : req.body;
+      // A large body's weights come back decoded (bytes); a small one's are base64, decoded with the check.
+      const b = (
+        (raw as { weights?: unknown } | null)?.weights instanceof Uint8Array
+          ? CompleteJsonDecoded
+          : CompleteJson
+      ).safeParse(raw);
       if (!b.success)
         throw new ApiError(
           400,
@@ -238,7 +255,7 @@ async function completeRoute(child: FastifyInstance, { ctx }: { ctx: AppContext 
       const { weights, finalAccuracy, finalLoss, epochs, confusionMatrix, labels } = b.data;
       return {
         run: await completeBrowserRun(ctx, params.id, {
-          weights, // base64, decoded with the check (off the event loop when large)
+          weights, // bytes or base64, checked (and decoded) off the event loop when large
           finalAccuracy,
           finalLoss,
           epochs,

@@ -103,7 +103,7 @@ async function storeExport(
   cacheKey: string,
   built: Awaited<ReturnType<typeof buildExport>>,
 ) {
-  const { sha256, bytes } = ctx.store.put(built.bytes);
+  const { sha256, bytes } = await ctx.store.put(built.bytes);
   try {
     const row = await ctx.db.artifact.create({
       data: {

@@ -117,7 +117,7 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   };
   const graphJson = JSON.stringify(graphSpec);
   const graphSha256 = createHash('sha256').update(graphJson).digest('hex');
-  const { sha256, bytes: size } = ctx.store.put(bnn);
+  const { sha256, bytes: size } = await ctx.store.put(bnn);
   await ensureImportedDataset(ctx);
   const archId = newId('arc');
   const versionId = newId('arv');

@@ -37,7 +37,7 @@ export function listRunsJson(ctx: ServiceCtx, q: RunListQuery): Promise<JsonText
   return ctx.cache.get(`runs-json:${JSON.stringify(q)}`, async () => {
     // The API bench's same-run baseline: the page as row objects, runDto and JSON.stringify in Node.
     if (OBJECT_PAGES) return jsonText<RunListResponse>(await listRuns(ctx, q));
-    const { rows, total } = await queryPage(ctx, q, (f, p) => ctx.dbHandle.reads.listRunsJson(f, p));
+    const { rows, total } = await queryPage(ctx, q, (f, p, c) => ctx.dbHandle.reads.listRunsJson(f, p, c));
     let next: string | null = null;
     if (rows.length === q.pageSize) {
       const last = JSON.parse(rows.at(-1)!) as Record<string, string | number | null>;
@@ -99,7 +99,7 @@ function decodeCursor(q: RunListQuery): RunPage['after'] {
 async function queryPage<T>(
   ctx: ServiceCtx,
   q: RunListQuery,
-  read: (filter: RunFilter, page: RunPage) => Promise<T[]>,
+  read: (filter: RunFilter, page: RunPage, counted: (total: number) => void) => Promise<T[]>,
 ): Promise<{ rows: T[]; total: number }> {
   // Through the driver (db/hot-reads.ts): the run list is the dashboard's hottest read.
   const { page: _p, pageSize: _s, sort: _o, order: _d, cursor: _c, ...filter } = q;
@@ -113,24 +113,27 @@ async function queryPage<T>(
   // through the status index and sorted cost about 3 entries' work each.
   const sparse =
     !!known && known.matching * 3 < Math.min(known.all, ((offset + q.pageSize) * known.all) / known.matching);
-  const rows = await read(filter, {
-    sort: q.sort,
-    order: q.order,
-    offset,
-    limit: q.pageSize,
-    sparse,
-    ...(after ? { after } : {}),
-  });
+  let counted: number | undefined;
+  const rows = await read(
+    filter,
+    { sort: q.sort, order: q.order, offset, limit: q.pageSize, sparse, ...(after ? { after } : {}) },
+    (n) => {
+      counted = n;
+    },
+  );
   // The total without counting when the page tells it: a partly filled page is the last one (most searches fit
   // on their first page). Otherwise (and always after a cursor, whose position is unknown) a count (countRuns).
+  // The read may have counted the filter's matches on the way (a name search matching few runs).
   const total =
-    !after && rows.length > 0 && rows.length < q.pageSize
-      ? offset + rows.length
-      : !after && rows.length === 0 && offset === 0
-        ? 0
-        : known
-          ? known.matching
-          : await countRuns(ctx, filter);
+    counted !== undefined
+      ? counted
+      : !after && rows.length > 0 && rows.length < q.pageSize
+        ? offset + rows.length
+        : !after && rows.length === 0 && offset === 0
+          ? 0
+          : known
+            ? known.matching
+            : await countRuns(ctx, filter);
   return { rows, total };
 }
 
