@@ -214,6 +214,43 @@ static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b
   } while (0)
 
 /*
+ * Thumb-2 text of the Harley-Seal rows below (operands named as in bnn_hs8_row / bnn_hs16_row; scratch w0, w1).
+ * BNN_HS_CSA(plane, p, q, carry): plane, carry = plane ^ p ^ q, majority(plane, p, q) (5 instructions; p is
+ * clobbered, carry may be p). BNN_HS_PAIR(carry): the xor of the next two words of a and b through
+ * BNN_HS_CSA into ones (9 instructions, x0 and x1 scratch). BNN_HS_BYTES(v, acc): acc += the byte counts of v.
+ */
+#define BNN_HS_CSA(plane, p, q, carry)                                                                         \
+  "eor %[w0], " plane ", " p "\n\t"                                                                           \
+  "and %[w1], " plane ", " p "\n\t"                                                                           \
+  "and " p ", %[w0], " q "\n\t"                                                                               \
+  "orr " carry ", %[w1], " p "\n\t"                                                                           \
+  "eor " plane ", %[w0], " q "\n\t"
+#define BNN_HS_PAIR(carry)                                                                                     \
+  "ldrd %[x0], %[x1], [%[a]], #8\n\t"                                                                         \
+  "ldrd %[w0], %[w1], [%[b]], #8\n\t"                                                                         \
+  "eor %[x0], %[x0], %[w0]\n\t"                                                                               \
+  "eor %[x1], %[x1], %[w1]\n\t"                                                                               \
+  BNN_HS_CSA("%[ones]", "%[x0]", "%[x1]", carry)
+#define BNN_HS_BYTES(v, acc)                                                                                   \
+  "lsr %[w0], " v ", #1\n\t"                                                                                  \
+  "and %[w0], %[w0], #0x55555555\n\t"                                                                         \
+  "sub " v ", " v ", %[w0]\n\t"                                                                               \
+  "lsr %[w0], " v ", #2\n\t"                                                                                  \
+  "and %[w0], %[w0], #0x33333333\n\t"                                                                         \
+  "and " v ", " v ", #0x33333333\n\t"                                                                         \
+  "add " v ", " v ", %[w0]\n\t"                                                                               \
+  "add " v ", " v ", " v ", lsr #4\n\t"                                                                       \
+  "and " v ", " v ", #0x0F0F0F0F\n\t"                                                                         \
+  "add " acc ", " acc ", " v "\n\t"
+/* v <- its nibble counts (<= 4 each), the masks 0x55555555 in x0 and 0x33333333 in x1 (5 instructions). */
+#define BNN_HS_NIBBLES(v)                                                                                      \
+  "and %[w0], %[x0], " v ", lsr #1\n\t"                                                                       \
+  "sub " v ", " v ", %[w0]\n\t"                                                                               \
+  "and %[w0], %[x1], " v ", lsr #2\n\t"                                                                       \
+  "and " v ", " v ", %[x1]\n\t"                                                                               \
+  "add " v ", " v ", %[w0]\n\t"
+
+/*
  * sum_i popcount(a[i] ^ b[i]) over n <= 255 words, Harley-Seal (BNN_POPCOUNT 6). Bit planes `ones` (weight 1),
  * `twos` (2), `fours` (4) start at 0 and take, in order:
  *   n & 1: one word: ones = x;
@@ -245,109 +282,28 @@ static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, i
         "2:\n\t"
         "tst %[n], #2\n\t"
         "beq 3f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[twos], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
+        BNN_HS_PAIR("%[twos]")
         "3:\n\t"
         "tst %[n], #4\n\t"
         "beq 4f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fours], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fours]")
         "4:\n\t"
         "lsrs %[n], %[n], #3\n\t"
         "beq 6f\n\t"
         "5:\n\t"
         /* words 0-3 -> ones; carries ta, x0 -> twos, carry fa */
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")
         /* words 4-7 -> ones; carries -> twos, carry ta; fours + fa + ta -> fours, eights in fa */
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[fa], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[fa]")
         /* byte counts of eights into acc8 */
-        "lsr %[w0], %[fa], #1\n\t"
-        "and %[w0], %[w0], #0x55555555\n\t"
-        "sub %[fa], %[fa], %[w0]\n\t"
-        "lsr %[w0], %[fa], #2\n\t"
-        "and %[w0], %[w0], #0x33333333\n\t"
-        "and %[fa], %[fa], #0x33333333\n\t"
-        "add %[fa], %[fa], %[w0]\n\t"
-        "add %[fa], %[fa], %[fa], lsr #4\n\t"
-        "and %[fa], %[fa], #0x0F0F0F0F\n\t"
-        "add %[acc8], %[acc8], %[fa]\n\t"
+        BNN_HS_BYTES("%[fa]", "%[acc8]")
         "subs %[n], %[n], #1\n\t"
         "bne 5b\n\t"
         "6:\n\t"
@@ -356,22 +312,10 @@ static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, i
         "mov %[x1], #0x33333333\n\t"
         "mov %[w1], #0\n\t"
         "usad8 %[acc8], %[acc8], %[w1]\n\t"
-        "and %[w0], %[x0], %[ones], lsr #1\n\t"
-        "sub %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x1], %[ones], lsr #2\n\t"
-        "and %[ones], %[ones], %[x1]\n\t"
-        "add %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x0], %[twos], lsr #1\n\t"
-        "sub %[twos], %[twos], %[w0]\n\t"
-        "and %[w0], %[x1], %[twos], lsr #2\n\t"
-        "and %[twos], %[twos], %[x1]\n\t"
-        "add %[twos], %[twos], %[w0]\n\t"
+        BNN_HS_NIBBLES("%[ones]")
+        BNN_HS_NIBBLES("%[twos]")
         "add %[ones], %[ones], %[twos], lsl #1\n\t"
-        "and %[w0], %[x0], %[fours], lsr #1\n\t"
-        "sub %[fours], %[fours], %[w0]\n\t"
-        "and %[w0], %[x1], %[fours], lsr #2\n\t"
-        "and %[fours], %[fours], %[x1]\n\t"
-        "add %[fours], %[fours], %[w0]\n\t"
+        BNN_HS_NIBBLES("%[fours]")
         "add %[fours], %[fours], %[fours], lsr #4\n\t"
         "and %[fours], %[fours], #0x0F0F0F0F\n\t"
         "lsr %[w0], %[ones], #4\n\t"
@@ -462,217 +406,44 @@ static BNN_PC_INLINE int32_t bnn_hs16_row(const uint32_t *a, const uint32_t *b, 
         "1:\n\t"
         "tst %[ea], #2\n\t"
         "beq 2f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[twos], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
+        BNN_HS_PAIR("%[twos]")
         "2:\n\t"
         "tst %[ea], #4\n\t"
         "beq 3f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fours], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fours]")
         "3:\n\t"
         "tst %[ea], #8\n\t"
         "beq 4f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[eights], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[eights]")
         "4:\n\t"
         "ldr %[w0], %[end]\n\t"
         "cmp %[b], %[w0]\n\t"
         "beq 6f\n\t"
         "5:\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[ea], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[fa], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
-        "eor %[w0], %[eights], %[ea]\n\t"
-        "and %[w1], %[eights], %[ea]\n\t"
-        "and %[ea], %[w0], %[fa]\n\t"
-        "orr %[ea], %[w1], %[ea]\n\t"
-        "eor %[eights], %[w0], %[fa]\n\t"
-        "lsr %[w0], %[ea], #1\n\t"
-        "and %[w0], %[w0], #0x55555555\n\t"
-        "sub %[ea], %[ea], %[w0]\n\t"
-        "lsr %[w0], %[ea], #2\n\t"
-        "and %[w0], %[w0], #0x33333333\n\t"
-        "and %[ea], %[ea], #0x33333333\n\t"
-        "add %[ea], %[ea], %[w0]\n\t"
-        "add %[ea], %[ea], %[ea], lsr #4\n\t"
-        "and %[ea], %[ea], #0x0F0F0F0F\n\t"
-        "add %[acc8], %[acc8], %[ea]\n\t"
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[ea]")
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")
+        BNN_HS_PAIR("%[ta]")
+        BNN_HS_PAIR("%[x0]")
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[fa]")
+        BNN_HS_CSA("%[eights]", "%[ea]", "%[fa]", "%[ea]")
+        BNN_HS_BYTES("%[ea]", "%[acc8]")
         "ldr %[w0], %[end]\n\t"
         "cmp %[b], %[w0]\n\t"
         "bne 5b\n\t"
@@ -681,27 +452,11 @@ static BNN_PC_INLINE int32_t bnn_hs16_row(const uint32_t *a, const uint32_t *b, 
         "mov %[x1], #0x33333333\n\t"
         "mov %[w1], #0\n\t"
         "usad8 %[acc8], %[acc8], %[w1]\n\t"
-        "and %[w0], %[x0], %[ones], lsr #1\n\t"
-        "sub %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x1], %[ones], lsr #2\n\t"
-        "and %[ones], %[ones], %[x1]\n\t"
-        "add %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x0], %[twos], lsr #1\n\t"
-        "sub %[twos], %[twos], %[w0]\n\t"
-        "and %[w0], %[x1], %[twos], lsr #2\n\t"
-        "and %[twos], %[twos], %[x1]\n\t"
-        "add %[twos], %[twos], %[w0]\n\t"
+        BNN_HS_NIBBLES("%[ones]")
+        BNN_HS_NIBBLES("%[twos]")
         "add %[ones], %[ones], %[twos], lsl #1\n\t"
-        "and %[w0], %[x0], %[fours], lsr #1\n\t"
-        "sub %[fours], %[fours], %[w0]\n\t"
-        "and %[w0], %[x1], %[fours], lsr #2\n\t"
-        "and %[fours], %[fours], %[x1]\n\t"
-        "add %[fours], %[fours], %[w0]\n\t"
-        "and %[w0], %[x0], %[eights], lsr #1\n\t"
-        "sub %[eights], %[eights], %[w0]\n\t"
-        "and %[w0], %[x1], %[eights], lsr #2\n\t"
-        "and %[eights], %[eights], %[x1]\n\t"
-        "add %[eights], %[eights], %[w0]\n\t"
+        BNN_HS_NIBBLES("%[fours]")
+        BNN_HS_NIBBLES("%[eights]")
         "add %[fours], %[fours], %[eights], lsl #1\n\t"
         "lsr %[w0], %[ones], #4\n\t"
         "and %[w0], %[w0], #0x0F0F0F0F\n\t"

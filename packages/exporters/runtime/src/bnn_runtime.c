@@ -125,12 +125,7 @@ static BNN_NOINLINE void bnn_bits_out_hs16(const uint32_t *x, const uint32_t *f,
 #if BNN_POPCOUNT == 6
 static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                            uint32_t *o) {
-  for (; out_c > 0; out_c -= 32, th += 32) {
-    const int nc = out_c < 32 ? out_c : 32;
-    uint32_t bits = 0;
-    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_xor_popcount_swar(x, f, n) > th[i]) << i;
-    *o++ = bits;
-  }
+  BNN_BITS_OUT_LOOP(bnn_xor_popcount_swar)
 }
 
 static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
