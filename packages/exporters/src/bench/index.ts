@@ -12,6 +12,8 @@
  *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
  * Formats (.bnn, .tflite): formatCases() from ./formats.js.
+ * BENCH_ONLY=conv (or any comma-separated subset of conv, int8, presets, formats) runs only those sections and
+ * writes bench-results/exporters-<sections>.json instead.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -212,12 +214,31 @@ function printTable(cases: BenchCase[]): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** The bench's sections; `BENCH_ONLY=conv,int8` runs only those (and writes exporters-conv-int8.json). */
+const SECTIONS = {
+  conv: convCases,
+  int8: int8Cases,
+  presets: presetCases,
+  formats: formatCases,
+} satisfies Record<string, () => Promise<BenchCase[]>>;
+type Section = keyof typeof SECTIONS;
+
+function selectedSections(): Section[] {
+  const only = process.env.BENCH_ONLY;
+  if (!only) return Object.keys(SECTIONS) as Section[];
+  const names = only.split(',').map((s) => s.trim());
+  const bad = names.filter((n) => !(n in SECTIONS));
+  if (bad.length > 0)
+    throw new Error(
+      `BENCH_ONLY: unknown section ${bad.join(', ')} (fix: a comma-separated subset of ${Object.keys(SECTIONS).join(', ')})`,
+    );
+  return names as Section[];
+}
+
 async function main() {
+  const sections = selectedSections();
   const cases: BenchCase[] = [];
-  cases.push(...(await convCases()));
-  cases.push(...(await int8Cases()));
-  cases.push(...(await presetCases()));
-  cases.push(...(await formatCases()));
+  for (const s of sections) cases.push(...(await SECTIONS[s]()));
   const cpus = os.cpus();
   const out = {
     package: '@bnn-studio/exporters',
@@ -226,7 +247,8 @@ async function main() {
   };
   const repo = fileURLToPath(new URL('../../../../', import.meta.url));
   mkdirSync(join(repo, 'bench-results'), { recursive: true });
-  writeFileSync(join(repo, 'bench-results', 'exporters.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const file = process.env.BENCH_ONLY ? `exporters-${sections.join('-')}.json` : 'exporters.json';
+  writeFileSync(join(repo, 'bench-results', file), `${JSON.stringify(out, null, 2)}\n`);
   printTable(cases);
 }
 

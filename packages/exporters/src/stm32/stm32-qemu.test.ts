@@ -12,7 +12,8 @@ import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-co
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildHostSanitized, buildM4, runHost, runM4, withTempDir } from '../firmware/m4-harness.js';
-import { randomDeployGraph } from '../firmware/random-graph.js';
+import { PAIRS_MAX_WORDS, PAIRS_MIN_WORDS } from '../firmware/ops/binary.js';
+import { pairedRowsDeployGraph, randomDeployGraph } from '../firmware/random-graph.js';
 import { buildStm32Bundle } from './bundle.js';
 import { limiter } from './limit.js';
 import { unpackBundle, verifyStm32Bundle } from './verify.js';
@@ -28,6 +29,33 @@ describe.concurrent('STM32L4 bundles of random architectures: qemu bit-exact + h
       `random architecture seed ${seed}`,
       async () => {
         const graph = randomDeployGraph(seed);
+        const result = await limit(async () => {
+          const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: seed });
+          return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
+        });
+        expect(result.passed, `seed ${seed} (${graph.ops.map((o) => o.op).join(' ')}):\n${result.log}`).toBe(
+          true,
+        );
+        expect(result.hostSanitizersPassed).toBe(true);
+        expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+      },
+      TIMEOUT,
+    );
+  }
+});
+
+describe.concurrent('STM32L4 bundles with paired filter rows (bit-packed bconv2d): qemu bit-exact + host sanitizers', () => {
+  for (const seed of [1, 2, 3]) {
+    it(
+      `paired-rows architecture seed ${seed}`,
+      async () => {
+        const graph = pairedRowsDeployGraph(seed);
+        const paired = graph.ops.filter((o) => {
+          if (o.op !== 'bconv2d' || o.transform.kind !== 'bitpacked') return false;
+          const row = o.kernel[0] * o.kernel[1] * Math.ceil(o.inChannels / 32);
+          return row >= PAIRS_MIN_WORDS && row <= PAIRS_MAX_WORDS;
+        });
+        expect(paired.length, `seed ${seed}: no bconv2d with paired rows`).toBeGreaterThan(0);
         const result = await limit(async () => {
           const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: seed });
           return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
