@@ -48,6 +48,7 @@ const CONV_SHAPES: ConvShape[] = [
   { h: 4, w: 4, cin: 256, cout: 256, k: 3 },
   { h: 32, w: 32, cin: 32, cout: 32, k: 3 },
   { h: 16, w: 16, cin: 64, cout: 64, k: 1 },
+  { h: 8, w: 8, cin: 256, cout: 256, k: 1 },
 ];
 
 async function convCases(): Promise<BenchCase[]> {
