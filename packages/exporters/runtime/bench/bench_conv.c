@@ -1,7 +1,8 @@
 /*
  * Cortex-M4 conv benchmark harness (run under qemu-system-arm with the instruction-count plugin).
  * For each shape in BENCH_SHAPES it runs, between calls to bench_mark():
- *   1. bnn_bconv2d from the portable runtime (bit-packed and float output transforms), one-padding;
+ *   1. bnn_bconv2d from the portable runtime (bit-packed and float output transforms), one-padding; the
+ *      bit-packed run with the filter as the exporter writes it (rows of 16..255 words in the pair layout);
  *   2. the runtime's int8 convolution bnn_s8_conv2d (src/bnn_int8.c: TFLite's int8 per-channel semantics,
  *      im2col of two pixels to int16 + a 2-channel x 2-pixel SXTB16/SMLAD kernel, the scheme of CMSIS-NN's
  *      arm_convolve_s8), same padding, per-channel requantisation, output offset, clamp.
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "bnn_int8.h"
+#include "bnn_popcount.h"
 #include "bnn_runtime.h"
 
 typedef struct {
@@ -83,6 +85,7 @@ static bnn_s8_conv2d_params int8_params(const bench_shape *s, int32_t in_offset,
 /* ---- binary convolution via the runtime ---- */
 static uint32_t inb[BENCH_MAX_IN / 32 + 64];
 static uint32_t filtb[BENCH_MAX_FILTER / 32 + 64];
+static uint32_t filtp[BENCH_MAX_FILTER / 32 + 64]; /* filtb in the pair layout, as the exporter writes it */
 static uint32_t outb[BENCH_MAX_OUT / 32 + 64];
 static float outf[BENCH_MAX_OUT];
 static int32_t thresholds[BENCH_MAX_COUT];
@@ -120,7 +123,17 @@ int main(void) {
     p.in_c = s->cin;
     p.out_c = s->cout;
     p.pad = BNN_PAD_ONE;
-    p.filter = filtb;
+    /* the bit-packed output takes the filter as the exporter writes it: rows of 16..255 words paired */
+    const int row = s->k * s->k * wc;
+#if BNN_POPCOUNT == 6
+    const int pairs = row >= BNN_PAIRS_MIN_WORDS && row <= BNN_PAIRS_MAX_WORDS;
+#else
+    const int pairs = 0; /* the other popcount variants have no pair-layout rows: compare them on plain rows */
+#endif
+    memcpy(filtp, filtb, sizeof(uint32_t) * (size_t)(s->cout * row));
+    if (pairs) bnn_pair_rows(filtp, s->cout, row);
+    p.filter = filtp;
+    p.filter_pairs = pairs;
     p.ot.bitpacked = 1;
     p.ot.thresholds = thresholds;
 
@@ -128,6 +141,8 @@ int main(void) {
     bnn_bconv2d(&p, inb, outb, scratch);
     bench_mark(6 * si + 1);
 
+    p.filter = filtb;
+    p.filter_pairs = 0;
     p.ot.bitpacked = 0;
     p.ot.multiplier = multiplier;
     p.ot.bias = bias_f;
@@ -143,6 +158,8 @@ int main(void) {
     bnn_s8_conv2d_ref(&q, in8, ref8);
     const int bad = memcmp(out8, ref8, (size_t)(s->h * s->w * s->cout)) != 0;
     /* the binary conv's bit-packed output against a bit-by-bit count (one-padding: out-of-bounds taps are 0) */
+    p.filter = filtp;
+    p.filter_pairs = pairs;
     p.ot.bitpacked = 1;
     bnn_bconv2d(&p, inb, outb, scratch);
     int bin_bad = 0;

@@ -214,7 +214,118 @@ static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b
   } while (0)
 
 /*
- * sum_i popcount(a[i] ^ b[i]) over n <= 255 words, Harley-Seal (BNN_POPCOUNT 6). Bit planes `ones` (weight 1),
+ * Thumb-2 text of the Harley-Seal rows below (operands named as in bnn_hs8_row / bnn_hs16_row; scratch w0, w1).
+ * BNN_HS_CSA(plane, p, q, carry): plane, carry = plane ^ p ^ q, majority(plane, p, q) (5 instructions; p is
+ * clobbered, carry may be p). BNN_HS_PAIR(carry): the xor of the next two words of a and b through
+ * BNN_HS_CSA into ones (9 instructions, x0 and x1 scratch). BNN_HS_BYTES(v, acc): acc += the byte counts of v.
+ */
+#define BNN_HS_CSA(plane, p, q, carry)                                                                         \
+  "eor %[w0], " plane ", " p "\n\t"                                                                           \
+  "and %[w1], " plane ", " p "\n\t"                                                                           \
+  "and " p ", %[w0], " q "\n\t"                                                                               \
+  "orr " carry ", %[w1], " p "\n\t"                                                                           \
+  "eor " plane ", %[w0], " q "\n\t"
+#define BNN_HS_PAIR(carry)                                                                                     \
+  "ldrd %[x0], %[x1], [%[a]], #8\n\t"                                                                         \
+  "ldrd %[w0], %[w1], [%[b]], #8\n\t"                                                                         \
+  "eor %[x0], %[x0], %[w0]\n\t"                                                                               \
+  "eor %[x1], %[x1], %[w1]\n\t"                                                                               \
+  BNN_HS_CSA("%[ones]", "%[x0]", "%[x1]", carry)
+#define BNN_HS_BYTES(v, acc)                                                                                   \
+  "lsr %[w0], " v ", #1\n\t"                                                                                  \
+  "and %[w0], %[w0], #0x55555555\n\t"                                                                         \
+  "sub " v ", " v ", %[w0]\n\t"                                                                               \
+  "lsr %[w0], " v ", #2\n\t"                                                                                  \
+  "and %[w0], %[w0], #0x33333333\n\t"                                                                         \
+  "and " v ", " v ", #0x33333333\n\t"                                                                         \
+  "add " v ", " v ", %[w0]\n\t"                                                                               \
+  "add " v ", " v ", " v ", lsr #4\n\t"                                                                       \
+  "and " v ", " v ", #0x0F0F0F0F\n\t"                                                                         \
+  "add " acc ", " acc ", " v "\n\t"
+/*
+ * BNN_HS_PAIR for rows in the pair layout (bnn_pair_rows: the second word of each pair holds the xor of the two):
+ * with p = x_i ^ w_i and d = (x_i ^ x_i+1) ^ (w_i ^ w_i+1) = p ^ q, ones + p + q gives sum = ones ^ d and
+ * carry = p ^ ((ones ^ p) & d) (d = 1: p != q, the carry is ones; d = 0: p = q, it is p). 8 instructions.
+ */
+#define BNN_HS_PAIRED(carry)                                                                                   \
+  "ldrd %[x0], %[x1], [%[a]], #8\n\t"                                                                         \
+  "ldrd %[w0], %[w1], [%[b]], #8\n\t"                                                                         \
+  "eor %[x0], %[x0], %[w0]\n\t"                                                                               \
+  "eor %[x1], %[x1], %[w1]\n\t"                                                                               \
+  "eor %[w0], %[ones], %[x0]\n\t"                                                                             \
+  "and %[w0], %[w0], %[x1]\n\t"                                                                               \
+  "eor " carry ", %[w0], %[x0]\n\t"                                                                           \
+  "eor %[ones], %[ones], %[x1]\n\t"
+/* v <- its nibble counts (<= 4 each), the masks 0x55555555 in x0 and 0x33333333 in x1 (5 instructions). */
+#define BNN_HS_NIBBLES(v)                                                                                      \
+  "and %[w0], %[x0], " v ", lsr #1\n\t"                                                                       \
+  "sub " v ", " v ", %[w0]\n\t"                                                                               \
+  "and %[w0], %[x1], " v ", lsr #2\n\t"                                                                       \
+  "and " v ", " v ", %[x1]\n\t"                                                                               \
+  "add " v ", " v ", %[w0]\n\t"
+
+/*
+ * The body of bnn_hs8_row's asm: the Harley-Seal count of n >= 8 words (register %[n], consumed) of a and b into
+ * %[acc8]; local labels 2-6. PAIR is BNN_HS_PAIR (plain rows) or BNN_HS_PAIRED (rows in the pair layout).
+ */
+#define BNN_HS8_BODY_WITH(PAIR)                                                                                    \
+        "mov %[ones], #0\n\t"                                                                                      \
+        "mov %[twos], #0\n\t"                                                                                      \
+        "mov %[fours], #0\n\t"                                                                                     \
+        "mov %[acc8], #0\n\t"                                                                                      \
+        /* n & 1 (N after the shift), n & 2 (C); the loads and logic below leave the flags alone */                \
+        "lsls %[ta], %[n], #31\n\t"                                                                                \
+        "bpl 2f\n\t"                                                                                               \
+        "ldr %[x0], [%[a]], #4\n\t"                                                                                \
+        "ldr %[w0], [%[b]], #4\n\t"                                                                                \
+        "eor %[ones], %[x0], %[w0]\n\t"                                                                            \
+        "2:\n\t"                                                                                                   \
+        "bcc 3f\n\t"                                                                                               \
+        PAIR("%[twos]")                                                                                     \
+        "3:\n\t"                                                                                                   \
+        "lsls %[ta], %[n], #30\n\t" /* C = n & 4 */                                                                \
+        "bcc 4f\n\t"                                                                                               \
+        PAIR("%[ta]")                                                                                       \
+        PAIR("%[x0]")                                                                                       \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fours]")                                                        \
+        "4:\n\t"                                                                                                   \
+        "lsrs %[n], %[n], #3\n\t" /* n >= 8: at least one block */                                                                                  \
+        "5:\n\t"                                                                                                   \
+        /* words 0-3 -> ones; carries ta, x0 -> twos, carry fa */                                                  \
+        PAIR("%[ta]")                                                                                       \
+        PAIR("%[x0]")                                                                                       \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")                                                           \
+        /* words 4-7 -> ones; carries -> twos, carry ta; fours + fa + ta -> fours, eights in fa */                 \
+        PAIR("%[ta]")                                                                                       \
+        PAIR("%[x0]")                                                                                       \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")                                                           \
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[fa]")                                                          \
+        /* byte counts of eights into acc8 */                                                                      \
+        BNN_HS_BYTES("%[fa]", "%[acc8]")                                                                           \
+        "subs %[n], %[n], #1\n\t"                                                                                  \
+        "bne 5b\n\t"                                                                                               \
+        "6:\n\t"                                                                                                   \
+        /* the planes: masks in x0, x1, n is 0; acc8 <- 8*bytesum(acc8) + bytesum(ones + 2*twos + 4*fours) */  \
+        "mov %[x0], #0x55555555\n\t"                                                                               \
+        "mov %[x1], #0x33333333\n\t"                                                                               \
+        "usad8 %[acc8], %[acc8], %[n]\n\t"                                                                         \
+        BNN_HS_NIBBLES("%[ones]")                                                                                  \
+        BNN_HS_NIBBLES("%[twos]")                                                                                  \
+        "add %[ones], %[ones], %[twos], lsl #1\n\t"                                                                \
+        BNN_HS_NIBBLES("%[fours]")                                                                                 \
+        "add %[fours], %[fours], %[fours], lsr #4\n\t"                                                             \
+        "and %[fours], %[fours], #0x0F0F0F0F\n\t"                                                                  \
+        "lsr %[w0], %[ones], #4\n\t"                                                                               \
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"                                                                        \
+        "and %[ones], %[ones], #0x0F0F0F0F\n\t"                                                                    \
+        "add %[ones], %[ones], %[w0]\n\t"                                                                          \
+        "add %[ones], %[ones], %[fours], lsl #2\n\t"                                                               \
+        "lsl %[acc8], %[acc8], #3\n\t"                                                                             \
+        "usada8 %[acc8], %[ones], %[n], %[acc8]\n\t"
+#define BNN_HS8_BODY BNN_HS8_BODY_WITH(BNN_HS_PAIR)
+
+/*
+ * sum_i popcount(a[i] ^ b[i]) over 8 <= n <= 255 words, Harley-Seal (BNN_POPCOUNT 6). Bit planes `ones` (weight 1),
  * `twos` (2), `fours` (4) start at 0 and take, in order:
  *   n & 1: one word: ones = x;
  *   n & 2: two words through one carry-save adder into ones, its carry is twos (still 0 before);
@@ -231,156 +342,7 @@ static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, i
 #if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
   uint32_t ones, twos, fours, acc8, x0, x1, w0, w1, ta, fa;
   __asm__ volatile(
-        "mov %[ones], #0\n\t"
-        "mov %[twos], #0\n\t"
-        "mov %[fours], #0\n\t"
-        "mov %[acc8], #0\n\t"
-        "tst %[n], #7\n\t"
-        "beq 4f\n\t"
-        "tst %[n], #1\n\t"
-        "beq 2f\n\t"
-        "ldr %[x0], [%[a]], #4\n\t"
-        "ldr %[w0], [%[b]], #4\n\t"
-        "eor %[ones], %[x0], %[w0]\n\t"
-        "2:\n\t"
-        "tst %[n], #2\n\t"
-        "beq 3f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[twos], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "3:\n\t"
-        "tst %[n], #4\n\t"
-        "beq 4f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fours], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "4:\n\t"
-        "lsrs %[n], %[n], #3\n\t"
-        "beq 6f\n\t"
-        "5:\n\t"
-        /* words 0-3 -> ones; carries ta, x0 -> twos, carry fa */
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        /* words 4-7 -> ones; carries -> twos, carry ta; fours + fa + ta -> fours, eights in fa */
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[fa], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
-        /* byte counts of eights into acc8 */
-        "lsr %[w0], %[fa], #1\n\t"
-        "and %[w0], %[w0], #0x55555555\n\t"
-        "sub %[fa], %[fa], %[w0]\n\t"
-        "lsr %[w0], %[fa], #2\n\t"
-        "and %[w0], %[w0], #0x33333333\n\t"
-        "and %[fa], %[fa], #0x33333333\n\t"
-        "add %[fa], %[fa], %[w0]\n\t"
-        "add %[fa], %[fa], %[fa], lsr #4\n\t"
-        "and %[fa], %[fa], #0x0F0F0F0F\n\t"
-        "add %[acc8], %[acc8], %[fa]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 5b\n\t"
-        "6:\n\t"
-        /* the planes: masks in x0, x1, zero in w1; acc8 <- 8*bytesum(acc8) + bytesum(ones + 2*twos + 4*fours) */
-        "mov %[x0], #0x55555555\n\t"
-        "mov %[x1], #0x33333333\n\t"
-        "mov %[w1], #0\n\t"
-        "usad8 %[acc8], %[acc8], %[w1]\n\t"
-        "and %[w0], %[x0], %[ones], lsr #1\n\t"
-        "sub %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x1], %[ones], lsr #2\n\t"
-        "and %[ones], %[ones], %[x1]\n\t"
-        "add %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x0], %[twos], lsr #1\n\t"
-        "sub %[twos], %[twos], %[w0]\n\t"
-        "and %[w0], %[x1], %[twos], lsr #2\n\t"
-        "and %[twos], %[twos], %[x1]\n\t"
-        "add %[twos], %[twos], %[w0]\n\t"
-        "add %[ones], %[ones], %[twos], lsl #1\n\t"
-        "and %[w0], %[x0], %[fours], lsr #1\n\t"
-        "sub %[fours], %[fours], %[w0]\n\t"
-        "and %[w0], %[x1], %[fours], lsr #2\n\t"
-        "and %[fours], %[fours], %[x1]\n\t"
-        "add %[fours], %[fours], %[w0]\n\t"
-        "add %[fours], %[fours], %[fours], lsr #4\n\t"
-        "and %[fours], %[fours], #0x0F0F0F0F\n\t"
-        "lsr %[w0], %[ones], #4\n\t"
-        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
-        "and %[ones], %[ones], #0x0F0F0F0F\n\t"
-        "add %[ones], %[ones], %[w0]\n\t"
-        "add %[ones], %[ones], %[fours], lsl #2\n\t"
-        "lsl %[acc8], %[acc8], #3\n\t"
-        "usada8 %[acc8], %[ones], %[w1], %[acc8]"
+        BNN_HS8_BODY
         : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [acc8] "=&r"(acc8), [a] "+&r"(a),
           [b] "+&r"(b), [n] "+&r"(n), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
           [ta] "=&r"(ta), [fa] "=&r"(fa)
@@ -431,6 +393,88 @@ static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, i
 }
 
 /*
+ * The body of bnn_hs16_row's asm: the Harley-Seal count of %[n] (memory) words of a and b into %[acc8], the block
+ * loop running until a reaches %[end] (memory); local labels 2-7. PAIR as in BNN_HS8_BODY_WITH.
+ */
+#define BNN_HS16_BODY_WITH(PAIR)                                                                        \
+        "mov %[ones], #0\n\t"                                                                           \
+        "mov %[twos], #0\n\t"                                                                           \
+        "mov %[fours], #0\n\t"                                                                          \
+        "mov %[eights], #0\n\t"                                                                         \
+        "mov %[acc8], #0\n\t"                                                                           \
+        "ldr %[ea], %[n]\n\t"                                                                           \
+        "lsls %[ta], %[ea], #31\n\t" /* N = n & 1, C = n & 2; loads and logic leave the flags alone */  \
+        "bpl 2f\n\t"                                                                                    \
+        "ldr %[x0], [%[a]], #4\n\t"                                                                     \
+        "ldr %[w0], [%[b]], #4\n\t"                                                                     \
+        "eor %[ones], %[x0], %[w0]\n\t"                                                                 \
+        "2:\n\t"                                                                                        \
+        "bcc 3f\n\t"                                                                                    \
+        PAIR("%[twos]")                                                                                 \
+        "3:\n\t"                                                                                        \
+        "lsls %[ta], %[ea], #30\n\t" /* C = n & 4 */                                                    \
+        "bcc 7f\n\t"                                                                                    \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fours]")                                             \
+        "7:\n\t"                                                                                        \
+        "lsls %[ta], %[ea], #29\n\t" /* C = n & 8 */                                                    \
+        "bcc 4f\n\t"                                                                                    \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")                                                \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")                                                \
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[eights]")                                           \
+        "4:\n\t"                                                                                        \
+        "ldr %[w0], %[end]\n\t"                                                                         \
+        "cmp %[a], %[w0]\n\t"                                                                           \
+        "beq 6f\n\t"                                                                                    \
+        "5:\n\t"                                                                                        \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")                                                \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")                                                \
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[ea]")                                               \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fa]")                                                \
+        PAIR("%[ta]")                                                                                   \
+        PAIR("%[x0]")                                                                                   \
+        BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[ta]")                                                \
+        BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[fa]")                                               \
+        BNN_HS_CSA("%[eights]", "%[ea]", "%[fa]", "%[ea]")                                              \
+        BNN_HS_BYTES("%[ea]", "%[acc8]")                                                                \
+        "ldr %[w0], %[end]\n\t"                                                                         \
+        "cmp %[a], %[w0]\n\t"                                                                           \
+        "bne 5b\n\t"                                                                                    \
+        "6:\n\t"                                                                                        \
+        "mov %[x0], #0x55555555\n\t"                                                                    \
+        "mov %[x1], #0x33333333\n\t"                                                                    \
+        "mov %[w1], #0\n\t"                                                                             \
+        "usad8 %[acc8], %[acc8], %[w1]\n\t"                                                             \
+        BNN_HS_NIBBLES("%[ones]")                                                                       \
+        BNN_HS_NIBBLES("%[twos]")                                                                       \
+        "add %[ones], %[ones], %[twos], lsl #1\n\t"                                                     \
+        BNN_HS_NIBBLES("%[fours]")                                                                      \
+        BNN_HS_NIBBLES("%[eights]")                                                                     \
+        "add %[fours], %[fours], %[eights], lsl #1\n\t"                                                 \
+        "lsr %[w0], %[ones], #4\n\t"                                                                    \
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"                                                             \
+        "and %[ones], %[ones], #0x0F0F0F0F\n\t"                                                         \
+        "add %[ones], %[ones], %[w0]\n\t"                                                               \
+        "lsr %[w0], %[fours], #4\n\t"                                                                   \
+        "and %[w0], %[w0], #0x0F0F0F0F\n\t"                                                             \
+        "and %[fours], %[fours], #0x0F0F0F0F\n\t"                                                       \
+        "add %[fours], %[fours], %[w0]\n\t"                                                             \
+        "add %[ones], %[ones], %[fours], lsl #2\n\t"                                                    \
+        "lsl %[acc8], %[acc8], #4\n\t"                                                                  \
+        "usada8 %[acc8], %[ones], %[w1], %[acc8]\n\t"
+
+/*
  * sum_i popcount(a[i] ^ b[i]) over n <= 255 words, Harley-Seal over 16-word blocks: bnn_hs8_row with one more
  * plane, `eights` (weight 8), so one SWAR byte count per 16 words instead of per 8. The prefix takes n & 15 words
  * (1, 2, 4 as in bnn_hs8_row; 8 more: two 4-word groups whose weight-4 carries add into `fours`, carry into
@@ -444,276 +488,9 @@ static BNN_PC_INLINE int32_t bnn_hs8_row(const uint32_t *a, const uint32_t *b, i
 static BNN_PC_INLINE int32_t bnn_hs16_row(const uint32_t *a, const uint32_t *b, int n) {
 #if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
   uint32_t ones, twos, fours, eights, acc8, x0, x1, w0, w1, ta, fa, ea;
-  const uint32_t *const end = b + n; /* in memory: the loop has no register left for a counter */
+  const uint32_t *const end = a + n; /* in memory: the loop has no register left for a counter */
   __asm__ volatile(
-        "mov %[ones], #0\n\t"
-        "mov %[twos], #0\n\t"
-        "mov %[fours], #0\n\t"
-        "mov %[eights], #0\n\t"
-        "mov %[acc8], #0\n\t"
-        "ldr %[ea], %[n]\n\t"
-        "tst %[ea], #15\n\t"
-        "beq 4f\n\t"
-        "tst %[ea], #1\n\t"
-        "beq 1f\n\t"
-        "ldr %[x0], [%[a]], #4\n\t"
-        "ldr %[w0], [%[b]], #4\n\t"
-        "eor %[ones], %[x0], %[w0]\n\t"
-        "1:\n\t"
-        "tst %[ea], #2\n\t"
-        "beq 2f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[twos], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "2:\n\t"
-        "tst %[ea], #4\n\t"
-        "beq 3f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fours], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "3:\n\t"
-        "tst %[ea], #8\n\t"
-        "beq 4f\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[eights], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
-        "4:\n\t"
-        "ldr %[w0], %[end]\n\t"
-        "cmp %[b], %[w0]\n\t"
-        "beq 6f\n\t"
-        "5:\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[ea], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[fa], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[ta], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "eor %[w0], %[ones], %[x0]\n\t"
-        "and %[w1], %[ones], %[x0]\n\t"
-        "and %[x0], %[w0], %[x1]\n\t"
-        "orr %[x0], %[w1], %[x0]\n\t"
-        "eor %[ones], %[w0], %[x1]\n\t"
-        "eor %[w0], %[twos], %[ta]\n\t"
-        "and %[w1], %[twos], %[ta]\n\t"
-        "and %[ta], %[w0], %[x0]\n\t"
-        "orr %[ta], %[w1], %[ta]\n\t"
-        "eor %[twos], %[w0], %[x0]\n\t"
-        "eor %[w0], %[fours], %[fa]\n\t"
-        "and %[w1], %[fours], %[fa]\n\t"
-        "and %[fa], %[w0], %[ta]\n\t"
-        "orr %[fa], %[w1], %[fa]\n\t"
-        "eor %[fours], %[w0], %[ta]\n\t"
-        "eor %[w0], %[eights], %[ea]\n\t"
-        "and %[w1], %[eights], %[ea]\n\t"
-        "and %[ea], %[w0], %[fa]\n\t"
-        "orr %[ea], %[w1], %[ea]\n\t"
-        "eor %[eights], %[w0], %[fa]\n\t"
-        "lsr %[w0], %[ea], #1\n\t"
-        "and %[w0], %[w0], #0x55555555\n\t"
-        "sub %[ea], %[ea], %[w0]\n\t"
-        "lsr %[w0], %[ea], #2\n\t"
-        "and %[w0], %[w0], #0x33333333\n\t"
-        "and %[ea], %[ea], #0x33333333\n\t"
-        "add %[ea], %[ea], %[w0]\n\t"
-        "add %[ea], %[ea], %[ea], lsr #4\n\t"
-        "and %[ea], %[ea], #0x0F0F0F0F\n\t"
-        "add %[acc8], %[acc8], %[ea]\n\t"
-        "ldr %[w0], %[end]\n\t"
-        "cmp %[b], %[w0]\n\t"
-        "bne 5b\n\t"
-        "6:\n\t"
-        "mov %[x0], #0x55555555\n\t"
-        "mov %[x1], #0x33333333\n\t"
-        "mov %[w1], #0\n\t"
-        "usad8 %[acc8], %[acc8], %[w1]\n\t"
-        "and %[w0], %[x0], %[ones], lsr #1\n\t"
-        "sub %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x1], %[ones], lsr #2\n\t"
-        "and %[ones], %[ones], %[x1]\n\t"
-        "add %[ones], %[ones], %[w0]\n\t"
-        "and %[w0], %[x0], %[twos], lsr #1\n\t"
-        "sub %[twos], %[twos], %[w0]\n\t"
-        "and %[w0], %[x1], %[twos], lsr #2\n\t"
-        "and %[twos], %[twos], %[x1]\n\t"
-        "add %[twos], %[twos], %[w0]\n\t"
-        "add %[ones], %[ones], %[twos], lsl #1\n\t"
-        "and %[w0], %[x0], %[fours], lsr #1\n\t"
-        "sub %[fours], %[fours], %[w0]\n\t"
-        "and %[w0], %[x1], %[fours], lsr #2\n\t"
-        "and %[fours], %[fours], %[x1]\n\t"
-        "add %[fours], %[fours], %[w0]\n\t"
-        "and %[w0], %[x0], %[eights], lsr #1\n\t"
-        "sub %[eights], %[eights], %[w0]\n\t"
-        "and %[w0], %[x1], %[eights], lsr #2\n\t"
-        "and %[eights], %[eights], %[x1]\n\t"
-        "add %[eights], %[eights], %[w0]\n\t"
-        "add %[fours], %[fours], %[eights], lsl #1\n\t"
-        "lsr %[w0], %[ones], #4\n\t"
-        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
-        "and %[ones], %[ones], #0x0F0F0F0F\n\t"
-        "add %[ones], %[ones], %[w0]\n\t"
-        "lsr %[w0], %[fours], #4\n\t"
-        "and %[w0], %[w0], #0x0F0F0F0F\n\t"
-        "and %[fours], %[fours], #0x0F0F0F0F\n\t"
-        "add %[fours], %[fours], %[w0]\n\t"
-        "add %[ones], %[ones], %[fours], lsl #2\n\t"
-        "lsl %[acc8], %[acc8], #4\n\t"
-        "usada8 %[acc8], %[ones], %[w1], %[acc8]"
+        BNN_HS16_BODY_WITH(BNN_HS_PAIR)
         : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [eights] "=&r"(eights), [acc8] "=&r"(acc8),
           [a] "+&r"(a), [b] "+&r"(b), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
           [ta] "=&r"(ta), [fa] "=&r"(fa), [ea] "=&r"(ea)

@@ -112,8 +112,193 @@ static BNN_NOINLINE void bnn_bits_out_hs(const uint32_t *x, const uint32_t *f, i
   BNN_BITS_OUT_LOOP(bnn_xor_popcount_inline)
 }
 
-#if BNN_POPCOUNT == 6
-/* Rows of n <= 255 words: one Harley-Seal row per channel (8- or 16-word blocks), no chunking. */
+void bnn_pair_rows(uint32_t *rows, int count, int n) {
+  for (int r = 0; r < count; r++, rows += n) {
+    uint32_t *q = rows + (n & 1);
+    int pairs = n >> 1;
+    for (; pairs >= 2; pairs -= 2, q += 4) {
+      const uint32_t w0 = q[0], w1 = q[1], w2 = q[2], w3 = q[3];
+      q[1] = w0 ^ w1;
+      q[3] = w2 ^ w3;
+    }
+    if (pairs) q[1] ^= q[0];
+  }
+}
+
+/* sum_i popcount(a[i] ^ b[i]) over n words of two rows in the pair layout (the C twin of BNN_HS_PAIRED). */
+static inline int32_t bnn_xor_popcount_pairs(const uint32_t *a, const uint32_t *b, int n) {
+  int32_t acc = 0;
+  int i = 0;
+  if (n & 1) {
+    acc = bnn_popcount32_inline(a[0] ^ b[0]);
+    i = 1;
+  }
+  for (; i + 1 < n; i += 2) {
+    const uint32_t p = a[i] ^ b[i];
+    acc += bnn_popcount32_inline(p) + bnn_popcount32_inline(p ^ a[i + 1] ^ b[i + 1]);
+  }
+  return acc;
+}
+
+static BNN_NOINLINE void bnn_bits_out_pairs_c(const uint32_t *x, const uint32_t *f, int n, int out_c,
+                                              const int32_t *th, uint32_t *o) {
+  BNN_BITS_OUT_LOOP(bnn_xor_popcount_pairs)
+}
+
+#if BNN_POPCOUNT == 6 && BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) &&   \
+    !defined(BNN_NO_ASM)
+#define BNN_FUSED_BITS_OUT 1
+/*
+ * The channel loop in the same asm block as the Harley-Seal count (BNN_HS8_BODY_WITH / BNN_HS16_BODY_WITH), so
+ * nothing is spilled around each row: the filter pointer runs on from row to row, the patch pointer, n, the
+ * threshold pointer and its end come from the stack, and bit c = (count > th[c]) is the sign of the
+ * saturating th[c] - count (QSUB: exact for every int32 threshold) shifted in from the top, channel after
+ * channel. Rows of BNN_PAIRS_MIN_WORDS (8) <= n <= 255 words (8-word blocks below BNN_HS16_MIN_WORDS, 16-word
+ * blocks from there).
+ */
+#define BNN_FUSED_HS8(name, PAIR)                                                                              \
+  static BNN_NOINLINE void name(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,       \
+                                uint32_t *o) {                                                                  \
+    for (; out_c > 0; out_c -= 32) {                                                                           \
+      const int nc = out_c < 32 ? out_c : 32;                                                                  \
+      const int32_t *const thend = th + nc;                                                                    \
+      uint32_t bits = 0u;                                                                                      \
+      uint32_t ones, twos, fours, acc8, x0, x1, w0, w1, ta, fa, cnt;                                           \
+      const uint32_t *a;                                                                                       \
+      __asm__ volatile("1:\n\t"                                                                                \
+                       "ldr %[a], %[x]\n\t"                                                                    \
+                       "ldr %[n], %[nwords]\n\t" BNN_HS8_BODY_WITH(PAIR)                                       \
+                       "ldr %[ta], %[th]\n\t"                                                                  \
+                       "ldr %[fa], [%[ta]], #4\n\t"                                                            \
+                       "str %[ta], %[th]\n\t"                                                                  \
+                       "qsub %[fa], %[fa], %[acc8]\n\t"                                                        \
+                       "and %[fa], %[fa], #0x80000000\n\t"                                                     \
+                       "orr %[bits], %[fa], %[bits], lsr #1\n\t"                                               \
+                       "ldr %[fa], %[thend]\n\t"                                                               \
+                       "cmp %[ta], %[fa]\n\t"                                                                  \
+                       "bne 1b"                                                                                \
+                       : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [acc8] "=&r"(acc8),     \
+                         [a] "=&r"(a), [b] "+&r"(f), [n] "=&r"(cnt), [x0] "=&r"(x0), [x1] "=&r"(x1),           \
+                         [w0] "=&r"(w0), [w1] "=&r"(w1), [ta] "=&r"(ta), [fa] "=&r"(fa), [bits] "+&r"(bits),   \
+                         [th] "+m"(th)                                                                         \
+                       : [x] "m"(x), [nwords] "m"(n), [thend] "m"(thend)                                      \
+                       : "cc", "memory");                                                                      \
+      *o++ = bits >> (32 - nc);                                                                                \
+    }                                                                                                          \
+  }
+
+/* 16-word blocks take all 14 registers: the output bits live on the stack too. */
+#define BNN_FUSED_HS16(name, PAIR)                                                                             \
+  static BNN_NOINLINE void name(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,       \
+                                uint32_t *o) {                                                                  \
+    const uint32_t *const end = x + n;                                                                         \
+    for (; out_c > 0; out_c -= 32) {                                                                           \
+      const int nc = out_c < 32 ? out_c : 32;                                                                  \
+      const int32_t *const thend = th + nc;                                                                    \
+      uint32_t bits = 0u;                                                                                      \
+      uint32_t ones, twos, fours, eights, acc8, x0, x1, w0, w1, ta, fa, ea;                                    \
+      const uint32_t *a;                                                                                       \
+      __asm__ volatile("1:\n\t"                                                                                \
+                       "ldr %[a], %[x]\n\t" BNN_HS16_BODY_WITH(PAIR)                                           \
+                       "ldr %[ta], %[th]\n\t"                                                                  \
+                       "ldr %[fa], [%[ta]], #4\n\t"                                                            \
+                       "str %[ta], %[th]\n\t"                                                                  \
+                       "qsub %[fa], %[fa], %[acc8]\n\t"                                                        \
+                       "and %[fa], %[fa], #0x80000000\n\t"                                                     \
+                       "ldr %[acc8], %[bits]\n\t"                                                              \
+                       "orr %[acc8], %[fa], %[acc8], lsr #1\n\t"                                               \
+                       "str %[acc8], %[bits]\n\t"                                                              \
+                       "ldr %[fa], %[thend]\n\t"                                                               \
+                       "cmp %[ta], %[fa]\n\t"                                                                  \
+                       "bne 1b"                                                                                \
+                       : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [eights] "=&r"(eights), \
+                         [acc8] "=&r"(acc8), [a] "=&r"(a), [b] "+&r"(f), [x0] "=&r"(x0), [x1] "=&r"(x1),       \
+                         [w0] "=&r"(w0), [w1] "=&r"(w1), [ta] "=&r"(ta), [fa] "=&r"(fa), [ea] "=&r"(ea),       \
+                         [bits] "+m"(bits), [th] "+m"(th)                                                      \
+                       : [x] "m"(x), [n] "m"(n), [end] "m"(end), [thend] "m"(thend)                            \
+                       : "cc", "memory");                                                                      \
+      *o++ = bits >> (32 - nc);                                                                                \
+    }                                                                                                          \
+  }
+
+/*
+ * Rows of 2..BNN_PAIRS_MIN_WORDS-1 words (1x1 convs, dense layers of few inputs): the SWAR + USADA8 pair loop of
+ * bnn_xor_popcount_swar (19 instructions per 2 words) and an odd last word, with the channel loop and the
+ * threshold compare (as in BNN_FUSED_HS8) in the same asm block; the threshold pointer stays in a register.
+ */
+static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32_t *f, int n, int out_c,
+                                                 const int32_t *th, uint32_t *o) {
+  const int npairs = n >> 1, odd = n & 1;
+  for (; out_c > 0; out_c -= 32) {
+    const int nc = out_c < 32 ? out_c : 32;
+    const int32_t *const thend = th + nc;
+    uint32_t bits = 0u, acc, x0, x1, w0, w1, cnt;
+    const uint32_t *a;
+    const uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, zero = 0u;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[a], %[x]\n\t"
+        "mov %[acc], #0\n\t"
+        "ldr %[cnt], %[npairs]\n\t"
+        "2:\n\t"
+        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
+        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "eor %[x1], %[x1], %[w1]\n\t"
+        "and %[w0], %[m1], %[x0], lsr #1\n\t"
+        "sub %[x0], %[x0], %[w0]\n\t"
+        "and %[w1], %[m1], %[x1], lsr #1\n\t"
+        "sub %[x1], %[x1], %[w1]\n\t"
+        "and %[w0], %[m2], %[x0], lsr #2\n\t"
+        "and %[x0], %[x0], %[m2]\n\t"
+        "add %[x0], %[x0], %[w0]\n\t"
+        "and %[w1], %[m2], %[x1], lsr #2\n\t"
+        "and %[x1], %[x1], %[m2]\n\t"
+        "add %[x0], %[x0], %[x1]\n\t"
+        "add %[x0], %[x0], %[w1]\n\t"
+        "and %[w0], %[m4], %[x0], lsr #4\n\t"
+        "and %[x0], %[x0], %[m4]\n\t"
+        "add %[x0], %[x0], %[w0]\n\t"
+        "usada8 %[acc], %[x0], %[zero], %[acc]\n\t"
+        "subs %[cnt], %[cnt], #1\n\t"
+        "bne 2b\n\t"
+        "ldr %[cnt], %[odd]\n\t"
+        "cmp %[cnt], #0\n\t"
+        "beq 3f\n\t"
+        "ldr %[x0], [%[a]], #4\n\t"
+        "ldr %[w0], [%[b]], #4\n\t"
+        "eor %[x0], %[x0], %[w0]\n\t"
+        "and %[w0], %[m1], %[x0], lsr #1\n\t"
+        "sub %[x0], %[x0], %[w0]\n\t"
+        "and %[w0], %[m2], %[x0], lsr #2\n\t"
+        "and %[x0], %[x0], %[m2]\n\t"
+        "add %[x0], %[x0], %[w0]\n\t"
+        "and %[w0], %[m4], %[x0], lsr #4\n\t"
+        "and %[x0], %[x0], %[m4]\n\t"
+        "add %[x0], %[x0], %[w0]\n\t"
+        "usada8 %[acc], %[x0], %[zero], %[acc]\n\t"
+        "3:\n\t"
+        "ldr %[w0], [%[th]], #4\n\t"
+        "qsub %[w0], %[w0], %[acc]\n\t"
+        "and %[w0], %[w0], #0x80000000\n\t"
+        "orr %[bits], %[w0], %[bits], lsr #1\n\t"
+        "ldr %[w1], %[thend]\n\t"
+        "cmp %[th], %[w1]\n\t"
+        "bne 1b"
+        : [acc] "=&r"(acc), [a] "=&r"(a), [b] "+&r"(f), [cnt] "=&r"(cnt), [x0] "=&r"(x0), [x1] "=&r"(x1),
+          [w0] "=&r"(w0), [w1] "=&r"(w1), [bits] "+&r"(bits), [th] "+&r"(th)
+        : [m1] "r"(m1), [m2] "r"(m2), [m4] "r"(m4), [zero] "r"(zero), [x] "m"(x), [npairs] "m"(npairs),
+          [odd] "m"(odd), [thend] "m"(thend)
+        : "cc", "memory");
+    *o++ = bits >> (32 - nc);
+  }
+}
+
+BNN_FUSED_HS8(bnn_bits_out_hs8, BNN_HS_PAIR)
+BNN_FUSED_HS8(bnn_bits_out_hs8_pairs, BNN_HS_PAIRED)
+BNN_FUSED_HS16(bnn_bits_out_hs16, BNN_HS_PAIR)
+BNN_FUSED_HS16(bnn_bits_out_hs16_pairs, BNN_HS_PAIRED)
+#elif BNN_POPCOUNT == 6
 static BNN_NOINLINE void bnn_bits_out_hs8(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                           uint32_t *o) {
   BNN_BITS_OUT_LOOP(bnn_hs8_row)
@@ -128,17 +313,36 @@ static BNN_NOINLINE void bnn_bits_out_hs16(const uint32_t *x, const uint32_t *f,
 #if BNN_POPCOUNT == 6
 static BNN_NOINLINE void bnn_bits_out_swar(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
                                            uint32_t *o) {
-  for (; out_c > 0; out_c -= 32, th += 32) {
-    const int nc = out_c < 32 ? out_c : 32;
-    uint32_t bits = 0;
-    for (int i = 0; i < nc; i++, f += n) bits |= (uint32_t)(bnn_xor_popcount_swar(x, f, n) > th[i]) << i;
-    *o++ = bits;
-  }
+  BNN_BITS_OUT_LOOP(bnn_xor_popcount_swar)
 }
+#endif
 
+/*
+ * Bit-packed outputs of one pixel (or dense row) for the out_c filter rows of n words after f. `pairs`: x and
+ * the rows are in the pair layout (bnn_pair_rows).
+ */
 static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
-                                           uint32_t *o, int long_rows) {
-  (void)long_rows;
+                                           uint32_t *o, int pairs) {
+#if defined(BNN_FUSED_BITS_OUT)
+  /* rows of BNN_PAIRS_MIN_WORDS..255 words: the fused Harley-Seal channel loops, plain or paired */
+  if (n >= BNN_PAIRS_MIN_WORDS && n < BNN_HS16_MIN_WORDS) {
+    (pairs ? bnn_bits_out_hs8_pairs : bnn_bits_out_hs8)(x, f, n, out_c, th, o);
+    return;
+  }
+  if (n >= BNN_HS16_MIN_WORDS && n <= 255) {
+    (pairs ? bnn_bits_out_hs16_pairs : bnn_bits_out_hs16)(x, f, n, out_c, th, o);
+    return;
+  }
+  if (!pairs && n >= 2 && n < BNN_PAIRS_MIN_WORDS) {
+    bnn_bits_out_swar_fused(x, f, n, out_c, th, o);
+    return;
+  }
+#endif
+  if (pairs) {
+    bnn_bits_out_pairs_c(x, f, n, out_c, th, o);
+    return;
+  }
+#if BNN_POPCOUNT == 6
   if (n < BNN_HS8_MIN_WORDS) {
     bnn_bits_out_swar(x, f, n, out_c, th, o);
   } else if (n < BNN_HS16_MIN_WORDS) {
@@ -148,14 +352,10 @@ static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f,
   } else {
     bnn_bits_out_hs(x, f, n, out_c, th, o);
   }
-}
 #else
-static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f, int n, int out_c, const int32_t *th,
-                                           uint32_t *o, int long_rows) {
-  (void)long_rows;
   bnn_bits_out_hs(x, f, n, out_c, th, o);
-}
 #endif
+}
 
 /* All output channels of one output pixel from its gathered patch (see bnn_bconv2d). */
 static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const uint32_t *patch_words, int patch, int border,
@@ -166,7 +366,7 @@ static BNN_ALWAYS_INLINE void bnn_bconv_pixel(const bnn_bconv2d_params *p, const
   if (p->ot.bitpacked) {
     const int out_words = BNN_PACKED_WORDS(p->out_c);
     bnn_bits_out(patch_words, p->filter, patch, p->out_c, p->ot.thresholds, (uint32_t *)out + pix * (size_t)out_words,
-                 long_rows);
+                 p->filter_pairs);
   } else {
     float *o = (float *)out + pix * (size_t)p->out_c;
     for (int c = 0; c < p->out_c; c++) {
@@ -224,8 +424,16 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
       int valid_taps = 0;
       uint32_t *s = scratch;
       for (int ky = 0; ky < w->k_h; ky++) {
+        const int iy = iy0 + ky * w->dil_h;
+        if (w->dil_w == 1 && iy >= 0 && iy < w->in_h && ix0 >= 0 && ix0 + w->k_w <= w->in_w) {
+          /* the whole kernel row in bounds: k_w contiguous input pixels, one copy */
+          memcpy(s, in + ((size_t)iy * (size_t)w->in_w + (size_t)ix0) * (size_t)wc, (size_t)(w->k_w * wc) * 4u);
+          s += w->k_w * wc;
+          valid_taps += w->k_w;
+          continue;
+        }
         for (int kx = 0; kx < w->k_w; kx++, s += wc) {
-          const int iy = iy0 + ky * w->dil_h, ix = ix0 + kx * w->dil_w;
+          const int ix = ix0 + kx * w->dil_w;
           if (bnn_in_bounds(iy, ix, w->in_h, w->in_w)) {
             memcpy(s, in + ((size_t)iy * (size_t)w->in_w + (size_t)ix) * (size_t)wc, (size_t)wc * 4u);
             valid_taps++;
@@ -234,6 +442,7 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
           }
         }
       }
+      if (p->filter_pairs && p->ot.bitpacked) bnn_pair_rows(scratch, 1, patch);
       const int border = valid_taps != taps && p->pad == BNN_PAD_ZERO;
       const size_t pix = (size_t)oy * (size_t)w->out_w + (size_t)ox;
       /* Specialised copies of the channel loop: the popcount variant is fixed per layer. */

@@ -52,7 +52,23 @@ typedef struct {
   bnn_bpad pad;
   const uint32_t *filter; /* OHWI packed: [out_c][k_h][k_w][words(in_c)] */
   bnn_output_transform ot;
+  /*
+   * 1: each filter row (k_h*k_w*words(in_c) words) is in the pair layout of bnn_pair_rows (bit-packed output
+   * only; the exporter pairs rows of BNN_PAIRS_MIN_WORDS..BNN_PAIRS_MAX_WORDS words, where the Thumb-2 kernel
+   * saves one instruction per pair; builds with BNN_POPCOUNT other than 6 read paired rows through a plain C
+   * loop). 0: plain rows.
+   */
+  int filter_pairs;
 } bnn_bconv2d_params;
+
+/*
+ * The pair layout of `count` rows of n words, in place: with s = n & 1, word s + 2j + 1 becomes
+ * w[s + 2j] ^ w[s + 2j + 1] (the first word of an odd-length row stays as it is). The exporter writes paired
+ * filters; bnn_bconv2d pairs each gathered patch the same way.
+ */
+void bnn_pair_rows(uint32_t *rows, int count, int n);
+#define BNN_PAIRS_MIN_WORDS 8
+#define BNN_PAIRS_MAX_WORDS 255
 
 typedef struct {
   bnn_window win;

@@ -3,11 +3,13 @@
  * bit-by-bit references on seeded random shapes: odd sizes, 1x1 and 3x3/5x5 windows, strides, dilations, valid
  * and same windows with one- and zero-padding, channel counts that are not multiples of 32, rows of every
  * length modulo the Harley-Seal block (8 words) around the popcount thresholds (32 words) and past the
- * 31-block flush (248 words), bit-packed (threshold) and float output transforms.
+ * 31-block flush (248 words), bit-packed (threshold, int32 extremes included) and float output transforms,
+ * bit-packed convs with the filter in plain and in the pair layout (bnn_pair_rows).
  * First the kept regression seeds, then BINARY_CHECK_CASES fresh ones. Prints PASS/FAIL.
  * Built by the exporters' tests for the host (ASan/UBSan) and for the emulated Cortex-M4 at -O2 (the Thumb-2
  * loops), -Os and -O0 (the C loops). Buffers are malloc'ed at their exact sizes so ASan sees any overrun.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +184,10 @@ static void check_bconv(uint32_t seed) {
   }
   p.filter = filter;
   random_transform(&p.ot, bitpacked, p.out_c, taps * p.in_c, th, m, b);
+  if (bitpacked && seed % 5u == 2u) { /* thresholds at the int32 ends: the compare must not overflow */
+    th[0] = INT32_MIN;
+    th[p.out_c - 1] = INT32_MAX;
+  }
   const size_t out_bytes =
       bitpacked ? sizeof(uint32_t) * (size_t)(out_pixels * BNN_PACKED_WORDS(p.out_c)) : sizeof(float) * (size_t)(out_pixels * p.out_c);
   void *got = xmalloc(out_bytes), *want = xmalloc(out_bytes);
@@ -213,8 +219,18 @@ static void check_bconv(uint32_t seed) {
       }
     }
   }
+  /* bit-packed output: every other case with the filter in the pair layout the exporter writes */
+  uint32_t *paired = NULL;
+  if (bitpacked && (seed >> 3) % 2u == 1u) {
+    paired = xmalloc(sizeof(uint32_t) * (size_t)(p.out_c * row));
+    memcpy(paired, filter, sizeof(uint32_t) * (size_t)(p.out_c * row));
+    bnn_pair_rows(paired, p.out_c, row);
+    p.filter = paired;
+    p.filter_pairs = 1;
+  }
   bnn_bconv2d(&p, in, got, scratch);
-  check_output("bconv2d", seed, bitpacked, out_pixels, p.out_c, got, want);
+  check_output(paired ? "bconv2d (pair layout)" : "bconv2d", seed, bitpacked, out_pixels, p.out_c, got, want);
+  free(paired);
   compared[0] += (unsigned long)(out_pixels * p.out_c);
   free(in);
   free(filter);
@@ -242,6 +258,10 @@ static void check_bdense(uint32_t seed) {
   fill_packed(filter, p.out_c, p.in_c);
   p.filter = filter;
   random_transform(&p.ot, bitpacked, p.out_c, p.in_c, th, m, b);
+  if (bitpacked && seed % 5u == 2u) {
+    th[0] = INT32_MIN;
+    th[p.out_c - 1] = INT32_MAX;
+  }
   const size_t out_bytes = bitpacked ? sizeof(uint32_t) * (size_t)BNN_PACKED_WORDS(p.out_c) : sizeof(float) * (size_t)p.out_c;
   void *got = xmalloc(out_bytes), *want = xmalloc(out_bytes);
   memset(want, 0, out_bytes);

@@ -13,7 +13,8 @@
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
  * Formats (.bnn, .tflite): formatCases() from ./formats.js; the .tflite importer: importCases() from ./import.js.
  *
- * Environment: BNN_EXPORTERS_BENCH=presets|conv|int8|formats|import (one group of cases; default all),
+ * Environment: BNN_EXPORTERS_BENCH=conv,int8,presets,formats,import (any comma-separated subset of the sections;
+ * default all; a subset writes bench-results/exporters-<sections>.json instead of exporters.json),
  * BNN_BENCH_PRESETS=id,id (the presets measured). Each preset with a float first conv or a float last dense is
  * measured twice: as it is, and with those two layers in int8 (`withFirstLastPrecision`, case names
  * `<id> (int8 first/last)`), so the int8 deployment's figures sit beside the float32 ones of the same run.
@@ -60,6 +61,7 @@ const CONV_SHAPES: ConvShape[] = [
   { h: 4, w: 4, cin: 256, cout: 256, k: 3 },
   { h: 32, w: 32, cin: 32, cout: 32, k: 3 },
   { h: 16, w: 16, cin: 64, cout: 64, k: 1 },
+  { h: 8, w: 8, cin: 256, cout: 256, k: 1 },
 ];
 
 async function convCases(): Promise<BenchCase[]> {
@@ -239,22 +241,32 @@ function printTable(cases: BenchCase[]): void {
   for (const r of rows) console.log(line(r));
 }
 
-async function main() {
-  const cases: BenchCase[] = [];
-  const group = process.env.BNN_EXPORTERS_BENCH;
-  const only = process.env.BNN_BENCH_PRESETS;
-  const groups = ['conv', 'int8', 'presets', 'formats', 'import'];
-  if (group !== undefined && !groups.includes(group)) {
+/** The bench's sections; `BNN_EXPORTERS_BENCH=conv,int8` runs only those (and writes exporters-conv-int8.json). */
+const SECTIONS = {
+  conv: convCases,
+  int8: int8Cases,
+  presets: presetCases,
+  formats: formatCases,
+  import: async () => importCases(),
+} satisfies Record<string, () => Promise<BenchCase[]>>;
+type Section = keyof typeof SECTIONS;
+
+function selectedSections(): Section[] {
+  const only = process.env.BNN_EXPORTERS_BENCH;
+  if (!only) return Object.keys(SECTIONS) as Section[];
+  const names = only.split(',').map((s) => s.trim());
+  const bad = names.filter((n) => !(n in SECTIONS));
+  if (bad.length > 0)
     throw new Error(
-      `exporters bench: BNN_EXPORTERS_BENCH='${group}' is not a group; use one of ${groups.join(', ')} (or unset it for all).`,
+      `BNN_EXPORTERS_BENCH: unknown section ${bad.join(', ')} (fix: a comma-separated subset of ${Object.keys(SECTIONS).join(', ')})`,
     );
-  }
-  const want = (g: string) => group === undefined || group === g;
-  if (want('conv')) cases.push(...(await convCases()));
-  if (want('int8')) cases.push(...(await int8Cases()));
-  if (want('presets')) cases.push(...(await presetCases()));
-  if (want('formats')) cases.push(...(await formatCases()));
-  if (want('import')) cases.push(...importCases());
+  return names as Section[];
+}
+
+async function main() {
+  const sections = selectedSections();
+  const cases: BenchCase[] = [];
+  for (const s of sections) cases.push(...(await SECTIONS[s]()));
   const cpus = os.cpus();
   const out = {
     package: '@bnn-studio/exporters',
@@ -263,9 +275,8 @@ async function main() {
   };
   const repo = fileURLToPath(new URL('../../../../', import.meta.url));
   mkdirSync(join(repo, 'bench-results'), { recursive: true });
-  // a subset run writes beside the full one (exporters-presets.json, …), never over it
-  const file =
-    group === undefined && only === undefined ? 'exporters.json' : `exporters-${group ?? 'subset'}.json`;
+  const subset = process.env.BNN_EXPORTERS_BENCH || process.env.BNN_BENCH_PRESETS;
+  const file = subset ? `exporters-${sections.join('-')}.json` : 'exporters.json';
   writeFileSync(join(repo, 'bench-results', file), `${JSON.stringify(out, null, 2)}\n`);
   printTable(cases);
 }

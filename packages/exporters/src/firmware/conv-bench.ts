@@ -4,11 +4,7 @@
  * (bit-packed and float output) and of the runtime's int8 conv (bnn_s8_conv2d, runtime/src/bnn_int8.c) of the
  * same shape.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { instructionCountPlugin, run } from '../stm32/verify.js';
-import { RUNTIME_DIR } from './runtime-files.js';
+import { buildM4, runM4, withTempDir } from './m4-harness.js';
 
 export interface ConvShape {
   h: number;
@@ -59,89 +55,23 @@ export interface ConvCounts {
   int8: number;
 }
 
-export const ARCH_FLAGS = ['-mcpu=cortex-m4', '-mthumb', '-mfpu=fpv4-sp-d16', '-mfloat-abi=hard'];
-
 /**
- * Builds `sources` (runtime-relative) for the emulated Cortex-M4 with the firmware's flags, runs the ELF in QEMU
- * with the instruction-count plugin and returns the running instruction count at every bench_mark() call and
- * the program's stdout (which must print PASS).
+ * Builds `sources` (runtime-relative) for the emulated Cortex-M4 with the firmware's flags (-O2), runs the ELF
+ * in QEMU with the instruction-count plugin and returns the running instruction count at every bench_mark()
+ * call and the program's stdout (which must print PASS).
  */
 async function countMarks(
   name: string,
   sources: string[],
   defines: string[],
 ): Promise<{ marks: number[]; stdout: string }> {
-  const plugin = await instructionCountPlugin();
-  if (!plugin) throw new Error(`${name}: the QEMU instruction-count plugin could not be built with gcc`);
-  const dir = mkdtempSync(join(tmpdir(), 'bnn-conv-bench-'));
-  try {
-    const elf = join(dir, 'bench.elf');
-    const r = RUNTIME_DIR;
-    const build = await run(
-      'arm-none-eabi-gcc',
-      [
-        '-std=c99',
-        ...ARCH_FLAGS,
-        '-O2',
-        '-ffp-contract=off',
-        '-fno-strict-aliasing',
-        '-Wall',
-        '-Wextra',
-        '-Werror',
-        '-DBNN_SEMIHOSTING',
-        ...defines,
-        `-I${join(r, 'src')}`,
-        ...sources.map((f) => join(r, f)),
-        join(r, 'targets/cortex-m4/startup_cm4.c'),
-        '--specs=rdimon.specs',
-        `-L${join(r, 'targets/cortex-m4')}`,
-        '-Tmps2_an386.ld',
-        '-Wl,--gc-sections',
-        '-lm',
-        '-o',
-        elf,
-      ],
-      dir,
-      120_000,
-    );
-    if (build.code !== 0) throw new Error(`${name}: build failed:\n${build.stderr}`);
-    const nm = await run('arm-none-eabi-nm', [elf], dir, 30_000);
-    const marker = /^([0-9a-f]+) T bench_mark$/m.exec(nm.stdout)?.[1];
-    if (!marker) throw new Error(`${name}: bench_mark symbol not found`);
-    const counts = join(dir, 'counts.txt');
-    const q = await run(
-      'qemu-system-arm',
-      [
-        '-M',
-        'mps2-an386',
-        '-cpu',
-        'cortex-m4',
-        '-nographic',
-        '-monitor',
-        'none',
-        '-serial',
-        'none',
-        '-semihosting-config',
-        'enable=on,target=native',
-        '-plugin',
-        `${plugin},marker=0x${marker},out=${counts}`,
-        '-kernel',
-        elf,
-      ],
-      dir,
-      600_000,
-    );
+  return withTempDir('bnn-conv-bench-', async (dir) => {
+    const elf = await buildM4({ name, sources, flags: ['-fno-strict-aliasing', ...defines] }, dir);
+    const q = await runM4(elf, dir, { countAt: 'bench_mark', timeoutMs: 600_000 });
     if (q.code !== 0 || !/^PASS$/m.test(q.stdout))
       throw new Error(`${name}: run failed:\n${q.stdout}${q.stderr}`);
-    const marks = readFileSync(counts, 'utf8')
-      .split('\n')
-      .map((l) => /^mark \d+ (\d+)$/.exec(l)?.[1])
-      .filter((x): x is string => x !== undefined)
-      .map(Number);
-    return { marks, stdout: q.stdout };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    return { marks: q.marks, stdout: q.stdout };
+  });
 }
 
 export async function runConvBench(shapes: ConvShape[], variant: number): Promise<ConvCounts[]> {

@@ -4,52 +4,23 @@
  * on the host under AddressSanitizer + UBSan and on the emulated Cortex-M4 (the inline-asm DSP path); and the
  * int8 conv's exact instruction count against the published CMSIS-NN figures.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { limiter } from '../stm32/limit.js';
-import { run } from '../stm32/verify.js';
-import {
-  ARCH_FLAGS,
-  cmsisNnPublishedPerMac,
-  convMacs,
-  DEFAULT_POPCOUNT,
-  runConvBench,
-} from './conv-bench.js';
-import { RUNTIME_DIR } from './runtime-files.js';
+import { cmsisNnPublishedPerMac, convMacs, DEFAULT_POPCOUNT, runConvBench } from './conv-bench.js';
+import { buildHostSanitized, buildM4, runHost, runM4, withTempDir } from './m4-harness.js';
 
 const limit = limiter(1);
 const TIMEOUT = 600_000;
-const WARN = ['-std=c99', '-ffp-contract=off', '-Wall', '-Wextra', '-Werror'];
+const SOURCES = ['tools/int8_check.c'];
 
 describe('int8 kernels of the C runtime', () => {
   it(
     'fast kernels equal the TFLite reference kernels on the host (ASan/UBSan) and on the emulated M4',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'bnn-int8-check-'));
-      const src = join(RUNTIME_DIR, 'tools/int8_check.c');
-      const inc = `-I${join(RUNTIME_DIR, 'src')}`;
-      try {
-        await limit(async () => {
-          const host = join(dir, 'host');
-          const hb = await run(
-            'gcc',
-            [
-              ...WARN,
-              '-O2',
-              '-fsanitize=address,undefined',
-              '-fno-sanitize-recover=all',
-              inc,
-              src,
-              '-o',
-              host,
-            ],
-            dir,
-            120_000,
-          );
-          expect(hb.code, hb.stderr).toBe(0);
-          const hr = await run(host, [], dir, 120_000);
+      await limit(() =>
+        withTempDir('bnn-int8-check-', async (dir) => {
+          const host = await buildHostSanitized({ name: 'int8_check', sources: SOURCES }, dir);
+          const hr = await runHost(host, dir, 120_000);
           expect(hr.stdout + hr.stderr).toMatch(/^PASS$/m);
           expect(hr.code).toBe(0);
 
@@ -59,56 +30,16 @@ describe('int8 kernels of the C runtime', () => {
             ['-Os', 300],
             ['-O0', 300],
           ] as const) {
-            const elf = join(dir, `m4${opt}.elf`);
-            const mb = await run(
-              'arm-none-eabi-gcc',
-              [
-                ...WARN,
-                opt,
-                ...ARCH_FLAGS,
-                '-DBNN_SEMIHOSTING',
-                `-DINT8_CHECK_CASES=${cases}`,
-                inc,
-                src,
-                join(RUNTIME_DIR, 'targets/cortex-m4/startup_cm4.c'),
-                '--specs=rdimon.specs',
-                `-L${join(RUNTIME_DIR, 'targets/cortex-m4')}`,
-                '-Tmps2_an386.ld',
-                '-lm',
-                '-o',
-                elf,
-              ],
+            const elf = await buildM4(
+              { name: `int8_check${opt}`, sources: SOURCES, opt, flags: [`-DINT8_CHECK_CASES=${cases}`] },
               dir,
-              120_000,
             );
-            expect(mb.code, mb.stderr).toBe(0);
-            const q = await run(
-              'qemu-system-arm',
-              [
-                '-M',
-                'mps2-an386',
-                '-cpu',
-                'cortex-m4',
-                '-nographic',
-                '-monitor',
-                'none',
-                '-serial',
-                'none',
-                '-semihosting-config',
-                'enable=on,target=native',
-                '-kernel',
-                elf,
-              ],
-              dir,
-              300_000,
-            );
+            const q = await runM4(elf, dir);
             expect(q.stdout + q.stderr, opt).toMatch(/^PASS$/m);
             expect(q.stdout).toMatch(/outputs compared: conv [1-9]/);
           }
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+        }),
+      );
     },
     TIMEOUT,
   );

@@ -607,3 +607,15 @@ function finish(g: GraphBuilder, start: string, seed: number, input: string): De
     ops: g.ops,
   };
 }
+
+/**
+ * A random graph whose binary body starts with bit-packed convs on 40-96 input channels, so most of them have
+ * filter rows of 16..255 words, which the C code generator writes in the runtime's pair layout (`pairRows`).
+ */
+export function pairedRowsDeployGraph(seed: number): DeployGraph {
+  const g = new GraphBuilder(seededRandom(seed * 104729 + 3));
+  const input = g.tensor([g.int(3, 7), g.int(3, 7), g.pick([40, 64, 96])], 'float32');
+  let x = g.quantize(input);
+  for (let i = 0; i < 2; i++) x = g.bconv(x, { cout: g.pick([33, 64, 72]), bitpacked: true });
+  return finish(g, x, seed, input);
+}

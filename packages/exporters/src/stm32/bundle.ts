@@ -135,8 +135,9 @@ const float *scores = bnn_output(0);
 No heap: every tensor lives in one static arena of \`BNN_ARENA_BYTES\`, placed by a liveness planner at export time.
 Binary layers use bit-packed weights (Larq Compute Engine layout) and an XOR + popcount kernel tuned for
 Cortex-M4, which has no popcount instruction: Harley-Seal carry-save adders over 8- or 16-word blocks in
-hand-scheduled Thumb-2 (about 7.5–7.9 instructions per 32 binary MACs on long rows), SWAR partial sums with
-USADA8 byte accumulation on rows under 16 words (\`-DBNN_POPCOUNT=1..6\` selects the measured variants). The
+hand-scheduled Thumb-2 (about 7.0–7.4 instructions per 32 binary MACs on long rows; the bit-packed layers' filter
+rows are stored in a pair layout that saves one instruction per word pair), SWAR partial sums with USADA8 byte
+accumulation on rows under 8 words (\`-DBNN_POPCOUNT=1..6\` selects the measured variants). The
 first and last layers run in float (FPv4).
 
 ## Build

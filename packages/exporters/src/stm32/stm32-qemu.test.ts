@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { randomDeployGraph } from '../firmware/random-graph.js';
-import { RUNTIME_DIR } from '../firmware/runtime-files.js';
+import { buildHostSanitized, buildM4, runHost, runM4, withTempDir } from '../firmware/m4-harness.js';
+import { PAIRS_MAX_WORDS, PAIRS_MIN_WORDS } from '../firmware/ops/binary.js';
+import { pairedRowsDeployGraph, randomDeployGraph } from '../firmware/random-graph.js';
 import { buildStm32Bundle } from './bundle.js';
 import { limiter } from './limit.js';
 import { unpackBundle, verifyStm32Bundle } from './verify.js';
@@ -28,6 +29,33 @@ describe.concurrent('STM32L4 bundles of random architectures: qemu bit-exact + h
       `random architecture seed ${seed}`,
       async () => {
         const graph = randomDeployGraph(seed);
+        const result = await limit(async () => {
+          const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: seed });
+          return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
+        });
+        expect(result.passed, `seed ${seed} (${graph.ops.map((o) => o.op).join(' ')}):\n${result.log}`).toBe(
+          true,
+        );
+        expect(result.hostSanitizersPassed).toBe(true);
+        expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+      },
+      TIMEOUT,
+    );
+  }
+});
+
+describe.concurrent('STM32L4 bundles with paired filter rows (bit-packed bconv2d): qemu bit-exact + host sanitizers', () => {
+  for (const seed of [1, 2, 3]) {
+    it(
+      `paired-rows architecture seed ${seed}`,
+      async () => {
+        const graph = pairedRowsDeployGraph(seed);
+        const paired = graph.ops.filter((o) => {
+          if (o.op !== 'bconv2d' || o.transform.kind !== 'bitpacked') return false;
+          const row = o.kernel[0] * o.kernel[1] * Math.ceil(o.inChannels / 32);
+          return row >= PAIRS_MIN_WORDS && row <= PAIRS_MAX_WORDS;
+        });
+        expect(paired.length, `seed ${seed}: no bconv2d with paired rows`).toBeGreaterThan(0);
         const result = await limit(async () => {
           const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: seed });
           return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
@@ -66,77 +94,19 @@ describe('popcount variants', () => {
   it(
     'every BNN_POPCOUNT variant matches a bit-by-bit count on the host (ASan/UBSan) and on the emulated M4',
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'bnn-popcount-'));
-      const src = [join(RUNTIME_DIR, 'tools/popcount_check.c'), join(RUNTIME_DIR, 'src/bnn_runtime.c')];
-      const inc = `-I${join(RUNTIME_DIR, 'src')}`;
-      try {
-        await limit(async () => {
+      const sources = ['tools/popcount_check.c', 'src/bnn_runtime.c'];
+      await limit(() =>
+        withTempDir('bnn-popcount-', async (dir) => {
           for (const v of [1, 2, 3, 4, 5, 6]) {
-            const host = join(dir, `host${v}`);
-            execFileSync('gcc', [
-              '-std=c99',
-              '-O2',
-              '-Wall',
-              '-Wextra',
-              '-Werror',
-              '-fsanitize=address,undefined',
-              '-fno-sanitize-recover=all',
-              `-DBNN_POPCOUNT=${v}`,
-              inc,
-              ...src,
-              '-lm',
-              '-o',
-              host,
-            ]);
-            expect(execFileSync(host, { encoding: 'utf8' })).toMatch(/^PASS$/m);
-            const elf = join(dir, `m4_${v}.elf`);
-            execFileSync('arm-none-eabi-gcc', [
-              '-std=c99',
-              '-mcpu=cortex-m4',
-              '-mthumb',
-              '-mfpu=fpv4-sp-d16',
-              '-mfloat-abi=hard',
-              '-O2',
-              '-Wall',
-              '-Wextra',
-              '-Werror',
-              '-DBNN_SEMIHOSTING',
-              `-DBNN_POPCOUNT=${v}`,
-              inc,
-              ...src,
-              join(RUNTIME_DIR, 'targets/cortex-m4/startup_cm4.c'),
-              '--specs=rdimon.specs',
-              `-L${join(RUNTIME_DIR, 'targets/cortex-m4')}`,
-              '-Tmps2_an386.ld',
-              '-lm',
-              '-o',
-              elf,
-            ]);
-            const out = execFileSync(
-              'qemu-system-arm',
-              [
-                '-M',
-                'mps2-an386',
-                '-cpu',
-                'cortex-m4',
-                '-nographic',
-                '-monitor',
-                'none',
-                '-serial',
-                'none',
-                '-semihosting-config',
-                'enable=on,target=native',
-                '-kernel',
-                elf,
-              ],
-              { encoding: 'utf8', timeout: 120_000 },
-            );
-            expect(out).toMatch(/^PASS$/m);
+            const build = { name: `popcount_check_${v}`, sources, flags: [`-DBNN_POPCOUNT=${v}`] };
+            const host = await runHost(await buildHostSanitized(build, dir), dir, 120_000);
+            expect(host.stdout + host.stderr, `variant ${v}`).toMatch(/^PASS$/m);
+            expect(host.code).toBe(0);
+            const m4 = await runM4(await buildM4(build, dir), dir, { timeoutMs: 120_000 });
+            expect(m4.stdout + m4.stderr, `variant ${v}`).toMatch(/^PASS$/m);
           }
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+        }),
+      );
     },
     TIMEOUT,
   );
