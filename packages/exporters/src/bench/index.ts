@@ -27,6 +27,8 @@ import {
   runConvBench,
   runInt8Bench,
 } from '../firmware/conv-bench.js';
+import { latencyCase, latencyRandomCases } from '../latency/bench.js';
+import { estimateFirmwareMemory } from '../latency/memory.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
 import { type BenchCase, formatCases } from './formats.js';
@@ -152,6 +154,7 @@ async function presetCases(): Promise<BenchCase[]> {
       unit: 'instructions',
       ...none,
     });
+    if (result.instructions) cases.push(latencyCase(p.id, deploy, result.instructions));
     const size = await deviceSize(zip);
     if (size) {
       cases.push({
@@ -172,6 +175,25 @@ async function presetCases(): Promise<BenchCase[]> {
         baseline: 'SRAM size',
         baselineValue: manifest.memory.ramLimitBytes,
         ratio: ram / manifest.memory.ramLimitBytes,
+      });
+      const est = estimateFirmwareMemory(deploy);
+      cases.push({
+        case: `${p.id}: composer flash estimate (model data + code estimate) vs the device image`,
+        metric: 'bytes; ratio = estimate / arm-none-eabi-size text+data',
+        value: est.flashBytes,
+        unit: 'B',
+        baseline: 'STM32L4R9 image text+data',
+        baselineValue: size.flash,
+        ratio: est.flashBytes / size.flash,
+      });
+      cases.push({
+        case: `${p.id}: composer RAM estimate (arena + stack + runtime) vs the device image`,
+        metric: 'bytes; ratio = estimate / (data+bss + 8 KB stack)',
+        value: est.ramBytes,
+        unit: 'B',
+        baseline: 'STM32L4R9 image data+bss + 8 KB stack',
+        baselineValue: ram,
+        ratio: est.ramBytes / ram,
       });
     }
     cases.push({
@@ -217,6 +239,7 @@ async function main() {
   cases.push(...(await convCases()));
   cases.push(...(await int8Cases()));
   cases.push(...(await presetCases()));
+  cases.push(...(await latencyRandomCases()));
   cases.push(...(await formatCases()));
   const cpus = os.cpus();
   const out = {

@@ -11,6 +11,7 @@ import { type GeneratedModel, generateModel, STACK_ESTIMATE_BYTES } from '../fir
 import { computeGolden, goldenInputs } from '../firmware/golden.js';
 import { deployGraphSha256 } from '../firmware/model-hash.js';
 import { CORTEX_M4_FILES, PORTABLE_RUNTIME_FILES, readFiles } from '../firmware/runtime-files.js';
+import { type ManifestLatency, manifestLatency } from '../latency/estimate.js';
 import { CODE_FLASH_ESTIMATE_BYTES, RUNTIME_RAM_ESTIMATE_BYTES, STM32L4R9 } from './targets.js';
 
 export const FIRMWARE_FORMAT = 'bnn-studio.firmware' as const;
@@ -61,6 +62,8 @@ export interface FirmwareManifest {
     flashLimitBytes: number;
     ramLimitBytes: number;
   };
+  /** The studio's latency estimate of one inference (latency/estimate.ts); `make qemu-test` prints the count. */
+  latency: ManifestLatency;
   golden: { count: number; source: string };
   provenance: Record<string, string | number | boolean | null>;
   files: string[];
@@ -121,6 +124,12 @@ Model SHA-256: \`${manifest.model.sha256}\`
 | stack estimate (runtime call path, from -fstack-usage) | ${m.stackEstimateBytes} |
 | RAM total (arena + stack reserve + runtime) | ${m.ramBytes} |
 | limits (flash / RAM) | ${m.flashLimitBytes} / ${m.ramLimitBytes} |
+
+## Latency (estimate)
+About ${manifest.latency.estimatedInstructions.toLocaleString('en-US')} instructions per inference, ~${manifest.latency.estimatedMs.toFixed(1)} ms on the
+${manifest.latency.target} (${manifest.latency.cyclesPerInstruction} cycles per instruction at ${manifest.latency.clockHz / 1e6} MHz: an estimate,
+not measured on a board). The instruction figure comes from BNN Studio's cost table (exact QEMU counts of this
+runtime's kernels, fitted per kernel); \`make qemu-test\` counts this model's instructions exactly and prints both.
 
 ## I/O
 ${io}
@@ -264,6 +273,7 @@ export async function buildStm32Bundle(
       flashLimitBytes: STM32L4R9.flashBytes,
       ramLimitBytes: STM32L4R9.ramBytes,
     },
+    latency: manifestLatency(deploy, 'stm32l4r9'),
     golden: { count: golden.count, source: goldenSource },
     provenance: opts.provenance ?? {},
     files: [...Object.keys(files), 'manifest.json', 'README.md'].sort(),
