@@ -117,9 +117,21 @@ function bconv(
   });
 }
 
-function int8Conv(g: GraphBuilder, x: string, cout: number, k: number, s: number, padding: Padding) {
+/** `act`: 'relu' with a random output zero point, 'relu0' with zero point −128 (what a calibrated ReLU output
+ * gets: the full int8 range, no clamp), or 'none'. */
+function int8Conv(
+  g: GraphBuilder,
+  x: string,
+  cout: number,
+  k: number,
+  s: number,
+  padding: Padding,
+  act: 'relu' | 'relu0' | 'none' = 'relu',
+) {
   const [h, w, cin] = g.shape(x) as [number, number, number];
   const taps = k * k * cin;
+  const quant = g.int8Quant(g.accScale(g.q(x).scale, taps));
+  if (act === 'relu0') quant.zeroPoint = -128;
   return g.add({
     op: 'int8_conv2d',
     sourceNode: g.node('int8_conv'),
@@ -133,14 +145,8 @@ function int8Conv(g: GraphBuilder, x: string, cout: number, k: number, s: number
     strides: [s, s],
     dilations: [1, 1],
     padding,
-    activation: 'relu',
-    outputs: [
-      g.tensor(
-        [out(h, k, s, padding), out(w, k, s, padding), cout],
-        'int8',
-        g.int8Quant(g.accScale(g.q(x).scale, taps)),
-      ),
-    ],
+    activation: act === 'none' ? 'none' : 'relu',
+    outputs: [g.tensor([out(h, k, s, padding), out(w, k, s, padding), cout], 'int8', quant)],
   });
 }
 
@@ -352,7 +358,7 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
   const g = new GraphBuilder(seededRandom(seed));
   const input = g.tensor([h, h, cin], 'float32');
   let x = g.int8Quantize(input);
-  x = int8Conv(g, x, c, 3, seed % 2 ? 2 : 1, 'same');
+  x = int8Conv(g, x, c, 3, seed % 2 ? 2 : 1, 'same', (['relu', 'relu0', 'none'] as const)[seed % 3]);
   const dw = g.add({
     op: 'int8_depthwise_conv2d',
     sourceNode: g.node('int8_dw'),
@@ -422,7 +428,13 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
 
 /** int8 conv chains: grey/RGB/odd-channel stems (the small-patch path), aligned and unaligned bodies, 1×1 and
  * 3×3, strides 1 and 2, 'same' and 'valid', up to and beyond the 32-channel requantization table. */
-function int8ConvChain(h: number, cin: number, widths: readonly number[], seed: number): DeployGraph {
+function int8ConvChain(
+  h: number,
+  cin: number,
+  widths: readonly number[],
+  seed: number,
+  firstKind = 0,
+): DeployGraph {
   const g = new GraphBuilder(seededRandom(seed));
   const input = g.tensor([h, h, cin], 'float32');
   let x = g.int8Quantize(input);
@@ -435,10 +447,13 @@ function int8ConvChain(h: number, cin: number, widths: readonly number[], seed: 
     [1, 1, 'valid'],
   ];
   widths.forEach((c, i) => {
-    const [k, s, p] = kinds[i % kinds.length]!;
-    if (g.shape(x)[0]! >= k) x = int8Conv(g, x, c, k, s, p);
+    const [k, s, p] = kinds[(i + firstKind) % kinds.length]!;
+    if (g.shape(x)[0]! >= k)
+      x = int8Conv(g, x, c, k, s, p, (['relu0', 'relu', 'none'] as const)[(i + seed) % 3]);
   });
-  return graph(g, `latency-int8conv-${h}-${cin}-${widths.join('-')}`, input, [g.int8Dequantize(x)]);
+  return graph(g, `latency-int8conv-${h}-${cin}-${firstKind}-${widths.join('-')}`, input, [
+    g.int8Dequantize(x),
+  ]);
 }
 
 /** int8 depthwise chains (3×3, strides 1 and 2, 'same' and 'valid', channel counts with and without a % 4 tail). */
@@ -571,6 +586,14 @@ export function calibrationGraphs(): DeployGraph[] {
     [28, 5, [7, 13, 30, 9, 36, 64]],
   ] as const) {
     graphs.push(int8ConvChain(h, cin, widths, seed++));
+  }
+  // 1×1 convs over 1–7 channels first (no 4-wide block at all: every MAC in the k % 4 tail)
+  for (const [h, cin, widths] of [
+    [20, 3, [32, 10, 6]],
+    [16, 1, [8, 18, 5]],
+    [12, 6, [24, 7, 12]],
+  ] as const) {
+    graphs.push(int8ConvChain(h, cin, widths, seed++, 2));
   }
   for (const [h, c] of [
     [24, 16],

@@ -175,6 +175,7 @@ function bconvCost(
       pixels: w.P,
       // zero padding, border pixels: every channel walks the taps and subtracts the padded taps' filter popcounts
       borderRowTaps: zero ? (w.P - w.inside) * op.outChannels * w.kh * w.kw : 0,
+      zeroPadTaps: zero ? (w.taps - w.valid) * op.outChannels : 0,
       zeroPadWords: zero ? (w.taps - w.valid) * wc * op.outChannels : 0,
       one: 1,
     },
@@ -190,8 +191,19 @@ function int8ConvCost(op: Extract<DeployOp, { op: 'int8_conv2d' }>, io: Io): OpC
   const blocks = w.P * op.outChannels; // output values (2×2 blocks = blocks / 4)
   const aligned = op.inChannels % 4 === 0;
   const small = !aligned && kdim <= 128;
+  // grey/RGB 3×3 stems (kdim 9 or 27) over the full int8 range with the per-call requantization table run a
+  // straight-line copy of the kernel (bnn_s8_mm_2x2): a relu whose output zero point is −128 clamps nothing
+  const zp = io.outputs[0]!.quant?.zeroPoint ?? 0;
+  const fullRange = op.activation === 'none' || zp <= -128;
+  const stem = (kdim === 9 || kdim === 27) && fullRange && op.outChannels <= 32;
   return {
-    variant: aligned ? 'int8_conv2d' : small ? 'int8_conv2d/small' : 'int8_conv2d/unaligned',
+    variant: aligned
+      ? 'int8_conv2d'
+      : stem
+        ? 'int8_conv2d/stem'
+        : small
+          ? 'int8_conv2d/small'
+          : 'int8_conv2d/unaligned',
     features: {
       unrolled: blocks * Math.floor(kdim4 / 16) * 16,
       steps: blocks * (kdim4 % 16),
@@ -201,6 +213,8 @@ function int8ConvCost(op: Extract<DeployOp, { op: 'int8_conv2d' }>, io: Io): OpC
       // each pixel pair takes the one-channel loop
       oddPixelMacs: (w.P % 2) * op.outChannels * kdim,
       oddCoutMacs: (op.outChannels % 2) * (w.P - (w.P % 2)) * kdim,
+      // an activation range narrower than int8's: a clamp per output instead of one saturation
+      clampOut: fullRange ? 0 : blocks,
       // more than 32 channels: the requantization constants are made per channel pair and pixel pair
       outNoTable: op.outChannels > 32 ? blocks : 0,
       patch: w.P * kdim,
