@@ -2,7 +2,8 @@
  * `npm run latency-table -w @bnn-studio/exporters`: measures the runtime's kernels in QEMU over the shape grid of
  * src/latency/calibration-graphs.ts (exact instruction counts per layer), fits each kernel variant's cost formula
  * and writes src/latency/cost-table.ts. Re-run whenever runtime/src changes (a test fails until then).
- * About 5–8 minutes on a loaded 2-core machine (two QEMU builds at a time).
+ * Also builds each graph for the STM32L4R9 (arm-none-eabi-size) and fits the code-size formula of the flash estimate.
+ * About 10–15 minutes on a loaded 2-core machine (two builds at a time).
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -83,12 +83,15 @@ export function SummaryPanel() {
               <dt>Firmware flash</dt>
               <dd
                 data-testid="firmware-flash"
-                title="Model constant data + the runtime code estimate (the bundle's figure)"
+                title="Model constant data + the code of the runtime kernels it links (fitted to STM32L4R9 device builds; the bundle's figure)"
               >
                 {formatBytes(est.memory.flashBytes)}
               </dd>
               <dt>Firmware RAM</dt>
-              <dd data-testid="firmware-ram" title="Arena + stack reserve + runtime (the bundle's figure)">
+              <dd
+                data-testid="firmware-ram"
+                title="Arena + runtime .data/.bss + the linker's 8 KiB stack reserve (the bundle's figure)"
+              >
                 {formatBytes(est.memory.ramBytes)}
               </dd>
             </>

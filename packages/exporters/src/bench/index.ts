@@ -122,7 +122,11 @@ async function int8Cases(): Promise<BenchCase[]> {
 }
 
 /** text+data (flash) and data+bss (static RAM) of the STM32L4R9 device image. */
-async function deviceSize(zip: Uint8Array): Promise<{ flash: number; ram: number } | null> {
+/** The device image's flash (text + data without the self-check's golden vectors) and static RAM (data + bss). */
+async function deviceSize(
+  zip: Uint8Array,
+  goldenBytes: number,
+): Promise<{ flash: number; ram: number } | null> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bnn-bench-size-'));
   try {
     const root = unpackBundle(zip, dir);
@@ -132,7 +136,7 @@ async function deviceSize(zip: Uint8Array): Promise<{ flash: number; ram: number
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(size.stdout.split('\n')[1] ?? '');
     if (!m) return null;
     const [text, data, bss] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    return { flash: text + data, ram: data + bss };
+    return { flash: text + data - goldenBytes, ram: data + bss };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,10 +159,10 @@ async function presetCases(): Promise<BenchCase[]> {
       ...none,
     });
     if (result.instructions) cases.push(latencyCase(p.id, deploy, result.instructions));
-    const size = await deviceSize(zip);
+    const size = await deviceSize(zip, manifest.memory.goldenBytes);
     if (size) {
       cases.push({
-        case: `${p.id}: flash (STM32L4R9 image text+data)`,
+        case: `${p.id}: flash (STM32L4R9 image text+data − golden vectors)`,
         metric: 'bytes (lower is better)',
         value: size.flash,
         unit: 'B',
@@ -179,10 +183,10 @@ async function presetCases(): Promise<BenchCase[]> {
       const est = estimateFirmwareMemory(deploy);
       cases.push({
         case: `${p.id}: composer flash estimate (model data + code estimate) vs the device image`,
-        metric: 'bytes; ratio = estimate / arm-none-eabi-size text+data',
+        metric: 'bytes; ratio = estimate / arm-none-eabi-size text+data − golden vectors',
         value: est.flashBytes,
         unit: 'B',
-        baseline: 'STM32L4R9 image text+data',
+        baseline: 'STM32L4R9 image text+data − golden vectors',
         baselineValue: size.flash,
         ratio: est.flashBytes / size.flash,
       });

@@ -521,6 +521,35 @@ function longRowGraph(seed: number): DeployGraph {
   return graph(g, 'latency-long-rows', input, [g.dequantize(x), y]);
 }
 
+/**
+ * A binary MLP (no convolution): binary dense layers without a binary conv, so the device-image fit can tell
+ * the binary dense's own code from the popcount rows it shares with the binary conv (memory.ts SHARED_KERNEL_CODE).
+ */
+function binaryMlp(n: number, widths: readonly number[], seed: number): DeployGraph {
+  const g = new GraphBuilder(seededRandom(seed));
+  const input = g.tensor([n], 'float32');
+  let x = g.quantize(input);
+  let width = n;
+  widths.forEach((w, i) => {
+    const last = i === widths.length - 1;
+    x = g.add({
+      op: 'bdense',
+      sourceNode: g.node('bdense'),
+      inputs: [x],
+      filter: g.packed(w, width),
+      inChannels: width,
+      outChannels: w,
+      transform: last && seed % 2 ? g.floatTransform(w, width) : g.bitTransform(w, width),
+      outputs: [g.tensor([w], last && seed % 2 ? 'float32' : 'bitpacked')],
+    });
+    width = w;
+  });
+  // odd seeds: float logits + softmax; even seeds: a bit-packed output (unpacked by bnn_dequantize)
+  return graph(g, `latency-binary-mlp-${n}-${widths.join('-')}`, input, [
+    seed % 2 ? unary(g, 'softmax', x) : x,
+  ]);
+}
+
 export interface CalibrationSet {
   /** Graphs of the shape grid. */
   grid: DeployGraph[];
@@ -605,6 +634,13 @@ export function calibrationGraphs(): DeployGraph[] {
     graphs.push(int8DepthwiseChain(h, c, seed++));
   }
   graphs.push(longRowGraph(seed++));
+  for (const [n, widths] of [
+    [784, [256, 256, 10]],
+    [96, [64, 3]],
+    [320, [128, 96, 32]],
+  ] as const) {
+    graphs.push(binaryMlp(n, widths, seed++));
+  }
   return graphs;
 }
 

@@ -6,8 +6,8 @@ import { COST_TABLE } from './cost-table.js';
 import { estimateLatency, LATENCY_TARGETS, LatencyError } from './estimate.js';
 import { opCostFeatures } from './features.js';
 import { fitCostFormula, predict } from './fit.js';
-import { REGENERATE_COMMAND, runtimeSourcesHash } from './measure.js';
-import { estimateFirmwareMemory } from './memory.js';
+import { deviceSourcesHash, REGENERATE_COMMAND, runtimeSourcesHash } from './measure.js';
+import { estimateFirmwareMemory, modelFootprint } from './memory.js';
 
 describe('the committed cost table', () => {
   it('was measured on the current runtime C sources', () => {
@@ -15,6 +15,14 @@ describe('the committed cost table', () => {
       COST_TABLE.runtimeSourcesSha256 === runtimeSourcesHash()
         ? ''
         : `runtime/src changed since src/latency/cost-table.ts was measured: re-run \`${REGENERATE_COMMAND}\` (about 5–8 min) and commit the table`;
+    expect(stale).toBe('');
+  });
+
+  it('measured the device image on the current startup, linker script and app sources', () => {
+    const stale =
+      COST_TABLE.firmware.deviceSourcesSha256 === deviceSourcesHash()
+        ? ''
+        : `the cortex-m4 target files or firmware/app.ts / model-files.ts changed since the code-size formula was measured: re-run \`${REGENERATE_COMMAND}\` (only the device builds are redone) and commit the table`;
     expect(stale).toBe('');
   });
 
@@ -35,6 +43,28 @@ describe('the committed cost table', () => {
       }
     }
     expect([...missing], `variants without a formula: re-run \`${REGENERATE_COMMAND}\``).toEqual([]);
+  });
+
+  it('measured the code size of every runtime C function the presets and the random architectures call', () => {
+    const measured = new Set(COST_TABLE.firmware.measuredFunctions);
+    const missing = new Set<string>();
+    for (const d of [
+      ...listPresets().map((p) => {
+        const g = getPreset(p.id);
+        return lower(g, randomWeights(g, 1));
+      }),
+      ...Array.from({ length: 40 }, (_, i) => randomDeployGraph(i + 1)),
+    ]) {
+      for (const f of modelFootprint(d).functions) if (!measured.has(f)) missing.add(f);
+    }
+    expect(
+      [...missing],
+      `C functions no calibration graph calls: add a layer calling each to calibration-graphs.ts and re-run \`${REGENERATE_COMMAND}\``,
+    ).toEqual([]);
+    // code = base + per layer + per kernel linked; runtime RAM is a few hundred bytes, not a reserve
+    expect(COST_TABLE.firmware.code.coefficients.one).toBeGreaterThan(0);
+    expect(COST_TABLE.firmware.code.maxRelError).toBeLessThan(0.02);
+    expect(COST_TABLE.firmware.runtimeRamBytes - COST_TABLE.firmware.runtimeRamMinBytes).toBeLessThan(64);
   });
 });
 
