@@ -12,7 +12,12 @@ const isolationHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ['@bnn-studio/api', '@bnn-studio/bnn-core', '@bnn-studio/kernels'],
+  transpilePackages: [
+    '@bnn-studio/api',
+    '@bnn-studio/bnn-core',
+    '@bnn-studio/exporters',
+    '@bnn-studio/kernels',
+  ],
   // Type checking is its own task (`npm run typecheck`, run by turbo/CI); the build does not repeat it.
   typescript: { tsconfigPath: 'tsconfig.json', ignoreBuildErrors: true },
   async headers() {

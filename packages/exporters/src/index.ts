@@ -15,6 +15,14 @@ export type { GeneratedLayer, GeneratedModel } from './firmware/codegen.js';
 export { generateModel } from './firmware/codegen.js';
 export { computeGolden, goldenInputs } from './firmware/golden.js';
 export { deployGraphSha256 } from './firmware/model-hash.js';
+// latency/: the latency model (cost table from QEMU counts) and the firmware memory estimate; also the
+// browser-safe entry `@bnn-studio/exporters/latency`.
+export type { CostTable, VariantCost } from './latency/cost-table-types.js';
+export type { LatencyEstimate, LatencyTarget, LatencyTargetId, OpLatency } from './latency/estimate.js';
+export { estimateLatency, LATENCY_TARGET_IDS, LATENCY_TARGETS, LatencyError } from './latency/estimate.js';
+export { countGraphInstructions, REGENERATE_COMMAND, runtimeSourcesHash } from './latency/measure.js';
+export type { FirmwareMemory } from './latency/memory.js';
+export { estimateFirmwareMemory } from './latency/memory.js';
 export type { FirmwareBundle, FirmwareManifest, Stm32BundleOptions } from './stm32/bundle.js';
 export { buildStm32Bundle } from './stm32/bundle.js';
 export type { FirmwareTarget } from './stm32/targets.js';

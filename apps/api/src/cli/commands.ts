@@ -260,7 +260,11 @@ export async function exportCommand(
     });
     writeFileSync(out, built.bytes);
     const result = { source, target: opts.target, out, bytes: built.bytes.byteLength, report: built.report };
-    report(opts, `Wrote ${out} (${built.bytes.byteLength} bytes, ${opts.target})`, result);
+    report(
+      opts,
+      `Wrote ${out} (${built.bytes.byteLength} bytes, ${opts.target})${latencyNote(built.report)}`,
+      result,
+    );
     return result;
   }
   return withContext(async (ctx) => {
@@ -271,11 +275,22 @@ export async function exportCommand(
     const result = { runId: source, target: opts.target, out, artifact: res.artifact, cached: res.cached };
     report(
       opts,
-      `Wrote ${out} (${res.artifact.bytes} bytes, ${opts.target}${res.cached ? ', cached' : ''}) sha256 ${res.artifact.sha256}`,
+      `Wrote ${out} (${res.artifact.bytes} bytes, ${opts.target}${res.cached ? ', cached' : ''}) sha256 ${res.artifact.sha256}${latencyNote(res.report)}`,
       result,
     );
     return result;
   });
+}
+
+/** "; latency estimate …" from a firmware report's `latency` (exporters' manifest), or nothing. */
+export function latencyNote(report: unknown): string {
+  const l = (
+    report as {
+      latency?: { estimatedMs?: unknown; estimatedInstructions?: unknown; target?: unknown };
+    } | null
+  )?.latency;
+  if (!l || typeof l.estimatedMs !== 'number' || typeof l.estimatedInstructions !== 'number') return '';
+  return `; latency estimate ${l.estimatedMs.toFixed(1)} ms (${l.estimatedInstructions} instructions) on ${String(l.target)} — \`make qemu-test\` in the bundle prints the exact count`;
 }
 
 export async function verifyCommand(bundle: string, opts: CommonOpts) {

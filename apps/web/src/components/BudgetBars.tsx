@@ -1,16 +1,21 @@
-import { budgetUse, formatBytes, TARGETS, type TargetId } from '../lib/targets';
+import { type BudgetUse, budgetUse, formatBytes, formatMs, TARGETS, type TargetId } from '../lib/targets';
 
-/** Bars of flash and SRAM use against the target's budget. */
+const fmt = (r: BudgetUse, n: number) => (r.unit === 'ms' ? formatMs(n) : formatBytes(n));
+
+/** Bars of flash and SRAM use (and latency, when `rows` holds it) against the target's budget. */
 export function BudgetBars({
   target,
   weightBytes,
   arenaBytes,
+  rows: given,
 }: {
   target: TargetId;
   weightBytes: number;
   arenaBytes: number;
+  /** Rows to show instead of the weights/arena ones (e.g. `deployBudgetUse`). */
+  rows?: BudgetUse[];
 }) {
-  const rows = budgetUse(target, weightBytes, arenaBytes);
+  const rows = given ?? budgetUse(target, weightBytes, arenaBytes);
   return (
     <div className="budget" data-testid="budget-bars">
       <p className="help">{TARGETS[target].note}</p>
@@ -19,7 +24,7 @@ export function BudgetBars({
           <div className="budget-label">
             <span>{r.label}</span>
             <span className={r.over ? 'field-error' : ''}>
-              {formatBytes(r.used)} / {formatBytes(r.budget)} ({(r.fraction * 100).toFixed(1)}%)
+              {fmt(r, r.used)} / {fmt(r, r.budget)} ({(r.fraction * 100).toFixed(1)}%)
               {r.over ? ' — over budget' : ''}
             </span>
           </div>
@@ -30,7 +35,7 @@ export function BudgetBars({
             max={r.budget}
             value={Math.min(r.used, r.budget)}
           >
-            {formatBytes(r.used)} of {formatBytes(r.budget)}
+            {fmt(r, r.used)} of {fmt(r, r.budget)}
           </meter>
           <div className="budget-bar" aria-hidden="true">
             <div

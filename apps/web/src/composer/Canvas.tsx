@@ -10,7 +10,8 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useMemo, useState } from 'react';
+import { type DragEvent, useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { estimateDeployment } from '../lib/deploy-estimate';
 import { useComposer, useComposerStore } from './ComposerProvider';
 import { type LayerFlowNode, LayerNode, shapeText } from './LayerNode';
 import { LAYER_MIME } from './Palette';
@@ -25,6 +26,13 @@ export function Canvas() {
   const issues = useComposer((s) => s.issues);
   const selectedNodes = useComposer((s) => s.selectedNodes);
   const selectedEdges = useComposer((s) => s.selectedEdges);
+  const target = useComposer((s) => s.target);
+  // Per-node latency on the chosen target (cached per graph; computed in a deferred render).
+  const deferredGraph = useDeferredValue(graph);
+  const latencyByNode = useMemo(() => {
+    const r = estimateDeployment(deferredGraph);
+    return r.ok ? r.estimate.latency[target].byNode : null;
+  }, [deferredGraph, target]);
   const { screenToFlowPosition } = useReactFlow();
   // React Flow measures nodes and reports it as `dimensions` changes; controlled nodes must carry `measured`.
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
@@ -49,10 +57,11 @@ export function Canvas() {
             analysis: analysis?.nodes[n.id] ?? null,
             issues: issues.filter((i) => i.nodeId === n.id),
             acceptsInput: (def?.inputs.max ?? 1) > 0,
+            latencyMs: latencyByNode ? (latencyByNode[n.id]?.ms ?? null) : null,
           },
         };
       }),
-    [graph.nodes, analysis, issues, selectedNodes, measured],
+    [graph.nodes, analysis, issues, selectedNodes, measured, latencyByNode],
   );
 
   const edges: Edge[] = useMemo(

@@ -2,7 +2,7 @@
 import type { GraphIssue, NodeAnalysis } from '@bnn-studio/bnn-core';
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
-import { formatBytes, formatCount } from '../lib/targets';
+import { formatBytes, formatCount, formatMs } from '../lib/targets';
 
 export interface LayerNodeData extends Record<string, unknown> {
   nodeId: string;
@@ -12,6 +12,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   analysis: NodeAnalysis | null;
   issues: GraphIssue[];
   acceptsInput: boolean;
+  /** Estimated latency of the deploy ops lowered from this node on the chosen target (ms), when known. */
+  latencyMs?: number | null;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -52,6 +54,11 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
               ? `${formatCount(macs)} MACs${analysis.macs.binary ? ` (${formatCount(analysis.macs.binary)} bin)` : ''}`
               : '0 MACs'}
           </span>
+          {data.latencyMs != null ? (
+            <span title="Estimated latency on the chosen target" data-testid="node-latency">
+              ~{formatMs(data.latencyMs)}
+            </span>
+          ) : null}
         </div>
       ) : null}
       {errors.length || warnings.length ? (

@@ -1,14 +1,27 @@
 'use client';
 import { formatSummary } from '@bnn-studio/bnn-core';
-import { useMemo, useRef } from 'react';
+import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { BudgetBars } from '../components/BudgetBars';
-import { formatBytes, formatCount, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
+import { estimateDeployment } from '../lib/deploy-estimate';
+import {
+  deployBudgetUse,
+  formatBytes,
+  formatCount,
+  formatMs,
+  TARGET_IDS,
+  TARGETS,
+  type TargetId,
+} from '../lib/targets';
 import { useComposer } from './ComposerProvider';
 import { DatasetCheck } from './DatasetCheck';
 
-/** Larq-style summary of the model plus flash/SRAM budget bars for the chosen target. */
+/** Larq-style summary of the model plus flash/SRAM/latency budget bars for the chosen target. */
 export function SummaryPanel() {
   const analysis = useComposer((s) => s.analysis);
+  // Lowering for the deployment estimate runs in a deferred render, so typing in a field stays responsive.
+  const graph = useDeferredValue(useComposer((s) => s.graph));
+  const deployment = useMemo(() => estimateDeployment(graph), [graph]);
+  const [budgetMs, setBudgetMs] = useState<Partial<Record<TargetId, number>>>({});
   const analysisError = useComposer((s) => s.analysisError);
   const issues = useComposer((s) => s.issues);
   const target = useComposer((s) => s.target);
@@ -25,6 +38,14 @@ export function SummaryPanel() {
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.filter((i) => i.severity === 'warning').length;
   const t = analysis?.totals;
+  const latencyBudgetMs = budgetMs[target] ?? TARGETS[target].latencyBudgetMs;
+  const est = deployment.ok ? deployment.estimate : null;
+  const latency = est?.latency[target];
+  const perNode = latency
+    ? Object.entries(latency.byNode)
+        .map(([node, v]) => ({ node, ...v }))
+        .sort((a, b) => b.instructions - a.instructions)
+    : [];
   return (
     <section className="summary-panel" aria-label="Model summary">
       <div className="summary-head">
@@ -56,8 +77,39 @@ export function SummaryPanel() {
           <dt>Binary MACs</dt>
           <dd>{(t.binaryMacShare * 100).toFixed(1)}%</dd>
           <dt>Arena (est.)</dt>
-          <dd>{formatBytes(t.arenaBytes)}</dd>
+          <dd data-testid="arena-size">{formatBytes(est ? est.memory.arenaBytes : t.arenaBytes)}</dd>
+          {est ? (
+            <>
+              <dt>Firmware flash</dt>
+              <dd
+                data-testid="firmware-flash"
+                title="Model constant data + the code of the runtime kernels it links (fitted to STM32L4R9 device builds; the bundle's figure)"
+              >
+                {formatBytes(est.memory.flashBytes)}
+              </dd>
+              <dt>Firmware RAM</dt>
+              <dd
+                data-testid="firmware-ram"
+                title="Arena + runtime .data/.bss + the linker's 8 KiB stack reserve (the bundle's figure)"
+              >
+                {formatBytes(est.memory.ramBytes)}
+              </dd>
+            </>
+          ) : null}
+          {latency ? (
+            <>
+              <dt>Latency (est.)</dt>
+              <dd data-testid="latency-total" title={latency.target.basis}>
+                {formatMs(latency.ms)} · {formatCount(latency.instructions)} instructions
+              </dd>
+            </>
+          ) : null}
         </dl>
+      ) : null}
+      {!deployment.ok && t ? (
+        <p className="help" data-testid="deploy-estimate-note">
+          {deployment.error}
+        </p>
       ) : null}
       <DatasetCheck />
       <label htmlFor="target-select">Target device</label>
@@ -68,7 +120,72 @@ export function SummaryPanel() {
           </option>
         ))}
       </select>
-      {t ? <BudgetBars target={target} weightBytes={t.packedBytes} arenaBytes={t.arenaBytes} /> : null}
+      {latency ? (
+        <>
+          <label htmlFor="latency-budget">Latency budget (ms)</label>
+          <input
+            id="latency-budget"
+            type="number"
+            min={0.001}
+            step="any"
+            value={latencyBudgetMs}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (Number.isFinite(v) && v > 0) setBudgetMs((b) => ({ ...b, [target]: v }));
+            }}
+          />
+        </>
+      ) : null}
+      {t ? (
+        <BudgetBars
+          target={target}
+          weightBytes={t.packedBytes}
+          arenaBytes={t.arenaBytes}
+          {...(est && latency
+            ? { rows: deployBudgetUse(target, est.memory, latency.ms, latencyBudgetMs) }
+            : {})}
+        />
+      ) : null}
+      {latency ? (
+        <details>
+          <summary>Latency per node ({latency.target.label})</summary>
+          <p className="help" data-testid="latency-basis">
+            {latency.target.cyclesPerInstruction} cycles per instruction at {latency.target.clockHz / 1e6} MHz
+            — an estimate. {latency.target.basis}
+          </p>
+          <table className="latency-table" data-testid="latency-per-node">
+            <thead>
+              <tr>
+                <th scope="col">Node</th>
+                <th scope="col" className="num">
+                  Instructions
+                </th>
+                <th scope="col" className="num">
+                  ms
+                </th>
+                <th scope="col" className="num">
+                  Share
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {perNode.map((n) => (
+                <tr key={n.node}>
+                  <td>{n.node}</td>
+                  <td className="num">{formatCount(n.instructions)}</td>
+                  <td className="num">{formatMs(n.ms)}</td>
+                  <td className="num">
+                    {latency.instructions
+                      ? ((100 * n.instructions) / latency.instructions).toFixed(1)
+                      : '0.0'}
+                    %
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      ) : null}
       <details>
         <summary>Layer table (Larq-style)</summary>
         <button type="button" onClick={() => tableDialog.current?.showModal()}>

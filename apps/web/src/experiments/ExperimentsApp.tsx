@@ -7,7 +7,8 @@ import { ErrorNote } from '../components/ErrorNote';
 import { listRuns, type RunSummary, runAccuracy, runPackedBytes } from '../lib/studio-api';
 import { formatBytes, TARGET_IDS, TARGETS, type TargetId } from '../lib/targets';
 import { ImportModelButton } from './ImportModelButton';
-import { RunsScatter } from './RunsScatter';
+import { RunsScatter, type ScatterX } from './RunsScatter';
+import { useRunLatencies } from './run-latency';
 import { createRunsStore, MAX_COMPARE, type RunsActions, type RunsState, type SortKey } from './runs-store';
 import { seedGroups } from './seed-groups';
 
@@ -80,11 +81,13 @@ function Dashboard() {
   }, [q, status, page, pageSize, setLoading, setResult, setError]);
 
   const sorted = useMemo(() => sortRuns(s.runs, s.sort, s.order), [s.runs, s.sort, s.order]);
+  const [plotX, setPlotX] = useState<ScatterX>('size');
+  const latencies = useRunLatencies(s.runs, s.target, plotX === 'latency');
   const points = s.runs
     .map((r) => ({
       id: r.id,
       name: r.name ?? r.id,
-      size: runPackedBytes(r) ?? Number.NaN,
+      size: plotX === 'latency' ? (latencies.get(r.id) ?? Number.NaN) : (runPackedBytes(r) ?? Number.NaN),
       accuracy: runAccuracy(r) ?? Number.NaN,
     }))
     .filter((p) => Number.isFinite(p.size) && Number.isFinite(p.accuracy));
@@ -132,6 +135,13 @@ function Dashboard() {
             </option>
           ))}
         </select>
+        <label htmlFor="plot-x" className="inline-label">
+          Plot against
+        </label>
+        <select id="plot-x" value={plotX} onChange={(e) => setPlotX(e.target.value as ScatterX)}>
+          <option value="size">Packed size</option>
+          <option value="latency">Estimated latency</option>
+        </select>
         <button
           type="button"
           className="primary"
@@ -149,7 +159,7 @@ function Dashboard() {
           {notice}
         </p>
       ) : null}
-      <RunsScatter points={points} target={s.target} onOpen={open} />
+      <RunsScatter points={points} target={s.target} onOpen={open} x={plotX} />
       {groups.length ? (
         <table className="runs-table seed-groups" data-testid="seed-groups">
           <caption>Seed groups (same model, dataset and epochs; runs named “… seed N”)</caption>

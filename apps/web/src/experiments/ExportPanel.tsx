@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import { ApiError, describeError } from '../lib/api';
 import { artifactUrl, type ExportResult, type ExportTarget, exportRun } from '../lib/studio-api';
-import { formatBytes } from '../lib/targets';
+import { formatBytes, formatCount, formatMs } from '../lib/targets';
 
 export const EXPORT_TARGETS: Array<{ id: ExportTarget; label: string; help: string }> = [
   { id: 'bnn', label: 'Packed model (.bnn)', help: 'The bit-packed model the studio and the kernels run.' },
@@ -22,7 +22,45 @@ type Outcome =
   | { kind: 'refused'; error: ApiError }
   | { kind: 'error'; error: unknown };
 
+/** The bundle's latency estimate (manifest `latency`), when the report carries one. */
+function LatencyLine({ report }: { report: Record<string, unknown> }) {
+  const l = report.latency as
+    | {
+        estimatedInstructions?: number;
+        estimatedMs?: number;
+        target?: string;
+        clockHz?: number;
+        cyclesPerInstruction?: number;
+        basis?: string;
+      }
+    | undefined;
+  if (!l || typeof l.estimatedMs !== 'number' || typeof l.estimatedInstructions !== 'number') return null;
+  return (
+    <p className="latency-report" data-testid="latency-report" title={l.basis}>
+      Latency (estimate): <strong>{formatMs(l.estimatedMs)}</strong> per inference on {l.target} —{' '}
+      {formatCount(l.estimatedInstructions)} instructions at {l.cyclesPerInstruction} cycles/instruction,{' '}
+      {(l.clockHz ?? 0) / 1e6} MHz. The bundle&apos;s <code>make qemu-test</code> prints the exact instruction
+      count.
+    </p>
+  );
+}
+
 function MemoryReport({
+  report,
+  composerHref,
+}: {
+  report: Record<string, unknown>;
+  composerHref(node: string): string;
+}) {
+  return (
+    <>
+      <LatencyLine report={report} />
+      <MemoryTable report={report} composerHref={composerHref} />
+    </>
+  );
+}
+
+function MemoryTable({
   report,
   composerHref,
 }: {

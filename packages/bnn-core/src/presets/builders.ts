@@ -321,6 +321,64 @@ function quicknet(
   return b.build({ preset: id });
 }
 
+/**
+ * Visual-wake-words class (MLPerf Tiny VWW: 96×96 RGB, person / no person) for the STM32L4R9: an int8 stem
+ * (3×3/2 conv with fused ReLU, then int8 max-pool: 96 → 24), a float QuickNet transition into 12×12, QuickNet
+ * sections of one-padded binary 3×3 residual blocks at 12×12 and 6×6, and an int8 Dense head. Sized by the
+ * latency model (exporters' cost table) to ≤ 20 M Cortex-M4 instructions per inference.
+ */
+function vwwQuicknet(): GraphSpec {
+  const b = new GraphBuilder(
+    'VWW QuickNet 96×96 RGB',
+    'Visual-wake-words-class BNN (96×96×3, 2 classes): int8 stem conv and int8 head, QuickNet-style binary residual sections at 12×12 and 6×6, float transitions.',
+  );
+  const x = b.input([96, 96, 3], { range: [0, 1], normalization: { mean: 0.5, std: 0.5 } });
+  const bn: Layer = ['BatchNormalization', { momentum: 0.9, epsilon: 0.001 }];
+  const INT8 = { precision: 'int8' } as const;
+  let h = b.chain(x, [
+    [
+      'Conv2D',
+      { filters: 16, kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: true, ...INT8 },
+    ],
+    ['ReLU'],
+    ['MaxPool2D', { pool_size: [2, 2], strides: [2, 2] }],
+    ['DepthwiseConv2D', { kernel_size: [3, 3], strides: [2, 2], padding: 'same', use_bias: false }],
+    bn,
+    ['Conv2D', { filters: VWW_SECTIONS[0]!.filters, kernel_size: [1, 1], use_bias: false }],
+    bn,
+  ]);
+  VWW_SECTIONS.forEach((section, si) => {
+    if (si > 0) {
+      h = b.chain(h, [
+        ['ReLU'],
+        ['MaxPool2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
+        ['DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', use_bias: false }],
+        bn,
+        ['Conv2D', { filters: section.filters, kernel_size: [1, 1], use_bias: false }],
+        bn,
+      ]);
+    }
+    for (let i = 0; i < section.blocks; i++) {
+      const main = b.chain(h, [
+        [
+          'QuantConv2D',
+          { filters: section.filters, kernel_size: [3, 3], padding: 'same', pad_values: 1, ...BINARY },
+        ],
+        ['ReLU'],
+        bn,
+      ]);
+      h = b.add('Add', {}, main, h);
+    }
+  });
+  b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: 2, ...INT8 }], ['Softmax']]);
+  return b.build({ preset: 'vww-quicknet' });
+}
+
+const VWW_SECTIONS = [
+  { filters: 64, blocks: 2 },
+  { filters: 128, blocks: 2 },
+];
+
 export const PRESET_SOURCES: PresetSource[] = [
   {
     id: 'larq-mnist',
@@ -424,5 +482,13 @@ export const PRESET_SOURCES: PresetSource[] = [
         ],
         MNIST_INPUT,
       ),
+  },
+  {
+    id: 'vww-quicknet',
+    recipe: standardRecipe(4),
+    name: 'VWW QuickNet 96×96 RGB',
+    description:
+      'Visual-wake-words class (96×96×3, 2 classes, person / no person): int8 first and last layers, QuickNet-style binary body; fits the STM32L4R9 (≤ 20 M Cortex-M4 instructions per inference, counted in QEMU). No VWW dataset ships here, so no accuracy is measured: train it on your own 2-class RGB dataset.',
+    build: vwwQuicknet,
   },
 ];

@@ -48,6 +48,27 @@ describe('presets', () => {
     }
   });
 
+  it('the visual-wake-words-class preset: 96×96×3, 2 classes, int8 first and last layers, QuickNet body', () => {
+    const info = listPresets().find((p) => p.id === 'vww-quicknet')!;
+    expect(info.inputShape).toEqual([96, 96, 3]);
+    expect(info.documentedAccuracy).toBeUndefined();
+    expect(info.description).toMatch(/no accuracy is measured/i);
+    const g = getPreset('vww-quicknet');
+    const a = inferGraph(g);
+    expect(a.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const order = a.order.map((id) => g.nodes.find((n) => n.id === id)!);
+    const weighted = order.filter((n) =>
+      ['Conv2D', 'DepthwiseConv2D', 'Dense', 'QuantConv2D'].includes(n.type),
+    );
+    expect(weighted[0]).toMatchObject({ type: 'Conv2D', params: { precision: 'int8' } });
+    expect(weighted.at(-1)).toMatchObject({ type: 'Dense', params: { precision: 'int8', units: 2 } });
+    expect(g.nodes.filter((n) => n.type === 'Add').length).toBeGreaterThanOrEqual(4);
+    for (const c of g.nodes.filter((n) => n.type === 'QuantConv2D'))
+      expect(c.params).toMatchObject({ pad_values: 1, padding: 'same', kernel_size: [3, 3] });
+    const last = order.at(-1)!;
+    expect(a.nodes[last.id]!.outputShape).toEqual([2]);
+  });
+
   it('getPreset names an unknown id and returns fresh copies', () => {
     expect(() => getPreset('resnet')).toThrow(/unknown preset 'resnet'.*larq-mnist/);
     const a = getPreset('larq-mnist');

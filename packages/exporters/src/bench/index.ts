@@ -13,7 +13,7 @@
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
  * Formats (.bnn, .tflite): formatCases() from ./formats.js; the .tflite importer: importCases() from ./import.js.
  *
- * Environment: BNN_EXPORTERS_BENCH=conv,int8,presets,formats,import (any comma-separated subset of the sections;
+ * Environment: BNN_EXPORTERS_BENCH=conv,int8,presets,latency,formats,import (any comma-separated subset of the sections;
  * default all; a subset writes bench-results/exporters-<sections>.json instead of exporters.json),
  * BNN_BENCH_PRESETS=id,id (the presets measured). Each preset with a float first conv or a float last dense is
  * measured twice: as it is, and with those two layers in int8 (`withFirstLastPrecision`, case names
@@ -41,6 +41,8 @@ import {
   runConvBench,
   runInt8Bench,
 } from '../firmware/conv-bench.js';
+import { latencyCase, latencyRandomCases } from '../latency/bench.js';
+import { estimateFirmwareMemory } from '../latency/memory.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
 import { type BenchCase, formatCases } from './formats.js';
@@ -136,7 +138,11 @@ async function int8Cases(): Promise<BenchCase[]> {
 }
 
 /** text+data (flash) and data+bss (static RAM) of the STM32L4R9 device image. */
-async function deviceSize(zip: Uint8Array): Promise<{ flash: number; ram: number } | null> {
+/** The device image's flash (text + data without the self-check's golden vectors) and static RAM (data + bss). */
+async function deviceSize(
+  zip: Uint8Array,
+  goldenBytes: number,
+): Promise<{ flash: number; ram: number } | null> {
   const dir = mkdtempSync(join(os.tmpdir(), 'bnn-bench-size-'));
   try {
     const root = unpackBundle(zip, dir);
@@ -146,7 +152,7 @@ async function deviceSize(zip: Uint8Array): Promise<{ flash: number; ram: number
     const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(size.stdout.split('\n')[1] ?? '');
     if (!m) return null;
     const [text, data, bss] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    return { flash: text + data, ram: data + bss };
+    return { flash: text + data - goldenBytes, ram: data + bss };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -181,10 +187,11 @@ async function presetCases(): Promise<BenchCase[]> {
       unit: 'instructions',
       ...none,
     });
-    const size = await deviceSize(zip);
+    if (result.instructions) cases.push(latencyCase(p.id, deploy, result.instructions));
+    const size = await deviceSize(zip, manifest.memory.goldenBytes);
     if (size) {
       cases.push({
-        case: `${p.id}: flash (STM32L4R9 image text+data)`,
+        case: `${p.id}: flash (STM32L4R9 image text+data − golden vectors)`,
         metric: 'bytes (lower is better)',
         value: size.flash,
         unit: 'B',
@@ -201,6 +208,25 @@ async function presetCases(): Promise<BenchCase[]> {
         baseline: 'SRAM size',
         baselineValue: manifest.memory.ramLimitBytes,
         ratio: ram / manifest.memory.ramLimitBytes,
+      });
+      const est = estimateFirmwareMemory(deploy);
+      cases.push({
+        case: `${p.id}: composer flash estimate (model data + code estimate) vs the device image`,
+        metric: 'bytes; ratio = estimate / arm-none-eabi-size text+data − golden vectors',
+        value: est.flashBytes,
+        unit: 'B',
+        baseline: 'STM32L4R9 image text+data − golden vectors',
+        baselineValue: size.flash,
+        ratio: est.flashBytes / size.flash,
+      });
+      cases.push({
+        case: `${p.id}: composer RAM estimate (arena + stack + runtime) vs the device image`,
+        metric: 'bytes; ratio = estimate / (data+bss + 8 KB stack)',
+        value: est.ramBytes,
+        unit: 'B',
+        baseline: 'STM32L4R9 image data+bss + 8 KB stack',
+        baselineValue: ram,
+        ratio: est.ramBytes / ram,
       });
     }
     cases.push({
@@ -246,6 +272,7 @@ const SECTIONS = {
   conv: convCases,
   int8: int8Cases,
   presets: presetCases,
+  latency: latencyRandomCases,
   formats: formatCases,
   import: async () => importCases(),
 } satisfies Record<string, () => Promise<BenchCase[]>>;

@@ -54,6 +54,30 @@ export function opScratchBytes(op: DeployOp, tensor: (id: string) => DeployTenso
   return cKernelOf(op).scratchBytes?.(op, { inT: tensor(op.inputs[0]!), outT: tensor(op.outputs[0]!) }) ?? 0;
 }
 
+/**
+ * The arena plan of the generated model: the liveness plan of `planArena` with each op's scratch, plus an
+ * extra buffer after it for every bit-packed graph output (unpacked to ±1 floats, so bnn_output always returns
+ * floats). The one computation of the firmware's arena size (the composer's estimate calls it too).
+ */
+export function modelArena(
+  deploy: DeployGraph,
+  tensor: (id: string) => DeployTensor,
+): { plan: ReturnType<typeof planArena>; arenaBytes: number; outputBuffers: OutputBuffer[] } {
+  const plan = planArena(deploy, (i) => opScratchBytes(deploy.ops[i]!, tensor));
+  let arenaBytes = plan.arenaBytes;
+  const outputBuffers: OutputBuffer[] = [];
+  for (const id of deploy.outputs) {
+    const t = tensor(id);
+    if (t.kind === 'bitpacked') {
+      outputBuffers.push({ id, offset: arenaBytes, bitpacked: true, shape: t.shape });
+      arenaBytes += Math.ceil((4 * prod(t.shape)) / 8) * 8;
+    } else {
+      outputBuffers.push({ id, offset: plan.offsets.get(id)!, bitpacked: false, shape: t.shape });
+    }
+  }
+  return { plan, arenaBytes, outputBuffers };
+}
+
 export interface CodegenOptions {
   /** Name compiled into the model (defaults to deploy.name). */
   modelName?: string;
@@ -71,29 +95,17 @@ export function generateModel(deploy: DeployGraph, options: CodegenOptions = {})
   const tensor = (id: string): DeployTensor => tensors.get(id)!;
   const inputT = tensor(deploy.input);
 
-  const plan = planArena(deploy, (i) => opScratchBytes(deploy.ops[i]!, tensor));
-  // Bit-packed graph outputs are unpacked to ±1 floats in an extra buffer after the arena, so bnn_output
-  // always returns floats.
-  let arenaBytes = plan.arenaBytes;
-  const outputBuffers: OutputBuffer[] = [];
   for (const id of deploy.outputs) {
-    const t = tensor(id);
-    if (t.kind === 'int8') {
-      const producer = deploy.ops.find((op) => op.outputs.includes(id));
-      refuse(
-        producer?.sourceNode ?? id,
-        'firmware.int8_output',
-        `graph output '${id}' is an int8 tensor, but the firmware's bnn_output returns floats`,
-        'end the graph with a dequantize op (int8 → float32), e.g. exporters `withFloatOutputs(graph)`, or make the last layer float32',
-      );
-    }
-    if (t.kind === 'bitpacked') {
-      outputBuffers.push({ id, offset: arenaBytes, bitpacked: true, shape: t.shape });
-      arenaBytes += Math.ceil((4 * prod(t.shape)) / 8) * 8;
-    } else {
-      outputBuffers.push({ id, offset: plan.offsets.get(id)!, bitpacked: false, shape: t.shape });
-    }
+    if (tensor(id).kind !== 'int8') continue;
+    const producer = deploy.ops.find((op) => op.outputs.includes(id));
+    refuse(
+      producer?.sourceNode ?? id,
+      'firmware.int8_output',
+      `graph output '${id}' is an int8 tensor, but the firmware's bnn_output returns floats`,
+      'end the graph with a dequantize op (int8 → float32), e.g. exporters `withFloatOutputs(graph)`, or make the last layer float32',
+    );
   }
+  const { plan, arenaBytes, outputBuffers } = modelArena(deploy, tensor);
 
   const e = new Emitter();
   const calls: string[] = [];

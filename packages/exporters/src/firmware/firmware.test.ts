@@ -1,6 +1,7 @@
 import { checkDeployGraph, type DeployGraph, seededRandom } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { ExportRefusedError } from '../errors.js';
+import { estimateFirmwareMemory } from '../latency/memory.js';
 import { buildStm32Bundle } from '../stm32/bundle.js';
 import { planArena, tensorBytes } from './arena.js';
 import { cFloat, cI32 } from './c-literals.js';
@@ -163,7 +164,11 @@ describe('codegen refusals', () => {
     expect(err).toBeInstanceOf(ExportRefusedError);
     const refused = err as ExportRefusedError;
     expect(refused.rule).toBe('stm32l4.flash');
-    expect(refused.message).toContain(String(inC * outC * 4 + 24 * 1024));
+    // weights + the fitted code of the runtime it links (latency/memory.ts), the figure the composer shows
+    const mem = estimateFirmwareMemory(g);
+    expect(mem.constBytes).toBe(inC * outC * 4);
+    expect(mem.codeBytes).toBeGreaterThan(4 * 1024);
+    expect(refused.message).toContain(String(mem.flashBytes));
     expect(refused.message).toContain(String(2048 * 1024));
   });
 
@@ -184,6 +189,10 @@ describe('codegen refusals', () => {
     expect(err).toBeInstanceOf(ExportRefusedError);
     expect(err.rule).toBe('stm32l4.ram');
     expect(err.message).toContain(String(640 * 1024));
-    expect(err.message).toContain(String(2 * 200 * 200 * 3 * 4 + 8 * 1024 + 4 * 1024));
+    // arena (input + output) + the linker's 8 KiB stack + the measured runtime .data/.bss
+    const mem = estimateFirmwareMemory(g);
+    expect(mem.arenaBytes).toBe(2 * 200 * 200 * 3 * 4);
+    expect(mem.ramBytes).toBe(mem.arenaBytes + 8 * 1024 + mem.runtimeRamBytes);
+    expect(err.message).toContain(String(mem.ramBytes));
   });
 });

@@ -30,6 +30,8 @@ export const CORTEX_M4_FILES: Record<string, string> = {
   'cmake/arm-none-eabi.cmake': 'targets/cortex-m4/arm-none-eabi.cmake',
   'CMakeLists.txt': 'targets/cortex-m4/CMakeLists.txt',
   Makefile: 'targets/cortex-m4/Makefile',
+  // the QEMU instruction-count plugin `make qemu-test` builds with the host compiler
+  'tools/insn_count_plugin.c': 'tools/insn_count_plugin.c',
 };
 
 export function readFiles(map: Record<string, string>): Record<string, string> {

@@ -7,11 +7,13 @@ import type { DeployGraph } from '@bnn-studio/bnn-core';
 import { strToU8, zipSync } from 'fflate';
 import { ExportRefusedError } from '../errors.js';
 import { type GoldenVectors, generateGolden, generateMain } from '../firmware/app.js';
-import { type GeneratedModel, generateModel, STACK_ESTIMATE_BYTES } from '../firmware/codegen.js';
+import { generateModel, STACK_ESTIMATE_BYTES } from '../firmware/codegen.js';
 import { computeGolden, goldenInputs } from '../firmware/golden.js';
 import { deployGraphSha256 } from '../firmware/model-hash.js';
 import { CORTEX_M4_FILES, PORTABLE_RUNTIME_FILES, readFiles } from '../firmware/runtime-files.js';
-import { CODE_FLASH_ESTIMATE_BYTES, RUNTIME_RAM_ESTIMATE_BYTES, STM32L4R9 } from './targets.js';
+import { type ManifestLatency, manifestLatency } from '../latency/estimate.js';
+import { estimateFirmwareMemory, type FirmwareMemory } from '../latency/memory.js';
+import { STM32L4R9 } from './targets.js';
 
 export const FIRMWARE_FORMAT = 'bnn-studio.firmware' as const;
 export const FIRMWARE_FORMAT_VERSION = 1 as const;
@@ -51,16 +53,25 @@ export interface FirmwareManifest {
     layers: { index: number; op: string; sourceNode: string; constBytes: number }[];
   };
   memory: {
+    /** Model constant data + fitted code: the device image's text + data without the golden vectors. */
     flashBytes: number;
     modelConstBytes: number;
+    /** Fitted to the device builds of the calibration graphs (latency/cost-table.ts `firmware`). */
     codeBytesEstimate: number;
     goldenBytes: number;
     arenaBytes: number;
+    /** .data + .bss outside the arena, measured on the calibration graphs' device builds. */
+    runtimeRamBytes: number;
+    /** Stack reserved by the linker script (counted in ramBytes). */
+    stackReserveBytes: number;
     stackEstimateBytes: number;
+    /** arena + runtime RAM + stack reserve: the device image's .data + .bss + stack. */
     ramBytes: number;
     flashLimitBytes: number;
     ramLimitBytes: number;
   };
+  /** The studio's latency estimate of one inference (latency/estimate.ts); `make qemu-test` prints the count. */
+  latency: ManifestLatency;
   golden: { count: number; source: string };
   provenance: Record<string, string | number | boolean | null>;
   files: string[];
@@ -74,28 +85,25 @@ export interface FirmwareBundle {
 export const TARGET_FLAGS =
   '-mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard -O2 -ffp-contract=off';
 
-function checkFits(model: GeneratedModel): { flash: number; ram: number } {
-  const flash = model.constBytes + CODE_FLASH_ESTIMATE_BYTES;
-  const ram = model.arenaBytes + STM32L4R9.stackBytes + RUNTIME_RAM_ESTIMATE_BYTES;
-  if (flash > STM32L4R9.flashBytes) {
+function checkFits(mem: FirmwareMemory): void {
+  if (mem.flashBytes > STM32L4R9.flashBytes) {
     throw new ExportRefusedError({
       nodeId: '',
       rule: 'stm32l4.flash',
       target: 'stm32l4',
-      message: `the model needs ${flash} bytes of flash (${model.constBytes} of weights + ~${CODE_FLASH_ESTIMATE_BYTES} of code) but the ${STM32L4R9.label} has ${STM32L4R9.flashBytes}.`,
+      message: `the model needs ${mem.flashBytes} bytes of flash (${mem.constBytes} of weights + ~${mem.codeBytes} of code) but the ${STM32L4R9.label} has ${STM32L4R9.flashBytes}.`,
       fix: 'Reduce the filters of the largest float/binary layers, binarize more layers, or drop a block.',
     });
   }
-  if (ram > STM32L4R9.ramBytes) {
+  if (mem.ramBytes > STM32L4R9.ramBytes) {
     throw new ExportRefusedError({
       nodeId: '',
       rule: 'stm32l4.ram',
       target: 'stm32l4',
-      message: `the model needs ${ram} bytes of RAM (arena ${model.arenaBytes} + stack ${STM32L4R9.stackBytes} + runtime ${RUNTIME_RAM_ESTIMATE_BYTES}) but the ${STM32L4R9.label} has ${STM32L4R9.ramBytes}.`,
+      message: `the model needs ${mem.ramBytes} bytes of RAM (arena ${mem.arenaBytes} + stack ${mem.stackBytes} + runtime ${mem.runtimeRamBytes}) but the ${STM32L4R9.label} has ${STM32L4R9.ramBytes}.`,
       fix: 'Lower the input resolution, downsample earlier (stride or pooling), or reduce the widest float layers.',
     });
   }
-  return { flash, ram };
 }
 
 export function readme(manifest: FirmwareManifest): string {
@@ -114,13 +122,21 @@ Model SHA-256: \`${manifest.model.sha256}\`
 ## Memory
 | | bytes |
 |---|---:|
-| flash (model data + ~code) | ${m.flashBytes} |
+| flash (model data + code, estimated; golden vectors not counted) | ${m.flashBytes} |
 | model constant data | ${m.modelConstBytes} |
+| code (runtime kernels linked, startup, newlib; fitted estimate) | ${m.codeBytesEstimate} |
 | golden vectors (self-check app only) | ${m.goldenBytes} |
 | arena (all activations, static) | ${m.arenaBytes} |
 | stack estimate (runtime call path, from -fstack-usage) | ${m.stackEstimateBytes} |
-| RAM total (arena + stack reserve + runtime) | ${m.ramBytes} |
+| runtime .data + .bss outside the arena | ${m.runtimeRamBytes} |
+| RAM total (arena + runtime + linker stack reserve ${m.stackReserveBytes}) | ${m.ramBytes} |
 | limits (flash / RAM) | ${m.flashLimitBytes} / ${m.ramLimitBytes} |
+
+## Latency (estimate)
+About ${manifest.latency.estimatedInstructions.toLocaleString('en-US')} instructions per inference, ~${manifest.latency.estimatedMs.toFixed(1)} ms on the
+${manifest.latency.target} (${manifest.latency.cyclesPerInstruction} cycles per instruction at ${manifest.latency.clockHz / 1e6} MHz: an estimate,
+not measured on a board). The instruction figure comes from BNN Studio's cost table (exact QEMU counts of this
+runtime's kernels, fitted per kernel); \`make qemu-test\` counts this model's instructions exactly and prints both.
 
 ## I/O
 ${io}
@@ -212,7 +228,9 @@ export async function buildStm32Bundle(
   opts: Stm32BundleOptions = {},
 ): Promise<FirmwareBundle> {
   const model = generateModel(deploy, { modelName: opts.modelName ?? deploy.name });
-  const { flash, ram } = checkFits(model);
+  // the one memory computation (the composer shows the same figures)
+  const mem = estimateFirmwareMemory(deploy);
+  checkFits(mem);
   let golden = opts.golden;
   let goldenSource = 'provided by the caller';
   if (!golden) {
@@ -255,16 +273,19 @@ export async function buildStm32Bundle(
       layers: model.layers,
     },
     memory: {
-      flashBytes: flash,
+      flashBytes: mem.flashBytes,
       modelConstBytes: model.constBytes,
-      codeBytesEstimate: CODE_FLASH_ESTIMATE_BYTES,
+      codeBytesEstimate: mem.codeBytes,
       goldenBytes,
       arenaBytes: model.arenaBytes,
+      runtimeRamBytes: mem.runtimeRamBytes,
+      stackReserveBytes: mem.stackBytes,
       stackEstimateBytes: STACK_ESTIMATE_BYTES,
-      ramBytes: ram,
+      ramBytes: mem.ramBytes,
       flashLimitBytes: STM32L4R9.flashBytes,
       ramLimitBytes: STM32L4R9.ramBytes,
     },
+    latency: manifestLatency(deploy, 'stm32l4r9'),
     golden: { count: golden.count, source: goldenSource },
     provenance: opts.provenance ?? {},
     files: [...Object.keys(files), 'manifest.json', 'README.md'].sort(),

@@ -1,10 +1,13 @@
-/** Memory budgets of the firmware targets. */
+/**
+ * Memory budgets of the firmware targets. Code size and runtime RAM are not constants: they are fitted to device
+ * builds (latency/cost-table.ts `firmware`, used by latency/memory.ts `estimateFirmwareMemory`).
+ */
 export interface FirmwareTarget {
   id: string;
   label: string;
   flashBytes: number;
   ramBytes: number;
-  /** Stack reserved by the linker script. */
+  /** Stack reserved by the linker script (`BNN_STACK_BYTES` of runtime/targets/cortex-m4/stm32l4r9.ld). */
   stackBytes: number;
 }
 
@@ -15,12 +18,3 @@ export const STM32L4R9: FirmwareTarget = {
   ramBytes: 640 * 1024,
   stackBytes: 8 * 1024,
 };
-
-/**
- * Flash taken by code (runtime kernels, startup, the self-check app and the parts of newlib-nano/libm it
- * pulls in), measured with arm-none-eabi-size on generated bundles and rounded up; the model's constant
- * data comes on top.
- */
-export const CODE_FLASH_ESTIMATE_BYTES = 24 * 1024;
-/** RAM used outside the arena: .data/.bss of newlib-nano and the app, plus the heap floor of the linker script. */
-export const RUNTIME_RAM_ESTIMATE_BYTES = 4 * 1024;

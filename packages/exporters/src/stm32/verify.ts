@@ -159,7 +159,13 @@ export async function verifyStm32Bundle(zip: Uint8Array, opts: VerifyOptions = {
         log.push('(instruction counting unavailable: plugin build or marker lookup failed)');
       }
     }
-    const test = await run('make', ['qemu-test', `QEMU_FLAGS=${qemuFlags.join(' ')}`], root, timeoutMs);
+    // QEMU_COUNT=0: the Makefile's own count (for users) is skipped; this function counts with its own plugin flags.
+    const test = await run(
+      'make',
+      ['qemu-test', `QEMU_FLAGS=${qemuFlags.join(' ')}`, 'QEMU_COUNT=0'],
+      root,
+      timeoutMs,
+    );
     log.push(`$ make qemu-test\n${test.stdout}${test.stderr}`);
     const passed = test.code === 0 && /^PASS$/m.test(test.stdout);
     const result: VerifyResult = { passed, log: '' };

@@ -12,6 +12,7 @@ import { generateModel } from '../firmware/codegen.js';
 import { computeGolden, goldenInputs } from '../firmware/golden.js';
 import { deployGraphSha256 } from '../firmware/model-hash.js';
 import { PORTABLE_RUNTIME_FILES, readFiles, readRuntimeFile } from '../firmware/runtime-files.js';
+import { type ManifestLatency, manifestLatency } from '../latency/estimate.js';
 import { cleanName, RUNTIME_VERSION } from '../stm32/bundle.js';
 import type { CalibrationData, CalibrationRanges } from '../tflite/calibrate.js';
 import { calibrateTflite } from '../tflite/calibrate.js';
@@ -54,6 +55,8 @@ export interface XcoreManifest {
     calibration: string;
   };
   portable: { arenaBytes: number; modelConstBytes: number };
+  /** The studio's latency estimate of the portable runtime on one xcore.ai thread (latency/estimate.ts). */
+  latency: ManifestLatency;
   golden: { count: number; source: string };
   verified: { here: string[]; needsXmosTools: string[] };
   provenance: Record<string, string | number | boolean | null>;
@@ -286,6 +289,7 @@ export async function buildXcoreBundle(
       calibration: calibrationNote,
     },
     portable: { arenaBytes: model.arenaBytes, modelConstBytes: model.constBytes },
+    latency: manifestLatency(deploy, 'xcore'),
     golden: { count: golden.count, source: goldenSource },
     verified: { here: VERIFIED_HERE, needsXmosTools: NEEDS_XMOS },
     provenance: opts.provenance ?? {},
