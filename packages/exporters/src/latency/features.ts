@@ -97,6 +97,8 @@ export interface WindowCounts {
   P: number;
   taps: number;
   valid: number;
+  /** Σ over output pixels of the in-bounds kernel rows (one float-conv row call each). */
+  validRows: number;
   /** Output pixels whose window lies wholly inside the input (no padded tap). */
   inside: number;
   kh: number;
@@ -119,6 +121,7 @@ export function windowCounts(
     P,
     taps: P * kernel[0] * kernel[1],
     valid: vy.valid * vx.valid,
+    validRows: vy.valid * g.outW,
     inside: vy.inside * vx.inside,
     kh: kernel[0],
     kw: kernel[1],
@@ -285,10 +288,15 @@ export const COST_FEATURES = {
   },
   conv2d: (op, io) => {
     const w = windowCounts(io.inputs[0]!, op.kernel, op.strides, op.dilations, op.padding);
+    // bnn_conv2d: per in-bounds kernel row one call over its (kx, ci) terms; eight output channels per step
+    // (bnn_float_mac.h), the remainder channels one by one.
+    const co8 = op.outChannels - (op.outChannels % 8);
     return {
       variant: 'conv2d',
       features: {
-        macs: w.valid * op.inChannels * op.outChannels,
+        macs8: w.valid * op.inChannels * co8,
+        macsRem: w.valid * op.inChannels * (op.outChannels - co8),
+        rowBlocks: w.validRows * (co8 / 8),
         validIn: w.valid * op.inChannels,
         valid: w.valid,
         taps: w.taps,
@@ -302,10 +310,14 @@ export const COST_FEATURES = {
   depthwise_conv2d: (op, io) => {
     const w = windowCounts(io.inputs[0]!, op.kernel, op.strides, op.dilations, op.padding);
     const outc = op.channels * op.depthMultiplier;
+    // multiplier 1: eight channels per step (bnn_f32_vmac_row), the remainder one by one
+    const c8 = op.depthMultiplier === 1 ? op.channels - (op.channels % 8) : 0;
     return {
       variant: op.depthMultiplier === 1 ? 'depthwise_conv2d' : 'depthwise_conv2d/multiplier',
       features: {
-        macs: w.valid * outc,
+        macs8: w.valid * c8,
+        macs: w.valid * (outc - c8),
+        blocks: c8 > 0 ? w.valid : 0,
         valid: w.valid,
         taps: w.taps,
         outC: w.P * outc,
@@ -320,8 +332,21 @@ export const COST_FEATURES = {
     features: { macs: op.inChannels * op.outChannels, outC: op.outChannels, inC: op.inChannels, one: 1 },
   }),
   scale_shift: (_op, io) => {
+    // bnn_scale_shift: one scale for the whole tensor, eight channels per step when C % 8 = 0, else one by one
     const x = io.inputs[0]!;
-    return { variant: 'scale_shift', features: { elems: prod(x.shape), pixels: pixelsOf(x), one: 1 } };
+    const c = channels(x);
+    const elems = prod(x.shape);
+    const path = c === 1 ? 'one' : c % 8 === 0 ? 'eight' : 'other';
+    return {
+      variant: 'scale_shift',
+      features: {
+        elemsOne: path === 'one' ? elems : 0,
+        elemsEight: path === 'eight' ? elems : 0,
+        elems: path === 'other' ? elems : 0,
+        pixels: path === 'one' ? 0 : pixelsOf(x),
+        one: 1,
+      },
+    };
   },
   maxpool2d: (op, io) => poolCost('maxpool2d')(op, io),
   avgpool2d: (op, io) => poolCost('avgpool2d')(op, io),
