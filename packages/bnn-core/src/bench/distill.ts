@@ -42,6 +42,7 @@
  * teacher is `floatTeacher`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -54,7 +55,17 @@ import {
   serializeWeights,
   type WeightMap,
 } from '../index.js';
-import { createTrainer, type Dataset, evaluate, floatTeacher, initBackend, loadMnist } from '../tf/index.js';
+import {
+  createTrainer,
+  type Dataset,
+  evaluate,
+  FASHION_MNIST_INSTALL,
+  fashionMnistAvailable,
+  floatTeacher,
+  initBackend,
+  loadFashionMnist,
+  loadMnist,
+} from '../tf/index.js';
 import type { BenchCase } from './infer.js';
 import { meanSd } from './training.js';
 
@@ -91,43 +102,88 @@ function seeds(): number[] {
   return env?.length && env.every((n) => Number.isInteger(n) && n >= 0) ? env : [1, 2, 3];
 }
 
+/**
+ * `BNN_DISTILL_TEACHER_SEED=n`: ONE float twin, trained with seed n, teaches every student seed (what a user does:
+ * one teacher, reused); unset, every seed trains its own teacher with that seed. Names a bad value and the fix.
+ */
+export function parseTeacherSeed(text: string | undefined): number | null {
+  if (text === undefined || text === '') return null;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(
+      `bench:distill: BNN_DISTILL_TEACHER_SEED '${text}' is not a seed (an integer ≥ 0); e.g. BNN_DISTILL_TEACHER_SEED=1, or unset it for a teacher per seed`,
+    );
+  return n;
+}
+
+/** The 1-minute load average, to one decimal: recorded beside every run's minutes (this machine is shared). */
+const load = () => Number(os.loadavg()[0]!.toFixed(1));
+
 async function trainAndTest(
   label: string,
   graph: GraphSpec,
   train: Dataset,
   test: Dataset,
   config: Parameters<typeof createTrainer>[0]['config'],
-): Promise<{ accuracy: number; weights: WeightMap; minutes: number }> {
+): Promise<{ accuracy: number; weights: WeightMap; minutes: number; load: number }> {
   const t0 = performance.now();
+  const loads: number[] = [];
   const r = await createTrainer({
     graph,
     dataset: train,
     config,
-    onEpochEnd: (m) =>
+    onEpochEnd: (m) => {
+      loads.push(load());
       log(
-        `${label} epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(2)} % (${m.seconds.toFixed(1)} s)`,
-      ),
+        `${label} epoch ${m.epoch}: loss ${m.loss.toFixed(4)} acc ${(m.accuracy * 100).toFixed(2)} % (${m.seconds.toFixed(1)} s, load ${loads[loads.length - 1]})`,
+      );
+    },
   }).start();
   const accuracy = 100 * evaluate(graph, r.weights, test).accuracy;
   const minutes = (performance.now() - t0) / 60000;
-  log(`${label}: test accuracy ${accuracy.toFixed(2)} % (${minutes.toFixed(1)} min)`);
-  return { accuracy, weights: r.weights, minutes };
+  const meanLoad = loads.length
+    ? Number((loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(1))
+    : load();
+  log(`${label}: test accuracy ${accuracy.toFixed(2)} % (${minutes.toFixed(1)} min, mean load ${meanLoad})`);
+  return { accuracy, weights: r.weights, minutes, load: meanLoad };
+}
+
+/** The data a preset's recipe names: the built-in MNIST split, or Fashion-MNIST when it is installed; else null. */
+function recipeData(
+  dataset: string,
+  inputShape: number[],
+  mnist: () => { train: Dataset; test: Dataset },
+): { train: Dataset; test: Dataset; label: string } | string {
+  if (inputShape.join('x') !== '28x28x1') return 'not a 28×28×1 preset';
+  if (dataset === 'mnist') return { ...mnist(), label: 'the built-in MNIST split' };
+  if (dataset === 'fashion-mnist')
+    return fashionMnistAvailable()
+      ? { ...loadFashionMnist(), label: 'Fashion-MNIST (official test set)' }
+      : `Fashion-MNIST is not installed (${FASHION_MNIST_INSTALL})`;
+  return `no built-in dataset '${dataset}'`;
 }
 
 export async function distillCases(): Promise<BenchCase[]> {
   await initBackend('wasm');
-  const { train, test } = loadMnist();
+  let mnistData: { train: Dataset; test: Dataset } | null = null;
+  const mnist = () => {
+    mnistData ??= loadMnist();
+    return mnistData;
+  };
   const only = (process.env.BNN_DISTILL_PRESETS ?? 'mnist-tiny').split(',').filter(Boolean);
   const variants = parseVariants(process.env.BNN_DISTILL_VARIANTS);
+  const teacherSeed = parseTeacherSeed(process.env.BNN_DISTILL_TEACHER_SEED);
   const cacheDir = process.env.BNN_DISTILL_CACHE;
   if (cacheDir) mkdirSync(cacheDir, { recursive: true });
   const cases: BenchCase[] = [];
   for (const info of listPresets()) {
     if (!only.includes(info.id)) continue;
-    if (info.recipe.dataset !== 'mnist' || info.inputShape.join('x') !== '28x28x1') {
-      log(`${info.id}: not a 28×28 MNIST preset; skipped`);
+    const data = recipeData(info.recipe.dataset, info.inputShape, mnist);
+    if (typeof data === 'string') {
+      log(`${info.id}: ${data}; skipped`);
       continue;
     }
+    const { train, test } = data;
     const graph = getPreset(info.id);
     const twin = floatTeacher(graph);
     const epochs = Number(process.env.BNN_TRAIN_EPOCHS) || info.recipe.epochs;
@@ -137,44 +193,74 @@ export async function distillCases(): Promise<BenchCase[]> {
       baseline: [] as number[],
       distilled: variants.map(() => [] as number[]),
     };
+    const minutes = {
+      teacher: [] as number[],
+      baseline: [] as number[],
+      distilled: variants.map(() => [] as number[]),
+    };
     const usedSeeds = seeds();
+    const teachers = new Map<number, { weights: WeightMap; accuracy: number; minutes: number | null }>();
+    const result = (seed: number, kind: string, value: Record<string, unknown>) =>
+      console.error(`RESULT ${JSON.stringify({ preset: info.id, epochs, seed, kind, ...value })}`);
+
+    /** The float twin trained with `seed` (from the cache when there); minutes null when cached. */
+    const teacherFor = async (seed: number) => {
+      const known = teachers.get(seed);
+      if (known) return known;
+      const tFile = cacheDir ? join(cacheDir, `${info.id}-e${epochs}-s${seed}-teacher.bin`) : null;
+      let t: { weights: WeightMap; accuracy: number; minutes: number | null };
+      if (tFile && existsSync(tFile) && existsSync(`${tFile}.json`)) {
+        const meta = JSON.parse(readFileSync(`${tFile}.json`, 'utf8')) as {
+          accuracy: number;
+          minutes: number;
+        };
+        t = {
+          weights: deserializeWeights(new Uint8Array(readFileSync(tFile))),
+          accuracy: meta.accuracy,
+          minutes: meta.minutes,
+        };
+        log(`${info.id} seed ${seed}: teacher from the cache, ${t.accuracy.toFixed(2)} %`);
+      } else {
+        const base = { ...recipeTrainConfig(recipe, seed), checkpointEvery: 0 };
+        const r = await trainAndTest(`${info.id}-e${epochs}-s${seed} float twin`, twin, train, test, base);
+        t = r;
+        if (tFile) {
+          writeFileSync(tFile, serializeWeights(r.weights));
+          writeFileSync(
+            `${tFile}.json`,
+            JSON.stringify({ accuracy: r.accuracy, minutes: r.minutes, load: r.load }),
+          );
+        }
+        result(seed, 'teacher', { accuracy: r.accuracy, minutes: r.minutes, load: r.load });
+      }
+      teachers.set(seed, t);
+      acc.teacher.push(t.accuracy);
+      if (t.minutes !== null) minutes.teacher.push(t.minutes);
+      return t;
+    };
+
     for (const seed of usedSeeds) {
       const base = { ...recipeTrainConfig(recipe, seed), checkpointEvery: 0 };
       const key = `${info.id}-e${epochs}-s${seed}`;
-      const result = (kind: string, value: Record<string, unknown>) =>
-        console.error(`RESULT ${JSON.stringify({ preset: info.id, epochs, seed, kind, ...value })}`);
 
-      // 1. The teacher: the float twin with the same recipe and seed.
-      const tFile = cacheDir ? join(cacheDir, `${key}-teacher.bin`) : null;
-      let teacherWeights: WeightMap;
-      let teacherAcc: number;
-      if (tFile && existsSync(tFile) && existsSync(`${tFile}.json`)) {
-        teacherWeights = deserializeWeights(new Uint8Array(readFileSync(tFile)));
-        teacherAcc = (JSON.parse(readFileSync(`${tFile}.json`, 'utf8')) as { accuracy: number }).accuracy;
-        log(`${key}: teacher from the cache, ${teacherAcc.toFixed(2)} %`);
-      } else {
-        const t = await trainAndTest(`${key} float twin`, twin, train, test, base);
-        teacherWeights = t.weights;
-        teacherAcc = t.accuracy;
-        if (tFile) {
-          writeFileSync(tFile, serializeWeights(t.weights));
-          writeFileSync(`${tFile}.json`, JSON.stringify({ accuracy: t.accuracy, minutes: t.minutes }));
-        }
-        result('teacher', { accuracy: t.accuracy, minutes: t.minutes });
-      }
-      acc.teacher.push(teacherAcc);
+      // 1. The teacher: the float twin with the same recipe, trained with this seed or the one teacher seed.
+      const teacher = await teacherFor(teacherSeed ?? seed);
 
       // 2. The baseline: the preset alone.
       const bFile = cacheDir ? join(cacheDir, `${key}-baseline.json`) : null;
       let baseAcc: number;
       if (bFile && existsSync(bFile)) {
-        baseAcc = (JSON.parse(readFileSync(bFile, 'utf8')) as { accuracy: number }).accuracy;
+        const meta = JSON.parse(readFileSync(bFile, 'utf8')) as { accuracy: number; minutes: number };
+        baseAcc = meta.accuracy;
+        minutes.baseline.push(meta.minutes);
         log(`${key}: baseline from the cache, ${baseAcc.toFixed(2)} %`);
       } else {
         const b = await trainAndTest(`${key} alone`, graph, train, test, base);
         baseAcc = b.accuracy;
-        if (bFile) writeFileSync(bFile, JSON.stringify({ accuracy: b.accuracy, minutes: b.minutes }));
-        result('baseline', { accuracy: b.accuracy, minutes: b.minutes });
+        minutes.baseline.push(b.minutes);
+        if (bFile)
+          writeFileSync(bFile, JSON.stringify({ accuracy: b.accuracy, minutes: b.minutes, load: b.load }));
+        result(seed, 'baseline', { accuracy: b.accuracy, minutes: b.minutes, load: b.load });
       }
       acc.baseline.push(baseAcc);
 
@@ -182,19 +268,30 @@ export async function distillCases(): Promise<BenchCase[]> {
       for (const [i, v] of variants.entries()) {
         const d = await trainAndTest(`${key} distilled ${variantName(v)}`, graph, train, test, {
           ...base,
-          distillation: { ...v, teacherGraph: twin, teacherWeights },
+          distillation: { ...v, teacherGraph: twin, teacherWeights: teacher.weights },
         });
         acc.distilled[i]!.push(d.accuracy);
-        result('distilled', { ...v, accuracy: d.accuracy, minutes: d.minutes, baseline: baseAcc });
+        minutes.distilled[i]!.push(d.minutes);
+        result(seed, 'distilled', {
+          ...v,
+          teacherSeed: teacherSeed ?? seed,
+          accuracy: d.accuracy,
+          minutes: d.minutes,
+          load: d.load,
+          baseline: baseAcc,
+        });
       }
     }
     const seedList = usedSeeds.join(', ');
     const fmt = (xs: number[]) => xs.map((a) => a.toFixed(2)).join(', ');
+    const mins = (xs: number[]) => (xs.length ? `${meanSd(xs).mean.toFixed(1)} min per run` : 'cached');
     const t = meanSd(acc.teacher);
     const b = meanSd(acc.baseline);
+    const teacherSeeds =
+      teacherSeed === null ? `seeds ${seedList}` : `seed ${teacherSeed}, one teacher for all`;
     cases.push({
-      case: `${info.id} float twin (teacher) test accuracy, seeds ${seedList} (${fmt(acc.teacher)}), ${epochs} epochs`,
-      metric: `% of ${test.y.length} test images, mean; sd ${t.sd.toFixed(2)}`,
+      case: `${info.id} float twin (teacher) test accuracy, ${teacherSeeds} (${fmt(acc.teacher)}), ${epochs} epochs, ${data.label}`,
+      metric: `% of ${test.y.length} test images, mean; sd ${t.sd.toFixed(2)}; ${mins(minutes.teacher)}`,
       value: t.mean,
       unit: '%',
       baseline: null,
@@ -203,9 +300,10 @@ export async function distillCases(): Promise<BenchCase[]> {
     });
     for (const [i, v] of variants.entries()) {
       const d = meanSd(acc.distilled[i]!);
+      const gains = acc.distilled[i]!.map((a, j) => (a - acc.baseline[j]!).toFixed(2)).join(', ');
       cases.push({
-        case: `${info.id} distilled from its float twin (${variantName(v)}), seeds ${seedList} (${fmt(acc.distilled[i]!)}) vs alone (${fmt(acc.baseline)}), ${epochs} epochs`,
-        metric: `% test accuracy, mean; sd ${d.sd.toFixed(2)} distilled, ${b.sd.toFixed(2)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (target ≥ 0.3)`,
+        case: `${info.id} distilled from its float twin (${variantName(v)}), seeds ${seedList} (${fmt(acc.distilled[i]!)}) vs alone (${fmt(acc.baseline)}), ${epochs} epochs, ${data.label}`,
+        metric: `% test accuracy, mean; sd ${d.sd.toFixed(2)} distilled, ${b.sd.toFixed(2)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${gains}; target ≥ 0.3); ${mins(minutes.distilled[i]!)} distilled, ${mins(minutes.baseline)} alone`,
         value: d.mean,
         unit: '%',
         baseline: 'the same preset, recipe and seeds without distillation, same run',
