@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DISTILL_DEFAULTS } from '../index.js';
-import { parseTeacherSeed, parseVariants } from './distill.js';
+import { distilledCacheName, parseTeacherSeed, parseVariants } from './distill.js';
 
 describe('distillation bench settings', () => {
   it('parses T:α:warmup[:attention] variants and defaults to DISTILL_DEFAULTS', () => {
@@ -22,5 +22,21 @@ describe('distillation bench settings', () => {
     expect(parseTeacherSeed('1')).toBe(1);
     expect(() => parseTeacherSeed('x')).toThrow(/BNN_DISTILL_TEACHER_SEED 'x' is not a seed.*unset it/);
     expect(() => parseTeacherSeed('-2')).toThrow(/integer ≥ 0/);
+  });
+
+  it('keys a distilled run by student seed, teacher seed and every setting of the variant', () => {
+    const v = { temperature: 4, alpha: 0.5, warmupEpochs: 0, attention: 0 };
+    expect(distilledCacheName('mnist-tiny-e25-s2', 1, v)).toBe(
+      'mnist-tiny-e25-s2-distilled-t1-T4-a0.5-w0-b0.json',
+    );
+    const names = new Set([
+      distilledCacheName('k', 1, v),
+      distilledCacheName('k', 2, v),
+      distilledCacheName('k', 1, { ...v, temperature: 2 }),
+      distilledCacheName('k', 1, { ...v, alpha: 0.9 }),
+      distilledCacheName('k', 1, { ...v, warmupEpochs: 1 }),
+      distilledCacheName('k', 1, { ...v, attention: 1 }),
+    ]);
+    expect(names.size).toBe(6);
   });
 });

@@ -148,6 +148,11 @@ async function trainAndTest(
   return { accuracy, weights: r.weights, minutes, load: meanLoad };
 }
 
+/** Cache file of one distilled run: preset, epochs, student seed, teacher seed and the variant's settings. */
+export function distilledCacheName(key: string, teacherSeed: number, v: DistillVariant): string {
+  return `${key}-distilled-t${teacherSeed}-T${v.temperature}-a${v.alpha}-w${v.warmupEpochs}-b${v.attention}.json`;
+}
+
 /** The data a preset's recipe names: the built-in MNIST split, or Fashion-MNIST when it is installed; else null. */
 function recipeData(
   dataset: string,
@@ -174,6 +179,11 @@ export async function distillCases(): Promise<BenchCase[]> {
   const variants = parseVariants(process.env.BNN_DISTILL_VARIANTS);
   const teacherSeed = parseTeacherSeed(process.env.BNN_DISTILL_TEACHER_SEED);
   const cacheDir = process.env.BNN_DISTILL_CACHE;
+  const reportOnly = process.env.BNN_DISTILL_REPORT_ONLY === '1';
+  if (reportOnly && !cacheDir)
+    throw new Error(
+      'bench:distill: BNN_DISTILL_REPORT_ONLY=1 reports what BNN_DISTILL_CACHE holds; set BNN_DISTILL_CACHE=dir too',
+    );
   if (cacheDir) mkdirSync(cacheDir, { recursive: true });
   const cases: BenchCase[] = [];
   for (const info of listPresets()) {
@@ -188,57 +198,43 @@ export async function distillCases(): Promise<BenchCase[]> {
     const twin = floatTeacher(graph);
     const epochs = Number(process.env.BNN_TRAIN_EPOCHS) || info.recipe.epochs;
     const recipe = { ...info.recipe, epochs };
-    const acc = {
-      teacher: [] as number[],
-      baseline: [] as number[],
-      distilled: variants.map(() => [] as number[]),
-    };
-    const minutes = {
-      teacher: [] as number[],
-      baseline: [] as number[],
-      distilled: variants.map(() => [] as number[]),
-    };
     const usedSeeds = seeds();
-    const teachers = new Map<number, { weights: WeightMap; accuracy: number; minutes: number | null }>();
+    type Run = { accuracy: number; minutes: number; load?: number };
+    const teachers = new Map<number, Run & { weights: WeightMap | null }>();
     const result = (seed: number, kind: string, value: Record<string, unknown>) =>
       console.error(`RESULT ${JSON.stringify({ preset: info.id, epochs, seed, kind, ...value })}`);
+    const cached = (file: string | null): Run | null =>
+      file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Run) : null;
+    const store = (file: string | null, r: Run) => {
+      if (file)
+        writeFileSync(file, JSON.stringify({ accuracy: r.accuracy, minutes: r.minutes, load: r.load }));
+    };
 
-    /** The float twin trained with `seed` (from the cache when there); minutes null when cached. */
+    /** The float twin trained with `seed` (weights and figures from the cache when there); null in report-only mode. */
     const teacherFor = async (seed: number) => {
       const known = teachers.get(seed);
       if (known) return known;
       const tFile = cacheDir ? join(cacheDir, `${info.id}-e${epochs}-s${seed}-teacher.bin`) : null;
-      let t: { weights: WeightMap; accuracy: number; minutes: number | null };
-      if (tFile && existsSync(tFile) && existsSync(`${tFile}.json`)) {
-        const meta = JSON.parse(readFileSync(`${tFile}.json`, 'utf8')) as {
-          accuracy: number;
-          minutes: number;
-        };
-        t = {
-          weights: deserializeWeights(new Uint8Array(readFileSync(tFile))),
-          accuracy: meta.accuracy,
-          minutes: meta.minutes,
-        };
+      let t: (Run & { weights: WeightMap | null }) | null = null;
+      const meta = cached(tFile && `${tFile}.json`);
+      if (tFile && meta && existsSync(tFile)) {
+        t = { ...meta, weights: reportOnly ? null : deserializeWeights(new Uint8Array(readFileSync(tFile))) };
         log(`${info.id} seed ${seed}: teacher from the cache, ${t.accuracy.toFixed(2)} %`);
-      } else {
+      } else if (!reportOnly) {
         const base = { ...recipeTrainConfig(recipe, seed), checkpointEvery: 0 };
         const r = await trainAndTest(`${info.id}-e${epochs}-s${seed} float twin`, twin, train, test, base);
-        t = r;
         if (tFile) {
           writeFileSync(tFile, serializeWeights(r.weights));
-          writeFileSync(
-            `${tFile}.json`,
-            JSON.stringify({ accuracy: r.accuracy, minutes: r.minutes, load: r.load }),
-          );
+          store(`${tFile}.json`, r);
         }
         result(seed, 'teacher', { accuracy: r.accuracy, minutes: r.minutes, load: r.load });
+        t = r;
       }
-      teachers.set(seed, t);
-      acc.teacher.push(t.accuracy);
-      if (t.minutes !== null) minutes.teacher.push(t.minutes);
+      if (t) teachers.set(seed, t);
       return t;
     };
 
+    const rows: { seed: number; baseline: Run | null; distilled: (Run | null)[] }[] = [];
     for (const seed of usedSeeds) {
       const base = { ...recipeTrainConfig(recipe, seed), checkpointEvery: 0 };
       const key = `${info.id}-e${epochs}-s${seed}`;
@@ -248,65 +244,92 @@ export async function distillCases(): Promise<BenchCase[]> {
 
       // 2. The baseline: the preset alone.
       const bFile = cacheDir ? join(cacheDir, `${key}-baseline.json`) : null;
-      let baseAcc: number;
-      if (bFile && existsSync(bFile)) {
-        const meta = JSON.parse(readFileSync(bFile, 'utf8')) as { accuracy: number; minutes: number };
-        baseAcc = meta.accuracy;
-        minutes.baseline.push(meta.minutes);
-        log(`${key}: baseline from the cache, ${baseAcc.toFixed(2)} %`);
-      } else {
-        const b = await trainAndTest(`${key} alone`, graph, train, test, base);
-        baseAcc = b.accuracy;
-        minutes.baseline.push(b.minutes);
-        if (bFile)
-          writeFileSync(bFile, JSON.stringify({ accuracy: b.accuracy, minutes: b.minutes, load: b.load }));
-        result(seed, 'baseline', { accuracy: b.accuracy, minutes: b.minutes, load: b.load });
+      let baseline = cached(bFile);
+      if (baseline) log(`${key}: baseline from the cache, ${baseline.accuracy.toFixed(2)} %`);
+      else if (!reportOnly) {
+        baseline = await trainAndTest(`${key} alone`, graph, train, test, base);
+        store(bFile, baseline);
+        result(seed, 'baseline', {
+          accuracy: baseline.accuracy,
+          minutes: baseline.minutes,
+          load: baseline.load,
+        });
       }
-      acc.baseline.push(baseAcc);
 
       // 3. Distilled from the teacher, per variant.
-      for (const [i, v] of variants.entries()) {
-        const d = await trainAndTest(`${key} distilled ${variantName(v)}`, graph, train, test, {
-          ...base,
-          distillation: { ...v, teacherGraph: twin, teacherWeights: teacher.weights },
-        });
-        acc.distilled[i]!.push(d.accuracy);
-        minutes.distilled[i]!.push(d.minutes);
-        result(seed, 'distilled', {
-          ...v,
-          teacherSeed: teacherSeed ?? seed,
-          accuracy: d.accuracy,
-          minutes: d.minutes,
-          load: d.load,
-          baseline: baseAcc,
-        });
+      const distilled: (Run | null)[] = [];
+      for (const v of variants) {
+        const dFile = cacheDir ? join(cacheDir, distilledCacheName(key, teacherSeed ?? seed, v)) : null;
+        let d = cached(dFile);
+        if (d) log(`${key}: distilled ${variantName(v)} from the cache, ${d.accuracy.toFixed(2)} %`);
+        else if (!reportOnly && teacher?.weights) {
+          d = await trainAndTest(`${key} distilled ${variantName(v)}`, graph, train, test, {
+            ...base,
+            distillation: { ...v, teacherGraph: twin, teacherWeights: teacher.weights },
+          });
+          store(dFile, d);
+          result(seed, 'distilled', {
+            ...v,
+            teacherSeed: teacherSeed ?? seed,
+            accuracy: d.accuracy,
+            minutes: d.minutes,
+            load: d.load,
+            baseline: baseline?.accuracy,
+          });
+        }
+        distilled.push(d);
       }
+      rows.push({ seed, baseline, distilled });
     }
-    const seedList = usedSeeds.join(', ');
-    const fmt = (xs: number[]) => xs.map((a) => a.toFixed(2)).join(', ');
-    const mins = (xs: number[]) => (xs.length ? `${meanSd(xs).mean.toFixed(1)} min per run` : 'cached');
-    const t = meanSd(acc.teacher);
-    const b = meanSd(acc.baseline);
-    const teacherSeeds =
-      teacherSeed === null ? `seeds ${seedList}` : `seed ${teacherSeed}, one teacher for all`;
-    cases.push({
-      case: `${info.id} float twin (teacher) test accuracy, ${teacherSeeds} (${fmt(acc.teacher)}), ${epochs} epochs, ${data.label}`,
-      metric: `% of ${test.y.length} test images, mean; sd ${t.sd.toFixed(2)}; ${mins(minutes.teacher)}`,
-      value: t.mean,
-      unit: '%',
-      baseline: null,
-      baselineValue: null,
-      ratio: null,
-    });
-    for (const [i, v] of variants.entries()) {
-      const d = meanSd(acc.distilled[i]!);
-      const gains = acc.distilled[i]!.map((a, j) => (a - acc.baseline[j]!).toFixed(2)).join(', ');
+
+    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+    const mins = (xs: Run[]) =>
+      xs.length
+        ? `${xs.map((r) => r.minutes.toFixed(1)).join(', ')} min per run${xs.some((r) => r.load !== undefined) ? ` at load ${xs.map((r) => r.load ?? '?').join(', ')}` : ''}`
+        : 'no runs';
+    const teacherRuns = [...teachers.entries()];
+    if (teacherRuns.length) {
+      const t = meanSd(teacherRuns.map(([, r]) => r.accuracy));
       cases.push({
-        case: `${info.id} distilled from its float twin (${variantName(v)}), seeds ${seedList} (${fmt(acc.distilled[i]!)}) vs alone (${fmt(acc.baseline)}), ${epochs} epochs, ${data.label}`,
-        metric: `% test accuracy, mean; sd ${d.sd.toFixed(2)} distilled, ${b.sd.toFixed(2)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${gains}; target ≥ 0.3); ${mins(minutes.distilled[i]!)} distilled, ${mins(minutes.baseline)} alone`,
+        case: `${info.id} float twin (teacher) test accuracy, seed${teacherRuns.length > 1 ? 's' : ''} ${teacherRuns.map(([s]) => s).join(', ')} (${fmt(teacherRuns.map(([, r]) => r.accuracy))})${teacherSeed === null ? '' : ', one teacher for every student seed'}, ${epochs} epochs, ${data.label}`,
+        metric: `% of ${test.y.length} test images, mean; sd ${t.sd.toFixed(2)}; ${mins(teacherRuns.map(([, r]) => r))}`,
+        value: t.mean,
+        unit: '%',
+        baseline: null,
+        baselineValue: null,
+        ratio: null,
+      });
+    }
+    const alone = rows.filter((r) => r.baseline);
+    if (alone.length) {
+      const b = meanSd(alone.map((r) => r.baseline!.accuracy));
+      cases.push({
+        case: `${info.id} alone (no distillation), seeds ${alone.map((r) => r.seed).join(', ')} (${fmt(alone.map((r) => r.baseline!.accuracy))}), ${epochs} epochs, ${data.label}`,
+        metric: `% of ${test.y.length} test images, mean; sd ${b.sd.toFixed(2)}; ${mins(alone.map((r) => r.baseline!))}`,
+        value: b.mean,
+        unit: '%',
+        baseline: null,
+        baselineValue: null,
+        ratio: null,
+      });
+    }
+    for (const [i, v] of variants.entries()) {
+      // The gain is over the seeds with both runs (paired); a seed with only one of them is left out of it.
+      const paired = rows.filter((r) => r.baseline && r.distilled[i]);
+      if (!paired.length) {
+        log(`${info.id} ${variantName(v)}: no seed has both runs; no gain to report`);
+        continue;
+      }
+      const dAcc = paired.map((r) => r.distilled[i]!.accuracy);
+      const bAcc = paired.map((r) => r.baseline!.accuracy);
+      const d = meanSd(dAcc);
+      const b = meanSd(bAcc);
+      cases.push({
+        case: `${info.id} distilled from its float twin (${variantName(v)}), seeds ${paired.map((r) => r.seed).join(', ')} (${fmt(dAcc)}) vs alone (${fmt(bAcc)}), ${epochs} epochs, ${data.label}`,
+        metric: `% test accuracy, mean; sd ${d.sd.toFixed(2)} distilled, ${b.sd.toFixed(2)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${fmt(dAcc.map((x, j) => x - bAcc[j]!))}; target ≥ 0.3); distilled ${mins(paired.map((r) => r.distilled[i]!))}`,
         value: d.mean,
         unit: '%',
-        baseline: 'the same preset, recipe and seeds without distillation, same run',
+        baseline: 'the same preset, recipe and seeds without distillation',
         baselineValue: b.mean,
         ratio: d.mean / b.mean,
       });
