@@ -5,41 +5,26 @@
  *    activations were) trains with the recipe — the teacher;
  * 2. the preset trains with the recipe alone (the baseline);
  * 3. the preset trains with the recipe distilled from that teacher, once per distillation variant (T, α, warm-up).
- * Test accuracy of the FINAL weights on the built-in MNIST split (7,996 train / 2,004 test); mean ± sample sd
- * over the seeds; the gain is the distilled mean − the baseline mean, in points, seeds paired.
+ * Each run uses the preset's full recipe (`recipeTrainConfig`: epochs, schedule, augmentation, BatchNorm
+ * re-estimation), as the training bench does, on the recipe's data (the built-in MNIST split, 7,996 train / 2,004
+ * test, or Fashion-MNIST when installed). Test accuracy of the FINAL weights; mean ± sample sd over the seeds; the
+ * gain is the distilled mean − the baseline mean over the seeds that have both runs, in points.
  * Environment: BNN_DISTILL_PRESETS=id,id (default mnist-tiny), BNN_TRAIN_SEEDS=1,2,3, BNN_TRAIN_EPOCHS=n,
- * BNN_DISTILL_VARIANTS="T:α:warmup[:attention];…" (default: DISTILL_DEFAULTS), BNN_DISTILL_CACHE=dir (teachers' and
- * baselines' results are kept there, keyed by preset, epochs and seed, so a later invocation — e.g. the chosen
- * variant on more seeds — does not retrain them). Every result is also logged as one `RESULT {json}` line.
+ * BNN_DISTILL_VARIANTS="T:α:warmup[:attention];…" (default: DISTILL_DEFAULTS), BNN_DISTILL_TEACHER_SEED=n (one
+ * float teacher, trained with seed n, for every student seed), BNN_DISTILL_CACHE=dir (teachers, baselines and
+ * distilled runs are kept there, keyed by preset, epochs, seed, teacher seed and variant, so a later invocation —
+ * more seeds, another variant — trains only what is missing), BNN_DISTILL_REPORT_ONLY=1 (print the report from the
+ * cache, train nothing). Every run is also logged as one `RESULT {json}` line (accuracy, minutes, mean load).
  *
- * ## Measured (2026-12-06, this shared 2-core machine at a load of 6–11, tfjs-backend-wasm)
- * mnist-tiny with its preset recipe (Adam 2e-3, cosine decay after 1 warm-up epoch, ±1 px shifts, batch 64) but
- * 6 epochs instead of 25 (`BNN_TRAIN_EPOCHS=6`): at 25 epochs one run takes ~15 min here and a seed needs a teacher,
- * a baseline and a run per variant, which did not fit the CPU time this work had. Built-in split (7,996 / 2,004),
- * final weights, seeds 1, 2, 3, teachers and baselines shared by the variants (`BNN_DISTILL_CACHE`):
- *
- *   BNN_CORE_BENCH=distill BNN_TRAIN_EPOCHS=6 BNN_DISTILL_VARIANTS="4:0.5:0;2:0.9:1" \
- *     BNN_DISTILL_CACHE=/tmp/distill npm run bench -w @bnn-studio/bnn-core
- *
- *   float teacher (`floatTeacher`)      98.50, 98.05, 98.40 %  →  98.32 ± 0.24 %
- *   mnist-tiny alone                    96.31, 96.71, 96.01 %  →  96.34 ± 0.35 %
- *   distilled, T=4 α=0.5 no warm-up     96.56, 96.06, 96.26 %  →  96.29 ± 0.25 %  (paired gains +0.25, −0.65, +0.25;
- *                                                                                 mean −0.05 points)
- *   distilled, T=2 α=0.9 warm-up 1 ep   96.36, 96.16, 96.21 %  →  96.24 ± 0.10 %  (+0.05, −0.55, +0.20; mean −0.10)
- *   T=4 α=0.5 + attention matching β=1  96.26, 96.01, 95.11 %  →  95.79 ± 0.60 %  (−0.05, −0.70, −0.90; mean −0.55)
- *     (a second invocation, BNN_DISTILL_VARIANTS="4:0.5:0:1", same cached teachers and baselines)
- *
- * So distillation from the float twin does NOT gain the 0.3 points issue #20 asks for on mnist-tiny here: both
- * Hinton variants are within the seed spread of training alone (sd 0.35), and attention matching of the two maps
- * the binary convolutions sign (β=1, the only weight tried) costs 0.55 points. Why, as far as these figures tell:
- * MNIST is near saturation for this model — the float teacher is only 2 points above the student, and on ten
- * well-separated digits its soft targets seem to carry little the labels do not (the sd over seeds is as large as
- * any difference measured). Untried: longer schedules, other β, pure soft targets (α=1, T=1). The defaults
- * (`src/train/distill-defaults.ts`) stay Hinton's T=4, α=0.5, no warm-up, attention off: the best mean of the
- * measured variants, and no measured reason to change them. Not measured: larq-mnist (15–20 min per run
- * here), the full 25-epoch recipes, Fashion-MNIST. A plain `floatTwin` teacher was not benched: for mnist-tiny it
- * is a linear network but for its max-pools (no activation where the signs were), which is why the default
- * teacher is `floatTeacher`.
+ * ## Measured (2026-12-06; every figure, command and minutes in docs/distillation.md)
+ * mnist-tiny, full recipe (25 epochs), one float teacher (seed 1, 99.20 %, 24.5 min at load 14.6), seed 1 only:
+ * alone 98.15 % (25.0 min, load 15.6), distilled T=4 α=0.5 98.60 % (24.2 min, load 12.4): +0.45 points. Seeds 2
+ * and 3, larq-mnist and Fashion-MNIST were not reached (~25 min per run at load 10–18 on this shared 2-core machine).
+ * mnist-tiny, 6 epochs (BNN_TRAIN_EPOCHS=6), seeds 1–3, a teacher per seed: teacher 98.32 ± 0.24 %, alone
+ * 96.34 ± 0.35 %, T=4 α=0.5 96.29 ± 0.25 % (−0.05), T=2 α=0.9 warm-up 1 96.24 ± 0.10 % (−0.10), T=4 α=0.5 +
+ * attention β=1 95.79 ± 0.60 % (−0.55). The defaults (`src/train/distill-defaults.ts`) stay T=4, α=0.5, no
+ * warm-up, attention off. A plain `floatTwin` teacher was not benched: for mnist-tiny it is a linear network but
+ * for its max-pools, which is why the default teacher is `floatTeacher`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -147,6 +132,9 @@ async function trainAndTest(
   log(`${label}: test accuracy ${accuracy.toFixed(2)} % (${minutes.toFixed(1)} min, mean load ${meanLoad})`);
   return { accuracy, weights: r.weights, minutes, load: meanLoad };
 }
+
+/** "sd x" over two or more values; "one seed, no sd" for one. */
+const sdText = (n: number, sd: number) => (n > 1 ? `sd ${sd.toFixed(2)}` : 'one seed, no sd');
 
 /** Cache file of one distilled run: preset, epochs, student seed, teacher seed and the variant's settings. */
 export function distilledCacheName(key: string, teacherSeed: number, v: DistillVariant): string {
@@ -292,7 +280,7 @@ export async function distillCases(): Promise<BenchCase[]> {
       const t = meanSd(teacherRuns.map(([, r]) => r.accuracy));
       cases.push({
         case: `${info.id} float twin (teacher) test accuracy, seed${teacherRuns.length > 1 ? 's' : ''} ${teacherRuns.map(([s]) => s).join(', ')} (${fmt(teacherRuns.map(([, r]) => r.accuracy))})${teacherSeed === null ? '' : ', one teacher for every student seed'}, ${epochs} epochs, ${data.label}`,
-        metric: `% of ${test.y.length} test images, mean; sd ${t.sd.toFixed(2)}; ${mins(teacherRuns.map(([, r]) => r))}`,
+        metric: `% of ${test.y.length} test images, mean; ${sdText(teacherRuns.length, t.sd)}; ${mins(teacherRuns.map(([, r]) => r))}`,
         value: t.mean,
         unit: '%',
         baseline: null,
@@ -305,7 +293,7 @@ export async function distillCases(): Promise<BenchCase[]> {
       const b = meanSd(alone.map((r) => r.baseline!.accuracy));
       cases.push({
         case: `${info.id} alone (no distillation), seeds ${alone.map((r) => r.seed).join(', ')} (${fmt(alone.map((r) => r.baseline!.accuracy))}), ${epochs} epochs, ${data.label}`,
-        metric: `% of ${test.y.length} test images, mean; sd ${b.sd.toFixed(2)}; ${mins(alone.map((r) => r.baseline!))}`,
+        metric: `% of ${test.y.length} test images, mean; ${sdText(alone.length, b.sd)}; ${mins(alone.map((r) => r.baseline!))}`,
         value: b.mean,
         unit: '%',
         baseline: null,
@@ -326,7 +314,7 @@ export async function distillCases(): Promise<BenchCase[]> {
       const b = meanSd(bAcc);
       cases.push({
         case: `${info.id} distilled from its float twin (${variantName(v)}), seeds ${paired.map((r) => r.seed).join(', ')} (${fmt(dAcc)}) vs alone (${fmt(bAcc)}), ${epochs} epochs, ${data.label}`,
-        metric: `% test accuracy, mean; sd ${d.sd.toFixed(2)} distilled, ${b.sd.toFixed(2)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${fmt(dAcc.map((x, j) => x - bAcc[j]!))}; target ≥ 0.3); distilled ${mins(paired.map((r) => r.distilled[i]!))}`,
+        metric: `% test accuracy, mean; ${sdText(paired.length, d.sd)} distilled, ${sdText(paired.length, b.sd)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${fmt(dAcc.map((x, j) => x - bAcc[j]!))}; target ≥ 0.3); distilled ${mins(paired.map((r) => r.distilled[i]!))}`,
         value: d.mean,
         unit: '%',
         baseline: 'the same preset, recipe and seeds without distillation',
