@@ -292,7 +292,7 @@ export async function distillCases(): Promise<BenchCase[]> {
     if (alone.length) {
       const b = meanSd(alone.map((r) => r.baseline!.accuracy));
       cases.push({
-        case: `${info.id} alone (no distillation), seeds ${alone.map((r) => r.seed).join(', ')} (${fmt(alone.map((r) => r.baseline!.accuracy))}), ${epochs} epochs, ${data.label}`,
+        case: `${info.id} alone (no distillation), seed${alone.length > 1 ? 's' : ''} ${alone.map((r) => r.seed).join(', ')} (${fmt(alone.map((r) => r.baseline!.accuracy))}), ${epochs} epochs, ${data.label}`,
         metric: `% of ${test.y.length} test images, mean; ${sdText(alone.length, b.sd)}; ${mins(alone.map((r) => r.baseline!))}`,
         value: b.mean,
         unit: '%',
@@ -313,8 +313,8 @@ export async function distillCases(): Promise<BenchCase[]> {
       const d = meanSd(dAcc);
       const b = meanSd(bAcc);
       cases.push({
-        case: `${info.id} distilled from its float twin (${variantName(v)}), seeds ${paired.map((r) => r.seed).join(', ')} (${fmt(dAcc)}) vs alone (${fmt(bAcc)}), ${epochs} epochs, ${data.label}`,
-        metric: `% test accuracy, mean; ${sdText(paired.length, d.sd)} distilled, ${sdText(paired.length, b.sd)} alone; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${fmt(dAcc.map((x, j) => x - bAcc[j]!))}; target ≥ 0.3); distilled ${mins(paired.map((r) => r.distilled[i]!))}`,
+        case: `${info.id} distilled from its float twin (${variantName(v)}), seed${paired.length > 1 ? 's' : ''} ${paired.map((r) => r.seed).join(', ')} (${fmt(dAcc)}) vs alone (${fmt(bAcc)}), ${epochs} epochs, ${data.label}`,
+        metric: `% test accuracy, mean; ${paired.length > 1 ? `sd ${d.sd.toFixed(2)} distilled, ${b.sd.toFixed(2)} alone` : 'one seed, no sd'}; gain ${(d.mean - b.mean).toFixed(2)} points (paired ${fmt(dAcc.map((x, j) => x - bAcc[j]!))}; target ≥ 0.3); distilled ${mins(paired.map((r) => r.distilled[i]!))}`,
         value: d.mean,
         unit: '%',
         baseline: 'the same preset, recipe and seeds without distillation',
