@@ -8,3 +8,36 @@ export function startThread(callerUrl: string, entry: string, options: WorkerOpt
   const url = new URL(fromSource ? `./${entry}-source.mjs` : `./${entry}.js`, callerUrl);
   return new Worker(url, { ...options, execArgv: fromSource ? ['--conditions=source'] : [] });
 }
+
+/**
+ * Runs the one-answer worker `entry` on `input` and resolves with its first message. A Uint8Array that owns its
+ * whole buffer is moved to the thread, not copied (the caller must not use it afterwards). `name` names the thread
+ * in the error when it exits before answering ("the <name> thread exited with code …").
+ */
+export function askThread<T>(
+  callerUrl: string,
+  entry: string,
+  input: Uint8Array | string,
+  name: string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const own =
+      typeof input !== 'string' && input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
+    const worker = startThread(callerUrl, entry, {
+      workerData: input,
+      transferList: own ? [input.buffer as ArrayBuffer] : [],
+    });
+    let settled = false;
+    worker.once('message', (m: T) => {
+      settled = true;
+      resolve(m);
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`the ${name} thread exited with code ${code} before answering`));
+    });
+  });
+}

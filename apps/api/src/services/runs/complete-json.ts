@@ -3,7 +3,7 @@
 // ~86 MiB of JSON on the main thread held /api/health for ~1.4 s; the route's body parser hands such a body over
 // as a LargeJsonBody, unparsed.
 import { ApiError } from '../../lib/errors.js';
-import { startThread } from '../../lib/thread.js';
+import { askThread } from '../../lib/thread.js';
 
 /** A JSON body left unparsed by the route's body parser: too large to parse on the event loop. */
 export class LargeJsonBody {
@@ -47,26 +47,12 @@ export function parseCompleteJson(bytes: Uint8Array): CompleteJsonParse {
 
 /** The parsed body of a LargeJsonBody (parsed in a worker thread): 400 invalid_json when it is not JSON. */
 export async function readLargeCompleteJson(body: LargeJsonBody): Promise<unknown> {
-  const { bytes } = body;
-  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  const result = await new Promise<CompleteJsonParse>((resolve, reject) => {
-    const worker = startThread(import.meta.url, 'complete-json-thread', {
-      workerData: bytes,
-      transferList: own ? [bytes.buffer as ArrayBuffer] : [],
-    });
-    let settled = false;
-    worker.once('message', (m: CompleteJsonParse) => {
-      settled = true;
-      resolve(m);
-    });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the JSON body thread exited with code ${code} before answering`));
-    });
-  });
+  const result = await askThread<CompleteJsonParse>(
+    import.meta.url,
+    'complete-json-thread',
+    body.bytes,
+    'JSON body',
+  );
   if (!result.ok)
     throw new ApiError(
       400,

@@ -3,7 +3,7 @@
 // server's event loop keeps answering; small ones are checked inline (a thread start costs more than they do).
 import { deserializeWeights } from '@bnn-studio/bnn-core';
 import { ApiError } from '../../lib/errors.js';
-import { startThread } from '../../lib/thread.js';
+import { askThread } from '../../lib/thread.js';
 
 /** Uploads up to this size (bytes, or base64 characters) are checked on the calling thread. */
 export const INLINE_WEIGHTS_BYTES = 1024 * 1024;
@@ -35,37 +35,16 @@ export function checkWeights(input: Uint8Array | string): WeightsCheckResult {
   return { ok: true, bytes };
 }
 
-function runInThread(input: Uint8Array | string): Promise<WeightsCheckResult> {
-  return new Promise((resolve, reject) => {
-    // A Uint8Array that owns its whole buffer is moved to the thread, not copied.
-    const own =
-      typeof input !== 'string' && input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
-    const worker = startThread(import.meta.url, 'weights-thread', {
-      workerData: input,
-      transferList: own ? [input.buffer as ArrayBuffer] : [],
-    });
-    let settled = false;
-    worker.once('message', (m: WeightsCheckResult) => {
-      settled = true;
-      resolve(m);
-    });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the weights thread exited with code ${code} before answering`));
-    });
-  });
-}
-
 /**
  * The checked serializeWeights bytes of an upload: 400 `weights_missing` / `weights_invalid` naming the problem.
  * A Uint8Array input that owns its buffer is consumed (moved to the thread) when large.
  */
 export async function readWeights(input: Uint8Array | string): Promise<Uint8Array> {
   const size = typeof input === 'string' ? input.length : input.byteLength;
-  const result = size <= INLINE_WEIGHTS_BYTES ? checkWeights(input) : await runInThread(input);
+  const result =
+    size <= INLINE_WEIGHTS_BYTES
+      ? checkWeights(input)
+      : await askThread<WeightsCheckResult>(import.meta.url, 'weights-thread', input, 'weights');
   if (!result.ok) throw new ApiError(400, result.code, result.message, result.fix);
   return result.bytes;
 }
