@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { DatasetListResponse, DatasetResponse, DatasetSamplesResponse } from '../contract/datasets.js';
 import { ApiError } from '../lib/errors.js';
+import { requireMultipart } from '../lib/multipart.js';
 import { defineRoute } from '../lib/route.js';
 import { DatasetSplitPut, IdParam } from '../schemas.js';
 import { datasetSamples, setDatasetSplit } from '../services/datasets/dataset-samples.js';
@@ -56,13 +57,11 @@ export default async function datasetRoutes(app: FastifyInstance, { ctx }: { ctx
     bodyMediaType: 'multipart/form-data',
     successStatus: 201,
     handler: async (_input, req) => {
-      if (!req.isMultipart())
-        throw new ApiError(
-          415,
-          'not_multipart',
-          'Upload datasets as multipart/form-data.',
-          'Send the file(s) in a form field named file.',
-        );
+      requireMultipart(
+        req,
+        'Upload datasets as multipart/form-data.',
+        'Send the file(s) in a form field named file.',
+      );
       const fields: Record<string, string> = {};
       async function* files(): AsyncGenerator<UploadPart> {
         try {

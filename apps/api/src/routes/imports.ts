@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { ImportResponse } from '../contract/imports.js';
 import { ApiError } from '../lib/errors.js';
+import { requireMultipart } from '../lib/multipart.js';
 import { defineRoute } from '../lib/route.js';
 import { IdParam } from '../schemas.js';
 import { importModel } from '../services/imports/import-model.js';
@@ -32,13 +33,11 @@ export default async function importRoutes(app: FastifyInstance, { ctx }: { ctx:
     bodyMediaType: 'multipart/form-data',
     successStatus: 201,
     handler: async (_input, req) => {
-      if (!req.isMultipart())
-        throw new ApiError(
-          415,
-          'not_multipart',
-          'Upload the model as multipart/form-data.',
-          'Send the .tflite in a form field named file.',
-        );
+      requireMultipart(
+        req,
+        'Upload the model as multipart/form-data.',
+        'Send the .tflite in a form field named file.',
+      );
       const fields: Record<string, string> = {};
       let file: { filename: string; bytes: Uint8Array } | null = null;
       try {
