@@ -34,13 +34,8 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
       ].join('|'),
     )
     .digest('hex');
-  const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
-  if (cached && ctx.store.has(cached.sha256))
-    return {
-      artifact: artifactDto(cached),
-      report: cached.reportJson ? JSON.parse(cached.reportJson) : null,
-      cached: true,
-    };
+  const cached = await findCachedExport(ctx, cacheKey);
+  if (cached) return cached;
 
   const graph = JSON.parse(run.architectureVersion.graphJson) as GraphSpec;
   const weights = deserializeWeights(weightBytes);
@@ -79,13 +74,8 @@ async function exportImportedRun(
   const cacheKey = createHash('sha256')
     .update(['imported', art?.sha256 ?? '', target, EXPORTERS_VERSION].join('|'))
     .digest('hex');
-  const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
-  if (cached && ctx.store.has(cached.sha256))
-    return {
-      artifact: artifactDto(cached),
-      report: cached.reportJson ? JSON.parse(cached.reportJson) : null,
-      cached: true,
-    };
+  const cached = await findCachedExport(ctx, cacheKey);
+  if (cached) return cached;
   const stored = await loadImportedDeploy(ctx, run.id);
   // Firmware returns float outputs: int8 logits leave it exactly dequantized.
   const deploy = target === 'stm32l4' || target === 'xcore' ? withFloatOutputs(stored) : stored;
@@ -94,6 +84,17 @@ async function exportImportedRun(
     runId: run.id,
   });
   return storeExport(ctx, run.id, target, cacheKey, built);
+}
+
+/** The export already built under `cacheKey`, when its row exists and its bytes are still in the store. */
+async function findCachedExport(ctx: ServiceCtx, cacheKey: string) {
+  const cached = await ctx.db.artifact.findUnique({ where: { cacheKey } });
+  if (!cached || !ctx.store.has(cached.sha256)) return null;
+  return {
+    artifact: artifactDto(cached),
+    report: cached.reportJson ? JSON.parse(cached.reportJson) : null,
+    cached: true,
+  };
 }
 
 async function storeExport(
