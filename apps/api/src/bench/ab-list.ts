@@ -2,7 +2,6 @@
 // (A B A B …) so a shared machine's load changes hit both alike. Each variant is a set of env vars for the server.
 // Usage: tsx --conditions=source src/bench/ab-list.ts sqlite|postgresql <dbUrlOrEmpty> 'A=K=V,K=V' 'B=K=V' …
 // ROUNDS (default 2) and SECONDS (default 8); SEED=0 reuses an already seeded database (DB_URL).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { migrateDatabase } from '../db/migrate.js';
 import { API_ROOT } from '../lib/paths.js';
 import { distinctListQueries } from './list-queries.js';
 import { seedPostgres, seedSqlite } from './seed.js';
+import { startBenchServer } from './server.js';
 
 const provider = (process.argv[2] ?? 'sqlite') as Provider;
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -36,45 +36,20 @@ const variants = process.argv.slice(4).map((v) => {
   }
   return { name: name!, env };
 });
-async function serve(env: Record<string, string>) {
-  const proc = spawn(
-    process.execPath,
-    [
-      ...(process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : []),
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-    ],
-    {
-      cwd: env.API_ROOT ?? API_ROOT,
-      env: {
-        ...process.env,
-        BNN_STUDIO_DATA: dataDir,
-        BNN_STUDIO_WORKERS: '1',
-        BNN_STUDIO_TOKEN: TOKEN,
-        BNN_STUDIO_LOG_LEVEL: 'warn',
-        BNN_STUDIO_RATE_LIMIT: '100000000',
-        ...(provider === 'postgresql' ? { DATABASE_URL: url } : {}),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+function serve(env: Record<string, string>) {
+  return startBenchServer({
+    nodeArgs: process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : [],
+    cwd: env.API_ROOT ?? API_ROOT,
+    env: {
+      BNN_STUDIO_DATA: dataDir,
+      BNN_STUDIO_WORKERS: '1',
+      BNN_STUDIO_TOKEN: TOKEN,
+      BNN_STUDIO_LOG_LEVEL: 'warn',
+      BNN_STUDIO_RATE_LIMIT: '100000000',
+      ...(provider === 'postgresql' ? { DATABASE_URL: url } : {}),
+      ...env,
     },
-  );
-  const base = await new Promise<string>((resolve) => {
-    let buf = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /Studio ready at http:\/\/localhost:(\d+)/.exec(buf);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
   });
-  return { base, proc };
 }
 const run = (base: string, seconds: number, path?: () => string) =>
   autocannon({

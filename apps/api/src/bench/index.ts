@@ -2,7 +2,7 @@
 // With 10,000 runs and 1,000,000 metric points, on SQLite and on Postgres: p95 latency of the run list (paged,
 // filtered, sorted) and of run detail at 50 concurrent clients (autocannon, loopback), metric ingestion in
 // points/s through the API, and /api/health p99 during a server training run (baseline: idle p99).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -11,10 +11,11 @@ import { getPreset } from '@bnn-studio/bnn-core';
 import pg from 'pg';
 import type { Provider } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { API_ROOT, REPO_ROOT } from '../lib/paths.js';
+import { REPO_ROOT } from '../lib/paths.js';
 import { startThrowawayPostgres } from '../test/pg-server.js';
 import { distinctListQueries } from './list-queries.js';
 import { SEED_RUNS, seedPostgres, seedSqlite } from './seed.js';
+import { startBenchServer } from './server.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const CONNECTIONS = 50;
@@ -50,43 +51,15 @@ interface Case {
   ratio: number | null;
 }
 
-async function startServer(env: Record<string, string>): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-    ],
-    {
-      cwd: API_ROOT,
-      env: {
-        ...process.env,
-        ...env,
-        BNN_STUDIO_TOKEN: TOKEN,
-        BNN_STUDIO_LOG_LEVEL: 'warn',
-        BNN_STUDIO_RATE_LIMIT: '100000000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+function startServer(env: Record<string, string>): Promise<{ base: string; proc: ChildProcess }> {
+  return startBenchServer({
+    env: {
+      ...env,
+      BNN_STUDIO_TOKEN: TOKEN,
+      BNN_STUDIO_LOG_LEVEL: 'warn',
+      BNN_STUDIO_RATE_LIMIT: '100000000',
     },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      const m = /Studio ready at http:\/\/localhost:(\d+)/.exec(buf);
-      if (m) resolve(`http://127.0.0.1:${m[1]}`);
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited (${code}): ${buf}`)));
   });
-  proc.stdout!.resume();
-  return { base, proc };
 }
 
 async function load(

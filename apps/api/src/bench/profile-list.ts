@@ -1,7 +1,6 @@
 // Profiling aid (not part of the bench): serves a seeded 10k-run database under `node --cpu-prof` and drives it
 // with the bench's distinct list queries, so the server's CPU per request can be read from the profile.
 // Usage: tsx --conditions=source src/bench/profile-list.ts sqlite|postgresql [pgUrl] [profileDir]
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -9,9 +8,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Provider } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { API_ROOT } from '../lib/paths.js';
 import { distinctListQueries } from './list-queries.js';
 import { seedPostgres, seedSqlite } from './seed.js';
+import { startBenchServer } from './server.js';
 
 const provider = (process.argv[2] ?? 'sqlite') as Provider;
 const profDir = process.argv[4] ?? join(tmpdir(), 'bnn-prof');
@@ -35,41 +34,16 @@ if (provider === 'postgresql') {
 await migrateDatabase(provider, url);
 if (provider === 'sqlite') seedSqlite(url);
 else await seedPostgres(url);
-const proc = spawn(
-  process.execPath,
-  [
-    ...(process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`]),
-    '--conditions=source',
-    '--import',
-    'tsx',
-    'src/cli/main.ts',
-    'serve',
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-  ],
-  {
-    cwd: API_ROOT,
-    env: {
-      ...process.env,
-      BNN_STUDIO_DATA: dataDir,
-      BNN_STUDIO_WORKERS: '1',
-      BNN_STUDIO_TOKEN: TOKEN,
-      BNN_STUDIO_LOG_LEVEL: 'warn',
-      BNN_STUDIO_RATE_LIMIT: '100000000',
-      ...(provider === 'postgresql' ? { DATABASE_URL: url } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const { base, proc } = await startBenchServer({
+  nodeArgs: process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
+  env: {
+    BNN_STUDIO_DATA: dataDir,
+    BNN_STUDIO_WORKERS: '1',
+    BNN_STUDIO_TOKEN: TOKEN,
+    BNN_STUDIO_LOG_LEVEL: 'warn',
+    BNN_STUDIO_RATE_LIMIT: '100000000',
+    ...(provider === 'postgresql' ? { DATABASE_URL: url } : {}),
   },
-);
-const base = await new Promise<string>((resolve) => {
-  let buf = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    buf += d.toString();
-    const m = /Studio ready at http:\/\/localhost:(\d+)/.exec(buf);
-    if (m) resolve(`http://127.0.0.1:${m[1]}`);
-  });
 });
 const draw = distinctListQueries(0x5eed);
 const r = await autocannon({

@@ -1,0 +1,46 @@
+// Starting the studio server for the benches and measuring aids: `src/cli/main.ts serve` on a free loopback port,
+// from the TypeScript sources (tsx), answering once it logs "Studio ready".
+import { type ChildProcess, spawn } from 'node:child_process';
+import { API_ROOT } from '../lib/paths.js';
+
+export interface BenchServerOptions {
+  /** Environment over process.env (the caller's order of precedence is kept: later keys win). */
+  env: Record<string, string>;
+  /** Node flags before the entry (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Working directory of the server (default: apps/api). */
+  cwd?: string;
+}
+
+/** Spawns the server and resolves with its base URL once it is ready; rejects when it exits before that. */
+export async function startBenchServer(
+  opts: BenchServerOptions,
+): Promise<{ base: string; proc: ChildProcess }> {
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(opts.nodeArgs ?? []),
+      '--conditions=source',
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+    ],
+    { cwd: opts.cwd ?? API_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const base = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /Studio ready at http:\/\/localhost:(\d+)/.exec(buf);
+      if (m) resolve(`http://127.0.0.1:${m[1]}`);
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited (${code}): ${buf}`)));
+  });
+  proc.stdout!.resume();
+  return { base, proc };
+}
