@@ -1,57 +1,23 @@
 // The `bnn-studio` command line end to end, as a script would use it (`--json`, last line one JSON object):
 // train on real MNIST digits → list → export a .bnn → export a firmware bundle from that .bnn → build and run the
 // bundle's self-check on the emulated Cortex-M4.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getPreset, lower, randomWeights } from '@bnn-studio/bnn-core';
 import { readTflite, writeBnn, xcoreFileProblems } from '@bnn-studio/exporters';
 import { afterAll, describe, expect, it } from 'vitest';
-import { API_ROOT } from '../lib/paths.js';
+import { lastJsonLine, runCli } from '../test/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bnn-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(
+async function cli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; out: string; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: API_ROOT,
-        env: {
-          ...process.env,
-          BNN_STUDIO_DATA: join(dir, 'data'),
-          DATABASE_URL: '',
-          BNN_STUDIO_TOKEN: 'cli-test',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(last) as Record<string, unknown>;
-      } catch {
-        // Not JSON: the assertions below show the output.
-      }
-      resolve({ code, out, json });
-    });
-  });
+  const r = await runCli(args, join(dir, 'data'), env);
+  return { code: r.code, out: r.out, json: lastJsonLine(r.out) };
 }
 
 describe('bnn-studio CLI', () => {

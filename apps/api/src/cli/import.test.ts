@@ -1,53 +1,20 @@
 // `bnn-studio import` and `bnn-studio predict` as a script uses them (`--json`: the last stdout line is one JSON
 // object): an LCE-layout .tflite in, a run id out; int8 samples in, int8 outputs out; refusals named.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lceInt8Bnn } from '../../../../packages/exporters/src/tflite/import/lce-fixtures.js';
-import { API_ROOT } from '../lib/paths.js';
+import { lastJsonLine, runCli } from '../test/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bnn-cli-import-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function cli(
+async function cli(
   args: string[],
 ): Promise<{ code: number | null; stdout: string; json: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        cwd: API_ROOT,
-        env: {
-          ...process.env,
-          BNN_STUDIO_DATA: join(dir, 'data'),
-          DATABASE_URL: '',
-          BNN_STUDIO_TOKEN: 'cli-test',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      let json: Record<string, unknown> = {};
-      try {
-        json = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
-      } catch {
-        // Not JSON: the assertions show the output.
-      }
-      resolve({ code, stdout: stdout + stderr, json });
-    });
-  });
+  const r = await runCli(args, join(dir, 'data'));
+  return { code: r.code, stdout: r.stdout + r.stderr, json: lastJsonLine(r.stdout) };
 }
 
 describe('bnn-studio import / predict', () => {
