@@ -11,7 +11,7 @@ import { migrateDatabase } from '../db/migrate.js';
 import { API_ROOT } from '../lib/paths.js';
 import { distinctListQueries } from './list-queries.js';
 import { seedPostgres, seedSqlite } from './seed.js';
-import { startBenchServer } from './server.js';
+import { seededServerEnv, startBenchServer } from './server.js';
 
 const provider = (process.argv[2] ?? 'sqlite') as Provider;
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -41,12 +41,7 @@ function serve(env: Record<string, string>) {
     nodeArgs: process.env.PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROF_DIR}`] : [],
     cwd: env.API_ROOT ?? API_ROOT,
     env: {
-      BNN_STUDIO_DATA: dataDir,
-      BNN_STUDIO_WORKERS: '1',
-      BNN_STUDIO_TOKEN: TOKEN,
-      BNN_STUDIO_LOG_LEVEL: 'warn',
-      BNN_STUDIO_RATE_LIMIT: '100000000',
-      ...(provider === 'postgresql' ? { DATABASE_URL: url } : {}),
+      ...seededServerEnv({ dataDir, token: TOKEN, provider, url }),
       ...env,
     },
   });

@@ -10,7 +10,7 @@ import type { Provider } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { distinctListQueries } from './list-queries.js';
 import { seedPostgres, seedSqlite } from './seed.js';
-import { startBenchServer } from './server.js';
+import { seededServerEnv, startBenchServer } from './server.js';
 
 const provider = (process.argv[2] ?? 'sqlite') as Provider;
 const profDir = process.argv[4] ?? join(tmpdir(), 'bnn-prof');
@@ -36,14 +36,7 @@ if (provider === 'sqlite') seedSqlite(url);
 else await seedPostgres(url);
 const { base, proc } = await startBenchServer({
   nodeArgs: process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`],
-  env: {
-    BNN_STUDIO_DATA: dataDir,
-    BNN_STUDIO_WORKERS: '1',
-    BNN_STUDIO_TOKEN: TOKEN,
-    BNN_STUDIO_LOG_LEVEL: 'warn',
-    BNN_STUDIO_RATE_LIMIT: '100000000',
-    ...(provider === 'postgresql' ? { DATABASE_URL: url } : {}),
-  },
+  env: seededServerEnv({ dataDir, token: TOKEN, provider, url }),
 });
 const draw = distinctListQueries(0x5eed);
 const r = await autocannon({

@@ -1,6 +1,7 @@
 // Starting the studio server for the benches and measuring aids: `src/cli/main.ts serve` on a free loopback port,
 // from the TypeScript sources (tsx), answering once it logs "Studio ready".
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Provider } from '../config.js';
 import { API_ROOT } from '../lib/paths.js';
 
 export interface BenchServerOptions {
@@ -43,4 +44,24 @@ export async function startBenchServer(
   });
   proc.stdout!.resume();
   return { base, proc };
+}
+
+/**
+ * The environment of a list-measuring server on a seeded database: data in `dataDir`, one job worker, no rate limit,
+ * warn-level logs, and `DATABASE_URL` for Postgres (SQLite lives in `dataDir`).
+ */
+export function seededServerEnv(o: {
+  dataDir: string;
+  token: string;
+  provider: Provider;
+  url: string;
+}): Record<string, string> {
+  return {
+    BNN_STUDIO_DATA: o.dataDir,
+    BNN_STUDIO_WORKERS: '1',
+    BNN_STUDIO_TOKEN: o.token,
+    BNN_STUDIO_LOG_LEVEL: 'warn',
+    BNN_STUDIO_RATE_LIMIT: '100000000',
+    ...(o.provider === 'postgresql' ? { DATABASE_URL: o.url } : {}),
+  };
 }
