@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bnn_runtime.h"
+#include "check_common.h"
 
 #ifndef BINARY_CHECK_CASES
 #define BINARY_CHECK_CASES 400
@@ -22,24 +23,6 @@
 
 static int failures = 0;
 static unsigned long compared[3]; /* conv, dense, maxpool outputs compared */
-
-static uint32_t rng_state;
-static uint32_t rnd(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 17;
-  rng_state ^= rng_state << 5;
-  return rng_state;
-}
-static int rint_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) {
-    printf("FAIL: out of memory (%lu bytes)\n", (unsigned long)n);
-    exit(1);
-  }
-  return p;
-}
 
 /* The valid bits of word j of a packed pixel of `channels` channels. */
 static uint32_t tail_mask(int channels, int j) {
