@@ -40,20 +40,6 @@ static void fill_packed(uint32_t *w, int pixels, int channels) {
 
 static int bit_of(const uint32_t *w, int c) { return (int)((w[c >> 5] >> (c & 31)) & 1u); }
 
-/* TensorFlow window geometry: 'same' (out = ceil(in / s), pad_total split with the extra at the end) or 'valid'. */
-static void geometry(int in, int k, int s, int d, int same, int *out, int *pad) {
-  const int ek = (k - 1) * d + 1;
-  if (same) {
-    *out = (in + s - 1) / s;
-    int total = (*out - 1) * s + ek - in;
-    if (total < 0) total = 0;
-    *pad = total / 2;
-  } else {
-    *out = in >= ek ? (in - ek) / s + 1 : 0;
-    *pad = 0;
-  }
-}
-
 /* The float transform as the runtime states it: activation(f32(f32(m * clamp(dot)) + b)). */
 static float ref_transform(const bnn_output_transform *ot, int c, int32_t dot) {
   if (ot->clamp_relu && dot < 0) dot = 0;

@@ -40,20 +40,6 @@ static float *rand_floats(int n) {
   return v;
 }
 
-/* TensorFlow window geometry: 'same' (out = ceil(in / s), pad_total split with the extra at the end) or 'valid'. */
-static void geometry(int in, int k, int s, int d, int same, int *out, int *pad) {
-  const int ek = (k - 1) * d + 1;
-  if (same) {
-    *out = (in + s - 1) / s;
-    int total = (*out - 1) * s + ek - in;
-    if (total < 0) total = 0;
-    *pad = total / 2;
-  } else {
-    *out = in >= ek ? (in - ek) / s + 1 : 0;
-    *pad = 0;
-  }
-}
-
 static int random_window(bnn_window *w) {
   memset(w, 0, sizeof *w);
   w->k_h = rint_in(1, 4);
