@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bnn_runtime.h"
+#include "check_common.h"
 
 #ifndef BINARY_CHECK_CASES
 #define BINARY_CHECK_CASES 400
@@ -22,24 +23,6 @@
 
 static int failures = 0;
 static unsigned long compared[3]; /* conv, dense, maxpool outputs compared */
-
-static uint32_t rng_state;
-static uint32_t rnd(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 17;
-  rng_state ^= rng_state << 5;
-  return rng_state;
-}
-static int rint_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) {
-    printf("FAIL: out of memory (%lu bytes)\n", (unsigned long)n);
-    exit(1);
-  }
-  return p;
-}
 
 /* The valid bits of word j of a packed pixel of `channels` channels. */
 static uint32_t tail_mask(int channels, int j) {
@@ -56,20 +39,6 @@ static void fill_packed(uint32_t *w, int pixels, int channels) {
 }
 
 static int bit_of(const uint32_t *w, int c) { return (int)((w[c >> 5] >> (c & 31)) & 1u); }
-
-/* TensorFlow window geometry: 'same' (out = ceil(in / s), pad_total split with the extra at the end) or 'valid'. */
-static void geometry(int in, int k, int s, int d, int same, int *out, int *pad) {
-  const int ek = (k - 1) * d + 1;
-  if (same) {
-    *out = (in + s - 1) / s;
-    int total = (*out - 1) * s + ek - in;
-    if (total < 0) total = 0;
-    *pad = total / 2;
-  } else {
-    *out = in >= ek ? (in - ek) / s + 1 : 0;
-    *pad = 0;
-  }
-}
 
 /* The float transform as the runtime states it: activation(f32(f32(m * clamp(dot)) + b)). */
 static float ref_transform(const bnn_output_transform *ot, int c, int32_t dot) {

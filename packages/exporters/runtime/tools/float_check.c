@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bnn_runtime.h"
+#include "check_common.h"
 
 #ifndef FLOAT_CHECK_CASES
 #define FLOAT_CHECK_CASES 300
@@ -22,24 +23,6 @@
 
 static int failures = 0;
 static unsigned long compared[3]; /* conv, depthwise, scale_shift outputs compared */
-
-static uint32_t rng_state;
-static uint32_t rnd(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 17;
-  rng_state ^= rng_state << 5;
-  return rng_state;
-}
-static int rint_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
-
-static void *xmalloc(size_t n) {
-  void *p = malloc(n ? n : 1);
-  if (!p) {
-    printf("FAIL: out of memory (%lu bytes)\n", (unsigned long)n);
-    exit(1);
-  }
-  return p;
-}
 
 /* Random floats: mostly arbitrary mantissas (rounding differences show), some +0 / -0 and small exact values. */
 static float rand_float(void) {
@@ -55,20 +38,6 @@ static float *rand_floats(int n) {
   float *v = (float *)xmalloc((size_t)n * sizeof(float));
   for (int i = 0; i < n; i++) v[i] = rand_float();
   return v;
-}
-
-/* TensorFlow window geometry: 'same' (out = ceil(in / s), pad_total split with the extra at the end) or 'valid'. */
-static void geometry(int in, int k, int s, int d, int same, int *out, int *pad) {
-  const int ek = (k - 1) * d + 1;
-  if (same) {
-    *out = (in + s - 1) / s;
-    int total = (*out - 1) * s + ek - in;
-    if (total < 0) total = 0;
-    *pad = total / 2;
-  } else {
-    *out = in >= ek ? (in - ek) / s + 1 : 0;
-    *pad = 0;
-  }
 }
 
 static int random_window(bnn_window *w) {

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bnn_int8.c"
+#include "check_common.h"
 
 #ifndef INT8_CHECK_CASES
 #define INT8_CHECK_CASES 1500
@@ -32,15 +33,6 @@ static unsigned long compared[4]; /* conv, depthwise, fc, pool outputs compared 
       printf("\n");                                                                                                    \
     }                                                                                                                  \
   } while (0)
-
-static uint32_t rng_state;
-static uint32_t rnd(void) {
-  rng_state ^= rng_state << 13;
-  rng_state ^= rng_state >> 17;
-  rng_state ^= rng_state << 5;
-  return rng_state;
-}
-static int rint_in(int lo, int hi) { return lo + (int)(rnd() % (uint32_t)(hi - lo + 1)); }
 
 /* ---------- 1. hand-computed values ---------- */
 
@@ -587,7 +579,6 @@ static void case_pool_add(uint32_t seed) {
     free(u), free(v), free(o1), free(o2);
   }
 }
-
 
 /* seeds that once found a bug (none so far from fuzzing; the first ones are fixed corner draws) */
 static const uint32_t regression_seeds[] = {1u, 2u, 3u, 0xDEADBEEFu};

@@ -3,9 +3,9 @@
  * instruction-count plugin): within ±10 % for every preset (issue #15). Two bundles at a time; each preset is
  * one build + one emulated inference. The bench prints the same for the presets and 20 random architectures.
  */
-import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { limiter } from '../stm32/limit.js';
+import { presetCases } from '../stm32/preset-cases.js';
 import { estimateLatency } from './estimate.js';
 import { countGraphInstructions } from './measure.js';
 
@@ -13,12 +13,11 @@ const limit = limiter(2);
 const TIMEOUT = 600_000;
 
 describe.concurrent('latency estimate vs QEMU instruction count, every preset (±10 %)', () => {
-  for (const preset of listPresets()) {
+  for (const preset of presetCases()) {
     it(
       `preset ${preset.id}`,
       async () => {
-        const graph = getPreset(preset.id);
-        const deploy = lower(graph, randomWeights(graph, 1));
+        const deploy = preset.deploy();
         const counted = await limit(() => countGraphInstructions(deploy));
         const est = estimateLatency(deploy, 'stm32l4r9');
         const err = (est.instructions - counted.total) / counted.total;

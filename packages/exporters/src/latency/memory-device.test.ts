@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { RUNTIME_DIR } from '../firmware/runtime-files.js';
 import { limiter } from '../stm32/limit.js';
+import { presetCases } from '../stm32/preset-cases.js';
 import { STM32L4R9 } from '../stm32/targets.js';
 import { measureDeviceImage } from './measure.js';
 import { estimateFirmwareMemory } from './memory.js';
@@ -26,12 +26,11 @@ describe('the STM32L4R9 linker script', () => {
 });
 
 describe.concurrent('estimateFirmwareMemory vs the compiled STM32L4R9 image of every preset (±2 %)', () => {
-  for (const preset of listPresets()) {
+  for (const preset of presetCases()) {
     it(
       `preset ${preset.id}`,
       async () => {
-        const graph = getPreset(preset.id);
-        const deploy = lower(graph, randomWeights(graph, 1));
+        const deploy = preset.deploy();
         const size = await limit(() => measureDeviceImage(deploy));
         const est = estimateFirmwareMemory(deploy);
         const flash = size.text + size.data - size.goldenBytes;

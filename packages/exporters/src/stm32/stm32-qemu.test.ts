@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildHostSanitized, buildM4, runHost, runM4, withTempDir } from '../firmware/m4-harness.js';
@@ -16,6 +15,7 @@ import { PAIRS_MAX_WORDS, PAIRS_MIN_WORDS } from '../firmware/ops/binary.js';
 import { pairedRowsDeployGraph, randomDeployGraph } from '../firmware/random-graph.js';
 import { buildStm32Bundle } from './bundle.js';
 import { limiter } from './limit.js';
+import { presetCases } from './preset-cases.js';
 import { unpackBundle, verifyStm32Bundle } from './verify.js';
 
 const limit = limiter(2);
@@ -72,12 +72,11 @@ describe.concurrent('STM32L4 bundles with paired filter rows (bit-packed bconv2d
 });
 
 describe.concurrent('STM32L4 bundles of every preset (seeded random weights): qemu bit-exact + host sanitizers', () => {
-  for (const preset of listPresets()) {
+  for (const preset of presetCases()) {
     it(
       `preset ${preset.id}`,
       async () => {
-        const graph = getPreset(preset.id);
-        const deploy = lower(graph, randomWeights(graph, 1));
+        const deploy = preset.deploy();
         const result = await limit(async () => {
           const { zip } = await buildStm32Bundle(deploy, { goldenCount: 1 });
           return verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
