@@ -17,10 +17,10 @@
  * cache, train nothing). Every run is also logged as one `RESULT {json}` line (accuracy, minutes, mean load).
  *
  * ## Measured (2026-12-06; every figure, command and minutes in docs/distillation.md)
- * mnist-tiny, full recipe (25 epochs), one float teacher (seed 1, 99.20 %, 24.5 min at load 14.6), seeds 1, 2:
- * alone 98.15, 98.40 % (98.28 ± 0.18), distilled T=4 α=0.5 98.60, 98.20 % (98.40 ± 0.28): +0.12 points (paired
- * +0.45, −0.20), below the 0.3 asked for. Seed 3, larq-mnist and Fashion-MNIST were not reached (one run ~25 min at
- * load 10–18, ~6 min at load 3 on this shared 2-core machine).
+ * mnist-tiny, full recipe (25 epochs), one float teacher (seed 1, 99.20 %, 24.5 min at load 14.6), seeds 1, 2, 3:
+ * alone 98.15, 98.40, 98.20 % (98.25 ± 0.13), distilled T=4 α=0.5 98.60, 98.20, 98.35 % (98.38 ± 0.20): +0.13
+ * points (paired +0.45, −0.20, +0.15), below the 0.3 asked for. larq-mnist and Fashion-MNIST were not reached (one
+ * run ~25 min at load 10–18, ~6–16 min at load 2–4 on this shared 2-core machine).
  * mnist-tiny, 6 epochs (BNN_TRAIN_EPOCHS=6), seeds 1–3, a teacher per seed: teacher 98.32 ± 0.24 %, alone
  * 96.34 ± 0.35 %, T=4 α=0.5 96.29 ± 0.25 % (−0.05), T=2 α=0.9 warm-up 1 96.24 ± 0.10 % (−0.10), T=4 α=0.5 +
  * attention β=1 95.79 ± 0.60 % (−0.55). The defaults (`src/train/distill-defaults.ts`) stay T=4, α=0.5, no
