@@ -277,7 +277,9 @@ describe('WebGL training in Chromium (SwiftShader)', () => {
         '--enable-unsafe-swiftshader',
       ],
     });
-  });
+    // Launching Chromium is setup, not the thing under test: on a loaded 2-core CI machine it has taken over
+    // vitest's default 10 s hook timeout. Playwright's own launch timeout (30 s) still fails a hung launch first.
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
   });
