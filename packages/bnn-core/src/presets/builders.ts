@@ -260,6 +260,44 @@ function birealnetSmall(): GraphSpec {
 }
 
 /**
+ * QuickNet's body after the stem: per section, a float transition block (ReLU → MaxPool 3×3/2 → depthwise 3×3 → BN →
+ * 1×1 conv → BN) before every section but the first, then `blocks` residual blocks `x + BN(ReLU(QuantConv2D_3×3(x)))`
+ * with one-padding. Shared by quicknet-* and vww-quicknet.
+ */
+function quicknetSections(
+  b: GraphBuilder,
+  input: string,
+  sections: ReadonlyArray<{ filters: number; blocks: number }>,
+  bn: Layer,
+): string {
+  let h = input;
+  sections.forEach((section, si) => {
+    if (si > 0) {
+      h = b.chain(h, [
+        ['ReLU'],
+        ['MaxPool2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
+        ['DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', use_bias: false }],
+        bn,
+        ['Conv2D', { filters: section.filters, kernel_size: [1, 1], use_bias: false }],
+        bn,
+      ]);
+    }
+    for (let i = 0; i < section.blocks; i++) {
+      const main = b.chain(h, [
+        [
+          'QuantConv2D',
+          { filters: section.filters, kernel_size: [3, 3], padding: 'same', pad_values: 1, ...BINARY },
+        ],
+        ['ReLU'],
+        bn,
+      ]);
+      h = b.add('Add', {}, main, h);
+    }
+  });
+  return h;
+}
+
+/**
  * QuickNet style (Bannink et al. 2021, larq-zoo): float stem (conv, depthwise conv, 1×1 conv), sections of
  * residual blocks `x + BN(ReLU(QuantConv2D_3×3(x)))` with one-padding, float transition blocks
  * (ReLU → MaxPool 3×3/2 → depthwise 3×3 → BN → 1×1 conv → BN), ReLU → global pooling → float Dense head.
@@ -288,35 +326,7 @@ function quicknet(
     ['Conv2D', { filters: sections[0]!.filters, kernel_size: [1, 1], use_bias: false }],
     bn,
   ]);
-  sections.forEach((section, si) => {
-    if (si > 0) {
-      h = b.chain(h, [
-        ['ReLU'],
-        ['MaxPool2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
-        ['DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', use_bias: false }],
-        bn,
-        ['Conv2D', { filters: section.filters, kernel_size: [1, 1], use_bias: false }],
-        bn,
-      ]);
-    }
-    for (let i = 0; i < section.blocks; i++) {
-      const main = b.chain(h, [
-        [
-          'QuantConv2D',
-          {
-            filters: section.filters,
-            kernel_size: [3, 3],
-            padding: 'same',
-            pad_values: 1,
-            ...BINARY,
-          },
-        ],
-        ['ReLU'],
-        bn,
-      ]);
-      h = b.add('Add', {}, main, h);
-    }
-  });
+  h = quicknetSections(b, h, sections, bn);
   b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: classes }], ['Softmax']]);
   return b.build({ preset: id });
 }
@@ -347,29 +357,7 @@ function vwwQuicknet(): GraphSpec {
     ['Conv2D', { filters: VWW_SECTIONS[0]!.filters, kernel_size: [1, 1], use_bias: false }],
     bn,
   ]);
-  VWW_SECTIONS.forEach((section, si) => {
-    if (si > 0) {
-      h = b.chain(h, [
-        ['ReLU'],
-        ['MaxPool2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
-        ['DepthwiseConv2D', { kernel_size: [3, 3], padding: 'same', use_bias: false }],
-        bn,
-        ['Conv2D', { filters: section.filters, kernel_size: [1, 1], use_bias: false }],
-        bn,
-      ]);
-    }
-    for (let i = 0; i < section.blocks; i++) {
-      const main = b.chain(h, [
-        [
-          'QuantConv2D',
-          { filters: section.filters, kernel_size: [3, 3], padding: 'same', pad_values: 1, ...BINARY },
-        ],
-        ['ReLU'],
-        bn,
-      ]);
-      h = b.add('Add', {}, main, h);
-    }
-  });
+  h = quicknetSections(b, h, VWW_SECTIONS, bn);
   b.chain(h, [['ReLU'], ['GlobalAveragePooling2D'], ['Dense', { units: 2, ...INT8 }], ['Softmax']]);
   return b.build({ preset: 'vww-quicknet' });
 }
