@@ -561,49 +561,63 @@ export interface CalibrationSet {
 export function calibrationGraphs(): DeployGraph[] {
   const graphs: DeployGraph[] = [];
   let seed = 1;
-  for (const [h, cin, c] of [
-    [8, 1, 8],
-    [12, 3, 16],
-    [16, 1, 32],
-    [20, 3, 8],
-    [28, 1, 16],
-    [28, 3, 32],
-    [32, 8, 24],
-    [40, 3, 12],
-    [48, 1, 16],
-    [48, 3, 8],
-    [10, 16, 48],
-    [6, 32, 64],
-  ] as const) {
-    graphs.push(floatFamily(h, cin, c, seed++));
-  }
-  for (const [h, c0, c] of [
-    [6, 8, 32],
-    [8, 16, 64],
-    [12, 32, 128],
-    [6, 64, 256],
-    [4, 128, 512],
-    [16, 3, 32],
-    [24, 1, 40],
-    [10, 64, 96],
-    [14, 32, 160],
-    [20, 16, 64],
-    [8, 256, 192],
-    [32, 3, 32],
-  ] as const) {
-    graphs.push(binaryFamily(h, c0, c, seed++));
-  }
-  for (const [h, cin, c] of [
-    [8, 1, 8],
-    [16, 3, 16],
-    [24, 3, 32],
-    [32, 1, 16],
-    [12, 8, 24],
-    [48, 3, 8],
-    [20, 3, 48],
-    [40, 1, 12],
-  ] as const) {
-    graphs.push(int8Family(h, cin, c, seed++));
+  // Three families of the same signature (height, channels in, channels, seed), each over its own shape grid.
+  const families: Array<
+    [
+      (h: number, a: number, c: number, seed: number) => DeployGraph,
+      ReadonlyArray<readonly [number, number, number]>,
+    ]
+  > = [
+    [
+      floatFamily,
+      [
+        [8, 1, 8],
+        [12, 3, 16],
+        [16, 1, 32],
+        [20, 3, 8],
+        [28, 1, 16],
+        [28, 3, 32],
+        [32, 8, 24],
+        [40, 3, 12],
+        [48, 1, 16],
+        [48, 3, 8],
+        [10, 16, 48],
+        [6, 32, 64],
+      ],
+    ],
+    [
+      binaryFamily,
+      [
+        [6, 8, 32],
+        [8, 16, 64],
+        [12, 32, 128],
+        [6, 64, 256],
+        [4, 128, 512],
+        [16, 3, 32],
+        [24, 1, 40],
+        [10, 64, 96],
+        [14, 32, 160],
+        [20, 16, 64],
+        [8, 256, 192],
+        [32, 3, 32],
+      ],
+    ],
+    [
+      int8Family,
+      [
+        [8, 1, 8],
+        [16, 3, 16],
+        [24, 3, 32],
+        [32, 1, 16],
+        [12, 8, 24],
+        [48, 3, 8],
+        [20, 3, 48],
+        [40, 1, 12],
+      ],
+    ],
+  ];
+  for (const [family, shapes] of families) {
+    for (const [h, a, c] of shapes) graphs.push(family(h, a, c, seed++));
   }
   for (const [h, cin, widths] of [
     [96, 3, [16, 24, 12]],
