@@ -4,6 +4,22 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Provider } from '../config.js';
 import { API_ROOT } from '../lib/paths.js';
 
+/**
+ * Node arguments (after any node flags) that start `bnn-studio serve` from the TypeScript sources on a free loopback
+ * port; run with `cwd` apps/api. The server logs "Studio ready at http://localhost:PORT" once it listens.
+ */
+export const SERVE_ARGS: readonly string[] = [
+  '--conditions=source',
+  '--import',
+  'tsx',
+  'src/cli/main.ts',
+  'serve',
+  '--port',
+  '0',
+  '--host',
+  '127.0.0.1',
+];
+
 export interface BenchServerOptions {
   /** Environment over process.env (the caller's order of precedence is kept: later keys win). */
   env: Record<string, string>;
@@ -17,22 +33,11 @@ export interface BenchServerOptions {
 export async function startBenchServer(
   opts: BenchServerOptions,
 ): Promise<{ base: string; proc: ChildProcess }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      ...(opts.nodeArgs ?? []),
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-    ],
-    { cwd: opts.cwd ?? API_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...SERVE_ARGS], {
+    cwd: opts.cwd ?? API_ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const base = await new Promise<string>((resolve, reject) => {
     let buf = '';
     proc.stdout!.on('data', (d: Buffer) => {

@@ -8,6 +8,7 @@ import { getPreset } from '@bnn-studio/bnn-core';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVE_ARGS } from '../bench/server.js';
 import type { Provider } from '../config.js';
 import { API_ROOT } from '../lib/paths.js';
 import { createPostgresDatabase, testProviders } from '../test/helpers.js';
@@ -38,31 +39,17 @@ interface Server {
 }
 
 async function startServe(dataDir: string, databaseUrl: string): Promise<Server> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-    ],
-    {
-      cwd: API_ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        BNN_STUDIO_DATA: dataDir,
-        BNN_STUDIO_TOKEN: TOKEN,
-        BNN_STUDIO_WORKERS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawn(process.execPath, [...SERVE_ARGS], {
+    cwd: API_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      BNN_STUDIO_DATA: dataDir,
+      BNN_STUDIO_TOKEN: TOKEN,
+      BNN_STUDIO_WORKERS: '1',
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => {
     out += d.toString();
