@@ -94,6 +94,32 @@ export class GraphBuilder {
   accScale(inScale: number, taps: number): number {
     return inScale * 0.012 * 40 * Math.sqrt(taps);
   }
+  /** A 3×3 stride-1 int8 depthwise conv (multiplier 1, no activation) with seeded filter, scales and bias. */
+  int8Depthwise3x3(x: string, padding: Padding): string {
+    const [h, w, c] = this.shape(x) as [number, number, number];
+    return this.add({
+      op: 'int8_depthwise_conv2d',
+      sourceNode: this.node('int8_dw'),
+      inputs: [x],
+      filter: this.int8Weights(9 * c),
+      filterScales: this.int8Scales(c),
+      bias: this.int8Bias(c),
+      channels: c,
+      depthMultiplier: 1,
+      kernel: [3, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      padding,
+      activation: 'none',
+      outputs: [
+        this.tensor(
+          [axisOut(h, 3, 1, 1, padding), axisOut(w, 3, 1, 1, padding), c],
+          'int8',
+          this.int8Quant(this.accScale(this.q(x).scale, 9)),
+        ),
+      ],
+    });
+  }
   int8Quantize(x: string, scale = 3 / 255): string {
     return this.add({
       op: 'int8_quantize',
@@ -151,22 +177,7 @@ export class GraphBuilder {
   int8Block(x: string): string {
     const [h, w, c] = this.shape(x) as [number, number, number];
     if (this.chance(0.5)) {
-      const dw = this.add({
-        op: 'int8_depthwise_conv2d',
-        sourceNode: this.node('int8_dw'),
-        inputs: [x],
-        filter: this.int8Weights(9 * c),
-        filterScales: this.int8Scales(c),
-        bias: this.int8Bias(c),
-        channels: c,
-        depthMultiplier: 1,
-        kernel: [3, 3],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'same',
-        activation: 'none',
-        outputs: [this.tensor([h, w, c], 'int8', this.int8Quant(this.accScale(this.q(x).scale, 9)))],
-      });
+      const dw = this.int8Depthwise3x3(x, 'same');
       return this.add({
         op: 'int8_add',
         sourceNode: this.node('int8_add'),

@@ -359,32 +359,7 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
   const input = g.tensor([h, h, cin], 'float32');
   let x = g.int8Quantize(input);
   x = int8Conv(g, x, c, 3, seed % 2 ? 2 : 1, 'same', (['relu', 'relu0', 'none'] as const)[seed % 3]);
-  const dw = g.add({
-    op: 'int8_depthwise_conv2d',
-    sourceNode: g.node('int8_dw'),
-    inputs: [x],
-    filter: g.int8Weights(9 * c),
-    filterScales: g.int8Scales(c),
-    bias: g.int8Bias(c),
-    channels: c,
-    depthMultiplier: 1,
-    kernel: [3, 3],
-    strides: [1, 1],
-    dilations: [1, 1],
-    padding: seed % 3 ? 'same' : 'valid',
-    activation: 'none',
-    outputs: [
-      g.tensor(
-        [
-          out(g.shape(x)[0]!, 3, 1, seed % 3 ? 'same' : 'valid'),
-          out(g.shape(x)[1]!, 3, 1, seed % 3 ? 'same' : 'valid'),
-          c,
-        ],
-        'int8',
-        g.int8Quant(g.accScale(g.q(x).scale, 9)),
-      ),
-    ],
-  });
+  const dw = g.int8Depthwise3x3(x, seed % 3 ? 'same' : 'valid');
   const skip = seed % 3 ? x : dw;
   x = g.add({
     op: 'int8_add',
