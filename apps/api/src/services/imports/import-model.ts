@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type DeployGraph, deployStats } from '@bnn-studio/bnn-core';
-import {
-  formatRefusal,
-  type ImportedIo,
-  importTflite,
-  readBnn,
-  TfliteImportError,
-  writeBnn,
-} from '@bnn-studio/exporters';
+import type { DeployGraph } from '@bnn-studio/bnn-core';
+import { type ImportedIo, readBnn } from '@bnn-studio/exporters';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { ServiceCtx } from '../context.js';
+import { prepareImportInThread } from './prepare-import.js';
 
 /** The dataset row imported runs point at: they were trained elsewhere, on data the studio has not seen. */
 export const IMPORTED_DATASET_ID = 'imported';
@@ -38,7 +32,8 @@ export interface ImportModelInput {
 /**
  * Imports an LCE-converted `.tflite` as a completed run of location `imported`: its deploy graph is stored as a
  * `.bnn` artifact (kind `deploy`), beside an architecture whose graph holds only the input (the layers are not
- * studio layers). Everything is checked before anything is written; nothing is stored on failure.
+ * studio layers). The size limit is checked first, then the file is parsed and converted in a worker thread
+ * (`prepare-import.ts`); everything is checked before anything is written; nothing is stored on failure.
  */
 export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   const { bytes } = input;
@@ -60,64 +55,42 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
     );
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
-  let result: ReturnType<typeof importTflite>;
-  try {
-    result = importTflite(bytes, input.int8Softmax ? { int8Softmax: input.int8Softmax } : {});
-  } catch (err) {
-    if (err instanceof TfliteImportError) {
-      // The error's message ends with its fix; the API sends the fix in its own field.
-      const message = err.message.endsWith(err.fix)
-        ? err.message.slice(0, -err.fix.length).trim()
-        : err.message;
-      throw new ApiError(422, 'tflite_invalid', message, err.fix, {
-        reason: err.code,
-        ...(err.operatorIndex !== undefined ? { operatorIndex: err.operatorIndex } : {}),
-      });
-    }
-    throw err;
-  }
-  if (!result.graph || !result.io) {
-    const first = result.refused[0];
-    throw new ApiError(
-      422,
-      'tflite_refused',
-      `The model has ${result.refused.length} operator(s) the studio cannot run exactly${first ? `; first: ${formatRefusal(first)}` : '.'}`,
-      'Convert the model without these operators (see details.refused for each one and what is supported).',
-      { refused: result.refused, operators: result.operators },
-    );
-  }
   const filename = input.filename ?? 'model.tflite';
   const name = (input.name ?? filename.replace(/\.tflite$/i, '')).slice(0, 200) || 'imported model';
-  const graph: DeployGraph = { ...result.graph, name };
   const runId = newId('run');
-  const bnn = writeBnn(graph, { runId, extra: { source: 'tflite', filename } });
-  readBnn(bnn); // The stored file must read back (CRC, contract); a throw here is a bug, not the user's.
-  const stats = deployStats(graph);
+  // The parse, the .bnn and the statistics run in a worker thread: the event loop keeps answering meanwhile.
+  const prepared = await prepareImportInThread({
+    bytes,
+    runId,
+    name,
+    filename,
+    ...(input.int8Softmax ? { int8Softmax: input.int8Softmax } : {}),
+  });
+  if (!prepared.ok) throw new ApiError(422, prepared.code, prepared.message, prepared.fix, prepared.details);
   const info: ImportedRunInfo = {
     source: 'tflite',
     filename,
-    operators: result.operators.length,
-    io: result.io,
-    approximations: result.approximations,
+    operators: prepared.operators,
+    io: prepared.io,
+    approximations: prepared.approximations,
     composer: {
       maps: false,
       reason:
         'The imported deploy graph (folded BatchNorms, thresholds, int8 parameters) is not expressed as studio layers; it runs, exports and predicts as imported, but cannot be edited or retrained in the composer.',
     },
   };
-  const inputShape = result.graph.tensors.find((t) => t.id === result.graph!.input)!.shape;
   const graphSpec = {
     format: 'bnn-studio.graph',
     version: 1,
     name,
-    description: `Imported from ${filename}: ${result.operators.length} TFLite operators, ${graph.ops.length} deploy ops.`,
-    nodes: [{ id: graph.input, type: 'Input', params: { shape: inputShape } }],
+    description: `Imported from ${filename}: ${prepared.operators} TFLite operators, ${prepared.deployOps} deploy ops.`,
+    nodes: [{ id: prepared.input.id, type: 'Input', params: { shape: prepared.input.shape } }],
     edges: [],
     meta: { imported: 'tflite', composer: 'unmapped' },
   };
   const graphJson = JSON.stringify(graphSpec);
   const graphSha256 = createHash('sha256').update(graphJson).digest('hex');
-  const { sha256, bytes: size } = await ctx.store.put(bnn);
+  const { sha256, bytes: size } = await ctx.store.put(prepared.bnn);
   await ensureImportedDataset(ctx);
   const archId = newId('arc');
   const versionId = newId('arv');
@@ -145,7 +118,7 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
         startedAt: now,
         finishedAt: now,
         durationMs: 0,
-        packedBytes: stats.weightBytes,
+        packedBytes: prepared.weightBytes,
       },
     });
     await tx.artifact.create({
@@ -164,10 +137,10 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   return {
     runId,
     architectureVersionId: versionId,
-    operators: result.operators.length,
+    operators: prepared.operators,
     refused: [] as never[],
-    approximations: result.approximations,
-    io: result.io,
+    approximations: prepared.approximations,
+    io: prepared.io,
   };
 }
 
