@@ -62,7 +62,14 @@ describe('raiseDeployGraph', () => {
     };
     expect(raiseDeployGraph(add)).toEqual({
       maps: false,
-      refused: [{ opIndex: 1, op: 'int8_add', message: expect.stringMatching(/requantizes its sum/) }],
+      refused: [
+        {
+          opIndex: 1,
+          op: 'int8_add',
+          sourceNode: 'a',
+          message: expect.stringMatching(/requantizes its sum/),
+        },
+      ],
     });
   });
 
@@ -77,7 +84,14 @@ describe('raiseDeployGraph', () => {
     const r = raiseDeployGraph(changed as unknown as DeployGraph);
     expect(r).toEqual({
       maps: false,
-      refused: [{ opIndex: i, op: 'int8_softmax', message: 'the studio has no layer for this op.' }],
+      refused: [
+        {
+          opIndex: i,
+          op: 'int8_softmax',
+          sourceNode: deploy.ops[i]!.sourceNode,
+          message: 'the studio has no layer for this op.',
+        },
+      ],
     });
   });
 });

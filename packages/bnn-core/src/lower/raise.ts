@@ -57,6 +57,8 @@ export interface RaiseRefusal {
   /** Index of the op in `deploy.ops` (−1 for the graph as a whole). */
   opIndex: number;
   op: string;
+  /** The op's `sourceNode` (an imported op's TFLite name), when it is an op. */
+  sourceNode?: string;
   message: string;
 }
 
@@ -300,7 +302,7 @@ class Raiser {
         mapper(this, op as never);
       } catch (e) {
         if (!(e instanceof NotMapped)) throw e;
-        this.refused.push({ opIndex: i, op: op.op, message: e.message });
+        this.refused.push({ opIndex: i, op: op.op, sourceNode: op.sourceNode, message: e.message });
         for (const t of op.outputs) this.set(t, { form: 'lost' });
       }
     });
@@ -668,6 +670,15 @@ const RAISERS: Partial<{ [K in DeployOpKind]: Raise<K> }> = {
     'a binary convolution with int8 output (LCE’s int8 output transform) has no studio layer: QuantConv2D writes float or bit-packed outputs.',
   ),
 };
+
+/** One refusal as a sentence: `deploy op 3 (int8_add, from 'add_1'): …`. */
+export function formatRaiseRefusal(r: RaiseRefusal): string {
+  const where =
+    r.opIndex < 0
+      ? 'the graph'
+      : `deploy op ${r.opIndex} (${r.op}${r.sourceNode ? `, from '${r.sourceNode}'` : ''})`;
+  return `${where}: ${r.message}`;
+}
 
 /**
  * The studio graph (layers, edges) and weights of a deploy graph, when its ops map onto studio layers; otherwise

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { DeployGraph } from '@bnn-studio/bnn-core';
 import { type ImportedIo, readBnn } from '@bnn-studio/exporters';
+import type { ImportedComposer } from '../../contract/imports.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
 import { prepareImportInThread } from './prepare-import.js';
 
@@ -17,8 +19,11 @@ export interface ImportedRunInfo {
   /** The file's own input and outputs: types, shapes and int8 parameters (what `predict` takes and returns). */
   io: { input: ImportedIo; outputs: ImportedIo[] };
   approximations: { operatorIndex: number; op: string; message: string }[];
-  /** Whether the deploy graph maps onto studio layers (it opens in the composer); why not when it does not. */
-  composer: { maps: false; reason: string };
+  /**
+   * Whether the deploy graph maps onto studio layers (bnn-core `raiseDeployGraph`): then the run's architecture
+   * version holds the studio graph and the run its initial weights, and it opens in the composer; else why not.
+   */
+  composer: ImportedComposer;
 }
 
 export interface ImportModelInput {
@@ -31,8 +36,8 @@ export interface ImportModelInput {
 
 /**
  * Imports an LCE-converted `.tflite` as a completed run of location `imported`: its deploy graph is stored as a
- * `.bnn` artifact (kind `deploy`), beside an architecture whose graph holds only the input (the layers are not
- * studio layers). The size limit is checked first, then the file is parsed and converted in a worker thread
+ * `.bnn` artifact (kind `deploy`), beside an architecture whose graph is the studio graph when the deploy graph
+ * maps onto studio layers (with the run's weights: it opens in the composer), else only the input. The size limit is checked first, then the file is parsed and converted in a worker thread
  * (`prepare-import.ts`); everything is checked before anything is written; nothing is stored on failure.
  */
 export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
@@ -73,24 +78,41 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
     operators: prepared.operators,
     io: prepared.io,
     approximations: prepared.approximations,
-    composer: {
-      maps: false,
-      reason:
-        'The imported deploy graph (folded BatchNorms, thresholds, int8 parameters) is not expressed as studio layers; it runs, exports and predicts as imported, but cannot be edited or retrained in the composer.',
-    },
+    composer: prepared.composer.maps
+      ? { maps: true }
+      : { maps: false, reason: prepared.composer.reason, refused: prepared.composer.refused },
   };
-  const graphSpec = {
-    format: 'bnn-studio.graph',
-    version: 1,
-    name,
-    description: `Imported from ${filename}: ${prepared.operators} TFLite operators, ${prepared.deployOps} deploy ops.`,
-    nodes: [{ id: prepared.input.id, type: 'Input', params: { shape: prepared.input.shape } }],
-    edges: [],
-    meta: { imported: 'tflite', composer: 'unmapped' },
-  };
-  const graphJson = JSON.stringify(graphSpec);
-  const graphSha256 = createHash('sha256').update(graphJson).digest('hex');
+  const description = `Imported from ${filename}: ${prepared.operators} TFLite operators, ${prepared.deployOps} deploy ops.`;
+  // A graph that maps is the studio graph of the model (it opens in the composer); otherwise only its input.
+  const graphSpec = prepared.composer.maps
+    ? {
+        ...prepared.composer.graph,
+        name,
+        description,
+        meta: { imported: 'tflite', composer: 'mapped' },
+      }
+    : {
+        format: 'bnn-studio.graph',
+        version: 1,
+        name,
+        description,
+        nodes: [{ id: prepared.input.id, type: 'Input', params: { shape: prepared.input.shape } }],
+        edges: [],
+        meta: { imported: 'tflite', composer: 'unmapped' },
+      };
+  // The mapped graph is checked and summarised as any saved version is (prepareGraph: a 422 here would be a bug).
+  const { graphJson, graphSha256, summaryJson } = prepared.composer.maps
+    ? prepareGraph(graphSpec)
+    : { graphJson: JSON.stringify(graphSpec), graphSha256: '', summaryJson: null };
+  const sha = graphSha256 || createHash('sha256').update(graphJson).digest('hex');
   const { sha256, bytes: size } = await ctx.store.put(prepared.bnn);
+  // The mapped layers' initial weights are the run's weights (GET /api/runs/:id/weights), as a trained run's are.
+  const weights = prepared.composer.maps
+    ? await ctx.store.putShared(
+        prepared.composer.weights,
+        ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
+      )
+    : null;
   await ensureImportedDataset(ctx);
   const archId = newId('arc');
   const versionId = newId('arv');
@@ -99,7 +121,14 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   await ctx.runs.transaction(async (tx) => {
     await tx.architecture.create({ data: { id: archId, name, projectId: input.projectId ?? null } });
     await tx.architectureVersion.create({
-      data: { id: versionId, architectureId: archId, version: 1, graphJson, graphSha256, summaryJson: null },
+      data: {
+        id: versionId,
+        architectureId: archId,
+        version: 1,
+        graphJson,
+        graphSha256: sha,
+        summaryJson,
+      },
     });
     await tx.run.create({
       data: {
@@ -119,8 +148,21 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
         finishedAt: now,
         durationMs: 0,
         packedBytes: prepared.weightBytes,
+        weightsSha256: weights?.sha256 ?? null,
       },
     });
+    if (weights)
+      await tx.artifact.create({
+        data: {
+          id: newId('art'),
+          sha256: weights.sha256,
+          bytes: weights.bytes,
+          kind: 'weights',
+          filename: `${runId}.weights`,
+          mediaType: 'application/octet-stream',
+          runId,
+        },
+      });
     await tx.artifact.create({
       data: {
         id: newId('art'),
@@ -141,6 +183,7 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
     refused: [] as never[],
     approximations: prepared.approximations,
     io: prepared.io,
+    composer: info.composer,
   };
 }
 

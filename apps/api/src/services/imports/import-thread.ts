@@ -4,4 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type PrepareImportInput, type PrepareImportResult, prepareImport } from './prepare-import.js';
 
 const result: PrepareImportResult = prepareImport(workerData as PrepareImportInput);
-parentPort!.postMessage(result, result.ok ? [result.bnn.buffer as ArrayBuffer] : []);
+const moved = result.ok
+  ? [result.bnn.buffer, ...(result.composer.maps ? [result.composer.weights.buffer] : [])]
+  : [];
+parentPort!.postMessage(result, moved as ArrayBuffer[]);

@@ -3,7 +3,15 @@
 // a worker thread (`import-thread.ts`, through `lib/thread.ts` `askThread`) after the size checks, so a 20 MiB
 // import (~150 ms of parsing) never holds the server's event loop.
 import { threadId } from 'node:worker_threads';
-import { type DeployGraph, deployStats } from '@bnn-studio/bnn-core';
+import {
+  type DeployGraph,
+  deployStats,
+  formatRaiseRefusal,
+  type GraphSpec,
+  type RaiseRefusal,
+  raiseDeployGraph,
+  serializeWeights,
+} from '@bnn-studio/bnn-core';
 import {
   formatRefusal,
   type ImportedIo,
@@ -38,6 +46,13 @@ export interface PreparedImport {
   input: { id: string; shape: number[] };
   io: { input: ImportedIo; outputs: ImportedIo[] };
   approximations: { operatorIndex: number; op: string; message: string }[];
+  /**
+   * Whether the deploy graph maps onto studio layers (bnn-core `raiseDeployGraph`): the studio graph and its
+   * initial weights (serializeWeights bytes), or why not (the first op(s) that do not map).
+   */
+  composer:
+    | { maps: true; graph: GraphSpec; weights: Uint8Array }
+    | { maps: false; reason: string; refused: RaiseRefusal[] };
   /** The worker thread that did the work (0 when run on the main thread). */
   threadId: number;
 }
@@ -89,6 +104,17 @@ export function prepareImport(input: PrepareImportInput): PrepareImportResult {
   const bnn = writeBnn(graph, { runId: input.runId, extra: { source: 'tflite', filename: input.filename } });
   readBnn(bnn); // The stored file must read back (CRC, contract); a throw here is a bug, not the user's.
   const inputTensor = graph.tensors.find((t) => t.id === graph.input)!;
+  const raised = raiseDeployGraph(graph);
+  const composer: PreparedImport['composer'] = raised.maps
+    ? { maps: true, graph: raised.graph, weights: serializeWeights(raised.weights) }
+    : {
+        maps: false,
+        reason: `The model runs, exports and predicts as imported, but does not map onto studio layers, so it cannot be edited or retrained in the composer: ${raised.refused
+          .slice(0, 3)
+          .map(formatRaiseRefusal)
+          .join('; ')}${raised.refused.length > 3 ? ` (and ${raised.refused.length - 3} more)` : ''}.`,
+        refused: raised.refused,
+      };
   return {
     ok: true,
     bnn,
@@ -98,6 +124,7 @@ export function prepareImport(input: PrepareImportInput): PrepareImportResult {
     input: { id: graph.input, shape: [...inputTensor.shape] },
     io: result.io,
     approximations: result.approximations,
+    composer,
     threadId,
   };
 }
