@@ -12,6 +12,7 @@ import {
 import { importTflite, readBnn, readTflite, writeTflite } from '@bnn-studio/exporters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lceInt8Bnn } from '../../../../packages/exporters/src/tflite/import/lce-fixtures.js';
+import { INLINE_IMPORT_BYTES } from '../services/imports/prepare-import.js';
 import { predictRun } from '../services/runs/predict-run.js';
 import { multipart } from '../test/dataset-files.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
@@ -132,6 +133,20 @@ describe.each(testProviders())('model import (%s)', (provider) => {
     expect(Array.from(evaluateDeployGraphFloat(relowered, x, 2)[0]!)).toEqual(
       Array.from(evaluateDeployGraphFloat(stored, x, 2)[0]!),
     );
+  });
+
+  it('imports files above the inline size in the worker thread: 201, or 422 with nothing stored', async () => {
+    const preset = getPreset('binarynet-mlp');
+    const bytes = writeTflite(lower(preset, randomWeights(preset, 2)), { profile: 'arm' });
+    expect(bytes.length).toBeGreaterThan(INLINE_IMPORT_BYTES);
+    const before = await counts();
+    const truncated = await post(Buffer.from(bytes.subarray(0, INLINE_IMPORT_BYTES + 1000)));
+    expect(truncated.statusCode).toBe(422);
+    expect(truncated.json().error.code).toBe('tflite_invalid');
+    expect(await counts()).toEqual(before);
+    const res = await post(Buffer.from(bytes), { name: 'mlp' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ refused: [], composer: { maps: true } });
   });
 
   it('answers 422 with every refused operator and stores nothing', async () => {

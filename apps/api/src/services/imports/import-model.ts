@@ -6,7 +6,7 @@ import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
-import { prepareImportInThread } from './prepare-import.js';
+import { INLINE_IMPORT_BYTES, prepareImport, prepareImportInThread } from './prepare-import.js';
 
 /** The dataset row imported runs point at: they were trained elsewhere, on data the studio has not seen. */
 export const IMPORTED_DATASET_ID = 'imported';
@@ -63,14 +63,17 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   const filename = input.filename ?? 'model.tflite';
   const name = (input.name ?? filename.replace(/\.tflite$/i, '')).slice(0, 200) || 'imported model';
   const runId = newId('run');
-  // The parse, the .bnn and the statistics run in a worker thread: the event loop keeps answering meanwhile.
-  const prepared = await prepareImportInThread({
+  // The parse, the .bnn, the statistics and the composer mapping: in a worker thread above INLINE_IMPORT_BYTES, so
+  // the event loop keeps answering meanwhile.
+  const job = {
     bytes,
     runId,
     name,
     filename,
     ...(input.int8Softmax ? { int8Softmax: input.int8Softmax } : {}),
-  });
+  };
+  const prepared =
+    bytes.length <= INLINE_IMPORT_BYTES ? prepareImport(job) : await prepareImportInThread(job);
   if (!prepared.ok) throw new ApiError(422, prepared.code, prepared.message, prepared.fix, prepared.details);
   const info: ImportedRunInfo = {
     source: 'tflite',

@@ -1,7 +1,9 @@
 // The CPU-heavy part of an import — parsing the .tflite (exporters' `importTflite`), writing and re-reading the
-// `.bnn`, and the deploy statistics — as one function that never throws for a bad file. `importModel` runs it in
-// a worker thread (`import-thread.ts`, through `lib/thread.ts` `askThread`) after the size checks, so a 20 MiB
-// import (~150 ms of parsing) never holds the server's event loop.
+// `.bnn`, the deploy statistics and the composer mapping — as one function that never throws for a bad file.
+// `importModel` runs it after the size checks: in a worker thread (`import-thread.ts`, through `lib/thread.ts`
+// `askThread`) above INLINE_IMPORT_BYTES, so a 20 MiB import (~150 ms of parsing) never holds the server's event
+// loop; inline below, where loading the exporters into a fresh thread costs far more than the import (measured on
+// the compiled build under load ~19 on 2 cores: a 15 KB file 68 ms inline, 1.4 s through a new thread).
 import { threadId } from 'node:worker_threads';
 import {
   type DeployGraph,
@@ -22,6 +24,9 @@ import {
 } from '@bnn-studio/exporters';
 import type { ImportRefusal } from '../../contract/imports.js';
 import { askThread } from '../../lib/thread.js';
+
+/** Uploads up to this size are imported on the calling thread (a thread start costs more than they do). */
+export const INLINE_IMPORT_BYTES = 64 * 1024;
 
 export interface PrepareImportInput {
   /** The file's bytes (moved to the thread when they own their buffer: the caller must not use them afterwards). */
