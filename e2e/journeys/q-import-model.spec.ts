@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { lceInt8Bnn } from '../../packages/exporters/src/tflite/import/lce-fixtures.js';
 import { expect, test } from '../fixtures/studio.js';
 import { openComposer } from './helpers.js';
 
@@ -82,4 +83,21 @@ test('an imported .tflite runs, exports and opens in the composer', async ({ pag
   expect(await page.locator('.react-flow__node').count()).toBeGreaterThan(5);
   await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
   await page.screenshot({ path: testInfo.outputPath('q-imported-in-composer.png'), fullPage: true });
+});
+
+// An LCE-layout int8 BNN whose int8 stem's weights are off the studio's per-channel grid: it imports and runs, but
+// its run page says it does not open in the composer, naming the op and why.
+test('an imported .tflite that does not map onto studio layers says why', async ({ page }, testInfo) => {
+  const tflite = testInfo.outputPath('lce-int8-bnn.tflite');
+  writeFileSync(tflite, lceInt8Bnn(7, false).bytes);
+  await page.goto('/experiments');
+  await page.getByTestId('import-model-file').setInputFiles(tflite);
+  await page.waitForURL(/\/experiments\/run\?id=run_/, { timeout: 60_000 });
+  await expect(page.getByTestId('run-status')).toHaveText('completed');
+  const note = page.getByTestId('imported-note');
+  await expect(note).toContainText('does not map onto studio layers');
+  await expect(note).toContainText('deploy op 1 (int8_conv2d');
+  await expect(note).toContainText("studio's grid");
+  await expect(page.getByTestId('open-in-composer')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Try it in the playground' })).toBeVisible();
 });
