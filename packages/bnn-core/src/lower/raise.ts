@@ -11,7 +11,7 @@
  * node's output pending a Quant layer's `ste_sign` input quantizer, their ±1 floats, an int8 layer's output, or a
  * float pending an int8 layer's input quantization):
  * - `bconv2d` / `bdense` → QuantConv2D / QuantDense (ste_sign input and kernel, ±1 latent kernel, no bias) and a
- *   BatchNormalization holding the output transform (mean 0, variance 1, epsilon 0): a float transform as
+ *   BatchNormalization holding the output transform (mean 0, variance + epsilon = 1 exactly): a float transform as
  *   gamma = multiplier, beta = bias (a ReLU before it for `clamp: relu`, after it for `activation: relu`); a
  *   bit-packed one as gamma = 1, beta = 2τ − K + 1, so `floor(0.5·(beta + K)) = τ` gives back each threshold
  *   (a threshold outside [0, K) as ±1e30: always −1 / always +1).
@@ -23,7 +23,7 @@
  *   `precision: 'int8'`, kernel = q·s[c], bias = q_b·s_in·s[c], and `input_*`/`output_*` ranges whose
  *   `rangeQuant` is the tensors' quantization; checked to quantize back to the same integers, else it does not map.
  * - `int8_dequantize` → nothing (the int8 layer's output as float); `int8_maxpool2d` → MaxPool2D.
- * - `scale_shift` → BatchNormalization (gamma = scale, beta = shift, mean 0, variance 1, epsilon 0).
+ * - `scale_shift` → BatchNormalization (gamma = scale, beta = shift, mean 0, variance + epsilon = 1).
  * - pools, `global_avgpool`, `reshape` (Flatten or Reshape), `relu`, `prelu`, `hard_tanh`, `leaky_tanh`,
  *   `softmax`, `add`, `concat` → the studio layer of the same name.
  * Everything else (int8 ADD and average pooling, binary convs with int8 output, ops this module does not know)
@@ -85,6 +85,7 @@ class NotMapped extends Error {}
 const STE: ParamValue = { id: 'ste_sign' };
 const CLIP: ParamValue = { id: 'weight_clip', config: { clip_value: 1 } };
 const far = 1e30;
+const BN_EPSILON = 2 ** -10;
 
 class Raiser {
   readonly nodes: GraphNode[] = [];
@@ -160,14 +161,18 @@ class Raiser {
     return id;
   }
 
-  /** BatchNormalization y = gamma·x + beta (mean 0, variance 1, epsilon 0: exactly that affine map). */
+  /**
+   * BatchNormalization y = gamma·x + beta: mean 0, variance 1 − 2⁻¹⁰ and epsilon 2⁻¹⁰, so sqrt(variance + epsilon)
+   * is exactly 1 (both are float32-exact) and lowering folds exactly gamma and beta, while retraining keeps a
+   * non-zero epsilon (close to Keras' 0.001).
+   */
   affine(from: string, gamma: ArrayLike<number>, beta: ArrayLike<number>, tensor?: string): string {
-    const id = this.node('BatchNormalization', { epsilon: 0 }, [from], tensor);
+    const id = this.node('BatchNormalization', { epsilon: BN_EPSILON }, [from], tensor);
     const c = gamma.length;
     this.weight(id, 'gamma', [c], gamma);
     this.weight(id, 'beta', [c], beta);
     this.weight(id, 'moving_mean', [c], new Float32Array(c));
-    this.weight(id, 'moving_variance', [c], new Float32Array(c).fill(1));
+    this.weight(id, 'moving_variance', [c], new Float32Array(c).fill(1 - BN_EPSILON));
     return id;
   }
 
