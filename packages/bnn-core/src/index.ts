@@ -88,6 +88,8 @@ export { checkClassCount, outputHead, withOutputClasses } from './infer/output-h
 export { isGraphValid, validateGraph } from './infer/validate.js';
 export type { LowerOptions } from './lower/lower.js';
 export { LowerError, lower } from './lower/lower.js';
+export type { RaiseRefusal, RaiseResult } from './lower/raise.js';
+export { formatRaiseRefusal, raiseDeployGraph } from './lower/raise.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
 export type { Int8AddParams } from './math/int8.js';
 export {

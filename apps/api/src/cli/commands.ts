@@ -443,7 +443,7 @@ export async function importCommand(
       );
       report(
         opts,
-        `Imported ${basename(path)} as run ${res.runId} (${res.operators} operators; input ${res.io.input.type} [${res.io.input.shape}])${approx.join('')}`,
+        `Imported ${basename(path)} as run ${res.runId} (${res.operators} operators; input ${res.io.input.type} [${res.io.input.shape}])${approx.join('')}\n${res.composer.maps ? `Its layers map onto studio layers: architecture version ${res.architectureVersionId} opens in the composer.` : res.composer.reason}`,
         json,
       );
       return json;

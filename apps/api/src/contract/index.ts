@@ -34,7 +34,7 @@ export {
 export { DistillationRequest, FLOAT_TWIN } from './distillation.js';
 export { Artifact, ArtifactResponse, EXPORT_TARGETS, ExportResponse, ExportTarget } from './exports.js';
 export { HealthResponse, OpenApiResponse } from './health.js';
-export { ImportedIo, ImportRefusal, ImportResponse } from './imports.js';
+export { ComposerRefusal, ImportedComposer, ImportedIo, ImportRefusal, ImportResponse } from './imports.js';
 export { Project, ProjectListItem, ProjectListResponse, ProjectResponse } from './projects.js';
 export { MAX_PRUNE_FRACTION, PRUNE_METHODS, PRUNE_SCOPES, PruneRequest, RunPruning } from './pruning.js';
 export type { DatasetSplitBody, FailBody, RunCreateBody } from './requests.js';

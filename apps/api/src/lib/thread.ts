@@ -10,22 +10,24 @@ export function startThread(callerUrl: string, entry: string, options: WorkerOpt
 }
 
 /**
- * Runs the one-answer worker `entry` on `input` and resolves with its first message. A Uint8Array that owns its
- * whole buffer is moved to the thread, not copied (the caller must not use it afterwards). `name` names the thread
- * in the error when it exits before answering ("the <name> thread exited with code …").
+ * Runs the one-answer worker `entry` on `input` (any structured-cloneable value) and resolves with its first
+ * message. A Uint8Array input that owns its whole buffer is moved to the thread, not copied, as is every buffer in
+ * `transfer` (the caller must not use them afterwards). `name` names the thread in the error when it exits before
+ * answering ("the <name> thread exited with code …").
  */
 export function askThread<T>(
   callerUrl: string,
   entry: string,
-  input: Uint8Array | string,
+  input: unknown,
   name: string,
+  transfer: ArrayBuffer[] = [],
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const own =
-      typeof input !== 'string' && input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
+      input instanceof Uint8Array && input.byteOffset === 0 && input.byteLength === input.buffer.byteLength;
     const worker = startThread(callerUrl, entry, {
       workerData: input,
-      transferList: own ? [input.buffer as ArrayBuffer] : [],
+      transferList: own ? [input.buffer as ArrayBuffer, ...transfer] : transfer,
     });
     let settled = false;
     worker.once('message', (m: T) => {

@@ -1,9 +1,18 @@
 // POST /api/imports end to end on the real app: an LCE-layout int8 .tflite becomes a completed run of location
 // `imported` that exports and predicts; corrupt files are 422, refusals 422 with each operator, oversize 413,
 // and nothing is stored when an import fails.
-import { importTflite, readTflite } from '@bnn-studio/exporters';
+import {
+  deserializeWeights,
+  evaluateDeployGraphFloat,
+  getPreset,
+  lower,
+  randomWeights,
+  seededRandom,
+} from '@bnn-studio/bnn-core';
+import { importTflite, readBnn, readTflite, writeTflite } from '@bnn-studio/exporters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lceInt8Bnn } from '../../../../packages/exporters/src/tflite/import/lce-fixtures.js';
+import { INLINE_IMPORT_BYTES } from '../services/imports/prepare-import.js';
 import { predictRun } from '../services/runs/predict-run.js';
 import { multipart } from '../test/dataset-files.js';
 import { createTestApp, type TestApp, testProviders } from '../test/helpers.js';
@@ -36,6 +45,12 @@ describe.each(testProviders())('model import (%s)', (provider) => {
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
     expect(body).toMatchObject({ operators: 10, refused: [], approximations: [] });
+    // Its int8 stem's weights are off the studio's grid: it does not open in the composer, and says why.
+    expect(body.composer).toMatchObject({
+      maps: false,
+      refused: [expect.objectContaining({ op: 'int8_conv2d' })],
+    });
+    expect(body.composer.reason).toMatch(/does not map onto studio layers.*deploy op 1 \(int8_conv2d/);
     expect(body.io.input).toMatchObject({ type: 'int8', shape: [1, 8, 8, 3], zeroPoint: -5 });
     const run = await t.app.inject({ method: 'GET', url: `/api/runs/${body.runId}`, headers: t.auth });
     expect(run.statusCode).toBe(200);
@@ -90,6 +105,48 @@ describe.each(testProviders())('model import (%s)', (provider) => {
     const again = importTflite(file);
     expect(again.refused).toEqual([]);
     expect(again.graph!.ops.map((o) => o.op)).toEqual(importTflite(bytes).graph!.ops.map((o) => o.op));
+  });
+
+  it('a model whose graph maps onto studio layers gets the studio graph and its weights: they lower to the same outputs', async () => {
+    const preset = getPreset('mnist-tiny');
+    const bytes = writeTflite(lower(preset, randomWeights(preset, 4)), { profile: 'arm' });
+    const res = await post(Buffer.from(bytes), { name: 'tiny' });
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.composer).toEqual({ maps: true });
+    const version = await t.app.inject({
+      method: 'GET',
+      url: `/api/architecture-versions/${body.architectureVersionId}`,
+      headers: t.auth,
+    });
+    expect(version.statusCode, version.body).toBe(200);
+    const graph = version.json().version.graph;
+    expect(graph.meta).toMatchObject({ imported: 'tflite', composer: 'mapped' });
+    expect(graph.nodes.map((n: { type: string }) => n.type)).toContain('QuantConv2D');
+    const w = await t.app.inject({ method: 'GET', url: `/api/runs/${body.runId}/weights`, headers: t.auth });
+    expect(w.statusCode).toBe(200);
+    const art = await t.ctx.db.artifact.findFirstOrThrow({ where: { runId: body.runId, kind: 'deploy' } });
+    const stored = readBnn(t.ctx.store.read(art.sha256)).graph;
+    const relowered = lower(graph, deserializeWeights(new Uint8Array(w.rawPayload)));
+    const rand = seededRandom(9);
+    const x = Float32Array.from({ length: 2 * 784 }, () => rand());
+    expect(Array.from(evaluateDeployGraphFloat(relowered, x, 2)[0]!)).toEqual(
+      Array.from(evaluateDeployGraphFloat(stored, x, 2)[0]!),
+    );
+  });
+
+  it('imports files above the inline size in the worker thread: 201, or 422 with nothing stored', async () => {
+    const preset = getPreset('binarynet-mlp');
+    const bytes = writeTflite(lower(preset, randomWeights(preset, 2)), { profile: 'arm' });
+    expect(bytes.length).toBeGreaterThan(INLINE_IMPORT_BYTES);
+    const before = await counts();
+    const truncated = await post(Buffer.from(bytes.subarray(0, INLINE_IMPORT_BYTES + 1000)));
+    expect(truncated.statusCode).toBe(422);
+    expect(truncated.json().error.code).toBe('tflite_invalid');
+    expect(await counts()).toEqual(before);
+    const res = await post(Buffer.from(bytes), { name: 'mlp' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ refused: [], composer: { maps: true } });
   });
 
   it('answers 422 with every refused operator and stores nothing', async () => {

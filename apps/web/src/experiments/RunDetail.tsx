@@ -1,5 +1,5 @@
 'use client';
-import type { RunDistillation, RunPruning } from '@bnn-studio/api/contract';
+import type { ImportedComposer, RunDistillation, RunPruning } from '@bnn-studio/api/contract';
 import { formatSummary, inferGraph } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
@@ -19,6 +19,8 @@ interface ImportedInfo {
   operators: number;
   io: { input: { type: string } };
   approximations: { operatorIndex: number; op: string; message: string }[];
+  /** Absent on runs imported before the composer mapping existed (they do not map). */
+  composer?: ImportedComposer;
 }
 
 export function RunDetail() {
@@ -58,6 +60,7 @@ export function RunDetail() {
   const live = run.status === 'queued' || run.status === 'running';
   const imported =
     run.location === 'imported' ? ((run.options as { imported?: ImportedInfo }).imported ?? null) : null;
+  const opensInComposer = imported?.composer?.maps === true;
   return (
     <div className="page run-detail" data-testid="run-detail">
       <p>
@@ -110,20 +113,22 @@ export function RunDetail() {
             Try it in the playground
           </Link>
         ) : null}
-        {run.architectureVersionId && run.location !== 'imported' ? (
+        {run.architectureVersionId && (run.location !== 'imported' || opensInComposer) ? (
           <Link
             className="button"
+            data-testid="open-in-composer"
             href={`/composer?version=${encodeURIComponent(run.architectureVersionId)}`}
           >
-            Open architecture in the composer
+            {run.location === 'imported' ? 'Open in composer' : 'Open architecture in the composer'}
           </Link>
         ) : null}
       </div>
       {run.location === 'imported' ? (
         <p className="help" data-testid="imported-note">
-          This model was imported: its layers (folded BatchNorms, thresholds, int8 parameters) do not map onto
-          studio layers, so it does not open in the composer and cannot be retrained. It runs in the
-          playground, exports to every target below, and predicts with{' '}
+          {opensInComposer
+            ? 'This model was imported, and its layers map onto studio layers: it opens in the composer to be edited or trained again (its imported weights are this run’s weights). '
+            : `This model was imported. ${imported?.composer && !imported.composer.maps ? imported.composer.reason : 'Its layers (folded BatchNorms, thresholds, int8 parameters) do not map onto studio layers, so it does not open in the composer and cannot be retrained.'} `}
+          It runs in the playground, exports to every target below, and predicts with{' '}
           <code>bnn-studio predict {run.id} --input samples.json</code>.
           {imported?.approximations.length
             ? ` Approximated: ${imported.approximations.map((a) => `operator ${a.operatorIndex} (${a.op}): ${a.message}`).join(' ')}`

@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type DeployGraph, deployStats } from '@bnn-studio/bnn-core';
-import {
-  formatRefusal,
-  type ImportedIo,
-  importTflite,
-  readBnn,
-  TfliteImportError,
-  writeBnn,
-} from '@bnn-studio/exporters';
+import type { DeployGraph } from '@bnn-studio/bnn-core';
+import { type ImportedIo, readBnn } from '@bnn-studio/exporters';
+import type { ImportedComposer } from '../../contract/imports.js';
 import { ApiError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { prepareGraph } from '../architectures/prepare-graph.js';
 import type { ServiceCtx } from '../context.js';
+import { INLINE_IMPORT_BYTES, prepareImport, prepareImportInThread } from './prepare-import.js';
 
 /** The dataset row imported runs point at: they were trained elsewhere, on data the studio has not seen. */
 export const IMPORTED_DATASET_ID = 'imported';
@@ -23,8 +19,11 @@ export interface ImportedRunInfo {
   /** The file's own input and outputs: types, shapes and int8 parameters (what `predict` takes and returns). */
   io: { input: ImportedIo; outputs: ImportedIo[] };
   approximations: { operatorIndex: number; op: string; message: string }[];
-  /** Whether the deploy graph maps onto studio layers (it opens in the composer); why not when it does not. */
-  composer: { maps: false; reason: string };
+  /**
+   * Whether the deploy graph maps onto studio layers (bnn-core `raiseDeployGraph`): then the run's architecture
+   * version holds the studio graph and the run its initial weights, and it opens in the composer; else why not.
+   */
+  composer: ImportedComposer;
 }
 
 export interface ImportModelInput {
@@ -37,8 +36,9 @@ export interface ImportModelInput {
 
 /**
  * Imports an LCE-converted `.tflite` as a completed run of location `imported`: its deploy graph is stored as a
- * `.bnn` artifact (kind `deploy`), beside an architecture whose graph holds only the input (the layers are not
- * studio layers). Everything is checked before anything is written; nothing is stored on failure.
+ * `.bnn` artifact (kind `deploy`), beside an architecture whose graph is the studio graph when the deploy graph
+ * maps onto studio layers (with the run's weights: it opens in the composer), else only the input. The size limit is checked first, then the file is parsed and converted in a worker thread
+ * (`prepare-import.ts`); everything is checked before anything is written; nothing is stored on failure.
  */
 export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   const { bytes } = input;
@@ -60,64 +60,62 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
     );
   if (input.projectId && !(await ctx.db.project.findUnique({ where: { id: input.projectId } })))
     throw notFound('Project', input.projectId);
-  let result: ReturnType<typeof importTflite>;
-  try {
-    result = importTflite(bytes, input.int8Softmax ? { int8Softmax: input.int8Softmax } : {});
-  } catch (err) {
-    if (err instanceof TfliteImportError) {
-      // The error's message ends with its fix; the API sends the fix in its own field.
-      const message = err.message.endsWith(err.fix)
-        ? err.message.slice(0, -err.fix.length).trim()
-        : err.message;
-      throw new ApiError(422, 'tflite_invalid', message, err.fix, {
-        reason: err.code,
-        ...(err.operatorIndex !== undefined ? { operatorIndex: err.operatorIndex } : {}),
-      });
-    }
-    throw err;
-  }
-  if (!result.graph || !result.io) {
-    const first = result.refused[0];
-    throw new ApiError(
-      422,
-      'tflite_refused',
-      `The model has ${result.refused.length} operator(s) the studio cannot run exactly${first ? `; first: ${formatRefusal(first)}` : '.'}`,
-      'Convert the model without these operators (see details.refused for each one and what is supported).',
-      { refused: result.refused, operators: result.operators },
-    );
-  }
   const filename = input.filename ?? 'model.tflite';
   const name = (input.name ?? filename.replace(/\.tflite$/i, '')).slice(0, 200) || 'imported model';
-  const graph: DeployGraph = { ...result.graph, name };
   const runId = newId('run');
-  const bnn = writeBnn(graph, { runId, extra: { source: 'tflite', filename } });
-  readBnn(bnn); // The stored file must read back (CRC, contract); a throw here is a bug, not the user's.
-  const stats = deployStats(graph);
+  // The parse, the .bnn, the statistics and the composer mapping: in a worker thread above INLINE_IMPORT_BYTES, so
+  // the event loop keeps answering meanwhile.
+  const job = {
+    bytes,
+    runId,
+    name,
+    filename,
+    ...(input.int8Softmax ? { int8Softmax: input.int8Softmax } : {}),
+  };
+  const prepared =
+    bytes.length <= INLINE_IMPORT_BYTES ? prepareImport(job) : await prepareImportInThread(job);
+  if (!prepared.ok) throw new ApiError(422, prepared.code, prepared.message, prepared.fix, prepared.details);
   const info: ImportedRunInfo = {
     source: 'tflite',
     filename,
-    operators: result.operators.length,
-    io: result.io,
-    approximations: result.approximations,
-    composer: {
-      maps: false,
-      reason:
-        'The imported deploy graph (folded BatchNorms, thresholds, int8 parameters) is not expressed as studio layers; it runs, exports and predicts as imported, but cannot be edited or retrained in the composer.',
-    },
+    operators: prepared.operators,
+    io: prepared.io,
+    approximations: prepared.approximations,
+    composer: prepared.composer.maps
+      ? { maps: true }
+      : { maps: false, reason: prepared.composer.reason, refused: prepared.composer.refused },
   };
-  const inputShape = result.graph.tensors.find((t) => t.id === result.graph!.input)!.shape;
-  const graphSpec = {
-    format: 'bnn-studio.graph',
-    version: 1,
-    name,
-    description: `Imported from ${filename}: ${result.operators.length} TFLite operators, ${graph.ops.length} deploy ops.`,
-    nodes: [{ id: graph.input, type: 'Input', params: { shape: inputShape } }],
-    edges: [],
-    meta: { imported: 'tflite', composer: 'unmapped' },
-  };
-  const graphJson = JSON.stringify(graphSpec);
-  const graphSha256 = createHash('sha256').update(graphJson).digest('hex');
-  const { sha256, bytes: size } = await ctx.store.put(bnn);
+  const description = `Imported from ${filename}: ${prepared.operators} TFLite operators, ${prepared.deployOps} deploy ops.`;
+  // A graph that maps is the studio graph of the model (it opens in the composer); otherwise only its input.
+  const graphSpec = prepared.composer.maps
+    ? {
+        ...prepared.composer.graph,
+        name,
+        description,
+        meta: { imported: 'tflite', composer: 'mapped' },
+      }
+    : {
+        format: 'bnn-studio.graph',
+        version: 1,
+        name,
+        description,
+        nodes: [{ id: prepared.input.id, type: 'Input', params: { shape: prepared.input.shape } }],
+        edges: [],
+        meta: { imported: 'tflite', composer: 'unmapped' },
+      };
+  // The mapped graph is checked and summarised as any saved version is (prepareGraph: a 422 here would be a bug).
+  const { graphJson, graphSha256, summaryJson } = prepared.composer.maps
+    ? prepareGraph(graphSpec)
+    : { graphJson: JSON.stringify(graphSpec), graphSha256: '', summaryJson: null };
+  const sha = graphSha256 || createHash('sha256').update(graphJson).digest('hex');
+  const { sha256, bytes: size } = await ctx.store.put(prepared.bnn);
+  // The mapped layers' initial weights are the run's weights (GET /api/runs/:id/weights), as a trained run's are.
+  const weights = prepared.composer.maps
+    ? await ctx.store.putShared(
+        prepared.composer.weights,
+        ctx.config.provider === 'postgresql' ? ctx.db.blob : undefined,
+      )
+    : null;
   await ensureImportedDataset(ctx);
   const archId = newId('arc');
   const versionId = newId('arv');
@@ -126,7 +124,14 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   await ctx.runs.transaction(async (tx) => {
     await tx.architecture.create({ data: { id: archId, name, projectId: input.projectId ?? null } });
     await tx.architectureVersion.create({
-      data: { id: versionId, architectureId: archId, version: 1, graphJson, graphSha256, summaryJson: null },
+      data: {
+        id: versionId,
+        architectureId: archId,
+        version: 1,
+        graphJson,
+        graphSha256: sha,
+        summaryJson,
+      },
     });
     await tx.run.create({
       data: {
@@ -145,9 +150,22 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
         startedAt: now,
         finishedAt: now,
         durationMs: 0,
-        packedBytes: stats.weightBytes,
+        packedBytes: prepared.weightBytes,
+        weightsSha256: weights?.sha256 ?? null,
       },
     });
+    if (weights)
+      await tx.artifact.create({
+        data: {
+          id: newId('art'),
+          sha256: weights.sha256,
+          bytes: weights.bytes,
+          kind: 'weights',
+          filename: `${runId}.weights`,
+          mediaType: 'application/octet-stream',
+          runId,
+        },
+      });
     await tx.artifact.create({
       data: {
         id: newId('art'),
@@ -164,10 +182,11 @@ export async function importModel(ctx: ServiceCtx, input: ImportModelInput) {
   return {
     runId,
     architectureVersionId: versionId,
-    operators: result.operators.length,
+    operators: prepared.operators,
     refused: [] as never[],
-    approximations: result.approximations,
-    io: result.io,
+    approximations: prepared.approximations,
+    io: prepared.io,
+    composer: info.composer,
   };
 }
 
