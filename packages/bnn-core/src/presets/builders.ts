@@ -393,10 +393,11 @@ export const PRESET_SOURCES: PresetSource[] = [
   },
   {
     id: 'fashion-mnist-bnn',
-    // Two epochs of the 60,000 images (1,876 steps of 64, what fits three seeds on this shared machine): no warm-up
-    // and no augmentation in so short a schedule.
+    // Six epochs of the 60,000 images (5,628 steps of 64) at Adam 5e-3: no warm-up and no augmentation (the model
+    // underfits: training accuracy ≈ test accuracy). Measured in documented-accuracy.ts.
     recipe: {
-      ...standardRecipe(2, 'fashion-mnist'),
+      ...standardRecipe(6, 'fashion-mnist'),
+      optimizer: { id: 'adam', learningRate: 5e-3 },
       schedule: { id: 'cosine', warmupEpochs: 0, minLearningRate: 1e-5 },
       augmentation: { shift: 0, flip: false, noise: 0 },
     },

@@ -9,7 +9,7 @@
  * of larq-mnist (seed 2, built-in split; flip ratio ≈ 1e-3 per step) the test accuracy of epochs 3–8 went from
  * 79–93 % to 94–97 % with the statistics re-estimated over 50 batches of 128.
  * Over three 30-epoch seeds the recipe's final test accuracy went from 97.29 ± 0.83 to 98.14 ± 0.13 %. It does not
- * help where the moving averages already fit (fashion-mnist-bnn, 2 epochs of 60,000 images: 88.21 → 88.18 %).
+ * help where the moving averages already fit (fashion-mnist-bnn's former 2-epoch recipe on 60,000 images: 88.21 → 88.18 %).
  * Only training data is read (the test split never chooses anything).
  */
 import * as tf from '@tensorflow/tfjs';
