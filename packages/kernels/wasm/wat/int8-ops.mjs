@@ -70,10 +70,12 @@ export function int8OpKernels() {
       (then (local.set $r (i32.const 0x7fffffff)))
       (else
         (local.set $ab (i64.mul (i64.extend_i32_s (local.get $x)) (i64.extend_i32_s (local.get $q))))
-        (local.set $r (i32.wrap_i64 (i64.div_s
-          (i64.add (local.get $ab) (select (i64.const 0x40000000) (i64.const -0x3fffffff)
-            (i64.ge_s (local.get $ab) (i64.const 0))))
-          (i64.const 0x80000000))))))
+        ;; v = ab + nudge; v / 2^31 toward zero = (v + (v < 0 ? 2^31 − 1 : 0)) >> 31
+        (local.set $ab (i64.add (local.get $ab) (select (i64.const 0x40000000) (i64.const -0x3fffffff)
+          (i64.ge_s (local.get $ab) (i64.const 0)))))
+        (local.set $r (i32.wrap_i64 (i64.shr_s
+          (i64.add (local.get $ab) (i64.and (i64.shr_s (local.get $ab) (i64.const 63)) (i64.const 0x7fffffff)))
+          (i64.const 31))))))
     ;; RoundingDivideByPOT(r, e): to nearest, ties away from zero
     (local.set $mask (select (i32.const 0x7fffffff) (i32.sub (i32.shl (i32.const 1) (local.get $e)) (i32.const 1))
       (i32.ge_s (local.get $e) (i32.const 31))))
@@ -354,25 +356,51 @@ export function int8OpKernels() {
       (br $ys))))
 
   ;; TFLite QUANTIZE of n floats: y = clamp(round(f32(x / scale)) + zp, −128, 127), round to nearest with ties
-  ;; away from zero (trunc, then ±1 when the exact f32 remainder is ≥ ½). With scale 1 and zp 0 it is the
+  ;; away from zero (truncate, then ±1 when the exact f32 remainder is ≥ ½ in magnitude). With scale 1 and zp 0 it is the
   ;; round-and-saturate of LCE's int8 output transform. Returns 1 when some x is NaN or ±∞ (the output is then
   ;; undefined), else 0.
   (func (export "int8_quantize") (param $src i32) (param $dst i32) (param $n i32) (param $scale f32) (param $zp i32)
     (result i32)
-    (local $i i32) (local $x f32) (local $v f32) (local $t f32) (local $bad i32)
+    (local $i i32) (local $x f32) (local $v f32) (local $d f32) (local $t i32) (local $bad i32) (local $full i32)
+    (local $xv v128) (local $vv v128) (local $tv v128) (local $badv v128)
+    ;; four at a time: the same steps on f32x4 / i32x4 lanes; the narrowing saturates to [−128, 127]
+    (local.set $full (i32.and (local.get $n) (i32.const -4)))
+    (block $doneV (loop $vs
+      (br_if $doneV (i32.ge_u (local.get $i) (local.get $full)))
+      (local.set $xv (v128.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+      (local.set $badv (v128.or (local.get $badv)
+        (f32x4.ne (f32x4.sub (local.get $xv) (local.get $xv)) (v128.const f32x4 0 0 0 0))))
+      (local.set $vv (f32x4.div (local.get $xv) (f32x4.splat (local.get $scale))))
+      (local.set $tv (i32x4.max_s (i32x4.min_s (i32x4.trunc_sat_f32x4_s (local.get $vv)) (v128.const i32x4 1000 1000 1000 1000))
+        (v128.const i32x4 -1000 -1000 -1000 -1000)))
+      (local.set $vv (f32x4.sub (local.get $vv) (f32x4.convert_i32x4_s (local.get $tv))))
+      ;; comparison lanes are −1 where true: t − (d ≥ ½) + (d ≤ −½)
+      (local.set $tv (i32x4.add (i32x4.sub (local.get $tv) (f32x4.ge (local.get $vv) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+        (f32x4.le (local.get $vv) (v128.const f32x4 -0.5 -0.5 -0.5 -0.5))))
+      (local.set $tv (i32x4.add (local.get $tv) (i32x4.splat (local.get $zp))))
+      (v128.store32_lane 0 (i32.add (local.get $dst) (local.get $i))
+        (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $tv) (local.get $tv)) (v128.const i32x4 0 0 0 0)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $vs)))
+    (local.set $bad (v128.any_true (local.get $badv)))
     (block $done (loop $is
       (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
       (local.set $x (f32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
       ;; x − x is 0 for finite x, NaN for NaN and ±∞
       (local.set $bad (i32.or (local.get $bad) (f32.ne (f32.sub (local.get $x) (local.get $x)) (f32.const 0))))
       (local.set $v (f32.div (local.get $x) (local.get $scale)))
-      (local.set $t (f32.trunc (local.get $v)))
-      (if (f32.ge (f32.abs (f32.sub (local.get $v) (local.get $t))) (f32.const 0.5))
-        (then (local.set $t (f32.add (local.get $t) (f32.copysign (f32.const 1) (local.get $v))))))
-      ;; integral values beyond ±1000 saturate the same after the zero point; NaN stays NaN and converts to 0
-      (local.set $t (f32.min (f32.max (local.get $t) (f32.const -1000)) (f32.const 1000)))
+      ;; truncate (saturating; NaN from ±∞ inputs gives 0), limit to ±1000 (beyond, the result saturates the same
+      ;; after the zero point), then ±1 when the exact f32 remainder is ≥ ½ in magnitude; branch-free
+      (local.set $t (i32.trunc_sat_f32_s (local.get $v)))
+      (local.set $t (select (i32.const 1000) (local.get $t) (i32.gt_s (local.get $t) (i32.const 1000))))
+      (local.set $t (select (i32.const -1000) (local.get $t) (i32.lt_s (local.get $t) (i32.const -1000))))
+      (local.set $d (f32.sub (local.get $v) (f32.convert_i32_s (local.get $t))))
+      (local.set $t (i32.sub (i32.add (local.get $t) (f32.ge (local.get $d) (f32.const 0.5)))
+        (f32.le (local.get $d) (f32.const -0.5))))
+      (local.set $t (i32.add (local.get $t) (local.get $zp)))
       (i32.store8 (i32.add (local.get $dst) (local.get $i))
-        (call $offsetClamp (i32.trunc_sat_f32_s (local.get $t)) (local.get $zp) (i32.const -128) (i32.const 127)))
+        (select (i32.const -128) (select (i32.const 127) (local.get $t) (i32.gt_s (local.get $t) (i32.const 127)))
+          (i32.lt_s (local.get $t) (i32.const -128))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $is)))
     (local.get $bad))
