@@ -56,8 +56,14 @@ export function quantizeMultiplier(m: number): [bigint, number] {
   return exp < -31 ? [0n, 0] : [q, exp];
 }
 /** `MultiplyByQuantizedMultiplier(x, QuantizeMultiplier(m))`; the left shift wraps like the int32 C++ product. */
+const multipliers = new Map<number, [bigint, number]>();
 export function mulByQuantizedMultiplier(x: number, m: number): number {
-  const [q, shift] = quantizeMultiplier(m);
+  let qs = multipliers.get(m);
+  if (!qs) {
+    qs = quantizeMultiplier(m);
+    multipliers.set(m, qs);
+  }
+  const [q, shift] = qs;
   const left = shift > 0 ? BigInt(shift) : 0n;
   const right = shift > 0 ? 0n : BigInt(-shift);
   return Number(roundingDivideByPot(srdhm(BigInt.asIntN(32, BigInt(x) * (1n << left)), q), right));
