@@ -79,12 +79,16 @@ export interface PreparedInt8Conv {
   filter: number;
   bias: number;
   stage: Stage;
+  /** Accumulators per pixel (conv: output channels rounded up to 4). */
   outChannels: number;
   inBytes: number;
   outBytes: number;
 }
 
-/** int8 conv2d: the OHWI filter as HWIO int32 (output channel fastest). */
+/**
+ * int8 conv2d: the OHWI filter as int16 `[tap][pair of input channels][coPad][2]` (coPad: output channels rounded up
+ * to 4; zero weights beyond them and for an odd last input channel), the bias padded to coPad.
+ */
 export function prepareInt8Conv(
   heap: Heap,
   op: Int8Conv2DOp,
@@ -93,19 +97,30 @@ export function prepareInt8Conv(
   outQ: Int8Quant,
 ): PreparedInt8Conv {
   const g = convGeometry(inShape[0]!, inShape[1]!, op.kernel, op.strides, op.dilations, op.padding);
-  const taps = op.kernel[0] * op.kernel[1] * op.inChannels;
+  const taps = op.kernel[0] * op.kernel[1];
+  const cin = op.inChannels;
   const cout = op.outChannels;
-  const filter = heap.alloc(op.filter.length * 4);
-  const f = heap.i32(filter, op.filter.length);
+  const coPad = Math.ceil(cout / 4) * 4;
+  const pairs = Math.ceil(cin / 2);
+  const n = taps * pairs * coPad * 2;
+  const filter = heap.alloc(n * 2);
+  const f = new Int16Array(heap.memory.buffer, filter, n).fill(0);
   for (let co = 0; co < cout; co++)
-    for (let t = 0; t < taps; t++) f[t * cout + co] = op.filter[co * taps + t]!;
+    for (let t = 0; t < taps; t++)
+      for (let ci = 0; ci < cin; ci++)
+        f[((t * pairs + (ci >> 1)) * coPad + co) * 2 + (ci & 1)] = op.filter[(co * taps + t) * cin + ci]!;
+  let bias = 0;
+  if (op.bias) {
+    bias = heap.alloc(coPad * 4);
+    heap.i32(bias, coPad).fill(0).set(op.bias);
+  }
   return {
     op,
     g,
     filter,
-    bias: op.bias ? copyI32(heap, op.bias) : 0,
+    bias,
     stage: prepareStage(heap, inQ, op.filterScales, outQ, op.activation),
-    outChannels: cout,
+    outChannels: coPad,
     inBytes: g.inH * g.inW * op.inChannels,
     outBytes: g.outH * g.outW * cout,
   };

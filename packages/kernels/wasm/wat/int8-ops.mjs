@@ -8,8 +8,9 @@ import { POOL_COLS, POOL_ROWS, range } from './common.mjs';
  * DEQUANTIZE's product) are single f32 operations, as the reference rounds them.
  */
 export function int8OpKernels() {
-  // conv2d: G groups of 4 output channels from $o accumulated in i32x4 registers over in-bounds taps and input
-  // channels (HWIO filter widened to i32), then stored to the accumulator row.
+  // conv2d: G groups of 4 output channels from $o accumulated in i32x4 registers over in-bounds taps and pairs of
+  // input channels: the pair's two (x − zpIn) as i16 lanes in every 32-bit lane, times the pair's weights of 4
+  // output channels (i16, [tap][pair][coPad][2]) with i32x4.dot_i16x8_s, then stored to the accumulator row.
   const convGroups = (G) => {
     const acc = (g) => `$a${g}`;
     const wAt = (g) =>
@@ -21,13 +22,14 @@ export function int8OpKernels() {
           (else (v128.const i32x4 0 0 0 0))))`,
       )
       .join('\n          ')}
-          ${convTaps(`(local.set $xv (i32x4.splat (i32.sub (i32.load8_s (local.get $xp)) (local.get $zpIn))))
-                ${range(G)
-                  .map(
-                    (g) =>
-                      `(local.set ${acc(g)} (i32x4.add (local.get ${acc(g)}) (i32x4.mul (local.get $xv) ${wAt(g)})))`,
-                  )
-                  .join('\n                ')}`)}
+          ${convTaps(
+            range(G)
+              .map(
+                (g) =>
+                  `(local.set ${acc(g)} (i32x4.add (local.get ${acc(g)}) (i32x4.dot_i16x8_s (local.get $xv) ${wAt(g)})))`,
+              )
+              .join('\n                '),
+          )}
           ${range(G)
             .map(
               (g) =>
@@ -36,7 +38,8 @@ export function int8OpKernels() {
             .join('\n          ')}
           (local.set $o (i32.add (local.get $o) (i32.const ${4 * G})))`;
   };
-  // Runs `body` for every in-bounds tap and input channel, $xp at the input byte and $fp at its filter row.
+  // Runs `body` for every in-bounds tap and pair of input channels ($xv: the pair as two i16 in each 32-bit lane;
+  // an odd last channel pairs with 0), $fp at the pair's weight row.
   const convTaps = (body) => `(local.set $ky (i32.const 0))
           (loop $kys
             (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $ky) (local.get $dh))))
@@ -46,13 +49,21 @@ export function int8OpKernels() {
                 (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $kx) (local.get $dw))))
                 (if (i32.lt_u (local.get $ix) (local.get $w)) (then
                   (local.set $xp (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $ci))))
-                  (local.set $fp (i32.add (local.get $filter) (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $ci)) (local.get $co)) (i32.const 2))))
-                  (local.set $c (i32.const 0))
-                  (loop $cs
+                  (local.set $xend (i32.add (local.get $xp) (i32.and (local.get $ci) (i32.const -2))))
+                  (local.set $fp (i32.add (local.get $filter) (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cp)) (local.get $cop)) (i32.const 2))))
+                  (block $donePairs (loop $ps
+                    (br_if $donePairs (i32.ge_u (local.get $xp) (local.get $xend)))
+                    (local.set $xv (i32x4.splat (i32.or
+                      (i32.and (i32.sub (i32.load8_s (local.get $xp)) (local.get $zpIn)) (i32.const 0xffff))
+                      (i32.shl (i32.sub (i32.load8_s offset=1 (local.get $xp)) (local.get $zpIn)) (i32.const 16)))))
                     ${body}
-                    (local.set $xp (i32.add (local.get $xp) (i32.const 1)))
-                    (local.set $fp (i32.add (local.get $fp) (i32.shl (local.get $co) (i32.const 2))))
-                    (br_if $cs (i32.lt_u (local.tee $c (i32.add (local.get $c) (i32.const 1))) (local.get $ci))))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.const 2)))
+                    (local.set $fp (i32.add (local.get $fp) (i32.shl (local.get $cop) (i32.const 2))))
+                    (br $ps)))
+                  (if (i32.and (local.get $ci) (i32.const 1)) (then
+                    (local.set $xv (i32x4.splat
+                      (i32.and (i32.sub (i32.load8_s (local.get $xp)) (local.get $zpIn)) (i32.const 0xffff))))
+                    ${body}))))
                 (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))))
             (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))`;
   // Four int8 values at $p sign-extended to an i32x4.
@@ -109,20 +120,22 @@ export function int8OpKernels() {
       (br $cs))))
 
   ;; int8 CONV_2D of one sample: acc[o] = bias[o] (or 0) + Σ over in-bounds taps and input channels of
-  ;; w[tap][ci][o] · (x − zpIn) (HWIO filter widened to i32, 4 bytes per weight), then the output stage.
-  ;; Output channels go 32, 16, 4, then 1 at a time; $accRow holds one pixel's accumulators.
-  ;; $q: [mult ptr, shift ptr] as params $mult $shifts; zpOut, lo, hi.
+  ;; w[tap][ci][o] · (x − zpIn), then the output stage. Filter: [tap][ceil(ci/2) pairs][coPad][2] int16 (coPad = co
+  ;; rounded up to 4, zero weights beyond co and for an odd last channel), bias padded to coPad. Output channels go
+  ;; 32, 16, then 4 at a time; $accRow holds one pixel's coPad accumulators.
   (func (export "int8_conv2d") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32) (param $co i32)
     (param $h i32) (param $w i32) (param $ci i32) (param $kh i32) (param $kw i32)
     (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32)
     (param $oh i32) (param $ow i32) (param $zpIn i32) (param $mult i32) (param $shifts i32) (param $zpOut i32)
     (param $lo i32) (param $hi i32) (param $accRow i32)
-    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $c i32)
-    (local $o i32) (local $co4 i32) (local $xp i32) (local $fp i32) (local $out i32) (local $iy0 i32) (local $ix0 i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
+    (local $o i32) (local $cop i32) (local $cp i32) (local $xp i32) (local $xend i32) (local $fp i32) (local $out i32)
+    (local $iy0 i32) (local $ix0 i32)
     (local $xv v128) ${range(8)
       .map((g) => `(local $a${g} v128)`)
-      .join(' ')} (local $s i32)
-    (local.set $co4 (i32.and (local.get $co) (i32.const -4)))
+      .join(' ')}
+    (local.set $cop (i32.and (i32.add (local.get $co) (i32.const 3)) (i32.const -4)))
+    (local.set $cp (i32.shr_u (i32.add (local.get $ci) (i32.const 1)) (i32.const 1)))
     (local.set $out (local.get $dst))
     (block $doneY (loop $ys
       (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
@@ -133,27 +146,17 @@ export function int8OpKernels() {
         (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
         (local.set $o (i32.const 0))
         (block $done32 (loop $by32
-          (br_if $done32 (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $co4)))
+          (br_if $done32 (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $cop)))
           ${convGroups(8)}
           (br $by32)))
         (block $done16 (loop $by16
-          (br_if $done16 (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $co4)))
+          (br_if $done16 (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $cop)))
           ${convGroups(4)}
           (br $by16)))
         (block $done4 (loop $by4
-          (br_if $done4 (i32.ge_u (local.get $o) (local.get $co4)))
+          (br_if $done4 (i32.ge_u (local.get $o) (local.get $cop)))
           ${convGroups(1)}
           (br $by4)))
-        (block $done1 (loop $by1
-          (br_if $done1 (i32.ge_u (local.get $o) (local.get $co)))
-          (local.set $s (if (result i32) (local.get $bias)
-            (then (i32.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
-            (else (i32.const 0))))
-          ${convTaps(`(local.set $s (i32.add (local.get $s) (i32.mul (i32.sub (i32.load8_s (local.get $xp)) (local.get $zpIn))
-                      (i32.load (i32.add (local.get $fp) (i32.shl (local.get $o) (i32.const 2)))))))`)}
-          (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $o) (i32.const 2))) (local.get $s))
-          (local.set $o (i32.add (local.get $o) (i32.const 1)))
-          (br $by1)))
         (call $requantRow (local.get $accRow) (local.get $out) (local.get $co) (local.get $mult) (local.get $shifts)
           (local.get $zpOut) (local.get $lo) (local.get $hi))
         (local.set $out (i32.add (local.get $out) (local.get $co)))
@@ -171,7 +174,7 @@ export function int8OpKernels() {
     (param $m i32) (param $zpIn i32) (param $mult i32) (param $shifts i32) (param $zpOut i32) (param $lo i32)
     (param $hi i32) (param $accRow i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $oc i32)
-    (local $n i32) (local $full i32) (local $p i32) (local $f i32) (local $out i32)
+    (local $n i32) (local $full i32) (local $p i32) (local $f i32) (local $out i32) (local $ic i32)
     (local $a0 v128) (local $zv v128) (local $as i32)
     (local.set $n (i32.mul (local.get $c) (local.get $m)))
     (local.set $full (select (i32.and (local.get $c) (i32.const -4)) (i32.const 0) (i32.eq (local.get $m) (i32.const 1))))
@@ -194,6 +197,7 @@ export function int8OpKernels() {
               (local.set $as (if (result i32) (local.get $bias)
                 (then (i32.load (i32.add (local.get $bias) (i32.shl (local.get $oc) (i32.const 2)))))
                 (else (i32.const 0))))))
+          (local.set $ic (i32.div_u (local.get $oc) (local.get $m)))
           (local.set $ky (i32.const 0))
           (block $doneKy (loop $kys
             (br_if $doneKy (i32.ge_u (local.get $ky) (local.get $kh)))
@@ -205,7 +209,7 @@ export function int8OpKernels() {
                 (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
                 (if (i32.lt_u (local.get $ix) (local.get $w)) (then
                   (local.set $p (i32.add (local.get $src) (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))
-                    (i32.div_u (local.get $oc) (local.get $m)))))
+                    (local.get $ic))))
                   (local.set $f (i32.add (local.get $filter) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $n)) (local.get $oc)) (i32.const 2))))
                   (if (i32.lt_u (local.get $oc) (local.get $full))
                     (then
