@@ -180,15 +180,10 @@ export function runInt8Depthwise(
 ): void {
   const op = p.op as Int8DepthwiseConv2DOp;
   for (let b = 0; b < batch; b++) {
-    k.int8_depthwise(
-      src + b * p.inBytes,
-      p.filter,
-      p.bias,
-      dst + b * p.outBytes,
-      ...convWindow(p.g, op.channels, op),
-      op.depthMultiplier,
-      ...stageArgs(p.stage, scratch),
-    );
+    const io = [src + b * p.inBytes, p.filter, p.bias, dst + b * p.outBytes] as const;
+    const window = convWindow(p.g, op.channels, op);
+    if (op.depthMultiplier === 1) k.int8_depthwise_m1(...io, ...window, ...stageArgs(p.stage, scratch));
+    else k.int8_depthwise(...io, ...window, op.depthMultiplier, ...stageArgs(p.stage, scratch));
   }
 }
 

@@ -220,6 +220,17 @@ export interface KernelExports {
       ...stage: Int8OutputStage,
     ]
   ): void;
+  /** The same with depth multiplier 1, taps outermost (no depth multiplier argument). */
+  int8_depthwise_m1(
+    ...args: [
+      src: number,
+      filter: number,
+      bias: number,
+      dst: number,
+      ...window: ConvWindow,
+      ...stage: Int8OutputStage,
+    ]
+  ): void;
   int8_dense(
     ...args: [
       src: number,

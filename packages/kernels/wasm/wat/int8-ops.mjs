@@ -238,6 +238,77 @@ export function int8OpKernels() {
       (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
       (br $ys))))
 
+  ;; int8 DEPTHWISE_CONV_2D with depth multiplier 1, taps outermost: per output pixel the accumulator row starts at
+  ;; the bias (or 0), every in-bounds tap adds w[tap][c] · (x[c] − zpIn) to it, four channels per i32x4 (then one
+  ;; at a time), then the output stage. Same sums as int8_depthwise (integer addition in any order).
+  (func (export "int8_depthwise_m1") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32)
+    (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
+    (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32)
+    (param $zpIn i32) (param $mult i32) (param $shifts i32) (param $zpOut i32) (param $lo i32)
+    (param $hi i32) (param $accRow i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $ch i32)
+    (local $full i32) (local $p i32) (local $f i32) (local $a i32) (local $out i32) (local $zv v128)
+    (local.set $full (i32.and (local.get $c) (i32.const -4)))
+    (local.set $zv (i32x4.splat (local.get $zpIn)))
+    (local.set $out (local.get $dst))
+    (block $doneY (loop $ys
+      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
+      (local.set $ox (i32.const 0))
+      (block $doneX (loop $xs
+        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
+        (local.set $ch (i32.const 0))
+        (block $doneInit (loop $init
+          (br_if $doneInit (i32.ge_u (local.get $ch) (local.get $c)))
+          (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $ch) (i32.const 2)))
+            (if (result i32) (local.get $bias)
+              (then (i32.load (i32.add (local.get $bias) (i32.shl (local.get $ch) (i32.const 2)))))
+              (else (i32.const 0))))
+          (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+          (br $init)))
+        (local.set $ky (i32.const 0))
+        (block $doneKy (loop $kys
+          (br_if $doneKy (i32.ge_u (local.get $ky) (local.get $kh)))
+          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
+          (if (i32.lt_u (local.get $iy) (local.get $h)) (then
+            (local.set $kx (i32.const 0))
+            (block $doneKx (loop $kxs
+              (br_if $doneKx (i32.ge_u (local.get $kx) (local.get $kw)))
+              (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
+              (if (i32.lt_u (local.get $ix) (local.get $w)) (then
+                (local.set $p (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))))
+                (local.set $f (i32.add (local.get $filter) (i32.shl (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $c)) (i32.const 2))))
+                (local.set $a (local.get $accRow))
+                (local.set $ch (i32.const 0))
+                (block $done4 (loop $c4
+                  (br_if $done4 (i32.ge_u (local.get $ch) (local.get $full)))
+                  (v128.store (local.get $a) (i32x4.add (v128.load (local.get $a))
+                    (i32x4.mul (i32x4.sub ${load4('(local.get $p)')} (local.get $zv)) (v128.load (local.get $f)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                  (local.set $f (i32.add (local.get $f) (i32.const 16)))
+                  (local.set $a (i32.add (local.get $a) (i32.const 16)))
+                  (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+                  (br $c4)))
+                (block $done1 (loop $c1
+                  (br_if $done1 (i32.ge_u (local.get $ch) (local.get $c)))
+                  (i32.store (local.get $a) (i32.add (i32.load (local.get $a))
+                    (i32.mul (i32.sub (i32.load8_s (local.get $p)) (local.get $zpIn)) (i32.load (local.get $f)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (local.set $f (i32.add (local.get $f) (i32.const 4)))
+                  (local.set $a (i32.add (local.get $a) (i32.const 4)))
+                  (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
+                  (br $c1)))))
+              (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
+              (br $kxs)))))
+          (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
+          (br $kys)))
+        (call $requantRow (local.get $accRow) (local.get $out) (local.get $c) (local.get $mult) (local.get $shifts)
+          (local.get $zpOut) (local.get $lo) (local.get $hi))
+        (local.set $out (i32.add (local.get $out) (local.get $c)))
+        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+        (br $xs)))
+      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+      (br $ys))))
+
   ;; int8 FULLY_CONNECTED of one sample: x − zpIn widened to i16 into $xs (cinPad entries, the padding 0), then
   ;; per output o: acc = bias[o] (or 0) + Σ w[o][i] · (x[i] − zpIn) with i32x4.dot_i16x8_s over rows of i16
   ;; weights padded to cinPad (a multiple of 8), then the output stage.
