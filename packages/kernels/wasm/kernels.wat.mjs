@@ -6,7 +6,8 @@
 // built against a shared memory for two-thread execution. All pointers are byte offsets.
 //
 // The kernels are written per op family in ./wat/: gemm.mjs (binary GEMM micro-kernels), pack.mjs, im2col.mjs,
-// depthwise-pool.mjs (binary depthwise conv, binary max-pool), float-conv.mjs, float-ops.mjs, roofline.mjs.
+// depthwise-pool.mjs (binary depthwise conv, binary max-pool), float-conv.mjs, float-ops.mjs, int8-ops.mjs,
+// roofline.mjs.
 // This file assembles them into one module, in a fixed order (the assembled bytes must not change by accident).
 
 import { depthwiseAndPoolKernels } from './wat/depthwise-pool.mjs';
@@ -14,6 +15,7 @@ import { floatConvKernel } from './wat/float-conv.mjs';
 import { floatOpKernels } from './wat/float-ops.mjs';
 import { GEMM_KERNELS, gemmKernel, rowKernel, STEP_STORE_BYTES } from './wat/gemm.mjs';
 import { im2colKernel } from './wat/im2col.mjs';
+import { int8OpKernels } from './wat/int8-ops.mjs';
 import { packKernel } from './wat/pack.mjs';
 import { ROOFLINES, rooflineKernel } from './wat/roofline.mjs';
 
@@ -39,6 +41,7 @@ export function kernelsWat({ shared = false, variants = [] } = {}) {
   ${depthwiseAndPoolKernels()}
   ${floatConvKernel()}
   ${floatOpKernels()}
+  ${int8OpKernels()}
   ${ROOFLINES.map(rooflineKernel).join('\n')}
 )`;
 }

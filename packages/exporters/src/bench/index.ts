@@ -11,9 +11,10 @@
  *   - the popcount variants inside the binary conv, against __builtin_popcount (a libgcc call on M4).
  *   - per preset (seeded random weights): instructions per inference and per layer, flash and RAM of the
  *     device image (arm-none-eabi-size of the STM32L4R9 build), arena bytes.
- * Formats (.bnn, .tflite): formatCases() from ./formats.js; the .tflite importer: importCases() from ./import.js.
+ * Formats (.bnn, .tflite): formatCases() from ./formats.js; the .tflite importer: importCases() from ./import.js;
+ * tflite-xcore on the MNIST test split against the TFLite/LCE int8 reference: xcoreSplitCases() from ./xcore-split.js.
  *
- * Environment: BNN_EXPORTERS_BENCH=conv,int8,presets,latency,formats,import (any comma-separated subset of the sections;
+ * Environment: BNN_EXPORTERS_BENCH=conv,int8,presets,latency,formats,import,xcore-split (any comma-separated subset of the sections;
  * default all; a subset writes bench-results/exporters-<sections>.json instead of exporters.json),
  * BNN_BENCH_PRESETS=id,id (the presets measured). Each preset with a float first conv or a float last dense is
  * measured twice: as it is, and with those two layers in int8 (`withFirstLastPrecision`, case names
@@ -47,6 +48,7 @@ import { buildStm32Bundle } from '../stm32/bundle.js';
 import { run, unpackBundle, verifyStm32Bundle } from '../stm32/verify.js';
 import { type BenchCase, formatCases } from './formats.js';
 import { importCases } from './import.js';
+import { xcoreSplitCases } from './xcore-split.js';
 
 const LOWER = 'Cortex-M4 instructions (lower is better)';
 
@@ -275,6 +277,7 @@ const SECTIONS = {
   latency: latencyRandomCases,
   formats: formatCases,
   import: async () => importCases(),
+  'xcore-split': xcoreSplitCases,
 } satisfies Record<string, () => Promise<BenchCase[]>>;
 type Section = keyof typeof SECTIONS;
 

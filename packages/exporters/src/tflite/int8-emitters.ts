@@ -42,7 +42,12 @@ export const INT8_TFLITE_EMITTERS = {
     em.builtin(Op.QUANTIZE, 'QUANTIZE', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], undefined, 1);
   },
   int8_dequantize: (em, op) => {
-    em.builtin(Op.DEQUANTIZE, 'DEQUANTIZE', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], undefined, 2);
+    const [x, y] = [em.t(op.inputs[0]!), em.t(op.outputs[0]!)];
+    // xcore quantises every float tensor, so the output may be int8 too: TFLite's DEQUANTIZE writes float32
+    // only (Prepare refuses another type); int8 → int8 is QUANTIZE's requantisation.
+    if (em.mb.tensors[y]!.type === TensorType.INT8)
+      em.builtin(Op.QUANTIZE, 'QUANTIZE', [x], [y], undefined, 1);
+    else em.builtin(Op.DEQUANTIZE, 'DEQUANTIZE', [x], [y], undefined, 2);
   },
   int8_bitpack: (em, op) => {
     let x = em.t(op.inputs[0]!);

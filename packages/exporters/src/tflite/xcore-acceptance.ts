@@ -98,6 +98,13 @@ export function xcoreFileProblems(model: TfliteModelView): string[] {
       case 'FULLY_CONNECTED':
         checkWeighted(op, where, tensor, constData, problems);
         break;
+      case 'DEQUANTIZE':
+        if (inT.type !== TensorType.INT8 || outT.type !== TensorType.FLOAT32)
+          problems.push(`${where}: TFLite's DEQUANTIZE reads int8 and writes float32 only`);
+        break;
+      case 'QUANTIZE':
+        if (outT.type !== TensorType.INT8) problems.push(`${where}: output must be int8`);
+        break;
       case 'SOFTMAX': {
         const q = outT.quantization;
         if (!q || q.zeroPoint[0] !== -128 || Math.abs(q.scale[0]! - 1 / 256) > 1e-9)

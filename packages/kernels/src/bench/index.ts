@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: binary kernels vs TensorFlow.js (wasm/XNNPACK and cpu) on the same shapes, side by side in
  * one run, plus achieved binary ops/s against a WASM popcount roofline measured here, two-thread speed-up and
- * whole-model latency of the presets. Writes <repo>/bench-results/kernels.json and prints a table.
+ * whole-model latency of the presets, and the int8 ops (WASM vs their TS reference and tfjs-wasm float32, int8.ts). Writes <repo>/bench-results/kernels.json and prints a table.
  * Binary ops are counted as 2·M·N·K (LCE / daBNN convention). The timed binary conv includes packing its
  * float input and the output transform. The 3×3 conv cases also run in headless Chromium (browser.ts).
  */
@@ -20,6 +20,7 @@ import { Rng } from '../test-support/random.js';
 import { WasmBConv } from '../wasm/standalone.js';
 import { browserConvCases } from './browser.js';
 import { benchConvOp, CONV_SHAPES } from './cases.js';
+import { int8Cases } from './int8.js';
 import * as timing from './timing.js';
 import { wholeModelCases } from './whole-model.js';
 
@@ -291,6 +292,7 @@ async function main(): Promise<void> {
     );
   }
 
+  for (const c of await int8Cases({ timeSideBySide, useTf, quick })) push(c);
   for (const c of await wholeModelCases({ timeSideBySide, useTf, quick })) push(c);
   push({
     case: `popcount roofline (register-only XOR+popcount+add; best of ${ROOFLINES.map((r) => `${r.i64s} i64 + ${r.v128s} v128`).join(', ')} chains)`,

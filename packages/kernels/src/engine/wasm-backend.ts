@@ -22,8 +22,11 @@ interface Arena {
 }
 
 export async function createWasmBackend(plan: Plan, options: { threads: 1 | 2 }): Promise<Backend> {
-  // Two threads only help binary convs/denses: start the worker only when the graph has some.
-  const hasGemm = plan.ops.some(({ op }) => op.op === 'bconv2d' || op.op === 'bdense');
+  // Two threads only help binary convs/denses (float, bit-packed or int8 output): start the worker only when the
+  // graph has some.
+  const hasGemm = plan.ops.some(
+    ({ op }) => op.op === 'bconv2d' || op.op === 'bdense' || op.op === 'int8_bconv2d',
+  );
   const shared = options.threads === 2 && hasGemm && sharedMemoryAvailable();
   const memory = new WebAssembly.Memory({ initial: 16, maximum: 32768, shared });
   const k: KernelExports = await instantiateKernels(memory, shared);

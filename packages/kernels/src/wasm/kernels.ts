@@ -26,6 +26,22 @@ import {
   runPool2D,
   runScaleShift,
 } from './float-ops.js';
+import {
+  int8BConvScratchBytes,
+  int8ConvScratchBytes,
+  int8DenseScratchBytes,
+  prepareInt8Add,
+  prepareInt8BConv,
+  prepareInt8Conv,
+  prepareInt8Dense,
+  prepareInt8Depthwise,
+  runInt8Add,
+  runInt8BConv,
+  runInt8Conv,
+  runInt8Dense,
+  runInt8Depthwise,
+  runInt8Pool2D,
+} from './int8-ops.js';
 import type { Heap, KernelExports } from './runtime.js';
 import type { GemmWorker } from './threads.js';
 
@@ -63,8 +79,7 @@ function sampleView(heap: Heap, t: TensorInfo, ptr: number, b: number): Value {
 }
 
 /**
- * The op's reference kernel on views of the heap, sample by sample (ops without a WASM kernel: float ops, and
- * the int8 ops, whose integer reference kernels are the executable definition).
+ * The op's reference kernel on views of the heap, sample by sample (the float ops without a WASM kernel).
  */
 function onReference(_heap: Heap, { op, inputs, output }: PlannedOp): PreparedWasmOp {
   return {
@@ -155,17 +170,69 @@ export const WASM_KERNELS = {
     run: ({ k, srcs, dst, batch }) =>
       k.softmax_f32(srcs[0]!, dst, (batch * x!.elements) / x!.channels, x!.channels),
   }),
-  // int8 ops run their reference kernels (TFLite's integer arithmetic) on views of the heap.
-  int8_quantize: onReference,
-  int8_dequantize: onReference,
-  int8_bitpack: onReference,
-  int8_conv2d: onReference,
-  int8_depthwise_conv2d: onReference,
-  int8_dense: onReference,
-  int8_add: onReference,
-  int8_maxpool2d: onReference,
-  int8_avgpool2d: onReference,
-  int8_bconv2d: onReference,
+  // int8 ops: TFLite's integer kernels (and LCE's int8 paths) on WASM, bit-exact with src/reference/int8.ts.
+  int8_quantize: (_heap, { op, inputs: [x], output }) => {
+    const q = output.quant!;
+    return {
+      run({ k, srcs, dst, batch }) {
+        if (k.int8_quantize(srcs[0]!, dst, batch * x!.elements, q.scale, q.zeroPoint) !== 0)
+          throw nonFiniteQuantize(op.sourceNode);
+      },
+    };
+  },
+  int8_dequantize: (_heap, { inputs: [x] }) => {
+    const q = x!.quant!;
+    return {
+      run: ({ k, srcs, dst, batch }) =>
+        k.int8_dequantize(srcs[0]!, dst, batch * x!.elements, q.scale, q.zeroPoint),
+    };
+  },
+  int8_bitpack: (_heap, { inputs: [x] }) => ({
+    run: ({ k, srcs, dst, batch }) =>
+      k.int8_bitpack(srcs[0]!, dst, batch * x!.positions, x!.channels, x!.quant!.zeroPoint),
+  }),
+  int8_conv2d: (heap, { op, inputs: [x], output }) => {
+    const p = prepareInt8Conv(heap, op, x!.shape, x!.quant!, output.quant!);
+    return {
+      run: ({ k, srcs, dst, scratch, batch }) => runInt8Conv(k, p, srcs[0]!, dst, scratch, batch),
+      scratchBytes: () => int8ConvScratchBytes(p),
+    };
+  },
+  int8_depthwise_conv2d: (heap, { op, inputs: [x], output }) => {
+    const p = prepareInt8Depthwise(heap, op, x!.shape, x!.quant!, output.quant!);
+    return {
+      run: ({ k, srcs, dst, scratch, batch }) => runInt8Depthwise(k, p, srcs[0]!, dst, scratch, batch),
+      scratchBytes: () => int8ConvScratchBytes(p),
+    };
+  },
+  int8_dense: (heap, { op, inputs: [x], output }) => {
+    const p = prepareInt8Dense(heap, op, x!.quant!, output.quant!);
+    return {
+      run: ({ k, srcs, dst, scratch, batch }) => runInt8Dense(k, p, x!, srcs[0]!, dst, scratch, batch),
+      scratchBytes: () => int8DenseScratchBytes(p),
+    };
+  },
+  int8_add: (_heap, { op, inputs: [a, b], output }) => {
+    const p = prepareInt8Add(a!.quant!, b!.quant!, output.quant!, op.activation);
+    return {
+      run: ({ k, srcs, dst, batch }) =>
+        runInt8Add(k, p.params, p.range, srcs[0]!, srcs[1]!, dst, batch * output.elements),
+    };
+  },
+  int8_maxpool2d: (_heap, { op, inputs: [x], output }) => ({
+    run: ({ k, srcs, dst, batch }) => runInt8Pool2D(k, op, x!, output, srcs[0]!, dst, batch),
+  }),
+  int8_avgpool2d: (_heap, { op, inputs: [x], output }) => ({
+    run: ({ k, srcs, dst, batch }) => runInt8Pool2D(k, op, x!, output, srcs[0]!, dst, batch),
+  }),
+  int8_bconv2d: (heap, { op, inputs: [x], output }) => {
+    const p = prepareInt8BConv(heap, op, x!.shape, output.quant!);
+    return {
+      run: ({ k, srcs, dst, scratch, batch, worker }) =>
+        runInt8BConv(k, p, srcs[0]!, dst, scratch, batch, worker),
+      scratchBytes: (batch) => int8BConvScratchBytes(p, batch),
+    };
+  },
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -79,6 +79,21 @@ export type PoolWindow = [
   ow: number,
 ];
 
+/**
+ * The output stage of an int8 conv / depthwise / dense as its kernel takes it: input zero point, per-channel
+ * multipliers and shifts (heap pointers to int32s), output zero point, activation range, and one pixel's int32
+ * accumulator row (scratch).
+ */
+export type Int8OutputStage = [
+  zpIn: number,
+  mult: number,
+  shifts: number,
+  zpOut: number,
+  lo: number,
+  hi: number,
+  accRow: number,
+];
+
 /** The ConvWindow of a conv with geometry `g` over `c` channels (or packed words). */
 export function convWindow(
   g: ConvGeometry,
@@ -182,6 +197,84 @@ export interface KernelExports {
   expf_f32(x: number): number;
   /** Softmax over `rows` rows of `n` floats (expf, float32 sum and divisions); dst may equal src. */
   softmax_f32(src: number, dst: number, rows: number, n: number): void;
+  /** int8 kernels (int8OpKernels in the WAT source), exactly equal to src/reference/int8.ts. */
+  int8_conv2d(
+    ...args: [
+      src: number,
+      filter: number,
+      bias: number,
+      dst: number,
+      co: number,
+      ...window: ConvWindow,
+      ...stage: Int8OutputStage,
+    ]
+  ): void;
+  int8_depthwise(
+    ...args: [
+      src: number,
+      filter: number,
+      bias: number,
+      dst: number,
+      ...window: ConvWindow,
+      depthMultiplier: number,
+      ...stage: Int8OutputStage,
+    ]
+  ): void;
+  /** The same with depth multiplier 1, taps outermost (no depth multiplier argument). */
+  int8_depthwise_m1(
+    ...args: [
+      src: number,
+      filter: number,
+      bias: number,
+      dst: number,
+      ...window: ConvWindow,
+      ...stage: Int8OutputStage,
+    ]
+  ): void;
+  int8_dense(
+    ...args: [
+      src: number,
+      weights: number,
+      bias: number,
+      dst: number,
+      cin: number,
+      cinPad: number,
+      cout: number,
+      zpIn: number,
+      mult: number,
+      shifts: number,
+      zpOut: number,
+      lo: number,
+      hi: number,
+      xs: number,
+      accRow: number,
+    ]
+  ): void;
+  int8_add(
+    ...args: [
+      a: number,
+      b: number,
+      dst: number,
+      n: number,
+      leftShift: number,
+      off1: number,
+      m1: number,
+      s1: number,
+      off2: number,
+      m2: number,
+      s2: number,
+      mo: number,
+      so: number,
+      zpOut: number,
+      lo: number,
+      hi: number,
+    ]
+  ): void;
+  int8_pool2d(...args: [src: number, dst: number, ...window: PoolWindow, kind: 0 | 1]): void;
+  /** Returns 1 when some input is NaN or ±∞. */
+  int8_quantize(src: number, dst: number, n: number, scale: number, zp: number): number;
+  int8_dequantize(src: number, dst: number, n: number, scale: number, zp: number): void;
+  int8_bitpack(src: number, dst: number, rows: number, channels: number, zp: number): void;
   /** The benchmark's register-only XOR + popcount + add loops (ROOFLINES in the WAT source). */
   roofline_6x2(n: number, seed: bigint): bigint;
   roofline_4x4(n: number, seed: bigint): bigint;

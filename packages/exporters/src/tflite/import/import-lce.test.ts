@@ -2,7 +2,7 @@
  * Imports `.tflite` fixtures written here in LCE's converter layout (operator order, tensor types, FlexBuffer
  * options, `-1` optional inputs, int8 quantization parameters; see docs of the reference model) and checks what the
  * imported deploy graph computes (kernels' reference engine) against an independent reference of TFLite's and
- * LCE's semantics written in this file (BigInt fixed point, plain loops) — not the engine under test.
+ * LCE's semantics (`../tflite-int8-reference.ts`: BigInt fixed point, plain loops) — not the engine under test.
  */
 import { runDeployGraph } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
@@ -10,135 +10,20 @@ import { rng } from '../../bnn/test-graphs.js';
 import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from '../lce-options.js';
 import { TfliteModelBuilder } from '../model-builder.js';
 import { Activation, BuiltinOperator as Op, Padding, TensorType } from '../schema.js';
+import {
+  at,
+  type Map3,
+  mulByQuantizedMultiplier,
+  refBconvDots,
+  refConvInt8,
+  roundAway,
+  sat8,
+} from '../tflite-int8-reference.js';
 import { TfliteImportError } from './import-errors.js';
 import { importTflite } from './import-tflite.js';
 import { conv2dOptions, lceInt8Bnn, packFilter, randInt } from './lce-fixtures.js';
 
-// ---------------------------------------------------------------------------------------------------------------
-// Independent reference: TFLite's integer arithmetic (BigInt) and LCE's binary ops, straight from their definitions.
-
-const I32_MIN = -2147483648n;
-const I32_MAX = 2147483647n;
-function srdhm(a: bigint, b: bigint): bigint {
-  if (a === b && a === I32_MIN) return I32_MAX;
-  const ab = a * b;
-  const nudge = ab >= 0n ? 1n << 30n : 1n - (1n << 30n);
-  return (ab + nudge) / (1n << 31n); // BigInt division truncates toward zero, like C++.
-}
-function roundingDivideByPot(x: bigint, e: bigint): bigint {
-  const mask = (1n << e) - 1n;
-  const rem = x & mask;
-  const threshold = (mask >> 1n) + (x < 0n ? 1n : 0n);
-  return (x >> e) + (rem > threshold ? 1n : 0n);
-}
-function quantizeMultiplier(m: number): [bigint, number] {
-  if (m === 0) return [0n, 0];
-  let exp = Math.floor(Math.log2(m)) + 1;
-  let frac = m / 2 ** exp;
-  if (frac >= 1) {
-    frac /= 2;
-    exp += 1;
-  } else if (frac < 0.5) {
-    frac *= 2;
-    exp -= 1;
-  }
-  let q = BigInt(Math.round(frac * 2 ** 31));
-  if (q === 1n << 31n) {
-    q /= 2n;
-    exp += 1;
-  }
-  return exp < -31 ? [0n, 0] : [q, exp];
-}
-function mulByQuantizedMultiplier(x: number, m: number): number {
-  const [q, shift] = quantizeMultiplier(m);
-  const left = shift > 0 ? BigInt(shift) : 0n;
-  const right = shift > 0 ? 0n : BigInt(-shift);
-  return Number(roundingDivideByPot(srdhm(BigInt(x) * (1n << left), q), right));
-}
-const sat8 = (v: number) => Math.max(-128, Math.min(127, v));
-const roundAway = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
-
-interface Map3 {
-  h: number;
-  w: number;
-  c: number;
-  d: number[]; // NHWC, one sample
-}
-const at = (m: Map3, y: number, x: number, c: number) => m.d[(y * m.w + x) * m.c + c]!;
-function outSize(n: number, k: number, s: number, dil: number, same: boolean) {
-  const ext = (k - 1) * dil + 1;
-  if (!same) return { out: Math.floor((n - ext) / s) + 1, before: 0 };
-  const out = Math.ceil(n / s);
-  return { out, before: Math.floor(Math.max((out - 1) * s + ext - n, 0) / 2) };
-}
-
-/** TFLite reference_integer_ops::ConvPerChannel (OHWI filter). */
-function refConvInt8(
-  x: Map3,
-  f: { w: Int8Array; o: number; kh: number; kw: number; scales: number[]; bias: Int32Array },
-  q: { inS: number; inZ: number; outS: number; outZ: number },
-  same: boolean,
-  stride: number,
-  relu: boolean,
-): Map3 {
-  const gh = outSize(x.h, f.kh, stride, 1, same);
-  const gw = outSize(x.w, f.kw, stride, 1, same);
-  const out: number[] = [];
-  for (let oy = 0; oy < gh.out; oy++)
-    for (let ox = 0; ox < gw.out; ox++)
-      for (let o = 0; o < f.o; o++) {
-        let acc = 0;
-        for (let ky = 0; ky < f.kh; ky++)
-          for (let kx = 0; kx < f.kw; kx++) {
-            const iy = oy * stride - gh.before + ky;
-            const ix = ox * stride - gw.before + kx;
-            if (iy < 0 || ix < 0 || iy >= x.h || ix >= x.w) continue;
-            for (let i = 0; i < x.c; i++)
-              acc += f.w[((o * f.kh + ky) * f.kw + kx) * x.c + i]! * (at(x, iy, ix, i) - q.inZ);
-          }
-        acc += f.bias[o]!;
-        const m = (Math.fround(q.inS) * Math.fround(f.scales[o]!)) / Math.fround(q.outS);
-        let v = mulByQuantizedMultiplier(acc, m) + q.outZ;
-        v = sat8(v);
-        if (relu) v = Math.max(v, Math.max(-128, q.outZ));
-        out.push(v);
-      }
-  return { h: gh.out, w: gw.out, c: f.o, d: out };
-}
-
-/** LCE's binary conv on ±1 values (input as signs), one-padding (+1) or zero-padding. Returns accum and dot per output. */
-function refBconvDots(
-  xSigns: Map3,
-  f: { bits: number[][]; kh: number; kw: number }, // bits[o][(ky*kw+kx)*cin+i] = 1 for −1
-  same: boolean,
-  padValue: 0 | 1,
-  stride: number | [number, number],
-  dil: number | [number, number],
-): { h: number; w: number; o: number; dot: number[] } {
-  const [sh, sw] = typeof stride === 'number' ? [stride, stride] : stride;
-  const [dh, dw] = typeof dil === 'number' ? [dil, dil] : dil;
-  const gh = outSize(xSigns.h, f.kh, sh, dh, same);
-  const gw = outSize(xSigns.w, f.kw, sw, dw, same);
-  const dot: number[] = [];
-  for (let oy = 0; oy < gh.out; oy++)
-    for (let ox = 0; ox < gw.out; ox++)
-      for (let o = 0; o < f.bits.length; o++) {
-        let s = 0;
-        for (let ky = 0; ky < f.kh; ky++)
-          for (let kx = 0; kx < f.kw; kx++) {
-            const iy = oy * sh - gh.before + ky * dh;
-            const ix = ox * sw - gw.before + kx * dw;
-            const inside = iy >= 0 && ix >= 0 && iy < xSigns.h && ix < xSigns.w;
-            for (let i = 0; i < xSigns.c; i++) {
-              const wv = f.bits[o]![(ky * f.kw + kx) * xSigns.c + i] ? -1 : 1;
-              const xv = inside ? at(xSigns, iy, ix, i) : padValue === 1 ? 1 : 0;
-              s += wv * xv;
-            }
-          }
-        dot.push(s);
-      }
-  return { h: gh.out, w: gw.out, o: f.bits.length, dot };
-}
+// The independent reference (TFLite's integer arithmetic in BigInt, LCE's binary ops) is ../tflite-int8-reference.ts.
 
 // ---------------------------------------------------------------------------------------------------------------
 // Fixture writer: LCE's converter layout.
