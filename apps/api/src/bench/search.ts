@@ -68,13 +68,11 @@ async function main() {
       kind: 'documented',
       accuracy: hand.p.documentedAccuracy?.accuracy ?? null,
       documented: hand.p.documentedAccuracy ?? null,
-      otherPresetsInBudget: candidates
-        .slice(1)
-        .map((c) => ({
-          preset: c.p.id,
-          packedBytes: c.packedBytes,
-          accuracy: c.p.documentedAccuracy?.accuracy ?? null,
-        })),
+      otherPresetsInBudget: candidates.slice(1).map((c) => ({
+        preset: c.p.id,
+        packedBytes: c.packedBytes,
+        accuracy: c.p.documentedAccuracy?.accuracy ?? null,
+      })),
     };
     if (BASELINE === 'train') {
       const t0 = Date.now();
