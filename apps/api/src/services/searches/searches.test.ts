@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rungEpochs } from '@bnn-studio/bnn-core';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
@@ -92,6 +93,27 @@ describe.each(testProviders())('searches (%s)', (provider) => {
       expect((await t.app.inject({ method: 'GET', url: '/api/searches' })).statusCode).toBe(401);
       expect(await t.ctx.db.search.count()).toBe(0);
       expect(await t.ctx.db.run.count()).toBe(0);
+    });
+
+    it('answers any nearly valid body with a 2xx or a 4xx naming the problem, never a 5xx (seeded fuzz)', async () => {
+      const keys = Object.keys(TINY);
+      const body = fc.oneof(
+        fc.jsonValue(),
+        fc
+          .record({ key: fc.constantFrom(...keys, 'extra'), value: fc.jsonValue({ maxDepth: 2 }) })
+          .map(({ key, value }) => ({ ...structuredClone(TINY), [key]: value })),
+        fc
+          .record({ key: fc.constantFrom(...Object.keys(SPACE)), value: fc.jsonValue({ maxDepth: 2 }) })
+          .map(({ key, value }) => ({ ...structuredClone(TINY), space: { ...SPACE, [key]: value } })),
+      );
+      await fc.assert(
+        fc.asyncProperty(body, async (payload) => {
+          const r = await post(payload as object);
+          expect(r.statusCode, r.body).toBeLessThan(500);
+          if (r.statusCode >= 400) expect(r.json().error.message.length).toBeGreaterThan(10);
+        }),
+        { numRuns: 25, seed: 17 },
+      );
     });
   });
 
