@@ -206,7 +206,7 @@ function SearchChart({ s }: { s: SearchDetail }) {
 }
 
 /** One search, live over SSE: status, cancel/resume, the chart and the candidate table. */
-function SearchView({ id }: { id: string }) {
+function SearchView({ id, onStatus }: { id: string; onStatus(status: string): void }) {
   const [s, setS] = useState<SearchDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
   // A resumed search streams again: the effect re-subscribes when the search starts running.
@@ -229,6 +229,10 @@ function SearchView({ id }: { id: string }) {
       es.close();
     };
   }, [id, running]);
+  const status = s?.status;
+  useEffect(() => {
+    if (status) onStatus(status);
+  }, [status, onStatus]);
   const act = async (fn: (id: string) => Promise<SearchDetail>) => {
     setError(null);
     try {
@@ -386,7 +390,7 @@ export function AutoSizeApp() {
           </ul>
         </nav>
       ) : null}
-      {selected ? <SearchView key={selected} id={selected} /> : null}
+      {selected ? <SearchView key={selected} id={selected} onStatus={refresh} /> : null}
     </main>
   );
 }
