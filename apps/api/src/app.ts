@@ -16,6 +16,7 @@ import importRoutes from './routes/imports.js';
 import openapiRoutes from './routes/openapi.js';
 import projectRoutes from './routes/projects.js';
 import runRoutes from './routes/runs.js';
+import searchRoutes from './routes/searches.js';
 import type { WebApp } from './web.js';
 
 export interface BuildAppOptions {
@@ -69,6 +70,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(runRoutes, { ctx });
   await app.register(exportRoutes, { ctx });
   await app.register(importRoutes, { ctx });
+  await app.register(searchRoutes, { ctx });
 
   if (opts.web) {
     await app.register(webPlugin, { web: opts.web, token: ctx.token });

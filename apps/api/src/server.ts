@@ -6,6 +6,7 @@ import { closeContext, openContext } from './context.js';
 import { createJobQueue } from './jobs/create-job-queue.js';
 import { loadCoreTf } from './lib/core-tf.js';
 import { startAbandonedRunReaper } from './services/runs/reap-abandoned-runs.js';
+import { startSearchDriver } from './services/searches/advance-search.js';
 import { loadWebApp } from './web.js';
 
 export interface ServeOptions {
@@ -32,6 +33,8 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
   ctx.jobs = await createJobQueue(ctx, { workers: config.workers, log: (m) => app.log.info(m) });
   await app.listen({ port: config.port, host: config.host });
   const stopReaper = startAbandonedRunReaper(ctx, (m) => app.log.warn(m));
+  // Running searches (state in the database) advance as their runs complete, here or in workers.
+  const stopSearches = startSearchDriver(ctx, { log: (m) => app.log.warn(m) });
   // Warm the training-config validator (bnn-core/tf loads tfjs) so the first run creation is quick.
   void loadCoreTf().catch(() => {});
   const port = (app.server.address() as AddressInfo).port;
@@ -45,6 +48,7 @@ export async function serve(opts: ServeOptions = {}, config: StudioConfig = load
     app.log.info({ signal }, 'shutting down: finishing or re-queueing running jobs');
     try {
       stopReaper();
+      stopSearches();
       await app.close();
       await web?.close();
       await closeContext(ctx);

@@ -111,7 +111,7 @@ export {
   saturatingRoundingDoublingHighMul,
   tfliteRound,
 } from './math/int8.js';
-export { seededRandom } from './math/rng.js';
+export { Rng, seededRandom } from './math/rng.js';
 export type { AxisWindow, Window2d, WindowPadding } from './math/window.js';
 export { axisWindow, window2d, windowExtent } from './math/window.js';
 export type { DocumentedAccuracy } from './presets/documented-accuracy.js';
@@ -161,6 +161,40 @@ export {
   quantizerPrecision,
   resolveQuantizerConfig,
 } from './registry/quantizers.js';
+export type { CandidateCost, SearchBudget } from './search/cost.js';
+export { deployedShapeGraph, overBudget, packedCost } from './search/cost.js';
+export type {
+  Decision,
+  DecisionContext,
+  FrontPoint,
+  SchedulerConfig,
+  TrialRecord,
+  TrialStatus,
+} from './search/scheduler.js';
+export { bestTrial, nextDecision, paretoFront, rungEpochs } from './search/scheduler.js';
+export type {
+  CandidateParams,
+  SearchFamily,
+  SearchSpace,
+  SearchSpaceInput,
+  TrunkIO,
+} from './search/space.js';
+export {
+  candidateKey,
+  drawCandidate,
+  FIRST_LAYER_CHOICES,
+  LAST_LAYER_CHOICES,
+  parseSearchSpace,
+  QUANTIZER_CHOICES,
+  SEARCH_FAMILIES,
+  SearchSpaceSchema,
+  sampleCandidate,
+  spaceSize,
+  stageWidth,
+  TRUNK_BASE_WIDTHS,
+  TRUNK_DEFAULTS,
+  trunkGraph,
+} from './search/space.js';
 export { floatTeacher, floatTwin } from './spec/float-twin.js';
 export {
   graphEdgeSchema,

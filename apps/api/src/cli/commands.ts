@@ -32,6 +32,7 @@ import { createRun } from '../services/runs/create-run.js';
 import { getRun } from '../services/runs/get-run.js';
 import { listRuns } from '../services/runs/list-runs.js';
 import { predictRun } from '../services/runs/predict-run.js';
+import { startSearchDriver } from '../services/searches/advance-search.js';
 import { ProgressBar } from './progress.js';
 import { describeTraining, resolveTrainOptions, type TrainFlags } from './train-options.js';
 
@@ -364,12 +365,17 @@ export async function workerCommand(opts: { concurrency: number }) {
     workers: opts.concurrency,
     log: (m) => console.log(`${new Date().toISOString()} ${m}`),
   });
+  // Workers advance running searches too (the search's lease lets one process at a time do it).
+  const stopSearches = startSearchDriver(ctx, {
+    log: (m) => console.log(`${new Date().toISOString()} ${m}`),
+  });
   console.log(`Worker ${process.pid} ready (${opts.concurrency} job(s) at a time)`);
   let closing = false;
   const stop = async () => {
     if (closing) return;
     closing = true;
     console.log('Worker stopping: finishing or re-queueing running jobs');
+    stopSearches();
     await closeContext(ctx);
     process.exit(0);
   };

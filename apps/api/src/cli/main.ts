@@ -22,6 +22,7 @@ import {
   verifyCommand,
   workerCommand,
 } from './commands.js';
+import { searchCommand } from './search-command.js';
 
 /** A numeric flag; a non-number names the flag's value and stops. */
 function num(v: string): number {
@@ -67,6 +68,33 @@ program
   .description('train queued runs from Postgres (DATABASE_URL); run any number of these on any machines')
   .option('--concurrency <n>', 'jobs at a time', (v) => Number(v), 1)
   .action(async (opts: { concurrency: number }) => workerCommand(opts));
+
+program
+  .command('search')
+  .description(
+    'auto-size: search architectures (and pruning) for the best accuracy within a target budget; candidates train as ordinary runs',
+  )
+  .requiredOption('--dataset <id>', 'dataset id (e.g. mnist)')
+  .requiredOption('--target <id>', 'stm32l4r9 | xcore (flash, RAM and latency estimates)')
+  .option('--weights <size>', 'limit on packed weight bytes, e.g. 16KiB')
+  .option('--flash <size>', 'limit on the device image flash, e.g. 64KiB')
+  .option('--ram <size>', 'limit on the device image RAM, e.g. 128KiB')
+  .option('--latency-ms <ms>', 'limit on the estimated latency on the target', num)
+  .option('--trials <n>', 'most candidates trained', num)
+  .option('--minutes <m>', 'wall-clock limit of the search', num)
+  .option(
+    '--from <preset>',
+    'start from a preset of the family (mnist-tiny, mnist-8k): first candidate, its epochs',
+  )
+  .option('--parallel <n>', 'candidates trained at once (default 1)', num)
+  .option('--seed <n>', 'seed of the search and of every candidate (default 1)', num)
+  .option('--limit <n>', 'train on at most n samples per candidate (quick searches)', num)
+  .option('--space <file>', 'JSON file of search space fields (docs/auto-size-search.md)')
+  .option('--name <name>', 'search name')
+  .option('--json', 'print the result as one JSON object (last line)')
+  .action(async (opts) => {
+    await searchCommand(opts);
+  });
 
 program
   .command('train <graph>')

@@ -61,3 +61,22 @@ export {
   RunWithMetrics,
   TrainLocation,
 } from './runs.js';
+export {
+  SEARCH_STATUSES,
+  SEARCH_TARGETS,
+  SearchBudget,
+  SearchCandidate,
+  SearchCost,
+  SearchCreate,
+  type SearchCreateBody,
+  SearchDetail,
+  type SearchEventName,
+  SearchEvents,
+  SearchListResponse,
+  SearchPoint,
+  SearchResponse,
+  SearchStatus,
+  SearchSummary,
+  SearchTarget,
+  SearchTrial,
+} from './searches.js';

@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/datasets', label: 'Datasets' },
   { href: '/train', label: 'Train' },
   { href: '/experiments', label: 'Experiments' },
+  { href: '/autosize', label: 'Auto-size' },
   { href: '/playground', label: 'Playground' },
   { href: '/projects', label: 'Projects' },
 ];

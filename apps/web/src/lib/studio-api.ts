@@ -35,6 +35,11 @@ import {
   RunResponse,
   type RunSummary,
   type RunWithMetrics,
+  type SearchCreateBody,
+  type SearchDetail,
+  SearchListResponse,
+  SearchResponse,
+  type SearchSummary,
   VersionCreateResponse,
   VersionResponse,
 } from '@bnn-studio/api/contract';
@@ -389,4 +394,31 @@ export async function setDatasetSplit(id: string, split: DatasetSplit): Promise<
     body: split,
   });
   return dataset;
+}
+
+export type { SearchCreateBody, SearchDetail, SearchSummary };
+
+/** POST /api/searches: starts an auto-size search (422 with a fix when no candidate fits the budget). */
+export async function createSearch(body: SearchCreateBody): Promise<SearchDetail> {
+  return (await call(SearchResponse, '/api/searches', { method: 'POST', body })).search;
+}
+
+export async function listSearches(): Promise<SearchSummary[]> {
+  return (await call(SearchListResponse, '/api/searches')).searches;
+}
+
+export async function getSearch(id: string): Promise<SearchDetail> {
+  return (await call(SearchResponse, `/api/searches/${encodeURIComponent(id)}`)).search;
+}
+
+export async function cancelSearch(id: string): Promise<SearchDetail> {
+  return (
+    await call(SearchResponse, `/api/searches/${encodeURIComponent(id)}/cancel`, { method: 'POST', body: {} })
+  ).search;
+}
+
+export async function resumeSearch(id: string): Promise<SearchDetail> {
+  return (
+    await call(SearchResponse, `/api/searches/${encodeURIComponent(id)}/resume`, { method: 'POST', body: {} })
+  ).search;
 }
