@@ -223,7 +223,7 @@ static BNN_NOINLINE void bnn_bits_out_pairs_c(const uint32_t *x, const uint32_t 
 
 /*
  * Rows of 2..BNN_PAIRS_MIN_WORDS-1 words (1x1 convs, dense layers of few inputs): the SWAR + USADA8 pair loop of
- * bnn_xor_popcount_swar (19 instructions per 2 words) and an odd last word, with the channel loop and the
+ * bnn_xor_popcount_swar (its text, BNN_SWAR_PAIR_STEP; 19 instructions per 2 words) and an odd last word, with the channel loop and the
  * threshold compare (as in BNN_FUSED_HS8) in the same asm block; the threshold pointer stays in a register.
  */
 static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32_t *f, int n, int out_c,
@@ -241,25 +241,7 @@ static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32
         "mov %[acc], #0\n\t"
         "ldr %[cnt], %[npairs]\n\t"
         "2:\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "and %[w0], %[m1], %[x0], lsr #1\n\t"
-        "sub %[x0], %[x0], %[w0]\n\t"
-        "and %[w1], %[m1], %[x1], lsr #1\n\t"
-        "sub %[x1], %[x1], %[w1]\n\t"
-        "and %[w0], %[m2], %[x0], lsr #2\n\t"
-        "and %[x0], %[x0], %[m2]\n\t"
-        "add %[x0], %[x0], %[w0]\n\t"
-        "and %[w1], %[m2], %[x1], lsr #2\n\t"
-        "and %[x1], %[x1], %[m2]\n\t"
-        "add %[x0], %[x0], %[x1]\n\t"
-        "add %[x0], %[x0], %[w1]\n\t"
-        "and %[w0], %[m4], %[x0], lsr #4\n\t"
-        "and %[x0], %[x0], %[m4]\n\t"
-        "add %[x0], %[x0], %[w0]\n\t"
-        "usada8 %[acc], %[x0], %[zero], %[acc]\n\t"
+        BNN_SWAR_PAIR_STEP
         "subs %[cnt], %[cnt], #1\n\t"
         "bne 2b\n\t"
         "ldr %[cnt], %[odd]\n\t"
