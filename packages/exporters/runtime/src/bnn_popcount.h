@@ -141,6 +141,34 @@ static inline int32_t bnn_xor_popcount_hs(const uint32_t *a, const uint32_t *b, 
   return acc;
 }
 
+/*
+ * Thumb-2 text of one SWAR + USADA8 pair step (operands named as in bnn_xor_popcount_swar; also used by
+ * bnn_runtime.c's bnn_bits_out_swar_fused): the next two words of a and b (LDRD, post-increment), their xors'
+ * 2-bit and 4-bit partial sums with the masks m1/m2/m4 in registers so every shift folds into its AND, the two
+ * 4-bit sums added, the byte stage, and USADA8 adding the four byte counts into acc (19 instructions; x0, x1,
+ * w0, w1 scratch).
+ */
+#define BNN_SWAR_PAIR_STEP                                                                                     \
+  "ldrd %[x0], %[x1], [%[a]], #8\n\t"                                                                          \
+  "ldrd %[w0], %[w1], [%[b]], #8\n\t"                                                                          \
+  "eor %[x0], %[x0], %[w0]\n\t"                                                                                \
+  "eor %[x1], %[x1], %[w1]\n\t"                                                                                \
+  "and %[w0], %[m1], %[x0], lsr #1\n\t"                                                                        \
+  "sub %[x0], %[x0], %[w0]\n\t"                                                                                \
+  "and %[w1], %[m1], %[x1], lsr #1\n\t"                                                                        \
+  "sub %[x1], %[x1], %[w1]\n\t"                                                                                \
+  "and %[w0], %[m2], %[x0], lsr #2\n\t"                                                                        \
+  "and %[x0], %[x0], %[m2]\n\t"                                                                                \
+  "add %[x0], %[x0], %[w0]\n\t"                                                                                \
+  "and %[w1], %[m2], %[x1], lsr #2\n\t"                                                                        \
+  "and %[x1], %[x1], %[m2]\n\t"                                                                                \
+  "add %[x0], %[x0], %[x1]\n\t"                                                                                \
+  "add %[x0], %[x0], %[w1]\n\t"                                                                                \
+  "and %[w0], %[m4], %[x0], lsr #4\n\t"                                                                        \
+  "and %[x0], %[x0], %[m4]\n\t"                                                                                \
+  "add %[x0], %[x0], %[w0]\n\t"                                                                                \
+  "usada8 %[acc], %[x0], %[zero], %[acc]\n\t"
+
 static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b, int n) {
   int32_t acc = 0;
 #if BNN_HAVE_USADA8 && defined(__thumb2__) && defined(__GNUC__) && defined(__OPTIMIZE__) && !defined(BNN_NO_ASM)
@@ -157,25 +185,7 @@ static inline int32_t bnn_xor_popcount_swar(const uint32_t *a, const uint32_t *b
     const uint32_t m1 = 0x55555555u, m2 = 0x33333333u, m4 = 0x0F0F0F0Fu, zero = 0u;
     __asm__ volatile(
         "1:\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "and %[w0], %[m1], %[x0], lsr #1\n\t"
-        "sub %[x0], %[x0], %[w0]\n\t"
-        "and %[w1], %[m1], %[x1], lsr #1\n\t"
-        "sub %[x1], %[x1], %[w1]\n\t"
-        "and %[w0], %[m2], %[x0], lsr #2\n\t"
-        "and %[x0], %[x0], %[m2]\n\t"
-        "add %[x0], %[x0], %[w0]\n\t"
-        "and %[w1], %[m2], %[x1], lsr #2\n\t"
-        "and %[x1], %[x1], %[m2]\n\t"
-        "add %[x0], %[x0], %[x1]\n\t"
-        "add %[x0], %[x0], %[w1]\n\t"
-        "and %[w0], %[m4], %[x0], lsr #4\n\t"
-        "and %[x0], %[x0], %[m4]\n\t"
-        "add %[x0], %[x0], %[w0]\n\t"
-        "usada8 %[acc], %[x0], %[zero], %[acc]\n\t"
+        BNN_SWAR_PAIR_STEP
         "subs %[pairs], %[pairs], #1\n\t"
         "bne 1b"
         : [acc] "+&r"(acc), [a] "+&r"(a), [b] "+&r"(b), [pairs] "+&r"(pairs), [x0] "=&r"(x0), [x1] "=&r"(x1),

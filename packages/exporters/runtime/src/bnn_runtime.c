@@ -125,6 +125,15 @@ void bnn_pair_rows(uint32_t *rows, int count, int n) {
   }
 }
 
+/* d = the n (even) words of s in the pair layout (bnn_pair_rows of one row), in one pass. */
+static inline void bnn_copy_pairs(uint32_t *d, const uint32_t *s, int n) {
+  for (; n > 0; n -= 2, s += 2, d += 2) {
+    const uint32_t w0 = s[0], w1 = s[1];
+    d[0] = w0;
+    d[1] = w0 ^ w1;
+  }
+}
+
 /* sum_i popcount(a[i] ^ b[i]) over n words of two rows in the pair layout (the C twin of BNN_HS_PAIRED). */
 static inline int32_t bnn_xor_popcount_pairs(const uint32_t *a, const uint32_t *b, int n) {
   int32_t acc = 0;
@@ -223,7 +232,7 @@ static BNN_NOINLINE void bnn_bits_out_pairs_c(const uint32_t *x, const uint32_t 
 
 /*
  * Rows of 2..BNN_PAIRS_MIN_WORDS-1 words (1x1 convs, dense layers of few inputs): the SWAR + USADA8 pair loop of
- * bnn_xor_popcount_swar (19 instructions per 2 words) and an odd last word, with the channel loop and the
+ * bnn_xor_popcount_swar (its text, BNN_SWAR_PAIR_STEP; 19 instructions per 2 words) and an odd last word, with the channel loop and the
  * threshold compare (as in BNN_FUSED_HS8) in the same asm block; the threshold pointer stays in a register.
  */
 static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32_t *f, int n, int out_c,
@@ -241,25 +250,7 @@ static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32
         "mov %[acc], #0\n\t"
         "ldr %[cnt], %[npairs]\n\t"
         "2:\n\t"
-        "ldrd %[x0], %[x1], [%[a]], #8\n\t"
-        "ldrd %[w0], %[w1], [%[b]], #8\n\t"
-        "eor %[x0], %[x0], %[w0]\n\t"
-        "eor %[x1], %[x1], %[w1]\n\t"
-        "and %[w0], %[m1], %[x0], lsr #1\n\t"
-        "sub %[x0], %[x0], %[w0]\n\t"
-        "and %[w1], %[m1], %[x1], lsr #1\n\t"
-        "sub %[x1], %[x1], %[w1]\n\t"
-        "and %[w0], %[m2], %[x0], lsr #2\n\t"
-        "and %[x0], %[x0], %[m2]\n\t"
-        "add %[x0], %[x0], %[w0]\n\t"
-        "and %[w1], %[m2], %[x1], lsr #2\n\t"
-        "and %[x1], %[x1], %[m2]\n\t"
-        "add %[x0], %[x0], %[x1]\n\t"
-        "add %[x0], %[x0], %[w1]\n\t"
-        "and %[w0], %[m4], %[x0], lsr #4\n\t"
-        "and %[x0], %[x0], %[m4]\n\t"
-        "add %[x0], %[x0], %[w0]\n\t"
-        "usada8 %[acc], %[x0], %[zero], %[acc]\n\t"
+        BNN_SWAR_PAIR_STEP
         "subs %[cnt], %[cnt], #1\n\t"
         "bne 2b\n\t"
         "ldr %[cnt], %[odd]\n\t"
@@ -290,6 +281,218 @@ static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32
         : [m1] "r"(m1), [m2] "r"(m2), [m4] "r"(m4), [zero] "r"(zero), [x] "m"(x), [npairs] "m"(npairs),
           [odd] "m"(odd), [thend] "m"(thend)
         : "cc", "memory");
+    *o++ = bits >> (32 - nc);
+  }
+}
+
+/*
+ * Straight-line rows in the pair layout (bnn_bits_out_r18_pairs, bnn_bits_out_r36_pairs): the row's pairs one
+ * after the other, so no plane needs zeroing, no loop runs, no block count is taken.
+ * BNN_R_PAIR0: the first pair starts the planes: ones = its xor d, twos = its carry p & ~d (5 instructions).
+ * BNN_R_PAIRS2(carry): the next two pairs through BNN_HS_PAIRED, their weight-2 carries (ta, x0) through one
+ * carry-save adder into twos; its weight-4 carry in `carry` (21 instructions).
+ * BNN_R_BYTES(v): v's nibbles (each <= 12) summed into its bytes, the mask 0x0F0F0F0F in w1 (3 instructions).
+ */
+#define BNN_R_PAIR0                                                                                            \
+  "ldrd %[x0], %[x1], [%[a]], #8\n\t"                                                                          \
+  "ldrd %[w0], %[w1], [%[b]], #8\n\t"                                                                          \
+  "eor %[x0], %[x0], %[w0]\n\t"                                                                                \
+  "eor %[ones], %[x1], %[w1]\n\t"                                                                              \
+  "bic %[twos], %[x0], %[ones]\n\t"
+#define BNN_R_PAIRS2(carry)                                                                                    \
+  BNN_HS_PAIRED("%[ta]") BNN_HS_PAIRED("%[x0]") BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", carry)
+#define BNN_R_BYTES(v)                                                                                         \
+  "and %[w0], %[w1], " v ", lsr #4\n\t"                                                                        \
+  "and " v ", " v ", %[w1]\n\t"                                                                                \
+  "add " v ", " v ", %[w0]\n\t"
+
+/*
+ * Rows of exactly 8 words (1x1 convs of 225..256 input channels, dense rows) and 9 words (3x3 convs of 1..32 input
+ * channels). START fills ones and twos from the first word(s): 8 words, BNN_R_PAIR0 (pair 0); 9 words,
+ * BNN_R_WORD0_PAIR1 (word 0 alone, the odd start of the pair layout, then pair 1 whose carry is twos). The next
+ * two pairs go through one adder into twos (weight-4 carry in fours), the last pair's carry through a half adder
+ * (f2 in fa). Count = bytesum(A + 4*B), nibbles A = nib(ones) + 2*nib(twos) <= 12, B = nib(fours) + nib(f2) <= 8,
+ * in bytes <= 24 + 64. 36 / 42 instructions for the words and adders, 34 for the planes, 8 for the threshold
+ * compare and the channel loop.
+ */
+#define BNN_R_WORD0_PAIR1                                                                                      \
+  "ldr %[x0], [%[a]], #4\n\t"                                                                                  \
+  "ldr %[w0], [%[b]], #4\n\t"                                                                                  \
+  "eor %[ones], %[x0], %[w0]\n\t" BNN_HS_PAIRED("%[twos]")
+#define BNN_FUSED_R8(name, START)                                                                              \
+  static BNN_NOINLINE void name(const uint32_t *x, const uint32_t *f, int out_c, const int32_t *th, uint32_t *o) { \
+    for (; out_c > 0; out_c -= 32) {                                                                           \
+      const int nc = out_c < 32 ? out_c : 32;                                                                  \
+      const int32_t *const thend = th + nc;                                                                    \
+      uint32_t bits = 0u;                                                                                      \
+      uint32_t ones, twos, fours, x0, x1, w0, w1, ta, fa;                                                      \
+      const uint32_t *a;                                                                                       \
+      __asm__ volatile("1:\n\t"                                                                                \
+                       "ldr %[a], %[x]\n\t" START BNN_HS_PAIRED("%[ta]") BNN_HS_PAIRED("%[x0]")                \
+                       BNN_HS_CSA("%[twos]", "%[ta]", "%[x0]", "%[fours]") BNN_HS_PAIRED("%[ta]")              \
+                       "and %[fa], %[twos], %[ta]\n\t"                                                         \
+                       "eor %[twos], %[twos], %[ta]\n\t"                                                       \
+                       "mov %[x0], #0x55555555\n\t"                                                            \
+                       "mov %[x1], #0x33333333\n\t"                                                            \
+                       "mov %[w1], #0x0F0F0F0F\n\t" BNN_HS_NIBBLES("%[ones]") BNN_HS_NIBBLES("%[twos]")        \
+                       "add %[ones], %[ones], %[twos], lsl #1\n\t" BNN_HS_NIBBLES("%[fours]")                   \
+                       BNN_HS_NIBBLES("%[fa]")                                                                 \
+                       "add %[fours], %[fours], %[fa]\n\t" BNN_R_BYTES("%[ones]") BNN_R_BYTES("%[fours]")      \
+                       "add %[ones], %[ones], %[fours], lsl #2\n\t"                                            \
+                       "mov %[w1], #0\n\t"                                                                     \
+                       "usad8 %[ones], %[ones], %[w1]\n\t"                                                     \
+                       "ldr %[w0], [%[th]], #4\n\t"                                                            \
+                       "qsub %[w0], %[w0], %[ones]\n\t"                                                        \
+                       "and %[w0], %[w0], #0x80000000\n\t"                                                     \
+                       "orr %[bits], %[w0], %[bits], lsr #1\n\t"                                               \
+                       "ldr %[w1], %[thend]\n\t"                                                               \
+                       "cmp %[th], %[w1]\n\t"                                                                  \
+                       "bne 1b"                                                                                \
+                       : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [a] "=&r"(a),           \
+                         [b] "+&r"(f), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),         \
+                         [ta] "=&r"(ta), [fa] "=&r"(fa), [bits] "+&r"(bits), [th] "+&r"(th)                    \
+                       : [x] "m"(x), [thend] "m"(thend)                                                        \
+                       : "cc", "memory");                                                                      \
+      *o++ = bits >> (32 - nc);                                                                                \
+    }                                                                                                          \
+  }
+BNN_FUSED_R8(bnn_bits_out_r8_pairs, BNN_R_PAIR0)
+BNN_FUSED_R8(bnn_bits_out_r9_pairs, BNN_R_WORD0_PAIR1)
+
+/*
+ * Rows of exactly 18 words (3x3 convs of 33..64 input channels, the common BNN stage width): pair 0 starts the
+ * planes, pairs 1-8 go two at a time into twos, whose weight-4 carries f1, f2, f3 make `fours` (f1) and, through
+ * one more adder, `eights`; f4 stays a word of its own. Count = bytesum(A + 4*B + 8*C) with nibbles
+ * A = nib(ones) + 2*nib(twos) <= 12, B = nib(fours) + nib(f4) <= 8, C = nib(eights) <= 4, in bytes
+ * <= 24 + 4*16 + 8*8 = 152. 94 instructions for the pairs and adders, 42 for the planes, 8 for the threshold
+ * compare and the channel loop (as in BNN_FUSED_HS8; th and the output bits stay in registers).
+ */
+static BNN_NOINLINE void bnn_bits_out_r18_pairs(const uint32_t *x, const uint32_t *f, int out_c, const int32_t *th,
+                                                uint32_t *o) {
+  for (; out_c > 0; out_c -= 32) {
+    const int nc = out_c < 32 ? out_c : 32;
+    const int32_t *const thend = th + nc;
+    uint32_t bits = 0u;
+    uint32_t ones, twos, fours, eights, x0, x1, w0, w1, ta, fa;
+    const uint32_t *a;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[a], %[x]\n\t"
+                     BNN_R_PAIR0
+                     BNN_R_PAIRS2("%[fours]")                    /* pairs 1-2: f1 = fours */
+                     BNN_R_PAIRS2("%[fa]")                       /* pairs 3-4: f2 */
+                     BNN_R_PAIRS2("%[ta]")                       /* pairs 5-6: f3 */
+                     BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[eights]")
+                     BNN_R_PAIRS2("%[fa]")                       /* pairs 7-8: f4 */
+                     /* the planes: masks in x0, x1, w1 */
+                     "mov %[x0], #0x55555555\n\t"
+                     "mov %[x1], #0x33333333\n\t"
+                     "mov %[w1], #0x0F0F0F0F\n\t"
+                     BNN_HS_NIBBLES("%[ones]")
+                     BNN_HS_NIBBLES("%[twos]")
+                     "add %[ones], %[ones], %[twos], lsl #1\n\t"
+                     BNN_HS_NIBBLES("%[fours]")
+                     BNN_HS_NIBBLES("%[fa]")
+                     "add %[fours], %[fours], %[fa]\n\t"
+                     BNN_HS_NIBBLES("%[eights]")
+                     BNN_R_BYTES("%[ones]")
+                     BNN_R_BYTES("%[fours]")
+                     "add %[eights], %[eights], %[eights], lsr #4\n\t"
+                     "and %[eights], %[eights], %[w1]\n\t"
+                     "add %[ones], %[ones], %[fours], lsl #2\n\t"
+                     "add %[ones], %[ones], %[eights], lsl #3\n\t"
+                     "mov %[w1], #0\n\t"
+                     "usad8 %[ones], %[ones], %[w1]\n\t"
+                     /* bit c = (count > th[c]), shifted in from the top */
+                     "ldr %[w0], [%[th]], #4\n\t"
+                     "qsub %[w0], %[w0], %[ones]\n\t"
+                     "and %[w0], %[w0], #0x80000000\n\t"
+                     "orr %[bits], %[w0], %[bits], lsr #1\n\t"
+                     "ldr %[w1], %[thend]\n\t"
+                     "cmp %[th], %[w1]\n\t"
+                     "bne 1b"
+                     : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [eights] "=&r"(eights),
+                       [a] "=&r"(a), [b] "+&r"(f), [x0] "=&r"(x0), [x1] "=&r"(x1), [w0] "=&r"(w0), [w1] "=&r"(w1),
+                       [ta] "=&r"(ta), [fa] "=&r"(fa), [bits] "+&r"(bits), [th] "+&r"(th)
+                     : [x] "m"(x), [thend] "m"(thend)
+                     : "cc", "memory");
+    *o++ = bits >> (32 - nc);
+  }
+}
+
+/*
+ * Rows of exactly 36 words (3x3 convs of 97..128 input channels): pair 0 starts the planes, pairs 1-16 go two at
+ * a time into twos (weight-4 carries f1..f8), pair 17 through a half adder into twos (f9). fours takes f1, then
+ * f2..f9 two at a time through adders whose weight-8 carries e1 (eights), e2 (held in `sixteens`), e3 go through
+ * one more adder (eights, carry sixteens) and e4 stays a word of its own. Count = bytesum(A + 4*B) +
+ * 8*bytesum(C) with nibbles A = nib(ones) + 2*nib(twos), B = nib(fours) + 2*nib(eights), C = nib(e4) +
+ * 2*nib(sixteens), each <= 12, in bytes <= 24 each. 208 instructions for the pairs and adders, 50 for the planes,
+ * 10 for the threshold compare and the channel loop (the threshold pointer on the stack: all 14 registers are
+ * taken).
+ */
+static BNN_NOINLINE void bnn_bits_out_r36_pairs(const uint32_t *x, const uint32_t *f, int out_c, const int32_t *th,
+                                                uint32_t *o) {
+  for (; out_c > 0; out_c -= 32) {
+    const int nc = out_c < 32 ? out_c : 32;
+    const int32_t *const thend = th + nc;
+    uint32_t bits = 0u;
+    uint32_t ones, twos, fours, eights, sixteens, x0, x1, w0, w1, ta, fa;
+    const uint32_t *a;
+    __asm__ volatile("1:\n\t"
+                     "ldr %[a], %[x]\n\t"
+                     BNN_R_PAIR0
+                     BNN_R_PAIRS2("%[fours]")                    /* pairs 1-2: f1 = fours */
+                     BNN_R_PAIRS2("%[fa]")                       /* pairs 3-4: f2 */
+                     BNN_R_PAIRS2("%[ta]")                       /* pairs 5-6: f3 */
+                     BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[eights]")   /* e1 = eights */
+                     BNN_R_PAIRS2("%[fa]")                       /* pairs 7-8: f4 */
+                     BNN_R_PAIRS2("%[ta]")                       /* pairs 9-10: f5 */
+                     BNN_HS_CSA("%[fours]", "%[fa]", "%[ta]", "%[sixteens]") /* e2, weight 8 for now */
+                     BNN_R_PAIRS2("%[fa]")                       /* pairs 11-12: f6 */
+                     BNN_R_PAIRS2("%[ta]")                       /* pairs 13-14: f7 */
+                     BNN_HS_CSA("%[fours]", "%[ta]", "%[fa]", "%[ta]")       /* e3 (the carry may be p, not q) */
+                     BNN_HS_CSA("%[eights]", "%[sixteens]", "%[ta]", "%[sixteens]")
+                     BNN_R_PAIRS2("%[fa]")                       /* pairs 15-16: f8 */
+                     BNN_HS_PAIRED("%[ta]")                      /* pair 17: its carry through a half adder */
+                     "and %[x0], %[twos], %[ta]\n\t"             /* f9 */
+                     "eor %[twos], %[twos], %[ta]\n\t"
+                     BNN_HS_CSA("%[fours]", "%[fa]", "%[x0]", "%[fa]")       /* e4 */
+                     /* the planes: masks in x0, x1, w1 */
+                     "mov %[x0], #0x55555555\n\t"
+                     "mov %[x1], #0x33333333\n\t"
+                     "mov %[w1], #0x0F0F0F0F\n\t"
+                     BNN_HS_NIBBLES("%[ones]")
+                     BNN_HS_NIBBLES("%[twos]")
+                     "add %[ones], %[ones], %[twos], lsl #1\n\t"
+                     BNN_HS_NIBBLES("%[fours]")
+                     BNN_HS_NIBBLES("%[eights]")
+                     "add %[fours], %[fours], %[eights], lsl #1\n\t"
+                     BNN_HS_NIBBLES("%[fa]")
+                     BNN_HS_NIBBLES("%[sixteens]")
+                     "add %[fa], %[fa], %[sixteens], lsl #1\n\t"
+                     BNN_R_BYTES("%[ones]")
+                     BNN_R_BYTES("%[fours]")
+                     BNN_R_BYTES("%[fa]")
+                     "add %[ones], %[ones], %[fours], lsl #2\n\t"
+                     "mov %[w1], #0\n\t"
+                     "usad8 %[fa], %[fa], %[w1]\n\t"
+                     "lsl %[fa], %[fa], #3\n\t"
+                     "usada8 %[ones], %[ones], %[w1], %[fa]\n\t"
+                     /* bit c = (count > th[c]), shifted in from the top */
+                     "ldr %[ta], %[th]\n\t"
+                     "ldr %[w0], [%[ta]], #4\n\t"
+                     "str %[ta], %[th]\n\t"
+                     "qsub %[w0], %[w0], %[ones]\n\t"
+                     "and %[w0], %[w0], #0x80000000\n\t"
+                     "orr %[bits], %[w0], %[bits], lsr #1\n\t"
+                     "ldr %[w1], %[thend]\n\t"
+                     "cmp %[ta], %[w1]\n\t"
+                     "bne 1b"
+                     : [ones] "=&r"(ones), [twos] "=&r"(twos), [fours] "=&r"(fours), [eights] "=&r"(eights),
+                       [sixteens] "=&r"(sixteens), [a] "=&r"(a), [b] "+&r"(f), [x0] "=&r"(x0), [x1] "=&r"(x1),
+                       [w0] "=&r"(w0), [w1] "=&r"(w1), [ta] "=&r"(ta), [fa] "=&r"(fa), [bits] "+&r"(bits),
+                       [th] "+m"(th)
+                     : [x] "m"(x), [thend] "m"(thend)
+                     : "cc", "memory");
     *o++ = bits >> (32 - nc);
   }
 }
@@ -325,6 +528,22 @@ static BNN_ALWAYS_INLINE void bnn_bits_out(const uint32_t *x, const uint32_t *f,
                                            uint32_t *o, int pairs) {
 #if defined(BNN_FUSED_BITS_OUT)
   /* rows of BNN_PAIRS_MIN_WORDS..255 words: the fused Harley-Seal channel loops, plain or paired */
+  if (pairs && n == 8) {
+    bnn_bits_out_r8_pairs(x, f, out_c, th, o);
+    return;
+  }
+  if (pairs && n == 9) {
+    bnn_bits_out_r9_pairs(x, f, out_c, th, o);
+    return;
+  }
+  if (pairs && n == 18) {
+    bnn_bits_out_r18_pairs(x, f, out_c, th, o);
+    return;
+  }
+  if (pairs && n == 36) {
+    bnn_bits_out_r36_pairs(x, f, out_c, th, o);
+    return;
+  }
   if (n >= BNN_PAIRS_MIN_WORDS && n < BNN_HS16_MIN_WORDS) {
     (pairs ? bnn_bits_out_hs8_pairs : bnn_bits_out_hs8)(x, f, n, out_c, th, o);
     return;
@@ -418,6 +637,10 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
   const int wc = BNN_PACKED_WORDS(p->in_c);
   const int taps = w->k_h * w->k_w;
   const int patch = taps * wc;
+  const int seg = w->k_w * wc; /* the patch words of one kernel row */
+  const int pair_patch = p->filter_pairs && p->ot.bitpacked;
+  /* kernel rows of an even number of words: each row's pairs are its own, paired as it is gathered */
+  const int pair_by_row = pair_patch && (seg & 1) == 0;
   for (int oy = 0; oy < w->out_h; oy++) {
     for (int ox = 0; ox < w->out_w; ox++) {
       const int iy0 = oy * w->stride_h - w->pad_top, ix0 = ox * w->stride_w - w->pad_left;
@@ -427,8 +650,13 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
         const int iy = iy0 + ky * w->dil_h;
         if (w->dil_w == 1 && iy >= 0 && iy < w->in_h && ix0 >= 0 && ix0 + w->k_w <= w->in_w) {
           /* the whole kernel row in bounds: k_w contiguous input pixels, one copy */
-          memcpy(s, in + ((size_t)iy * (size_t)w->in_w + (size_t)ix0) * (size_t)wc, (size_t)(w->k_w * wc) * 4u);
-          s += w->k_w * wc;
+          const uint32_t *src = in + ((size_t)iy * (size_t)w->in_w + (size_t)ix0) * (size_t)wc;
+          if (pair_by_row) {
+            bnn_copy_pairs(s, src, seg);
+          } else {
+            memcpy(s, src, (size_t)seg * 4u);
+          }
+          s += seg;
           valid_taps += w->k_w;
           continue;
         }
@@ -441,8 +669,9 @@ void bnn_bconv2d(const bnn_bconv2d_params *p, const uint32_t *in, void *out, uin
             memset(s, 0, (size_t)wc * 4u);
           }
         }
+        if (pair_by_row) bnn_pair_rows(s - seg, 1, seg);
       }
-      if (p->filter_pairs && p->ot.bitpacked) bnn_pair_rows(scratch, 1, patch);
+      if (pair_patch && !pair_by_row) bnn_pair_rows(scratch, 1, patch);
       const int border = valid_taps != taps && p->pad == BNN_PAD_ZERO;
       const size_t pix = (size_t)oy * (size_t)w->out_w + (size_t)ox;
       /* Specialised copies of the channel loop: the popcount variant is fixed per layer. */

@@ -4,7 +4,8 @@
  * and same windows with one- and zero-padding, channel counts that are not multiples of 32, rows of every
  * length modulo the Harley-Seal block (8 words) around the popcount thresholds (32 words) and past the
  * 31-block flush (248 words), bit-packed (threshold, int32 extremes included) and float output transforms,
- * bit-packed convs with the filter in plain and in the pair layout (bnn_pair_rows).
+ * bit-packed convs with the filter in plain and in the pair layout (bnn_pair_rows), the widths of the
+ * straight-line rows (8, 9, 18, 36 words) often.
  * First the kept regression seeds, then BINARY_CHECK_CASES fresh ones. Prints PASS/FAIL.
  * Built by the exporters' tests for the host (ASan/UBSan) and for the emulated Cortex-M4 at -O2 (the Thumb-2
  * loops), -Os and -O0 (the C loops). Buffers are malloc'ed at their exact sizes so ASan sees any overrun.
@@ -96,7 +97,12 @@ static void check_output(const char *what, uint32_t seed, int bitpacked, int pix
 
 /* The length of one conv row: k_h * k_w * words(in_c); cases aim at the block and threshold edges. */
 static int pick_in_c(int taps) {
-  switch (rnd() % 6u) {
+  switch (rnd() % 7u) {
+  case 6: { /* the straight-line rows of 8, 9, 18 and 36 words (bnn_bits_out_r*_pairs): 3x3 and 1x1 widths */
+    const int widths[4][2] = {{1, 32}, {33, 64}, {97, 128}, {225, 256}};
+    const int *wd = widths[rnd() % 4u];
+    return rint_in(wd[0], wd[1]);
+  }
   case 0: return rint_in(1, 40);
   case 1: return 32 * rint_in(1, 8);
   case 2: { /* a row of exactly 8k + r words, r = 0..7 */

@@ -45,7 +45,7 @@ describe('binary kernels of the C runtime', () => {
   );
 
   it(
-    'the binary 3×3 conv keeps its instructions per binary MAC (issue 15 floor 0.27 on the three deeper shapes)',
+    'the binary 3×3 conv keeps its instructions per binary MAC (issue 15 floor 0.27 on all four shapes)',
     async () => {
       const shapes = [
         { h: 32, w: 32, cin: 64, cout: 64, k: 3 },
@@ -53,8 +53,8 @@ describe('binary kernels of the C runtime', () => {
         { h: 8, w: 8, cin: 256, cout: 256, k: 3 },
         { h: 4, w: 4, cin: 512, cout: 512, k: 3 },
       ];
-      // measured 0.3154 / 0.2696 / 0.2446 / 0.2335 (QEMU counts are exact: a rise means a slower kernel)
-      const ceilings = [0.32, 0.27, 0.25, 0.24];
+      // measured 0.2602 / 0.2362 / 0.2445 / 0.2335 (QEMU counts are exact: a rise means a slower kernel)
+      const ceilings = [0.265, 0.24, 0.25, 0.24];
       // the harness checks the bit-packed output against a bit-by-bit count (it throws unless it prints PASS)
       const counts = await limit(() => runConvBench(shapes, DEFAULT_POPCOUNT));
       counts.forEach((c, i) => {

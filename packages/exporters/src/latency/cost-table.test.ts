@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getPreset, listPresets, lower, randomWeights, seededRandom } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { randomDeployGraph } from '../firmware/random-graph.js';
+import { RUNTIME_DIR } from '../firmware/runtime-files.js';
 import { calibrationGraphs, calibrationRandomGraphs } from './calibration-graphs.js';
 import { COST_TABLE } from './cost-table.js';
 import { estimateLatency, LATENCY_TARGETS, LatencyError } from './estimate.js';
-import { opCostFeatures } from './features.js';
+import { opCostFeatures, STRAIGHT_ROW_WORDS } from './features.js';
 import { fitCostFormula, predict } from './fit.js';
 import { deviceSourcesHash, REGENERATE_COMMAND, runtimeSourcesHash } from './measure.js';
 import { estimateFirmwareMemory, modelFootprint } from './memory.js';
@@ -65,6 +68,14 @@ describe('the committed cost table', () => {
     expect(COST_TABLE.firmware.code.coefficients.one).toBeGreaterThan(0);
     expect(COST_TABLE.firmware.code.maxRelError).toBeLessThan(0.02);
     expect(COST_TABLE.firmware.runtimeRamBytes - COST_TABLE.firmware.runtimeRamMinBytes).toBeLessThan(64);
+  });
+});
+
+describe('the cost features', () => {
+  it('give the straight-line row lengths the runtime dispatches to (bnn_bits_out: `pairs && n == N`)', () => {
+    const src = readFileSync(join(RUNTIME_DIR, 'src', 'bnn_runtime.c'), 'utf8');
+    const lengths = [...src.matchAll(/if \(pairs && n == (\d+)\) \{/g)].map((m) => Number(m[1]));
+    expect(lengths).toEqual([...STRAIGHT_ROW_WORDS]);
   });
 });
 

@@ -69,6 +69,20 @@ function popcountRows(rows: number, n: number): Features {
   };
 }
 
+/**
+ * Row lengths (words) the runtime counts in straight-line code when the rows are paired, i.e. a bit-packed
+ * bconv2d's (bnn_runtime.c: bnn_bits_out_r8/r9/r18/r36_pairs; the exporter pairs rows of PAIRS_MIN_WORDS..
+ * PAIRS_MAX_WORDS words). Each gets its own per-row coefficient instead of the row-length bin's.
+ */
+export const STRAIGHT_ROW_WORDS = [8, 9, 18, 36] as const;
+
+/** `rows` popcount rows of `n` words, counted by the straight-line kernel of `n` when `straight`. */
+function pairedPopcountRows(rows: number, n: number, straight: boolean): Features {
+  const f: Features = popcountRows(straight ? 0 : rows, n);
+  for (const len of STRAIGHT_ROW_WORDS) f[`rowsR${len}`] = straight && n === len ? rows : 0;
+  return f;
+}
+
 /** In-bounds taps along one axis summed over the outputs, and the outputs whose taps are all in bounds. */
 function axisValid(
   inSize: number,
@@ -165,10 +179,11 @@ function bconvCost(
   const patch = w.kh * w.kw * wc;
   const rows = w.P * op.outChannels;
   const zero = op.padValue === 0 && !transform.bitpacked;
+  const straight = transform.bitpacked && (STRAIGHT_ROW_WORDS as readonly number[]).includes(patch);
   return {
     variant,
     features: {
-      ...popcountRows(rows, patch),
+      ...pairedPopcountRows(rows, patch, straight),
       // bit-packed output: one threshold word per 32 channels
       outWords: transform.bitpacked ? w.P * words(op.outChannels) : 0,
       clampRows: transform.clamp ? rows : 0,
