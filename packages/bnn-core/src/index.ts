@@ -49,6 +49,7 @@ export type {
   Int8MaxPool2DOp,
   Int8Quant,
   Int8QuantizeOp,
+  Int8SoftmaxOp,
   LeakyTanhOp,
   MaxPool2DOp,
   OpBase,
@@ -66,6 +67,7 @@ export type {
 export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
 export type { DeployOpContract, DeployRule, OpTensor } from './deploy/ops/contract.js';
 export { OpChecker, tailBitsClear, ZERO_PADDING_BITPACKED } from './deploy/ops/contract.js';
+export { INT8_SOFTMAX_MAX_DEPTH } from './deploy/ops/int8-softmax.js';
 export { DEPLOY_OP_KINDS, DEPLOY_OPS, isDeployOpKind } from './deploy/ops/table.js';
 export {
   crc32,
@@ -89,7 +91,7 @@ export { isGraphValid, validateGraph } from './infer/validate.js';
 export type { LowerOptions } from './lower/lower.js';
 export { LowerError, lower } from './lower/lower.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
-export type { Int8AddParams } from './math/int8.js';
+export type { Int8AddParams, Int8SoftmaxParams } from './math/int8.js';
 export {
   bconvInt8Effective,
   bconvInt8Value,
@@ -101,6 +103,10 @@ export {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8SoftmaxExp,
+  int8SoftmaxParams,
+  int8SoftmaxRow,
+  isSoftmaxOutputQuant,
   multiplyByQuantizedMultiplier,
   quantizeMultiplier,
   quantizeToInt8,

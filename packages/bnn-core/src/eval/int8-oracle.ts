@@ -14,6 +14,8 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8SoftmaxParams,
+  int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
   quantizeToInt8,
   roundedAverage,
@@ -44,7 +46,8 @@ type Int8Kind =
   | 'int8_add'
   | 'int8_maxpool2d'
   | 'int8_avgpool2d'
-  | 'int8_bconv2d';
+  | 'int8_bconv2d'
+  | 'int8_softmax';
 
 type Int8OracleKernel<K extends Int8Kind> = (op: DeployOpOf<K>, a: Int8OracleArgs) => Float32Array;
 
@@ -190,6 +193,14 @@ export const INT8_ORACLE = {
       const d = op.clamp === 'relu' ? Math.max(dot[i]!, 0) : dot[i]!;
       y[i] = bconvInt8Value(d, eff.multiplier[c]!, eff.bias[c]!);
     }
+    return y;
+  },
+  int8_softmax: (op, { ins, inShape, inQuant }) => {
+    const x = ins[0]!;
+    const depth = inShape[inShape.length - 1]!;
+    const p = int8SoftmaxParams(op.beta, inQuant[0]!.scale)!;
+    const y = new Float32Array(x.length);
+    for (let r = 0; r < x.length; r += depth) int8SoftmaxRow(x, y, r, depth, p);
     return y;
   },
 } satisfies { [K in Int8Kind]: Int8OracleKernel<K> };
