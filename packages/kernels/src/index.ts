@@ -44,6 +44,7 @@ export {
   int8DequantizeReference,
   int8Pool2dReference,
   int8QuantizeReference,
+  int8SoftmaxReference,
 } from './reference/int8.js';
 export { WasmBConv } from './wasm/standalone.js';
 

@@ -204,7 +204,9 @@ describe('int8 softmax (TFLite reference, fixed point)', () => {
     expect(checkDeployGraph(graph(1 / 256, 1, 600))[0]!.message).toMatch(/511/);
     const x = Float32Array.from({ length: 10 }, (_, i) => i * 0.3 - 1);
     const [y] = evaluateDeployGraphFloat(graph(1 / 256, 1), x, 1);
-    const q = Array.from(x, (v) => Math.max(-128, Math.min(127, Math.round(Math.fround(v / Math.fround(0.1))) + 3)));
+    const q = Array.from(x, (v) =>
+      Math.max(-128, Math.min(127, Math.round(Math.fround(v / Math.fround(0.1))) + 3)),
+    );
     expect(Array.from(y!)).toEqual(softmaxBigInt(q, 1, Math.fround(0.1)));
   });
 });

@@ -409,21 +409,32 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
   });
   const xq = g.int8Quantize(gap);
   const classes = 2 + (seed % 9);
-  const logits = g.int8Dequantize(
-    g.add({
-      op: 'int8_dense',
-      sourceNode: g.node('int8_dense'),
-      inputs: [xq],
-      weights: g.int8Weights(c * classes),
-      filterScales: g.int8Scales(classes),
-      bias: g.int8Bias(classes),
-      inChannels: c,
-      outChannels: classes,
-      activation: 'none',
-      outputs: [g.tensor([classes], 'int8', g.int8Quant(g.accScale(g.q(xq).scale, c)))],
-    }),
-  );
-  return graph(g, `latency-int8-${h}-${cin}-${c}`, input, [unary(g, 'softmax', logits), deq]);
+  const logitsQ = g.add({
+    op: 'int8_dense',
+    sourceNode: g.node('int8_dense'),
+    inputs: [xq],
+    weights: g.int8Weights(c * classes),
+    filterScales: g.int8Scales(classes),
+    bias: g.int8Bias(classes),
+    inChannels: c,
+    outChannels: classes,
+    activation: 'none',
+    outputs: [g.tensor([classes], 'int8', g.int8Quant(g.accScale(g.q(xq).scale, c)))],
+  });
+  const logits = g.int8Dequantize(logitsQ);
+  // TFLite's int8 softmax head beside the float one.
+  const probs = g.add({
+    op: 'int8_softmax',
+    sourceNode: g.node('int8_softmax'),
+    inputs: [logitsQ],
+    beta: 1,
+    outputs: [g.tensor([classes], 'int8', { scale: 1 / 256, zeroPoint: -128 })],
+  });
+  return graph(g, `latency-int8-${h}-${cin}-${c}`, input, [
+    unary(g, 'softmax', logits),
+    deq,
+    g.int8Dequantize(probs),
+  ]);
 }
 
 /** int8 conv chains: grey/RGB/odd-channel stems (the small-patch path), aligned and unaligned bodies, 1×1 and

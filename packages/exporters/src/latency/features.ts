@@ -414,6 +414,10 @@ export const COST_FEATURES = {
     features: { macs: op.inChannels * op.outChannels, outC: op.outChannels, inC: op.inChannels, one: 1 },
   }),
   int8_add: elementwise('int8_add'),
+  int8_softmax: (_op, io) => {
+    const x = io.inputs[0]!;
+    return { variant: 'int8_softmax', features: { elems: prod(x.shape), rows: pixelsOf(x), one: 1 } };
+  },
   int8_maxpool2d: (op, io) => poolCost('int8_maxpool2d')(op, io),
   int8_avgpool2d: (op, io) => poolCost('int8_avgpool2d')(op, io),
 } satisfies { [K in DeployOpKind]: CostFeaturesOf<K> };

@@ -160,6 +160,12 @@ export const INT8_TFLITE_EMITTERS = {
       values: { fused_activation_function: act(op.activation) },
     });
   },
+  int8_softmax: (em, op) => {
+    em.builtin(Op.SOFTMAX, 'SOFTMAX', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], {
+      table: 'SoftmaxOptions',
+      values: { beta: op.beta },
+    });
+  },
   int8_maxpool2d: (em, op) => emitInt8Pool(em, op, Op.MAX_POOL_2D, 'MAX_POOL_2D'),
   int8_avgpool2d: (em, op) => emitInt8Pool(em, op, Op.AVERAGE_POOL_2D, 'AVERAGE_POOL_2D'),
   int8_bconv2d: (em, op) => {
@@ -204,7 +210,8 @@ export const INT8_TFLITE_EMITTERS = {
     | 'int8_add'
     | 'int8_maxpool2d'
     | 'int8_avgpool2d'
-    | 'int8_bconv2d']: TfliteOpEmitter<K>;
+    | 'int8_bconv2d'
+    | 'int8_softmax']: TfliteOpEmitter<K>;
 };
 
 function emitInt8Pool(

@@ -25,6 +25,8 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8SoftmaxParams,
+  int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
   quantizeToInt8,
   roundedAverage,
@@ -288,5 +290,23 @@ export function int8Bconv2dReference(
     const r = tfliteRound(y[i]!);
     out[i] = clampInt(r, INT8_MIN, INT8_MAX);
   }
+  return out;
+}
+
+/**
+ * TFLite's reference int8 SOFTMAX over the last axis (`channels` values per row; output scale 1/256, zero point
+ * −128): bnn-core's fixed-point `int8SoftmaxRow` (gemmlowp's exp and reciprocal) with the parameters TFLite's
+ * Prepare derives from `beta` and the input scale (`int8SoftmaxParams`).
+ */
+export function int8SoftmaxReference(
+  x: Int8Array,
+  channels: number,
+  beta: number,
+  inQ: Int8Quant,
+): Int8Array {
+  const p = int8SoftmaxParams(beta, inQ.scale);
+  if (!p) throw new RangeError(`int8 softmax: beta ${beta} · input scale ${inQ.scale} is at most 2^−26.`);
+  const out = new Int8Array(x.length);
+  for (let r = 0; r < x.length; r += channels) int8SoftmaxRow(x, out, r, channels, p);
   return out;
 }

@@ -38,6 +38,7 @@ import {
   int8DequantizeReference,
   int8Pool2dReference,
   int8QuantizeReference,
+  int8SoftmaxReference,
 } from './int8.js';
 
 /** A per-sample value: float32 elements, LCE bit-packed words, or int8 elements. */
@@ -99,6 +100,7 @@ export const REFERENCE_KERNELS = {
   int8_maxpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_avgpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_bconv2d: (op, [x], [a], out) => int8Bconv2dReference(words(x), ...hw(a!), op, quant(out)),
+  int8_softmax: (op, [x], [a]) => int8SoftmaxReference(int8s(x), a!.channels, op.beta, quant(a)),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */

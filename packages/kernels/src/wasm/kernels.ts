@@ -166,6 +166,7 @@ export const WASM_KERNELS = {
   int8_maxpool2d: onReference,
   int8_avgpool2d: onReference,
   int8_bconv2d: onReference,
+  int8_softmax: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -15,6 +15,7 @@ import {
   type Int8Quant,
   int8ActivationRange,
   int8AddParams,
+  int8SoftmaxParams,
   type Padding,
 } from '@bnn-studio/bnn-core';
 import { cFloat, cI32 } from '../c-literals.js';
@@ -191,5 +192,21 @@ export const int8Bconv2dC: CKernel<'int8_bconv2d'> = {
       `bnn_bconv2d(&${p}, ${c.U(c.inT.id)}, ${y}, ${patch});\n` +
       `  bnn_s8_quantize(${y}, ${I8(c, c.outT.id)}, ${c.n}, 1.0f, 0); /* LCE: saturate(round(y)) */`
     );
+  },
+};
+
+/** int8 softmax: TFLite's Prepare parameters (beta · s_in as a Q5.26 multiplier, diff_min) computed here. */
+export const int8SoftmaxC: CKernel<'int8_softmax'> = {
+  scratchBytes: (_op, { inT }) => 4 * chans(inT),
+  emit(op, c) {
+    const sp = int8SoftmaxParams(op.beta, q(c.inT).scale)!;
+    const depth = chans(c.inT);
+    const p = c.e.params(
+      'bnn_s8_softmax_params',
+      `${c.prefix}_params`,
+      `{.input_multiplier = ${cI32(sp.inputMultiplier)}, .input_left_shift = ${sp.inputLeftShift}, ` +
+        `.diff_min = ${cI32(sp.diffMin)}}`,
+    );
+    return `bnn_s8_softmax(&${p}, ${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n / depth}, ${depth}, ${scratch32(c)});`;
   },
 };

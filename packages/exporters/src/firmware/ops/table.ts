@@ -31,6 +31,7 @@ import {
   int8DequantizeC,
   int8Maxpool2dC,
   int8QuantizeC,
+  int8SoftmaxC,
 } from './int8.js';
 
 export const C_KERNELS = {
@@ -65,6 +66,7 @@ export const C_KERNELS = {
   int8_maxpool2d: int8Maxpool2dC,
   int8_avgpool2d: int8Avgpool2dC,
   int8_bconv2d: int8Bconv2dC,
+  int8_softmax: int8SoftmaxC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {

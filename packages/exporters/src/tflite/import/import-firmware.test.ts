@@ -1,11 +1,12 @@
-// An imported LCE-layout int8 BNN exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
+// An imported LCE-layout int8 BNN (with TFLite's int8 SOFTMAX head) exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
 // and the xcore bundle's portable `make host-test` pass, bit-exact with the studio's own run of the imported
 // graph (the bundles' golden vectors come from kernels' reference engine). The firmware returns float outputs, so
 // the int8 logits are dequantized (withFloatOutputs); without it the code generator refuses the int8 output.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ExportRefusedError } from '../../errors.js';
 import { generateModel } from '../../firmware/codegen.js';
@@ -33,8 +34,14 @@ describe('imported .tflite → firmware', () => {
     expect(refused.message).toMatch(/dequantize/);
   });
 
-  // Its int8 logits leave the firmware dequantized (bnn_output returns floats).
-  const graph = withFloatOutputs(importTflite(lceInt8Bnn(7, false).bytes).graph!);
+  // The model with its int8 SOFTMAX head (the exact int8_softmax, `bnn_s8_softmax` in the runtime); its int8
+  // probabilities leave the firmware dequantized (bnn_output returns floats).
+  const imported = importTflite(lceInt8Bnn(7, true).bytes).graph!;
+  const graph = withFloatOutputs(imported);
+
+  it('the imported graph ends in the exact int8 softmax', () => {
+    expect(imported.ops.at(-1)!.op).toBe('int8_softmax');
+  });
 
   it(
     'STM32L4 bundle: make qemu-test passes bit-exact',
@@ -54,7 +61,10 @@ describe('imported .tflite → firmware', () => {
       const dir = mkdtempSync(join(tmpdir(), 'bnn-import-xcore-'));
       try {
         const root = unpackZip(zip, dir);
-        const out = execFileSync('make', ['host-test'], { cwd: join(root, 'portable'), encoding: 'utf8' });
+        // Asynchronous, so a slow build on a loaded machine does not block the test worker's RPC.
+        const { stdout: out } = await promisify(execFile)('make', ['host-test'], {
+          cwd: join(root, 'portable'),
+        });
         expect(out).toMatch(/^PASS$/m);
         expect(out).toMatch(/vector 1: 0 mismatching values/);
       } finally {

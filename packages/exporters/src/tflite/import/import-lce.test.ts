@@ -55,6 +55,48 @@ function mulByQuantizedMultiplier(x: number, m: number): number {
   const right = shift > 0 ? 0n : BigInt(-shift);
   return Number(roundingDivideByPot(srdhm(BigInt(x) * (1n << left), q), right));
 }
+/** gemmlowp SaturatingRoundingMultiplyByPOT<e>. */
+function satMulByPot(x: bigint, e: number): bigint {
+  if (e < 0) return roundingDivideByPot(x, BigInt(-e));
+  const t = (1n << BigInt(31 - e)) - 1n;
+  return x > t ? I32_MAX : x < -t ? I32_MIN : x << BigInt(e);
+}
+const i32 = (x: bigint) => BigInt.asIntN(32, x);
+/** gemmlowp exp_on_negative_values: Q5.26 → Q0.31 (Taylor series around −1/8, then the barrel shifter). */
+function expOnNegative(a: bigint): bigint {
+  if (a === 0n) return I32_MAX;
+  const aMod = i32((BigInt.asUintN(32, a) & ((1n << 24n) - 1n)) - (1n << 24n));
+  const x = i32(satMulByPot(aMod, 5) + (1n << 28n));
+  const x2 = srdhm(x, x);
+  const x3 = srdhm(x2, x);
+  const x4 = srdhm(x2, x2);
+  const p = satMulByPot(i32(srdhm(i32(satMulByPot(x4, -2) + x3), 715827883n) + x2), -1);
+  let r = i32(1895147668n + srdhm(1895147668n, i32(x + p)));
+  const rem = BigInt.asUintN(32, i32(aMod - a));
+  const muls = [1672461947n, 1302514674n, 790015084n, 290630308n, 39332535n, 720401n, 242n];
+  muls.forEach((m, k) => {
+    if (rem & (1n << BigInt(24 + k))) r = srdhm(r, m);
+  });
+  return r;
+}
+/** TFLite's reference int8 Softmax (Prepare: QuantizeMultiplierGreaterThanOne, CalculateInputRadius). */
+function refSoftmaxInt8(row: number[], beta: number, inScale: number): number[] {
+  const [m, shift] = quantizeMultiplier(Math.min(beta * inScale * 2 ** 26, 2 ** 31 - 1));
+  const diffMin = -Math.floor((31 * 2 ** 26) / 2 ** shift);
+  const max = Math.max(-128, ...row);
+  const e = row.map((v) =>
+    v - max >= diffMin ? expOnNegative(srdhm(i32(BigInt(v - max) << BigInt(shift)), m)) : null,
+  );
+  const sum = e.reduce<bigint>((a, v) => (v === null ? a : a + roundingDivideByPot(v, 12n)), 0n);
+  const headroom = 32 - sum.toString(2).length;
+  const half = (i32((sum << BigInt(headroom)) - (1n << 31n)) + I32_MAX + 1n) / 2n;
+  let x = i32(1515870810n + srdhm(half, -1010580540n));
+  for (let i = 0; i < 3; i++) x = i32(x + satMulByPot(srdhm(x, i32((1n << 29n) - srdhm(half, x))), 2));
+  const recip = satMulByPot(x, 1);
+  return e.map((v) =>
+    v === null ? -128 : sat8(Number(roundingDivideByPot(srdhm(recip, v), BigInt(12 - headroom + 23))) - 128),
+  );
+}
 const sat8 = (v: number) => Math.max(-128, Math.min(127, v));
 const roundAway = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
 
@@ -443,21 +485,53 @@ describe('importTflite: an int8 BNN in LCE’s converter layout', () => {
     }
   });
 
-  it('refuses int8 SOFTMAX by default and imports it, listed as an approximation, when asked', () => {
-    const { bytes } = int8Fixture(7, true);
-    const refused = importTflite(bytes);
-    expect(refused.graph).toBeNull();
-    expect(refused.refused).toEqual([
-      expect.objectContaining({
-        operatorIndex: 10,
-        op: 'SOFTMAX',
-        supported: expect.stringContaining('--int8-softmax float'),
-      }),
-    ]);
+  it('imports int8 SOFTMAX exactly (TFLite’s fixed-point reference kernel) and matches the reference bit for bit', async () => {
+    const { bytes, reference, inQ } = int8Fixture(7, true);
+    const r = importTflite(bytes);
+    expect(r.refused).toEqual([]);
+    expect(r.approximations).toEqual([]);
+    expect(r.operators.at(-1)).toEqual({ index: 10, op: 'SOFTMAX', became: ['int8_softmax'] });
+    const g = r.graph!;
+    expect(g.ops.at(-1)).toMatchObject({ op: 'int8_softmax', beta: 1 });
+    expect(r.io!.outputs[0]).toMatchObject({ type: 'int8', scale: 1 / 256, zeroPoint: -128 });
+    const logitsQ = g.tensors.find((t) => t.id === g.ops.at(-2)!.outputs[0])!.quant!;
+    const r2 = rng(5);
+    for (let sample = 0; sample < 6; sample++) {
+      const xq = Array.from({ length: 8 * 8 * 3 }, () => randInt(r2, -128, 127));
+      const xf = Float32Array.from(xq, (v) => Math.fround(Math.fround(inQ.s) * (v - inQ.z)));
+      const [out] = await runDeployGraph(g, xf, { backend: 'reference' });
+      expect(Array.from(out!)).toEqual(refSoftmaxInt8(reference(xq), 1, logitsQ.scale));
+    }
+    // The former opt-in float approximation still works when asked for; 'refuse' refuses.
     const ok = importTflite(bytes, { int8Softmax: 'float' });
-    expect(ok.refused).toEqual([]);
     expect(ok.approximations).toEqual([expect.objectContaining({ operatorIndex: 10, op: 'SOFTMAX' })]);
     expect(ok.graph!.ops.slice(-3).map((o) => o.op)).toEqual(['int8_dequantize', 'softmax', 'int8_quantize']);
+    const refused = importTflite(bytes, { int8Softmax: 'refuse' });
+    expect(refused.graph).toBeNull();
+    expect(refused.refused).toEqual([expect.objectContaining({ operatorIndex: 10, op: 'SOFTMAX' })]);
+  });
+
+  it('int8 SOFTMAX with any beta, and refusals of an output quantization TFLite rejects', () => {
+    const build = (beta: number, outScale: number, outZp: number) => {
+      const mb = new TfliteModelBuilder();
+      const x = mb.addTensor('x', [1, 12], TensorType.INT8, { scale: [0.07], zeroPoint: [3] });
+      const y = mb.addTensor('y', [1, 12], TensorType.INT8, { scale: [outScale], zeroPoint: [outZp] });
+      mb.addBuiltin(Op.SOFTMAX, 2, [x], [y], { table: 'SoftmaxOptions', values: { beta } });
+      mb.inputs = [x];
+      mb.outputs = [y];
+      return mb.serialize();
+    };
+    const ok = importTflite(build(Math.fround(2.5), 1 / 256, -128));
+    expect(ok.refused).toEqual([]);
+    expect(ok.graph!.ops.at(-1)).toMatchObject({ op: 'int8_softmax', beta: 2.5 });
+    const bad = importTflite(build(1, 1 / 128, -128));
+    expect(bad.refused).toEqual([
+      expect.objectContaining({
+        operatorIndex: 0,
+        op: 'SOFTMAX',
+        supported: expect.stringContaining('1/256'),
+      }),
+    ]);
   });
 
   it('imports a 20 KB int8 BNN in well under a second', () => {

@@ -14,7 +14,8 @@
  * 4. `checkDeployGraph` validates the result; any issue becomes a refusal of the operator it came from.
  *
  * Anything the studio cannot run exactly is refused (operator index, op name, what is supported) — never
- * approximated. The one opt-in exception is `int8Softmax: 'float'` (listed in `approximations`).
+ * approximated. The one opt-in exception is `int8Softmax: 'float'` (listed in `approximations`); by default int8
+ * SOFTMAX is the exact `int8_softmax`.
  */
 import {
   axisWindow,
@@ -24,7 +25,10 @@ import {
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
+  INT8_SOFTMAX_MAX_DEPTH,
   type Int8Quant,
+  int8SoftmaxParams,
+  isSoftmaxOutputQuant,
   type TensorKind,
 } from '@bnn-studio/bnn-core';
 import {
@@ -46,11 +50,11 @@ export interface ImportTfliteOptions {
   /** Name of the deploy graph (default: the file's subgraph name, or 'imported'). */
   name?: string;
   /**
-   * int8 SOFTMAX has no exact deploy op (TensorFlow Lite's own int8 kernels differ between its reference and
-   * LUT implementations). 'refuse' (default) refuses it; 'float' imports it as DEQUANTIZE → float softmax →
-   * QUANTIZE to the file's output quantization and lists it in `approximations`.
+   * int8 SOFTMAX: 'exact' (default) imports it as `int8_softmax`, TensorFlow Lite's reference fixed-point kernel
+   * bit for bit; 'float' (the former opt-in, kept for callers that pass it) computes it as DEQUANTIZE → float
+   * softmax → QUANTIZE and lists it in `approximations`; 'refuse' refuses it.
    */
-  int8Softmax?: 'refuse' | 'float';
+  int8Softmax?: 'exact' | 'refuse' | 'float';
 }
 
 /** The model's input or an output as the file declares it (what `predict` takes and returns). */
@@ -1523,34 +1527,65 @@ function importReshape(im: Importer, op: TfliteOperatorView): void {
 
 function importSoftmax(im: Importer, op: TfliteOperatorView): void {
   const beta = num(im.options(op), 'beta', 1);
-  if (beta !== 1) throw new RefusalSignal(`beta is ${beta}.`, 'SOFTMAX with beta 1.');
   const x = im.tensorOf(op.inputs[0]!, 'input');
   im.expectShape(op, x.shape);
   if (x.kind === 'float32') {
+    if (beta !== 1)
+      throw new RefusalSignal(
+        `beta is ${beta}.`,
+        'FLOAT32 SOFTMAX with beta 1 (int8 SOFTMAX with any beta).',
+      );
     im.outKind(op, ['float32']);
     im.emit({ op: 'softmax' }, [x], im.outTensor(op, 'float32', x.shape));
     return;
   }
-  if (x.kind !== 'int8') throw new RefusalSignal(`its input is ${x.kind}.`, 'FLOAT32 SOFTMAX.');
-  if (im.opts.int8Softmax !== 'float') {
+  if (x.kind !== 'int8') throw new RefusalSignal(`its input is ${x.kind}.`, 'FLOAT32 or INT8 SOFTMAX.');
+  const mode = im.opts.int8Softmax ?? 'exact';
+  if (mode === 'refuse') {
     throw new RefusalSignal(
-      'int8 SOFTMAX has no exact deploy op (the studio computes softmax in float32).',
-      'FLOAT32 SOFTMAX; or import with the int8 softmax computed in float32 (CLI --int8-softmax float, API field int8Softmax=float), listed as an approximation.',
+      'int8 SOFTMAX was refused on request (int8Softmax: refuse).',
+      'FLOAT32 SOFTMAX; int8 SOFTMAX imports exactly (TFLite’s reference fixed-point kernel) unless refused.',
     );
   }
   im.outKind(op, ['int8']);
-  const name = im.sg.tensors[op.outputs[0]!]!.name;
-  const f = im.tempDT(`${name}:logits_float`, 'float32', x.shape);
-  const s = im.tempDT(`${name}:float`, 'float32', x.shape);
-  im.emit({ op: 'int8_dequantize' }, [x], f);
-  im.emit({ op: 'softmax' }, [f], s);
-  im.emit({ op: 'int8_quantize' }, [s], im.outTensor(op, 'int8', x.shape));
-  im.approximations.push({
-    operatorIndex: im.index,
-    op: 'SOFTMAX',
-    message:
-      'int8 SOFTMAX computed as DEQUANTIZE → float32 softmax → QUANTIZE; may differ from TFLite’s fixed-point kernel by one output step (1/256).',
-  });
+  const outQ = im.activationQuant(op.outputs[0]!);
+  if (!isSoftmaxOutputQuant(outQ)) {
+    throw new RefusalSignal(
+      `its output has scale ${outQ.scale} and zero point ${outQ.zeroPoint}.`,
+      'int8 SOFTMAX with TFLite’s output quantization: scale 1/256, zero point −128.',
+    );
+  }
+  if (mode === 'float') {
+    const name = im.sg.tensors[op.outputs[0]!]!.name;
+    if (beta !== 1)
+      throw new RefusalSignal(`beta is ${beta}.`, 'int8Softmax float with beta 1 (exact import: any beta).');
+    const f = im.tempDT(`${name}:logits_float`, 'float32', x.shape);
+    const s = im.tempDT(`${name}:float`, 'float32', x.shape);
+    im.emit({ op: 'int8_dequantize' }, [x], f);
+    im.emit({ op: 'softmax' }, [f], s);
+    im.emit({ op: 'int8_quantize' }, [s], im.outTensor(op, 'int8', x.shape));
+    im.approximations.push({
+      operatorIndex: im.index,
+      op: 'SOFTMAX',
+      message:
+        'int8 SOFTMAX computed as DEQUANTIZE → float32 softmax → QUANTIZE (int8Softmax: float); may differ from TFLite’s fixed-point kernel by one output step (1/256).',
+    });
+    return;
+  }
+  if (!int8SoftmaxParams(beta, x.quant!.scale)) {
+    throw new RefusalSignal(
+      `beta · input scale (${beta} · ${x.quant!.scale}) is at most 2^−26, which TFLite’s int8 kernel refuses.`,
+      'int8 SOFTMAX whose beta · input scale exceeds 2^−26.',
+    );
+  }
+  const depth = x.shape[x.shape.length - 1]!;
+  if (depth > INT8_SOFTMAX_MAX_DEPTH) {
+    throw new RefusalSignal(
+      `its last axis has ${depth} values.`,
+      `int8 SOFTMAX over at most ${INT8_SOFTMAX_MAX_DEPTH} values (FLOAT32 SOFTMAX for wider rows).`,
+    );
+  }
+  im.emit({ op: 'int8_softmax', beta }, [x], im.outTensor(op, 'int8', x.shape));
 }
 
 /** int8 → float → op → int8 with the same quantization: exact for RELU / CONCATENATION of shared parameters. */
