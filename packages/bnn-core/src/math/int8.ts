@@ -425,3 +425,29 @@ export function int8SoftmaxRow(
 export function isSoftmaxOutputQuant(q: Int8Quant): boolean {
   return q.zeroPoint === -128 && Math.abs(q.scale - 1 / 256) <= 0.001 / 256;
 }
+
+// ---- int8 MUL (TFLite reference_integer_ops::Mul) -------------------------------------------------------------
+
+/** TFLite's int8 MUL output stage: `QuantizeMultiplier(double(s1) · double(s2) / double(s_out))`. */
+export function int8MulParams(
+  a: Int8Quant,
+  b: Int8Quant,
+  out: Int8Quant,
+): { multiplier: number; shift: number } {
+  return quantizeMultiplier((a.scale * b.scale) / out.scale);
+}
+
+/**
+ * One element of TFLite's int8 MUL before the activation clamp:
+ * `zp_out + MultiplyByQuantizedMultiplier((x1 − zp1) · (x2 − zp2), multiplier, shift)`.
+ */
+export function int8MulElement(
+  x1: number,
+  x2: number,
+  zp1: number,
+  zp2: number,
+  p: { multiplier: number; shift: number },
+  zpOut: number,
+): number {
+  return zpOut + multiplyByQuantizedMultiplier((x1 - zp1) * (x2 - zp2), p.multiplier, p.shift);
+}

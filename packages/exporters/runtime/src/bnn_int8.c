@@ -1064,3 +1064,23 @@ void bnn_s8_softmax(const bnn_s8_softmax_params *p, const int8_t *in, int8_t *ou
     for (int c = 0; c < depth; c++) y[c] = scratch[c] >= 0 ? bnn_s8_softmax_out(recip, scratch[c], bits) : (int8_t)-128;
   }
 }
+
+/* -- mul (TFLite reference_integer_ops::MulElementwise) -- */
+
+void bnn_s8_mul_ref(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const int32_t prod = ((int32_t)a[i] + p->input1_offset) * ((int32_t)b[i] + p->input2_offset);
+    const int32_t raw = bnn_s8_wrap_add(bnn_s8_mbqm(prod, p->output_multiplier, (int)p->output_shift), p->output_offset);
+    out[i] = (int8_t)bnn_s8_clamp(raw, p->act_min, p->act_max);
+  }
+}
+
+void bnn_s8_mul(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
+  /* the reference's arithmetic with the requantization constants prepared once */
+  const bnn_s8_rq q = bnn_s8_rq_make(p->output_multiplier, p->output_shift);
+  const int32_t o1 = p->input1_offset, o2 = p->input2_offset, oo = p->output_offset, lo = p->act_min, hi = p->act_max;
+  for (int i = 0; i < n; i++) {
+    const int32_t prod = ((int32_t)a[i] + o1) * ((int32_t)b[i] + o2);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant(prod, &q), oo), lo, hi);
+  }
+}

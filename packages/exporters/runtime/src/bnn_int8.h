@@ -157,6 +157,15 @@ typedef struct {
   int32_t act_min, act_max;
 } bnn_s8_add_params;
 
+/* MUL int8 (TFLite reference_integer_ops::Mul): output_multiplier / output_shift = QuantizeMultiplier(s1 * s2 /
+ * s_out) (computed by the exporter, in double). */
+typedef struct {
+  int32_t input1_offset, input2_offset; /* -zp1, -zp2 */
+  int32_t output_multiplier, output_shift;
+  int32_t output_offset; /* zp_out */
+  int32_t act_min, act_max;
+} bnn_s8_mul_params;
+
 /* SOFTMAX int8 (TFLite reference_ops::Softmax for int8 input and output, gemmlowp fixed point; TFLite Micro's
  * and CMSIS-NN's arm_softmax_s8 compute the same). From TFLite's Prepare (computed by the exporter, in double):
  * input_multiplier / input_left_shift = QuantizeMultiplierGreaterThanOne(min(beta * s_in * 2^26, 2^31 - 1)),
@@ -214,6 +223,12 @@ void bnn_s8_max_pool_ref(const bnn_s8_pool_params *p, const int8_t *in, int8_t *
  *          s2), output_multiplier, output_shift) + output_offset). */
 void bnn_s8_add(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
 void bnn_s8_add_ref(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
+
+/* out[i] = clamp(mbqm((a[i] + input1_offset) * (b[i] + input2_offset), output_multiplier, output_shift) +
+ *          output_offset). out may equal a. A constant operand broadcast along channels is applied per pixel by
+ * the caller (b = the constant's C values). */
+void bnn_s8_mul(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
+void bnn_s8_mul_ref(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
 
 /* Softmax over the last axis of `rows` rows of `depth` (1..BNN_S8_SOFTMAX_MAX_DEPTH) values, per row:
  *   max = max(-128, row); for diff = x - max >= diff_min: e = exp_on_negative_values(Q5.26

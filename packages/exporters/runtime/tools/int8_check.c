@@ -597,6 +597,29 @@ static void case_softmax(uint32_t seed) {
   free(x), free(o1), free(o2), free(scratch);
 }
 
+/* mul: fast against the reference with any multiplier and shift; a hand value (TFLite: s1 = 0.5, s2 = 0.25,
+ * s_out = 0.125 -> real 1 = 2^30 * 2^(1-31): (3 - 1) * (-5 - 3) = -16 -> -16 + 2 = -14) */
+static void case_mul(uint32_t seed) {
+  rng_state = seed;
+  const bnn_s8_mul_params hp = {-1, -3, 1 << 30, 1, 2, -128, 127};
+  const int8_t ha[1] = {3}, hb[1] = {-5};
+  int8_t ho[1];
+  bnn_s8_mul(&hp, ha, hb, ho, 1);
+  CHECK(ho[0] == -14, "mul hand value %d", ho[0]);
+  const int n = rint_in(1, 70);
+  int8_t *a = rand_s8((size_t)n), *b = rand_s8((size_t)n), *o1 = (int8_t *)malloc((size_t)n), *o2 = (int8_t *)malloc((size_t)n);
+  bnn_s8_mul_params mp;
+  int32_t m, sh;
+  rand_requant(1, &m, &sh);
+  mp.input1_offset = -rand_zp(), mp.input2_offset = -rand_zp(), mp.output_multiplier = m, mp.output_shift = sh;
+  mp.output_offset = rand_zp();
+  rand_act(&mp.act_min, &mp.act_max);
+  bnn_s8_mul(&mp, a, b, o1, n);
+  bnn_s8_mul_ref(&mp, a, b, o2, n);
+  CHECK(memcmp(o1, o2, (size_t)n) == 0, "mul seed %lu", (unsigned long)seed);
+  free(a), free(b), free(o1), free(o2);
+}
+
 /* softmax golden rows from the TypeScript reference (bnn-core int8SoftmaxRow, itself checked against a BigInt
  * rebuild of TFLite's kernel): beta 1 / scale 0.0625, beta 1.7 / scale 0.11, beta 1 / scale 8 */
 static void check_softmax_golden(void) {
@@ -627,6 +650,7 @@ static void run_seed(uint32_t seed) {
   case_fc(seed ^ 0x27d4eb2fu);
   case_pool_add(seed ^ 0x165667b1u);
   case_softmax(seed ^ 0x9e3779b1u);
+  case_mul(seed ^ 0x7f4a7c15u);
 }
 
 /* Larger conv shapes through the SMLAD main loop: 3x3 same, Cin multiple of 4, plus 1x1 and stride 2. */

@@ -393,6 +393,17 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
     activation: 'relu',
     outputs: [g.tensor(g.shape(dw), 'int8', g.int8Quant(g.q(x).scale + g.q(dw).scale))],
   });
+  // TFLite int8 MUL: of two tensors (odd seeds) or by a per-channel constant (even seeds).
+  const mulQ = g.int8Quant(g.q(x).scale * (seed % 2 ? g.q(dw).scale * 256 : 0.02 * 130));
+  x = g.add({
+    op: 'int8_mul',
+    sourceNode: g.node('int8_mul'),
+    inputs: seed % 2 ? [x, dw] : [x],
+    activation: 'none',
+    constant:
+      seed % 2 ? null : { values: g.int8Weights(c), quant: { scale: Math.fround(0.02), zeroPoint: 3 } },
+    outputs: [g.tensor(g.shape(x), 'int8', mulQ)],
+  });
   x = int8Conv(g, x, 2 * c, 1, 1, 'valid');
   x = pool(g, 'int8_maxpool2d', x, 2, 2, 'valid');
   x = pool(g, 'int8_avgpool2d', x, seed % 2 ? 3 : 2, 1, 'same');

@@ -414,6 +414,7 @@ export const COST_FEATURES = {
     features: { macs: op.inChannels * op.outChannels, outC: op.outChannels, inC: op.inChannels, one: 1 },
   }),
   int8_add: elementwise('int8_add'),
+  int8_mul: elementwise('int8_mul'),
   int8_softmax: (_op, io) => {
     const x = io.inputs[0]!;
     return { variant: 'int8_softmax', features: { elems: prod(x.shape), rows: pixelsOf(x), one: 1 } };

@@ -25,6 +25,8 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8MulElement,
+  int8MulParams,
   int8SoftmaxParams,
   int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
@@ -308,5 +310,32 @@ export function int8SoftmaxReference(
   if (!p) throw new RangeError(`int8 softmax: beta ${beta} · input scale ${inQ.scale} is at most 2^−26.`);
   const out = new Int8Array(x.length);
   for (let r = 0; r < x.length; r += channels) int8SoftmaxRow(x, out, r, channels, p);
+  return out;
+}
+
+/**
+ * TFLite int8 MUL (`reference_integer_ops::Mul`): `clamp(zp_out + MultiplyByQuantizedMultiplier((a − zp_a) ·
+ * (b − zp_b), M, S))` with `(M, S) = QuantizeMultiplier(s_a · s_b / s_out)`. `b` has as many elements as `a`.
+ */
+export function int8MulReference(
+  a: Int8Array,
+  b: Int8Array,
+  qa: Int8Quant,
+  qb: Int8Quant,
+  outQ: Int8Quant,
+  activation: 'none' | 'relu',
+): Int8Array {
+  const p = int8MulParams(qa, qb, outQ);
+  const [lo, hi] = int8ActivationRange(activation, outQ);
+  const y = new Int8Array(a.length);
+  for (let i = 0; i < a.length; i++)
+    y[i] = clampInt(int8MulElement(a[i]!, b[i]!, qa.zeroPoint, qb.zeroPoint, p, outQ.zeroPoint), lo, hi);
+  return y;
+}
+
+/** A constant operand broadcast along the last axis to `n` elements (`channels` per position). */
+export function broadcastInt8Constant(values: Int8Array, n: number, channels: number): Int8Array {
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) out[i] = values[values.length === 1 ? 0 : i % channels]!;
   return out;
 }

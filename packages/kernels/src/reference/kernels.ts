@@ -29,6 +29,7 @@ import {
   softmaxReference,
 } from './float.js';
 import {
+  broadcastInt8Constant,
   int8AddReference,
   int8Bconv2dReference,
   int8BitpackReference,
@@ -36,6 +37,7 @@ import {
   int8DenseReference,
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
+  int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
   int8SoftmaxReference,
@@ -96,7 +98,27 @@ export const REFERENCE_KERNELS = {
     int8DepthwiseConv2dReference(int8s(x), ...hw(a!), op, quant(a), quant(out)),
   int8_dense: (op, [x], [a], out) => int8DenseReference(int8s(x), op, quant(a), quant(out)),
   int8_add: (op, [x, y], [a, b], out) =>
-    int8AddReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
+    op.constant
+      ? int8AddReference(
+          int8s(x),
+          broadcastInt8Constant(op.constant.values, int8s(x).length, a!.channels),
+          quant(a),
+          op.constant.quant,
+          quant(out),
+          op.activation,
+        )
+      : int8AddReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
+  int8_mul: (op, [x, y], [a, b], out) =>
+    op.constant
+      ? int8MulReference(
+          int8s(x),
+          broadcastInt8Constant(op.constant.values, int8s(x).length, a!.channels),
+          quant(a),
+          op.constant.quant,
+          quant(out),
+          op.activation,
+        )
+      : int8MulReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
   int8_maxpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_avgpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_bconv2d: (op, [x], [a], out) => int8Bconv2dReference(words(x), ...hw(a!), op, quant(out)),

@@ -167,6 +167,7 @@ export const WASM_KERNELS = {
   int8_avgpool2d: onReference,
   int8_bconv2d: onReference,
   int8_softmax: onReference,
+  int8_mul: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

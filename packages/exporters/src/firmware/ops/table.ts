@@ -30,6 +30,7 @@ import {
   int8DepthwiseConv2dC,
   int8DequantizeC,
   int8Maxpool2dC,
+  int8MulC,
   int8QuantizeC,
   int8SoftmaxC,
 } from './int8.js';
@@ -67,6 +68,7 @@ export const C_KERNELS = {
   int8_avgpool2d: int8Avgpool2dC,
   int8_bconv2d: int8Bconv2dC,
   int8_softmax: int8SoftmaxC,
+  int8_mul: int8MulC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {

@@ -13,9 +13,10 @@ import { generateModel } from '../../firmware/codegen.js';
 import { buildStm32Bundle } from '../../stm32/bundle.js';
 import { unpackZip, verifyStm32Bundle } from '../../stm32/verify.js';
 import { buildXcoreBundle } from '../../xcore/bundle.js';
+import { writeTflite } from '../write-tflite.js';
 import { withFloatOutputs } from './float-outputs.js';
 import { importTflite } from './import-tflite.js';
-import { lceInt8Bnn } from './lce-fixtures.js';
+import { int8ElementwiseGraph, lceInt8Bnn } from './lce-fixtures.js';
 
 const TIMEOUT = 300_000;
 
@@ -47,6 +48,20 @@ describe('imported .tflite → firmware', () => {
     'STM32L4 bundle: make qemu-test passes bit-exact',
     async () => {
       const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: 3 });
+      const result = await verifyStm32Bundle(zip, { countInstructions: false });
+      expect(result.passed, result.log).toBe(true);
+      expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'int8 MUL (constant and two tensors) and ADD of a constant, imported back from .tflite: make qemu-test bit-exact',
+    async () => {
+      const bytes = writeTflite(int8ElementwiseGraph(), { profile: 'arm' });
+      const g = importTflite(bytes).graph!;
+      expect(g.ops.map((o) => o.op)).toContain('int8_mul');
+      const { zip } = await buildStm32Bundle(g, { goldenCount: 2, goldenSeed: 5 });
       const result = await verifyStm32Bundle(zip, { countInstructions: false });
       expect(result.passed, result.log).toBe(true);
       expect(result.log).toMatch(/vector 1: 0 mismatching values/);

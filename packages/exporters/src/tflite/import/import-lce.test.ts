@@ -534,6 +534,57 @@ describe('importTflite: an int8 BNN in LCE’s converter layout', () => {
     ]);
   });
 
+  it('imports int8 MUL (by a broadcast INT8 constant and of two tensors) and ADD of a constant, matching TFLite', async () => {
+    const mb = new TfliteModelBuilder();
+    const q = (s: number, z: number) => ({ scale: [Math.fround(s)], zeroPoint: [z] });
+    const xQ = { s: Math.fround(0.04), z: -3 };
+    const kQ = { s: Math.fround(0.015), z: 5 };
+    const mQ = { s: Math.fround(0.03), z: 1 };
+    const aQ = { s: Math.fround(0.05), z: -7 };
+    const pQ = { s: Math.fround(0.06), z: 2 };
+    const x = mb.addTensor('x', [1, 3, 3, 4], TensorType.INT8, q(xQ.s, xQ.z));
+    const kv = Int8Array.of(-100, 3, 77, 127);
+    const k = mb.addConstTensor('model/mul/y', [4], TensorType.INT8, kv, q(kQ.s, kQ.z));
+    const m = mb.addTensor('m', [1, 3, 3, 4], TensorType.INT8, q(mQ.s, mQ.z));
+    mb.addBuiltin(Op.MUL, 1, [x, k], [m], { table: 'MulOptions', values: {} });
+    const cv = Int8Array.of(9);
+    const c = mb.addConstTensor('model/add/y', [1], TensorType.INT8, cv, q(0.1, -2));
+    const a = mb.addTensor('a', [1, 3, 3, 4], TensorType.INT8, q(aQ.s, aQ.z));
+    mb.addBuiltin(Op.ADD, 1, [m, c], [a], {
+      table: 'AddOptions',
+      values: { fused_activation_function: Activation.RELU },
+    });
+    const p = mb.addTensor('p', [1, 3, 3, 4], TensorType.INT8, q(pQ.s, pQ.z));
+    mb.addBuiltin(Op.MUL, 1, [x, a], [p], { table: 'MulOptions', values: {} });
+    mb.inputs = [x];
+    mb.outputs = [p];
+    const r = importTflite(mb.serialize());
+    expect(r.refused).toEqual([]);
+    expect(r.operators.map((o) => o.became.join('+'))).toEqual(['int8_mul', 'int8_add', 'int8_mul']);
+    // TFLite int8 MUL: zp_out + MBQM((x − zp_x)(y − zp_y), s_x·s_y/s_out); ADD: 20-bit shift and three multipliers.
+    const mul = (u: number, uq: typeof xQ, v: number, vq: typeof xQ, oq: typeof xQ) =>
+      sat8(oq.z + mulByQuantizedMultiplier((u - uq.z) * (v - vq.z), (uq.s * vq.s) / oq.s));
+    const add = (u: number, uq: typeof xQ, v: number, vq: typeof xQ, oq: typeof xQ) => {
+      const twice = 2 * Math.max(uq.s, vq.s);
+      const su = mulByQuantizedMultiplier((u - uq.z) * 2 ** 20, uq.s / twice);
+      const sv = mulByQuantizedMultiplier((v - vq.z) * 2 ** 20, vq.s / twice);
+      const o = mulByQuantizedMultiplier(su + sv, twice / Math.fround(2 ** 20 * oq.s)) + oq.z;
+      return Math.max(oq.z, sat8(o));
+    };
+    const r2 = rng(3);
+    for (let sample = 0; sample < 4; sample++) {
+      const xq = Array.from({ length: 36 }, () => randInt(r2, -128, 127));
+      const want = xq.map((v, i) => {
+        const mv = mul(v, xQ, kv[i % 4]!, kQ, mQ);
+        const av = add(mv, mQ, cv[0]!, { s: Math.fround(0.1), z: -2 }, aQ);
+        return mul(v, xQ, av, aQ, pQ);
+      });
+      const xf = Float32Array.from(xq, (v) => Math.fround(xQ.s * (v - xQ.z)));
+      const [out] = await runDeployGraph(r.graph!, xf, { backend: 'reference' });
+      expect(Array.from(out!)).toEqual(want);
+    }
+  });
+
   it('imports a 20 KB int8 BNN in well under a second', () => {
     const { bytes } = lceInt8Bnn(8, false, 2);
     expect(bytes.length).toBeGreaterThan(18_000);

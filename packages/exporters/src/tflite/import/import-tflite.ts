@@ -1294,10 +1294,14 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
   const varIdx = a.v === 'const' ? bIdx : aIdx;
   if (constSide) {
     const x = im.tensorOf(varIdx, 'input');
+    if (x.kind === 'int8') {
+      importInt8WithConstant(im, op, x, a.v === 'const' ? aIdx : bIdx, mul, fa);
+      return;
+    }
     if (x.kind !== 'float32') {
       throw new RefusalSignal(
-        `${op.opName} with a constant on an ${x.kind} tensor has no exact deploy op.`,
-        `${op.opName} with a per-channel constant on FLOAT32 tensors (a scale_shift), or ADD of two int8 tensors.`,
+        `${op.opName} with a constant on a ${x.kind} tensor has no deploy op.`,
+        `${op.opName} with a per-channel constant on FLOAT32 tensors (a scale_shift) or on INT8 tensors (an INT8 constant).`,
       );
     }
     const c = x.shape[x.shape.length - 1]!;
@@ -1311,19 +1315,25 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
   }
   const x = im.tensorOf(aIdx, 'first input');
   const y = im.tensorOf(bIdx, 'second input');
-  if (mul) {
-    throw new RefusalSignal(
-      'MUL of two activations has no deploy op.',
-      'MUL by a per-channel constant on FLOAT32 tensors.',
-    );
-  }
   if (x.shape.join() !== y.shape.join() || x.kind !== y.kind) {
     throw new RefusalSignal(
-      `it adds ${x.kind} [${x.shape}] and ${y.kind} [${y.shape}].`,
-      'ADD of two tensors of the same shape and type (no broadcasting).',
+      `it combines ${x.kind} [${x.shape}] and ${y.kind} [${y.shape}].`,
+      `${op.opName} of two tensors of the same shape and type (no broadcasting), or with a per-channel constant.`,
     );
   }
   im.expectShape(op, x.shape);
+  if (mul) {
+    if (x.kind !== 'int8') {
+      throw new RefusalSignal(
+        `MUL of two ${x.kind} activations has no deploy op.`,
+        'MUL of two INT8 tensors, or by a per-channel constant (FLOAT32 or INT8).',
+      );
+    }
+    im.outKind(op, ['int8']);
+    const out = im.outTensor(op, 'int8', x.shape);
+    im.emit({ op: 'int8_mul', activation: im.int8Act(fa), constant: null }, [x, y], out);
+    return;
+  }
   if (x.kind === 'int8') {
     im.outKind(op, ['int8']);
     const out = im.outTensor(op, 'int8', x.shape);
@@ -1333,6 +1343,49 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
   if (x.kind !== 'float32') throw new RefusalSignal(`it adds ${x.kind} tensors.`, 'FLOAT32 or INT8 ADD.');
   im.outKind(op, ['float32']);
   im.emitWithAct(op, { op: 'add' }, [x, y], x.shape, im.floatAct(fa, true));
+}
+
+/** int8 ADD / MUL by an INT8 constant broadcast along channels (TFLite's int8 kernels; the xcore writer's
+ * scale_shift): `int8_add` / `int8_mul` with the constant's values and per-tensor quantization. */
+function importInt8WithConstant(
+  im: Importer,
+  op: TfliteOperatorView,
+  x: DT,
+  constIdx: number,
+  mul: boolean,
+  fa: number,
+): void {
+  const k = im.constOf(constIdx, 'constant');
+  const tf = im.sg.tensors[constIdx]!;
+  const c = x.shape[x.shape.length - 1]!;
+  if (k.type !== TensorType.INT8) {
+    throw new RefusalSignal(
+      `its constant "${tf.name}" is ${TENSOR_TYPE_NAME[k.type] ?? k.type} on an int8 tensor.`,
+      `int8 ${op.opName} with an INT8 constant.`,
+    );
+  }
+  const q = tf.quantization;
+  if (q?.scale.length !== 1 || q.zeroPoint.length !== 1 || !(q.scale[0]! > 0)) {
+    throw new RefusalSignal(
+      `its int8 constant "${tf.name}" has ${q?.scale.length ?? 0} scales.`,
+      'an int8 constant quantized per tensor (one scale, one zero point).',
+    );
+  }
+  const lead = k.shape.slice(0, -1);
+  if (!((k.data.length === c || k.data.length === 1) && lead.every((d) => d === 1))) {
+    throw new RefusalSignal(
+      `its constant has shape [${k.shape}] for ${c} channels.`,
+      `an int8 constant of shape [${c}] (per channel) or [1].`,
+    );
+  }
+  im.outKind(op, ['int8']);
+  im.expectShape(op, x.shape);
+  const out = im.outTensor(op, 'int8', x.shape);
+  const constant = {
+    values: Int8Array.from(k.data),
+    quant: { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0]! },
+  };
+  im.emit({ op: mul ? 'int8_mul' : 'int8_add', activation: im.int8Act(fa), constant }, [x], out);
 }
 
 function importPad(im: Importer, op: TfliteOperatorView, v2: boolean): void {
