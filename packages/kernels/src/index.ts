@@ -45,6 +45,7 @@ export {
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
+  int8RequantizeReference,
   int8SoftmaxReference,
 } from './reference/int8.js';
 export { WasmBConv } from './wasm/standalone.js';

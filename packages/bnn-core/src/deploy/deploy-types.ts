@@ -67,6 +67,7 @@ export type { Int8DequantizeOp } from './ops/int8-dequantize.js';
 export type { Int8Constant, Int8MulOp } from './ops/int8-mul.js';
 export type { Int8AvgPool2DOp, Int8MaxPool2DOp } from './ops/int8-pools.js';
 export type { Int8QuantizeOp } from './ops/int8-quantize.js';
+export type { Int8RequantizeOp } from './ops/int8-requantize.js';
 export type { Int8SoftmaxOp } from './ops/int8-softmax.js';
 export type { LeakyTanhOp } from './ops/leaky-tanh.js';
 export type { MaxPool2DOp } from './ops/maxpool2d.js';

@@ -16,6 +16,8 @@ import {
   int8AddParams,
   int8MulElement,
   int8MulParams,
+  int8RequantizeElement,
+  int8RequantizeParams,
   int8SoftmaxParams,
   int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
@@ -50,7 +52,8 @@ type Int8Kind =
   | 'int8_avgpool2d'
   | 'int8_bconv2d'
   | 'int8_softmax'
-  | 'int8_mul';
+  | 'int8_mul'
+  | 'int8_requantize';
 
 type Int8OracleKernel<K extends Int8Kind> = (op: DeployOpOf<K>, a: Int8OracleArgs) => Float32Array;
 
@@ -222,5 +225,9 @@ export const INT8_ORACLE = {
     const y = new Float32Array(x.length);
     for (let r = 0; r < x.length; r += depth) int8SoftmaxRow(x, y, r, depth, p);
     return y;
+  },
+  int8_requantize: (op, { ins, inQuant, outQuant }) => {
+    const p = int8RequantizeParams(inQuant[0]!, outQuant!);
+    return ins[0]!.map((v) => clampInt(int8RequantizeElement(v, inQuant[0]!, outQuant!, p), op.min, op.max));
   },
 } satisfies { [K in Int8Kind]: Int8OracleKernel<K> };

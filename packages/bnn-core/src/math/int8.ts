@@ -451,3 +451,30 @@ export function int8MulElement(
 ): number {
   return zpOut + multiplyByQuantizedMultiplier((x1 - zp1) * (x2 - zp2), p.multiplier, p.shift);
 }
+
+/** TFLite's `Requantize` / `ReluX` element: `zp_out + MultiplyByQuantizedMultiplier(x − zp_in, M, S)`, unclamped. */
+export function int8RequantizeElement(
+  x: number,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  p: { multiplier: number; shift: number },
+): number {
+  return outQ.zeroPoint + multiplyByQuantizedMultiplier(x - inQ.zeroPoint, p.multiplier, p.shift);
+}
+
+/** `QuantizeMultiplier(double(s_in) / double(s_out))`, the rescale of int8 QUANTIZE / RELU. */
+export function int8RequantizeParams(inQ: Int8Quant, outQ: Int8Quant): { multiplier: number; shift: number } {
+  return quantizeMultiplier(inQ.scale / outQ.scale);
+}
+
+/**
+ * TFLite's `QuantizedReluX` clamp bounds on the output grid: `max(−128, zp + round(lo / s))` and
+ * `min(127, zp + round(hi / s))` (`roundf` of a float32 division; an infinite bound is the int8 end).
+ */
+export function int8ReluBounds(lo: number, hi: number, outQ: Int8Quant): [number, number] {
+  const at = (v: number) => outQ.zeroPoint + tfliteRound(Math.fround(v / outQ.scale));
+  return [
+    Math.max(INT8_MIN, at(lo)),
+    hi === Number.POSITIVE_INFINITY ? INT8_MAX : Math.min(INT8_MAX, at(hi)),
+  ];
+}

@@ -1084,3 +1084,11 @@ void bnn_s8_mul(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, in
     out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant(prod, &q), oo), lo, hi);
   }
 }
+
+void bnn_s8_requantize_clamp(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
+                             int32_t shift, int32_t output_zero_point, int32_t act_min, int32_t act_max) {
+  const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
+  for (int i = 0; i < n; i++)
+    out[i] = (int8_t)bnn_s8_clamp(
+        bnn_s8_wrap_add(bnn_s8_requant((int32_t)in[i] - input_zero_point, &q), output_zero_point), act_min, act_max);
+}

@@ -252,6 +252,10 @@ void bnn_s8_dequantize(const int8_t *in, float *out, int n, float scale, int32_t
  * out = clamp(mbqm(in - input_zero_point, multiplier, shift) + output_zero_point, -128, 127). */
 void bnn_s8_requantize(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
                        int32_t shift, int32_t output_zero_point);
+/* bnn_s8_requantize with a clamp to [act_min, act_max] (TFLite ReluX on int8: RELU, RELU6, RELU_N1_TO_1 with the
+ * output's quantization; QUANTIZE int8 -> int8 is act_min = -128, act_max = 127). out may equal in. */
+void bnn_s8_requantize_clamp(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
+                             int32_t shift, int32_t output_zero_point, int32_t act_min, int32_t act_max);
 /* int32 accumulators -> int8 with per-channel requantization (the epilogue of conv/FC, exposed for callers
  * with their own accumulation, e.g. a binary layer writing int8): for each of `pixels` rows of `channels`,
  * out = clamp(mbqm(acc + (bias ? bias[c] : 0), multiplier[c], shift[c]) + output_offset, act_min, act_max). */

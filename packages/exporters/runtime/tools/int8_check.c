@@ -620,6 +620,22 @@ static void case_mul(uint32_t seed) {
   free(a), free(b), free(o1), free(o2);
 }
 
+/* requantize with a clamp: against the reference loop of requantize (requantize_ref above) and the clamp */
+static void case_requantize_clamp(uint32_t seed) {
+  rng_state = seed;
+  const int n = rint_in(1, 70);
+  int8_t *x = rand_s8((size_t)n), *o1 = (int8_t *)malloc((size_t)n), *o2 = (int8_t *)malloc((size_t)n);
+  int32_t m, sh, lo, hi;
+  rand_requant(1, &m, &sh);
+  rand_act(&lo, &hi);
+  const int32_t izp = rand_zp(), ozp = rand_zp();
+  bnn_s8_requantize_clamp(x, o1, n, izp, m, sh, ozp, lo, hi);
+  requantize_ref(x, o2, n, izp, m, sh, ozp);
+  for (int i = 0; i < n; i++) o2[i] = (int8_t)bnn_s8_clamp(o2[i], lo, hi);
+  CHECK(memcmp(o1, o2, (size_t)n) == 0, "requantize clamp seed %lu", (unsigned long)seed);
+  free(x), free(o1), free(o2);
+}
+
 /* softmax golden rows from the TypeScript reference (bnn-core int8SoftmaxRow, itself checked against a BigInt
  * rebuild of TFLite's kernel): beta 1 / scale 0.0625, beta 1.7 / scale 0.11, beta 1 / scale 8 */
 static void check_softmax_golden(void) {
@@ -651,6 +667,7 @@ static void run_seed(uint32_t seed) {
   case_pool_add(seed ^ 0x165667b1u);
   case_softmax(seed ^ 0x9e3779b1u);
   case_mul(seed ^ 0x7f4a7c15u);
+  case_requantize_clamp(seed ^ 0x94d049bbu);
 }
 
 /* Larger conv shapes through the SMLAD main loop: 3x3 same, Cin multiple of 4, plus 1x1 and stride 2. */

@@ -404,6 +404,16 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
       seed % 2 ? null : { values: g.int8Weights(c), quant: { scale: Math.fround(0.02), zeroPoint: 3 } },
     outputs: [g.tensor(g.shape(x), 'int8', mulQ)],
   });
+  // int8 → int8 rescale with a ReLU clamp (TFLite int8 RELU / QUANTIZE of another quantization).
+  const rq = g.int8Quant(g.q(x).scale * 0.7);
+  x = g.add({
+    op: 'int8_requantize',
+    sourceNode: g.node('int8_requantize'),
+    inputs: [x],
+    min: seed % 2 ? rq.zeroPoint : -128,
+    max: 127,
+    outputs: [g.tensor(g.shape(x), 'int8', rq)],
+  });
   x = int8Conv(g, x, 2 * c, 1, 1, 'valid');
   x = pool(g, 'int8_maxpool2d', x, 2, 2, 'valid');
   x = pool(g, 'int8_avgpool2d', x, seed % 2 ? 3 : 2, 1, 'same');

@@ -4,7 +4,7 @@
  * scale per output channel (zero points 0) and an INT32 bias whose scales are `in.scale · filterScales[c]` —
  * as many as the filter's. Dense is written as LCE's converter writes it: RESHAPE → CONV_2D 1×1 → RESHAPE.
  */
-import type { Int8Constant } from '@bnn-studio/bnn-core';
+import { type Int8Constant, int8ReluBounds } from '@bnn-studio/bnn-core';
 import { bconvOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
 import type { QuantParams } from './model-builder.js';
 import { Activation, LceOp, BuiltinOperator as Op, Padding, TensorType } from './schema.js';
@@ -177,6 +177,24 @@ export const INT8_TFLITE_EMITTERS = {
       values: { fused_activation_function: act(op.activation) },
     });
   },
+  int8_requantize: (em, op) => {
+    // The TFLite operator whose clamp these bounds are (QUANTIZE: none; RELU / RELU6 / RELU_N1_TO_1: QuantizedReluX).
+    const outQ = em.tensorInfo(op.outputs[0]!).quant!;
+    const is = (lo: number, hi: number) => {
+      const [a, b] = int8ReluBounds(lo, hi, outQ);
+      return a === op.min && b === op.max;
+    };
+    const x = [em.t(op.inputs[0]!)];
+    const y = [em.t(op.outputs[0]!)];
+    if (op.min === -128 && op.max === 127) em.builtin(Op.QUANTIZE, 'QUANTIZE', x, y);
+    else if (is(0, Number.POSITIVE_INFINITY)) em.builtin(Op.RELU, 'RELU', x, y);
+    else if (is(0, 6)) em.builtin(Op.RELU6, 'RELU6', x, y);
+    else if (is(-1, 1)) em.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', x, y);
+    else
+      throw new Error(
+        `.tflite writer: int8_requantize "${op.sourceNode}" clamps to [${op.min}, ${op.max}], which no TFLite int8 QUANTIZE / RELU / RELU6 / RELU_N1_TO_1 computes.`,
+      );
+  },
   int8_softmax: (em, op) => {
     em.builtin(Op.SOFTMAX, 'SOFTMAX', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], {
       table: 'SoftmaxOptions',
@@ -229,7 +247,8 @@ export const INT8_TFLITE_EMITTERS = {
     | 'int8_avgpool2d'
     | 'int8_bconv2d'
     | 'int8_softmax'
-    | 'int8_mul']: TfliteOpEmitter<K>;
+    | 'int8_mul'
+    | 'int8_requantize']: TfliteOpEmitter<K>;
 };
 
 function emitInt8Pool(

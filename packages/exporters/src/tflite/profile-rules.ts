@@ -166,6 +166,7 @@ const XCORE_RULES = {
   softmax: expressible,
   int8_softmax: expressible,
   int8_mul: expressible,
+  int8_requantize: expressible,
   int8_quantize: expressible,
   int8_dequantize: expressible,
   int8_bitpack: expressible,

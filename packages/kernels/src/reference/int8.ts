@@ -27,6 +27,8 @@ import {
   int8AddParams,
   int8MulElement,
   int8MulParams,
+  int8RequantizeElement,
+  int8RequantizeParams,
   int8SoftmaxParams,
   int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
@@ -338,4 +340,18 @@ export function broadcastInt8Constant(values: Int8Array, n: number, channels: nu
   const out = new Int8Array(n);
   for (let i = 0; i < n; i++) out[i] = values[values.length === 1 ? 0 : i % channels]!;
   return out;
+}
+
+/** TFLite int8 → int8 `Requantize` / `ReluX`: `clamp(zp_out + MBQM(x − zp_in, M, S), min, max)`, M·2^(S−31) ≈ s_in/s_out. */
+export function int8RequantizeReference(
+  x: Int8Array,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  min: number,
+  max: number,
+): Int8Array {
+  const p = int8RequantizeParams(inQ, outQ);
+  const y = new Int8Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = clampInt(int8RequantizeElement(x[i]!, inQ, outQ, p), min, max);
+  return y;
 }

@@ -40,6 +40,7 @@ import {
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
+  int8RequantizeReference,
   int8SoftmaxReference,
 } from './int8.js';
 
@@ -123,6 +124,8 @@ export const REFERENCE_KERNELS = {
   int8_avgpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_bconv2d: (op, [x], [a], out) => int8Bconv2dReference(words(x), ...hw(a!), op, quant(out)),
   int8_softmax: (op, [x], [a]) => int8SoftmaxReference(int8s(x), a!.channels, op.beta, quant(a)),
+  int8_requantize: (op, [x], [a], out) =>
+    int8RequantizeReference(int8s(x), quant(a), quant(out), op.min, op.max),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */

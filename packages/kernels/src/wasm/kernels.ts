@@ -168,6 +168,7 @@ export const WASM_KERNELS = {
   int8_bconv2d: onReference,
   int8_softmax: onReference,
   int8_mul: onReference,
+  int8_requantize: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -27,6 +27,7 @@ import { int8DequantizeOp } from './int8-dequantize.js';
 import { int8MulOp } from './int8-mul.js';
 import { int8Avgpool2dOp, int8Maxpool2dOp } from './int8-pools.js';
 import { int8QuantizeOp } from './int8-quantize.js';
+import { int8RequantizeOp } from './int8-requantize.js';
 import { int8SoftmaxOp } from './int8-softmax.js';
 import { leakyTanhOp } from './leaky-tanh.js';
 import { maxpool2dOp } from './maxpool2d.js';
@@ -71,6 +72,7 @@ export const DEPLOY_OPS = {
   int8_bconv2d: int8Bconv2dOp,
   int8_softmax: int8SoftmaxOp,
   int8_mul: int8MulOp,
+  int8_requantize: int8RequantizeOp,
 } as const;
 
 type Table = typeof DEPLOY_OPS;

@@ -17,6 +17,7 @@ import {
   int8ActivationRange,
   int8AddParams,
   int8MulParams,
+  int8RequantizeParams,
   int8SoftmaxParams,
   type Padding,
 } from '@bnn-studio/bnn-core';
@@ -259,5 +260,18 @@ export const int8SoftmaxC: CKernel<'int8_softmax'> = {
         `.diff_min = ${cI32(sp.diffMin)}}`,
     );
     return `bnn_s8_softmax(&${p}, ${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n / depth}, ${depth}, ${scratch32(c)});`;
+  },
+};
+
+/** int8 → int8 rescale and clamp (TFLite QUANTIZE int8 → int8, int8 RELU / RELU6 / RELU_N1_TO_1). */
+export const int8RequantizeC: CKernel<'int8_requantize'> = {
+  emit(op, c) {
+    const inQ = q(c.inT);
+    const outQ = q(c.outT);
+    const p = int8RequantizeParams(inQ, outQ);
+    return (
+      `bnn_s8_requantize_clamp(${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n}, ${cI32(inQ.zeroPoint)}, ` +
+      `${cI32(p.multiplier)}, ${p.shift}, ${cI32(outQ.zeroPoint)}, ${op.min}, ${op.max});`
+    );
   },
 };

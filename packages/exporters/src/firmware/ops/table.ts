@@ -32,6 +32,7 @@ import {
   int8Maxpool2dC,
   int8MulC,
   int8QuantizeC,
+  int8RequantizeC,
   int8SoftmaxC,
 } from './int8.js';
 
@@ -69,6 +70,7 @@ export const C_KERNELS = {
   int8_bconv2d: int8Bconv2dC,
   int8_softmax: int8SoftmaxC,
   int8_mul: int8MulC,
+  int8_requantize: int8RequantizeC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {

@@ -585,6 +585,51 @@ describe('importTflite: an int8 BNN in LCE’s converter layout', () => {
     }
   });
 
+  it('imports int8 RELU / RELU6 / RELU_N1_TO_1 / QUANTIZE int8→int8 as TFLite’s rescale and clamp', async () => {
+    const mb = new TfliteModelBuilder();
+    const q = (s: number, z: number) => ({ scale: [Math.fround(s)], zeroPoint: [z] });
+    const xQ = { s: Math.fround(0.05), z: 4 };
+    const x = mb.addTensor('x', [1, 40], TensorType.INT8, q(xQ.s, xQ.z));
+    const steps: [number, string, { s: number; z: number }][] = [
+      [Op.RELU, 'RELU', { s: Math.fround(0.03), z: -20 }],
+      [Op.RELU6, 'RELU6', { s: Math.fround(0.02), z: -100 }],
+      [Op.RELU_N1_TO_1, 'RELU_N1_TO_1', { s: Math.fround(0.01), z: 7 }],
+      [Op.QUANTIZE, 'QUANTIZE', { s: Math.fround(0.004), z: -1 }],
+    ];
+    let prev = x;
+    for (const [code, name, oq] of steps) {
+      const y = mb.addTensor(name, [1, 40], TensorType.INT8, q(oq.s, oq.z));
+      mb.addBuiltin(code, 1, [prev], [y]);
+      prev = y;
+    }
+    mb.inputs = [x];
+    mb.outputs = [prev];
+    const r = importTflite(mb.serialize());
+    expect(r.refused).toEqual([]);
+    expect(r.operators.map((o) => o.became.join('+'))).toEqual(Array(4).fill('int8_requantize'));
+    // TFLite: zp_out + MBQM(x − zp_in, s_in/s_out), clamped to QuantizedReluX's bounds (roundf of float32 divisions).
+    const bound = (v: number, oq: { s: number; z: number }) => oq.z + roundAway(Math.fround(v / oq.s));
+    const bounds: [number, number][] = [
+      [Math.max(-128, bound(0, steps[0]![2])), 127],
+      [Math.max(-128, bound(0, steps[1]![2])), Math.min(127, bound(6, steps[1]![2]))],
+      [Math.max(-128, bound(-1, steps[2]![2])), Math.min(127, bound(1, steps[2]![2]))],
+      [-128, 127],
+    ];
+    const xq = Array.from({ length: 40 }, (_, i) => ((i * 53) % 256) - 128);
+    let want = xq;
+    let inQ = xQ;
+    steps.forEach(([, , oq], k) => {
+      const [lo, hi] = bounds[k]!;
+      want = want.map((v) =>
+        Math.max(lo, Math.min(hi, sat8(oq.z + mulByQuantizedMultiplier(v - inQ.z, inQ.s / oq.s)))),
+      );
+      inQ = oq;
+    });
+    const xf = Float32Array.from(xq, (v) => Math.fround(xQ.s * (v - xQ.z)));
+    const [out] = await runDeployGraph(r.graph!, xf, { backend: 'reference' });
+    expect(Array.from(out!)).toEqual(want);
+  });
+
   it('imports a 20 KB int8 BNN in well under a second', () => {
     const { bytes } = lceInt8Bnn(8, false, 2);
     expect(bytes.length).toBeGreaterThan(18_000);

@@ -84,7 +84,9 @@ describe('xcore .tflite import', () => {
         expect(o, id).toMatch(/^(MUL:(int8_mul|skipped)|ADD:(int8_add|skipped))$/);
       imported += ops.filter((o) => o === 'MUL:int8_mul').length;
       // What is still refused is named with its operator, never approximated.
-      for (const x of r.refused) expect(['RELU', 'QUANTIZE', 'MEAN'], id).toContain(x.op);
+      // int8 RELU / QUANTIZE of another quantization are int8_requantize now; int8 MEAN (TFLite's int8 reduction
+      // differs between its kernel paths) and the xcore writer's int8 → int8 DEQUANTIZE stay refused.
+      for (const x of r.refused) expect(['MEAN', 'DEQUANTIZE'], id).toContain(x.op);
     }
     expect(imported).toBeGreaterThan(0);
   });

@@ -27,6 +27,7 @@ import {
   type DeployTensor,
   INT8_SOFTMAX_MAX_DEPTH,
   type Int8Quant,
+  int8ReluBounds,
   int8SoftmaxParams,
   isSoftmaxOutputQuant,
   type TensorKind,
@@ -1669,14 +1670,35 @@ function viaFloat(
   im.emit({ op: 'int8_quantize' }, [y], im.outTensor(op, 'int8', shape));
 }
 
-function importUnary(im: Importer, op: TfliteOperatorView, kind: 'relu' | 'hard_tanh'): void {
+/** int8 → int8 with TFLite's rescale and `QuantizedReluX` clamp to the real range [lo, hi]. */
+function requantize(im: Importer, op: TfliteOperatorView, x: DT, lo: number, hi: number): void {
+  im.outKind(op, ['int8']);
+  const outQ = im.activationQuant(op.outputs[0]!);
+  const [min, max] = lo === Number.NEGATIVE_INFINITY ? [-128, 127] : int8ReluBounds(lo, hi, outQ);
+  im.emit({ op: 'int8_requantize', min, max }, [x], im.outTensor(op, 'int8', x.shape));
+}
+
+function importUnary(im: Importer, op: TfliteOperatorView, kind: 'relu' | 'hard_tanh' | 'relu6'): void {
   const x = im.tensorOf(op.inputs[0]!, 'input');
   im.expectShape(op, x.shape);
-  if (x.kind === 'int8' && kind === 'relu') {
-    im.outKind(op, ['int8']);
-    viaFloat(im, op, [x], 'relu', x.shape);
+  if (x.kind === 'int8') {
+    const outQ = im.activationQuant(op.outputs[0]!);
+    const same = outQ.scale === x.quant!.scale && outQ.zeroPoint === x.quant!.zeroPoint;
+    if (kind === 'relu' && same) {
+      im.outKind(op, ['int8']);
+      viaFloat(im, op, [x], 'relu', x.shape);
+      return;
+    }
+    // TFLite's int8 ReluX: rescale to the output's quantization, clamp to the activation's range.
+    const [lo, hi] = kind === 'relu' ? [0, Number.POSITIVE_INFINITY] : kind === 'relu6' ? [0, 6] : [-1, 1];
+    requantize(im, op, x, lo, hi);
     return;
   }
+  if (kind === 'relu6')
+    throw new RefusalSignal(
+      'float RELU6 has no deploy op.',
+      'int8 RELU6; FLOAT32 RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.',
+    );
   if (x.kind !== 'float32')
     throw new RefusalSignal(
       `its input is ${x.kind}.`,
@@ -1857,15 +1879,21 @@ const OPERATOR_IMPORTERS = {
   RELU: (im, op) => importUnary(im, op, 'relu'),
   RELU_N1_TO_1: (im, op) => importUnary(im, op, 'hard_tanh'),
   PRELU: importPrelu,
-  RELU6: refuseWith('RELU6 has no deploy op.', 'RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.'),
+  RELU6: (im, op) => importUnary(im, op, 'relu6'),
   HARD_SWISH: refuseWith(
     'HARD_SWISH has no deploy op.',
     'RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.',
   ),
   QUANTIZE: (im, op) => {
     const x = im.tensorOf(op.inputs[0]!, 'input');
+    if (x.kind === 'int8') {
+      // int8 → int8 QUANTIZE: TFLite's Requantize (rescale, saturate).
+      im.expectShape(op, x.shape);
+      requantize(im, op, x, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      return;
+    }
     if (x.kind !== 'float32') {
-      throw new RefusalSignal(`it requantizes an ${x.kind} tensor.`, 'QUANTIZE from FLOAT32 to INT8.');
+      throw new RefusalSignal(`it quantizes a ${x.kind} tensor.`, 'QUANTIZE from FLOAT32 or INT8 to INT8.');
     }
     im.outKind(op, ['int8']);
     im.expectShape(op, x.shape);
@@ -1933,5 +1961,5 @@ export type ImportedOpName = keyof typeof OPERATOR_IMPORTERS;
 
 /** The operators the importer runs (folds or translates), for messages. */
 export const SUPPORTED_OPS: readonly string[] = Object.keys(OPERATOR_IMPORTERS).filter(
-  (k) => k !== 'RELU6' && k !== 'HARD_SWISH',
+  (k) => k !== 'HARD_SWISH',
 );

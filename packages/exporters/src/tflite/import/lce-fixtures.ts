@@ -3,7 +3,7 @@
  * FlexBuffer options, `-1` optional inputs, int8 quantization parameters; see the reference model's facts in
  * `lce-tflite-format.md`), written with the studio's model builder for the importer's tests and bench.
  */
-import type { DeployGraph } from '@bnn-studio/bnn-core';
+import { type DeployGraph, int8ReluBounds } from '@bnn-studio/bnn-core';
 import { rng } from '../../bnn/test-graphs.js';
 import { bconvOptions, EMPTY_CUSTOM_OPTIONS } from '../lce-options.js';
 import { type QuantParams, TfliteModelBuilder } from '../model-builder.js';
@@ -181,7 +181,8 @@ export function lceInt8Bnn(seed: number, withSoftmax: boolean, width = 1) {
   return { bytes, params: { inQ, c1, w1, s1, b1, y1Q, K, bits2, th2, bits3, m3, bb3, y3Q, w4, s4, b4, y4Q } };
 }
 
-/** int8 MUL by a per-channel constant, ADD of a constant, MUL of two tensors (TFLite int8, broadcast as xcore writes). */
+/** int8 MUL by a per-channel constant, ADD of a constant, MUL of two tensors (TFLite int8, broadcast as xcore
+ * writes), then an int8 RELU6 into another quantization (int8_requantize). */
 export function int8ElementwiseGraph(): DeployGraph {
   const q = (scale: number, zeroPoint: number) => ({ scale: Math.fround(scale), zeroPoint });
   const t = (id: string, quant?: { scale: number; zeroPoint: number }) =>
@@ -201,6 +202,7 @@ export function int8ElementwiseGraph(): DeployGraph {
       t('m', q(0.05, 2)),
       t('a', q(0.06, -10)),
       t('p', q(0.02, 0)),
+      t('r', q(0.015, -30)),
       t('y'),
     ],
     ops: [
@@ -229,7 +231,16 @@ export function int8ElementwiseGraph(): DeployGraph {
         activation: 'none',
         constant: null,
       },
-      { op: 'int8_dequantize', sourceNode: 'y', inputs: ['p'], outputs: ['y'] },
+      // TFLite int8 RELU6 into another quantization: rescale, clamp to [zp, zp + round(6 / s)].
+      {
+        op: 'int8_requantize',
+        sourceNode: 'r',
+        inputs: ['p'],
+        outputs: ['r'],
+        min: int8ReluBounds(0, 6, q(0.015, -30))[0],
+        max: int8ReluBounds(0, 6, q(0.015, -30))[1],
+      },
+      { op: 'int8_dequantize', sourceNode: 'y', inputs: ['r'], outputs: ['y'] },
     ],
   };
 }
