@@ -1,5 +1,6 @@
 /**
- * Seeded random deploy graphs that use every int8 op (fixtures for the int8 kernels' fuzz tests in bnn-core,
+ * Seeded random deploy graphs that use the int8 layer ops (int8_mul, int8_requantize and int8_add with a constant
+ * are in exporters' `int8ElementwiseGraph`, from TFLite imports) (fixtures for the int8 kernels' fuzz tests in bnn-core,
  * packages/kernels and packages/exporters): float input → int8_quantize → int8_conv2d → int8_depthwise_conv2d
  * → int8_add (of the two) → int8 max/avg pool → int8_bitpack → int8_bconv2d → (int8 depthwise, multiplier 2)
  * → int8_dense → int8_softmax → int8_dequantize. Shapes, strides, paddings, activations, scales and zero points are drawn;
