@@ -65,7 +65,7 @@ export function checkInt8Binary(
   } else {
     if (ins.length !== 2)
       c.fail(
-        `has ${ins.length} inputs; ${what} takes two (or one and a constant).`,
+        `has ${ins.length} inputs; ${what} takes exactly two (or one and a constant).`,
         `Chain ${what}s two inputs at a time.`,
       );
     if (!c.sameShape(ins[0]!.shape, ins[1]!.shape))
