@@ -42,13 +42,17 @@ export type {
   Int8AvgPool2DOp,
   Int8BConv2DOp,
   Int8BitpackOp,
+  Int8Constant,
   Int8Conv2DOp,
   Int8DenseOp,
   Int8DepthwiseConv2DOp,
   Int8DequantizeOp,
   Int8MaxPool2DOp,
+  Int8MulOp,
   Int8Quant,
   Int8QuantizeOp,
+  Int8RequantizeOp,
+  Int8SoftmaxOp,
   LeakyTanhOp,
   MaxPool2DOp,
   OpBase,
@@ -66,6 +70,7 @@ export type {
 export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
 export type { DeployOpContract, DeployRule, OpTensor } from './deploy/ops/contract.js';
 export { OpChecker, tailBitsClear, ZERO_PADDING_BITPACKED } from './deploy/ops/contract.js';
+export { INT8_SOFTMAX_MAX_DEPTH } from './deploy/ops/int8-softmax.js';
 export { DEPLOY_OP_KINDS, DEPLOY_OPS, isDeployOpKind } from './deploy/ops/table.js';
 export {
   crc32,
@@ -91,7 +96,7 @@ export { LowerError, lower } from './lower/lower.js';
 export type { RaiseRefusal, RaiseResult } from './lower/raise.js';
 export { formatRaiseRefusal, raiseDeployGraph } from './lower/raise.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
-export type { Int8AddParams } from './math/int8.js';
+export type { Int8AddParams, Int8SoftmaxParams } from './math/int8.js';
 export {
   bconvInt8Effective,
   bconvInt8Value,
@@ -103,6 +108,15 @@ export {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8MulElement,
+  int8MulParams,
+  int8ReluBounds,
+  int8RequantizeElement,
+  int8RequantizeParams,
+  int8SoftmaxExp,
+  int8SoftmaxParams,
+  int8SoftmaxRow,
+  isSoftmaxOutputQuant,
   multiplyByQuantizedMultiplier,
   quantizeMultiplier,
   quantizeToInt8,

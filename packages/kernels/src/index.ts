@@ -42,8 +42,11 @@ export {
   int8DenseReference,
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
+  int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
+  int8RequantizeReference,
+  int8SoftmaxReference,
 } from './reference/int8.js';
 export { WasmBConv } from './wasm/standalone.js';
 

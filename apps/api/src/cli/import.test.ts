@@ -47,7 +47,8 @@ describe('bnn-studio import / predict', () => {
 
     const soft = join(dir, 'softmax.tflite');
     writeFileSync(soft, lceInt8Bnn(7, true).bytes);
-    const refused = await cli(['import', soft, '--json']);
+    // int8 SOFTMAX imports exactly by default (routes/imports.test.ts); --int8-softmax refuse refuses it by operator.
+    const refused = await cli(['import', soft, '--int8-softmax', 'refuse', '--json']);
     expect(refused.code).toBe(1);
     expect(refused.json.refused).toEqual([expect.objectContaining({ operatorIndex: 10, op: 'SOFTMAX' })]);
     expect(refused.stdout).toContain('operator 10 (SOFTMAX)');

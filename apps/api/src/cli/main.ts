@@ -217,7 +217,10 @@ program
   .description('import a Larq Compute Engine .tflite as a completed run (kind imported)')
   .option('--name <name>', 'run name (default: the file name)')
   .option('--project <id>', 'project id')
-  .option('--int8-softmax <mode>', 'refuse (default) | float: compute an int8 SOFTMAX in float32 (reported)')
+  .option(
+    '--int8-softmax <mode>',
+    "int8 SOFTMAX: exact by default (TFLite's fixed-point kernel); float: in float32 (reported); refuse",
+  )
   .option('--json', 'print one JSON object as the last line')
   .action(
     async (file: string, opts: { name?: string; project?: string; int8Softmax?: string; json?: boolean }) => {

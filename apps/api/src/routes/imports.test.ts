@@ -151,7 +151,8 @@ describe.each(testProviders())('model import (%s)', (provider) => {
 
   it('answers 422 with every refused operator and stores nothing', async () => {
     const before = await counts();
-    const res = await post(Buffer.from(lceInt8Bnn(7, true).bytes));
+    // int8 SOFTMAX imports exactly by default; asking to refuse it gives a refusal to test with.
+    const res = await post(Buffer.from(lceInt8Bnn(7, true).bytes), { int8Softmax: 'refuse' });
     expect(res.statusCode).toBe(422);
     const err = res.json().error;
     expect(err.code).toBe('tflite_refused');
@@ -161,6 +162,10 @@ describe.each(testProviders())('model import (%s)', (provider) => {
     const ok = await post(Buffer.from(lceInt8Bnn(7, true).bytes), { int8Softmax: 'float' });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json().approximations).toEqual([expect.objectContaining({ operatorIndex: 10, op: 'SOFTMAX' })]);
+    // By default it is TFLite's exact fixed-point int8 softmax, with no approximation.
+    const exact = await post(Buffer.from(lceInt8Bnn(7, true).bytes));
+    expect(exact.statusCode, exact.body).toBe(201);
+    expect(exact.json().approximations).toEqual([]);
   });
 
   it('answers 422 naming what is wrong with corrupt or truncated files, 413 above the limit, 401 without a token', async () => {

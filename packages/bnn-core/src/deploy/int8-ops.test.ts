@@ -36,6 +36,7 @@ describe('int8 deploy ops: contracts', () => {
         'int8_dequantize',
         'int8_maxpool2d',
         'int8_quantize',
+        'int8_softmax',
       ].sort(),
     );
   });

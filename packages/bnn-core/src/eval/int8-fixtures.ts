@@ -1,8 +1,9 @@
 /**
- * Seeded random deploy graphs that use every int8 op (fixtures for the int8 kernels' fuzz tests in bnn-core,
+ * Seeded random deploy graphs that use the int8 layer ops (int8_mul, int8_requantize and int8_add with a constant
+ * are in exporters' `int8ElementwiseGraph`, from TFLite imports) (fixtures for the int8 kernels' fuzz tests in bnn-core,
  * packages/kernels and packages/exporters): float input → int8_quantize → int8_conv2d → int8_depthwise_conv2d
  * → int8_add (of the two) → int8 max/avg pool → int8_bitpack → int8_bconv2d → (int8 depthwise, multiplier 2)
- * → int8_dense → int8_dequantize. Shapes, strides, paddings, activations, scales and zero points are drawn;
+ * → int8_dense → int8_softmax → int8_dequantize. Shapes, strides, paddings, activations, scales and zero points are drawn;
  * output scales follow the accumulators' spread so values use the int8 range without saturating everywhere.
  */
 import { packRows } from '../deploy/bitpack.js';
@@ -204,8 +205,11 @@ export function randomInt8DeployGraph(seed: number, batch = 2): Int8Fixture {
     outChannels: units,
     activation: pick(['none', 'relu'] as const),
   });
+  // TFLite's int8 softmax head (fixed output quantization 1/256, −128; no draws, so earlier seeds keep their graphs).
+  const probs = add('softmax', [units], 'int8', { scale: 1 / 256, zeroPoint: -128 });
+  ops.push({ op: 'int8_softmax', sourceNode: 'softmax', inputs: [dense.id], outputs: [probs.id], beta: 1 });
   const y = add('y', [units], 'float32');
-  ops.push({ op: 'int8_dequantize', sourceNode: 'y', inputs: [dense.id], outputs: [y.id] });
+  ops.push({ op: 'int8_dequantize', sourceNode: 'y', inputs: [probs.id], outputs: [y.id] });
 
   const input = Float32Array.from({ length: batch * h * w * c }, () => f32((rnd() * 2 - 1) * 2.2));
   const graph: DeployGraph = {

@@ -4,7 +4,7 @@
  * primitives (`math/int8.ts`). The oracle holds an int8 tensor as a Float32Array of its integer values q
  * (exact), bit-packed tensors as ±1 floats.
  */
-import type { DeployOpOf, FloatActivation, Int8Quant } from '../deploy/deploy-types.js';
+import type { DeployOpOf, FloatActivation, Int8Constant, Int8Quant } from '../deploy/deploy-types.js';
 import {
   bconvInt8Effective,
   bconvInt8Value,
@@ -14,6 +14,12 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8MulElement,
+  int8MulParams,
+  int8RequantizeElement,
+  int8RequantizeParams,
+  int8SoftmaxParams,
+  int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
   quantizeToInt8,
   roundedAverage,
@@ -44,7 +50,10 @@ type Int8Kind =
   | 'int8_add'
   | 'int8_maxpool2d'
   | 'int8_avgpool2d'
-  | 'int8_bconv2d';
+  | 'int8_bconv2d'
+  | 'int8_softmax'
+  | 'int8_mul'
+  | 'int8_requantize';
 
 type Int8OracleKernel<K extends Int8Kind> = (op: DeployOpOf<K>, a: Int8OracleArgs) => Float32Array;
 
@@ -99,6 +108,15 @@ function pool(
     }
   }
   return y;
+}
+
+/** The two operands of an element-wise int8 op: a second tensor, or a constant broadcast along the last axis. */
+function operands(constant: Int8Constant | null | undefined, { ins, inShape, inQuant }: Int8OracleArgs) {
+  const x = ins[0]!;
+  if (!constant) return { x, y: (i: number) => ins[1]![i]!, qx: inQuant[0]!, qy: inQuant[1]! };
+  const c = inShape[inShape.length - 1]!;
+  const v = constant.values;
+  return { x, y: (i: number) => v[v.length === 1 ? 0 : i % c]!, qx: inQuant[0]!, qy: constant.quant };
 }
 
 export const INT8_ORACLE = {
@@ -158,11 +176,19 @@ export const INT8_ORACLE = {
     }
     return requantize(acc, op.outChannels, inQ, op.filterScales, outQuant!, op.bias, op.activation);
   },
-  int8_add: (op, { ins, inQuant, outQuant }) => {
-    const p = int8AddParams(inQuant[0]!, inQuant[1]!, outQuant!);
-    const [lo, hi] = int8ActivationRange(op.activation, outQuant!);
-    const [a, b] = [ins[0]!, ins[1]!];
-    return a.map((v, i) => clampInt(int8AddElement(v, b[i]!, p), lo, hi));
+  int8_add: (op, a) => {
+    const { x, y, qx, qy } = operands(op.constant, a);
+    const p = int8AddParams(qx, qy, a.outQuant!);
+    const [lo, hi] = int8ActivationRange(op.activation, a.outQuant!);
+    return x.map((v, i) => clampInt(int8AddElement(v, y(i), p), lo, hi));
+  },
+  int8_mul: (op, a) => {
+    const { x, y, qx, qy } = operands(op.constant, a);
+    const p = int8MulParams(qx, qy, a.outQuant!);
+    const [lo, hi] = int8ActivationRange(op.activation, a.outQuant!);
+    return x.map((v, i) =>
+      clampInt(int8MulElement(v, y(i), qx.zeroPoint, qy.zeroPoint, p, a.outQuant!.zeroPoint), lo, hi),
+    );
   },
   int8_maxpool2d: pool,
   int8_avgpool2d: pool,
@@ -191,5 +217,17 @@ export const INT8_ORACLE = {
       y[i] = bconvInt8Value(d, eff.multiplier[c]!, eff.bias[c]!);
     }
     return y;
+  },
+  int8_softmax: (op, { ins, inShape, inQuant }) => {
+    const x = ins[0]!;
+    const depth = inShape[inShape.length - 1]!;
+    const p = int8SoftmaxParams(op.beta, inQuant[0]!.scale)!;
+    const y = new Float32Array(x.length);
+    for (let r = 0; r < x.length; r += depth) int8SoftmaxRow(x, y, r, depth, p);
+    return y;
+  },
+  int8_requantize: (op, { ins, inQuant, outQuant }) => {
+    const p = int8RequantizeParams(inQuant[0]!, outQuant!);
+    return ins[0]!.map((v) => clampInt(int8RequantizeElement(v, inQuant[0]!, outQuant!, p), op.min, op.max));
   },
 } satisfies { [K in Int8Kind]: Int8OracleKernel<K> };

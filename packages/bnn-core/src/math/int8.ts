@@ -280,3 +280,201 @@ export function quantizeWeight(w: number, scale: number): number {
 export function quantizeBias(b: number, inScale: number, filterScale: number): number {
   return clampInt(tfliteRound(b / (inScale * filterScale)), -2147483648, 2147483647);
 }
+
+// ---- int8 SOFTMAX (TFLite's reference `Softmax` for int8 input and output, gemmlowp fixed point) ------------
+
+/** Parameters of TFLite's int8 softmax (`PreprocessSoftmaxScaling`, `CalculateInputRadius`; 5 integer bits). */
+export interface Int8SoftmaxParams {
+  /** `QuantizeMultiplierGreaterThanOne(min(beta · s_in · 2^26, 2^31 − 1))`: multiplier in [2^30, 2^31). */
+  inputMultiplier: number;
+  /** Its left shift, in [0, 31]. */
+  inputLeftShift: number;
+  /** Input differences below this (negative) value contribute exp = 0 and output −128. */
+  diffMin: number;
+}
+
+const SOFTMAX_DIFF_INTEGER_BITS = 5;
+const INT32_MAX = 2147483647;
+
+/**
+ * TFLite's int8 softmax parameters from `beta` and the input scale (both float32 values, widened to double as
+ * TFLite's Prepare does). Returns null when `beta · s_in · 2^26 ≤ 1`: TFLite's `QuantizeMultiplierGreaterThanOne`
+ * refuses such a model (the input grid is finer than the Q5.26 input of the fixed-point exp).
+ */
+export function int8SoftmaxParams(beta: number, inScale: number): Int8SoftmaxParams | null {
+  const real = Math.min(beta * inScale * 2 ** (31 - SOFTMAX_DIFF_INTEGER_BITS), 2 ** 31 - 1);
+  if (!(real > 1) || !Number.isFinite(real)) return null;
+  const { multiplier, shift } = quantizeMultiplier(real);
+  if (shift < 0 || shift > 31) return null;
+  // CalculateInputRadius(5, shift, 31): floor((2^5 − 1) · 2^26 / 2^shift), exact in double.
+  const radius = Math.floor((31 * 2 ** 26) / 2 ** shift);
+  return { inputMultiplier: multiplier, inputLeftShift: shift, diffMin: -radius };
+}
+
+/** gemmlowp's `SaturatingRoundingMultiplyByPOT<e>` on an int32: saturating left shift (e > 0) or rounding right shift. */
+function srMulByPot(x: number, e: number): number {
+  if (e === 0) return x;
+  if (e < 0) return roundingDivideByPOT(x, -e);
+  const max = INT32_MAX >> e;
+  const min = -TWO_31 >> e; // == -(2^31 >> e)
+  if (x > max) return INT32_MAX;
+  if (x < min) return -TWO_31;
+  return x << e;
+}
+
+const srdhm = saturatingRoundingDoublingHighMul;
+
+/** gemmlowp `exp_on_interval_between_negative_one_quarter_and_0_excl` on a Q0.31 raw value in [−2^29, 0). */
+function expQuarterInterval(a: number): number {
+  const constantTerm = 1895147668; // exp(−1/8) in Q0.31
+  const oneThird = 715827883;
+  const x = (a + (1 << 28)) | 0;
+  const x2 = srdhm(x, x);
+  const x3 = srdhm(x2, x);
+  const x4 = srdhm(x2, x2);
+  const x4Over4 = srMulByPot(x4, -2);
+  const poly = srMulByPot((srdhm((x4Over4 + x3) | 0, oneThird) + x2) | 0, -1);
+  return (constantTerm + srdhm(constantTerm, (x + poly) | 0)) | 0;
+}
+
+const EXP_BARREL: readonly [number, number][] = [
+  [-2, 1672461947],
+  [-1, 1302514674],
+  [0, 790015084],
+  [1, 290630308],
+  [2, 39332535],
+  [3, 720401],
+  [4, 242],
+];
+
+/** gemmlowp `exp_on_negative_values` of a Q5.26 raw value a ≤ 0 → Q0.31 raw. */
+export function int8SoftmaxExp(a: number): number {
+  if (a === 0) return INT32_MAX;
+  const quarter = 1 << 24; // 1/4 in Q5.26
+  const aModMinusQuarter = ((a & (quarter - 1)) - quarter) | 0;
+  let result = expQuarterInterval(srMulByPot(aModMinusQuarter, SOFTMAX_DIFF_INTEGER_BITS));
+  const remainder = (aModMinusQuarter - a) | 0;
+  for (const [exponent, multiplier] of EXP_BARREL) {
+    if (remainder & (1 << (26 + exponent))) result = srdhm(result, multiplier);
+  }
+  return result;
+}
+
+/** gemmlowp `one_over_one_plus_x_for_x_in_0_1` on a Q0.31 raw value in [0, 1) → Q0.31 raw of 1/(1 + x). */
+function oneOverOnePlusX(a: number): number {
+  // RoundingHalfSum(a, One): (a + 2^31 − 1 + 1) / 2, truncated (the sum is positive).
+  const halfDenominator = Math.trunc((a + INT32_MAX + 1) / 2);
+  const c48over17 = 1515870810; // Q2.29
+  const cNeg32over17 = -1010580540;
+  const oneQ2 = 1 << 29;
+  let x = (c48over17 + srdhm(halfDenominator, cNeg32over17)) | 0;
+  for (let i = 0; i < 3; i++) {
+    const hdx = srdhm(halfDenominator, x);
+    const oneMinus = (oneQ2 - hdx) | 0;
+    x = (x + srMulByPot(srdhm(x, oneMinus), 2)) | 0;
+  }
+  // Rescale<0>(ExactMulByPot<−1>(x)): the raw value as Q1.30 rescaled to Q0.31.
+  return srMulByPot(x, 1);
+}
+
+/** Leading zeros of a 32-bit value (`Math.clz32`). */
+const clz = Math.clz32;
+
+/**
+ * TFLite's reference int8 softmax of `depth` values from `x[offset …]` into `out[offset …]` (output scale 1/256,
+ * zero point −128):
+ *   diff = x − max; e = exp_on_negative_values(SRDHM(diff · 2^left_shift, multiplier)) for diff ≥ diff_min;
+ *   sum = Σ RoundingDivideByPOT(e, 12) (Q12.19); reciprocal of sum by `GetReciprocal` (Newton–Raphson);
+ *   y = clamp(RoundingDivideByPOT(SRDHM(reciprocal, e), bits_over_unit + 23) − 128, −128, 127), −128 below diff_min.
+ */
+export function int8SoftmaxRow(
+  x: ArrayLike<number>,
+  out: { [i: number]: number },
+  offset: number,
+  depth: number,
+  p: Int8SoftmaxParams,
+): void {
+  let max = -128;
+  for (let c = 0; c < depth; c++) max = Math.max(max, x[offset + c]!);
+  const exps = new Int32Array(depth);
+  let sum = 0;
+  for (let c = 0; c < depth; c++) {
+    const diff = x[offset + c]! - max;
+    if (diff >= p.diffMin) {
+      const scaled = srdhm(Math.imul(diff, (2 ** p.inputLeftShift) | 0), p.inputMultiplier);
+      const e = int8SoftmaxExp(scaled);
+      exps[c] = e;
+      sum = (sum + roundingDivideByPOT(e, 12)) | 0;
+    }
+  }
+  // GetReciprocal(sum, 12): sum > 0 (the maximum contributes 2^19).
+  const headroom = clz(sum);
+  const bitsOverUnit = 12 - headroom;
+  const shiftedSumMinusOne = ((sum << headroom) - TWO_31) | 0;
+  const scale = oneOverOnePlusX(shiftedSumMinusOne);
+  for (let c = 0; c < depth; c++) {
+    const diff = x[offset + c]! - max;
+    if (diff >= p.diffMin) {
+      const v = roundingDivideByPOT(srdhm(scale, exps[c]!), bitsOverUnit + 23) - 128;
+      out[offset + c] = clampInt(v, INT8_MIN, INT8_MAX);
+    } else out[offset + c] = INT8_MIN;
+  }
+}
+
+/** The int8 softmax output quantization TFLite requires: scale 1/256 (within 0.1 %), zero point −128. */
+export function isSoftmaxOutputQuant(q: Int8Quant): boolean {
+  return q.zeroPoint === -128 && Math.abs(q.scale - 1 / 256) <= 0.001 / 256;
+}
+
+// ---- int8 MUL (TFLite reference_integer_ops::Mul) -------------------------------------------------------------
+
+/** TFLite's int8 MUL output stage: `QuantizeMultiplier(double(s1) · double(s2) / double(s_out))`. */
+export function int8MulParams(
+  a: Int8Quant,
+  b: Int8Quant,
+  out: Int8Quant,
+): { multiplier: number; shift: number } {
+  return quantizeMultiplier((a.scale * b.scale) / out.scale);
+}
+
+/**
+ * One element of TFLite's int8 MUL before the activation clamp:
+ * `zp_out + MultiplyByQuantizedMultiplier((x1 − zp1) · (x2 − zp2), multiplier, shift)`.
+ */
+export function int8MulElement(
+  x1: number,
+  x2: number,
+  zp1: number,
+  zp2: number,
+  p: { multiplier: number; shift: number },
+  zpOut: number,
+): number {
+  return zpOut + multiplyByQuantizedMultiplier((x1 - zp1) * (x2 - zp2), p.multiplier, p.shift);
+}
+
+/** TFLite's `Requantize` / `ReluX` element: `zp_out + MultiplyByQuantizedMultiplier(x − zp_in, M, S)`, unclamped. */
+export function int8RequantizeElement(
+  x: number,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  p: { multiplier: number; shift: number },
+): number {
+  return outQ.zeroPoint + multiplyByQuantizedMultiplier(x - inQ.zeroPoint, p.multiplier, p.shift);
+}
+
+/** `QuantizeMultiplier(double(s_in) / double(s_out))`, the rescale of int8 QUANTIZE / RELU. */
+export function int8RequantizeParams(inQ: Int8Quant, outQ: Int8Quant): { multiplier: number; shift: number } {
+  return quantizeMultiplier(inQ.scale / outQ.scale);
+}
+
+/**
+ * TFLite's `QuantizedReluX` clamp bounds on the output grid: `max(−128, zp + round(lo / s))` and
+ * `min(127, zp + round(hi / s))` (`roundf` of a float32 division; an infinite bound is the int8 end).
+ */
+export function int8ReluBounds(lo: number, hi: number, outQ: Int8Quant): [number, number] {
+  const at = (v: number) => outQ.zeroPoint + tfliteRound(Math.fround(v / outQ.scale));
+  return [
+    Math.max(INT8_MIN, at(lo)),
+    hi === Number.POSITIVE_INFINITY ? INT8_MAX : Math.min(INT8_MAX, at(hi)),
+  ];
+}

@@ -953,3 +953,142 @@ void bnn_s8_to_bitpacked(const int8_t *in, uint32_t *out, int pixels, int channe
     }
   }
 }
+
+/* -- softmax (TFLite reference int8 Softmax; gemmlowp fixed point, see bnn_int8.h) -- */
+
+/* gemmlowp SaturatingRoundingMultiplyByPOT<e>: saturating left shift for e > 0, rounding right shift for e < 0. */
+static inline int32_t bnn_s8_srmbpot(int32_t x, int e) {
+  if (e > 0) {
+    const int32_t t = (int32_t)(((uint32_t)1 << (31 - e)) - 1u);
+    if (x > t) return INT32_MAX;
+    if (x < -t) return INT32_MIN;
+    return (int32_t)((uint32_t)x << e);
+  }
+  return e == 0 ? x : bnn_s8_rdbpot(x, -e);
+}
+
+/* exp_on_interval_between_negative_one_quarter_and_0_excl, Q0.31 in [-2^29, 0) -> Q0.31 */
+static int32_t bnn_s8_exp_quarter(int32_t a) {
+  const int32_t constant_term = 1895147668; /* exp(-1/8) */
+  const int32_t one_third = 715827883;
+  const int32_t x = bnn_s8_wrap_add(a, 1 << 28);
+  const int32_t x2 = bnn_s8_srdhm(x, x);
+  const int32_t x3 = bnn_s8_srdhm(x2, x);
+  const int32_t x4 = bnn_s8_srdhm(x2, x2);
+  const int32_t x4_over_4 = bnn_s8_srmbpot(x4, -2);
+  const int32_t poly =
+      bnn_s8_srmbpot(bnn_s8_wrap_add(bnn_s8_srdhm(bnn_s8_wrap_add(x4_over_4, x3), one_third), x2), -1);
+  return bnn_s8_wrap_add(constant_term, bnn_s8_srdhm(constant_term, bnn_s8_wrap_add(x, poly)));
+}
+
+/* exp_on_negative_values, Q5.26 a <= 0 -> Q0.31 */
+static int32_t bnn_s8_exp_neg(int32_t a) {
+  static const int32_t barrel[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+  if (a == 0) return INT32_MAX;
+  const int32_t quarter = 1 << 24;
+  const int32_t a_mod = (int32_t)((uint32_t)(a & (quarter - 1)) - (uint32_t)quarter);
+  int32_t result = bnn_s8_exp_quarter(bnn_s8_srmbpot(a_mod, 5));
+  const uint32_t remainder = (uint32_t)a_mod - (uint32_t)a;
+  for (int k = 0; k < 7; k++)
+    if (remainder & ((uint32_t)1 << (24 + k))) result = bnn_s8_srdhm(result, barrel[k]);
+  return result;
+}
+
+/* one_over_one_plus_x_for_x_in_0_1, Q0.31 in [0, 2^31) -> Q0.31 */
+static int32_t bnn_s8_one_over_one_plus_x(int32_t a) {
+  /* RoundingHalfSum(a, INT32_MAX) = (a + 2^31) / 2 (the sum is positive) */
+  const int32_t half_denominator = (int32_t)(((int64_t)a + INT32_MAX + 1) / 2);
+  int32_t x = bnn_s8_wrap_add(1515870810, bnn_s8_srdhm(half_denominator, -1010580540)); /* 48/17, -32/17 in Q2.29 */
+  for (int i = 0; i < 3; i++) {
+    const int32_t one_minus = (int32_t)((uint32_t)(1 << 29) - (uint32_t)bnn_s8_srdhm(half_denominator, x));
+    x = bnn_s8_wrap_add(x, bnn_s8_srmbpot(bnn_s8_srdhm(x, one_minus), 2));
+  }
+  return bnn_s8_srmbpot(x, 1);
+}
+
+static inline int32_t bnn_s8_softmax_exp_of(const bnn_s8_softmax_params *p, int32_t diff) {
+  const int32_t scaled = bnn_s8_srdhm((int32_t)((uint32_t)diff << p->input_left_shift), p->input_multiplier);
+  return bnn_s8_exp_neg(scaled);
+}
+
+/* GetReciprocal(sum, 12): sum > 0 (the row maximum contributes 2^19). */
+static inline int32_t bnn_s8_softmax_recip(int32_t sum, int *bits_over_unit) {
+  const int headroom = __builtin_clz((uint32_t)sum);
+  *bits_over_unit = 12 - headroom;
+  return bnn_s8_one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - ((uint32_t)1 << 31)));
+}
+
+static inline int8_t bnn_s8_softmax_out(int32_t recip, int32_t e, int bits_over_unit) {
+  return (int8_t)bnn_s8_clamp(bnn_s8_rdbpot(bnn_s8_srdhm(recip, e), bits_over_unit + 23) - 128, -128, 127);
+}
+
+void bnn_s8_softmax_ref(const bnn_s8_softmax_params *p, const int8_t *in, int8_t *out, int rows, int depth) {
+  for (int r = 0; r < rows; r++) {
+    const int8_t *x = in + (size_t)r * (size_t)depth;
+    int8_t *y = out + (size_t)r * (size_t)depth;
+    int32_t max = -128;
+    for (int c = 0; c < depth; c++) max = x[c] > max ? x[c] : max;
+    int32_t sum = 0;
+    for (int c = 0; c < depth; c++) {
+      const int32_t diff = (int32_t)x[c] - max;
+      if (diff >= p->diff_min) sum = bnn_s8_wrap_add(sum, bnn_s8_rdbpot(bnn_s8_softmax_exp_of(p, diff), 12));
+    }
+    int bits;
+    const int32_t recip = bnn_s8_softmax_recip(sum, &bits);
+    for (int c = 0; c < depth; c++) {
+      const int32_t diff = (int32_t)x[c] - max;
+      y[c] = diff >= p->diff_min ? bnn_s8_softmax_out(recip, bnn_s8_softmax_exp_of(p, diff), bits) : (int8_t)-128;
+    }
+  }
+}
+
+void bnn_s8_softmax(const bnn_s8_softmax_params *p, const int8_t *in, int8_t *out, int rows, int depth,
+                    int32_t *scratch) {
+  for (int r = 0; r < rows; r++) {
+    const int8_t *x = in + (size_t)r * (size_t)depth;
+    int8_t *y = out + (size_t)r * (size_t)depth;
+    int32_t max = -128;
+    for (int c = 0; c < depth; c++) max = x[c] > max ? x[c] : max;
+    int32_t sum = 0;
+    for (int c = 0; c < depth; c++) {
+      const int32_t diff = (int32_t)x[c] - max;
+      int32_t e = -1; /* below diff_min (a real exp is >= 0) */
+      if (diff >= p->diff_min) {
+        e = bnn_s8_softmax_exp_of(p, diff);
+        sum = bnn_s8_wrap_add(sum, bnn_s8_rdbpot(e, 12));
+      }
+      scratch[c] = e;
+    }
+    int bits;
+    const int32_t recip = bnn_s8_softmax_recip(sum, &bits);
+    for (int c = 0; c < depth; c++) y[c] = scratch[c] >= 0 ? bnn_s8_softmax_out(recip, scratch[c], bits) : (int8_t)-128;
+  }
+}
+
+/* -- mul (TFLite reference_integer_ops::MulElementwise) -- */
+
+void bnn_s8_mul_ref(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const int32_t prod = ((int32_t)a[i] + p->input1_offset) * ((int32_t)b[i] + p->input2_offset);
+    const int32_t raw = bnn_s8_wrap_add(bnn_s8_mbqm(prod, p->output_multiplier, (int)p->output_shift), p->output_offset);
+    out[i] = (int8_t)bnn_s8_clamp(raw, p->act_min, p->act_max);
+  }
+}
+
+void bnn_s8_mul(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n) {
+  /* the reference's arithmetic with the requantization constants prepared once */
+  const bnn_s8_rq q = bnn_s8_rq_make(p->output_multiplier, p->output_shift);
+  const int32_t o1 = p->input1_offset, o2 = p->input2_offset, oo = p->output_offset, lo = p->act_min, hi = p->act_max;
+  for (int i = 0; i < n; i++) {
+    const int32_t prod = ((int32_t)a[i] + o1) * ((int32_t)b[i] + o2);
+    out[i] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant(prod, &q), oo), lo, hi);
+  }
+}
+
+void bnn_s8_requantize_clamp(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
+                             int32_t shift, int32_t output_zero_point, int32_t act_min, int32_t act_max) {
+  const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
+  for (int i = 0; i < n; i++)
+    out[i] = (int8_t)bnn_s8_clamp(
+        bnn_s8_wrap_add(bnn_s8_requant((int32_t)in[i] - input_zero_point, &q), output_zero_point), act_min, act_max);
+}

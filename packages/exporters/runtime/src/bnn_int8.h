@@ -157,6 +157,27 @@ typedef struct {
   int32_t act_min, act_max;
 } bnn_s8_add_params;
 
+/* MUL int8 (TFLite reference_integer_ops::Mul): output_multiplier / output_shift = QuantizeMultiplier(s1 * s2 /
+ * s_out) (computed by the exporter, in double). */
+typedef struct {
+  int32_t input1_offset, input2_offset; /* -zp1, -zp2 */
+  int32_t output_multiplier, output_shift;
+  int32_t output_offset; /* zp_out */
+  int32_t act_min, act_max;
+} bnn_s8_mul_params;
+
+/* SOFTMAX int8 (TFLite reference_ops::Softmax for int8 input and output, gemmlowp fixed point; TFLite Micro's
+ * and CMSIS-NN's arm_softmax_s8 compute the same). From TFLite's Prepare (computed by the exporter, in double):
+ * input_multiplier / input_left_shift = QuantizeMultiplierGreaterThanOne(min(beta * s_in * 2^26, 2^31 - 1)),
+ * diff_min = -floor(31 * 2^26 / 2^input_left_shift). The output quantization is fixed: scale 1/256, zero
+ * point -128. Rows of at most BNN_S8_SOFTMAX_MAX_DEPTH values (the reciprocal's right shift stays <= 31). */
+#define BNN_S8_SOFTMAX_MAX_DEPTH 511
+typedef struct {
+  int32_t input_multiplier; /* [2^30, 2^31) */
+  int32_t input_left_shift; /* [0, 31] */
+  int32_t diff_min;         /* <= 0 */
+} bnn_s8_softmax_params;
+
 /* ---------------------------------------------------------------------------------------------------------
  * Scratch sizes in bytes (the caller passes an int32_t-aligned buffer of at least this size; 0 = may be NULL)
  * ------------------------------------------------------------------------------------------------------- */
@@ -167,6 +188,9 @@ typedef struct {
 #define BNN_S8_DEPTHWISE_SCRATCH_BYTES(k_h, k_w, out_c) (4 * (out_c))
 /* fully connected: the input row as int16. */
 #define BNN_S8_FC_SCRATCH_BYTES(in_c) (2 * (in_c) + 4)
+
+/* softmax: one int32 per value of a row. */
+#define BNN_S8_SOFTMAX_SCRATCH_BYTES(depth) (4 * (depth))
 
 /* ---------------------------------------------------------------------------------------------------------
  * Kernels. in/out are int8 NHWC; fast version first, then the plain reference with identical results.
@@ -200,6 +224,23 @@ void bnn_s8_max_pool_ref(const bnn_s8_pool_params *p, const int8_t *in, int8_t *
 void bnn_s8_add(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
 void bnn_s8_add_ref(const bnn_s8_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
 
+/* out[i] = clamp(mbqm((a[i] + input1_offset) * (b[i] + input2_offset), output_multiplier, output_shift) +
+ *          output_offset). out may equal a. A constant operand broadcast along channels is applied per pixel by
+ * the caller (b = the constant's C values). */
+void bnn_s8_mul(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
+void bnn_s8_mul_ref(const bnn_s8_mul_params *p, const int8_t *a, const int8_t *b, int8_t *out, int n);
+
+/* Softmax over the last axis of `rows` rows of `depth` (1..BNN_S8_SOFTMAX_MAX_DEPTH) values, per row:
+ *   max = max(-128, row); for diff = x - max >= diff_min: e = exp_on_negative_values(Q5.26
+ *   srdhm(diff << input_left_shift, input_multiplier)) (Q0.31); sum = sum of rdbpot(e, 12) (Q12.19);
+ *   recip = one_over_one_plus_x_for_x_in_0_1((sum << clz(sum)) - 2^31), bits = 12 - clz(sum);
+ *   out = clamp(rdbpot(srdhm(recip, e), bits + 23) - 128, -128, 127); diff < diff_min gives -128.
+ * The fast version keeps each row's exps in scratch (BNN_S8_SOFTMAX_SCRATCH_BYTES) instead of computing them
+ * twice as the reference does. */
+void bnn_s8_softmax(const bnn_s8_softmax_params *p, const int8_t *in, int8_t *out, int rows, int depth,
+                    int32_t *scratch);
+void bnn_s8_softmax_ref(const bnn_s8_softmax_params *p, const int8_t *in, int8_t *out, int rows, int depth);
+
 /* float32 -> int8, TFLite reference AffineQuantize: q = clamp(round(x / scale) + zero_point, -128, 127)
  * with x / scale a float32 division and round() half away from zero (std::round, NOT JavaScript's
  * Math.round, which rounds -2.5 to -2). +-inf and out-of-range values clamp; NaN gives zero_point. */
@@ -211,6 +252,10 @@ void bnn_s8_dequantize(const int8_t *in, float *out, int n, float scale, int32_t
  * out = clamp(mbqm(in - input_zero_point, multiplier, shift) + output_zero_point, -128, 127). */
 void bnn_s8_requantize(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
                        int32_t shift, int32_t output_zero_point);
+/* bnn_s8_requantize with a clamp to [act_min, act_max] (TFLite ReluX on int8: RELU, RELU6, RELU_N1_TO_1 with the
+ * output's quantization; QUANTIZE int8 -> int8 is act_min = -128, act_max = 127). out may equal in. */
+void bnn_s8_requantize_clamp(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
+                             int32_t shift, int32_t output_zero_point, int32_t act_min, int32_t act_max);
 /* int32 accumulators -> int8 with per-channel requantization (the epilogue of conv/FC, exposed for callers
  * with their own accumulation, e.g. a binary layer writing int8): for each of `pixels` rows of `channels`,
  * out = clamp(mbqm(acc + (bias ? bias[c] : 0), multiplier[c], shift[c]) + output_offset, act_min, act_max). */

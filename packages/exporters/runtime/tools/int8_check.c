@@ -580,6 +580,83 @@ static void case_pool_add(uint32_t seed) {
   }
 }
 
+/* softmax: fast (exps kept in scratch) against the reference, any parameters TFLite's Prepare can produce */
+static void case_softmax(uint32_t seed) {
+  rng_state = seed;
+  const int depth = rint_in(1, (rnd() & 7) ? 40 : BNN_S8_SOFTMAX_MAX_DEPTH), rows = rint_in(1, 3);
+  bnn_s8_softmax_params sp;
+  sp.input_multiplier = (int32_t)((1u << 30) + (rnd() & 0x3FFFFFFFu));
+  sp.input_left_shift = rint_in(0, 31);
+  sp.diff_min = -(int32_t)((31LL << 26) >> sp.input_left_shift);
+  const size_t n = (size_t)depth * (size_t)rows;
+  int8_t *x = rand_s8(n), *o1 = (int8_t *)malloc(n), *o2 = (int8_t *)malloc(n);
+  int32_t *scratch = (int32_t *)malloc((size_t)BNN_S8_SOFTMAX_SCRATCH_BYTES(depth));
+  bnn_s8_softmax_ref(&sp, x, o1, rows, depth);
+  bnn_s8_softmax(&sp, x, o2, rows, depth, scratch);
+  CHECK(memcmp(o1, o2, n) == 0, "softmax seed %lu", (unsigned long)seed);
+  free(x), free(o1), free(o2), free(scratch);
+}
+
+/* mul: fast against the reference with any multiplier and shift; a hand value (TFLite: s1 = 0.5, s2 = 0.25,
+ * s_out = 0.125 -> real 1 = 2^30 * 2^(1-31): (3 - 1) * (-5 - 3) = -16 -> -16 + 2 = -14) */
+static void case_mul(uint32_t seed) {
+  rng_state = seed;
+  const bnn_s8_mul_params hp = {-1, -3, 1 << 30, 1, 2, -128, 127};
+  const int8_t ha[1] = {3}, hb[1] = {-5};
+  int8_t ho[1];
+  bnn_s8_mul(&hp, ha, hb, ho, 1);
+  CHECK(ho[0] == -14, "mul hand value %d", ho[0]);
+  const int n = rint_in(1, 70);
+  int8_t *a = rand_s8((size_t)n), *b = rand_s8((size_t)n), *o1 = (int8_t *)malloc((size_t)n), *o2 = (int8_t *)malloc((size_t)n);
+  bnn_s8_mul_params mp;
+  int32_t m, sh;
+  rand_requant(1, &m, &sh);
+  mp.input1_offset = -rand_zp(), mp.input2_offset = -rand_zp(), mp.output_multiplier = m, mp.output_shift = sh;
+  mp.output_offset = rand_zp();
+  rand_act(&mp.act_min, &mp.act_max);
+  bnn_s8_mul(&mp, a, b, o1, n);
+  bnn_s8_mul_ref(&mp, a, b, o2, n);
+  CHECK(memcmp(o1, o2, (size_t)n) == 0, "mul seed %lu", (unsigned long)seed);
+  free(a), free(b), free(o1), free(o2);
+}
+
+/* requantize with a clamp: against the reference loop of requantize (requantize_ref above) and the clamp */
+static void case_requantize_clamp(uint32_t seed) {
+  rng_state = seed;
+  const int n = rint_in(1, 70);
+  int8_t *x = rand_s8((size_t)n), *o1 = (int8_t *)malloc((size_t)n), *o2 = (int8_t *)malloc((size_t)n);
+  int32_t m, sh, lo, hi;
+  rand_requant(1, &m, &sh);
+  rand_act(&lo, &hi);
+  const int32_t izp = rand_zp(), ozp = rand_zp();
+  bnn_s8_requantize_clamp(x, o1, n, izp, m, sh, ozp, lo, hi);
+  requantize_ref(x, o2, n, izp, m, sh, ozp);
+  for (int i = 0; i < n; i++) o2[i] = (int8_t)bnn_s8_clamp(o2[i], lo, hi);
+  CHECK(memcmp(o1, o2, (size_t)n) == 0, "requantize clamp seed %lu", (unsigned long)seed);
+  free(x), free(o1), free(o2);
+}
+
+/* softmax golden rows from the TypeScript reference (bnn-core int8SoftmaxRow, itself checked against a BigInt
+ * rebuild of TFLite's kernel): beta 1 / scale 0.0625, beta 1.7 / scale 0.11, beta 1 / scale 8 */
+static void check_softmax_golden(void) {
+  static const int8_t x0[8] = {-3, 10, 7, -128, 127, 0, 55, 54}, y0[8] = {-128, -128, -128, -128, 122, -128, -125, -125};
+  static const int8_t x1[7] = {20, 19, 18, 17, -20, -100, 5}, y1[7] = {-47, -61, -72, -82, -128, -128, -123};
+  static const int8_t x2[3] = {100, 99, -128}, y2[3] = {127, -128, -128};
+  const bnn_s8_softmax_params p0 = {1073741824, 23, -248}, p1 = {1606317805, 24, -124}, p2 = {1073741824, 30, -1};
+  int8_t o[8];
+  int32_t scratch[8];
+  bnn_s8_softmax_ref(&p0, x0, o, 1, 8);
+  CHECK(memcmp(o, y0, 8) == 0, "softmax golden 0 (ref)");
+  bnn_s8_softmax(&p0, x0, o, 1, 8, scratch);
+  CHECK(memcmp(o, y0, 8) == 0, "softmax golden 0");
+  bnn_s8_softmax(&p1, x1, o, 1, 7, scratch);
+  CHECK(memcmp(o, y1, 7) == 0, "softmax golden 1: %d %d %d %d", o[0], o[1], o[2], o[3]);
+  bnn_s8_softmax_ref(&p1, x1, o, 1, 7);
+  CHECK(memcmp(o, y1, 7) == 0, "softmax golden 1 (ref)");
+  bnn_s8_softmax(&p2, x2, o, 1, 3, scratch);
+  CHECK(memcmp(o, y2, 3) == 0, "softmax golden 2");
+}
+
 /* seeds that once found a bug (none so far from fuzzing; the first ones are fixed corner draws) */
 static const uint32_t regression_seeds[] = {1u, 2u, 3u, 0xDEADBEEFu};
 
@@ -588,6 +665,9 @@ static void run_seed(uint32_t seed) {
   case_depthwise(seed ^ 0x5bd1e995u);
   case_fc(seed ^ 0x27d4eb2fu);
   case_pool_add(seed ^ 0x165667b1u);
+  case_softmax(seed ^ 0x9e3779b1u);
+  case_mul(seed ^ 0x7f4a7c15u);
+  case_requantize_clamp(seed ^ 0x94d049bbu);
 }
 
 /* Larger conv shapes through the SMLAD main loop: 3x3 same, Cin multiple of 4, plus 1x1 and stride 2. */
@@ -629,6 +709,7 @@ int main(void) {
   rng_state = 0x85EBCA6Bu;
   check_intrinsics();
   check_large_conv();
+  check_softmax_golden();
   for (size_t i = 0; i < sizeof regression_seeds / sizeof regression_seeds[0]; i++) run_seed(regression_seeds[i]);
   for (uint32_t s = 0; s < (uint32_t)INT8_CHECK_CASES && failures < 20; s++) run_seed(0x1000u + s * 2654435761u);
   printf("outputs compared: conv %lu, depthwise %lu, fully connected %lu, pool %lu\n", compared[0], compared[1],

@@ -368,6 +368,27 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
     activation: 'relu',
     outputs: [g.tensor(g.shape(dw), 'int8', g.int8Quant(g.q(x).scale + g.q(dw).scale))],
   });
+  // TFLite int8 MUL: of two tensors (odd seeds) or by a per-channel constant (even seeds).
+  const mulQ = g.int8Quant(g.q(x).scale * (seed % 2 ? g.q(dw).scale * 256 : 0.02 * 130));
+  x = g.add({
+    op: 'int8_mul',
+    sourceNode: g.node('int8_mul'),
+    inputs: seed % 2 ? [x, dw] : [x],
+    activation: 'none',
+    constant:
+      seed % 2 ? null : { values: g.int8Weights(c), quant: { scale: Math.fround(0.02), zeroPoint: 3 } },
+    outputs: [g.tensor(g.shape(x), 'int8', mulQ)],
+  });
+  // int8 → int8 rescale with a ReLU clamp (TFLite int8 RELU / QUANTIZE of another quantization).
+  const rq = g.int8Quant(g.q(x).scale * 0.7);
+  x = g.add({
+    op: 'int8_requantize',
+    sourceNode: g.node('int8_requantize'),
+    inputs: [x],
+    min: seed % 2 ? rq.zeroPoint : -128,
+    max: 127,
+    outputs: [g.tensor(g.shape(x), 'int8', rq)],
+  });
   x = int8Conv(g, x, 2 * c, 1, 1, 'valid');
   x = pool(g, 'int8_maxpool2d', x, 2, 2, 'valid');
   x = pool(g, 'int8_avgpool2d', x, seed % 2 ? 3 : 2, 1, 'same');
@@ -384,21 +405,32 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
   });
   const xq = g.int8Quantize(gap);
   const classes = 2 + (seed % 9);
-  const logits = g.int8Dequantize(
-    g.add({
-      op: 'int8_dense',
-      sourceNode: g.node('int8_dense'),
-      inputs: [xq],
-      weights: g.int8Weights(c * classes),
-      filterScales: g.int8Scales(classes),
-      bias: g.int8Bias(classes),
-      inChannels: c,
-      outChannels: classes,
-      activation: 'none',
-      outputs: [g.tensor([classes], 'int8', g.int8Quant(g.accScale(g.q(xq).scale, c)))],
-    }),
-  );
-  return graph(g, `latency-int8-${h}-${cin}-${c}`, input, [unary(g, 'softmax', logits), deq]);
+  const logitsQ = g.add({
+    op: 'int8_dense',
+    sourceNode: g.node('int8_dense'),
+    inputs: [xq],
+    weights: g.int8Weights(c * classes),
+    filterScales: g.int8Scales(classes),
+    bias: g.int8Bias(classes),
+    inChannels: c,
+    outChannels: classes,
+    activation: 'none',
+    outputs: [g.tensor([classes], 'int8', g.int8Quant(g.accScale(g.q(xq).scale, c)))],
+  });
+  const logits = g.int8Dequantize(logitsQ);
+  // TFLite's int8 softmax head beside the float one.
+  const probs = g.add({
+    op: 'int8_softmax',
+    sourceNode: g.node('int8_softmax'),
+    inputs: [logitsQ],
+    beta: 1,
+    outputs: [g.tensor([classes], 'int8', { scale: 1 / 256, zeroPoint: -128 })],
+  });
+  return graph(g, `latency-int8-${h}-${cin}-${c}`, input, [
+    unary(g, 'softmax', logits),
+    deq,
+    g.int8Dequantize(probs),
+  ]);
 }
 
 /** int8 conv chains: grey/RGB/odd-channel stems (the small-patch path), aligned and unaligned bodies, 1×1 and

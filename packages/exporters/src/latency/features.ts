@@ -429,6 +429,12 @@ export const COST_FEATURES = {
     features: { macs: op.inChannels * op.outChannels, outC: op.outChannels, inC: op.inChannels, one: 1 },
   }),
   int8_add: elementwise('int8_add'),
+  int8_mul: elementwise('int8_mul'),
+  int8_requantize: elementwise('int8_requantize'),
+  int8_softmax: (_op, io) => {
+    const x = io.inputs[0]!;
+    return { variant: 'int8_softmax', features: { elems: prod(x.shape), rows: pixelsOf(x), one: 1 } };
+  },
   int8_maxpool2d: (op, io) => poolCost('int8_maxpool2d')(op, io),
   int8_avgpool2d: (op, io) => poolCost('int8_avgpool2d')(op, io),
 } satisfies { [K in DeployOpKind]: CostFeaturesOf<K> };

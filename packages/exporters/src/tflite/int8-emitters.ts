@@ -4,12 +4,23 @@
  * scale per output channel (zero points 0) and an INT32 bias whose scales are `in.scale · filterScales[c]` —
  * as many as the filter's. Dense is written as LCE's converter writes it: RESHAPE → CONV_2D 1×1 → RESHAPE.
  */
+import { type Int8Constant, int8ReluBounds } from '@bnn-studio/bnn-core';
 import { bconvOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
 import type { QuantParams } from './model-builder.js';
 import { Activation, LceOp, BuiltinOperator as Op, Padding, TensorType } from './schema.js';
 import type { TfliteEmitter, TfliteOpEmitter } from './write-tflite.js';
 
 const act = (a: 'none' | 'relu') => (a === 'relu' ? Activation.RELU : Activation.NONE);
+
+/** The second operand of an element-wise int8 op: its second input, or its constant as an INT8 [C] tensor. */
+function secondOperand(em: TfliteEmitter, op: { inputs: string[]; constant?: Int8Constant | null }): number {
+  if (!op.constant) return em.t(op.inputs[1]!);
+  const k = op.constant;
+  return em.mb.addConstTensor(`${em.node}/constant`, [k.values.length], TensorType.INT8, k.values, {
+    scale: [k.quant.scale],
+    zeroPoint: [k.quant.zeroPoint],
+  });
+}
 const pad = (p: 'valid' | 'same') => (p === 'same' ? Padding.SAME : Padding.VALID);
 const words = (c: number) => Math.ceil(c / 32);
 
@@ -160,9 +171,39 @@ export const INT8_TFLITE_EMITTERS = {
     em.reshape(y4, outTf.shape, out);
   },
   int8_add: (em, op) => {
-    em.builtin(Op.ADD, 'ADD', [em.t(op.inputs[0]!), em.t(op.inputs[1]!)], [em.t(op.outputs[0]!)], {
+    em.builtin(Op.ADD, 'ADD', [em.t(op.inputs[0]!), secondOperand(em, op)], [em.t(op.outputs[0]!)], {
       table: 'AddOptions',
       values: { fused_activation_function: act(op.activation) },
+    });
+  },
+  int8_mul: (em, op) => {
+    em.builtin(Op.MUL, 'MUL', [em.t(op.inputs[0]!), secondOperand(em, op)], [em.t(op.outputs[0]!)], {
+      table: 'MulOptions',
+      values: { fused_activation_function: act(op.activation) },
+    });
+  },
+  int8_requantize: (em, op) => {
+    // The TFLite operator whose clamp these bounds are (QUANTIZE: none; RELU / RELU6 / RELU_N1_TO_1: QuantizedReluX).
+    const outQ = em.tensorInfo(op.outputs[0]!).quant!;
+    const is = (lo: number, hi: number) => {
+      const [a, b] = int8ReluBounds(lo, hi, outQ);
+      return a === op.min && b === op.max;
+    };
+    const x = [em.t(op.inputs[0]!)];
+    const y = [em.t(op.outputs[0]!)];
+    if (op.min === -128 && op.max === 127) em.builtin(Op.QUANTIZE, 'QUANTIZE', x, y);
+    else if (is(0, Number.POSITIVE_INFINITY)) em.builtin(Op.RELU, 'RELU', x, y);
+    else if (is(0, 6)) em.builtin(Op.RELU6, 'RELU6', x, y);
+    else if (is(-1, 1)) em.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', x, y);
+    else
+      throw new Error(
+        `.tflite writer: int8_requantize "${op.sourceNode}" clamps to [${op.min}, ${op.max}], which no TFLite int8 QUANTIZE / RELU / RELU6 / RELU_N1_TO_1 computes.`,
+      );
+  },
+  int8_softmax: (em, op) => {
+    em.builtin(Op.SOFTMAX, 'SOFTMAX', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], {
+      table: 'SoftmaxOptions',
+      values: { beta: op.beta },
     });
   },
   int8_maxpool2d: (em, op) => emitInt8Pool(em, op, Op.MAX_POOL_2D, 'MAX_POOL_2D'),
@@ -209,7 +250,10 @@ export const INT8_TFLITE_EMITTERS = {
     | 'int8_add'
     | 'int8_maxpool2d'
     | 'int8_avgpool2d'
-    | 'int8_bconv2d']: TfliteOpEmitter<K>;
+    | 'int8_bconv2d'
+    | 'int8_softmax'
+    | 'int8_mul'
+    | 'int8_requantize']: TfliteOpEmitter<K>;
 };
 
 function emitInt8Pool(

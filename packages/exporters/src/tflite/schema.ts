@@ -168,6 +168,7 @@ export type TfliteBuiltinName =
   | 'CONCATENATION'
   | 'SOFTMAX'
   | 'RELU'
+  | 'RELU6'
   | 'RELU_N1_TO_1'
   | 'PRELU'
   | 'PAD'

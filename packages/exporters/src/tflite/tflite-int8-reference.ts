@@ -71,6 +71,49 @@ export function mulByQuantizedMultiplier(x: number, m: number): number {
 export const sat8 = (v: number) => Math.max(-128, Math.min(127, v));
 export const roundAway = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
 
+/** gemmlowp SaturatingRoundingMultiplyByPOT<e>. */
+function satMulByPot(x: bigint, e: number): bigint {
+  if (e < 0) return roundingDivideByPot(x, BigInt(-e));
+  const t = (1n << BigInt(31 - e)) - 1n;
+  return x > t ? I32_MAX : x < -t ? I32_MIN : x << BigInt(e);
+}
+const i32 = (x: bigint) => BigInt.asIntN(32, x);
+/** gemmlowp exp_on_negative_values: Q5.26 → Q0.31 (Taylor series around −1/8, then the barrel shifter). */
+function expOnNegative(a: bigint): bigint {
+  if (a === 0n) return I32_MAX;
+  const aMod = i32((BigInt.asUintN(32, a) & ((1n << 24n) - 1n)) - (1n << 24n));
+  const x = i32(satMulByPot(aMod, 5) + (1n << 28n));
+  const x2 = srdhm(x, x);
+  const x3 = srdhm(x2, x);
+  const x4 = srdhm(x2, x2);
+  const p = satMulByPot(i32(srdhm(i32(satMulByPot(x4, -2) + x3), 715827883n) + x2), -1);
+  let r = i32(1895147668n + srdhm(1895147668n, i32(x + p)));
+  const rem = BigInt.asUintN(32, i32(aMod - a));
+  const muls = [1672461947n, 1302514674n, 790015084n, 290630308n, 39332535n, 720401n, 242n];
+  muls.forEach((m, k) => {
+    if (rem & (1n << BigInt(24 + k))) r = srdhm(r, m);
+  });
+  return r;
+}
+/** TFLite's reference int8 Softmax (Prepare: QuantizeMultiplierGreaterThanOne, CalculateInputRadius). */
+export function refSoftmaxInt8(row: number[], beta: number, inScale: number): number[] {
+  const [m, shift] = quantizeMultiplier(Math.min(beta * inScale * 2 ** 26, 2 ** 31 - 1));
+  const diffMin = -Math.floor((31 * 2 ** 26) / 2 ** shift);
+  const max = Math.max(-128, ...row);
+  const e = row.map((v) =>
+    v - max >= diffMin ? expOnNegative(srdhm(i32(BigInt(v - max) << BigInt(shift)), m)) : null,
+  );
+  const sum = e.reduce<bigint>((a, v) => (v === null ? a : a + roundingDivideByPot(v, 12n)), 0n);
+  const headroom = 32 - sum.toString(2).length;
+  const half = (i32((sum << BigInt(headroom)) - (1n << 31n)) + I32_MAX + 1n) / 2n;
+  let x = i32(1515870810n + srdhm(half, -1010580540n));
+  for (let i = 0; i < 3; i++) x = i32(x + satMulByPot(srdhm(x, i32((1n << 29n) - srdhm(half, x))), 2));
+  const recip = satMulByPot(x, 1);
+  return e.map((v) =>
+    v === null ? -128 : sat8(Number(roundingDivideByPot(srdhm(recip, v), BigInt(12 - headroom + 23))) - 128),
+  );
+}
+
 // ---- one-sample maps and the per-op references ------------------------------------------------------------------
 
 export interface Map3 {

@@ -98,7 +98,13 @@ export class TfliteInterpreter {
     const outShape = shapeOf(out);
     const o = op.builtinOptions ?? {};
     const actf = (v: number, a: number) =>
-      a === 1 ? Math.max(v, 0) : a === 2 ? Math.max(-1, Math.min(1, v)) : v;
+      a === 1
+        ? Math.max(v, 0)
+        : a === 2
+          ? Math.max(-1, Math.min(1, v))
+          : a === 3
+            ? Math.max(0, Math.min(6, v))
+            : v;
     const f = (i: number) => this.get(op.inputs[i]!) as Float32Array;
     const kernel = Object.hasOwn(OPERATOR_KERNELS, op.opName)
       ? OPERATOR_KERNELS[op.opName as TfliteOperatorName]
@@ -292,7 +298,7 @@ const runReluFamily: OperatorKernel = (it, ctx) => {
   const { op, out, actf, f } = ctx;
   it.set(
     out,
-    Float32Array.from(f(0), (v) => actf(v, op.opName === 'RELU' ? 1 : 2)),
+    Float32Array.from(f(0), (v) => actf(v, op.opName === 'RELU' ? 1 : op.opName === 'RELU6' ? 3 : 2)),
   );
 };
 const runPadFamily: OperatorKernel = (it, ctx) => {
@@ -440,6 +446,7 @@ const OPERATOR_KERNELS = {
     );
   },
   RELU: runReluFamily,
+  RELU6: runReluFamily,
   RELU_N1_TO_1: runReluFamily,
   PRELU: (it, ctx) => {
     const { out, f } = ctx;

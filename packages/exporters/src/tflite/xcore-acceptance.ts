@@ -28,6 +28,8 @@ const XCORE_OPERATORS = new Set([
   'CONCATENATION',
   'RESHAPE',
   'RELU',
+  'RELU6',
+  'RELU_N1_TO_1',
   'PRELU',
   'MINIMUM',
   'MAXIMUM',

@@ -25,6 +25,12 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8MulElement,
+  int8MulParams,
+  int8RequantizeElement,
+  int8RequantizeParams,
+  int8SoftmaxParams,
+  int8SoftmaxRow,
   multiplyByQuantizedMultiplier,
   quantizeToInt8,
   roundedAverage,
@@ -289,4 +295,63 @@ export function int8Bconv2dReference(
     out[i] = clampInt(r, INT8_MIN, INT8_MAX);
   }
   return out;
+}
+
+/**
+ * TFLite's reference int8 SOFTMAX over the last axis (`channels` values per row; output scale 1/256, zero point
+ * −128): bnn-core's fixed-point `int8SoftmaxRow` (gemmlowp's exp and reciprocal) with the parameters TFLite's
+ * Prepare derives from `beta` and the input scale (`int8SoftmaxParams`).
+ */
+export function int8SoftmaxReference(
+  x: Int8Array,
+  channels: number,
+  beta: number,
+  inQ: Int8Quant,
+): Int8Array {
+  const p = int8SoftmaxParams(beta, inQ.scale);
+  if (!p) throw new RangeError(`int8 softmax: beta ${beta} · input scale ${inQ.scale} is at most 2^−26.`);
+  const out = new Int8Array(x.length);
+  for (let r = 0; r < x.length; r += channels) int8SoftmaxRow(x, out, r, channels, p);
+  return out;
+}
+
+/**
+ * TFLite int8 MUL (`reference_integer_ops::Mul`): `clamp(zp_out + MultiplyByQuantizedMultiplier((a − zp_a) ·
+ * (b − zp_b), M, S))` with `(M, S) = QuantizeMultiplier(s_a · s_b / s_out)`. `b` has as many elements as `a`.
+ */
+export function int8MulReference(
+  a: Int8Array,
+  b: Int8Array,
+  qa: Int8Quant,
+  qb: Int8Quant,
+  outQ: Int8Quant,
+  activation: 'none' | 'relu',
+): Int8Array {
+  const p = int8MulParams(qa, qb, outQ);
+  const [lo, hi] = int8ActivationRange(activation, outQ);
+  const y = new Int8Array(a.length);
+  for (let i = 0; i < a.length; i++)
+    y[i] = clampInt(int8MulElement(a[i]!, b[i]!, qa.zeroPoint, qb.zeroPoint, p, outQ.zeroPoint), lo, hi);
+  return y;
+}
+
+/** A constant operand broadcast along the last axis to `n` elements (`channels` per position). */
+export function broadcastInt8Constant(values: Int8Array, n: number, channels: number): Int8Array {
+  const out = new Int8Array(n);
+  for (let i = 0; i < n; i++) out[i] = values[values.length === 1 ? 0 : i % channels]!;
+  return out;
+}
+
+/** TFLite int8 → int8 `Requantize` / `ReluX`: `clamp(zp_out + MBQM(x − zp_in, M, S), min, max)`, M·2^(S−31) ≈ s_in/s_out. */
+export function int8RequantizeReference(
+  x: Int8Array,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  min: number,
+  max: number,
+): Int8Array {
+  const p = int8RequantizeParams(inQ, outQ);
+  const y = new Int8Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = clampInt(int8RequantizeElement(x[i]!, inQ, outQ, p), min, max);
+  return y;
 }

@@ -29,6 +29,7 @@ import {
   softmaxReference,
 } from './float.js';
 import {
+  broadcastInt8Constant,
   int8AddReference,
   int8Bconv2dReference,
   int8BitpackReference,
@@ -36,8 +37,11 @@ import {
   int8DenseReference,
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
+  int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
+  int8RequantizeReference,
+  int8SoftmaxReference,
 } from './int8.js';
 
 /** A per-sample value: float32 elements, LCE bit-packed words, or int8 elements. */
@@ -95,10 +99,33 @@ export const REFERENCE_KERNELS = {
     int8DepthwiseConv2dReference(int8s(x), ...hw(a!), op, quant(a), quant(out)),
   int8_dense: (op, [x], [a], out) => int8DenseReference(int8s(x), op, quant(a), quant(out)),
   int8_add: (op, [x, y], [a, b], out) =>
-    int8AddReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
+    op.constant
+      ? int8AddReference(
+          int8s(x),
+          broadcastInt8Constant(op.constant.values, int8s(x).length, a!.channels),
+          quant(a),
+          op.constant.quant,
+          quant(out),
+          op.activation,
+        )
+      : int8AddReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
+  int8_mul: (op, [x, y], [a, b], out) =>
+    op.constant
+      ? int8MulReference(
+          int8s(x),
+          broadcastInt8Constant(op.constant.values, int8s(x).length, a!.channels),
+          quant(a),
+          op.constant.quant,
+          quant(out),
+          op.activation,
+        )
+      : int8MulReference(int8s(x), int8s(y), quant(a), quant(b), quant(out), op.activation),
   int8_maxpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_avgpool2d: (op, [x], [a]) => int8Pool2dReference(int8s(x), ...hw(a!), a!.channels, op),
   int8_bconv2d: (op, [x], [a], out) => int8Bconv2dReference(words(x), ...hw(a!), op, quant(out)),
+  int8_softmax: (op, [x], [a]) => int8SoftmaxReference(int8s(x), a!.channels, op.beta, quant(a)),
+  int8_requantize: (op, [x], [a], out) =>
+    int8RequantizeReference(int8s(x), quant(a), quant(out), op.min, op.max),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */

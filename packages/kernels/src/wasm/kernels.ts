@@ -212,7 +212,14 @@ export const WASM_KERNELS = {
       scratchBytes: () => int8DenseScratchBytes(p),
     };
   },
-  int8_add: (_heap, { op, inputs: [a, b], output }) => {
+  int8_add: (heap, planned) => {
+    // An add of a broadcast constant (one input, `op.constant`) runs its reference kernel.
+    if (planned.op.constant) return onReference(heap, planned);
+    const {
+      op,
+      inputs: [a, b],
+      output,
+    } = planned;
     const p = prepareInt8Add(a!.quant!, b!.quant!, output.quant!, op.activation);
     return {
       run: ({ k, srcs, dst, batch }) =>
@@ -233,6 +240,9 @@ export const WASM_KERNELS = {
       scratchBytes: (batch) => int8BConvScratchBytes(p, batch),
     };
   },
+  int8_softmax: onReference,
+  int8_mul: onReference,
+  int8_requantize: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -24,8 +24,11 @@ import { int8Conv2dOp } from './int8-conv2d.js';
 import { int8DenseOp } from './int8-dense.js';
 import { int8DepthwiseConv2dOp } from './int8-depthwise-conv2d.js';
 import { int8DequantizeOp } from './int8-dequantize.js';
+import { int8MulOp } from './int8-mul.js';
 import { int8Avgpool2dOp, int8Maxpool2dOp } from './int8-pools.js';
 import { int8QuantizeOp } from './int8-quantize.js';
+import { int8RequantizeOp } from './int8-requantize.js';
+import { int8SoftmaxOp } from './int8-softmax.js';
 import { leakyTanhOp } from './leaky-tanh.js';
 import { maxpool2dOp } from './maxpool2d.js';
 import { preluOp } from './prelu.js';
@@ -67,6 +70,9 @@ export const DEPLOY_OPS = {
   int8_maxpool2d: int8Maxpool2dOp,
   int8_avgpool2d: int8Avgpool2dOp,
   int8_bconv2d: int8Bconv2dOp,
+  int8_softmax: int8SoftmaxOp,
+  int8_mul: int8MulOp,
+  int8_requantize: int8RequantizeOp,
 } as const;
 
 type Table = typeof DEPLOY_OPS;

@@ -12,9 +12,13 @@ import {
   bconvInt8Effective,
   channelMultipliers,
   type DeployTensor,
+  type Int8Constant,
   type Int8Quant,
   int8ActivationRange,
   int8AddParams,
+  int8MulParams,
+  int8RequantizeParams,
+  int8SoftmaxParams,
   type Padding,
 } from '@bnn-studio/bnn-core';
 import { cFloat, cI32 } from '../c-literals.js';
@@ -127,11 +131,42 @@ export const int8DenseC: CKernel<'int8_dense'> = {
   },
 };
 
+/**
+ * The operands of an element-wise int8 op as C expressions and the call(s): two tensors in one call, or a constant
+ * broadcast along channels (its C values in flash) with one call per pixel.
+ */
+function elementwiseCall(
+  c: CEmitContext,
+  fn: string,
+  params: string,
+  op: { inputs: string[]; constant?: Int8Constant | null },
+): string {
+  if (!op.constant) {
+    const [a, b] = op.inputs.map((id) => c.tensor(id));
+    return `${fn}(&${params}, ${CI8(c, a!.id)}, ${CI8(c, b!.id)}, ${I8(c, c.outT.id)}, ${c.n});`;
+  }
+  const ch = chans(c.inT);
+  const v = op.constant.values;
+  const k = c.e.int8s(
+    `${c.prefix}_constant`,
+    Int8Array.from({ length: ch }, (_, i) => v[v.length === 1 ? 0 : i]!),
+  );
+  const px = c.n / ch;
+  return (
+    `for (int px = 0; px < ${px}; px++) ${fn}(&${params}, ${CI8(c, c.inT.id)} + px * ${ch}, ${k}, ` +
+    `${I8(c, c.outT.id)} + px * ${ch}, ${ch});`
+  );
+}
+
+/** Quantization of the second operand: the second input's, or the constant's. */
+function secondQuant(c: CEmitContext, op: { inputs: string[]; constant?: Int8Constant | null }): Int8Quant {
+  return op.constant ? op.constant.quant : q(c.tensor(op.inputs[1]!));
+}
+
 export const int8AddC: CKernel<'int8_add'> = {
   emit(op, c) {
-    const [a, b] = op.inputs.map((id) => c.tensor(id));
     const outQ = q(c.outT);
-    const ap = int8AddParams(q(a!), q(b!), outQ);
+    const ap = int8AddParams(q(c.inT), secondQuant(c, op), outQ);
     const [lo, hi] = int8ActivationRange(op.activation, outQ);
     const p = c.e.params(
       'bnn_s8_add_params',
@@ -142,7 +177,25 @@ export const int8AddC: CKernel<'int8_add'> = {
         `.output_multiplier = ${cI32(ap.outputMultiplier)}, .output_shift = ${ap.outputShift}, ` +
         `.output_offset = ${ap.outputOffset}, .act_min = ${lo}, .act_max = ${hi}}`,
     );
-    return `bnn_s8_add(&${p}, ${CI8(c, a!.id)}, ${CI8(c, b!.id)}, ${I8(c, c.outT.id)}, ${c.n});`;
+    return elementwiseCall(c, 'bnn_s8_add', p, op);
+  },
+};
+
+export const int8MulC: CKernel<'int8_mul'> = {
+  emit(op, c) {
+    const outQ = q(c.outT);
+    const inQ = q(c.inT);
+    const bQ = secondQuant(c, op);
+    const mp = int8MulParams(inQ, bQ, outQ);
+    const [lo, hi] = int8ActivationRange(op.activation, outQ);
+    const p = c.e.params(
+      'bnn_s8_mul_params',
+      `${c.prefix}_params`,
+      `{.input1_offset = ${cI32(-inQ.zeroPoint)}, .input2_offset = ${cI32(-bQ.zeroPoint)}, ` +
+        `.output_multiplier = ${cI32(mp.multiplier)}, .output_shift = ${mp.shift}, ` +
+        `.output_offset = ${cI32(outQ.zeroPoint)}, .act_min = ${lo}, .act_max = ${hi}}`,
+    );
+    return elementwiseCall(c, 'bnn_s8_mul', p, op);
   },
 };
 
@@ -190,6 +243,35 @@ export const int8Bconv2dC: CKernel<'int8_bconv2d'> = {
     return (
       `bnn_bconv2d(&${p}, ${c.U(c.inT.id)}, ${y}, ${patch});\n` +
       `  bnn_s8_quantize(${y}, ${I8(c, c.outT.id)}, ${c.n}, 1.0f, 0); /* LCE: saturate(round(y)) */`
+    );
+  },
+};
+
+/** int8 softmax: TFLite's Prepare parameters (beta · s_in as a Q5.26 multiplier, diff_min) computed here. */
+export const int8SoftmaxC: CKernel<'int8_softmax'> = {
+  scratchBytes: (_op, { inT }) => 4 * chans(inT),
+  emit(op, c) {
+    const sp = int8SoftmaxParams(op.beta, q(c.inT).scale)!;
+    const depth = chans(c.inT);
+    const p = c.e.params(
+      'bnn_s8_softmax_params',
+      `${c.prefix}_params`,
+      `{.input_multiplier = ${cI32(sp.inputMultiplier)}, .input_left_shift = ${sp.inputLeftShift}, ` +
+        `.diff_min = ${cI32(sp.diffMin)}}`,
+    );
+    return `bnn_s8_softmax(&${p}, ${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n / depth}, ${depth}, ${scratch32(c)});`;
+  },
+};
+
+/** int8 → int8 rescale and clamp (TFLite QUANTIZE int8 → int8, int8 RELU / RELU6 / RELU_N1_TO_1). */
+export const int8RequantizeC: CKernel<'int8_requantize'> = {
+  emit(op, c) {
+    const inQ = q(c.inT);
+    const outQ = q(c.outT);
+    const p = int8RequantizeParams(inQ, outQ);
+    return (
+      `bnn_s8_requantize_clamp(${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n}, ${cI32(inQ.zeroPoint)}, ` +
+      `${cI32(p.multiplier)}, ${p.shift}, ${cI32(outQ.zeroPoint)}, ${op.min}, ${op.max});`
     );
   },
 };

@@ -30,7 +30,10 @@ import {
   int8DepthwiseConv2dC,
   int8DequantizeC,
   int8Maxpool2dC,
+  int8MulC,
   int8QuantizeC,
+  int8RequantizeC,
+  int8SoftmaxC,
 } from './int8.js';
 
 export const C_KERNELS = {
@@ -65,6 +68,9 @@ export const C_KERNELS = {
   int8_maxpool2d: int8Maxpool2dC,
   int8_avgpool2d: int8Avgpool2dC,
   int8_bconv2d: int8Bconv2dC,
+  int8_softmax: int8SoftmaxC,
+  int8_mul: int8MulC,
+  int8_requantize: int8RequantizeC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {

@@ -1,20 +1,22 @@
-// An imported LCE-layout int8 BNN exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
+// An imported LCE-layout int8 BNN (with TFLite's int8 SOFTMAX head) exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
 // and the xcore bundle's portable `make host-test` pass, bit-exact with the studio's own run of the imported
 // graph (the bundles' golden vectors come from kernels' reference engine). The firmware returns float outputs, so
 // the int8 logits are dequantized (withFloatOutputs); without it the code generator refuses the int8 output.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ExportRefusedError } from '../../errors.js';
 import { generateModel } from '../../firmware/codegen.js';
 import { buildStm32Bundle } from '../../stm32/bundle.js';
 import { unpackZip, verifyStm32Bundle } from '../../stm32/verify.js';
 import { buildXcoreBundle } from '../../xcore/bundle.js';
+import { writeTflite } from '../write-tflite.js';
 import { withFloatOutputs } from './float-outputs.js';
 import { importTflite } from './import-tflite.js';
-import { lceInt8Bnn } from './lce-fixtures.js';
+import { int8ElementwiseGraph, lceInt8Bnn } from './lce-fixtures.js';
 
 const TIMEOUT = 300_000;
 
@@ -33,13 +35,33 @@ describe('imported .tflite → firmware', () => {
     expect(refused.message).toMatch(/dequantize/);
   });
 
-  // Its int8 logits leave the firmware dequantized (bnn_output returns floats).
-  const graph = withFloatOutputs(importTflite(lceInt8Bnn(7, false).bytes).graph!);
+  // The model with its int8 SOFTMAX head (the exact int8_softmax, `bnn_s8_softmax` in the runtime); its int8
+  // probabilities leave the firmware dequantized (bnn_output returns floats).
+  const imported = importTflite(lceInt8Bnn(7, true).bytes).graph!;
+  const graph = withFloatOutputs(imported);
+
+  it('the imported graph ends in the exact int8 softmax', () => {
+    expect(imported.ops.at(-1)!.op).toBe('int8_softmax');
+  });
 
   it(
     'STM32L4 bundle: make qemu-test passes bit-exact',
     async () => {
       const { zip } = await buildStm32Bundle(graph, { goldenCount: 2, goldenSeed: 3 });
+      const result = await verifyStm32Bundle(zip, { countInstructions: false });
+      expect(result.passed, result.log).toBe(true);
+      expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'int8 MUL (constant and two tensors) and ADD of a constant, imported back from .tflite: make qemu-test bit-exact',
+    async () => {
+      const bytes = writeTflite(int8ElementwiseGraph(), { profile: 'arm' });
+      const g = importTflite(bytes).graph!;
+      expect(g.ops.map((o) => o.op)).toContain('int8_mul');
+      const { zip } = await buildStm32Bundle(g, { goldenCount: 2, goldenSeed: 5 });
       const result = await verifyStm32Bundle(zip, { countInstructions: false });
       expect(result.passed, result.log).toBe(true);
       expect(result.log).toMatch(/vector 1: 0 mismatching values/);
@@ -54,7 +76,10 @@ describe('imported .tflite → firmware', () => {
       const dir = mkdtempSync(join(tmpdir(), 'bnn-import-xcore-'));
       try {
         const root = unpackZip(zip, dir);
-        const out = execFileSync('make', ['host-test'], { cwd: join(root, 'portable'), encoding: 'utf8' });
+        // Asynchronous, so a slow build on a loaded machine does not block the test worker's RPC.
+        const { stdout: out } = await promisify(execFile)('make', ['host-test'], {
+          cwd: join(root, 'portable'),
+        });
         expect(out).toMatch(/^PASS$/m);
         expect(out).toMatch(/vector 1: 0 mismatching values/);
       } finally {

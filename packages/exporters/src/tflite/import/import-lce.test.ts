@@ -16,6 +16,7 @@ import {
   mulByQuantizedMultiplier,
   refBconvDots,
   refConvInt8,
+  refSoftmaxInt8,
   roundAway,
   sat8,
 } from '../tflite-int8-reference.js';
@@ -328,21 +329,149 @@ describe('importTflite: an int8 BNN in LCE’s converter layout', () => {
     }
   });
 
-  it('refuses int8 SOFTMAX by default and imports it, listed as an approximation, when asked', () => {
-    const { bytes } = int8Fixture(7, true);
-    const refused = importTflite(bytes);
-    expect(refused.graph).toBeNull();
-    expect(refused.refused).toEqual([
-      expect.objectContaining({
-        operatorIndex: 10,
-        op: 'SOFTMAX',
-        supported: expect.stringContaining('--int8-softmax float'),
-      }),
-    ]);
+  it('imports int8 SOFTMAX exactly (TFLite’s fixed-point reference kernel) and matches the reference bit for bit', async () => {
+    const { bytes, reference, inQ } = int8Fixture(7, true);
+    const r = importTflite(bytes);
+    expect(r.refused).toEqual([]);
+    expect(r.approximations).toEqual([]);
+    expect(r.operators.at(-1)).toEqual({ index: 10, op: 'SOFTMAX', became: ['int8_softmax'] });
+    const g = r.graph!;
+    expect(g.ops.at(-1)).toMatchObject({ op: 'int8_softmax', beta: 1 });
+    expect(r.io!.outputs[0]).toMatchObject({ type: 'int8', scale: 1 / 256, zeroPoint: -128 });
+    const logitsQ = g.tensors.find((t) => t.id === g.ops.at(-2)!.outputs[0])!.quant!;
+    const r2 = rng(5);
+    for (let sample = 0; sample < 6; sample++) {
+      const xq = Array.from({ length: 8 * 8 * 3 }, () => randInt(r2, -128, 127));
+      const xf = Float32Array.from(xq, (v) => Math.fround(Math.fround(inQ.s) * (v - inQ.z)));
+      const [out] = await runDeployGraph(g, xf, { backend: 'reference' });
+      expect(Array.from(out!)).toEqual(refSoftmaxInt8(reference(xq), 1, logitsQ.scale));
+    }
+    // The former opt-in float approximation still works when asked for; 'refuse' refuses.
     const ok = importTflite(bytes, { int8Softmax: 'float' });
-    expect(ok.refused).toEqual([]);
     expect(ok.approximations).toEqual([expect.objectContaining({ operatorIndex: 10, op: 'SOFTMAX' })]);
     expect(ok.graph!.ops.slice(-3).map((o) => o.op)).toEqual(['int8_dequantize', 'softmax', 'int8_quantize']);
+    const refused = importTflite(bytes, { int8Softmax: 'refuse' });
+    expect(refused.graph).toBeNull();
+    expect(refused.refused).toEqual([expect.objectContaining({ operatorIndex: 10, op: 'SOFTMAX' })]);
+  });
+
+  it('int8 SOFTMAX with any beta, and refusals of an output quantization TFLite rejects', () => {
+    const build = (beta: number, outScale: number, outZp: number) => {
+      const mb = new TfliteModelBuilder();
+      const x = mb.addTensor('x', [1, 12], TensorType.INT8, { scale: [0.07], zeroPoint: [3] });
+      const y = mb.addTensor('y', [1, 12], TensorType.INT8, { scale: [outScale], zeroPoint: [outZp] });
+      mb.addBuiltin(Op.SOFTMAX, 2, [x], [y], { table: 'SoftmaxOptions', values: { beta } });
+      mb.inputs = [x];
+      mb.outputs = [y];
+      return mb.serialize();
+    };
+    const ok = importTflite(build(Math.fround(2.5), 1 / 256, -128));
+    expect(ok.refused).toEqual([]);
+    expect(ok.graph!.ops.at(-1)).toMatchObject({ op: 'int8_softmax', beta: 2.5 });
+    const bad = importTflite(build(1, 1 / 128, -128));
+    expect(bad.refused).toEqual([
+      expect.objectContaining({
+        operatorIndex: 0,
+        op: 'SOFTMAX',
+        supported: expect.stringContaining('1/256'),
+      }),
+    ]);
+  });
+
+  it('imports int8 MUL (by a broadcast INT8 constant and of two tensors) and ADD of a constant, matching TFLite', async () => {
+    const mb = new TfliteModelBuilder();
+    const q = (s: number, z: number) => ({ scale: [Math.fround(s)], zeroPoint: [z] });
+    const xQ = { s: Math.fround(0.04), z: -3 };
+    const kQ = { s: Math.fround(0.015), z: 5 };
+    const mQ = { s: Math.fround(0.03), z: 1 };
+    const aQ = { s: Math.fround(0.05), z: -7 };
+    const pQ = { s: Math.fround(0.06), z: 2 };
+    const x = mb.addTensor('x', [1, 3, 3, 4], TensorType.INT8, q(xQ.s, xQ.z));
+    const kv = Int8Array.of(-100, 3, 77, 127);
+    const k = mb.addConstTensor('model/mul/y', [4], TensorType.INT8, kv, q(kQ.s, kQ.z));
+    const m = mb.addTensor('m', [1, 3, 3, 4], TensorType.INT8, q(mQ.s, mQ.z));
+    mb.addBuiltin(Op.MUL, 1, [x, k], [m], { table: 'MulOptions', values: {} });
+    const cv = Int8Array.of(9);
+    const c = mb.addConstTensor('model/add/y', [1], TensorType.INT8, cv, q(0.1, -2));
+    const a = mb.addTensor('a', [1, 3, 3, 4], TensorType.INT8, q(aQ.s, aQ.z));
+    mb.addBuiltin(Op.ADD, 1, [m, c], [a], {
+      table: 'AddOptions',
+      values: { fused_activation_function: Activation.RELU },
+    });
+    const p = mb.addTensor('p', [1, 3, 3, 4], TensorType.INT8, q(pQ.s, pQ.z));
+    mb.addBuiltin(Op.MUL, 1, [x, a], [p], { table: 'MulOptions', values: {} });
+    mb.inputs = [x];
+    mb.outputs = [p];
+    const r = importTflite(mb.serialize());
+    expect(r.refused).toEqual([]);
+    expect(r.operators.map((o) => o.became.join('+'))).toEqual(['int8_mul', 'int8_add', 'int8_mul']);
+    // TFLite int8 MUL: zp_out + MBQM((x − zp_x)(y − zp_y), s_x·s_y/s_out); ADD: 20-bit shift and three multipliers.
+    const mul = (u: number, uq: typeof xQ, v: number, vq: typeof xQ, oq: typeof xQ) =>
+      sat8(oq.z + mulByQuantizedMultiplier((u - uq.z) * (v - vq.z), (uq.s * vq.s) / oq.s));
+    const add = (u: number, uq: typeof xQ, v: number, vq: typeof xQ, oq: typeof xQ) => {
+      const twice = 2 * Math.max(uq.s, vq.s);
+      const su = mulByQuantizedMultiplier((u - uq.z) * 2 ** 20, uq.s / twice);
+      const sv = mulByQuantizedMultiplier((v - vq.z) * 2 ** 20, vq.s / twice);
+      const o = mulByQuantizedMultiplier(su + sv, twice / Math.fround(2 ** 20 * oq.s)) + oq.z;
+      return Math.max(oq.z, sat8(o));
+    };
+    const r2 = rng(3);
+    for (let sample = 0; sample < 4; sample++) {
+      const xq = Array.from({ length: 36 }, () => randInt(r2, -128, 127));
+      const want = xq.map((v, i) => {
+        const mv = mul(v, xQ, kv[i % 4]!, kQ, mQ);
+        const av = add(mv, mQ, cv[0]!, { s: Math.fround(0.1), z: -2 }, aQ);
+        return mul(v, xQ, av, aQ, pQ);
+      });
+      const xf = Float32Array.from(xq, (v) => Math.fround(xQ.s * (v - xQ.z)));
+      const [out] = await runDeployGraph(r.graph!, xf, { backend: 'reference' });
+      expect(Array.from(out!)).toEqual(want);
+    }
+  });
+
+  it('imports int8 RELU / RELU6 / RELU_N1_TO_1 / QUANTIZE int8→int8 as TFLite’s rescale and clamp', async () => {
+    const mb = new TfliteModelBuilder();
+    const q = (s: number, z: number) => ({ scale: [Math.fround(s)], zeroPoint: [z] });
+    const xQ = { s: Math.fround(0.05), z: 4 };
+    const x = mb.addTensor('x', [1, 40], TensorType.INT8, q(xQ.s, xQ.z));
+    const steps: [number, string, { s: number; z: number }][] = [
+      [Op.RELU, 'RELU', { s: Math.fround(0.03), z: -20 }],
+      [Op.RELU6, 'RELU6', { s: Math.fround(0.02), z: -100 }],
+      [Op.RELU_N1_TO_1, 'RELU_N1_TO_1', { s: Math.fround(0.01), z: 7 }],
+      [Op.QUANTIZE, 'QUANTIZE', { s: Math.fround(0.004), z: -1 }],
+    ];
+    let prev = x;
+    for (const [code, name, oq] of steps) {
+      const y = mb.addTensor(name, [1, 40], TensorType.INT8, q(oq.s, oq.z));
+      mb.addBuiltin(code, 1, [prev], [y]);
+      prev = y;
+    }
+    mb.inputs = [x];
+    mb.outputs = [prev];
+    const r = importTflite(mb.serialize());
+    expect(r.refused).toEqual([]);
+    expect(r.operators.map((o) => o.became.join('+'))).toEqual(Array(4).fill('int8_requantize'));
+    // TFLite: zp_out + MBQM(x − zp_in, s_in/s_out), clamped to QuantizedReluX's bounds (roundf of float32 divisions).
+    const bound = (v: number, oq: { s: number; z: number }) => oq.z + roundAway(Math.fround(v / oq.s));
+    const bounds: [number, number][] = [
+      [Math.max(-128, bound(0, steps[0]![2])), 127],
+      [Math.max(-128, bound(0, steps[1]![2])), Math.min(127, bound(6, steps[1]![2]))],
+      [Math.max(-128, bound(-1, steps[2]![2])), Math.min(127, bound(1, steps[2]![2]))],
+      [-128, 127],
+    ];
+    const xq = Array.from({ length: 40 }, (_, i) => ((i * 53) % 256) - 128);
+    let want = xq;
+    let inQ = xQ;
+    steps.forEach(([, , oq], k) => {
+      const [lo, hi] = bounds[k]!;
+      want = want.map((v) =>
+        Math.max(lo, Math.min(hi, sat8(oq.z + mulByQuantizedMultiplier(v - inQ.z, inQ.s / oq.s)))),
+      );
+      inQ = oq;
+    });
+    const xf = Float32Array.from(xq, (v) => Math.fround(xQ.s * (v - xQ.z)));
+    const [out] = await runDeployGraph(r.graph!, xf, { backend: 'reference' });
+    expect(Array.from(out!)).toEqual(want);
   });
 
   it('imports a 20 KB int8 BNN in well under a second', () => {

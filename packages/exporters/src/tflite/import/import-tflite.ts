@@ -14,7 +14,8 @@
  * 4. `checkDeployGraph` validates the result; any issue becomes a refusal of the operator it came from.
  *
  * Anything the studio cannot run exactly is refused (operator index, op name, what is supported) — never
- * approximated. The one opt-in exception is `int8Softmax: 'float'` (listed in `approximations`).
+ * approximated. The one opt-in exception is `int8Softmax: 'float'` (listed in `approximations`); by default int8
+ * SOFTMAX is the exact `int8_softmax`.
  */
 import {
   axisWindow,
@@ -24,7 +25,11 @@ import {
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
+  INT8_SOFTMAX_MAX_DEPTH,
   type Int8Quant,
+  int8ReluBounds,
+  int8SoftmaxParams,
+  isSoftmaxOutputQuant,
   type TensorKind,
 } from '@bnn-studio/bnn-core';
 import {
@@ -46,11 +51,11 @@ export interface ImportTfliteOptions {
   /** Name of the deploy graph (default: the file's subgraph name, or 'imported'). */
   name?: string;
   /**
-   * int8 SOFTMAX has no exact deploy op (TensorFlow Lite's own int8 kernels differ between its reference and
-   * LUT implementations). 'refuse' (default) refuses it; 'float' imports it as DEQUANTIZE → float softmax →
-   * QUANTIZE to the file's output quantization and lists it in `approximations`.
+   * int8 SOFTMAX: 'exact' (default) imports it as `int8_softmax`, TensorFlow Lite's reference fixed-point kernel
+   * bit for bit; 'float' (the former opt-in, kept for callers that pass it) computes it as DEQUANTIZE → float
+   * softmax → QUANTIZE and lists it in `approximations`; 'refuse' refuses it.
    */
-  int8Softmax?: 'refuse' | 'float';
+  int8Softmax?: 'exact' | 'refuse' | 'float';
 }
 
 /** The model's input or an output as the file declares it (what `predict` takes and returns). */
@@ -1290,10 +1295,14 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
   const varIdx = a.v === 'const' ? bIdx : aIdx;
   if (constSide) {
     const x = im.tensorOf(varIdx, 'input');
+    if (x.kind === 'int8') {
+      importInt8WithConstant(im, op, x, a.v === 'const' ? aIdx : bIdx, mul, fa);
+      return;
+    }
     if (x.kind !== 'float32') {
       throw new RefusalSignal(
-        `${op.opName} with a constant on an ${x.kind} tensor has no exact deploy op.`,
-        `${op.opName} with a per-channel constant on FLOAT32 tensors (a scale_shift), or ADD of two int8 tensors.`,
+        `${op.opName} with a constant on a ${x.kind} tensor has no deploy op.`,
+        `${op.opName} with a per-channel constant on FLOAT32 tensors (a scale_shift) or on INT8 tensors (an INT8 constant).`,
       );
     }
     const c = x.shape[x.shape.length - 1]!;
@@ -1307,19 +1316,25 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
   }
   const x = im.tensorOf(aIdx, 'first input');
   const y = im.tensorOf(bIdx, 'second input');
-  if (mul) {
-    throw new RefusalSignal(
-      'MUL of two activations has no deploy op.',
-      'MUL by a per-channel constant on FLOAT32 tensors.',
-    );
-  }
   if (x.shape.join() !== y.shape.join() || x.kind !== y.kind) {
     throw new RefusalSignal(
-      `it adds ${x.kind} [${x.shape}] and ${y.kind} [${y.shape}].`,
-      'ADD of two tensors of the same shape and type (no broadcasting).',
+      `it combines ${x.kind} [${x.shape}] and ${y.kind} [${y.shape}].`,
+      `${op.opName} of two tensors of the same shape and type (no broadcasting), or with a per-channel constant.`,
     );
   }
   im.expectShape(op, x.shape);
+  if (mul) {
+    if (x.kind !== 'int8') {
+      throw new RefusalSignal(
+        `MUL of two ${x.kind} activations has no deploy op.`,
+        'MUL of two INT8 tensors, or by a per-channel constant (FLOAT32 or INT8).',
+      );
+    }
+    im.outKind(op, ['int8']);
+    const out = im.outTensor(op, 'int8', x.shape);
+    im.emit({ op: 'int8_mul', activation: im.int8Act(fa), constant: null }, [x, y], out);
+    return;
+  }
   if (x.kind === 'int8') {
     im.outKind(op, ['int8']);
     const out = im.outTensor(op, 'int8', x.shape);
@@ -1329,6 +1344,49 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
   if (x.kind !== 'float32') throw new RefusalSignal(`it adds ${x.kind} tensors.`, 'FLOAT32 or INT8 ADD.');
   im.outKind(op, ['float32']);
   im.emitWithAct(op, { op: 'add' }, [x, y], x.shape, im.floatAct(fa, true));
+}
+
+/** int8 ADD / MUL by an INT8 constant broadcast along channels (TFLite's int8 kernels; the xcore writer's
+ * scale_shift): `int8_add` / `int8_mul` with the constant's values and per-tensor quantization. */
+function importInt8WithConstant(
+  im: Importer,
+  op: TfliteOperatorView,
+  x: DT,
+  constIdx: number,
+  mul: boolean,
+  fa: number,
+): void {
+  const k = im.constOf(constIdx, 'constant');
+  const tf = im.sg.tensors[constIdx]!;
+  const c = x.shape[x.shape.length - 1]!;
+  if (k.type !== TensorType.INT8) {
+    throw new RefusalSignal(
+      `its constant "${tf.name}" is ${TENSOR_TYPE_NAME[k.type] ?? k.type} on an int8 tensor.`,
+      `int8 ${op.opName} with an INT8 constant.`,
+    );
+  }
+  const q = tf.quantization;
+  if (q?.scale.length !== 1 || q.zeroPoint.length !== 1 || !(q.scale[0]! > 0)) {
+    throw new RefusalSignal(
+      `its int8 constant "${tf.name}" has ${q?.scale.length ?? 0} scales.`,
+      'an int8 constant quantized per tensor (one scale, one zero point).',
+    );
+  }
+  const lead = k.shape.slice(0, -1);
+  if (!((k.data.length === c || k.data.length === 1) && lead.every((d) => d === 1))) {
+    throw new RefusalSignal(
+      `its constant has shape [${k.shape}] for ${c} channels.`,
+      `an int8 constant of shape [${c}] (per channel) or [1].`,
+    );
+  }
+  im.outKind(op, ['int8']);
+  im.expectShape(op, x.shape);
+  const out = im.outTensor(op, 'int8', x.shape);
+  const constant = {
+    values: Int8Array.from(k.data),
+    quant: { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0]! },
+  };
+  im.emit({ op: mul ? 'int8_mul' : 'int8_add', activation: im.int8Act(fa), constant }, [x], out);
 }
 
 function importPad(im: Importer, op: TfliteOperatorView, v2: boolean): void {
@@ -1523,34 +1581,65 @@ function importReshape(im: Importer, op: TfliteOperatorView): void {
 
 function importSoftmax(im: Importer, op: TfliteOperatorView): void {
   const beta = num(im.options(op), 'beta', 1);
-  if (beta !== 1) throw new RefusalSignal(`beta is ${beta}.`, 'SOFTMAX with beta 1.');
   const x = im.tensorOf(op.inputs[0]!, 'input');
   im.expectShape(op, x.shape);
   if (x.kind === 'float32') {
+    if (beta !== 1)
+      throw new RefusalSignal(
+        `beta is ${beta}.`,
+        'FLOAT32 SOFTMAX with beta 1 (int8 SOFTMAX with any beta).',
+      );
     im.outKind(op, ['float32']);
     im.emit({ op: 'softmax' }, [x], im.outTensor(op, 'float32', x.shape));
     return;
   }
-  if (x.kind !== 'int8') throw new RefusalSignal(`its input is ${x.kind}.`, 'FLOAT32 SOFTMAX.');
-  if (im.opts.int8Softmax !== 'float') {
+  if (x.kind !== 'int8') throw new RefusalSignal(`its input is ${x.kind}.`, 'FLOAT32 or INT8 SOFTMAX.');
+  const mode = im.opts.int8Softmax ?? 'exact';
+  if (mode === 'refuse') {
     throw new RefusalSignal(
-      'int8 SOFTMAX has no exact deploy op (the studio computes softmax in float32).',
-      'FLOAT32 SOFTMAX; or import with the int8 softmax computed in float32 (CLI --int8-softmax float, API field int8Softmax=float), listed as an approximation.',
+      'int8 SOFTMAX was refused on request (int8Softmax: refuse).',
+      'FLOAT32 SOFTMAX; int8 SOFTMAX imports exactly (TFLite’s reference fixed-point kernel) unless refused.',
     );
   }
   im.outKind(op, ['int8']);
-  const name = im.sg.tensors[op.outputs[0]!]!.name;
-  const f = im.tempDT(`${name}:logits_float`, 'float32', x.shape);
-  const s = im.tempDT(`${name}:float`, 'float32', x.shape);
-  im.emit({ op: 'int8_dequantize' }, [x], f);
-  im.emit({ op: 'softmax' }, [f], s);
-  im.emit({ op: 'int8_quantize' }, [s], im.outTensor(op, 'int8', x.shape));
-  im.approximations.push({
-    operatorIndex: im.index,
-    op: 'SOFTMAX',
-    message:
-      'int8 SOFTMAX computed as DEQUANTIZE → float32 softmax → QUANTIZE; may differ from TFLite’s fixed-point kernel by one output step (1/256).',
-  });
+  const outQ = im.activationQuant(op.outputs[0]!);
+  if (!isSoftmaxOutputQuant(outQ)) {
+    throw new RefusalSignal(
+      `its output has scale ${outQ.scale} and zero point ${outQ.zeroPoint}.`,
+      'int8 SOFTMAX with TFLite’s output quantization: scale 1/256, zero point −128.',
+    );
+  }
+  if (mode === 'float') {
+    const name = im.sg.tensors[op.outputs[0]!]!.name;
+    if (beta !== 1)
+      throw new RefusalSignal(`beta is ${beta}.`, 'int8Softmax float with beta 1 (exact import: any beta).');
+    const f = im.tempDT(`${name}:logits_float`, 'float32', x.shape);
+    const s = im.tempDT(`${name}:float`, 'float32', x.shape);
+    im.emit({ op: 'int8_dequantize' }, [x], f);
+    im.emit({ op: 'softmax' }, [f], s);
+    im.emit({ op: 'int8_quantize' }, [s], im.outTensor(op, 'int8', x.shape));
+    im.approximations.push({
+      operatorIndex: im.index,
+      op: 'SOFTMAX',
+      message:
+        'int8 SOFTMAX computed as DEQUANTIZE → float32 softmax → QUANTIZE (int8Softmax: float); may differ from TFLite’s fixed-point kernel by one output step (1/256).',
+    });
+    return;
+  }
+  if (!int8SoftmaxParams(beta, x.quant!.scale)) {
+    throw new RefusalSignal(
+      `beta · input scale (${beta} · ${x.quant!.scale}) is at most 2^−26, which TFLite’s int8 kernel refuses.`,
+      'int8 SOFTMAX whose beta · input scale exceeds 2^−26.',
+    );
+  }
+  const depth = x.shape[x.shape.length - 1]!;
+  if (depth > INT8_SOFTMAX_MAX_DEPTH) {
+    throw new RefusalSignal(
+      `its last axis has ${depth} values.`,
+      `int8 SOFTMAX over at most ${INT8_SOFTMAX_MAX_DEPTH} values (FLOAT32 SOFTMAX for wider rows).`,
+    );
+  }
+  im.emit({ op: 'int8_softmax', beta }, [x], im.outTensor(op, 'int8', x.shape));
 }
 
 /** int8 → float → op → int8 with the same quantization: exact for RELU / CONCATENATION of shared parameters. */
@@ -1581,14 +1670,35 @@ function viaFloat(
   im.emit({ op: 'int8_quantize' }, [y], im.outTensor(op, 'int8', shape));
 }
 
-function importUnary(im: Importer, op: TfliteOperatorView, kind: 'relu' | 'hard_tanh'): void {
+/** int8 → int8 with TFLite's rescale and `QuantizedReluX` clamp to the real range [lo, hi]. */
+function requantize(im: Importer, op: TfliteOperatorView, x: DT, lo: number, hi: number): void {
+  im.outKind(op, ['int8']);
+  const outQ = im.activationQuant(op.outputs[0]!);
+  const [min, max] = lo === Number.NEGATIVE_INFINITY ? [-128, 127] : int8ReluBounds(lo, hi, outQ);
+  im.emit({ op: 'int8_requantize', min, max }, [x], im.outTensor(op, 'int8', x.shape));
+}
+
+function importUnary(im: Importer, op: TfliteOperatorView, kind: 'relu' | 'hard_tanh' | 'relu6'): void {
   const x = im.tensorOf(op.inputs[0]!, 'input');
   im.expectShape(op, x.shape);
-  if (x.kind === 'int8' && kind === 'relu') {
-    im.outKind(op, ['int8']);
-    viaFloat(im, op, [x], 'relu', x.shape);
+  if (x.kind === 'int8') {
+    const outQ = im.activationQuant(op.outputs[0]!);
+    const same = outQ.scale === x.quant!.scale && outQ.zeroPoint === x.quant!.zeroPoint;
+    if (kind === 'relu' && same) {
+      im.outKind(op, ['int8']);
+      viaFloat(im, op, [x], 'relu', x.shape);
+      return;
+    }
+    // TFLite's int8 ReluX: rescale to the output's quantization, clamp to the activation's range.
+    const [lo, hi] = kind === 'relu' ? [0, Number.POSITIVE_INFINITY] : kind === 'relu6' ? [0, 6] : [-1, 1];
+    requantize(im, op, x, lo, hi);
     return;
   }
+  if (kind === 'relu6')
+    throw new RefusalSignal(
+      'float RELU6 has no deploy op.',
+      'int8 RELU6; FLOAT32 RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.',
+    );
   if (x.kind !== 'float32')
     throw new RefusalSignal(
       `its input is ${x.kind}.`,
@@ -1769,15 +1879,21 @@ const OPERATOR_IMPORTERS = {
   RELU: (im, op) => importUnary(im, op, 'relu'),
   RELU_N1_TO_1: (im, op) => importUnary(im, op, 'hard_tanh'),
   PRELU: importPrelu,
-  RELU6: refuseWith('RELU6 has no deploy op.', 'RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.'),
+  RELU6: (im, op) => importUnary(im, op, 'relu6'),
   HARD_SWISH: refuseWith(
     'HARD_SWISH has no deploy op.',
     'RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.',
   ),
   QUANTIZE: (im, op) => {
     const x = im.tensorOf(op.inputs[0]!, 'input');
+    if (x.kind === 'int8') {
+      // int8 → int8 QUANTIZE: TFLite's Requantize (rescale, saturate).
+      im.expectShape(op, x.shape);
+      requantize(im, op, x, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      return;
+    }
     if (x.kind !== 'float32') {
-      throw new RefusalSignal(`it requantizes an ${x.kind} tensor.`, 'QUANTIZE from FLOAT32 to INT8.');
+      throw new RefusalSignal(`it quantizes a ${x.kind} tensor.`, 'QUANTIZE from FLOAT32 or INT8 to INT8.');
     }
     im.outKind(op, ['int8']);
     im.expectShape(op, x.shape);
@@ -1845,5 +1961,5 @@ export type ImportedOpName = keyof typeof OPERATOR_IMPORTERS;
 
 /** The operators the importer runs (folds or translates), for messages. */
 export const SUPPORTED_OPS: readonly string[] = Object.keys(OPERATOR_IMPORTERS).filter(
-  (k) => k !== 'RELU6' && k !== 'HARD_SWISH',
+  (k) => k !== 'HARD_SWISH',
 );

@@ -3,6 +3,7 @@
  * FlexBuffer options, `-1` optional inputs, int8 quantization parameters; see the reference model's facts in
  * `lce-tflite-format.md`), written with the studio's model builder for the importer's tests and bench.
  */
+import { type DeployGraph, int8ReluBounds } from '@bnn-studio/bnn-core';
 import { rng } from '../../bnn/test-graphs.js';
 import { bconvOptions, EMPTY_CUSTOM_OPTIONS } from '../lce-options.js';
 import { type QuantParams, TfliteModelBuilder } from '../model-builder.js';
@@ -178,4 +179,68 @@ export function lceInt8Bnn(seed: number, withSoftmax: boolean, width = 1) {
   mb.outputs = [out];
   const bytes = mb.serialize({ inputs: ['input'], outputs: ['output'] });
   return { bytes, params: { inQ, c1, w1, s1, b1, y1Q, K, bits2, th2, bits3, m3, bb3, y3Q, w4, s4, b4, y4Q } };
+}
+
+/** int8 MUL by a per-channel constant, ADD of a constant, MUL of two tensors (TFLite int8, broadcast as xcore
+ * writes), then an int8 RELU6 into another quantization (int8_requantize). */
+export function int8ElementwiseGraph(): DeployGraph {
+  const q = (scale: number, zeroPoint: number) => ({ scale: Math.fround(scale), zeroPoint });
+  const t = (id: string, quant?: { scale: number; zeroPoint: number }) =>
+    quant
+      ? { id, shape: [4, 4, 8], kind: 'int8' as const, quant }
+      : { id, shape: [4, 4, 8], kind: 'float32' as const };
+  const k = (seed: number) => Int8Array.from({ length: 8 }, (_, i) => ((i * 37 + seed) % 255) - 127);
+  return {
+    format: 'bnn-studio.deploy',
+    version: 1,
+    name: 'int8-elementwise',
+    input: 'x',
+    outputs: ['y'],
+    tensors: [
+      t('x'),
+      t('q', q(0.03, -4)),
+      t('m', q(0.05, 2)),
+      t('a', q(0.06, -10)),
+      t('p', q(0.02, 0)),
+      t('r', q(0.015, -30)),
+      t('y'),
+    ],
+    ops: [
+      { op: 'int8_quantize', sourceNode: 'q', inputs: ['x'], outputs: ['q'] },
+      {
+        op: 'int8_mul',
+        sourceNode: 'm',
+        inputs: ['q'],
+        outputs: ['m'],
+        activation: 'none',
+        constant: { values: k(1), quant: q(0.01, 3) },
+      },
+      {
+        op: 'int8_add',
+        sourceNode: 'a',
+        inputs: ['m'],
+        outputs: ['a'],
+        activation: 'relu',
+        constant: { values: k(2), quant: q(0.04, -1) },
+      },
+      {
+        op: 'int8_mul',
+        sourceNode: 'p',
+        inputs: ['q', 'a'],
+        outputs: ['p'],
+        activation: 'none',
+        constant: null,
+      },
+      // TFLite int8 RELU6 into another quantization: rescale, clamp to [zp, zp + round(6 / s)].
+      {
+        op: 'int8_requantize',
+        sourceNode: 'r',
+        inputs: ['p'],
+        outputs: ['r'],
+        min: int8ReluBounds(0, 6, q(0.015, -30))[0],
+        max: int8ReluBounds(0, 6, q(0.015, -30))[1],
+      },
+      { op: 'int8_dequantize', sourceNode: 'y', inputs: ['r'], outputs: ['y'] },
+    ],
+  };
 }
