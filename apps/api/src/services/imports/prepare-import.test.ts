@@ -38,7 +38,11 @@ describe('prepareImportInThread', () => {
     expect(truncated).toMatchObject({ ok: false, code: 'tflite_invalid' });
     const text = await prepareImportInThread(input(new TextEncoder().encode('not a model')));
     expect(text).toMatchObject({ ok: false, code: 'tflite_invalid', details: { reason: 'not_tflite' } });
-    const refused = await prepareImportInThread(input(owned(lceInt8Bnn(7, true).bytes)));
+    // int8 SOFTMAX imports exactly by default; `int8Softmax: 'refuse'` makes it an operator the import refuses.
+    const refused = await prepareImportInThread({
+      ...input(owned(lceInt8Bnn(7, true).bytes)),
+      int8Softmax: 'refuse',
+    });
     expect(refused).toMatchObject({
       ok: false,
       code: 'tflite_refused',
