@@ -7,6 +7,7 @@
 // Settings (environment):
 //   BNN_SEARCH_MINUTES       search time limit (default 40: the figure)
 //   BNN_SEARCH_MAX_EPOCHS    epochs of the last rung (default 9; rungs 1 → 3 → 9 with η = 3)
+//   BNN_SEARCH_MIN_EPOCHS    epochs of the first rung (default 1)
 //   BNN_SEARCH_TRAIN_SAMPLES training samples per candidate (default: the whole split; a smoke run uses fewer)
 //   BNN_SEARCH_BUDGET_BYTES  packed-bytes budget (default 16384)
 //   BNN_SEARCH_SEED          seed (default 1)
@@ -30,6 +31,7 @@ import { getSearch } from '../services/searches/manage-search.js';
 const env = process.env;
 const MINUTES = Number(env.BNN_SEARCH_MINUTES ?? 40);
 const MAX_EPOCHS = Number(env.BNN_SEARCH_MAX_EPOCHS ?? 9);
+const MIN_EPOCHS = Number(env.BNN_SEARCH_MIN_EPOCHS ?? 1);
 const TRAIN_SAMPLES = env.BNN_SEARCH_TRAIN_SAMPLES ? Number(env.BNN_SEARCH_TRAIN_SAMPLES) : undefined;
 const BUDGET = Number(env.BNN_SEARCH_BUDGET_BYTES ?? 16384);
 const SEED = Number(env.BNN_SEARCH_SEED ?? 1);
@@ -108,7 +110,7 @@ async function main() {
       minutes: MINUTES,
       parallel: 1,
       seed: SEED,
-      space: { maxEpochs: MAX_EPOCHS },
+      space: { maxEpochs: MAX_EPOCHS, minEpochs: MIN_EPOCHS },
       validationSplit: 0.1,
       batchSize: 64,
       ...(limits ? { limits } : {}),
@@ -139,6 +141,7 @@ async function main() {
       settings: {
         minutes: MINUTES,
         maxEpochs: MAX_EPOCHS,
+        minEpochs: MIN_EPOCHS,
         trainSamples: TRAIN_SAMPLES ?? 'all (minus 10 % validation)',
         budgetPackedBytes: BUDGET,
         seed: SEED,
