@@ -131,44 +131,30 @@ export function int8OpKernels() {
 
   ;; int8 DEPTHWISE_CONV_2D of one sample with depth multiplier $m: output channel oc = c·m + k reads input
   ;; channel c; acc[oc] = bias[oc] (or 0) + Σ in-bounds taps w[tap][oc] · (x[c] − zpIn) (filter [KH, KW, C·m]
-  ;; widened to i32), then the output stage. With m = 1, four channels per i32x4.
+  ;; widened to i32), then the output stage. One channel at a time; right for any m, but the driver runs m = 1 on
+  ;; int8_depthwise_m1 (four channels per i32x4), so this one sees m ≥ 2.
   (func (export "int8_depthwise") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32)
     (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
     (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32)
     (param $m i32) (param $zpIn i32) (param $mult i32) (param $shifts i32) (param $zpOut i32) (param $lo i32)
     (param $hi i32) (param $accRow i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $oc i32)
-    (local $n i32) (local $full i32) (local $p i32) (local $f i32) (local $out i32) (local $ic i32)
-    (local $a0 v128) (local $zv v128) (local $as i32)
+    (local $n i32) (local $p i32) (local $f i32) (local $out i32) (local $ic i32) (local $as i32)
     (local.set $n (i32.mul (local.get $c) (local.get $m)))
-    (local.set $full (select (i32.and (local.get $c) (i32.const -4)) (i32.const 0) (i32.eq (local.get $m) (i32.const 1))))
-    (local.set $zv (i32x4.splat (local.get $zpIn)))
     (local.set $out (local.get $dst))
     ${outputPixels({
       pixel: `(local.set $oc (i32.const 0))
         (block $doneC (loop $cs
           (br_if $doneC (i32.ge_u (local.get $oc) (local.get $n)))
-          (if (i32.lt_u (local.get $oc) (local.get $full))
-            (then (local.set $a0 ${biasOr0('v128', '$oc')}))
-            (else (local.set $as ${biasOr0('i32', '$oc')})))
+          (local.set $as ${biasOr0('i32', '$oc')})
           (local.set $ic (i32.div_u (local.get $oc) (local.get $m)))
           ${pixelTaps(`(local.set $p (i32.add (local.get $src) (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))
                     (local.get $ic))))
                   (local.set $f (i32.add (local.get $filter) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $n)) (local.get $oc)) (i32.const 2))))
-                  (if (i32.lt_u (local.get $oc) (local.get $full))
-                    (then
-                      (local.set $a0 (i32x4.add (local.get $a0)
-                        (i32x4.mul (i32x4.sub ${load4('(local.get $p)')} (local.get $zv)) (v128.load (local.get $f))))))
-                    (else
-                      (local.set $as (i32.add (local.get $as)
-                        (i32.mul (i32.sub (i32.load8_s (local.get $p)) (local.get $zpIn)) (i32.load (local.get $f)))))))`)}
-          (if (i32.lt_u (local.get $oc) (local.get $full))
-            (then
-              (v128.store (i32.add (local.get $accRow) (i32.shl (local.get $oc) (i32.const 2))) (local.get $a0))
-              (local.set $oc (i32.add (local.get $oc) (i32.const 4))))
-            (else
-              (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $oc) (i32.const 2))) (local.get $as))
-              (local.set $oc (i32.add (local.get $oc) (i32.const 1)))))
+                  (local.set $as (i32.add (local.get $as)
+                    (i32.mul (i32.sub (i32.load8_s (local.get $p)) (local.get $zpIn)) (i32.load (local.get $f)))))`)}
+          (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $oc) (i32.const 2))) (local.get $as))
+          (local.set $oc (i32.add (local.get $oc) (i32.const 1)))
           (br $cs)))
         (call $requantRow (local.get $accRow) (local.get $out) (local.get $n) (local.get $mult) (local.get $shifts)
           (local.get $zpOut) (local.get $lo) (local.get $hi))
