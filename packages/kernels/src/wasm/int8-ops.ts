@@ -224,20 +224,7 @@ export function prepareInt8Dense(
     outBytes: cout,
     scratchBytes: xsBytes + align16(cout * 4),
     call: (k, io, s, scratch) =>
-      k.int8_dense(
-        ...io,
-        cin,
-        cinPad,
-        cout,
-        s.zpIn,
-        s.mult,
-        s.shifts,
-        s.zpOut,
-        s.lo,
-        s.hi,
-        scratch,
-        scratch + xsBytes,
-      ),
+      k.int8_dense(...io, cin, cinPad, cout, scratch, ...stageArgs(s, scratch + xsBytes)),
   });
 }
 

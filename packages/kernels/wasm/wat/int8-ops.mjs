@@ -212,8 +212,8 @@ export function int8OpKernels() {
   ;; per output o: acc = bias[o] (or 0) + Σ w[o][i] · (x[i] − zpIn) with i32x4.dot_i16x8_s over rows of i16
   ;; weights padded to cinPad (a multiple of 8), then the output stage.
   (func (export "int8_dense") (param $src i32) (param $weights i32) (param $bias i32) (param $dst i32)
-    (param $cin i32) (param $cinPad i32) (param $cout i32) (param $zpIn i32) (param $mult i32) (param $shifts i32)
-    (param $zpOut i32) (param $lo i32) (param $hi i32) (param $xs i32) (param $accRow i32)
+    (param $cin i32) (param $cinPad i32) (param $cout i32) (param $xs i32) (param $zpIn i32) (param $mult i32)
+    (param $shifts i32) (param $zpOut i32) (param $lo i32) (param $hi i32) (param $accRow i32)
     (local $i i32) (local $o i32) (local $wp i32) (local $a v128) (local $end i32)
     (block $doneX (loop $xl
       (br_if $doneX (i32.ge_u (local.get $i) (local.get $cinPad)))
