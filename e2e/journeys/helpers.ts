@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
 
 /** Opens the composer and waits until its draft (IndexedDB) has been loaded. */
 export async function openComposer(page: Page, query = ''): Promise<void> {
@@ -21,6 +21,40 @@ export async function openPresetForTraining(page: Page, preset: RegExp, modelNam
   await waitForDraft(page);
   await page.goto('/train');
   await expect(page.getByTestId('train-model-name')).toHaveText(modelName);
+}
+
+/**
+ * Saves MNIST tiny from the composer's presets as architecture version 1, then trains it on the server (one epoch,
+ * 300 training / 100 test samples, `seed`) through the API and waits until the run completes. Returns the run id.
+ */
+export async function trainMnistTinyOnServer(
+  page: Page,
+  api: APIRequestContext,
+  { seed, name }: { seed: number; name: string },
+): Promise<string> {
+  await openComposer(page);
+  await page.getByRole('button', { name: 'Presets' }).click();
+  await page.getByRole('button', { name: /^Open MNIST tiny/ }).click();
+  await page.getByRole('button', { name: 'Save architecture' }).click();
+  await expect(page.getByTestId('composer-status')).toHaveText(/Saved .* as version 1/);
+  const trainHref = await page.getByRole('link', { name: 'Train version 1' }).getAttribute('href');
+  const versionId = new URL(trainHref!, 'http://x').searchParams.get('version')!;
+  const created = await api.post('/api/runs', {
+    data: {
+      architectureVersionId: versionId,
+      datasetId: 'mnist',
+      config: { epochs: 1, batchSize: 32, seed, optimizer: { id: 'adam', learningRate: 0.005 } },
+      location: 'server',
+      limits: { trainSamples: 300, testSamples: 100 },
+      name,
+    },
+  });
+  expect(created.status()).toBe(201);
+  const runId = (await created.json()).run.id as string;
+  await expect
+    .poll(async () => (await (await api.get(`/api/runs/${runId}`)).json()).run.status, { timeout: 150_000 })
+    .toBe('completed');
+  return runId;
 }
 
 export const node = (page: Page, id: string): Locator => page.locator(`.react-flow__node[data-id="${id}"]`);

@@ -1,35 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { expect, test } from '../fixtures/studio.js';
-import { openComposer } from './helpers.js';
+import { trainMnistTinyOnServer } from './helpers.js';
 
 // Journey (j, issue #18 item 2): export is one click (build + download; the Download link stays for re-downloads),
 // and the STM32L4 bundle carries a flashing guide for NUCLEO-L4R5ZI and STM32L4R9I-DISCO with `make flash`. MNIST
 // tiny max-pools bit-packed data, which xcore-opt cannot lower, so its xcore.ai export is refused with the fix (the
 // xcore.ai bundle's `make run` / `make flash` are checked by packages/exporters' xcore-flash test).
 test('one-click exports carry board flashing guides and make flash', async ({ page, api }, testInfo) => {
-  await openComposer(page);
-  await page.getByRole('button', { name: 'Presets' }).click();
-  await page.getByRole('button', { name: /^Open MNIST tiny/ }).click();
-  await page.getByRole('button', { name: 'Save architecture' }).click();
-  await expect(page.getByTestId('composer-status')).toHaveText(/Saved .* as version 1/);
-  const trainHref = await page.getByRole('link', { name: 'Train version 1' }).getAttribute('href');
-  const versionId = new URL(trainHref!, 'http://x').searchParams.get('version')!;
-  const created = await api.post('/api/runs', {
-    data: {
-      architectureVersionId: versionId,
-      datasetId: 'mnist',
-      config: { epochs: 1, batchSize: 32, seed: 2, optimizer: { id: 'adam', learningRate: 0.005 } },
-      location: 'server',
-      limits: { trainSamples: 300, testSamples: 100 },
-      name: 'deploy journey',
-    },
-  });
-  expect(created.status()).toBe(201);
-  const runId = (await created.json()).run.id as string;
-  await expect
-    .poll(async () => (await (await api.get(`/api/runs/${runId}`)).json()).run.status, { timeout: 150_000 })
-    .toBe('completed');
+  const runId = await trainMnistTinyOnServer(page, api, { seed: 2, name: 'deploy journey' });
 
   await page.goto(`/experiments/run?id=${runId}`);
   const unzipDownload = async (button: RegExp) => {

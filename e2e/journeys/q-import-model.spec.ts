@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { lceInt8Bnn } from '../../packages/exporters/src/tflite/import/lce-fixtures.js';
 import { expect, test } from '../fixtures/studio.js';
-import { openComposer } from './helpers.js';
+import { trainMnistTinyOnServer } from './helpers.js';
 
 // Journey (q, issue #16 item 2): a Larq-style .tflite comes in through the "Import model" button. The file is the
 // studio's own LCE-layout export of a briefly trained MNIST tiny (the same layout LCE's converter writes); the
@@ -9,30 +9,7 @@ import { openComposer } from './helpers.js';
 // estimates, and — since its layers map onto studio layers — opens in the composer.
 test('an imported .tflite runs, exports and opens in the composer', async ({ page, api }, testInfo) => {
   // A .tflite to import: MNIST tiny, trained for one short epoch on the server, exported for Arm (LCE ops).
-  await openComposer(page);
-  await page.getByRole('button', { name: 'Presets' }).click();
-  await page.getByRole('button', { name: /^Open MNIST tiny/ }).click();
-  await page.getByRole('button', { name: 'Save architecture' }).click();
-  await expect(page.getByTestId('composer-status')).toHaveText(/Saved .* as version 1/);
-  const trainHref = await page.getByRole('link', { name: 'Train version 1' }).getAttribute('href');
-  const versionId = new URL(trainHref!, 'http://x').searchParams.get('version')!;
-  const created = await api.post('/api/runs', {
-    data: {
-      architectureVersionId: versionId,
-      datasetId: 'mnist',
-      config: { epochs: 1, batchSize: 32, seed: 4, optimizer: { id: 'adam', learningRate: 0.005 } },
-      location: 'server',
-      limits: { trainSamples: 300, testSamples: 100 },
-      name: 'tflite source',
-    },
-  });
-  expect(created.status()).toBe(201);
-  const sourceId = (await created.json()).run.id as string;
-  await expect
-    .poll(async () => (await (await api.get(`/api/runs/${sourceId}`)).json()).run.status, {
-      timeout: 150_000,
-    })
-    .toBe('completed');
+  const sourceId = await trainMnistTinyOnServer(page, api, { seed: 4, name: 'tflite source' });
   const exported = await api.post(`/api/runs/${sourceId}/exports`, { data: { target: 'tflite-arm' } });
   expect(exported.status(), await exported.text()).toBeLessThan(300);
   const artifactId = (await exported.json()).artifact.id as string;

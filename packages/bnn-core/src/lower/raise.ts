@@ -213,13 +213,12 @@ class Raiser {
    * it reads the ±1 floats of a `dequantize`.
    */
   floatLayer(
-    op: DeployOp,
-    type: 'Conv2D' | 'Dense' | 'DepthwiseConv2D',
-    params: Record<string, ParamValue>,
-    kernel: { name: string; shape: number[]; data: Float32Array },
-    bias: Float32Array | null,
-    activation: FloatActivation,
+    op: DeployOpOf<'conv2d' | 'dense' | 'depthwise_conv2d'>,
+    layer: KernelLayer,
+    kernel: Float32Array,
   ): void {
+    const { type, params } = layer;
+    const { bias, activation } = op;
     const v = this.val(op.inputs[0]!);
     if (v.form !== 'float' && v.form !== 'signs')
       this.fail(`its input '${op.inputs[0]}' is ${describe(v)}; the studio layer reads float values here.`);
@@ -233,29 +232,27 @@ class Raiser {
       if (type !== 'Dense') p.pad_values = 0;
     }
     const id = this.node(signs ? quantType : type, p, [v.node], op.outputs[0]);
-    this.weight(id, kernel.name, kernel.shape, kernel.data);
+    this.weight(id, layer.kernel, layer.shape, kernel);
     if (bias) this.weight(id, 'bias', [bias.length], bias);
     this.activation(op, id, activation, (node) => ({ form: 'float', node }));
   }
 
   /** An int8 layer: its float weights and ranges, checked to quantize back to the op's integers. */
   int8Layer(
-    op: DeployOp,
-    type: 'Conv2D' | 'Dense' | 'DepthwiseConv2D',
-    params: Record<string, ParamValue>,
-    kernel: { name: string; shape: number[]; q: Int8Array; channels: number },
-    scales: Float32Array,
-    bias: Int32Array | null,
-    activation: FloatActivation,
+    op: DeployOpOf<'int8_conv2d' | 'int8_dense' | 'int8_depthwise_conv2d'>,
+    layer: KernelLayer,
+    kernel: Int8Array,
   ): void {
+    const { type, params, channels } = layer;
+    const { filterScales: scales, bias, activation } = op;
     const v = this.val(op.inputs[0]!);
     if (v.form !== 'int8' && v.form !== 'int8_in')
       this.fail(`its input '${op.inputs[0]}' is ${describe(v)}; an int8 layer reads int8 values.`);
     const inQ = this.quant(op.inputs[0]!);
     const outQ = this.quant(op.outputs[0]!);
-    const w = Float32Array.from(kernel.q, (q, i) => q * scales[i % kernel.channels]!);
-    const back = int8Weights(w, kernel.channels);
-    if (!back.scales.every((s, c) => s === scales[c]) || !back.q.every((q, i) => q === kernel.q[i]))
+    const w = Float32Array.from(kernel, (q, i) => q * scales[i % channels]!);
+    const back = int8Weights(w, channels);
+    if (!back.scales.every((s, c) => s === scales[c]) || !back.q.every((q, i) => q === kernel[i]))
       this.fail(
         "its int8 weights are not on the studio's grid (per output channel, scale = max |w| / 127, so some weight is ±127).",
       );
@@ -265,7 +262,7 @@ class Raiser {
       [v.node],
       op.outputs[0],
     );
-    this.weight(id, kernel.name, kernel.shape, w);
+    this.weight(id, layer.kernel, layer.shape, w);
     if (bias) {
       const b = Float32Array.from(bias, (q, c) => q * inQ.scale * scales[c]!);
       if (!b.every((x, c) => quantizeBias(x, inQ.scale, scales[c]!) === bias[c]))
@@ -408,15 +405,14 @@ function rangeFor(q: Int8Quant): [number, number] | null {
   return null;
 }
 
-/** HWIO `[KH, KW, Cin, Cout]` ±1 kernel from packed OHWI rows. */
-function unpackConv(filter: Int32Array, cout: number, kh: number, kw: number, cin: number): Float32Array {
-  const ohwi = unpackRows(filter, cout * kh * kw, cin);
-  const out = new Float32Array(ohwi.length);
-  for (let o = 0; o < cout; o++)
-    for (let y = 0; y < kh; y++)
-      for (let x = 0; x < kw; x++)
-        for (let i = 0; i < cin; i++)
-          out[((y * kw + x) * cin + i) * cout + o] = ohwi[((o * kh + y) * kw + x) * cin + i]!;
+/**
+ * Output-major values `[O, …]` (OHWI filters, `[Cout, Cin]` weights: the deploy layout) with the output axis moved
+ * last (HWIO, `[Cin, Cout]`: Keras' layout).
+ */
+function outputLast<T extends Float32Array | Int8Array>(values: T, outs: number): T {
+  const rest = values.length / outs;
+  const out = values.slice() as T; // the same type and length; every element is written below
+  for (let o = 0; o < outs; o++) for (let i = 0; i < rest; i++) out[i * outs + o] = values[o * rest + i]!;
   return out;
 }
 
@@ -438,7 +434,66 @@ const poolParams = (op: { pool: [number, number]; strides: [number, number]; pad
   padding: op.padding,
 });
 
+/**
+ * The studio layer a float or int8 conv, dense or depthwise op becomes: its type and params, its kernel variable's
+ * Keras name and shape, and its output channels (the kernel's last axis, depthwise: channels × multiplier).
+ */
+interface KernelLayer {
+  type: 'Conv2D' | 'Dense' | 'DepthwiseConv2D';
+  params: Record<string, ParamValue>;
+  kernel: string;
+  shape: number[];
+  channels: number;
+}
+const convLayer = (op: DeployOpOf<'conv2d' | 'int8_conv2d' | 'bconv2d'>): KernelLayer => ({
+  type: 'Conv2D',
+  params: { filters: op.outChannels, ...geometry(op) },
+  kernel: 'kernel',
+  shape: [...op.kernel, op.inChannels, op.outChannels],
+  channels: op.outChannels,
+});
+const denseLayer = (op: DeployOpOf<'dense' | 'int8_dense' | 'bdense'>): KernelLayer => ({
+  type: 'Dense',
+  params: { units: op.outChannels },
+  kernel: 'kernel',
+  shape: [op.inChannels, op.outChannels],
+  channels: op.outChannels,
+});
+const depthwiseLayer = (op: DeployOpOf<'depthwise_conv2d' | 'int8_depthwise_conv2d'>): KernelLayer => ({
+  type: 'DepthwiseConv2D',
+  params: { depth_multiplier: op.depthMultiplier, ...geometry(op) },
+  kernel: 'depthwise_kernel',
+  shape: [...op.kernel, op.channels, op.depthMultiplier],
+  channels: op.channels * op.depthMultiplier,
+});
+
 type Raise<K extends DeployOpKind> = (r: Raiser, op: DeployOpOf<K>) => void;
+
+/**
+ * A binary conv or dense → its Quant layer (ste_sign input and kernel, ±1 latent kernel unpacked from the op's
+ * OHWI bit rows, no bias; `extra` params after the layer's own), then its output transform.
+ */
+function binaryLayer(
+  r: Raiser,
+  op: DeployOpOf<'bconv2d' | 'bdense'>,
+  layer: KernelLayer,
+  extra: Record<string, ParamValue>,
+): void {
+  const x = r.bitsIn(op);
+  const params = {
+    ...layer.params,
+    ...extra,
+    use_bias: false,
+    input_quantizer: STE,
+    kernel_quantizer: STE,
+    kernel_constraint: CLIP,
+  };
+  const id = r.node(`Quant${layer.type}`, params, [x]);
+  const rows = layer.shape.reduce((a, b) => a * b, 1) / op.inChannels; // OHWI rows: Cout·KH·KW
+  const kernel = outputLast(unpackRows(op.filter, rows, op.inChannels), op.outChannels);
+  r.weight(id, layer.kernel, layer.shape, kernel);
+  r.transform(op, id, op.transform, kernel.length / op.outChannels);
+}
 const unsupported =
   (why: string): Raise<DeployOpKind> =>
   (r) =>
@@ -449,51 +504,8 @@ const unsupported =
  * entry here ("the studio has no layer for this op"), instead of being guessed.
  */
 const RAISERS: Partial<{ [K in DeployOpKind]: Raise<K> }> = {
-  bconv2d: (r, op) => {
-    const x = r.bitsIn(op);
-    const [kh, kw] = op.kernel;
-    const id = r.node(
-      'QuantConv2D',
-      {
-        filters: op.outChannels,
-        ...geometry(op),
-        pad_values: op.padValue,
-        use_bias: false,
-        input_quantizer: STE,
-        kernel_quantizer: STE,
-        kernel_constraint: CLIP,
-      },
-      [x],
-    );
-    r.weight(
-      id,
-      'kernel',
-      [kh, kw, op.inChannels, op.outChannels],
-      unpackConv(op.filter, op.outChannels, kh, kw, op.inChannels),
-    );
-    r.transform(op, id, op.transform, kh * kw * op.inChannels);
-  },
-  bdense: (r, op) => {
-    const x = r.bitsIn(op);
-    const id = r.node(
-      'QuantDense',
-      {
-        units: op.outChannels,
-        use_bias: false,
-        input_quantizer: STE,
-        kernel_quantizer: STE,
-        kernel_constraint: CLIP,
-      },
-      [x],
-    );
-    r.weight(
-      id,
-      'kernel',
-      [op.inChannels, op.outChannels],
-      unpackConv(op.filter, op.outChannels, 1, 1, op.inChannels),
-    );
-    r.transform(op, id, op.transform, op.inChannels);
-  },
+  bconv2d: (r, op) => binaryLayer(r, op, convLayer(op), { pad_values: op.padValue }),
+  bdense: (r, op) => binaryLayer(r, op, denseLayer(op), {}),
   bdepthwise_conv2d: (r, op) => {
     const t = op.transform;
     if (!t.multiplier.every((m) => m === 1) || t.clamp !== 'none')
@@ -550,83 +562,13 @@ const RAISERS: Partial<{ [K in DeployOpKind]: Raise<K> }> = {
     const id = r.node('MaxPool2D', poolParams(op), [v.node], op.outputs[0]);
     r.set(op.outputs[0]!, { form: 'int8', node: id, quant: v.quant });
   },
-  int8_conv2d: (r, op) => {
-    const [kh, kw] = op.kernel;
-    const { inChannels: cin, outChannels: cout } = op;
-    const hwio = new Int8Array(op.filter.length); // OHWI → HWIO
-    for (let o = 0; o < cout; o++)
-      for (let y = 0; y < kh; y++)
-        for (let x = 0; x < kw; x++)
-          for (let i = 0; i < cin; i++)
-            hwio[((y * kw + x) * cin + i) * cout + o] = op.filter[((o * kh + y) * kw + x) * cin + i]!;
-    r.int8Layer(
-      op,
-      'Conv2D',
-      { filters: cout, ...geometry(op) },
-      { name: 'kernel', shape: [kh, kw, cin, cout], q: hwio, channels: cout },
-      op.filterScales,
-      op.bias,
-      op.activation,
-    );
-  },
-  int8_dense: (r, op) => {
-    const { inChannels: cin, outChannels: cout } = op;
-    const t = new Int8Array(op.weights.length); // [Cout, Cin] → [Cin, Cout]
-    for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) t[i * cout + o] = op.weights[o * cin + i]!;
-    r.int8Layer(
-      op,
-      'Dense',
-      { units: cout },
-      { name: 'kernel', shape: [cin, cout], q: t, channels: cout },
-      op.filterScales,
-      op.bias,
-      op.activation,
-    );
-  },
-  int8_depthwise_conv2d: (r, op) => {
-    const [kh, kw] = op.kernel;
-    const m = op.depthMultiplier;
-    r.int8Layer(
-      op,
-      'DepthwiseConv2D',
-      { depth_multiplier: m, ...geometry(op) },
-      { name: 'depthwise_kernel', shape: [kh, kw, op.channels, m], q: op.filter, channels: op.channels * m },
-      op.filterScales,
-      op.bias,
-      op.activation,
-    );
-  },
-  conv2d: (r, op) => {
-    const [kh, kw] = op.kernel;
-    r.floatLayer(
-      op,
-      'Conv2D',
-      { filters: op.outChannels, ...geometry(op) },
-      { name: 'kernel', shape: [kh, kw, op.inChannels, op.outChannels], data: op.filter },
-      op.bias,
-      op.activation,
-    );
-  },
-  dense: (r, op) =>
-    r.floatLayer(
-      op,
-      'Dense',
-      { units: op.outChannels },
-      { name: 'kernel', shape: [op.inChannels, op.outChannels], data: op.weights },
-      op.bias,
-      op.activation,
-    ),
-  depthwise_conv2d: (r, op) => {
-    const [kh, kw] = op.kernel;
-    r.floatLayer(
-      op,
-      'DepthwiseConv2D',
-      { depth_multiplier: op.depthMultiplier, ...geometry(op) },
-      { name: 'depthwise_kernel', shape: [kh, kw, op.channels, op.depthMultiplier], data: op.filter },
-      op.bias,
-      op.activation,
-    );
-  },
+  // the int8 kernels are output-major (TFLite's OHWI / [Cout, Cin]); int8 depthwise filters are [KH, KW, C·M] already
+  int8_conv2d: (r, op) => r.int8Layer(op, convLayer(op), outputLast(op.filter, op.outChannels)),
+  int8_dense: (r, op) => r.int8Layer(op, denseLayer(op), outputLast(op.weights, op.outChannels)),
+  int8_depthwise_conv2d: (r, op) => r.int8Layer(op, depthwiseLayer(op), op.filter),
+  conv2d: (r, op) => r.floatLayer(op, convLayer(op), op.filter),
+  dense: (r, op) => r.floatLayer(op, denseLayer(op), op.weights),
+  depthwise_conv2d: (r, op) => r.floatLayer(op, depthwiseLayer(op), op.filter),
   scale_shift: (r, op) => {
     const id = r.affine(r.floatIn(op), op.scale, op.shift, op.outputs[0]);
     r.set(op.outputs[0]!, { form: 'float', node: id });

@@ -9,6 +9,7 @@ import type { DeployGraph, DeployOp, DeployTensor, Int8Quant } from '@bnn-studio
 import * as tf from '@tensorflow/tfjs-core';
 import { planDeployGraph } from '../plan.js';
 import { runReferenceOp, type Value } from '../reference/kernels.js';
+import { bconv3x3Fields, window3x3 } from '../test-support/ops.js';
 import { Rng } from '../test-support/random.js';
 import { prepareWasmOp, type WasmIo } from '../wasm/kernels.js';
 import { Heap, instantiateKernels } from '../wasm/runtime.js';
@@ -54,10 +55,7 @@ function cases(rng: Rng): Int8Case[] {
         bias: bias(cout),
         inChannels: cin,
         outChannels: cout,
-        kernel: [3, 3],
-        strides: [stride, stride],
-        dilations: [1, 1],
-        padding: 'same',
+        ...window3x3(stride),
         activation: 'relu',
       },
       tensors: [t('a', [h, h, cin], q(0.02, -5)), t('y', [oh, oh, cout], q(0.05, -128))],
@@ -114,10 +112,7 @@ function cases(rng: Rng): Int8Case[] {
         bias: bias(c),
         channels: c,
         depthMultiplier: 1,
-        kernel: [3, 3],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'same',
+        ...window3x3(),
         activation: 'none',
       },
       tensors: [t('a', [h, h, c], q(0.02, -5)), t('y', [h, h, c], q(0.05, 2))],
@@ -196,14 +191,7 @@ function cases(rng: Rng): Int8Case[] {
         sourceNode: 'bconv',
         inputs: ['a'],
         outputs: ['y'],
-        filter: rng.packed(128 * 9, 128),
-        inChannels: 128,
-        outChannels: 128,
-        kernel: [3, 3],
-        strides: [1, 1],
-        dilations: [1, 1],
-        padding: 'same',
-        padValue: 1,
+        ...bconv3x3Fields(rng, 128, 128),
         clamp: 'none',
         multiplier: rng.floats(128, 0.1),
         bias: rng.floats(128, 3),

@@ -20,7 +20,7 @@ import {
   int8ActivationRange,
   int8AddParams,
 } from '@bnn-studio/bnn-core';
-import { type ConvGeometry, convGeometry } from '../geometry.js';
+import { convGeometry } from '../geometry.js';
 import type { TensorInfo } from '../plan.js';
 import { bconvScratchBytes, type PreparedBConv, prepareBConv, runBConv } from './binary-ops.js';
 import { convWindow, type Heap, type Int8OutputStage, type KernelExports } from './runtime.js';
@@ -73,21 +73,72 @@ const stageArgs = (s: Stage, accRow: number): Int8OutputStage => [
   accRow,
 ];
 
-export interface PreparedInt8Conv {
-  op: Int8Conv2DOp | Int8DepthwiseConv2DOp;
-  g: ConvGeometry;
-  filter: number;
-  bias: number;
-  stage: Stage;
-  /** Accumulators per pixel (conv: output channels rounded up to 4). */
-  outChannels: number;
+/**
+ * An int8 conv, depthwise conv or dense once prepared for one engine: its weights, bias and output stage in the
+ * heap, and its kernel's call on one sample.
+ */
+export interface PreparedInt8ConvLike {
+  /** Bytes of one input sample and of one output sample. */
   inBytes: number;
   outBytes: number;
+  /** Scratch of a run (the kernel's int32 accumulator row, and what else it needs). */
+  scratchBytes: number;
+  /** The kernel on one sample at `src` into `dst`. */
+  runSample(k: KernelExports, src: number, dst: number, scratch: number): void;
+}
+
+/** The kernel's pointer arguments: input, re-laid-out weights, bias (0: none), output. */
+type Int8Io = [src: number, weights: number, bias: number, dst: number];
+
+/**
+ * What the three share: after the op's weights (already in the heap at `weights`), its bias as int32 padded with
+ * zeros to `biasLength`, then the output stage; `call` runs the kernel on one sample.
+ */
+function prepareInt8ConvLike(
+  heap: Heap,
+  op: Int8Conv2DOp | Int8DepthwiseConv2DOp | Int8DenseOp,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  layout: {
+    weights: number;
+    biasLength: number;
+    inBytes: number;
+    outBytes: number;
+    scratchBytes: number;
+    call: (k: KernelExports, io: Int8Io, stage: Stage, scratch: number) => void;
+  },
+): PreparedInt8ConvLike {
+  let bias = 0;
+  if (op.bias) {
+    bias = heap.alloc(layout.biasLength * 4);
+    heap.i32(bias, layout.biasLength).fill(0).set(op.bias);
+  }
+  const stage = prepareStage(heap, inQ, op.filterScales, outQ, op.activation);
+  const { weights, call } = layout;
+  return {
+    inBytes: layout.inBytes,
+    outBytes: layout.outBytes,
+    scratchBytes: layout.scratchBytes,
+    runSample: (k, src, dst, scratch) => call(k, [src, weights, bias, dst], stage, scratch),
+  };
+}
+
+/** Runs a prepared int8 conv / depthwise / dense over a batch, sample by sample. */
+export function runInt8ConvLike(
+  k: KernelExports,
+  p: PreparedInt8ConvLike,
+  src: number,
+  dst: number,
+  scratch: number,
+  batch: number,
+): void {
+  for (let b = 0; b < batch; b++) p.runSample(k, src + b * p.inBytes, dst + b * p.outBytes, scratch);
 }
 
 /**
  * int8 conv2d: the OHWI filter as int16 `[tap][pair of input channels][coPad][2]` (coPad: output channels rounded up
- * to 4; zero weights beyond them and for an odd last input channel), the bias padded to coPad.
+ * to 4; zero weights beyond them and for an odd last input channel), the bias padded to coPad. Scratch: one
+ * pixel's coPad accumulators.
  */
 export function prepareInt8Conv(
   heap: Heap,
@@ -95,7 +146,7 @@ export function prepareInt8Conv(
   inShape: readonly number[],
   inQ: Int8Quant,
   outQ: Int8Quant,
-): PreparedInt8Conv {
+): PreparedInt8ConvLike {
   const g = convGeometry(inShape[0]!, inShape[1]!, op.kernel, op.strides, op.dilations, op.padding);
   const taps = op.kernel[0] * op.kernel[1];
   const cin = op.inChannels;
@@ -109,151 +160,72 @@ export function prepareInt8Conv(
     for (let t = 0; t < taps; t++)
       for (let ci = 0; ci < cin; ci++)
         f[((t * pairs + (ci >> 1)) * coPad + co) * 2 + (ci & 1)] = op.filter[(co * taps + t) * cin + ci]!;
-  let bias = 0;
-  if (op.bias) {
-    bias = heap.alloc(coPad * 4);
-    heap.i32(bias, coPad).fill(0).set(op.bias);
-  }
-  return {
-    op,
-    g,
-    filter,
-    bias,
-    stage: prepareStage(heap, inQ, op.filterScales, outQ, op.activation),
-    outChannels: coPad,
-    inBytes: g.inH * g.inW * op.inChannels,
+  const window = convWindow(g, cin, op);
+  return prepareInt8ConvLike(heap, op, inQ, outQ, {
+    weights: filter,
+    biasLength: coPad,
+    inBytes: g.inH * g.inW * cin,
     outBytes: g.outH * g.outW * cout,
-  };
+    scratchBytes: align16(coPad * 4),
+    call: (k, io, s, scratch) => k.int8_conv2d(...io, cout, ...window, ...stageArgs(s, scratch)),
+  });
 }
 
-export function runInt8Conv(
-  k: KernelExports,
-  p: PreparedInt8Conv,
-  src: number,
-  dst: number,
-  scratch: number,
-  batch: number,
-): void {
-  const op = p.op as Int8Conv2DOp;
-  for (let b = 0; b < batch; b++) {
-    k.int8_conv2d(
-      src + b * p.inBytes,
-      p.filter,
-      p.bias,
-      dst + b * p.outBytes,
-      op.outChannels,
-      ...convWindow(p.g, op.inChannels, op),
-      ...stageArgs(p.stage, scratch),
-    );
-  }
-}
-
-/** int8 depthwise conv: the `[KH, KW, C·M]` filter widened to int32. */
+/**
+ * int8 depthwise conv: the `[KH, KW, C·M]` filter widened to int32; depth multiplier 1 on `int8_depthwise_m1`
+ * (four channels per i32x4), any other on `int8_depthwise`. Scratch: one pixel's C·M accumulators.
+ */
 export function prepareInt8Depthwise(
   heap: Heap,
   op: Int8DepthwiseConv2DOp,
   inShape: readonly number[],
   inQ: Int8Quant,
   outQ: Int8Quant,
-): PreparedInt8Conv {
+): PreparedInt8ConvLike {
   const g = convGeometry(inShape[0]!, inShape[1]!, op.kernel, op.strides, op.dilations, op.padding);
   const n = op.channels * op.depthMultiplier;
-  return {
-    op,
-    g,
-    filter: copyI32(heap, op.filter),
-    bias: op.bias ? copyI32(heap, op.bias) : 0,
-    stage: prepareStage(heap, inQ, op.filterScales, outQ, op.activation),
-    outChannels: n,
+  const window = convWindow(g, op.channels, op);
+  const m = op.depthMultiplier;
+  return prepareInt8ConvLike(heap, op, inQ, outQ, {
+    weights: copyI32(heap, op.filter),
+    biasLength: n,
     inBytes: g.inH * g.inW * op.channels,
     outBytes: g.outH * g.outW * n,
-  };
+    scratchBytes: align16(n * 4),
+    call: (k, io, s, scratch) =>
+      m === 1
+        ? k.int8_depthwise_m1(...io, ...window, ...stageArgs(s, scratch))
+        : k.int8_depthwise(...io, ...window, m, ...stageArgs(s, scratch)),
+  });
 }
 
-export function runInt8Depthwise(
-  k: KernelExports,
-  p: PreparedInt8Conv,
-  src: number,
-  dst: number,
-  scratch: number,
-  batch: number,
-): void {
-  const op = p.op as Int8DepthwiseConv2DOp;
-  for (let b = 0; b < batch; b++) {
-    const io = [src + b * p.inBytes, p.filter, p.bias, dst + b * p.outBytes] as const;
-    const window = convWindow(p.g, op.channels, op);
-    if (op.depthMultiplier === 1) k.int8_depthwise_m1(...io, ...window, ...stageArgs(p.stage, scratch));
-    else k.int8_depthwise(...io, ...window, op.depthMultiplier, ...stageArgs(p.stage, scratch));
-  }
-}
-
-/** Scratch of a conv / depthwise run: one pixel's int32 accumulators. */
-export const int8ConvScratchBytes = (p: PreparedInt8Conv): number => align16(p.outChannels * 4);
-
-export interface PreparedInt8Dense {
-  op: Int8DenseOp;
-  weights: number;
-  bias: number;
-  cinPad: number;
-  stage: Stage;
-}
-
-/** int8 dense: `[Cout, Cin]` weights widened to int16, rows padded with zeros to a multiple of 8. */
+/**
+ * int8 dense: `[Cout, Cin]` weights widened to int16, rows padded with zeros to a multiple of 8. Scratch: the input
+ * as int16 (x − zp), then the int32 accumulators.
+ */
 export function prepareInt8Dense(
   heap: Heap,
   op: Int8DenseOp,
   inQ: Int8Quant,
   outQ: Int8Quant,
-): PreparedInt8Dense {
+): PreparedInt8ConvLike {
   const cin = op.inChannels;
+  const cout = op.outChannels;
   const cinPad = Math.ceil(cin / 8) * 8;
-  const weights = heap.alloc(op.outChannels * cinPad * 2);
-  const w = new Int16Array(heap.memory.buffer, weights, op.outChannels * cinPad).fill(0);
-  for (let o = 0; o < op.outChannels; o++)
-    for (let i = 0; i < cin; i++) w[o * cinPad + i] = op.weights[o * cin + i]!;
-  return {
-    op,
+  const weights = heap.alloc(cout * cinPad * 2);
+  const w = new Int16Array(heap.memory.buffer, weights, cout * cinPad).fill(0);
+  for (let o = 0; o < cout; o++) for (let i = 0; i < cin; i++) w[o * cinPad + i] = op.weights[o * cin + i]!;
+  const xsBytes = align16(cinPad * 2);
+  return prepareInt8ConvLike(heap, op, inQ, outQ, {
     weights,
-    bias: op.bias ? copyI32(heap, op.bias) : 0,
-    cinPad,
-    stage: prepareStage(heap, inQ, op.filterScales, outQ, op.activation),
-  };
-}
-
-/** Scratch of a dense run: the input as int16 (x − zp), then the int32 accumulators. */
-export const int8DenseScratchBytes = (p: PreparedInt8Dense): number =>
-  align16(p.cinPad * 2) + align16(p.op.outChannels * 4);
-
-export function runInt8Dense(
-  k: KernelExports,
-  p: PreparedInt8Dense,
-  x: TensorInfo,
-  src: number,
-  dst: number,
-  scratch: number,
-  batch: number,
-): void {
-  const { op, stage: s } = p;
-  const accRow = scratch + align16(p.cinPad * 2);
-  for (let b = 0; b < batch; b++) {
-    k.int8_dense(
-      src + b * x.bytes,
-      p.weights,
-      p.bias,
-      dst + b * op.outChannels,
-      op.inChannels,
-      p.cinPad,
-      op.outChannels,
-      s.zpIn,
-      s.mult,
-      s.shifts,
-      s.zpOut,
-      s.lo,
-      s.hi,
-      scratch,
-      accRow,
-    );
-  }
+    biasLength: cout,
+    // the contract holds inChannels equal to the input's elements (bytes, for int8)
+    inBytes: cin,
+    outBytes: cout,
+    scratchBytes: xsBytes + align16(cout * 4),
+    call: (k, io, s, scratch) =>
+      k.int8_dense(...io, cin, cinPad, cout, scratch, ...stageArgs(s, scratch + xsBytes)),
+  });
 }
 
 /** int8 add of two tensors of equal shape over the whole batch (elementwise). */

@@ -28,8 +28,7 @@ import {
 } from './float-ops.js';
 import {
   int8BConvScratchBytes,
-  int8ConvScratchBytes,
-  int8DenseScratchBytes,
+  type PreparedInt8ConvLike,
   prepareInt8Add,
   prepareInt8BConv,
   prepareInt8Conv,
@@ -37,9 +36,7 @@ import {
   prepareInt8Depthwise,
   runInt8Add,
   runInt8BConv,
-  runInt8Conv,
-  runInt8Dense,
-  runInt8Depthwise,
+  runInt8ConvLike,
   runInt8Pool2D,
 } from './int8-ops.js';
 import type { Heap, KernelExports } from './runtime.js';
@@ -98,6 +95,14 @@ function binaryConv(heap: Heap, { op, inputs }: PlannedOpOf<'bconv2d' | 'bdense'
   return {
     run: ({ k, srcs, dst, scratch, batch, worker }) => runBConv(k, p, srcs[0]!, dst, scratch, batch, worker),
     scratchBytes: (batch) => bconvScratchBytes(p, batch),
+  };
+}
+
+/** An int8 conv, depthwise conv or dense, prepared: its kernel per sample, one accumulator row of scratch. */
+function int8ConvLike(p: PreparedInt8ConvLike): PreparedWasmOp {
+  return {
+    run: ({ k, srcs, dst, scratch, batch }) => runInt8ConvLike(k, p, srcs[0]!, dst, scratch, batch),
+    scratchBytes: () => p.scratchBytes,
   };
 }
 
@@ -191,27 +196,12 @@ export const WASM_KERNELS = {
     run: ({ k, srcs, dst, batch }) =>
       k.int8_bitpack(srcs[0]!, dst, batch * x!.positions, x!.channels, x!.quant!.zeroPoint),
   }),
-  int8_conv2d: (heap, { op, inputs: [x], output }) => {
-    const p = prepareInt8Conv(heap, op, x!.shape, x!.quant!, output.quant!);
-    return {
-      run: ({ k, srcs, dst, scratch, batch }) => runInt8Conv(k, p, srcs[0]!, dst, scratch, batch),
-      scratchBytes: () => int8ConvScratchBytes(p),
-    };
-  },
-  int8_depthwise_conv2d: (heap, { op, inputs: [x], output }) => {
-    const p = prepareInt8Depthwise(heap, op, x!.shape, x!.quant!, output.quant!);
-    return {
-      run: ({ k, srcs, dst, scratch, batch }) => runInt8Depthwise(k, p, srcs[0]!, dst, scratch, batch),
-      scratchBytes: () => int8ConvScratchBytes(p),
-    };
-  },
-  int8_dense: (heap, { op, inputs: [x], output }) => {
-    const p = prepareInt8Dense(heap, op, x!.quant!, output.quant!);
-    return {
-      run: ({ k, srcs, dst, scratch, batch }) => runInt8Dense(k, p, x!, srcs[0]!, dst, scratch, batch),
-      scratchBytes: () => int8DenseScratchBytes(p),
-    };
-  },
+  int8_conv2d: (heap, { op, inputs: [x], output }) =>
+    int8ConvLike(prepareInt8Conv(heap, op, x!.shape, x!.quant!, output.quant!)),
+  int8_depthwise_conv2d: (heap, { op, inputs: [x], output }) =>
+    int8ConvLike(prepareInt8Depthwise(heap, op, x!.shape, x!.quant!, output.quant!)),
+  int8_dense: (heap, { op, inputs: [x], output }) =>
+    int8ConvLike(prepareInt8Dense(heap, op, x!.quant!, output.quant!)),
   int8_add: (heap, planned) => {
     // An add of a broadcast constant (one input, `op.constant`) runs its reference kernel.
     if (planned.op.constant) return onReference(heap, planned);

@@ -240,14 +240,8 @@ export interface KernelExports {
       cin: number,
       cinPad: number,
       cout: number,
-      zpIn: number,
-      mult: number,
-      shifts: number,
-      zpOut: number,
-      lo: number,
-      hi: number,
       xs: number,
-      accRow: number,
+      ...stage: Int8OutputStage,
     ]
   ): void;
   int8_add(

@@ -1,5 +1,5 @@
 // Float ops besides conv2d (scale/shift, ReLU, add, pooling, depthwise conv), bit-exact with the references.
-import { POOL_COLS, POOL_ROWS } from './common.mjs';
+import { biasOr0, outputPixels, POOL_COLS, POOL_ROWS, pixelTaps, poolWindow } from './common.mjs';
 
 /**
  * Float ops of a deploy graph besides conv2d, each exactly equal to its reference (src/reference/float.ts) under
@@ -213,13 +213,9 @@ export function floatOpKernels() {
     (local $iy i32) (local $ix i32) (local $ch i32) (local $full i32) (local $p i32) (local $count f32)
     (local $m v128) (local $a0 v128) (local $v v128) (local $ms f32) (local $as f32)
     (local.set $full (i32.and (local.get $c) (i32.const -4)))
-    (block $doneY (loop $ys
-      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      ${POOL_ROWS}
-      (local.set $ox (i32.const 0))
-      (block $doneX (loop $xs
-        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        ${POOL_COLS}
+    ${outputPixels({
+      row: POOL_ROWS,
+      pixel: `${POOL_COLS}
         (local.set $count (f32.convert_i32_s (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0)))))
         (local.set $ch (i32.const 0))
         (block $doneC (loop $cs
@@ -227,13 +223,7 @@ export function floatOpKernels() {
           (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
           (local.set $a0 (v128.const f32x4 0 0 0 0))
           (local.set $ms (f32.const -inf)) (local.set $as (f32.const 0))
-          (local.set $iy (local.get $y0))
-          (block $doneIy (loop $iys
-            (br_if $doneIy (i32.ge_s (local.get $iy) (local.get $y1)))
-            (local.set $ix (local.get $x0))
-            (block $doneIx (loop $ixs
-              (br_if $doneIx (i32.ge_s (local.get $ix) (local.get $x1)))
-              (local.set $p (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ch)) (i32.const 2))))
+          ${poolWindow(`(local.set $p (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ch)) (i32.const 2))))
               (if (i32.lt_u (local.get $ch) (local.get $full))
                 (then
                   (local.set $v (v128.load (local.get $p)))
@@ -243,11 +233,7 @@ export function floatOpKernels() {
                 (else
                   (if (local.get $kind)
                     (then (local.set $as (f32.add (local.get $as) (f32.load (local.get $p)))))
-                    (else (local.set $ms (f32.max (local.get $ms) (f32.load (local.get $p))))))))
-              (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
-              (br $ixs)))
-            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
-            (br $iys)))
+                    (else (local.set $ms (f32.max (local.get $ms) (f32.load (local.get $p))))))))`)}
           (local.set $p (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (local.get $c)) (local.get $ch)) (i32.const 2))))
           (if (i32.lt_u (local.get $ch) (local.get $full))
             (then
@@ -260,11 +246,8 @@ export function floatOpKernels() {
                 (then (f32.div (local.get $as) (local.get $count)))
                 (else (local.get $ms))))
               (local.set $ch (i32.add (local.get $ch) (i32.const 1)))))
-          (br $cs)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $xs)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $ys))))
+          (br $cs)))`,
+    })})
 
   ;; Float depthwise conv2d of one sample with depth multiplier 1: acc[c] = bias[c] (or 0) + Σ over in-bounds
   ;; taps in (ky, kx) order of acc = f32(acc + f32(x·w)); y = relu ? max(acc, 0) : acc. Filter [KH, KW, C].
@@ -276,44 +259,20 @@ export function floatOpKernels() {
     (local $full i32) (local $p i32) (local $f i32)
     (local $a0 v128) (local $as f32)
     (local.set $full (i32.and (local.get $c) (i32.const -4)))
-    (block $doneY (loop $ys
-      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $doneX (loop $xs
-        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        (local.set $ch (i32.const 0))
+    ${outputPixels({
+      pixel: `(local.set $ch (i32.const 0))
         (block $doneC (loop $cs
           (br_if $doneC (i32.ge_u (local.get $ch) (local.get $c)))
           (if (i32.lt_u (local.get $ch) (local.get $full))
-            (then
-              (local.set $a0 (if (result v128) (local.get $bias)
-                (then (v128.load (i32.add (local.get $bias) (i32.shl (local.get $ch) (i32.const 2)))))
-                (else (v128.const f32x4 0 0 0 0)))))
-            (else
-              (local.set $as (if (result f32) (local.get $bias)
-                (then (f32.load (i32.add (local.get $bias) (i32.shl (local.get $ch) (i32.const 2)))))
-                (else (f32.const 0))))))
-          (local.set $ky (i32.const 0))
-          (block $doneKy (loop $kys
-            (br_if $doneKy (i32.ge_u (local.get $ky) (local.get $kh)))
-            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
-            (if (i32.lt_u (local.get $iy) (local.get $h)) (then
-              (local.set $kx (i32.const 0))
-              (block $doneKx (loop $kxs
-                (br_if $doneKx (i32.ge_u (local.get $kx) (local.get $kw)))
-                (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
-                (if (i32.lt_u (local.get $ix) (local.get $w)) (then
-                  (local.set $p (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ch)) (i32.const 2))))
+            (then (local.set $a0 ${biasOr0('v128', '$ch')}))
+            (else (local.set $as ${biasOr0('f32', '$ch')})))
+          ${pixelTaps(`(local.set $p (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ch)) (i32.const 2))))
                   (local.set $f (i32.add (local.get $filter) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $c)) (local.get $ch)) (i32.const 2))))
                   (if (i32.lt_u (local.get $ch) (local.get $full))
                     (then
                       (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $f))))))
                     (else
-                      (local.set $as (f32.add (local.get $as) (f32.mul (f32.load (local.get $p)) (f32.load (local.get $f)))))))))
-                (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-                (br $kxs)))))
-            (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-            (br $kys)))
+                      (local.set $as (f32.add (local.get $as) (f32.mul (f32.load (local.get $p)) (f32.load (local.get $f)))))))`)}
           (local.set $p (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (local.get $c)) (local.get $ch)) (i32.const 2))))
           (if (i32.lt_u (local.get $ch) (local.get $full))
             (then
@@ -325,9 +284,6 @@ export function floatOpKernels() {
               (if (local.get $relu) (then (local.set $as (f32.max (local.get $as) (f32.const 0)))))
               (f32.store (local.get $p) (local.get $as))
               (local.set $ch (i32.add (local.get $ch) (i32.const 1)))))
-          (br $cs)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $xs)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $ys))))`;
+          (br $cs)))`,
+    })})`;
 }

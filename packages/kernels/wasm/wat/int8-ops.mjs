@@ -1,5 +1,18 @@
 // int8 deploy ops (TFLite's reference integer kernels, LCE's int8 paths), bit-exact with src/reference/int8.ts.
-import { POOL_COLS, POOL_ROWS, range } from './common.mjs';
+import {
+  biasOr0,
+  channelBlocks,
+  convTaps,
+  GROUP_LOCALS,
+  ORIGIN_X,
+  ORIGIN_Y,
+  outputPixels,
+  POOL_COLS,
+  POOL_ROWS,
+  pixelTaps,
+  poolWindow,
+  registerGroups,
+} from './common.mjs';
 
 /**
  * The int8 kernels. Integer arithmetic is exact (int32 sums wrap like the reference's Int32Array stores, and the
@@ -11,44 +24,17 @@ export function int8OpKernels() {
   // conv2d: G groups of 4 output channels from $o accumulated in i32x4 registers over in-bounds taps and pairs of
   // input channels: the pair's two (x − zpIn) as i16 lanes in every 32-bit lane, times the pair's weights of 4
   // output channels (i16, [tap][pair][coPad][2]) with i32x4.dot_i16x8_s, then stored to the accumulator row.
-  const convGroups = (G) => {
-    const acc = (g) => `$a${g}`;
-    const wAt = (g) =>
-      `(v128.load offset=${16 * g} (i32.add (local.get $fp) (i32.shl (local.get $o) (i32.const 2))))`;
-    return `${range(G)
-      .map(
-        (g) => `(local.set ${acc(g)} (if (result v128) (local.get $bias)
-          (then (v128.load offset=${16 * g} (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
-          (else (v128.const i32x4 0 0 0 0))))`,
-      )
-      .join('\n          ')}
-          ${convTaps(
-            range(G)
-              .map(
-                (g) =>
-                  `(local.set ${acc(g)} (i32x4.add (local.get ${acc(g)}) (i32x4.dot_i16x8_s (local.get $xv) ${wAt(g)})))`,
-              )
-              .join('\n                '),
-          )}
-          ${range(G)
-            .map(
-              (g) =>
-                `(v128.store offset=${16 * g} (i32.add (local.get $accRow) (i32.shl (local.get $o) (i32.const 2))) (local.get ${acc(g)}))`,
-            )
-            .join('\n          ')}
-          (local.set $o (i32.add (local.get $o) (i32.const ${4 * G})))`;
-  };
+  const convGroups = (G) =>
+    registerGroups(G, {
+      taps: pairTaps,
+      step: (acc, w) => `(i32x4.add (local.get ${acc}) (i32x4.dot_i16x8_s (local.get $xv) ${w}))`,
+      store: (acc, g) =>
+        `(v128.store offset=${16 * g} (i32.add (local.get $accRow) (i32.shl (local.get $o) (i32.const 2))) (local.get ${acc}))`,
+    });
   // Runs `body` for every in-bounds tap and pair of input channels ($xv: the pair as two i16 in each 32-bit lane;
   // an odd last channel pairs with 0), $fp at the pair's weight row.
-  const convTaps = (body) => `(local.set $ky (i32.const 0))
-          (loop $kys
-            (local.set $iy (i32.add (local.get $iy0) (i32.mul (local.get $ky) (local.get $dh))))
-            (if (i32.lt_u (local.get $iy) (local.get $h)) (then
-              (local.set $kx (i32.const 0))
-              (loop $kxs
-                (local.set $ix (i32.add (local.get $ix0) (i32.mul (local.get $kx) (local.get $dw))))
-                (if (i32.lt_u (local.get $ix) (local.get $w)) (then
-                  (local.set $xp (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $ci))))
+  const pairTaps = (body) =>
+    convTaps(`(local.set $xp (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $ci))))
                   (local.set $xend (i32.add (local.get $xp) (i32.and (local.get $ci) (i32.const -2))))
                   (local.set $fp (i32.add (local.get $filter) (i32.shl (i32.mul (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $cp)) (local.get $cop)) (i32.const 2))))
                   (block $donePairs (loop $ps
@@ -63,9 +49,7 @@ export function int8OpKernels() {
                   (if (i32.and (local.get $ci) (i32.const 1)) (then
                     (local.set $xv (i32x4.splat
                       (i32.and (i32.sub (i32.load8_s (local.get $xp)) (local.get $zpIn)) (i32.const 0xffff))))
-                    ${body}))))
-                (br_if $kxs (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kw))))))
-            (br_if $kys (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kh))))`;
+                    ${body}))`);
   // Four int8 values at $p sign-extended to an i32x4.
   const load4 = (p) => `(i32x4.extend_low_i16x8_s (i16x8.extend_low_i8x16_s (v128.load32_zero ${p})))`;
   return `
@@ -131,112 +115,51 @@ export function int8OpKernels() {
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
     (local $o i32) (local $cop i32) (local $cp i32) (local $xp i32) (local $xend i32) (local $fp i32) (local $out i32)
     (local $iy0 i32) (local $ix0 i32)
-    (local $xv v128) ${range(8)
-      .map((g) => `(local $a${g} v128)`)
-      .join(' ')}
+    (local $xv v128) ${GROUP_LOCALS}
     (local.set $cop (i32.and (i32.add (local.get $co) (i32.const 3)) (i32.const -4)))
     (local.set $cp (i32.shr_u (i32.add (local.get $ci) (i32.const 1)) (i32.const 1)))
     (local.set $out (local.get $dst))
-    (block $doneY (loop $ys
-      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      (local.set $iy0 (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)))
-      (local.set $ox (i32.const 0))
-      (block $doneX (loop $xs
-        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        (local.set $ix0 (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)))
+    ${outputPixels({
+      row: `(local.set $iy0 ${ORIGIN_Y})`,
+      pixel: `(local.set $ix0 ${ORIGIN_X})
         (local.set $o (i32.const 0))
-        (block $done32 (loop $by32
-          (br_if $done32 (i32.gt_u (i32.add (local.get $o) (i32.const 32)) (local.get $cop)))
-          ${convGroups(8)}
-          (br $by32)))
-        (block $done16 (loop $by16
-          (br_if $done16 (i32.gt_u (i32.add (local.get $o) (i32.const 16)) (local.get $cop)))
-          ${convGroups(4)}
-          (br $by16)))
-        (block $done4 (loop $by4
-          (br_if $done4 (i32.ge_u (local.get $o) (local.get $cop)))
-          ${convGroups(1)}
-          (br $by4)))
+        ${channelBlocks('$cop', convGroups)}
         (call $requantRow (local.get $accRow) (local.get $out) (local.get $co) (local.get $mult) (local.get $shifts)
           (local.get $zpOut) (local.get $lo) (local.get $hi))
-        (local.set $out (i32.add (local.get $out) (local.get $co)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $xs)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $ys))))
+        (local.set $out (i32.add (local.get $out) (local.get $co)))`,
+    })})
 
   ;; int8 DEPTHWISE_CONV_2D of one sample with depth multiplier $m: output channel oc = c·m + k reads input
   ;; channel c; acc[oc] = bias[oc] (or 0) + Σ in-bounds taps w[tap][oc] · (x[c] − zpIn) (filter [KH, KW, C·m]
-  ;; widened to i32), then the output stage. With m = 1, four channels per i32x4.
+  ;; widened to i32), then the output stage. One channel at a time; right for any m, but the driver runs m = 1 on
+  ;; int8_depthwise_m1 (four channels per i32x4), so this one sees m ≥ 2.
   (func (export "int8_depthwise") (param $src i32) (param $filter i32) (param $bias i32) (param $dst i32)
     (param $h i32) (param $w i32) (param $c i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32)
     (param $dh i32) (param $dw i32) (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32)
     (param $m i32) (param $zpIn i32) (param $mult i32) (param $shifts i32) (param $zpOut i32) (param $lo i32)
     (param $hi i32) (param $accRow i32)
     (local $oy i32) (local $ox i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32) (local $oc i32)
-    (local $n i32) (local $full i32) (local $p i32) (local $f i32) (local $out i32) (local $ic i32)
-    (local $a0 v128) (local $zv v128) (local $as i32)
+    (local $n i32) (local $p i32) (local $f i32) (local $out i32) (local $ic i32) (local $as i32)
     (local.set $n (i32.mul (local.get $c) (local.get $m)))
-    (local.set $full (select (i32.and (local.get $c) (i32.const -4)) (i32.const 0) (i32.eq (local.get $m) (i32.const 1))))
-    (local.set $zv (i32x4.splat (local.get $zpIn)))
     (local.set $out (local.get $dst))
-    (block $doneY (loop $ys
-      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $doneX (loop $xs
-        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        (local.set $oc (i32.const 0))
+    ${outputPixels({
+      pixel: `(local.set $oc (i32.const 0))
         (block $doneC (loop $cs
           (br_if $doneC (i32.ge_u (local.get $oc) (local.get $n)))
-          (if (i32.lt_u (local.get $oc) (local.get $full))
-            (then
-              (local.set $a0 (if (result v128) (local.get $bias)
-                (then (v128.load (i32.add (local.get $bias) (i32.shl (local.get $oc) (i32.const 2)))))
-                (else (v128.const i32x4 0 0 0 0)))))
-            (else
-              (local.set $as (if (result i32) (local.get $bias)
-                (then (i32.load (i32.add (local.get $bias) (i32.shl (local.get $oc) (i32.const 2)))))
-                (else (i32.const 0))))))
+          (local.set $as ${biasOr0('i32', '$oc')})
           (local.set $ic (i32.div_u (local.get $oc) (local.get $m)))
-          (local.set $ky (i32.const 0))
-          (block $doneKy (loop $kys
-            (br_if $doneKy (i32.ge_u (local.get $ky) (local.get $kh)))
-            (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
-            (if (i32.lt_u (local.get $iy) (local.get $h)) (then
-              (local.set $kx (i32.const 0))
-              (block $doneKx (loop $kxs
-                (br_if $doneKx (i32.ge_u (local.get $kx) (local.get $kw)))
-                (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
-                (if (i32.lt_u (local.get $ix) (local.get $w)) (then
-                  (local.set $p (i32.add (local.get $src) (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))
+          ${pixelTaps(`(local.set $p (i32.add (local.get $src) (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))
                     (local.get $ic))))
                   (local.set $f (i32.add (local.get $filter) (i32.shl (i32.add (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $n)) (local.get $oc)) (i32.const 2))))
-                  (if (i32.lt_u (local.get $oc) (local.get $full))
-                    (then
-                      (local.set $a0 (i32x4.add (local.get $a0)
-                        (i32x4.mul (i32x4.sub ${load4('(local.get $p)')} (local.get $zv)) (v128.load (local.get $f))))))
-                    (else
-                      (local.set $as (i32.add (local.get $as)
-                        (i32.mul (i32.sub (i32.load8_s (local.get $p)) (local.get $zpIn)) (i32.load (local.get $f)))))))))
-                (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-                (br $kxs)))))
-            (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-            (br $kys)))
-          (if (i32.lt_u (local.get $oc) (local.get $full))
-            (then
-              (v128.store (i32.add (local.get $accRow) (i32.shl (local.get $oc) (i32.const 2))) (local.get $a0))
-              (local.set $oc (i32.add (local.get $oc) (i32.const 4))))
-            (else
-              (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $oc) (i32.const 2))) (local.get $as))
-              (local.set $oc (i32.add (local.get $oc) (i32.const 1)))))
+                  (local.set $as (i32.add (local.get $as)
+                    (i32.mul (i32.sub (i32.load8_s (local.get $p)) (local.get $zpIn)) (i32.load (local.get $f)))))`)}
+          (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $oc) (i32.const 2))) (local.get $as))
+          (local.set $oc (i32.add (local.get $oc) (i32.const 1)))
           (br $cs)))
         (call $requantRow (local.get $accRow) (local.get $out) (local.get $n) (local.get $mult) (local.get $shifts)
           (local.get $zpOut) (local.get $lo) (local.get $hi))
-        (local.set $out (i32.add (local.get $out) (local.get $n)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $xs)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $ys))))
+        (local.set $out (i32.add (local.get $out) (local.get $n)))`,
+    })})
 
   ;; int8 DEPTHWISE_CONV_2D with depth multiplier 1, taps outermost: per output pixel the accumulator row starts at
   ;; the bias (or 0), every in-bounds tap adds w[tap][c] · (x[c] − zpIn) to it, four channels per i32x4 (then one
@@ -251,31 +174,14 @@ export function int8OpKernels() {
     (local.set $full (i32.and (local.get $c) (i32.const -4)))
     (local.set $zv (i32x4.splat (local.get $zpIn)))
     (local.set $out (local.get $dst))
-    (block $doneY (loop $ys
-      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      (local.set $ox (i32.const 0))
-      (block $doneX (loop $xs
-        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        (local.set $ch (i32.const 0))
+    ${outputPixels({
+      pixel: `(local.set $ch (i32.const 0))
         (block $doneInit (loop $init
           (br_if $doneInit (i32.ge_u (local.get $ch) (local.get $c)))
-          (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $ch) (i32.const 2)))
-            (if (result i32) (local.get $bias)
-              (then (i32.load (i32.add (local.get $bias) (i32.shl (local.get $ch) (i32.const 2)))))
-              (else (i32.const 0))))
+          (i32.store (i32.add (local.get $accRow) (i32.shl (local.get $ch) (i32.const 2))) ${biasOr0('i32', '$ch')})
           (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
           (br $init)))
-        (local.set $ky (i32.const 0))
-        (block $doneKy (loop $kys
-          (br_if $doneKy (i32.ge_u (local.get $ky) (local.get $kh)))
-          (local.set $iy (i32.add (i32.sub (i32.mul (local.get $oy) (local.get $sh)) (local.get $padTop)) (i32.mul (local.get $ky) (local.get $dh))))
-          (if (i32.lt_u (local.get $iy) (local.get $h)) (then
-            (local.set $kx (i32.const 0))
-            (block $doneKx (loop $kxs
-              (br_if $doneKx (i32.ge_u (local.get $kx) (local.get $kw)))
-              (local.set $ix (i32.add (i32.sub (i32.mul (local.get $ox) (local.get $sw)) (local.get $padLeft)) (i32.mul (local.get $kx) (local.get $dw))))
-              (if (i32.lt_u (local.get $ix) (local.get $w)) (then
-                (local.set $p (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))))
+        ${pixelTaps(`(local.set $p (i32.add (local.get $src) (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c))))
                 (local.set $f (i32.add (local.get $filter) (i32.shl (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kw)) (local.get $kx)) (local.get $c)) (i32.const 2))))
                 (local.set $a (local.get $accRow))
                 (local.set $ch (i32.const 0))
@@ -296,25 +202,18 @@ export function int8OpKernels() {
                   (local.set $f (i32.add (local.get $f) (i32.const 4)))
                   (local.set $a (i32.add (local.get $a) (i32.const 4)))
                   (local.set $ch (i32.add (local.get $ch) (i32.const 1)))
-                  (br $c1)))))
-              (local.set $kx (i32.add (local.get $kx) (i32.const 1)))
-              (br $kxs)))))
-          (local.set $ky (i32.add (local.get $ky) (i32.const 1)))
-          (br $kys)))
+                  (br $c1)))`)}
         (call $requantRow (local.get $accRow) (local.get $out) (local.get $c) (local.get $mult) (local.get $shifts)
           (local.get $zpOut) (local.get $lo) (local.get $hi))
-        (local.set $out (i32.add (local.get $out) (local.get $c)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $xs)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $ys))))
+        (local.set $out (i32.add (local.get $out) (local.get $c)))`,
+    })})
 
   ;; int8 FULLY_CONNECTED of one sample: x − zpIn widened to i16 into $xs (cinPad entries, the padding 0), then
   ;; per output o: acc = bias[o] (or 0) + Σ w[o][i] · (x[i] − zpIn) with i32x4.dot_i16x8_s over rows of i16
   ;; weights padded to cinPad (a multiple of 8), then the output stage.
   (func (export "int8_dense") (param $src i32) (param $weights i32) (param $bias i32) (param $dst i32)
-    (param $cin i32) (param $cinPad i32) (param $cout i32) (param $zpIn i32) (param $mult i32) (param $shifts i32)
-    (param $zpOut i32) (param $lo i32) (param $hi i32) (param $xs i32) (param $accRow i32)
+    (param $cin i32) (param $cinPad i32) (param $cout i32) (param $xs i32) (param $zpIn i32) (param $mult i32)
+    (param $shifts i32) (param $zpOut i32) (param $lo i32) (param $hi i32) (param $accRow i32)
     (local $i i32) (local $o i32) (local $wp i32) (local $a v128) (local $end i32)
     (block $doneX (loop $xl
       (br_if $doneX (i32.ge_u (local.get $i) (local.get $cinPad)))
@@ -339,9 +238,7 @@ export function int8OpKernels() {
         (i32.add
           (i32.add (i32.add (i32x4.extract_lane 0 (local.get $a)) (i32x4.extract_lane 1 (local.get $a)))
             (i32.add (i32x4.extract_lane 2 (local.get $a)) (i32x4.extract_lane 3 (local.get $a))))
-          (if (result i32) (local.get $bias)
-            (then (i32.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 2)))))
-            (else (i32.const 0)))))
+          ${biasOr0('i32', '$o')}))
       (local.set $wp (i32.add (local.get $wp) (local.get $end)))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
       (br $os)))
@@ -378,13 +275,9 @@ export function int8OpKernels() {
     (local $iy i32) (local $ix i32) (local $ch i32) (local $full i32) (local $p i32) (local $count i32)
     (local $half i32) (local $v v128) (local $acc v128) (local $s i32) (local $l i32) (local $q i32)
     (local.set $full (i32.and (local.get $c) (i32.const -4)))
-    (block $doneY (loop $ys
-      (br_if $doneY (i32.ge_u (local.get $oy) (local.get $oh)))
-      ${POOL_ROWS}
-      (local.set $ox (i32.const 0))
-      (block $doneX (loop $xs
-        (br_if $doneX (i32.ge_u (local.get $ox) (local.get $ow)))
-        ${POOL_COLS}
+    ${outputPixels({
+      row: POOL_ROWS,
+      pixel: `${POOL_COLS}
         (local.set $count (i32.mul (i32.sub (local.get $y1) (local.get $y0)) (i32.sub (local.get $x1) (local.get $x0))))
         (local.set $half (i32.div_s (local.get $count) (i32.const 2)))
         (local.set $q (i32.add (local.get $dst) (i32.mul (i32.add (i32.mul (local.get $oy) (local.get $ow)) (local.get $ox)) (local.get $c))))
@@ -393,23 +286,13 @@ export function int8OpKernels() {
           (br_if $doneC (i32.ge_u (local.get $ch) (local.get $c)))
           (local.set $acc (if (result v128) (local.get $kind)
             (then (v128.const i32x4 0 0 0 0)) (else (v128.const i32x4 -128 -128 -128 -128))))
-          (local.set $iy (local.get $y0))
-          (block $doneIy (loop $iys
-            (br_if $doneIy (i32.ge_s (local.get $iy) (local.get $y1)))
-            (local.set $ix (local.get $x0))
-            (block $doneIx (loop $ixs
-              (br_if $doneIx (i32.ge_s (local.get $ix) (local.get $x1)))
-              (local.set $p (i32.add (local.get $src) (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ch))))
+          ${poolWindow(`(local.set $p (i32.add (local.get $src) (i32.add (i32.mul (i32.add (i32.mul (local.get $iy) (local.get $w)) (local.get $ix)) (local.get $c)) (local.get $ch))))
               (local.set $v (if (result v128) (i32.lt_u (local.get $ch) (local.get $full))
                 (then ${load4('(local.get $p)')})
                 (else (i32x4.splat (i32.load8_s (local.get $p))))))
               (local.set $acc (if (result v128) (local.get $kind)
                 (then (i32x4.add (local.get $acc) (local.get $v)))
-                (else (i32x4.max_s (local.get $acc) (local.get $v)))))
-              (local.set $ix (i32.add (local.get $ix) (i32.const 1)))
-              (br $ixs)))
-            (local.set $iy (i32.add (local.get $iy) (i32.const 1)))
-            (br $iys)))
+                (else (i32x4.max_s (local.get $acc) (local.get $v)))))`)}
           ;; lanes of this group: 4, or 1 in the tail
           (local.set $l (i32.const 0))
           (block $doneL (loop $ls
@@ -424,11 +307,8 @@ export function int8OpKernels() {
             (local.set $l (i32.add (local.get $l) (i32.const 1)))
             (br_if $ls (i32.and (i32.lt_u (local.get $ch) (local.get $full)) (i32.lt_u (local.get $l) (i32.const 4))))))
           (local.set $ch (i32.add (local.get $ch) (local.get $l)))
-          (br $cs)))
-        (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-        (br $xs)))
-      (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-      (br $ys))))
+          (br $cs)))`,
+    })})
 
   ;; TFLite QUANTIZE of n floats: y = clamp(round(f32(x / scale)) + zp, −128, 127), round to nearest with ties
   ;; away from zero (truncate, then ±1 when the exact f32 remainder is ≥ ½ in magnitude). With scale 1 and zp 0 it is the
