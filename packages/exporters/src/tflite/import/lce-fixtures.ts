@@ -263,7 +263,11 @@ export function lceFloatActivations(seed: number) {
   mb.addBuiltin(
     Op.CONV_2D,
     1,
-    [x, mb.addConstTensor('model/conv2d/w', [8, 3, 3, 4], F, w1), mb.addConstTensor('model/conv2d/b', [8], F, b1)],
+    [
+      x,
+      mb.addConstTensor('model/conv2d/w', [8, 3, 3, 4], F, w1),
+      mb.addConstTensor('model/conv2d/b', [8], F, b1),
+    ],
     [c1],
     conv2dOptions(Padding.SAME, 1, Activation.RELU6),
   );
@@ -277,7 +281,11 @@ export function lceFloatActivations(seed: number) {
   mb.addBuiltin(
     Op.DEPTHWISE_CONV_2D,
     1,
-    [h1, mb.addConstTensor('model/depthwise/w', [1, 3, 3, 8], F, wd), mb.addConstTensor('model/depthwise/b', [8], F, bd)],
+    [
+      h1,
+      mb.addConstTensor('model/depthwise/w', [1, 3, 3, 8], F, wd),
+      mb.addConstTensor('model/depthwise/b', [8], F, bd),
+    ],
     [d1],
     {
       table: 'DepthwiseConv2DOptions',
@@ -338,14 +346,23 @@ export function lceFloatActivations(seed: number) {
   const r6 = mb.addTensor('model/re_lu/Relu6', [1, 4, 4, 16], F);
   mb.addBuiltin(Op.RELU6, 1, [e1], [r6]);
   const flat = mb.addTensor('model/flatten/Reshape', [1, 256], F);
-  mb.addBuiltin(Op.RESHAPE, 1, [r6, mb.addConstTensor('model/flatten/shape', [2], TensorType.INT32, Int32Array.of(1, 256))], [flat]);
+  mb.addBuiltin(
+    Op.RESHAPE,
+    1,
+    [r6, mb.addConstTensor('model/flatten/shape', [2], TensorType.INT32, Int32Array.of(1, 256))],
+    [flat],
+  );
   const wf = rnd(5 * 256, -0.3, 0.3);
   const bf = rnd(5, -1, 1);
   const fc = mb.addTensor('model/dense/Relu6', [1, 5], F);
   mb.addBuiltin(
     Op.FULLY_CONNECTED,
     1,
-    [flat, mb.addConstTensor('model/dense/w', [5, 256], F, wf), mb.addConstTensor('model/dense/b', [5], F, bf)],
+    [
+      flat,
+      mb.addConstTensor('model/dense/w', [5, 256], F, wf),
+      mb.addConstTensor('model/dense/b', [5], F, bf),
+    ],
     [fc],
     { table: 'FullyConnectedOptions', values: { fused_activation_function: Activation.RELU6 } },
   );
@@ -407,7 +424,12 @@ export function lceInt8HardSwish(seed: number) {
     'LceBconv2d',
     [
       p1,
-      mb.addConstTensor('model/quant_conv2d/filter', [c1, 3, 3, 1], TensorType.INT32, packFilter(bits, 9, c1)),
+      mb.addConstTensor(
+        'model/quant_conv2d/filter',
+        [c1, 3, 3, 1],
+        TensorType.INT32,
+        packFilter(bits, 9, c1),
+      ),
       mb.addConstTensor('model/quant_conv2d/post_activation_multiplier', [c1], TensorType.FLOAT32, m2),
       mb.addConstTensor('model/quant_conv2d/post_activation_bias', [c1], TensorType.FLOAT32, b2),
       -1,
