@@ -8,7 +8,9 @@
 import type { DeployGraph } from '@bnn-studio/bnn-core';
 import { runDeployGraph } from '@bnn-studio/kernels';
 import { describe, expect, it } from 'vitest';
+import { readBnn } from '../../bnn/read-bnn.js';
 import { rng } from '../../bnn/test-graphs.js';
+import { writeBnn } from '../../bnn/write-bnn.js';
 import { TfliteModelBuilder } from '../model-builder.js';
 import { readTflite } from '../read-tflite.js';
 import { BuiltinOperator as Op, TensorType } from '../schema.js';
@@ -63,6 +65,19 @@ function floatReference(p: ReturnType<typeof lceFloatActivations>['params'], xin
   });
 }
 
+/** `.bnn` round trip, and the WASM engine (these ops run their reference kernels on its heap) equal to the
+ * reference engine bit for bit on the same inputs. */
+async function bnnAndWasm(graph: DeployGraph, inputs: Float32Array[]): Promise<void> {
+  const file = readBnn(writeBnn(graph));
+  expect(file.version).toEqual({ major: 1, minor: 4 });
+  expect(file.graph.ops.map((o) => o.op)).toEqual(graph.ops.map((o) => o.op));
+  for (const x of inputs) {
+    const [a] = await runDeployGraph(graph, x, { backend: 'reference' });
+    const [b] = await runDeployGraph(file.graph, x, { backend: 'wasm' });
+    expect(Array.from(b!)).toEqual(Array.from(a!));
+  }
+}
+
 /** The graph without what a .tflite does not carry (name, labels, sourceNode). */
 function normalized(g: DeployGraph) {
   return {
@@ -108,6 +123,14 @@ describe('importTflite: float RELU6 and HARD_SWISH', () => {
     expect(clamped).toBeGreaterThan(0); // the clamps of RELU6 / HARD_SWISH are exercised
   });
 
+  it('.bnn round trip; the WASM engine equals the reference engine bit for bit', async () => {
+    const r2 = rng(10);
+    await bnnAndWasm(
+      r.graph!,
+      [0, 1, 2].map(() => Float32Array.from({ length: 6 * 6 * 4 }, () => r2() * 4 - 2)),
+    );
+  });
+
   it('round trip: the written .tflite imports back to an identical deploy graph and the same bytes', () => {
     const written = writeTflite(r.graph!, { profile: 'arm' });
     const back = importTflite(written);
@@ -150,6 +173,16 @@ describe('importTflite: int8 HARD_SWISH', () => {
     expect(back.refused).toEqual([]);
     expect(normalized(back.graph!)).toEqual(normalized(r.graph!));
     expect(writeTflite(back.graph!, { profile: 'arm' })).toEqual(written);
+  });
+
+  it('.bnn round trip; the WASM engine equals the reference engine bit for bit', async () => {
+    const r2 = rng(13);
+    await bnnAndWasm(
+      r.graph!,
+      [0, 1, 2].map(() =>
+        Float32Array.from({ length: 6 * 6 * 3 }, () => Math.fround(inQ.s * (randInt(r2, -128, 127) - inQ.z))),
+      ),
+    );
   });
 
   it('refuses scales TensorFlow Lite refuses, and HARD_SWISH of bit-packed data, naming the operator', () => {
