@@ -37,6 +37,7 @@ export type {
   FloatActivation,
   FloatOutputTransform,
   GlobalAvgPoolOp,
+  HardSwishOp,
   HardTanhOp,
   Int8AddOp,
   Int8AvgPool2DOp,
@@ -47,6 +48,7 @@ export type {
   Int8DenseOp,
   Int8DepthwiseConv2DOp,
   Int8DequantizeOp,
+  Int8HardSwishOp,
   Int8MaxPool2DOp,
   Int8MulOp,
   Int8Quant,
@@ -61,6 +63,7 @@ export type {
   PoolOpBase,
   PReluOp,
   QuantizeOp,
+  Relu6Op,
   ReluOp,
   ReshapeOp,
   ScaleShiftOp,
@@ -96,6 +99,17 @@ export { LowerError, lower } from './lower/lower.js';
 export type { RaiseRefusal, RaiseResult } from './lower/raise.js';
 export { formatRaiseRefusal, raiseDeployGraph } from './lower/raise.js';
 export { computeThresholds, INT32_MAX, INT32_MIN } from './lower/thresholds.js';
+export type { Int8HardSwishParams } from './math/hard-swish.js';
+export {
+  downScaleInt32ToInt16Multiplier,
+  hardSwishF32,
+  int8HardSwishElement,
+  int8HardSwishParams,
+  isHardSwishRefusal,
+  relu6F32,
+  sdhm16,
+  srdhm16,
+} from './math/hard-swish.js';
 export type { Int8AddParams, Int8SoftmaxParams } from './math/int8.js';
 export {
   bconvInt8Effective,

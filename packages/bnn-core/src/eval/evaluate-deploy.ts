@@ -199,6 +199,9 @@ const FLOAT_ORACLE = {
   hard_tanh: (_op, { ins }) => ins[0]!.map(F.hardTanh),
   leaky_tanh: (op, { ins }) => ins[0]!.map((v) => F.leakyTanh(v, op.alpha)),
   softmax: (_op, { ins }) => F.softmax(ins[0]!),
+  // imported activations: the semantics in double (the executors follow the float32 order of math/hard-swish.ts)
+  relu6: (_op, { ins }) => ins[0]!.map((v) => Math.min(Math.max(v, 0), 6)),
+  hard_swish: (_op, { ins }) => ins[0]!.map((v) => (v * Math.min(6, Math.max(0, v + 3))) / 6),
   ...INT8_ORACLE,
 } satisfies { [K in DeployOpKind]: OracleKernel<K> };
 

@@ -5,6 +5,7 @@
  * (exact), bit-packed tensors as ±1 floats.
  */
 import type { DeployOpOf, FloatActivation, Int8Constant, Int8Quant } from '../deploy/deploy-types.js';
+import { int8HardSwishElement, int8HardSwishParams, isHardSwishRefusal } from '../math/hard-swish.js';
 import {
   bconvInt8Effective,
   bconvInt8Value,
@@ -53,7 +54,8 @@ type Int8Kind =
   | 'int8_bconv2d'
   | 'int8_softmax'
   | 'int8_mul'
-  | 'int8_requantize';
+  | 'int8_requantize'
+  | 'int8_hard_swish';
 
 type Int8OracleKernel<K extends Int8Kind> = (op: DeployOpOf<K>, a: Int8OracleArgs) => Float32Array;
 
@@ -229,5 +231,10 @@ export const INT8_ORACLE = {
   int8_requantize: (op, { ins, inQuant, outQuant }) => {
     const p = int8RequantizeParams(inQuant[0]!, outQuant!);
     return ins[0]!.map((v) => clampInt(int8RequantizeElement(v, inQuant[0]!, outQuant!, p), op.min, op.max));
+  },
+  int8_hard_swish: (_op, { ins, inQuant, outQuant }) => {
+    const p = int8HardSwishParams(inQuant[0]!, outQuant!);
+    if (isHardSwishRefusal(p)) throw new Error(`int8_hard_swish: ${p.error}`);
+    return ins[0]!.map((v) => int8HardSwishElement(v, p));
   },
 } satisfies { [K in Int8Kind]: Int8OracleKernel<K> };

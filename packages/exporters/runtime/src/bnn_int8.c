@@ -1092,3 +1092,50 @@ void bnn_s8_requantize_clamp(const int8_t *in, int8_t *out, int n, int32_t input
     out[i] = (int8_t)bnn_s8_clamp(
         bnn_s8_wrap_add(bnn_s8_requant((int32_t)in[i] - input_zero_point, &q), output_zero_point), act_min, act_max);
 }
+
+/* -- hard swish (TFLite reference_ops::HardSwish for int8: 16-bit fixed point) -- */
+
+/* gemmlowp::SaturatingRoundingDoublingHighMul on int16: (a*b + nudge) / 2^15 truncated, -2^15 * -2^15 saturates. */
+static inline int32_t bnn_s16_srdhm(int32_t a, int32_t b) {
+  if (a == b && a == -32768) return 32767;
+  const int32_t ab = a * b;
+  return (ab + (ab >= 0 ? (1 << 14) : (1 - (1 << 14)))) / (1 << 15);
+}
+
+/* TFLite's SaturatingDoublingHighMul on int16: a*b / 2^15 truncated toward zero. */
+static inline int32_t bnn_s16_sdhm(int32_t a, int32_t b) {
+  if (a == b && a == -32768) return 32767;
+  return (a * b) / (1 << 15);
+}
+
+/* TFLite's SaturatingLeftShift on int16 (amount in [0, 29]). */
+static inline int32_t bnn_s16_sat_shl(int32_t v, int amount) {
+  const int64_t r = (int64_t)v * ((int64_t)1 << amount);
+  return r > 32767 ? 32767 : (r < -32768 ? -32768 : (int32_t)r);
+}
+
+/* gemmlowp::RoundingDivideByPOT, exponent in [0, 15]. */
+static inline int32_t bnn_s16_rdbpot(int32_t x, int exponent) {
+  const int32_t mask = (int32_t)((1u << exponent) - 1u);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+void bnn_s8_hard_swish(const bnn_s8_hard_swish_params *p, const int8_t *in, int8_t *out, int n) {
+  const int32_t izp = p->input_zero_point, ozp = p->output_zero_point;
+  const int32_t om = p->output_multiplier, rm = p->reluish_multiplier;
+  const int oe = (int)p->output_exponent, re = (int)p->reluish_exponent;
+  for (int i = 0; i < n; i++) {
+    const int32_t v = ((int32_t)in[i] - izp) * (1 << 7);
+    const int32_t pre = bnn_s16_srdhm(v, om);
+    int32_t r = v;
+    if (re > 0) r = bnn_s16_sat_shl(r, re - 1);
+    r = bnn_s16_srdhm(r, rm);
+    if (re > 0) r = bnn_s16_sat_shl(r, 1);
+    if (re < 0) r = bnn_s16_rdbpot(r, -re);
+    r = (r + (1 << 15)) >> 1;
+    const int32_t y = bnn_s16_rdbpot(bnn_s16_sdhm(r, pre), -oe) + ozp;
+    out[i] = (int8_t)bnn_s8_clamp(y, -128, 127);
+  }
+}

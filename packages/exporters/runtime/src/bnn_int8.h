@@ -266,6 +266,24 @@ void bnn_s8_requantize_acc(const int32_t *acc, int8_t *out, int pixels, int chan
  * i.e. 1 for a negative real value (bit 1 = -1, as bnn_quantize); channels LSB-first, tail bits 0. */
 void bnn_s8_to_bitpacked(const int8_t *in, uint32_t *out, int pixels, int channels, int32_t zero_point);
 
+/* Hard swish, TFLite's reference int8 HardSwish (reference_ops::HardSwish with HardSwishParams from
+ * HardSwishPrepare), in 16-bit fixed point; the exporter computes the parameters (bnn-core math/hard-swish.ts):
+ *   v = (x - input_zero_point) * 2^7 (int16); pre = srdhm16(v, output_multiplier);
+ *   r = v; if reluish_exponent > 0: r = sat_shl16(r, reluish_exponent - 1); r = srdhm16(r, reluish_multiplier);
+ *   if reluish_exponent > 0: r = sat_shl16(r, 1); if reluish_exponent < 0: r = rdbpot16(r, -reluish_exponent);
+ *   r = (r + 2^15) >> 1; out = clamp(rdbpot16(sdhm16(r, pre), -output_exponent) + output_zero_point, -128, 127)
+ * with srdhm16 gemmlowp's rounding doubling high multiply on int16, sdhm16 TFLite's truncating one.
+ * output_exponent in [-15, 0], reluish_exponent in [-15, 30], multipliers in [2^14, 2^15 - 1]. out may equal in. */
+typedef struct {
+  int32_t input_zero_point;
+  int32_t output_zero_point;
+  int32_t output_multiplier;  /* int16 fixed point */
+  int32_t output_exponent;    /* [-15, 0] */
+  int32_t reluish_multiplier; /* int16 fixed point */
+  int32_t reluish_exponent;   /* [-15, 30] */
+} bnn_s8_hard_swish_params;
+void bnn_s8_hard_swish(const bnn_s8_hard_swish_params *p, const int8_t *in, int8_t *out, int n);
+
 #ifdef __cplusplus
 }
 #endif

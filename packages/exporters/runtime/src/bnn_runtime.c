@@ -11,6 +11,7 @@
  *   - avgpool / global average: s = +0, s = f32(s + x) in tap / position order, y = f32(s / count).
  *   - add: s = +0, s = f32(s + x_k) for the inputs in order. scale_shift: y = f32(f32(x*scale) + shift).
  *   - leaky_tanh: c = clamp(x, -1, 1), y = f32(c + f32(alpha * f32(x - c))) with alpha a float.
+ *   - relu6: x > 0 ? min(x, 6) : +0. hard_swish: t = f32(x + 3), r = min(6, max(0, t)), y = f32(f32(x * r) / 6).
  *   - softmax: e_i = bnn_expf(f32(x_i - max)), s = f32 sum in order, y_i = f32(e_i / s).
  *   - the binary layers' float output transform: f32(f32(m*dot) + b).
  * The conv, depthwise and scale_shift rows run eight channels at a time through bnn_float_mac.h (VMLA.F32 on the
@@ -996,6 +997,26 @@ void bnn_prelu(const float *in, float *out, int pixels, int channels, const floa
 
 void bnn_hard_tanh(const float *in, float *out, int n) {
   for (int i = 0; i < n; i++) out[i] = in[i] < -1.0f ? -1.0f : (in[i] > 1.0f ? 1.0f : in[i]);
+}
+
+/* RELU6: x > 0 ? min(x, 6) : +0 (+0 for +-0 and NaN, as the TypeScript reference). */
+void bnn_relu6(const float *in, float *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const float x = in[i];
+    out[i] = x > 0.0f ? (x < 6.0f ? x : 6.0f) : 0.0f;
+  }
+}
+
+/* HARD_SWISH, TFLite's reference order: t = x + 3, r = min(6, max(0, t)), y = (x * r) / 6. */
+void bnn_hard_swish(const float *in, float *out, int n) {
+  for (int i = 0; i < n; i++) {
+    const float x = in[i];
+    const float t = x + 3.0f;
+    const float lo = 0.0f < t ? t : 0.0f;
+    const float r = lo < 6.0f ? lo : 6.0f;
+    const float prod = x * r;
+    out[i] = prod / 6.0f;
+  }
 }
 
 void bnn_leaky_tanh(const float *in, float *out, int n, float alpha) {

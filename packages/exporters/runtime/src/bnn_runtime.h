@@ -140,6 +140,10 @@ void bnn_relu(const float *in, float *out, int n);
 void bnn_prelu(const float *in, float *out, int pixels, int channels, const float *alpha);
 void bnn_hard_tanh(const float *in, float *out, int n);
 void bnn_leaky_tanh(const float *in, float *out, int n, float alpha);
+/* RELU6: x > 0 ? min(x, 6) : +0. */
+void bnn_relu6(const float *in, float *out, int n);
+/* HARD_SWISH (TFLite reference order): y = f32(f32(x * min(6, max(0, f32(x + 3)))) / 6). */
+void bnn_hard_swish(const float *in, float *out, int n);
 void bnn_softmax(const float *in, float *out, int rows, int n);
 
 #ifdef __cplusplus

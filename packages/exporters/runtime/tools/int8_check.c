@@ -657,6 +657,36 @@ static void check_softmax_golden(void) {
   CHECK(memcmp(o, y2, 3) == 0, "softmax golden 2");
 }
 
+/* hard swish golden outputs from the TypeScript reference (bnn-core int8HardSwishElement, itself checked against a
+ * BigInt rebuild of TFLite's HardSwishPrepare + reference_ops::HardSwish): every int8 input for six parameter sets
+ * (left-shifting and right-shifting reluish exponents, extreme zero points, saturation), as an FNV-1a hash of the
+ * 256 outputs plus the outputs at x = -128, 0, 127; out == in (in place) on the last set. */
+static void check_hard_swish_golden(void) {
+  static const struct {
+    bnn_s8_hard_swish_params p;
+    uint32_t hash;
+    int8_t y_min, y_zero, y_max;
+  } cases[] = {
+      {{0, -113, 30840, -6, 16448, 3}, 0x80efda89u, -113, -113, 126},
+      {{-128, -128, 20480, -4, 17476, 3}, 0x89510486u, -128, 127, 127},
+      {{127, 127, 16384, -7, 17476, 4}, 0xd9d2702fu, 127, 127, 127},
+      {{0, 0, 25600, 0, 16384, 9}, 0x36aa222eu, 0, 0, 127},
+      {{-7, 9, 16384, -4, 17896, -5}, 0x0b2d97d9u, -128, 23, 127},
+      {{30, -100, 20972, -11, 27962, 1}, 0xa0a94b9bu, -100, -100, -97},
+  };
+  int8_t x[256], y[256];
+  for (int k = 0; k < (int)(sizeof cases / sizeof cases[0]); k++) {
+    for (int i = 0; i < 256; i++) x[i] = (int8_t)(i - 128);
+    const int in_place = k == (int)(sizeof cases / sizeof cases[0]) - 1;
+    bnn_s8_hard_swish(&cases[k].p, x, in_place ? x : y, 256);
+    const int8_t *o = in_place ? x : y;
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < 256; i++) h = (h ^ (uint32_t)(uint8_t)o[i]) * 16777619u;
+    CHECK(h == cases[k].hash && o[0] == cases[k].y_min && o[128] == cases[k].y_zero && o[255] == cases[k].y_max,
+          "hard swish golden %d: hash 0x%08lx, y(-128) %d, y(0) %d, y(127) %d", k, (unsigned long)h, o[0], o[128], o[255]);
+  }
+}
+
 /* seeds that once found a bug (none so far from fuzzing; the first ones are fixed corner draws) */
 static const uint32_t regression_seeds[] = {1u, 2u, 3u, 0xDEADBEEFu};
 
@@ -710,6 +740,7 @@ int main(void) {
   check_intrinsics();
   check_large_conv();
   check_softmax_golden();
+  check_hard_swish_golden();
   for (size_t i = 0; i < sizeof regression_seeds / sizeof regression_seeds[0]; i++) run_seed(regression_seeds[i]);
   for (uint32_t s = 0; s < (uint32_t)INT8_CHECK_CASES && failures < 20; s++) run_seed(0x1000u + s * 2654435761u);
   printf("outputs compared: conv %lu, depthwise %lu, fully connected %lu, pool %lu\n", compared[0], compared[1],

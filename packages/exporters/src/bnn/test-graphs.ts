@@ -245,7 +245,8 @@ export function buildMixedGraph(
 
 /**
  * The op kinds buildMixedGraph leaves out: float depthwise, hard_tanh, binary depthwise (one-padding, clamp and
- * ReLU), dequantize, add, concat, max/avg pool, PReLU, leaky_tanh, ReLU, flatten. Float output (arm only).
+ * ReLU), dequantize, add, concat, max/avg pool, PReLU, leaky_tanh, hard_swish, ReLU, relu6, flatten. Float output
+ * (arm only).
  */
 export function buildZooGraph(seed = 3): DeployGraph {
   const r = rng(seed);
@@ -306,8 +307,10 @@ export function buildZooGraph(seed = 3): DeployGraph {
     'float32',
   );
   const lt = b.add({ op: 'leaky_tanh', sourceNode: 'lt', inputs: [pr], alpha: 0.1 }, [4, 4, 16], 'float32');
-  const rl = b.add({ op: 'relu', sourceNode: 'rl', inputs: [lt] }, [4, 4, 16], 'float32');
-  const fl = b.add({ op: 'reshape', sourceNode: 'flatten', inputs: [rl] }, [256], 'float32');
+  const hs = b.add({ op: 'hard_swish', sourceNode: 'hs', inputs: [lt] }, [4, 4, 16], 'float32');
+  const rl = b.add({ op: 'relu', sourceNode: 'rl', inputs: [hs] }, [4, 4, 16], 'float32');
+  const r6 = b.add({ op: 'relu6', sourceNode: 'r6', inputs: [rl] }, [4, 4, 16], 'float32');
+  const fl = b.add({ op: 'reshape', sourceNode: 'flatten', inputs: [r6] }, [256], 'float32');
   return b.graph('zoo', [fl]);
 }
 

@@ -84,7 +84,7 @@ function pool(
   } as Parameters<GraphBuilder['add']>[0]);
 }
 
-function unary(g: GraphBuilder, op: 'relu' | 'hard_tanh' | 'softmax', x: string) {
+function unary(g: GraphBuilder, op: 'relu' | 'hard_tanh' | 'softmax' | 'relu6' | 'hard_swish', x: string) {
   return g.add({ op, sourceNode: g.node(op), inputs: [x], outputs: [g.tensor(g.shape(x), 'float32')] });
 }
 
@@ -243,6 +243,8 @@ function floatFamily(h: number, cin: number, c: number, seed: number): DeployGra
     alpha: 0.2,
     outputs: [g.tensor([ph, pw, pc], 'float32')],
   });
+  x = unary(g, 'hard_swish', x);
+  x = unary(g, 'relu6', x);
   const r = unary(g, 'relu', x);
   const cat = g.add({
     op: 'concat',
@@ -388,6 +390,13 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
     min: seed % 2 ? rq.zeroPoint : -128,
     max: 127,
     outputs: [g.tensor(g.shape(x), 'int8', rq)],
+  });
+  // int8 HARD_SWISH (TFLite's int16 fixed-point kernel) into a finer output grid.
+  x = g.add({
+    op: 'int8_hard_swish',
+    sourceNode: g.node('int8_hard_swish'),
+    inputs: [x],
+    outputs: [g.tensor(g.shape(x), 'int8', g.int8Quant(g.q(x).scale * 0.6))],
   });
   x = int8Conv(g, x, 2 * c, 1, 1, 'valid');
   x = pool(g, 'int8_maxpool2d', x, 2, 2, 'valid');

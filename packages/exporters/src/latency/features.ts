@@ -437,6 +437,10 @@ export const COST_FEATURES = {
   },
   int8_maxpool2d: (op, io) => poolCost('int8_maxpool2d')(op, io),
   int8_avgpool2d: (op, io) => poolCost('int8_avgpool2d')(op, io),
+  // imported activations (issue 16)
+  relu6: elementwise('relu6'),
+  hard_swish: elementwise('hard_swish'),
+  int8_hard_swish: elementwise('int8_hard_swish'),
 } satisfies { [K in DeployOpKind]: CostFeaturesOf<K> };
 
 /** The cost features of `op` in `deploy` (tensors looked up by id). */

@@ -210,6 +210,10 @@ const XCORE_RULES = {
     }
     return out;
   },
+  // imported activations (issue 16): TFLite Micro's int8 RELU6 / HARD_SWISH run them (float ones calibrated to int8)
+  relu6: expressible,
+  hard_swish: expressible,
+  int8_hard_swish: expressible,
 } satisfies { [K in DeployOpKind]: XcoreRule<K> };
 
 /** Every rule of `profile` the graph breaks, in execution order (empty when the export can proceed). */

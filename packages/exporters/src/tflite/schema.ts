@@ -172,7 +172,8 @@ export type TfliteBuiltinName =
   | 'RELU_N1_TO_1'
   | 'PRELU'
   | 'PAD'
-  | 'PADV2';
+  | 'PADV2'
+  | 'HARD_SWISH';
 
 /** Every TFLite operator a written file may contain; the reference interpreter has a kernel for each. */
 export type TfliteOperatorName = TfliteBuiltinName | LceOpName;

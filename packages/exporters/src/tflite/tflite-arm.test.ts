@@ -276,7 +276,9 @@ describe('.tflite (arm) of the remaining op kinds', () => {
       'SUB',
       'MUL',
       'ADD',
+      'HARD_SWISH',
       'RELU',
+      'RELU6',
       'RESHAPE',
     ]);
   });

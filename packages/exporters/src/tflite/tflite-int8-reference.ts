@@ -16,6 +16,10 @@
  * - LceQuantize of int8: bit 1 (−1) where `q < zero_point`; LceBconv2d: `dot = K − 2·popcount`, fused ReLU as
  *   `max(dot, 0)`, int8 output `sat(round(float(float(dot·m') + b')))`, `m' = float(m/s_out)`,
  *   `b' = float(b/s_out + z_out)`; bit-packed output `(K − dot)/2 > threshold` → −1.
+ * - HARD_SWISH (int8): `reference_ops::HardSwish` in int16 fixed point with `HardSwishPrepare`'s parameters
+ *   (`refHardSwishInt8`: float32 `s_in/128`, multipliers `hires/s_out` and `hires/(3/32768)`, QuantizeMultiplier
+ *   then DownScaleInt32ToInt16Multiplier; gemmlowp's int16 rounding doubling high multiply, TFLite's truncating
+ *   one, saturating left shifts, the relu-ish factor `(r + 2^15) >> 1`);
  * SOFTMAX (int8) is not modelled: `runTfliteInt8Reference` stops before it and returns its input (the logits).
  */
 import type { TfliteModelView, TfliteOperatorView } from './read-tflite.js';
@@ -237,6 +241,61 @@ export function refBconvDots(
   return { h: gh.out, w: gw.out, o: f.bits.length, dot };
 }
 
+// ---- int8 HARD_SWISH (TFLite reference_ops::HardSwish, int16 fixed point) ---------------------------------------
+
+const I16_MIN = -32768n;
+const I16_MAX = 32767n;
+const clamp16 = (v: bigint) => (v < I16_MIN ? I16_MIN : v > I16_MAX ? I16_MAX : v);
+/** gemmlowp SaturatingRoundingDoublingHighMul<int16>. */
+function srdhm16(a: bigint, b: bigint): bigint {
+  if (a === b && a === I16_MIN) return I16_MAX;
+  const ab = a * b;
+  return (ab + (ab >= 0n ? 1n << 14n : 1n - (1n << 14n))) / (1n << 15n);
+}
+/** TFLite's SaturatingDoublingHighMul (int16, truncating). */
+function sdhm16(a: bigint, b: bigint): bigint {
+  if (a === b && a === I16_MIN) return I16_MAX;
+  return (a * b) / (1n << 15n);
+}
+/** TFLite's DownScaleInt32ToInt16Multiplier. */
+function downScale16(m: bigint): bigint {
+  if (m >= I32_MAX - (1n << 15n)) return I16_MAX;
+  return (m + (1n << 15n)) >> 16n;
+}
+
+/**
+ * int8 HARD_SWISH of `xs` (int8 values) from input (`inS`, `inZ`) to output (`outS`, `outZ`): TFLite's
+ * `HardSwishPrepare` + `reference_ops::HardSwish<int8_t>`. Throws where TFLite's Prepare fails (output exponent > 0).
+ */
+export function refHardSwishInt8(
+  xs: number[],
+  inS: number,
+  inZ: number,
+  outS: number,
+  outZ: number,
+): number[] {
+  const hires = Math.fround((1 / 128) * Math.fround(inS));
+  const outMul = Math.fround(hires / Math.fround(outS));
+  const reluMul = Math.fround(hires / Math.fround(3 / 32768));
+  const [oq, oe] = quantizeMultiplier(outMul);
+  const [rq, re] = quantizeMultiplier(reluMul);
+  if (oe > 0) throw new Error(`reference: HARD_SWISH output multiplier exponent ${oe} > 0 (TFLite refuses)`);
+  const om = downScale16(oq);
+  const rm = downScale16(rq);
+  return xs.map((x) => {
+    const v = BigInt(x - inZ) * 128n;
+    const pre = srdhm16(v, om);
+    let r = v;
+    if (re > 0) r = clamp16(r * (1n << BigInt(re - 1)));
+    r = srdhm16(r, rm);
+    if (re > 0) r = clamp16(r * 2n);
+    if (re < 0) r = roundingDivideByPot(r, BigInt(-re));
+    r = (r + (1n << 15n)) >> 1n;
+    const y = roundingDivideByPot(sdhm16(r, pre), BigInt(-oe)) + BigInt(outZ);
+    return sat8(Number(y));
+  });
+}
+
 // ---- a whole int8 file -------------------------------------------------------------------------------------------
 
 /** Values of a file's tensors for one sample: int8 and int32 tensors as their integers. */
@@ -411,6 +470,10 @@ function runOperator(model: TfliteModelView, op: TfliteOperatorView, name: strin
       const m = Math.fround(qi.s) / Math.fround(qo.s);
       const lo = op.opName === 'RELU' ? Math.max(-128, qo.z) : -128;
       return get(x0).map((v) => Math.max(lo, sat8(mulByQuantizedMultiplier(v - qi.z, m) + qo.z)));
+    }
+    case 'HARD_SWISH': {
+      const [qi, qo] = [int8(x0), int8(op.outputs[0]!)];
+      return refHardSwishInt8(get(x0), qi.s, qi.z, qo.s, qo.z);
     }
     case 'DEQUANTIZE':
       // TFLite's DEQUANTIZE writes float32 only; an int8 output would be refused in Prepare.

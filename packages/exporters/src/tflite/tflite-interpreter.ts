@@ -459,4 +459,11 @@ const OPERATOR_KERNELS = {
   },
   PAD: runPadFamily,
   PADV2: runPadFamily,
+  HARD_SWISH: (it, ctx) => {
+    const { out, f } = ctx;
+    it.set(
+      out,
+      Float32Array.from(f(0), (v) => (v * Math.min(6, Math.max(0, v + 3))) / 6),
+    );
+  },
 } satisfies Record<TfliteOperatorName, OperatorKernel>;

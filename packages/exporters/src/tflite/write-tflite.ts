@@ -1006,4 +1006,10 @@ const TFLITE_EMITTERS = {
     });
   },
   ...INT8_TFLITE_EMITTERS,
+  // imported activations (issue 16): one builtin each, float or int8 (the tensors carry the type)
+  relu6: (em, op) => em.builtin(Op.RELU6, 'RELU6', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)]),
+  hard_swish: (em, op) =>
+    em.builtin(Op.HARD_SWISH, 'HARD_SWISH', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)]),
+  int8_hard_swish: (em, op) =>
+    em.builtin(Op.HARD_SWISH, 'HARD_SWISH', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)]),
 } satisfies { [K in DeployOpKind]: TfliteOpEmitter<K> };

@@ -30,6 +30,7 @@ const XCORE_OPERATORS = new Set([
   'RELU',
   'RELU6',
   'RELU_N1_TO_1',
+  'HARD_SWISH',
   'PRELU',
   'MINIMUM',
   'MAXIMUM',

@@ -6,7 +6,13 @@
  * operation: 53 ≥ 2·24 + 2.) The WASM kernels and the C runtime perform the same operations in the same order,
  * so all executors agree bit for bit.
  */
-import type { Conv2DOp, FloatActivation, Padding } from '@bnn-studio/bnn-core';
+import {
+  type Conv2DOp,
+  type FloatActivation,
+  hardSwishF32,
+  type Padding,
+  relu6F32,
+} from '@bnn-studio/bnn-core';
 import { convGeometry } from '../geometry.js';
 import { expf } from './expf.js';
 
@@ -283,5 +289,22 @@ export function softmaxReference(input: Float32Array, channels: number): Float32
     }
     for (let c = 0; c < channels; c++) out[base + c] = out[base + c]! / sum;
   }
+  return out;
+}
+
+/** float RELU6: `x > 0 ? min(x, 6) : +0` (bnn-core `relu6F32`; +0 for ±0 and NaN, as the C `bnn_relu6`). */
+export function relu6Reference(input: Float32Array): Float32Array {
+  const out = new Float32Array(input.length);
+  for (let i = 0; i < input.length; i++) out[i] = relu6F32(input[i]!);
+  return out;
+}
+
+/**
+ * float HARD_SWISH in TensorFlow Lite's reference order (bnn-core `hardSwishF32`):
+ * t = f32(x + 3), r = min(6, max(0, t)), y = f32(f32(x · r) / 6).
+ */
+export function hardSwishReference(input: Float32Array): Float32Array {
+  const out = new Float32Array(input.length);
+  for (let i = 0; i < input.length; i++) out[i] = hardSwishF32(input[i]!);
   return out;
 }

@@ -25,12 +25,15 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8HardSwishElement,
+  int8HardSwishParams,
   int8MulElement,
   int8MulParams,
   int8RequantizeElement,
   int8RequantizeParams,
   int8SoftmaxParams,
   int8SoftmaxRow,
+  isHardSwishRefusal,
   multiplyByQuantizedMultiplier,
   quantizeToInt8,
   roundedAverage,
@@ -353,5 +356,18 @@ export function int8RequantizeReference(
   const p = int8RequantizeParams(inQ, outQ);
   const y = new Int8Array(x.length);
   for (let i = 0; i < x.length; i++) y[i] = clampInt(int8RequantizeElement(x[i]!, inQ, outQ, p), min, max);
+  return y;
+}
+
+/**
+ * TFLite's reference int8 `HardSwish` (int16 fixed point with `HardSwishParams` from `HardSwishPrepare`; every
+ * step in bnn-core `math/hard-swish.ts`). Throws when the scales are outside what the op's contract accepts
+ * (`checkDeployGraph` refuses those graphs first).
+ */
+export function int8HardSwishReference(x: Int8Array, inQ: Int8Quant, outQ: Int8Quant): Int8Array {
+  const p = int8HardSwishParams(inQ, outQ);
+  if (isHardSwishRefusal(p)) throw new RangeError(`int8_hard_swish: ${p.error} ${p.fix}`);
+  const y = new Int8Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = int8HardSwishElement(x[i]!, p);
   return y;
 }

@@ -20,10 +20,12 @@ import {
   denseReference,
   depthwiseConv2dReference,
   globalAvgPoolReference,
+  hardSwishReference,
   hardTanhReference,
   leakyTanhReference,
   pool2dReference,
   preluReference,
+  relu6Reference,
   reluReference,
   scaleShiftReference,
   softmaxReference,
@@ -37,6 +39,7 @@ import {
   int8DenseReference,
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
+  int8HardSwishReference,
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
@@ -126,6 +129,10 @@ export const REFERENCE_KERNELS = {
   int8_softmax: (op, [x], [a]) => int8SoftmaxReference(int8s(x), a!.channels, op.beta, quant(a)),
   int8_requantize: (op, [x], [a], out) =>
     int8RequantizeReference(int8s(x), quant(a), quant(out), op.min, op.max),
+  // imported activations (issue 16)
+  relu6: (_op, [x]) => relu6Reference(floats(x)),
+  hard_swish: (_op, [x]) => hardSwishReference(floats(x)),
+  int8_hard_swish: (_op, [x], [a], out) => int8HardSwishReference(int8s(x), quant(a), quant(out)),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */

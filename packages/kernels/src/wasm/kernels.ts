@@ -233,6 +233,10 @@ export const WASM_KERNELS = {
   int8_softmax: onReference,
   int8_mul: onReference,
   int8_requantize: onReference,
+  // imported activations (issue 16): element-wise, their reference kernels on the WASM heap's views
+  relu6: onReference,
+  hard_swish: onReference,
+  int8_hard_swish: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

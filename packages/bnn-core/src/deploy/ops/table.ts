@@ -16,6 +16,7 @@ import { denseOp } from './dense.js';
 import { depthwiseConv2dOp } from './depthwise-conv2d.js';
 import { dequantizeOp } from './dequantize.js';
 import { globalAvgpoolOp } from './global-avgpool.js';
+import { hardSwishOp } from './hard-swish.js';
 import { hardTanhOp } from './hard-tanh.js';
 import { int8AddOp } from './int8-add.js';
 import { int8Bconv2dOp } from './int8-bconv2d.js';
@@ -24,6 +25,7 @@ import { int8Conv2dOp } from './int8-conv2d.js';
 import { int8DenseOp } from './int8-dense.js';
 import { int8DepthwiseConv2dOp } from './int8-depthwise-conv2d.js';
 import { int8DequantizeOp } from './int8-dequantize.js';
+import { int8HardSwishOp } from './int8-hard-swish.js';
 import { int8MulOp } from './int8-mul.js';
 import { int8Avgpool2dOp, int8Maxpool2dOp } from './int8-pools.js';
 import { int8QuantizeOp } from './int8-quantize.js';
@@ -34,6 +36,7 @@ import { maxpool2dOp } from './maxpool2d.js';
 import { preluOp } from './prelu.js';
 import { quantizeOp } from './quantize.js';
 import { reluOp } from './relu.js';
+import { relu6Op } from './relu6.js';
 import { reshapeOp } from './reshape.js';
 import { scaleShiftOp } from './scale-shift.js';
 import { softmaxOp } from './softmax.js';
@@ -73,6 +76,10 @@ export const DEPLOY_OPS = {
   int8_softmax: int8SoftmaxOp,
   int8_mul: int8MulOp,
   int8_requantize: int8RequantizeOp,
+  // activations of imported models (issue 16): float RELU6 and HARD_SWISH, int8 HARD_SWISH
+  relu6: relu6Op,
+  hard_swish: hardSwishOp,
+  int8_hard_swish: int8HardSwishOp,
 } as const;
 
 type Table = typeof DEPLOY_OPS;

@@ -86,3 +86,11 @@ export const softmaxC: CKernel<'softmax'> = {
   emit: (_op, { inT, outT, F, n }) =>
     `bnn_softmax(${F(inT.id)}, ${F(outT.id)}, ${n / chans(inT)}, ${chans(inT)});`,
 };
+
+export const relu6C: CKernel<'relu6'> = {
+  emit: (_op, { inT, outT, F, n }) => `bnn_relu6(${F(inT.id)}, ${F(outT.id)}, ${n});`,
+};
+
+export const hardSwishC: CKernel<'hard_swish'> = {
+  emit: (_op, { inT, outT, F, n }) => `bnn_hard_swish(${F(inT.id)}, ${F(outT.id)}, ${n});`,
+};

@@ -16,9 +16,11 @@ import {
   type Int8Quant,
   int8ActivationRange,
   int8AddParams,
+  int8HardSwishParams,
   int8MulParams,
   int8RequantizeParams,
   int8SoftmaxParams,
+  isHardSwishRefusal,
   type Padding,
 } from '@bnn-studio/bnn-core';
 import { cFloat, cI32 } from '../c-literals.js';
@@ -273,5 +275,21 @@ export const int8RequantizeC: CKernel<'int8_requantize'> = {
       `bnn_s8_requantize_clamp(${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n}, ${cI32(inQ.zeroPoint)}, ` +
       `${cI32(p.multiplier)}, ${p.shift}, ${cI32(outQ.zeroPoint)}, ${op.min}, ${op.max});`
     );
+  },
+};
+
+/** int8 HARD_SWISH (TFLite's reference int16 fixed-point kernel; parameters from bnn-core's HardSwishPrepare). */
+export const int8HardSwishC: CKernel<'int8_hard_swish'> = {
+  emit(_op, c) {
+    const p = int8HardSwishParams(q(c.inT), q(c.outT));
+    if (isHardSwishRefusal(p)) throw new Error(`int8_hard_swish "${c.outT.id}": ${p.error} ${p.fix}`);
+    const params = c.e.params(
+      'bnn_s8_hard_swish_params',
+      `${c.prefix}_params`,
+      `{.input_zero_point = ${cI32(p.inputZeroPoint)}, .output_zero_point = ${cI32(p.outputZeroPoint)}, ` +
+        `.output_multiplier = ${cI32(p.outputMultiplier)}, .output_exponent = ${cI32(p.outputExponent)}, ` +
+        `.reluish_multiplier = ${cI32(p.reluishMultiplier)}, .reluish_exponent = ${cI32(p.reluishExponent)}}`,
+    );
+    return `bnn_s8_hard_swish(&${params}, ${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n});`;
   },
 };

@@ -9,10 +9,12 @@ import {
   avgpool2dC,
   concatC,
   globalAvgpoolC,
+  hardSwishC,
   hardTanhC,
   leakyTanhC,
   maxpool2dC,
   preluC,
+  relu6C,
   reluC,
   reshapeC,
   scaleShiftC,
@@ -29,6 +31,7 @@ import {
   int8DenseC,
   int8DepthwiseConv2dC,
   int8DequantizeC,
+  int8HardSwishC,
   int8Maxpool2dC,
   int8MulC,
   int8QuantizeC,
@@ -71,6 +74,10 @@ export const C_KERNELS = {
   int8_softmax: int8SoftmaxC,
   int8_mul: int8MulC,
   int8_requantize: int8RequantizeC,
+  // imported activations (issue 16)
+  relu6: relu6C,
+  hard_swish: hardSwishC,
+  int8_hard_swish: int8HardSwishC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {

@@ -16,7 +16,7 @@ import { buildXcoreBundle } from '../../xcore/bundle.js';
 import { writeTflite } from '../write-tflite.js';
 import { withFloatOutputs } from './float-outputs.js';
 import { importTflite } from './import-tflite.js';
-import { int8ElementwiseGraph, lceInt8Bnn } from './lce-fixtures.js';
+import { int8ElementwiseGraph, lceFloatActivations, lceInt8Bnn, lceInt8HardSwish } from './lce-fixtures.js';
 
 const TIMEOUT = 300_000;
 
@@ -68,6 +68,28 @@ describe('imported .tflite → firmware', () => {
     },
     TIMEOUT,
   );
+
+  // Imported activations: int8 HARD_SWISH (TFLite's int16 fixed-point kernel, bnn_s8_hard_swish) and float RELU6 /
+  // HARD_SWISH (standalone and split off fused convs / dense / add): make qemu-test bit-exact on the emulated M4,
+  // and the same sources on the host under ASan/UBSan (make host-test).
+  for (const [name, bytes, op] of [
+    ['int8 HARD_SWISH', lceInt8HardSwish(5).bytes, 'int8_hard_swish'],
+    ['float RELU6 and HARD_SWISH', lceFloatActivations(4).bytes, 'relu6'],
+  ] as const) {
+    it(
+      `${name}, imported: make qemu-test bit-exact and the host build clean under ASan/UBSan`,
+      async () => {
+        const g = withFloatOutputs(importTflite(bytes).graph!);
+        expect(g.ops.map((o) => o.op)).toContain(op);
+        const { zip } = await buildStm32Bundle(g, { goldenCount: 2, goldenSeed: 7 });
+        const result = await verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
+        expect(result.passed, result.log).toBe(true);
+        expect(result.hostSanitizersPassed, result.log).toBe(true);
+        expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+      },
+      TIMEOUT,
+    );
+  }
 
   it(
     'xcore bundle: the portable host test passes bit-exact',

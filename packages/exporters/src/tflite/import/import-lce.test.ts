@@ -665,7 +665,7 @@ describe('importTflite: refusals and corrupt files', () => {
     const mb = new TfliteModelBuilder();
     const x = mb.addTensor('x', [1, 4, 4, 32], TensorType.FLOAT32);
     const y = mb.addTensor('y', [1, 4, 4, 32], TensorType.FLOAT32);
-    mb.addBuiltin(Op.RELU6, 1, [x], [y]);
+    mb.addBuiltin(Op.MAXIMUM, 1, [x, x], [y]);
     const q = mb.addTensor('q', [1, 4, 4, 1], TensorType.INT32);
     mb.addCustom('LceQuantize', [x], [q], EMPTY_CUSTOM_OPTIONS);
     const z = mb.addTensor('z', [1, 4, 4, 32], TensorType.FLOAT32);
@@ -694,7 +694,7 @@ describe('importTflite: refusals and corrupt files', () => {
     const r = importTflite(mb.serialize());
     expect(r.graph).toBeNull();
     expect(r.refused.map((x) => [x.operatorIndex, x.op])).toEqual([
-      [0, 'RELU6'],
+      [0, 'MAXIMUM'],
       [2, 'LceBconv2d'],
     ]);
     expect(r.refused[1]!.message).toContain('RELU6');

@@ -27,8 +27,10 @@ import {
   type DeployTensor,
   INT8_SOFTMAX_MAX_DEPTH,
   type Int8Quant,
+  int8HardSwishParams,
   int8ReluBounds,
   int8SoftmaxParams,
+  isHardSwishRefusal,
   isSoftmaxOutputQuant,
   type TensorKind,
 } from '@bnn-studio/bnn-core';
@@ -102,7 +104,7 @@ type Value =
   | { v: 'flat'; src: DT; opIndex: number; name: string; quant: Int8Quant }
   | { v: 'refused' };
 
-const SUPPORTED_ACT = 'fused activation NONE or RELU (float ops also RELU_N1_TO_1).';
+const SUPPORTED_ACT = 'fused activation NONE or RELU (float ops also RELU_N1_TO_1 and RELU6).';
 const words = (c: number) => Math.ceil(c / 32);
 const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -630,11 +632,15 @@ class Importer {
     return op.builtinOptions ?? {};
   }
 
-  /** Fused activation of a float op: NONE / RELU fold into ops that take it; RELU_N1_TO_1 appends hard_tanh. */
-  floatAct(code: number, allowN1To1: boolean): 'none' | 'relu' | 'n1to1' {
+  /**
+   * Fused activation of a float op: NONE / RELU fold into ops that take it; RELU_N1_TO_1 appends hard_tanh and
+   * RELU6 a relu6 (TFLite clamps the op's float result, so the split is exact).
+   */
+  floatAct(code: number, allowN1To1: boolean): 'none' | 'relu' | 'n1to1' | 'relu6' {
     if (code === Activation.NONE) return 'none';
     if (code === Activation.RELU) return 'relu';
     if (code === Activation.RELU_N1_TO_1 && allowN1To1) return 'n1to1';
+    if (code === Activation.RELU6 && allowN1To1) return 'relu6';
     throw new RefusalSignal(`fused activation ${activationName(code)} is not supported here.`, SUPPORTED_ACT);
   }
 
@@ -647,13 +653,13 @@ class Importer {
     );
   }
 
-  /** Emits `op` writing to the operator's output, followed by a relu / hard_tanh op for a fused activation. */
+  /** Emits `op` writing to the operator's output, followed by a relu / hard_tanh / relu6 op for a fused activation. */
   emitWithAct(
     op: TfliteOperatorView,
     attrs: PendingOp['attrs'],
     ins: DT[],
     shape: number[],
-    act: 'none' | 'relu' | 'n1to1',
+    act: 'none' | 'relu' | 'n1to1' | 'relu6',
   ): void {
     if (act === 'none') {
       this.emit(attrs, ins, this.outTensor(op, 'float32', shape));
@@ -663,7 +669,7 @@ class Importer {
     const mid = this.tempDT(`${this.sg.tensors[o]!.name}:pre_activation`, 'float32', shape);
     this.emit(attrs, ins, mid);
     const out = this.outTensor(op, 'float32', shape);
-    this.emit({ op: act === 'relu' ? 'relu' : 'hard_tanh' }, [mid], out);
+    this.emit({ op: act === 'relu' ? 'relu' : act === 'relu6' ? 'relu6' : 'hard_tanh' }, [mid], out);
   }
 
   /** A SAME window equal to PAD + VALID (the padded view's pads), or a refusal naming the PAD operator. */
@@ -1694,11 +1700,6 @@ function importUnary(im: Importer, op: TfliteOperatorView, kind: 'relu' | 'hard_
     requantize(im, op, x, lo, hi);
     return;
   }
-  if (kind === 'relu6')
-    throw new RefusalSignal(
-      'float RELU6 has no deploy op.',
-      'int8 RELU6; FLOAT32 RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.',
-    );
   if (x.kind !== 'float32')
     throw new RefusalSignal(
       `its input is ${x.kind}.`,
@@ -1706,6 +1707,27 @@ function importUnary(im: Importer, op: TfliteOperatorView, kind: 'relu' | 'hard_
     );
   im.outKind(op, ['float32']);
   im.emit({ op: kind }, [x], im.outTensor(op, 'float32', x.shape));
+}
+
+/**
+ * HARD_SWISH: float → `hard_swish` (TFLite's reference float formula and order); int8 → `int8_hard_swish`
+ * (TFLite's reference int16 fixed-point kernel with HardSwishPrepare's parameters, bit for bit). Scales that
+ * TensorFlow Lite's Prepare refuses, or whose fixed-point shifts leave the exact range, are refused here.
+ */
+function importHardSwish(im: Importer, op: TfliteOperatorView): void {
+  const x = im.tensorOf(op.inputs[0]!, 'input');
+  im.expectShape(op, x.shape);
+  if (x.kind === 'int8') {
+    im.outKind(op, ['int8']);
+    const p = int8HardSwishParams(x.quant!, im.activationQuant(op.outputs[0]!));
+    if (isHardSwishRefusal(p)) throw new RefusalSignal(p.error, p.fix);
+    im.emit({ op: 'int8_hard_swish' }, [x], im.outTensor(op, 'int8', x.shape));
+    return;
+  }
+  if (x.kind !== 'float32')
+    throw new RefusalSignal(`its input is ${x.kind}.`, 'HARD_SWISH of FLOAT32 or INT8 tensors.');
+  im.outKind(op, ['float32']);
+  im.emit({ op: 'hard_swish' }, [x], im.outTensor(op, 'float32', x.shape));
 }
 
 // ---- constant folding: SHAPE → STRIDED_SLICE → PACK feeding RESHAPE ----
@@ -1852,12 +1874,6 @@ function importPrelu(im: Importer, op: TfliteOperatorView): void {
   im.emit({ op: 'prelu', alpha }, [x], im.outTensor(op, 'float32', x.shape));
 }
 
-const refuseWith =
-  (message: string, supported: string): OperatorImporter =>
-  () => {
-    throw new RefusalSignal(message, supported);
-  };
-
 /** Every TFLite / LCE operator the importer knows, one entry each. */
 const OPERATOR_IMPORTERS = {
   CONV_2D: (im, op) => importConv(im, op, false),
@@ -1880,10 +1896,7 @@ const OPERATOR_IMPORTERS = {
   RELU_N1_TO_1: (im, op) => importUnary(im, op, 'hard_tanh'),
   PRELU: importPrelu,
   RELU6: (im, op) => importUnary(im, op, 'relu6'),
-  HARD_SWISH: refuseWith(
-    'HARD_SWISH has no deploy op.',
-    'RELU, RELU_N1_TO_1 (hard tanh) and PRELU activations.',
-  ),
+  HARD_SWISH: importHardSwish,
   QUANTIZE: (im, op) => {
     const x = im.tensorOf(op.inputs[0]!, 'input');
     if (x.kind === 'int8') {
@@ -1960,6 +1973,4 @@ const OPERATOR_IMPORTERS = {
 export type ImportedOpName = keyof typeof OPERATOR_IMPORTERS;
 
 /** The operators the importer runs (folds or translates), for messages. */
-export const SUPPORTED_OPS: readonly string[] = Object.keys(OPERATOR_IMPORTERS).filter(
-  (k) => k !== 'HARD_SWISH',
-);
+export const SUPPORTED_OPS: readonly string[] = Object.keys(OPERATOR_IMPORTERS);

@@ -244,3 +244,251 @@ export function int8ElementwiseGraph(): DeployGraph {
     ],
   };
 }
+
+/**
+ * A float32 model with TFLite's float activations in LCE's layout: CONV_2D (SAME, fused RELU6) → HARD_SWISH →
+ * DEPTHWISE_CONV_2D (fused RELU6) → ADD (fused RELU6) → LceQuantize → LceBconv2d (float output, VALID) → RELU6 →
+ * RESHAPE → FULLY_CONNECTED (fused RELU6) → HARD_SWISH. Input [1, 6, 6, 4], output [1, 5].
+ */
+export function lceFloatActivations(seed: number) {
+  const r = rng(seed);
+  const mb = new TfliteModelBuilder();
+  const F = TensorType.FLOAT32;
+  const rnd = (n: number, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + r() * (hi - lo));
+  const x = mb.addTensor('serving_default_input:0', [1, 6, 6, 4], F);
+  // 0 CONV_2D 3×3 SAME, fused RELU6 (weights large enough that the clamp at 6 bites).
+  const w1 = rnd(8 * 9 * 4, -1.5, 1.5);
+  const b1 = rnd(8, -1, 3);
+  const c1 = mb.addTensor('model/conv2d/Relu6', [1, 6, 6, 8], F);
+  mb.addBuiltin(
+    Op.CONV_2D,
+    1,
+    [
+      x,
+      mb.addConstTensor('model/conv2d/w', [8, 3, 3, 4], F, w1),
+      mb.addConstTensor('model/conv2d/b', [8], F, b1),
+    ],
+    [c1],
+    conv2dOptions(Padding.SAME, 1, Activation.RELU6),
+  );
+  // 1 HARD_SWISH.
+  const h1 = mb.addTensor('model/hard_swish/mul_1', [1, 6, 6, 8], F);
+  mb.addBuiltin(Op.HARD_SWISH, 1, [c1], [h1]);
+  // 2 DEPTHWISE_CONV_2D 3×3 SAME, multiplier 1, fused RELU6.
+  const wd = rnd(9 * 8, -1, 1);
+  const bd = rnd(8, -2, 2);
+  const d1 = mb.addTensor('model/depthwise/Relu6', [1, 6, 6, 8], F);
+  mb.addBuiltin(
+    Op.DEPTHWISE_CONV_2D,
+    1,
+    [
+      h1,
+      mb.addConstTensor('model/depthwise/w', [1, 3, 3, 8], F, wd),
+      mb.addConstTensor('model/depthwise/b', [8], F, bd),
+    ],
+    [d1],
+    {
+      table: 'DepthwiseConv2DOptions',
+      values: {
+        padding: Padding.SAME,
+        stride_w: 1,
+        stride_h: 1,
+        depth_multiplier: 1,
+        fused_activation_function: Activation.RELU6,
+        dilation_w_factor: 1,
+        dilation_h_factor: 1,
+      },
+    },
+  );
+  // 3 ADD (the residual), fused RELU6.
+  const a1 = mb.addTensor('model/add/Relu6', [1, 6, 6, 8], F);
+  mb.addBuiltin(Op.ADD, 1, [h1, d1], [a1], {
+    table: 'AddOptions',
+    values: { fused_activation_function: Activation.RELU6 },
+  });
+  // 4 ADD of a per-channel constant (a bias to make signs vary before binarisation).
+  const shift = rnd(8, -4, -1);
+  const s1 = mb.addTensor('model/shift', [1, 6, 6, 8], F);
+  mb.addBuiltin(Op.ADD, 1, [a1, mb.addConstTensor('model/shift/y', [8], F, shift)], [s1], {
+    table: 'AddOptions',
+    values: { fused_activation_function: Activation.NONE },
+  });
+  // 5 LceQuantize, 6 LceBconv2d float output, VALID 3×3.
+  const p1 = mb.addTensor('model/quant_conv2d/LceQuantize', [1, 6, 6, 1], TensorType.INT32);
+  mb.addCustom('LceQuantize', [s1], [p1], EMPTY_CUSTOM_OPTIONS);
+  const K = 9 * 8;
+  const bits = Array.from({ length: 16 }, () => Array.from({ length: K }, () => (r() < 0.5 ? 1 : 0)));
+  const mult = rnd(16, 0.05, 0.3);
+  const bias = rnd(16, -1, 4);
+  const e1 = mb.addTensor('model/quant_conv2d/LceBconv2d', [1, 4, 4, 16], F);
+  mb.addCustom(
+    'LceBconv2d',
+    [
+      p1,
+      mb.addConstTensor('model/quant_conv2d/filter', [16, 3, 3, 1], TensorType.INT32, packFilter(bits, 9, 8)),
+      mb.addConstTensor('model/quant_conv2d/post_activation_multiplier', [16], F, mult),
+      mb.addConstTensor('model/quant_conv2d/post_activation_bias', [16], F, bias),
+      -1,
+    ],
+    [e1],
+    bconvOptions({
+      channels_in: 8,
+      dilation_height_factor: 1,
+      dilation_width_factor: 1,
+      fused_activation_function: Activation.NONE,
+      pad_values: 0,
+      padding: Padding.VALID,
+      stride_height: 1,
+      stride_width: 1,
+    }),
+  );
+  // 7 RELU6, 8 RESHAPE to [1, 256], 9 FULLY_CONNECTED fused RELU6, 10 HARD_SWISH.
+  const r6 = mb.addTensor('model/re_lu/Relu6', [1, 4, 4, 16], F);
+  mb.addBuiltin(Op.RELU6, 1, [e1], [r6]);
+  const flat = mb.addTensor('model/flatten/Reshape', [1, 256], F);
+  mb.addBuiltin(
+    Op.RESHAPE,
+    1,
+    [r6, mb.addConstTensor('model/flatten/shape', [2], TensorType.INT32, Int32Array.of(1, 256))],
+    [flat],
+  );
+  const wf = rnd(5 * 256, -0.3, 0.3);
+  const bf = rnd(5, -1, 1);
+  const fc = mb.addTensor('model/dense/Relu6', [1, 5], F);
+  mb.addBuiltin(
+    Op.FULLY_CONNECTED,
+    1,
+    [
+      flat,
+      mb.addConstTensor('model/dense/w', [5, 256], F, wf),
+      mb.addConstTensor('model/dense/b', [5], F, bf),
+    ],
+    [fc],
+    { table: 'FullyConnectedOptions', values: { fused_activation_function: Activation.RELU6 } },
+  );
+  const out = mb.addTensor('StatefulPartitionedCall:0', [1, 5], F);
+  mb.addBuiltin(Op.HARD_SWISH, 1, [fc], [out]);
+  mb.inputs = [x];
+  mb.outputs = [out];
+  const bytes = mb.serialize({ inputs: ['input'], outputs: ['output'] });
+  return { bytes, params: { w1, b1, wd, bd, shift, bits, mult, bias, wf, bf } };
+}
+
+/**
+ * An int8 model with int8 HARD_SWISH in LCE's layout: CONV_2D int8 (SAME, 32 channels) → HARD_SWISH (int8, finer
+ * output grid) → LceQuantize → LceBconv2d (int8 output, VALID, RELU) → HARD_SWISH (int8) → RESHAPE [1,1,1,C] →
+ * CONV_2D 1×1 (the dense layer) → RESHAPE [1, 10]. Input int8 [1, 6, 6, 3].
+ */
+export function lceInt8HardSwish(seed: number) {
+  const r = rng(seed);
+  const mb = new TfliteModelBuilder();
+  const inQ = { s: Math.fround(0.03), z: 7 };
+  const x = mb.addTensor('serving_default_input:0', [1, 6, 6, 3], TensorType.INT8, q1(inQ.s, inQ.z));
+  const c1 = 32;
+  const w1 = Int8Array.from({ length: c1 * 27 }, () => randInt(r, -127, 127));
+  const s1 = Array.from({ length: c1 }, () => Math.fround(0.003 + r() * 0.004));
+  const b1 = Int32Array.from({ length: c1 }, () => randInt(r, -3000, 3000));
+  const perChannel = (s: number[]) => ({ scale: s, zeroPoint: s.map(() => 0), quantizedDimension: 0 });
+  const y1Q = { s: Math.fround(0.04), z: -10 };
+  const y1 = mb.addTensor('model/conv2d/BiasAdd', [1, 6, 6, c1], TensorType.INT8, q1(y1Q.s, y1Q.z));
+  mb.addBuiltin(
+    Op.CONV_2D,
+    3,
+    [
+      x,
+      mb.addConstTensor('model/conv2d/Conv2D', [c1, 3, 3, 3], TensorType.INT8, w1, perChannel(s1)),
+      mb.addConstTensor(
+        'model/conv2d/bias',
+        [c1],
+        TensorType.INT32,
+        b1,
+        perChannel(s1.map((s) => Math.fround(inQ.s) * s)),
+      ),
+    ],
+    [y1],
+    conv2dOptions(Padding.SAME, 1, Activation.NONE),
+  );
+  // HARD_SWISH int8: output range [−0.375, max] on a finer grid with a zero point near the bottom.
+  const h1Q = { s: Math.fround(0.02), z: -110 };
+  const h1 = mb.addTensor('model/hard_swish/mul_1', [1, 6, 6, c1], TensorType.INT8, q1(h1Q.s, h1Q.z));
+  mb.addBuiltin(Op.HARD_SWISH, 1, [y1], [h1]);
+  const p1 = mb.addTensor('model/quant_conv2d/LceQuantize', [1, 6, 6, 1], TensorType.INT32);
+  mb.addCustom('LceQuantize', [h1], [p1], EMPTY_CUSTOM_OPTIONS);
+  const K = 9 * c1;
+  const bits = Array.from({ length: c1 }, () => Array.from({ length: K }, () => (r() < 0.5 ? 1 : 0)));
+  const m2 = Float32Array.from({ length: c1 }, () => 0.005 + r() * 0.02);
+  const b2 = Float32Array.from({ length: c1 }, () => (r() - 0.6) * 2);
+  const y2Q = { s: Math.fround(0.02), z: -40 };
+  const y2 = mb.addTensor('model/quant_conv2d/LceBconv2d', [1, 4, 4, c1], TensorType.INT8, q1(y2Q.s, y2Q.z));
+  mb.addCustom(
+    'LceBconv2d',
+    [
+      p1,
+      mb.addConstTensor(
+        'model/quant_conv2d/filter',
+        [c1, 3, 3, 1],
+        TensorType.INT32,
+        packFilter(bits, 9, c1),
+      ),
+      mb.addConstTensor('model/quant_conv2d/post_activation_multiplier', [c1], TensorType.FLOAT32, m2),
+      mb.addConstTensor('model/quant_conv2d/post_activation_bias', [c1], TensorType.FLOAT32, b2),
+      -1,
+    ],
+    [y2],
+    bconvOptions({
+      channels_in: c1,
+      dilation_height_factor: 1,
+      dilation_width_factor: 1,
+      fused_activation_function: Activation.RELU,
+      pad_values: 0,
+      padding: Padding.VALID,
+      stride_height: 1,
+      stride_width: 1,
+    }),
+  );
+  // HARD_SWISH int8 again, into a coarser grid (reluish shift > 0 and output shift −6).
+  const h2Q = { s: Math.fround(0.03), z: -90 };
+  const h2 = mb.addTensor('model/hard_swish_1/mul_1', [1, 4, 4, c1], TensorType.INT8, q1(h2Q.s, h2Q.z));
+  mb.addBuiltin(Op.HARD_SWISH, 1, [y2], [h2]);
+  const n = 16 * c1;
+  const fl = mb.addTensor('model/flatten/Reshape', [1, 1, 1, n], TensorType.INT8, q1(h2Q.s, h2Q.z));
+  mb.addBuiltin(
+    Op.RESHAPE,
+    1,
+    [h2, mb.addConstTensor('model/flatten/shape', [4], TensorType.INT32, Int32Array.of(1, 1, 1, n))],
+    [fl],
+  );
+  const w4 = Int8Array.from({ length: 10 * n }, () => randInt(r, -127, 127));
+  const s4 = Array.from({ length: 10 }, () => Math.fround(0.001 + r() * 0.002));
+  const b4 = Int32Array.from({ length: 10 }, () => randInt(r, -2000, 2000));
+  const y4Q = { s: Math.fround(0.08), z: 2 };
+  const y4 = mb.addTensor('model/dense/BiasAdd', [1, 1, 1, 10], TensorType.INT8, q1(y4Q.s, y4Q.z));
+  mb.addBuiltin(
+    Op.CONV_2D,
+    3,
+    [
+      fl,
+      mb.addConstTensor('model/dense/MatMul', [10, 1, 1, n], TensorType.INT8, w4, perChannel(s4)),
+      mb.addConstTensor(
+        'model/dense/bias',
+        [10],
+        TensorType.INT32,
+        b4,
+        perChannel(s4.map((s) => Math.fround(h2Q.s) * s)),
+      ),
+    ],
+    [y4],
+    conv2dOptions(Padding.VALID, 1, Activation.NONE),
+  );
+  const out = mb.addTensor('StatefulPartitionedCall:0', [1, 10], TensorType.INT8, q1(y4Q.s, y4Q.z));
+  mb.addBuiltin(
+    Op.RESHAPE,
+    1,
+    [y4, mb.addConstTensor('model/dense/shape', [2], TensorType.INT32, Int32Array.of(1, 10))],
+    [out],
+  );
+  mb.inputs = [x];
+  mb.outputs = [out];
+  const bytes = mb.serialize({ inputs: ['input'], outputs: ['output'] });
+  return { bytes, inQ };
+}
