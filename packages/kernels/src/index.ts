@@ -42,6 +42,7 @@ export {
   int8DenseReference,
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
+  int8MeanReference,
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,

@@ -37,6 +37,7 @@ import {
   int8DenseReference,
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
+  int8MeanReference,
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
@@ -126,6 +127,8 @@ export const REFERENCE_KERNELS = {
   int8_softmax: (op, [x], [a]) => int8SoftmaxReference(int8s(x), a!.channels, op.beta, quant(a)),
   int8_requantize: (op, [x], [a], out) =>
     int8RequantizeReference(int8s(x), quant(a), quant(out), op.min, op.max),
+  int8_mean: (_op, [x], [a], out) =>
+    int8MeanReference(int8s(x), ...hw(a!), a!.channels, quant(a), quant(out)),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */

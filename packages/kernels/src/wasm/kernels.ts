@@ -243,6 +243,7 @@ export const WASM_KERNELS = {
   int8_softmax: onReference,
   int8_mul: onReference,
   int8_requantize: onReference,
+  int8_mean: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

@@ -24,6 +24,7 @@ import { int8Conv2dOp } from './int8-conv2d.js';
 import { int8DenseOp } from './int8-dense.js';
 import { int8DepthwiseConv2dOp } from './int8-depthwise-conv2d.js';
 import { int8DequantizeOp } from './int8-dequantize.js';
+import { int8MeanOp } from './int8-mean.js';
 import { int8MulOp } from './int8-mul.js';
 import { int8Avgpool2dOp, int8Maxpool2dOp } from './int8-pools.js';
 import { int8QuantizeOp } from './int8-quantize.js';
@@ -73,6 +74,7 @@ export const DEPLOY_OPS = {
   int8_softmax: int8SoftmaxOp,
   int8_mul: int8MulOp,
   int8_requantize: int8RequantizeOp,
+  int8_mean: int8MeanOp,
 } as const;
 
 type Table = typeof DEPLOY_OPS;

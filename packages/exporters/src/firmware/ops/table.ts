@@ -30,6 +30,7 @@ import {
   int8DepthwiseConv2dC,
   int8DequantizeC,
   int8Maxpool2dC,
+  int8MeanC,
   int8MulC,
   int8QuantizeC,
   int8RequantizeC,
@@ -71,6 +72,7 @@ export const C_KERNELS = {
   int8_softmax: int8SoftmaxC,
   int8_mul: int8MulC,
   int8_requantize: int8RequantizeC,
+  int8_mean: int8MeanC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {
