@@ -50,6 +50,11 @@ function filterAndBias(
 
 export const INT8_TFLITE_EMITTERS = {
   int8_quantize: (em, op) => {
+    if (em.inputQuant && op.inputs[0] === em.deploy.input) {
+      // xcore: the file's input already is this int8 tensor (`impliedInputQuant`).
+      em.tensorOf.set(op.outputs[0]!, em.t(op.inputs[0]!));
+      return;
+    }
     em.builtin(Op.QUANTIZE, 'QUANTIZE', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], undefined, 1);
   },
   int8_dequantize: (em, op) => {
