@@ -51,7 +51,7 @@ describe('.bnn round trip', () => {
     expect(file.graph).toEqual(graph);
     expect(file.meta).toMatchObject(meta);
     expect(file.meta.producer).toMatch(/bnn-studio/);
-    expect(file.version).toEqual({ major: 1, minor: 3 });
+    expect(file.version).toEqual({ major: 1, minor: 4 });
     expect(file.numerics).toBe('float32');
   });
 
