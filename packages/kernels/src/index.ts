@@ -45,6 +45,7 @@ export {
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
   int8HardSwishReference,
+  int8MeanReference,
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,

@@ -105,6 +105,17 @@ describe.each(testProviders())('model import (%s)', (provider) => {
     const again = importTflite(file);
     expect(again.refused).toEqual([]);
     expect(again.graph!.ops.map((o) => o.op)).toEqual(importTflite(bytes).graph!.ops.map((o) => o.op));
+    // tflite-xcore too: an imported int8 model needs no calibration (the file's int8 input keeps its quantization).
+    const xc = await t.app.inject({
+      method: 'POST',
+      url: `/api/runs/${body.runId}/exports`,
+      headers: t.auth,
+      payload: { target: 'tflite-xcore' },
+    });
+    expect(xc.statusCode, xc.body).toBeLessThan(300);
+    const xback = importTflite(t.ctx.store.read(xc.json().artifact.sha256));
+    expect(xback.refused).toEqual([]);
+    expect(xback.graph!.ops.map((o) => o.op)).toEqual(importTflite(bytes).graph!.ops.map((o) => o.op));
   });
 
   it('a model whose graph maps onto studio layers gets the studio graph and its weights: they lower to the same outputs', async () => {

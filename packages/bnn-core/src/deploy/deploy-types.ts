@@ -66,6 +66,7 @@ export type { Int8DenseOp } from './ops/int8-dense.js';
 export type { Int8DepthwiseConv2DOp } from './ops/int8-depthwise-conv2d.js';
 export type { Int8DequantizeOp } from './ops/int8-dequantize.js';
 export type { Int8HardSwishOp } from './ops/int8-hard-swish.js';
+export type { Int8MeanOp } from './ops/int8-mean.js';
 export type { Int8Constant, Int8MulOp } from './ops/int8-mul.js';
 export type { Int8AvgPool2DOp, Int8MaxPool2DOp } from './ops/int8-pools.js';
 export type { Int8QuantizeOp } from './ops/int8-quantize.js';

@@ -15,6 +15,8 @@ import {
   int8ActivationRange,
   int8AddElement,
   int8AddParams,
+  int8MeanElement,
+  int8MeanParams,
   int8MulElement,
   int8MulParams,
   int8RequantizeElement,
@@ -55,7 +57,8 @@ type Int8Kind =
   | 'int8_softmax'
   | 'int8_mul'
   | 'int8_requantize'
-  | 'int8_hard_swish';
+  | 'int8_hard_swish'
+  | 'int8_mean';
 
 type Int8OracleKernel<K extends Int8Kind> = (op: DeployOpOf<K>, a: Int8OracleArgs) => Float32Array;
 
@@ -236,5 +239,17 @@ export const INT8_ORACLE = {
     const p = int8HardSwishParams(inQuant[0]!, outQuant!);
     if (isHardSwishRefusal(p)) throw new Error(`int8_hard_swish: ${p.error}`);
     return ins[0]!.map((v) => int8HardSwishElement(v, p));
+  },
+  int8_mean: (_op, { ins, inShape, inQuant, outQuant }) => {
+    const c = inShape[2]!;
+    const n = inShape[0]! * inShape[1]!;
+    const p = int8MeanParams(inQuant[0]!, outQuant!, n);
+    const y = new Float32Array(c);
+    for (let k = 0; k < c; k++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += ins[0]![i * c + k]!;
+      y[k] = clampInt(int8MeanElement(sum, n, inQuant[0]!, outQuant!, p), -128, 127);
+    }
+    return y;
   },
 } satisfies { [K in Int8Kind]: Int8OracleKernel<K> };

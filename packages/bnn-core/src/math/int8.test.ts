@@ -3,6 +3,7 @@ import {
   frexp,
   int8AddElement,
   int8AddParams,
+  int8MeanParams,
   multiplyByQuantizedMultiplier,
   quantizeMultiplier,
   quantizeToInt8,
@@ -152,5 +153,25 @@ describe('TFLite fixed-point primitives', () => {
       roundedAverage(4, 3),
       roundedAverage(-4, 3),
     ]).toEqual([3, -3, 1, -1]);
+  });
+});
+
+describe('int8 MEAN requantisation (TFLite QuantizedMeanOrSum)', () => {
+  it("folds 1/n into QuantizeMultiplier(s_in/s_out) exactly as the int64 C++: k = min(⌊log2 n⌋, 32, 31 + S), M' = (M << k) / n", () => {
+    const rnd = seededRandom(77);
+    const ns = [1, 2, 3, 4, 7, 49, 63, 64, 65, 1000, 4095, 4096, 65537, 2 ** 23 - 1, 2 ** 23];
+    for (let i = 0; i < 400; i++) {
+      const n = i < ns.length ? ns[i]! : 1 + Math.floor(rnd() * 2 ** (1 + rnd() * 22));
+      const inQ = { scale: Math.fround(2 ** (-12 + rnd() * 14)), zeroPoint: 0 };
+      const outQ = { scale: Math.fround(2 ** (-12 + rnd() * 14)), zeroPoint: 0 };
+      const { multiplier: m, shift: s } = quantizeMultiplier(inQ.scale / outQ.scale);
+      let k = BigInt(n).toString(2).length - 1;
+      k = Math.min(k, 32, 31 + s);
+      const want = { multiplier: Number((BigInt(m) << BigInt(k)) / BigInt(n)), shift: s - k };
+      expect(int8MeanParams(inQ, outQ, n), `n ${n}, s_in ${inQ.scale}, s_out ${outQ.scale}`).toEqual(want);
+    }
+    expect(() => int8MeanParams({ scale: 1, zeroPoint: 0 }, { scale: 1, zeroPoint: 0 }, 2 ** 23 + 1)).toThrow(
+      /pixels/,
+    );
   });
 });

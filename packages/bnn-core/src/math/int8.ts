@@ -478,3 +478,42 @@ export function int8ReluBounds(lo: number, hi: number, outQ: Int8Quant): [number
     hi === Number.POSITIVE_INFINITY ? INT8_MAX : Math.min(INT8_MAX, at(hi)),
   ];
 }
+
+/** The most pixels an int8 MEAN reduces: the int32 sum of `x − zp_in` (|·| ≤ 255 each) stays below 2^31. */
+export const INT8_MEAN_MAX_PIXELS = 2 ** 23;
+
+/**
+ * The requantisation of TFLite's int8 MEAN (`reference_ops::QuantizedMeanOrSum` with `compute_sum = false`, what
+ * TFLite's reduce.cc `EvalQuantizedMean` and TFLite Micro's `EvalIntegerMean` run): `(M, S) =
+ * QuantizeMultiplier(double(s_in) / double(s_out))`, then the 1/n of the mean folded in as
+ * `k = min(floor(log2 n), 32, 31 + S)`, `M' = floor(M · 2^k / n)` (int64 in C++, exact here: `M = q·n + r`,
+ * `r · 2^k < n² ≤ 2^46`), `S' = S − k`.
+ */
+export function int8MeanParams(
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  pixels: number,
+): { multiplier: number; shift: number } {
+  if (!Number.isInteger(pixels) || pixels < 1 || pixels > INT8_MEAN_MAX_PIXELS) {
+    throw new RangeError(`int8MeanParams: ${pixels} pixels (1 … ${INT8_MEAN_MAX_PIXELS})`);
+  }
+  const { multiplier, shift } = quantizeMultiplier(inQ.scale / outQ.scale);
+  const k = Math.min(31 - Math.clz32(pixels), 32, 31 + shift);
+  const q = Math.floor(multiplier / pixels);
+  const r = multiplier - q * pixels;
+  return { multiplier: q * 2 ** k + Math.floor((r * 2 ** k) / pixels), shift: shift - k };
+}
+
+/**
+ * One output of TFLite's int8 MEAN over `n` values whose int32 sum is `sum`:
+ * `zp_out + MultiplyByQuantizedMultiplier(sum − zp_in · n, M', S')`, unclamped (`int8MeanParams`).
+ */
+export function int8MeanElement(
+  sum: number,
+  pixels: number,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+  p: { multiplier: number; shift: number },
+): number {
+  return outQ.zeroPoint + multiplyByQuantizedMultiplier(sum - inQ.zeroPoint * pixels, p.multiplier, p.shift);
+}

@@ -1139,3 +1139,36 @@ void bnn_s8_hard_swish(const bnn_s8_hard_swish_params *p, const int8_t *in, int8
     out[i] = (int8_t)bnn_s8_clamp(y, -128, 127);
   }
 }
+
+void bnn_s8_mean(const int8_t *in, int8_t *out, int pixels, int channels, int32_t input_zero_point,
+                 int32_t multiplier, int32_t shift, int32_t output_zero_point) {
+  /* one channel at a time down the NHWC map (the M4 has no cache: strided loads cost as much as sequential ones),
+   * four pixels per step; the zero point is taken off once, as pixels * zero_point */
+  const bnn_s8_rq q = bnn_s8_rq_make(multiplier, shift);
+  const int32_t offset = -input_zero_point * pixels;
+  const size_t step = (size_t)channels;
+  for (int c = 0; c < channels; c++) {
+    const int8_t *p = in + c;
+    int32_t s0 = 0, s1 = 0;
+    int i = 0;
+    for (; i + 4 <= pixels; i += 4) {
+      const int8_t *r = p + (size_t)i * step;
+      s0 += (int32_t)r[0] + (int32_t)r[step];
+      s1 += (int32_t)r[2 * step] + (int32_t)r[3 * step];
+    }
+    for (; i < pixels; i++) s0 += p[(size_t)i * step];
+    const int32_t acc = s0 + s1 + offset;
+    out[c] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_requant(acc, &q), output_zero_point), -128, 127);
+  }
+}
+
+void bnn_s8_mean_ref(const int8_t *in, int8_t *out, int pixels, int channels, int32_t input_zero_point,
+                     int32_t multiplier, int32_t shift, int32_t output_zero_point) {
+  for (int c = 0; c < channels; c++) {
+    int32_t sum = 0;
+    for (int i = 0; i < pixels; i++) sum += in[(size_t)i * (size_t)channels + (size_t)c];
+    const int32_t shifted = sum - input_zero_point * pixels;
+    out[c] = (int8_t)bnn_s8_clamp(bnn_s8_wrap_add(bnn_s8_mbqm(shifted, multiplier, (int)shift), output_zero_point),
+                                  -128, 127);
+  }
+}

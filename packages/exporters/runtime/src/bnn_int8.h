@@ -256,6 +256,17 @@ void bnn_s8_requantize(const int8_t *in, int8_t *out, int n, int32_t input_zero_
  * output's quantization; QUANTIZE int8 -> int8 is act_min = -128, act_max = 127). out may equal in. */
 void bnn_s8_requantize_clamp(const int8_t *in, int8_t *out, int n, int32_t input_zero_point, int32_t multiplier,
                              int32_t shift, int32_t output_zero_point, int32_t act_min, int32_t act_max);
+/* int8 mean over height and width (TFLite int8 MEAN over axes 1, 2: reference_ops::QuantizedMeanOrSum, what
+ * TFLite's EvalQuantizedMean and TFLite Micro's EvalIntegerMean run): for each of `channels` channels of an NHWC map
+ * of `pixels` pixels, sum = the int32 sum of the channel's values,
+ *   out[c] = clamp(mbqm(sum - input_zero_point * pixels, multiplier, shift) + output_zero_point, -128, 127),
+ * where multiplier / shift already hold the 1/pixels: the exporter folds it as TFLite does (bnn-core
+ * int8MeanParams: (M, S) = QuantizeMultiplier(s_in / s_out), k = min(floor(log2 pixels), 32, 31 + S),
+ * multiplier = floor(M * 2^k / pixels), shift = S - k). pixels <= 2^23 keeps the sum exact. */
+void bnn_s8_mean(const int8_t *in, int8_t *out, int pixels, int channels, int32_t input_zero_point,
+                 int32_t multiplier, int32_t shift, int32_t output_zero_point);
+void bnn_s8_mean_ref(const int8_t *in, int8_t *out, int pixels, int channels, int32_t input_zero_point,
+                     int32_t multiplier, int32_t shift, int32_t output_zero_point);
 /* int32 accumulators -> int8 with per-channel requantization (the epilogue of conv/FC, exposed for callers
  * with their own accumulation, e.g. a binary layer writing int8): for each of `pixels` rows of `channels`,
  * out = clamp(mbqm(acc + (bias ? bias[c] : 0), multiplier[c], shift[c]) + output_offset, act_min, act_max). */

@@ -308,8 +308,8 @@ static BNN_NOINLINE void bnn_bits_out_swar_fused(const uint32_t *x, const uint32
   "add " v ", " v ", %[w0]\n\t"
 
 /*
- * Rows of exactly 8 words (1x1 convs of 225..256 input channels, dense rows) and 9 words (3x3 convs of 1..32 input
- * channels). START fills ones and twos from the first word(s): 8 words, BNN_R_PAIR0 (pair 0); 9 words,
+ * Paired bconv2d rows (bnn_pair_rows layout) of exactly 8 words (e.g. 1x1 convs of 225..256 input channels; bdense
+ * rows are not paired and take the plain loops) and 9 words (3x3 convs of 1..32 input channels). START fills ones and twos from the first word(s): 8 words, BNN_R_PAIR0 (pair 0); 9 words,
  * BNN_R_WORD0_PAIR1 (word 0 alone, the odd start of the pair layout, then pair 1 whose carry is twos). The next
  * two pairs go through one adder into twos (weight-4 carry in fours), the last pair's carry through a half adder
  * (f2 in fa). Count = bytesum(A + 4*B), nibbles A = nib(ones) + 2*nib(twos) <= 12, B = nib(fours) + nib(f2) <= 8,

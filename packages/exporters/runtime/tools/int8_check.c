@@ -636,6 +636,95 @@ static void case_requantize_clamp(uint32_t seed) {
   free(x), free(o1), free(o2);
 }
 
+/* mean over pixels: fast (strided, four pixels a step) against the reference loop, with any multiplier and shift,
+ * odd pixel counts and extreme zero points */
+static void case_mean(uint32_t seed) {
+  rng_state = seed;
+  const int pixels = rint_in(1, 70), channels = rint_in(1, 19);
+  const size_t n = (size_t)pixels * (size_t)channels;
+  int8_t *x = rand_s8(n), *o1 = (int8_t *)malloc((size_t)channels), *o2 = (int8_t *)malloc((size_t)channels);
+  int32_t m, sh;
+  rand_requant(1, &m, &sh);
+  const int32_t izp = rand_zp(), ozp = rand_zp();
+  bnn_s8_mean(x, o1, pixels, channels, izp, m, sh, ozp);
+  bnn_s8_mean_ref(x, o2, pixels, channels, izp, m, sh, ozp);
+  CHECK(memcmp(o1, o2, (size_t)channels) == 0, "mean seed %lu", (unsigned long)seed);
+  free(x), free(o1), free(o2);
+}
+
+/* TFLite's fold of 1/n into the mean's multiplier (reference_ops::QuantizedMeanOrSum), written from its
+ * definition: k = min(floor(log2 n), 32, 31 + S), M' = (M << k) / n in int64, S' = S - k */
+static void mean_fold(int32_t m, int32_t s, int n, int32_t *mo, int32_t *so) {
+  int k = 0;
+  while (((int64_t)1 << (k + 1)) <= (int64_t)n) k++;
+  if (k > 32) k = 32;
+  if (k > 31 + s) k = 31 + s;
+  *mo = (int32_t)(((int64_t)m << k) / (int64_t)n);
+  *so = s - k;
+}
+
+/* mean golden outputs from the TypeScript reference (kernels' int8MeanReference with bnn-core int8MeanParams,
+ * themselves checked against a BigInt rebuild of TFLite's QuantizedMeanOrSum): (M, S) = QuantizeMultiplier(s_in /
+ * s_out) folded here must give the exporter's (M', S'); the ties of case 1 (means 1.5, -1.5, 0.5 at scale 1 -> 2,
+ * -1, 1: SaturatingRoundingDoublingHighMul rounds half up) and saturation at zero points -128 / 127 (case 2). */
+static void check_mean_golden(void) {
+  {
+    static const int8_t x[36] = {-43,-48,-64,-16,-4,124,-4,124,-105,124,-4,124,-4,124,-4,23,-4,124,-4,124,-4,124,-4,124,-4,124,-4,124,-104,-24,-8,-56,-13,-34,-74,-82}, y[4] = {-62,127,-30,127};
+    int32_t mo, so;
+    int8_t o[4];
+    mean_fold(1342177330, 2, 9, &mo, &so);
+    CHECK(mo == 1193046515 && so == -1, "mean golden 0: fold %ld %ld", (long)mo, (long)so);
+    bnn_s8_mean(x, o, 9, 4, -3, mo, so, 10);
+    CHECK(memcmp(o, y, 4) == 0, "mean golden 0");
+    bnn_s8_mean_ref(x, o, 9, 4, -3, mo, so, 10);
+    CHECK(memcmp(o, y, 4) == 0, "mean golden 0 (ref)");
+  }
+  {
+    static const int8_t x[6] = {1,-3,5,2,0,-4}, y[3] = {2,-1,1};
+    int32_t mo, so;
+    int8_t o[3];
+    mean_fold(1073741824, 1, 2, &mo, &so);
+    CHECK(mo == 1073741824 && so == 0, "mean golden 1: fold %ld %ld", (long)mo, (long)so);
+    bnn_s8_mean(x, o, 2, 3, 0, mo, so, 0);
+    CHECK(memcmp(o, y, 3) == 0, "mean golden 1");
+    bnn_s8_mean_ref(x, o, 2, 3, 0, mo, so, 0);
+    CHECK(memcmp(o, y, 3) == 0, "mean golden 1 (ref)");
+  }
+  {
+    static const int8_t x[147] = {70,-2,86,-50,-26,-70,98,-122,62,-106,14,38,96,16,0,-53,-96,80,104,120,72,-40,40,-45,7,44,-20,-84,108,44,-20,-84,108,44,-20,-84,108,44,-20,-84,108,44,-121,-84,108,44,-20,-84,108,44,-20,-84,108,44,-20,-84,108,44,-121,-85,-1,-61,-82,70,-2,88,-88,-72,36,-124,0,48,-96,80,64,11,-33,-66,22,-114,-90,121,-75,65,-36,-36,-36,119,-36,-36,-36,-36,-36,119,-37,112,-32,-112,-128,-80,32,-48,91,-17,-13,-89,75,32,-48,-64,-16,-5,15,-109,-57,-122,62,-106,-87,37,24,104,120,72,-40,40,56,8,-104,-125,-8,-56,88,-88,84,-12,20,-76,112,-32,-112,27,-27,-24,-8,-56,88}, y[3] = {127,127,127};
+    int32_t mo, so;
+    int8_t o[3];
+    mean_fold(1677721545, 7, 49, &mo, &so);
+    CHECK(mo == 1095654886 && so == 2, "mean golden 2: fold %ld %ld", (long)mo, (long)so);
+    bnn_s8_mean(x, o, 49, 3, -128, mo, so, 127);
+    CHECK(memcmp(o, y, 3) == 0, "mean golden 2");
+    bnn_s8_mean_ref(x, o, 49, 3, -128, mo, so, 127);
+    CHECK(memcmp(o, y, 3) == 0, "mean golden 2 (ref)");
+  }
+  {
+    static const int8_t x[5] = {-88,-72,35,23,-5}, y[5] = {-47,-40,6,1,-12};
+    int32_t mo, so;
+    int8_t o[5];
+    mean_fold(1840700221, -1, 1, &mo, &so);
+    CHECK(mo == 1840700221 && so == -1, "mean golden 3: fold %ld %ld", (long)mo, (long)so);
+    bnn_s8_mean(x, o, 1, 5, 5, mo, so, -7);
+    CHECK(memcmp(o, y, 5) == 0, "mean golden 3");
+    bnn_s8_mean_ref(x, o, 1, 5, 5, mo, so, -7);
+    CHECK(memcmp(o, y, 5) == 0, "mean golden 3 (ref)");
+  }
+  {
+    static const int8_t x[30] = {16,0,48,-96,80,64,112,-32,-112,-128,-80,32,107,-10,-18,-122,62,-106,14,38,94,54,46,-58,126,-42,78,1,-99,9}, y[2] = {-96,-112};
+    int32_t mo, so;
+    int8_t o[2];
+    mean_fold(1158510858, -1, 15, &mo, &so);
+    CHECK(mo == 617872457 && so == -4, "mean golden 4: fold %ld %ld", (long)mo, (long)so);
+    bnn_s8_mean(x, o, 15, 2, 17, mo, so, -100);
+    CHECK(memcmp(o, y, 2) == 0, "mean golden 4");
+    bnn_s8_mean_ref(x, o, 15, 2, 17, mo, so, -100);
+    CHECK(memcmp(o, y, 2) == 0, "mean golden 4 (ref)");
+  }
+}
+
 /* softmax golden rows from the TypeScript reference (bnn-core int8SoftmaxRow, itself checked against a BigInt
  * rebuild of TFLite's kernel): beta 1 / scale 0.0625, beta 1.7 / scale 0.11, beta 1 / scale 8 */
 static void check_softmax_golden(void) {
@@ -698,6 +787,7 @@ static void run_seed(uint32_t seed) {
   case_softmax(seed ^ 0x9e3779b1u);
   case_mul(seed ^ 0x7f4a7c15u);
   case_requantize_clamp(seed ^ 0x94d049bbu);
+  case_mean(seed ^ 0x2545f491u);
 }
 
 /* Larger conv shapes through the SMLAD main loop: 3x3 same, Cin multiple of 4, plus 1x1 and stride 2. */
@@ -741,6 +831,7 @@ int main(void) {
   check_large_conv();
   check_softmax_golden();
   check_hard_swish_golden();
+  check_mean_golden();
   for (size_t i = 0; i < sizeof regression_seeds / sizeof regression_seeds[0]; i++) run_seed(regression_seeds[i]);
   for (uint32_t s = 0; s < (uint32_t)INT8_CHECK_CASES && failures < 20; s++) run_seed(0x1000u + s * 2654435761u);
   printf("outputs compared: conv %lu, depthwise %lu, fully connected %lu, pool %lu\n", compared[0], compared[1],

@@ -47,6 +47,7 @@ describe('random architectures', () => {
       'int8_dense',
       'int8_add',
       'int8_bconv2d',
+      'int8_mean',
       'conv2d',
       'bconv2d',
     ]) {

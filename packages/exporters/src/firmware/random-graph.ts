@@ -520,6 +520,15 @@ function finish(g: GraphBuilder, start: string, seed: number, input: string): De
     x = g.chance(0.2) ? g.int8Bconv(x) : g.bconv(x);
     if (g.kind(x) === 'float32' && g.chance(0.6)) x = g.floatOp(x);
   }
+  if (g.kind(x) === 'int8' && g.shape(x).length === 3 && g.chance(0.4)) {
+    // int8 global average pooling (TFLite int8 MEAN over height and width, as xcore files hold it)
+    x = g.add({
+      op: 'int8_mean',
+      sourceNode: g.node('int8_mean'),
+      inputs: [x],
+      outputs: [g.tensor([g.shape(x)[2]!], 'int8', g.int8Quant(g.q(x).scale * 0.5))],
+    });
+  }
   if (g.kind(x) === 'int8') x = g.int8Dequantize(x);
   const classes = g.int(2, 10);
   const kind = g.tensors.find((t) => t.id === x)!.kind;

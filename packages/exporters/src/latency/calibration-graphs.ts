@@ -405,6 +405,13 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
   x = g.int8Bitpack(x);
   x = bconv(g, x, 2 * c, 3, 1, 'same', { bitpacked: true });
   x = int8Bconv(g, x, c, seed % 2 ? 1 : 3, seed % 2 ? 'valid' : 'same');
+  // TFLite's int8 MEAN over height and width (xcore's global average pooling) beside the float one.
+  const meanQ = g.add({
+    op: 'int8_mean',
+    sourceNode: g.node('int8_mean'),
+    inputs: [x],
+    outputs: [g.tensor([c], 'int8', g.int8Quant(g.q(x).scale * 0.6))],
+  });
   const f = g.int8Dequantize(x);
   const gap = g.add({
     op: 'global_avgpool',
@@ -439,6 +446,7 @@ function int8Family(h: number, cin: number, c: number, seed: number): DeployGrap
     unary(g, 'softmax', logits),
     deq,
     g.int8Dequantize(probs),
+    g.int8Dequantize(meanQ),
   ]);
 }
 

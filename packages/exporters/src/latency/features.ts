@@ -431,6 +431,10 @@ export const COST_FEATURES = {
   int8_add: elementwise('int8_add'),
   int8_mul: elementwise('int8_mul'),
   int8_requantize: elementwise('int8_requantize'),
+  int8_mean: (_op, io) => {
+    const x = io.inputs[0]!;
+    return { variant: 'int8_mean', features: { elems: prod(x.shape), outC: channels(x), one: 1 } };
+  },
   int8_softmax: (_op, io) => {
     const x = io.inputs[0]!;
     return { variant: 'int8_softmax', features: { elems: prod(x.shape), rows: pixelsOf(x), one: 1 } };

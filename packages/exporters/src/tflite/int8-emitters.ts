@@ -50,6 +50,11 @@ function filterAndBias(
 
 export const INT8_TFLITE_EMITTERS = {
   int8_quantize: (em, op) => {
+    if (em.inputQuant && op.inputs[0] === em.deploy.input) {
+      // xcore: the file's input already is this int8 tensor (`impliedInputQuant`).
+      em.tensorOf.set(op.outputs[0]!, em.t(op.inputs[0]!));
+      return;
+    }
     em.builtin(Op.QUANTIZE, 'QUANTIZE', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], undefined, 1);
   },
   int8_dequantize: (em, op) => {
@@ -200,6 +205,14 @@ export const INT8_TFLITE_EMITTERS = {
         `.tflite writer: int8_requantize "${op.sourceNode}" clamps to [${op.min}, ${op.max}], which no TFLite int8 QUANTIZE / RELU / RELU6 / RELU_N1_TO_1 computes.`,
       );
   },
+  int8_mean: (em, op) => {
+    // TFLite int8 MEAN over axes [1, 2] with keep_dims false (LCE's converter's global average pooling).
+    const axes = em.constI32('axes', [2], Int32Array.of(1, 2));
+    em.builtin(Op.MEAN, 'MEAN', [em.t(op.inputs[0]!), axes], [em.t(op.outputs[0]!)], {
+      table: 'ReducerOptions',
+      values: { keep_dims: 0 },
+    });
+  },
   int8_softmax: (em, op) => {
     em.builtin(Op.SOFTMAX, 'SOFTMAX', [em.t(op.inputs[0]!)], [em.t(op.outputs[0]!)], {
       table: 'SoftmaxOptions',
@@ -253,7 +266,8 @@ export const INT8_TFLITE_EMITTERS = {
     | 'int8_bconv2d'
     | 'int8_softmax'
     | 'int8_mul'
-    | 'int8_requantize']: TfliteOpEmitter<K>;
+    | 'int8_requantize'
+    | 'int8_mean']: TfliteOpEmitter<K>;
 };
 
 function emitInt8Pool(

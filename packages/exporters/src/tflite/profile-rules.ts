@@ -167,6 +167,7 @@ const XCORE_RULES = {
   int8_softmax: expressible,
   int8_mul: expressible,
   int8_requantize: expressible,
+  int8_mean: expressible,
   int8_quantize: expressible,
   int8_dequantize: expressible,
   int8_bitpack: expressible,

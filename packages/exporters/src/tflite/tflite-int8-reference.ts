@@ -10,8 +10,11 @@
  *   `QuantizeMultiplier(double)`; conv / depthwise / fully-connected: `double(s_in)·double(s_w[c])/double(s_out)`;
  * - ADD: left shift 20, per-input multipliers `s_i / (2·max(s1, s2))`, output `2·max / float(2^20·s_out)`;
  * - MUL: `(x1 − z1)·(x2 − z2)` requantised by `s1·s2/s_out`; RELU / QUANTIZE (int8 → int8): `(x − z_in)`
- *   requantised by `s_in/s_out`; MEAN over H, W: `reference_integer_ops::Mean` (sum of `x − z_in`, requantised by
- *   `s_in/s_out`, divided by the count rounding half away from zero);
+ *   requantised by `s_in/s_out`; MEAN over H, W (keep_dims false): `reference_ops::QuantizedMeanOrSum`, what
+ *   TFLite's reduce.cc `EvalQuantizedMean` and TFLite Micro's `EvalIntegerMean` run — the int32 sum minus
+ *   `z_in·n`, requantised by `QuantizeMultiplier(s_in/s_out)` with 1/n folded in (`k = min(⌊log2 n⌋, 32, 31 + S)`,
+ *   `M' = (M << k) / n`, `S' = S − k`), plus `z_out`, saturated (older TFLite builds took
+ *   `reference_integer_ops::Mean`, dividing after the requantisation, or a float path: not modelled);
  * - pools over the in-bounds taps (average: C division of `sum ± count/2`);
  * - LceQuantize of int8: bit 1 (−1) where `q < zero_point`; LceBconv2d: `dot = K − 2·popcount`, fused ReLU as
  *   `max(dot, 0)`, int8 output `sat(round(float(float(dot·m') + b')))`, `m' = float(m/s_out)`,
@@ -20,7 +23,8 @@
  *   (`refHardSwishInt8`: float32 `s_in/128`, multipliers `hires/s_out` and `hires/(3/32768)`, QuantizeMultiplier
  *   then DownScaleInt32ToInt16Multiplier; gemmlowp's int16 rounding doubling high multiply, TFLite's truncating
  *   one, saturating left shifts, the relu-ish factor `(r + 2^15) >> 1`);
- * SOFTMAX (int8) is not modelled: `runTfliteInt8Reference` stops before it and returns its input (the logits).
+ * - SOFTMAX (int8): TFLite's reference fixed-point kernel (`refSoftmaxInt8`, gemmlowp `exp_on_negative_values`,
+ *   output scale 1/256, zero point −128).
  */
 import type { TfliteModelView, TfliteOperatorView } from './read-tflite.js';
 import { TensorType } from './schema.js';
@@ -329,20 +333,22 @@ const ACT_RELU = 1;
  * Runs an int8 `.tflite` (batch 1) on one int8 input sample with the reference above, operator by operator.
  * Refuses (throws, naming the operator) what TFLite or LCE would refuse: a non-int8 activation tensor, DEQUANTIZE
  * to a non-float output, fused activations other than NONE / RELU, an LceBconv2d with SAME zero-padding and a
- * fused activation. Returns every computed tensor's values; `stoppedAt` is the SOFTMAX it stopped before, if any.
+ * fused activation. Returns every computed tensor's values; `softmaxInput` is the tensor the (last) SOFTMAX reads
+ * (the logits), if the file has one.
  */
 export function runTfliteInt8Reference(
   model: TfliteModelView,
   input: ArrayLike<number>,
-): { values: ReferenceValues; stoppedAt: number | null } {
+): { values: ReferenceValues; softmaxInput: number | null } {
   const sg = model.subgraphs[0]!;
   const values: ReferenceValues = new Map([[sg.inputs[0]!, Array.from(input)]]);
   const tensor = (i: number) => sg.tensors[i]!;
   const get = (i: number) => values.get(i) ?? constant(model, i);
+  let softmaxInput: number | null = null;
   for (let index = 0; index < sg.operators.length; index++) {
     const op = sg.operators[index]!;
     const name = `operator ${index} (${op.opName})`;
-    if (op.opName === 'SOFTMAX') return { values, stoppedAt: index };
+    if (op.opName === 'SOFTMAX') softmaxInput = op.inputs[0]!;
     const out = op.outputs[0]!;
     const outT = tensor(out);
     const o = op.builtinOptions ?? {};
@@ -354,7 +360,7 @@ export function runTfliteInt8Reference(
     };
     values.set(out, runOperator(model, op, name, { get, map3, tensor, act, o, outT }));
   }
-  return { values, stoppedAt: null };
+  return { values, softmaxInput };
 }
 
 interface OpEnv {
@@ -517,21 +523,42 @@ function runOperator(model: TfliteModelView, op: TfliteOperatorView, name: strin
       const [qi, qo] = [int8(x0), int8(op.outputs[0]!)];
       const axes = get(x1);
       if (axes.join() !== '1,2') throw new Error(`reference: ${name} over axes ${axes.join()} (1,2 only)`);
+      if (o.keep_dims) throw new Error(`reference: ${name} keep_dims (TFLite's optimized int8 kernel path)`);
       const x = map3(x0);
-      const n = x.h * x.w;
-      const m = Math.fround(qi.s) / Math.fround(qo.s);
+      const n = BigInt(x.h * x.w);
+      // Prepare: QuantizeMultiplier(double(s_in) / double(s_out)); Eval folds 1/n into it (int64 arithmetic).
+      const [m, shift] = quantizeMultiplier(qi.s / qo.s);
+      let k = BigInt(n.toString(2).length - 1); // 63 − CountLeadingZeros(n)
+      if (k > 32n) k = 32n;
+      if (k > BigInt(31 + shift)) k = BigInt(31 + shift);
+      const mk = (m << k) / n;
+      const sk = shift - Number(k);
       const y: number[] = [];
       for (let c = 0; c < x.c; c++) {
-        let acc = 0;
-        for (let p = 0; p < n; p++) acc += x.d[p * x.c + c]! - qi.z;
-        acc = mulByQuantizedMultiplier(acc, m);
-        acc = Math.trunc(acc > 0 ? (acc + Math.trunc(n / 2)) / n : (acc - Math.trunc(n / 2)) / n);
-        y.push(sat8(acc + qo.z));
+        let sum = 0n;
+        for (let p = 0; p < x.h * x.w; p++) sum += BigInt(x.d[p * x.c + c]!);
+        const shifted = BigInt.asIntN(32, sum - BigInt(qi.z) * n);
+        const left = sk > 0 ? BigInt(sk) : 0n;
+        const right = sk > 0 ? 0n : BigInt(-sk);
+        const v = roundingDivideByPot(srdhm(BigInt.asIntN(32, shifted << left), mk), right);
+        y.push(sat8(Number(v) + qo.z));
       }
       return y;
     }
     case 'RESHAPE':
       return get(x0).slice();
+    case 'SOFTMAX': {
+      const [qi, qo] = [int8(x0), int8(op.outputs[0]!)];
+      // TFLite's int8 Prepare: the output is fixed at scale 1/256, zero point −128.
+      if (qo.z !== -128 || qo.s !== 1 / 256)
+        throw new Error(`reference: ${name} output quantization ${qo.s}, ${qo.z}`);
+      const x = get(x0);
+      const depth = tensor(x0).shape.at(-1)!;
+      const y: number[] = [];
+      for (let r = 0; r < x.length; r += depth)
+        y.push(...refSoftmaxInt8(x.slice(r, r + depth), o.beta as number, qi.s));
+      return y;
+    }
     case 'PAD': {
       const x = get(x0);
       const pads = get(x1);

@@ -2,10 +2,11 @@
  * A small reference interpreter for the TensorFlow Lite subset this package writes (builtins and LCE ops),
  * used by tests to check that an exported file computes what the studio computes. Float tensors are plain
  * floats; int8 tensors are simulated as real values rounded to their int8 grid (dequantise inputs, compute in
- * float, quantise the output), which is TFLite's int8 semantics up to fixed-point rounding. Bit-packed INT32
+ * float, quantise the output), which is TFLite's int8 semantics up to fixed-point rounding (int8 MEAN is computed
+ * in TFLite's fixed point). Bit-packed INT32
  * tensors follow LCE (bit 1 = −1). Batch 1.
  */
-import { window2d } from '@bnn-studio/bnn-core';
+import { int8MeanElement, int8MeanParams, window2d } from '@bnn-studio/bnn-core';
 import { readTflite, type TfliteModelView, type TfliteTensorView } from './read-tflite.js';
 import { TensorType, type TfliteOperatorName } from './schema.js';
 
@@ -403,6 +404,26 @@ const OPERATOR_KERNELS = {
     const x = f(0);
     const [, h, w, ch] = shapeOf(op.inputs[0]!) as [number, number, number, number];
     const y = new Float32Array(ch);
+    const inT = it.tensor(op.inputs[0]!);
+    const outT = it.tensor(out);
+    if (inT.type === TensorType.INT8 && outT.type === TensorType.INT8) {
+      // int8 MEAN in TFLite's fixed point (its float simulation would differ by a step): int32 sums of the
+      // integer values, 1/n folded into the requantisation (bnn-core int8MeanParams).
+      const q = (t: TfliteTensorView) => ({
+        scale: t.quantization!.scale[0]!,
+        zeroPoint: t.quantization!.zeroPoint[0]!,
+      });
+      const [inQ, outQ] = [q(inT), q(outT)];
+      const p = int8MeanParams(inQ, outQ, h * w);
+      for (let k = 0; k < ch; k++) {
+        let sum = 0;
+        for (let i = 0; i < h * w; i++) sum += Math.round(x[i * ch + k]! / inQ.scale) + inQ.zeroPoint;
+        const yq = Math.max(-128, Math.min(127, int8MeanElement(sum, h * w, inQ, outQ, p)));
+        y[k] = outQ.scale * (yq - outQ.zeroPoint);
+      }
+      it.set(out, y);
+      return;
+    }
     for (let p = 0; p < h * w; p++) for (let k = 0; k < ch; k++) y[k]! += x[p * ch + k]!;
     for (let k = 0; k < ch; k++) y[k]! /= h * w;
     it.set(out, y);

@@ -16,6 +16,7 @@ import {
   type DeployOpKind,
   type DeployOpOf,
   type DeployTensor,
+  type Int8Quant,
 } from '@bnn-studio/bnn-core';
 import { deployGraphProblems } from '../bnn/validate-graph.js';
 import { ExportRefusedError } from '../errors.js';
@@ -103,9 +104,14 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
   const refusals = listTfliteRefusals(deploy, profile);
   if (refusals.length > 0) throw refusals[0]!;
   let ranges: Map<string, Range> | null = null;
+  const inputQuant = profile === 'xcore' ? impliedInputQuant(deploy) : null;
   if (profile === 'xcore') {
     const cal = options.calibration;
-    if (!cal || ('batch' in cal && cal.batch < 1)) {
+    // A graph whose only float tensor is an input quantised straight to int8 (an imported int8 model) needs no
+    // calibration: the file's int8 input takes that quantization.
+    const onlyInputFloat = deploy.tensors.every((t) => t.kind !== 'float32' || t.id === deploy.input);
+    if (!cal && inputQuant && onlyInputFloat) ranges = new Map();
+    else if (!cal || ('batch' in cal && cal.batch < 1)) {
       throw new ExportRefusedError({
         nodeId: '',
         rule: 'xcore.calibration_data_required',
@@ -113,8 +119,7 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
         fix: 'Pass calibration: { data, batch } with 50–500 training samples (or the ranges from await calibrateTflite(deploy, { data, batch })).',
         target: 'tflite-xcore',
       });
-    }
-    if ('ranges' in cal) {
+    } else if ('ranges' in cal) {
       ranges = new Map(Object.entries(cal.ranges));
       const missing = deploy.tensors.find((t) => t.kind === 'float32' && !ranges!.has(t.id));
       if (missing)
@@ -126,7 +131,28 @@ export function writeTfliteWithReport(deploy: DeployGraph, options: WriteTfliteO
       ranges = calibrateRanges(deploy, cal, evaluate);
     }
   }
-  return new TfliteEmitter(deploy, profile, ranges, profile === 'xcore' && options.io === 'float32').run();
+  return new TfliteEmitter(
+    deploy,
+    profile,
+    ranges,
+    profile === 'xcore' && options.io === 'float32',
+    inputQuant,
+  ).run();
+}
+
+/**
+ * The quantization of a float graph input that only feeds `int8_quantize` ops of one quantization (an imported
+ * int8 model's input): the xcore file's int8 input takes it and those QUANTIZE operators vanish, so the file
+ * imports back to the same graph. Null otherwise.
+ */
+export function impliedInputQuant(deploy: DeployGraph): Int8Quant | null {
+  const input = deploy.tensors.find((t) => t.id === deploy.input);
+  if (input?.kind !== 'float32' || deploy.outputs.includes(deploy.input)) return null;
+  const consumers = deploy.ops.filter((o) => o.inputs.includes(deploy.input));
+  if (consumers.length === 0 || consumers.some((o) => o.op !== 'int8_quantize')) return null;
+  const qs = consumers.map((o) => deploy.tensors.find((t) => t.id === o.outputs[0])!.quant!);
+  const q = qs[0]!;
+  return qs.every((x) => x.scale === q.scale && x.zeroPoint === q.zeroPoint) ? q : null;
 }
 
 const words = (c: number) => Math.ceil(c / 32);
@@ -159,10 +185,14 @@ export class TfliteEmitter {
     readonly profile: TfliteProfile,
     ranges: Map<string, Range> | null,
     readonly floatIo = false,
+    /** `impliedInputQuant` of the graph (xcore): the file's int8 input, its `int8_quantize` ops not written. */
+    readonly inputQuant: Int8Quant | null = null,
   ) {
     this.byId = new Map(deploy.tensors.map((t) => [t.id, t]));
     this.int8 = profile === 'xcore';
     if (ranges) this.assignQuant(ranges);
+    if (inputQuant)
+      this.quant.set(deploy.input, { scale: [inputQuant.scale], zeroPoint: [inputQuant.zeroPoint] });
   }
 
   /** int8 parameters per float tensor; tensors an op needs to share parameters (pools, reshape, concat) share them. */

@@ -3,8 +3,10 @@
 // TFLite/LCE int8 reference (tflite-int8-reference.ts), which refuses any operator TFLite or LCE would refuse.
 // On every image, every operator the studio has an int8 kernel for (conv, depthwise, fully-connected, add, pools,
 // LceQuantize, LceBconv2d with int8 output) is also run with the studio's kernels on the reference's inputs:
-// int8 outputs equal. The file's argmax equals the studio's (kernels engine on the float deploy graph). The
-// whole split runs in the exporters bench (BNN_EXPORTERS_BENCH=xcore-split).
+// int8 outputs equal. The file's argmax equals the studio's (kernels engine on the float deploy graph). The file
+// imported back (importTflite: every operator, int8 MEAN and SOFTMAX included) runs whole in the studio's engine:
+// its int8 outputs equal the reference's on every image. The whole split runs in the exporters bench
+// (BNN_EXPORTERS_BENCH=xcore-split).
 import { describe, expect, it } from 'vitest';
 import { readTflite } from './read-tflite.js';
 import { writeTflite } from './write-tflite.js';
@@ -30,8 +32,22 @@ describe('tflite-xcore exports on the MNIST test split', async () => {
       expect(r.argmaxAgree, `${c.id}: ${r.argmaxAgree}/${r.images}`).toBe(r.images);
       // the studio's int8 kernels equal the reference on every operator they cover, on real activations
       expect(r.studio.mismatches, c.id).toEqual([]);
-      for (const name of ['CONV_2D', 'DEPTHWISE_CONV_2D', 'LceQuantize', 'LceBconv2d', 'ADD'])
+      for (const name of [
+        'CONV_2D',
+        'DEPTHWISE_CONV_2D',
+        'LceQuantize',
+        'LceBconv2d',
+        'ADD',
+        'MEAN',
+        'SOFTMAX',
+      ])
         expect(r.studio.compared[name] ?? 0, `${c.id}: ${name}`).toBeGreaterThan(0);
+      // the imported file, run whole by the studio: int8 outputs equal, argmax 100 % equal
+      expect(r.imported.refused, c.id).toEqual([]);
+      expect(r.imported.values, c.id).toBeGreaterThan(0);
+      expect(r.imported.first, c.id).toEqual([]);
+      expect(r.imported.mismatchingImages, c.id).toBe(0);
+      expect(r.imported.argmaxAgree, c.id).toBe(r.images);
       console.info(
         c.id,
         'compared with the studio:',

@@ -2,7 +2,7 @@
  * The built-in MNIST test split through `tflite-xcore` exports (issue #14): each preset the xcore profile accepts,
  * lowered with seeded weights and calibrated on real MNIST training images, is exported, read back and run
  * image by image with the independent TFLite/LCE int8 reference (`tflite-int8-reference.ts`), beside the studio's
- * engine on the same deploy graph. Used by `xcore-test-split.test.ts` (a slice) and the exporters bench (the whole
+ * engine on the same deploy graph, and the file imported back (`importTflite`) run whole by the studio's engine. Used by `xcore-test-split.test.ts` (a slice) and the exporters bench (the whole
  * split). Presets with a 96×96 input see each digit upsampled (nearest) and, for 3 channels, repeated.
  */
 import {
@@ -22,9 +22,12 @@ import {
   int8Conv2dReference,
   int8DenseReference,
   int8DepthwiseConv2dReference,
+  int8MeanReference,
   int8Pool2dReference,
+  int8SoftmaxReference,
 } from '@bnn-studio/kernels';
 import { type CalibrationRanges, calibrateTflite } from './calibrate.js';
+import { importTflite } from './import/import-tflite.js';
 import { listTfliteRefusals } from './profile-rules.js';
 import { readTflite, type TfliteModelView } from './read-tflite.js';
 import { TensorType } from './schema.js';
@@ -99,6 +102,23 @@ export interface SplitResult {
   logits: number[][];
   /** The studio's int8 kernels on every operator they cover, against the reference, over all images. */
   studio: StudioComparison;
+  /** The file imported back (`importTflite`) and run whole by the studio's engine, against the reference. */
+  imported: ImportedComparison;
+}
+
+/** The studio's own run of the imported file (its whole output) against the reference's output. */
+export interface ImportedComparison {
+  /** Operators the importer refused (`op #index`); the rest is empty when any is refused. */
+  refused: string[];
+  /** Output values compared (images × output size). */
+  values: number;
+  /** Images whose int8 output differs from the reference's in any value, and the values that differ. */
+  mismatchingImages: number;
+  mismatchingValues: number;
+  /** Images where the imported model's output and the reference's output have the same argmax. */
+  argmaxAgree: number;
+  /** The first few differences, for messages. */
+  first: string[];
 }
 
 /** Runs `count` test images through the file (reference) and the studio's engine (wasm) on the deploy graph. */
@@ -111,27 +131,60 @@ export async function runTestSplit(c: XcorePresetCase, count: number): Promise<S
   const studio = engine.run(x, n)[0]!;
   engine.dispose();
   const classes = studio.length / n;
+  // The file imported back: the studio's engine runs the imported int8 graph on the same float images (its
+  // int8_quantize is the file's input QUANTIZE, so both sides see the same int8 input).
+  const im = importTflite(c.bytes);
+  const imported: ImportedComparison = {
+    refused: im.refused.map((r) => `${r.op} #${r.operatorIndex}: ${r.message}`),
+    values: 0,
+    mismatchingImages: 0,
+    mismatchingValues: 0,
+    argmaxAgree: 0,
+    first: [],
+  };
+  let importedOut: Float32Array | null = null;
+  if (im.graph) {
+    const e = await createEngine(im.graph);
+    importedOut = e.run(x, n)[0]!;
+    e.dispose();
+  }
   let agree = 0;
   const logits: number[][] = [];
   const studioCmp: StudioComparison = { compared: {}, notInStudio: {}, mismatches: [] };
+  const sg = c.model.subgraphs[0]!;
   for (let i = 0; i < n; i++) {
     const xq = quantizeInput(c.model, x.subarray(i * size, (i + 1) * size));
-    const { values, stoppedAt } = runTfliteInt8Reference(c.model, xq);
-    const sg = c.model.subgraphs[0]!;
-    const last = stoppedAt === null ? sg.outputs[0]! : sg.operators[stoppedAt]!.inputs[0]!;
+    const { values, softmaxInput } = runTfliteInt8Reference(c.model, xq);
+    const last = softmaxInput ?? sg.outputs[0]!;
     const y = values.get(last)!;
     logits.push(y);
     compareWithStudio(c.model, values, studioCmp);
     if (argmax(y) === argmax(studio.subarray(i * classes, (i + 1) * classes))) agree++;
+    if (importedOut) {
+      const want = values.get(sg.outputs[0]!)!;
+      const got = importedOut.subarray(i * want.length, (i + 1) * want.length);
+      let bad = 0;
+      want.forEach((v, k) => {
+        if (got[k] !== v) {
+          bad++;
+          if (imported.first.length < 5)
+            imported.first.push(`image ${i} value ${k}: studio ${got[k]}, reference ${v}`);
+        }
+      });
+      imported.values += want.length;
+      imported.mismatchingValues += bad;
+      if (bad > 0) imported.mismatchingImages++;
+      if (argmax(want) === argmax(got)) imported.argmaxAgree++;
+    }
   }
-  return { id: c.id, images: n, argmaxAgree: agree, logits, studio: studioCmp };
+  return { id: c.id, images: n, argmaxAgree: agree, logits, studio: studioCmp, imported };
 }
 
 /**
  * The studio's int8 kernels (kernels' reference kernels, which the WASM kernels equal bit for bit) on one
  * operator of the file, fed the reference's values of its inputs: the operator's output as the studio computes
- * it, or null when the studio has no int8 op for it (MUL, ADD of a constant, RELU, MEAN, int8 → int8 QUANTIZE,
- * PAD, RESHAPE).
+ * it, or null when this comparison does not run it (MUL, ADD of a constant, RELU, int8 → int8 QUANTIZE, PAD,
+ * RESHAPE: the whole-file run of the imported model covers them).
  */
 export function studioInt8Operator(
   model: TfliteModelView,
@@ -239,6 +292,13 @@ export function studioInt8Operator(
           strides: win.strides,
           padding,
         });
+      case 'MEAN':
+        if (o.keep_dims) return null;
+        return int8MeanReference(i8(x), ...hw(x), t(x).shape[3]!, quant(x), quant(out));
+      case 'SOFTMAX': {
+        const depth = t(x).shape.at(-1)!;
+        return int8SoftmaxReference(i8(x), depth, o.beta as number, quant(x));
+      }
       case 'LceQuantize':
         return int8BitpackReference(i8(x), t(x).shape.at(-1)!, quant(x).zeroPoint);
       case 'LceBconv2d': {

@@ -27,6 +27,8 @@ import {
   int8AddParams,
   int8HardSwishElement,
   int8HardSwishParams,
+  int8MeanElement,
+  int8MeanParams,
   int8MulElement,
   int8MulParams,
   int8RequantizeElement,
@@ -369,5 +371,27 @@ export function int8HardSwishReference(x: Int8Array, inQ: Int8Quant, outQ: Int8Q
   if (isHardSwishRefusal(p)) throw new RangeError(`int8_hard_swish: ${p.error} ${p.fix}`);
   const y = new Int8Array(x.length);
   for (let i = 0; i < x.length; i++) y[i] = int8HardSwishElement(x[i]!, p);
+  return y;
+}
+
+/**
+ * TFLite int8 MEAN over height and width (`reference_ops::QuantizedMeanOrSum`): per channel
+ * `clamp(zp_out + MBQM(Σ x − zp_in·n, M', S'), −128, 127)`, `n = h·w`, the 1/n folded into `M'·2^(S'−31) ≈
+ * s_in / (s_out·n)` (bnn-core `int8MeanParams`). Pixels outer, channels inner: one pass over the NHWC map.
+ */
+export function int8MeanReference(
+  x: Int8Array,
+  h: number,
+  w: number,
+  c: number,
+  inQ: Int8Quant,
+  outQ: Int8Quant,
+): Int8Array {
+  const n = h * w;
+  const p = int8MeanParams(inQ, outQ, n);
+  const sums = new Int32Array(c);
+  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) sums[k]! += x[i * c + k]!;
+  const y = new Int8Array(c);
+  for (let k = 0; k < c; k++) y[k] = clampInt(int8MeanElement(sums[k]!, n, inQ, outQ, p), INT8_MIN, INT8_MAX);
   return y;
 }

@@ -40,6 +40,7 @@ import {
   int8DepthwiseConv2dReference,
   int8DequantizeReference,
   int8HardSwishReference,
+  int8MeanReference,
   int8MulReference,
   int8Pool2dReference,
   int8QuantizeReference,
@@ -133,6 +134,8 @@ export const REFERENCE_KERNELS = {
   relu6: (_op, [x]) => relu6Reference(floats(x)),
   hard_swish: (_op, [x]) => hardSwishReference(floats(x)),
   int8_hard_swish: (_op, [x], [a], out) => int8HardSwishReference(int8s(x), quant(a), quant(out)),
+  int8_mean: (_op, [x], [a], out) =>
+    int8MeanReference(int8s(x), ...hw(a!), a!.channels, quant(a), quant(out)),
 } satisfies { [K in DeployOpKind]: ReferenceKernel<K> };
 
 /** Runs `op` on one sample with its reference kernel. */

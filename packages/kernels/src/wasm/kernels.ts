@@ -237,6 +237,7 @@ export const WASM_KERNELS = {
   relu6: onReference,
   hard_swish: onReference,
   int8_hard_swish: onReference,
+  int8_mean: onReference,
 } satisfies { [K in DeployOpKind]: WasmKernel<K> };
 
 /** Prepares `planned` with its WASM kernel. */

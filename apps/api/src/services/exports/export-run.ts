@@ -62,8 +62,10 @@ export async function exportRun(ctx: ServiceCtx, runId: string, target: ExportTa
 }
 
 /**
- * An imported run's export: its stored deploy graph (no lowering, no training data). The int8 xcore targets need
- * calibration data the studio does not have for it, so they are refused with the exporter's calibration rule.
+ * An imported run's export: its stored deploy graph (no lowering, no training data). An imported int8 model (its
+ * only float tensor the input, quantised straight to int8) writes tflite-xcore without calibration (the file's
+ * input takes that quantization); one with float tensors inside needs calibration data the studio does not have
+ * for it, so tflite-xcore is refused with the exporter's calibration rule.
  */
 async function exportImportedRun(
   ctx: ServiceCtx,

@@ -26,6 +26,7 @@ import { int8DenseOp } from './int8-dense.js';
 import { int8DepthwiseConv2dOp } from './int8-depthwise-conv2d.js';
 import { int8DequantizeOp } from './int8-dequantize.js';
 import { int8HardSwishOp } from './int8-hard-swish.js';
+import { int8MeanOp } from './int8-mean.js';
 import { int8MulOp } from './int8-mul.js';
 import { int8Avgpool2dOp, int8Maxpool2dOp } from './int8-pools.js';
 import { int8QuantizeOp } from './int8-quantize.js';
@@ -80,6 +81,7 @@ export const DEPLOY_OPS = {
   relu6: relu6Op,
   hard_swish: hardSwishOp,
   int8_hard_swish: int8HardSwishOp,
+  int8_mean: int8MeanOp,
 } as const;
 
 type Table = typeof DEPLOY_OPS;

@@ -17,6 +17,7 @@ import {
   int8ActivationRange,
   int8AddParams,
   int8HardSwishParams,
+  int8MeanParams,
   int8MulParams,
   int8RequantizeParams,
   int8SoftmaxParams,
@@ -291,5 +292,20 @@ export const int8HardSwishC: CKernel<'int8_hard_swish'> = {
         `.reluish_multiplier = ${cI32(p.reluishMultiplier)}, .reluish_exponent = ${cI32(p.reluishExponent)}}`,
     );
     return `bnn_s8_hard_swish(&${params}, ${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${c.n});`;
+  },
+};
+
+/** int8 mean over height and width (TFLite int8 MEAN): the 1/n folded into the multiplier here, as TFLite's kernel
+ * folds it (bnn-core `int8MeanParams`). */
+export const int8MeanC: CKernel<'int8_mean'> = {
+  emit(_op, c) {
+    const inQ = q(c.inT);
+    const outQ = q(c.outT);
+    const n = pixels(c.inT);
+    const p = int8MeanParams(inQ, outQ, n);
+    return (
+      `bnn_s8_mean(${CI8(c, c.inT.id)}, ${I8(c, c.outT.id)}, ${n}, ${chans(c.inT)}, ${cI32(inQ.zeroPoint)}, ` +
+      `${cI32(p.multiplier)}, ${p.shift}, ${cI32(outQ.zeroPoint)});`
+    );
   },
 };

@@ -33,6 +33,7 @@ import {
   int8DequantizeC,
   int8HardSwishC,
   int8Maxpool2dC,
+  int8MeanC,
   int8MulC,
   int8QuantizeC,
   int8RequantizeC,
@@ -78,6 +79,7 @@ export const C_KERNELS = {
   relu6: relu6C,
   hard_swish: hardSwishC,
   int8_hard_swish: int8HardSwishC,
+  int8_mean: int8MeanC,
 } satisfies { [K in DeployOpKind]: CKernel<K> };
 
 type AnyCKernel = {

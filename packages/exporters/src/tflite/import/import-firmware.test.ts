@@ -1,4 +1,5 @@
-// An imported LCE-layout int8 BNN (with TFLite's int8 SOFTMAX head) exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
+// An imported LCE-layout int8 BNN (with TFLite's int8 SOFTMAX head; and a global-average-pooling head with int8
+// MEAN) exported to firmware: the STM32L4 bundle's `make qemu-test` (Cortex-M4 on QEMU)
 // and the xcore bundle's portable `make host-test` pass, bit-exact with the studio's own run of the imported
 // graph (the bundles' golden vectors come from kernels' reference engine). The firmware returns float outputs, so
 // the int8 logits are dequantized (withFloatOutputs); without it the code generator refuses the int8 output.
@@ -16,7 +17,7 @@ import { buildXcoreBundle } from '../../xcore/bundle.js';
 import { writeTflite } from '../write-tflite.js';
 import { withFloatOutputs } from './float-outputs.js';
 import { importTflite } from './import-tflite.js';
-import { int8ElementwiseGraph, lceFloatActivations, lceInt8Bnn, lceInt8HardSwish } from './lce-fixtures.js';
+import { int8ElementwiseGraph, lceFloatActivations, lceInt8Bnn, lceInt8GapModel, lceInt8HardSwish } from './lce-fixtures.js';
 
 const TIMEOUT = 300_000;
 
@@ -90,6 +91,28 @@ describe('imported .tflite → firmware', () => {
       TIMEOUT,
     );
   }
+
+  it(
+    'int8 MEAN (global average pooling, bnn_s8_mean) → FULLY_CONNECTED → SOFTMAX, imported from LCE’s layout: make qemu-test bit-exact, host ASan/UBSan clean',
+    async () => {
+      const bytes = lceInt8GapModel(11, {
+        h: 5,
+        w: 7,
+        c: 12,
+        inQ: { s: 0.04, z: -128 },
+        meanQ: { s: 0.013, z: 37 },
+        classes: 6,
+      });
+      const g = withFloatOutputs(importTflite(bytes).graph!);
+      expect(g.ops.map((o) => o.op)).toContain('int8_mean');
+      const { zip } = await buildStm32Bundle(g, { goldenCount: 2, goldenSeed: 9 });
+      const result = await verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
+      expect(result.passed, result.log).toBe(true);
+      expect(result.hostSanitizersPassed).toBe(true);
+      expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+    },
+    TIMEOUT,
+  );
 
   it(
     'xcore bundle: the portable host test passes bit-exact',

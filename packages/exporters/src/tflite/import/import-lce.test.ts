@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { rng } from '../../bnn/test-graphs.js';
 import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from '../lce-options.js';
 import { TfliteModelBuilder } from '../model-builder.js';
+import { readTflite } from '../read-tflite.js';
 import { Activation, BuiltinOperator as Op, Padding, TensorType } from '../schema.js';
 import {
   at,
@@ -18,11 +19,19 @@ import {
   refConvInt8,
   refSoftmaxInt8,
   roundAway,
+  runTfliteInt8Reference,
   sat8,
 } from '../tflite-int8-reference.js';
 import { TfliteImportError } from './import-errors.js';
 import { importTflite } from './import-tflite.js';
-import { conv2dOptions, lceInt8Bnn, packFilter, randInt } from './lce-fixtures.js';
+import {
+  conv2dOptions,
+  type Int8GapParams,
+  lceInt8Bnn,
+  lceInt8GapModel,
+  packFilter,
+  randInt,
+} from './lce-fixtures.js';
 
 // The independent reference (TFLite's integer arithmetic in BigInt, LCE's binary ops) is ../tflite-int8-reference.ts.
 
@@ -472,6 +481,92 @@ describe('importTflite: an int8 BNN in LCE’s converter layout', () => {
     const xf = Float32Array.from(xq, (v) => Math.fround(xQ.s * (v - xQ.z)));
     const [out] = await runDeployGraph(r.graph!, xf, { backend: 'reference' });
     expect(Array.from(out!)).toEqual(want);
+  });
+
+  it('imports int8 MEAN (global average pooling) exactly: seeded sizes, scales, extreme zero points and ties against the TFLite reference', async () => {
+    const r = rng(2026);
+    const draws: Int8GapParams[] = [
+      // ties: s_in = s_out, n = 2 and 4, so sums of odd totals are exact halves (SRDHM rounds them up)
+      { h: 1, w: 2, c: 7, inQ: { s: 0.05, z: 0 }, meanQ: { s: 0.05, z: 0 }, classes: 3 },
+      { h: 2, w: 2, c: 5, inQ: { s: 0.125, z: -3 }, meanQ: { s: 0.125, z: 5 }, classes: 4 },
+      // extreme zero points, saturation both ways
+      { h: 7, w: 7, c: 9, inQ: { s: 0.1, z: -128 }, meanQ: { s: 0.01, z: 127 }, classes: 10 },
+      { h: 3, w: 5, c: 4, inQ: { s: 0.03, z: 127 }, meanQ: { s: 0.004, z: -128 }, classes: 2 },
+      // a single pixel (mean = requantisation) and a large map
+      { h: 1, w: 1, c: 16, inQ: { s: 0.02, z: 9 }, meanQ: { s: 0.07, z: -7 }, classes: 5 },
+      { h: 24, w: 17, c: 3, inQ: { s: 0.011, z: -60 }, meanQ: { s: 0.009, z: 40 }, classes: 6 },
+    ];
+    for (let i = 0; i < 14; i++) {
+      const z = () => (r() < 0.3 ? (r() < 0.5 ? -128 : 127) : randInt(r, -128, 127));
+      draws.push({
+        h: randInt(r, 1, 11),
+        w: randInt(r, 1, 11),
+        c: randInt(r, 1, 40),
+        inQ: { s: Math.fround(0.001 + r() * 0.2), z: z() },
+        meanQ: { s: Math.fround(0.001 + r() * 0.2), z: z() },
+        classes: randInt(r, 2, 10),
+      });
+    }
+    for (const [k, p] of draws.entries()) {
+      const bytes = lceInt8GapModel(100 + k, p);
+      const im = importTflite(bytes);
+      expect(im.refused, `draw ${k}`).toEqual([]);
+      expect(im.operators.map((o) => `${o.op}:${o.became.join('+')}`)).toEqual([
+        'MEAN:int8_mean',
+        'FULLY_CONNECTED:int8_dense',
+        'SOFTMAX:int8_softmax',
+      ]);
+      const model = readTflite(bytes);
+      const n = p.h * p.w * p.c;
+      for (let s = 0; s < 3; s++) {
+        const xq = Array.from({ length: n }, () =>
+          s === 0 ? (r() < 0.5 ? -128 : 127) : s === 1 ? randInt(r, -3, 3) + p.inQ.z : randInt(r, -128, 127),
+        ).map((v) => Math.max(-128, Math.min(127, v)));
+        const { values } = runTfliteInt8Reference(model, xq);
+        const sg = model.subgraphs[0]!;
+        const meanWant = values.get(sg.operators[0]!.outputs[0]!)!;
+        const want = values.get(sg.outputs[0]!)!;
+        const xf = Float32Array.from(xq, (v) => Math.fround(Math.fround(p.inQ.s) * (v - p.inQ.z)));
+        const g = im.graph!;
+        const meanId = g.ops.find((o) => o.op === 'int8_mean')!.outputs[0]!;
+        for (const backend of ['reference', 'wasm'] as const) {
+          const [mean, out] = await runDeployGraph({ ...g, outputs: [meanId, ...g.outputs] }, xf, {
+            backend,
+          });
+          expect(Array.from(mean!), `draw ${k} sample ${s} ${backend}: MEAN`).toEqual(meanWant);
+          expect(Array.from(out!), `draw ${k} sample ${s} ${backend}`).toEqual(want);
+        }
+      }
+    }
+  });
+
+  it('refuses int8 MEAN with keep_dims true (TFLite runs it through its optimized kernel, which rounds differently), naming the operator', () => {
+    const bytes = lceInt8GapModel(1, {
+      h: 3,
+      w: 3,
+      c: 4,
+      inQ: { s: 0.1, z: 0 },
+      meanQ: { s: 0.1, z: 0 },
+      classes: 2,
+    });
+    const model = readTflite(bytes);
+    const sg = model.subgraphs[0]!;
+    // flip keep_dims in the written options (ReducerOptions' only field)
+    const mb = new TfliteModelBuilder();
+    const x = mb.addTensor('x', [1, 3, 3, 4], TensorType.INT8, { scale: [0.1], zeroPoint: [0] });
+    const axes = mb.addConstTensor('axes', [2], TensorType.INT32, Int32Array.of(1, 2));
+    const y = mb.addTensor('y', [1, 1, 1, 4], TensorType.INT8, { scale: [0.1], zeroPoint: [0] });
+    mb.addBuiltin(Op.MEAN, 1, [x, axes], [y], { table: 'ReducerOptions', values: { keep_dims: 1 } });
+    mb.inputs = [x];
+    mb.outputs = [y];
+    const r = importTflite(mb.serialize());
+    expect(sg.operators[0]!.opName).toBe('MEAN');
+    expect(r.graph).toBeNull();
+    expect(r.refused).toHaveLength(1);
+    expect(r.refused[0]!.operatorIndex).toBe(0);
+    expect(r.refused[0]!.op).toBe('MEAN');
+    expect(r.refused[0]!.message).toMatch(/keep_dims/);
+    expect(r.refused[0]!.supported).toMatch(/INT8 MEAN over axes \[1, 2\].*keep_dims false/);
   });
 
   it('imports a 20 KB int8 BNN in well under a second', () => {

@@ -62,7 +62,43 @@ describe('arm .tflite round trip', () => {
 });
 
 describe('xcore .tflite import', () => {
-  it('int8 MUL/ADD by constants (the xcore scale_shift) import as int8_mul / int8_add; the rest is refused by operator', async () => {
+  it('the xcore export of every preset the profile accepts imports whole, and re-exports (tflite-xcore, no calibration needed) to a file that imports to the identical graph', async () => {
+    const cases = presetDeployGraphs(1).filter((p) => listTfliteRefusals(p.deploy, 'xcore').length === 0);
+    expect(cases.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['quicknet-28', 'quicknet-96', 'vww-quicknet']),
+    );
+    for (const { id, deploy } of cases) {
+      const n = deploy.tensors.find((t) => t.id === deploy.input)!.shape.reduce((a, b) => a * b, 1);
+      const calibration = await calibrateTflite(deploy, {
+        data: randomFloats(rng(7), 4 * n, 0, 1),
+        batch: 4,
+      });
+      const r = importTflite(writeTflite(deploy, { profile: 'xcore', calibration }));
+      expect(r.refused, id).toEqual([]);
+      const g = r.graph!;
+      // global average pooling is TFLite's int8 MEAN, the head TFLite's int8 SOFTMAX
+      expect(
+        g.ops.map((o) => o.op),
+        id,
+      ).toEqual(expect.arrayContaining(['int8_mean', 'int8_softmax']));
+      expect(
+        g.tensors.filter((t) => t.kind === 'float32').map((t) => t.id),
+        id,
+      ).toEqual([g.input]);
+      // The imported graph is all int8 after its input: the xcore writer takes the input's quantization from its
+      // int8_quantize and writes no QUANTIZE for it, so no calibration is needed.
+      const again = writeTflite(g, { profile: 'xcore' });
+      const back = importTflite(again);
+      expect(back.refused, id).toEqual([]);
+      expect(normalized(back.graph!), id).toEqual(normalized(g));
+      expect(writeTflite(back.graph!, { profile: 'xcore' }), id).toEqual(again);
+      // and through the arm profile too
+      const arm = importTflite(writeTflite(g, { profile: 'arm' }));
+      expect(normalized(arm.graph!), id).toEqual(normalized(g));
+    }
+  });
+
+  it('int8 MUL/ADD by constants (the xcore scale_shift) import as int8_mul / int8_add; nothing is refused', async () => {
     const cases = [
       ...presetDeployGraphs(1).filter((p) => listTfliteRefusals(p.deploy, 'xcore').length === 0),
       { id: 'xcore graph', deploy: buildXcoreGraph(5) },
@@ -83,10 +119,9 @@ describe('xcore .tflite import', () => {
       for (const o of ops.filter((o) => o.startsWith('MUL:') || o.startsWith('ADD:')))
         expect(o, id).toMatch(/^(MUL:(int8_mul|skipped)|ADD:(int8_add|skipped))$/);
       imported += ops.filter((o) => o === 'MUL:int8_mul').length;
-      // What is still refused is named with its operator, never approximated.
-      // int8 RELU / QUANTIZE of another quantization are int8_requantize now; int8 MEAN (TFLite's int8 reduction
-      // differs between its kernel paths) and the xcore writer's int8 → int8 DEQUANTIZE stay refused.
-      for (const x of r.refused) expect(['MEAN', 'DEQUANTIZE'], id).toContain(x.op);
+      // Nothing is refused: int8 RELU / QUANTIZE of another quantization are int8_requantize, int8 MEAN is
+      // int8_mean, and the writer's int8 → int8 view of an int8_dequantize is QUANTIZE.
+      expect(r.refused, id).toEqual([]);
     }
     expect(imported).toBeGreaterThan(0);
   });

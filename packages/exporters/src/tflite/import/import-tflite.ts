@@ -25,6 +25,7 @@ import {
   type DeployGraph,
   type DeployOp,
   type DeployTensor,
+  INT8_MEAN_MAX_PIXELS,
   INT8_SOFTMAX_MAX_DEPTH,
   type Int8Quant,
   int8HardSwishParams,
@@ -1814,18 +1815,33 @@ function foldPack(im: Importer, op: TfliteOperatorView): void {
 function importMean(im: Importer, op: TfliteOperatorView): void {
   const x = im.tensorOf(op.inputs[0]!, 'input');
   const axes = Array.from(im.constOf(op.inputs[1]!, 'axes').data).sort();
-  if (x.kind !== 'float32')
-    throw new RefusalSignal(
-      `its input is ${x.kind}.`,
-      'FLOAT32 MEAN over height and width (global average pooling).',
-    );
+  const supported =
+    'FLOAT32 or INT8 MEAN over axes [1, 2] of a [1, H, W, C] map with keep_dims false (global average pooling).';
+  if (x.kind !== 'float32' && x.kind !== 'int8')
+    throw new RefusalSignal(`its input is ${x.kind}.`, supported);
   if (x.shape.length !== 3 || axes.join() !== '1,2')
-    throw new RefusalSignal(`it averages axes [${axes}].`, 'MEAN over axes [1, 2] of a [1, H, W, C] map.');
+    throw new RefusalSignal(`it averages axes [${axes}].`, supported);
   if (num(im.options(op), 'keep_dims'))
-    throw new RefusalSignal('keep_dims is true.', 'MEAN with keep_dims false.');
-  im.outKind(op, ['float32']);
+    throw new RefusalSignal(
+      x.kind === 'int8'
+        ? 'keep_dims is true (TFLite runs int8 MEAN with keep_dims through another kernel than its reference one, which rounds differently).'
+        : 'keep_dims is true.',
+      supported,
+    );
   const c = x.shape[2]!;
   im.expectShape(op, [c]);
+  if (x.kind === 'int8') {
+    // TFLite's int8 reduction (QuantizedMeanOrSum): int32 sum, 1/n folded into the s_in/s_out multiplier.
+    im.outKind(op, ['int8']);
+    if (x.shape[0]! * x.shape[1]! > INT8_MEAN_MAX_PIXELS)
+      throw new RefusalSignal(
+        `it averages ${x.shape[0]! * x.shape[1]!} pixels.`,
+        `${supported} At most ${INT8_MEAN_MAX_PIXELS} pixels.`,
+      );
+    im.emit({ op: 'int8_mean' }, [x], im.outTensor(op, 'int8', [c]));
+    return;
+  }
+  im.outKind(op, ['float32']);
   im.emit({ op: 'global_avgpool' }, [x], im.outTensor(op, 'float32', [c]));
 }
 

@@ -492,3 +492,64 @@ export function lceInt8HardSwish(seed: number) {
   const bytes = mb.serialize({ inputs: ['input'], outputs: ['output'] });
   return { bytes, inQ };
 }
+
+/** Parameters of `lceInt8GapModel`: an `h × w × c` int8 map, its mean's and the dense head's quantizations. */
+export interface Int8GapParams {
+  h: number;
+  w: number;
+  c: number;
+  inQ: { s: number; z: number };
+  meanQ: { s: number; z: number };
+  classes: number;
+}
+
+/**
+ * A Keras `GlobalAveragePooling2D → Dense` head as LCE's converter writes it for an int8 model: MEAN over the
+ * reduction indices [1, 2] (an INT32 constant) with keep_dims false → FULLY_CONNECTED int8 (per-tensor filter,
+ * INT32 bias at `s_in · s_w`) → SOFTMAX (output 1/256, −128). Input `[1, h, w, c]` int8.
+ */
+export function lceInt8GapModel(seed: number, p: Int8GapParams): Uint8Array {
+  const r = rng(seed);
+  const mb = new TfliteModelBuilder();
+  const x = mb.addTensor(
+    'serving_default_input:0',
+    [1, p.h, p.w, p.c],
+    TensorType.INT8,
+    q1(p.inQ.s, p.inQ.z),
+  );
+  const axes = mb.addConstTensor(
+    'model/global_average_pooling2d/Mean/reduction_indices',
+    [2],
+    TensorType.INT32,
+    Int32Array.of(1, 2),
+  );
+  const m = mb.addTensor(
+    'model/global_average_pooling2d/Mean',
+    [1, p.c],
+    TensorType.INT8,
+    q1(p.meanQ.s, p.meanQ.z),
+  );
+  mb.addBuiltin(Op.MEAN, 1, [x, axes], [m], { table: 'ReducerOptions', values: { keep_dims: 0 } });
+  const ws = Math.fround(0.002 + r() * 0.01);
+  const w = Int8Array.from({ length: p.classes * p.c }, () => randInt(r, -127, 127));
+  const wT = mb.addConstTensor('model/dense/MatMul', [p.classes, p.c], TensorType.INT8, w, q1(ws, 0));
+  const bs = Math.fround(p.meanQ.s) * ws;
+  const bT = mb.addConstTensor(
+    'model/dense/BiasAdd/ReadVariableOp',
+    [p.classes],
+    TensorType.INT32,
+    Int32Array.from({ length: p.classes }, () => randInt(r, -300, 300)),
+    q1(bs, 0),
+  );
+  const lq = { s: Math.fround(Math.max(1e-3, bs * Math.sqrt(p.c) * 40)), z: randInt(r, -20, 20) };
+  const logits = mb.addTensor('model/dense/BiasAdd', [1, p.classes], TensorType.INT8, q1(lq.s, lq.z));
+  mb.addBuiltin(Op.FULLY_CONNECTED, 4, [m, wT, bT], [logits], {
+    table: 'FullyConnectedOptions',
+    values: { fused_activation_function: Activation.NONE },
+  });
+  const out = mb.addTensor('StatefulPartitionedCall:0', [1, p.classes], TensorType.INT8, q1(1 / 256, -128));
+  mb.addBuiltin(Op.SOFTMAX, 2, [logits], [out], { table: 'SoftmaxOptions', values: { beta: 1 } });
+  mb.inputs = [x];
+  mb.outputs = [out];
+  return mb.serialize({ inputs: ['input'], outputs: ['output'] });
+}
