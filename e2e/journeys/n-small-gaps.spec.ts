@@ -20,6 +20,11 @@ test('composer: kernel_size 5, an error never covers the next node, the layer ta
 
   // A preset with an error in a middle layer: the erroring node ends above the next one.
   await page.getByRole('button', { name: 'Presets' }).click();
+  // A documented accuracy says which first/last layers it was measured with (issue 14: presets ship them int8).
+  await expect(page.getByTestId('preset-accuracy-larq-mnist')).toContainText('same graph as shipped');
+  await expect(page.getByTestId('preset-accuracy-xnornet-small')).toContainText(
+    'measured with float32 first/last layers, not the int8 first/last layers this preset ships with',
+  );
   await page.getByRole('button', { name: /^Open Larq MNIST/ }).click();
   await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
   const first = page.locator('.react-flow__node').filter({ hasText: 'QuantConv2D' }).first();

@@ -146,7 +146,9 @@ export {
 export { Rng, seededRandom } from './math/rng.js';
 export type { AxisWindow, Window2d, WindowPadding } from './math/window.js';
 export { axisWindow, window2d, windowExtent } from './math/window.js';
-export type { DocumentedAccuracy } from './presets/documented-accuracy.js';
+export { PRESET_FIRST_LAST_PRECISION } from './presets/builders.js';
+export type { DocumentedAccuracy, FirstLastMeasured } from './presets/documented-accuracy.js';
+export { documentedAccuracyNote } from './presets/documented-accuracy.js';
 export type { LayerPrecision } from './presets/first-last.js';
 export { firstLastLayers, withFirstLastPrecision } from './presets/first-last.js';
 export { GraphBuilder } from './presets/graph-builder.js';

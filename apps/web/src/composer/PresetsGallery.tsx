@@ -1,5 +1,5 @@
 'use client';
-import { getPreset, listPresets } from '@bnn-studio/bnn-core';
+import { documentedAccuracyNote, getPreset, listPresets } from '@bnn-studio/bnn-core';
 import { useEffect, useMemo, useState } from 'react';
 import { estimateDeployment } from '../lib/deploy-estimate';
 import { formatMs, TARGETS } from '../lib/targets';
@@ -50,9 +50,13 @@ export function PresetsGallery({ onClose }: { onClose(): void }) {
             <p>{p.description}</p>
             <p className="help">
               Input [{p.inputShape.join('×')}]
-              {p.documentedAccuracy
-                ? ` · ${(p.documentedAccuracy.accuracy * 100).toFixed(1)}%${p.documentedAccuracy.sd !== undefined ? ` ± ${(p.documentedAccuracy.sd * 100).toFixed(1)}` : ''} on ${p.documentedAccuracy.dataset} after ${p.documentedAccuracy.epochs} epoch(s)${p.documentedAccuracy.seeds.length > 1 ? ` (mean of ${p.documentedAccuracy.seeds.length} seeds)` : ' (one seed)'}`
-                : ' · no accuracy measured here'}
+              {p.documentedAccuracy ? (
+                <span data-testid={`preset-accuracy-${p.id}`}>
+                  {` · ${(p.documentedAccuracy.accuracy * 100).toFixed(1)}%${p.documentedAccuracy.sd !== undefined ? ` ± ${(p.documentedAccuracy.sd * 100).toFixed(1)}` : ''} on ${p.documentedAccuracy.dataset} after ${p.documentedAccuracy.epochs} epoch(s)${p.documentedAccuracy.seeds.length > 1 ? ` (mean of ${p.documentedAccuracy.seeds.length} seeds)` : ' (one seed)'}; ${documentedAccuracyNote(p.documentedAccuracy)}`}
+                </span>
+              ) : (
+                ' · no accuracy measured here'
+              )}
               {typeof latency[p.id] === 'number' ? (
                 <span data-testid={`preset-latency-${p.id}`}>
                   {' '}

@@ -1,4 +1,5 @@
 import type { GraphSpec, ParamValue } from '../spec/graph-types.js';
+import { type LayerPrecision, withFirstLastPrecision } from './first-last.js';
 import { GraphBuilder } from './graph-builder.js';
 import { standardRecipe, type TrainRecipe } from './recipes.js';
 
@@ -61,8 +62,8 @@ function larqMnist(): GraphSpec {
 }
 
 /**
- * The smallest preset, designed to stay well under 16 KiB of packed weights: Larq's MNIST trunk with a float
- * first convolution (288 float weights, +1 KiB, keeps the pixels' grey levels instead of ±1 kernels) and without
+ * The smallest preset, designed to stay well under 16 KiB of packed weights: Larq's MNIST trunk with a real-valued
+ * first convolution (288 weights, int8 as shipped; keeps the pixels' grey levels instead of ±1 kernels) and without
  * the hidden dense layer — the 3×3×64 binary feature map feeds the binary classifier directly. The classifier's
  * BatchNorm learns a scale: without it the 10 logits have unit variance and the softmax can never become
  * confident (training loss stalls near 0.5). Both changes measured on a held-out fifth of the training split
@@ -71,7 +72,7 @@ function larqMnist(): GraphSpec {
 function mnistTiny(): GraphSpec {
   const b = new GraphBuilder(
     'MNIST tiny',
-    'A compact BNN for MNIST under 16 KiB packed: a float 3×3 first convolution, two binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier (BatchNorm with a learned scale).',
+    'A compact BNN for MNIST under 16 KiB packed: an int8 3×3 first convolution, two binary 3×3 convolutions with pooling and BatchNorm, flattened straight into a binary classifier (BatchNorm with a learned scale).',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
@@ -86,13 +87,13 @@ function mnistTiny(): GraphSpec {
 
 /**
  * MNIST under 8 KiB packed: mnist-tiny with 40 instead of 64 filters in its last binary convolution, so the
- * classifier reads 3×3×40 features (the float first conv keeps the grey levels, the classifier BatchNorm learns a
+ * classifier reads 3×3×40 features (the int8 first conv keeps the grey levels, the classifier BatchNorm learns a
  * scale as in mnist-tiny).
  */
 function mnist8k(): GraphSpec {
   const b = new GraphBuilder(
     'MNIST 8 KiB',
-    'A BNN for MNIST under 8 KiB packed: a float 3×3 first convolution, binary 3×3 convolutions of 64 and 40 filters with pooling and BatchNorm, flattened into a binary classifier (BatchNorm with a learned scale).',
+    'A BNN for MNIST under 8 KiB packed: an int8 3×3 first convolution, binary 3×3 convolutions of 64 and 40 filters with pooling and BatchNorm, flattened into a binary classifier (BatchNorm with a learned scale).',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
@@ -113,14 +114,14 @@ function mnist8k(): GraphSpec {
 }
 
 /**
- * Fashion-MNIST under 64 KiB packed (≈ 33 KiB): Larq's MNIST trunk with a float first convolution and a wider
+ * Fashion-MNIST under 64 KiB packed (≈ 33 KiB): Larq's MNIST trunk with an int8 first convolution and a wider
  * last binary convolution (128 filters), a binary hidden dense layer of 128 and a binary classifier; about as many
  * MACs per image as larq-mnist, so an epoch of the 60,000 training images fits this machine.
  */
 function fashionMnistBnn(): GraphSpec {
   const b = new GraphBuilder(
     'Fashion-MNIST BNN',
-    'A BNN for Fashion-MNIST (28×28 grey clothing images, 10 classes) under 64 KiB packed: a float 3×3 first convolution, binary 3×3 convolutions of 64 and 128 filters, a binary dense layer of 128 and a binary classifier, BatchNorm after each.',
+    'A BNN for Fashion-MNIST (28×28 grey clothing images, 10 classes) under 64 KiB packed: an int8 3×3 first convolution, binary 3×3 convolutions of 64 and 128 filters, a binary dense layer of 128 and a binary classifier, BatchNorm after each.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   b.chain(x, [
@@ -184,11 +185,14 @@ function binarynetCnn(): GraphSpec {
   return b.build({ preset: 'binarynet-cnn' });
 }
 
-/** XNOR-Net style (Rastegari et al. 2016): float first and last layers, BN before each binary conv, scaled binary kernels. */
+/**
+ * XNOR-Net style (Rastegari et al. 2016): real-valued first and last layers (int8 as shipped), BN before each binary
+ * conv, scaled binary kernels.
+ */
 function xnornetSmall(): GraphSpec {
   const b = new GraphBuilder(
     'XNOR-Net small',
-    'XNOR-Net-style net: float first conv and classifier, BatchNorm → binary conv (magnitude-aware kernel scaling) → pooling blocks.',
+    'XNOR-Net-style net: int8 first conv and classifier, BatchNorm → binary conv (magnitude-aware kernel scaling) → pooling blocks.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   const xnor = {
@@ -222,7 +226,7 @@ function xnornetSmall(): GraphSpec {
 function birealnetSmall(): GraphSpec {
   const b = new GraphBuilder(
     'Bi-Real Net small',
-    'Bi-Real-style residual BNN: float stem, binary 3×3 convolutions (approx_sign activations, magnitude-aware kernels) each wrapped by a real-valued shortcut; downsampling shortcuts use average pooling and a float 1×1 conv.',
+    'Bi-Real-style residual BNN: int8 stem conv, binary 3×3 convolutions (approx_sign activations, magnitude-aware kernels) each wrapped by a real-valued shortcut; downsampling shortcuts use average pooling and a float 1×1 conv.',
   );
   const x = b.input([28, 28, 1], MNIST_INPUT);
   const binConv = (filters: number, strides: number) => ({
@@ -298,9 +302,9 @@ function quicknetSections(
 }
 
 /**
- * QuickNet style (Bannink et al. 2021, larq-zoo): float stem (conv, depthwise conv, 1×1 conv), sections of
+ * QuickNet style (Bannink et al. 2021, larq-zoo): stem (conv — int8 as shipped —, float depthwise conv, 1×1 conv), sections of
  * residual blocks `x + BN(ReLU(QuantConv2D_3×3(x)))` with one-padding, float transition blocks
- * (ReLU → MaxPool 3×3/2 → depthwise 3×3 → BN → 1×1 conv → BN), ReLU → global pooling → float Dense head.
+ * (ReLU → MaxPool 3×3/2 → depthwise 3×3 → BN → 1×1 conv → BN), ReLU → global pooling → Dense head (int8 as shipped).
  */
 function quicknet(
   id: string,
@@ -313,7 +317,7 @@ function quicknet(
 ): GraphSpec {
   const b = new GraphBuilder(
     name,
-    `QuickNet-style BNN for ${inputShape.join('×')} inputs: float stem, ${sections.length} sections of one-padded binary 3×3 residual blocks with ReLU and BatchNorm, float transitions and head.`,
+    `QuickNet-style BNN for ${inputShape.join('×')} inputs: int8 first conv and float depthwise / 1×1 stem, ${sections.length} sections of one-padded binary 3×3 residual blocks with ReLU and BatchNorm, float transitions, int8 classifier.`,
   );
   const x = b.input(inputShape, inputExtra);
   const bn: Layer = ['BatchNormalization', { momentum: 0.9, epsilon: 0.001 }];
@@ -367,7 +371,16 @@ const VWW_SECTIONS = [
   { filters: 128, blocks: 2 },
 ];
 
-export const PRESET_SOURCES: PresetSource[] = [
+/**
+ * The precision every preset's first float conv and last float dense deploy with (`firstLastLayers`): int8, as
+ * real binarized deployments keep them (Larq Compute Engine's converter, XMOS xformer; issue 14) — int8 per-channel
+ * weights and per-tensor activations, trained quantization-aware. The builders below write the architectures;
+ * `PRESET_SOURCES` applies this rule to each (`withFirstLastPrecision`), and a test asserts it over all presets.
+ * A preset without a float first conv or a float classifier (larq-mnist, binarynet-*) is unchanged by it.
+ */
+export const PRESET_FIRST_LAST_PRECISION: LayerPrecision = 'int8';
+
+const SOURCES: PresetSource[] = [
   {
     id: 'larq-mnist',
     // BatchNorm statistics re-estimated for the final weights over 100 training batches (src/train/recalibrate.ts):
@@ -423,7 +436,7 @@ export const PRESET_SOURCES: PresetSource[] = [
     id: 'xnornet-small',
     recipe: standardRecipe(10),
     name: 'XNOR-Net small',
-    description: 'XNOR-Net-style: float first/last layers, scaled binary convs.',
+    description: 'XNOR-Net-style: int8 first/last layers, scaled binary convs.',
     build: xnornetSmall,
   },
   {
@@ -481,3 +494,9 @@ export const PRESET_SOURCES: PresetSource[] = [
     build: vwwQuicknet,
   },
 ];
+
+/** The presets as they ship: each builder's graph with its first/last layers in `PRESET_FIRST_LAST_PRECISION`. */
+export const PRESET_SOURCES: PresetSource[] = SOURCES.map((p) => {
+  const build = p.build;
+  return { ...p, build: () => withFirstLastPrecision(build(), PRESET_FIRST_LAST_PRECISION) };
+});

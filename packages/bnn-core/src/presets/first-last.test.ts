@@ -5,7 +5,8 @@ import { getPreset } from './presets.js';
 
 describe('firstLastLayers / withFirstLastPrecision', () => {
   it('finds quicknet-96’s stem conv and classifier and sets only those to int8', () => {
-    const g = getPreset('quicknet-96');
+    // The preset ships them in int8; start from its float first/last version.
+    const g = withFirstLastPrecision(getPreset('quicknet-96'), 'float32');
     const { firstConv, lastDense } = firstLastLayers(g);
     expect(g.nodes.find((n) => n.id === firstConv)?.type).toBe('Conv2D');
     expect(g.nodes.find((n) => n.id === lastDense)?.type).toBe('Dense');
@@ -15,6 +16,7 @@ describe('firstLastLayers / withFirstLastPrecision', () => {
     for (const n of changed) expect(n.params.precision).toBe('int8');
     // the source graph is untouched, and float32 undoes it
     expect(g.nodes.some((n) => n.params.precision === 'int8')).toBe(false);
+    expect(withFirstLastPrecision(g, 'int8')).toEqual(getPreset('quicknet-96'));
     expect(withFirstLastPrecision(int8, 'float32').nodes.every((n) => n.params.precision !== 'int8')).toBe(
       true,
     );

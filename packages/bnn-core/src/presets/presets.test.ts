@@ -1,7 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getPreset, inferGraph, listPresets, parseGraph, presetRecipe, recipeTrainConfig } from '../index.js';
+import {
+  documentedAccuracyNote,
+  firstLastLayers,
+  getPreset,
+  inferGraph,
+  listPresets,
+  lower,
+  parseGraph,
+  presetRecipe,
+  randomWeights,
+  recipeTrainConfig,
+} from '../index.js';
+import { PRESET_FIRST_LAST_PRECISION } from './builders.js';
 import { PRESETS_DIR, presetJson } from './write-presets.js';
 
 describe('presets', () => {
@@ -67,6 +79,60 @@ describe('presets', () => {
       expect(c.params).toMatchObject({ pad_values: 1, padding: 'same', kernel_size: [3, 3] });
     const last = order.at(-1)!;
     expect(a.nodes[last.id]!.outputShape).toEqual([2]);
+  });
+
+  it('every preset deploys its first float conv and last float dense in int8 (PRESET_FIRST_LAST_PRECISION)', () => {
+    expect(PRESET_FIRST_LAST_PRECISION).toBe('int8');
+    const withFirstLast: string[] = [];
+    for (const p of listPresets()) {
+      const g = getPreset(p.id);
+      const { firstConv, lastDense } = firstLastLayers(g);
+      if (firstConv !== undefined || lastDense !== undefined) withFirstLast.push(p.id);
+      // Only those two layers carry a precision; every other float layer stays float32.
+      const int8 = g.nodes.filter((n) => n.params.precision !== undefined).map((n) => n.id);
+      expect(int8.sort(), p.id).toEqual([firstConv, lastDense].filter((id) => id !== undefined).sort());
+      for (const id of int8) expect(g.nodes.find((n) => n.id === id)!.params.precision, p.id).toBe('int8');
+      // …and the lowered graph runs them as int8 ops.
+      const deploy = lower(g, randomWeights(g, 1));
+      const kindsOf = (id: string) => deploy.ops.filter((o) => o.sourceNode === id).map((o) => o.op);
+      if (firstConv !== undefined)
+        expect(kindsOf(firstConv), `${p.id} ${firstConv}`).toContain('int8_conv2d');
+      if (lastDense !== undefined) expect(kindsOf(lastDense), `${p.id} ${lastDense}`).toContain('int8_dense');
+    }
+    // The presets without a float first conv or float classifier (binary-kernel first conv, binary classifier) are
+    // the same graph in either precision.
+    expect(
+      listPresets()
+        .filter((p) => !withFirstLast.includes(p.id))
+        .map((p) => p.id),
+    ).toEqual(['larq-mnist', 'binarynet-mlp', 'binarynet-cnn']);
+  });
+
+  it('every documented accuracy says which first/last precision it was measured with, and the note shows it', () => {
+    for (const p of listPresets()) {
+      const acc = p.documentedAccuracy;
+      if (!acc) continue;
+      const { firstConv, lastDense } = firstLastLayers(getPreset(p.id));
+      const hasFirstLast = firstConv !== undefined || lastDense !== undefined;
+      // 'none' exactly for the graphs without a float first conv or classifier (both versions are one graph).
+      expect(acc.firstLast === 'none', p.id).toBe(!hasFirstLast);
+      // A float comparison figure belongs to an int8 measurement only.
+      if (acc.floatFirstLast) expect(acc.firstLast, p.id).toBe('int8');
+      const note = documentedAccuracyNote(acc);
+      if (acc.firstLast === 'float32') expect(note, p.id).toMatch(/float32 first\/last layers, not the int8/);
+      if (acc.firstLast === 'int8') expect(note, p.id).toMatch(/^measured with the int8 first\/last layers/);
+    }
+    const base = { accuracy: 0.98, seeds: [1], dataset: 'd', epochs: 1, measuredAt: 'x' };
+    expect(
+      documentedAccuracyNote({
+        ...base,
+        firstLast: 'int8',
+        floatFirstLast: { accuracy: 0.9825, seeds: [1], measuredAt: 'y' },
+      }),
+    ).toBe(
+      'measured with the int8 first/last layers it ships with; float32 first/last version 98.25% (−0.25 points)',
+    );
+    expect(documentedAccuracyNote({ ...base, firstLast: 'none' })).toMatch(/same graph/);
   });
 
   it('getPreset names an unknown id and returns fresh copies', () => {

@@ -10,7 +10,10 @@ export interface PresetInfo {
   inputShape: number[];
   /** How the preset is trained for its documented accuracy; a preset trained with defaults uses it. */
   recipe: TrainRecipe;
-  /** Test accuracy measured here (`npm run bench`), absent until measured. */
+  /**
+   * Test accuracy measured here (`npm run bench`), absent until measured; `firstLast` says whether it was measured
+   * on the graph as shipped (int8 first/last layers) or on its float first/last version.
+   */
   documentedAccuracy?: DocumentedAccuracy;
 }
 
@@ -27,7 +30,7 @@ export function listPresets(): PresetInfo[] {
       recipe: structuredClone(p.recipe),
     };
     const acc = DOCUMENTED_ACCURACY[p.id];
-    if (acc) info.documentedAccuracy = { ...acc, seeds: acc.seeds.slice() };
+    if (acc) info.documentedAccuracy = structuredClone(acc);
     return info;
   });
 }

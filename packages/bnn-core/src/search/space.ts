@@ -86,13 +86,13 @@ export function stageWidth(stage: number, multiplier: number): number {
   return Math.max(8, Math.round((TRUNK_BASE_WIDTHS[stage]! * multiplier) / 8) * 8);
 }
 
-/** mnist-tiny's parameters. */
+/** mnist-tiny's parameters (its first conv int8, as every preset ships: `PRESET_FIRST_LAST_PRECISION`). */
 export const TRUNK_DEFAULTS: CandidateParams = {
   family: 'mnist-trunk',
   widths: [32, 64, 64, 64],
   depth: 2,
   hidden: 0,
-  firstLayer: 'float',
+  firstLayer: 'int8',
   lastLayer: 'binary',
   quantizer: 'ste_sign',
   prune: 0,

@@ -17,8 +17,9 @@
  * Environment: BNN_EXPORTERS_BENCH=conv,int8,presets,latency,formats,import,xcore-split (any comma-separated subset of the sections;
  * default all; a subset writes bench-results/exporters-<sections>.json instead of exporters.json),
  * BNN_BENCH_PRESETS=id,id (the presets measured). Each preset with a float first conv or a float last dense is
- * measured twice: as it is, and with those two layers in int8 (`withFirstLastPrecision`, case names
- * `<id> (int8 first/last)`), so the int8 deployment's figures sit beside the float32 ones of the same run.
+ * measured twice: as it ships (those two layers in int8, bnn-core's `PRESET_FIRST_LAST_PRECISION`) and with them in
+ * float32 (`withFirstLastPrecision`, case names `<id> (float32 first/last)`), so the int8 deployment's figures sit
+ * beside the float32 ones of the same run.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -171,9 +172,9 @@ async function presetCases(): Promise<BenchCase[]> {
     variants.push({ id: p.id, graph });
     const { firstConv, lastDense } = firstLastLayers(graph);
     const ids = [firstConv, lastDense].filter((x): x is string => x !== undefined);
-    const already = graph.nodes.every((n) => !ids.includes(n.id) || n.params.precision === 'int8');
-    if (ids.length > 0 && !already) {
-      variants.push({ id: `${p.id} (int8 first/last)`, graph: withFirstLastPrecision(graph, 'int8') });
+    const float = withFirstLastPrecision(graph, 'float32');
+    if (ids.length > 0 && JSON.stringify(float) !== JSON.stringify(graph)) {
+      variants.push({ id: `${p.id} (float32 first/last)`, graph: float });
     }
   }
   for (const p of variants) {

@@ -2,7 +2,7 @@
 // kernels take (xcoreFileProblems on the file read back, and flatc reads it) or is refused with an
 // ExportRefusedError naming one of its nodes, the rule and the fix (the API answers it as 422 export_refused).
 // Untrained (seeded random) weights: the structure decides.
-import { getPreset, listPresets, lower, randomWeights } from '@bnn-studio/bnn-core';
+import { getPreset, listPresets, lower, randomWeights, withFirstLastPrecision } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import { randomFloats, rng } from '../bnn/test-graphs.js';
 import { ExportRefusedError } from '../errors.js';
@@ -58,7 +58,9 @@ describe('tflite-xcore for every preset: a file xformer takes, or a refusal nami
 });
 
 describe('xcoreFileProblems finds what xformer / LCE would refuse', async () => {
-  const graph = getPreset('quicknet-28');
+  // The float first/last version: the preset ships its classifier int8 (written as CONV_2D 1×1 with per-channel
+  // filters), while these cases need the FULLY_CONNECTED the xcore profile quantises from a float dense.
+  const graph = withFirstLastPrecision(getPreset('quicknet-28'), 'float32');
   const deploy = lower(graph, randomWeights(graph, 1));
   const n = deploy.tensors.find((t) => t.id === deploy.input)!.shape.reduce((a, b) => a * b, 1);
   const calibration = await calibrateTflite(deploy, { data: randomFloats(rng(5), 4 * n, 0, 1), batch: 4 });
