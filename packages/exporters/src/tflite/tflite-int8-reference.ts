@@ -328,11 +328,23 @@ function q1(model: TfliteModelView, i: number): { s: number; z: number } {
 
 const ACT_NONE = 0;
 const ACT_RELU = 1;
+/** Real clamp ranges of TFLite's other fused activations (RELU_N1_TO_1 = 2, RELU6 = 3) on builtin int8 ops. */
+const ACT_RANGES: Record<number, [number, number]> = { 2: [-1, 1], 3: [0, 6] };
+
+/**
+ * TFLite's `CalculateActivationRangeQuantized` for RELU_N1_TO_1 / RELU6: `[max(−128, q(lo)), min(127, q(hi))]` with
+ * `q(f) = zp + round(f / scale)` (float32 division, rounding half away from zero).
+ */
+function fusedRange(act: number, s: number, z: number): [number, number] {
+  const [lo, hi] = ACT_RANGES[act]!;
+  const q = (f: number) => z + roundAway(Math.fround(f / Math.fround(s)));
+  return [Math.max(-128, q(lo)), Math.min(127, q(hi))];
+}
 
 /**
  * Runs an int8 `.tflite` (batch 1) on one int8 input sample with the reference above, operator by operator.
  * Refuses (throws, naming the operator) what TFLite or LCE would refuse: a non-int8 activation tensor, DEQUANTIZE
- * to a non-float output, fused activations other than NONE / RELU, an LceBconv2d with SAME zero-padding and a
+ * to a non-float output, fused activations other than NONE / RELU (RELU_N1_TO_1 / RELU6 on builtin int8 ops), an LceBconv2d with SAME zero-padding and a
  * fused activation. Returns every computed tensor's values; `softmaxInput` is the tensor the (last) SOFTMAX reads
  * (the logits), if the file has one.
  */
@@ -353,12 +365,19 @@ export function runTfliteInt8Reference(
     const outT = tensor(out);
     const o = op.builtinOptions ?? {};
     const act = (o.fused_activation_function as number | undefined) ?? ACT_NONE;
-    if (act !== ACT_NONE && act !== ACT_RELU) throw new Error(`reference: ${name} fused activation ${act}`);
+    if (act !== ACT_NONE && act !== ACT_RELU && !(act in ACT_RANGES && outT.type === TensorType.INT8))
+      throw new Error(`reference: ${name} fused activation ${act}`);
     const map3 = (i: number): Map3 => {
       const s = tensor(i).shape;
       return { h: s[1]!, w: s[2]!, c: s[3]!, d: get(i) };
     };
-    values.set(out, runOperator(model, op, name, { get, map3, tensor, act, o, outT }));
+    const y = runOperator(model, op, name, { get, map3, tensor, act, o, outT });
+    if (act in ACT_RANGES) {
+      const { s, z } = q1(model, out);
+      const [lo, hi] = fusedRange(act, s, z);
+      for (let i = 0; i < y.length; i++) y[i] = Math.min(hi, Math.max(lo, y[i]!));
+    }
+    values.set(out, y);
   }
   return { values, softmaxInput };
 }

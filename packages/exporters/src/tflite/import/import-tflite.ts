@@ -645,13 +645,37 @@ class Importer {
     throw new RefusalSignal(`fused activation ${activationName(code)} is not supported here.`, SUPPORTED_ACT);
   }
 
-  int8Act(code: number): 'none' | 'relu' {
-    if (code === Activation.NONE) return 'none';
-    if (code === Activation.RELU) return 'relu';
-    throw new RefusalSignal(
-      `fused activation ${activationName(code)} on an int8 operator is not supported.`,
-      'int8 operators with fused activation NONE or RELU.',
-    );
+  /**
+   * Emits an int8 op writing to the operator's output with its fused activation. NONE and RELU fold into the op's
+   * `activation`. RELU6 and RELU_N1_TO_1 — TFLite clamps the op's int8 result to the activation's quantized range
+   * (`CalculateActivationRangeQuantized`) — become the op (clamped to the int8 range only) followed by an
+   * `int8_requantize` to the same quantization clamped to that range: exact, because requantizing to the same scale
+   * is the identity and clamping to [−128, 127] first does not change a clamp to a narrower range.
+   */
+  emitInt8(
+    op: TfliteOperatorView,
+    attrs: (activation: 'none' | 'relu') => PendingOp['attrs'],
+    ins: DT[],
+    shape: number[],
+    code: number,
+  ): void {
+    if (code === Activation.NONE || code === Activation.RELU) {
+      const out = this.outTensor(op, 'int8', shape);
+      this.emit(attrs(code === Activation.RELU ? 'relu' : 'none'), ins, out);
+      return;
+    }
+    const range = INT8_FUSED_RANGES[code];
+    if (!range) {
+      throw new RefusalSignal(
+        `fused activation ${activationName(code)} on an int8 operator is not supported.`,
+        'int8 operators with fused activation NONE, RELU, RELU_N1_TO_1 or RELU6.',
+      );
+    }
+    const outQ = this.activationQuant(op.outputs[0]!);
+    const mid = this.tempDT(`${this.sg.tensors[op.outputs[0]!]!.name}:pre_activation`, 'int8', shape, outQ);
+    this.emit(attrs('none'), ins, mid);
+    const [min, max] = int8ReluBounds(range[0], range[1], outQ);
+    this.emit({ op: 'int8_requantize', min, max }, [mid], this.outTensor(op, 'int8', shape));
   }
 
   /** Emits `op` writing to the operator's output, followed by a relu / hard_tanh / relu6 op for a fused activation. */
@@ -753,6 +777,12 @@ function elementBytes(type: number): number {
       return 0;
   }
 }
+
+/** Real ranges of the fused activations an int8 op splits off into an `int8_requantize` clamp. */
+const INT8_FUSED_RANGES: Partial<Record<number, [number, number]>> = {
+  [Activation.RELU_N1_TO_1]: [-1, 1],
+  [Activation.RELU6]: [0, 6],
+};
 
 function activationName(code: number): string {
   return (
@@ -1087,19 +1117,20 @@ function importConv(im: Importer, op: TfliteOperatorView, depthwise: boolean): v
       im.outKind(op, ['int8']);
       const w = int8Filter(im, filterIdx, fo, 0);
       const bias = int8Bias(im, biasIdx, fo);
-      const out = im.outTensor(op, 'int8', [fo]);
-      im.emit(
-        {
+      im.emitInt8(
+        op,
+        (activation) => ({
           op: 'int8_dense',
           weights: w.data,
           filterScales: w.scales,
           bias,
           inChannels: cin,
           outChannels: fo,
-          activation: im.int8Act(fa),
-        },
+          activation,
+        }),
         [x],
-        out,
+        [fo],
+        fa,
       );
       return;
     }
@@ -1147,9 +1178,9 @@ function importConv(im: Importer, op: TfliteOperatorView, depthwise: boolean): v
     if (int8) {
       im.outKind(op, ['int8']);
       const wq = int8Filter(im, filterIdx, fi, 3);
-      const out = im.outTensor(op, 'int8', [gh.out, gw.out, fi]);
-      im.emit(
-        {
+      im.emitInt8(
+        op,
+        (activation) => ({
           op: 'int8_depthwise_conv2d',
           filter: wq.data,
           filterScales: wq.scales,
@@ -1157,10 +1188,11 @@ function importConv(im: Importer, op: TfliteOperatorView, depthwise: boolean): v
           channels: cin,
           depthMultiplier: mult,
           ...geometry,
-          activation: im.int8Act(fa),
-        },
+          activation,
+        }),
         [x],
-        out,
+        [gh.out, gw.out, fi],
+        fa,
       );
       return;
     }
@@ -1192,9 +1224,9 @@ function importConv(im: Importer, op: TfliteOperatorView, depthwise: boolean): v
   if (int8) {
     im.outKind(op, ['int8']);
     const wq = int8Filter(im, filterIdx, fo, 0);
-    const out = im.outTensor(op, 'int8', [gh.out, gw.out, fo]);
-    im.emit(
-      {
+    im.emitInt8(
+      op,
+      (activation) => ({
         op: 'int8_conv2d',
         filter: wq.data,
         filterScales: wq.scales,
@@ -1202,10 +1234,11 @@ function importConv(im: Importer, op: TfliteOperatorView, depthwise: boolean): v
         inChannels: cin,
         outChannels: fo,
         ...geometry,
-        activation: im.int8Act(fa),
-      },
+        activation,
+      }),
       [x],
-      out,
+      [gh.out, gw.out, fo],
+      fa,
     );
     return;
   }
@@ -1246,19 +1279,20 @@ function importFullyConnected(im: Importer, op: TfliteOperatorView): void {
   if (x.kind === 'int8') {
     im.outKind(op, ['int8']);
     const w = int8Filter(im, wIdx, cout, 0);
-    const out = im.outTensor(op, 'int8', [cout]);
-    im.emit(
-      {
+    im.emitInt8(
+      op,
+      (activation) => ({
         op: 'int8_dense',
         weights: w.data,
         filterScales: w.scales,
         bias: int8Bias(im, biasIdx, cout),
         inChannels: cin,
         outChannels: cout,
-        activation: im.int8Act(fa),
-      },
+        activation,
+      }),
       [x],
-      out,
+      [cout],
+      fa,
     );
     return;
   }
@@ -1338,14 +1372,12 @@ function importAddMul(im: Importer, op: TfliteOperatorView, mul: boolean): void 
       );
     }
     im.outKind(op, ['int8']);
-    const out = im.outTensor(op, 'int8', x.shape);
-    im.emit({ op: 'int8_mul', activation: im.int8Act(fa), constant: null }, [x, y], out);
+    im.emitInt8(op, (activation) => ({ op: 'int8_mul', activation, constant: null }), [x, y], x.shape, fa);
     return;
   }
   if (x.kind === 'int8') {
     im.outKind(op, ['int8']);
-    const out = im.outTensor(op, 'int8', x.shape);
-    im.emit({ op: 'int8_add', activation: im.int8Act(fa) }, [x, y], out);
+    im.emitInt8(op, (activation) => ({ op: 'int8_add', activation }), [x, y], x.shape, fa);
     return;
   }
   if (x.kind !== 'float32') throw new RefusalSignal(`it adds ${x.kind} tensors.`, 'FLOAT32 or INT8 ADD.');
@@ -1388,12 +1420,17 @@ function importInt8WithConstant(
   }
   im.outKind(op, ['int8']);
   im.expectShape(op, x.shape);
-  const out = im.outTensor(op, 'int8', x.shape);
   const constant = {
     values: Int8Array.from(k.data),
     quant: { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0]! },
   };
-  im.emit({ op: mul ? 'int8_mul' : 'int8_add', activation: im.int8Act(fa), constant }, [x], out);
+  im.emitInt8(
+    op,
+    (activation) => ({ op: mul ? 'int8_mul' : 'int8_add', activation, constant }),
+    [x],
+    x.shape,
+    fa,
+  );
 }
 
 function importPad(im: Importer, op: TfliteOperatorView, v2: boolean): void {

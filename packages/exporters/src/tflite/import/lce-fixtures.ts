@@ -553,3 +553,140 @@ export function lceInt8GapModel(seed: number, p: Int8GapParams): Uint8Array {
   mb.outputs = [out];
   return mb.serialize({ inputs: ['input'], outputs: ['output'] });
 }
+
+/**
+ * Builtin int8 operators with the fused activations TFLite clamps in the quantized domain (LCE's converter keeps a
+ * Keras ReLU6 or hard-tanh fused into the int8 op before it): CONV_2D (RELU6) → DEPTHWISE_CONV_2D (RELU_N1_TO_1)
+ * → ADD of the two (RELU6) → MUL by itself (RELU_N1_TO_1) → ADD of an INT8 per-channel constant (RELU6) → MEAN
+ * → FULLY_CONNECTED (RELU6). Input `[1, 6, 6, 3]` int8; the output scales put each clamp inside the int8 range.
+ */
+export function lceInt8FusedActivations(seed: number) {
+  const r = rng(seed);
+  const mb = new TfliteModelBuilder();
+  const I8 = TensorType.INT8;
+  const c = 16;
+  const inQ = { s: Math.fround(0.03), z: 7 };
+  const x = mb.addTensor('serving_default_input:0', [1, 6, 6, 3], I8, q1(inQ.s, inQ.z));
+  const perChannel = (s: number[], dim: number) => ({
+    scale: s,
+    zeroPoint: s.map(() => 0),
+    quantizedDimension: dim,
+  });
+  const scales = (n: number) => Array.from({ length: n }, () => Math.fround(0.004 + r() * 0.006));
+  const ints = (n: number, lo: number, hi: number) =>
+    Int32Array.from({ length: n }, () => randInt(r, lo, hi));
+  const filter = (n: number) => Int8Array.from({ length: n }, () => randInt(r, -127, 127));
+  // 0 CONV_2D 3×3 SAME, fused RELU6: 6 is q = −100 + 200 = 100 on the output grid.
+  const s1 = scales(c);
+  const y1 = mb.addTensor('model/conv2d/Relu6', [1, 6, 6, c], I8, q1(Math.fround(0.03), -100));
+  mb.addBuiltin(
+    Op.CONV_2D,
+    3,
+    [
+      x,
+      mb.addConstTensor('model/conv2d/Conv2D', [c, 3, 3, 3], I8, filter(c * 27), perChannel(s1, 0)),
+      mb.addConstTensor(
+        'model/conv2d/bias',
+        [c],
+        TensorType.INT32,
+        ints(c, -2000, 4000),
+        perChannel(
+          s1.map((s) => Math.fround(inQ.s) * s),
+          0,
+        ),
+      ),
+    ],
+    [y1],
+    conv2dOptions(Padding.SAME, 1, Activation.RELU6),
+  );
+  // 1 DEPTHWISE_CONV_2D 3×3 SAME, multiplier 1, fused RELU_N1_TO_1: ±1 is 5 ± 100.
+  const s2 = scales(c);
+  const y2 = mb.addTensor('model/depthwise/clip', [1, 6, 6, c], I8, q1(Math.fround(0.01), 5));
+  mb.addBuiltin(
+    Op.DEPTHWISE_CONV_2D,
+    1,
+    [
+      y1,
+      mb.addConstTensor('model/depthwise/w', [1, 3, 3, c], I8, filter(9 * c), perChannel(s2, 3)),
+      mb.addConstTensor(
+        'model/depthwise/b',
+        [c],
+        TensorType.INT32,
+        ints(c, -3000, 3000),
+        perChannel(
+          s2.map((s) => Math.fround(0.03) * s),
+          0,
+        ),
+      ),
+    ],
+    [y2],
+    {
+      table: 'DepthwiseConv2DOptions',
+      values: {
+        padding: Padding.SAME,
+        stride_w: 1,
+        stride_h: 1,
+        depth_multiplier: 1,
+        fused_activation_function: Activation.RELU_N1_TO_1,
+        dilation_w_factor: 1,
+        dilation_h_factor: 1,
+      },
+    },
+  );
+  // 2 ADD of the two, fused RELU6 (6 is −60 + 150 = 90).
+  const y3 = mb.addTensor('model/add/Relu6', [1, 6, 6, c], I8, q1(Math.fround(0.04), -60));
+  mb.addBuiltin(Op.ADD, 1, [y1, y2], [y3], {
+    table: 'AddOptions',
+    values: { fused_activation_function: Activation.RELU6 },
+  });
+  // 3 MUL by itself, fused RELU_N1_TO_1 (±1 is ±80).
+  const y4 = mb.addTensor('model/mul/clip', [1, 6, 6, c], I8, q1(Math.fround(1 / 80), 0));
+  mb.addBuiltin(Op.MUL, 1, [y3, y3], [y4], {
+    table: 'MulOptions',
+    values: { fused_activation_function: Activation.RELU_N1_TO_1 },
+  });
+  // 4 ADD of an INT8 per-channel constant, fused RELU6 (6 is −120 + 240 > 127: only the lower bound bites).
+  const k = mb.addConstTensor('model/add_1/y', [c], I8, filter(c), q1(Math.fround(0.01), 3));
+  const y5 = mb.addTensor('model/add_1/Relu6', [1, 6, 6, c], I8, q1(Math.fround(0.025), -120));
+  mb.addBuiltin(Op.ADD, 1, [y4, k], [y5], {
+    table: 'AddOptions',
+    values: { fused_activation_function: Activation.RELU6 },
+  });
+  // 5 MEAN over [1, 2] → 6 FULLY_CONNECTED, fused RELU6 (6 is −20 + 120 = 100).
+  const axes = mb.addConstTensor(
+    'model/gap/Mean/reduction_indices',
+    [2],
+    TensorType.INT32,
+    Int32Array.of(1, 2),
+  );
+  const mQ = { s: Math.fround(0.02), z: -110 };
+  const m = mb.addTensor('model/gap/Mean', [1, c], I8, q1(mQ.s, mQ.z));
+  mb.addBuiltin(Op.MEAN, 1, [y5, axes], [m], { table: 'ReducerOptions', values: { keep_dims: 0 } });
+  const classes = 10;
+  const ws = Math.fround(0.01);
+  const out = mb.addTensor('StatefulPartitionedCall:0', [1, classes], I8, q1(Math.fround(0.05), -20));
+  mb.addBuiltin(
+    Op.FULLY_CONNECTED,
+    4,
+    [
+      m,
+      mb.addConstTensor('model/dense/MatMul', [classes, c], I8, filter(classes * c), q1(ws, 0)),
+      mb.addConstTensor(
+        'model/dense/BiasAdd/ReadVariableOp',
+        [classes],
+        TensorType.INT32,
+        ints(classes, -4000, 4000),
+        q1(mQ.s * ws, 0),
+      ),
+    ],
+    [out],
+    { table: 'FullyConnectedOptions', values: { fused_activation_function: Activation.RELU6 } },
+  );
+  mb.inputs = [x];
+  mb.outputs = [out];
+  return {
+    bytes: mb.serialize({ inputs: ['input'], outputs: ['output'] }),
+    inQ,
+    tensors: { y1, y2, y3, y4, y5, out },
+  };
+}
