@@ -8,6 +8,14 @@ test('auto-size: start a small search, watch candidates, open the best, export i
 }, testInfo) => {
   await page.goto('/autosize');
   await expect(page.getByRole('heading', { name: 'Auto-size' })).toBeVisible();
+  // The architecture family is a visible choice: each family brings its own presets to start from.
+  const family = page.getByLabel('Family');
+  await expect(family).toHaveValue('mnist-trunk');
+  await family.selectOption('quicknet');
+  await expect(page.getByTestId('family-summary')).toContainText('quicknet-28');
+  await expect(page.getByLabel('Start from').locator('option', { hasText: 'quicknet-28' })).toHaveCount(1);
+  await family.selectOption('mnist-trunk');
+  await expect(page.getByTestId('family-summary')).toContainText('mnist-tiny');
   await page.getByLabel('Weights (KiB)').fill('4');
   await page.getByLabel('Candidates').check();
   await page.getByLabel('Limit', { exact: true }).fill('2');

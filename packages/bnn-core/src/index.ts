@@ -198,6 +198,30 @@ export {
 export type { CandidateCost, SearchBudget } from './search/cost.js';
 export { deployedShapeGraph, overBudget, packedCost } from './search/cost.js';
 export type {
+  CandidateParams,
+  FamilyDef,
+  FamilySpaceDefaults,
+  SearchFamily,
+  TrunkIO,
+} from './search/families.js';
+export {
+  candidateGraph,
+  candidateKey,
+  FIRST_LAYER_CHOICES,
+  LAST_LAYER_CHOICES,
+  QUANTIZER_CHOICES,
+  QUICKNET_BASE_WIDTHS,
+  QUICKNET_DEFAULTS,
+  quicknetGraph,
+  SEARCH_FAMILIES,
+  SEARCH_FAMILY_DEFS,
+  SEARCH_PRESETS,
+  TRUNK_BASE_WIDTHS,
+  TRUNK_DEFAULTS,
+  trunkGraph,
+  usedWidths,
+} from './search/families.js';
+export type {
   Decision,
   DecisionContext,
   FrontPoint,
@@ -206,28 +230,15 @@ export type {
   TrialStatus,
 } from './search/scheduler.js';
 export { bestTrial, nextDecision, paretoFront, rungEpochs } from './search/scheduler.js';
-export type {
-  CandidateParams,
-  SearchFamily,
-  SearchSpace,
-  SearchSpaceInput,
-  TrunkIO,
-} from './search/space.js';
+export type { SearchSpace, SearchSpaceInput } from './search/space.js';
 export {
-  candidateKey,
   drawCandidate,
-  FIRST_LAYER_CHOICES,
-  LAST_LAYER_CHOICES,
   parseSearchSpace,
-  QUANTIZER_CHOICES,
-  SEARCH_FAMILIES,
+  presetCandidate,
   SearchSpaceSchema,
   sampleCandidate,
   spaceSize,
   stageWidth,
-  TRUNK_BASE_WIDTHS,
-  TRUNK_DEFAULTS,
-  trunkGraph,
 } from './search/space.js';
 export { floatTeacher, floatTwin } from './spec/float-twin.js';
 export {

@@ -84,7 +84,7 @@ program
   .option('--minutes <m>', 'wall-clock limit of the search', num)
   .option(
     '--from <preset>',
-    'start from a preset of the family (mnist-tiny, mnist-8k): first candidate, its epochs',
+    'start from a preset (mnist-tiny, mnist-8k: mnist-trunk family; quicknet-28: quicknet family): its family, first candidate, its epochs',
   )
   .option('--parallel <n>', 'candidates trained at once (default 1)', num)
   .option('--seed <n>', 'seed of the search and of every candidate (default 1)', num)

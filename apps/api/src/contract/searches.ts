@@ -63,7 +63,10 @@ export const SearchCreate = z
       .default(1),
     /** bnn-core SearchSpace fields (defaults for the rest). */
     space: z.record(z.string(), z.unknown()).optional(),
-    /** A preset of the search family (mnist-tiny, mnist-8k): the first candidate and the default max epochs. */
+    /**
+     * A preset a search family rebuilds (mnist-tiny, mnist-8k: mnist-trunk; quicknet-28: quicknet): the space's
+     * family, the first candidate and the default max epochs.
+     */
     from: z.string().min(1).max(100).optional(),
     /** Per-run sample limits (small searches, tests). */
     limits: z

@@ -10,6 +10,7 @@ import {
 } from '@bnn-studio/bnn-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PRUNE_FRACTION, PRUNE_METHODS, PRUNE_SCOPES } from '../contract/pruning.js';
+import { trialValAccuracy, type ValPoint } from '../services/searches/search-state.js';
 import { createTestApp, type TestApp } from '../test/helpers.js';
 import { createJobQueue } from './create-job-queue.js';
 
@@ -87,7 +88,7 @@ describe('pruned server runs', () => {
       datasetId: 'mnist',
       location: 'server',
       limits,
-      config: { ...config, prune: { fraction: 0.5, fineTuneEpochs: 1 } },
+      config: { ...config, validationSplit: 0.25, prune: { fraction: 0.5, fineTuneEpochs: 1 } },
     });
     expect(created.statusCode).toBe(201);
     const first = created.json().run;
@@ -123,8 +124,17 @@ describe('pruned server runs', () => {
         .filter((n: { type: string }) => n.type === 'QuantConv2D')
         .map((n: { params: { filters: number } }) => n.params.filters),
     ).toEqual([32, 32]);
-    const metrics = (await get(`/api/runs/${first.id}/metrics`)).metrics as { name: string }[];
+    const metrics = (await get(`/api/runs/${first.id}/metrics`)).metrics as Array<
+      ValPoint & { step: number }
+    >;
     expect(metrics.some((p) => p.name === 'finetune.loss')).toBe(true);
+    // The fine-tuning keeps the run's validation split: the pruned model is scored on the run's held-out samples
+    // (what an auto-size search ranks a pruned candidate by), apart from the accuracy before pruning.
+    const val = (name: string) => metrics.filter((p) => p.name === name && p.step === -1);
+    expect(val('valAccuracy')).toHaveLength(1);
+    expect(val('finetune.valAccuracy')).toHaveLength(1);
+    expect(trialValAccuracy(metrics, true)).toBe(val('finetune.valAccuracy')[0]!.value);
+    expect(trialValAccuracy(metrics, false)).toBe(val('valAccuracy')[0]!.value);
     expect(run.epochs).toBe(1);
     // The pruned run exports like any other (its weights belong to the pruned graph).
     const exp = await t.app.inject({

@@ -1,5 +1,4 @@
 'use client';
-import { parseSearchSpace } from '@bnn-studio/bnn-core';
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import {
@@ -26,12 +25,15 @@ import {
   type SearchSummary,
 } from '../lib/studio-api';
 import { formatBytes } from '../lib/targets';
-import { candidateRows, chartPoints, type SearchForm, searchBody } from './search-view';
-
-const defaultSpace = (() => {
-  const r = parseSearchSpace({});
-  return r.ok ? JSON.stringify(r.space, null, 1) : '{}';
-})();
+import {
+  candidateRows,
+  chartPoints,
+  defaultSpaceText,
+  FAMILY_CHOICES,
+  presetsOf,
+  type SearchForm,
+  searchBody,
+} from './search-view';
 
 const INITIAL: SearchForm = {
   datasetId: 'mnist',
@@ -42,8 +44,9 @@ const INITIAL: SearchForm = {
   latencyMs: '',
   mode: 'trials',
   amount: '9',
+  family: 'mnist-trunk',
   from: '',
-  space: defaultSpace,
+  space: defaultSpaceText('mnist-trunk'),
   trainSamples: '',
 };
 
@@ -125,10 +128,13 @@ function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStarted(s: 
         <input aria-label="Limit" value={f.amount} onChange={(e) => set('amount', e.target.value)} size={5} />{' '}
         <label>
           Start from{' '}
-          <select value={f.from} onChange={(e) => set('from', e.target.value as SearchForm['from'])}>
+          <select value={f.from} onChange={(e) => set('from', e.target.value)}>
             <option value="">—</option>
-            <option value="mnist-tiny">mnist-tiny</option>
-            <option value="mnist-8k">mnist-8k</option>
+            {presetsOf(f.family).map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </label>{' '}
         <label>
@@ -141,12 +147,37 @@ function StartForm({ datasets, onStarted }: { datasets: Dataset[]; onStarted(s: 
           />
         </label>
       </fieldset>
+      <fieldset>
+        <legend>Architecture family</legend>
+        <label>
+          Family{' '}
+          <select
+            value={f.family}
+            onChange={(e) => {
+              const family = e.target.value as SearchForm['family'];
+              // A new family: its own default space and presets.
+              setF((o) => ({ ...o, family, from: '', space: defaultSpaceText(family) }));
+            }}
+          >
+            {FAMILY_CHOICES.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.id}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <span className="muted" data-testid="family-summary">
+          {FAMILY_CHOICES.find((c) => c.id === f.family)?.summary}
+        </span>
+      </fieldset>
       <details>
         <summary>Search space (editable)</summary>
         <p className="muted">
-          Width multipliers per stage (first conv, then binary convs), depths, hidden units, first/last layer
-          precision, input quantizers, prune fractions, learning rates, and the successive-halving schedule
-          (max/min epochs, η).
+          Width multipliers per stage (mnist-trunk: the first conv, then the binary convs; quicknet: the stem,
+          then one per section), depths (binary convs; quicknet: residual blocks per section), hidden units,
+          first/last layer precision, input quantizers, prune fractions, learning rates, and the
+          successive-halving schedule (max/min epochs, η). Changing the family resets the space to its
+          defaults.
         </p>
         <textarea
           aria-label="Search space"

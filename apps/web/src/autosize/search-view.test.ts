@@ -1,6 +1,15 @@
+import { parseSearchSpace, SEARCH_FAMILY_DEFS } from '@bnn-studio/bnn-core';
 import { describe, expect, it } from 'vitest';
 import type { SearchDetail } from '../lib/studio-api';
-import { candidateRows, chartPoints, type SearchForm, searchBody } from './search-view';
+import {
+  candidateRows,
+  chartPoints,
+  defaultSpaceText,
+  FAMILY_CHOICES,
+  presetsOf,
+  type SearchForm,
+  searchBody,
+} from './search-view';
 
 const form: SearchForm = {
   datasetId: 'mnist',
@@ -11,6 +20,7 @@ const form: SearchForm = {
   latencyMs: '',
   mode: 'trials',
   amount: '9',
+  family: 'mnist-trunk',
   from: '',
   space: '{"depths":[1,2]}',
   trainSamples: '',
@@ -26,7 +36,7 @@ describe('search form', () => {
         target: 'stm32l4r9',
         budget: { packedBytes: 16384, ramBytes: 131072 },
         trials: 9,
-        space: { depths: [1, 2] },
+        space: { depths: [1, 2], family: 'mnist-trunk' },
       },
     });
     const m = searchBody({
@@ -59,6 +69,41 @@ describe('search form', () => {
     expect(searchBody({ ...form, space: '[1]' })).toEqual({
       ok: false,
       error: expect.stringMatching(/not a JSON object/),
+    });
+  });
+});
+
+describe('family choice', () => {
+  it('offers every family with its own default space and presets', () => {
+    expect(FAMILY_CHOICES.map((c) => c.id)).toEqual(['mnist-trunk', 'quicknet']);
+    expect(presetsOf('mnist-trunk')).toEqual(['mnist-8k', 'mnist-tiny']);
+    expect(presetsOf('quicknet')).toEqual(['quicknet-28']);
+    const q = JSON.parse(defaultSpaceText('quicknet'));
+    expect(q.family).toBeUndefined();
+    expect(q).toMatchObject(SEARCH_FAMILY_DEFS.quicknet.spaceDefaults);
+    // The text the page shows parses back, in its family, to the same space.
+    const back = parseSearchSpace({ ...q, family: 'quicknet' });
+    expect(back.ok && back.space.widths).toEqual(SEARCH_FAMILY_DEFS.quicknet.spaceDefaults.widths);
+  });
+
+  it('sends the family with the space, and says what to correct when they disagree', () => {
+    const q = searchBody({
+      ...form,
+      family: 'quicknet',
+      from: 'quicknet-28',
+      space: defaultSpaceText('quicknet'),
+    });
+    expect(q.ok && q.body).toMatchObject({
+      from: 'quicknet-28',
+      space: { family: 'quicknet', depths: [1, 2] },
+    });
+    expect(searchBody({ ...form, space: '{"family":"quicknet"}' })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/Family field is mnist-trunk/),
+    });
+    expect(searchBody({ ...form, family: 'quicknet', from: 'mnist-tiny', space: '' })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/not a preset of the quicknet family: pick one of quicknet-28/),
     });
   });
 });

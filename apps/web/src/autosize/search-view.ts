@@ -2,7 +2,32 @@
  * Pure helpers of the Auto-size page: the request from the form's fields (sizes in KiB), the candidate table's
  * rows from a search's detail, and the chart's points. Tested without React.
  */
+import {
+  parseSearchSpace,
+  SEARCH_FAMILIES,
+  SEARCH_FAMILY_DEFS,
+  SEARCH_PRESETS,
+  type SearchFamily,
+} from '@bnn-studio/bnn-core';
 import type { SearchCreateBody, SearchDetail } from '../lib/studio-api';
+
+/** The families the page offers, each with what it builds (bnn-core `SEARCH_FAMILY_DEFS`). */
+export const FAMILY_CHOICES = SEARCH_FAMILIES.map((id) => ({ id, summary: SEARCH_FAMILY_DEFS[id].summary }));
+
+/** Presets a search of `family` may start from. */
+export function presetsOf(family: SearchFamily): string[] {
+  return Object.keys(SEARCH_PRESETS)
+    .filter((p) => SEARCH_PRESETS[p] === family)
+    .sort();
+}
+
+/** The editable space of a family with its defaults, as the text area shows it (the family is the Family field). */
+export function defaultSpaceText(family: SearchFamily): string {
+  const r = parseSearchSpace({ family });
+  if (!r.ok) return '{}';
+  const { family: _family, ...rest } = r.space;
+  return JSON.stringify(rest, null, 1);
+}
 
 export interface SearchForm {
   datasetId: string;
@@ -14,8 +39,11 @@ export interface SearchForm {
   latencyMs: string;
   mode: 'trials' | 'minutes';
   amount: string;
-  from: '' | 'mnist-tiny' | 'mnist-8k';
-  /** The search space as JSON (bnn-core SearchSpace fields). */
+  /** The search space's family (bnn-core `SEARCH_FAMILIES`). */
+  family: SearchFamily;
+  /** A preset of the family to start from ('' for none). */
+  from: string;
+  /** The search space as JSON (bnn-core SearchSpace fields; its family is `family`). */
   space: string;
   /** Samples per candidate (empty: the whole training split). */
   trainSamples: string;
@@ -67,6 +95,16 @@ export function searchBody(f: SearchForm): FormResult {
       return { ok: false, error: `The search space is not a JSON object (${(err as Error).message}).` };
     }
   }
+  if (space?.family !== undefined && space.family !== f.family)
+    return {
+      ok: false,
+      error: `The search space says family ${JSON.stringify(space.family)} but the Family field is ${f.family}: pick the family in the Family field (or remove "family" from the space).`,
+    };
+  if (f.from && SEARCH_PRESETS[f.from] !== f.family)
+    return {
+      ok: false,
+      error: `Start from ${f.from} is not a preset of the ${f.family} family: pick one of ${presetsOf(f.family).join(', ') || 'none'}, or none.`,
+    };
   const samples = f.trainSamples.trim() === '' ? null : positive(f.trainSamples);
   if (f.trainSamples.trim() !== '' && samples === null)
     return { ok: false, error: 'Samples per candidate must be a positive whole number (or empty for all).' };
@@ -78,7 +116,7 @@ export function searchBody(f: SearchForm): FormResult {
       budget,
       ...(f.mode === 'trials' ? { trials: Math.round(amount) } : { minutes: amount }),
       ...(f.from ? { from: f.from } : {}),
-      ...(space ? { space } : {}),
+      space: { ...space, family: f.family },
       ...(samples
         ? {
             limits: {

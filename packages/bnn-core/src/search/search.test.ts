@@ -3,6 +3,16 @@ import { Rng } from '../math/rng.js';
 import { getPreset } from '../presets/presets.js';
 import { deployedShapeGraph, overBudget, packedCost } from './cost.js';
 import {
+  candidateGraph,
+  candidateKey,
+  QUICKNET_DEFAULTS,
+  quicknetGraph,
+  SEARCH_FAMILY_DEFS,
+  SEARCH_PRESETS,
+  TRUNK_DEFAULTS,
+  trunkGraph,
+} from './families.js';
+import {
   bestTrial,
   nextDecision,
   paretoFront,
@@ -10,15 +20,7 @@ import {
   type SchedulerConfig,
   type TrialRecord,
 } from './scheduler.js';
-import {
-  candidateKey,
-  drawCandidate,
-  parseSearchSpace,
-  type SearchSpace,
-  spaceSize,
-  TRUNK_DEFAULTS,
-  trunkGraph,
-} from './space.js';
+import { drawCandidate, parseSearchSpace, presetCandidate, type SearchSpace, spaceSize } from './space.js';
 
 const structure = (g: ReturnType<typeof trunkGraph>) => ({ nodes: g.nodes, edges: g.edges });
 const space = (input: unknown = {}): SearchSpace => {
@@ -86,6 +88,112 @@ describe('mnist-trunk family', () => {
     if (!r.ok) expect(r.issues[0]).toMatch(/^depths\.0:/);
     const r2 = parseSearchSpace({ minEpochs: 5, maxEpochs: 3 });
     expect(r2.ok).toBe(false);
+  });
+});
+
+describe('quicknet family', () => {
+  it('rebuilds quicknet-28 node for node with its defaults', () => {
+    expect(structure(quicknetGraph(QUICKNET_DEFAULTS))).toEqual(structure(getPreset('quicknet-28')!));
+    expect(structure(candidateGraph(QUICKNET_DEFAULTS))).toEqual(structure(getPreset('quicknet-28')!));
+  });
+
+  it('fills its own defaults; every preset a search may start from is rebuilt by its family', () => {
+    const q = space({ family: 'quicknet' });
+    expect(q).toMatchObject({ family: 'quicknet', ...SEARCH_FAMILY_DEFS.quicknet.spaceDefaults });
+    expect(space({ family: 'quicknet', depths: [3] }).widths).toEqual(q.widths);
+    expect(Object.entries(SEARCH_PRESETS).sort()).toEqual([
+      ['mnist-8k', 'mnist-trunk'],
+      ['mnist-tiny', 'mnist-trunk'],
+      ['quicknet-28', 'quicknet'],
+    ]);
+    for (const [preset, family] of Object.entries(SEARCH_PRESETS)) {
+      const c = presetCandidate(preset, space({ family }))!;
+      expect(c.params.family).toBe(family);
+      expect(structure(candidateGraph(c.params))).toEqual(structure(getPreset(preset)!));
+    }
+  });
+
+  it('builds a valid, prunable graph for every candidate of a seeded sample of a wide space', () => {
+    const s = space({
+      family: 'quicknet',
+      widths: [
+        [0.5, 1],
+        [0.25, 0.5, 1],
+        [0.5, 1],
+        [0.5, 1],
+      ],
+      depths: [1, 2, 3],
+      firstLayer: ['float', 'int8', 'binary-kernel'],
+      lastLayer: ['binary', 'float', 'int8'],
+      quantizers: ['ste_sign', 'approx_sign', 'swish_sign'],
+    });
+    const rng = new Rng(11);
+    const seen = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const c = drawCandidate(s, rng, seen);
+      if (!c) break;
+      seen.add(c.key);
+      expect(c.key).toMatch(/^quicknet\//);
+      expect(c.params.widths).toHaveLength(4);
+      const g = candidateGraph(c.params, { inputShape: [28, 28, 1], classes: 10 });
+      const cost = packedCost(g);
+      expect(cost.packedBytes).toBeGreaterThan(0);
+      expect(g.nodes.filter((n) => n.type === 'Add')).toHaveLength(3 * c.params.depth);
+      // Pruning's shapes (cost before training with a prune fraction) work on the residual sections too.
+      expect(packedCost(deployedShapeGraph(g, 0.5)).binaryMacs!).toBeLessThan(cost.binaryMacs!);
+    }
+    expect(seen.size).toBe(30);
+  });
+
+  it('counts its candidates and keys every width (all sections are used)', () => {
+    const s = space({
+      family: 'quicknet',
+      widths: [[1], [0.5, 1], [1]],
+      depths: [1, 2],
+      firstLayer: ['float'],
+      lastLayer: ['float'],
+      quantizers: ['ste_sign'],
+    });
+    expect(spaceSize(s)).toBe(4);
+    expect(candidateKey({ ...QUICKNET_DEFAULTS, depth: 1 })).toBe(
+      'quicknet/16-32-64/d1/h0/float/float/ste_sign/p0/lr0.002',
+    );
+  });
+
+  it("names a space outside the family's ranges", () => {
+    const issues = (input: unknown) => {
+      const r = parseSearchSpace(input);
+      return r.ok ? [] : r.issues;
+    };
+    expect(issues({ family: 'quicknet', depths: [5] })).toEqual([expect.stringMatching(/^depths\.0:/)]);
+    expect(issues({ family: 'quicknet', depths: [4] })).toEqual([]);
+    expect(issues({ depths: [4] })).toEqual([
+      expect.stringMatching(/^depths\.0: mnist-trunk has 1–3 binary 3×3 convolutions, not 4/),
+    ]);
+    expect(issues({ family: 'quicknet', hidden: [0, 64] })).toEqual([
+      expect.stringMatching(/^hidden: quicknet has no hidden dense layer/),
+    ]);
+    expect(issues({ widths: [[1], [1], [1]] })).toEqual([
+      expect.stringMatching(/^widths: mnist-trunk has 4 stages/),
+    ]);
+    expect(issues({ family: 'quicknet', widths: [[1]] })[0]).toMatch(/^widths/);
+    expect(issues({ family: 'resnet' })[0]).toMatch(/^family/);
+  });
+
+  it('starts a search from a preset of either family', () => {
+    const s = space();
+    expect(presetCandidate('quicknet-28', s)).toEqual({
+      params: { ...QUICKNET_DEFAULTS, learningRate: s.learningRates[0] },
+      key: candidateKey(QUICKNET_DEFAULTS),
+    });
+    expect(presetCandidate('mnist-8k', s)!.params).toMatchObject({
+      family: 'mnist-trunk',
+      widths: [32, 64, 40, 64],
+    });
+    expect(structure(candidateGraph(presetCandidate('mnist-tiny', s)!.params))).toEqual(
+      structure(getPreset('mnist-tiny')!),
+    );
+    expect(presetCandidate('larq-mnist', s)).toBeNull();
   });
 });
 

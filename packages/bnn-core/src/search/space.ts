@@ -1,48 +1,69 @@
 /**
- * The auto-size search space (issue 17, docs/auto-size-search.md §1): plain data the user sees and edits, and the
- * parametrised `mnist-trunk` family it samples from. `trunkGraph(params)` with `TRUNK_DEFAULTS` rebuilds the
- * mnist-tiny preset node for node (a test keeps them equal), with the last width 40 mnist-8k.
+ * The auto-size search space (issue 17, docs/auto-size-search.md §1): plain data the user sees and edits, over one
+ * of the parametrised families of `families.ts` (`mnist-trunk`: mnist-tiny's structure; `quicknet`: quicknet-28's).
+ * `parseSearchSpace` fills a family's own defaults and checks the family's ranges; seeded sampling and drawing.
  */
 import { z } from 'zod';
 import type { Rng } from '../math/rng.js';
-import { GraphBuilder } from '../presets/graph-builder.js';
-import type { GraphSpec, ParamValue } from '../spec/graph-types.js';
+import {
+  type CandidateParams,
+  candidateKey,
+  FIRST_LAYER_CHOICES,
+  LAST_LAYER_CHOICES,
+  QUANTIZER_CHOICES,
+  SEARCH_FAMILIES,
+  SEARCH_FAMILY_DEFS,
+  SEARCH_PRESETS,
+  type SearchFamily,
+} from './families.js';
 
-export const SEARCH_FAMILIES = ['mnist-trunk'] as const;
-export type SearchFamily = (typeof SEARCH_FAMILIES)[number];
-/** First convolution: float32, int8 (quantization-aware), or binary kernels on float pixels (Larq's MNIST). */
-export const FIRST_LAYER_CHOICES = ['float', 'int8', 'binary-kernel'] as const;
-/** Classifier: binary dense + BatchNorm with a scale, or a float32 / int8 dense. */
-export const LAST_LAYER_CHOICES = ['binary', 'float', 'int8'] as const;
-/** Input quantizers of the binary layers (their kernels stay `ste_sign` with a weight clip). */
-export const QUANTIZER_CHOICES = ['ste_sign', 'approx_sign', 'swish_sign'] as const;
-
-/** Filters of the trunk's convolutions at width multiplier 1: the float first conv, then up to three binary ones. */
-export const TRUNK_BASE_WIDTHS = [32, 64, 64, 64] as const;
-
+const TRUNK_SPACE = SEARCH_FAMILY_DEFS['mnist-trunk'].spaceDefaults;
 const multipliers = z.array(z.number().min(0.125).max(4)).min(1).max(8);
 const positive = (max: number) => z.number().positive().max(max);
 
-/** What a search may vary. Every list is a set of choices; a sampled candidate takes one of each. */
+/**
+ * What a search may vary. Every list is a set of choices; a sampled candidate takes one of each. The defaults here
+ * are mnist-trunk's; `parseSearchSpace` fills another family's own (`SEARCH_FAMILY_DEFS[family].spaceDefaults`)
+ * and checks its ranges (stages, depths, hidden).
+ */
 export const SearchSpaceSchema = z.strictObject({
   family: z.enum(SEARCH_FAMILIES).default('mnist-trunk'),
-  /** Width multipliers per stage (× TRUNK_BASE_WIDTHS): stage 0 is the first conv, 1–3 the binary convs. */
+  /**
+   * Width multipliers per stage (× the family's base widths). mnist-trunk: 4 stages, the first conv then the binary
+   * convs; quicknet: 2–4, the stem then one per section.
+   */
   widths: z
     .array(multipliers)
-    .length(4)
-    .default([
-      [0.5, 1],
-      [0.5, 0.75, 1, 1.5],
-      [0.5, 0.75, 1, 1.5],
-      [0.5, 1],
-    ]),
-  /** Binary 3×3 convolutions after the first conv (1–3). */
-  depths: z.array(z.number().int().min(1).max(3)).min(1).max(3).default([1, 2, 3]),
-  /** Units of a binary hidden dense layer before the classifier (0: none). */
-  hidden: z.array(z.number().int().min(0).max(1024)).min(1).max(6).default([0, 64]),
-  firstLayer: z.array(z.enum(FIRST_LAYER_CHOICES)).min(1).max(3).default(['float', 'binary-kernel']),
-  lastLayer: z.array(z.enum(LAST_LAYER_CHOICES)).min(1).max(3).default(['binary']),
-  quantizers: z.array(z.enum(QUANTIZER_CHOICES)).min(1).max(3).default(['ste_sign', 'approx_sign']),
+    .min(2)
+    .max(4)
+    .default(() => structuredClone(TRUNK_SPACE.widths)),
+  /** mnist-trunk: binary 3×3 convolutions after the first conv (1–3); quicknet: residual blocks per section (1–4). */
+  depths: z
+    .array(z.number().int().min(1).max(4))
+    .min(1)
+    .max(4)
+    .default(() => [...TRUNK_SPACE.depths]),
+  /** Units of a binary hidden dense layer before the classifier (0: none; mnist-trunk only). */
+  hidden: z
+    .array(z.number().int().min(0).max(1024))
+    .min(1)
+    .max(6)
+    .default(() => [...TRUNK_SPACE.hidden]),
+  firstLayer: z
+    .array(z.enum(FIRST_LAYER_CHOICES))
+    .min(1)
+    .max(3)
+    .default(() => [...TRUNK_SPACE.firstLayer]),
+  lastLayer: z
+    .array(z.enum(LAST_LAYER_CHOICES))
+    .min(1)
+    .max(3)
+    .default(() => [...TRUNK_SPACE.lastLayer]),
+  quantizers: z
+    .array(z.enum(QUANTIZER_CHOICES))
+    .min(1)
+    .max(3)
+    .default(() => [...TRUNK_SPACE.quantizers]),
   /** Fractions of binary channels pruned after training (the run's `config.prune`; 0: none). */
   prune: z.array(z.number().min(0).max(0.9)).min(1).max(4).default([0]),
   /** Adam learning rates (the rest of the training recipe is the standard one, `standardRecipe`). */
@@ -55,70 +76,56 @@ export const SearchSpaceSchema = z.strictObject({
 export type SearchSpace = z.output<typeof SearchSpaceSchema>;
 export type SearchSpaceInput = z.input<typeof SearchSpaceSchema>;
 
-/** One point of the space. */
-export interface CandidateParams {
-  family: SearchFamily;
-  /** Filters per stage (already multiplied; only the first `1 + depth` are used). */
-  widths: number[];
-  depth: number;
-  hidden: number;
-  firstLayer: (typeof FIRST_LAYER_CHOICES)[number];
-  lastLayer: (typeof LAST_LAYER_CHOICES)[number];
-  quantizer: (typeof QUANTIZER_CHOICES)[number];
-  prune: number;
-  learningRate: number;
-}
-
-/** The space with its defaults; a 422-style message naming the bad field otherwise. */
+/**
+ * The space with its family's defaults; a 422-style message naming each bad field otherwise (a field out of the
+ * family's range included).
+ */
 export function parseSearchSpace(
   input: unknown,
 ): { ok: true; space: SearchSpace } | { ok: false; issues: string[] } {
-  const r = SearchSpaceSchema.safeParse(input ?? {});
+  const raw = input ?? {};
+  const family = (raw as { family?: unknown }).family;
+  const filled =
+    typeof raw === 'object' &&
+    !Array.isArray(raw) &&
+    typeof family === 'string' &&
+    family in SEARCH_FAMILY_DEFS
+      ? { ...SEARCH_FAMILY_DEFS[family as SearchFamily].spaceDefaults, ...raw }
+      : raw;
+  const r = SearchSpaceSchema.safeParse(filled);
   if (!r.success)
     return { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.') || 'space'}: ${i.message}`) };
-  if (r.data.minEpochs > r.data.maxEpochs)
-    return { ok: false, issues: [`minEpochs: ${r.data.minEpochs} is above maxEpochs ${r.data.maxEpochs}`] };
-  return { ok: true, space: r.data };
+  const s = r.data;
+  const def = SEARCH_FAMILY_DEFS[s.family];
+  const issues: string[] = [];
+  if (s.widths.length < def.stages.min || s.widths.length > def.stages.max)
+    issues.push(
+      `widths: ${s.family} has ${def.stages.min === def.stages.max ? def.stages.min : `${def.stages.min}–${def.stages.max}`} stages (${def.stages.what}), not ${s.widths.length}`,
+    );
+  s.depths.forEach((d, i) => {
+    if (d < def.depth.min || d > def.depth.max)
+      issues.push(
+        `depths.${i}: ${s.family} has ${def.depth.min}–${def.depth.max} ${def.depth.what}, not ${d}`,
+      );
+  });
+  if (!def.hidden && s.hidden.some((h) => h !== 0))
+    issues.push(
+      `hidden: ${s.family} has no hidden dense layer (global pooling feeds the classifier); use [0]`,
+    );
+  if (s.minEpochs > s.maxEpochs) issues.push(`minEpochs: ${s.minEpochs} is above maxEpochs ${s.maxEpochs}`);
+  return issues.length ? { ok: false, issues } : { ok: true, space: s };
 }
 
-/** Filters for a multiplier of a stage: a multiple of 8, at least 8. */
-export function stageWidth(stage: number, multiplier: number): number {
-  return Math.max(8, Math.round((TRUNK_BASE_WIDTHS[stage]! * multiplier) / 8) * 8);
-}
-
-/** mnist-tiny's parameters (its first conv int8, as every preset ships: `PRESET_FIRST_LAST_PRECISION`). */
-export const TRUNK_DEFAULTS: CandidateParams = {
-  family: 'mnist-trunk',
-  widths: [32, 64, 64, 64],
-  depth: 2,
-  hidden: 0,
-  firstLayer: 'int8',
-  lastLayer: 'binary',
-  quantizer: 'ste_sign',
-  prune: 0,
-  learningRate: 2e-3,
-};
-
-/** A stable key of a candidate (duplicates are never trained twice): its used parameters in a fixed order. */
-export function candidateKey(p: CandidateParams): string {
-  return [
-    p.family,
-    p.widths.slice(0, 1 + p.depth).join('-'),
-    `d${p.depth}`,
-    `h${p.hidden}`,
-    p.firstLayer,
-    p.lastLayer,
-    p.quantizer,
-    `p${p.prune}`,
-    `lr${p.learningRate}`,
-  ].join('/');
+/** Filters for a multiplier of a stage of a family: a multiple of 8, at least 8. */
+export function stageWidth(stage: number, multiplier: number, family: SearchFamily = 'mnist-trunk'): number {
+  return Math.max(8, Math.round((SEARCH_FAMILY_DEFS[family].baseWidths[stage]! * multiplier) / 8) * 8);
 }
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
 
 /** One candidate drawn from the space (seeded: the same rng state gives the same candidate). */
 export function sampleCandidate(space: SearchSpace, rng: Rng): CandidateParams {
-  const widths = space.widths.map((choices, stage) => stageWidth(stage, pick(rng, choices)));
+  const widths = space.widths.map((choices, stage) => stageWidth(stage, pick(rng, choices), space.family));
   return {
     family: space.family,
     widths,
@@ -134,9 +141,13 @@ export function sampleCandidate(space: SearchSpace, rng: Rng): CandidateParams {
 
 /** How many distinct candidates the space holds (an upper bound on the trials a search can start). */
 export function spaceSize(space: SearchSpace): number {
-  const distinctWidths = space.widths.map((c) => new Set(c.map((m, i) => stageWidth(i, m))).size);
+  const distinctWidths = space.widths.map(
+    (c, i) => new Set(c.map((m) => stageWidth(i, m, space.family))).size,
+  );
   let total = 0;
-  for (const d of new Set(space.depths)) total += distinctWidths.slice(0, 1 + d).reduce((a, b) => a * b, 1);
+  if (space.family === 'mnist-trunk')
+    for (const d of new Set(space.depths)) total += distinctWidths.slice(0, 1 + d).reduce((a, b) => a * b, 1);
+  else total = distinctWidths.reduce((a, b) => a * b, 1) * new Set(space.depths).size;
   return (
     total *
     new Set(space.hidden).size *
@@ -148,67 +159,22 @@ export function spaceSize(space: SearchSpace): number {
   );
 }
 
-const STE = { id: 'ste_sign' };
-const CLIP = { id: 'weight_clip' };
-const BN_NO_SCALE: [string, Record<string, ParamValue>] = ['BatchNormalization', { scale: false }];
-
-/** Input shape and class count the candidate is built for (the dataset's). */
-export interface TrunkIO {
-  inputShape: number[];
-  classes: number;
-}
-
-/**
- * The graph of a `mnist-trunk` candidate: first 3×3 conv (float, int8 or binary kernels), max-pool, BatchNorm;
- * `depth` binary 3×3 convs (pool + BatchNorm after the first, BatchNorm after the others), flatten, an optional
- * binary hidden dense, the classifier, softmax.
- */
-export function trunkGraph(
-  p: CandidateParams,
-  io: TrunkIO = { inputShape: [28, 28, 1], classes: 10 },
-): GraphSpec {
-  const q = { id: p.quantizer };
-  const binary = { input_quantizer: q, kernel_quantizer: STE, kernel_constraint: CLIP, use_bias: false };
-  const b = new GraphBuilder(
-    `Auto-size ${candidateKey(p).replace(/^mnist-trunk\//, '')}`,
-    'A candidate of an auto-size search (mnist-trunk family): first 3×3 convolution, binary 3×3 convolutions with pooling and BatchNorm, flattened into the classifier.',
-  );
-  const x = b.input(io.inputShape, { range: [0, 1], normalization: { mean: 0.5, std: 0.5 } } as Record<
-    string,
-    ParamValue
-  >);
-  const layers: Array<[string, Record<string, ParamValue>?]> = [];
-  const f0 = p.widths[0]!;
-  if (p.firstLayer === 'binary-kernel')
-    layers.push([
-      'QuantConv2D',
-      { filters: f0, kernel_size: [3, 3], kernel_quantizer: STE, kernel_constraint: CLIP, use_bias: false },
-    ]);
-  else
-    layers.push([
-      'Conv2D',
-      {
-        filters: f0,
-        kernel_size: [3, 3],
-        use_bias: false,
-        ...(p.firstLayer === 'int8' ? { precision: 'int8' } : {}),
-      },
-    ]);
-  layers.push(['MaxPool2D', { pool_size: [2, 2] }], BN_NO_SCALE);
-  for (let i = 1; i <= p.depth; i++) {
-    layers.push(['QuantConv2D', { filters: p.widths[i]!, kernel_size: [3, 3], ...binary }]);
-    if (i === 1) layers.push(['MaxPool2D', { pool_size: [2, 2] }]);
-    layers.push(BN_NO_SCALE);
-  }
-  layers.push(['Flatten']);
-  if (p.hidden > 0) layers.push(['QuantDense', { units: p.hidden, ...binary }], BN_NO_SCALE);
-  if (p.lastLayer === 'binary')
-    layers.push(['QuantDense', { units: io.classes, ...binary }], ['BatchNormalization', {}]);
-  else
-    layers.push(['Dense', { units: io.classes, ...(p.lastLayer === 'int8' ? { precision: 'int8' } : {}) }]);
-  layers.push(['Softmax']);
-  b.chain(x, layers);
-  return b.build({ search: 'mnist-trunk' });
+/** A preset's parameters as a candidate of `space` (its family's and the space's first learning rate); null for a preset no family rebuilds. */
+export function presetCandidate(
+  preset: string,
+  space: Pick<SearchSpace, 'learningRates'>,
+): { params: CandidateParams; key: string } | null {
+  const family = SEARCH_PRESETS[preset];
+  if (!family) return null;
+  const base = (SEARCH_FAMILY_DEFS[family].presets as Record<string, Omit<CandidateParams, 'learningRate'>>)[
+    preset
+  ]!;
+  const params: CandidateParams = {
+    ...base,
+    widths: [...base.widths],
+    learningRate: space.learningRates[0]!,
+  };
+  return { params, key: candidateKey(params) };
 }
 
 /**

@@ -51,7 +51,7 @@ export type { Optimizer, OptimizerState, TrainableVar } from '../train/optimizer
 export { Bop, baseLearningRate, createOptimizer } from '../train/optimizers.js';
 export { learningRateAt } from '../train/schedules.js';
 export type { BatchMetrics, Trainer, TrainerOptions, TrainResult } from '../train/trainer.js';
-export { createTrainer, evaluate, evaluateModel } from '../train/trainer.js';
+export { createTrainer, evaluate, evaluateModel, splitValidation } from '../train/trainer.js';
 export type { BackendName, InitBackendOptions } from './backend/init-backend.js';
 export { initBackend } from './backend/init-backend.js';
 export { registerWasmGradKernels } from './backend/wasm-grad-kernels.js';

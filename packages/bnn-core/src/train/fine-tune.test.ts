@@ -5,7 +5,7 @@ import { pruneModel } from '../prune/prune.js';
 import { initBackend } from '../tf/backend/init-backend.js';
 import { tinyCnn } from '../tf/test-graphs.js';
 import { createFineTuner } from './fine-tune.js';
-import { createTrainer, evaluate } from './trainer.js';
+import { createTrainer, evaluate, splitValidation } from './trainer.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -73,5 +73,48 @@ describe('createFineTuner', () => {
     );
     expect(shapes).toEqual(describeWeights(pruned.graph));
     expect(Number.isFinite(evaluate(pruned.graph, tuned.weights, data).loss)).toBe(true);
+  }, 60_000);
+
+  it("holds out the run's validation samples and reports the pruned model's accuracy on them", async () => {
+    const data = quadrants(120);
+    const graph = tinyCnn();
+    const config = { epochs: 2, batchSize: 16, seed: 4, validationSplit: 0.25 };
+    const trained = await createTrainer({ graph, dataset: data, config }).start();
+    const { train, validation } = splitValidation(data, 4, 0.25);
+    expect([train.y.length, validation.y.length]).toEqual([90, 30]);
+    // The run's last validation accuracy is its final weights' accuracy on exactly these held-out samples.
+    expect(trained.history.at(-1)!.valAccuracy).toBeCloseTo(
+      evaluate(graph, trained.weights, validation).accuracy,
+      6,
+    );
+    const pruned = pruneModel(graph, trained.weights, { fraction: 0.5 });
+    const epochs: Array<{ valAccuracy: number | null }> = [];
+    const tuned = await createFineTuner({
+      graph: pruned.graph,
+      weights: pruned.weights,
+      dataset: data,
+      config,
+      epochs: 2,
+      onEpochEnd: (m) => epochs.push(m),
+    }).start();
+    expect(epochs).toHaveLength(2);
+    // Every fine-tuning epoch is scored on the run's validation samples (same seed, same split) with the pruned
+    // graph; the last one is the fine-tuned weights' accuracy there.
+    expect(epochs.every((m) => typeof m.valAccuracy === 'number')).toBe(true);
+    expect(epochs.at(-1)!.valAccuracy).toBeCloseTo(
+      evaluate(pruned.graph, tuned.weights, validation).accuracy,
+      6,
+    );
+    // Fine-tuning trains on the run's 90 training samples only: ceil(90 / 16) = 6 batches per epoch.
+    const batches: number[] = [];
+    await createFineTuner({
+      graph: pruned.graph,
+      weights: pruned.weights,
+      dataset: data,
+      config,
+      epochs: 1,
+      onBatchEnd: (b) => batches.push(b.batches),
+    }).start();
+    expect(batches[0]).toBe(6);
   }, 60_000);
 });

@@ -26,7 +26,12 @@ export interface FineTuneOptions {
   graph: GraphSpec;
   weights: WeightMap;
   dataset: Dataset;
-  /** The run's training config; `epochs` is replaced by `epochs` below, distillation and checkpoints are off. */
+  /**
+   * The run's training config; `epochs` is replaced by `epochs` below, distillation, early stopping and
+   * checkpoints are off. Its `validationSplit` and `seed` are kept: the fine-tuning holds out the very samples the
+   * run held out (`splitValidation`), never trains on them, and reports the pruned model's `valAccuracy` on them
+   * every epoch — what an auto-size search ranks a pruned candidate by.
+   */
   config: TrainConfigInput;
   epochs: number;
   onBatchEnd?: (m: BatchMetrics) => void;
@@ -35,10 +40,10 @@ export interface FineTuneOptions {
 
 /**
  * A trainer that fine-tunes a pruned graph for `epochs` epochs with the run's recipe (optimizer, schedule over the
- * fine-tuning epochs, augmentation, BatchNorm re-estimation), starting from the pruned weights.
+ * fine-tuning epochs, augmentation, BatchNorm re-estimation, validation split), starting from the pruned weights.
  */
 export function createFineTuner(o: FineTuneOptions): Trainer {
-  const { distillation: _distillation, earlyStopping: _es, validationSplit: _vs, ...rest } = o.config;
+  const { distillation: _distillation, earlyStopping: _es, ...rest } = o.config;
   const config: TrainConfigInput = { ...rest, epochs: o.epochs, checkpointEvery: 0 };
   return createTrainer({
     graph: o.graph,

@@ -161,6 +161,25 @@ function disposeSession(s: Session | null): void {
   s.model.dispose();
 }
 
+/**
+ * The train / validation split of `config.validationSplit`: a shuffle seeded by the config's seed, the last
+ * `fraction` held out. The same seed and fraction hold out the same samples, so a fine-tuning run
+ * (`createFineTuner`) with its run's config never trains on the run's validation samples.
+ */
+export function splitValidation(
+  dataset: Dataset,
+  seed: number,
+  fraction: number,
+): { train: Dataset; validation: Dataset } {
+  const perm = new Rng(seed ^ 0x5eed5eed).permutation(dataset.y.length);
+  const nVal = Math.max(1, Math.round(dataset.y.length * fraction));
+  const cut = dataset.y.length - nVal;
+  return {
+    train: subset(dataset, perm.subarray(0, cut), `${dataset.name} (train)`),
+    validation: subset(dataset, perm.subarray(cut), `${dataset.name} (validation)`),
+  };
+}
+
 export function createTrainer(options: TrainerOptions): Trainer {
   const cfg = parseTrainConfig(options.config);
   const { graph } = options;
@@ -178,16 +197,10 @@ export function createTrainer(options: TrainerOptions): Trainer {
   let student: Session | null = null;
   let teacher: Session | null = null;
 
-  // Train / validation split (a seeded shuffle, then the last fraction).
   let train = options.dataset;
   let validation = options.validation ?? null;
-  if (!validation && cfg.validationSplit && cfg.validationSplit > 0) {
-    const perm = new Rng(cfg.seed ^ 0x5eed5eed).permutation(train.y.length);
-    const nVal = Math.max(1, Math.round(train.y.length * cfg.validationSplit));
-    const cut = train.y.length - nVal;
-    validation = subset(train, perm.subarray(cut), `${train.name} (validation)`);
-    train = subset(train, perm.subarray(0, cut), `${train.name} (train)`);
-  }
+  if (!validation && cfg.validationSplit && cfg.validationSplit > 0)
+    ({ train, validation } = splitValidation(train, cfg.seed, cfg.validationSplit));
   if (validation) checkDataset(validation);
 
   async function runEpochs(

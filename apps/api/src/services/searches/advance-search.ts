@@ -5,10 +5,11 @@
 import { hostname } from 'node:os';
 import {
   type CandidateParams,
-  candidateKey as candidateKeyOf,
+  SEARCH_PRESETS as CORE_SEARCH_PRESETS,
   drawCandidate,
   nextDecision,
   overBudget,
+  presetCandidate,
   Rng,
   type SearchSpace,
 } from '@bnn-studio/bnn-core';
@@ -170,28 +171,16 @@ async function drawWithinBudget(
   return found;
 }
 
-/** The search family's parameters of a preset (mnist-tiny, mnist-8k), as a candidate. */
+/** A preset's parameters as the search's first candidate (mnist-tiny, mnist-8k: mnist-trunk; quicknet-28: quicknet). */
 export function fromPresetParams(
   preset: string,
   space: SearchSpace,
 ): { params: CandidateParams; key: string } | null {
-  const widths = preset === 'mnist-tiny' ? [32, 64, 64, 64] : preset === 'mnist-8k' ? [32, 64, 40, 64] : null;
-  if (!widths) return null;
-  const params: CandidateParams = {
-    family: 'mnist-trunk',
-    widths,
-    depth: 2,
-    hidden: 0,
-    firstLayer: 'float',
-    lastLayer: 'binary',
-    quantizer: 'ste_sign',
-    prune: 0,
-    learningRate: space.learningRates[0]!,
-  };
-  return { params, key: candidateKeyOf(params) };
+  return presetCandidate(preset, space);
 }
 
-export const SEARCH_PRESETS = ['mnist-tiny', 'mnist-8k'] as const;
+/** Presets a search may start from (`from`), each with its family. */
+export const SEARCH_PRESETS = Object.keys(CORE_SEARCH_PRESETS).sort();
 
 async function finish(ctx: ServiceCtx, s: SearchState, reason: string, now: Date) {
   await ctx.db.search.update({

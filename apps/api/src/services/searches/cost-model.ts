@@ -5,19 +5,19 @@ import {
   type CandidateCost,
   type CandidateParams,
   deployedShapeGraph,
+  candidateGraph as familyGraph,
   type GraphSpec,
   lower,
   packedCost,
   randomWeights,
   type TrunkIO,
-  trunkGraph,
 } from '@bnn-studio/bnn-core';
 import { estimateFirmwareMemory, estimateLatency, LATENCY_TARGETS } from '@bnn-studio/exporters/latency';
 import type { SearchTarget } from '../../contract/searches.js';
 
-/** The graph a candidate trains (before pruning). */
+/** The graph a candidate trains (before pruning), built by its family (bnn-core `SEARCH_FAMILY_DEFS`). */
 export function candidateGraph(params: CandidateParams, io: TrunkIO): GraphSpec {
-  return trunkGraph(params, io);
+  return familyGraph(params, io);
 }
 
 /** Packed bytes, flash, RAM and latency of the model a candidate deploys (pruned when it prunes). */

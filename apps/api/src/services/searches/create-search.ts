@@ -5,6 +5,7 @@ import {
   type CandidateCost,
   drawCandidate,
   overBudget,
+  SEARCH_PRESETS as PRESET_FAMILIES,
   parseSearchSpace,
   presetRecipe,
   Rng,
@@ -31,21 +32,31 @@ export async function createSearch(ctx: ServiceCtx, input: SearchCreate) {
       'Upload a valid dataset.',
     );
   const inputShape = JSON.parse(dataset.shapeJson) as number[];
-  if (inputShape.length !== 3 || !dataset.numClasses)
-    throw new ApiError(
-      422,
-      'dataset_not_images',
-      `Dataset '${dataset.name}' is not an image dataset with classes (shape [${inputShape.join(', ')}]); the search family (mnist-trunk) builds convolutional models of H×W×C images.`,
-      'Pick an image dataset (mnist, fashion-mnist, or an uploaded IDX or image-folder zip).',
-    );
   if (input.from && !(SEARCH_PRESETS as readonly string[]).includes(input.from))
     throw new ApiError(
       422,
       'unknown_preset',
-      `The search cannot start from preset '${input.from}': it is not of the search's family (mnist-trunk).`,
+      `The search cannot start from preset '${input.from}': no search family rebuilds it.`,
       `Use one of ${SEARCH_PRESETS.join(', ')}, or leave "from" out.`,
     );
   const spaceInput = { ...(input.space ?? {}) };
+  const presetFamily = input.from ? PRESET_FAMILIES[input.from] : undefined;
+  if (presetFamily && spaceInput.family !== undefined && spaceInput.family !== presetFamily)
+    throw new ApiError(
+      422,
+      'preset_family_mismatch',
+      `Preset '${input.from}' is of the ${presetFamily} family, but space.family is ${JSON.stringify(spaceInput.family)}.`,
+      `Leave space.family out (a search from '${input.from}' searches the ${presetFamily} family), or set it to "${presetFamily}".`,
+    );
+  if (presetFamily) spaceInput.family = presetFamily;
+  const family = typeof spaceInput.family === 'string' ? spaceInput.family : 'mnist-trunk';
+  if (inputShape.length !== 3 || !dataset.numClasses)
+    throw new ApiError(
+      422,
+      'dataset_not_images',
+      `Dataset '${dataset.name}' is not an image dataset with classes (shape [${inputShape.join(', ')}]); the search family (${family}) builds convolutional models of H×W×C images.`,
+      'Pick an image dataset (mnist, fashion-mnist, or an uploaded IDX or image-folder zip).',
+    );
   if (input.from && spaceInput.maxEpochs === undefined)
     spaceInput.maxEpochs = presetRecipe(input.from)?.epochs ?? undefined;
   const parsed = parseSearchSpace(spaceInput);
@@ -86,7 +97,7 @@ export async function createSearch(ctx: ServiceCtx, input: SearchCreate) {
       cheapest
         ? `No candidate of the search space fits the budget: the smallest of ${seen.size} drawn is over (${cheapest.reason}).`
         : `No candidate of the search space can be built for dataset '${dataset.name}' (input ${inputShape.join('×')}).`,
-      'Raise the budget, or allow smaller models in the space: lower width multipliers (space.widths), fewer binary convolutions (space.depths), no hidden layer (space.hidden: [0]), or pruning (space.prune).',
+      'Raise the budget, or allow smaller models in the space: lower width multipliers (space.widths), fewer binary convolutions or residual blocks (space.depths), no hidden layer (space.hidden: [0]), an int8 classifier (space.lastLayer), or pruning (space.prune).',
       cheapest ? { smallest: cheapest.cost } : undefined,
     );
 

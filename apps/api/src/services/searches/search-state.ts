@@ -73,6 +73,26 @@ const TRIAL_STATUS: Record<RunStatus, TrialStatus> = {
   cancelled: 'cancelled',
 };
 
+const VAL_METRICS = ['valAccuracy', 'finetune.valAccuracy'] as const;
+export interface ValPoint {
+  name: string;
+  epoch: number;
+  value: number;
+}
+
+/**
+ * What a finished trial is ranked by: the validation accuracy of the model it deploys. For a candidate that prunes,
+ * that is the pruned and fine-tuned model's (the last `finetune.valAccuracy`: the fine-tuning holds out the run's
+ * validation samples, bnn-core `createFineTuner`), never the accuracy before pruning; null when the run recorded
+ * none (a pruned run without fine-tuning epochs), which the scheduler ranks last. Otherwise the last `valAccuracy`.
+ */
+export function trialValAccuracy(points: readonly ValPoint[], prunes: boolean): number | null {
+  const name = prunes ? 'finetune.valAccuracy' : 'valAccuracy';
+  let last: ValPoint | null = null;
+  for (const p of points) if (p.name === name && (!last || p.epoch > last.epoch)) last = p;
+  return last?.value ?? null;
+}
+
 export async function loadSearchState(ctx: Pick<ServiceCtx, 'db'>, id: string): Promise<SearchState | null> {
   const row = await ctx.db.search.findUnique({ where: { id } });
   if (!row) return null;
@@ -87,19 +107,24 @@ export async function loadSearchState(ctx: Pick<ServiceCtx, 'db'>, id: string): 
       select: { id: true, status: true, finalAccuracy: true, durationMs: true },
     }),
     ctx.db.metricPoint.findMany({
-      where: { runId: { in: runIds }, name: 'valAccuracy', step: -1 },
-      select: { runId: true, epoch: true, value: true },
+      where: { runId: { in: runIds }, name: { in: [...VAL_METRICS] }, step: -1 },
+      select: { runId: true, name: true, epoch: true, value: true },
     }),
   ]);
   const runById = new Map(runs.map((r) => [r.id, r]));
-  const lastVal = new Map<string, { epoch: number; value: number }>();
+  const pointsByRun = new Map<string, ValPoint[]>();
   for (const p of points) {
-    const prev = lastVal.get(p.runId);
-    if (!prev || p.epoch > prev.epoch) lastVal.set(p.runId, { epoch: p.epoch, value: p.value });
+    const list = pointsByRun.get(p.runId) ?? [];
+    list.push(p);
+    pointsByRun.set(p.runId, list);
   }
+  const prunes = new Map(
+    cands.map((c) => [c.id, ((JSON.parse(c.paramsJson) as { prune?: number }).prune ?? 0) > 0]),
+  );
   const trialViews: TrialView[] = trials.map((t) => {
     const run = runById.get(t.runId);
     const status = (run?.status ?? 'failed') as RunStatus;
+    const valAccuracy = trialValAccuracy(pointsByRun.get(t.runId) ?? [], prunes.get(t.candidateId) ?? false);
     return {
       id: t.id,
       candidateId: t.candidateId,
@@ -108,7 +133,7 @@ export async function loadSearchState(ctx: Pick<ServiceCtx, 'db'>, id: string): 
       runId: t.runId,
       seq: t.seq,
       status,
-      valAccuracy: status === 'completed' ? (lastVal.get(t.runId)?.value ?? null) : null,
+      valAccuracy: status === 'completed' ? valAccuracy : null,
       accuracy: run?.finalAccuracy ?? null,
       durationMs: run?.durationMs ?? null,
     };

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rungEpochs } from '@bnn-studio/bnn-core';
+import { candidateKey, getPreset, packedCost, QUICKNET_DEFAULTS, rungEpochs } from '@bnn-studio/bnn-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
@@ -114,6 +114,75 @@ describe.each(testProviders())('searches (%s)', (provider) => {
         }),
         { numRuns: 25, seed: 17 },
       );
+    });
+  });
+
+  describe('the quicknet family', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp(provider);
+    });
+    afterAll(async () => t?.close());
+    const post = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/api/searches', headers: t.auth, payload });
+    const QUICK = {
+      ...TINY,
+      budget: { packedBytes: 32 * 1024 },
+      trials: 2,
+      space: { maxEpochs: 3 },
+    };
+
+    it('starts from quicknet-28 (its family, its parameters first), costed before training like mnist-trunk', async () => {
+      const r = await post({ ...QUICK, from: 'quicknet-28' });
+      expect(r.statusCode, r.body).toBe(201);
+      const s = SearchResponse.parse(r.json()).search;
+      expect(s.space).toMatchObject({ family: 'quicknet', maxEpochs: 3 });
+      const first = s.candidates[0]!;
+      expect(first).toMatchObject({
+        key: candidateKey(QUICKNET_DEFAULTS),
+        status: 'accepted',
+      });
+      expect(first.params).toMatchObject({ family: 'quicknet', widths: [16, 32, 64], depth: 2 });
+      // Its cost is the preset's (pruning off), from bnn-core's packed size and the exporters' flash/RAM estimate.
+      expect(first.cost.packedBytes).toBe(packedCost(getPreset('quicknet-28')!).packedBytes);
+      expect(first.cost.flashBytes).toBeGreaterThan(first.cost.packedBytes);
+      expect(first.cost.ramBytes).toBeGreaterThan(0);
+      for (const c of s.candidates) {
+        expect(c.key).toMatch(/^quicknet\//);
+        if (c.status === 'accepted') expect(c.cost.packedBytes).toBeLessThanOrEqual(32 * 1024);
+        else expect(c.reason).toMatch(/weights .* KiB > 32\.0 KiB/);
+      }
+      // The queued trial trains the quicknet candidate's graph: an ordinary run of a residual architecture.
+      const trial = first.trials[0]!;
+      const run = (
+        await t.app.inject({ method: 'GET', url: `/api/runs/${trial.runId}`, headers: t.auth })
+      ).json().run;
+      const version = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/architecture-versions/${run.architectureVersionId}`,
+          headers: t.auth,
+        })
+      ).json().version;
+      expect(version.graph.nodes.filter((n: { type: string }) => n.type === 'Add')).toHaveLength(4);
+    });
+
+    it('rejects over-budget quicknet spaces before work, and a preset of another family', async () => {
+      const tight = await post({ ...QUICK, space: { family: 'quicknet' }, budget: { packedBytes: 1024 } });
+      expect(tight.statusCode).toBe(422);
+      expect(tight.json().error).toMatchObject({
+        code: 'no_candidate_in_budget',
+        message: expect.stringMatching(/weights .* KiB > 1\.0 KiB/),
+      });
+      const mismatch = await post({ ...QUICK, from: 'quicknet-28', space: { family: 'mnist-trunk' } });
+      expect(mismatch.statusCode).toBe(422);
+      expect(mismatch.json().error).toMatchObject({
+        code: 'preset_family_mismatch',
+        fix: expect.stringMatching(/space\.family/),
+      });
+      const bad = await post({ ...QUICK, space: { family: 'quicknet', hidden: [64] } });
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json().error.message).toMatch(/hidden: quicknet has no hidden dense layer/);
     });
   });
 
