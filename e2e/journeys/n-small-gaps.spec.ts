@@ -25,6 +25,9 @@ test('composer: kernel_size 5, an error never covers the next node, the layer ta
   await expect(page.getByTestId('preset-accuracy-xnornet-small')).toContainText(
     'measured with float32 first/last layers, not the int8 first/last layers this preset ships with',
   );
+  await expect(page.getByTestId('preset-accuracy-quicknet-96')).toContainText(
+    'measured with the int8 first/last layers it ships with; float32 first/last version 98.25% (+0.10 points)',
+  );
   await page.getByRole('button', { name: /^Open Larq MNIST/ }).click();
   await expect(page.getByTestId('issue-count')).toHaveText(/No errors/);
   const first = page.locator('.react-flow__node').filter({ hasText: 'QuantConv2D' }).first();

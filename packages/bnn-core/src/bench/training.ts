@@ -18,7 +18,8 @@
  * the trainer's `validationSplit` + `earlyStopping`). The lowering parity case uses the last seed's weights.
  * Environment: BNN_TRAIN_PRESETS=id,id (subset), BNN_TRAIN_EPOCHS=n (override every preset's epochs),
  * BNN_TRAIN_SEEDS=1,2,3, BNN_TRAIN_SKIP_TIMING=1, BNN_TRAIN_FIRST_LAST=int8|float32 (train each preset with its first
- * float conv and last float dense in that precision, `withFirstLastPrecision`; case names say so).
+ * float conv and last float dense in that precision, `withFirstLastPrecision`; case names say so; unset, the presets
+ * as they ship, i.e. int8 — `PRESET_FIRST_LAST_PRECISION`). A documented figure records which (`firstLast`).
  */
 import { performance } from 'node:perf_hooks';
 import {

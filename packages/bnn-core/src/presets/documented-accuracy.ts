@@ -157,14 +157,21 @@ export const DOCUMENTED_ACCURACY: Record<string, DocumentedAccuracy> = {
     measuredAt: '2026-11-22',
     firstLast: 'float32',
   },
-  // quicknet-96: 10.5 min; its 2-class head trained on the built-in split resized to 96×96 (bilinear,
-  // resizeDataset) and relabelled even / odd digit (50.7 % odd): not person detection, the closest real data here.
+  // quicknet-96: its 2-class head trained on the built-in split resized to 96×96 (bilinear, resizeDataset) and
+  // relabelled even / odd digit (50.7 % odd): not person detection, the closest real data here. As shipped (int8 stem
+  // conv and int8 classifier, quantization-aware), seed 1, its recipe (4 epochs): 98.35 % on 2026-12-06 with
+  // `BNN_TRAIN_PRESETS=quicknet-96 BNN_TRAIN_FIRST_LAST=int8 BNN_TRAIN_SEEDS=1 BNN_TRAIN_SKIP_TIMING=1`: 55.3 min of
+  // training (epochs of 1,005 / 1,332 / 430 / 550 s at a load of 2.5–15 on the shared 2-core machine), training
+  // accuracy of the last epoch 98.87 %; the lowered graph (int8 ops, plain float elsewhere) agrees with the tfjs model
+  // on 498 of the first 500 test argmaxes (99.6 %). The float first/last version, same recipe and seed: 98.25 %
+  // (2026-11-22, 10.5 min): int8 is +0.10 points (issue 14: within 0.5). One seed each; seeds 2–3 not run.
   'quicknet-96': {
-    accuracy: 0.9825,
+    accuracy: 0.9835,
     seeds: [1],
     dataset: 'MNIST resized to 96×96 (bilinear), even vs odd digit',
     epochs: 4,
-    measuredAt: '2026-11-22',
-    firstLast: 'float32',
+    measuredAt: '2026-12-06',
+    firstLast: 'int8',
+    floatFirstLast: { accuracy: 0.9825, seeds: [1], measuredAt: '2026-11-22' },
   },
 };

@@ -133,6 +133,10 @@ describe('presets', () => {
       'measured with the int8 first/last layers it ships with; float32 first/last version 98.25% (−0.25 points)',
     );
     expect(documentedAccuracyNote({ ...base, firstLast: 'none' })).toMatch(/same graph/);
+    // quicknet-96 was measured as shipped (issue 14: within 0.5 points of its float first/last version).
+    const q = listPresets().find((p) => p.id === 'quicknet-96')!.documentedAccuracy!;
+    expect(q.firstLast).toBe('int8');
+    expect(Math.abs(q.accuracy - q.floatFirstLast!.accuracy)).toBeLessThanOrEqual(0.005);
   });
 
   it('getPreset names an unknown id and returns fresh copies', () => {
