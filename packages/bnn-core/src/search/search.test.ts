@@ -156,7 +156,7 @@ describe('quicknet family', () => {
     });
     expect(spaceSize(s)).toBe(4);
     expect(candidateKey({ ...QUICKNET_DEFAULTS, depth: 1 })).toBe(
-      'quicknet/16-32-64/d1/h0/float/float/ste_sign/p0/lr0.002',
+      'quicknet/16-32-64/d1/h0/int8/int8/ste_sign/p0/lr0.002',
     );
   });
 
