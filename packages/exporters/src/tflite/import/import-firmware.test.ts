@@ -17,7 +17,13 @@ import { buildXcoreBundle } from '../../xcore/bundle.js';
 import { writeTflite } from '../write-tflite.js';
 import { withFloatOutputs } from './float-outputs.js';
 import { importTflite } from './import-tflite.js';
-import { int8ElementwiseGraph, lceFloatActivations, lceInt8Bnn, lceInt8GapModel, lceInt8HardSwish } from './lce-fixtures.js';
+import {
+  int8ElementwiseGraph,
+  lceFloatActivations,
+  lceInt8Bnn,
+  lceInt8GapModel,
+  lceInt8HardSwish,
+} from './lce-fixtures.js';
 
 const TIMEOUT = 300_000;
 
