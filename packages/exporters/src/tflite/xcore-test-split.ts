@@ -121,6 +121,30 @@ export interface ImportedComparison {
   first: string[];
 }
 
+/** Images per engine call: a whole 96×96 split in one batch would need over 2 GiB of working memory. */
+const ENGINE_CHUNK = 128;
+
+/** The engine's first output over `n` images, run `ENGINE_CHUNK` images at a time. */
+function runInChunks(
+  engine: Awaited<ReturnType<typeof createEngine>>,
+  x: Float32Array,
+  n: number,
+  size: number,
+): Float32Array {
+  const parts: Float32Array[] = [];
+  for (let i = 0; i < n; i += ENGINE_CHUNK) {
+    const m = Math.min(ENGINE_CHUNK, n - i);
+    parts.push(engine.run(x.subarray(i * size, (i + m) * size), m)[0]!);
+  }
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Runs `count` test images through the file (reference) and the studio's engine (wasm) on the deploy graph. */
 export async function runTestSplit(c: XcorePresetCase, count: number): Promise<SplitResult> {
   const { test } = loadMnist();
@@ -128,7 +152,7 @@ export async function runTestSplit(c: XcorePresetCase, count: number): Promise<S
   const x = adaptImages(test.x, n, c.inputShape);
   const size = c.inputShape.reduce((a, b) => a * b, 1);
   const engine = await createEngine(c.deploy);
-  const studio = engine.run(x, n)[0]!;
+  const studio = runInChunks(engine, x, n, size);
   engine.dispose();
   const classes = studio.length / n;
   // The file imported back: the studio's engine runs the imported int8 graph on the same float images (its
@@ -145,7 +169,7 @@ export async function runTestSplit(c: XcorePresetCase, count: number): Promise<S
   let importedOut: Float32Array | null = null;
   if (im.graph) {
     const e = await createEngine(im.graph);
-    importedOut = e.run(x, n)[0]!;
+    importedOut = runInChunks(e, x, n, size);
     e.dispose();
   }
   let agree = 0;
