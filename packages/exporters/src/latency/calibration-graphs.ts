@@ -7,7 +7,16 @@
  * bitpack, int8-output binary convs, int8 dense) — plus the random architectures of firmware/random-graph.ts
  * for the odd shapes. Sizes stay inside the STM32L4R9 limits (the bundle builder refuses larger models).
  */
-import { axisWindow, type DeployGraph, type Padding, seededRandom } from '@bnn-studio/bnn-core';
+import {
+  axisWindow,
+  type DeployGraph,
+  lower,
+  type Padding,
+  randomWeights,
+  seededRandom,
+  TRUNK_DEFAULTS,
+  trunkGraph,
+} from '@bnn-studio/bnn-core';
 import { GraphBuilder, randomDeployGraph } from '../firmware/random-graph.js';
 
 const out = (n: number, k: number, s: number, p: Padding) => axisWindow(n, k, s, 1, p).out;
@@ -678,6 +687,18 @@ export function calibrationGraphs(): DeployGraph[] {
     [320, [128, 96, 32]],
   ] as const) {
     graphs.push(binaryMlp(n, widths, seed++));
+  }
+  // The MNIST presets' structure (int8 stem conv on one channel → int8 max-pool → BatchNorm → binary convs →
+  // binary classifier → softmax) at other widths: no other calibration image calls exactly that set of kernels,
+  // so without these the device-image fit split the code between functions that always come together elsewhere.
+  for (const widths of [
+    [16, 48, 32, 64],
+    [24, 32, 96, 64],
+    [48, 64, 40, 64],
+  ]) {
+    const spec = trunkGraph({ ...TRUNK_DEFAULTS, widths });
+    const d = lower(spec, randomWeights(spec, seed++));
+    graphs.push({ ...d, name: `latency-int8-stem-trunk-${widths.join('-')}` });
   }
   return graphs;
 }
