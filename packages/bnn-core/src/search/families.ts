@@ -3,7 +3,7 @@
  * family in `SEARCH_FAMILY_DEFS`: its base widths, how many stages and how deep it may be, its space defaults, its
  * graph builder, and the presets its parameters rebuild node for node (tests keep them equal):
  * - `mnist-trunk`: mnist-tiny (and mnist-8k) — a first 3×3 conv, 1–3 binary 3×3 convs, flatten, classifier;
- * - `quicknet`: quicknet-28 — a float stem, 1–3 sections of one-padded binary 3×3 residual blocks with float
+ * - `quicknet`: quicknet-28 — a 3×3 stem (float32 or int8), 1–3 sections of one-padded binary 3×3 residual blocks with float
  *   transitions, global pooling, classifier.
  */
 import { GraphBuilder } from '../presets/graph-builder.js';
@@ -297,7 +297,7 @@ export const SEARCH_FAMILY_DEFS = {
   },
   quicknet: {
     summary:
-      'float stem, 1–3 sections of one-padded binary 3×3 residual blocks with float transitions, global pooling, classifier (quicknet-28)',
+      '3×3 stem (float32 or int8), 1–3 sections of one-padded binary 3×3 residual blocks with float transitions, global pooling, classifier (quicknet-28)',
     baseWidths: QUICKNET_BASE_WIDTHS,
     stages: { min: 2, max: 4, what: 'the stem, then one per section (1–3 sections)' },
     depth: { min: 1, max: 4, what: 'residual blocks per section' },
