@@ -11,6 +11,10 @@
 //   BNN_SEARCH_TRAIN_SAMPLES training samples per candidate (default: the whole split; a smoke run uses fewer)
 //   BNN_SEARCH_BUDGET_BYTES  packed-bytes budget (default 16384)
 //   BNN_SEARCH_SEED          seed (default 1)
+//   BNN_SEARCH_PARALLEL      trials trained at once, one job-queue worker each (default: the machine's cores — the
+//                            training is single-threaded, so a 2-core machine trains two candidates at a time)
+//   BNN_SEARCH_FROM          a preset the search starts from (default none; e.g. mnist-tiny)
+//   BNN_SEARCH_SPACE         a JSON search space (default: the mnist-trunk family's defaults), as a user edits it
 //   BNN_SEARCH_BASELINE      'documented' (default: the presets' test accuracy measured by the bnn-core bench with
 //                            their full recipes, DOCUMENTED_ACCURACY) or 'train' (train the best of them here with
 //                            its recipe and the same sample limit, in the same run, before the search)
@@ -36,6 +40,9 @@ const TRAIN_SAMPLES = env.BNN_SEARCH_TRAIN_SAMPLES ? Number(env.BNN_SEARCH_TRAIN
 const BUDGET = Number(env.BNN_SEARCH_BUDGET_BYTES ?? 16384);
 const SEED = Number(env.BNN_SEARCH_SEED ?? 1);
 const BASELINE = env.BNN_SEARCH_BASELINE === 'train' ? 'train' : 'documented';
+const PARALLEL = Number(env.BNN_SEARCH_PARALLEL ?? cpus().length);
+const FROM = env.BNN_SEARCH_FROM || undefined;
+const SPACE = env.BNN_SEARCH_SPACE ? (JSON.parse(env.BNN_SEARCH_SPACE) as Record<string, unknown>) : {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Hand presets on MNIST within the budget, best documented accuracy first. */
@@ -56,7 +63,7 @@ async function main() {
     BNN_STUDIO_TOKEN: 'bench-token-0123456789',
   });
   const ctx = await openContext(config);
-  ctx.jobs = await createJobQueue(ctx, { workers: 1 });
+  ctx.jobs = await createJobQueue(ctx, { workers: PARALLEL });
   const stopDriver = startSearchDriver(ctx, { log: (m) => console.error(m) });
   const load0 = loadavg()[0]!;
   const limits = TRAIN_SAMPLES ? { trainSamples: TRAIN_SAMPLES, testSamples: 10_000 } : undefined;
@@ -103,14 +110,16 @@ async function main() {
     }
 
     const t0 = Date.now();
+    const cpu0 = process.cpuUsage();
     const created = await createSearch(ctx, {
       datasetId: 'mnist',
       target: 'stm32l4r9',
       budget: { packedBytes: BUDGET },
       minutes: MINUTES,
-      parallel: 1,
+      parallel: PARALLEL,
       seed: SEED,
-      space: { maxEpochs: MAX_EPOCHS, minEpochs: MIN_EPOCHS },
+      ...(FROM ? { from: FROM } : {}),
+      space: { ...SPACE, maxEpochs: MAX_EPOCHS, minEpochs: MIN_EPOCHS },
       validationSplit: 0.1,
       batchSize: 64,
       ...(limits ? { limits } : {}),
@@ -132,6 +141,10 @@ async function main() {
       }
     }
     const wallMinutes = (Date.now() - t0) / 60000;
+    const cpu = process.cpuUsage(cpu0);
+    // The share of the machine this process had: its CPU time (all threads, the training workers included) over
+    // wall time × cores. Near 1 means the search had the machine to itself.
+    const cpuShare = (cpu.user + cpu.system) / 1e6 / (wallMinutes * 60 * cpus().length);
     const accepted = s.candidates.filter((c) => c.status === 'accepted');
     const allWithin = accepted.every((c) => c.cost.packedBytes <= BUDGET);
     const best = s.best;
@@ -147,8 +160,11 @@ async function main() {
         seed: SEED,
         target: 'stm32l4r9',
         baseline: BASELINE,
+        parallel: PARALLEL,
+        from: FROM ?? null,
+        space: s.space,
       },
-      machine: { cpus: cpus().length, loadAvgStart: load0, loadAvgEnd: loadavg()[0] },
+      machine: { cpus: cpus().length, loadAvgStart: load0, loadAvgEnd: loadavg()[0], cpuShare },
       search: {
         id: s.id,
         status: s.status,

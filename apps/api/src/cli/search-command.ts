@@ -177,8 +177,8 @@ export async function searchCommand(opts: SearchOpts) {
           seen.add(k);
           say(
             t.status === 'queued'
-              ? `  queued  ${c.key} rung ${t.rung} (${t.epochs} ep), weights ${kib(c.cost.packedBytes)}, flash ${kib(c.cost.flashBytes)}, RAM ${kib(c.cost.ramBytes)} — run ${t.runId}`
-              : `  ${t.status.padEnd(7)} ${c.key} rung ${t.rung}: validation ${pct(t.valAccuracy)}, test ${pct(t.accuracy)}`,
+              ? `  queued  ${c.key} ${t.refit ? 'refit on all training data' : `rung ${t.rung}`} (${t.epochs} ep), weights ${kib(c.cost.packedBytes)}, flash ${kib(c.cost.flashBytes)}, RAM ${kib(c.cost.ramBytes)} — run ${t.runId}`
+              : `  ${t.status.padEnd(7)} ${c.key} ${t.refit ? 'refit' : `rung ${t.rung}: validation ${pct(t.valAccuracy)},`} test ${pct(t.accuracy)}`,
           );
         }
       }

@@ -96,6 +96,8 @@ export const SearchCost = z.object({
 
 export const SearchTrial = z.object({
   rung: z.number().int(),
+  /** The refit: the best candidate trained again on all the training data (rung = the number of rungs). */
+  refit: z.boolean(),
   epochs: z.number().int(),
   runId: z.string(),
   /** The run's status (`failed` when the run was deleted). */
@@ -123,6 +125,8 @@ export const SearchPoint = z.object({
   candidateId: z.string(),
   runId: z.string(),
   rung: z.number().int(),
+  /** The point is the search's refit (trained on all the training data: no validation accuracy). */
+  refit: z.boolean(),
   epochs: z.number().int(),
   accuracy: z.number().nullable(),
   valAccuracy: z.number().nullable(),

@@ -348,7 +348,7 @@ function SearchView({ id, onStatus }: { id: string; onStatus(status: string): vo
                 </td>
               ) : (
                 <>
-                  <td>{r.rung === null ? '—' : `${r.rung} (${r.epochs} ep)`}</td>
+                  <td>{r.rung === null ? '—' : `${r.refit ? 'refit' : r.rung} (${r.epochs} ep)`}</td>
                   <td>
                     {r.runId ? (
                       <Link href={`/experiments/run?id=${encodeURIComponent(r.runId)}`} prefetch={false}>

@@ -192,6 +192,23 @@ describe('search view', () => {
     expect(rows[0]).toMatchObject({ status: 'rejected', runId: null });
   });
 
+  it("shows a candidate's refit as its row (the best candidate trained again on all the data)", () => {
+    const refitted = {
+      ...s,
+      candidates: s.candidates.map((c) =>
+        c.id === 'a'
+          ? {
+              ...c,
+              trials: [...c.trials, { ...trial(2, 'r9', 'completed', 0.95), valAccuracy: null, refit: true }],
+            }
+          : c,
+      ),
+    } as unknown as SearchDetail;
+    const rows = candidateRows(refitted);
+    expect(rows[2]).toMatchObject({ rung: 2, refit: true, runId: 'r9', accuracy: 0.95, valAccuracy: null });
+    expect(rows[1]).toMatchObject({ refit: false });
+  });
+
   it('plots finished candidates in KiB of flash with the best', () => {
     const c = chartPoints(s);
     expect(c.all).toEqual([{ candidateId: 'a', runId: 'r3', kib: 20, pct: 90 }]);

@@ -140,6 +140,8 @@ export interface CandidateRow {
   latencyMs: number | null;
   /** Highest rung with a trial, and that trial's run and status. */
   rung: number | null;
+  /** That trial is the search's refit (the best candidate trained again on all the training data). */
+  refit: boolean;
   epochs: number | null;
   runId: string | null;
   runStatus: string | null;
@@ -169,6 +171,7 @@ export function candidateRows(s: SearchDetail): CandidateRow[] {
         ramBytes: c.cost.ramBytes ?? null,
         latencyMs: c.cost.latencyMs ?? null,
         rung: top?.rung ?? null,
+        refit: top?.refit ?? false,
         epochs: top?.epochs ?? null,
         runId: top?.runId ?? null,
         runStatus: top?.status ?? null,

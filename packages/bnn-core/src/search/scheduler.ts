@@ -7,7 +7,10 @@
  * candidate that finished rung k and is in the top ⌊n_k / η⌋ of the n_k finished at rung k (highest rung first);
  * else sample a new candidate if the trial budget allows; else wait for the running ones. When nothing runs and
  * nothing can be sampled, the best of the highest reached rung is promoted until one candidate has the full
- * `maxEpochs` (so a search always ends with a fully trained best), then the search finishes.
+ * `maxEpochs` (so a search always ends with a fully trained best). With `refit`, the best fully trained candidate
+ * is then trained once more for `maxEpochs` on all the training data (its validation split included), the refit
+ * trial (rung = the number of rungs): the last trial of the search and its result. Under a time limit, trials start
+ * only when the refit still fits after them. Then the search finishes.
  */
 
 export interface SchedulerConfig {
@@ -19,6 +22,13 @@ export interface SchedulerConfig {
   trials: number | null;
   /** Trials that may be queued or running at once (the workers sharing the search). */
   parallel: number;
+  /** Train the best candidate once more on all the training data at the end (see above). */
+  refit?: boolean;
+  /**
+   * The refit's time in epochs of the trials' data (`maxEpochs` / (1 − validation split): it trains on more
+   * samples); the time reserved for it. Default `maxEpochs`.
+   */
+  refitCost?: number;
 }
 
 export type TrialStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -30,11 +40,14 @@ export interface TrialRecord {
   status: TrialStatus;
   /** Selection score (validation accuracy) once done. */
   score: number | null;
+  /** The refit trial (trained on all the training data; no score). */
+  refit?: boolean;
 }
 
 export type Decision =
   | { kind: 'promote'; candidate: string; rung: number; epochs: number }
   | { kind: 'sample'; rung: 0; epochs: number }
+  | { kind: 'refit'; candidate: string; rung: number; epochs: number }
   | { kind: 'wait' }
   | { kind: 'finish'; reason: 'complete' | 'out_of_time' };
 
@@ -61,11 +74,11 @@ export function rungEpochs(cfg: Pick<SchedulerConfig, 'maxEpochs' | 'minEpochs' 
 
 const isActive = (t: TrialRecord) => t.status === 'queued' || t.status === 'running';
 
-/** Finished trials of a rung, best first (score desc, then creation order). */
-function ranked(trials: readonly TrialRecord[], rung: number): TrialRecord[] {
+/** Finished trials of a rung, best first (score desc, then creation order); never the refit. */
+function ranked<T extends TrialRecord>(trials: readonly T[], rung: number): T[] {
   return trials
     .map((t, i) => ({ t, i }))
-    .filter(({ t }) => t.rung === rung && t.status === 'done' && t.score !== null)
+    .filter(({ t }) => t.rung === rung && !t.refit && t.status === 'done' && t.score !== null)
     .sort((a, b) => b.t.score! - a.t.score! || a.i - b.i)
     .map(({ t }) => t);
 }
@@ -80,20 +93,25 @@ export function nextDecision(
   const top = rungs.length - 1;
   const active = trials.filter(isActive).length;
   const has = (candidate: string, rung: number) =>
-    trials.some((t) => t.candidate === candidate && t.rung === rung);
-  const anyStartable = rungs.some((e) => ctx.canStart(e));
+    trials.some((t) => t.candidate === candidate && t.rung === rung && !t.refit);
   if (active >= cfg.parallel) return { kind: 'wait' };
+  // The refit is the last trial: nothing starts beside or after it.
+  if (trials.some((t) => t.refit))
+    return active > 0 ? { kind: 'wait' } : { kind: 'finish', reason: 'complete' };
+  const refitCost = cfg.refitCost ?? cfg.maxEpochs;
+  const canStart = cfg.refit ? (epochs: number) => ctx.canStart(epochs + refitCost) : ctx.canStart;
+  const anyStartable = rungs.some((e) => canStart(e));
 
   for (let k = top - 1; k >= 0; k--) {
     const done = ranked(trials, k);
     const quota = Math.floor(done.length / cfg.eta);
     for (const t of done.slice(0, quota)) {
-      if (!has(t.candidate, k + 1) && ctx.canStart(rungs[k + 1]!))
+      if (!has(t.candidate, k + 1) && canStart(rungs[k + 1]!))
         return { kind: 'promote', candidate: t.candidate, rung: k + 1, epochs: rungs[k + 1]! };
     }
   }
   const trialsLeft = cfg.trials === null || ctx.started < cfg.trials;
-  if (trialsLeft && ctx.canSample && ctx.canStart(rungs[0]!))
+  if (trialsLeft && ctx.canSample && canStart(rungs[0]!))
     return { kind: 'sample', rung: 0, epochs: rungs[0]! };
   if (active > 0) return { kind: 'wait' };
 
@@ -105,23 +123,31 @@ export function nextDecision(
         if (ranked(trials, k).length > 0) break;
         continue;
       }
-      if (ctx.canStart(rungs[k + 1]!))
+      if (canStart(rungs[k + 1]!))
         return { kind: 'promote', candidate: best.candidate, rung: k + 1, epochs: rungs[k + 1]! };
       break;
     }
   }
-  const outOfTime = !anyStartable || (trialsLeft && ctx.canSample && !ctx.canStart(rungs[0]!));
+  const best = bestTrial(trials);
+  if (cfg.refit && best && best.rung === top && ctx.canStart(refitCost))
+    return { kind: 'refit', candidate: best.candidate, rung: rungs.length, epochs: cfg.maxEpochs };
+  const outOfTime = !anyStartable || (trialsLeft && ctx.canSample && !canStart(rungs[0]!));
   return {
     kind: 'finish',
     reason: outOfTime && ranked(trials, top).length === 0 ? 'out_of_time' : 'complete',
   };
 }
 
-/** The trial the search selects: the best score at the highest rung any candidate finished (null: none). */
+/**
+ * The trial the search selects: the finished refit, else the best score at the highest rung any candidate finished
+ * (null: none).
+ */
 export function bestTrial<T extends TrialRecord>(trials: readonly T[]): T | null {
+  const refit = trials.find((t) => t.refit && t.status === 'done');
+  if (refit) return refit;
   for (let k = Math.max(-1, ...trials.map((t) => t.rung)); k >= 0; k--) {
     const r = ranked(trials, k);
-    if (r.length > 0) return r[0] as T;
+    if (r.length > 0) return r[0]!;
   }
   return null;
 }

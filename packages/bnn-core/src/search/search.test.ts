@@ -255,11 +255,16 @@ describe('successive halving scheduler', () => {
         trials.push({ candidate: d.candidate, rung: d.rung, status: 'queued', score: null });
         usedEpochs += d.epochs;
         log.push(`promote ${d.candidate}→${d.rung}`);
+      } else if (d.kind === 'refit') {
+        trials.push({ candidate: d.candidate, rung: d.rung, status: 'queued', score: null, refit: true });
+        usedEpochs += cfg.refitCost ?? d.epochs;
+        log.push(`refit ${d.candidate}`);
       } else {
         const active = trials.filter((t) => t.status === 'queued');
         const t = active[Math.floor(rng.next() * active.length)]!;
         t.status = 'done';
-        t.score = quality.get(t.candidate)! * (epochsOf[t.rung]! / cfg.maxEpochs);
+        // The refit has no validation split: no score.
+        t.score = t.refit ? null : quality.get(t.candidate)! * (epochsOf[t.rung]! / cfg.maxEpochs);
       }
     }
     throw new Error('simulation did not finish');
@@ -293,6 +298,71 @@ describe('successive halving scheduler', () => {
     const r = simulate(cfg, 4, { timeEpochs: 40 });
     expect(r.usedEpochs).toBeLessThanOrEqual(40);
     expect(bestTrial(r.trials)!.rung).toBe(2);
+  });
+
+  it('refits the best fully trained candidate last, on all the data, and selects the refit', () => {
+    for (const seed of [1, 2, 3]) {
+      const cfg: SchedulerConfig = {
+        maxEpochs: 9,
+        minEpochs: 1,
+        eta: 3,
+        trials: 12,
+        parallel: 3,
+        refit: true,
+      };
+      const r = simulate(cfg, seed);
+      expect(r.reason).toBe('complete');
+      const refits = r.trials.filter((t) => t.refit);
+      expect(refits).toHaveLength(1);
+      // It is the last trial (nothing starts beside or after it), one rung past the last, of the best at the top.
+      expect(r.trials.at(-1)).toBe(refits[0]);
+      expect(refits[0]!.rung).toBe(rungEpochs(cfg).length);
+      const bestAtTop = bestTrial(r.trials.filter((t) => !t.refit))!;
+      expect(bestAtTop.rung).toBe(2);
+      expect(refits[0]!.candidate).toBe(bestAtTop.candidate);
+      expect(bestTrial(r.trials)).toBe(refits[0]);
+      // Without refit the same search is the same up to the refit.
+      const plain = simulate({ ...cfg, refit: false }, seed);
+      expect(r.log.slice(0, -1)).toEqual(plain.log);
+    }
+  });
+
+  it('reserves the refit time under a time limit, and skips the refit when the best is not fully trained', () => {
+    const cfg: SchedulerConfig = {
+      maxEpochs: 9,
+      minEpochs: 1,
+      eta: 3,
+      trials: null,
+      parallel: 2,
+      refit: true,
+      refitCost: 10,
+    };
+    for (const seed of [4, 5, 6]) {
+      const r = simulate(cfg, seed, { timeEpochs: 60 });
+      expect(r.usedEpochs).toBeLessThanOrEqual(60);
+      const refit = r.trials.find((t) => t.refit)!;
+      expect(refit).toBeDefined();
+      expect(bestTrial(r.trials)).toBe(refit);
+    }
+    // 12 epochs of time cannot hold a 9-epoch top rung and a 10-epoch refit: the search ends without one.
+    const short = simulate(cfg, 4, { timeEpochs: 12 });
+    expect(short.trials.some((t) => t.refit)).toBe(false);
+    expect(short.usedEpochs).toBeLessThanOrEqual(12);
+  });
+
+  it('a failed refit leaves the best of the top rung selected', () => {
+    const trials: TrialRecord[] = [
+      { candidate: 'a', rung: 0, status: 'done', score: 0.5 },
+      { candidate: 'b', rung: 0, status: 'done', score: 0.7 },
+      { candidate: 'b', rung: 1, status: 'done', score: 0.8 },
+      { candidate: 'b', rung: 2, status: 'failed', score: null, refit: true },
+    ];
+    expect(bestTrial(trials)).toBe(trials[2]);
+    const cfg: SchedulerConfig = { maxEpochs: 3, minEpochs: 1, eta: 3, trials: 5, parallel: 1, refit: true };
+    expect(nextDecision(cfg, trials, { started: 2, canSample: true, canStart: () => true })).toEqual({
+      kind: 'finish',
+      reason: 'complete',
+    });
   });
 
   it('waits while `parallel` trials are active and finishes when nothing can start', () => {

@@ -72,6 +72,11 @@ export const SearchSpaceSchema = z.strictObject({
   maxEpochs: z.number().int().min(1).max(200).default(9),
   minEpochs: z.number().int().min(1).max(200).default(1),
   eta: z.number().int().min(2).max(8).default(3),
+  /**
+   * Train the best fully trained candidate once more for `maxEpochs` on all the training data (the validation split
+   * included) at the end; that run is the search's result. Under a time limit its time is reserved.
+   */
+  refit: z.boolean().default(true),
 });
 export type SearchSpace = z.output<typeof SearchSpaceSchema>;
 export type SearchSpaceInput = z.input<typeof SearchSpaceSchema>;

@@ -37,8 +37,17 @@ export const DRIVER_ID = `${hostname()}:${process.pid}:search`;
 export const toDbState = (s: number) => s | 0;
 export const fromDbState = (s: number) => s >>> 0;
 
-/** A run's training config for a candidate at a rung: the standard recipe over `epochs`, seeded by the search. */
-export function trialConfig(params: CandidateParams, epochs: number, limits: SearchLimits, seed: number) {
+/**
+ * A run's training config for a candidate at a rung: the standard recipe over `epochs`, seeded by the search. The
+ * refit trains on all the training data (no validation split).
+ */
+export function trialConfig(
+  params: CandidateParams,
+  epochs: number,
+  limits: SearchLimits,
+  seed: number,
+  refit = false,
+) {
   return {
     epochs,
     batchSize: limits.batchSize,
@@ -46,7 +55,7 @@ export function trialConfig(params: CandidateParams, epochs: number, limits: Sea
     optimizer: { id: 'adam' as const, learningRate: params.learningRate },
     schedule: { id: 'cosine' as const, warmupEpochs: Math.min(1, epochs - 1), minLearningRate: 1e-5 },
     augmentation: { shift: 1, flip: false, noise: 0 },
-    validationSplit: limits.validationSplit,
+    validationSplit: refit ? 0 : limits.validationSplit,
     ...(params.prune > 0
       ? { prune: { fraction: params.prune, fineTuneEpochs: Math.max(1, Math.round(epochs / 3)) } }
       : {}),
@@ -74,14 +83,15 @@ async function createTrialRun(
   params: CandidateParams,
   rung: number,
   epochs: number,
+  refit: boolean,
 ) {
   const graph = candidateGraph(params, s.limits.io);
   const run = await createRun(ctx, {
     graph: graph as unknown as Record<string, unknown>,
     datasetId: s.row.datasetId,
-    config: trialConfig(params, epochs, s.limits, s.row.seed),
+    config: trialConfig(params, epochs, s.limits, s.row.seed, refit),
     location: 'server',
-    name: `${s.row.name} · ${graph.name.replace(/^Auto-size /, '')} · rung ${rung} (${epochs} ep)`,
+    name: `${s.row.name} · ${graph.name.replace(/^Auto-size /, '')} · ${refit ? 'refit on all training data' : `rung ${rung}`} (${epochs} ep)`,
     ...(s.limits.limits.trainSamples || s.limits.limits.testSamples ? { limits: s.limits.limits } : {}),
   });
   return run.id;
@@ -94,8 +104,9 @@ async function addTrial(
   params: CandidateParams,
   rung: number,
   epochs: number,
+  refit = false,
 ) {
-  const runId = await createTrialRun(ctx, s, params, rung, epochs);
+  const runId = await createTrialRun(ctx, s, params, rung, epochs, refit);
   const seq = (s.trials.at(-1)?.seq ?? -1) + 1;
   const row = await ctx.db.searchTrial.create({
     data: { id: newId('trial'), searchId: s.row.id, candidateId, rung, epochs, runId, seq },
@@ -246,7 +257,7 @@ async function advanceOnce(ctx: ServiceCtx, searchId: string, now: Date): Promis
     const cfg = schedulerConfig(s);
     let advanced = false;
     for (let step = 0; step < 1000; step++) {
-      const records = trialRecords(s.trials);
+      const records = trialRecords(s);
       const spe = secondsPerEpoch(s);
       const left = remainingMs(s, now.getTime());
       const started = new Set(s.trials.filter((t) => t.rung === 0).map((t) => t.candidateId)).size;
@@ -266,9 +277,10 @@ async function advanceOnce(ctx: ServiceCtx, searchId: string, now: Date): Promis
         await finish(ctx, s, reason, now);
         return 'finished';
       }
-      if (d.kind === 'promote') {
+      if (d.kind === 'promote' || d.kind === 'refit') {
         const c = s.candidates.find((x) => x.id === d.candidate)!;
-        await addTrial(ctx, s, c.id, c.params as unknown as CandidateParams, d.rung, d.epochs);
+        const params = c.params as unknown as CandidateParams;
+        await addTrial(ctx, s, c.id, params, d.rung, d.epochs, d.kind === 'refit');
         advanced = true;
         continue;
       }

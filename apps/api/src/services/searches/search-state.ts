@@ -165,18 +165,32 @@ export function schedulerConfig(s: Pick<SearchState, 'space' | 'limits'>): Sched
     eta: s.space.eta,
     trials: s.limits.trials,
     parallel: s.limits.parallel,
+    // Searches stored before the refit existed have no `refit` in their space: they never refit.
+    refit: s.space.refit === true,
+    refitCost: Math.ceil(s.space.maxEpochs / (1 - Math.min(0.9, s.limits.validationSplit))),
   };
 }
 
+/** Whether a trial is the search's refit (its rung is one past the last: `rungEpochs(space).length`). */
+export function isRefit(t: Pick<TrialView, 'rung'>, space: SearchSpace): boolean {
+  return t.rung >= rungEpochs(space).length;
+}
+
 /** The scheduler's records: one per trial, in creation order; the score is the validation accuracy. */
-export function trialRecords(trials: readonly TrialView[]): Array<TrialRecord & { view: TrialView }> {
-  return trials.map((t) => ({
-    candidate: t.candidateId,
-    rung: t.rung,
-    status: TRIAL_STATUS[t.status],
-    score: t.valAccuracy ?? (t.status === 'completed' ? 0 : null),
-    view: t,
-  }));
+export function trialRecords(
+  s: Pick<SearchState, 'trials' | 'space'>,
+): Array<TrialRecord & { view: TrialView }> {
+  return s.trials.map((t) => {
+    const refit = isRefit(t, s.space);
+    return {
+      candidate: t.candidateId,
+      rung: t.rung,
+      status: TRIAL_STATUS[t.status],
+      score: refit ? null : (t.valAccuracy ?? (t.status === 'completed' ? 0 : null)),
+      ...(refit ? { refit } : {}),
+      view: t,
+    };
+  });
 }
 
 /** Search time used: earlier running periods plus the current one. */
@@ -184,11 +198,12 @@ export function elapsedMs(row: Pick<SearchRow, 'usedMs' | 'activeSince'>, now = 
   return row.usedMs + (row.activeSince ? Math.max(0, now - row.activeSince.getTime()) : 0);
 }
 
-function point(c: CandidateView, t: TrialView): SearchPoint {
+function point(c: CandidateView, t: TrialView, space: SearchSpace): SearchPoint {
   return {
     candidateId: c.id,
     runId: t.runId,
     rung: t.rung,
+    refit: isRefit(t, space),
     epochs: t.epochs,
     accuracy: t.accuracy,
     valAccuracy: t.valAccuracy,
@@ -199,24 +214,27 @@ function point(c: CandidateView, t: TrialView): SearchPoint {
   };
 }
 
-/** The selected candidate: the best validation accuracy at the highest rung any candidate finished. */
-export function bestPoint(s: Pick<SearchState, 'candidates' | 'trials'>): SearchPoint | null {
-  const best = bestTrial(trialRecords(s.trials));
+/**
+ * The selected candidate: its refit once that finished, else the best validation accuracy at the highest rung any
+ * candidate finished.
+ */
+export function bestPoint(s: Pick<SearchState, 'candidates' | 'trials' | 'space'>): SearchPoint | null {
+  const best = bestTrial(trialRecords(s));
   if (!best) return null;
   const c = s.candidates.find((x) => x.id === best.candidate)!;
-  return point(c, best.view);
+  return point(c, best.view, s.space);
 }
 
 /**
  * Accuracy (test, of each candidate's highest finished trial) against cost (flash when estimated, else packed
  * bytes): the non-dominated candidates, cheapest first. Every point is within budget (rejected ones never train).
  */
-export function frontPoints(s: Pick<SearchState, 'candidates'>): SearchPoint[] {
+export function frontPoints(s: Pick<SearchState, 'candidates' | 'space'>): SearchPoint[] {
   const pts = s.candidates.flatMap((c) => {
     const done = c.trials.filter((t) => t.status === 'completed' && t.accuracy !== null);
     if (!done.length) return [];
     const top = done.reduce((a, b) => (b.rung > a.rung ? b : a));
-    const p = point(c, top);
+    const p = point(c, top, s.space);
     return [{ ...p, accuracy: p.accuracy!, cost: p.flashBytes ?? p.packedBytes }];
   });
   return paretoFront(pts).map(({ cost: _cost, ...p }) => p);
@@ -260,6 +278,7 @@ export function searchDetail(s: SearchState, now = Date.now()): Wire<SearchDetai
       reason: c.reason,
       trials: c.trials.map((t) => ({
         rung: t.rung,
+        refit: isRefit(t, s.space),
         epochs: t.epochs,
         runId: t.runId,
         status: t.status,

@@ -305,15 +305,26 @@ describe.each(testProviders())('searches (%s)', (provider) => {
         expect(c.cost.packedBytes).toBeLessThanOrEqual(TINY.budget.packedBytes);
         expect(c.cost.ramBytes!).toBeLessThanOrEqual(TINY.budget.ramBytes);
       }
-      // The best is fully trained (last rung), selected on validation accuracy; its run is an ordinary run.
+      // The candidate selected on validation accuracy at the last rung is refitted on all the training data (the
+      // search's last trial, one rung past the last): that run is the best; its run is an ordinary run.
       expect(s.best).not.toBeNull();
-      expect(s.best!.epochs).toBe(3);
-      expect(s.best!.valAccuracy).not.toBeNull();
+      expect(s.best!).toMatchObject({ refit: true, epochs: 3, rung: s.rungs.length, valAccuracy: null });
+      const bestCandidate = s.candidates.find((c) => c.id === s.best!.candidateId)!;
+      const topTrial = bestCandidate.trials.find((t) => t.rung === s.rungs.length - 1 && !t.refit)!;
+      expect(topTrial.status).toBe('completed');
+      expect(topTrial.valAccuracy).not.toBeNull();
+      const refits = s.candidates.flatMap((c) => c.trials.filter((t) => t.refit));
+      expect(refits).toHaveLength(1);
       expect(s.front.length).toBeGreaterThan(0);
       const run = (
         await server.app.inject({ method: 'GET', url: `/api/runs/${s.best!.runId}`, headers: auth })
       ).json();
       expect(run.run).toMatchObject({ status: 'completed', location: 'server', epochs: 3 });
+      expect(run.run.config.validationSplit).toBe(0);
+      const topRun = (
+        await server.app.inject({ method: 'GET', url: `/api/runs/${topTrial.runId}`, headers: auth })
+      ).json();
+      expect(topRun.run.config.validationSplit).toBeGreaterThan(0);
       // The run the cancel stopped stays cancelled; its trial trains on in a fresh run.
       const runs = await server.ctx.db.run.findMany({ select: { status: true } });
       expect(runs.filter((r) => r.status === 'cancelled').length).toBeGreaterThanOrEqual(1);
