@@ -58,6 +58,14 @@ export interface DecisionContext {
   canSample: boolean;
   /** Whether a trial of this many epochs can still finish within the time limit. */
   canStart: (epochs: number) => boolean;
+  /**
+   * With `refit`: whether a trial of this many epochs and then the refit can finish within the time limit (the
+   * caller knows the refit's time best, e.g. from the finished last-rung trials). Default
+   * `canStart(epochs + refitCost)`.
+   */
+  canStartThenRefit?: (epochs: number) => boolean;
+  /** With `refit`: whether the refit alone can still finish. Default `canStart(refitCost)`. */
+  canRefit?: () => boolean;
 }
 
 /** Epochs per rung, ascending: ⌈max · η^(k−K)⌉ for k = 0…K with K = ⌊log_η(max / min)⌋; the last is max. */
@@ -99,7 +107,10 @@ export function nextDecision(
   if (trials.some((t) => t.refit))
     return active > 0 ? { kind: 'wait' } : { kind: 'finish', reason: 'complete' };
   const refitCost = cfg.refitCost ?? cfg.maxEpochs;
-  const canStart = cfg.refit ? (epochs: number) => ctx.canStart(epochs + refitCost) : ctx.canStart;
+  const canStart = cfg.refit
+    ? (ctx.canStartThenRefit ?? ((epochs: number) => ctx.canStart(epochs + refitCost)))
+    : ctx.canStart;
+  const canRefit = ctx.canRefit ?? (() => ctx.canStart(refitCost));
   const anyStartable = rungs.some((e) => canStart(e));
 
   for (let k = top - 1; k >= 0; k--) {
@@ -129,7 +140,7 @@ export function nextDecision(
     }
   }
   const best = bestTrial(trials);
-  if (cfg.refit && best && best.rung === top && ctx.canStart(refitCost))
+  if (cfg.refit && best && best.rung === top && canRefit())
     return { kind: 'refit', candidate: best.candidate, rung: rungs.length, epochs: cfg.maxEpochs };
   const outOfTime = !anyStartable || (trialsLeft && ctx.canSample && !canStart(rungs[0]!));
   return {

@@ -350,6 +350,40 @@ describe('successive halving scheduler', () => {
     expect(short.usedEpochs).toBeLessThanOrEqual(12);
   });
 
+  it("asks the caller's refit time when it gives one", () => {
+    const cfg: SchedulerConfig = {
+      maxEpochs: 3,
+      minEpochs: 1,
+      eta: 3,
+      trials: null,
+      parallel: 1,
+      refit: true,
+    };
+    const done: TrialRecord[] = [
+      { candidate: 'a', rung: 0, status: 'done', score: 0.5 },
+      { candidate: 'a', rung: 1, status: 'done', score: 0.6 },
+    ];
+    const asked: string[] = [];
+    const ctx = (refitFits: boolean) => ({
+      started: 1,
+      canSample: true,
+      canStart: () => true,
+      canStartThenRefit: (e: number) => {
+        asked.push(`then ${e}`);
+        return false;
+      },
+      canRefit: () => {
+        asked.push('refit');
+        return refitFits;
+      },
+    });
+    // Nothing else fits before the refit: the refit itself, when it fits; the end otherwise.
+    expect(nextDecision(cfg, done, ctx(true))).toEqual({ kind: 'refit', candidate: 'a', rung: 2, epochs: 3 });
+    expect(asked.at(-1)).toBe('refit');
+    expect(asked.slice(0, -1).every((a) => a.startsWith('then '))).toBe(true);
+    expect(nextDecision(cfg, done, ctx(false))).toEqual({ kind: 'finish', reason: 'complete' });
+  });
+
   it('a failed refit leaves the best of the top rung selected', () => {
     const trials: TrialRecord[] = [
       { candidate: 'a', rung: 0, status: 'done', score: 0.5 },

@@ -11,6 +11,7 @@ import {
   overBudget,
   presetCandidate,
   Rng,
+  rungEpochs,
   type SearchSpace,
 } from '@bnn-studio/bnn-core';
 import { ApiError } from '../../lib/errors.js';
@@ -21,10 +22,12 @@ import { createRun } from '../runs/create-run.js';
 import { candidateCost, candidateGraph } from './cost-model.js';
 import {
   elapsedMs,
+  isRefit,
   loadSearchState,
   type SearchLimits,
   type SearchState,
   schedulerConfig,
+  type TrialView,
   trialRecords,
 } from './search-state.js';
 
@@ -68,13 +71,33 @@ export function remainingMs(s: Pick<SearchState, 'row' | 'limits'>, now = Date.n
   return s.limits.minutes * 60_000 - elapsedMs(s.row, now);
 }
 
-/** Seconds per epoch measured on this search's finished trials (null before the first). */
-function secondsPerEpoch(s: SearchState): number | null {
-  const done = s.trials.filter((t) => t.status === 'completed' && t.durationMs !== null);
+/**
+ * A trial's time from this search's finished trials (null before the first): seconds = a + b · epochs, fitted by
+ * least squares (a: a run's start-up and evaluation, b: one epoch; with one epoch count only, b = seconds / epochs
+ * and a = 0). Scaled by `samples` (the refit trains on 1 / (1 − validation split) times the samples).
+ */
+export function trialTimeModel(
+  trials: ReadonlyArray<Pick<TrialView, 'status' | 'durationMs' | 'epochs'>>,
+): ((epochs: number, samples?: number) => number) | null {
+  const done = trials.filter((t) => t.status === 'completed' && t.durationMs !== null && t.epochs > 0);
   if (!done.length) return null;
-  const ms = done.reduce((a, t) => a + t.durationMs!, 0);
-  const epochs = done.reduce((a, t) => a + t.epochs, 0);
-  return ms / 1000 / Math.max(1, epochs);
+  const xs = done.map((t) => t.epochs);
+  const ys = done.map((t) => t.durationMs! / 1000);
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  let a = 0;
+  let b = ys.reduce((acc, y) => acc + y, 0) / xs.reduce((acc, x) => acc + x, 0);
+  if (sxx > 0) {
+    const slope = xs.reduce((acc, x, i) => acc + (x - mx) * (ys[i]! - my), 0) / sxx;
+    const icept = my - slope * mx;
+    if (slope > 0 && icept >= 0) {
+      a = icept;
+      b = slope;
+    }
+  }
+  return (epochs, samples = 1) => a + b * epochs * samples;
 }
 
 async function createTrialRun(
@@ -258,13 +281,25 @@ async function advanceOnce(ctx: ServiceCtx, searchId: string, now: Date): Promis
     let advanced = false;
     for (let step = 0; step < 1000; step++) {
       const records = trialRecords(s);
-      const spe = secondsPerEpoch(s);
-      const left = remainingMs(s, now.getTime());
+      const time = trialTimeModel(s.trials.filter((t) => !isRefit(t, s.space)));
+      const left = remainingMs(s, now.getTime()) / 1000;
+      const refitSamples = 1 / (1 - Math.min(0.9, s.limits.validationSplit));
+      // The refit's time: the slowest finished last-rung trial's (the refit trains one of them again) on its larger
+      // sample count, else the model's.
+      const topRung = rungEpochs(s.space).length - 1;
+      const topDone = s.trials.filter(
+        (t) => t.rung === topRung && t.status === 'completed' && t.durationMs !== null,
+      );
+      const refitSeconds = topDone.length
+        ? Math.max(...topDone.map((t) => t.durationMs! / 1000)) * refitSamples
+        : (time?.(s.space.maxEpochs, refitSamples) ?? 0);
       const started = new Set(s.trials.filter((t) => t.rung === 0).map((t) => t.candidateId)).size;
       const d = nextDecision(cfg, records, {
         started,
         canSample: !s.row.exhausted,
-        canStart: (epochs) => spe === null || epochs * spe * 1000 <= left,
+        canStart: (epochs) => time === null || time(epochs) <= left,
+        canStartThenRefit: (epochs) => time === null || time(epochs) + refitSeconds <= left,
+        canRefit: () => time === null || refitSeconds <= left,
       });
       if (d.kind === 'wait') break;
       if (d.kind === 'finish') {
