@@ -4,6 +4,7 @@
 // search one at a time, and it is idempotent: after a restart the next call continues from the stored state.
 import { hostname } from 'node:os';
 import {
+  bestTrial,
   type CandidateParams,
   SEARCH_PRESETS as CORE_SEARCH_PRESETS,
   drawCandidate,
@@ -298,8 +299,14 @@ async function advanceOnce(ctx: ServiceCtx, searchId: string, now: Date): Promis
         started,
         canSample: !s.row.exhausted,
         canStart: (epochs) => time === null || time(epochs) <= left,
-        canStartThenRefit: (epochs) => time === null || time(epochs) + refitSeconds <= left,
-        canRefit: () => time === null || refitSeconds <= left,
+        // A trial's time varies with its candidate and the trials beside it: the refit keeps a quarter more.
+        canStartThenRefit: (epochs) => time === null || time(epochs) + 1.25 * refitSeconds <= left,
+        // The refit trains the best candidate again: its own last-rung time, on the larger sample count.
+        canRefit: () => {
+          const best = bestTrial(records);
+          const own = best?.view.durationMs;
+          return time === null || (own != null ? (own / 1000) * refitSamples : refitSeconds) <= left;
+        },
       });
       if (d.kind === 'wait') break;
       if (d.kind === 'finish') {
