@@ -14,6 +14,7 @@ import { writeBnn } from '../../bnn/write-bnn.js';
 import { readTflite } from '../read-tflite.js';
 import { Activation } from '../schema.js';
 import { refBconvDots, runTfliteInt8Reference } from '../tflite-int8-reference.js';
+import { TfliteInterpreter } from '../tflite-interpreter.js';
 import { writeTflite } from '../write-tflite.js';
 import { importTflite } from './import-tflite.js';
 import { lceFusedClampModel, randInt } from './lce-fixtures.js';
@@ -111,7 +112,7 @@ describe('importTflite: LceBconv2d with fused RELU_N1_TO_1 and RELU6', () => {
     }
   });
 
-  it('round trip: the imported graphs (and a zero-padded float one, written unfused) write back and import identically', () => {
+  it('round trip: the imported graphs (and a zero-padded float one, written unfused) write back and import identically', async () => {
     const graphs: DeployGraph[] = [];
     for (const type of ['int8', 'float32'] as const)
       graphs.push(importTflite(lceFusedClampModel(5, [RELU6, RELU_N1_TO_1], type).bytes).graph!);
@@ -136,6 +137,14 @@ describe('importTflite: LceBconv2d with fused RELU_N1_TO_1 and RELU6', () => {
       const strip = (d: DeployGraph) => d.ops.map(({ sourceNode: _s, ...rest }) => rest);
       expect(strip(back.graph!), `graph ${i}`).toEqual(strip(g));
       expect(writeTflite(back.graph!, { profile: 'arm' }), `graph ${i}`).toEqual(bytes);
+      // The written float files compute what the studio computes (the reference interpreter's LCE semantics).
+      if (i >= 1) {
+        const x = Float32Array.from({ length: 6 * 6 * 32 }, (_, k) => Math.cos(k * 0.31 + i));
+        const [want] = await runDeployGraph(g, x, { backend: 'reference' });
+        expect(Array.from(new TfliteInterpreter(bytes).run(x)[0]!), `graph ${i} interpreter`).toEqual(
+          Array.from(want!),
+        );
+      }
       // .bnn 1.5 carries the clamps.
       const file = readBnn(writeBnn(g));
       expect(file.version).toEqual({ major: 1, minor: 5 });
