@@ -34,6 +34,7 @@ export type {
   DeployTensor,
   DepthwiseConv2DOp,
   DequantizeOp,
+  DotClamp,
   FloatActivation,
   FloatOutputTransform,
   GlobalAvgPoolOp,
@@ -71,7 +72,13 @@ export type {
   SoftmaxOp,
   TensorKind,
 } from './deploy/deploy-types.js';
-export { DEPLOY_FORMAT, DEPLOY_VERSION } from './deploy/deploy-types.js';
+export {
+  clampDot,
+  DEPLOY_FORMAT,
+  DEPLOY_VERSION,
+  DOT_CLAMP_RANGE,
+  DOT_CLAMPS,
+} from './deploy/deploy-types.js';
 export type { DeployOpContract, DeployRule, OpTensor } from './deploy/ops/contract.js';
 export { OpChecker, tailBitsClear, ZERO_PADDING_BITPACKED } from './deploy/ops/contract.js';
 export { INT8_SOFTMAX_MAX_DEPTH } from './deploy/ops/int8-softmax.js';

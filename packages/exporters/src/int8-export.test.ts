@@ -29,7 +29,7 @@ describe('.bnn carries int8 layers', () => {
       const { graph, input, batch } = randomInt8DeployGraph(seed);
       const bytes = writeBnn(graph);
       expect(new DataView(bytes.buffer).getUint16(FIELD.versionMinor, true)).toBe(BNN_VERSION_MINOR);
-      expect(BNN_VERSION_MINOR).toBe(4); // 1.2: int8 tensors and ops; 1.3: int8_softmax / int8_mul / int8_requantize; 1.4: relu6 / hard_swish / int8_hard_swish / int8_mean
+      expect(BNN_VERSION_MINOR).toBe(5); // 1.2: int8 tensors and ops; 1.3: int8_softmax / int8_mul / int8_requantize; 1.4: relu6 / hard_swish / int8_hard_swish / int8_mean; 1.5: dot clamps relu6 / relu_n1_to_1
       const back = readBnn(bytes).graph;
       expect(back.tensors).toEqual(graph.tensors);
       const conv = back.ops.find((o) => o.op === 'int8_conv2d')!;

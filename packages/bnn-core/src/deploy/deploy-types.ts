@@ -42,6 +42,7 @@ export type { BMaxPool2DOp } from './ops/bmaxpool2d.js';
 export type {
   BitpackedOutputTransform,
   DeployTensor,
+  DotClamp,
   FloatActivation,
   FloatOutputTransform,
   Int8Quant,
@@ -50,6 +51,7 @@ export type {
   Padding,
   TensorKind,
 } from './ops/common.js';
+export { clampDot, DOT_CLAMP_RANGE, DOT_CLAMPS } from './ops/common.js';
 export type { ConcatOp } from './ops/concat.js';
 export type { Conv2DOp } from './ops/conv2d.js';
 export type { DenseOp } from './ops/dense.js';

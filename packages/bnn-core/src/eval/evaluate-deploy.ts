@@ -8,6 +8,7 @@ import type {
   Int8Quant,
   OutputTransform,
 } from '../deploy/deploy-types.js';
+import { clampDot } from '../deploy/ops/common.js';
 import * as F from './float-ops.js';
 import { INT8_ORACLE } from './int8-oracle.js';
 
@@ -71,7 +72,7 @@ const act = (v: number, a: FloatActivation) => (a === 'relu' ? Math.max(v, 0) : 
 /** Applies a binary op's output transform to the integer `dot` of channel `c` over `k` taps. */
 function transformValue(t: OutputTransform, dot: number, k: number, c: number): number {
   if (t.kind === 'float') {
-    const d = t.clamp === 'relu' ? Math.max(dot, 0) : dot;
+    const d = clampDot(dot, t.clamp);
     return act(t.multiplier[c]! * d + t.bias[c]!, t.activation);
   }
   const accum = (k - dot) / 2;

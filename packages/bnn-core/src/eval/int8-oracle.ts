@@ -5,6 +5,7 @@
  * (exact), bit-packed tensors as ±1 floats.
  */
 import type { DeployOpOf, FloatActivation, Int8Constant, Int8Quant } from '../deploy/deploy-types.js';
+import { clampDot } from '../deploy/ops/common.js';
 import { int8HardSwishElement, int8HardSwishParams, isHardSwishRefusal } from '../math/hard-swish.js';
 import {
   bconvInt8Effective,
@@ -218,7 +219,7 @@ export const INT8_ORACLE = {
     const y = new Float32Array(dot.length);
     for (let i = 0; i < y.length; i++) {
       const c = i % cout;
-      const d = op.clamp === 'relu' ? Math.max(dot[i]!, 0) : dot[i]!;
+      const d = clampDot(dot[i]!, op.clamp);
       y[i] = bconvInt8Value(d, eff.multiplier[c]!, eff.bias[c]!);
     }
     return y;

@@ -188,7 +188,14 @@ class Raiser {
       return;
     }
     let x = layer;
+    // The layer's float output is the integer dot, so a clamp layer on it is exactly the dot clamp.
+    if (t.clamp === 'relu6') {
+      this.fail(
+        'its output transform clamps the binary dot product to [0, 6] (LCE’s fused RELU6); the studio has no ReLU6 layer to train it with.',
+      );
+    }
     if (t.clamp === 'relu') x = this.node('ReLU', {}, [x]);
+    if (t.clamp === 'relu_n1_to_1') x = this.node('HardTanh', {}, [x]);
     x = this.affine(x, t.multiplier, t.bias, t.activation === 'relu' ? undefined : out);
     if (t.activation === 'relu') x = this.node('ReLU', {}, [x], out);
     this.set(out, { form: 'float', node: x });

@@ -13,7 +13,8 @@
  *   - leaky_tanh: c = clamp(x, -1, 1), y = f32(c + f32(alpha * f32(x - c))) with alpha a float.
  *   - relu6: x > 0 ? min(x, 6) : +0. hard_swish: t = f32(x + 3), r = min(6, max(0, t)), y = f32(f32(x * r) / 6).
  *   - softmax: e_i = bnn_expf(f32(x_i - max)), s = f32 sum in order, y_i = f32(e_i / s).
- *   - the binary layers' float output transform: f32(f32(m*dot) + b).
+ *   - the binary layers' float output transform: d = clamp(dot) in int32 (the fused activation's range), then
+ *     f32(f32(m*d) + b).
  * The conv, depthwise and scale_shift rows run eight channels at a time through bnn_float_mac.h (VMLA.F32 on the
  * M4F: the chained multiply-accumulate, product rounded before the add, never VFMA).
  */
@@ -39,7 +40,7 @@ static inline float bnn_apply_activation(float y, int activation) {
 
 /* Float output of a binary layer: y = activation(multiplier[c] * clamp(dot) + bias[c]). */
 static inline float bnn_float_transform(const bnn_output_transform *ot, int c, int32_t dot) {
-  if (ot->clamp_relu && dot < 0) dot = 0;
+  if (ot->clamp) dot = dot < ot->clamp_min ? ot->clamp_min : (dot > ot->clamp_max ? ot->clamp_max : dot);
   float y = ot->multiplier[c] * (float)dot;
   y = y + ot->bias[c];
   return bnn_apply_activation(y, ot->activation);

@@ -40,7 +40,9 @@ typedef struct {
 typedef struct {
   int bitpacked;            /* 1: bit c = (accum[c] > thresholds[c]); 0: float */
   const int32_t *thresholds; /* bitpacked */
-  int clamp_relu;           /* float: dot = max(dot, 0) first */
+  int clamp;                /* float: 1 = dot = min(max(dot, clamp_min), clamp_max) first (LCE's fused activation) */
+  int32_t clamp_min;        /* float: the int32 range of the fused activation (TFLite's CalculateActivationRange): */
+  int32_t clamp_max;        /*   RELU [0, INT32_MAX], RELU_N1_TO_1 [-1, 1], RELU6 [0, 6]; unused with clamp = 0 */
   const float *multiplier;  /* float: y = multiplier[c] * dot + bias[c] */
   const float *bias;
   int activation;           /* float: bnn_activation applied last */

@@ -43,7 +43,8 @@ static int bit_of(const uint32_t *w, int c) { return (int)((w[c >> 5] >> (c & 31
 
 /* The float transform as the runtime states it: activation(f32(f32(m * clamp(dot)) + b)). */
 static float ref_transform(const bnn_output_transform *ot, int c, int32_t dot) {
-  if (ot->clamp_relu && dot < 0) dot = 0;
+  if (ot->clamp && dot < ot->clamp_min) dot = ot->clamp_min;
+  if (ot->clamp && dot > ot->clamp_max) dot = ot->clamp_max;
   float y = ot->multiplier[c] * (float)dot;
   y = y + ot->bias[c];
   if (ot->activation == BNN_ACT_RELU) y = y > 0.0f ? y : 0.0f;
@@ -63,7 +64,13 @@ static void random_transform(bnn_output_transform *ot, int bitpacked, int out_c,
   ot->thresholds = th;
   ot->multiplier = m;
   ot->bias = b;
-  ot->clamp_relu = (int)(rnd() & 1u);
+  /* one draw, as before the RELU6 / RELU_N1_TO_1 clamps: odd = RELU, the even draws split between none and those */
+  const uint32_t clamp = rnd();
+  const int kind = (clamp & 1u) ? 1 : (int)((clamp >> 1) & 3u) == 1 ? 2 : (int)((clamp >> 1) & 3u) == 2 ? 3 : 0;
+  static const int32_t lo[4] = {INT32_MIN, 0, -1, 0}, hi[4] = {INT32_MAX, INT32_MAX, 1, 6};
+  ot->clamp = kind != 0;
+  ot->clamp_min = lo[kind];
+  ot->clamp_max = hi[kind];
   ot->activation = (rnd() & 1u) ? BNN_ACT_RELU : BNN_ACT_NONE;
 }
 

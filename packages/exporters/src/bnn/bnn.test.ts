@@ -51,7 +51,7 @@ describe('.bnn round trip', () => {
     expect(file.graph).toEqual(graph);
     expect(file.meta).toMatchObject(meta);
     expect(file.meta.producer).toMatch(/bnn-studio/);
-    expect(file.version).toEqual({ major: 1, minor: 4 });
+    expect(file.version).toEqual({ major: 1, minor: 5 });
     expect(file.numerics).toBe('float32');
   });
 
@@ -146,7 +146,7 @@ describe('.bnn reader refuses bad files, saying which check failed', () => {
     const v2 = new Uint8Array(bytes);
     new DataView(v2.buffer).setUint16(FIELD.versionMajor, 2, true);
     expect(codeOf(() => readBnn(fixCrc(v2)))).toBe('unsupported_version');
-    expect(() => readBnn(v2)).toThrow(/version 2\.4; this reader reads version 1\.x.*Update BNN Studio/);
+    expect(() => readBnn(v2)).toThrow(/version 2\.5; this reader reads version 1\.x.*Update BNN Studio/);
   });
 
   it('a 1.0 file (float ops summed in double then) is read unchanged and marked float64-accumulate', () => {

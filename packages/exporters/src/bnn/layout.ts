@@ -24,13 +24,14 @@
 export const BNN_MAGIC = Uint8Array.of(0x89, 0x42, 0x4e, 0x4e, 0x0d, 0x0a, 0x1a, 0x0a);
 export const BNN_VERSION_MAJOR = 1;
 /**
+ * 1.5: the binary layers' dot clamps `relu6` and `relu_n1_to_1` (LCE's fused activations of imported LceBconv2d).
  * 1.4: the activations of imported TFLite models (relu6, hard_swish, int8_hard_swish) and int8_mean (TFLite's int8 MEAN over height and width).
  * 1.3: the int8 ops of imported TFLite models (int8_softmax, int8_mul, int8_requantize, int8_add constants).
  * 1.2: int8 tensors (element type 3) and the int8 deploy ops. 1.1: the float ops follow the deploy graph's float32
  * numeric contract (docs/deploy-graph.md). 1.0 files (float ops then accumulated in double) are read unchanged and
  * run under the float32 contract (`BnnFile.numerics`).
  */
-export const BNN_VERSION_MINOR = 4;
+export const BNN_VERSION_MINOR = 5;
 /** The first minor version whose float ops were exported under the float32 contract. */
 export const BNN_FLOAT32_CONTRACT_MINOR = 1;
 export const BNN_FORMAT_ID = 'bnn-studio.bnn';

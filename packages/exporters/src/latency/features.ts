@@ -263,13 +263,13 @@ export const COST_FEATURES = {
     return t.kind === 'bitpacked'
       ? bconvCost('bconv2d/bitpacked', op, io, { clamp: false, relu: false, bitpacked: true })
       : bconvCost('bconv2d/float', op, io, {
-          clamp: t.clamp === 'relu',
+          clamp: t.clamp !== 'none',
           relu: t.activation === 'relu',
           bitpacked: false,
         });
   },
   int8_bconv2d: (op, io) =>
-    bconvCost('int8_bconv2d', op, io, { clamp: op.clamp === 'relu', relu: false, bitpacked: false }),
+    bconvCost('int8_bconv2d', op, io, { clamp: op.clamp !== 'none', relu: false, bitpacked: false }),
   bdepthwise_conv2d: (op, io) => {
     const x = io.inputs[0]!;
     const w = windowCounts(x, op.kernel, op.strides, op.dilations, op.padding);

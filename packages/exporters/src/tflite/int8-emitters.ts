@@ -5,7 +5,7 @@
  * as many as the filter's. Dense is written as LCE's converter writes it: RESHAPE → CONV_2D 1×1 → RESHAPE.
  */
 import { type Int8Constant, int8ReluBounds } from '@bnn-studio/bnn-core';
-import { bconvOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
+import { bconvOptions, DOT_CLAMP_ACTIVATION, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
 import type { QuantParams } from './model-builder.js';
 import { Activation, LceOp, BuiltinOperator as Op, Padding, TensorType } from './schema.js';
 import type { TfliteEmitter, TfliteOpEmitter } from './write-tflite.js';
@@ -244,7 +244,7 @@ export const INT8_TFLITE_EMITTERS = {
         channels_in: op.inChannels,
         dilation_height_factor: op.dilations[0],
         dilation_width_factor: op.dilations[1],
-        fused_activation_function: act(op.clamp),
+        fused_activation_function: DOT_CLAMP_ACTIVATION[op.clamp],
         pad_values: padding === 'same' ? op.padValue : 0,
         padding: pad(padding),
         stride_height: op.strides[0],

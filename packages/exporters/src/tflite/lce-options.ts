@@ -1,6 +1,24 @@
 /** FlexBuffer custom options of Larq Compute Engine ops (keys and value codes from LCE's converter). */
+import type { DotClamp } from '@bnn-studio/bnn-core';
 import { encode } from 'flatbuffers/js/flexbuffers.js';
 import { Activation, Padding } from './schema.js';
+
+/**
+ * LceBconv2d's `fused_activation_function` of each dot clamp (LCE clamps the int32 dot to the activation's
+ * range, bnn-core `DOT_CLAMP_RANGE`); `dotClampOf` is the inverse the importer reads.
+ */
+export const DOT_CLAMP_ACTIVATION = {
+  none: Activation.NONE,
+  relu: Activation.RELU,
+  relu_n1_to_1: Activation.RELU_N1_TO_1,
+  relu6: Activation.RELU6,
+} as const satisfies Record<DotClamp, number>;
+
+/** The dot clamp of an LceBconv2d `fused_activation_function` code, or null for a code LCE does not define. */
+export function dotClampOf(code: number): DotClamp | null {
+  for (const [k, v] of Object.entries(DOT_CLAMP_ACTIVATION)) if (v === code) return k as DotClamp;
+  return null;
+}
 
 export interface BconvOptions {
   channels_in: number;

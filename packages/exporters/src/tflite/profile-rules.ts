@@ -4,7 +4,7 @@
  * multiple of 32, int8 tensors around binary blocks, LceBconv2d outputs INT32 (bit-packed) or int8 with a
  * fused ReLU and Cout % 4 == 0, no LceDequantize, no LceBMaxPool2d.
  */
-import type { DeployGraph, DeployOp, DeployOpKind, DeployOpOf } from '@bnn-studio/bnn-core';
+import type { DeployGraph, DeployOp, DeployOpKind, DeployOpOf, DotClamp } from '@bnn-studio/bnn-core';
 import { ExportRefusedError } from '../errors.js';
 
 export type TfliteProfile = 'arm' | 'xcore';
@@ -27,6 +27,14 @@ function refuse(op: DeployOp, rule: string, message: string, fix: string): Expor
 }
 
 const mult32 = (c: number) => Math.ceil(c / 32) * 32;
+
+/** TFLite's name of each dot clamp's fused activation. */
+const CLAMP_NAME = {
+  none: 'NONE',
+  relu: 'RELU',
+  relu_n1_to_1: 'RELU_N1_TO_1',
+  relu6: 'RELU6',
+} as const satisfies Record<DotClamp, string>;
 
 /** True when `tensor` reaches a graph output through element-wise/shape ops only (softmax, reshape, …). */
 function feedsOutput(deploy: DeployGraph, tensor: string): boolean {
@@ -86,7 +94,7 @@ function binaryLayerRules(
         refuse(
           op,
           'int8_output_needs_relu',
-          'its output is int8 (not bit-packed) without a fused ReLU; xcore-opt lowers int8-output binary convs only with ReLU.',
+          `its output is int8 (not bit-packed) ${t.clamp === 'none' ? 'without a fused ReLU' : `with the dot clamp ${t.clamp} (LCE's fused ${CLAMP_NAME[t.clamp]})`}; xcore-opt lowers int8-output binary convs only with ReLU.`,
           head
             ? `Make "${op.sourceNode}" a float (int8) layer: clear its kernel and input quantizers, so the classifier head is not binary.`
             : `Insert a ReLU between "${op.sourceNode}" and its BatchNorm, or feed "${op.sourceNode}" straight into another binary layer (bit-packed output).`,
@@ -194,8 +202,10 @@ const XCORE_RULES = {
         refuse(
           op,
           'int8_output_needs_relu',
-          'its output is int8 without a fused ReLU; xcore-opt lowers int8-output binary convs only with ReLU.',
-          `Insert a ReLU between "${op.sourceNode}" and its BatchNorm.`,
+          `its output is int8 ${op.clamp === 'none' ? 'without a fused ReLU' : `with the dot clamp ${op.clamp} (LCE's fused ${CLAMP_NAME[op.clamp]})`}; xcore-opt lowers int8-output binary convs only with ReLU.`,
+          op.clamp === 'none'
+            ? `Insert a ReLU between "${op.sourceNode}" and its BatchNorm.`
+            : `Export "${op.sourceNode}" to STM32L4 (its runtime runs every LCE fused activation), or retrain it with a ReLU between the binary conv and its BatchNorm.`,
         ),
       );
     }

@@ -328,6 +328,17 @@ function q1(model: TfliteModelView, i: number): { s: number; z: number } {
 
 const ACT_NONE = 0;
 const ACT_RELU = 1;
+/**
+ * LceBconv2d's int32 clamp of the dot per fused_activation_function (NONE, RELU, RELU_N1_TO_1, RELU6): TFLite's
+ * integer `CalculateActivationRange`, which LCE's Prepare calls.
+ */
+const LCE_DOT_RANGES: Record<number, [number, number]> = {
+  0: [-(2 ** 31), 2 ** 31 - 1],
+  1: [0, 2 ** 31 - 1],
+  2: [-1, 1],
+  3: [0, 6],
+};
+
 /** Real clamp ranges of TFLite's other fused activations (RELU_N1_TO_1 = 2, RELU6 = 3) on builtin int8 ops. */
 const ACT_RANGES: Record<number, [number, number]> = { 2: [-1, 1], 3: [0, 6] };
 
@@ -344,8 +355,8 @@ function fusedRange(act: number, s: number, z: number): [number, number] {
 /**
  * Runs an int8 `.tflite` (batch 1) on one int8 input sample with the reference above, operator by operator.
  * Refuses (throws, naming the operator) what TFLite or LCE would refuse: a non-int8 activation tensor, DEQUANTIZE
- * to a non-float output, fused activations other than NONE / RELU (RELU_N1_TO_1 / RELU6 on builtin int8 ops), an LceBconv2d with SAME zero-padding and a
- * fused activation. Returns every computed tensor's values; `softmaxInput` is the tensor the (last) SOFTMAX reads
+ * to a non-float output, fused activations other than NONE / RELU (RELU_N1_TO_1 / RELU6 on builtin int8 ops and on
+ * LceBconv2d), an LceBconv2d with SAME zero-padding and a fused activation. Returns every computed tensor's values; `softmaxInput` is the tensor the (last) SOFTMAX reads
  * (the logits), if the file has one.
  */
 export function runTfliteInt8Reference(
@@ -628,7 +639,10 @@ function lceBconv2d(model: TfliteModelView, op: TfliteOperatorView, name: string
     fBits.slice(c * kh * kw * cin, (c + 1) * kh * kw * cin),
   );
   const same = opt.padding === 0;
-  const relu = opt.fused_activation_function === ACT_RELU;
+  // LCE: the int32 dot clamped to TFLite's integer CalculateActivationRange of the fused activation.
+  const range = LCE_DOT_RANGES[opt.fused_activation_function!];
+  if (!range) throw new Error(`reference: ${name} fused activation ${opt.fused_activation_function}`);
+  const [lo, hi] = range;
   if (same && opt.pad_values === 0 && opt.fused_activation_function !== ACT_NONE)
     throw new Error(`reference: ${name} SAME zero-padding with a fused activation (LCE refuses it)`);
   const d = refBconvDots(
@@ -660,6 +674,7 @@ function lceBconv2d(model: TfliteModelView, op: TfliteOperatorView, name: string
     const c = i % cout;
     const m = Math.fround(mul[c]! / Math.fround(qo.s));
     const b = Math.fround(bias[c]! / Math.fround(qo.s) + qo.z);
-    return sat8(roundAway(Math.fround(Math.fround((relu ? Math.max(dot, 0) : dot) * m) + b)));
+    // (| 0: an int8 has no −0, which rounding a small negative float gives)
+    return sat8(roundAway(Math.fround(Math.fround(Math.min(Math.max(dot, lo), hi) * m) + b))) | 0;
   });
 }

@@ -179,14 +179,23 @@ export class TfliteInterpreter {
           if (thresholds) {
             if (accum > thresholds[oc]!) yBits[(r * ow + c) * outWords + (oc >> 5)]! |= 1 << (oc & 31);
           } else {
-            let dot = taps * cin - 2 * accum;
-            if (opt.fused_activation_function === 1) dot = Math.max(dot, 0);
+            // LCE clamps the int32 dot to TFLite's integer CalculateActivationRange of the fused activation.
+            const [lo, hi] = LCE_DOT_RANGE[opt.fused_activation_function as 0 | 1 | 2 | 3];
+            const dot = Math.min(Math.max(taps * cin - 2 * accum, lo), hi);
             yFloat[(r * ow + c) * cout + oc] = Math.fround(mult![oc]! * dot) + bias![oc]!;
           }
         }
     this.set(out, thresholds ? yBits : yFloat);
   }
 }
+
+/** int32 range of each LceBconv2d fused_activation_function (NONE, RELU, RELU_N1_TO_1, RELU6). */
+const LCE_DOT_RANGE = {
+  0: [-2147483648, 2147483647],
+  1: [0, 2147483647],
+  2: [-1, 1],
+  3: [0, 6],
+} as const;
 
 /** What one operator's kernel sees: the operator and the helpers `exec` builds for it. */
 interface OperatorContext {

@@ -35,7 +35,7 @@ import {
   type Range,
 } from './int8.js';
 import { INT8_TFLITE_EMITTERS } from './int8-emitters.js';
-import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
+import { bconvOptions, bmaxpoolOptions, DOT_CLAMP_ACTIVATION, EMPTY_CUSTOM_OPTIONS } from './lce-options.js';
 import { type QuantParams, TfliteModelBuilder } from './model-builder.js';
 import { listTfliteRefusals, producersOf, type TfliteProfile } from './profile-rules.js';
 import { readTflite } from './read-tflite.js';
@@ -490,7 +490,7 @@ export class TfliteEmitter {
     let output = c.output;
     let trailingRelu = false;
     const zeroPadded = c.padding === 'same' && c.padValue === 0;
-    if (t.kind === 'float' && t.clamp === 'relu' && zeroPadded) {
+    if (t.kind === 'float' && t.clamp !== 'none' && zeroPadded) {
       this.emitZeroPaddedClampedBconv(c, filterT, t);
       return;
     }
@@ -518,7 +518,7 @@ export class TfliteEmitter {
       channels_in: c.inChannels,
       dilation_height_factor: c.dilations[0],
       dilation_width_factor: c.dilations[1],
-      fused_activation_function: t.kind === 'float' ? act(t.clamp) : Activation.NONE,
+      fused_activation_function: t.kind === 'float' ? DOT_CLAMP_ACTIVATION[t.clamp] : Activation.NONE,
       pad_values: c.padding === 'same' ? c.padValue : 0,
       padding: pad(c.padding),
       stride_height: c.strides[0],
@@ -530,9 +530,10 @@ export class TfliteEmitter {
 
   /**
    * LCE never fuses an activation into a zero-padded ("same", pad_values 0) LceBconv2d (its converter leaves the
-   * ReLU out, its Prepare refuses it), so y = act(mult · relu(dot) + bias) is written unfused: LceBconv2d with
+   * ReLU out, its Init refuses it), so y = act(mult · clamp(dot) + bias) is written unfused: LceBconv2d with
    * multiplier 1 and bias 0 (the exact dot, as LCE's converter emits a bconv without a following BatchNorm),
-   * RELU, then MUL and ADD with the transform (ADD carries `activation`). Same float32 steps as the fused form.
+   * the clamp as a float RELU / RELU6 / RELU_N1_TO_1 on that integer-valued dot (exact), then MUL and ADD with the
+   * transform (ADD carries `activation`). Same float32 steps as the fused form.
    */
   emitZeroPaddedClampedBconv(
     c: Parameters<TfliteEmitter['emitBinaryConvCore']>[0],
@@ -567,7 +568,9 @@ export class TfliteEmitter {
       [dot],
       options,
     );
-    this.builtin(Op.RELU, 'RELU', [dot], [clamped]);
+    if (t.clamp === 'relu6') this.builtin(Op.RELU6, 'RELU6', [dot], [clamped]);
+    else if (t.clamp === 'relu_n1_to_1') this.builtin(Op.RELU_N1_TO_1, 'RELU_N1_TO_1', [dot], [clamped]);
+    else this.builtin(Op.RELU, 'RELU', [dot], [clamped]);
     this.builtin(
       Op.MUL,
       'MUL',
@@ -611,7 +614,8 @@ export class TfliteEmitter {
     const t = op.transform;
     const outT = this.t(op.outputs[0]!);
     const outShape = this.mb.tensors[outT]!.shape;
-    // ±1 weights [1, KH, KW, C]; with no clamp, mult·dot + bias folds into the conv (weights ·mult, bias).
+    // ±1 weights [1, KH, KW, C]; with no clamp, mult·dot + bias folds into the conv (weights ·mult, bias); with
+    // one, the conv's fused RELU / RELU6 / RELU_N1_TO_1 clamps the integer-valued dot exactly.
     const fold = t.clamp === 'none';
     const weights = new Float32Array(kh * kw * ch);
     for (let k = 0; k < kh * kw; k++)
@@ -649,7 +653,7 @@ export class TfliteEmitter {
       'DEPTHWISE_CONV_2D',
       [x, filterT, this.constF32('zero_bias', [ch], new Float32Array(ch))],
       [dot],
-      options(Activation.RELU),
+      options(DOT_CLAMP_ACTIVATION[t.clamp]),
     );
     this.builtin(
       Op.MUL,

@@ -28,6 +28,7 @@ import {
 } from '@bnn-studio/kernels';
 import { type CalibrationRanges, calibrateTflite } from './calibrate.js';
 import { importTflite } from './import/import-tflite.js';
+import { dotClampOf } from './lce-options.js';
 import { listTfliteRefusals } from './profile-rules.js';
 import { readTflite, type TfliteModelView } from './read-tflite.js';
 import { TensorType } from './schema.js';
@@ -343,7 +344,7 @@ export function studioInt8Operator(
             dilations: [opt.dilation_height_factor!, opt.dilation_width_factor!],
             padding: opt.padding === 0 ? 'same' : 'valid',
             padValue: opt.pad_values === 1 ? 1 : 0,
-            clamp: opt.fused_activation_function === 1 ? 'relu' : 'none',
+            clamp: dotClampOf(opt.fused_activation_function!) ?? 'none',
             multiplier: new Float32Array(data(op.inputs[2]!)),
             bias: new Float32Array(data(op.inputs[3]!)),
           },

@@ -3,12 +3,13 @@
  * kernels must reproduce bit for bit (see deploy-types.ts in bnn-core for the normative description).
  * Tensors are one sample at a time; callers loop over the batch.
  */
-import type {
-  BConv2DOp,
-  BDepthwiseConv2DOp,
-  BMaxPool2DOp,
-  FloatOutputTransform,
-  OutputTransform,
+import {
+  type BConv2DOp,
+  type BDepthwiseConv2DOp,
+  type BMaxPool2DOp,
+  clampDot,
+  type FloatOutputTransform,
+  type OutputTransform,
 } from '@bnn-studio/bnn-core';
 import { packedWords, popcount32 } from '../bitpack.js';
 import { convGeometry } from '../geometry.js';
@@ -26,9 +27,12 @@ export type BConvParams = Pick<
   | 'transform'
 >;
 
-/** Float output transform: y = act(multiplier · clamp(dot) + bias), every step rounded to float32. */
+/**
+ * Float output transform: y = act(multiplier · clamp(dot) + bias), every step rounded to float32; `clamp` is the
+ * dot clamp's int32 range (bnn-core `DOT_CLAMP_RANGE`: none, relu, relu_n1_to_1, relu6).
+ */
 export function floatTransform(t: FloatOutputTransform, channel: number, dot: number): number {
-  const clamped = t.clamp === 'relu' ? Math.max(dot, 0) : dot;
+  const clamped = clampDot(dot, t.clamp);
   const y = Math.fround(Math.fround(t.multiplier[channel]! * clamped) + t.bias[channel]!);
   return t.activation === 'relu' ? Math.max(y, 0) : y;
 }

@@ -18,6 +18,14 @@ export class Rng {
   pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.next() * xs.length)]!;
   }
+  /**
+   * A binary layer's dot clamp, in one draw: the upper half is `relu` and the lower half `none`, `relu6`,
+   * `relu_n1_to_1` (3 : 1 : 1), so seeds drawn before the LCE clamps keep their stream and their `relu` cases.
+   */
+  dotClamp(): 'none' | 'relu' | 'relu6' | 'relu_n1_to_1' {
+    const r = this.next();
+    return r >= 0.5 ? 'relu' : r >= 0.4 ? 'relu_n1_to_1' : r >= 0.3 ? 'relu6' : 'none';
+  }
   word(): number {
     return (this.next() * 4294967296) | 0;
   }

@@ -2,7 +2,14 @@
  * Preparation (once per engine) and execution (per run) of the binary ops on the WASM SIMD kernels.
  * Weights are re-laid out for the micro-kernel at preparation time; activations live in the wasm heap.
  */
-import type { BConv2DOp, BDenseOp, BDepthwiseConv2DOp, BMaxPool2DOp } from '@bnn-studio/bnn-core';
+import {
+  type BConv2DOp,
+  type BDenseOp,
+  type BDepthwiseConv2DOp,
+  type BMaxPool2DOp,
+  DOT_CLAMP_RANGE,
+  type FloatOutputTransform,
+} from '@bnn-studio/bnn-core';
 import { packedWords, popcount32 } from '../bitpack.js';
 import { KernelError } from '../errors.js';
 import { type ConvGeometry, convGeometry } from '../geometry.js';
@@ -65,6 +72,36 @@ const TUNING_WARMUP_MS = 40;
 /** Below this (ms per call) the timer cannot tell the candidates apart: keep the first. */
 const TUNING_MIN_MS = 0.02;
 const INT32_MAX = 0x7fffffff;
+const INT32_MIN = -0x80000000;
+
+/**
+ * The `flags` argument of the float transform (bgemm, the row kernels, bdepthwise): 1 = clamp the dot below at
+ * lo, 8 = above at hi (lo, hi from bnn-core's `DOT_CLAMP_RANGE`, as signed bytes 2 and 3 of flags), 2 = ReLU
+ * activation. (4, the zero-padding correction, is the caller's.)
+ */
+export function transformFlags(t: FloatOutputTransform): number {
+  const [lo, hi] = DOT_CLAMP_RANGE[t.clamp];
+  let flags = t.activation === 'relu' ? 2 : 0;
+  if (lo !== INT32_MIN) {
+    if (lo < -128 || lo > 127)
+      throw new KernelError(
+        'unsupported',
+        `dot clamp ${t.clamp}: lower bound ${lo} is not a byte.`,
+        'Use a dot clamp from bnn-core DOT_CLAMP_RANGE.',
+      );
+    flags |= 1 | ((lo & 0xff) << 16);
+  }
+  if (hi !== INT32_MAX) {
+    if (hi < -128 || hi > 127)
+      throw new KernelError(
+        'unsupported',
+        `dot clamp ${t.clamp}: upper bound ${hi} is not a byte.`,
+        'Use a dot clamp from bnn-core DOT_CLAMP_RANGE.',
+      );
+    flags |= 8 | ((hi & 0xff) << 24);
+  }
+  return flags;
+}
 
 /**
  * Which GEMM micro-kernel a layer uses: 'auto' times the candidates on the layer's first calls (results are
@@ -191,7 +228,7 @@ export function prepareBConv(
     heap.f32(mul, padded).fill(0).set(t.multiplier);
     bias = heap.alloc(padded * 4);
     heap.f32(bias, padded).fill(0).set(t.bias);
-    flags = (t.clamp === 'relu' ? 1 : 0) | (t.activation === 'relu' ? 2 : 0);
+    flags = transformFlags(t);
     if (!isDense && op.padding === 'same' && op.padValue === 0) {
       // dot_zero = dot_one − Σ over padded taps of (Cin − 2·popcount(w_tap)): one-padding counted each padded
       // tap as x = +1, whose product with w sums to Cin − 2·popcount(w_tap).
@@ -471,7 +508,7 @@ export function runBDepthwise(
   batch: number,
 ): void {
   const { op, g } = p;
-  const flags = (op.transform.clamp === 'relu' ? 1 : 0) | (op.transform.activation === 'relu' ? 2 : 0);
+  const flags = transformFlags(op.transform);
   for (let b = 0; b < batch; b++) {
     k.bdepthwise(
       input + b * p.inSize * 4,

@@ -346,7 +346,7 @@ describe('int8 WASM kernels equal the reference kernels bit for bit', () => {
         dilations: win.dilations,
         padding: win.padding,
         padValue: 1,
-        clamp: rng.pick(['none', 'relu'] as const),
+        clamp: rng.dotClamp(),
         multiplier: Float32Array.from({ length: cout }, () => f32((rng.next() * 2 - 1) * 0.2)),
         bias: Float32Array.from({ length: cout }, () => f32((rng.next() * 2 - 1) * 4)),
       };

@@ -36,7 +36,7 @@ function randomTransform(rng: Rng, cout: number, k: number, kind: 'float' | 'bit
   }
   return {
     kind: 'float',
-    clamp: rng.pick(['none', 'relu'] as const),
+    clamp: rng.dotClamp(),
     activation: rng.pick(['none', 'relu'] as const),
     multiplier: rng.floats(cout, 2),
     bias: rng.floats(cout, 3),

@@ -6,14 +6,17 @@ export function depthwiseAndPoolKernels() {
   ;; Binary depthwise conv of one sample (float output). Per 32-channel word, two i8x16 counters hold the
   ;; number of disagreeing taps per channel: the tap's XOR word is spread to one byte per bit (swizzle
   ;; bytes, AND with the bit's mask, compare equal → 0xFF) and subtracted (−(−1) = +1).
-  ;; scratch: 32 bytes. dot = taps − 2·count; y = act(mul·clamp(dot) + bias).
+  ;; scratch: 32 bytes. dot = taps − 2·count; y = act(mul·clamp(dot) + bias) (flags as bgemm's: 1 / 8 clamp
+  ;; at the signed bytes 2 / 3, 2 ReLU activation).
   (func (export "bdepthwise") (param $src i32) (param $filter i32) (param $dst i32) (param $h i32) (param $w i32)
     (param $channels i32) (param $kh i32) (param $kw i32) (param $sh i32) (param $sw i32) (param $dh i32) (param $dw i32)
     (param $padTop i32) (param $padLeft i32) (param $oh i32) (param $ow i32) (param $zeroPad i32) (param $flags i32)
     (param $mul i32) (param $bias i32) (param $scratch i32)
     (local $wc i32) (local $oy i32) (local $ox i32) (local $wi i32) (local $ky i32) (local $kx i32) (local $iy i32) (local $ix i32)
     (local $taps i32) (local $x i32) (local $lo v128) (local $hi v128) (local $d v128) (local $bitsel v128) (local $c i32)
-    (local $ch i32) (local $dot i32) (local $y f32) (local $inside i32)
+    (local $ch i32) (local $dot i32) (local $y f32) (local $inside i32) (local $clo i32) (local $chi i32)
+    (local.set $clo (i32.shr_s (i32.shl (local.get $flags) (i32.const 8)) (i32.const 24)))
+    (local.set $chi (i32.shr_s (local.get $flags) (i32.const 24)))
     (local.set $wc (i32.shr_u (i32.add (local.get $channels) (i32.const 31)) (i32.const 5)))
     (local.set $bitsel (v128.const i8x16 1 2 4 8 16 32 64 128 1 2 4 8 16 32 64 128))
     (block $doneY (loop $ys
@@ -52,7 +55,9 @@ export function depthwiseAndPoolKernels() {
             (br_if $doneC (i32.or (i32.ge_u (local.get $c) (i32.const 32)) (i32.ge_u (local.get $ch) (local.get $channels))))
             (local.set $dot (i32.sub (local.get $taps) (i32.shl (i32.load8_u (i32.add (local.get $scratch) (local.get $c))) (i32.const 1))))
             (if (i32.and (local.get $flags) (i32.const 1)) (then
-              (local.set $dot (select (local.get $dot) (i32.const 0) (i32.gt_s (local.get $dot) (i32.const 0))))))
+              (local.set $dot (select (local.get $dot) (local.get $clo) (i32.gt_s (local.get $dot) (local.get $clo))))))
+            (if (i32.and (local.get $flags) (i32.const 8)) (then
+              (local.set $dot (select (local.get $dot) (local.get $chi) (i32.lt_s (local.get $dot) (local.get $chi))))))
             (local.set $y (f32.add (f32.mul (f32.convert_i32_s (local.get $dot))
               (f32.load (i32.add (local.get $mul) (i32.shl (local.get $ch) (i32.const 2)))))
               (f32.load (i32.add (local.get $bias) (i32.shl (local.get $ch) (i32.const 2))))))

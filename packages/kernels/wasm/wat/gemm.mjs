@@ -45,7 +45,9 @@ export function gemmKernel({ name, P = 2, U = 1, kind }) {
           (local.set $dot (i32x4.sub (local.get $dot)
             (v128.load (i32.add (local.get $corr) (i32.shl (i32.add (i32.mul (local.get $pix) (local.get $n4x4)) (local.get $o)) (i32.const 2))))))))
         (if (i32.and (local.get $flags) (i32.const 1)) (then
-          (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))
+          (local.set $dot (i32x4.max_s (local.get $dot) (local.get $lov)))))
+        (if (i32.and (local.get $flags) (i32.const 8)) (then
+          (local.set $dot (i32x4.min_s (local.get $dot) (local.get $hiv)))))
         (local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot))
           (local.get $mulv)) (local.get $biasv)))
         ;; pmax(0, y) = (0 < y ? y : 0) = Math.max(y, 0) for non-NaN y, including y = −0 → +0
@@ -88,7 +90,8 @@ export function gemmKernel({ name, P = 2, U = 1, kind }) {
   ;; Binary GEMM with fused output transform.
   ;; a: m rows of \`steps\`·${STEP} bytes (im2col pixels); b: filter interleaved as [n4][steps][4 channels][${STEP} bytes].
   ;; accum[p][o] = Σ popcount(a_p XOR b_o); kind 0 → float32 [m][cout], kind 1 → packed [m][ceil(cout/32)].
-  ;; flags: 1 clamp ReLU on dot, 2 ReLU activation, 4 subtract correction corr[p][n4·4] (zero-padding).
+  ;; flags: 1 clamp dot below at lo, 8 clamp dot above at hi (lo, hi: signed bytes 2 and 3 of flags; the dot
+  ;; clamp of LCE's fused activation), 2 ReLU activation, 4 subtract correction corr[p][n4·4] (zero-padding).
   (func (export "${name}") (param $a i32) (param $m i32) (param $steps i32) (param $b i32) (param $n4 i32)
     (param $cout i32) (param $out i32) (param $flags i32) (param $k i32)
     (param $thr i32) (param $mul i32) (param $bias i32) (param $corr i32) (param $tile i32) (param $counts i32)
@@ -98,11 +101,14 @@ export function gemmKernel({ name, P = 2, U = 1, kind }) {
     (local $wout i32) (local $n4x4 i32)
     (local $ws i64) (local $ws2 i64) (local $acc v128) (local $dot v128)
     (local $y v128) (local $kvec v128) (local $mulv v128) (local $biasv v128) (local $thrv v128)
+    (local $lov v128) (local $hiv v128)
     ${L.join('\n    ')}
     (local.set $rowBytes (i32.mul (local.get $steps) (i32.const ${STEP})))
     (local.set $wout (i32.shr_u (i32.add (local.get $cout) (i32.const 31)) (i32.const 5)))
     (local.set $n4x4 (i32.shl (local.get $n4) (i32.const 2)))
     (local.set $kvec (i32x4.splat (local.get $k)))
+    (local.set $lov (i32x4.splat (i32.shr_s (i32.shl (local.get $flags) (i32.const 8)) (i32.const 24))))
+    (local.set $hiv (i32x4.splat (i32.shr_s (local.get $flags) (i32.const 24))))
     ;; channel tiles of \`tile\` blocks (a multiple of 8 blocks = 32 channels, so packed words never straddle
     ;; tiles): the tile's filter rows stay in L1 while every pixel pair streams past them.
     (block $doneTiles (loop $tiles
@@ -184,7 +190,9 @@ export function rowKernel({ name, U, kind, storeAt, exact = false, stores = true
       steps.push(`(if (i32.and (local.get $flags) (i32.const 4)) (then
             (local.set $dot (i32x4.sub (local.get $dot) ${at('$rp')}))))
           (if (i32.and (local.get $flags) (i32.const 1)) (then
-            (local.set $dot (i32x4.max_s (local.get $dot) (v128.const i32x4 0 0 0 0)))))`);
+            (local.set $dot (i32x4.max_s (local.get $dot) (local.get $lov)))))
+          (if (i32.and (local.get $flags) (i32.const 8)) (then
+            (local.set $dot (i32x4.min_s (local.get $dot) (local.get $hiv)))))`);
     steps.push(
       `(local.set $y (f32x4.add (f32x4.mul (f32x4.convert_i32x4_s (local.get $dot)) ${at('$mp')}) ${at('$bp')}))`,
     );
@@ -256,11 +264,13 @@ export function rowKernel({ name, U, kind, storeAt, exact = false, stores = true
     (local $x i64) ${range(C)
       .map((c) => `(local $s${c} i64)`)
       .join(' ')}
-    (local $kvec v128) (local $dot v128) (local $y v128)
+    (local $kvec v128) (local $dot v128) (local $y v128) (local $lov v128) (local $hiv v128)
     (local.set $rowBytes (i32.shl (local.get $steps) (i32.const 3)))
     (local.set $wout (i32.shr_u (i32.add (local.get $cout) (i32.const 31)) (i32.const 5)))
     (local.set $n4x4 (i32.shl (local.get $n4) (i32.const 2)))
     (local.set $kvec (i32x4.splat (local.get $k)))
+    (local.set $lov (i32x4.splat (i32.shr_s (i32.shl (local.get $flags) (i32.const 8)) (i32.const 24))))
+    (local.set $hiv (i32x4.splat (i32.shr_s (local.get $flags) (i32.const 24))))
     (block $doneTiles (loop $tiles
       (br_if $doneTiles (i32.ge_u (local.get $t0) (local.get $n4)))
       (local.set $t1 (select (local.get $n4) (i32.add (local.get $t0) (local.get $tile))

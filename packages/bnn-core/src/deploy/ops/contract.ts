@@ -5,7 +5,15 @@
  * the rules.
  */
 import { type Window2d, window2d } from '../../math/window.js';
-import type { Int8Quant, OpBase, OutputTransform, Padding, TensorKind } from './common.js';
+import {
+  DOT_CLAMP_RANGE,
+  DOT_CLAMPS,
+  type Int8Quant,
+  type OpBase,
+  type OutputTransform,
+  type Padding,
+  type TensorKind,
+} from './common.js';
 
 /** A declared tensor as an op's check sees it. */
 export interface OpTensor {
@@ -202,6 +210,15 @@ export class OpChecker {
       this.fail(`${name} ${JSON.stringify(a)} is unknown.`, "Use 'none' or 'relu'.");
   }
 
+  /** A binary layer's clamp of its integer dot product (`DotClamp`). */
+  dotClamp(a: unknown, name: string): void {
+    if (typeof a !== 'string' || !Object.hasOwn(DOT_CLAMP_RANGE, a))
+      this.fail(
+        `${name} ${JSON.stringify(a)} is unknown.`,
+        `Use ${DOT_CLAMPS.map((k) => `'${k}'`).join(', ')} (LCE's fused_activation_function).`,
+      );
+  }
+
   channels(n: unknown, actual: number, name: string): void {
     if (n !== actual) this.fail(`${name} is ${n} but the input has ${actual} channels.`, 'Fix the lowering.');
   }
@@ -236,7 +253,7 @@ export class OpChecker {
       this.fail('transform is missing.', 'Give the op an output transform.');
     if (t.kind === 'float') {
       this.kind(out, 'float32', 'output');
-      this.activation(t.clamp, 'transform.clamp');
+      this.dotClamp(t.clamp, 'transform.clamp');
       this.activation(t.activation, 'transform.activation');
       this.array(t.multiplier, Float32Array, outChannels, 'transform.multiplier');
       this.array(t.bias, Float32Array, outChannels, 'transform.bias');

@@ -1,5 +1,5 @@
 import { bconvInt8Effective } from '../../math/int8.js';
-import type { FloatActivation, OpBase, Padding } from './common.js';
+import type { DotClamp, OpBase, Padding } from './common.js';
 import { defineOp, windowOut } from './contract.js';
 
 /**
@@ -8,7 +8,8 @@ import { defineOp, windowOut } from './contract.js';
  *
  *   y = saturate_int8(round(float(float(clamp(dot)) · m'[c]) + b'[c]))
  *
- * where `clamp` is the fused activation on the integer dot (`relu`: max(dot, 0)), `round` ties away from zero
+ * where `clamp` is the fused activation on the integer dot, in int32 (`DOT_CLAMP_RANGE`: `relu` max(dot, 0),
+ * `relu6` [0, 6], `relu_n1_to_1` [−1, 1]), `round` ties away from zero
  * (TfLiteRound), and `m'[c] = float(multiplier[c] / out.scale)`, `b'[c] = float(bias[c] / out.scale + out.zp)`
  * (double arithmetic; bnn-core `math/int8.ts`, `bconvInt8Effective`). `multiplier`/`bias` are LCE's
  * post_activation_multiplier / post_activation_bias (the folded BatchNorm), stored unscaled as in the .tflite.
@@ -26,8 +27,8 @@ export interface Int8BConv2DOp extends OpBase {
   padding: Padding;
   /** With `same`: must be 1 (one-padding). */
   padValue: 0 | 1;
-  /** Fused activation on the integer dot product (LCE's fused_activation_function). */
-  clamp: FloatActivation;
+  /** Fused activation on the integer dot product (LCE's fused_activation_function, `DOT_CLAMP_RANGE`). */
+  clamp: DotClamp;
   multiplier: Float32Array;
   bias: Float32Array;
 }
@@ -49,7 +50,7 @@ export const int8Bconv2dOp = defineOp<Int8BConv2DOp>({
     c.channels(op.inChannels, x!.channels, 'inChannels');
     c.positive(op.outChannels, 'outChannels');
     c.packedFilter(op.filter, op.outChannels * op.kernel[0] * op.kernel[1], op.inChannels);
-    c.activation(op.clamp, 'clamp');
+    c.dotClamp(op.clamp, 'clamp');
     c.array(op.multiplier, Float32Array, op.outChannels, 'multiplier');
     c.array(op.bias, Float32Array, op.outChannels, 'bias');
     if (op.padding === 'same' && op.padValue === 0) {

@@ -7,13 +7,15 @@ import {
   type DeployOpKind,
   type DeployOpOf,
   type DeployTensor,
+  DOT_CLAMP_RANGE,
+  type DotClamp,
   type FloatActivation,
   type OutputTransform,
   type Padding,
   type Window2d,
   window2d,
 } from '@bnn-studio/bnn-core';
-import { cFloatArray, cI8Array, cI32Array, cIdent, cU32Array } from '../c-literals.js';
+import { cFloatArray, cI8Array, cI32, cI32Array, cIdent, cU32Array } from '../c-literals.js';
 
 /** Collects the model's constant arrays and parameter structs (flash), counting each layer's bytes. */
 export class Emitter {
@@ -124,14 +126,23 @@ export function cWindow(w: Window2d, k: [number, number], s: [number, number], d
 export function transformInit(e: Emitter, prefix: string, t: OutputTransform): string {
   if (t.kind === 'bitpacked') {
     const th = e.ints(`${prefix}_thresholds`, t.thresholds);
-    return `{.bitpacked = 1, .thresholds = ${th}, .clamp_relu = 0, .multiplier = NULL, .bias = NULL, .activation = 0}`;
+    return (
+      `{.bitpacked = 1, .thresholds = ${th}, ${dotClampInit('none')}, .multiplier = NULL, .bias = NULL, ` +
+      '.activation = 0}'
+    );
   }
   const m = e.floats(`${prefix}_multiplier`, t.multiplier);
   const b = e.floats(`${prefix}_bias`, t.bias);
   return (
-    `{.bitpacked = 0, .thresholds = NULL, .clamp_relu = ${t.clamp === 'relu' ? 1 : 0}, .multiplier = ${m}, ` +
+    `{.bitpacked = 0, .thresholds = NULL, ${dotClampInit(t.clamp)}, .multiplier = ${m}, ` +
     `.bias = ${b}, .activation = ${act(t.activation)}}`
   );
+}
+
+/** The `bnn_output_transform` fields of a dot clamp: its int32 range from bnn-core's `DOT_CLAMP_RANGE`. */
+export function dotClampInit(clamp: DotClamp): string {
+  const [lo, hi] = DOT_CLAMP_RANGE[clamp];
+  return `.clamp = ${clamp === 'none' ? 0 : 1}, .clamp_min = ${cI32(lo)}, .clamp_max = ${cI32(hi)}`;
 }
 
 export function binaryPad(op: { padding: Padding; padValue: 0 | 1 }): string {

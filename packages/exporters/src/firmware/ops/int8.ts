@@ -31,6 +31,7 @@ import {
   type CKernel,
   chans,
   cWindow,
+  dotClampInit,
   pixels,
   prod,
   windowOf,
@@ -233,7 +234,7 @@ export const int8Bconv2dC: CKernel<'int8_bconv2d'> = {
     const m = c.e.floats(`${c.prefix}_multiplier`, eff.multiplier);
     const b = c.e.floats(`${c.prefix}_bias`, eff.bias);
     const ot =
-      `{.bitpacked = 0, .thresholds = NULL, .clamp_relu = ${op.clamp === 'relu' ? 1 : 0}, .multiplier = ${m}, ` +
+      `{.bitpacked = 0, .thresholds = NULL, ${dotClampInit(op.clamp)}, .multiplier = ${m}, ` +
       `.bias = ${b}, .activation = BNN_ACT_NONE}`;
     const p = c.e.params(
       'bnn_bconv2d_params',

@@ -5,11 +5,12 @@
  *
  * - MUL(x, s) then ADD(·, b) with constants → `scale_shift` { s, b }: `f(f(x·s) + b)` either way.
  * - A binary conv / dense with float output and no activation, read only by RELU → `activation: 'relu'`.
- * - LceBconv2d with unit multiplier and zero bias (the exact dot) → RELU → MUL → ADD (the writer's unfused
- *   zero-padded form, LCE never fuses an activation there) → `clamp: 'relu'` with the MUL/ADD constants.
+ * - LceBconv2d with unit multiplier and zero bias (the exact dot) → RELU / RELU6 / RELU_N1_TO_1 → MUL → ADD (the
+ *   writer's unfused zero-padded form, LCE never fuses an activation there) → `clamp: 'relu'` / `'relu6'` /
+ *   `'relu_n1_to_1'` with the MUL/ADD constants (the float clamp of the integer-valued dot is the int32 clamp).
  * - ADD chains whose intermediate sum is read once → one n-ary `add` (the sum runs left to right either way).
  */
-import type { DeployOp } from '@bnn-studio/bnn-core';
+import type { DeployOp, DotClamp } from '@bnn-studio/bnn-core';
 import type { DT } from './import-tflite.js';
 
 type Attrs = DeployOp extends infer O
@@ -28,9 +29,12 @@ export interface PendingOp {
   source: string;
 }
 
+/** The dot clamp of each float clamp op that follows a unit LceBconv2d (RELU_N1_TO_1 imports as hard_tanh). */
+const CLAMP_OF_OP: Record<string, DotClamp> = { relu: 'relu', relu6: 'relu6', hard_tanh: 'relu_n1_to_1' };
+
 type FloatTransform = {
   kind: 'float';
-  clamp: 'none' | 'relu';
+  clamp: DotClamp;
   multiplier: Float32Array;
   bias: Float32Array;
   activation: 'none' | 'relu';
@@ -73,7 +77,7 @@ export function fuseDeployOps(ops: PendingOp[], outputs: Set<DT>): PendingOp[] {
     drop(gone);
   }
 
-  // Unit LceBconv2d → RELU → scale_shift [→ RELU] → clamped transform.
+  // Unit LceBconv2d → RELU / RELU6 / RELU_N1_TO_1 → scale_shift [→ RELU] → clamped transform.
   {
     const m = consumers();
     const gone = new Set<PendingOp>();
@@ -83,7 +87,8 @@ export function fuseDeployOps(ops: PendingOp[], outputs: Set<DT>): PendingOp[] {
       if (t.kind !== 'float' || t.clamp !== 'none' || t.activation !== 'none') continue;
       if (!t.multiplier.every((v) => v === 1) || !t.bias.every((v) => v === 0)) continue;
       const relu = soleReader(m, p.out);
-      if (relu?.attrs.op !== 'relu') continue;
+      const clamp = relu && Object.hasOwn(CLAMP_OF_OP, relu.attrs.op) ? CLAMP_OF_OP[relu.attrs.op]! : null;
+      if (!relu || !clamp) continue;
       const ss = soleReader(m, relu.out);
       if (ss?.attrs.op !== 'scale_shift') continue;
       const { scale, shift } = attrs(ss) as { scale: Float32Array; shift: Float32Array };
@@ -97,7 +102,7 @@ export function fuseDeployOps(ops: PendingOp[], outputs: Set<DT>): PendingOp[] {
       }
       p.attrs = {
         ...p.attrs,
-        transform: { kind: 'float', clamp: 'relu', multiplier: scale, bias: shift, activation },
+        transform: { kind: 'float', clamp, multiplier: scale, bias: shift, activation },
       } as PendingOp['attrs'];
       p.out = out;
       gone.add(relu);

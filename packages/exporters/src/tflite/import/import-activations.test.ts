@@ -69,7 +69,7 @@ function floatReference(p: ReturnType<typeof lceFloatActivations>['params'], xin
  * reference engine bit for bit on the same inputs. */
 async function bnnAndWasm(graph: DeployGraph, inputs: Float32Array[]): Promise<void> {
   const file = readBnn(writeBnn(graph));
-  expect(file.version).toEqual({ major: 1, minor: 4 });
+  expect(file.version).toEqual({ major: 1, minor: 5 });
   expect(file.graph.ops.map((o) => o.op)).toEqual(graph.ops.map((o) => o.op));
   for (const x of inputs) {
     const [a] = await runDeployGraph(graph, x, { backend: 'reference' });

@@ -20,6 +20,7 @@ import { importTflite } from './import-tflite.js';
 import {
   int8ElementwiseGraph,
   lceFloatActivations,
+  lceFusedClampModel,
   lceInt8Bnn,
   lceInt8GapModel,
   lceInt8HardSwish,
@@ -92,6 +93,31 @@ describe('imported .tflite → firmware', () => {
         const result = await verifyStm32Bundle(zip, { countInstructions: false, hostSanitizers: true });
         expect(result.passed, result.log).toBe(true);
         expect(result.hostSanitizersPassed, result.log).toBe(true);
+        expect(result.log).toMatch(/vector 1: 0 mismatching values/);
+      },
+      TIMEOUT,
+    );
+  }
+
+  // LceBconv2d with fused RELU6 and RELU_N1_TO_1 (the int32 dot clamped to [0, 6] / [−1, 1], bnn_float_transform's
+  // clamp_min / clamp_max), int8 and float32 outputs in one bundle each.
+  for (const type of ['int8', 'float32'] as const) {
+    it(
+      `LceBconv2d with fused RELU6 and RELU_N1_TO_1, ${type} output, imported: make qemu-test bit-exact`,
+      async () => {
+        const acts: [number, number] = type === 'int8' ? [3, 2] : [2, 3];
+        const g = withFloatOutputs(importTflite(lceFusedClampModel(13, acts, type).bytes).graph!);
+        const clamps = g.ops.map((o) =>
+          o.op === 'int8_bconv2d'
+            ? o.clamp
+            : o.op === 'bconv2d' && o.transform.kind === 'float'
+              ? o.transform.clamp
+              : '',
+        );
+        expect(clamps.filter(Boolean).sort()).toEqual(['relu6', 'relu_n1_to_1']);
+        const { zip } = await buildStm32Bundle(g, { goldenCount: 2, goldenSeed: 13 });
+        const result = await verifyStm32Bundle(zip, { countInstructions: false });
+        expect(result.passed, result.log).toBe(true);
         expect(result.log).toMatch(/vector 1: 0 mismatching values/);
       },
       TIMEOUT,

@@ -5,6 +5,7 @@
  * LCE's semantics (`../tflite-int8-reference.ts`: BigInt fixed point, plain loops) — not the engine under test.
  */
 import { runDeployGraph } from '@bnn-studio/kernels';
+import { encode } from 'flatbuffers/js/flexbuffers.js';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../bnn/test-graphs.js';
 import { bconvOptions, bmaxpoolOptions, EMPTY_CUSTOM_OPTIONS } from '../lce-options.js';
@@ -676,7 +677,11 @@ describe('importTflite: LceBconv2d option values', () => {
       return d.dot.map((dot, i) => {
         const c = i % O;
         if (o.bitpacked) return (K - dot) / 2 > th[c]! ? -1 : 1;
-        return m[c]! * (o.act === Activation.RELU ? Math.max(dot, 0) : dot) + b[c]!;
+        // LCE: the int32 dot clamped to the fused activation's range (CalculateActivationRange).
+        const [lo, hi] = ({ 0: [-(2 ** 31), 2 ** 31], 1: [0, 2 ** 31], 2: [-1, 1], 3: [0, 6] } as const)[
+          o.act as 0 | 1 | 2 | 3
+        ];
+        return m[c]! * Math.min(Math.max(dot, lo), hi) + b[c]!;
       });
     };
     return { bytes: mb.serialize(), reference, n: H * W * C };
@@ -690,7 +695,7 @@ describe('importTflite: LceBconv2d option values', () => {
         for (const bitpacked of [false, true]) {
           // Bit-packed output needs a constant K (no zero padding), as in LCE.
           if (bitpacked && padding === Padding.SAME && padValues === 0) continue;
-          for (const act of bitpacked ? [0, 1, 2, 3] : [0, 1])
+          for (const act of [0, 1, 2, 3])
             for (const stride of [
               [1, 1],
               [2, 1],
@@ -713,7 +718,7 @@ describe('importTflite: LceBconv2d option values', () => {
                 checked++;
               }
         }
-    expect(checked).toBe(56);
+    expect(checked).toBe(80);
   });
 
   it('refuses a bit-packed model input (it cannot be fed from data)', () => {
@@ -771,11 +776,11 @@ describe('importTflite: refusals and corrupt files', () => {
       'LceBconv2d',
       [q, f, ones, zeros, -1],
       [z],
-      bconvOptions({
+      encode({
         channels_in: 32,
         dilation_height_factor: 1,
         dilation_width_factor: 1,
-        fused_activation_function: Activation.RELU6,
+        fused_activation_function: 4, // TANH: LCE defines no clamp of the dot for it (bconvOptions refuses it)
         pad_values: 0,
         padding: Padding.VALID,
         stride_height: 1,
@@ -792,8 +797,8 @@ describe('importTflite: refusals and corrupt files', () => {
       [0, 'MAXIMUM'],
       [2, 'LceBconv2d'],
     ]);
-    expect(r.refused[1]!.message).toContain('RELU6');
-    expect(r.refused[1]!.supported).toContain('0 (NONE) or 1 (RELU)');
+    expect(r.refused[1]!.message).toContain('TANH (4)');
+    expect(r.refused[1]!.supported).toContain('0 (NONE), 1 (RELU), 2 (RELU_N1_TO_1) or 3 (RELU6)');
     // SUB reads refused tensors: it is skipped, not reported twice.
     expect(r.operators[3]!.became).toEqual(['skipped']);
 

@@ -35,6 +35,7 @@ import {
   isSoftmaxOutputQuant,
   type TensorKind,
 } from '@bnn-studio/bnn-core';
+import { dotClampOf } from '../lce-options.js';
 import {
   readTflite,
   type TfliteModelView,
@@ -953,14 +954,16 @@ function importBconv(im: Importer, op: TfliteOperatorView): void {
       'float or int8 output with inputs [input, filter, post_activation_multiplier, post_activation_bias, -1].',
     );
   }
+  // LCE clamps the int32 dot to the fused activation's range (TFLite's integer CalculateActivationRange).
   const fa = o.fused_activation_function!;
-  if (fa !== Activation.NONE && fa !== Activation.RELU) {
+  const clamp = dotClampOf(fa);
+  if (clamp === null) {
     throw new RefusalSignal(
-      `fused_activation_function is ${activationName(fa)} (${fa}); the studio clamps the binary dot product only with RELU.`,
-      'fused_activation_function 0 (NONE) or 1 (RELU) for float and int8 output (any value for bit-packed output).',
+      `fused_activation_function is ${activationName(fa)} (${fa}); LCE defines no clamp of the binary dot product for it.`,
+      'fused_activation_function 0 (NONE), 1 (RELU), 2 (RELU_N1_TO_1) or 3 (RELU6) for float and int8 output (any value for bit-packed output).',
     );
   }
-  const clamp = fa === Activation.RELU ? 'relu' : 'none';
+
   const mult = im.constOf(multIdx, 'post_activation_multiplier', TensorType.FLOAT32);
   const bias = im.constOf(biasIdx, 'post_activation_bias', TensorType.FLOAT32);
   if (mult.data.length !== cout || bias.data.length !== cout) {

@@ -690,3 +690,84 @@ export function lceInt8FusedActivations(seed: number) {
     tensors: { y1, y2, y3, y4, y5, out },
   };
 }
+
+/**
+ * Two binary convs with LCE's other fused activations on the integer dot (issue 16): `x [1, 6, 6, 32]` →
+ * LceQuantize → LceBconv2d 3×3 SAME one-padding (pad_values 1), stride 1, fused `acts[0]` → LceQuantize →
+ * LceBconv2d 3×3 VALID, stride 2, fused `acts[1]` → `[1, 2, 2, 8]`. `type` int8: every activation tensor int8
+ * (LCE's int8-output transform), else float32 (its float-output transform). The filters, multipliers and
+ * biases are returned for the tests' reference.
+ */
+export function lceFusedClampModel(seed: number, acts: [number, number], type: 'int8' | 'float32') {
+  const r = rng(seed);
+  const mb = new TfliteModelBuilder();
+  const int8 = type === 'int8';
+  const T = int8 ? TensorType.INT8 : TensorType.FLOAT32;
+  const quant = (s: number, z: number) => (int8 ? q1(s, z) : undefined);
+  const inQ = { s: 0.05, z: 3 };
+  const x = mb.addTensor('serving_default_input:0', [1, 6, 6, 32], T, quant(inQ.s, inQ.z));
+  const layers: {
+    bits: number[][];
+    mult: Float32Array;
+    bias: Float32Array;
+    outQ: { s: number; z: number };
+    act: number;
+    same: boolean;
+    stride: number;
+    cout: number;
+  }[] = [];
+  let input = x;
+  let [h, w] = [6, 6];
+  for (const [i, cout, same, stride] of [
+    [0, 32, true, 1],
+    [1, 8, false, 2],
+  ] as const) {
+    const packed = mb.addTensor(`model/quant_conv2d_${i}/LceQuantize`, [1, h, w, 1], TensorType.INT32);
+    mb.addCustom('LceQuantize', [input], [packed], EMPTY_CUSTOM_OPTIONS);
+    const K = 9 * 32;
+    const bits = Array.from({ length: cout }, () => Array.from({ length: K }, () => (r() < 0.5 ? 1 : 0)));
+    const mult = Float32Array.from({ length: cout }, () => (r() < 0.2 ? -1 : 1) * (0.05 + r() * 0.45));
+    const bias = Float32Array.from({ length: cout }, () => (r() - 0.5) * 2);
+    const outQ = { s: 0.06 + 0.02 * i, z: i === 0 ? -7 : 11 };
+    [h, w] = same ? [h, w] : [Math.floor((h - 3) / stride) + 1, Math.floor((w - 3) / stride) + 1];
+    const f = mb.addConstTensor(
+      `model/quant_conv2d_${i}/filter`,
+      [cout, 3, 3, 1],
+      TensorType.INT32,
+      packFilter(bits, 9, 32),
+    );
+    const mT = mb.addConstTensor(
+      `model/quant_conv2d_${i}/post_activation_multiplier`,
+      [cout],
+      TensorType.FLOAT32,
+      mult,
+    );
+    const bT = mb.addConstTensor(
+      `model/quant_conv2d_${i}/post_activation_bias`,
+      [cout],
+      TensorType.FLOAT32,
+      bias,
+    );
+    const y = mb.addTensor(`model/quant_conv2d_${i}/LceBconv2d`, [1, h, w, cout], T, quant(outQ.s, outQ.z));
+    mb.addCustom(
+      'LceBconv2d',
+      [packed, f, mT, bT, -1],
+      [y],
+      bconvOptions({
+        channels_in: 32,
+        dilation_height_factor: 1,
+        dilation_width_factor: 1,
+        fused_activation_function: acts[i],
+        pad_values: same ? 1 : 0,
+        padding: same ? Padding.SAME : Padding.VALID,
+        stride_height: stride,
+        stride_width: stride,
+      }),
+    );
+    layers.push({ bits, mult, bias, outQ, act: acts[i], same, stride, cout });
+    input = y;
+  }
+  mb.inputs = [x];
+  mb.outputs = [input];
+  return { bytes: mb.serialize(), inQ, layers };
+}
